@@ -1,0 +1,116 @@
+"""The embedded engine of NumS: tasks, actors and a shared-memory object store.
+
+A small, Ray-like runtime for one machine, optionally split into several virtual nodes::
+
+    import runtime as rt
+    rt.init(num_nodes=1)
+    @rt.remote
+    def add(a, b):
+        return a + b
+    ref = add.remote(1, rt.put(2))
+    assert rt.get(ref) == 3
+    rt.shutdown()
+
+This package knows nothing about arrays and never imports ``nums``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+
+from . import context
+from .api import ActorHandle, get, put, remote, wait
+from .errors import (
+    ActorDiedError,
+    GetTimeoutError,
+    NotInitializedError,
+    ObjectFreedError,
+    SerializationError,
+    TaskError,
+    WorkerCrashedError,
+)
+from .refs import ObjectRef
+
+__all__ = [
+    "init", "shutdown", "is_initialized", "remote", "put", "get", "wait", "nodes", "metrics",
+    "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
+    "ObjectFreedError", "GetTimeoutError", "NotInitializedError", "SerializationError",
+]
+
+_init_lock = threading.Lock()
+
+
+def init(num_nodes: int = 1, workers_per_node: int | None = None,
+         object_store_bytes: int | None = None, spill_dir: str | None = None,
+         worker_env: dict[str, str] | None = None) -> None:
+    """Start the runtime: ``num_nodes`` virtual nodes, each with a store and workers.
+
+    Parameters
+    ----------
+    num_nodes : int
+        Virtual nodes on this machine; objects read across nodes are copied and counted.
+    workers_per_node : int, optional
+        Worker processes per node (default: cores divided by nodes, at least one).
+    object_store_bytes : int, optional
+        Capacity of each node's store (default: 30% of the machine's memory, divided among
+        the nodes). Objects beyond it are spilled to ``spill_dir``.
+    spill_dir : str, optional
+        Where spilled objects go (default: a new folder under the system temp directory,
+        removed at shutdown).
+    worker_env : dict, optional
+        Extra environment variables for worker processes.
+    """
+    from .driver import Driver
+
+    if not isinstance(num_nodes, int) or num_nodes < 1:
+        raise ValueError(f"num_nodes must be an int >= 1, got {num_nodes!r}")
+    if workers_per_node is not None and (not isinstance(workers_per_node, int)
+                                         or workers_per_node < 1):
+        raise ValueError(f"workers_per_node must be None or an int >= 1, "
+                         f"got {workers_per_node!r}")
+    with _init_lock:
+        if context.current is not None:
+            raise RuntimeError("the runtime is already initialised; call shutdown() first")
+        context.current = Driver(num_nodes, workers_per_node, object_store_bytes, spill_dir,
+                                 worker_env)
+
+
+def is_initialized() -> bool:
+    """True between ``init`` and ``shutdown`` (in the driver or inside a task)."""
+    return context.current is not None
+
+
+def shutdown() -> None:
+    """Stop every worker, free every store and remove spilled files; safe to call twice."""
+    with _init_lock:
+        ctx = context.current
+        if ctx is None or not hasattr(ctx, "shutdown"):
+            return
+        context.current = None
+        ctx.shutdown()
+
+
+def nodes() -> list[dict]:
+    """One dict per node: ``node``, ``workers``, ``worker_pids``, ``actors``, ``store_capacity``."""
+    return context.get_context().nodes()
+
+
+def metrics() -> list[dict]:
+    """One dict per node: ``node``, ``store_bytes``, ``peak_store_bytes``, ``bytes_received``,
+    ``bytes_sent``, ``tasks_run`` (and ``num_objects``, ``spilled_bytes``, ``capacity_bytes``).
+
+    Byte counts are payload bytes (pickle header plus buffers) of objects; ``bytes_sent`` and
+    ``bytes_received`` count objects copied between nodes.
+    """
+    return context.get_context().metrics()
+
+
+def _child_pids() -> list[int]:
+    """Pids of the worker processes (for tests)."""
+    return context.get_context().child_pids()
+
+
+atexit.register(shutdown)
+del os

@@ -1,0 +1,802 @@
+"""The driver: owns the object table, schedules tasks on workers, runs the I/O thread.
+
+Data flow::
+
+    user thread --submit/put/get--> [lock] Driver state <--messages-- I/O thread <-- workers
+                                      |  dispatch: queues[node] -> free worker on that node
+                                      +--> worker sockets (non-blocking, flushed by I/O thread)
+
+Mutable state, all guarded by ``lock`` (``cond`` is its condition, notified on completions):
+
+- ``table``: objects, replicas, pins, reference counts (see ``objects``).
+- ``tasks``: submitted tasks not finished yet; a task is *waiting* (``deps_pending > 0``),
+  *queued* (in ``queues[node]`` or an actor's ``queue``), *parked* (in ``replica_waiters``,
+  for a copy of an argument that another task is making on its node) or *in flight* (in one
+  worker's ``inflight``). It is in exactly one of these places.
+- ``pool[node]``: the node's pool workers; a pool worker runs one task at a time.
+- ``refq``/``unpinq``: reference-count changes and pin releases from ``ObjectRef.__del__`` and
+  zero-copy finalizers, appended without the lock (they may run in any thread) and applied in
+  order by ``_drain`` before any decision is taken under the lock.
+
+Placement: a task's ``node`` option, else the node holding most of its argument bytes, else
+the least loaded node. A task reading an object held elsewhere makes the worker copy it into
+its node's store first (a replica); those bytes are the node's ``bytes_received`` and the
+source's ``bytes_sent``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import selectors
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections import defaultdict, deque
+
+import cloudpickle
+
+from . import ids, serialization
+from .errors import ActorDiedError, GetTimeoutError, ObjectFreedError, WorkerCrashedError
+from .objects import FAILED, PENDING, Entry, ObjectTable, Replica
+from .protocol import DISK, TaskSpec
+from .refs import ObjectRef
+from .store import NodeStore
+from .worker import raise_error_info
+from .workers import WorkerProc, blas_threads, spawn
+
+DRIVER = 0  # pin holder id of the driver itself
+_uids = itertools.count(1)
+
+
+def _error_info(exc: BaseException, name: str) -> tuple:
+    return (cloudpickle.dumps(exc), type(exc).__name__, str(exc), "", name)
+
+
+class Actor:
+    __slots__ = ("id", "node", "worker", "queue", "init_error", "dead", "unreferenced", "name")
+
+    def __init__(self, aid: int, node: int, worker: WorkerProc, name: str):
+        self.id = aid
+        self.node = node
+        self.worker = worker
+        self.queue: deque[TaskSpec] = deque()
+        self.init_error: tuple | None = None
+        self.dead: tuple | None = None
+        self.unreferenced = False
+        self.name = name
+
+
+class Request:
+    """A worker's blocking ``get``: answered once all its objects are ready."""
+
+    __slots__ = ("worker", "req", "oids", "pending", "blocking")
+
+    def __init__(self, worker: WorkerProc, req: int, oids: list[int]):
+        self.worker, self.req, self.oids = worker, req, oids
+        self.pending = 0
+        self.blocking = False
+
+
+class Driver:
+    """The runtime's state in the user's process; see the module docstring."""
+
+    def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
+                 object_store_bytes: int | None = None, spill_dir: str | None = None,
+                 worker_env: dict | None = None):
+        cores = os.cpu_count() or 1
+        self.num_nodes = num_nodes
+        self.workers_per_node = workers_per_node or max(1, cores // num_nodes)
+        if object_store_bytes is None:
+            total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+            object_store_bytes = int(total * 0.3) // num_nodes
+        self.capacity = max(int(object_store_bytes), 1 << 20)
+        self.spill_dir = spill_dir or os.path.join(
+            tempfile.gettempdir(), f"nums-spill-{os.getpid()}-{id(self):x}")
+        self._own_spill_dir = spill_dir is None
+        self.stores = [NodeStore(i, self.capacity) for i in range(num_nodes)]
+        self.table = ObjectTable(self.stores, self.spill_dir)
+        self.table.on_actor_unreferenced = self._actor_unreferenced
+        self.lock = threading.Lock()
+        self.cond = threading.Condition(self.lock)
+        self.refq: deque = deque()
+        self.unpinq: deque = deque()
+        self.tasks: dict[int, TaskSpec] = {}
+        self.queues: list[deque] = [deque() for _ in range(num_nodes)]
+        self.running = [0] * num_nodes
+        self.replica_waiters: dict[tuple, list] = defaultdict(list)
+        self.fn_blobs: dict[bytes, bytes] = {}
+        self.workers: dict[int, WorkerProc] = {}
+        self.pool: list[list[WorkerProc]] = [[] for _ in range(num_nodes)]
+        self.actors: dict[int, Actor] = {}
+        self.holds: dict[int, dict] = defaultdict(lambda: defaultdict(int))  # uid -> refs held
+        self.allocs: dict[int, dict] = defaultdict(dict)  # uid -> {offset: oid} being written
+        self.want_write: set[WorkerProc] = set()
+        self._rr = itertools.count()
+        self.closing = False
+        self._blas = blas_threads(num_nodes * self.workers_per_node)
+        self._worker_env = worker_env or {}
+        self.selector = selectors.DefaultSelector()
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
+        self.selector.register(self._wake_r, selectors.EVENT_READ, None)
+        with self.lock:
+            for node in range(num_nodes):
+                for _ in range(self.workers_per_node):
+                    self._spawn(node)
+        self.thread = threading.Thread(target=self._io_loop, name="runtime-io", daemon=True)
+        self.thread.start()
+
+    # ================================================================== processes
+    def _spawn(self, node: int, actor_id: int | None = None) -> WorkerProc:
+        fds = [(st.fd, st.capacity) for st in self.stores]
+        w = spawn(next(_uids), node, fds, actor_id, self._blas, self._worker_env)
+        self.workers[w.uid] = w
+        if actor_id is None:
+            self.pool[node].append(w)
+        self.selector.register(w.chan.sock, selectors.EVENT_READ, w)
+        self._wake()
+        return w
+
+    def _wake(self) -> None:
+        try:
+            self._wake_w.send(b"x")
+        except (BlockingIOError, OSError):
+            pass
+
+    def _send(self, w: WorkerProc, msg: tuple) -> None:
+        w.chan.send(msg)
+        if w.chan.outbox:
+            self.want_write.add(w)
+            self._wake()
+
+    # ================================================================== I/O thread
+    def _io_loop(self) -> None:
+        while not self.closing:
+            try:
+                events = self.selector.select(timeout=0.05)
+            except (OSError, ValueError):
+                if self.closing:
+                    return
+                continue
+            with self.lock:
+                if self.closing:
+                    return
+                self._drain()
+                for key, mask in events:
+                    w = key.data
+                    if w is None:
+                        try:
+                            self._wake_r.recv(4096)
+                        except BlockingIOError:
+                            pass
+                        continue
+                    if mask & selectors.EVENT_WRITE and w.chan.flush():
+                        self._watch(w, selectors.EVENT_READ)
+                    if mask & selectors.EVENT_READ and w.alive:
+                        msgs = w.chan.read()
+                        if msgs is None:
+                            self._worker_died(w)
+                            continue
+                        for m in msgs:
+                            self._handle(w, m)
+                for w in list(self.want_write):
+                    self.want_write.discard(w)
+                    if w.alive and not w.chan.flush():
+                        self._watch(w, selectors.EVENT_READ | selectors.EVENT_WRITE)
+                self.cond.notify_all()
+
+    def _watch(self, w: WorkerProc, events: int) -> None:
+        try:
+            self.selector.modify(w.chan.sock, events, w)
+        except (KeyError, ValueError):
+            pass
+
+    def _drain(self) -> None:
+        q, t = self.refq, self.table
+        while q:
+            oid, delta = q.popleft()
+            if delta > 0:
+                t.incref(oid)
+            else:
+                t.decref(oid)
+        u = self.unpinq
+        while u:
+            oid, where = u.popleft()
+            t.unpin(oid, where, DRIVER)
+
+    def _handle(self, w: WorkerProc, msg: tuple) -> None:
+        kind, body, (adds, dels, unpins) = msg
+        held = self.holds[w.uid]
+        for oid in adds:
+            self.table.incref(oid)
+            held[oid] += 1
+        if kind == "done":
+            self._on_done(w, *body)
+        elif kind == "alloc":
+            req, oid, size = body
+            off = self.table.alloc(w.node, size)
+            if off is None:
+                self._send(w, ("reply", req, ("d", self.table.new_path(oid))))
+            else:
+                self.allocs[w.uid][off] = oid
+                self._send(w, ("reply", req, ("s", off)))
+        elif kind == "submit":
+            self._submit(body, initial_refs=0)
+        elif kind == "put":
+            oid, result = body
+            self._complete(oid, w.node, result, w)
+        elif kind == "get":
+            self._worker_get(w, *body)
+        elif kind == "poll":
+            req, oids = body
+            ready = [o for o in oids if o not in self.table.entries
+                     or self.table.entries[o].state != PENDING]
+            self._send(w, ("reply", req, ready))
+        elif kind == "cancel":
+            pass  # the worker gives back the pins of a late reply itself
+        elif kind == "ready":
+            pass
+        for oid in dels:
+            self.table.decref(oid)
+            held[oid] -= 1
+            if not held[oid]:
+                del held[oid]
+        for oid, where in unpins:
+            self.table.unpin(oid, where, w.uid)
+
+    # ================================================================== submission
+    def _submit(self, spec: TaskSpec, initial_refs: int) -> None:
+        t = self.table
+        if spec.fn_blob is not None:
+            self.fn_blobs[spec.fn_id] = spec.fn_blob
+            spec.fn_blob = None
+        for oid in spec.return_ids:
+            e = t.entries.get(oid)
+            if e is None:
+                e = t.entries[oid] = Entry(oid)
+            e.refs += initial_refs
+        for oid in self._deps(spec):
+            t.incref(oid)
+        for oid in spec.contained:
+            t.incref(oid)
+        self.tasks[spec.tid] = spec
+        if spec.kind != "task":
+            actor = self.actors.get(spec.actor_id)
+            if actor is None:
+                self._finish(spec, ("e", _error_info(ActorDiedError(
+                    f"actor {spec.actor_id:#x} is not alive"), spec.name)), None)
+                return
+            actor.queue.append(spec)
+        for oid in self._deps(spec):
+            e = t.entries.get(oid)
+            if e is None:
+                e = t.entries[oid] = Entry(oid)  # a ref whose producer we have not heard of
+            if e.state == PENDING:
+                e.waiters.append(spec)
+                spec.deps_pending += 1
+        if spec.deps_pending == 0:
+            self._on_ready(spec)
+
+    @staticmethod
+    def _deps(spec: TaskSpec) -> list[int]:
+        deps = [oid for _, oid in spec.ref_args]
+        if spec.payload[0] == "ref":
+            deps.append(spec.payload[1])
+        return deps
+
+    def _on_ready(self, spec: TaskSpec) -> None:
+        if spec.kind != "task":
+            self._pump_actor(self.actors[spec.actor_id])
+            return
+        failed = self._failed_dep(spec)
+        if failed is not None:
+            self._finish(spec, ("e", failed), None)
+            return
+        node = spec.node if spec.node is not None else self._choose_node(spec)
+        self.queues[node].append(spec)
+        self._dispatch(node)
+
+    def _failed_dep(self, spec: TaskSpec) -> tuple | None:
+        for oid in self._deps(spec):
+            e = self.table.entries.get(oid)
+            if e is not None and e.state == FAILED:
+                return e.error
+        return None
+
+    def _choose_node(self, spec: TaskSpec) -> int:
+        if self.num_nodes == 1:
+            return 0
+        weight = [0] * self.num_nodes
+        for oid in self._deps(spec):
+            e = self.table.entries.get(oid)
+            if e is None:
+                continue
+            nodes = [n for n, r in e.replicas.items() if r.ready] or [e.home]
+            for n in nodes:
+                weight[n] += e.size
+        best = max(weight)
+        if best > 0:
+            return weight.index(best)
+        load = [len(q) + r for q, r in zip(self.queues, self.running)]
+        low = min(load)
+        start = next(self._rr)
+        for k in range(self.num_nodes):
+            n = (start + k) % self.num_nodes
+            if load[n] == low:
+                return n
+        return 0
+
+    # ================================================================== dispatch
+    def _dispatch(self, node: int) -> None:
+        q = self.queues[node]
+        while q:
+            w = self._free_worker(node)
+            if w is None:
+                return
+            spec = q.popleft()
+            msg = self._task_message(spec, w)
+            if msg is None:
+                continue
+            spec.worker = w
+            w.inflight[spec.tid] = spec
+            self.running[node] += 1
+            self._send(w, msg)
+
+    def _free_worker(self, node: int) -> WorkerProc | None:
+        active = 0
+        for w in self.pool[node]:
+            if w.alive and not w.blocked:
+                active += 1
+                if not w.inflight:
+                    return w
+        if active < self.workers_per_node and not self.closing:
+            # workers blocked in get() do not count: start another so work can go on
+            return self._spawn(node)
+        return None
+
+    def _task_message(self, spec: TaskSpec, w: WorkerProc) -> tuple | None:
+        node, t = w.node, self.table
+        deps = self._deps(spec)
+        for oid in deps:
+            rep = t.entries[oid].replicas.get(node)
+            if rep is not None and not rep.ready and rep.copier != spec.tid:
+                self.replica_waiters[(oid, node)].append(spec)
+                return None
+        spec.pins, spec.copies = [], []
+        protect = frozenset(deps)
+        locs = [(pos, self._location(t.entries[oid], node, spec, w, protect))
+                for pos, oid in spec.ref_args]
+        payload = spec.payload
+        if payload[0] == "ref":
+            payload = self._location(t.entries[payload[1]], node, spec, w, protect)
+        blob = None
+        if spec.fn_id is not None and spec.fn_id not in w.fns:
+            blob = self.fn_blobs[spec.fn_id]
+            w.fns.add(spec.fn_id)
+        return (spec.kind, spec.tid, spec.fn_id, blob, payload, locs, spec.return_ids,
+                spec.name, spec.method)
+
+    def _pin(self, e: Entry, where: int, spec: TaskSpec | None, holder: int) -> None:
+        self.table.pin(e, where, holder)
+        if spec is not None:
+            spec.pins.append((e.id, where))
+
+    def _location(self, e: Entry, node: int, spec: TaskSpec | None, w: WorkerProc,
+                  protect: frozenset = frozenset()) -> tuple:
+        """Where a worker on ``node`` reads ``e``; arranges a copy into ``node`` if needed."""
+        t = self.table
+        if e.state == FAILED:
+            return ("e", e.id, e.error)
+        if e.inline is not None:
+            if node not in e.sent_to:
+                e.sent_to.add(node)
+                self._count_transfer(e.home, node, e.size)
+            return ("i", e.id, *e.inline)
+        rep = e.replicas.get(node)
+        if rep is not None:
+            self._pin(e, node, spec, w.uid)
+            t.touch(e, node)
+            return ("s", e.id, node, rep.offset, e.header_len, e.layout)
+        src_node = next((n for n, r in sorted(e.replicas.items(), key=lambda x: x[0] != e.home)
+                         if r.ready), DISK)
+        if src_node == DISK:
+            src = ("d", e.id, e.disk, e.header_len, e.layout)
+        else:
+            src = ("s", e.id, src_node, e.replicas[src_node].offset, e.header_len, e.layout)
+        self._pin(e, src_node, spec, w.uid)
+        off = t.alloc(node, e.alloc_size, protect) if spec is not None else None
+        if spec is not None:
+            spec.copies.append((e.id, src_node, node if off is not None else None))
+        if off is None:  # no room even after spilling: read it where it is
+            if spec is None:
+                self._count_transfer(e.home if src_node == DISK else src_node, node, e.size)
+            return src
+        e.replicas[node] = Replica(off, False, spec.tid)
+        self._pin(e, node, spec, w.uid)
+        return ("c", e.id, src, node, off, e.alloc_size, e.header_len, e.layout)
+
+    def _count_transfer(self, src: int, dst: int, nbytes: int) -> None:
+        if src != dst:
+            self.stores[src].bytes_sent += nbytes
+            self.stores[dst].bytes_received += nbytes
+
+    # ================================================================== completion
+    def _on_done(self, w: WorkerProc, tid: int, results: list) -> None:
+        spec = w.inflight.pop(tid, None)
+        if spec is None:
+            return
+        st = self.stores[w.node]
+        st.tasks_run += 1
+        if w.actor_id is None:
+            self.running[w.node] -= 1
+        t = self.table
+        for oid, src_node, dst in spec.copies:
+            e = t.entries.get(oid) or t.zombies.get(oid)
+            src = e.home if src_node == DISK else src_node
+            reader = w.node if dst is None else dst
+            self._count_transfer(src, reader, e.size)
+            if dst is not None:
+                rep = e.replicas[dst]
+                rep.ready, rep.copier = True, None
+                if not e.freed:
+                    t._resident(e, dst)
+                    self._wake_parked(oid, dst)
+        spec.copies = []
+        for res in results:
+            if res[0] == "s":
+                self.allocs[w.uid].pop(res[1], None)
+        self._finish(spec, results, w.node)
+        if spec.kind == "actor_new" and results[0][0] == "e":
+            self.actors[spec.actor_id].init_error = results[0][1]
+        if w.actor_id is not None:
+            actor = self.actors.get(w.actor_id)
+            if actor is not None:
+                self._pump_actor(actor)
+        else:
+            self._retire_extra(w)
+            self._dispatch(w.node)
+
+    def _wake_parked(self, oid: int, node: int) -> None:
+        for spec in self.replica_waiters.pop((oid, node), ()):
+            self.queues[node].appendleft(spec)
+        self._dispatch(node)
+
+    def _retire_extra(self, w: WorkerProc) -> None:
+        active = [x for x in self.pool[w.node] if x.alive and not x.blocked]
+        if len(active) > self.workers_per_node and not w.inflight and not w.blocked:
+            self.pool[w.node].remove(w)
+            w.retiring = True
+            self._send(w, ("exit",))
+
+    def _finish(self, spec: TaskSpec, results, node: int | None) -> None:
+        """Record a task's results (a list, or one error for all) and release what it held."""
+        if isinstance(results, tuple):
+            results = [results] * len(spec.return_ids)
+        node = spec.node if node is None and spec.node is not None else (node or 0)
+        for oid, res in zip(spec.return_ids, results):
+            self._complete(oid, node, res, None)
+        self.tasks.pop(spec.tid, None)
+        for oid in self._deps(spec):
+            self.table.decref(oid)
+        for oid in spec.contained:
+            self.table.decref(oid)
+
+    def _complete(self, oid: int, node: int, result: tuple, w: WorkerProc | None) -> None:
+        if w is not None and result[0] == "s":
+            self.allocs[w.uid].pop(result[1], None)
+        e = self.table.complete(oid, node, result)
+        if e.state == FAILED or e.inline is not None or e.disk is not None:
+            e.alloc_size = e.alloc_size or (e.layout[-1][0] + e.layout[-1][1] if e.layout
+                                            else e.header_len)
+        waiters, e.waiters = e.waiters, []
+        for x in waiters:
+            if isinstance(x, Request):
+                x.pending -= 1
+                if x.pending == 0:
+                    self._answer(x)
+            else:
+                x.deps_pending -= 1
+                if x.deps_pending == 0:
+                    self._on_ready(x)
+        self.cond.notify_all()
+
+    # ================================================================== actors
+    def create_actor(self, spec: TaskSpec) -> None:
+        with self.lock:
+            self._drain()
+            node = spec.node if spec.node is not None else next(self._rr) % self.num_nodes
+            spec.node = node
+            w = self._spawn(node, actor_id=spec.actor_id)
+            self.actors[spec.actor_id] = Actor(spec.actor_id, node, w, spec.name)
+            self.table.actor_refs[spec.actor_id] += 1  # taken over by the handle
+            self._submit(spec, initial_refs=1)
+
+    def _pump_actor(self, actor: Actor) -> None:
+        while actor.queue:
+            spec = actor.queue[0]
+            if spec.deps_pending:
+                return
+            actor.queue.popleft()
+            err = actor.dead or (actor.init_error if spec.kind == "call" else None)
+            err = err or self._failed_dep(spec)
+            if err is not None:
+                self._finish(spec, ("e", err), actor.node)
+                continue
+            msg = self._task_message(spec, actor.worker)
+            spec.worker = actor.worker
+            actor.worker.inflight[spec.tid] = spec
+            self._send(actor.worker, msg)
+        if actor.unreferenced and not actor.worker.inflight and actor.dead is None:
+            actor.dead = _error_info(ActorDiedError(f"actor {actor.name} was released"),
+                                     actor.name)
+            actor.worker.retiring = True
+            self._send(actor.worker, ("exit",))
+
+    def _actor_unreferenced(self, aid: int) -> None:
+        actor = self.actors.get(aid)
+        if actor is not None:
+            actor.unreferenced = True
+            self._pump_actor(actor)
+
+    # ================================================================== failures
+    def _worker_died(self, w: WorkerProc) -> None:
+        w.alive = False
+        try:
+            self.selector.unregister(w.chan.sock)
+        except (KeyError, ValueError):
+            pass
+        w.chan.sock.close()
+        try:
+            code = w.proc.wait(timeout=2)
+        except Exception:  # noqa: BLE001
+            code = None
+        self.workers.pop(w.uid, None)
+        if w in self.pool[w.node]:
+            self.pool[w.node].remove(w)
+        t = self.table
+        t.release_holder(w.uid)
+        for off in self.allocs.pop(w.uid, {}):
+            self.stores[w.node].allocator.free(off)
+        for oid, n in self.holds.pop(w.uid, {}).items():
+            t.decref(oid, n)
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        expected = getattr(w, "retiring", False) or self.closing
+        actor = self.actors.get(w.actor_id) if w.actor_id is not None else None
+        if actor is not None and actor.dead is None:
+            actor.dead = _error_info(ActorDiedError(
+                f"the process of actor {actor.name} (pid {w.pid}) died ({how})"), actor.name)
+        for spec in list(w.inflight.values()):
+            self._undo_attempt(spec)
+            if w.actor_id is None:
+                self.running[w.node] -= 1
+            if actor is not None:
+                self._finish(spec, ("e", actor.dead), w.node)
+                continue
+            spec.attempts += 1
+            if spec.attempts > spec.max_retries:
+                err = WorkerCrashedError(
+                    f"task {spec.name} failed: its worker process (pid {w.pid}) died ({how}) "
+                    f"on each of {spec.attempts} attempt(s) (max_retries={spec.max_retries})")
+                self._finish(spec, ("e", _error_info(err, spec.name)), w.node)
+            else:
+                self.queues[w.node].appendleft(spec)
+        w.inflight.clear()
+        if actor is not None:
+            self._pump_actor(actor)
+        elif not expected:
+            self._spawn(w.node)
+        self._dispatch(w.node)
+
+    def _undo_attempt(self, spec: TaskSpec) -> None:
+        t = self.table
+        for oid, _, dst in spec.copies:
+            e = t.entries.get(oid) or t.zombies.get(oid)
+            if dst is None or e is None:
+                continue
+            rep = e.replicas.get(dst)
+            if rep is not None and not rep.ready and rep.copier == spec.tid:
+                t._drop_replica(e, dst)
+                t.bury(e)
+                for parked in self.replica_waiters.pop((oid, dst), ()):
+                    self.queues[dst].appendleft(parked)
+        spec.copies, spec.pins = [], []
+
+    # ================================================================== worker requests
+    def _worker_get(self, w: WorkerProc, req: int, oids: list[int]) -> None:
+        r = Request(w, req, oids)
+        for oid in oids:
+            e = self.table.entries.get(oid)
+            if e is not None and e.state == PENDING:
+                e.waiters.append(r)
+                r.pending += 1
+        if r.pending == 0:
+            self._answer(r)
+        else:
+            r.blocking = True
+            w.blocked += 1
+            self._dispatch(w.node)  # may start a stand-in worker
+
+    def _answer(self, r: Request) -> None:
+        w = r.worker
+        if r.blocking:
+            w.blocked -= 1
+        if not w.alive:
+            return
+        locs = []
+        for oid in r.oids:
+            e = self.table.entries.get(oid)
+            if e is None:
+                locs.append(("e", oid, _error_info(ObjectFreedError(
+                    f"object {oid:#x} is unknown or was already freed"), "get")))
+            else:
+                locs.append(self._location(e, w.node, None, w))
+        self._send(w, ("reply", r.req, locs))
+
+    # ================================================================== context API
+    def new_id(self) -> int:
+        return ids.new_id()
+
+    def incref(self, oid: int) -> None:
+        self.refq.append((oid, 1))
+
+    def decref(self, oid: int) -> None:
+        self.refq.append((oid, -1))
+
+    def submit(self, spec: TaskSpec) -> list[ObjectRef]:
+        with self.lock:
+            self._drain()
+            self._submit(spec, initial_refs=1)
+        return [ObjectRef(oid, counted=True) for oid in spec.return_ids]
+
+    def put(self, value: object, node: int | None = None) -> ObjectRef:
+        node = 0 if node is None else node
+        ser = serialization.serialize(value, "the value given to put")
+        oid = ids.new_id()
+        if ser.size < serialization.INLINE_MAX:
+            result = ("i", *ser.inline(), ser.size, ser.contained)
+            with self.lock:
+                self._drain()
+                self.table.incref(oid)
+                self._complete(oid, node, result, None)
+            return ObjectRef(oid, counted=True)
+        size = ser.region_size()
+        with self.lock:
+            self._drain()
+            self.table.incref(oid)
+            off = self.table.alloc(node, size)
+            if off is not None:
+                self.allocs[DRIVER][off] = oid
+        if off is not None:
+            lay = serialization.write_region(memoryview(self.stores[node].mm), off, ser)
+            result = ("s", off, len(ser.header), lay, ser.size, size, ser.contained)
+        else:
+            path = self.table.new_path(oid)
+            lay = serialization.write_file(path, ser)
+            result = ("d", path, len(ser.header), lay, ser.size, ser.contained)
+        with self.lock:
+            self.allocs[DRIVER].pop(off, None)
+            self._complete(oid, node, result, None)
+        return ObjectRef(oid, counted=True)
+
+    def _ready_entries(self, oids: list[int], timeout: float | None) -> list[Entry]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self._drain()
+        entries = [self.table.entry(oid) for oid in oids]
+        while any(e.state == PENDING for e in entries):
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                n = sum(e.state == PENDING for e in entries)
+                raise GetTimeoutError(f"get timed out after {timeout} s: {n} of "
+                                      f"{len(entries)} object(s) not ready")
+            self.cond.wait(left if left is not None else 1.0)
+            self._drain()
+        return entries
+
+    def get_values(self, oids: list[int], timeout: float | None) -> list:
+        with self.lock:
+            entries = self._ready_entries(oids, timeout)
+            locs = []
+            for e in entries:
+                if e.state == FAILED:
+                    locs.append(("e", e.id, e.error))
+                elif e.inline is not None:
+                    locs.append(("i", e.id, *e.inline))
+                else:
+                    node = next((n for n, r in sorted(e.replicas.items(),
+                                                      key=lambda x: x[0] != e.home)
+                                 if r.ready), DISK)
+                    self.table.pin(e, node, DRIVER)
+                    if node == DISK:
+                        locs.append(("d", e.id, e.disk, e.header_len, e.layout))
+                    else:
+                        self.table.touch(e, node)
+                        locs.append(("s", e.id, node, e.replicas[node].offset, e.header_len,
+                                     e.layout))
+        values = []
+        try:
+            for loc in locs:
+                values.append(self._load(loc))
+        finally:
+            for loc in locs[len(values) + 1:]:  # not loaded because of an error: unpin
+                if loc[0] in "sd":
+                    self.unpinq.append((loc[1], loc[2] if loc[0] == "s" else DISK))
+        return values
+
+    def _load(self, loc: tuple) -> object:
+        kind, oid = loc[0], loc[1]
+        if kind == "e":
+            raise_error_info(loc[2])
+        if kind == "i":
+            return serialization.loads_inline(loc[2], loc[3])
+        if kind == "d":
+            try:
+                return serialization.loads_file(loc[2], loc[3], loc[4])
+            finally:
+                self.unpinq.append((oid, DISK))
+        _, _, node, off, hl, layout = loc
+        q = self.unpinq
+        return serialization.loads_region(self.stores[node].mm, off, hl, layout,
+                                          lambda: q.append((oid, node)))
+
+    def wait(self, oids: list[int], num_returns: int, timeout: float | None) -> list[int]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.lock:
+            while True:
+                self._drain()
+                ready = [o for o in oids if self.table.entry(o).state != PENDING]
+                if len(ready) >= num_returns:
+                    return ready[:num_returns] if num_returns < len(ready) else ready
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return ready
+                self.cond.wait(left if left is not None else 1.0)
+
+    def nodes(self) -> list[dict]:
+        with self.lock:
+            return [{"node": n, "workers": sum(w.alive for w in self.pool[n]),
+                     "worker_pids": [w.pid for w in self.pool[n] if w.alive],
+                     "actors": sum(a.node == n and a.dead is None for a in self.actors.values()),
+                     "store_capacity": self.capacity} for n in range(self.num_nodes)]
+
+    def metrics(self) -> list[dict]:
+        with self.lock:
+            self._drain()
+            return [st.metrics() for st in self.stores]
+
+    def child_pids(self) -> list[int]:
+        with self.lock:
+            return [w.pid for w in self.workers.values()]
+
+    def shutdown(self) -> None:
+        with self.lock:
+            if self.closing:
+                return
+            self.closing = True
+            workers = list(self.workers.values())
+            for w in workers:
+                w.chan.send(("exit",))
+        self._wake()
+        self.thread.join(timeout=5)
+        deadline = time.monotonic() + 2
+        for w in workers:
+            try:
+                w.proc.wait(timeout=max(0.01, deadline - time.monotonic()))
+            except Exception:  # noqa: BLE001 - a worker that does not stop is killed
+                w.proc.kill()
+                w.proc.wait()
+            w.chan.sock.close()
+        self.selector.close()
+        self._wake_r.close()
+        self._wake_w.close()
+        for st in self.stores:
+            st.close()
+        if self._own_spill_dir:
+            shutil.rmtree(self.spill_dir, ignore_errors=True)
+        else:
+            for name in os.listdir(self.spill_dir) if os.path.isdir(self.spill_dir) else ():
+                if name.startswith("obj-"):
+                    os.unlink(os.path.join(self.spill_dir, name))

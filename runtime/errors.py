@@ -1,0 +1,100 @@
+"""Exceptions raised by the runtime.
+
+A task's own exception is re-raised by ``get`` as an instance of a class derived from both
+:class:`TaskError` and the original exception type, so ``except ValueError`` still works and the
+message carries the remote traceback.
+"""
+
+from __future__ import annotations
+
+
+class RuntimeError_(Exception):
+    """Base class of every error the runtime raises on its own account."""
+
+
+class NotInitializedError(RuntimeError_):
+    """The runtime was used before :func:`runtime.init` (or after :func:`runtime.shutdown`)."""
+
+
+class ObjectFreedError(RuntimeError_, KeyError):
+    """``get`` of an object that was freed or that this runtime never knew."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; keep it readable
+        return str(self.args[0]) if self.args else ""
+
+
+class GetTimeoutError(RuntimeError_, TimeoutError):
+    """``get`` did not complete within its timeout."""
+
+
+class WorkerCrashedError(RuntimeError_):
+    """The worker process running a task died more often than the task's ``max_retries``."""
+
+
+class ActorDiedError(RuntimeError_):
+    """The process of an actor died; its pending and later calls fail with this error."""
+
+
+class SerializationError(RuntimeError_, TypeError):
+    """A function, argument or return value could not be pickled."""
+
+
+class TaskError(RuntimeError_):
+    """An exception raised inside a task, re-raised in the caller.
+
+    Attributes
+    ----------
+    cause : BaseException or None
+        The original exception object, when it could be unpickled.
+    remote_traceback : str
+        The traceback formatted in the worker.
+    task_name : str
+        The qualified name of the function or method that raised.
+    """
+
+    cause: BaseException | None = None
+    remote_traceback: str = ""
+    task_name: str = ""
+
+
+_derived: dict[type, type] = {}
+
+
+def as_task_error(cause: BaseException | None, type_name: str, message: str,
+                  remote_traceback: str, task_name: str) -> BaseException:
+    """Build the exception ``get`` raises for a failed task.
+
+    The result is an instance of ``TaskError`` and, where Python allows it, of the type of
+    ``cause`` too, with ``str()`` giving the original message followed by the remote traceback.
+    """
+    text = message
+    if remote_traceback:
+        text += f"\n\nRemote traceback (task {task_name}):\n{remote_traceback.rstrip()}"
+    if isinstance(cause, RuntimeError_) and not isinstance(cause, TaskError):
+        cause.args = (text,)  # our own errors (e.g. WorkerCrashedError) keep their type
+        return cause
+    base = type(cause) if cause is not None else None
+    err: BaseException | None = None
+    if base is not None and not issubclass(base, TaskError):
+        cls = _derived.get(base)
+        if cls is None:
+            try:
+                cls = type(f"TaskError[{base.__name__}]", (TaskError, base),
+                           {"__str__": lambda self: self._text, "__module__": __name__})
+            except TypeError:  # final or layout-incompatible exception types
+                cls = None
+            _derived[base] = cls
+        if cls is not None:
+            try:
+                err = cls.__new__(cls)
+                err.args = cause.args
+                err.__dict__.update(getattr(cause, "__dict__", {}))
+            except Exception:  # noqa: BLE001 - any construction failure falls back below
+                err = None
+    if err is None:
+        err = TaskError(f"{type_name}: {text}")
+    err._text = text
+    err.cause = cause
+    err.remote_traceback = remote_traceback
+    err.task_name = task_name
+    return err

@@ -1,0 +1,146 @@
+"""Values to bytes and back: pickle protocol 5 with out-of-band buffers.
+
+An object in the store is a *region*: the in-band pickle (the header), then each out-of-band
+buffer at a 64-byte aligned offset. ``layout`` lists ``(offset, length)`` of the buffers
+relative to the region's start. Reading a region gives zero-copy, read-only numpy arrays;
+``on_release`` is called once no value made from the region is alive any more (so the
+owner can unpin the memory).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import pickle
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cloudpickle
+import numpy as np
+
+from . import refs
+from .allocator import align_up
+from .errors import SerializationError
+
+INLINE_MAX = 100 * 1024  # objects smaller than this travel inline with control messages
+Layout = tuple[tuple[int, int], ...]
+
+
+@dataclass
+class Serialized:
+    """A value as header bytes plus out-of-band buffers, and the refs it contains."""
+
+    header: bytes
+    buffers: list[memoryview]
+    contained: list[int]
+
+    @property
+    def size(self) -> int:
+        """Payload bytes: header plus buffers (what counts as the object's size)."""
+        return len(self.header) + sum(b.nbytes for b in self.buffers)
+
+    def layout(self) -> Layout:
+        off = len(self.header)
+        out = []
+        for b in self.buffers:
+            off = align_up(off)
+            out.append((off, b.nbytes))
+            off += b.nbytes
+        return tuple(out)
+
+    def region_size(self) -> int:
+        lay = self.layout()
+        return lay[-1][0] + lay[-1][1] if lay else len(self.header)
+
+    def inline(self) -> tuple[bytes, tuple[bytes, ...]]:
+        """The value as plain bytes, for messages."""
+        return self.header, tuple(bytes(b) for b in self.buffers)
+
+
+def serialize(value: object, what: str = "value") -> Serialized:
+    """Pickle ``value`` (cloudpickle, protocol 5) keeping large buffers out of band."""
+    bufs: list[pickle.PickleBuffer] = []
+    refs.start_collecting()
+    try:
+        f = io.BytesIO()
+        cloudpickle.CloudPickler(f, protocol=5, buffer_callback=bufs.append).dump(value)
+    except Exception as e:  # noqa: BLE001 - any pickling failure becomes one clear error
+        refs.stop_collecting()
+        raise SerializationError(f"could not pickle {what}: {type(e).__name__}: {e}") from e
+    contained = refs.stop_collecting()
+    raws = []
+    for b in bufs:
+        try:
+            raws.append(b.raw())
+        except BufferError:  # non-contiguous buffer: copy it to a contiguous one
+            raws.append(memoryview(bytes(b)))
+    return Serialized(f.getvalue(), raws, contained)
+
+
+def write_region(dst: memoryview, offset: int, ser: Serialized) -> Layout:
+    """Copy a serialized value into ``dst`` at ``offset``; return its layout."""
+    hl = len(ser.header)
+    dst[offset:offset + hl] = ser.header
+    lay = ser.layout()
+    for (rel, n), b in zip(lay, ser.buffers):
+        if n:
+            target = np.frombuffer(dst, np.uint8, count=n, offset=offset + rel)
+            np.copyto(target, np.frombuffer(b, np.uint8))  # numpy releases the GIL here
+    return lay
+
+
+def loads_inline(header: bytes, buffers: tuple[bytes, ...]) -> object:
+    """Value of an inline object."""
+    return pickle.loads(header, buffers=buffers)
+
+
+def loads_region(mm, offset: int, header_len: int, layout: Layout,
+                 on_release: Callable[[], None]) -> object:
+    """Value of a region of the mapped segment ``mm``, zero-copy for its buffers.
+
+    ``on_release`` runs once no value derived from the region's buffers is alive.
+    """
+    if not layout:
+        value = pickle.loads(memoryview(mm)[offset:offset + header_len])
+        on_release()
+        return value
+    total = layout[-1][0] + layout[-1][1]
+    region = (ctypes.c_char * total).from_buffer(mm, offset)
+    view = memoryview(region).cast("B").toreadonly()
+    weakref.finalize(region, on_release)
+    bufs = [view[a:a + n] for a, n in layout]
+    header = view[:header_len]
+    del region, view
+    value = pickle.loads(header, buffers=bufs)
+    return value
+
+
+def loads_file(path: str, header_len: int, layout: Layout) -> object:
+    """Value of a spilled object, read from its file into private memory."""
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    mv = memoryview(data)
+    return pickle.loads(mv[:header_len], buffers=[mv[a:a + n] for a, n in layout])
+
+
+def write_file(path: str, ser: Serialized) -> Layout:
+    """Write a serialized value to ``path`` in region form (temporary name, then rename)."""
+    lay = ser.layout()
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(ser.header)
+        pos = len(ser.header)
+        for (rel, n), b in zip(lay, ser.buffers):
+            f.write(b"\0" * (rel - pos))
+            f.write(b)
+            pos = rel + n
+    import os
+    os.replace(tmp, path)
+    return lay
+
+
+def map_fd(fd: int, capacity: int):
+    """Map a node store's segment (by its inherited descriptor) in this process."""
+    import mmap
+    return mmap.mmap(fd, capacity)

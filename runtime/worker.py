@@ -1,0 +1,307 @@
+"""A worker process: runs tasks (or one actor) for the driver; started as ``python -m``.
+
+Loop: receive a message, run it, send the result. Arguments are read zero-copy from the node
+stores (all nodes' segments are mapped; a copy into this node's store is done here when the
+driver asks for one). Results larger than ``INLINE_MAX`` are written into the store at an
+offset the driver allocates. Reference-count changes and pin releases ride along with every
+message sent (``_piggyback``), addrefs first, so the driver never frees what a worker holds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import faulthandler
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import time
+import traceback
+from collections import Counter, deque
+
+import cloudpickle
+import numpy as np
+
+from . import context, ids, serialization
+from .channel import BlockingChannel
+from .errors import GetTimeoutError, NotInitializedError, as_task_error
+from .protocol import DISK, TaskSpec
+from .refs import ObjectRef
+
+
+def error_info(exc: BaseException, name: str) -> tuple:
+    """What a worker sends back for an exception raised by a task."""
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        blob = cloudpickle.dumps(exc)
+    except Exception:  # noqa: BLE001 - unpicklable exceptions travel as text only
+        blob = None
+    return (blob, type(exc).__name__, str(exc), tb, name)
+
+
+def raise_error_info(info: tuple) -> None:
+    """Raise the exception described by ``error_info`` in this process."""
+    blob, type_name, message, tb, name = info
+    cause = None
+    if blob is not None:
+        try:
+            cause = cloudpickle.loads(blob)
+        except Exception:  # noqa: BLE001
+            cause = None
+    raise as_task_error(cause, type_name, message, tb, name)
+
+
+class WorkerClient:
+    """The context inside a worker: runs tasks and forwards API calls to the driver."""
+
+    def __init__(self, chan: BlockingChannel, uid: int, node: int, segments: list):
+        self.chan = chan
+        self.uid = uid
+        self.node = node
+        self.segments = segments  # mmaps of every node's store, by node index
+        self.num_nodes = len(segments)
+        self.fns: dict[bytes, object] = {}
+        self.sent_fns: set[bytes] = set()
+        self.local_refs: Counter = Counter()
+        self.addrefs: list[int] = []
+        self.delrefs: list[int] = []
+        self.unpins: deque = deque()  # appended by finalizers, possibly at any time
+        self.inbox: deque = deque()
+        self.replies: dict[int, object] = {}
+        self.cancelled: set[int] = set()
+        self.actor = None
+
+    # ------------------------------------------------------------------ messaging
+    def _piggyback(self) -> tuple:
+        unpins = []
+        while self.unpins:
+            unpins.append(self.unpins.popleft())
+        add, dele = self.addrefs, self.delrefs
+        self.addrefs, self.delrefs = [], []
+        return (add, dele, unpins)
+
+    def send(self, kind: str, body: object) -> None:
+        self.chan.send((kind, body, self._piggyback()))
+
+    def _receive_one(self, timeout: float | None = None) -> bool:
+        """Read one message into the inbox or the replies; False on timeout."""
+        if timeout is not None and not select.select([self.chan.sock], [], [], timeout)[0]:
+            return False
+        msg = self.chan.recv()
+        if msg[0] == "reply":
+            req = msg[1]
+            if req in self.cancelled:  # a get that timed out: give the pins straight back
+                self.cancelled.discard(req)
+                self._release_locations(msg[2])
+            else:
+                self.replies[req] = msg[2]
+        else:
+            self.inbox.append(msg)
+        return True
+
+    def next_message(self) -> tuple:
+        while not self.inbox:
+            self._receive_one()
+        return self.inbox.popleft()
+
+    def request(self, kind: str, body: tuple, timeout: float | None = None) -> object:
+        req = ids.new_id()
+        self.send(kind, (req, *body))
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while req not in self.replies:
+            if deadline is None:
+                self._receive_one()
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0 or not self._receive_one(left):
+                if req in self.replies:
+                    break
+                self.cancelled.add(req)
+                self.send("cancel", req)
+                raise GetTimeoutError(f"get timed out after {timeout} s")
+        return self.replies.pop(req)
+
+    # ------------------------------------------------------------------ values
+    def _release(self, oid: int, where: int) -> None:
+        self.unpins.append((oid, where))
+
+    def _release_locations(self, locs: list) -> None:
+        for loc in locs:
+            if loc[0] == "s":
+                self._release(loc[1], loc[2])
+            elif loc[0] == "d":
+                self._release(loc[1], DISK)
+
+    def load(self, loc: tuple) -> object:
+        """The value at a location (see ``protocol``); zero-copy for store regions."""
+        kind, oid = loc[0], loc[1]
+        if kind == "i":
+            return serialization.loads_inline(loc[2], loc[3])
+        if kind == "s":
+            _, _, node, off, hl, layout = loc
+            return serialization.loads_region(self.segments[node], off, hl, layout,
+                                              lambda: self._release(oid, node))
+        if kind == "d":
+            _, _, path, hl, layout = loc
+            try:
+                return serialization.loads_file(path, hl, layout)
+            finally:
+                self._release(oid, DISK)
+        if kind == "c":
+            _, _, src, node, off, size, hl, layout = loc
+            dst = np.frombuffer(self.segments[node], np.uint8, count=size, offset=off)
+            if src[0] == "s":
+                _, _, snode, soff, _, _ = src
+                np.copyto(dst, np.frombuffer(self.segments[snode], np.uint8, count=size,
+                                             offset=soff))
+                self._release(oid, snode)
+            else:
+                with open(src[2], "rb") as f:
+                    f.readinto(memoryview(self.segments[node])[off:off + size])
+                self._release(oid, DISK)
+            del dst
+            return self.load(("s", oid, node, off, hl, layout))
+        if kind == "e":
+            raise_error_info(loc[2])
+        raise ValueError(f"bad location kind {kind!r}")
+
+    def store_result(self, value: object, oid: int) -> tuple:
+        """Serialize a value produced here; large ones go into this node's store."""
+        ser = serialization.serialize(value, "the task's return value")
+        if ser.size < serialization.INLINE_MAX:
+            return ("i", *ser.inline(), ser.size, ser.contained)
+        size = ser.region_size()
+        where = self.request("alloc", (oid, size))
+        if where[0] == "s":
+            serialization.write_region(memoryview(self.segments[self.node]), where[1], ser)
+            return ("s", where[1], len(ser.header), ser.layout(), ser.size, size, ser.contained)
+        lay = serialization.write_file(where[1], ser)
+        return ("d", where[1], len(ser.header), lay, ser.size, ser.contained)
+
+    # ------------------------------------------------------------------ running
+    def run(self, msg: tuple) -> None:
+        kind, tid, fn_id, fn_blob, payload, ref_locs, return_ids, name = msg[:8]
+        try:
+            if fn_blob is not None:
+                self.fns[fn_id] = cloudpickle.loads(fn_blob)
+            args, kwargs = self.load(payload)
+            for pos, loc in ref_locs:
+                if isinstance(pos, int):
+                    args[pos] = self.load(loc)
+                else:
+                    kwargs[pos] = self.load(loc)
+            if kind == "task":
+                fn = self.fns[fn_id]
+            elif kind == "actor_new":
+                fn = self.fns[fn_id]
+            else:
+                fn = getattr(self.actor, msg[8])
+            value = fn(*args, **kwargs)
+            del args, kwargs
+            if kind == "actor_new":
+                self.actor, value = value, None
+            if len(return_ids) == 1:
+                values = [value]
+            else:
+                values = list(value)
+                if len(values) != len(return_ids):
+                    raise ValueError(f"task {name} returned {len(values)} values, "
+                                     f"expected num_returns={len(return_ids)}")
+            results = [self.store_result(v, oid) for v, oid in zip(values, return_ids)]
+            del value, values
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported to the caller
+            info = error_info(exc, name)
+            results = [("e", info)] * len(return_ids)
+            del exc
+        self.send("done", (tid, results))
+
+    # ------------------------------------------------------------------ the context API
+    def new_id(self) -> int:
+        return ids.new_id()
+
+    def incref(self, oid: int) -> None:
+        self.local_refs[oid] += 1
+        if self.local_refs[oid] == 1:
+            self.addrefs.append(oid)
+
+    def decref(self, oid: int) -> None:
+        self.local_refs[oid] -= 1
+        if self.local_refs[oid] <= 0:
+            del self.local_refs[oid]
+            self.delrefs.append(oid)
+
+    def submit(self, spec: TaskSpec) -> list[ObjectRef]:
+        if spec.fn_id is not None and spec.fn_id in self.sent_fns:
+            spec.fn_blob = None
+        elif spec.fn_id is not None:
+            self.sent_fns.add(spec.fn_id)
+        refs = [ObjectRef(oid) for oid in spec.return_ids]
+        self.send("submit", spec)
+        return refs
+
+    def put(self, value: object, node: int | None = None) -> ObjectRef:
+        oid = ids.new_id()
+        ref = ObjectRef(oid)
+        result = self.store_result(value, oid)
+        self.send("put", (oid, result))
+        return ref
+
+    def get_values(self, oids: list[int], timeout: float | None) -> list:
+        locs = self.request("get", (list(oids),), timeout)
+        return [self.load(loc) for loc in locs]
+
+    def wait(self, oids: list[int], num_returns: int, timeout: float | None) -> list[int]:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            ready = self.request("poll", (list(oids),))
+            if len(ready) >= num_returns or (deadline is not None
+                                             and time.monotonic() >= deadline):
+                return ready
+            time.sleep(0.001)
+
+    def create_actor(self, spec: TaskSpec) -> None:
+        raise NotImplementedError("actors can only be created by the driver")
+
+
+def _die_with_parent() -> None:
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: go when the driver goes
+    except OSError:
+        pass
+
+
+def main() -> None:
+    cfg = json.loads(sys.argv[1])
+    faulthandler.enable()
+    faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a worker is
+    _die_with_parent()
+    if os.getppid() != cfg["driver_pid"]:
+        sys.exit(0)  # the driver is already gone
+    sys.path[:0] = [p for p in cfg["sys_path"] if p not in sys.path]
+    ids.set_prefix(cfg["uid"])
+    sock = socket.socket(fileno=cfg["sock_fd"])
+    segments = [serialization.map_fd(fd, cap) for fd, cap in cfg["stores"]]
+    client = WorkerClient(BlockingChannel(sock), cfg["uid"], cfg["node"], segments)
+    context.current = client
+    client.send("ready", os.getpid())
+    try:
+        while True:
+            msg = client.next_message()
+            if msg[0] == "exit":
+                break
+            client.run(msg)
+    except (EOFError, ConnectionError):
+        pass
+    except NotInitializedError:
+        pass
+    finally:
+        context.current = None
+        sys.stdout.flush()
+        os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
