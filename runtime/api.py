@@ -29,8 +29,9 @@ def _pickle_callable(obj: Any, what: str) -> tuple[bytes, bytes]:
     return hashlib.blake2b(blob, digest_size=16).digest(), blob
 
 
-def _arguments(args: tuple, kwargs: dict, name: str) -> tuple[tuple, list, list]:
-    """Payload (with top-level refs taken out), the refs' positions, and nested ref ids."""
+def _arguments(args: tuple, kwargs: dict, name: str) -> tuple[tuple, list, list, Any]:
+    """Payload (with top-level refs taken out), the refs' positions, nested ref ids, and
+    the ref of the payload when it went through the store (to keep alive until submitted)."""
     plain_args = list(args)
     plain_kwargs = dict(kwargs)
     ref_args: list = []
@@ -44,17 +45,17 @@ def _arguments(args: tuple, kwargs: dict, name: str) -> tuple[tuple, list, list]
             plain_kwargs[k] = None
     ser = serialization.serialize((plain_args, plain_kwargs), f"the arguments of {name}")
     if ser.size < serialization.INLINE_MAX:
-        return ("i", None, *ser.inline()), ref_args, ser.contained
+        return ("i", None, *ser.inline()), ref_args, ser.contained, None
     # large arguments passed by value go through the store, never through a pipe
     ref = context.get_context().put((plain_args, plain_kwargs))
-    return ("ref", ref.id), ref_args, [ref.id]
+    return ("ref", ref.id), ref_args, [], ref
 
 
 def _submit(kind: str, name: str, fn_id: bytes | None, blob: bytes | None, args: tuple,
             kwargs: dict, opts: dict, actor_id: int | None = None,
             method: str | None = None) -> list[ObjectRef]:
     ctx = context.get_context()
-    payload, ref_args, contained = _arguments(args, kwargs, name)
+    payload, ref_args, contained, payload_ref = _arguments(args, kwargs, name)
     n = 1 if kind == "actor_new" else opts.get("num_returns", 1)
     spec = TaskSpec(tid=ctx.new_id(), kind=kind, name=name, fn_id=fn_id, fn_blob=blob,
                     payload=payload, ref_args=ref_args, contained=contained,
@@ -63,7 +64,9 @@ def _submit(kind: str, name: str, fn_id: bytes | None, blob: bytes | None, args:
     if kind == "actor_new":
         ctx.create_actor(spec)
         return []
-    return ctx.submit(spec)
+    refs = ctx.submit(spec)
+    del payload_ref  # the task holds the payload now
+    return refs
 
 
 class RemoteFunction:
@@ -244,6 +247,6 @@ def wait(refs: list[ObjectRef], num_returns: int = 1,
     if not 0 <= num_returns <= len(refs):
         raise ValueError(f"num_returns={num_returns} must be between 0 and len(refs)={len(refs)}")
     ready_ids = set(context.get_context().wait([r.id for r in refs], num_returns, timeout))
-    ready = [r for r in refs if r.id in ready_ids][:num_returns] if ready_ids else []
+    ready = [r for r in refs if r.id in ready_ids][:max(num_returns, 0)]
     taken = {r.id for r in ready}
     return ready, [r for r in refs if r.id not in taken]

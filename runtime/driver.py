@@ -48,6 +48,7 @@ from .worker import raise_error_info
 from .workers import WorkerProc, blas_threads, spawn
 
 DRIVER = 0  # pin holder id of the driver itself
+PIPELINE = 4  # tasks sent ahead to a busy pool worker, so it never waits for the driver
 _uids = itertools.count(1)
 
 
@@ -114,6 +115,8 @@ class Driver:
         self.holds: dict[int, dict] = defaultdict(lambda: defaultdict(int))  # uid -> refs held
         self.allocs: dict[int, dict] = defaultdict(dict)  # uid -> {offset: oid} being written
         self.want_write: set[WorkerProc] = set()
+        self.dirty: list[WorkerProc] = []  # workers with queued messages (see _send)
+        self.getters = 0  # threads in get() polling the sockets themselves
         self._rr = itertools.count()
         self.closing = False
         self._blas = blas_threads(num_nodes * self.workers_per_node)
@@ -148,46 +151,67 @@ class Driver:
             pass
 
     def _send(self, w: WorkerProc, msg: tuple) -> None:
-        w.chan.send(msg)
-        if w.chan.outbox:
-            self.want_write.add(w)
+        """Queue a message; ``_flush`` sends each worker's queue as one write."""
+        if not w.out:
+            self.dirty.append(w)
+        w.out.append(msg)
+
+    def _flush(self) -> None:
+        wake = False
+        for w in self.dirty:
+            msgs, w.out = w.out, []
+            if not w.alive or not msgs:
+                continue
+            w.chan.send(msgs[0] if len(msgs) == 1 else ("batch", msgs))
+            if w.chan.outbox:
+                self.want_write.add(w)
+                wake = True
+        self.dirty.clear()
+        if wake and threading.current_thread() is not self.thread:
             self._wake()
 
     # ================================================================== I/O thread
     def _io_loop(self) -> None:
         while not self.closing:
-            try:
-                events = self.selector.select(timeout=0.05)
-            except (OSError, ValueError):
-                if self.closing:
-                    return
-                continue
             with self.lock:
-                if self.closing:
-                    return
-                self._drain()
-                for key, mask in events:
-                    w = key.data
-                    if w is None:
-                        try:
-                            self._wake_r.recv(4096)
-                        except BlockingIOError:
-                            pass
+                # a thread blocked in get() polls for itself meanwhile (see _poll_until)
+                while self.getters and not self.closing:
+                    self.cond.wait()
+            self._poll_once(0.05)
+
+    def _poll_once(self, timeout: float | None) -> None:
+        """Wait for worker messages and handle them. Run by the I/O thread, and by a thread
+        blocked in get() so that a reply does not need a hop through the I/O thread."""
+        try:
+            events = self.selector.select(timeout=timeout)
+        except (OSError, ValueError, RuntimeError):
+            return
+        with self.lock:
+            if self.closing:
+                return
+            self._drain()
+            for key, mask in events:
+                w = key.data
+                if w is None:
+                    try:
+                        self._wake_r.recv(4096)
+                    except (BlockingIOError, OSError):
+                        pass
+                    continue
+                if mask & selectors.EVENT_WRITE and w.chan.flush():
+                    self._watch(w, selectors.EVENT_READ)
+                if mask & selectors.EVENT_READ and w.alive:
+                    msgs = w.chan.read()
+                    if msgs is None:
+                        self._worker_died(w)
                         continue
-                    if mask & selectors.EVENT_WRITE and w.chan.flush():
-                        self._watch(w, selectors.EVENT_READ)
-                    if mask & selectors.EVENT_READ and w.alive:
-                        msgs = w.chan.read()
-                        if msgs is None:
-                            self._worker_died(w)
-                            continue
-                        for m in msgs:
-                            self._handle(w, m)
-                for w in list(self.want_write):
-                    self.want_write.discard(w)
-                    if w.alive and not w.chan.flush():
-                        self._watch(w, selectors.EVENT_READ | selectors.EVENT_WRITE)
-                self.cond.notify_all()
+                    for m in msgs:
+                        self._handle(w, m)
+            self._flush()
+            for w in list(self.want_write):
+                self.want_write.discard(w)
+                if w.alive and not w.chan.flush():
+                    self._watch(w, selectors.EVENT_READ | selectors.EVENT_WRITE)
 
     def _watch(self, w: WorkerProc, events: int) -> None:
         try:
@@ -208,12 +232,24 @@ class Driver:
             oid, where = u.popleft()
             t.unpin(oid, where, DRIVER)
 
-    def _handle(self, w: WorkerProc, msg: tuple) -> None:
-        kind, body, (adds, dels, unpins) = msg
+    def _handle(self, w: WorkerProc, batch: tuple) -> None:
+        """Apply one write of a worker: its messages, between its reference changes."""
+        msgs, (adds, dels, unpins) = batch
         held = self.holds[w.uid]
         for oid in adds:
             self.table.incref(oid)
             held[oid] += 1
+        for kind, body in msgs:
+            self._handle_one(w, kind, body)
+        for oid in dels:
+            self.table.decref(oid)
+            held[oid] -= 1
+            if not held[oid]:
+                del held[oid]
+        for oid, where in unpins:
+            self.table.unpin(oid, where, w.uid)
+
+    def _handle_one(self, w: WorkerProc, kind: str, body: tuple) -> None:
         if kind == "done":
             self._on_done(w, *body)
         elif kind == "alloc":
@@ -236,17 +272,22 @@ class Driver:
             ready = [o for o in oids if o not in self.table.entries
                      or self.table.entries[o].state != PENDING]
             self._send(w, ("reply", req, ready))
-        elif kind == "cancel":
-            pass  # the worker gives back the pins of a late reply itself
-        elif kind == "ready":
-            pass
-        for oid in dels:
-            self.table.decref(oid)
-            held[oid] -= 1
-            if not held[oid]:
-                del held[oid]
-        for oid, where in unpins:
-            self.table.unpin(oid, where, w.uid)
+        elif kind == "return":
+            self._returned(w, body)
+        # "ready" and "cancel" need nothing: a late reply's pins come back from the worker
+
+    def _returned(self, w: WorkerProc, tids: list[int]) -> None:
+        """A worker blocked in get() hands back the tasks queued behind it (not started)."""
+        for tid in reversed(tids):
+            spec = w.inflight.pop(tid, None)
+            if spec is None:
+                continue
+            for oid, where in spec.pins:
+                self.table.unpin(oid, where, w.uid)
+            self._undo_attempt(spec)
+            self.running[w.node] -= 1
+            self.queues[w.node].appendleft(spec)
+        self._dispatch(w.node)
 
     # ================================================================== submission
     def _submit(self, spec: TaskSpec, initial_refs: int) -> None:
@@ -259,6 +300,13 @@ class Driver:
             if e is None:
                 e = t.entries[oid] = Entry(oid)
             e.refs += initial_refs
+        missing = [oid for oid in self._deps(spec) if oid not in t.entries]
+        if missing:
+            err = ObjectFreedError(f"argument object {missing[0]:#x} of {spec.name} is unknown "
+                                   "or was already freed")
+            spec.ref_args, spec.payload, spec.contained = [], ("i", None, b"", ()), []
+            self._finish(spec, ("e", _error_info(err, spec.name)), spec.node)
+            return
         for oid in self._deps(spec):
             t.incref(oid)
         for oid in spec.contained:
@@ -348,11 +396,15 @@ class Driver:
 
     def _free_worker(self, node: int) -> WorkerProc | None:
         active = 0
+        best = None
         for w in self.pool[node]:
             if w.alive and not w.blocked:
                 active += 1
-                if not w.inflight:
-                    return w
+                if len(w.inflight) < PIPELINE and (best is None
+                                                   or len(w.inflight) < len(best.inflight)):
+                    best = w
+        if best is not None:
+            return best
         if active < self.workers_per_node and not self.closing:
             # workers blocked in get() do not count: start another so work can go on
             return self._spawn(node)
@@ -497,12 +549,16 @@ class Driver:
             if isinstance(x, Request):
                 x.pending -= 1
                 if x.pending == 0:
-                    self._answer(x)
+                    if x.worker is None:  # a get() in the driver, maybe in select(): wake it
+                        self.cond.notify_all()
+                        if threading.current_thread() is self.thread:
+                            self._wake()
+                    else:
+                        self._answer(x)
             else:
                 x.deps_pending -= 1
                 if x.deps_pending == 0:
                     self._on_ready(x)
-        self.cond.notify_all()
 
     # ================================================================== actors
     def create_actor(self, spec: TaskSpec) -> None:
@@ -514,6 +570,7 @@ class Driver:
             self.actors[spec.actor_id] = Actor(spec.actor_id, node, w, spec.name)
             self.table.actor_refs[spec.actor_id] += 1  # taken over by the handle
             self._submit(spec, initial_refs=1)
+            self._flush()
 
     def _pump_actor(self, actor: Actor) -> None:
         while actor.queue:
@@ -650,6 +707,7 @@ class Driver:
         with self.lock:
             self._drain()
             self._submit(spec, initial_refs=1)
+            self._flush()
         return [ObjectRef(oid, counted=True) for oid in spec.return_ids]
 
     def put(self, value: object, node: int | None = None) -> ObjectRef:
@@ -662,6 +720,7 @@ class Driver:
                 self._drain()
                 self.table.incref(oid)
                 self._complete(oid, node, result, None)
+                self._flush()
             return ObjectRef(oid, counted=True)
         size = ser.region_size()
         with self.lock:
@@ -680,21 +739,49 @@ class Driver:
         with self.lock:
             self.allocs[DRIVER].pop(off, None)
             self._complete(oid, node, result, None)
+            self._flush()
         return ObjectRef(oid, counted=True)
 
     def _ready_entries(self, oids: list[int], timeout: float | None) -> list[Entry]:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        """The entries of ``oids`` once none is PENDING (caller holds the lock)."""
         self._drain()
         entries = [self.table.entry(oid) for oid in oids]
-        while any(e.state == PENDING for e in entries):
-            left = None if deadline is None else deadline - time.monotonic()
-            if left is not None and left <= 0:
-                n = sum(e.state == PENDING for e in entries)
-                raise GetTimeoutError(f"get timed out after {timeout} s: {n} of "
-                                      f"{len(entries)} object(s) not ready")
-            self.cond.wait(left if left is not None else 1.0)
-            self._drain()
+        r = Request(None, 0, oids)
+        for e in entries:
+            if e.state == PENDING:
+                e.waiters.append(r)
+                r.pending += 1
+        if r.pending and not self._poll_until(r, timeout):
+            for e in entries:
+                if r in e.waiters:
+                    e.waiters.remove(r)
+            n = sum(e.state == PENDING for e in entries)
+            raise GetTimeoutError(f"get timed out after {timeout} s: {n} of "
+                                  f"{len(entries)} object(s) not ready")
+        self._drain()
         return entries
+
+    def _poll_until(self, r: Request, timeout: float | None) -> bool:
+        """With the lock held on entry and exit: handle worker messages in this thread until
+        ``r`` is answered; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self.getters += 1
+        self._wake()  # the I/O thread leaves its select() and stands down
+        try:
+            while r.pending > 0:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self.lock.release()
+                try:
+                    self._poll_once(0.005 if left is None else min(left, 0.005))
+                finally:
+                    self.lock.acquire()
+            return True
+        finally:
+            self.getters -= 1
+            if not self.getters:
+                self.cond.notify_all()
 
     def get_values(self, oids: list[int], timeout: float | None) -> list:
         with self.lock:
@@ -743,17 +830,20 @@ class Driver:
                                           lambda: q.append((oid, node)))
 
     def wait(self, oids: list[int], num_returns: int, timeout: float | None) -> list[int]:
-        deadline = None if timeout is None else time.monotonic() + timeout
         with self.lock:
-            while True:
-                self._drain()
-                ready = [o for o in oids if self.table.entry(o).state != PENDING]
-                if len(ready) >= num_returns:
-                    return ready[:num_returns] if num_returns < len(ready) else ready
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return ready
-                self.cond.wait(left if left is not None else 1.0)
+            self._drain()
+            entries = [self.table.entry(o) for o in oids]
+            r = Request(None, 0, oids)
+            r.pending = num_returns - sum(e.state != PENDING for e in entries)
+            if r.pending > 0:
+                pending = [e for e in entries if e.state == PENDING]
+                for e in pending:
+                    e.waiters.append(r)
+                self._poll_until(r, timeout)
+                for e in pending:
+                    if r in e.waiters:
+                        e.waiters.remove(r)
+            return [o for o, e in zip(oids, entries) if e.state != PENDING]
 
     def nodes(self) -> list[dict]:
         with self.lock:
@@ -767,6 +857,13 @@ class Driver:
             self._drain()
             return [st.metrics() for st in self.stores]
 
+    def store_range(self, node: int) -> tuple[int, int]:
+        """Address range of a node's store in this process (tests check zero-copy with it)."""
+        import ctypes
+        st = self.stores[node]
+        base = ctypes.addressof(ctypes.c_char.from_buffer(st.mm))
+        return base, base + st.capacity
+
     def child_pids(self) -> list[int]:
         with self.lock:
             return [w.pid for w in self.workers.values()]
@@ -778,7 +875,9 @@ class Driver:
             self.closing = True
             workers = list(self.workers.values())
             for w in workers:
+                w.out.clear()
                 w.chan.send(("exit",))
+            self.cond.notify_all()
         self._wake()
         self.thread.join(timeout=5)
         deadline = time.monotonic() + 2

@@ -55,6 +55,13 @@ class TaskError(RuntimeError_):
     cause: BaseException | None = None
     remote_traceback: str = ""
     task_name: str = ""
+    _info: tuple = ()
+
+    def __reduce__(self):
+        # derived classes are made at run time: rebuild them rather than pickle them by name
+        if self._info:
+            return (as_task_error, (self.cause, *self._info))
+        return super().__reduce__()
 
 
 _derived: dict[type, type] = {}
@@ -73,6 +80,8 @@ def as_task_error(cause: BaseException | None, type_name: str, message: str,
     if isinstance(cause, RuntimeError_) and not isinstance(cause, TaskError):
         cause.args = (text,)  # our own errors (e.g. WorkerCrashedError) keep their type
         return cause
+    if isinstance(cause, TaskError) and cause.cause is not None:
+        cause = cause.cause  # a task that re-raised another task's error: keep the original type
     base = type(cause) if cause is not None else None
     err: BaseException | None = None
     if base is not None and not issubclass(base, TaskError):
@@ -94,6 +103,7 @@ def as_task_error(cause: BaseException | None, type_name: str, message: str,
     if err is None:
         err = TaskError(f"{type_name}: {text}")
     err._text = text
+    err._info = (type_name, message, remote_traceback, task_name)
     err.cause = cause
     err.remote_traceback = remote_traceback
     err.task_name = task_name

@@ -63,6 +63,7 @@ class WorkerClient:
         self.segments = segments  # mmaps of every node's store, by node index
         self.num_nodes = len(segments)
         self.fns: dict[bytes, object] = {}
+        self.fn_blobs: dict[bytes, bytes] = {}
         self.sent_fns: set[bytes] = set()
         self.local_refs: Counter = Counter()
         self.addrefs: list[int] = []
@@ -72,6 +73,9 @@ class WorkerClient:
         self.replies: dict[int, object] = {}
         self.cancelled: set[int] = set()
         self.actor = None
+        self.init_error: tuple | None = None
+        self.outq: list = []
+        self.returning = False  # in a blocking get: hand queued tasks back to the driver
 
     # ------------------------------------------------------------------ messaging
     def _piggyback(self) -> tuple:
@@ -82,23 +86,39 @@ class WorkerClient:
         self.addrefs, self.delrefs = [], []
         return (add, dele, unpins)
 
-    def send(self, kind: str, body: object) -> None:
-        self.chan.send((kind, body, self._piggyback()))
+    def send(self, kind: str, body: object, flush: bool = False) -> None:
+        """Queue a message; all queued ones go in one write at the next ``flush``."""
+        self.outq.append((kind, body))
+        if flush:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.outq or self.unpins or self.delrefs:
+            msgs, self.outq = self.outq, []
+            self.chan.send((msgs, self._piggyback()))
+
+    def _readable(self) -> bool:
+        return bool(select.select([self.chan.sock], [], [], 0)[0])
 
     def _receive_one(self, timeout: float | None = None) -> bool:
         """Read one message into the inbox or the replies; False on timeout."""
         if timeout is not None and not select.select([self.chan.sock], [], [], timeout)[0]:
             return False
         msg = self.chan.recv()
-        if msg[0] == "reply":
-            req = msg[1]
-            if req in self.cancelled:  # a get that timed out: give the pins straight back
-                self.cancelled.discard(req)
-                self._release_locations(msg[2])
+        for m in (msg[1] if msg[0] == "batch" else (msg,)):
+            if m[0] in ("task", "actor_new") and m[3] is not None:
+                self.fn_blobs[m[2]] = m[3]  # kept even if the task is handed back
+            if m[0] == "reply":
+                req = m[1]
+                if req in self.cancelled:  # a get that timed out: give the pins straight back
+                    self.cancelled.discard(req)
+                    self._release_locations(m[2])
+                else:
+                    self.replies[req] = m[2]
+            elif self.returning and m[0] == "task":
+                self.send("return", [m[1]], flush=True)
             else:
-                self.replies[req] = msg[2]
-        else:
-            self.inbox.append(msg)
+                self.inbox.append(m)
         return True
 
     def next_message(self) -> tuple:
@@ -109,6 +129,22 @@ class WorkerClient:
     def request(self, kind: str, body: tuple, timeout: float | None = None) -> object:
         req = ids.new_id()
         self.send(kind, (req, *body))
+        blocking = kind == "get" and self.actor is None
+        if blocking:
+            # tasks queued behind this one might be what it waits for: give them back
+            queued = [m[1] for m in self.inbox if m[0] == "task"]
+            if queued:
+                self.inbox = deque(m for m in self.inbox if m[0] != "task")
+                self.send("return", queued)
+            self.returning = True
+        self.flush()
+        try:
+            return self._await(req, timeout)
+        finally:
+            if blocking:
+                self.returning = False
+
+    def _await(self, req: int, timeout: float | None) -> object:
         deadline = None if timeout is None else time.monotonic() + timeout
         while req not in self.replies:
             if deadline is None:
@@ -119,7 +155,7 @@ class WorkerClient:
                 if req in self.replies:
                     break
                 self.cancelled.add(req)
-                self.send("cancel", req)
+                self.send("cancel", req, flush=True)
                 raise GetTimeoutError(f"get timed out after {timeout} s")
         return self.replies.pop(req)
 
@@ -183,9 +219,13 @@ class WorkerClient:
     # ------------------------------------------------------------------ running
     def run(self, msg: tuple) -> None:
         kind, tid, fn_id, fn_blob, payload, ref_locs, return_ids, name = msg[:8]
+        if kind == "call" and self.init_error is not None:
+            # calls are sent before the constructor's result is known: they share its error
+            self.send("done", (tid, [("e", self.init_error)] * len(return_ids)))
+            return
         try:
-            if fn_blob is not None:
-                self.fns[fn_id] = cloudpickle.loads(fn_blob)
+            if fn_id is not None and fn_id not in self.fns:
+                self.fns[fn_id] = cloudpickle.loads(self.fn_blobs.pop(fn_id))
             args, kwargs = self.load(payload)
             for pos, loc in ref_locs:
                 if isinstance(pos, int):
@@ -214,6 +254,8 @@ class WorkerClient:
         except BaseException as exc:  # noqa: BLE001 - every failure is reported to the caller
             info = error_info(exc, name)
             results = [("e", info)] * len(return_ids)
+            if kind == "actor_new":
+                self.init_error = info
             del exc
         self.send("done", (tid, results))
 
@@ -286,11 +328,14 @@ def main() -> None:
     segments = [serialization.map_fd(fd, cap) for fd, cap in cfg["stores"]]
     client = WorkerClient(BlockingChannel(sock), cfg["uid"], cfg["node"], segments)
     context.current = client
-    client.send("ready", os.getpid())
+    client.send("ready", os.getpid(), flush=True)
     try:
         while True:
+            if not client.inbox and client.outq and not client._readable():
+                client.flush()  # nothing else to run now: report what is done
             msg = client.next_message()
             if msg[0] == "exit":
+                client.flush()
                 break
             client.run(msg)
     except (EOFError, ConnectionError):

@@ -29,6 +29,7 @@ class WorkerProc:
         self.chan = chan
         self.actor_id = actor_id
         self.inflight: dict = {}
+        self.out: list = []  # messages queued by the driver, sent together by its _flush
         self.fns: set[bytes] = set()
         self.blocked = 0  # outstanding blocking get requests of this worker
         self.alive = True

@@ -1,0 +1,120 @@
+"""Errors in tasks, workers that die, retries."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import runtime as rt
+
+
+class CustomError(Exception):
+    def __init__(self, code):
+        super().__init__(f"custom failure {code}")
+        self.code = code
+
+
+@rt.remote
+def fails(kind):
+    if kind == "value":
+        raise ValueError("bad value 42")
+    if kind == "key":
+        return {}["missing"]
+    raise CustomError(7)
+
+
+@rt.remote
+def plus_one(x):
+    return x + 1
+
+
+@rt.remote(max_retries=3)
+def die_once(marker, how):
+    if not os.path.exists(marker):
+        open(marker, "w").close()
+        if how == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif how == "segfault":
+            import ctypes
+            ctypes.string_at(0)
+        else:
+            os._exit(7)
+    return "survived"
+
+
+@rt.remote(max_retries=2)
+def always_dies():
+    os._exit(9)
+
+
+@rt.remote
+def slow_pid(seconds, marker):
+    open(marker, "a").write(f"{os.getpid()}\n")
+    time.sleep(seconds)
+    return "done"
+
+
+def test_remote_exception_type_and_traceback(one_node):
+    with pytest.raises(ValueError, match="bad value 42") as info:
+        rt.get(fails.remote("value"))
+    err = info.value
+    assert isinstance(err, rt.TaskError) and isinstance(err.cause, ValueError)
+    text = str(err)
+    assert "Remote traceback (task fails)" in text and 'raise ValueError("bad value 42")' in text
+    with pytest.raises(KeyError):
+        rt.get(fails.remote("key"))
+    with pytest.raises(CustomError) as info:
+        rt.get(fails.remote("custom"))
+    assert info.value.code == 7
+
+
+def test_errors_propagate_to_dependents(one_node):
+    with pytest.raises(ValueError, match="bad value 42"):
+        rt.get(plus_one.remote(plus_one.remote(fails.remote("value"))))
+
+
+def test_errors_cross_nested_gets(one_node):
+    @rt.remote
+    def outer():
+        return rt.get(fails.remote("value"))
+
+    with pytest.raises(ValueError, match="bad value 42"):
+        rt.get(outer.remote())
+
+
+def test_unpicklable_return_value(one_node):
+    with pytest.raises(rt.SerializationError, match="return value"):
+        rt.get(rt.remote(lambda: threading.Lock()).remote())
+
+
+@pytest.mark.parametrize("how", ["kill", "segfault", "exit"])
+def test_worker_dies_mid_task_then_retried(one_node, tmp_path, how):
+    before = rt.nodes()[0]
+    assert rt.get(die_once.remote(str(tmp_path / "m"), how), timeout=60) == "survived"
+    after = rt.nodes()[0]
+    assert after["workers"] == before["workers"]  # the dead worker was replaced
+    assert set(after["worker_pids"]) != set(before["worker_pids"])
+
+
+def test_worker_killed_from_outside(one_node, tmp_path):
+    marker = tmp_path / "pids"
+    ref = slow_pid.remote(1.0, str(marker))
+    deadline = time.monotonic() + 20
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(int(marker.read_text().split()[0]), signal.SIGKILL)
+    assert rt.get(ref, timeout=60) == "done"
+    assert len(marker.read_text().split()) == 2  # ran again, in another process
+
+
+def test_retries_exhausted(one_node):
+    with pytest.raises(rt.WorkerCrashedError) as info:
+        rt.get(always_dies.remote(), timeout=60)
+    msg = str(info.value)
+    assert "task always_dies failed" in msg and "exit code 9" in msg
+    assert "3 attempt(s)" in msg and "max_retries=2" in msg
+    assert rt.get(plus_one.remote(1)) == 2  # the runtime goes on working
