@@ -36,52 +36,28 @@ import threading
 import time
 from collections import defaultdict, deque
 
-import cloudpickle
-
 from . import ids, serialization
-from .errors import ActorDiedError, GetTimeoutError, ObjectFreedError, WorkerCrashedError
-from .objects import FAILED, PENDING, Entry, ObjectTable, Replica
+from .actors import Actor, ActorScheduling
+from .errors import (
+    ActorDiedError,
+    GetTimeoutError,
+    ObjectFreedError,
+    WorkerCrashedError,
+    error_info,
+    raise_error_info,
+)
+from .objects import FAILED, PENDING, Entry, ObjectTable
 from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
+from .scheduling import Request, Scheduling
 from .store import NodeStore
-from .worker import raise_error_info
 from .workers import WorkerProc, blas_threads, spawn
 
 DRIVER = 0  # pin holder id of the driver itself
-PIPELINE = 4  # tasks sent ahead to a busy pool worker, so it never waits for the driver
 _uids = itertools.count(1)
 
 
-def _error_info(exc: BaseException, name: str) -> tuple:
-    return (cloudpickle.dumps(exc), type(exc).__name__, str(exc), "", name)
-
-
-class Actor:
-    __slots__ = ("id", "node", "worker", "queue", "init_error", "dead", "unreferenced", "name")
-
-    def __init__(self, aid: int, node: int, worker: WorkerProc, name: str):
-        self.id = aid
-        self.node = node
-        self.worker = worker
-        self.queue: deque[TaskSpec] = deque()
-        self.init_error: tuple | None = None
-        self.dead: tuple | None = None
-        self.unreferenced = False
-        self.name = name
-
-
-class Request:
-    """A worker's blocking ``get``: answered once all its objects are ready."""
-
-    __slots__ = ("worker", "req", "oids", "pending", "blocking")
-
-    def __init__(self, worker: WorkerProc, req: int, oids: list[int]):
-        self.worker, self.req, self.oids = worker, req, oids
-        self.pending = 0
-        self.blocking = False
-
-
-class Driver:
+class Driver(Scheduling, ActorScheduling):
     """The runtime's state in the user's process; see the module docstring."""
 
     def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
@@ -276,329 +252,6 @@ class Driver:
             self._returned(w, body)
         # "ready" and "cancel" need nothing: a late reply's pins come back from the worker
 
-    def _returned(self, w: WorkerProc, tids: list[int]) -> None:
-        """A worker blocked in get() hands back the tasks queued behind it (not started)."""
-        for tid in reversed(tids):
-            spec = w.inflight.pop(tid, None)
-            if spec is None:
-                continue
-            for oid, where in spec.pins:
-                self.table.unpin(oid, where, w.uid)
-            self._undo_attempt(spec)
-            self.running[w.node] -= 1
-            self.queues[w.node].appendleft(spec)
-        self._dispatch(w.node)
-
-    # ================================================================== submission
-    def _submit(self, spec: TaskSpec, initial_refs: int) -> None:
-        t = self.table
-        if spec.fn_blob is not None:
-            self.fn_blobs[spec.fn_id] = spec.fn_blob
-            spec.fn_blob = None
-        for oid in spec.return_ids:
-            e = t.entries.get(oid)
-            if e is None:
-                e = t.entries[oid] = Entry(oid)
-            e.refs += initial_refs
-        missing = [oid for oid in self._deps(spec) if oid not in t.entries]
-        if missing:
-            err = ObjectFreedError(f"argument object {missing[0]:#x} of {spec.name} is unknown "
-                                   "or was already freed")
-            spec.ref_args, spec.payload, spec.contained = [], ("i", None, b"", ()), []
-            self._finish(spec, ("e", _error_info(err, spec.name)), spec.node)
-            return
-        for oid in self._deps(spec):
-            t.incref(oid)
-        for oid in spec.contained:
-            t.incref(oid)
-        self.tasks[spec.tid] = spec
-        if spec.kind != "task":
-            actor = self.actors.get(spec.actor_id)
-            if actor is None:
-                self._finish(spec, ("e", _error_info(ActorDiedError(
-                    f"actor {spec.actor_id:#x} is not alive"), spec.name)), None)
-                return
-            actor.queue.append(spec)
-        for oid in self._deps(spec):
-            e = t.entries.get(oid)
-            if e is None:
-                e = t.entries[oid] = Entry(oid)  # a ref whose producer we have not heard of
-            if e.state == PENDING:
-                e.waiters.append(spec)
-                spec.deps_pending += 1
-        if spec.deps_pending == 0:
-            self._on_ready(spec)
-
-    @staticmethod
-    def _deps(spec: TaskSpec) -> list[int]:
-        deps = [oid for _, oid in spec.ref_args]
-        if spec.payload[0] == "ref":
-            deps.append(spec.payload[1])
-        return deps
-
-    def _on_ready(self, spec: TaskSpec) -> None:
-        if spec.kind != "task":
-            self._pump_actor(self.actors[spec.actor_id])
-            return
-        failed = self._failed_dep(spec)
-        if failed is not None:
-            self._finish(spec, ("e", failed), None)
-            return
-        node = spec.node if spec.node is not None else self._choose_node(spec)
-        self.queues[node].append(spec)
-        self._dispatch(node)
-
-    def _failed_dep(self, spec: TaskSpec) -> tuple | None:
-        for oid in self._deps(spec):
-            e = self.table.entries.get(oid)
-            if e is not None and e.state == FAILED:
-                return e.error
-        return None
-
-    def _choose_node(self, spec: TaskSpec) -> int:
-        if self.num_nodes == 1:
-            return 0
-        weight = [0] * self.num_nodes
-        for oid in self._deps(spec):
-            e = self.table.entries.get(oid)
-            if e is None:
-                continue
-            nodes = [n for n, r in e.replicas.items() if r.ready] or [e.home]
-            for n in nodes:
-                weight[n] += e.size
-        best = max(weight)
-        if best > 0:
-            return weight.index(best)
-        load = [len(q) + r for q, r in zip(self.queues, self.running)]
-        low = min(load)
-        start = next(self._rr)
-        for k in range(self.num_nodes):
-            n = (start + k) % self.num_nodes
-            if load[n] == low:
-                return n
-        return 0
-
-    # ================================================================== dispatch
-    def _dispatch(self, node: int) -> None:
-        q = self.queues[node]
-        while q:
-            w = self._free_worker(node)
-            if w is None:
-                return
-            spec = q.popleft()
-            msg = self._task_message(spec, w)
-            if msg is None:
-                continue
-            spec.worker = w
-            w.inflight[spec.tid] = spec
-            self.running[node] += 1
-            self._send(w, msg)
-
-    def _free_worker(self, node: int) -> WorkerProc | None:
-        active = 0
-        best = None
-        for w in self.pool[node]:
-            if w.alive and not w.blocked:
-                active += 1
-                if len(w.inflight) < PIPELINE and (best is None
-                                                   or len(w.inflight) < len(best.inflight)):
-                    best = w
-        if best is not None:
-            return best
-        if active < self.workers_per_node and not self.closing:
-            # workers blocked in get() do not count: start another so work can go on
-            return self._spawn(node)
-        return None
-
-    def _task_message(self, spec: TaskSpec, w: WorkerProc) -> tuple | None:
-        node, t = w.node, self.table
-        deps = self._deps(spec)
-        for oid in deps:
-            rep = t.entries[oid].replicas.get(node)
-            if rep is not None and not rep.ready and rep.copier != spec.tid:
-                self.replica_waiters[(oid, node)].append(spec)
-                return None
-        spec.pins, spec.copies = [], []
-        protect = frozenset(deps)
-        locs = [(pos, self._location(t.entries[oid], node, spec, w, protect))
-                for pos, oid in spec.ref_args]
-        payload = spec.payload
-        if payload[0] == "ref":
-            payload = self._location(t.entries[payload[1]], node, spec, w, protect)
-        blob = None
-        if spec.fn_id is not None and spec.fn_id not in w.fns:
-            blob = self.fn_blobs[spec.fn_id]
-            w.fns.add(spec.fn_id)
-        return (spec.kind, spec.tid, spec.fn_id, blob, payload, locs, spec.return_ids,
-                spec.name, spec.method)
-
-    def _pin(self, e: Entry, where: int, spec: TaskSpec | None, holder: int) -> None:
-        self.table.pin(e, where, holder)
-        if spec is not None:
-            spec.pins.append((e.id, where))
-
-    def _location(self, e: Entry, node: int, spec: TaskSpec | None, w: WorkerProc,
-                  protect: frozenset = frozenset()) -> tuple:
-        """Where a worker on ``node`` reads ``e``; arranges a copy into ``node`` if needed."""
-        t = self.table
-        if e.state == FAILED:
-            return ("e", e.id, e.error)
-        if e.inline is not None:
-            if node not in e.sent_to:
-                e.sent_to.add(node)
-                self._count_transfer(e.home, node, e.size)
-            return ("i", e.id, *e.inline)
-        rep = e.replicas.get(node)
-        if rep is not None:
-            self._pin(e, node, spec, w.uid)
-            t.touch(e, node)
-            return ("s", e.id, node, rep.offset, e.header_len, e.layout)
-        src_node = next((n for n, r in sorted(e.replicas.items(), key=lambda x: x[0] != e.home)
-                         if r.ready), DISK)
-        if src_node == DISK:
-            src = ("d", e.id, e.disk, e.header_len, e.layout)
-        else:
-            src = ("s", e.id, src_node, e.replicas[src_node].offset, e.header_len, e.layout)
-        self._pin(e, src_node, spec, w.uid)
-        off = t.alloc(node, e.alloc_size, protect) if spec is not None else None
-        if spec is not None:
-            spec.copies.append((e.id, src_node, node if off is not None else None))
-        if off is None:  # no room even after spilling: read it where it is
-            if spec is None:
-                self._count_transfer(e.home if src_node == DISK else src_node, node, e.size)
-            return src
-        e.replicas[node] = Replica(off, False, spec.tid)
-        self._pin(e, node, spec, w.uid)
-        return ("c", e.id, src, node, off, e.alloc_size, e.header_len, e.layout)
-
-    def _count_transfer(self, src: int, dst: int, nbytes: int) -> None:
-        if src != dst:
-            self.stores[src].bytes_sent += nbytes
-            self.stores[dst].bytes_received += nbytes
-
-    # ================================================================== completion
-    def _on_done(self, w: WorkerProc, tid: int, results: list) -> None:
-        spec = w.inflight.pop(tid, None)
-        if spec is None:
-            return
-        st = self.stores[w.node]
-        st.tasks_run += 1
-        if w.actor_id is None:
-            self.running[w.node] -= 1
-        t = self.table
-        for oid, src_node, dst in spec.copies:
-            e = t.entries.get(oid) or t.zombies.get(oid)
-            src = e.home if src_node == DISK else src_node
-            reader = w.node if dst is None else dst
-            self._count_transfer(src, reader, e.size)
-            if dst is not None:
-                rep = e.replicas[dst]
-                rep.ready, rep.copier = True, None
-                if not e.freed:
-                    t._resident(e, dst)
-                    self._wake_parked(oid, dst)
-        spec.copies = []
-        for res in results:
-            if res[0] == "s":
-                self.allocs[w.uid].pop(res[1], None)
-        self._finish(spec, results, w.node)
-        if spec.kind == "actor_new" and results[0][0] == "e":
-            self.actors[spec.actor_id].init_error = results[0][1]
-        if w.actor_id is not None:
-            actor = self.actors.get(w.actor_id)
-            if actor is not None:
-                self._pump_actor(actor)
-        else:
-            self._retire_extra(w)
-            self._dispatch(w.node)
-
-    def _wake_parked(self, oid: int, node: int) -> None:
-        for spec in self.replica_waiters.pop((oid, node), ()):
-            self.queues[node].appendleft(spec)
-        self._dispatch(node)
-
-    def _retire_extra(self, w: WorkerProc) -> None:
-        active = [x for x in self.pool[w.node] if x.alive and not x.blocked]
-        if len(active) > self.workers_per_node and not w.inflight and not w.blocked:
-            self.pool[w.node].remove(w)
-            w.retiring = True
-            self._send(w, ("exit",))
-
-    def _finish(self, spec: TaskSpec, results, node: int | None) -> None:
-        """Record a task's results (a list, or one error for all) and release what it held."""
-        if isinstance(results, tuple):
-            results = [results] * len(spec.return_ids)
-        node = spec.node if node is None and spec.node is not None else (node or 0)
-        for oid, res in zip(spec.return_ids, results):
-            self._complete(oid, node, res, None)
-        self.tasks.pop(spec.tid, None)
-        for oid in self._deps(spec):
-            self.table.decref(oid)
-        for oid in spec.contained:
-            self.table.decref(oid)
-
-    def _complete(self, oid: int, node: int, result: tuple, w: WorkerProc | None) -> None:
-        if w is not None and result[0] == "s":
-            self.allocs[w.uid].pop(result[1], None)
-        e = self.table.complete(oid, node, result)
-        if e.state == FAILED or e.inline is not None or e.disk is not None:
-            e.alloc_size = e.alloc_size or (e.layout[-1][0] + e.layout[-1][1] if e.layout
-                                            else e.header_len)
-        waiters, e.waiters = e.waiters, []
-        for x in waiters:
-            if isinstance(x, Request):
-                x.pending -= 1
-                if x.pending == 0:
-                    if x.worker is None:  # a get() in the driver, maybe in select(): wake it
-                        self.cond.notify_all()
-                        if threading.current_thread() is self.thread:
-                            self._wake()
-                    else:
-                        self._answer(x)
-            else:
-                x.deps_pending -= 1
-                if x.deps_pending == 0:
-                    self._on_ready(x)
-
-    # ================================================================== actors
-    def create_actor(self, spec: TaskSpec) -> None:
-        with self.lock:
-            self._drain()
-            node = spec.node if spec.node is not None else next(self._rr) % self.num_nodes
-            spec.node = node
-            w = self._spawn(node, actor_id=spec.actor_id)
-            self.actors[spec.actor_id] = Actor(spec.actor_id, node, w, spec.name)
-            self.table.actor_refs[spec.actor_id] += 1  # taken over by the handle
-            self._submit(spec, initial_refs=1)
-            self._flush()
-
-    def _pump_actor(self, actor: Actor) -> None:
-        while actor.queue:
-            spec = actor.queue[0]
-            if spec.deps_pending:
-                return
-            actor.queue.popleft()
-            err = actor.dead or (actor.init_error if spec.kind == "call" else None)
-            err = err or self._failed_dep(spec)
-            if err is not None:
-                self._finish(spec, ("e", err), actor.node)
-                continue
-            msg = self._task_message(spec, actor.worker)
-            spec.worker = actor.worker
-            actor.worker.inflight[spec.tid] = spec
-            self._send(actor.worker, msg)
-        if actor.unreferenced and not actor.worker.inflight and actor.dead is None:
-            actor.dead = _error_info(ActorDiedError(f"actor {actor.name} was released"),
-                                     actor.name)
-            actor.worker.retiring = True
-            self._send(actor.worker, ("exit",))
-
-    def _actor_unreferenced(self, aid: int) -> None:
-        actor = self.actors.get(aid)
-        if actor is not None:
-            actor.unreferenced = True
-            self._pump_actor(actor)
-
     # ================================================================== failures
     def _worker_died(self, w: WorkerProc) -> None:
         w.alive = False
@@ -624,7 +277,7 @@ class Driver:
         expected = getattr(w, "retiring", False) or self.closing
         actor = self.actors.get(w.actor_id) if w.actor_id is not None else None
         if actor is not None and actor.dead is None:
-            actor.dead = _error_info(ActorDiedError(
+            actor.dead = error_info(ActorDiedError(
                 f"the process of actor {actor.name} (pid {w.pid}) died ({how})"), actor.name)
         for spec in list(w.inflight.values()):
             self._undo_attempt(spec)
@@ -638,7 +291,7 @@ class Driver:
                 err = WorkerCrashedError(
                     f"task {spec.name} failed: its worker process (pid {w.pid}) died ({how}) "
                     f"on each of {spec.attempts} attempt(s) (max_retries={spec.max_retries})")
-                self._finish(spec, ("e", _error_info(err, spec.name)), w.node)
+                self._finish(spec, ("e", error_info(err, spec.name)), w.node)
             else:
                 self.queues[w.node].appendleft(spec)
         w.inflight.clear()
@@ -647,20 +300,6 @@ class Driver:
         elif not expected:
             self._spawn(w.node)
         self._dispatch(w.node)
-
-    def _undo_attempt(self, spec: TaskSpec) -> None:
-        t = self.table
-        for oid, _, dst in spec.copies:
-            e = t.entries.get(oid) or t.zombies.get(oid)
-            if dst is None or e is None:
-                continue
-            rep = e.replicas.get(dst)
-            if rep is not None and not rep.ready and rep.copier == spec.tid:
-                t._drop_replica(e, dst)
-                t.bury(e)
-                for parked in self.replica_waiters.pop((oid, dst), ()):
-                    self.queues[dst].appendleft(parked)
-        spec.copies, spec.pins = [], []
 
     # ================================================================== worker requests
     def _worker_get(self, w: WorkerProc, req: int, oids: list[int]) -> None:
@@ -687,7 +326,7 @@ class Driver:
         for oid in r.oids:
             e = self.table.entries.get(oid)
             if e is None:
-                locs.append(("e", oid, _error_info(ObjectFreedError(
+                locs.append(("e", oid, error_info(ObjectFreedError(
                     f"object {oid:#x} is unknown or was already freed"), "get")))
             else:
                 locs.append(self._location(e, w.node, None, w))

@@ -7,6 +7,10 @@ message carries the remote traceback.
 
 from __future__ import annotations
 
+import traceback
+
+import cloudpickle
+
 
 class RuntimeError_(Exception):
     """Base class of every error the runtime raises on its own account."""
@@ -108,3 +112,28 @@ def as_task_error(cause: BaseException | None, type_name: str, message: str,
     err.remote_traceback = remote_traceback
     err.task_name = task_name
     return err
+
+
+def error_info(exc: BaseException, name: str) -> tuple:
+    """An exception as it travels between processes: (pickled exception or None, type name,
+    message, traceback text, task name). Exceptions made by the runtime itself carry no
+    traceback."""
+    tb = ("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+          if exc.__traceback__ is not None else "")
+    try:
+        blob = cloudpickle.dumps(exc)
+    except Exception:  # noqa: BLE001 - unpicklable exceptions travel as text only
+        blob = None
+    return (blob, type(exc).__name__, str(exc), tb, name)
+
+
+def raise_error_info(info: tuple) -> None:
+    """Raise, in this process, the exception described by ``error_info``."""
+    blob, type_name, message, tb, name = info
+    cause = None
+    if blob is not None:
+        try:
+            cause = cloudpickle.loads(blob)
+        except Exception:  # noqa: BLE001
+            cause = None
+    raise as_task_error(cause, type_name, message, tb, name)

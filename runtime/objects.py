@@ -19,10 +19,10 @@ import os
 from collections import Counter
 
 from .errors import ObjectFreedError
+from .protocol import DISK
 from .store import NodeStore
 
 PENDING, READY, FAILED = 0, 1, 2
-DISK = -1  # the "where" of a spilled copy in pin keys
 
 
 class Replica:
@@ -147,6 +147,7 @@ class ObjectTable:
                 self._resident(e, node)
             else:
                 _, e.disk, e.header_len, e.layout, e.size, contained = result
+                e.alloc_size = e.layout[-1][0] + e.layout[-1][1] if e.layout else e.header_len
                 self.stores[node].spilled_bytes += e.size
             e.contained = tuple(contained)
             for cid in e.contained:

@@ -18,7 +18,6 @@ import signal
 import socket
 import sys
 import time
-import traceback
 from collections import Counter, deque
 
 import cloudpickle
@@ -26,31 +25,9 @@ import numpy as np
 
 from . import context, ids, serialization
 from .channel import BlockingChannel
-from .errors import GetTimeoutError, NotInitializedError, as_task_error
+from .errors import GetTimeoutError, NotInitializedError, error_info, raise_error_info
 from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
-
-
-def error_info(exc: BaseException, name: str) -> tuple:
-    """What a worker sends back for an exception raised by a task."""
-    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    try:
-        blob = cloudpickle.dumps(exc)
-    except Exception:  # noqa: BLE001 - unpicklable exceptions travel as text only
-        blob = None
-    return (blob, type(exc).__name__, str(exc), tb, name)
-
-
-def raise_error_info(info: tuple) -> None:
-    """Raise the exception described by ``error_info`` in this process."""
-    blob, type_name, message, tb, name = info
-    cause = None
-    if blob is not None:
-        try:
-            cause = cloudpickle.loads(blob)
-        except Exception:  # noqa: BLE001
-            cause = None
-    raise as_task_error(cause, type_name, message, tb, name)
 
 
 class WorkerClient:
