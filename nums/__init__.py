@@ -1,0 +1,70 @@
+"""NumS: a NumPy-compatible distributed array system.
+
+``import nums.numpy as np`` gives NumPy's namespace on arrays split into blocks, each block
+operation a task on a backend. A session starts on first use with settings from the
+``NUMS_*`` environment variables, or explicitly with :func:`init`.
+"""
+
+from __future__ import annotations
+
+from nums.core import context as _context
+
+__version__ = "0.1.0.dev0"
+
+
+def init(
+    backend: str | None = None,
+    num_nodes: int | None = None,
+    workers_per_node: int | None = None,
+    cluster_shape: tuple[int, ...] | None = None,
+    block_bytes: int | None = None,
+) -> None:
+    """Start a nums session (ending the current one, if any).
+
+    Parameters
+    ----------
+    backend : {"embedded", "serial"}, optional
+        Engine that runs block tasks. Default ``NUMS_BACKEND``, else ``"embedded"`` when the
+        ``runtime`` package can be imported and ``"serial"`` otherwise.
+    num_nodes : int, optional
+        Number of (virtual) nodes. Default ``NUMS_NUM_NODES`` or the product of
+        ``cluster_shape``, else 1.
+    workers_per_node : int, optional
+        Worker processes per node (embedded backend). Default ``NUMS_WORKERS_PER_NODE``, else
+        the runtime's choice.
+    cluster_shape : tuple of int, optional
+        Grid of nodes for block-cyclic placement. Default ``NUMS_CLUSTER_SHAPE``, else
+        ``(num_nodes,)``.
+    block_bytes : int, optional
+        Target size of a block in bytes for arrays created without ``block_shape=``.
+        Default ``NUMS_BLOCK_BYTES``, else 16 MiB.
+    """
+    _context.init(
+        backend=backend,
+        num_nodes=num_nodes,
+        workers_per_node=workers_per_node,
+        cluster_shape=cluster_shape,
+        block_bytes=block_bytes,
+    )
+
+
+def shutdown() -> None:
+    """End the current session and release every object it holds."""
+    _context.shutdown()
+
+
+def metrics() -> list[dict]:
+    """Per-node figures of the backend.
+
+    Returns a list with one dict per node, with keys ``node``, ``store_bytes``,
+    ``peak_store_bytes``, ``bytes_received``, ``bytes_sent`` and ``tasks_run``.
+    """
+    return _context.get().backend.metrics()
+
+
+def settings():
+    """The settings of the current session (starting one if needed)."""
+    return _context.get().settings
+
+
+__all__ = ["init", "shutdown", "metrics", "settings", "__version__"]

@@ -1,0 +1,98 @@
+"""Settings of a nums session.
+
+Every setting is an argument of :func:`nums.init`; an environment variable of the same name
+in upper case with the ``NUMS_`` prefix gives its default (``NUMS_BACKEND``,
+``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+BACKENDS = ("serial", "embedded")
+DEFAULT_BLOCK_BYTES = 16 * 2**20
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings of a session (see :func:`nums.init`)."""
+
+    backend: str = "embedded"
+    num_nodes: int = 1
+    workers_per_node: int | None = None
+    cluster_shape: tuple[int, ...] = (1,)
+    block_bytes: int = DEFAULT_BLOCK_BYTES
+
+
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"environment variable {name}={value!r} is not an integer") from None
+
+
+def _parse_shape(value: str | tuple | list | int) -> tuple[int, ...]:
+    if isinstance(value, str):
+        parts = [p for p in value.replace("(", "").replace(")", "").replace("x", ",").split(",")]
+        value = tuple(int(p) for p in parts if p.strip())
+    elif isinstance(value, int):
+        value = (value,)
+    shape = tuple(int(v) for v in value)
+    if not shape or any(v < 1 for v in shape):
+        raise ValueError(f"cluster_shape must be non-empty positive integers, got {shape}")
+    return shape
+
+
+def resolve(
+    backend: str | None = None,
+    num_nodes: int | None = None,
+    workers_per_node: int | None = None,
+    cluster_shape: tuple[int, ...] | str | None = None,
+    block_bytes: int | None = None,
+) -> Settings:
+    """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
+    explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
+    if backend is None:
+        backend = os.environ.get("NUMS_BACKEND", "embedded")
+    backend = backend.strip().lower()
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; valid backends are {BACKENDS}")
+    if backend == "embedded" and not explicit_backend:
+        try:
+            import runtime  # noqa: F401
+        except ImportError:
+            backend = "serial"
+    if num_nodes is None:
+        num_nodes = _env_int("NUMS_NUM_NODES")
+    if workers_per_node is None:
+        workers_per_node = _env_int("NUMS_WORKERS_PER_NODE")
+    if cluster_shape is None:
+        cluster_shape = os.environ.get("NUMS_CLUSTER_SHAPE") or None
+    if block_bytes is None:
+        block_bytes = _env_int("NUMS_BLOCK_BYTES") or DEFAULT_BLOCK_BYTES
+    if cluster_shape is not None:
+        cluster_shape = _parse_shape(cluster_shape)
+        prod = 1
+        for c in cluster_shape:
+            prod *= c
+        if num_nodes is None:
+            num_nodes = prod
+        elif prod != num_nodes:
+            raise ValueError(
+                f"cluster_shape {cluster_shape} has {prod} nodes but num_nodes is {num_nodes}"
+            )
+    if num_nodes is None:
+        num_nodes = 1
+    if num_nodes < 1:
+        raise ValueError(f"num_nodes must be >= 1, got {num_nodes}")
+    if cluster_shape is None:
+        cluster_shape = (num_nodes,)
+    if workers_per_node is not None and workers_per_node < 1:
+        raise ValueError(f"workers_per_node must be >= 1, got {workers_per_node}")
+    if block_bytes < 1:
+        raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
+    return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes))

@@ -1,0 +1,516 @@
+"""BlockArray: an ArrayGrid plus one object reference per block and the node holding it.
+
+Blocks are immutable: every operation returns a new BlockArray whose blocks are refs to
+task results (futures). ``get()`` gathers the value into one numpy array. In-place
+operators compute new blocks and rebind them.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nums.core import context
+from nums.core.array import kernels
+from nums.core.array.grid import ArrayGrid, default_block_shape
+
+
+def backend():
+    return context.get().backend
+
+
+def submit(fn: Callable, *args: Any, node: int = 0, num_returns: int = 1, **kwargs: Any):
+    """Submit ``fn(*args, **kwargs)`` as a task on ``node``."""
+    return context.get().backend.submit(fn, args, kwargs, node=node, num_returns=num_returns)
+
+
+def node_of(index: Sequence[int]) -> int:
+    """Block-cyclic node of grid entry ``index`` in the current session."""
+    return context.get().node_of(index)
+
+
+def normalize_shape(shape: Any) -> tuple[int, ...]:
+    """A shape argument (int or sequence of ints) as a tuple, as numpy accepts it."""
+    if isinstance(shape, BlockArray):
+        raise TypeError("shape must be a sequence of integers, not a BlockArray")
+    try:
+        return (operator.index(shape),)
+    except TypeError:
+        pass
+    try:
+        return tuple(operator.index(s) for s in shape)
+    except TypeError:
+        raise TypeError(
+            f"'{type(shape).__name__}' object cannot be interpreted as an integer"
+        ) from None
+
+
+def make_grid(shape: Any, dtype: Any, block_shape: Any = None) -> ArrayGrid:
+    """The grid of a new array: explicit ``block_shape`` or the session's default."""
+    shape = normalize_shape(shape)
+    if any(n < 0 for n in shape):
+        raise ValueError("negative dimensions are not allowed")
+    dtype = np.dtype(dtype)
+    if block_shape is None:
+        ctx = context.get()
+        block_shape = default_block_shape(shape, dtype, ctx.settings.block_bytes, ctx.num_workers)
+    else:
+        block_shape = normalize_shape(block_shape)
+        if len(block_shape) != len(shape):
+            raise ValueError(f"block_shape {block_shape} does not have the rank of shape {shape}")
+        block_shape = tuple(
+            max(n, 1) if b == -1 or (n == 0 and b == 0) else b for b, n in zip(block_shape, shape)
+        )
+        if any(b < 1 for b in block_shape):
+            raise ValueError(f"block_shape entries must be positive, got {block_shape}")
+    return ArrayGrid(shape, block_shape, dtype)
+
+
+class BlockArray:
+    """An n-dimensional array split into blocks held by a backend.
+
+    Attributes mirror ``numpy.ndarray``; values are fetched only by ``get()``,
+    ``numpy.asarray``, conversions to Python scalars, printing and ``tolist``.
+    """
+
+    __array_priority__ = 100.0
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        grid: ArrayGrid,
+        blocks: np.ndarray | None,
+        nodes: np.ndarray | None = None,
+        pending: tuple | None = None,
+    ):
+        if blocks is not None and blocks.shape != grid.grid_shape:
+            raise ValueError(f"blocks {blocks.shape} do not match grid {grid.grid_shape}")
+        if blocks is None and pending is None:
+            raise ValueError("a BlockArray needs blocks or a pending transformation")
+        self.grid = grid
+        self._blocks = blocks
+        # ("transpose", source, axes): blocks are computed on first access, so products can
+        # read the source blocks directly instead (see nums.core.array.products)
+        self._pending = pending
+        self._uses = 0  # consumers that inlined a pending expression (nums.core.graph.fusion)
+        if nodes is None:
+            nodes = np.zeros(grid.grid_shape, dtype=np.int64)
+            for idx in grid.indices():
+                nodes[idx] = node_of(idx)
+        self.nodes = nodes
+
+    @property
+    def blocks(self) -> np.ndarray:
+        """Grid-shaped object array of block refs (materialises a pending transpose)."""
+        if self._blocks is None:
+            kind, source, args = self._pending
+            self._blocks = _MATERIALIZERS[kind](self, source, args)
+            self._pending = None
+        return self._blocks
+
+    @blocks.setter
+    def blocks(self, value: np.ndarray) -> None:
+        self._blocks = value
+        self._pending = None
+
+    @property
+    def pending_transpose(self) -> tuple[BlockArray, tuple[int, ...]] | None:
+        """``(source, axes)`` when this array is a not-yet-computed transpose of ``source``."""
+        if self._blocks is None and self._pending[0] == "transpose":
+            return self._pending[1], self._pending[2]
+        return None
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def build(
+        cls,
+        grid: ArrayGrid,
+        task: Callable[[tuple[int, ...], int], Any],
+    ) -> BlockArray:
+        """A new array whose block ``idx`` is ``task(idx, node)`` (a ref) on its cyclic node."""
+        blocks = np.empty(grid.grid_shape, dtype=object)
+        nodes = np.zeros(grid.grid_shape, dtype=np.int64)
+        for idx in grid.indices():
+            nodes[idx] = node = node_of(idx)
+            blocks[idx] = task(idx, node)
+        return cls(grid, blocks, nodes)
+
+    @classmethod
+    def from_numpy(cls, x: np.ndarray, block_shape: Any = None) -> BlockArray:
+        """Split a numpy array into blocks and put each on its node."""
+        x = np.asarray(x)
+        grid = make_grid(x.shape, x.dtype, block_shape)
+        be = backend()
+        return cls.build(
+            grid,
+            lambda idx, node: be.put(np.array(x[grid.block_slices(idx)], copy=True), node),
+        )
+
+    @classmethod
+    def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
+        grid = make_grid(shape, dtype, block_shape)
+        return cls.build(
+            grid,
+            lambda idx, node: submit(
+                kernels.full, grid.block_shape_at(idx), value, grid.dtype, node=node
+            ),
+        )
+
+    def map_blocks(self, fn: Callable, *args: Any, dtype: Any = None, **kwargs: Any) -> BlockArray:
+        """Apply ``fn(block, *args, **kwargs)`` to every block; the shape is unchanged."""
+        grid = self.grid if dtype is None else self.grid.with_dtype(dtype)
+        blocks = np.empty(grid.grid_shape, dtype=object)
+        for idx in grid.indices():
+            blocks[idx] = submit(fn, self.blocks[idx], *args, node=int(self.nodes[idx]), **kwargs)
+        return BlockArray(grid, blocks, self.nodes.copy())
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.grid.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.grid.ndim
+
+    @property
+    def size(self) -> int:
+        return self.grid.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.grid.dtype
+
+    @property
+    def itemsize(self) -> int:
+        return self.grid.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.itemsize
+
+    @property
+    def block_shape(self) -> tuple[int, ...]:
+        return self.grid.block_shape
+
+    @property
+    def grid_shape(self) -> tuple[int, ...]:
+        return self.grid.grid_shape
+
+    @property
+    def T(self) -> BlockArray:
+        return self.transpose()
+
+    @property
+    def mT(self) -> BlockArray:
+        if self.ndim < 2:
+            raise ValueError("matrix transpose with ndim < 2 is undefined")
+        return self.swapaxes(-1, -2)
+
+    @property
+    def real(self) -> BlockArray:
+        from nums import numpy as nps
+
+        return nps.real(self)
+
+    @property
+    def imag(self) -> BlockArray:
+        from nums import numpy as nps
+
+        return nps.imag(self)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    # ------------------------------------------------------------------ gathering
+    def get(self) -> np.ndarray:
+        """Gather the blocks into one (writable) numpy array.
+
+        This is where nums differs from numpy: the result is fetched from the backend.
+        """
+        refs = [self.blocks[idx] for idx in self.grid.indices()]
+        values = backend().get(refs)
+        if len(values) == 1:
+            return np.array(values[0], dtype=self.dtype, copy=True).reshape(self.shape)
+        out = np.empty(self.shape, dtype=self.dtype)
+        for idx, value in zip(self.grid.indices(), values):
+            out[self.grid.block_slices(idx)] = value
+        return out
+
+    def persist(self) -> BlockArray:
+        """Wait until every block is computed and stored; return ``self`` (distributed)."""
+        backend().wait([self.blocks[idx] for idx in self.grid.indices()])
+        return self
+
+    def tolist(self) -> Any:
+        return self.get().tolist()
+
+    def item(self, *args: Any) -> Any:
+        return self.get().item(*args)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        out = self.get()
+        if dtype is not None:
+            out = out.astype(dtype, copy=False)
+        return out
+
+    def _scalar(self, kind: str) -> np.ndarray:
+        if self.size != 1:
+            if kind == "bool":
+                raise ValueError(
+                    "The truth value of an array with more than one element is ambiguous. "
+                    "Use a.any() or a.all()"
+                )
+            raise TypeError("only length-1 arrays can be converted to Python scalars")
+        return self.get().reshape(())
+
+    def __bool__(self) -> bool:
+        return bool(self._scalar("bool"))
+
+    def __int__(self) -> int:
+        return int(self._scalar("int"))
+
+    def __float__(self) -> float:
+        return float(self._scalar("float"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar("complex"))
+
+    def __index__(self) -> int:
+        if self.ndim != 0 or self.dtype.kind not in "iub":
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        return operator.index(self.get()[()])
+
+    def __format__(self, spec: str) -> str:
+        if self.ndim == 0:
+            return format(self.get()[()], spec)
+        return format(str(self), spec)
+
+    def __round__(self, ndigits: int | None = None) -> Any:
+        if self.ndim == 0:
+            return round(self.get()[()], ndigits)
+        from nums import numpy as nps
+
+        return nps.round(self, ndigits or 0)
+
+    def __copy__(self) -> BlockArray:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict) -> BlockArray:
+        return self.copy()
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self.shape[0]):
+            yield self[i]
+
+    def __str__(self) -> str:
+        from nums.core.array.layout import printable
+
+        values, summarised = printable(self)
+        return np.array2string(values, threshold=0 if summarised else 10**18)
+
+    def __repr__(self) -> str:
+        from nums.core.array.layout import printable
+
+        values, summarised = printable(self)
+        body = np.array2string(
+            values,
+            separator=", ",
+            prefix="BlockArray(",
+            threshold=0 if summarised else 10**18,
+        )
+        dtype = "" if self.dtype in (np.float64, np.int64, np.bool_) else f", dtype={self.dtype}"
+        return (
+            f"BlockArray({body}{dtype}, block_shape={self.block_shape}, "
+            f"grid_shape={self.grid_shape})"
+        )
+
+    # ------------------------------------------------------------------ conversions
+    def astype(self, dtype: Any, casting: str = "unsafe", copy: bool = True) -> BlockArray:
+        """nums implementation of ``numpy.ndarray.astype`` (``order`` is not supported)."""
+        dtype = np.dtype(dtype)
+        if not np.can_cast(self.dtype, dtype, casting=casting):
+            raise TypeError(
+                f"Cannot cast array data from {self.dtype!r} to {dtype!r} "
+                f"according to the rule {casting!r}"
+            )
+        if dtype == self.dtype and not copy:
+            return self
+        if dtype == self.dtype:
+            return self.copy()
+        return self.map_blocks(kernels.astype, dtype, dtype=dtype)
+
+    def copy(self) -> BlockArray:
+        """A new array with the same values (blocks are immutable, so refs are shared)."""
+        if self._blocks is None:
+            return BlockArray(self.grid, None, self.nodes.copy(), self._pending)
+        return BlockArray(self.grid, self._blocks.copy(), self.nodes.copy())
+
+    def _rebind(self, other: BlockArray) -> BlockArray:
+        """Make ``self`` hold ``other``'s blocks (for in-place operators and ``out=``)."""
+        self.grid, self.nodes = other.grid, other.nodes
+        self._blocks, self._pending, self._uses = other._blocks, other._pending, other._uses
+        return self
+
+    def rechunk(self, block_shape: Any) -> BlockArray:
+        """The same values split into blocks of ``block_shape``."""
+        from nums.core.array.layout import rechunk
+
+        return rechunk(self, block_shape)
+
+    # ------------------------------------------------------------------ numpy protocols
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any):
+        from nums.numpy._protocols import array_ufunc
+
+        return array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Callable, types: Any, args: Any, kwargs: Any):
+        from nums.numpy._protocols import array_function
+
+        return array_function(func, types, args, kwargs)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, key: Any) -> BlockArray:
+        from nums.core.array.indexing import getitem
+
+        return getitem(self, key)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        from nums.core.array.indexing import setitem
+
+        setitem(self, key, value)
+
+
+def _method(name: str, fname: str | None = None) -> Callable:
+    fname = fname or name
+
+    def method(self, *args, **kwargs):
+        from nums import numpy as nps
+
+        return getattr(nps, fname)(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"See :func:`nums.numpy.{fname}`."
+    return method
+
+
+def _binary(fname: str, reflected: bool = False) -> Callable:
+    def method(self, other):
+        from nums import numpy as nps
+
+        if not _is_operand(other):
+            return NotImplemented
+        fn = getattr(nps, fname)
+        return fn(other, self) if reflected else fn(self, other)
+
+    return method
+
+
+def _inplace(fname: str) -> Callable:
+    def method(self, other):
+        from nums import numpy as nps
+
+        if not _is_operand(other):
+            return NotImplemented
+        result = getattr(nps, fname)(self, other, out=self)
+        return result
+
+    return method
+
+
+def _unary(fname: str) -> Callable:
+    def method(self):
+        from nums import numpy as nps
+
+        return getattr(nps, fname)(self)
+
+    return method
+
+
+def _is_operand(x: Any) -> bool:
+    return isinstance(x, BlockArray | np.ndarray | np.generic | int | float | complex | bool | list)
+
+
+_BINARY = {
+    "add": "add",
+    "sub": "subtract",
+    "mul": "multiply",
+    "truediv": "true_divide",
+    "floordiv": "floor_divide",
+    "mod": "remainder",
+    "pow": "power",
+    "matmul": "matmul",
+    "and": "bitwise_and",
+    "or": "bitwise_or",
+    "xor": "bitwise_xor",
+    "lshift": "left_shift",
+    "rshift": "right_shift",
+    "divmod": "divmod",
+}
+for _op, _fname in _BINARY.items():
+    setattr(BlockArray, f"__{_op}__", _binary(_fname))
+    setattr(BlockArray, f"__r{_op}__", _binary(_fname, reflected=True))
+    if _op != "divmod":
+        setattr(BlockArray, f"__i{_op}__", _inplace(_fname))
+for _op, _fname in {
+    "eq": "equal",
+    "ne": "not_equal",
+    "lt": "less",
+    "le": "less_equal",
+    "gt": "greater",
+    "ge": "greater_equal",
+}.items():
+    setattr(BlockArray, f"__{_op}__", _binary(_fname))
+for _op, _fname in {
+    "neg": "negative",
+    "pos": "positive",
+    "abs": "absolute",
+    "invert": "invert",
+}.items():
+    setattr(BlockArray, f"__{_op}__", _unary(_fname))
+
+for _name in (
+    "sum prod mean std var min max ptp argmin argmax any all cumsum cumprod "
+    "reshape transpose swapaxes squeeze flatten ravel dot clip round conj conjugate "
+    "trace nonzero diagonal take"
+).split():
+    setattr(BlockArray, _name, _method(_name))
+del _op, _fname, _name
+
+
+def _reshape_method(self, *shape, **kwargs):
+    from nums import numpy as nps
+
+    if len(shape) == 1:
+        shape = shape[0]
+    return nps.reshape(self, shape, **kwargs)
+
+
+def _transpose_method(self, *axes):
+    from nums import numpy as nps
+
+    if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
+        axes = axes[0]
+    return nps.transpose(self, axes if axes else None)
+
+
+BlockArray.reshape = _reshape_method
+BlockArray.transpose = _transpose_method
+
+
+def _materialize_transpose(x: BlockArray, source: BlockArray, axes: tuple) -> np.ndarray:
+    blocks = np.transpose(source.blocks, axes)
+    out = np.empty(x.grid.grid_shape, dtype=object)
+    for idx in x.grid.indices():
+        out[idx] = submit(kernels.transpose, blocks[idx], axes, node=int(x.nodes[idx]))
+    return out
+
+
+_MATERIALIZERS = {"transpose": _materialize_transpose}

@@ -1,0 +1,167 @@
+"""ArrayGrid: how an array is split into blocks. The one place for block slicing logic.
+
+An array of ``shape`` is cut into blocks of ``block_shape`` (the last block along an axis may
+be smaller); ``grid_shape`` counts the blocks per axis. An axis of length 0 has one empty
+block. Block ``(i, j, ...)`` lives on node ``cyclic_node((i, j, ...), cluster_shape)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+
+def cyclic_node(index: Sequence[int], cluster_shape: Sequence[int]) -> int:
+    """Block-cyclic node of grid entry ``index``: ``(i mod c0, j mod c1, ...)`` flattened.
+
+    Axes of the cluster beyond the array's rank map to coordinate 0.
+    """
+    node = 0
+    for axis, c in enumerate(cluster_shape):
+        coord = index[axis] % c if axis < len(index) else 0
+        node = node * c + coord
+    return node
+
+
+def _split_counts(shape: tuple[int, ...], nblocks: int) -> list[int]:
+    """Blocks per axis: split the axis with the largest block extent until enough blocks."""
+    counts = [1] * len(shape)
+    if not shape or nblocks <= 1:
+        return counts
+    if len(shape) == 1:
+        return [max(1, min(shape[0], nblocks))]
+    while math.prod(counts) < nblocks:
+        extents = [
+            (math.ceil(n / k) if n > k else 0, -axis)
+            for axis, (n, k) in enumerate(zip(shape, counts))
+        ]
+        extent, neg_axis = max(extents)
+        if extent <= 1:
+            break
+        axis = -neg_axis
+        # jump straight to the count that would satisfy nblocks on this axis alone
+        others = math.prod(counts) // counts[axis]
+        wanted = math.ceil(nblocks / others)
+        # but never make this axis' blocks thinner than the next-largest extent
+        second = max((e for e, a in extents if -a != axis), default=0)
+        if second > 0:
+            wanted = min(wanted, max(counts[axis] + 1, math.ceil(shape[axis] / second)))
+        counts[axis] = min(shape[axis], max(counts[axis] + 1, wanted))
+    return counts
+
+
+def default_block_shape(
+    shape: Sequence[int], dtype: np.dtype, block_bytes: int, num_workers: int = 1
+) -> tuple[int, ...]:
+    """Block shape for an array created without an explicit one.
+
+    Blocks hold about ``block_bytes`` each; an array larger than one block is split into at
+    least ``num_workers`` blocks so every worker gets some. Axes are split largest block
+    extent first, so tall-skinny matrices are split by rows only.
+    """
+    shape = tuple(int(n) for n in shape)
+    itemsize = max(1, np.dtype(dtype).itemsize)
+    nbytes = math.prod(shape) * itemsize
+    nblocks = math.ceil(nbytes / block_bytes) if nbytes else 1
+    if nblocks > 1:
+        nblocks = max(nblocks, num_workers)
+    counts = _split_counts(shape, nblocks)
+    return tuple(max(1, math.ceil(n / k)) for n, k in zip(shape, counts))
+
+
+class ArrayGrid:
+    """Shape, block shape, grid shape and dtype of a blocked array."""
+
+    __slots__ = ("shape", "block_shape", "grid_shape", "dtype")
+
+    def __init__(self, shape: Sequence[int], block_shape: Sequence[int], dtype):
+        shape = tuple(int(n) for n in shape)
+        block_shape = tuple(int(b) for b in block_shape)
+        if len(shape) != len(block_shape):
+            raise ValueError(f"block_shape {block_shape} does not match the rank of shape {shape}")
+        if any(n < 0 for n in shape):
+            raise ValueError(f"negative dimensions are not allowed: {shape}")
+        # an axis's block is never longer than the axis (but at least 1)
+        block_shape = tuple(
+            max(1, min(b, n)) if b >= 1 or (b == 0 and n == 0) else -1
+            for b, n in zip(block_shape, shape)
+        )
+        if any(b < 1 for b in block_shape):
+            raise ValueError(f"block_shape entries must be positive, got {block_shape}")
+        self.shape = shape
+        self.block_shape = block_shape
+        self.grid_shape = tuple(max(1, math.ceil(n / b)) for n, b in zip(shape, block_shape))
+        self.dtype = np.dtype(dtype)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, ArrayGrid)
+            and self.shape == other.shape
+            and self.block_shape == other.block_shape
+            and self.dtype == other.dtype
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.shape, self.block_shape, self.dtype))
+
+    def __repr__(self) -> str:
+        return (
+            f"ArrayGrid(shape={self.shape}, block_shape={self.block_shape}, "
+            f"grid_shape={self.grid_shape}, dtype={self.dtype})"
+        )
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+    @property
+    def num_blocks(self) -> int:
+        return math.prod(self.grid_shape)
+
+    def with_dtype(self, dtype) -> ArrayGrid:
+        return ArrayGrid(self.shape, self.block_shape, dtype)
+
+    def indices(self) -> Iterator[tuple[int, ...]]:
+        """Every grid entry in row-major order."""
+        return itertools.product(*(range(g) for g in self.grid_shape))
+
+    def axis_start(self, axis: int, i: int) -> int:
+        return min(i * self.block_shape[axis], self.shape[axis])
+
+    def axis_stop(self, axis: int, i: int) -> int:
+        return min((i + 1) * self.block_shape[axis], self.shape[axis])
+
+    def boundaries(self, axis: int) -> list[int]:
+        """Offsets where blocks start along ``axis``, plus the axis length at the end."""
+        return [self.axis_start(axis, i) for i in range(self.grid_shape[axis])] + [self.shape[axis]]
+
+    def block_slices(self, index: Sequence[int]) -> tuple[slice, ...]:
+        """The slice of the array held by block ``index``."""
+        return tuple(
+            slice(self.axis_start(a, i), self.axis_stop(a, i)) for a, i in enumerate(index)
+        )
+
+    def block_starts(self, index: Sequence[int]) -> tuple[int, ...]:
+        return tuple(self.axis_start(a, i) for a, i in enumerate(index))
+
+    def block_shape_at(self, index: Sequence[int]) -> tuple[int, ...]:
+        """The shape of block ``index`` (edge blocks may be smaller)."""
+        return tuple(self.axis_stop(a, i) - self.axis_start(a, i) for a, i in enumerate(index))
+
+    def blocks_overlapping(self, axis: int, start: int, stop: int) -> range:
+        """Grid indices along ``axis`` whose blocks intersect ``[start, stop)``."""
+        b = self.block_shape[axis]
+        if stop <= start:
+            i = min(start // b, self.grid_shape[axis] - 1)
+            return range(i, i + 1)
+        return range(start // b, min(self.grid_shape[axis], (stop - 1) // b + 1))
+
+    def node_of(self, index: Sequence[int], cluster_shape: Sequence[int]) -> int:
+        return cyclic_node(index, cluster_shape)

@@ -1,0 +1,269 @@
+"""Indexing of BlockArrays: basic indexing (ints, slices, None, Ellipsis) runs block-wise;
+integer-array and boolean-mask indexing along one axis gather rows block by block."""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import kernels
+from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.grid import ArrayGrid
+from nums.core.array.layout import region
+
+
+def _expand_key(x: BlockArray, key: Any) -> list:
+    if not isinstance(key, tuple):
+        key = (key,)
+    n_ellipsis = sum(1 for k in key if k is Ellipsis)
+    if n_ellipsis > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if used > x.ndim:
+        raise IndexError(
+            f"too many indices for array: array is {x.ndim}-dimensional, but {used} were indexed"
+        )
+    out = []
+    for k in key:
+        if k is Ellipsis:
+            out.extend([slice(None)] * (x.ndim - used))
+        else:
+            out.append(k)
+    if n_ellipsis == 0:
+        out.extend([slice(None)] * (x.ndim - used))
+    return out
+
+
+def _is_int(k: Any) -> bool:
+    if isinstance(k, bool | np.bool_):
+        return False
+    if isinstance(k, BlockArray):
+        return k.ndim == 0 and k.dtype.kind in "iu"
+    try:
+        operator.index(k)
+        return True
+    except TypeError:
+        return False
+
+
+def getitem(x: BlockArray, key: Any) -> BlockArray:
+    """nums implementation of ``ndarray.__getitem__``."""
+    if isinstance(key, BlockArray | np.ndarray | list) and not _is_int(key):
+        return _advanced(x, key)
+    items = _expand_key(x, key)
+    for k in items:
+        if isinstance(k, BlockArray | np.ndarray | list) and not _is_int(k):
+            return _advanced_tuple(x, items)
+    # per input axis: ("int", i) or ("slice", start, step, length); None entries kept
+    spec = []
+    axis = 0
+    for k in items:
+        if k is None:
+            spec.append(None)
+            continue
+        n = x.shape[axis]
+        if _is_int(k):
+            i = operator.index(k)
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+            spec.append(("int", i % n))
+        elif isinstance(k, slice):
+            start, stop, step = k.indices(n)
+            spec.append(("slice", start, step, len(range(start, stop, step))))
+        else:
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
+                "and integer or boolean arrays are valid indices"
+            )
+        axis += 1
+    out_shape, out_bs = [], []
+    axis = 0
+    for s in spec:
+        if s is None:
+            out_shape.append(1)
+            out_bs.append(1)
+            continue
+        if s[0] == "slice":
+            out_shape.append(s[3])
+            out_bs.append(max(1, math.ceil(x.block_shape[axis] / abs(s[2]))))
+        axis += 1
+    grid = ArrayGrid(tuple(out_shape), tuple(out_bs), x.dtype)
+
+    def task(idx, node):
+        it = iter(range(len(idx)))
+        region_slices, local_key = [], []
+        simple = True
+        for s in spec:
+            if s is None:
+                next(it)
+                local_key.append(None)
+                simple = False
+                continue
+            if s[0] == "int":
+                region_slices.append(slice(s[1], s[1] + 1))
+                local_key.append(0)
+                simple = False
+                continue
+            o = next(it)
+            a, b = grid.axis_start(o, idx[o]), grid.axis_stop(o, idx[o])
+            _, start, step, _ = s
+            if b <= a:
+                region_slices.append(slice(0, 0))
+                local_key.append(slice(0, 0))
+                continue
+            if step > 0:
+                lo, hi = start + step * a, start + step * (b - 1) + 1
+                local_key.append(slice(0, None, step))
+            else:
+                lo, hi = start + step * (b - 1), start + step * a + 1
+                local_key.append(slice(hi - lo - 1, None, step))
+            if step != 1:
+                simple = False
+            region_slices.append(slice(lo, hi))
+        ref, _ = region(x, region_slices, node)
+        if simple:
+            return ref
+        return submit(kernels.take_slices, ref, tuple(local_key), node=node)
+
+    return BlockArray.build(grid, task)
+
+
+def _advanced(x: BlockArray, key: Any) -> BlockArray:
+    if (
+        isinstance(key, BlockArray)
+        and key.dtype == np.bool_
+        or (not isinstance(key, BlockArray) and np.asarray(key).dtype == np.bool_)
+    ):
+        mask = key.get() if isinstance(key, BlockArray) else np.asarray(key)
+        if mask.shape != x.shape[: mask.ndim]:
+            raise IndexError(
+                f"boolean index did not match indexed array; shape {mask.shape} vs {x.shape}"
+            )
+        if mask.ndim == 1:
+            return take_rows(x, np.nonzero(mask)[0])
+        from nums import numpy as nps
+
+        flat = nps.reshape(x, (-1,) + x.shape[mask.ndim :])
+        return take_rows(flat, np.flatnonzero(mask))
+    return _advanced_tuple(x, [key] + [slice(None)] * (x.ndim - 1))
+
+
+def _advanced_tuple(x: BlockArray, items: list) -> BlockArray:
+    arrays = [i for i, k in enumerate(items) if isinstance(k, BlockArray | np.ndarray | list)]
+    if len(arrays) != 1 or any(k is None for k in items):
+        raise NotImplementedError("nums supports integer-array indexing along a single axis only")
+    axis = arrays[0]
+    key = items[axis]
+    idx = key.get() if isinstance(key, BlockArray) else np.asarray(key)
+    if idx.dtype == np.bool_:
+        idx = np.nonzero(idx)[0]
+    if idx.dtype.kind not in "iu":
+        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    n = x.shape[axis]
+    if idx.size and (idx.max() >= n or idx.min() < -n):
+        bad = idx[(idx >= n) | (idx < -n)][0]
+        raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+    from nums import numpy as nps
+
+    moved = nps.moveaxis(x, axis, 0) if axis else x
+    taken = take_rows(moved, idx.reshape(-1) % max(n, 1))
+    taken = nps.reshape(taken, idx.shape + moved.shape[1:]) if idx.ndim != 1 else taken
+    if axis:
+        taken = nps.moveaxis(taken, list(range(idx.ndim)), list(range(axis, axis + idx.ndim)))
+    rest = tuple(k for i, k in enumerate(items) if i != axis)
+    if any(not (isinstance(k, slice) and k == slice(None)) for k in rest):
+        key2 = tuple(items[:axis]) + (slice(None),) * idx.ndim + tuple(items[axis + 1 :])
+        return getitem(taken, key2)
+    return taken
+
+
+def take_rows(x: BlockArray, idx: np.ndarray) -> BlockArray:
+    """``x[idx]`` along axis 0 for a 1-d numpy array of non-negative indices."""
+    idx = np.asarray(idx, dtype=np.intp)
+    bs0 = x.block_shape[0] if x.ndim else 1
+    grid = ArrayGrid((len(idx),) + x.shape[1:], (bs0,) + x.block_shape[1:], x.dtype)
+    src_block = idx // bs0
+    src_local = idx - src_block * bs0
+
+    def task(out_idx, node):
+        a, b = grid.axis_start(0, out_idx[0]), grid.axis_stop(0, out_idx[0])
+        specs, refs = [], []
+        blocks_here = src_block[a:b]
+        for sb in np.unique(blocks_here):
+            pos = np.nonzero(blocks_here == sb)[0]
+            specs.append((pos, src_local[a:b][pos]))
+            refs.append(x.blocks[(int(sb),) + tuple(out_idx[1:])])
+        return submit(
+            kernels.gather_rows, grid.block_shape_at(out_idx), x.dtype, specs, *refs, node=node
+        )
+
+    return BlockArray.build(grid, task)
+
+
+def setitem(x: BlockArray, key: Any, value: Any) -> None:
+    """``x[key] = value`` for basic keys of ints and step-1 slices, or a boolean mask of
+    ``x``'s shape with a scalar or broadcastable value: rebinds new blocks."""
+    if isinstance(key, BlockArray | np.ndarray) and key.dtype == np.bool_:
+        from nums import numpy as nps
+
+        if key.shape != x.shape:
+            raise IndexError(
+                f"boolean index did not match indexed array; shape {key.shape} vs {x.shape}"
+            )
+        if isinstance(value, BlockArray) or np.ndim(value) != 0:
+            value = nps.asarray(value)
+            if value.shape not in ((), x.shape):
+                raise NotImplementedError(
+                    "masked assignment supports a scalar or an array of the same shape"
+                )
+        np.asarray(value.dtype.type(0) if isinstance(value, BlockArray) else value).astype(x.dtype)
+        x._rebind(nps.where(key, value, x).astype(x.dtype, copy=False))
+        return
+    items = _expand_key(x, key)
+    slices, sel_shape = [], []
+    for axis, k in enumerate(items):
+        n = x.shape[axis]
+        if k is None:
+            raise NotImplementedError("None in an assignment index is not supported")
+        if _is_int(k):
+            i = operator.index(k)
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+            slices.append(slice(i % n, i % n + 1))
+        elif isinstance(k, slice):
+            start, stop, step = k.indices(n)
+            if step != 1:
+                raise NotImplementedError("assignment with slice steps is not supported")
+            stop = max(start, stop)
+            slices.append(slice(start, stop))
+            sel_shape.append(stop - start)
+        else:
+            raise NotImplementedError("assignment supports integer and slice indices only")
+    from nums import numpy as nps
+
+    region_shape = tuple(s.stop - s.start for s in slices)
+    scalar = not isinstance(value, BlockArray) and np.ndim(value) == 0
+    if scalar:
+        np.asarray(value).astype(x.dtype)  # raises like numpy for impossible casts
+    else:
+        value = nps.broadcast_to(nps.asarray(value), tuple(sel_shape)).astype(x.dtype)
+        value = nps.reshape(value, region_shape)
+    blocks = x.blocks.copy()
+    for idx in x.grid.indices():
+        bsl = x.grid.block_slices(idx)
+        lo = [max(s.start, b.start) for s, b in zip(slices, bsl)]
+        hi = [min(s.stop, b.stop) for s, b in zip(slices, bsl)]
+        if any(h <= l for l, h in zip(lo, hi)):
+            continue
+        dst = tuple(slice(l - b.start, h - b.start) for l, h, b in zip(lo, hi, bsl))
+        node = int(x.nodes[idx])
+        if scalar:
+            piece = value
+        else:
+            rel = [slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, slices)]
+            piece = region(value, rel, node)[0]
+        blocks[idx] = submit(kernels.set_region, x.blocks[idx], dst, piece, node=node)
+    x.blocks = blocks

@@ -1,0 +1,400 @@
+"""Kernels: plain functions of numpy blocks, the only code that touches block data.
+
+Every kernel runs inside a task. Input blocks are read-only: a kernel never writes to an
+argument and always returns a new array (or a view of an input). Kernels take no driver
+state; everything they need arrives as arguments.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+# ---------------------------------------------------------------------------- creation
+
+
+def full(shape: tuple, value: Any, dtype: np.dtype) -> np.ndarray:
+    return np.full(shape, value, dtype=dtype)
+
+
+def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> np.ndarray:
+    if np.dtype(dtype).kind in "iub":
+        return (start + (offset + np.arange(count, dtype=np.int64)) * step).astype(dtype)
+    idx = np.arange(offset, offset + count, dtype=np.float64)
+    return (start + idx * step).astype(dtype)
+
+
+def linspace(
+    start: Any, step: Any, offset: int, count: int, last: int, stop: Any, endpoint: bool, dtype
+) -> np.ndarray:
+    idx = np.arange(offset, offset + count, dtype=np.float64)
+    y = idx * step + start
+    if endpoint and count and last > 0 and offset + count - 1 == last:
+        y[-1] = stop
+    if np.issubdtype(dtype, np.integer):
+        y = np.floor(y)
+    return y.astype(dtype, copy=False)
+
+
+def eye(shape: tuple, row0: int, col0: int, k: int, dtype) -> np.ndarray:
+    rows = np.arange(row0, row0 + shape[0])[:, None]
+    cols = np.arange(col0, col0 + shape[1])[None, :]
+    return (cols - rows == k).astype(dtype)
+
+
+def tri(shape: tuple, row0: int, col0: int, k: int, dtype) -> np.ndarray:
+    rows = np.arange(row0, row0 + shape[0])[:, None]
+    cols = np.arange(col0, col0 + shape[1])[None, :]
+    return (cols - rows <= k).astype(dtype)
+
+
+def tri_mask(block: np.ndarray, row0: int, col0: int, k: int, lower: bool) -> np.ndarray:
+    rows = np.arange(row0, row0 + block.shape[-2])[:, None]
+    cols = np.arange(col0, col0 + block.shape[-1])[None, :]
+    keep = (cols - rows <= k) if lower else (cols - rows >= k)
+    return np.where(keep, block, np.zeros(1, dtype=block.dtype))
+
+
+def diag_from_vector(shape: tuple, v: np.ndarray | None, row0: int, col0: int, k: int, dtype):
+    out = np.zeros(shape, dtype=dtype)
+    if v is None:
+        return out
+    rows = np.arange(row0, row0 + shape[0])
+    cols = rows + k
+    ok = (cols >= col0) & (cols < col0 + shape[1])
+    rows, cols = rows[ok], cols[ok]
+    vidx = rows if k >= 0 else cols
+    if len(vidx):
+        out[rows - row0, cols - col0] = v[vidx - vidx[0]]
+    return out
+
+
+def diag_piece(block: np.ndarray, row0: int, col0: int, lo: int, hi: int, k: int) -> np.ndarray:
+    """Entries ``block[i - row0, i + k - col0]`` for diagonal positions ``i`` in [lo, hi)."""
+    i = np.arange(lo, hi)
+    rows = i + (0 if k >= 0 else -k) - row0
+    cols = i + (k if k >= 0 else 0) - col0
+    return block[rows, cols]
+
+
+# ---------------------------------------------------------------------------- layout
+
+
+def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
+    return block[slices]
+
+
+def assemble(shape: tuple, dtype, placements: Sequence[tuple], *blocks: np.ndarray):
+    """A new array of ``shape`` with ``out[dst] = blocks[i][src]`` for each placement."""
+    out = np.empty(shape, dtype=dtype)
+    for (dst, src), block in zip(placements, blocks):
+        out[dst] = block[src]
+    return out
+
+
+def reshape(block: np.ndarray, shape: tuple) -> np.ndarray:
+    return block.reshape(shape)
+
+
+def transpose(block: np.ndarray, axes: tuple) -> np.ndarray:
+    return np.transpose(block, axes)
+
+
+def astype(block: np.ndarray, dtype, casting: str = "unsafe") -> np.ndarray:
+    return block.astype(dtype, casting=casting)
+
+
+def flat_gather(shape: tuple, dtype, pieces: Sequence[tuple], *blocks: np.ndarray):
+    """Fill a block of ``shape`` in C order from flat ranges ``(src_lo, src_hi, dst_lo)``."""
+    out = np.empty(int(np.prod(shape)), dtype=dtype)
+    for (lo, hi, dst), block in zip(pieces, blocks):
+        out[dst : dst + hi - lo] = block.reshape(-1)[lo:hi]
+    return out.reshape(shape)
+
+
+def take_ix(block: np.ndarray, index_lists: Sequence[Sequence[int]]) -> np.ndarray:
+    return block[np.ix_(*index_lists)] if block.ndim else block
+
+
+def gather_rows(shape: tuple, dtype, specs: Sequence[tuple], *blocks: np.ndarray):
+    """Rows ``out[dst] = block[src]`` along axis 0 for ``(dst, src)`` index arrays."""
+    out = np.empty(shape, dtype=dtype)
+    for (dst, src), block in zip(specs, blocks):
+        out[dst] = block[src]
+    return out
+
+
+def concatenate(axis: int, *blocks: np.ndarray) -> np.ndarray:
+    return np.concatenate(blocks, axis=axis)
+
+
+# ---------------------------------------------------------------------------- elementwise
+
+
+def blockwise(fn: Callable, shape: tuple, dtype, kwargs: dict, *args: Any) -> np.ndarray:
+    """``fn(*args, **kwargs)`` broadcast to ``shape`` and cast to ``dtype``."""
+    result = np.asarray(fn(*args, **kwargs))
+    if result.dtype != dtype:
+        result = result.astype(dtype)
+    if result.shape != tuple(shape):
+        result = np.broadcast_to(result, shape).copy()
+    return result
+
+
+def ufunc_call(
+    ufunc: np.ufunc,
+    shape: tuple,
+    dtypes: tuple,
+    kwargs: dict,
+    nin: int,
+    has_where: bool,
+    n_out_blocks: int,
+    *args: Any,
+):
+    """Apply ``ufunc`` to one block of each operand; with ``where``, start from ``out``.
+
+    ``args`` holds the ``nin`` inputs, then the where-mask (if any), then the current blocks
+    of the ``out`` arrays (if any). Returns one array, or a tuple for several outputs.
+    """
+    inputs = args[:nin]
+    rest = args[nin:]
+    mask = rest[0] if has_where else None
+    outs_in = rest[1:] if has_where else rest
+    if has_where:
+        outs = []
+        for i, dt in enumerate(dtypes):
+            if i < n_out_blocks and outs_in[i] is not None:
+                outs.append(np.array(np.broadcast_to(outs_in[i], shape), dtype=dt, copy=True))
+            else:
+                outs.append(np.zeros(shape, dtype=dt))
+        ufunc(*inputs, out=tuple(outs), where=mask, **kwargs)
+        results = tuple(outs)
+    else:
+        results = ufunc(*inputs, **kwargs)
+        if not isinstance(results, tuple):
+            results = (results,)
+        results = tuple(
+            np.broadcast_to(np.asarray(r, dtype=dt), shape).copy()
+            if np.shape(r) != tuple(shape) or np.asarray(r).dtype != dt
+            else r
+            for r, dt in zip(results, dtypes)
+        )
+    return results[0] if len(results) == 1 else results
+
+
+# ---------------------------------------------------------------------------- reductions
+
+
+def reduce_partial(fn: Callable, axes: tuple, kwargs: dict, block: np.ndarray, *extra):
+    """``fn(block, *extra, axis=axes, keepdims=True, **kwargs)``: one block's partial result."""
+    return fn(block, *extra, axis=axes, keepdims=True, **kwargs)
+
+
+def reduce_partial_expr(
+    fn: Callable, axes: tuple, kwargs: dict, spec: tuple, n_leaves: int, *args: Any
+):
+    """:func:`reduce_partial` of a fused elementwise expression evaluated in place."""
+    block = fused_eval(spec, *args[:n_leaves])
+    return fn(block, *args[n_leaves:], axis=axes, keepdims=True, **kwargs)
+
+
+def reduce_combine(combine: Callable, *parts: Any) -> Any:
+    return functools.reduce(combine, parts)
+
+
+def reduce_finalize(
+    combine: Callable | None, finalize: Callable | None, shape: tuple, dtype, fkw: dict, *parts
+):
+    result = functools.reduce(combine, parts) if len(parts) > 1 else parts[0]
+    if finalize is not None:
+        result = finalize(result, **fkw)
+    result = np.asarray(result)
+    if dtype is not None and result.dtype != dtype:
+        result = result.astype(dtype)
+    return result.reshape(shape)
+
+
+def sqdev_sum(block: np.ndarray, mean: np.ndarray, axis, keepdims, dtype=None) -> np.ndarray:
+    """Sum of squared absolute deviations from ``mean`` (broadcast against ``block``)."""
+    d = np.subtract(block, mean, dtype=dtype)
+    if np.iscomplexobj(d):
+        sq = d.real * d.real + d.imag * d.imag
+    else:
+        sq = d * d
+    return np.sum(sq, axis=axis, keepdims=keepdims)
+
+
+def weighted_sum(block: np.ndarray, weights: np.ndarray, axis, keepdims, dtype=None):
+    return np.sum(np.multiply(block, weights, dtype=dtype), axis=axis, keepdims=keepdims)
+
+
+def divide_by(total: np.ndarray, count: Any, dtype=None) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.true_divide(total, count)
+    return out.astype(dtype) if dtype is not None else out
+
+
+def arg_partial(
+    block: np.ndarray,
+    mode: str,
+    axis: int | None,
+    starts: tuple,
+    shape: tuple,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Local extreme values and their global indices, keepdims shaped."""
+    func = np.argmax if mode == "max" else np.argmin
+    if axis is None:
+        local = int(func(block))
+        vals = block.reshape(-1)[local : local + 1].reshape((1,) * block.ndim)
+        multi = np.unravel_index(local, block.shape) if block.ndim else ()
+        glob = tuple(int(m) + s for m, s in zip(multi, starts))
+        idx = np.full((1,) * block.ndim, np.ravel_multi_index(glob, shape) if shape else 0)
+        return vals, idx.astype(np.intp)
+    local = func(block, axis=axis, keepdims=True)
+    vals = np.take_along_axis(block, local, axis=axis)
+    return vals, (local + starts[axis]).astype(np.intp)
+
+
+def arg_combine(mode: str, a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray]:
+    va, ia = a
+    vb, ib = b
+    if mode == "max":
+        better = vb > va
+    else:
+        better = vb < va
+    tie = (vb == va) & (ib < ia)
+    if va.dtype.kind in "fc":
+        na, nb = np.isnan(va), np.isnan(vb)
+        better = (better & ~na) | (nb & ~na) | (nb & na & (ib < ia))
+    take_b = better | tie
+    return np.where(take_b, vb, va), np.where(take_b, ib, ia)
+
+
+def arg_finalize(pair: tuple) -> np.ndarray:
+    return pair[1]
+
+
+def cumulative(
+    ufunc: np.ufunc, axis: int, dtype, block: np.ndarray, prev: np.ndarray | None = None
+) -> np.ndarray:
+    """``ufunc.accumulate`` of a block along ``axis``, continued from the previous block."""
+    out = ufunc.accumulate(block, axis=axis, dtype=dtype)
+    if prev is not None and prev.shape[axis] > 0:
+        last = np.take(prev, [-1], axis=axis)
+        out = ufunc(out, last, dtype=dtype)
+    return out
+
+
+# ---------------------------------------------------------------------------- products
+
+
+def tensordot(a: np.ndarray, b: np.ndarray, axes, dtype) -> np.ndarray:
+    return np.asarray(np.tensordot(a, b, axes=axes)).astype(dtype, copy=False)
+
+
+def matmul(a: np.ndarray, b: np.ndarray, dtype) -> np.ndarray:
+    return np.matmul(a, b).astype(dtype, copy=False)
+
+
+def add(*parts: np.ndarray) -> np.ndarray:
+    return functools.reduce(np.add, parts)
+
+
+# ---------------------------------------------------------------------------- random
+
+
+def random_block(
+    entropy: int, spawn_key: tuple, method: str, shape: tuple, dtype, kwargs: dict
+) -> np.ndarray:
+    """Draw one block from its own stream: ``SeedSequence(entropy, spawn_key)``."""
+    seq = np.random.SeedSequence(entropy, spawn_key=spawn_key)
+    gen = np.random.Generator(np.random.PCG64(seq))
+    out = getattr(gen, method)(size=shape, **kwargs)
+    out = np.asarray(out)
+    if dtype is not None and out.dtype != dtype:
+        out = out.astype(dtype)
+    return out
+
+
+def choice_take(idx: np.ndarray, offsets: Sequence[int], *blocks: np.ndarray) -> np.ndarray:
+    """``a[idx]`` where ``a`` is the concatenation of 1-d ``blocks`` starting at ``offsets``."""
+    out = np.empty(idx.shape, dtype=blocks[0].dtype)
+    for off, block in zip(offsets, blocks):
+        sel = (idx >= off) & (idx < off + block.shape[0])
+        out[sel] = block[idx[sel] - off]
+    return out
+
+
+def set_region(block: np.ndarray, dst: tuple, value: Any) -> np.ndarray:
+    """A copy of ``block`` with ``out[dst] = value``."""
+    out = np.array(block, copy=True)
+    out[dst] = value
+    return out
+
+
+def ufunc_reduce(block: np.ndarray, *mask: np.ndarray, axis, keepdims, ufunc, **kwargs):
+    """``ufunc.reduce`` of a block over ``axis`` (tuple), optionally with a where-mask."""
+    if mask:
+        kwargs["where"] = np.broadcast_to(mask[0], block.shape)
+    return ufunc.reduce(block, axis=axis, keepdims=keepdims, **kwargs)
+
+
+def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:
+    return np.asarray(np.count_nonzero(block, axis=axis, keepdims=keepdims), dtype=np.intp)
+
+
+def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.sqrt(np.true_divide(total, count))
+    return out.astype(dtype) if dtype is not None else out
+
+
+def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
+    return ufunc(result, initial)
+
+
+def matmul_t(a: np.ndarray, b: np.ndarray, ta: bool, tb: bool, dtype) -> np.ndarray:
+    """``op(a) @ op(b)`` where ``op`` transposes when its flag is set (no copies)."""
+    return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)
+
+
+def fused_eval(spec: tuple, *leaves: np.ndarray) -> np.ndarray:
+    """Evaluate a fused elementwise expression (see ``nums.core.graph.fusion``).
+
+    ``spec`` is ``(expr, block_shape)``; leaves are the operand pieces, which numpy
+    broadcasts. The result is broadcast to ``block_shape``.
+    """
+    expr, shape = spec
+
+    def ev(node: tuple) -> Any:
+        kind = node[0]
+        if kind == "leaf":
+            return leaves[node[1]]
+        if kind == "const":
+            return node[1]
+        _, ufunc, dtype, kwargs, children = node
+        result = np.asarray(ufunc(*[ev(c) for c in children], **kwargs))
+        if result.dtype != dtype:
+            result = result.astype(dtype)
+        return result
+
+    out = np.asarray(ev(expr))
+    if out.shape != tuple(shape):
+        out = np.broadcast_to(out, shape).copy()
+    return out
+
+
+def _operand(spec: Any, refs: Sequence[Any]) -> np.ndarray:
+    return refs[0] if spec is None else fused_eval(spec, *refs)
+
+
+def matmul_expr(
+    ta: bool, tb: bool, dtype, a_spec: Any, na: int, b_spec: Any, *refs: np.ndarray
+) -> np.ndarray:
+    """``op(A) @ op(B)`` where each operand is a block or a fused expression's pieces."""
+    a = _operand(a_spec, refs[:na])
+    b = _operand(b_spec, refs[na:])
+    return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)

@@ -1,0 +1,198 @@
+"""Block matrix products: tensordot and (batched, broadcasting) matmul.
+
+An output block is the sum over the contracted block index of products of aligned blocks.
+Operands are first rechunked so their contracted axes share block boundaries (the smaller
+operand moves); each partial product runs where its larger input lives, and partials are
+summed in a tree of ``SPLIT_EVERY``-way adds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import kernels
+from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.grid import ArrayGrid
+from nums.core.array.layout import align_axis, broadcast_region, region
+from nums.core.array.reduction import SPLIT_EVERY
+
+
+def tree_sum(parts: list[tuple[Any, int]], node: int) -> Any:
+    """Sum refs in a tree; the last add runs on ``node``."""
+    while len(parts) > SPLIT_EVERY:
+        nxt = []
+        for i in range(0, len(parts), SPLIT_EVERY):
+            chunk = parts[i : i + SPLIT_EVERY]
+            if len(chunk) == 1:
+                nxt.append(chunk[0])
+            else:
+                n = chunk[0][1]
+                nxt.append((submit(kernels.add, *[r for r, _ in chunk], node=n), n))
+        parts = nxt
+    if len(parts) == 1:
+        return parts[0][0]
+    return submit(kernels.add, *[r for r, _ in parts], node=node)
+
+
+def _align_pair(
+    a: BlockArray, b: BlockArray, pairs: Sequence[tuple[int, int]]
+) -> tuple[BlockArray, BlockArray]:
+    """Rechunk the smaller operand so contracted axes share block sizes."""
+    for ia, ib in pairs:
+        if a.block_shape[ia] == b.block_shape[ib]:
+            continue
+        if a.nbytes >= b.nbytes:
+            b = align_axis(b, ib, a.block_shape[ia])
+        else:
+            a = align_axis(a, ia, b.block_shape[ib])
+    return a, b
+
+
+def tensordot(
+    a: BlockArray, b: BlockArray, axes_a: Sequence[int], axes_b: Sequence[int], dtype: Any
+) -> BlockArray:
+    a, b = _align_pair(a, b, list(zip(axes_a, axes_b)))
+    free_a = [i for i in range(a.ndim) if i not in axes_a]
+    free_b = [i for i in range(b.ndim) if i not in axes_b]
+    grid = ArrayGrid(
+        tuple(a.shape[i] for i in free_a) + tuple(b.shape[i] for i in free_b),
+        tuple(a.block_shape[i] for i in free_a) + tuple(b.block_shape[i] for i in free_b),
+        dtype,
+    )
+    k_ranges = [range(a.grid_shape[i]) for i in axes_a]
+    local_axes = (list(axes_a), list(axes_b))
+
+    def task(idx, node):
+        ia_free, ib_free = idx[: len(free_a)], idx[len(free_a) :]
+        parts = []
+        for k in itertools.product(*k_ranges):
+            ai = [0] * a.ndim
+            for ax, i in zip(free_a, ia_free):
+                ai[ax] = i
+            for ax, i in zip(axes_a, k):
+                ai[ax] = i
+            bi = [0] * b.ndim
+            for ax, i in zip(free_b, ib_free):
+                bi[ax] = i
+            for ax, i in zip(axes_b, k):
+                bi[ax] = i
+            ai, bi = tuple(ai), tuple(bi)
+            n = int(a.nodes[ai]) if a.nbytes >= b.nbytes else int(b.nodes[bi])
+            ref = submit(
+                kernels.tensordot, a.blocks[ai], b.blocks[bi], local_axes, grid.dtype, node=n
+            )
+            parts.append((ref, n))
+        return tree_sum(parts, node)
+
+    return BlockArray.build(grid, task)
+
+
+def _unwrap_transpose(x: BlockArray) -> tuple[BlockArray, bool]:
+    pending = x.pending_transpose
+    if pending is not None and x.ndim == 2 and pending[1] == (1, 0):
+        return pending[0], True
+    return x, False
+
+
+def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
+    """``a @ b`` for matrices.
+
+    A pending transpose is read from its source blocks, and a pending fused elementwise
+    expression is evaluated inside the product's kernel (never stored).
+    """
+    from nums.core.graph.fusion import for_consumer, operand_pieces
+
+    sa, ta = _unwrap_transpose(a)
+    sb, tb = _unwrap_transpose(b)
+    sa, sb = for_consumer(sa), (for_consumer(sb) if sb is not sa else sb)
+    ka, kb = (0 if ta else 1), (1 if tb else 0)  # contracted axis in each source
+    if sa.block_shape[ka] != sb.block_shape[kb]:
+        if a.nbytes >= b.nbytes:
+            sb = align_axis(sb, kb, sa.block_shape[ka])
+        else:
+            sa = align_axis(sa, ka, sb.block_shape[kb])
+    grid = ArrayGrid(
+        (a.shape[0], b.shape[1]),
+        (sa.block_shape[1 if ta else 0], sb.block_shape[0 if tb else 1]),
+        dtype,
+    )
+    big_a = a.nbytes >= b.nbytes
+
+    def task(idx, node):
+        i, j = idx
+        parts = []
+        for k in range(sa.grid_shape[ka]):
+            ai = (k, i) if ta else (i, k)
+            bi = (j, k) if tb else (k, j)
+            n = int(sa.nodes[ai]) if big_a else int(sb.nodes[bi])
+            a_spec, a_refs = operand_pieces(sa, ai, n)
+            b_spec, b_refs = operand_pieces(sb, bi, n)
+            if a_spec is None and b_spec is None:
+                ref = submit(kernels.matmul_t, *a_refs, *b_refs, ta, tb, grid.dtype, node=n)
+            else:
+                ref = submit(
+                    kernels.matmul_expr,
+                    ta,
+                    tb,
+                    grid.dtype,
+                    a_spec,
+                    len(a_refs),
+                    b_spec,
+                    *a_refs,
+                    *b_refs,
+                    node=n,
+                )
+            parts.append((ref, n))
+        return tree_sum(parts, node)
+
+    return BlockArray.build(grid, task)
+
+
+def matmul(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
+    """``a @ b`` for ``a.ndim, b.ndim >= 2`` with broadcast batch axes."""
+    if a.ndim == 2 and b.ndim == 2:
+        return matmul2d(a, b, dtype)
+    a, b = _align_pair(a, b, [(a.ndim - 1, b.ndim - 2)])
+    batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+    nb = len(batch)
+    batch_bs = []
+    for axis in range(nb):
+        bs = 1
+        for x in (a, b):
+            ax = axis - (nb - (x.ndim - 2))
+            if ax >= 0 and x.shape[ax] == batch[axis]:
+                bs = x.block_shape[ax]
+                break
+        batch_bs.append(bs)
+    shape = batch + (a.shape[-2], b.shape[-1])
+    grid = ArrayGrid(shape, tuple(batch_bs) + (a.block_shape[-2], b.block_shape[-1]), dtype)
+    kb = a.grid.boundaries(a.ndim - 1)
+    big_a = a.nbytes >= b.nbytes
+
+    def task(idx, node):
+        slices = grid.block_slices(idx)
+        parts = []
+        for k in range(len(kb) - 1):
+            ks = slice(kb[k], kb[k + 1])
+            a_sl = list(slices[:nb]) + [slices[nb], ks]
+            b_sl = list(slices[:nb]) + [ks, slices[nb + 1]]
+            a_shape = batch + (a.shape[-2], a.shape[-1])
+            b_shape = batch + (b.shape[-2], b.shape[-1])
+            n = node
+            if nb == 0:
+                ra, na = region(a, a_sl)
+                rb, nb_ = region(b, b_sl)
+                n = na if big_a else nb_
+            else:
+                ra = broadcast_region(a, a_sl, a_shape, n)
+                rb = broadcast_region(b, b_sl, b_shape, n)
+            parts.append((submit(kernels.matmul, ra, rb, grid.dtype, node=n), n))
+        if not parts:
+            return submit(kernels.full, grid.block_shape_at(idx), 0, grid.dtype, node=node)
+        return tree_sum(parts, node)
+
+    return BlockArray.build(grid, task)

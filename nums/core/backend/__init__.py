@@ -1,0 +1,1 @@
+"""Engines that run block tasks: ``serial`` (in-process) and ``embedded`` (the runtime)."""

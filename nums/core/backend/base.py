@@ -1,0 +1,75 @@
+"""The interface every backend implements.
+
+A backend stores objects and runs kernels. An object reference (a "ref") is opaque to the
+array layer: it is passed back to ``submit`` as an argument, to ``get`` and to ``wait``.
+Top-level ref arguments of a task are resolved to their values before the kernel runs
+(numpy arrays arrive read-only); refs nested in containers are not resolved. An object is
+freed when the last ref to it is dropped.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from typing import Any
+
+METRIC_KEYS = (
+    "node",
+    "store_bytes",
+    "peak_store_bytes",
+    "bytes_received",
+    "bytes_sent",
+    "tasks_run",
+)
+
+
+class Backend(ABC):
+    """Submit kernels with a placement, put values, get and wait for results."""
+
+    name: str = "base"
+
+    @abstractmethod
+    def submit(
+        self,
+        fn: Callable,
+        args: Sequence[Any] = (),
+        kwargs: dict | None = None,
+        node: int = 0,
+        num_returns: int = 1,
+    ) -> Any:
+        """Run ``fn(*args, **kwargs)`` on ``node``; a ref, or a list of ``num_returns`` refs."""
+
+    @abstractmethod
+    def put(self, value: Any, node: int = 0) -> Any:
+        """Store ``value`` on ``node`` and return its ref."""
+
+    @abstractmethod
+    def get(self, refs: Any) -> Any:
+        """The value of a ref, or a list of values for a list of refs."""
+
+    @abstractmethod
+    def wait(self, refs: Sequence[Any]) -> None:
+        """Block until every ref is computed and stored."""
+
+    def free(self, refs: Sequence[Any]) -> None:
+        """Hint that ``refs`` are no longer needed. Objects are freed when their last ref is
+        dropped, so the default does nothing; the caller must drop its refs too."""
+        return None
+
+    @abstractmethod
+    def nodes(self) -> list[dict]:
+        """One dict per node with at least ``node`` and ``workers``."""
+
+    @abstractmethod
+    def metrics(self) -> list[dict]:
+        """One dict per node with the keys of :data:`METRIC_KEYS`."""
+
+    @abstractmethod
+    def shutdown(self) -> None:
+        """Release every object and stop every process of the backend."""
+
+    def num_nodes(self) -> int:
+        return len(self.nodes())
+
+    def num_workers(self) -> int:
+        return max(1, sum(int(n.get("workers", 1)) for n in self.nodes()))

@@ -1,0 +1,71 @@
+"""The embedded backend: tasks on the ``runtime`` package's workers and object stores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from nums.core.backend.base import Backend
+
+
+class EmbeddedBackend(Backend):
+    """Backend on the embedded runtime (``import runtime``)."""
+
+    name = "embedded"
+
+    def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None):
+        import runtime as rt
+
+        self._rt = rt
+        if rt.is_initialized():
+            self._owns_runtime = False
+        else:
+            rt.init(num_nodes=num_nodes, workers_per_node=workers_per_node)
+            self._owns_runtime = True
+        self._remote_cache: dict[Any, Any] = {}
+        self._nodes = rt.nodes()
+
+    def _remote(self, fn: Callable) -> Any:
+        try:
+            return self._remote_cache[fn]
+        except KeyError:
+            remote = self._rt.remote(fn)
+            self._remote_cache[fn] = remote
+            return remote
+        except TypeError:  # unhashable callable
+            return self._rt.remote(fn)
+
+    def submit(
+        self,
+        fn: Callable,
+        args: Sequence[Any] = (),
+        kwargs: dict | None = None,
+        node: int = 0,
+        num_returns: int = 1,
+    ) -> Any:
+        remote = self._remote(fn).options(node=int(node), num_returns=num_returns)
+        return remote.remote(*args, **(kwargs or {}))
+
+    def put(self, value: Any, node: int = 0) -> Any:
+        return self._rt.put(value, node=int(node))
+
+    def get(self, refs: Any) -> Any:
+        if isinstance(refs, tuple):
+            refs = list(refs)
+        return self._rt.get(refs)
+
+    def wait(self, refs: Sequence[Any]) -> None:
+        refs = list({id(r): r for r in refs}.values())  # a ref may appear twice
+        if refs:
+            self._rt.wait(refs, num_returns=len(refs))
+
+    def nodes(self) -> list[dict]:
+        return self._nodes
+
+    def metrics(self) -> list[dict]:
+        return self._rt.metrics()
+
+    def shutdown(self) -> None:
+        self._remote_cache.clear()
+        if self._owns_runtime and self._rt.is_initialized():
+            self._rt.shutdown()

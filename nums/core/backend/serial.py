@@ -1,0 +1,138 @@
+"""The serial backend: every task runs at once in the calling process.
+
+Refs are :class:`SerialRef` wrappers around values. Numpy results are made read-only, as the
+embedded runtime's shared-memory store makes them, so a kernel that mutates an input fails
+here too. Nodes are virtual: they only count tasks and bytes for :func:`nums.metrics`.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nums.core.backend.base import Backend
+
+
+def _nbytes(value: Any) -> int:
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, tuple | list):
+        return sum(_nbytes(v) for v in value)
+    return 0
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        if value.flags.writeable:
+            value = value.view()
+            value.flags.writeable = False
+        return value
+    if isinstance(value, tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+class SerialRef:
+    """A stored value and the node that holds it."""
+
+    __slots__ = ("value", "node", "__weakref__")
+
+    def __init__(self, value: Any, node: int):
+        self.value = value
+        self.node = node
+
+    def __repr__(self) -> str:
+        return f"SerialRef(node={self.node}, type={type(self.value).__name__})"
+
+
+class SerialBackend(Backend):
+    """In-process backend for debugging and tests."""
+
+    name = "serial"
+
+    def __init__(self, num_nodes: int = 1):
+        self._num_nodes = num_nodes
+        self._stats = [
+            {
+                "node": i,
+                "store_bytes": 0,
+                "peak_store_bytes": 0,
+                "bytes_received": 0,
+                "bytes_sent": 0,
+                "tasks_run": 0,
+            }
+            for i in range(num_nodes)
+        ]
+
+    def _check_node(self, node: int) -> int:
+        node = int(node)
+        if not 0 <= node < self._num_nodes:
+            raise ValueError(f"node {node} out of range for {self._num_nodes} nodes")
+        return node
+
+    def _store(self, value: Any, node: int) -> SerialRef:
+        value = _freeze(value)
+        ref = SerialRef(value, node)
+        size = _nbytes(value)
+        if size:
+            stats = self._stats[node]
+            stats["store_bytes"] += size
+            stats["peak_store_bytes"] = max(stats["peak_store_bytes"], stats["store_bytes"])
+            weakref.finalize(ref, _release, stats, size)
+        return ref
+
+    def _resolve(self, arg: Any, node: int) -> Any:
+        if isinstance(arg, SerialRef):
+            if arg.node != node:
+                size = _nbytes(arg.value)
+                self._stats[arg.node]["bytes_sent"] += size
+                self._stats[node]["bytes_received"] += size
+            return arg.value
+        return arg
+
+    def submit(
+        self,
+        fn: Callable,
+        args: Sequence[Any] = (),
+        kwargs: dict | None = None,
+        node: int = 0,
+        num_returns: int = 1,
+    ) -> Any:
+        node = self._check_node(node)
+        args = [self._resolve(a, node) for a in args]
+        kwargs = {k: self._resolve(v, node) for k, v in (kwargs or {}).items()}
+        result = fn(*args, **kwargs)
+        self._stats[node]["tasks_run"] += 1
+        if num_returns == 1:
+            return self._store(result, node)
+        result = tuple(result)
+        if len(result) != num_returns:
+            raise ValueError(f"task returned {len(result)} values, expected {num_returns}")
+        return [self._store(r, node) for r in result]
+
+    def put(self, value: Any, node: int = 0) -> SerialRef:
+        return self._store(value, self._check_node(node))
+
+    def get(self, refs: Any) -> Any:
+        if isinstance(refs, list | tuple):
+            return [r.value for r in refs]
+        return refs.value
+
+    def wait(self, refs: Sequence[Any]) -> None:
+        return None
+
+    def nodes(self) -> list[dict]:
+        return [{"node": i, "workers": 1} for i in range(self._num_nodes)]
+
+    def metrics(self) -> list[dict]:
+        return [dict(s) for s in self._stats]
+
+    def shutdown(self) -> None:
+        return None
+
+
+def _release(stats: dict, size: int) -> None:
+    stats["store_bytes"] -= size

@@ -1,0 +1,78 @@
+"""The process-wide session: settings plus the running backend.
+
+``get()`` starts a session with default settings on first use; :func:`nums.init` starts one
+explicitly and :func:`nums.shutdown` ends it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+from nums.config import Settings, resolve
+from nums.core.backend.base import Backend
+
+
+class Context:
+    """A running session: its settings and its backend."""
+
+    def __init__(self, settings: Settings, backend: Backend):
+        self.settings = settings
+        self.backend = backend
+
+    @property
+    def num_workers(self) -> int:
+        return self.backend.num_workers()
+
+    def node_of(self, grid_index: tuple[int, ...]) -> int:
+        """Block-cyclic node of a grid entry over the cluster shape."""
+        from nums.core.array.grid import cyclic_node
+
+        return cyclic_node(grid_index, self.settings.cluster_shape)
+
+
+_lock = threading.RLock()
+_current: Context | None = None
+
+
+def _make_backend(settings: Settings) -> Backend:
+    if settings.backend == "serial":
+        from nums.core.backend.serial import SerialBackend
+
+        return SerialBackend(settings.num_nodes)
+    from nums.core.backend.embedded import EmbeddedBackend
+
+    return EmbeddedBackend(settings.num_nodes, settings.workers_per_node)
+
+
+def init(**kwargs) -> Context:
+    global _current
+    with _lock:
+        settings = resolve(**kwargs)
+        if _current is not None:
+            shutdown()
+        backend = _make_backend(settings)
+        actual = backend.num_nodes()
+        if actual != settings.num_nodes:  # e.g. a runtime the user had already started
+            settings = dataclasses.replace(settings, num_nodes=actual, cluster_shape=(actual,))
+        _current = Context(settings, backend)
+        return _current
+
+
+def get() -> Context:
+    with _lock:
+        if _current is None:
+            return init()
+        return _current
+
+
+def is_initialized() -> bool:
+    return _current is not None
+
+
+def shutdown() -> None:
+    global _current
+    with _lock:
+        if _current is not None:
+            ctx, _current = _current, None
+            ctx.backend.shutdown()

@@ -1,0 +1,1 @@
+"""Graph-level optimisations of block operations (currently: elementwise fusion)."""

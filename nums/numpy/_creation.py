@@ -1,0 +1,373 @@
+"""Array creation: from data, filled, ranges, and matrix constructors.
+
+Every function takes ``block_shape=`` (a tuple, ``-1`` meaning a whole axis); without it the
+session's default block shape is used (see :func:`nums.init`'s ``block_bytes``).
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import kernels
+from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
+from nums.core.array.layout import rechunk, region
+
+
+def _dtype_or_default(dtype: Any, default: Any = np.float64) -> np.dtype:
+    if dtype is None:
+        return np.dtype(default)
+    return np.dtype(dtype)
+
+
+def array(
+    object: Any,
+    dtype: Any = None,
+    *,
+    copy: bool | None = True,
+    ndmin: int = 0,
+    block_shape: Any = None,
+) -> BlockArray:
+    """nums implementation of numpy.array.
+
+    Accepts lists, scalars, numpy arrays and BlockArrays. A numpy input is split into blocks
+    and put into the store (``block_shape=`` chooses the split).
+    """
+    if isinstance(object, BlockArray):
+        out = object.astype(dtype, copy=bool(copy)) if dtype is not None else object
+        if copy and out is object:
+            out = object.copy()
+        if ndmin > out.ndim:
+            from nums.numpy._manipulation import reshape
+
+            out = reshape(out, (1,) * (ndmin - out.ndim) + out.shape)
+        if block_shape is not None:
+            out = rechunk(out, block_shape)
+        return out
+    value = np.array(object, dtype=dtype, ndmin=ndmin)
+    return BlockArray.from_numpy(value, block_shape)
+
+
+def asarray(a: Any, dtype: Any = None, *, block_shape: Any = None, **kwargs: Any) -> BlockArray:
+    """nums implementation of numpy.asarray (BlockArrays are returned as they are)."""
+    if isinstance(a, BlockArray):
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            a = a.astype(dtype)
+        return rechunk(a, block_shape) if block_shape is not None else a
+    return BlockArray.from_numpy(np.asarray(a, dtype=dtype), block_shape)
+
+
+asanyarray = asarray
+ascontiguousarray = asarray
+
+
+def copy(a: Any, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.copy."""
+    return array(a, copy=True, block_shape=block_shape)
+
+
+def full(shape: Any, fill_value: Any, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.full (only scalar fill values are supported)."""
+    if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
+        from nums.numpy._manipulation import broadcast_to
+
+        return broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
+            make_grid(shape, dtype or np.asarray(fill_value).dtype, block_shape).block_shape
+        )
+    if dtype is None:
+        dtype = np.array(fill_value).dtype
+    np.array(fill_value).astype(dtype)  # numpy's cast error, if any
+    return BlockArray.full(shape, fill_value, dtype, block_shape)
+
+
+def zeros(shape: Any, dtype: Any = float, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.zeros."""
+    return BlockArray.full(shape, 0, _dtype_or_default(dtype), block_shape)
+
+
+def ones(shape: Any, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.ones."""
+    return BlockArray.full(shape, 1, _dtype_or_default(dtype), block_shape)
+
+
+def empty(shape: Any, dtype: Any = float, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.empty. Differs: the blocks hold zeros."""
+    return zeros(shape, dtype, block_shape=block_shape)
+
+
+def _like(a: Any, dtype: Any, shape: Any, block_shape: Any) -> tuple:
+    if shape is None:
+        shape = np.shape(a) if not isinstance(a, BlockArray) else a.shape
+        if block_shape is None and isinstance(a, BlockArray):
+            block_shape = a.block_shape
+    if dtype is None:
+        dtype = a.dtype if isinstance(a, BlockArray) else np.asarray(a).dtype
+    return normalize_shape(shape), np.dtype(dtype), block_shape
+
+
+def zeros_like(a: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None):
+    """nums implementation of numpy.zeros_like (keeps ``a``'s block shape)."""
+    s, d, b = _like(a, dtype, shape, block_shape)
+    return zeros(s, d, block_shape=b)
+
+
+def ones_like(a: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None):
+    """nums implementation of numpy.ones_like (keeps ``a``'s block shape)."""
+    s, d, b = _like(a, dtype, shape, block_shape)
+    return ones(s, d, block_shape=b)
+
+
+def empty_like(a: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None):
+    """nums implementation of numpy.empty_like (the blocks hold zeros)."""
+    s, d, b = _like(a, dtype, shape, block_shape)
+    return zeros(s, d, block_shape=b)
+
+
+def full_like(
+    a: Any, fill_value: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None
+):
+    """nums implementation of numpy.full_like (keeps ``a``'s block shape)."""
+    s, d, b = _like(a, dtype, shape, block_shape)
+    return full(s, fill_value, d, block_shape=b)
+
+
+def arange(
+    start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, block_shape: Any = None
+) -> BlockArray:
+    """nums implementation of numpy.arange."""
+    if stop is None:
+        start, stop = 0, start
+    if step is None:
+        step = 1
+    if step == 0:
+        raise ZeroDivisionError("division by zero")
+    res_dtype = np.result_type(start, stop, step) if dtype is None else np.dtype(dtype)
+    n = max(0, math.ceil((stop - start) / step))
+    grid = make_grid((n,), res_dtype, block_shape)
+    return BlockArray.build(
+        grid,
+        lambda idx, node: submit(
+            kernels.arange,
+            start,
+            step,
+            grid.axis_start(0, idx[0]),
+            grid.block_shape_at(idx)[0],
+            grid.dtype,
+            node=node,
+        ),
+    )
+
+
+def linspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any = None,
+    axis: int = 0,
+    *,
+    block_shape: Any = None,
+) -> Any:
+    """nums implementation of numpy.linspace (scalar ``start`` and ``stop`` only)."""
+    if np.ndim(start) or np.ndim(stop):
+        raise NotImplementedError("nums.numpy.linspace supports scalar start and stop only")
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    res_dtype = np.linspace(start, stop, 2, dtype=dtype).dtype
+    div = (num - 1) if endpoint else num
+    delta = stop - start
+    step = delta / div if div > 0 else np.nan
+    grid = make_grid((num,), res_dtype, block_shape)
+    out = BlockArray.build(
+        grid,
+        lambda idx, node: submit(
+            kernels.linspace,
+            start,
+            step if div > 0 else 0.0,
+            grid.axis_start(0, idx[0]),
+            grid.block_shape_at(idx)[0],
+            num - 1,
+            stop,
+            endpoint,
+            grid.dtype,
+            node=node,
+        ),
+    )
+    return (out, step) if retstep else out
+
+
+def logspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    base: float = 10.0,
+    dtype: Any = None,
+    axis: int = 0,
+    *,
+    block_shape: Any = None,
+) -> BlockArray:
+    """nums implementation of numpy.logspace (scalar arguments only)."""
+    from nums.numpy._elementwise import power
+
+    y = linspace(start, stop, num, endpoint, block_shape=block_shape)
+    out = power(base, y)
+    if dtype is not None:
+        out = out.astype(dtype)
+    return out
+
+
+def eye(
+    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, block_shape: Any = None
+) -> BlockArray:
+    """nums implementation of numpy.eye."""
+    M = N if M is None else M
+    grid = make_grid((N, M), dtype, block_shape)
+    return BlockArray.build(
+        grid,
+        lambda idx, node: submit(
+            kernels.eye,
+            grid.block_shape_at(idx),
+            *grid.block_starts(idx),
+            k,
+            grid.dtype,
+            node=node,
+        ),
+    )
+
+
+def identity(n: int, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.identity."""
+    return eye(n, dtype=_dtype_or_default(dtype), block_shape=block_shape)
+
+
+def tri(
+    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, block_shape: Any = None
+) -> BlockArray:
+    """nums implementation of numpy.tri."""
+    M = N if M is None else M
+    grid = make_grid((N, M), dtype, block_shape)
+    return BlockArray.build(
+        grid,
+        lambda idx, node: submit(
+            kernels.tri,
+            grid.block_shape_at(idx),
+            *grid.block_starts(idx),
+            k,
+            grid.dtype,
+            node=node,
+        ),
+    )
+
+
+def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
+    m = asarray(m)
+    if m.ndim < 2:
+        from nums.numpy._manipulation import broadcast_to
+
+        m = broadcast_to(m, (m.shape[0] if m.ndim else 1,) * 2)
+    out = np.empty(m.grid_shape, dtype=object)
+    for idx in m.grid.indices():
+        starts = m.grid.block_starts(idx)
+        out[idx] = submit(
+            kernels.tri_mask,
+            m.blocks[idx],
+            starts[-2],
+            starts[-1],
+            k,
+            lower,
+            node=int(m.nodes[idx]),
+        )
+    return BlockArray(m.grid, out, m.nodes.copy())
+
+
+def tril(m: Any, k: int = 0) -> BlockArray:
+    """nums implementation of numpy.tril."""
+    return _tri_mask(m, k, True)
+
+
+def triu(m: Any, k: int = 0) -> BlockArray:
+    """nums implementation of numpy.triu."""
+    return _tri_mask(m, k, False)
+
+
+def diag(v: Any, k: int = 0, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.diag."""
+    v = asarray(v)
+    if v.ndim == 1:
+        n = v.shape[0] + abs(k)
+        grid = make_grid((n, n), v.dtype, block_shape)
+
+        def task(idx, node):
+            r0, c0 = grid.block_starts(idx)
+            h, w = grid.block_shape_at(idx)
+            # diagonal rows i in [r0, r0+h) with i + k in [c0, c0+w); v index = min(i, i+k)
+            lo, hi = max(r0, c0 - k, 0, -k), min(r0 + h, c0 + w - k, n, n - k)
+            if hi <= lo:
+                return submit(kernels.full, (h, w), 0, grid.dtype, node=node)
+            vlo = lo if k >= 0 else lo + k
+            piece, _ = region(v, [slice(vlo, vlo + hi - lo)], node)
+            return submit(kernels.diag_from_vector, (h, w), piece, r0, c0, k, grid.dtype, node=node)
+
+        return BlockArray.build(grid, task)
+    if v.ndim == 2:
+        from nums.numpy._manipulation import diagonal
+
+        out = diagonal(v, k)
+        return rechunk(out, block_shape) if block_shape is not None else out
+    raise ValueError("Input must be 1- or 2-d.")
+
+
+def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> tuple:
+    """nums implementation of numpy.meshgrid."""
+    from nums.numpy._manipulation import broadcast_to, reshape
+
+    if indexing not in ("xy", "ij"):
+        raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
+    xs = [asarray(x) for x in xi]
+    ndim = len(xs)
+    shapes = []
+    for i, x in enumerate(xs):
+        s = [1] * ndim
+        s[i] = x.size
+        shapes.append(s)
+    if indexing == "xy" and ndim > 1:
+        for s in shapes:
+            s[0], s[1] = s[1], s[0]
+    out = [reshape(x, tuple(s)) for x, s in zip(xs, shapes)]
+    if not sparse:
+        full_shape = tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
+        out = [broadcast_to(o, full_shape) for o in out]
+    return tuple(out)
+
+
+__all__ = [
+    "array",
+    "asarray",
+    "asanyarray",
+    "ascontiguousarray",
+    "copy",
+    "full",
+    "zeros",
+    "ones",
+    "empty",
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "arange",
+    "linspace",
+    "logspace",
+    "eye",
+    "identity",
+    "tri",
+    "tril",
+    "triu",
+    "diag",
+    "meshgrid",
+]

@@ -1,0 +1,222 @@
+"""Every NumPy ufunc, generated from one table through one shared wrapper (:class:`ufunc`).
+
+A call validates its arguments and finds its result dtypes by a dry run of the numpy ufunc
+on empty stand-ins (NEP 50 promotion, numpy's errors), checks broadcasting, then runs the
+numpy ufunc block by block. ``out=``, ``where=``, ``dtype=`` and ``casting=`` behave as in
+numpy; ``out`` must be a BlockArray, which is rebound to the new blocks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.dtypes import ufunc_result_dtypes
+from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_apply
+from nums.core.graph.fusion import fuse_ufunc
+
+# name -> category; the categories document the table, every name is a numpy ufunc.
+UFUNC_TABLE: dict[str, str] = {}
+for _cat, _names in {
+    "arithmetic": "add subtract multiply divide true_divide floor_divide remainder mod fmod "
+    "divmod power pow float_power negative positive absolute abs fabs reciprocal sign "
+    "square sqrt cbrt heaviside gcd lcm",
+    "exponential": "exp exp2 expm1 log log2 log10 log1p logaddexp logaddexp2",
+    "trigonometric": "sin cos tan arcsin arccos arctan arctan2 asin acos atan atan2 hypot "
+    "sinh cosh tanh arcsinh arccosh arctanh asinh acosh atanh deg2rad rad2deg degrees radians",
+    "rounding": "rint floor ceil trunc",
+    "floating": "isfinite isinf isnan isnat signbit copysign nextafter spacing modf ldexp "
+    "frexp fmax fmin maximum minimum conj conjugate",
+    "comparison": "equal not_equal less less_equal greater greater_equal",
+    "logical": "logical_and logical_or logical_xor logical_not",
+    "bitwise": "bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_invert invert "
+    "left_shift right_shift bitwise_left_shift bitwise_right_shift bitwise_count",
+}.items():
+    for _n in _names.split():
+        UFUNC_TABLE[_n] = _cat
+
+
+def _to_operand(x: Any) -> Any:
+    """BlockArrays and scalars pass through; arrays and sequences are put in the store."""
+    if isinstance(x, BlockArray):
+        return x
+    if isinstance(x, np.ndarray | list | tuple):
+        return BlockArray.from_numpy(np.asarray(x))
+    return x
+
+
+def _normalize_out(out: Any, nout: int) -> tuple:
+    if out is None:
+        return (None,) * nout
+    if not isinstance(out, tuple):
+        out = (out,)
+    if len(out) != nout:
+        raise ValueError(f"The 'out' tuple must have exactly {nout} entries: one per ufunc output")
+    for o in out:
+        if o is not None and not isinstance(o, BlockArray):
+            raise TypeError("nums ufuncs support only BlockArray 'out' arguments")
+    return out
+
+
+class ufunc:
+    """A nums ufunc: a numpy ufunc applied block by block.
+
+    Calls accept numpy's arguments ``out``, ``where``, ``dtype``, ``casting``, ``order``
+    (ignored) and ``signature``; ``out`` must hold BlockArrays. Methods ``reduce``,
+    ``accumulate`` and ``outer`` are supported for the ufuncs where numpy has them.
+    """
+
+    def __init__(self, np_ufunc: np.ufunc, name: str):
+        self._ufunc = np_ufunc
+        self.__name__ = name
+        self.__qualname__ = name
+        self.__doc__ = f"nums implementation of numpy.{name}.\n\nSee numpy.{name}; " + (
+            "runs block by block. ``out`` must be a BlockArray; where ``where`` is False and "
+            "no ``out`` is given the result holds zeros (numpy leaves it uninitialised)."
+        )
+
+    @property
+    def nin(self) -> int:
+        return self._ufunc.nin
+
+    @property
+    def nout(self) -> int:
+        return self._ufunc.nout
+
+    @property
+    def nargs(self) -> int:
+        return self._ufunc.nargs
+
+    @property
+    def identity(self) -> Any:
+        return self._ufunc.identity
+
+    @property
+    def types(self) -> list[str]:
+        return self._ufunc.types
+
+    def __repr__(self) -> str:
+        return f"<nums ufunc '{self.__name__}'>"
+
+    def __call__(
+        self,
+        *args: Any,
+        out: Any = None,
+        where: Any = True,
+        dtype: Any = None,
+        casting: str = "same_kind",
+        order: str = "K",
+        signature: Any = None,
+        subok: bool = True,
+    ) -> Any:
+        uf = self._ufunc
+        if len(args) not in (uf.nin, uf.nin + uf.nout):
+            raise TypeError(
+                f"{self.__name__}() takes from {uf.nin} to {uf.nin + uf.nout} positional "
+                f"arguments but {len(args)} were given"
+            )
+        if len(args) > uf.nin:
+            if out is not None:
+                raise TypeError("cannot specify 'out' as both a positional and keyword argument")
+            out = args[uf.nin :]
+            args = args[: uf.nin]
+        inputs = tuple(_to_operand(a) for a in args)
+        outs = _normalize_out(out, uf.nout)
+        if isinstance(where, np.ndarray | list):
+            where = BlockArray.from_numpy(np.asarray(where, dtype=bool))
+        kwargs: dict[str, Any] = {}
+        if dtype is not None:
+            kwargs["dtype"] = dtype
+        if casting != "same_kind":
+            kwargs["casting"] = casting
+        if signature is not None:
+            kwargs["signature"] = signature
+        if not any(isinstance(x, BlockArray) for x in inputs + outs + (where,)):
+            return uf(*inputs, where=where, **kwargs)
+        if where is not True and where is not False and not isinstance(where, BlockArray):
+            where = bool(where)
+        dtypes = ufunc_result_dtypes(
+            uf, inputs, out=outs if out is not None else None, where=where, **kwargs
+        )
+        shapes = [x.shape for x in inputs if isinstance(x, BlockArray)]
+        if isinstance(where, BlockArray):
+            shapes.append(where.shape)
+        shape = broadcast_shapes(*shapes) if shapes else ()
+        for o in outs:
+            if o is not None:
+                full = np.broadcast_shapes(shape, o.shape) if _bcastable(shape, o.shape) else None
+                if full != o.shape:
+                    raise ValueError(
+                        f"non-broadcastable output operand with shape {o.shape} doesn't "
+                        f"match the broadcast shape {full if full is not None else shape}"
+                    )
+                shape = o.shape
+        if where is False and all(o is not None for o in outs):
+            return outs[0] if uf.nout == 1 else outs
+        if where is False:
+            where = BlockArray.full((), False, bool)
+        if uf.nout == 1 and where is True:
+            out = outs[0]
+            if out is not None:
+                grid = out.grid
+            else:
+                grid = output_grid(inputs, shape, dtypes[0])
+            result = fuse_ufunc(uf, inputs, dtypes[0], kwargs, grid)
+            return out._rebind(result) if out is not None else result
+        results = ufunc_apply(uf, inputs, dtypes, shape, kwargs, where=where, outs=outs)
+        final = []
+        for o, r in zip(outs, results):
+            final.append(o._rebind(r) if o is not None else r)
+        return final[0] if uf.nout == 1 else tuple(final)
+
+    def reduce(
+        self,
+        array: Any,
+        axis: Any = 0,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+        initial: Any = np._NoValue,
+        where: Any = True,
+    ) -> Any:
+        """nums implementation of ``numpy.ufunc.reduce`` (a tree of partial reductions)."""
+        from nums.numpy._reductions import ufunc_reduce
+
+        return ufunc_reduce(self._ufunc, array, axis, dtype, out, keepdims, initial, where)
+
+    def accumulate(self, array: Any, axis: int = 0, dtype: Any = None, out: Any = None) -> Any:
+        """nums implementation of ``numpy.ufunc.accumulate`` along one axis."""
+        from nums.numpy._reductions import ufunc_accumulate
+
+        return ufunc_accumulate(self._ufunc, array, axis, dtype, out)
+
+    def outer(self, a: Any, b: Any, **kwargs: Any) -> Any:
+        """nums implementation of ``numpy.ufunc.outer``: ``a[..., None...] op b``."""
+        from nums.numpy._creation import asarray
+        from nums.numpy._manipulation import reshape
+
+        a, b = asarray(a), asarray(b)
+        a2 = reshape(a, a.shape + (1,) * b.ndim)
+        return self(a2, b, **kwargs)
+
+
+def _bcastable(*shapes: tuple) -> bool:
+    try:
+        np.broadcast_shapes(*shapes)
+        return True
+    except ValueError:
+        return False
+
+
+UFUNCS: dict[str, ufunc] = {}
+BY_NUMPY: dict[np.ufunc, ufunc] = {}
+for _name in UFUNC_TABLE:
+    _np_uf = getattr(np, _name)
+    UFUNCS[_name] = ufunc(_np_uf, _name)
+    BY_NUMPY.setdefault(_np_uf, UFUNCS[_name])
+
+globals().update(UFUNCS)
+
+__all__ = ["ufunc", "UFUNC_TABLE", "UFUNCS", "BY_NUMPY", *UFUNCS]

@@ -1,0 +1,209 @@
+"""Selection, clipping, rounding and comparisons of whole arrays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.dtypes import dry_run
+from nums.core.array.elementwise import broadcast_shapes, map_broadcast
+from nums.numpy._creation import asarray
+
+
+def _operand(x: Any) -> Any:
+    if isinstance(x, BlockArray) or np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+        return x
+    return asarray(x)
+
+
+def _shapes(*xs: Any) -> tuple[int, ...]:
+    return broadcast_shapes(*[x.shape for x in xs if isinstance(x, BlockArray)])
+
+
+def where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    """nums implementation of numpy.where (the one-argument form is ``nonzero``)."""
+    if x is None and y is None:
+        return nonzero(condition)
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    c, x, y = _operand(condition), _operand(x), _operand(y)
+    if not any(isinstance(v, BlockArray) for v in (c, x, y)):
+        return np.where(c, x, y)
+    dtype = np.asarray(dry_run(np.where, _empty(c), _empty(x), _empty(y))).dtype
+    return map_broadcast(np.where, [c, x, y], dtype, shape=_shapes(c, x, y))
+
+
+def _empty(x: Any) -> Any:
+    return np.empty((0,), x.dtype) if isinstance(x, BlockArray) else x
+
+
+def nonzero(a: Any) -> tuple[BlockArray, ...]:
+    """nums implementation of numpy.nonzero. Differs: gathers the boolean mask to the
+    driver (the output size depends on the values)."""
+    a = asarray(a)
+    mask = (a != 0).get() if a.dtype != np.bool_ else a.get()
+    return tuple(asarray(i) for i in np.nonzero(mask))
+
+
+def argwhere(a: Any) -> BlockArray:
+    """nums implementation of numpy.argwhere (gathers the mask, like ``nonzero``)."""
+    a = asarray(a)
+    return asarray(np.argwhere(a.get()))
+
+
+def clip(
+    a: Any,
+    a_min: Any = np._NoValue,
+    a_max: Any = np._NoValue,
+    out: Any = None,
+    *,
+    min: Any = np._NoValue,
+    max: Any = np._NoValue,
+    **kwargs: Any,
+) -> BlockArray:
+    """nums implementation of numpy.clip."""
+    from nums.numpy._elementwise import maximum, minimum
+
+    lo = a_min if a_min is not np._NoValue else (None if min is np._NoValue else min)
+    hi = a_max if a_max is not np._NoValue else (None if max is np._NoValue else max)
+    a = asarray(a)
+    dtype = np.asarray(
+        dry_run(np.clip, _empty(a), _empty(_operand(lo)), _empty(_operand(hi)))
+    ).dtype
+    result = a
+    if lo is not None:
+        result = maximum(result, _operand(lo))
+    if hi is not None:
+        result = minimum(result, _operand(hi))
+    if result.dtype != dtype:
+        result = result.astype(dtype)
+    if result is a:
+        result = a.copy()
+    if out is not None:
+        return out._rebind(result.astype(out.dtype, copy=False))
+    return result
+
+
+def _round_block(x: np.ndarray, decimals: int) -> np.ndarray:
+    return np.round(x, decimals)
+
+
+def round(a: Any, decimals: int = 0, out: Any = None) -> BlockArray:
+    """nums implementation of numpy.round."""
+    a = asarray(a)
+    dry_run(np.round, a, decimals)
+    result = a.map_blocks(_round_block, decimals)
+    if out is not None:
+        return out._rebind(result.astype(out.dtype, copy=False))
+    return result
+
+
+around = round
+
+
+def _isclose_block(a, b, rtol, atol, equal_nan):
+    return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def isclose(
+    a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Any:
+    """nums implementation of numpy.isclose."""
+    a, b = _operand(a), _operand(b)
+    if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
+        return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    dry_run(np.isclose, _empty(a), _empty(b), rtol=rtol, atol=atol)
+    return map_broadcast(
+        _isclose_block,
+        [a, b],
+        np.bool_,
+        shape=_shapes(a, b),
+        kwargs={"rtol": rtol, "atol": atol, "equal_nan": equal_nan},
+    )
+
+
+def allclose(
+    a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """nums implementation of numpy.allclose (returns a Python bool; fetches one value)."""
+    from nums.numpy._reductions import all
+
+    return bool(all(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def array_equal(a1: Any, a2: Any, equal_nan: bool = False) -> bool:
+    """nums implementation of numpy.array_equal (returns a Python bool)."""
+    from nums.numpy._elementwise import equal, isnan, logical_and, logical_or
+    from nums.numpy._reductions import all
+
+    a1, a2 = asarray(a1), asarray(a2)
+    if a1.shape != a2.shape:
+        return False
+    eq = equal(a1, a2)
+    if equal_nan and a1.dtype.kind in "fc" and a2.dtype.kind in "fc":
+        eq = logical_or(eq, logical_and(isnan(a1), isnan(a2)))
+    return bool(all(eq))
+
+
+def array_equiv(a1: Any, a2: Any) -> bool:
+    """nums implementation of numpy.array_equiv."""
+    from nums.numpy._elementwise import equal
+    from nums.numpy._reductions import all
+
+    a1, a2 = asarray(a1), asarray(a2)
+    try:
+        np.broadcast_shapes(a1.shape, a2.shape)
+    except ValueError:
+        return False
+    return bool(all(equal(a1, a2)))
+
+
+def _real(x: np.ndarray) -> np.ndarray:
+    return np.real(x)
+
+
+def _imag(x: np.ndarray) -> np.ndarray:
+    return np.imag(x)
+
+
+def real(val: Any) -> BlockArray:
+    """nums implementation of numpy.real."""
+    val = asarray(val)
+    return val.map_blocks(_real, dtype=np.real(np.zeros(0, val.dtype)).dtype)
+
+
+def imag(val: Any) -> BlockArray:
+    """nums implementation of numpy.imag."""
+    val = asarray(val)
+    return val.map_blocks(_imag, dtype=np.imag(np.zeros(0, val.dtype)).dtype)
+
+
+def _nan_to_num(x, nan, posinf, neginf):
+    return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def nan_to_num(
+    x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None
+) -> BlockArray:
+    """nums implementation of numpy.nan_to_num."""
+    x = asarray(x)
+    return x.map_blocks(_nan_to_num, nan, posinf, neginf)
+
+
+__all__ = [
+    "where",
+    "nonzero",
+    "argwhere",
+    "clip",
+    "round",
+    "around",
+    "isclose",
+    "allclose",
+    "array_equal",
+    "array_equiv",
+    "real",
+    "imag",
+    "nan_to_num",
+]

@@ -1,0 +1,372 @@
+"""Shape manipulation: transpose, axes moves, reshape, broadcasting, joining, diagonals."""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+
+from nums.core.array import kernels
+from nums.core.array import layout as _layout
+from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
+from nums.core.array.dtypes import result_type
+from nums.core.array.elementwise import map_broadcast
+from nums.core.array.grid import ArrayGrid
+from nums.numpy._creation import asarray
+
+
+def transpose(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
+    """nums implementation of numpy.transpose (each block is transposed where it lives)."""
+    a = asarray(a)
+    if axes is None:
+        axes = tuple(range(a.ndim))[::-1]
+    else:
+        axes = tuple(axes)
+        if len(axes) != a.ndim:
+            raise ValueError("axes don't match array")
+        axes = normalize_axis_tuple(axes, a.ndim)
+    return _layout.transpose(a, axes)
+
+
+def permute_dims(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
+    """nums implementation of numpy.permute_dims."""
+    return transpose(a, axes)
+
+
+def swapaxes(a: Any, axis1: int, axis2: int) -> BlockArray:
+    """nums implementation of numpy.swapaxes."""
+    a = asarray(a)
+    axis1 = normalize_axis_index(axis1, a.ndim)
+    axis2 = normalize_axis_index(axis2, a.ndim)
+    perm = list(range(a.ndim))
+    perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
+    return _layout.transpose(a, perm)
+
+
+def moveaxis(a: Any, source: Any, destination: Any) -> BlockArray:
+    """nums implementation of numpy.moveaxis."""
+    a = asarray(a)
+    source = normalize_axis_tuple(source, a.ndim, "source")
+    destination = normalize_axis_tuple(destination, a.ndim, "destination")
+    if len(source) != len(destination):
+        raise ValueError(
+            "`source` and `destination` arguments must have the same number of elements"
+        )
+    order = [n for n in range(a.ndim) if n not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return _layout.transpose(a, order)
+
+
+def _resolve_shape(size: int, shape: Any) -> tuple[int, ...]:
+    shape = normalize_shape(shape)
+    unknown = [i for i, n in enumerate(shape) if n == -1]
+    if len(unknown) > 1:
+        raise ValueError("can only specify one unknown dimension")
+    if any(n < -1 for n in shape):
+        raise ValueError("negative dimensions not allowed")
+    if unknown:
+        known = math.prod(n for n in shape if n != -1)
+        if known == 0 or size % known:
+            raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
+        shape = tuple(size // known if n == -1 else n for n in shape)
+    if math.prod(shape) != size:
+        raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
+    return shape
+
+
+def reshape(
+    a: Any,
+    shape: Any = None,
+    order: str = "C",
+    *,
+    newshape: Any = None,
+    block_shape: Any = None,
+    copy: bool | None = None,
+) -> BlockArray:
+    """nums implementation of numpy.reshape (C order only).
+
+    Adding or removing axes of length 1 reshapes each block; otherwise values move between
+    blocks through row blocks. ``block_shape=`` chooses the result's blocks.
+    """
+    if order != "C":
+        raise NotImplementedError("nums.numpy.reshape supports order='C' only")
+    if shape is None:
+        shape = newshape
+    a = asarray(a)
+    shape = _resolve_shape(a.size, shape)
+    return _layout.reshape(a, shape, block_shape)
+
+
+def ravel(a: Any, order: str = "C") -> BlockArray:
+    """nums implementation of numpy.ravel."""
+    return reshape(a, (-1,), order)
+
+
+def flatten(a: Any, order: str = "C") -> BlockArray:
+    """nums implementation of numpy.ndarray.flatten."""
+    return reshape(a, (-1,), order)
+
+
+def expand_dims(a: Any, axis: Any) -> BlockArray:
+    """nums implementation of numpy.expand_dims."""
+    a = asarray(a)
+    if not isinstance(axis, tuple | list):
+        axis = (axis,)
+    out_ndim = len(axis) + a.ndim
+    axis = normalize_axis_tuple(axis, out_ndim)
+    it = iter(a.shape)
+    shape = tuple(1 if ax in axis else next(it) for ax in range(out_ndim))
+    return _layout.reshape(a, shape)
+
+
+def squeeze(a: Any, axis: Any = None) -> BlockArray:
+    """nums implementation of numpy.squeeze."""
+    a = asarray(a)
+    if axis is None:
+        axes = tuple(i for i, n in enumerate(a.shape) if n == 1)
+    else:
+        axes = normalize_axis_tuple(axis, a.ndim)
+        if any(a.shape[i] != 1 for i in axes):
+            raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+    shape = tuple(n for i, n in enumerate(a.shape) if i not in axes)
+    return _layout.reshape(a, shape)
+
+
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
+
+
+def broadcast_to(array: Any, shape: Any, *, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.broadcast_to. Differs: the result is materialised."""
+    array = asarray(array)
+    shape = normalize_shape(shape)
+    ok = len(shape) >= array.ndim and all(
+        n == m or n == 1 for n, m in zip(array.shape[::-1], shape[::-1])
+    )
+    if not ok:
+        raise ValueError(
+            "operands could not be broadcast together with remapped shapes "
+            f"[original->remapped]: {array.shape} and requested shape {shape}"
+        )
+    if array.shape == shape and block_shape is None:
+        return array
+    return map_broadcast(_identity, [array], array.dtype, shape=shape, block_shape=block_shape)
+
+
+def broadcast_arrays(*args: Any) -> tuple[BlockArray, ...]:
+    """nums implementation of numpy.broadcast_arrays (results are materialised)."""
+    arrays = [asarray(a) for a in args]
+    shape = tuple(np.broadcast_shapes(*[a.shape for a in arrays]))
+    return tuple(broadcast_to(a, shape) for a in arrays)
+
+
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+    """numpy.broadcast_shapes (re-exported)."""
+    return np.broadcast_shapes(*shapes)
+
+
+def concatenate(
+    arrays: Sequence[Any], axis: int | None = 0, dtype: Any = None, *, block_shape: Any = None
+) -> BlockArray:
+    """nums implementation of numpy.concatenate (``out`` is not supported)."""
+    arrays = [asarray(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to concatenate")
+    if axis is None:
+        arrays = [ravel(a) for a in arrays]
+        axis = 0
+    ndim = arrays[0].ndim
+    if ndim == 0:
+        raise ValueError("zero-dimensional arrays cannot be concatenated")
+    axis = normalize_axis_index(axis, ndim)
+    for i, a in enumerate(arrays):
+        if a.ndim != ndim:
+            raise ValueError(
+                "all the input array dimensions except for the concatenation axis must match "
+                f"exactly, but along dimension 0, the array at index 0 has {ndim} dimension(s) "
+                f"and the array at index {i} has {a.ndim} dimension(s)"
+            )
+        for d in range(ndim):
+            if d != axis and a.shape[d] != arrays[0].shape[d]:
+                raise ValueError(
+                    "all the input array dimensions except for the concatenation axis must "
+                    f"match exactly, but along dimension {d}, the array at index 0 has size "
+                    f"{arrays[0].shape[d]} and the array at index {i} has size {a.shape[d]}"
+                )
+    out_dtype = np.dtype(dtype) if dtype is not None else result_type(*arrays)
+    arrays = [a.astype(out_dtype, copy=False) for a in arrays]
+    offsets = [0]
+    for a in arrays:
+        offsets.append(offsets[-1] + a.shape[axis])
+    shape = list(arrays[0].shape)
+    shape[axis] = offsets[-1]
+    if block_shape is None:
+        block_shape = list(arrays[0].block_shape)
+        if all(a.grid_shape[axis] == 1 for a in arrays):
+            block_shape[axis] = max(1, shape[axis])  # single blocks along the axis stay single
+    grid = make_grid(tuple(shape), out_dtype, block_shape)
+
+    def task(idx, node):
+        slices = grid.block_slices(idx)
+        lo, hi = slices[axis].start, slices[axis].stop
+        refs = []
+        for a, start, stop in zip(arrays, offsets[:-1], offsets[1:]):
+            s, e = max(lo, start), min(hi, stop)
+            if s < e or (lo == hi and start == stop == lo):
+                sl = list(slices)
+                sl[axis] = slice(s - start, e - start)
+                refs.append(_layout.region(a, sl, node)[0])
+        if len(refs) == 1:
+            return refs[0]
+        return submit(kernels.concatenate, axis, *refs, node=node)
+
+    return BlockArray.build(grid, task)
+
+
+def stack(arrays: Sequence[Any], axis: int = 0) -> BlockArray:
+    """nums implementation of numpy.stack."""
+    arrays = [asarray(a) for a in arrays]
+    if not arrays:
+        raise ValueError("need at least one array to stack")
+    if any(a.shape != arrays[0].shape for a in arrays):
+        raise ValueError("all input arrays must have the same shape")
+    axis = normalize_axis_index(axis, arrays[0].ndim + 1)
+    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
+
+
+def vstack(tup: Sequence[Any]) -> BlockArray:
+    """nums implementation of numpy.vstack."""
+    return concatenate([atleast_2d(a) for a in tup], axis=0)
+
+
+def hstack(tup: Sequence[Any]) -> BlockArray:
+    """nums implementation of numpy.hstack."""
+    arrs = [atleast_1d(a) for a in tup]
+    return concatenate(arrs, axis=0 if arrs and arrs[0].ndim == 1 else 1)
+
+
+def atleast_1d(a: Any) -> BlockArray:
+    """nums implementation of numpy.atleast_1d (one array)."""
+    a = asarray(a)
+    return reshape(a, (1,)) if a.ndim == 0 else a
+
+
+def atleast_2d(a: Any) -> BlockArray:
+    """nums implementation of numpy.atleast_2d (one array)."""
+    a = asarray(a)
+    return reshape(a, (1,) * (2 - a.ndim) + a.shape) if a.ndim < 2 else a
+
+
+def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> BlockArray:
+    """nums implementation of numpy.diagonal (2-d arrays)."""
+    a = asarray(a)
+    if a.ndim < 2:
+        raise ValueError("diag requires an array of at least two dimensions")
+    if a.ndim != 2:
+        raise NotImplementedError("nums.numpy.diagonal supports 2-d arrays only")
+    axis1 = normalize_axis_index(axis1, 2)
+    axis2 = normalize_axis_index(axis2, 2)
+    if axis1 == axis2:
+        raise ValueError("axis1 and axis2 cannot be the same")
+    if axis1 > axis2:
+        a, offset = transpose(a), offset
+    k = operator.index(offset)
+    roff, coff = max(0, -k), max(0, k)
+    n, m = a.shape
+    length = max(0, min(n - roff, m - coff))
+    grid = ArrayGrid((length,), (max(a.block_shape),), a.dtype)
+    pieces = []  # (i_lo, i_hi, block index) along the diagonal
+    for idx in a.grid.indices():
+        (r0, r1), (c0, c1) = ((s.start, s.stop) for s in a.grid.block_slices(idx))
+        lo, hi = max(r0 - roff, c0 - coff, 0), min(r1 - roff, c1 - coff, length)
+        if lo < hi:
+            pieces.append((lo, hi, idx))
+    pieces.sort()
+
+    def task(idx, node):
+        lo, hi = grid.axis_start(0, idx[0]), grid.axis_stop(0, idx[0])
+        refs = []
+        for plo, phi, bidx in pieces:
+            s, e = max(lo, plo), min(hi, phi)
+            if s < e:
+                r0, c0 = a.grid.block_starts(bidx)
+                refs.append(
+                    submit(
+                        kernels.diag_piece, a.blocks[bidx], r0, c0, s, e, k, node=int(a.nodes[bidx])
+                    )
+                )
+        if not refs:
+            return submit(kernels.full, (hi - lo,), 0, a.dtype, node=node)
+        if len(refs) == 1:
+            return refs[0]
+        return submit(kernels.concatenate, 0, *refs, node=node)
+
+    return BlockArray.build(grid, task)
+
+
+def take(a: Any, indices: Any, axis: int | None = None) -> BlockArray:
+    """nums implementation of numpy.take (``out`` and ``mode`` are not supported).
+
+    Integer indices are fetched to the driver (they are usually small); rows are then
+    gathered block by block.
+    """
+    a = asarray(a)
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = normalize_axis_index(axis, a.ndim)
+    if isinstance(indices, BlockArray):
+        indices = indices.get()
+    idx = np.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError("Cannot cast array data from dtype to int64 according to 'safe'")
+    key = (slice(None),) * axis + ((int(idx),) if idx.ndim == 0 else (idx,))
+    return a[key]
+
+
+def ndim(a: Any) -> int:
+    """nums implementation of numpy.ndim."""
+    return a.ndim if isinstance(a, BlockArray) else np.ndim(a)
+
+
+def shape(a: Any) -> tuple[int, ...]:
+    """nums implementation of numpy.shape."""
+    return a.shape if isinstance(a, BlockArray) else np.shape(a)
+
+
+def size(a: Any, axis: int | None = None) -> int:
+    """nums implementation of numpy.size."""
+    if not isinstance(a, BlockArray):
+        return np.size(a, axis)
+    return a.size if axis is None else a.shape[normalize_axis_index(axis, a.ndim)]
+
+
+__all__ = [
+    "transpose",
+    "permute_dims",
+    "swapaxes",
+    "moveaxis",
+    "reshape",
+    "ravel",
+    "flatten",
+    "expand_dims",
+    "squeeze",
+    "broadcast_to",
+    "broadcast_arrays",
+    "broadcast_shapes",
+    "concatenate",
+    "stack",
+    "vstack",
+    "hstack",
+    "atleast_1d",
+    "atleast_2d",
+    "diagonal",
+    "ndim",
+    "take",
+    "shape",
+    "size",
+]

@@ -1,0 +1,103 @@
+"""NaN-ignoring reductions, built from the fused elementwise ops and the reduction trees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.dtypes import dry_run
+from nums.numpy import _elementwise as ew
+from nums.numpy import _reductions as red
+from nums.numpy._creation import asarray
+from nums.numpy._logic import where
+
+
+def _zeroed(a: BlockArray, fill: Any) -> BlockArray:
+    return where(ew.isnan(a), fill, a) if a.dtype.kind in "fc" else a
+
+
+def nansum(
+    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False
+) -> BlockArray:
+    """nums implementation of numpy.nansum."""
+    a = asarray(a)
+    dry_run(np.nansum, a, axis=axis, dtype=dtype, keepdims=keepdims)
+    return red.sum(_zeroed(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+
+
+def nanprod(
+    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False
+) -> BlockArray:
+    """nums implementation of numpy.nanprod."""
+    a = asarray(a)
+    dry_run(np.nanprod, a, axis=axis, dtype=dtype, keepdims=keepdims)
+    return red.prod(_zeroed(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+
+
+def nanmax(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
+    """nums implementation of numpy.nanmax (all-NaN slices give NaN, without a warning)."""
+    a = asarray(a)
+    dry_run(np.max, a, axis=axis, keepdims=keepdims)
+    return red.ufunc_reduce(np.fmax, a, axis, None, out, keepdims)
+
+
+def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
+    """nums implementation of numpy.nanmin (all-NaN slices give NaN, without a warning)."""
+    a = asarray(a)
+    dry_run(np.min, a, axis=axis, keepdims=keepdims)
+    return red.ufunc_reduce(np.fmin, a, axis, None, out, keepdims)
+
+
+def nanmean(
+    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False
+) -> BlockArray:
+    """nums implementation of numpy.nanmean."""
+    a = asarray(a)
+    if a.dtype.kind not in "fc":
+        return red.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+    return red.mean(
+        a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=ew.logical_not(ew.isnan(a))
+    )
+
+
+def nanvar(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+) -> BlockArray:
+    """nums implementation of numpy.nanvar."""
+    a = asarray(a)
+    if a.dtype.kind not in "fc":
+        return red.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims)
+    res = np.asarray(dry_run(np.nanvar, a, axis=axis, dtype=dtype, keepdims=keepdims)).dtype
+    valid = ew.logical_not(ew.isnan(a))
+    m = nanmean(a, axis=axis, dtype=dtype, keepdims=True)
+    d = where(valid, ew.subtract(a, m), 0)
+    sq = ew.multiply(d, ew.conjugate(d)).real if d.dtype.kind == "c" else ew.multiply(d, d)
+    total = red.sum(sq, axis=axis, keepdims=keepdims)
+    n = red.count_nonzero(valid, axis=axis, keepdims=keepdims)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        result = ew.true_divide(total, ew.maximum(ew.subtract(n, ddof), 0)).astype(res)
+    return red._finish(result, out)
+
+
+def nanstd(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+) -> BlockArray:
+    """nums implementation of numpy.nanstd."""
+    return red._finish(
+        ew.sqrt(nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)), out
+    )
+
+
+__all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanmean", "nanvar", "nanstd"]

@@ -1,0 +1,175 @@
+"""Products: matmul, dot, vdot, inner, outer, tensordot, trace."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+
+from nums.core.array import products
+from nums.core.array.blockarray import BlockArray
+from nums.numpy._creation import asarray
+
+
+def _product_dtype(a: BlockArray, b: BlockArray) -> np.dtype:
+    return np.matmul(np.zeros((1, 1), a.dtype), np.zeros((1, 1), b.dtype)).dtype
+
+
+def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs: Any) -> Any:
+    """nums implementation of numpy.matmul: block products summed in a tree.
+
+    Batch axes broadcast as in numpy; 1-d operands are promoted and the added axis removed.
+    """
+    from nums.numpy._manipulation import reshape
+
+    if not isinstance(x1, BlockArray) and not isinstance(x2, BlockArray):
+        return np.matmul(x1, x2, dtype=dtype)
+    a, b = asarray(x1), asarray(x2)
+    if a.ndim == 0 or b.ndim == 0:
+        raise ValueError(
+            f"matmul: Input operand {0 if a.ndim == 0 else 1} does not have enough "
+            "dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
+        )
+    res_dtype = _product_dtype(a, b) if dtype is None else np.dtype(dtype)
+    a2 = reshape(a, (1,) + a.shape) if a.ndim == 1 else a
+    b2 = reshape(b, b.shape + (1,)) if b.ndim == 1 else b
+    if a2.shape[-1] != b2.shape[-2]:
+        raise ValueError(
+            "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
+            f"signature (n?,k),(k,m?)->(n?,m?) (size {b2.shape[-2]} is different from "
+            f"{a2.shape[-1]})"
+        )
+    try:
+        np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+    except ValueError:
+        raise ValueError(
+            f"operands could not be broadcast together with remapped shapes "
+            f"[original->remapped]: {a.shape} and {b.shape}"
+        ) from None
+    result = products.matmul(a2, b2, res_dtype)
+    if a.ndim == 1 or b.ndim == 1:
+        shape = result.shape
+        if a.ndim == 1:
+            shape = shape[:-2] + shape[-1:]
+        if b.ndim == 1:
+            shape = shape[:-1]
+        result = reshape(result, shape)
+    if out is not None:
+        if isinstance(out, tuple):
+            out = out[0]
+        if out.shape != result.shape:
+            raise ValueError(f"output parameter has shape {out.shape}, expected {result.shape}")
+        return out._rebind(result.astype(out.dtype, copy=False))
+    return result
+
+
+def tensordot(a: Any, b: Any, axes: Any = 2) -> BlockArray:
+    """nums implementation of numpy.tensordot: products of aligned blocks, summed in a tree."""
+    a, b = asarray(a), asarray(b)
+    try:
+        n = operator.index(axes)
+        axes_a, axes_b = list(range(a.ndim - n, a.ndim)), list(range(n))
+        if n < 0 or n > a.ndim or n > b.ndim:
+            raise ValueError("shape-mismatch for sum")
+    except TypeError:
+        axes_a, axes_b = axes
+        axes_a = [axes_a] if isinstance(axes_a, int) else list(axes_a)
+        axes_b = [axes_b] if isinstance(axes_b, int) else list(axes_b)
+    if len(axes_a) != len(axes_b):
+        raise ValueError("shape-mismatch for sum")
+    axes_a = [normalize_axis_index(i, a.ndim) for i in axes_a]
+    axes_b = [normalize_axis_index(i, b.ndim) for i in axes_b]
+    for ia, ib in zip(axes_a, axes_b):
+        if a.shape[ia] != b.shape[ib]:
+            raise ValueError("shape-mismatch for sum")
+    return products.tensordot(a, b, axes_a, axes_b, _product_dtype(a, b))
+
+
+def dot(a: Any, b: Any, out: Any = None) -> Any:
+    """nums implementation of numpy.dot."""
+    from nums.numpy._elementwise import multiply
+
+    if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
+        return np.dot(a, b)
+    a, b = asarray(a), asarray(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b, out=out)
+    if a.ndim <= 2 and b.ndim <= 2:
+        if a.shape[-1] != b.shape[0 if b.ndim == 1 else -2]:
+            raise ValueError(
+                f"shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {a.ndim - 1})"
+                f" != {b.shape[0 if b.ndim == 1 else -2]} (dim {0 if b.ndim == 1 else b.ndim - 2})"
+            )
+        return matmul(a, b, out=out)
+    bax = 0 if b.ndim == 1 else b.ndim - 2
+    if a.shape[-1] != b.shape[bax]:
+        raise ValueError(
+            f"shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {a.ndim - 1}) "
+            f"!= {b.shape[bax]} (dim {bax})"
+        )
+    result = tensordot(a, b, axes=([a.ndim - 1], [bax]))
+    if out is not None:
+        return out._rebind(result.astype(out.dtype, copy=False))
+    return result
+
+
+def vdot(a: Any, b: Any) -> BlockArray:
+    """nums implementation of numpy.vdot (conjugates the first argument, flattens both)."""
+    from nums.numpy._elementwise import conjugate
+    from nums.numpy._manipulation import ravel
+
+    a, b = ravel(asarray(a)), ravel(asarray(b))
+    if a.size != b.size:
+        raise ValueError(f"cannot reshape array of size {b.size} into shape ({a.size},)")
+    if a.dtype.kind == "c":
+        a = conjugate(a)
+    return tensordot(a, b, axes=1)
+
+
+def inner(a: Any, b: Any) -> BlockArray:
+    """nums implementation of numpy.inner."""
+    from nums.numpy._elementwise import multiply
+
+    a, b = asarray(a), asarray(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError(
+            f"shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {a.ndim - 1}) "
+            f"!= {b.shape[-1]} (dim {b.ndim - 1})"
+        )
+    return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
+
+
+def outer(a: Any, b: Any, out: Any = None) -> BlockArray:
+    """nums implementation of numpy.outer."""
+    from nums.numpy._elementwise import multiply
+    from nums.numpy._manipulation import ravel, reshape
+
+    a, b = ravel(asarray(a)), ravel(asarray(b))
+    return multiply(reshape(a, (a.size, 1)), reshape(b, (1, b.size)), out=out)
+
+
+def trace(
+    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
+) -> BlockArray:
+    """nums implementation of numpy.trace (sum of the diagonal, block by block)."""
+    from nums.numpy._creation import eye
+    from nums.numpy._elementwise import multiply
+    from nums.numpy._manipulation import diagonal, moveaxis
+    from nums.numpy._reductions import sum
+
+    a = asarray(a)
+    if a.ndim < 2:
+        raise ValueError("diag requires an array of at least two dimensions")
+    res_dtype = np.trace(np.zeros((1, 1), a.dtype), dtype=dtype).dtype
+    if a.ndim == 2 and {normalize_axis_index(axis1, 2), normalize_axis_index(axis2, 2)} == {0, 1}:
+        return sum(diagonal(a, offset, axis1, axis2), dtype=res_dtype, out=out)
+    m = moveaxis(a, (axis1, axis2), (-2, -1))
+    mask = eye(m.shape[-2], m.shape[-1], k=offset, dtype=bool, block_shape=m.block_shape[-2:])
+    return sum(multiply(m, mask), axis=(-2, -1), dtype=res_dtype, out=out)
+
+
+__all__ = ["matmul", "tensordot", "dot", "vdot", "inner", "outer", "trace"]

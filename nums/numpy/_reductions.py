@@ -1,0 +1,438 @@
+"""Reductions (trees of partial results) and cumulative operations.
+
+Each public function validates its arguments and finds its result dtype with a dry run of
+the numpy function on stand-ins (axis errors, dtype errors, empty-reduction errors are
+numpy's own), then builds the reduction tree in :mod:`nums.core.array.reduction`.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+
+from nums.core.array import kernels
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.dtypes import dry_run
+from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
+from nums.numpy._creation import asarray
+
+_NoValue = np._NoValue
+
+
+def _axes(a: BlockArray, axis: Any) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(a.ndim))
+    return tuple(sorted(normalize_axis_tuple(axis, a.ndim)))
+
+
+def _finish(result: BlockArray, out: Any) -> BlockArray:
+    if out is None:
+        return result
+    if not isinstance(out, BlockArray):
+        raise TypeError("nums reductions support only BlockArray 'out' arguments")
+    if out.shape != result.shape:
+        raise ValueError(f"output parameter has shape {out.shape}, expected {result.shape}")
+    return out._rebind(result.astype(out.dtype, copy=False))
+
+
+def _where_operand(where: Any) -> list:
+    if where is True:
+        return []
+    return [asarray(where, dtype=bool)]
+
+
+def ufunc_reduce(
+    uf: np.ufunc,
+    a: Any,
+    axis: Any = 0,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    initial: Any = _NoValue,
+    where: Any = True,
+) -> Any:
+    """``uf.reduce`` over ``axis`` as a tree: per-block reduce, then ``uf`` on partials."""
+    if not isinstance(a, BlockArray):
+        a = asarray(a)
+    kw: dict[str, Any] = {}
+    if dtype is not None:
+        kw["dtype"] = dtype
+    if initial is not _NoValue:
+        kw["initial"] = initial
+    res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
+    res_dtype = np.asarray(res).dtype
+    axes = _axes(a, axis)
+    pkw = {"ufunc": uf}
+    if dtype is not None:
+        pkw["dtype"] = dtype
+    if initial is not _NoValue and where is not True:
+        pkw["initial"] = initial  # blocks fully masked out need the initial value
+    finalize, fkw = None, {}
+    if initial is not _NoValue and where is True:
+        finalize, fkw = kernels.apply_initial, {"ufunc": uf, "initial": initial}
+    result = tree_reduce(
+        a,
+        axes,
+        keepdims,
+        kernels.ufunc_reduce,
+        pkw,
+        uf,
+        res_dtype,
+        finalize,
+        fkw,
+        extras=_where_operand(where),
+    )
+    return _finish(result, out)
+
+
+def stand_where(where: Any) -> Any:
+    if where is True:
+        return True
+    if isinstance(where, BlockArray | np.ndarray | list):
+        shape = where.shape if isinstance(where, BlockArray) else np.shape(where)
+        return np.ones(tuple(builtins.min(n, 1) for n in shape), dtype=bool)
+    return where
+
+
+def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
+    def reduction(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+        initial: Any = _NoValue,
+        where: Any = True,
+    ) -> BlockArray:
+        a = asarray(a)
+        kw = {} if initial is _NoValue else {"initial": initial}
+        dry_run(
+            npfunc,
+            a,
+            axis=axis,
+            keepdims=keepdims,
+            where=stand_where(where),
+            **({"dtype": dtype} if dtype is not None else {}),
+            **kw,
+        )
+        return ufunc_reduce(uf, a, axis, dtype, out, keepdims, initial, where)
+
+    return reduction
+
+
+def _minmax_reduction(uf: np.ufunc, npfunc: Any):
+    def reduction(
+        a: Any,
+        axis: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+        initial: Any = _NoValue,
+        where: Any = True,
+    ) -> BlockArray:
+        a = asarray(a)
+        kw = {} if initial is _NoValue else {"initial": initial}
+        dry_run(npfunc, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
+        return ufunc_reduce(uf, a, axis, None, out, keepdims, initial, where)
+
+    return reduction
+
+
+sum = _ufunc_reduction(np.add, np.sum)
+prod = _ufunc_reduction(np.multiply, np.prod)
+max = _minmax_reduction(np.maximum, np.max)
+min = _minmax_reduction(np.minimum, np.min)
+amax, amin = max, min
+
+
+def _bool_reduction(uf: np.ufunc, npfunc: Any):
+    def reduction(
+        a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, where: Any = True
+    ) -> BlockArray:
+        a = asarray(a)
+        dry_run(npfunc, a, axis=axis, keepdims=keepdims, where=stand_where(where))
+        src = a if a.dtype == np.bool_ else a.astype(bool)
+        return ufunc_reduce(uf, src, axis, None, out, keepdims, _NoValue, where)
+
+    return reduction
+
+
+any = _bool_reduction(np.logical_or, np.any)
+all = _bool_reduction(np.logical_and, np.all)
+
+for _f, _n in (
+    (sum, "sum"),
+    (prod, "prod"),
+    (max, "max"),
+    (min, "min"),
+    (any, "any"),
+    (all, "all"),
+):
+    _f.__name__ = _f.__qualname__ = _n
+    _f.__doc__ = f"nums implementation of numpy.{_n}: a tree of per-block partial results."
+
+
+def count_nonzero(a: Any, axis: Any = None, *, keepdims: bool = False) -> BlockArray:
+    """nums implementation of numpy.count_nonzero (returns a BlockArray, 0-d for axis=None)."""
+    a = asarray(a)
+    axes = _axes(a, axis)
+    return tree_reduce(a, axes, keepdims, kernels.count_nonzero, {}, np.add, np.intp)
+
+
+def _mean_dtypes(a: BlockArray, dtype: Any) -> tuple[np.dtype, np.dtype]:
+    res = np.asarray(dry_run(np.mean, a, dtype=dtype)).dtype
+    acc = res
+    if dtype is None and a.dtype.kind in "iub":
+        acc = np.dtype(np.float64)
+    elif res == np.float16:
+        acc = np.dtype(np.float32)
+    return res, acc
+
+
+def _count(a: BlockArray, axes: tuple[int, ...]) -> int:
+    return math.prod(a.shape[i] for i in axes)
+
+
+def mean(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    keepdims: bool = False,
+    *,
+    where: Any = True,
+) -> BlockArray:
+    """nums implementation of numpy.mean (sum tree, divided once at the root)."""
+    a = asarray(a)
+    dry_run(np.mean, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
+    axes = _axes(a, axis)
+    res, acc = _mean_dtypes(a, dtype)
+    if where is not True:
+        from nums.numpy._elementwise import true_divide
+        from nums.numpy._manipulation import broadcast_to
+
+        mask = broadcast_to(asarray(where, dtype=bool), a.shape)
+        total = sum(a, axis=axis, dtype=acc, keepdims=keepdims, where=mask)
+        count = count_nonzero(mask, axis=axis, keepdims=keepdims)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return _finish(true_divide(total, count).astype(res, copy=False), out)
+    result = tree_reduce(
+        a,
+        axes,
+        keepdims,
+        kernels.ufunc_reduce,
+        {"ufunc": np.add, "dtype": acc},
+        np.add,
+        res,
+        kernels.divide_by,
+        {"count": _count(a, axes), "dtype": acc},
+    )
+    return _finish(result, out)
+
+
+def var(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    where: Any = True,
+    mean: Any = None,
+    correction: Any = None,
+) -> BlockArray:
+    """nums implementation of numpy.var: two passes (mean, then squared deviations)."""
+    return _var_std(
+        a, axis, dtype, out, ddof, keepdims, where, correction, np.var, kernels.divide_by
+    )
+
+
+def std(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: Any = None,
+    ddof: float = 0,
+    keepdims: bool = False,
+    *,
+    where: Any = True,
+    mean: Any = None,
+    correction: Any = None,
+) -> BlockArray:
+    """nums implementation of numpy.std: two passes (mean, then squared deviations)."""
+    return _var_std(
+        a, axis, dtype, out, ddof, keepdims, where, correction, np.std, kernels.sqrt_divide_by
+    )
+
+
+def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, finalize):
+    a = asarray(a)
+    if where is not True:
+        raise NotImplementedError(f"nums.numpy.{npfunc.__name__} does not support 'where'")
+    if correction is not None:
+        ddof = correction
+    res = np.dtype(dry_run(npfunc, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims).dtype)
+    axes = _axes(a, axis)
+    _, acc = _mean_dtypes(a, dtype)
+    m = globals()["mean"](a, axis=axes, dtype=acc, keepdims=True)
+    denom = _count(a, axes) - ddof
+    result = tree_reduce(
+        a,
+        axes,
+        keepdims,
+        kernels.sqdev_sum,
+        {"dtype": acc},
+        np.add,
+        res,
+        finalize,
+        {"count": denom if denom > 0 else 0, "dtype": res},
+        extras=[m],
+    )
+    return _finish(result, out)
+
+
+def ptp(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
+    """nums implementation of numpy.ptp."""
+    a = asarray(a)
+    dry_run(np.ptp, a, axis=axis, keepdims=keepdims)
+    from nums.numpy._elementwise import subtract
+
+    return _finish(subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims)), out)
+
+
+def _arg(mode: str, npfunc: Any):
+    def reduction(
+        a: Any, axis: int | None = None, out: Any = None, *, keepdims: bool = False
+    ) -> BlockArray:
+        a = asarray(a)
+        dry_run(npfunc, a, axis=axis, keepdims=keepdims)
+        if a.size == 0:
+            raise ValueError(f"attempt to get {npfunc.__name__} of an empty sequence")
+        ax = None if axis is None else normalize_axis_index(axis, a.ndim)
+        if ax is not None and a.shape[ax] == 0:
+            raise ValueError(f"attempt to get {npfunc.__name__} of an empty sequence")
+        result = arg_reduce(a, mode, ax, keepdims)
+        return _finish(result, out)
+
+    reduction.__name__ = reduction.__qualname__ = npfunc.__name__
+    reduction.__doc__ = f"nums implementation of numpy.{npfunc.__name__} (tree of partials)."
+    return reduction
+
+
+argmax = _arg("max", np.argmax)
+argmin = _arg("min", np.argmin)
+
+
+def average(
+    a: Any, axis: Any = None, weights: Any = None, returned: bool = False, *, keepdims: bool = False
+) -> Any:
+    """nums implementation of numpy.average.
+
+    Differs: when weights are given, checking that they do not sum to zero fetches the
+    (small) weight sums.
+    """
+    from nums.numpy._elementwise import true_divide
+    from nums.numpy._manipulation import broadcast_to, reshape
+
+    a = asarray(a)
+    if weights is None:
+        avg = mean(a, axis, keepdims=keepdims)
+        if returned:
+            scl = avg.dtype.type(a.size / avg.size) if avg.size else 0
+            return avg, broadcast_to(asarray(np.asarray(scl, dtype=avg.dtype)), avg.shape)
+        return avg
+    w = asarray(weights)
+    res_dtype = (
+        np.result_type(a.dtype, w.dtype, "f8")
+        if a.dtype.kind in "iub"
+        else np.result_type(a.dtype, w.dtype)
+    )
+    if a.shape != w.shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        axes = normalize_axis_tuple(axis, a.ndim)
+        if w.shape != tuple(a.shape[ax] for ax in axes):
+            raise ValueError(
+                "Shape of weights must be consistent with shape of a along specified axis."
+            )
+        wshape = [1] * a.ndim
+        for ax, n in zip(sorted(axes), [a.shape[ax] for ax in sorted(axes)]):
+            wshape[ax] = n
+        w = reshape(w, tuple(wshape))
+    axes = _axes(a, axis)
+    num = tree_reduce(
+        a, axes, keepdims, kernels.weighted_sum, {"dtype": res_dtype}, np.add, res_dtype, extras=[w]
+    )
+    wb = broadcast_to(w, a.shape) if w.shape != a.shape else w
+    scl = sum(wb, axis=axis, dtype=res_dtype, keepdims=keepdims)
+    if bool(any(scl == 0.0)):
+        raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+    avg = true_divide(num, scl)
+    if returned:
+        return avg, scl
+    return avg
+
+
+def _cum(uf: np.ufunc, npfunc: Any):
+    def cumulative(
+        a: Any, axis: int | None = None, dtype: Any = None, out: Any = None
+    ) -> BlockArray:
+        a = asarray(a)
+        if axis is None:
+            from nums.numpy._manipulation import ravel
+
+            a, axis = ravel(a), 0
+        res = dry_run(npfunc, a, axis=axis, dtype=dtype)
+        ax = normalize_axis_index(axis, a.ndim)
+        return _finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)
+
+    cumulative.__name__ = cumulative.__qualname__ = npfunc.__name__
+    cumulative.__doc__ = (
+        f"nums implementation of numpy.{npfunc.__name__}: each block continues from the last "
+        "entry of the previous block along the axis."
+    )
+    return cumulative
+
+
+cumsum = _cum(np.add, np.cumsum)
+cumprod = _cum(np.multiply, np.cumprod)
+cumulative_sum = cumsum
+cumulative_prod = cumprod
+
+
+def ufunc_accumulate(
+    uf: np.ufunc, a: Any, axis: int = 0, dtype: Any = None, out: Any = None
+) -> BlockArray:
+    """``uf.accumulate`` along ``axis`` (block after block)."""
+    a = asarray(a)
+    res = dry_run(uf.accumulate, a, axis=axis, **({"dtype": dtype} if dtype else {}))
+    ax = normalize_axis_index(axis, a.ndim)
+    return _finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)
+
+
+__all__ = [
+    "sum",
+    "prod",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "any",
+    "all",
+    "count_nonzero",
+    "mean",
+    "var",
+    "std",
+    "ptp",
+    "argmax",
+    "argmin",
+    "average",
+    "cumsum",
+    "cumprod",
+    "cumulative_sum",
+    "cumulative_prod",
+]

@@ -1,0 +1,186 @@
+"""Creation functions, dtype and constant re-exports."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums.numpy as nps
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        [1, 2, 3],
+        [[1.5, 2], [3, 4]],
+        7,
+        2.5,
+        True,
+        [[1 + 2j]],
+        np.arange(30).reshape(5, 6),
+        np.zeros((0, 4)),
+        [[True, False]],
+    ],
+)
+def test_array_asarray(obj):
+    assert_same(nps.array(obj), np.array(obj))
+    assert_same(nps.asarray(obj), np.asarray(obj))
+    if np.asarray(obj).dtype.kind != "c":
+        assert_same(nps.array(obj, dtype=np.float32), np.array(obj, dtype=np.float32))
+
+
+def test_array_from_blockarray_and_block_shape():
+    x = nps.array(np.arange(20).reshape(4, 5), block_shape=(3, 2))
+    assert x.block_shape == (3, 2) and x.grid_shape == (2, 3)
+    y = nps.asarray(x)
+    assert y is x
+    z = nps.array(x)
+    assert z is not x
+    assert_same(z, np.arange(20).reshape(4, 5))
+    w = nps.array(x, block_shape=(4, 1))
+    assert w.block_shape == (4, 1)
+    assert_same(w, np.arange(20).reshape(4, 5))
+    assert_same(nps.array([1, 2], ndmin=3), np.array([1, 2], ndmin=3))
+
+
+def test_array_does_not_alias_input():
+    a = np.arange(10.0)
+    x = nps.array(a, block_shape=(10,))
+    a[0] = 99
+    assert x.get()[0] == 0
+
+
+@pytest.mark.parametrize("shape", [(), (7,), (5, 6), (3, 0, 2), 4])
+@pytest.mark.parametrize("dtype", [None, np.int32, bool, np.complex64])
+def test_filled(shape, dtype):
+    for name in ("zeros", "ones", "empty"):
+        kw = {} if dtype is None else {"dtype": dtype}
+        got = getattr(nps, name)(shape, **kw)
+        exp = getattr(np, name)(shape, **kw)
+        if name == "empty":
+            assert got.shape == exp.shape and got.dtype == exp.dtype
+        else:
+            assert_same(got, exp)
+    assert_same(nps.full(shape, 3, dtype=dtype), np.full(shape, 3, dtype=dtype))
+    assert_same(nps.full(shape, 2.5), np.full(shape, 2.5))
+
+
+def test_like_functions():
+    a = np.arange(12, dtype=np.int16).reshape(3, 4)
+    x = nps.array(a, block_shape=(2, 3))
+    for name in ("zeros_like", "ones_like"):
+        got = getattr(nps, name)(x)
+        assert_same(got, getattr(np, name)(a))
+        assert got.block_shape == (2, 3)
+    assert_same(nps.full_like(x, 7), np.full_like(a, 7))
+    assert_same(nps.full_like(x, 7.5, dtype=float), np.full_like(a, 7.5, dtype=float))
+    assert nps.empty_like(x).shape == (3, 4)
+    assert_same(nps.zeros_like(a, dtype=np.float32), np.zeros_like(a, dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(10,), (2, 11), (2, 11, 3), (10, 0, -2), (0.5, 3.2, 0.3), (5, 1), (0, 1, 0.1), (-3, 3)],
+)
+def test_arange(args):
+    assert_same(nps.arange(*args), np.arange(*args), rtol=1e-12)
+
+
+def test_arange_dtype_and_block_shape():
+    assert_same(nps.arange(7, dtype=np.float32), np.arange(7, dtype=np.float32))
+    assert nps.arange(100, block_shape=(7,)).grid_shape == (15,)
+
+
+@pytest.mark.parametrize(
+    "args,kw",
+    [
+        ((0, 1), {}),
+        ((0, 1, 7), {}),
+        ((2, -3, 10), {"endpoint": False}),
+        ((0, 10, 6), {"dtype": int}),
+        ((1, 1, 5), {}),
+        ((0, 1, 1), {}),
+        ((0, 1, 0), {}),
+    ],
+)
+def test_linspace(args, kw):
+    assert_same(nps.linspace(*args, **kw), np.linspace(*args, **kw), rtol=1e-12, atol=1e-15)
+
+
+def test_linspace_retstep_and_logspace():
+    got, step = nps.linspace(0, 1, 9, retstep=True)
+    exp, estep = np.linspace(0, 1, 9, retstep=True)
+    assert_same(got, exp)
+    assert step == estep
+    assert_same(nps.logspace(0, 3, 7), np.logspace(0, 3, 7), rtol=1e-12)
+    assert_same(nps.logspace(0, 3, 4, base=2.0), np.logspace(0, 3, 4, base=2.0), rtol=1e-12)
+
+
+@pytest.mark.parametrize("args", [(5,), (4, 7), (6, 4, 1), (6, 4, -2), (5, 5, 9)])
+def test_eye_tri(args):
+    assert_same(nps.eye(*args), np.eye(*args))
+    assert_same(nps.tri(*args), np.tri(*args))
+    assert_same(nps.eye(*args, dtype=int), np.eye(*args, dtype=int))
+
+
+def test_identity():
+    assert_same(nps.identity(6), np.identity(6))
+    assert_same(nps.identity(3, dtype=bool), np.identity(3, dtype=bool))
+
+
+@pytest.mark.parametrize("k", [-3, -1, 0, 2, 5])
+def test_tril_triu(k):
+    a = np.arange(1, 43).reshape(6, 7)
+    x = nps.array(a, block_shape=(4, 3))
+    assert_same(nps.tril(x, k), np.tril(a, k))
+    assert_same(nps.triu(x, k), np.triu(a, k))
+
+
+@pytest.mark.parametrize("k", [-2, 0, 1, 4])
+def test_diag(k):
+    v = np.arange(1, 8)
+    assert_same(nps.diag(nps.array(v, block_shape=(3,)), k), np.diag(v, k))
+    m = np.arange(42).reshape(6, 7)
+    assert_same(nps.diag(nps.array(m, block_shape=(4, 3)), k), np.diag(m, k))
+
+
+@pytest.mark.parametrize("indexing", ["xy", "ij"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_meshgrid(indexing, sparse):
+    a, b, c = np.arange(3), np.linspace(0, 1, 5), np.arange(2.0)
+    got = nps.meshgrid(a, b, c, indexing=indexing, sparse=sparse)
+    exp = np.meshgrid(a, b, c, indexing=indexing, sparse=sparse)
+    assert_same(tuple(got), tuple(exp))
+
+
+def test_creation_errors():
+    with pytest.raises(ValueError):
+        nps.zeros((-1, 2))
+    with pytest.raises(TypeError):
+        nps.zeros((2.5, 2))
+    with pytest.raises(TypeError):
+        nps.zeros(3, dtype="not a dtype")
+    with pytest.raises(ValueError):
+        nps.linspace(0, 1, -1)
+    with pytest.raises(ValueError):
+        nps.zeros((4,), block_shape=(2, 2))
+
+
+def test_reexports():
+    for name in (
+        "float64 float32 float16 int8 int16 int32 int64 uint8 uint16 uint32 uint64 "
+        "bool_ complex64 complex128 intp"
+    ).split():
+        assert getattr(nps, name) is getattr(np, name)
+    assert nps.pi == np.pi and nps.e == np.e and nps.inf == np.inf and np.isnan(nps.nan)
+    assert nps.newaxis is None
+    assert nps.dtype is np.dtype and nps.finfo is np.finfo and nps.iinfo is np.iinfo
+    assert nps.issubdtype(nps.float32, nps.floating)
+    assert nps.promote_types(nps.int8, nps.uint8) == np.int16
+    x = nps.arange(3, dtype=nps.int8)
+    assert nps.result_type(x, 1) == np.int8
+    assert nps.result_type(x, 1.0) == np.float64
+    assert nps.result_type(x, np.int64) == np.int64
+    assert nps.can_cast(x, np.int64) and not nps.can_cast(x, np.uint8)
+    assert nps.ndarray is nps.BlockArray

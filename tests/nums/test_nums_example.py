@@ -1,0 +1,30 @@
+"""The logistic regression example runs end to end and fits the data."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("backend_name", ["serial"], indirect=False)
+def test_logistic_regression_example(backend_name):
+    env = dict(os.environ, NUMS_BACKEND="serial", NUMS_BLOCK_BYTES="20000", PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "logistic_regression.py"), "3000", "4", "8"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "iter  1" in out
+    accuracy = float(re.search(r"accuracy: ([0-9.]+)", out).group(1))
+    assert accuracy > 0.8
+    assert "fit time" in out

@@ -1,0 +1,250 @@
+"""Products and shape manipulation against numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums.numpy as nps
+
+R = np.random.default_rng(3)
+
+
+def _x(a, bs=None):
+    return nps.array(a, block_shape=bs)
+
+
+@pytest.mark.parametrize(
+    "s1,s2,bs1,bs2",
+    [
+        ((5, 7), (7, 4), (2, 3), (3, 2)),
+        ((5, 7), (7, 4), (2, 3), (4, 4)),
+        ((9, 3), (3, 9), (4, 3), (3, 2)),
+        ((7,), (7, 3), (3,), (2, 2)),
+        ((4, 7), (7,), (3, 3), (5,)),
+        ((7,), (7,), (3,), (4,)),
+        ((2, 3, 4, 5), (5, 3), (1, 2, 3, 2), (2, 2)),
+        ((3, 1, 4, 5), (2, 5, 6), (2, 1, 3, 2), (1, 3, 4)),
+        ((0, 3), (3, 4), (1, 2), (2, 2)),
+        ((3, 0), (0, 4), (2, 1), (1, 3)),
+    ],
+)
+def test_matmul(s1, s2, bs1, bs2):
+    a, b = R.standard_normal(s1), R.standard_normal(s2)
+    got = nps.matmul(_x(a, bs1), _x(b, bs2))
+    assert_same(got, np.matmul(a, b), rtol=1e-10, atol=1e-12)
+    assert_same(_x(a, bs1) @ _x(b, bs2), a @ b, rtol=1e-10, atol=1e-12)
+
+
+def test_matmul_dtypes_and_errors():
+    i = np.arange(12).reshape(3, 4)
+    assert_same(nps.matmul(_x(i, (2, 2)), _x(i.T, (3, 1))), i @ i.T)
+    f32 = np.ones((3, 4), np.float32)
+    assert_same(_x(f32) @ _x(np.ones((4, 2), np.float32)), f32 @ np.ones((4, 2), np.float32))
+    assert_same(_x(i > 2) @ _x((i > 5).T), (i > 2) @ (i > 5).T)
+    with pytest.raises(ValueError, match="mismatch"):
+        _x(np.ones((3, 4))) @ _x(np.ones((3, 4)))
+    with pytest.raises(ValueError):
+        nps.matmul(nps.array(1.0), _x(np.ones(3)))
+
+
+def test_xtx_tall_skinny():
+    a = R.standard_normal((200, 6))
+    x = nps.array(a)  # default blocks with tiny block_bytes: many row blocks
+    assert x.grid_shape[1] >= 1
+    assert_same(x.T @ x, a.T @ a, rtol=1e-10)
+
+
+def test_dot_inner_outer_vdot():
+    a, b = R.standard_normal((5, 6)), R.standard_normal((6, 3))
+    v, w = R.standard_normal(6), R.standard_normal(6)
+    assert_same(nps.dot(_x(a, (2, 4)), _x(b, (3, 2))), np.dot(a, b), rtol=1e-10)
+    assert_same(nps.dot(_x(v, (4,)), _x(w, (3,))), np.dot(v, w), rtol=1e-10)
+    assert_same(nps.dot(_x(a, (2, 4)), _x(v, (5,))), np.dot(a, v), rtol=1e-10)
+    assert_same(nps.dot(_x(a), 2.0), np.dot(a, 2.0))
+    t = R.standard_normal((2, 3, 6))
+    t2 = R.standard_normal((4, 6, 2))
+    assert_same(nps.dot(_x(t, (1, 2, 4)), _x(t2, (3, 4, 1))), np.dot(t, t2), rtol=1e-10)
+    assert_same(_x(a).dot(_x(b)), a.dot(b), rtol=1e-10)
+    assert_same(nps.inner(_x(a, (2, 4)), _x(a[:2], (1, 3))), np.inner(a, a[:2]), rtol=1e-10)
+    assert_same(nps.inner(_x(v), _x(w)), np.inner(v, w), rtol=1e-10)
+    assert_same(nps.outer(_x(v, (4,)), _x(w[:4], (3,))), np.outer(v, w[:4]))
+    c = v + 1j * w
+    assert_same(nps.vdot(_x(c, (4,)), _x(c[::-1], (5,))), np.vdot(c, c[::-1]), rtol=1e-10)
+    assert_same(nps.vdot(_x(a), _x(a)), np.vdot(a, a), rtol=1e-10)
+    with pytest.raises(ValueError, match="not aligned"):
+        nps.dot(_x(a), _x(a))
+
+
+@pytest.mark.parametrize(
+    "s1,s2,axes",
+    [
+        ((3, 4, 5), (4, 5, 2), 2),
+        ((3, 4, 5), (5, 2), 1),
+        ((3, 4), (5, 6), 0),
+        ((3, 4, 5), (5, 3, 2), ([0, 2], [1, 0])),
+        ((4, 3), (4, 3), ([0, 1], [0, 1])),
+    ],
+)
+def test_tensordot(s1, s2, axes):
+    a, b = R.standard_normal(s1), R.standard_normal(s2)
+    bs1 = tuple(max(1, n // 2) for n in s1)
+    bs2 = tuple(max(1, (n + 2) // 3) for n in s2)
+    assert_same(nps.tensordot(_x(a, bs1), _x(b, bs2), axes), np.tensordot(a, b, axes), rtol=1e-10)
+
+
+def test_tensordot_error():
+    with pytest.raises(ValueError, match="shape-mismatch"):
+        nps.tensordot(nps.ones((3, 4)), nps.ones((5, 6)), 1)
+
+
+@pytest.mark.parametrize("offset", [-2, 0, 1, 3])
+def test_trace(offset):
+    a = R.standard_normal((6, 7))
+    assert_same(nps.trace(_x(a, (4, 3)), offset), np.trace(a, offset), rtol=1e-10)
+    i = np.arange(60).reshape(3, 4, 5)
+    assert_same(nps.trace(_x(i, (2, 3, 2)), offset, 1, 2), np.trace(i, offset, 1, 2))
+    assert_same(
+        _x(i).trace(axis1=0, axis2=2, dtype=np.float32), i.trace(axis1=0, axis2=2, dtype=np.float32)
+    )
+
+
+def test_transpose_swap_move():
+    a = np.arange(120).reshape(2, 3, 4, 5)
+    x = _x(a, (1, 2, 3, 2))
+    assert_same(nps.transpose(x), np.transpose(a))
+    assert_same(nps.transpose(x, (2, 0, 3, 1)), np.transpose(a, (2, 0, 3, 1)))
+    assert_same(nps.transpose(x, (-1, 0, 1, 2)), np.transpose(a, (-1, 0, 1, 2)))
+    assert_same(x.T, a.T)
+    assert_same(x.mT, a.mT)
+    assert_same(nps.swapaxes(x, 0, -1), np.swapaxes(a, 0, -1))
+    assert_same(x.swapaxes(1, 2), a.swapaxes(1, 2))
+    assert_same(nps.moveaxis(x, 0, -1), np.moveaxis(a, 0, -1))
+    assert_same(nps.moveaxis(x, [0, 1], [-1, -2]), np.moveaxis(a, [0, 1], [-1, -2]))
+    with pytest.raises(np.exceptions.AxisError):
+        nps.swapaxes(x, 0, 4)
+    with pytest.raises(ValueError):
+        nps.transpose(x, (0, 1))
+    with pytest.raises(np.exceptions.AxisError):
+        nps.moveaxis(x, 5, 0)
+
+
+@pytest.mark.parametrize(
+    "shape,new",
+    [
+        ((4, 6), (24,)),
+        ((4, 6), (6, 4)),
+        ((4, 6), (2, -1, 3)),
+        ((2, 3, 4), (4, 3, 2)),
+        ((24,), (2, 3, 4)),
+        ((4, 6), (4, 1, 6)),
+        ((4, 1, 6), (4, 6)),
+        ((1,), ()),
+        ((), (1, 1)),
+        ((0, 3), (3, 0)),
+        ((5, 7), (-1,)),
+        ((6, 5), (3, 10)),
+    ],
+)
+def test_reshape(shape, new):
+    a = np.arange(int(np.prod(shape))).reshape(shape)
+    bs = tuple(max(1, n // 2) for n in shape)
+    assert_same(nps.reshape(_x(a, bs), new), np.reshape(a, new))
+    assert_same(_x(a, bs).reshape(new), a.reshape(new))
+
+
+def test_reshape_errors_and_block_shape():
+    x = nps.arange(12)
+    with pytest.raises(ValueError, match="cannot reshape"):
+        nps.reshape(x, (5, -1))
+    with pytest.raises(ValueError):
+        nps.reshape(x, (-1, -1))
+    y = nps.reshape(x, (3, 4), block_shape=(2, 2))
+    assert y.block_shape == (2, 2)
+    assert_same(y, np.arange(12).reshape(3, 4))
+
+
+def test_expand_squeeze():
+    a = np.arange(12.0).reshape(3, 1, 4)
+    x = _x(a, (2, 1, 3))
+    assert_same(nps.expand_dims(x, 0), np.expand_dims(a, 0))
+    assert_same(nps.expand_dims(x, -1), np.expand_dims(a, -1))
+    assert_same(nps.expand_dims(x, (0, 2)), np.expand_dims(a, (0, 2)))
+    assert_same(nps.squeeze(x), np.squeeze(a))
+    assert_same(nps.squeeze(x, axis=1), np.squeeze(a, axis=1))
+    assert_same(x.squeeze(), a.squeeze())
+    with pytest.raises(ValueError):
+        nps.squeeze(x, axis=0)
+    with pytest.raises(np.exceptions.AxisError):
+        nps.expand_dims(x, 5)
+
+
+def test_broadcast_to_concatenate_stack():
+    a = np.arange(6.0).reshape(2, 3)
+    x = _x(a, (1, 2))
+    assert_same(nps.broadcast_to(x, (4, 2, 3)), np.broadcast_to(a, (4, 2, 3)))
+    with pytest.raises(ValueError):
+        nps.broadcast_to(x, (3, 3))
+    b = np.arange(9.0).reshape(3, 3)
+    assert_same(nps.concatenate([x, _x(b, (2, 2))]), np.concatenate([a, b]))
+    assert_same(nps.concatenate([x, x], axis=1), np.concatenate([a, a], axis=1))
+    assert_same(nps.concatenate([x, b], axis=None), np.concatenate([a, b], axis=None))
+    assert_same(nps.stack([x, x, x], axis=1), np.stack([a, a, a], axis=1))
+    assert_same(nps.vstack([x, _x(np.ones(3))]), np.vstack([a, np.ones(3)]))
+    assert_same(nps.hstack([x, x]), np.hstack([a, a]))
+    with pytest.raises(ValueError):
+        nps.concatenate([x, b], axis=1)
+    assert_same(
+        nps.concatenate([_x(np.arange(3)), _x(np.ones(2, np.int8))]),
+        np.concatenate([np.arange(3), np.ones(2, np.int8)]),
+    )
+
+
+def test_diagonal():
+    a = np.arange(42).reshape(6, 7)
+    for k in (-3, 0, 2, 7):
+        assert_same(nps.diagonal(_x(a, (4, 3)), k), np.diagonal(a, k))
+    assert_same(nps.diagonal(_x(a, (4, 3)), 1, 1, 0), np.diagonal(a, 1, 1, 0))
+
+
+def test_transpose_is_lazy_in_products():
+    a = R.standard_normal((40, 3))
+    x = nps.array(a, block_shape=(7, 3))
+    xt = x.T
+    assert xt.pending_transpose is not None
+    assert_same(xt @ x, a.T @ a, rtol=1e-10)
+    y = nps.array(R.standard_normal((40, 2)), block_shape=(5, 2))
+    assert_same(xt @ y, a.T @ y.get(), rtol=1e-10)  # realigned contracted blocks
+    assert_same(y.T @ x, y.get().T @ a, rtol=1e-10)
+    assert xt.pending_transpose is not None  # never materialised by matmul
+    assert_same(x @ xt[:, :5], a @ a.T[:, :5], rtol=1e-10)
+    assert_same(xt.T, a)  # transposing twice is the source again
+    assert_same(xt + 1, a.T + 1)
+
+
+def test_take():
+    a = np.arange(42).reshape(6, 7)
+    x = _x(a, (4, 3))
+    assert_same(nps.take(x, [5, 0, 2]), np.take(a, [5, 0, 2]))
+    assert_same(nps.take(x, [6, 1], axis=1), np.take(a, [6, 1], axis=1))
+    assert_same(nps.take(x, 3, axis=0), np.take(a, 3, axis=0))
+    assert_same(x.take([[1, 2], [3, 4]], axis=0), a.take([[1, 2], [3, 4]], axis=0))
+
+
+def test_fused_operand_evaluated_inside_matmul():
+    import nums
+
+    a = R.standard_normal((40, 3))
+    w = R.random(40)
+    x = nps.array(a, block_shape=(7, 3)).persist()
+    wb = nps.array(w, block_shape=(7,)).persist()
+    col = (wb * (1 - wb))[:, None].persist()
+    xw = x * col
+    before = sum(m["tasks_run"] for m in nums.metrics())
+    h = (x.T @ xw).persist()
+    tasks = sum(m["tasks_run"] for m in nums.metrics()) - before
+    assert xw._blocks is None  # the product never stored x * w
+    assert_same(h, a.T @ (a * (w * (1 - w))[:, None]), rtol=1e-10)
+    assert tasks < 2 * x.grid.num_blocks + 4
+    assert_same(xw, a * (w * (1 - w))[:, None], rtol=1e-12)

@@ -1,0 +1,115 @@
+"""NumPy's __array_ufunc__ and __array_function__ dispatch to nums."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums.numpy as nps
+from nums.core.array.blockarray import BlockArray
+from nums.numpy import _protocols
+from nums.numpy._protocols import GatherWarning
+
+A = np.arange(12.0).reshape(3, 4)
+
+
+def _x():
+    return nps.array(A, block_shape=(2, 3))
+
+
+def test_array_ufunc_returns_blockarrays():
+    x = _x()
+    for res, exp in (
+        (np.exp(x), np.exp(A)),
+        (np.add(x, 1), A + 1),
+        (np.add(1, x), 1 + A),
+        (np.multiply(A, x), A * A),
+        (np.maximum(x, 5), np.maximum(A, 5)),
+        (np.matmul(x, x.T), A @ A.T),
+        (A + x, A + A),
+    ):
+        assert isinstance(res, BlockArray)
+        assert_same(res, exp, rtol=1e-12)
+    q, r = np.divmod(x, 5)
+    assert isinstance(q, BlockArray)
+    assert_same(r, np.divmod(A, 5)[1])
+    out = nps.zeros((3, 4))
+    assert np.add(x, x, out=out) is out
+    assert_same(out, A + A)
+    assert_same(np.add.reduce(x, axis=1), np.add.reduce(A, axis=1))
+    assert_same(np.multiply.accumulate(x, axis=0), np.multiply.accumulate(A, axis=0))
+
+
+def test_array_function_dispatch():
+    x = _x()
+    cases = [
+        (np.sum(x), np.sum(A)),
+        (np.sum(x, axis=0), np.sum(A, axis=0)),
+        (np.mean(x), A.mean()),
+        (np.std(x, ddof=1), A.std(ddof=1)),
+        (np.argmax(x, axis=1), A.argmax(axis=1)),
+        (np.transpose(x), A.T),
+        (np.reshape(x, (4, 3)), A.reshape(4, 3)),
+        (np.concatenate([x, x]), np.concatenate([A, A])),
+        (np.where(x > 3, x, 0), np.where(A > 3, A, 0)),
+        (np.dot(x, x.T), A @ A.T),
+        (np.clip(x, 2, 5), np.clip(A, 2, 5)),
+        (np.cumsum(x), np.cumsum(A)),
+        (np.round(x / 3, 2), np.round(A / 3, 2)),
+        (np.zeros_like(x), np.zeros_like(A)),
+        (np.tensordot(x, x, 2), np.tensordot(A, A, 2)),
+    ]
+    for res, exp in cases:
+        assert isinstance(res, BlockArray)
+        assert_same(res, exp, rtol=1e-12)
+    assert np.allclose(x, A) is True
+    assert np.array_equal(x, A) is True
+    assert np.shape(x) == (3, 4) and np.ndim(x) == 2 and np.size(x) == 12
+
+
+def test_fallback_gathers_with_warning():
+    x = _x()
+    _protocols._warned.clear()
+    with pytest.warns(GatherWarning):
+        s = np.sort(x, axis=None)
+    np.testing.assert_array_equal(s, np.sort(A, axis=None))
+    with pytest.warns(GatherWarning):
+        q, r = np.linalg.qr(x)
+    np.testing.assert_allclose(q @ r, A, atol=1e-10)
+    h = nps.array(np.eye(3) * 2)
+    g = nps.array(np.ones(3))
+    sol = np.linalg.solve(h, g)
+    np.testing.assert_allclose(sol, np.full(3, 0.5))
+
+
+def test_linalg_dispatch_and_functions():
+    x = _x()
+    n = np.linalg.norm(x)
+    assert isinstance(n, BlockArray)
+    assert float(n) == pytest.approx(np.linalg.norm(A))
+    assert_same(nps.linalg.norm(x, axis=1), np.linalg.norm(A, axis=1), rtol=1e-12)
+    v = nps.array(np.array([3.0, -4.0, 1.0]))
+    for ord in (None, 1, 2, np.inf, -np.inf):
+        assert float(nps.linalg.norm(v, ord)) == pytest.approx(np.linalg.norm(v.get(), ord))
+    h = A.T @ A + np.eye(4)
+    g = np.arange(4.0)
+    assert_same(nps.linalg.solve(nps.array(h), nps.array(g)), np.linalg.solve(h, g), rtol=1e-10)
+    assert_same(nps.linalg.inv(nps.array(h)), np.linalg.inv(h), rtol=1e-10)
+    assert float(nps.linalg.det(nps.array(h))) == pytest.approx(np.linalg.det(h))
+
+
+def test_namespace_fallback_for_missing_functions():
+    x = _x()
+    _protocols._warned.clear()
+    with pytest.warns(GatherWarning, match="numpy.sort"):
+        s = nps.sort(x[:, ::-1], axis=1)
+    assert isinstance(s, BlockArray)
+    assert_same(s, np.sort(A[:, ::-1], axis=1))
+    u, c = nps.unique(nps.array([3, 1, 3, 2]), return_counts=True)
+    assert_same(u, np.array([1, 2, 3]))
+    assert_same(c, np.array([1, 1, 2]))
+    with pytest.raises(AttributeError):
+        nps.not_a_numpy_function  # noqa: B018
+    with pytest.raises(AttributeError):
+        nps._private  # noqa: B018

@@ -1,0 +1,121 @@
+"""nums.numpy.random: per-block streams, reproducibility, distributions' shapes and ranges."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums.numpy as nps
+
+
+def test_seed_reproducible_and_blocks_independent():
+    nps.random.seed(42)
+    a = nps.random.rand(40, 3).get()
+    nps.random.seed(42)
+    b = nps.random.rand(40, 3).get()
+    np.testing.assert_array_equal(a, b)
+    c = nps.random.rand(40, 3).get()
+    assert not np.array_equal(b, c)  # a new call draws new streams
+    x = nps.random.default_rng(5).random((64,), block_shape=(8,)).get()
+    blocks = x.reshape(8, 8)
+    assert len({tuple(r) for r in blocks}) == 8  # no two blocks share a stream
+
+
+def test_reproducible_for_seed_and_layout():
+    g1 = nps.random.default_rng(123).standard_normal((30, 4), block_shape=(7, 4)).get()
+    g2 = nps.random.default_rng(123).standard_normal((30, 4), block_shape=(7, 4)).get()
+    np.testing.assert_array_equal(g1, g2)
+
+
+@pytest.mark.parametrize(
+    "fn,args,kind",
+    [
+        ("rand", (50, 4), "f"),
+        ("randn", (50, 4), "f"),
+        ("random", ((50, 4),), "f"),
+        ("random_sample", ((200,),), "f"),
+        ("standard_normal", ((20, 3),), "f"),
+    ],
+)
+def test_legacy_float_draws(fn, args, kind):
+    x = getattr(nps.random, fn)(*args)
+    v = x.get()
+    assert v.dtype == np.float64 and v.shape == np.random.rand(1).shape[:0] + v.shape
+    if fn in ("rand", "random", "random_sample"):
+        assert v.min() >= 0 and v.max() < 1
+
+
+def test_distributions():
+    nps.random.seed(0)
+    n = 4000
+    u = nps.random.uniform(2, 5, size=n).get()
+    assert u.min() >= 2 and u.max() < 5 and abs(u.mean() - 3.5) < 0.1
+    z = nps.random.normal(3, 2, size=(n,)).get()
+    assert abs(z.mean() - 3) < 0.2 and abs(z.std() - 2) < 0.2
+    e = nps.random.exponential(2.0, size=n).get()
+    assert e.min() >= 0 and abs(e.mean() - 2) < 0.2
+    p = nps.random.poisson(4.0, size=n).get()
+    assert p.dtype.kind == "i" and abs(p.mean() - 4) < 0.2
+    b = nps.random.binomial(10, 0.3, size=n).get()
+    assert b.min() >= 0 and b.max() <= 10 and abs(b.mean() - 3) < 0.2
+    r = nps.random.randint(3, 9, size=(n,)).get()
+    assert r.min() >= 3 and r.max() <= 8 and r.dtype == np.int64
+    r8 = nps.random.randint(5, size=10, dtype=np.int8)
+    assert r8.dtype == np.int8
+    assert isinstance(nps.random.rand(), float)
+    assert np.isscalar(nps.random.normal())
+
+
+def test_permutation_shuffle_choice():
+    nps.random.seed(1)
+    p = nps.random.permutation(20).get()
+    assert sorted(p) == list(range(20))
+    a = np.arange(30).reshape(10, 3)
+    x = nps.array(a, block_shape=(3, 2))
+    px = nps.random.permutation(x).get()
+    assert sorted(map(tuple, px)) == sorted(map(tuple, a))
+    nps.random.shuffle(x)
+    assert sorted(map(tuple, x.get())) == sorted(map(tuple, a))
+    c = nps.random.choice(5, size=100).get()
+    assert set(c) <= set(range(5))
+    c2 = nps.random.choice(nps.array([10, 20, 30], block_shape=(2,)), size=(50,)).get()
+    assert set(c2) <= {10, 20, 30} and len(set(c2)) > 1
+    c3 = nps.random.choice(10, size=10, replace=False).get()
+    assert sorted(c3) == list(range(10))
+    c4 = nps.random.choice(3, size=200, p=[0.0, 0.5, 0.5]).get()
+    assert 0 not in set(c4)
+
+
+def test_generator_methods():
+    g = nps.random.default_rng(9)
+    assert g.random((5, 5)).shape == (5, 5)
+    i = g.integers(0, 10, size=(100,), endpoint=True).get()
+    assert i.min() >= 0 and i.max() <= 10
+    assert g.integers(0, 2, size=3, dtype=np.int32).dtype == np.int32
+    assert g.normal(0, 1, size=7).shape == (7,)
+    assert g.standard_normal(size=(2, 3), dtype=np.float32).dtype == np.float32
+    assert g.uniform(size=4).shape == (4,)
+    assert g.exponential(size=4).shape == (4,)
+    assert g.poisson(2.0, size=4).shape == (4,)
+    assert g.binomial(3, 0.5, size=4).shape == (4,)
+    assert sorted(g.permutation(6).get()) == list(range(6))
+    assert g.choice(4, size=3).shape == (3,)
+    assert nps.random.default_rng(g) is g
+
+
+def test_errors():
+    with pytest.raises(ValueError):
+        nps.random.normal(0, -1, size=3)
+    with pytest.raises(ValueError):
+        nps.random.randint(5, 5, size=3)
+    with pytest.raises(NotImplementedError):
+        nps.random.normal(nps.zeros(3), 1.0, size=3)
+    with pytest.raises(ValueError):
+        nps.random.binomial(3, 1.5, size=2)
+
+
+def test_values_usable_in_math():
+    nps.random.seed(3)
+    x = nps.random.randn(30, 4)
+    assert_same(nps.mean(x, axis=0), x.get().mean(axis=0), rtol=1e-12)

@@ -1,0 +1,251 @@
+"""Reductions (trees of partials) and cumulative operations against numpy."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums.numpy as nps
+
+R = np.random.default_rng(7)
+F = R.standard_normal((6, 7, 5))
+I = R.integers(-20, 20, size=(6, 7, 5))
+AXES = [None, 0, 1, 2, -1, (0, 2), (0, 1, 2), ()]
+
+
+def _x(a):
+    return nps.array(a, block_shape=(4, 3, 2))
+
+
+@pytest.mark.parametrize(
+    "name", ["sum", "prod", "max", "min", "amax", "amin", "any", "all", "mean", "ptp"]
+)
+@pytest.mark.parametrize("axis", AXES)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_reductions(name, axis, keepdims):
+    for a in (F, I, I > 0):
+        if name in ("mean", "ptp") and a.dtype == bool:
+            continue
+        a2 = a / 4 if name == "prod" and a.dtype.kind == "f" else a
+        try:
+            exp = getattr(np, name)(a2, axis=axis, keepdims=keepdims)
+        except Exception as e:  # e.g. ptp with axis=(): nums must refuse it the same way
+            with pytest.raises(type(e)):
+                getattr(nps, name)(_x(a2), axis=axis, keepdims=keepdims)
+            continue
+        got = getattr(nps, name)(_x(a2), axis=axis, keepdims=keepdims)
+        assert_same(got, exp, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["var", "std"])
+@pytest.mark.parametrize("axis", [None, 1, (0, 2)])
+@pytest.mark.parametrize("ddof", [0, 1])
+def test_var_std(name, axis, ddof):
+    for a in (F, I, F.astype(np.float32), F + 1j * F[::-1]):
+        exp = getattr(np, name)(a, axis=axis, ddof=ddof)
+        got = getattr(nps, name)(_x(a), axis=axis, ddof=ddof)
+        assert_same(got, exp, rtol=1e-5 if a.dtype == np.float32 else 1e-10)
+    assert_same(
+        getattr(nps, name)(_x(F), axis=1, keepdims=True),
+        getattr(np, name)(F, axis=1, keepdims=True),
+        rtol=1e-10,
+    )
+
+
+def test_dtype_argument():
+    x = _x(I.astype(np.int8))
+    assert_same(nps.sum(x, dtype=np.int8), np.sum(I.astype(np.int8), dtype=np.int8))
+    assert_same(nps.sum(x), np.sum(I.astype(np.int8)))
+    assert_same(
+        nps.sum(x, axis=0, dtype=np.float32),
+        np.sum(I.astype(np.int8), axis=0, dtype=np.float32),
+        rtol=1e-6,
+    )
+    assert_same(nps.mean(x, axis=1), np.mean(I.astype(np.int8), axis=1), rtol=1e-12)
+    assert_same(
+        nps.mean(_x(F.astype(np.float32)), axis=2),
+        np.mean(F.astype(np.float32), axis=2),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    assert_same(
+        nps.mean(x, dtype=np.float32), np.mean(I.astype(np.int8), dtype=np.float32), rtol=1e-6
+    )
+    assert_same(
+        nps.prod(_x(I % 3 + 1), axis=2, dtype=np.float64),
+        np.prod(I % 3 + 1, axis=2, dtype=np.float64),
+    )
+
+
+def test_initial_and_where():
+    x = _x(F)
+    mask = F > 0
+    assert_same(nps.sum(x, initial=10.0), np.sum(F, initial=10.0), rtol=1e-12)
+    assert_same(nps.max(x, axis=1, initial=5.0), np.max(F, axis=1, initial=5.0))
+    assert_same(nps.sum(x, axis=0, where=mask), np.sum(F, axis=0, where=mask), rtol=1e-12)
+    assert_same(
+        nps.min(x, axis=(1, 2), where=mask, initial=100.0),
+        np.min(F, axis=(1, 2), where=mask, initial=100.0),
+    )
+
+
+def test_methods():
+    x = _x(F)
+    assert_same(x.sum(), F.sum(), rtol=1e-12)
+    assert_same(x.sum(axis=1), F.sum(axis=1), rtol=1e-12)
+    assert_same(x.mean(0), F.mean(0), rtol=1e-12)
+    assert_same(x.max(axis=2, keepdims=True), F.max(axis=2, keepdims=True))
+    assert_same(x.std(ddof=1), F.std(ddof=1), rtol=1e-12)
+    assert_same(x.argmax(), F.argmax())
+    assert_same(x.cumsum(axis=1), F.cumsum(axis=1), rtol=1e-12)
+    assert_same(x.all(), F.all())
+
+
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+@pytest.mark.parametrize("axis", [None, 0, 1, 2, -2])
+def test_argminmax(name, axis):
+    for a in (F, I, np.round(F)):  # np.round(F) has ties across blocks
+        assert_same(getattr(nps, name)(_x(a), axis=axis), getattr(np, name)(a, axis=axis))
+    assert_same(
+        getattr(nps, name)(_x(F), axis=axis, keepdims=True),
+        getattr(np, name)(F, axis=axis, keepdims=True),
+    )
+
+
+def test_argmax_nan_first():
+    a = np.array([1.0, 5.0, np.nan, 7.0, np.nan, 0.0, 9.0])
+    x = nps.array(a, block_shape=(2,))
+    assert int(nps.argmax(x)) == np.argmax(a) == 2
+    assert int(nps.argmin(x)) == np.argmin(a) == 2
+    assert np.isnan(float(nps.max(x)))
+
+
+def test_count_nonzero():
+    x = _x(I)
+    assert int(nps.count_nonzero(x)) == np.count_nonzero(I)
+    assert_same(nps.count_nonzero(x, axis=1), np.count_nonzero(I, axis=1))
+    assert_same(
+        nps.count_nonzero(x, axis=(0, 2), keepdims=True),
+        np.count_nonzero(I, axis=(0, 2), keepdims=True),
+    )
+
+
+@pytest.mark.parametrize("name", ["cumsum", "cumprod"])
+@pytest.mark.parametrize("axis", [None, 0, 1, 2, -1])
+def test_cumulative(name, axis):
+    for a in (F / 2, I % 4 + 1, I > 0):
+        assert_same(
+            getattr(nps, name)(_x(a), axis=axis), getattr(np, name)(a, axis=axis), rtol=1e-10
+        )
+    assert_same(
+        getattr(nps, name)(_x(I), axis=axis, dtype=np.float32),
+        getattr(np, name)(I, axis=axis, dtype=np.float32),
+        rtol=1e-5,
+    )
+
+
+def test_average():
+    x = _x(F)
+    w = np.abs(R.standard_normal(7)) + 0.1
+    assert_same(nps.average(x), np.average(F), rtol=1e-12)
+    assert_same(nps.average(x, axis=1), np.average(F, axis=1), rtol=1e-12)
+    assert_same(nps.average(x, axis=1, weights=w), np.average(F, axis=1, weights=w), rtol=1e-12)
+    wf = np.abs(F) + 0.5
+    assert_same(nps.average(x, weights=nps.array(wf)), np.average(F, weights=wf), rtol=1e-12)
+    got, scl = nps.average(x, axis=1, weights=w, returned=True)
+    exp, escl = np.average(F, axis=1, weights=w, returned=True)
+    assert_same(got, exp, rtol=1e-12)
+    assert_same(scl, escl, rtol=1e-12)
+    assert_same(nps.average(_x(I), axis=0), np.average(I, axis=0), rtol=1e-12)
+    with pytest.raises(ZeroDivisionError):
+        nps.average(x, axis=1, weights=np.zeros(7))
+    with pytest.raises(TypeError):
+        nps.average(x, weights=w)
+
+
+def test_errors_at_call():
+    x = _x(F)
+    with pytest.raises(np.exceptions.AxisError):
+        nps.sum(x, axis=3)
+    with pytest.raises(np.exceptions.AxisError):
+        nps.argmax(x, axis=-4)
+    with pytest.raises(np.exceptions.AxisError):
+        nps.cumsum(x, axis=5)
+    with pytest.raises(ValueError):
+        nps.sum(x, axis=(0, 0))
+    with pytest.raises(ValueError, match="zero-size"):
+        nps.max(nps.zeros((0, 3)), axis=0)
+    with pytest.raises(ValueError):
+        nps.argmax(nps.zeros((0,)))
+    with pytest.raises(TypeError):
+        nps.sum(x, dtype="not-a-dtype")
+
+
+def test_empty_reductions():
+    e = np.zeros((0, 4))
+    x = nps.array(e)
+    assert_same(nps.sum(x, axis=0), np.sum(e, axis=0))
+    assert_same(nps.prod(x), np.prod(e))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert_same(nps.mean(x, axis=0), np.mean(e, axis=0))
+    assert_same(nps.max(x, axis=1), np.max(e, axis=1))
+
+
+def test_reduction_is_a_tree_not_a_gather():
+    """No task receives more than SPLIT_EVERY inputs: count combine fan-in via the grid."""
+    from nums.core.array import reduction
+
+    x = nps.ones((64,), block_shape=(1,))
+    seen = []
+    orig = reduction.kernels.reduce_combine
+
+    def spy(combine, *parts):
+        seen.append(len(parts))
+        return orig(combine, *parts)
+
+    reduction.kernels.reduce_combine = spy
+    try:
+        total = nps.sum(x)
+        assert float(total) == 64.0
+    finally:
+        reduction.kernels.reduce_combine = orig
+    if seen:  # serial backends run kernels in-process and see the spy
+        assert max(seen) <= reduction.SPLIT_EVERY
+
+
+def test_mean_where():
+    mask = F > 0
+    assert_same(nps.mean(_x(F), axis=1, where=mask), np.mean(F, axis=1, where=mask), rtol=1e-12)
+    assert_same(nps.mean(_x(F), where=mask), np.mean(F, where=mask), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name", ["nansum", "nanprod", "nanmax", "nanmin", "nanmean", "nanvar", "nanstd"]
+)
+@pytest.mark.parametrize("axis", [None, 0, (1, 2)])
+def test_nanfunctions(name, axis):
+    a = F.copy()
+    a[a > 1.2] = np.nan
+    a[:, 0, :] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exp = getattr(np, name)(a, axis=axis)
+        got = getattr(nps, name)(_x(a), axis=axis)
+        assert_same(got, exp, rtol=1e-10)
+    assert_same(getattr(nps, name)(_x(I), axis=axis), getattr(np, name)(I, axis=axis), rtol=1e-10)
+
+
+def test_reduction_of_fused_expression_stores_no_intermediate():
+    a, b = F, F[::-1] * 2
+    x, y = _x(a).persist(), _x(b).persist()
+    prod_ = x * y + 1
+    assert_same(nps.sum(prod_, axis=1), np.sum(a * b + 1, axis=1), rtol=1e-12)
+    assert prod_._blocks is None  # evaluated inside the partial reductions, never stored
+    assert_same(nps.var(prod_), np.var(a * b + 1), rtol=1e-12)
+    assert prod_._blocks is not None  # a second consumer materialises it once, and keeps it
+    assert_same(nps.mean(prod_, axis=(0, 2)), np.mean(a * b + 1, axis=(0, 2)), rtol=1e-12)
+    assert_same(nps.argmax(prod_, axis=0), np.argmax(a * b + 1, axis=0))
