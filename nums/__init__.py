@@ -18,14 +18,17 @@ def init(
     workers_per_node: int | None = None,
     cluster_shape: tuple[int, ...] | None = None,
     block_bytes: int | None = None,
+    address: str | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
     Parameters
     ----------
-    backend : {"embedded", "serial"}, optional
+    backend : {"embedded", "serial", "ray"}, optional
         Engine that runs block tasks. Default ``NUMS_BACKEND``, else ``"embedded"`` when the
-        ``runtime`` package can be imported and ``"serial"`` otherwise.
+        ``runtime`` package can be imported and ``"serial"`` otherwise. ``"ray"`` runs on a
+        Ray cluster (``pip install 'nums[ray]'``); its nodes are the cluster's alive nodes
+        with CPUs.
     num_nodes : int, optional
         Number of (virtual) nodes. Default ``NUMS_NUM_NODES`` or the product of
         ``cluster_shape``, else 1.
@@ -38,6 +41,11 @@ def init(
     block_bytes : int, optional
         Target size of a block in bytes for arrays created without ``block_shape=``.
         Default ``NUMS_BLOCK_BYTES``, else 16 MiB.
+    address : str, optional
+        Ray backend only: ``None`` starts a local Ray, ``"auto"``, ``"host:port"`` or
+        ``"ray://host:port"`` joins a running cluster. Default ``NUMS_ADDRESS``. If Ray is
+        already initialised in this process, that session is used and left running by
+        :func:`shutdown`.
     """
     _context.init(
         backend=backend,
@@ -45,6 +53,7 @@ def init(
         workers_per_node=workers_per_node,
         cluster_shape=cluster_shape,
         block_bytes=block_bytes,
+        address=address,
     )
 
 

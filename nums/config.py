@@ -2,7 +2,11 @@
 
 Every setting is an argument of :func:`nums.init`; an environment variable of the same name
 in upper case with the ``NUMS_`` prefix gives its default (``NUMS_BACKEND``,
-``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``).
+``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``,
+``NUMS_ADDRESS``).
+
+On the ray backend the nodes are those of the Ray cluster: ``num_nodes`` and, unless given,
+``cluster_shape`` are left open here (0 and ``()``) and filled in when the backend starts.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-BACKENDS = ("serial", "embedded")
+BACKENDS = ("serial", "embedded", "ray")
 DEFAULT_BLOCK_BYTES = 16 * 2**20
 
 
@@ -23,6 +27,7 @@ class Settings:
     workers_per_node: int | None = None
     cluster_shape: tuple[int, ...] = (1,)
     block_bytes: int = DEFAULT_BLOCK_BYTES
+    address: str | None = None
 
 
 def _env_int(name: str) -> int | None:
@@ -53,6 +58,7 @@ def resolve(
     workers_per_node: int | None = None,
     cluster_shape: tuple[int, ...] | str | None = None,
     block_bytes: int | None = None,
+    address: str | None = None,
 ) -> Settings:
     """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
     explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
@@ -74,6 +80,10 @@ def resolve(
         cluster_shape = os.environ.get("NUMS_CLUSTER_SHAPE") or None
     if block_bytes is None:
         block_bytes = _env_int("NUMS_BLOCK_BYTES") or DEFAULT_BLOCK_BYTES
+    if address is None:
+        address = os.environ.get("NUMS_ADDRESS") or None
+    if address is not None and backend != "ray":
+        raise ValueError(f"address={address!r} is for backend='ray', not {backend!r}")
     if cluster_shape is not None:
         cluster_shape = _parse_shape(cluster_shape)
         prod = 1
@@ -85,6 +95,14 @@ def resolve(
             raise ValueError(
                 f"cluster_shape {cluster_shape} has {prod} nodes but num_nodes is {num_nodes}"
             )
+    if backend == "ray":
+        if num_nodes is not None and cluster_shape is None:
+            raise ValueError("on the ray backend the nodes are the Ray cluster's: give "
+                             "cluster_shape to arrange them, not num_nodes")
+        if block_bytes < 1:
+            raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
+        return Settings(backend, int(num_nodes or 0), workers_per_node, cluster_shape or (),
+                        int(block_bytes), address)
     if num_nodes is None:
         num_nodes = 1
     if num_nodes < 1:
@@ -95,4 +113,5 @@ def resolve(
         raise ValueError(f"workers_per_node must be >= 1, got {workers_per_node}")
     if block_bytes < 1:
         raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
-    return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes))
+    return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes),
+                    address)

@@ -36,6 +36,10 @@ _current: Context | None = None
 
 
 def _make_backend(settings: Settings) -> Backend:
+    if settings.backend == "ray":
+        from nums.core.backend.ray import RayBackend
+
+        return RayBackend(settings.address)
     if settings.backend == "serial":
         from nums.core.backend.serial import SerialBackend
 
@@ -52,11 +56,27 @@ def init(**kwargs) -> Context:
         if _current is not None:
             shutdown()
         backend = _make_backend(settings)
-        actual = backend.num_nodes()
-        if actual != settings.num_nodes:  # e.g. a runtime the user had already started
-            settings = dataclasses.replace(settings, num_nodes=actual, cluster_shape=(actual,))
-        _current = Context(settings, backend)
+        _current = Context(_fit_nodes(settings, backend), backend)
         return _current
+
+
+def _fit_nodes(settings: Settings, backend: Backend) -> Settings:
+    """Settings whose nodes are the backend's: a runtime the user had already started, or a
+    Ray cluster (one entry of cluster_shape per node unless the user arranged them)."""
+    n = backend.num_nodes()
+    shape = settings.cluster_shape
+    if settings.backend == "ray" and shape:
+        prod = 1
+        for c in shape:
+            prod *= c
+        if prod != n:
+            backend.shutdown()
+            raise ValueError(f"cluster_shape {shape} has {prod} nodes but the Ray cluster has "
+                             f"{n} alive nodes with CPUs")
+        return dataclasses.replace(settings, num_nodes=n)
+    if n != settings.num_nodes or not shape:
+        return dataclasses.replace(settings, num_nodes=n, cluster_shape=(n,))
+    return settings
 
 
 def get() -> Context:

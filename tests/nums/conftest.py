@@ -1,8 +1,10 @@
 """Run every nums test over backends with tiny blocks.
 
 Backends: ``serial`` (1 node), ``serial3`` (3 virtual nodes), and, when ``import runtime``
-works, ``embedded`` (1 node, 2 workers) and ``embedded3`` (3 nodes, 1 worker each).
-``NUMS_TEST_BACKENDS`` (comma separated names) selects a subset.
+works, ``embedded`` (1 node, 2 workers) and ``embedded3`` (3 nodes, 1 worker each); when Ray
+is installed, ``ray`` (a local Ray on loopback) runs the core files (``CORE_ON_RAY``).
+``NUMS_TEST_BACKENDS`` (comma separated names) selects backends and then runs every test on
+each, e.g. ``NUMS_TEST_BACKENDS=ray python -m pytest tests/nums`` for the whole suite on Ray.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from nums_helpers import BLOCK_BYTES
 
 import nums
 
+# the files run on Ray by default (the rest with NUMS_TEST_BACKENDS=ray)
+CORE_ON_RAY = {"test_nums_core.py", "test_nums_products.py", "test_nums_random.py",
+               "test_nums_protocols.py", "test_nums_example.py"}
 
-def _runtime_available() -> bool:
+
+def _importable(name: str) -> bool:
     try:
-        import runtime  # noqa: F401
+        __import__(name)
     except Exception:
         return False
     return True
@@ -29,7 +35,12 @@ def _selected() -> list[str]:
     wanted = os.environ.get("NUMS_TEST_BACKENDS")
     if wanted:
         return [w.strip() for w in wanted.split(",") if w.strip()]
-    return list(_CONFIGS) if _runtime_available() else ["serial", "serial3"]
+    names = ["serial", "serial3"]
+    if _importable("runtime"):
+        names += ["embedded", "embedded3"]
+    if _importable("ray"):
+        names.append("ray")
+    return names
 
 
 @pytest.fixture(scope="session", params=_selected())
@@ -42,9 +53,27 @@ def nums_session(backend_name, request):
     """(Re)start a session when the backend changes; shared across tests otherwise."""
     current = getattr(nums_session, "_current", None)
     if current != backend_name:
+        if backend_name == "ray":
+            request.getfixturevalue("local_ray")  # nums joins it and leaves it running
         nums.init(block_bytes=BLOCK_BYTES, **_CONFIGS[backend_name])
         nums_session._current = backend_name
     yield backend_name
+
+
+def pytest_collection_modifyitems(config, items):
+    explicit = bool(os.environ.get("NUMS_TEST_BACKENDS"))
+    keep, dropped = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("backend_name") == "ray":
+            item.add_marker(pytest.mark.ray)
+            if not explicit and item.fspath.basename not in CORE_ON_RAY:
+                dropped.append(item)
+                continue
+        keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 def pytest_sessionfinish(session, exitstatus):

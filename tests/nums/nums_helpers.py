@@ -13,6 +13,7 @@ BACKEND_CONFIGS = {
     "serial3": {"backend": "serial", "num_nodes": 3},
     "embedded": {"backend": "embedded", "num_nodes": 1, "workers_per_node": 2},
     "embedded3": {"backend": "embedded", "num_nodes": 3, "workers_per_node": 1},
+    "ray": {"backend": "ray"},
 }
 
 
