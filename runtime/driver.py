@@ -274,7 +274,7 @@ class Driver(Scheduling, ActorScheduling):
         for oid, n in self.holds.pop(w.uid, {}).items():
             t.decref(oid, n)
         how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        expected = getattr(w, "retiring", False) or self.closing
+        expected = w.retiring or self.closing
         actor = self.actors.get(w.actor_id) if w.actor_id is not None else None
         if actor is not None and actor.dead is None:
             actor.dead = error_info(ActorDiedError(

@@ -33,6 +33,7 @@ class WorkerProc:
         self.fns: set[bytes] = set()
         self.blocked = 0  # outstanding blocking get requests of this worker
         self.alive = True
+        self.retiring = False  # told to exit by the driver: its end is not a crash
         self.pid = proc.pid
 
     def __repr__(self) -> str:
