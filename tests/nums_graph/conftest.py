@@ -1,0 +1,1 @@
+"""Planner tests need no backend: this folder deliberately defines no fixtures."""
