@@ -33,29 +33,35 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs:
             "dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
         )
     res_dtype = _product_dtype(a, b) if dtype is None else np.dtype(dtype)
-    a2 = reshape(a, (1,) + a.shape) if a.ndim == 1 else a
-    b2 = reshape(b, b.shape + (1,)) if b.ndim == 1 else b
-    if a2.shape[-1] != b2.shape[-2]:
+    a2_shape = (1,) + a.shape if a.ndim == 1 else a.shape
+    b2_shape = b.shape + (1,) if b.ndim == 1 else b.shape
+    if a2_shape[-1] != b2_shape[-2]:
         raise ValueError(
             "matmul: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
-            f"signature (n?,k),(k,m?)->(n?,m?) (size {b2.shape[-2]} is different from "
-            f"{a2.shape[-1]})"
+            f"signature (n?,k),(k,m?)->(n?,m?) (size {b2_shape[-2]} is different from "
+            f"{a2_shape[-1]})"
         )
     try:
-        np.broadcast_shapes(a2.shape[:-2], b2.shape[:-2])
+        np.broadcast_shapes(a2_shape[:-2], b2_shape[:-2])
     except ValueError:
         raise ValueError(
             f"operands could not be broadcast together with remapped shapes "
             f"[original->remapped]: {a.shape} and {b.shape}"
         ) from None
-    result = products.matmul(a2, b2, res_dtype)
-    if a.ndim == 1 or b.ndim == 1:
-        shape = result.shape
-        if a.ndim == 1:
-            shape = shape[:-2] + shape[-1:]
-        if b.ndim == 1:
-            shape = shape[:-1]
-        result = reshape(result, shape)
+    if (a.ndim, b.ndim) in ((2, 1), (1, 2)):
+        # matrix-vector: vector blocks go straight into the block products (no reshapes)
+        result = products.matmul2d(a, b, res_dtype)
+    else:
+        a2 = reshape(a, a2_shape) if a.ndim == 1 else a
+        b2 = reshape(b, b2_shape) if b.ndim == 1 else b
+        result = products.matmul(a2, b2, res_dtype)
+        if a.ndim == 1 or b.ndim == 1:
+            shape = result.shape
+            if a.ndim == 1:
+                shape = shape[:-2] + shape[-1:]
+            if b.ndim == 1:
+                shape = shape[:-1]
+            result = reshape(result, shape)
     if out is not None:
         if isinstance(out, tuple):
             out = out[0]

@@ -13,6 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from nums.core.array.chunked import (  # noqa: F401  (kernels of fused expressions)
+    fused_eval,
+    matmul_expr,
+    reduce_partial_expr,
+)
+
 # ---------------------------------------------------------------------------- creation
 
 
@@ -193,14 +199,6 @@ def reduce_partial(fn: Callable, axes: tuple, kwargs: dict, block: np.ndarray, *
     return fn(block, *extra, axis=axes, keepdims=True, **kwargs)
 
 
-def reduce_partial_expr(
-    fn: Callable, axes: tuple, kwargs: dict, spec: tuple, n_leaves: int, *args: Any
-):
-    """:func:`reduce_partial` of a fused elementwise expression evaluated in place."""
-    block = fused_eval(spec, *args[:n_leaves])
-    return fn(block, *args[n_leaves:], axis=axes, keepdims=True, **kwargs)
-
-
 def reduce_combine(combine: Callable, *parts: Any) -> Any:
     return functools.reduce(combine, parts)
 
@@ -358,43 +356,4 @@ def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
 
 def matmul_t(a: np.ndarray, b: np.ndarray, ta: bool, tb: bool, dtype) -> np.ndarray:
     """``op(a) @ op(b)`` where ``op`` transposes when its flag is set (no copies)."""
-    return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)
-
-
-def fused_eval(spec: tuple, *leaves: np.ndarray) -> np.ndarray:
-    """Evaluate a fused elementwise expression (see ``nums.core.graph.fusion``).
-
-    ``spec`` is ``(expr, block_shape)``; leaves are the operand pieces, which numpy
-    broadcasts. The result is broadcast to ``block_shape``.
-    """
-    expr, shape = spec
-
-    def ev(node: tuple) -> Any:
-        kind = node[0]
-        if kind == "leaf":
-            return leaves[node[1]]
-        if kind == "const":
-            return node[1]
-        _, ufunc, dtype, kwargs, children = node
-        result = np.asarray(ufunc(*[ev(c) for c in children], **kwargs))
-        if result.dtype != dtype:
-            result = result.astype(dtype)
-        return result
-
-    out = np.asarray(ev(expr))
-    if out.shape != tuple(shape):
-        out = np.broadcast_to(out, shape).copy()
-    return out
-
-
-def _operand(spec: Any, refs: Sequence[Any]) -> np.ndarray:
-    return refs[0] if spec is None else fused_eval(spec, *refs)
-
-
-def matmul_expr(
-    ta: bool, tb: bool, dtype, a_spec: Any, na: int, b_spec: Any, *refs: np.ndarray
-) -> np.ndarray:
-    """``op(A) @ op(B)`` where each operand is a block or a fused expression's pieces."""
-    a = _operand(a_spec, refs[:na])
-    b = _operand(b_spec, refs[na:])
     return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)

@@ -99,35 +99,38 @@ def _unwrap_transpose(x: BlockArray) -> tuple[BlockArray, bool]:
 
 
 def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
-    """``a @ b`` for matrices.
+    """``a @ b`` for a matrix and a matrix or a vector (either side, numpy's matmul rules).
 
     A pending transpose is read from its source blocks, and a pending fused elementwise
-    expression is evaluated inside the product's kernel (never stored).
+    expression is evaluated inside the product's kernel (never stored). A vector's blocks
+    enter the block products as they are: no reshape tasks.
     """
     from nums.core.graph.fusion import for_consumer, operand_pieces
 
     sa, ta = _unwrap_transpose(a)
     sb, tb = _unwrap_transpose(b)
     sa, sb = for_consumer(sa), (for_consumer(sb) if sb is not sa else sb)
-    ka, kb = (0 if ta else 1), (1 if tb else 0)  # contracted axis in each source
+    ka = 0 if (ta or a.ndim == 1) else 1  # contracted axis in each source
+    kb = 1 if tb else 0
     if sa.block_shape[ka] != sb.block_shape[kb]:
         if a.nbytes >= b.nbytes:
             sb = align_axis(sb, kb, sa.block_shape[ka])
         else:
             sa = align_axis(sa, ka, sb.block_shape[kb])
-    grid = ArrayGrid(
-        (a.shape[0], b.shape[1]),
-        (sa.block_shape[1 if ta else 0], sb.block_shape[0 if tb else 1]),
-        dtype,
-    )
+    rows = (a.shape[0],) if a.ndim == 2 else ()
+    cols = (b.shape[1],) if b.ndim == 2 else ()
+    row_bs = (sa.block_shape[1 if ta else 0],) if a.ndim == 2 else ()
+    col_bs = (sb.block_shape[0 if tb else 1],) if b.ndim == 2 else ()
+    grid = ArrayGrid(rows + cols, row_bs + col_bs, dtype)
     big_a = a.nbytes >= b.nbytes
 
     def task(idx, node):
-        i, j = idx
+        i = idx[0] if rows else 0
+        j = idx[-1] if cols else 0
         parts = []
         for k in range(sa.grid_shape[ka]):
-            ai = (k, i) if ta else (i, k)
-            bi = (j, k) if tb else (k, j)
+            ai = ((k, i) if ta else (i, k)) if rows else (k,)
+            bi = ((j, k) if tb else (k, j)) if cols else (k,)
             n = int(sa.nodes[ai]) if big_a else int(sb.nodes[bi])
             a_spec, a_refs = operand_pieces(sa, ai, n)
             b_spec, b_refs = operand_pieces(sb, bi, n)

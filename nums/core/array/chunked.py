@@ -1,0 +1,176 @@
+"""Kernels that evaluate fused elementwise expressions in cache-sized row chunks.
+
+A block is a few MiB to tens of MiB, far more than a core's cache. Evaluating
+``x * y + 1`` on a whole block writes the temporary ``x * y`` to memory and reads it back;
+evaluating it ``CHUNK_BYTES`` of output at a time keeps every temporary in cache, so a block
+is read once and its result written once (memory bandwidth is what elementwise work costs).
+Products that consume an expression (``X.T @ (X * w[:, None])``) evaluate it chunk by chunk
+along the contracted rows and accumulate, so the product never holds the whole expression.
+
+Chunks are taken along axis 0 of the result. An operand (a "leaf" piece or a constant) takes
+part in the chunking when its axis 0 is the result's; one that broadcasts along axis 0 (fewer
+dimensions, or length 1 there) is passed whole. Elementwise results do not depend on the
+chunking; sums over chunks (products) differ from one BLAS call by rounding only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+CHUNK_BYTES = 1 << 18  # bytes of result per chunk: with its temporaries, well inside L2
+MIN_CHUNKED_BYTES = 4 * CHUNK_BYTES  # smaller results are evaluated in one go
+PRODUCT_CHUNK_BYTES = 1 << 19  # bytes of the larger operand per chunk of a product
+
+
+def evaluate(expr: tuple, leaves: Sequence[Any]) -> Any:
+    """Value of an expression tree (see ``nums.core.graph.fusion``) over ``leaves``."""
+    kind = expr[0]
+    if kind == "leaf":
+        return leaves[expr[1]]
+    if kind == "const":
+        return expr[1]
+    _, ufunc, dtype, kwargs, children = expr
+    result = np.asarray(ufunc(*[evaluate(c, leaves) for c in children], **kwargs))
+    if result.dtype != dtype:
+        result = result.astype(dtype)
+    return result
+
+
+def _consts(expr: tuple) -> list[Any]:
+    if expr[0] == "const":
+        return [expr[1]]
+    if expr[0] == "ufunc":
+        return [c for child in expr[4] for c in _consts(child)]
+    return []
+
+
+def _follows_rows(x: Any, ndim: int, nrows: int) -> bool:
+    """True when ``x`` varies along axis 0 of a result of ``ndim`` dims and ``nrows`` rows."""
+    return np.ndim(x) == ndim and np.shape(x)[0] == nrows and nrows > 1
+
+
+def _splittable(expr: tuple, leaves: Sequence[Any], shape: tuple[int, ...]) -> bool:
+    """Whether rows of the result can be computed from rows of the leaves alone."""
+    if len(shape) == 0 or shape[0] < 2:
+        return False
+    ndim, nrows = len(shape), shape[0]
+    for x in list(leaves) + _consts(expr):
+        if np.ndim(x) == ndim and np.shape(x)[0] not in (1, nrows):
+            return False
+    # a constant spanning the rows would need slicing too: keep those whole-block
+    return not any(_follows_rows(c, ndim, nrows) for c in _consts(expr))
+
+
+def _row_step(shape: tuple[int, ...], itemsize: int, budget: int) -> int:
+    row_bytes = max(1, itemsize * int(np.prod(shape[1:], dtype=np.int64)))
+    return max(1, budget // row_bytes)
+
+
+def _rows_of(leaves: Sequence[Any], ndim: int, nrows: int, r0: int, r1: int) -> list[Any]:
+    return [x[r0:r1] if _follows_rows(x, ndim, nrows) else x for x in leaves]
+
+
+def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
+    """Evaluate a fused elementwise expression into a new block.
+
+    ``spec`` is ``(expr, block_shape)``; leaves are the operand pieces, which numpy
+    broadcasts. The result has ``block_shape``.
+    """
+    expr, shape = spec
+    shape = tuple(shape)
+    dtype = expr[2] if expr[0] == "ufunc" else None
+    nbytes = int(np.prod(shape, dtype=np.int64)) * (dtype.itemsize if dtype is not None else 8)
+    if dtype is None or nbytes < MIN_CHUNKED_BYTES or not _splittable(expr, leaves, shape):
+        out = np.asarray(evaluate(expr, leaves))
+        if out.shape != shape:
+            out = np.broadcast_to(out, shape).copy()
+        return out
+    out = np.empty(shape, dtype=dtype)
+    ndim, nrows = len(shape), shape[0]
+    step = _row_step(shape, dtype.itemsize, CHUNK_BYTES)
+    for r0 in range(0, nrows, step):
+        r1 = min(r0 + step, nrows)
+        out[r0:r1] = evaluate(expr, _rows_of(leaves, ndim, nrows, r0, r1))
+    return out
+
+
+def _operand_rows(spec: Any, refs: Sequence[Any], r0: int, r1: int) -> Any:
+    """Rows ``r0:r1`` (axis 0) of a product operand: a block, or an expression's pieces."""
+    if spec is None:
+        return refs[0][r0:r1]
+    expr, shape = spec
+    shape = tuple(shape)
+    piece_shape = (r1 - r0,) + shape[1:]
+    value = np.asarray(evaluate(expr, _rows_of(refs, len(shape), shape[0], r0, r1)))
+    if value.shape != piece_shape:
+        value = np.broadcast_to(value, piece_shape)
+    return value
+
+
+def _operand_shape(spec: Any, refs: Sequence[Any]) -> tuple[int, ...]:
+    return tuple(refs[0].shape) if spec is None else tuple(spec[1])
+
+
+def _can_split(spec: Any, refs: Sequence[Any]) -> bool:
+    if spec is None:
+        return np.ndim(refs[0]) >= 1
+    return _splittable(spec[0], refs, tuple(spec[1]))
+
+
+def _whole(spec: Any, refs: Sequence[Any]) -> Any:
+    return refs[0] if spec is None else fused_eval(spec, *refs)
+
+
+def matmul_expr(
+    ta: bool, tb: bool, dtype: Any, a_spec: Any, na: int, b_spec: Any, *refs: Any
+) -> np.ndarray:
+    """``op(A) @ op(B)`` where each operand is a block or a fused expression's pieces.
+
+    ``op`` transposes a 2-d operand when its flag is set; 1-d operands are vectors as in
+    ``numpy.matmul``. When an operand is an expression, the product is computed in chunks of
+    rows: along the contracted axis (``A.T @ B``, summed) or along the result's rows
+    (``A @ B``), so that the expression is never held whole.
+    """
+    a_refs, b_refs = refs[:na], refs[na:]
+    a_shape, b_shape = _operand_shape(a_spec, a_refs), _operand_shape(b_spec, b_refs)
+    has_expr = a_spec is not None or b_spec is not None
+    contract_rows = ta and not tb and len(a_shape) == 2 and a_shape[0] == b_shape[0]
+    rows_out = not ta and len(a_shape) == 2
+    if has_expr and contract_rows and _can_split(a_spec, a_refs) and _can_split(b_spec, b_refs):
+        width = max(int(np.prod(a_shape[1:])), int(np.prod(b_shape[1:])))
+        step = _row_step((a_shape[0], width), 8, PRODUCT_CHUNK_BYTES)
+        out = None
+        for r0 in range(0, a_shape[0], step):
+            r1 = min(r0 + step, a_shape[0])
+            part = np.matmul(
+                _operand_rows(a_spec, a_refs, r0, r1).T, _operand_rows(b_spec, b_refs, r0, r1)
+            )
+            if out is None:
+                out = np.array(part, dtype=dtype)
+            else:
+                np.add(out, part, out=out, casting="unsafe")
+        return out
+    if has_expr and rows_out and a_spec is not None and _can_split(a_spec, a_refs):
+        b = _whole(b_spec, b_refs)
+        b = b.T if tb else b
+        step = _row_step(a_shape, 8, PRODUCT_CHUNK_BYTES)
+        pieces = [
+            np.matmul(_operand_rows(a_spec, a_refs, r0, min(r0 + step, a_shape[0])), b)
+            for r0 in range(0, a_shape[0], step)
+        ]
+        return np.concatenate(pieces, axis=0).astype(dtype, copy=False)
+    a, b = _whole(a_spec, a_refs), _whole(b_spec, b_refs)
+    a = a.T if ta else a
+    b = b.T if tb else b
+    return np.matmul(a, b).astype(dtype, copy=False)
+
+
+def reduce_partial_expr(
+    fn: Any, axes: tuple, kwargs: dict, spec: tuple, n_leaves: int, *args: Any
+) -> Any:
+    """One block's partial reduction of a fused expression (evaluated in cache chunks)."""
+    block = fused_eval(spec, *args[:n_leaves])
+    return fn(block, *args[n_leaves:], axis=axes, keepdims=True, **kwargs)

@@ -1,0 +1,86 @@
+"""Cache-chunked kernels (nums.core.array.chunked) against whole-block numpy evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nums.numpy as nps
+from nums.core.array import chunked
+
+
+@pytest.fixture
+def tiny_chunks(monkeypatch):
+    """Chunks of a few rows, so every kernel below takes its chunked path."""
+    monkeypatch.setattr(chunked, "CHUNK_BYTES", 64)
+    monkeypatch.setattr(chunked, "MIN_CHUNKED_BYTES", 0)
+    monkeypatch.setattr(chunked, "PRODUCT_CHUNK_BYTES", 64)
+
+
+def _expr_mul_add(dtype=np.float64):
+    # (leaf0 * leaf1) + 1, as nums.core.graph.fusion builds it
+    mul = ("ufunc", np.multiply, np.dtype(dtype), {}, (("leaf", 0), ("leaf", 1)))
+    return ("ufunc", np.add, np.dtype(dtype), {}, (mul, ("const", 1)))
+
+
+@pytest.mark.parametrize(
+    "shape_x, shape_y",
+    [((37,), (37,)), ((37, 5), (37, 1)), ((37, 5), (5,)), ((37, 5), (1, 5)), ((1, 5), (9, 5))],
+)
+def test_fused_eval_chunked_matches_numpy(tiny_chunks, shape_x, shape_y):
+    rng = np.random.default_rng(0)
+    x, y = rng.random(shape_x), rng.random(shape_y)
+    shape = np.broadcast_shapes(shape_x, shape_y)
+    out = chunked.fused_eval((_expr_mul_add(), shape), x, y)
+    assert out.shape == shape and out.dtype == np.float64
+    np.testing.assert_array_equal(out, x * y + 1)
+
+
+def test_fused_eval_casts_to_expression_dtype(tiny_chunks):
+    x = np.arange(40, dtype=np.int64)
+    expr = ("ufunc", np.add, np.dtype(np.float32), {}, (("leaf", 0), ("const", 0.5)))
+    out = chunked.fused_eval((expr, (40,)), x)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, (x + 0.5).astype(np.float32))
+
+
+def test_fused_eval_keeps_row_spanning_constant_whole(tiny_chunks):
+    x = np.arange(12.0).reshape(6, 2)
+    c = np.arange(12.0).reshape(6, 2)  # spans the rows: evaluated in one go
+    expr = ("ufunc", np.subtract, np.dtype(np.float64), {}, (("leaf", 0), ("const", c)))
+    np.testing.assert_array_equal(chunked.fused_eval((expr, (6, 2)), x), x - c)
+
+
+@pytest.mark.parametrize("b_ndim", [1, 2])
+def test_matmul_expr_contracted_rows(tiny_chunks, b_ndim):
+    rng = np.random.default_rng(1)
+    X = rng.random((41, 3))
+    w = rng.random((41, 1)) if b_ndim == 2 else rng.random(41)
+    Xw = ("ufunc", np.multiply, np.dtype(np.float64), {}, (("leaf", 0), ("leaf", 1)))
+    shape = (41, 3) if b_ndim == 2 else (41,)
+    if b_ndim == 1:
+        refs, expected = (X, w, w), X.T @ (w * w)
+    else:
+        refs, expected = (X, X, w), X.T @ (X * w)
+    out = chunked.matmul_expr(True, False, np.float64, None, 1, (Xw, shape), *refs)
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+
+
+def test_matmul_expr_result_rows(tiny_chunks):
+    rng = np.random.default_rng(2)
+    X, w, B = rng.random((23, 4)), rng.random((23, 1)), rng.random((6, 4))
+    Xw = ("ufunc", np.multiply, np.dtype(np.float64), {}, (("leaf", 0), ("leaf", 1)))
+    out = chunked.matmul_expr(False, True, np.float64, (Xw, (23, 4)), 2, None, X, w, B)
+    np.testing.assert_allclose(out, (X * w) @ B.T, rtol=1e-12)
+
+
+def test_matrix_vector_products_without_reshape():
+    rng = np.random.default_rng(3)
+    X, v, u = rng.random((50, 7)), rng.random(7), rng.random(50)
+    Xb = nps.array(X, block_shape=(9, 4))
+    vb, ub = nps.array(v, block_shape=(3,)), nps.array(u, block_shape=(11,))
+    np.testing.assert_allclose((Xb @ vb).get(), X @ v)
+    np.testing.assert_allclose((ub @ Xb).get(), u @ X)
+    np.testing.assert_allclose((Xb.T @ (ub - 1)).get(), X.T @ (u - 1))
+    np.testing.assert_allclose((Xb.T @ (Xb * ub[:, None])).get(), X.T @ (X * u[:, None]))
+    assert (Xb @ vb).shape == (50,) and (ub @ Xb).shape == (7,)
