@@ -21,7 +21,7 @@ import os
 import threading
 
 from . import context
-from .api import ActorHandle, get, put, remote, wait
+from .api import ActorHandle, get, output_buffer, put, remote, wait
 from .errors import (
     ActorDiedError,
     GetTimeoutError,
@@ -35,6 +35,7 @@ from .refs import ObjectRef
 
 __all__ = [
     "init", "shutdown", "is_initialized", "remote", "put", "get", "wait", "nodes", "metrics",
+    "output_buffer",
     "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
     "ObjectFreedError", "GetTimeoutError", "NotInitializedError", "SerializationError",
 ]

@@ -250,3 +250,22 @@ def wait(refs: list[ObjectRef], num_returns: int = 1,
     ready = [r for r in refs if r.id in ready_ids][:max(num_returns, 0)]
     taken = {r.id for r in ready}
     return ready, [r for r in refs if r.id not in taken]
+
+
+def output_buffer(shape: int | tuple[int, ...], dtype: Any = float) -> Any:
+    """A new, writable numpy array for a task's result, allocated in the node's store.
+
+    Inside a task, a large array made here and returned as the task's (whole) result becomes
+    the result object without being copied: fill it, return it, and do not write to it
+    afterwards (the object is immutable from then on). Elsewhere (in the driver, in small
+    sizes, or when the store is full) it is a plain ``numpy.empty``. Memory of a buffer the
+    task does not return is given back when the task ends.
+    """
+    import numpy as np
+
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    ctx = context.current
+    maker = getattr(ctx, "output_buffer", None)
+    if maker is None:
+        return np.empty(shape, dtype)
+    return maker(shape, dtype)

@@ -246,9 +246,12 @@ class Scheduling:
                     t._resident(e, dst)
                     self._wake_parked(oid, dst)
         spec.copies = []
+        allocs = self.allocs.pop(w.uid, {})
         for res in results:
             if res[0] == "s":
-                self.allocs[w.uid].pop(res[1], None)
+                allocs.pop(res[1], None)
+        for off in allocs:  # output buffers the task did not return
+            self.stores[w.node].allocator.free(off)
         self._finish(spec, results, w.node)
         if spec.kind == "actor_new" and results[0][0] == "e":
             self.actors[spec.actor_id].init_error = results[0][1]

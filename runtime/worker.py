@@ -29,6 +29,8 @@ from .errors import GetTimeoutError, NotInitializedError, error_info, raise_erro
 from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
 
+OUT_RESERVE = 4096  # bytes kept before an output buffer for its object's pickle header
+
 
 class WorkerClient:
     """The context inside a worker: runs tasks and forwards API calls to the driver."""
@@ -52,6 +54,9 @@ class WorkerClient:
         self.actor = None
         self.init_error: tuple | None = None
         self.outq: list = []
+        # output buffers handed out during the current task: data address -> (offset,
+        # allocated bytes, buffer bytes); the driver frees those not returned at "done"
+        self.out_buffers: dict[int, tuple[int, int, int]] = {}
         self.returning = False  # in a blocking get: hand queued tasks back to the driver
 
     # ------------------------------------------------------------------ messaging
@@ -180,9 +185,44 @@ class WorkerClient:
             raise_error_info(loc[2])
         raise ValueError(f"bad location kind {kind!r}")
 
+    def output_buffer(self, shape: tuple, dtype: object) -> np.ndarray:
+        """A writable array allocated in this node's store (see ``runtime.output_buffer``)."""
+        dtype = np.dtype(dtype)
+        count = int(np.prod(shape, dtype=np.int64))
+        nbytes = count * dtype.itemsize
+        if nbytes < serialization.INLINE_MAX or dtype.hasobject:
+            return np.empty(shape, dtype)
+        where = self.request("alloc", (0, OUT_RESERVE + nbytes))
+        if where[0] != "s":  # the store is full even after spilling: private memory
+            return np.empty(shape, dtype)
+        off = where[1]
+        arr = np.frombuffer(self.segments[self.node], dtype, count=count,
+                            offset=off + OUT_RESERVE).reshape(shape)
+        self.out_buffers[arr.ctypes.data] = (off, OUT_RESERVE + nbytes, nbytes)
+        return arr
+
+    def _sealed(self, ser: serialization.Serialized) -> tuple | None:
+        """The result as an output buffer of this task, sealed in place (no copy)."""
+        if not self.out_buffers or len(ser.buffers) != 1 or len(ser.header) > OUT_RESERVE:
+            return None
+        buf = ser.buffers[0]
+        if not buf.nbytes:
+            return None
+        hit = self.out_buffers.get(np.frombuffer(buf, np.uint8).ctypes.data)
+        if hit is None or hit[2] != buf.nbytes:
+            return None
+        off, size, nbytes = hit
+        del self.out_buffers[np.frombuffer(buf, np.uint8).ctypes.data]
+        memoryview(self.segments[self.node])[off:off + len(ser.header)] = ser.header
+        return ("s", off, len(ser.header), ((OUT_RESERVE, nbytes),), ser.size, size,
+                ser.contained)
+
     def store_result(self, value: object, oid: int) -> tuple:
         """Serialize a value produced here; large ones go into this node's store."""
         ser = serialization.serialize(value, "the task's return value")
+        sealed = self._sealed(ser)
+        if sealed is not None:
+            return sealed
         if ser.size < serialization.INLINE_MAX:
             return ("i", *ser.inline(), ser.size, ser.contained)
         size = ser.region_size()
@@ -234,6 +274,7 @@ class WorkerClient:
             if kind == "actor_new":
                 self.init_error = info
             del exc
+        self.out_buffers.clear()
         self.send("done", (tid, results))
 
     # ------------------------------------------------------------------ the context API

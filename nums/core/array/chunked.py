@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from nums.core.array.output import new_block
+
 CHUNK_BYTES = 1 << 18  # bytes of result per chunk: with its temporaries, well inside L2
 MIN_CHUNKED_BYTES = 4 * CHUNK_BYTES  # smaller results are evaluated in one go
 PRODUCT_CHUNK_BYTES = 1 << 19  # bytes of the larger operand per chunk of a product
@@ -88,7 +90,7 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
         if out.shape != shape:
             out = np.broadcast_to(out, shape).copy()
         return out
-    out = np.empty(shape, dtype=dtype)
+    out = new_block(shape, dtype)  # in the store already: returned without a copy
     ndim, nrows = len(shape), shape[0]
     step = _row_step(shape, dtype.itemsize, CHUNK_BYTES)
     for r0 in range(0, nrows, step):

@@ -18,12 +18,15 @@ from nums.core.array.chunked import (  # noqa: F401  (kernels of fused expressio
     matmul_expr,
     reduce_partial_expr,
 )
+from nums.core.array.output import new_block
 
 # ---------------------------------------------------------------------------- creation
 
 
 def full(shape: tuple, value: Any, dtype: np.dtype) -> np.ndarray:
-    return np.full(shape, value, dtype=dtype)
+    out = new_block(shape, dtype)
+    out[...] = value
+    return out
 
 
 def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> np.ndarray:
@@ -95,7 +98,7 @@ def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
 
 def assemble(shape: tuple, dtype, placements: Sequence[tuple], *blocks: np.ndarray):
     """A new array of ``shape`` with ``out[dst] = blocks[i][src]`` for each placement."""
-    out = np.empty(shape, dtype=dtype)
+    out = new_block(shape, dtype)
     for (dst, src), block in zip(placements, blocks):
         out[dst] = block[src]
     return out
