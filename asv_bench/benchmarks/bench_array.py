@@ -28,7 +28,9 @@ from . import _engines
 
 _engines.by_value(__name__)
 
-ENGINES = ["nums", "numpy", "dask"]
+# "nums" runs on the embedded runtime, "nums-ray" on a local one-node Ray (run asv through
+# asv_bench/isolated so that Ray stays on loopback)
+ENGINES = ["nums", "nums-ray", "numpy", "dask"]
 MIB = 2**20
 
 
@@ -40,16 +42,24 @@ def _have_threadpoolctl() -> bool:
     return True
 
 
-def _start_nums() -> None:
+def _start_nums(engine: str) -> None:
     import nums
 
-    nums.init()
+    if engine == "nums-ray":
+        if not _engines.have_ray():
+            raise NotImplementedError("ray is not installed (pip install -e .[bench])")
+        _engines.start("ray")  # a local Ray with 2 CPUs on loopback
+        nums.init(backend="ray")
+    else:
+        nums.init()
 
 
-def _stop_nums() -> None:
+def _stop_nums(engine: str) -> None:
     import nums
 
     nums.shutdown()
+    if engine == "nums-ray":
+        _engines.stop("ray")
 
 
 def _store_peak_bytes() -> int:
@@ -62,7 +72,7 @@ def _to_engine(engine: str, value: numpy.ndarray, tall: bool = False):
     """``value`` as the engine's array, computed and held in memory."""
     if engine == "numpy":
         return value
-    if engine == "nums":
+    if engine.startswith("nums"):
         import nums.numpy as nnp
 
         return nnp.array(value).persist()
@@ -70,6 +80,12 @@ def _to_engine(engine: str, value: numpy.ndarray, tall: bool = False):
 
     chunks = ("auto", -1) if tall else "auto"
     return da.from_array(value, chunks=chunks).persist(scheduler="threads")
+
+
+# Runs of the operation in setup, before timing. A new session's workers map the store's
+# pages one page fault at a time as they first read or write them (slow on some VMs, see
+# docs/runtime.md); after a few runs every worker has mapped them, as in a running program.
+WARMUP_RUNS = 3
 
 
 class _Base:
@@ -83,15 +99,15 @@ class _Base:
 
     def _start(self, engine: str) -> None:
         self.engine = engine
-        if engine == "nums":
-            _start_nums()
+        if engine.startswith("nums"):
+            _start_nums(engine)
         elif engine.startswith("dask-blas1") and not _have_threadpoolctl():
             raise NotImplementedError("threadpoolctl is not installed")
 
     def teardown(self, engine, *params):
         self.__dict__.clear()
-        if engine == "nums":
-            _stop_nums()
+        if engine.startswith("nums"):
+            _stop_nums(engine)
 
 
 class Elementwise(_Base):
@@ -106,13 +122,14 @@ class Elementwise(_Base):
         self.x = _to_engine(engine, rng.random(n))
         self.y = _to_engine(engine, rng.random(n))
         self.nbytes = 8 * n
-        self.run()  # touch the output's memory once
+        for _ in range(WARMUP_RUNS):
+            self.run()
 
     def run(self):
         x, y = self.x, self.y
         if self.engine == "numpy":
             return x * y + 1
-        if self.engine == "nums":
+        if self.engine.startswith("nums"):
             return (x * y + 1).persist()
         return (x * y + 1).persist(scheduler="threads")
 
@@ -121,7 +138,9 @@ class Elementwise(_Base):
 
     def _peak_bytes(self) -> int:
         """Bytes of array data held at the peak of one run, inputs and output included."""
-        if self.engine == "nums":
+        if self.engine == "nums-ray":
+            raise NotImplementedError("Ray does not report a peak of its object store")
+        if self.engine.startswith("nums"):
             self.run()
             return _store_peak_bytes()
         tracemalloc.start()
@@ -154,12 +173,13 @@ class Sum(_Base):
     def setup(self, engine, n):
         self._start(engine)
         self.x = _to_engine(engine, numpy.random.default_rng(0).random(n))
-        self.time_sum(engine, n)
+        for _ in range(WARMUP_RUNS):
+            self.time_sum(engine, n)
 
     def time_sum(self, engine, n):
         if engine == "numpy":
             self.x.sum()
-        elif engine == "nums":
+        elif engine.startswith("nums"):
             self.x.sum().get()
         else:
             self.x.sum().compute(scheduler="threads")
@@ -174,13 +194,14 @@ class Gram(_Base):
     def setup(self, engine, n):
         self._start(engine)
         self.X = _to_engine(engine, numpy.random.default_rng(0).random((n, 32)), tall=True)
-        self.time_gram(engine, n)
+        for _ in range(WARMUP_RUNS):
+            self.time_gram(engine, n)
 
     def time_gram(self, engine, n):
         X = self.X
         if engine == "numpy":
             X.T @ X
-        elif engine == "nums":
+        elif engine.startswith("nums"):
             (X.T @ X).get()
         else:
             (X.T @ X).compute(scheduler="threads")
@@ -198,12 +219,13 @@ class MatMul(_Base):
         rng = numpy.random.default_rng(0)
         self.A = _to_engine(engine, rng.random((n, n)))
         self.B = _to_engine(engine, rng.random((n, n)))
-        self.time_matmul(engine, n)
+        for _ in range(WARMUP_RUNS):
+            self.time_matmul(engine, n)
 
     def time_matmul(self, engine, n):
         if engine == "numpy":
             self.A @ self.B
-        elif engine == "nums":
+        elif engine.startswith("nums"):
             (self.A @ self.B).persist()
         else:
             (self.A @ self.B).persist(scheduler="threads")
@@ -233,7 +255,8 @@ class NewtonStep(_Base):
         kind = "dask" if engine.startswith("dask") else engine
         self.X = _to_engine(kind, X, tall=True)
         self.y = _to_engine(kind, y)
-        self.step()
+        for _ in range(WARMUP_RUNS):
+            self.step()
 
     def step(self):
         X, y = self.X, self.y
@@ -244,7 +267,7 @@ class NewtonStep(_Base):
             H = X.T @ (X * (mu * (1 - mu))[:, None])
             b -= numpy.linalg.solve(H, g)
             return b
-        if self.engine == "nums":
+        if self.engine.startswith("nums"):
             import nums.numpy as nnp
 
             b = nnp.zeros((X.shape[1],))
