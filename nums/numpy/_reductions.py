@@ -125,6 +125,9 @@ def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
 
 
 def _minmax_reduction(uf: np.ufunc, npfunc: Any):
+    """Like ``_ufunc_reduction`` with numpy's signature for min/max (no ``dtype``)."""
+    general = _ufunc_reduction(uf, npfunc)
+
     def reduction(
         a: Any,
         axis: Any = None,
@@ -133,10 +136,7 @@ def _minmax_reduction(uf: np.ufunc, npfunc: Any):
         initial: Any = _NoValue,
         where: Any = True,
     ) -> BlockArray:
-        a = asarray(a)
-        kw = {} if initial is _NoValue else {"initial": initial}
-        dry_run(npfunc, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
-        return ufunc_reduce(uf, a, axis, None, out, keepdims, initial, where)
+        return general(a, axis, None, out, keepdims, initial, where)
 
     return reduction
 
