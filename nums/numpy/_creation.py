@@ -222,23 +222,24 @@ def logspace(
     return out
 
 
-def eye(
-    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, block_shape: Any = None
-) -> BlockArray:
-    """nums implementation of numpy.eye."""
+def _diagonal_pattern(kernel: Any, N: int, M: int | None, k: int, dtype: Any,
+                      block_shape: Any) -> BlockArray:
+    """An (N, M) array whose blocks ``kernel`` draws from their offsets and the diagonal k."""
     M = N if M is None else M
     grid = make_grid((N, M), dtype, block_shape)
     return BlockArray.build(
         grid,
         lambda idx, node: submit(
-            kernels.eye,
-            grid.block_shape_at(idx),
-            *grid.block_starts(idx),
-            k,
-            grid.dtype,
-            node=node,
+            kernel, grid.block_shape_at(idx), *grid.block_starts(idx), k, grid.dtype, node=node
         ),
     )
+
+
+def eye(
+    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, block_shape: Any = None
+) -> BlockArray:
+    """nums implementation of numpy.eye."""
+    return _diagonal_pattern(kernels.eye, N, M, k, dtype, block_shape)
 
 
 def identity(n: int, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
@@ -250,19 +251,7 @@ def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, block_shape: Any = None
 ) -> BlockArray:
     """nums implementation of numpy.tri."""
-    M = N if M is None else M
-    grid = make_grid((N, M), dtype, block_shape)
-    return BlockArray.build(
-        grid,
-        lambda idx, node: submit(
-            kernels.tri,
-            grid.block_shape_at(idx),
-            *grid.block_starts(idx),
-            k,
-            grid.dtype,
-            node=node,
-        ),
-    )
+    return _diagonal_pattern(kernels.tri, N, M, k, dtype, block_shape)
 
 
 def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
