@@ -55,7 +55,6 @@ class ActorScheduling:
                 self._finish(spec, ("e", err), actor.node)
                 continue
             msg = self._task_message(spec, actor.worker)
-            spec.worker = actor.worker
             actor.worker.inflight[spec.tid] = spec
             self._send(actor.worker, msg)
         if actor.unreferenced and not actor.worker.inflight and actor.dead is None:

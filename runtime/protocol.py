@@ -45,5 +45,3 @@ class TaskSpec:
     attempts: int = 0
     pins: list = field(default_factory=list)    # (oid, where) pinned for the current attempt
     copies: list = field(default_factory=list)  # (oid, src_where, dst_node) of this attempt
-    allocs: list = field(default_factory=list)  # (node, offset) given to this attempt
-    worker: object = None

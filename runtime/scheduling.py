@@ -138,7 +138,6 @@ class Scheduling:
             msg = self._task_message(spec, w)
             if msg is None:
                 continue
-            spec.worker = w
             w.inflight[spec.tid] = spec
             self.running[node] += 1
             self._send(w, msg)
