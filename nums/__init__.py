@@ -19,6 +19,7 @@ def init(
     cluster_shape: tuple[int, ...] | None = None,
     block_bytes: int | None = None,
     address: str | None = None,
+    optimizer: str | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
@@ -46,6 +47,12 @@ def init(
         ``"ray://host:port"`` joins a running cluster. Default ``NUMS_ADDRESS``. If Ray is
         already initialised in this process, that session is used and left running by
         :func:`shutdown`.
+    optimizer : {"tree", "cyclic"}, optional
+        How block operations are placed on nodes. ``"tree"`` (default, ``NUMS_OPTIMIZER``)
+        plans every operation with the tree search of :mod:`nums.core.graph.search`, which
+        minimises the largest per-node memory plus network load; ``"cyclic"`` puts every task
+        of an output block on that block's block-cyclic node (for comparison). See
+        :func:`explain`.
     """
     _context.init(
         backend=backend,
@@ -54,6 +61,7 @@ def init(
         cluster_shape=cluster_shape,
         block_bytes=block_bytes,
         address=address,
+        optimizer=optimizer,
     )
 
 
@@ -71,9 +79,36 @@ def metrics() -> list[dict]:
     return _context.get().backend.metrics()
 
 
+def explain(x, plot: bool = False) -> str:
+    """The plan of ``x`` as text, without running it.
+
+    ``x`` is the result of an operation (``X.T @ X``, ``A.sum(axis=0)``, ``x * y + 1``, ...)
+    whose value has not been used yet: nums submits an operation's tasks when its result is
+    first used. The report gives, per node, the memory held at the start and at the peak,
+    the bytes received and sent (predicted from block sizes alone, in the bytes the backend
+    counts), the number of tasks, the objective ``max(peak) + max(received) + max(sent)``,
+    the block-cyclic plan's totals for comparison, and the node of each output block.
+
+    Parameters
+    ----------
+    x : BlockArray
+        A result whose blocks are not computed yet.
+    plot : bool, optional
+        Also draw the per-node figures as bars (needs matplotlib).
+
+    Returns
+    -------
+    str
+        The report (also returned when plotting).
+    """
+    from nums.core.graph.explain import explain_array
+
+    return explain_array(x, plot=plot)
+
+
 def settings():
     """The settings of the current session (starting one if needed)."""
     return _context.get().settings
 
 
-__all__ = ["init", "shutdown", "metrics", "settings", "__version__"]
+__all__ = ["init", "shutdown", "metrics", "explain", "settings", "__version__"]

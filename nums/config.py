@@ -3,7 +3,7 @@
 Every setting is an argument of :func:`nums.init`; an environment variable of the same name
 in upper case with the ``NUMS_`` prefix gives its default (``NUMS_BACKEND``,
 ``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``,
-``NUMS_ADDRESS``).
+``NUMS_ADDRESS``, ``NUMS_OPTIMIZER``).
 
 On the ray backend the nodes are those of the Ray cluster: ``num_nodes`` and, unless given,
 ``cluster_shape`` are left open here (0 and ``()``) and filled in when the backend starts.
@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 
 BACKENDS = ("serial", "embedded", "ray")
+OPTIMIZERS = ("tree", "cyclic")
 DEFAULT_BLOCK_BYTES = 16 * 2**20
 
 
@@ -28,6 +29,7 @@ class Settings:
     cluster_shape: tuple[int, ...] = (1,)
     block_bytes: int = DEFAULT_BLOCK_BYTES
     address: str | None = None
+    optimizer: str = "tree"
 
 
 def _env_int(name: str) -> int | None:
@@ -59,6 +61,7 @@ def resolve(
     cluster_shape: tuple[int, ...] | str | None = None,
     block_bytes: int | None = None,
     address: str | None = None,
+    optimizer: str | None = None,
 ) -> Settings:
     """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
     explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
@@ -82,6 +85,11 @@ def resolve(
         block_bytes = _env_int("NUMS_BLOCK_BYTES") or DEFAULT_BLOCK_BYTES
     if address is None:
         address = os.environ.get("NUMS_ADDRESS") or None
+    if optimizer is None:
+        optimizer = os.environ.get("NUMS_OPTIMIZER") or "tree"
+    optimizer = optimizer.strip().lower()
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; valid optimizers are {OPTIMIZERS}")
     if address is not None and backend != "ray":
         raise ValueError(f"address={address!r} is for backend='ray', not {backend!r}")
     if cluster_shape is not None:
@@ -102,7 +110,7 @@ def resolve(
         if block_bytes < 1:
             raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
         return Settings(backend, int(num_nodes or 0), workers_per_node, cluster_shape or (),
-                        int(block_bytes), address)
+                        int(block_bytes), address, optimizer)
     if num_nodes is None:
         num_nodes = 1
     if num_nodes < 1:
@@ -114,4 +122,4 @@ def resolve(
     if block_bytes < 1:
         raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
     return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes),
-                    address)
+                    address, optimizer)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from nums_helpers import assert_same
 
+import nums
 import nums.numpy as nps
 
 R = np.random.default_rng(7)
@@ -196,25 +197,33 @@ def test_empty_reductions():
 
 
 def test_reduction_is_a_tree_not_a_gather():
-    """No task receives more than SPLIT_EVERY inputs: count combine fan-in via the grid."""
+    """No task combines more than FOLD_MAX partials: count the fan-in of combine tasks."""
     from nums.core.array import reduction
+    from nums.core.graph.placement import FOLD_MAX
 
     x = nps.ones((64,), block_shape=(1,))
     seen = []
-    orig = reduction.kernels.reduce_combine
+    orig_combine, orig_final = reduction.kernels.reduce_combine, reduction.kernels.reduce_finalize
 
-    def spy(combine, *parts):
+    def spy_combine(combine, *parts):
         seen.append(len(parts))
-        return orig(combine, *parts)
+        return orig_combine(combine, *parts)
 
-    reduction.kernels.reduce_combine = spy
+    def spy_final(combine, finalize, shape, dtype, fkw, *parts):
+        seen.append(len(parts))
+        return orig_final(combine, finalize, shape, dtype, fkw, *parts)
+
+    reduction.kernels.reduce_combine = spy_combine
+    reduction.kernels.reduce_finalize = spy_final
     try:
         total = nps.sum(x)
         assert float(total) == 64.0
     finally:
-        reduction.kernels.reduce_combine = orig
-    if seen:  # serial backends run kernels in-process and see the spy
-        assert max(seen) <= reduction.SPLIT_EVERY
+        reduction.kernels.reduce_combine = orig_combine
+        reduction.kernels.reduce_finalize = orig_final
+    if nums.settings().backend == "serial":  # kernels run in-process and see the spies
+        assert max(seen) <= FOLD_MAX
+        assert sum(seen) - (len(seen) - 1) == 64  # every partial is combined exactly once
 
 
 def test_mean_where():

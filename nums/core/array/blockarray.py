@@ -247,6 +247,12 @@ class BlockArray:
         backend().wait([self.blocks[idx] for idx in self.grid.indices()])
         return self
 
+    def explain(self, plot: bool = False) -> str:
+        """See :func:`nums.explain`: the plan that will compute this array, as text."""
+        from nums.core.graph.explain import explain_array
+
+        return explain_array(self, plot=plot)
+
     def tolist(self) -> Any:
         return self.get().tolist()
 

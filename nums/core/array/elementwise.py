@@ -3,20 +3,23 @@
 The output takes its block layout from an operand of the output's shape (else the session
 default); every other operand is realigned per output block with
 :func:`nums.core.array.layout.broadcast_region`, which is free when blocks already match.
-Each output block is one task on the output block's cyclic node.
+Each output block is one task, placed by the session's optimizer
+(:mod:`nums.core.graph.placement`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, node_of, submit
+from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.grid import ArrayGrid
 from nums.core.array.layout import broadcast_region
+from nums.core.graph.placement import OpGraph
 
 
 def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
@@ -81,20 +84,35 @@ def map_broadcast(
     if shape is None:
         shape = broadcast_shapes(*[x.shape for x in operands if isinstance(x, BlockArray)])
     grid = output_grid(operands, shape, dtype, block_shape)
+    operands = snapshot(operands)
+    g = OpGraph(getattr(fn, "__name__", "map"))
+    for idx in grid.indices():
+        with g.tree(idx):
+            emit = functools.partial(_blockwise_task, fn, operands, grid, idx, kwargs)
+            g.output(idx, g.task(emit, _reads(g, operands, grid, idx), grid.block_shape_at(idx),
+                                 grid.dtype, kind="map"))
+    return g.finish(grid)
 
-    def task(idx, node):
-        pieces = operand_pieces(operands, grid, idx, node)
-        return submit(
-            kernels.blockwise,
-            fn,
-            grid.block_shape_at(idx),
-            grid.dtype,
-            kwargs,
-            *pieces,
-            node=node,
-        )
 
-    return BlockArray.build(grid, task)
+def snapshot(operands: Sequence[Any]) -> list[Any]:
+    """Operands as they are now: later in-place updates of an input do not reach a result
+    whose tasks are submitted later (see :mod:`nums.core.graph.placement`)."""
+    return [x.copy() if isinstance(x, BlockArray) else x for x in operands]
+
+
+def _reads(g: OpGraph, operands: Sequence[Any], grid: ArrayGrid, idx: tuple[int, ...]) -> list:
+    slices = grid.block_slices(idx)
+    return list(dict.fromkeys(c for x in operands for c in g.reads(x, slices, grid.shape)))
+
+
+def _blockwise_task(
+    fn: Callable, operands: list, grid: ArrayGrid, idx: tuple, kwargs: dict, node: int,
+    refs: list,
+) -> Any:
+    pieces = operand_pieces(operands, grid, idx, node)
+    return submit(
+        kernels.blockwise, fn, grid.block_shape_at(idx), grid.dtype, kwargs, *pieces, node=node
+    )
 
 
 def ufunc_apply(
@@ -120,29 +138,30 @@ def ufunc_apply(
     if has_where:
         call_ops += [o for o in outs if o is not None]
     nout = len(dtypes)
-    blocks = [np.empty(grid.grid_shape, dtype=object) for _ in range(nout)]
-    nodes = np.zeros(grid.grid_shape, dtype=np.int64)
+    call_ops = snapshot(call_ops)
+    g = OpGraph(ufunc.__name__)
     for idx in grid.indices():
-        nodes[idx] = node = node_of(idx)
-        pieces = operand_pieces(call_ops, grid, idx, node)
-        refs = submit(
-            kernels.ufunc_call,
-            ufunc,
-            grid.block_shape_at(idx),
-            dtypes,
-            dict(kwargs),
-            len(inputs),
-            has_where,
-            n_out_blocks,
-            *pieces,
-            node=node,
-            num_returns=nout,
-        )
-        if nout == 1:
-            refs = [refs]
-        for k in range(nout):
-            blocks[k][idx] = refs[k]
+        with g.tree(idx):
+            shape_i = grid.block_shape_at(idx)
+            size = sum(g.graph.block_bytes(shape_i, dt) for dt in dtypes)
+            emit = functools.partial(
+                _ufunc_task, ufunc, call_ops, grid, idx, dtypes, dict(kwargs), len(inputs),
+                has_where, n_out_blocks,
+            )
+            g.output(idx, g.task(emit, _reads(g, call_ops, grid, idx), shape_i, dtypes[0],
+                                 kind="map", nbytes=size))
     return [
-        BlockArray(ArrayGrid(shape, grid.block_shape, dt), b, nodes.copy())
-        for dt, b in zip(dtypes, blocks)
+        g.finish(ArrayGrid(shape, grid.block_shape, dt), part=k if nout > 1 else None)
+        for k, dt in enumerate(dtypes)
     ]
+
+
+def _ufunc_task(
+    ufunc: np.ufunc, call_ops: list, grid: ArrayGrid, idx: tuple, dtypes: tuple, kwargs: dict,
+    nin: int, has_where: bool, n_out_blocks: int, node: int, refs: list,
+) -> Any:
+    pieces = operand_pieces(call_ops, grid, idx, node)
+    return submit(
+        kernels.ufunc_call, ufunc, grid.block_shape_at(idx), dtypes, kwargs, nin, has_where,
+        n_out_blocks, *pieces, node=node, num_returns=len(dtypes),
+    )

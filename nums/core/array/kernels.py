@@ -92,8 +92,21 @@ def diag_piece(block: np.ndarray, row0: int, col0: int, lo: int, hi: int, k: int
 # ---------------------------------------------------------------------------- layout
 
 
+def own(view: np.ndarray) -> np.ndarray:
+    """``view`` copied into a new C-contiguous block.
+
+    For kernels whose natural result is a view of an input: inputs are read-only, and a view
+    would be stored with a read-only (or, if not contiguous, in-band) pickle whose size is not
+    the one the planner's size model predicts. The copy goes straight into the store
+    (:func:`new_block`), so it replaces the copy storing the view would make.
+    """
+    out = new_block(view.shape, view.dtype)
+    out[...] = view
+    return out
+
+
 def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
-    return block[slices]
+    return own(block[slices])
 
 
 def assemble(shape: tuple, dtype, placements: Sequence[tuple], *blocks: np.ndarray):
@@ -105,11 +118,11 @@ def assemble(shape: tuple, dtype, placements: Sequence[tuple], *blocks: np.ndarr
 
 
 def reshape(block: np.ndarray, shape: tuple) -> np.ndarray:
-    return block.reshape(shape)
+    return own(block.reshape(shape))
 
 
 def transpose(block: np.ndarray, axes: tuple) -> np.ndarray:
-    return np.transpose(block, axes)
+    return own(np.transpose(block, axes))
 
 
 def astype(block: np.ndarray, dtype, casting: str = "unsafe") -> np.ndarray:

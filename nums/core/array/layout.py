@@ -22,8 +22,7 @@ from nums.core.array.grid import ArrayGrid
 def region(x: BlockArray, slices: Sequence[slice], node: int | None = None) -> tuple[Any, int]:
     """A ref to ``x[slices]`` (step-1 slices with explicit bounds) and the node that has it."""
     grid = x.grid
-    ranges = [grid.blocks_overlapping(axis, s.start, s.stop) for axis, s in enumerate(slices)]
-    covered = list(itertools.product(*ranges))
+    covered = region_blocks(x, slices)
     if len(covered) == 1:
         idx = covered[0]
         bslices = grid.block_slices(idx)
@@ -51,14 +50,16 @@ def region(x: BlockArray, slices: Sequence[slice], node: int | None = None) -> t
     return submit(kernels.assemble, shape, x.dtype, placements, *refs, node=node), node
 
 
-def broadcast_region(
-    x: BlockArray, out_slices: Sequence[slice], out_shape: Sequence[int], node: int
-) -> Any:
-    """Ref to the part of ``x`` that broadcasts onto ``out_slices`` of an ``out_shape`` array.
+def region_blocks(x: BlockArray, slices: Sequence[slice]) -> list[tuple[int, ...]]:
+    """Grid indices of the blocks of ``x`` that ``x[slices]`` reads (what :func:`region` reads)."""
+    ranges = [x.grid.blocks_overlapping(axis, s.start, s.stop) for axis, s in enumerate(slices)]
+    return list(itertools.product(*ranges))
 
-    Axes where ``x`` has length 1 against a longer output axis are taken whole (the kernel
-    broadcasts them); missing leading axes are left to numpy's broadcasting.
-    """
+
+def broadcast_slices(
+    x: BlockArray, out_slices: Sequence[slice], out_shape: Sequence[int]
+) -> list[slice]:
+    """The slices of ``x`` that broadcast onto ``out_slices`` of an ``out_shape`` array."""
     offset = len(out_shape) - x.ndim
     slices = []
     for axis, n in enumerate(x.shape):
@@ -67,7 +68,18 @@ def broadcast_region(
             slices.append(slice(0, 1))
         else:
             slices.append(slice(s.start, s.stop))
-    return region(x, slices, node)[0]
+    return slices
+
+
+def broadcast_region(
+    x: BlockArray, out_slices: Sequence[slice], out_shape: Sequence[int], node: int
+) -> Any:
+    """Ref to the part of ``x`` that broadcasts onto ``out_slices`` of an ``out_shape`` array.
+
+    Axes where ``x`` has length 1 against a longer output axis are taken whole (the kernel
+    broadcasts them); missing leading axes are left to numpy's broadcasting.
+    """
+    return region(x, broadcast_slices(x, out_slices, out_shape), node)[0]
 
 
 def rechunk(x: BlockArray, block_shape: Any) -> BlockArray:

@@ -2,12 +2,14 @@
 
 An output block is the sum over the contracted block index of products of aligned blocks.
 Operands are first rechunked so their contracted axes share block boundaries (the smaller
-operand moves); each partial product runs where its larger input lives, and partials are
-summed in a tree of ``SPLIT_EVERY``-way adds.
+operand moves). Each partial product is a task of the operation's graph; where it runs and
+which partials are added where is decided by the session's optimizer
+(:mod:`nums.core.graph.placement`).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -17,25 +19,8 @@ import numpy as np
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.grid import ArrayGrid
-from nums.core.array.layout import align_axis, broadcast_region, region
-from nums.core.array.reduction import SPLIT_EVERY
-
-
-def tree_sum(parts: list[tuple[Any, int]], node: int) -> Any:
-    """Sum refs in a tree; the last add runs on ``node``."""
-    while len(parts) > SPLIT_EVERY:
-        nxt = []
-        for i in range(0, len(parts), SPLIT_EVERY):
-            chunk = parts[i : i + SPLIT_EVERY]
-            if len(chunk) == 1:
-                nxt.append(chunk[0])
-            else:
-                n = chunk[0][1]
-                nxt.append((submit(kernels.add, *[r for r, _ in chunk], node=n), n))
-        parts = nxt
-    if len(parts) == 1:
-        return parts[0][0]
-    return submit(kernels.add, *[r for r, _ in parts], node=node)
+from nums.core.array.layout import align_axis, broadcast_region
+from nums.core.graph.placement import OpGraph
 
 
 def _align_pair(
@@ -65,30 +50,45 @@ def tensordot(
     )
     k_ranges = [range(a.grid_shape[i]) for i in axes_a]
     local_axes = (list(axes_a), list(axes_b))
-
-    def task(idx, node):
+    g = OpGraph("tensordot")
+    for idx in grid.indices():
         ia_free, ib_free = idx[: len(free_a)], idx[len(free_a) :]
-        parts = []
-        for k in itertools.product(*k_ranges):
-            ai = [0] * a.ndim
-            for ax, i in zip(free_a, ia_free):
-                ai[ax] = i
-            for ax, i in zip(axes_a, k):
-                ai[ax] = i
-            bi = [0] * b.ndim
-            for ax, i in zip(free_b, ib_free):
-                bi[ax] = i
-            for ax, i in zip(axes_b, k):
-                bi[ax] = i
-            ai, bi = tuple(ai), tuple(bi)
-            n = int(a.nodes[ai]) if a.nbytes >= b.nbytes else int(b.nodes[bi])
-            ref = submit(
-                kernels.tensordot, a.blocks[ai], b.blocks[bi], local_axes, grid.dtype, node=n
-            )
-            parts.append((ref, n))
-        return tree_sum(parts, node)
+        with g.tree(idx):
+            parts = []
+            for k in itertools.product(*k_ranges):
+                ai = [0] * a.ndim
+                for ax, i in zip(free_a, ia_free):
+                    ai[ax] = i
+                for ax, i in zip(axes_a, k):
+                    ai[ax] = i
+                bi = [0] * b.ndim
+                for ax, i in zip(free_b, ib_free):
+                    bi[ax] = i
+                for ax, i in zip(axes_b, k):
+                    bi[ax] = i
+                ai, bi = tuple(ai), tuple(bi)
+                emit = functools.partial(_tensordot_task, local_axes, grid.dtype)
+                parts.append(g.task(emit, [g.leaf(a, ai), g.leaf(b, bi)],
+                                    grid.block_shape_at(idx), grid.dtype, kind="tensordot"))
+            g.output(idx, _sum_or_zeros(g, parts, grid, idx))
+    return g.finish(grid)
 
-    return BlockArray.build(grid, task)
+
+def _tensordot_task(axes: Any, dtype: Any, node: int, refs: list) -> Any:
+    return submit(kernels.tensordot, refs[0], refs[-1], axes, dtype, node=node)
+
+
+def _sum_or_zeros(g: OpGraph, parts: list[int], grid: ArrayGrid, idx: tuple[int, ...]) -> int:
+    """The sum of the partial products, or a zero block when nothing is contracted."""
+    if parts:
+        return g.sum(parts)
+    shape = grid.block_shape_at(idx)
+    emit = functools.partial(_zeros_task, shape, grid.dtype)
+    return g.task(emit, [], shape, grid.dtype, name="zeros")
+
+
+def _zeros_task(shape: tuple, dtype: Any, node: int, refs: list) -> Any:
+    return submit(kernels.full, shape, 0, dtype, node=node)
 
 
 def _unwrap_transpose(x: BlockArray) -> tuple[BlockArray, bool]:
@@ -105,7 +105,7 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
     expression is evaluated inside the product's kernel (never stored). A vector's blocks
     enter the block products as they are: no reshape tasks.
     """
-    from nums.core.graph.fusion import for_consumer, operand_pieces
+    from nums.core.graph.fusion import for_consumer
 
     sa, ta = _unwrap_transpose(a)
     sb, tb = _unwrap_transpose(b)
@@ -122,37 +122,40 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
     row_bs = (sa.block_shape[1 if ta else 0],) if a.ndim == 2 else ()
     col_bs = (sb.block_shape[0 if tb else 1],) if b.ndim == 2 else ()
     grid = ArrayGrid(rows + cols, row_bs + col_bs, dtype)
-    big_a = a.nbytes >= b.nbytes
-
-    def task(idx, node):
+    sa, sb = sa.copy(), sb.copy()  # snapshots: the tasks are submitted on first use
+    g = OpGraph("matmul")
+    for idx in grid.indices():
         i = idx[0] if rows else 0
         j = idx[-1] if cols else 0
-        parts = []
-        for k in range(sa.grid_shape[ka]):
-            ai = ((k, i) if ta else (i, k)) if rows else (k,)
-            bi = ((j, k) if tb else (k, j)) if cols else (k,)
-            n = int(sa.nodes[ai]) if big_a else int(sb.nodes[bi])
-            a_spec, a_refs = operand_pieces(sa, ai, n)
-            b_spec, b_refs = operand_pieces(sb, bi, n)
-            if a_spec is None and b_spec is None:
-                ref = submit(kernels.matmul_t, *a_refs, *b_refs, ta, tb, grid.dtype, node=n)
-            else:
-                ref = submit(
-                    kernels.matmul_expr,
-                    ta,
-                    tb,
-                    grid.dtype,
-                    a_spec,
-                    len(a_refs),
-                    b_spec,
-                    *a_refs,
-                    *b_refs,
-                    node=n,
-                )
-            parts.append((ref, n))
-        return tree_sum(parts, node)
+        with g.tree(idx):
+            parts = []
+            for k in range(sa.grid_shape[ka]):
+                ai = ((k, i) if ta else (i, k)) if rows else (k,)
+                bi = ((j, k) if tb else (k, j)) if cols else (k,)
+                children = g.reads(sa, sa.grid.block_slices(ai), sa.shape)
+                children += g.reads(sb, sb.grid.block_slices(bi), sb.shape)
+                emit = functools.partial(_matmul2d_task, sa, sb, ai, bi, ta, tb, grid.dtype)
+                parts.append(g.task(emit, children, grid.block_shape_at(idx), grid.dtype,
+                                    kind="tensordot"))
+            g.output(idx, _sum_or_zeros(g, parts, grid, idx))
+    return g.finish(grid)
 
-    return BlockArray.build(grid, task)
+
+def _matmul2d_task(
+    sa: BlockArray, sb: BlockArray, ai: tuple, bi: tuple, ta: bool, tb: bool, dtype: Any,
+    node: int, refs: list,
+) -> Any:
+    """One block product on ``node``; a pending expression operand is evaluated inside."""
+    from nums.core.graph.fusion import operand_pieces
+
+    a_spec, a_refs = operand_pieces(sa, ai, node)
+    b_spec, b_refs = operand_pieces(sb, bi, node)
+    if a_spec is None and b_spec is None:
+        return submit(kernels.matmul_t, *a_refs, *b_refs, ta, tb, dtype, node=node)
+    return submit(
+        kernels.matmul_expr, ta, tb, dtype, a_spec, len(a_refs), b_spec, *a_refs, *b_refs,
+        node=node,
+    )
 
 
 def matmul(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
@@ -174,28 +177,32 @@ def matmul(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
     shape = batch + (a.shape[-2], b.shape[-1])
     grid = ArrayGrid(shape, tuple(batch_bs) + (a.block_shape[-2], b.block_shape[-1]), dtype)
     kb = a.grid.boundaries(a.ndim - 1)
-    big_a = a.nbytes >= b.nbytes
-
-    def task(idx, node):
+    a_shape = batch + (a.shape[-2], a.shape[-1])
+    b_shape = batch + (b.shape[-2], b.shape[-1])
+    a, b = a.copy(), b.copy()  # snapshots: the tasks are submitted on first use
+    g = OpGraph("matmul")
+    for idx in grid.indices():
         slices = grid.block_slices(idx)
-        parts = []
-        for k in range(len(kb) - 1):
-            ks = slice(kb[k], kb[k + 1])
-            a_sl = list(slices[:nb]) + [slices[nb], ks]
-            b_sl = list(slices[:nb]) + [ks, slices[nb + 1]]
-            a_shape = batch + (a.shape[-2], a.shape[-1])
-            b_shape = batch + (b.shape[-2], b.shape[-1])
-            n = node
-            if nb == 0:
-                ra, na = region(a, a_sl)
-                rb, nb_ = region(b, b_sl)
-                n = na if big_a else nb_
-            else:
-                ra = broadcast_region(a, a_sl, a_shape, n)
-                rb = broadcast_region(b, b_sl, b_shape, n)
-            parts.append((submit(kernels.matmul, ra, rb, grid.dtype, node=n), n))
-        if not parts:
-            return submit(kernels.full, grid.block_shape_at(idx), 0, grid.dtype, node=node)
-        return tree_sum(parts, node)
+        with g.tree(idx):
+            parts = []
+            for k in range(len(kb) - 1):
+                ks = slice(kb[k], kb[k + 1])
+                a_sl = list(slices[:nb]) + [slices[nb], ks]
+                b_sl = list(slices[:nb]) + [ks, slices[nb + 1]]
+                children = g.reads(a, a_sl, a_shape) + g.reads(b, b_sl, b_shape)
+                emit = functools.partial(
+                    _matmul_task, a, b, a_sl, b_sl, a_shape, b_shape, grid.dtype
+                )
+                parts.append(g.task(emit, children, grid.block_shape_at(idx), grid.dtype,
+                                    kind="tensordot"))
+            g.output(idx, _sum_or_zeros(g, parts, grid, idx))
+    return g.finish(grid)
 
-    return BlockArray.build(grid, task)
+
+def _matmul_task(
+    a: BlockArray, b: BlockArray, a_sl: list, b_sl: list, a_shape: tuple, b_shape: tuple,
+    dtype: Any, node: int, refs: list,
+) -> Any:
+    ra = broadcast_region(a, a_sl, a_shape, node)
+    rb = broadcast_region(b, b_sl, b_shape, node)
+    return submit(kernels.matmul, ra, rb, dtype, node=node)

@@ -1,23 +1,25 @@
 """Reductions as trees of partial results, and cumulative operations along an axis.
 
-Every block is reduced where it lives (keepdims), then the partials of each output block
-are combined in groups of ``SPLIT_EVERY`` until one is left; the last step casts and
-reshapes. No task ever sees more than ``SPLIT_EVERY`` partials, so nothing is gathered.
+Every block is reduced to a partial result (keepdims), then the partials of each output block
+are combined pairwise until one is left; the last step casts and reshapes. Where each partial
+is computed and which partials meet where is decided by the session's optimizer
+(:mod:`nums.core.graph.placement`); no task sees more than a few partials, so nothing is
+gathered.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, node_of, submit
+from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.grid import ArrayGrid
 from nums.core.array.layout import broadcast_region
-
-SPLIT_EVERY = 4
+from nums.core.graph.placement import OpGraph
 
 
 def _out_grid(x: BlockArray, axes: tuple[int, ...], keepdims: bool, dtype: Any) -> ArrayGrid:
@@ -30,25 +32,27 @@ def _out_grid(x: BlockArray, axes: tuple[int, ...], keepdims: bool, dtype: Any) 
     return ArrayGrid(shape, bs, dtype)
 
 
-def combine_partials(
+def _reduce(
     x: BlockArray,
     axes: tuple[int, ...],
     keepdims: bool,
-    partials: dict[tuple[int, ...], tuple[Any, int]],
+    partial: Callable[[OpGraph, tuple[int, ...], tuple[int, ...], Any], int],
     combine: Callable,
     finalize: Callable | None,
     finalize_kwargs: dict,
     dtype: Any,
 ) -> BlockArray:
-    """Tree-combine per-block partials (keyed by input grid index) into the result."""
+    """Plan the reduction: ``partial(g, idx, shape, dtype)`` adds block ``idx``'s partial
+    result; the partials of each output block are summed with ``combine`` in the plan's order
+    and the last combination applies ``finalize``, casts and reshapes."""
     grid = _out_grid(x, axes, keepdims, dtype)
-    groups: dict[tuple[int, ...], list[tuple[Any, int]]] = {}
+    groups: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
     for idx in x.grid.indices():
         key = tuple(i for a, i in enumerate(idx) if a not in axes)
-        groups.setdefault(key, []).append(partials[idx])
-    blocks = np.empty(grid.grid_shape, dtype=object)
-    nodes = np.zeros(grid.grid_shape, dtype=np.int64)
-    for key, parts in groups.items():
+        groups.setdefault(key, []).append(idx)
+    g = OpGraph("reduce")
+    combine_task = functools.partial(_combine_task, combine)
+    for key, members in groups.items():
         out_idx = (
             tuple(
                 0 if a in axes else key[sum(1 for b in range(a) if b not in axes)]
@@ -57,30 +61,29 @@ def combine_partials(
             if keepdims
             else key
         )
-        while len(parts) > SPLIT_EVERY:
-            nxt = []
-            for i in range(0, len(parts), SPLIT_EVERY):
-                chunk = parts[i : i + SPLIT_EVERY]
-                if len(chunk) == 1:
-                    nxt.append(chunk[0])
-                    continue
-                node = chunk[0][1]
-                ref = submit(kernels.reduce_combine, combine, *[r for r, _ in chunk], node=node)
-                nxt.append((ref, node))
-            parts = nxt
-        node = node_of(out_idx) if len(parts) > 1 else parts[0][1]
-        blocks[out_idx] = submit(
-            kernels.reduce_finalize,
-            combine,
-            finalize,
-            grid.block_shape_at(out_idx),
-            grid.dtype,
+        final = functools.partial(
+            _final_task, combine, finalize, grid.block_shape_at(out_idx), grid.dtype,
             finalize_kwargs,
-            *[r for r, _ in parts],
-            node=node,
         )
-        nodes[out_idx] = node
-    return BlockArray(grid, blocks, nodes)
+        with g.tree(out_idx):
+            parts = []
+            for idx in members:
+                block = x.grid.block_shape_at(idx)
+                shape = tuple(1 if a in axes else n for a, n in enumerate(block))
+                parts.append(partial(g, idx, shape, grid.dtype))
+            g.output(out_idx, g.sum(parts, combine_task, final))
+    return g.finish(grid)
+
+
+def _combine_task(combine: Callable, node: int, refs: list) -> Any:
+    return submit(kernels.reduce_combine, combine, *refs, node=node)
+
+
+def _final_task(
+    combine: Callable, finalize: Callable | None, shape: tuple, dtype: Any, fkw: dict,
+    node: int, refs: list,
+) -> Any:
+    return submit(kernels.reduce_finalize, combine, finalize, shape, dtype, fkw, *refs, node=node)
 
 
 def tree_reduce(
@@ -100,58 +103,53 @@ def tree_reduce(
     ``partial(block, *extra_pieces, axis=axes, keepdims=True, **partial_kwargs)`` reduces one
     block (``extras`` are broadcast against ``x`` block by block); ``combine(p, q)`` merges
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
+    A pending elementwise expression ``x`` is evaluated inside the partial reductions.
     """
     from nums.core.graph.fusion import for_consumer, operand_pieces
 
-    x = for_consumer(x)
-    partials = {}
-    for idx in x.grid.indices():
-        node = int(x.nodes[idx])
+    x = for_consumer(x).copy()  # snapshots: the tasks are submitted on first use
+    extras = [e.copy() for e in extras]
+
+    def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
         slices = x.grid.block_slices(idx)
         pieces = [broadcast_region(e, slices, x.shape, node) for e in extras]
         spec, refs = operand_pieces(x, idx, node)
         if spec is None:
-            ref = submit(
+            return submit(
                 kernels.reduce_partial, partial, axes, partial_kwargs, *refs, *pieces, node=node
             )
-        else:  # a pending elementwise expression is evaluated inside the partial reduction
-            ref = submit(
-                kernels.reduce_partial_expr,
-                partial,
-                axes,
-                partial_kwargs,
-                spec,
-                len(refs),
-                *refs,
-                *pieces,
-                node=node,
-            )
-        partials[idx] = (ref, node)
-    return combine_partials(
-        x, axes, keepdims, partials, combine, finalize, finalize_kwargs or {}, dtype
-    )
+        return submit(  # a pending elementwise expression, evaluated inside the partial
+            kernels.reduce_partial_expr, partial, axes, partial_kwargs, spec, len(refs), *refs,
+            *pieces, node=node,
+        )
+
+    def vertex(g: OpGraph, idx: tuple[int, ...], shape: tuple[int, ...], dtype: Any) -> int:
+        slices = x.grid.block_slices(idx)
+        children = g.reads(x, slices, x.shape)
+        for e in extras:
+            children += g.reads(e, slices, x.shape)
+        return g.task(functools.partial(emit, idx), children, shape, dtype, kind="reduce")
+
+    return _reduce(x, axes, keepdims, vertex, combine, finalize, finalize_kwargs or {}, dtype)
 
 
 def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> BlockArray:
     """argmax / argmin: partials carry (values, global indices)."""
-    import functools
-
     axes = tuple(range(x.ndim)) if axis is None else (axis,)
-    partials = {}
-    for idx in x.grid.indices():
-        node = int(x.nodes[idx])
-        ref = submit(
-            kernels.arg_partial,
-            x.blocks[idx],
-            mode,
-            axis,
-            x.grid.block_starts(idx),
-            x.shape,
+
+    def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
+        return submit(
+            kernels.arg_partial, refs[0], mode, axis, x.grid.block_starts(idx), x.shape,
             node=node,
         )
-        partials[idx] = (ref, node)
+
+    def vertex(g: OpGraph, idx: tuple[int, ...], shape: tuple[int, ...], dtype: Any) -> int:
+        nbytes = 2 * g.graph.block_bytes(shape, np.intp)  # (values, indices)
+        return g.task(functools.partial(emit, idx), [g.leaf(x, idx)], shape, np.intp,
+                      kind="reduce", nbytes=nbytes)
+
     combine = functools.partial(kernels.arg_combine, mode)
-    return combine_partials(x, axes, keepdims, partials, combine, kernels.arg_finalize, {}, np.intp)
+    return _reduce(x, axes, keepdims, vertex, combine, kernels.arg_finalize, {}, np.intp)
 
 
 def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArray:

@@ -9,9 +9,12 @@ freed when the last ref to it is dropped.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
+
+import numpy as np
 
 METRIC_KEYS = (
     "node",
@@ -67,6 +70,13 @@ class Backend(ABC):
     @abstractmethod
     def shutdown(self) -> None:
         """Release every object and stop every process of the backend."""
+
+    def payload_bytes(self, shape: tuple[int, ...], dtype: Any) -> int:
+        """Bytes the backend counts for a block of ``shape`` and ``dtype`` (stored, moved).
+
+        The planner's size model (:mod:`nums.core.graph`). Default: the data bytes.
+        """
+        return math.prod(shape) * np.dtype(dtype).itemsize
 
     def num_nodes(self) -> int:
         return len(self.nodes())

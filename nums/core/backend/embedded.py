@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import math
+import pickle
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from nums.core.backend.base import Backend
+
+
+@functools.lru_cache(maxsize=4096)
+def _header_bytes(shape: tuple[int, ...], dtype: np.dtype) -> int:
+    # the in-band part of a C-contiguous array pickled with out-of-band buffers (protocol 5),
+    # as runtime.serialization stores it; np.empty does not touch the data pages
+    return len(pickle.dumps(np.empty(shape, dtype), protocol=5, buffer_callback=lambda b: None))
 
 
 class EmbeddedBackend(Backend):
@@ -45,6 +57,12 @@ class EmbeddedBackend(Backend):
     ) -> Any:
         remote = self._remote(fn).options(node=int(node), num_returns=num_returns)
         return remote.remote(*args, **(kwargs or {}))
+
+    def payload_bytes(self, shape: tuple[int, ...], dtype: Any) -> int:
+        """Data bytes plus the pickle header the runtime stores with an array (its ``size``)."""
+        return _header_bytes(tuple(shape), np.dtype(dtype)) + math.prod(shape) * np.dtype(
+            dtype
+        ).itemsize
 
     def put(self, value: Any, node: int = 0) -> Any:
         return self._rt.put(value, node=int(node))

@@ -6,7 +6,8 @@ BlockArray with a *pending expression*, a small tree over "leaf" arrays whose bl
 tree. Consumers that understand expressions evaluate them inside their own kernels (a 2-d
 matmul does, see :func:`operand_pieces`), so ``X.T @ (X * w[:, None])`` never stores
 ``X * w``. Any other access to ``.blocks`` (a reduction, ``get``, ``persist``, indexing)
-submits one :func:`kernels.fused_eval` task per block, on the block's cyclic node.
+submits one :func:`kernels.fused_eval` task per block, placed by the session's optimizer
+(:func:`fused_graph`).
 
 Expression nodes: ``("leaf", i)``, ``("const", value)`` and
 ``("ufunc", ufunc, dtype, kwargs, children)``. Trees are capped at ``MAX_OPS`` ufuncs; a
@@ -17,6 +18,7 @@ Leaves are snapshots, so rebinding an input later (``x += 1``) does not change t
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +28,7 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import _MATERIALIZERS, BlockArray, node_of, submit
 from nums.core.array.grid import ArrayGrid
 from nums.core.array.layout import broadcast_region
+from nums.core.graph.placement import OpGraph
 
 MAX_OPS = 24
 
@@ -132,14 +135,30 @@ def operand_pieces(x: BlockArray, idx: tuple[int, ...], node: int) -> tuple[Any,
     ]
 
 
-def _materialize_fused(x: BlockArray, exprs: tuple, leaves: tuple) -> np.ndarray:
-    """One :func:`kernels.fused_eval` task per block (``x`` is still pending here)."""
-    out = np.empty(x.grid.grid_shape, dtype=object)
+def fused_graph(x: BlockArray) -> OpGraph:
+    """The plan of evaluating pending expression ``x``: one task per block, on the node the
+    session's optimizer picks (usually where the leaves' blocks are)."""
+    g = OpGraph("fused")
+    snap = x.copy()
     for idx in x.grid.indices():
-        node = int(x.nodes[idx])
-        spec, refs = operand_pieces(x, idx, node)
-        out[idx] = submit(kernels.fused_eval, spec, *refs, node=node)
-    return out
+        with g.tree(idx):
+            children = g.reads(snap, x.grid.block_slices(idx), x.shape)
+            emit = functools.partial(_fused_task, snap, idx)
+            g.output(idx, g.task(emit, children, x.grid.block_shape_at(idx), x.dtype,
+                                 kind="map", name="fused"))
+    return g
+
+
+def _fused_task(x: BlockArray, idx: tuple[int, ...], node: int, refs: list) -> Any:
+    spec, pieces = operand_pieces(x, idx, node)
+    return submit(kernels.fused_eval, spec, *pieces, node=node)
+
+
+def _materialize_fused(x: BlockArray, exprs: tuple, leaves: tuple) -> np.ndarray:
+    """One :func:`kernels.fused_eval` task per block, placed by the optimizer."""
+    planned = fused_graph(x).finish(x.grid)
+    x.nodes = planned.nodes
+    return planned.blocks
 
 
 _MATERIALIZERS["fused"] = _materialize_fused

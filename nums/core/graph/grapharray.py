@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -91,13 +91,22 @@ class GraphArray:
     header_bytes : int, optional
         Bytes added to every block's size (e.g. a serialisation header) so the model can be
         calibrated to what the runtime counts. Default 0: a block is ``size * itemsize``.
+    sizer : callable, optional
+        ``sizer(shape, dtype) -> bytes`` of a block, replacing the rule above (a backend's
+        ``payload_bytes``, so that predicted transfers are what the backend counts).
     """
 
-    def __init__(self, num_nodes: int, header_bytes: int = 0):
+    def __init__(
+        self,
+        num_nodes: int,
+        header_bytes: int = 0,
+        sizer: Callable[[tuple[int, ...], np.dtype], int] | None = None,
+    ):
         if num_nodes < 1:
             raise ValueError(f"num_nodes must be at least 1, got {num_nodes}")
         self.num_nodes = num_nodes
         self.header_bytes = header_bytes
+        self.sizer = sizer
         self.vertices: list[Vertex] = []
         self.roots: dict[tuple[str, tuple[int, ...]], int] = {}
         self.groups: dict[str, list[int]] = {}  # named vertex groups, for inspection
@@ -125,6 +134,8 @@ class GraphArray:
 
     def block_bytes(self, shape: Sequence[int], dtype: Any) -> int:
         """Bytes of a block of ``shape`` and ``dtype`` in the model."""
+        if self.sizer is not None:
+            return int(self.sizer(tuple(shape), np.dtype(dtype)))
         return math.prod(shape) * np.dtype(dtype).itemsize + self.header_bytes
 
     @contextmanager
@@ -145,6 +156,7 @@ class GraphArray:
         dtype: Any,
         attrs: dict[str, Any] | None = None,
         node: int | None = None,
+        nbytes: int | None = None,
     ) -> int:
         vid = len(self.vertices)
         children = tuple(int(c) for c in children)
@@ -154,8 +166,9 @@ class GraphArray:
         shape = tuple(int(n) for n in shape)
         dtype = np.dtype(dtype)
         cyclic = node if node is not None else self._cyclic
-        v = Vertex(vid, op, children, shape, dtype, self.block_bytes(shape, dtype),
-                   attrs or {}, cyclic, node)
+        if nbytes is None:
+            nbytes = self.block_bytes(shape, dtype)
+        v = Vertex(vid, op, children, shape, dtype, nbytes, attrs or {}, cyclic, node)
         self.vertices.append(v)
         for c in dict.fromkeys(children):
             self.vertices[c].parents.append(vid)
@@ -232,7 +245,7 @@ class GraphArray:
         dtype = np.result_type(va.dtype, vb.dtype)
         return self._add("tensordot", (a, b), shape, dtype, {"axes": (ax_a, ax_b)})
 
-    def sum(self, terms: Sequence[int]) -> int:
+    def sum(self, terms: Sequence[int], nbytes: int | None = None) -> int:
         """The sum of partial results of one shape; one term is returned as it is."""
         terms = [int(t) for t in terms]
         if not terms:
@@ -245,11 +258,26 @@ class GraphArray:
         if len(shapes) != 1:
             raise ValueError(f"terms of a sum have different shapes {sorted(shapes)}")
         dtype = np.result_type(*(self.vertices[t].dtype for t in terms))
-        return self._add("sum", terms, shapes.pop(), dtype, {"func": "add"})
+        return self._add("sum", terms, shapes.pop(), dtype, {"func": "add"}, nbytes=nbytes)
 
-    def op(self, name: str, children: Sequence[int], shape: Sequence[int], dtype: Any) -> int:
-        """Any other block op ``name`` of ``children`` with a known output shape and dtype."""
-        return self._add("op", children, shape, dtype, {"func": name})
+    def op(
+        self,
+        name: str,
+        children: Sequence[int],
+        shape: Sequence[int],
+        dtype: Any,
+        kind: str = "op",
+        nbytes: int | None = None,
+    ) -> int:
+        """Block op ``name`` of ``children`` with a known output shape and dtype.
+
+        ``kind`` is the vertex kind to record (``"op"``, or ``"map"``, ``"reduce"``,
+        ``"tensordot"`` for ops built by callers that know their shapes); ``nbytes``
+        overrides the size model (e.g. a partial result that is a tuple of arrays).
+        """
+        if kind not in OPS or kind in ("leaf", "sum"):
+            raise ValueError(f"kind must be one of map, reduce, tensordot, op; got {kind!r}")
+        return self._add(kind, children, shape, dtype, {"func": name}, nbytes=nbytes)
 
     def output(self, name: str, index: Sequence[int], vid: int) -> None:
         """Declare ``vid`` the output block ``index`` of the result array ``name``."""

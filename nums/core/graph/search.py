@@ -105,12 +105,15 @@ def _uses(v: Vertex) -> int:
 
 
 def start_state(graph: GraphArray) -> ClusterState:
-    """The block-cyclic start: every leaf on its node; leaves and outputs are persistent."""
+    """The start: every leaf on its node (and on the nodes in ``attrs["replicas"]``, copies
+    made earlier); leaves and outputs are persistent."""
     state = ClusterState(graph.num_nodes)
     roots = set(graph.roots.values())
     for v in graph.vertices:
         if v.op == "leaf":
             state.add_block(v.vid, v.nbytes, v.node, _uses(v), persistent=True)
+            for n in v.attrs.get("replicas", ()):
+                state.add_replica(v.vid, n)
     state.persistent.update(roots)
     return state
 
