@@ -105,7 +105,7 @@ def tree_reduce(
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
     """
-    from nums.core.graph.fusion import for_consumer, operand_pieces
+    from nums.core.graph.fusion import for_consumer, fused_expression, operand_pieces
 
     x = for_consumer(x).copy()  # snapshots: the tasks are submitted on first use
     extras = [e.copy() for e in extras]
@@ -123,11 +123,16 @@ def tree_reduce(
             *pieces, node=node,
         )
 
+    plain = not extras and fused_expression(x) is None
+
     def vertex(g: OpGraph, idx: tuple[int, ...], shape: tuple[int, ...], dtype: Any) -> int:
-        slices = x.grid.block_slices(idx)
-        children = g.reads(x, slices, x.shape)
-        for e in extras:
-            children += g.reads(e, slices, x.shape)
+        if plain:
+            children = [g.leaf(x, idx)]
+        else:
+            slices = x.grid.block_slices(idx)
+            children = g.reads(x, slices, x.shape)
+            for e in extras:
+                children += g.reads(e, slices, x.shape)
         return g.task(functools.partial(emit, idx), children, shape, dtype, kind="reduce")
 
     return _reduce(x, axes, keepdims, vertex, combine, finalize, finalize_kwargs or {}, dtype)

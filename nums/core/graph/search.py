@@ -293,6 +293,10 @@ def plan_tree(graph: GraphArray, fallback: bool = True) -> Plan:
         objective, or equal objective and fewer bytes moved, or then a lower highest peak.
     """
     t0 = time.perf_counter()
+    if graph.num_nodes == 1:  # one node: every placement is the same, nothing to search
+        single = _plan_fixed(graph, "tree", owner=False)
+        single.seconds = time.perf_counter() - t0
+        return single
     search = _Search(graph)
     search.run()
     plan = _finish("tree", graph, search.state, search.start, search.steps, search.nodes, t0)
