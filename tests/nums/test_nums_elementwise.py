@@ -318,6 +318,20 @@ def test_fused_chain_one_task_per_block():
     assert_same(z, (np.exp(-(A * B)) + 1) / (B - 0.5) ** 2, rtol=1e-12)
 
 
+def test_new_axes_of_an_expression_cost_no_task_of_their_own():
+    import nums
+
+    x = nps.array(A[:, 0], block_shape=(2,)).persist()
+    before = sum(m["tasks_run"] for m in nums.metrics())
+    w = (x * (1 - x))[:, None, None]  # as in a Newton step's Hessian: X * w[:, None]
+    assert w.shape == (A.shape[0], 1, 1) and w.block_shape == (2, 1, 1)
+    w.persist()
+    assert sum(m["tasks_run"] for m in nums.metrics()) - before == x.grid.num_blocks
+    assert_same(w, (A[:, 0] * (1 - A[:, 0]))[:, None, None])
+    assert_same((x * 2)[None, :], (A[:, 0] * 2)[None, :])
+    assert_same((x + 1)[:][:, None], (A[:, 0] + 1)[:, None])
+
+
 def test_fusion_mixed_dtypes_and_reuse():
     i = nps.array(IA, block_shape=(2, 3))
     f = nps.array(A.astype(np.float32), block_shape=(2, 3))

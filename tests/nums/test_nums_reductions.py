@@ -254,7 +254,12 @@ def test_reduction_of_fused_expression_stores_no_intermediate():
     prod_ = x * y + 1
     assert_same(nps.sum(prod_, axis=1), np.sum(a * b + 1, axis=1), rtol=1e-12)
     assert prod_._blocks is None  # evaluated inside the partial reductions, never stored
+    from nums.core.graph.fusion import INLINE_USES
+
+    for _ in range(INLINE_USES - 1):  # the next consumers inline it too
+        assert_same(nps.sum(prod_, axis=0), np.sum(a * b + 1, axis=0), rtol=1e-12)
+        assert prod_._blocks is None
     assert_same(nps.var(prod_), np.var(a * b + 1), rtol=1e-12)
-    assert prod_._blocks is not None  # a second consumer materialises it once, and keeps it
+    assert prod_._blocks is not None  # a further consumer materialises it once, and keeps it
     assert_same(nps.mean(prod_, axis=(0, 2)), np.mean(a * b + 1, axis=(0, 2)), rtol=1e-12)
     assert_same(nps.argmax(prod_, axis=0), np.argmax(a * b + 1, axis=0))

@@ -79,8 +79,11 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     """Evaluate a fused elementwise expression into a new block.
 
     ``spec`` is ``(expr, block_shape)``; leaves are the operand pieces, which numpy
-    broadcasts. The result has ``block_shape``.
+    broadcasts. The result has ``block_shape``, or the shape ``spec[2]`` when given (the same
+    values with axes of length 1 inserted: ``x[:, None]`` of an expression).
     """
+    if len(spec) == 3:  # a view of a new block: still sealed in place by the runtime
+        return fused_eval(spec[:2], *leaves).reshape(spec[2])
     expr, shape = spec
     shape = tuple(shape)
     dtype = expr[2] if expr[0] == "ufunc" else None

@@ -49,6 +49,10 @@ def _is_int(k: Any) -> bool:
         return False
 
 
+def _without_none(spec: list) -> list:
+    return [s for s in spec if s is not None]
+
+
 def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``."""
     if isinstance(key, BlockArray | np.ndarray | list) and not _is_int(key):
@@ -91,6 +95,12 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
             out_bs.append(max(1, math.ceil(x.block_shape[axis] / abs(s[2]))))
         axis += 1
     grid = ArrayGrid(tuple(out_shape), tuple(out_bs), x.dtype)
+    if all(s is None or s == ("slice", 0, 1, n) for s, n in zip(_without_none(spec), x.shape)):
+        from nums.core.graph.fusion import expand_dims
+
+        expanded = expand_dims(x, grid)  # only new axes: computed with the expression
+        if expanded is not None:
+            return expanded
 
     def task(idx, node):
         it = iter(range(len(idx)))

@@ -11,8 +11,9 @@ submits one :func:`kernels.fused_eval` task per block, placed by the session's o
 
 Expression nodes: ``("leaf", i)``, ``("const", value)`` and
 ``("ufunc", ufunc, dtype, kwargs, children)``. Trees are capped at ``MAX_OPS`` ufuncs; a
-larger operand is materialised first. A pending array used by several expressions is
-recomputed in each (cheap for elementwise math, and it saves a store write per use).
+larger operand is materialised first. A pending array used by up to ``INLINE_USES``
+expressions is recomputed in each (cheap for elementwise math, and it saves a store write
+per use); a further use materialises it.
 Leaves are snapshots, so rebinding an input later (``x += 1``) does not change the result.
 """
 
@@ -31,6 +32,7 @@ from nums.core.array.layout import broadcast_region
 from nums.core.graph.placement import OpGraph
 
 MAX_OPS = 24
+INLINE_USES = 3
 
 
 def _count_ops(expr: tuple) -> int:
@@ -57,13 +59,15 @@ def fused_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | No
 def _take_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | None:
     """The pending expression of ``x`` for one more consumer, or None to use its blocks.
 
-    The first consumer inlines the expression; a second one materialises ``x`` (its blocks
-    are then kept), so no expression is evaluated more than twice.
+    The first ``INLINE_USES`` consumers inline the expression (recomputing elementwise math
+    costs less than storing and reading a block: ``mu`` of a Newton step is used three
+    times); the next one materialises ``x`` (its blocks are then kept), so no expression is
+    evaluated more than ``INLINE_USES + 1`` times.
     """
     fused = fused_expression(x)
     if fused is None:
         return None
-    if x._uses >= 1:
+    if x._uses >= INLINE_USES:
         return None
     x._uses += 1
     return fused
@@ -135,23 +139,40 @@ def operand_pieces(x: BlockArray, idx: tuple[int, ...], node: int) -> tuple[Any,
     ]
 
 
-def fused_graph(x: BlockArray) -> OpGraph:
+def fused_graph(x: BlockArray, grid: ArrayGrid | None = None) -> OpGraph:
     """The plan of evaluating pending expression ``x``: one task per block, on the node the
-    session's optimizer picks (usually where the leaves' blocks are)."""
+    session's optimizer picks (usually where the leaves' blocks are).
+
+    ``grid``, when given, is ``x``'s grid with axes of length 1 inserted (``x[:, None]``):
+    each task then also reshapes its block, so the expansion costs no task of its own.
+    """
     g = OpGraph("fused")
     snap = x.copy()
-    for idx in x.grid.indices():
-        with g.tree(idx):
+    out = grid or x.grid
+    for idx, out_idx in zip(x.grid.indices(), out.indices()):
+        with g.tree(out_idx):
             children = g.reads(snap, x.grid.block_slices(idx), x.shape)
-            emit = functools.partial(_fused_task, snap, idx)
-            g.output(idx, g.task(emit, children, x.grid.block_shape_at(idx), x.dtype,
-                                 kind="map", name="fused"))
+            shape = out.block_shape_at(out_idx)
+            emit = functools.partial(_fused_task, snap, idx, shape if grid is not None else None)
+            g.output(out_idx, g.task(emit, children, shape, x.dtype, kind="map", name="fused"))
     return g
 
 
-def _fused_task(x: BlockArray, idx: tuple[int, ...], node: int, refs: list) -> Any:
+def _fused_task(
+    x: BlockArray, idx: tuple[int, ...], shape: tuple[int, ...] | None, node: int, refs: list
+) -> Any:
     spec, pieces = operand_pieces(x, idx, node)
+    if shape is not None:
+        spec = spec + (shape,)
     return submit(kernels.fused_eval, spec, *pieces, node=node)
+
+
+def expand_dims(x: BlockArray, grid: ArrayGrid) -> BlockArray | None:
+    """Pending expression ``x`` with unit axes inserted (``grid``), or None if ``x`` is not a
+    pending expression (then the caller slices ``x``'s blocks)."""
+    if fused_expression(x) is None:
+        return None
+    return fused_graph(x, grid).finish(grid)
 
 
 def _materialize_fused(x: BlockArray, exprs: tuple, leaves: tuple) -> np.ndarray:
