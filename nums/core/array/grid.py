@@ -60,7 +60,8 @@ def default_block_shape(
 
     Blocks hold about ``block_bytes`` each; an array larger than one block is split into at
     least ``num_workers`` blocks so every worker gets some. Axes are split largest block
-    extent first, so tall-skinny matrices are split by rows only.
+    extent first, so tall-skinny matrices are split by rows only; axes of equal length are
+    split alike (square matrices get square blocks).
     """
     shape = tuple(int(n) for n in shape)
     itemsize = max(1, np.dtype(dtype).itemsize)
@@ -69,6 +70,10 @@ def default_block_shape(
     if nblocks > 1:
         nblocks = max(nblocks, num_workers)
     counts = _split_counts(shape, nblocks)
+    # axes of equal length get equal blocks, so that square operands of a product (A @ B,
+    # A @ A.T) line up without rechunking
+    for axis, n in enumerate(shape):
+        counts[axis] = max(k for m, k in zip(shape, counts) if m == n)
     return tuple(max(1, math.ceil(n / k)) for n, k in zip(shape, counts))
 
 

@@ -6,7 +6,11 @@
 - :mod:`~nums.core.graph.cluster_state`: ClusterState, per-node memory and transfer model.
 - :mod:`~nums.core.graph.search`: the tree search and the block-cyclic baseline (Plan).
 - :mod:`~nums.core.graph.exhaustive`: the exhaustive optimum of small graphs.
-- :mod:`~nums.core.graph.explain`: a plan's per-node predictions as text or bars.
+- :mod:`~nums.core.graph.explain`: a plan's per-node predictions as text or bars
+  (``nums.explain``).
+- :mod:`~nums.core.graph.placement`: OpGraph, how BlockArray operations are planned with the
+  session's optimizer and then submitted.
+- :mod:`~nums.core.graph.loads`: the operations the optimizer is judged on (tests, benchmarks).
 
-The planner modules are standalone for now (not yet used by BlockArray).
+See docs/optimizer.md.
 """
