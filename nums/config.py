@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 BACKENDS = ("serial", "embedded", "ray")
 OPTIMIZERS = ("tree", "cyclic")
-DEFAULT_BLOCK_BYTES = 16 * 2**20
+DEFAULT_BLOCK_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
