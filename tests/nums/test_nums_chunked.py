@@ -15,6 +15,7 @@ def tiny_chunks(monkeypatch):
     monkeypatch.setattr(chunked, "CHUNK_BYTES", 64)
     monkeypatch.setattr(chunked, "MIN_CHUNKED_BYTES", 0)
     monkeypatch.setattr(chunked, "PRODUCT_CHUNK_BYTES", 64)
+    monkeypatch.setattr(chunked, "WHOLE_EXPR_BYTES", 0)
 
 
 def _expr_mul_add(dtype=np.float64):
@@ -64,6 +65,24 @@ def test_matmul_expr_contracted_rows(tiny_chunks, b_ndim):
         refs, expected = (X, X, w), X.T @ (X * w)
     out = chunked.matmul_expr(True, False, np.float64, None, 1, (Xw, shape), *refs)
     np.testing.assert_allclose(out, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("shift", [0.0, 0.5])  # weights all >= 0, or of both signs
+def test_weighted_gram(tiny_chunks, monkeypatch, shift):
+    rng = np.random.default_rng(3)
+    X, w = rng.standard_normal((57, 4)), rng.random((57, 1)) - shift
+    calls = []
+    orig = chunked._weighted_gram
+    monkeypatch.setattr(chunked, "_weighted_gram", lambda *a: calls.append(1) or orig(*a))
+    Xw = ("ufunc", np.multiply, np.dtype(np.float64), {}, (("leaf", 0), ("leaf", 1)))
+    out = chunked.matmul_expr(True, False, np.float64, None, 1, (Xw, (57, 4)), X, X, w)
+    np.testing.assert_allclose(out, X.T @ (X * w), rtol=1e-12, atol=1e-12)
+    assert calls  # recognised as A.T @ (A * w)
+    other = X.copy()  # equal values, another buffer: a general product
+    calls.clear()
+    out = chunked.matmul_expr(True, False, np.float64, None, 1, (Xw, (57, 4)), X, other, w)
+    np.testing.assert_allclose(out, X.T @ (X * w), rtol=1e-12, atol=1e-12)
+    assert not calls
 
 
 def test_matmul_expr_result_rows(tiny_chunks):

@@ -25,6 +25,7 @@ from nums.core.array.output import new_block
 CHUNK_BYTES = 1 << 18  # bytes of result per chunk: with its temporaries, well inside L2
 MIN_CHUNKED_BYTES = 4 * CHUNK_BYTES  # smaller results are evaluated in one go
 PRODUCT_CHUNK_BYTES = 1 << 19  # bytes of the larger operand per chunk of a product
+WHOLE_EXPR_BYTES = 1 << 22  # an expression operand this small is evaluated whole
 
 
 def evaluate(expr: tuple, leaves: Sequence[Any]) -> Any:
@@ -129,6 +130,38 @@ def _whole(spec: Any, refs: Sequence[Any]) -> Any:
     return refs[0] if spec is None else fused_eval(spec, *refs)
 
 
+def _gram_weights(a_spec: Any, a_refs: Sequence[Any], b_spec: Any, b_refs: Sequence[Any]):
+    """The expression ``w`` when ``A.T @ B`` is ``A.T @ (A * w)`` with real ``A`` and ``w`` a
+    column (a weighted Gram matrix, as in a Newton step's Hessian), else None."""
+    if a_spec is not None or b_spec is None:
+        return None
+    expr, shape = b_spec
+    a = a_refs[0]
+    if (expr[0] != "ufunc" or expr[1] is not np.multiply or expr[3] or len(expr[4]) != 2
+            or a.dtype.kind != "f" or expr[2] != a.dtype or tuple(shape) != a.shape):
+        return None
+    for own, other in ((expr[4][0], expr[4][1]), (expr[4][1], expr[4][0])):
+        if own[0] == "leaf":
+            x = b_refs[own[1]]
+            if (x.shape == a.shape and x.strides == a.strides and x.dtype == a.dtype
+                    and x.ctypes.data == a.ctypes.data):
+                return other
+    return None
+
+
+def _weighted_gram(
+    a: np.ndarray, w_expr: tuple, refs: Sequence[Any], shape: tuple, r0: int, r1: int
+) -> np.ndarray:
+    """``a.T @ (a * w)`` for rows ``r0:r1``: as ``s.T @ s`` with ``s = a * sqrt(w)`` when the
+    weights are not negative, which BLAS computes as a symmetric rank-k update (half the
+    work of a general product)."""
+    w = np.asarray(evaluate(w_expr, _rows_of(refs, len(shape), shape[0], r0, r1)))
+    if w.ndim == 2 and w.shape[1] == 1 and w.dtype.kind == "f" and not (w < 0).any():
+        s = a * np.sqrt(w)
+        return np.matmul(s.T, s)
+    return np.matmul(a.T, a * w)
+
+
 def matmul_expr(
     ta: bool, tb: bool, dtype: Any, a_spec: Any, na: int, b_spec: Any, *refs: Any
 ) -> np.ndarray:
@@ -137,22 +170,32 @@ def matmul_expr(
     ``op`` transposes a 2-d operand when its flag is set; 1-d operands are vectors as in
     ``numpy.matmul``. When an operand is an expression, the product is computed in chunks of
     rows: along the contracted axis (``A.T @ B``, summed) or along the result's rows
-    (``A @ B``), so that the expression is never held whole.
+    (``A @ B``), so that the expression is never held whole; an expression of at most
+    ``WHOLE_EXPR_BYTES`` (a vector) is evaluated whole and multiplied in one BLAS call.
+    ``A.T @ (A * w)`` with a column ``w >= 0`` is computed as a symmetric product.
     """
     a_refs, b_refs = refs[:na], refs[na:]
     a_shape, b_shape = _operand_shape(a_spec, a_refs), _operand_shape(b_spec, b_refs)
     has_expr = a_spec is not None or b_spec is not None
     contract_rows = ta and not tb and len(a_shape) == 2 and a_shape[0] == b_shape[0]
     rows_out = not ta and len(a_shape) == 2
-    if has_expr and contract_rows and _can_split(a_spec, a_refs) and _can_split(b_spec, b_refs):
+    small = all(s is None or np.prod(sh) * 8 <= WHOLE_EXPR_BYTES
+                for s, sh in ((a_spec, a_shape), (b_spec, b_shape)))
+    if (has_expr and contract_rows and not small and _can_split(a_spec, a_refs)
+            and _can_split(b_spec, b_refs)):
         width = max(int(np.prod(a_shape[1:])), int(np.prod(b_shape[1:])))
         step = _row_step((a_shape[0], width), 8, PRODUCT_CHUNK_BYTES)
+        weights = _gram_weights(a_spec, a_refs, b_spec, b_refs)
         out = None
         for r0 in range(0, a_shape[0], step):
             r1 = min(r0 + step, a_shape[0])
-            part = np.matmul(
-                _operand_rows(a_spec, a_refs, r0, r1).T, _operand_rows(b_spec, b_refs, r0, r1)
-            )
+            if weights is not None:
+                part = _weighted_gram(a_refs[0][r0:r1], weights, b_refs, b_shape, r0, r1)
+            else:
+                part = np.matmul(
+                    _operand_rows(a_spec, a_refs, r0, r1).T,
+                    _operand_rows(b_spec, b_refs, r0, r1),
+                )
             if out is None:
                 out = np.array(part, dtype=dtype)
             else:
