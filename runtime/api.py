@@ -85,6 +85,8 @@ class RemoteFunction:
 
     def options(self, **options: Any) -> RemoteFunction:
         validate(options, TASK_OPTIONS, _num_nodes(), "task")
+        if self._pickled is None:  # pickled once here, not again by every copy
+            self._pickled = _pickle_callable(self._fn, "function")
         new = RemoteFunction(self._fn, {**self._options, **options})
         new._pickled = self._pickled
         return new
