@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import nums
+import nums.numpy as nps
 from nums.core.graph import loads
 from nums.core.graph.placement import record
 
@@ -73,3 +74,23 @@ def test_tree_never_worse_than_cyclic(measured, name):
 def test_tree_moves_much_less_on_reductions(measured, name):
     tree, cyclic = measured[name, "tree"], measured[name, "cyclic"]
     assert sum(tree["sent"]) * 20 < sum(cyclic["sent"])
+
+
+def test_a_plan_dropped_unused_does_not_count_its_copies():
+    import gc
+
+    nums.init(backend="embedded", num_nodes=4, workers_per_node=1, optimizer="cyclic")
+    try:
+        X = nps.random.default_rng(0).random((80_000, 16), block_shape=(10_000, 16)).persist()
+        unused = X.T @ X  # planned (its copies to node 0 recorded), never run
+        del unused
+        gc.collect()
+        before = nums.metrics()
+        with record() as plans:
+            (X.T @ X).persist()
+        after = nums.metrics()
+    finally:
+        nums.shutdown()
+    received = [a["bytes_received"] - b["bytes_received"] for a, b in zip(after, before)]
+    assert received == list(np.sum([p.bytes_received for p in plans], axis=0))
+    assert received[0] > 0  # the copies were made, and predicted, by the plan that ran

@@ -67,6 +67,7 @@ class OpGraph:
         self._emitters: dict[int, Emit] = {}
         self._sums: dict[int, tuple[Emit, Emit | None]] = {}
         self._outputs: dict[tuple[int, ...], Any] | None = None
+        self._undo: weakref.finalize | None = None
 
     # ------------------------------------------------------------------ building
     def tree(self, out_idx: Sequence[int]) -> AbstractContextManager:
@@ -157,10 +158,14 @@ class OpGraph:
         """Plan the graph with the session's optimizer (once); None for an empty result."""
         if self.plan is None and self.graph.roots:
             self.plan = plan(self.graph, self.optimizer)
-            for s in self.plan.steps:  # the copies of existing blocks this plan will make
-                for b in s.inputs:
-                    if b in self._leaf_refs and self.graph[b].node != s.node:
-                        _add_replica(self._leaf_refs[b], s.node)
+            copies = list({  # the copies of existing blocks this plan will make
+                (id(self._leaf_refs[b]), s.node): (self._leaf_refs[b], s.node)
+                for s in self.plan.steps for b in s.inputs
+                if b in self._leaf_refs and self.graph[b].node != s.node
+            }.values())
+            _add_replicas(copies)
+            # taken back if this plan is dropped without running
+            self._undo = weakref.finalize(self, _add_replicas, copies, -1)
         return self.plan
 
     def finish(self, grid: ArrayGrid, part: int | None = None) -> BlockArray:
@@ -205,6 +210,8 @@ class OpGraph:
                 plans.append(self.plan)
         # drop the inputs and closures: blocks no longer needed can be freed
         self._leaf_refs, self._leaf_ids, self._emitters, self._sums = {}, {}, {}, {}
+        if self._undo is not None:
+            self._undo.detach()  # the copies are made now
         return self._outputs
 
 
@@ -221,22 +228,26 @@ _MATERIALIZERS["planned"] = _materialize_planned
 
 # Nodes other than its home that hold a copy of a block, as the plans made so far will leave
 # them (a copy stays until the block is freed, as in the runtime): later plans start from
-# there, so a block copied by one operation is not counted again by the next.
+# there, so a block copied by one operation is not counted again by the next. Per block and
+# node, the number of plans that make the copy; a plan dropped without running takes its
+# copies back (see OpGraph.make_plan).
 _copies: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _replicas(ref: Any) -> set[int]:
     try:
-        return _copies.get(ref, set())
+        return {n for n, k in _copies.get(ref, {}).items() if k > 0}
     except TypeError:  # refs that cannot be weakly referenced (Ray's): not tracked
         return set()
 
 
-def _add_replica(ref: Any, node: int) -> None:
-    try:
-        _copies.setdefault(ref, set()).add(node)
-    except TypeError:
-        pass
+def _add_replicas(copies: list[tuple[Any, int]], delta: int = 1) -> None:
+    for ref, node in copies:
+        try:
+            counts = _copies.setdefault(ref, {})
+        except TypeError:
+            continue
+        counts[node] = counts.get(node, 0) + delta
 
 
 _recorders: list[list[Plan]] = []
