@@ -55,6 +55,27 @@ def test_settings_from_env(monkeypatch):
         resolve(num_nodes=3)
     with pytest.raises(ValueError, match="unknown backend"):
         resolve(backend="nope")
+    assert resolve().optimizer == "tree"
+    monkeypatch.setenv("NUMS_OPTIMIZER", "Cyclic")
+    assert resolve().optimizer == "cyclic"
+    assert resolve(optimizer="tree").optimizer == "tree"
+    with pytest.raises(ValueError, match="unknown optimizer 'greedy'.*'tree', 'cyclic'"):
+        resolve(optimizer="greedy")
+
+
+def test_explain_shows_the_plan_before_running():
+    x = nps.arange(48.0, block_shape=(8,)).reshape(6, 8).persist()
+    before = sum(m["tasks_run"] for m in nums.metrics())
+    s = x.sum(axis=0)
+    text = nums.explain(s)
+    assert sum(m["tasks_run"] for m in nums.metrics()) == before  # nothing ran
+    assert text.startswith("plan by") and "objective" in text and "reduce[" in text
+    assert s.explain() == text
+    assert_same(s, np.arange(48.0).reshape(6, 8).sum(axis=0))
+    with pytest.raises(ValueError, match="already computed"):
+        nums.explain(s)
+    with pytest.raises(TypeError):
+        nums.explain(np.ones(3))
 
 
 def test_metrics_keys_and_tasks_counted():
