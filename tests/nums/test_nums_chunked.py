@@ -103,3 +103,29 @@ def test_matrix_vector_products_without_reshape():
     np.testing.assert_allclose((Xb.T @ (ub - 1)).get(), X.T @ (u - 1))
     np.testing.assert_allclose((Xb.T @ (Xb * ub[:, None])).get(), X.T @ (X * u[:, None]))
     assert (Xb @ vb).shape == (50,) and (ub @ Xb).shape == (7,)
+
+
+def test_shared_subexpressions_are_evaluated_once(tiny_chunks):
+    calls = []
+
+    def counted_exp(x):
+        calls.append(1)
+        return np.exp(x)
+
+    f8 = np.dtype(np.float64)
+    mu = ("ufunc", counted_exp, f8, {}, (("leaf", 0),))
+    mu_again = ("ufunc", counted_exp, f8, {}, (("leaf", 0),))  # equal, another object
+    one_minus = ("ufunc", np.subtract, f8, {}, (("const", 1.0), mu_again))
+    expr = ("ufunc", np.multiply, f8, {}, (mu, one_minus))
+    x = np.linspace(-1, 1, 40)
+    out = chunked.fused_eval((expr, (40,)), x)
+    np.testing.assert_allclose(out, np.exp(x) * (1 - np.exp(x)), rtol=1e-15)
+    chunks = len(range(0, 40, chunked._row_step((40,), 8, chunked.CHUNK_BYTES)))
+    assert len(calls) == chunks  # once per chunk, not twice
+    # constants that compare equal but differ (-0.0 and 0.0) are not merged
+    signs = ("ufunc", np.add, f8, {}, (
+        ("ufunc", np.multiply, f8, {}, (("leaf", 0), ("const", -0.0))),
+        ("ufunc", np.multiply, f8, {}, (("leaf", 0), ("const", 0.0))),
+    ))
+    shared = chunked.shared(signs)
+    assert shared[4][0] is not shared[4][1]

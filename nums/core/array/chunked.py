@@ -28,18 +28,58 @@ PRODUCT_CHUNK_BYTES = 1 << 19  # bytes of the larger operand per chunk of a prod
 WHOLE_EXPR_BYTES = 1 << 22  # an expression operand this small is evaluated whole
 
 
-def evaluate(expr: tuple, leaves: Sequence[Any]) -> Any:
-    """Value of an expression tree (see ``nums.core.graph.fusion``) over ``leaves``."""
+def evaluate(expr: tuple, leaves: Sequence[Any], memo: dict | None = None) -> Any:
+    """Value of an expression tree (see ``nums.core.graph.fusion``) over ``leaves``.
+
+    With ``memo`` (a dict, one per evaluation), a subtree object met twice is computed once:
+    see :func:`shared`.
+    """
     kind = expr[0]
     if kind == "leaf":
         return leaves[expr[1]]
     if kind == "const":
         return expr[1]
+    if memo is not None:
+        hit = memo.get(id(expr))
+        if hit is not None:
+            return hit
     _, ufunc, dtype, kwargs, children = expr
-    result = np.asarray(ufunc(*[evaluate(c, leaves) for c in children], **kwargs))
+    result = np.asarray(ufunc(*[evaluate(c, leaves, memo) for c in children], **kwargs))
     if result.dtype != dtype:
         result = result.astype(dtype)
+    if memo is not None:
+        memo[id(expr)] = result
     return result
+
+
+def _value_key(value: Any, kind: str) -> Any:
+    if isinstance(value, dict):
+        try:
+            key = tuple(sorted(value.items()))
+            hash(key)
+            return key
+        except TypeError:
+            return (kind, id(value))
+    if isinstance(value, bool | int | float | complex | np.generic):
+        return (type(value), repr(value))  # repr keeps -0.0 apart from 0.0
+    return (kind, id(value))
+
+
+def shared(expr: tuple) -> tuple:
+    """``expr`` with equal subtrees merged into one object, so that :func:`evaluate` with a
+    memo computes each once (an inlined ``mu`` used twice in ``mu * (1 - mu)``)."""
+    table: dict = {}
+
+    def visit(e: tuple) -> tuple:
+        if e[0] == "leaf":
+            return table.setdefault(e, e)
+        if e[0] == "const":
+            return table.setdefault(("const", _value_key(e[1], "const")), e)
+        children = tuple(visit(c) for c in e[4])
+        key = ("ufunc", e[1], e[2], _value_key(e[3], "kw"), tuple(id(c) for c in children))
+        return table.setdefault(key, ("ufunc", e[1], e[2], e[3], children))
+
+    return visit(expr)
 
 
 def _consts(expr: tuple) -> list[Any]:
@@ -86,11 +126,12 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     if len(spec) == 3:  # a view of a new block: still sealed in place by the runtime
         return fused_eval(spec[:2], *leaves).reshape(spec[2])
     expr, shape = spec
+    expr = shared(expr)
     shape = tuple(shape)
     dtype = expr[2] if expr[0] == "ufunc" else None
     nbytes = int(np.prod(shape, dtype=np.int64)) * (dtype.itemsize if dtype is not None else 8)
     if dtype is None or nbytes < MIN_CHUNKED_BYTES or not _splittable(expr, leaves, shape):
-        out = np.asarray(evaluate(expr, leaves))
+        out = np.asarray(evaluate(expr, leaves, {}))
         if out.shape != shape:
             out = np.broadcast_to(out, shape).copy()
         return out
@@ -99,7 +140,7 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     step = _row_step(shape, dtype.itemsize, CHUNK_BYTES)
     for r0 in range(0, nrows, step):
         r1 = min(r0 + step, nrows)
-        out[r0:r1] = evaluate(expr, _rows_of(leaves, ndim, nrows, r0, r1))
+        out[r0:r1] = evaluate(expr, _rows_of(leaves, ndim, nrows, r0, r1), {})
     return out
 
 
@@ -110,7 +151,7 @@ def _operand_rows(spec: Any, refs: Sequence[Any], r0: int, r1: int) -> Any:
     expr, shape = spec
     shape = tuple(shape)
     piece_shape = (r1 - r0,) + shape[1:]
-    value = np.asarray(evaluate(expr, _rows_of(refs, len(shape), shape[0], r0, r1)))
+    value = np.asarray(evaluate(expr, _rows_of(refs, len(shape), shape[0], r0, r1), {}))
     if value.shape != piece_shape:
         value = np.broadcast_to(value, piece_shape)
     return value
@@ -155,7 +196,7 @@ def _weighted_gram(
     """``a.T @ (a * w)`` for rows ``r0:r1``: as ``s.T @ s`` with ``s = a * sqrt(w)`` when the
     weights are not negative, which BLAS computes as a symmetric rank-k update (half the
     work of a general product)."""
-    w = np.asarray(evaluate(w_expr, _rows_of(refs, len(shape), shape[0], r0, r1)))
+    w = np.asarray(evaluate(w_expr, _rows_of(refs, len(shape), shape[0], r0, r1), {}))
     if w.ndim == 2 and w.shape[1] == 1 and w.dtype.kind == "f" and not (w < 0).any():
         s = a * np.sqrt(w)
         return np.matmul(s.T, s)
@@ -175,6 +216,8 @@ def matmul_expr(
     ``A.T @ (A * w)`` with a column ``w >= 0`` is computed as a symmetric product.
     """
     a_refs, b_refs = refs[:na], refs[na:]
+    a_spec = a_spec if a_spec is None else (shared(a_spec[0]), *a_spec[1:])
+    b_spec = b_spec if b_spec is None else (shared(b_spec[0]), *b_spec[1:])
     a_shape, b_shape = _operand_shape(a_spec, a_refs), _operand_shape(b_spec, b_refs)
     has_expr = a_spec is not None or b_spec is not None
     contract_rows = ta and not tb and len(a_shape) == 2 and a_shape[0] == b_shape[0]
