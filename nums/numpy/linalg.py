@@ -20,6 +20,15 @@ MAX_DRIVER_BYTES = 256 * 2**20
 LinAlgError = np.linalg.LinAlgError
 
 
+def _locals(*xs: Any) -> list[np.ndarray]:
+    """Every operand on the driver; pending operations are all submitted before any value
+    is awaited, so that they run side by side (``solve(H, g)`` of a Newton step)."""
+    for x in xs:
+        if isinstance(x, BlockArray) and x.nbytes <= MAX_DRIVER_BYTES:
+            x.blocks  # noqa: B018  (submits the tasks of a planned result)
+    return [_local(x) for x in xs]
+
+
 def _local(x: Any) -> np.ndarray:
     if isinstance(x, BlockArray):
         if x.nbytes > MAX_DRIVER_BYTES:
@@ -39,7 +48,7 @@ def _wrap(value: Any) -> Any:
 
 def solve(a: Any, b: Any) -> BlockArray:
     """nums implementation of numpy.linalg.solve (on the driver; small systems only)."""
-    return _wrap(np.linalg.solve(_local(a), _local(b)))
+    return _wrap(np.linalg.solve(*_locals(a, b)))
 
 
 def inv(a: Any) -> BlockArray:
@@ -54,7 +63,7 @@ def det(a: Any) -> Any:
 
 def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     """nums implementation of numpy.linalg.lstsq (on the driver; small systems only)."""
-    x, res, rank, sv = np.linalg.lstsq(_local(a), _local(b), rcond=rcond)
+    x, res, rank, sv = np.linalg.lstsq(*_locals(a, b), rcond=rcond)
     return _wrap(x), _wrap(res), rank, _wrap(sv)
 
 
