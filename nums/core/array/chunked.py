@@ -22,7 +22,8 @@ import numpy as np
 
 from nums.core.array.output import new_block
 
-CHUNK_BYTES = 1 << 18  # bytes of result per chunk: with its temporaries, well inside L2
+CHUNK_BYTES = 1 << 20  # bytes of result per chunk: with its temporaries, inside L3 (and few
+#                        enough chunks that numpy's per-call cost stays small)
 MIN_CHUNKED_BYTES = 4 * CHUNK_BYTES  # smaller results are evaluated in one go
 PRODUCT_CHUNK_BYTES = 1 << 19  # bytes of the larger operand per chunk of a product
 WHOLE_EXPR_BYTES = 1 << 22  # an expression operand this small is evaluated whole
