@@ -5,12 +5,17 @@ from __future__ import annotations
 import multiprocessing
 
 
-def have_ray() -> bool:
+def have(module: str) -> bool:
+    """Whether ``module`` can be imported (optional engines and tools)."""
     try:
-        import ray  # noqa: F401
+        __import__(module)
     except ImportError:
         return False
     return True
+
+
+def have_ray() -> bool:
+    return have("ray")
 
 
 def by_value(module_name: str) -> None:

@@ -34,14 +34,6 @@ ENGINES = ["nums", "nums-ray", "numpy", "dask"]
 MIB = 2**20
 
 
-def _have_threadpoolctl() -> bool:
-    try:
-        import threadpoolctl  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _start_nums(engine: str) -> None:
     import nums
 
@@ -101,7 +93,7 @@ class _Base:
         self.engine = engine
         if engine.startswith("nums"):
             _start_nums(engine)
-        elif engine.startswith("dask-blas1") and not _have_threadpoolctl():
+        elif engine.startswith("dask-blas1") and not _engines.have("threadpoolctl"):
             raise NotImplementedError("threadpoolctl is not installed")
 
     def teardown(self, engine, *params):

@@ -31,7 +31,7 @@ Policy (:func:`plan_tree`)
 Baselines
     :func:`plan_cyclic` puts each vertex on the node of the output block whose tree it
     belongs to (``Vertex.cyclic``), sums folded left to right there: plain block-cyclic
-    placement. :func:`plan_owner` mimics the heuristics of BlockArray's current code: an op
+    placement. :func:`plan_owner` mimics the heuristics BlockArray used before the planner: an op
     runs where its largest input lives, a sum is combined pairwise where the first partial
     lives and finished on the output's cyclic node.
 
