@@ -83,6 +83,7 @@ class Driver(Scheduling, ActorScheduling):
         self.tasks: dict[int, TaskSpec] = {}
         self.queues: list[deque] = [deque() for _ in range(num_nodes)]
         self.running = [0] * num_nodes
+        self.task_seconds: dict = {}  # function id -> recent run time of its tasks (pipelining)
         self.replica_waiters: dict[tuple, list] = defaultdict(list)
         self.fn_blobs: dict[bytes, bytes] = {}
         self.workers: dict[int, WorkerProc] = {}

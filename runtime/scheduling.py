@@ -15,6 +15,7 @@ hands a task back (``_returned``) or dies (``Driver._worker_died``) has its atte
 from __future__ import annotations
 
 import threading
+import time
 
 from .errors import ActorDiedError, ObjectFreedError, error_info
 from .objects import FAILED, PENDING, Entry, Replica
@@ -22,6 +23,10 @@ from .protocol import DISK, TaskSpec
 from .workers import WorkerProc
 
 PIPELINE = 4  # tasks sent ahead to a busy pool worker, so it never waits for the driver
+# ... but only as much work as this (estimated from earlier runs of the same function): a
+# long task queued behind another on a busy worker cannot move to a worker that falls idle,
+# and with a few tasks of tens of ms each one worker would finish well after the other.
+PIPELINE_AHEAD_S = 0.008
 
 
 class Request:
@@ -131,25 +136,30 @@ class Scheduling:
     def _dispatch(self, node: int) -> None:
         q = self.queues[node]
         while q:
-            w = self._free_worker(node)
+            w = self._free_worker(node, self.task_seconds.get(q[0].fn_id, 0.0))
             if w is None:
                 return
             spec = q.popleft()
             msg = self._task_message(spec, w)
             if msg is None:
                 continue
+            if not w.inflight:
+                w.busy_since = time.perf_counter()
             w.inflight[spec.tid] = spec
             self.running[node] += 1
             self._send(w, msg)
 
-    def _free_worker(self, node: int) -> WorkerProc | None:
+    def _free_worker(self, node: int, seconds: float = 0.0) -> WorkerProc | None:
+        """An idle worker of ``node``, else a busy one that may queue a task expected to take
+        ``seconds`` (see ``PIPELINE_AHEAD_S``), else a new worker if some are blocked."""
         active = 0
         best = None
         for w in self.pool[node]:
             if w.alive and not w.blocked:
                 active += 1
-                if len(w.inflight) < PIPELINE and (best is None
-                                                   or len(w.inflight) < len(best.inflight)):
+                k = len(w.inflight)
+                if k < PIPELINE and (k == 0 or k * seconds <= PIPELINE_AHEAD_S) and (
+                        best is None or k < len(best.inflight)):
                     best = w
         if best is not None:
             return best
@@ -228,6 +238,13 @@ class Scheduling:
         spec = w.inflight.pop(tid, None)
         if spec is None:
             return
+        if w.actor_id is None and spec.fn_id is not None:
+            # a pool worker runs its tasks in order: this one ran from the previous one's end
+            now = time.perf_counter()
+            last = self.task_seconds.get(spec.fn_id)
+            took = now - w.busy_since
+            self.task_seconds[spec.fn_id] = took if last is None else 0.5 * (last + took)
+            w.busy_since = now
         st = self.stores[w.node]
         st.tasks_run += 1
         if w.actor_id is None:

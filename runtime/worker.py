@@ -30,6 +30,10 @@ from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
 
 OUT_RESERVE = 4096  # bytes kept before an output buffer for its object's pickle header
+# A finished task is reported with the next batch of messages (one write for many trivial
+# tasks), except after a task this long: its dependents and the driver's dispatch should not
+# wait for the tasks queued behind it.
+REPORT_NOW_S = 0.001
 
 
 class WorkerClient:
@@ -235,6 +239,7 @@ class WorkerClient:
 
     # ------------------------------------------------------------------ running
     def run(self, msg: tuple) -> None:
+        started = time.perf_counter()
         kind, tid, fn_id, fn_blob, payload, ref_locs, return_ids, name = msg[:8]
         if kind == "call" and self.init_error is not None:
             # calls are sent before the constructor's result is known: they share its error
@@ -275,7 +280,7 @@ class WorkerClient:
                 self.init_error = info
             del exc
         self.out_buffers.clear()
-        self.send("done", (tid, results))
+        self.send("done", (tid, results), flush=time.perf_counter() - started > REPORT_NOW_S)
 
     # ------------------------------------------------------------------ the context API
     def new_id(self) -> int:

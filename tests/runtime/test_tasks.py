@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -130,8 +131,29 @@ def test_get_of_unknown_ref(one_node):
         rt.get([1, 2])
 
 
+@rt.remote
+def timed_sleep(seconds):
+    start = time.perf_counter()
+    time.sleep(seconds)
+    return os.getpid(), start, time.perf_counter()
+
+
+def test_long_tasks_are_not_queued_behind_a_busy_worker(one_node):
+    # once the function is known to take tens of ms, a task waits in the driver for a free
+    # worker instead of queueing behind a long one: the 60 ms tasks all run on the other
+    # worker and finish before the 600 ms task
+    rt.get([timed_sleep.remote(0.06) for _ in range(2)])
+    slow = timed_sleep.remote(0.6)
+    time.sleep(0.05)  # the slow task is running
+    fast = rt.get([timed_sleep.remote(0.06) for _ in range(4)])
+    slow_pid, _, slow_end = rt.get(slow)
+    assert all(pid != slow_pid for pid, _, _ in fast)
+    assert max(end for _, _, end in fast) < slow_end
+
+
 def test_not_initialised():
     if rt.is_initialized():
         rt.shutdown()
     with pytest.raises(rt.NotInitializedError):
         rt.put(1)
+
