@@ -77,7 +77,7 @@ def _to_engine(engine: str, value: numpy.ndarray, tall: bool = False):
 # Runs of the operation in setup, before timing. A new session's workers map the store's
 # pages one page fault at a time as they first read or write them (slow on some VMs, see
 # docs/runtime.md); after a few runs every worker has mapped them, as in a running program.
-WARMUP_RUNS = 3
+WARMUP_RUNS = 5
 
 
 class _Base:
