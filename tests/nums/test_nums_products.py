@@ -248,3 +248,50 @@ def test_fused_operand_evaluated_inside_matmul():
     assert_same(h, a.T @ (a * (w * (1 - w))[:, None]), rtol=1e-10)
     assert tasks < 2 * x.grid.num_blocks + 4
     assert_same(xw, a * (w * (1 - w))[:, None], rtol=1e-12)
+
+
+def _tasks_run() -> int:
+    import nums
+
+    return sum(m["tasks_run"] for m in nums.metrics())
+
+
+def test_newton_terms_run_only_product_tasks():
+    # mu[:, None] stays an expression, and a leaf whose one block holds more than the rows
+    # a product's block needs (y) is sliced inside the product's kernel: no task of its own
+    from nums.core.graph.fusion import fused_expression
+
+    a = R.standard_normal((40, 3))
+    v = R.standard_normal(40)
+    t = R.random(40)
+    x = nps.array(a, block_shape=(7, 3)).persist()
+    xb = nps.array(v, block_shape=(7,)).persist()
+    y = nps.array(t, block_shape=(40,)).persist()
+    before = _tasks_run()
+    mu = 1 / (1 + nps.exp(-xb))
+    col = (mu * (1 - mu))[:, None]
+    assert fused_expression(col) is not None
+    g = (x.T @ (mu - y)).persist()
+    h = (x.T @ (x * col)).persist()
+    tasks = _tasks_run() - before
+    m = 1 / (1 + np.exp(-v))
+    assert_same(g, a.T @ (m - t), rtol=1e-12)
+    assert_same(h, a.T @ (a * (m * (1 - m))[:, None]), rtol=1e-10)
+    n = x.grid.num_blocks
+    assert tasks <= 2 * (n + n - 1)  # partial products and their sums only
+    assert_same(col, (m * (1 - m))[:, None], rtol=1e-12)
+
+
+def test_new_axes_of_an_expression():
+    v = R.standard_normal(12)
+    xb = nps.array(v, block_shape=(5,)).persist()
+    e = nps.exp(xb) + 1
+    assert_same(e[None, :, None], (np.exp(v) + 1)[None, :, None], rtol=1e-12)
+    assert_same(nps.expand_dims(e, 0) * xb[:, None], (np.exp(v) + 1)[None, :] * v[:, None],
+                rtol=1e-12)
+    s = nps.array(3.0) * 2
+    assert_same(s[None, None], np.array(6.0)[None, None])
+    m = nps.array(R.random((4, 6)), block_shape=(3, 4)).persist()
+    r = (m * 2)[:, None, :]
+    assert_same((r + m[None]).sum(axis=0), (m.get()[:, None, :] * 2 + m.get()[None]).sum(0),
+                rtol=1e-12)

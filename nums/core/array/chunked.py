@@ -29,6 +29,41 @@ PRODUCT_CHUNK_BYTES = 1 << 19  # bytes of the larger operand per chunk of a prod
 WHOLE_EXPR_BYTES = 1 << 22  # an expression operand this small is evaluated whole
 
 
+def view_shape(shape: Sequence[int], pattern: Sequence[int | None]) -> tuple[int, ...]:
+    """The shape of an array of ``shape`` seen through ``pattern``: axis ``p`` of the view is
+    axis ``pattern[p]``, or a new axis of length 1 where that is None (a reshape that only
+    inserts unit axes; ``x[:, None]`` has the pattern ``(0, None)``)."""
+    return tuple(1 if axis is None else shape[axis] for axis in pattern)
+
+
+def _leaf_views(expr: tuple, leaves: Sequence[Any]) -> tuple[tuple, list[Any]]:
+    """The expression and its leaf pieces as numpy should see them.
+
+    A leaf node ``("leaf", i, pattern, local)`` (made by ``fusion.operand_pieces``) reads
+    ``leaves[i][local]`` (a block that holds more than the piece: no task cut it out) through
+    ``pattern`` (see :func:`view_shape`); either may be None. The nodes come back as plain
+    ``("leaf", i)`` over the viewed pieces, so applying this again changes nothing.
+    """
+    out = list(leaves)
+
+    def visit(e: tuple) -> tuple:
+        if e[0] == "leaf":
+            if len(e) == 2:
+                return e
+            piece = leaves[e[1]]
+            if e[3] is not None:
+                piece = piece[e[3]]
+            if e[2] is not None:
+                piece = piece.reshape(view_shape(piece.shape, e[2]))
+            out[e[1]] = piece
+            return ("leaf", e[1])
+        if e[0] == "const":
+            return e
+        return ("ufunc", e[1], e[2], e[3], tuple(visit(c) for c in e[4]))
+
+    return visit(expr), out
+
+
 def evaluate(expr: tuple, leaves: Sequence[Any], memo: dict | None = None) -> Any:
     """Value of an expression tree (see ``nums.core.graph.fusion``) over ``leaves``.
 
@@ -121,14 +156,11 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     """Evaluate a fused elementwise expression into a new block.
 
     ``spec`` is ``(expr, block_shape)``; leaves are the operand pieces, which numpy
-    broadcasts. The result has ``block_shape``, or the shape ``spec[2]`` when given (the same
-    values with axes of length 1 inserted: ``x[:, None]`` of an expression).
+    broadcasts (after the views their leaf nodes give, see :func:`_leaf_views`).
     """
-    if len(spec) == 3:  # a view of a new block: still sealed in place by the runtime
-        return fused_eval(spec[:2], *leaves).reshape(spec[2])
-    expr, shape = spec
+    expr, leaves = _leaf_views(spec[0], leaves)
     expr = shared(expr)
-    shape = tuple(shape)
+    shape = tuple(spec[1])
     dtype = expr[2] if expr[0] == "ufunc" else None
     nbytes = int(np.prod(shape, dtype=np.int64)) * (dtype.itemsize if dtype is not None else 8)
     if dtype is None or nbytes < MIN_CHUNKED_BYTES or not _splittable(expr, leaves, shape):
@@ -217,8 +249,12 @@ def matmul_expr(
     ``A.T @ (A * w)`` with a column ``w >= 0`` is computed as a symmetric product.
     """
     a_refs, b_refs = refs[:na], refs[na:]
-    a_spec = a_spec if a_spec is None else (shared(a_spec[0]), *a_spec[1:])
-    b_spec = b_spec if b_spec is None else (shared(b_spec[0]), *b_spec[1:])
+    if a_spec is not None:
+        expr, a_refs = _leaf_views(a_spec[0], a_refs)
+        a_spec = (shared(expr), *a_spec[1:])
+    if b_spec is not None:
+        expr, b_refs = _leaf_views(b_spec[0], b_refs)
+        b_spec = (shared(expr), *b_spec[1:])
     a_shape, b_shape = _operand_shape(a_spec, a_refs), _operand_shape(b_spec, b_refs)
     has_expr = a_spec is not None or b_spec is not None
     contract_rows = ta and not tb and len(a_shape) == 2 and a_shape[0] == b_shape[0]

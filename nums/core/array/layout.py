@@ -22,16 +22,15 @@ from nums.core.array.grid import ArrayGrid
 def region(x: BlockArray, slices: Sequence[slice], node: int | None = None) -> tuple[Any, int]:
     """A ref to ``x[slices]`` (step-1 slices with explicit bounds) and the node that has it."""
     grid = x.grid
-    covered = region_blocks(x, slices)
-    if len(covered) == 1:
-        idx = covered[0]
-        bslices = grid.block_slices(idx)
+    inside = block_view(x, slices)
+    if inside is not None:
+        idx, local = inside
         bnode = int(x.nodes[idx])
-        if all(s.start == b.start and s.stop == b.stop for s, b in zip(slices, bslices)):
+        if local is None:
             return x.blocks[idx], bnode
-        local = tuple(slice(s.start - b.start, s.stop - b.start) for s, b in zip(slices, bslices))
         node = bnode if node is None else node
         return submit(kernels.take_slices, x.blocks[idx], local, node=node), node
+    covered = region_blocks(x, slices)
     shape = tuple(s.stop - s.start for s in slices)
     placements = []
     refs = []
@@ -50,6 +49,21 @@ def region(x: BlockArray, slices: Sequence[slice], node: int | None = None) -> t
     return submit(kernels.assemble, shape, x.dtype, placements, *refs, node=node), node
 
 
+def block_view(
+    x: BlockArray, slices: Sequence[slice]
+) -> tuple[tuple[int, ...], tuple[slice, ...] | None] | None:
+    """``(block index, local slices)`` when ``x[slices]`` lies inside one block (local slices
+    None: the whole block), else None."""
+    covered = region_blocks(x, slices)
+    if len(covered) != 1:
+        return None
+    bslices = x.grid.block_slices(covered[0])
+    if all(s.start == b.start and s.stop == b.stop for s, b in zip(slices, bslices)):
+        return covered[0], None
+    return covered[0], tuple(slice(s.start - b.start, s.stop - b.start)
+                             for s, b in zip(slices, bslices))
+
+
 def region_blocks(x: BlockArray, slices: Sequence[slice]) -> list[tuple[int, ...]]:
     """Grid indices of the blocks of ``x`` that ``x[slices]`` reads (what :func:`region` reads)."""
     ranges = [x.grid.blocks_overlapping(axis, s.start, s.stop) for axis, s in enumerate(slices)]
@@ -57,17 +71,27 @@ def region_blocks(x: BlockArray, slices: Sequence[slice]) -> list[tuple[int, ...
 
 
 def broadcast_slices(
-    x: BlockArray, out_slices: Sequence[slice], out_shape: Sequence[int]
+    x: BlockArray, out_slices: Sequence[slice], out_shape: Sequence[int],
+    pattern: Sequence[int | None] | None = None,
 ) -> list[slice]:
-    """The slices of ``x`` that broadcast onto ``out_slices`` of an ``out_shape`` array."""
-    offset = len(out_shape) - x.ndim
-    slices = []
-    for axis, n in enumerate(x.shape):
-        s = out_slices[axis + offset]
-        if n == 1 and out_shape[axis + offset] != 1:
-            slices.append(slice(0, 1))
+    """The slices of ``x`` that broadcast onto ``out_slices`` of an ``out_shape`` array.
+
+    ``pattern``, when given, is how ``x`` enters the broadcast: axis ``p`` of its view is axis
+    ``pattern[p]`` of ``x``, or a new axis of length 1 where that is None (``x[:, None]`` has
+    the pattern ``(0, None)``; see :func:`nums.core.array.chunked.view_shape`).
+    """
+    if pattern is None:
+        pattern = range(x.ndim)
+    offset = len(out_shape) - len(pattern)
+    slices = [slice(0, n) for n in x.shape]
+    for p, axis in enumerate(pattern):
+        if axis is None:
+            continue
+        s = out_slices[p + offset]
+        if x.shape[axis] == 1 and out_shape[p + offset] != 1:
+            slices[axis] = slice(0, 1)
         else:
-            slices.append(slice(s.start, s.stop))
+            slices[axis] = slice(s.start, s.stop)
     return slices
 
 

@@ -9,7 +9,9 @@ matmul does, see :func:`operand_pieces`), so ``X.T @ (X * w[:, None])`` never st
 submits one :func:`kernels.fused_eval` task per block, placed by the session's optimizer
 (:func:`fused_graph`).
 
-Expression nodes: ``("leaf", i)``, ``("const", value)`` and
+Expression nodes: ``("leaf", i)`` or ``("leaf", i, pattern)`` (leaf ``i`` seen with axes of
+length 1 inserted, see :func:`nums.core.array.chunked.view_shape`: ``x[:, None]`` of an
+expression stays an expression), ``("const", value)`` and
 ``("ufunc", ufunc, dtype, kwargs, children)``. Trees are capped at ``MAX_OPS`` ufuncs; a
 larger operand is materialised first. A pending array used by up to ``INLINE_USES``
 expressions is recomputed in each (cheap for elementwise math, and it saves a store write
@@ -28,7 +30,7 @@ import numpy as np
 from nums.core.array import kernels
 from nums.core.array.blockarray import _MATERIALIZERS, BlockArray, node_of, submit
 from nums.core.array.grid import ArrayGrid
-from nums.core.array.layout import broadcast_region
+from nums.core.array.layout import block_view, broadcast_slices, region
 from nums.core.graph.placement import OpGraph
 
 MAX_OPS = 24
@@ -43,7 +45,7 @@ def _count_ops(expr: tuple) -> int:
 
 def _reindex(expr: tuple, mapping: list[int]) -> tuple:
     if expr[0] == "leaf":
-        return ("leaf", mapping[expr[1]])
+        return ("leaf", mapping[expr[1]], *expr[2:])
     if expr[0] == "const":
         return expr
     return ("ufunc", expr[1], expr[2], expr[3], tuple(_reindex(c, mapping) for c in expr[4]))
@@ -123,6 +125,44 @@ def for_consumer(x: BlockArray) -> BlockArray:
     return x
 
 
+def leaf_uses(expr: tuple) -> list[tuple[int, tuple | None]]:
+    """The distinct ``(leaf index, pattern)`` pairs of an expression, in order of appearance
+    (pattern None: the leaf broadcasts as it is)."""
+    out: dict[tuple, None] = {}
+
+    def visit(e: tuple) -> None:
+        if e[0] == "leaf":
+            out[(e[1], e[2] if len(e) > 2 else None)] = None
+        elif e[0] == "ufunc":
+            for c in e[4]:
+                visit(c)
+
+    visit(expr)
+    return list(out)
+
+
+def _pieces_expr(expr: tuple, index: dict, local: list) -> tuple:
+    """``expr`` over the pieces of one block: leaf nodes name a piece and its view."""
+    if expr[0] == "leaf":
+        pattern = expr[2] if len(expr) > 2 else None
+        k = index[(expr[1], pattern)]
+        return ("leaf", k, pattern, local[k]) if pattern is not None or local[k] else (
+            "leaf", k)
+    if expr[0] == "const":
+        return expr
+    return ("ufunc", expr[1], expr[2], expr[3],
+            tuple(_pieces_expr(c, index, local) for c in expr[4]))
+
+
+def _piece(leaf: BlockArray, slices: list[slice], node: int) -> tuple[Any, tuple | None]:
+    """A ref holding ``leaf[slices]``, and the slices the kernel takes from it: a region inside
+    one block is that block (no task cuts it out); one over several blocks is assembled."""
+    inside = block_view(leaf, slices)
+    if inside is not None:
+        return leaf.blocks[inside[0]], inside[1]
+    return region(leaf, slices, node)[0], None
+
+
 def operand_pieces(x: BlockArray, idx: tuple[int, ...], node: int) -> tuple[Any, list[Any]]:
     """What a consumer kernel needs for block ``idx`` of ``x``.
 
@@ -134,45 +174,78 @@ def operand_pieces(x: BlockArray, idx: tuple[int, ...], node: int) -> tuple[Any,
         return None, [x.blocks[idx]]
     expr, leaves = fused
     slices = x.grid.block_slices(idx)
-    return (expr, x.grid.block_shape_at(idx)), [
-        broadcast_region(leaf, slices, x.shape, node) for leaf in leaves
-    ]
+    uses = leaf_uses(expr)
+    refs, local = [], []
+    for i, pattern in uses:
+        ref, view = _piece(leaves[i], broadcast_slices(leaves[i], slices, x.shape, pattern), node)
+        refs.append(ref)
+        local.append(view)
+    if all(p is None for _, p in uses) and not any(local):
+        return (expr, x.grid.block_shape_at(idx)), refs  # (uses are the leaves in order)
+    index = {use: k for k, use in enumerate(uses)}
+    return (_pieces_expr(expr, index, local), x.grid.block_shape_at(idx)), refs
 
 
-def fused_graph(x: BlockArray, grid: ArrayGrid | None = None) -> OpGraph:
+def fused_graph(x: BlockArray) -> OpGraph:
     """The plan of evaluating pending expression ``x``: one task per block, on the node the
-    session's optimizer picks (usually where the leaves' blocks are).
-
-    ``grid``, when given, is ``x``'s grid with axes of length 1 inserted (``x[:, None]``):
-    each task then also reshapes its block, so the expansion costs no task of its own.
-    """
+    session's optimizer picks (usually where the leaves' blocks are)."""
     g = OpGraph("fused")
     snap = x.copy()
-    out = grid or x.grid
-    for idx, out_idx in zip(x.grid.indices(), out.indices()):
-        with g.tree(out_idx):
+    for idx in x.grid.indices():
+        with g.tree(idx):
             children = g.reads(snap, x.grid.block_slices(idx), x.shape)
-            shape = out.block_shape_at(out_idx)
-            emit = functools.partial(_fused_task, snap, idx, shape if grid is not None else None)
-            g.output(out_idx, g.task(emit, children, shape, x.dtype, kind="map", name="fused"))
+            emit = functools.partial(_fused_task, snap, idx)
+            g.output(idx, g.task(emit, children, x.grid.block_shape_at(idx), x.dtype,
+                                 kind="map", name="fused"))
     return g
 
 
-def _fused_task(
-    x: BlockArray, idx: tuple[int, ...], shape: tuple[int, ...] | None, node: int, refs: list
-) -> Any:
+def _fused_task(x: BlockArray, idx: tuple[int, ...], node: int, refs: list) -> Any:
     spec, pieces = operand_pieces(x, idx, node)
-    if shape is not None:
-        spec = spec + (shape,)
     return submit(kernels.fused_eval, spec, *pieces, node=node)
 
 
-def expand_dims(x: BlockArray, grid: ArrayGrid) -> BlockArray | None:
-    """Pending expression ``x`` with unit axes inserted (``grid``), or None if ``x`` is not a
-    pending expression (then the caller slices ``x``'s blocks)."""
-    if fused_expression(x) is None:
+def _expanded(expr: tuple, leaves: Sequence[BlockArray], ndim: int, places: list[int],
+              new_ndim: int) -> tuple | None:
+    """``expr`` (of ``ndim`` dims) with its axes moved to ``places`` among ``new_ndim`` (the
+    others new, of length 1), or None when a constant array is in the way."""
+    if expr[0] == "const":
+        return expr if np.ndim(expr[1]) == 0 else None
+    if expr[0] == "leaf":
+        leaf = leaves[expr[1]]
+        pattern = expr[2] if len(expr) > 2 else tuple(range(leaf.ndim))
+        padded = (None,) * (ndim - len(pattern)) + tuple(pattern)
+        new: list[int | None] = [None] * new_ndim
+        for axis, place in zip(padded, places):
+            new[place] = axis
+        return ("leaf", expr[1], tuple(new))
+    children = [_expanded(c, leaves, ndim, places, new_ndim) for c in expr[4]]
+    if any(c is None for c in children):
         return None
-    return fused_graph(x, grid).finish(grid)
+    return ("ufunc", expr[1], expr[2], expr[3], tuple(children))
+
+
+def expand_dims(x: BlockArray, grid: ArrayGrid) -> BlockArray | None:
+    """Pending expression ``x`` with unit axes inserted (``grid``), as a pending expression
+    itself (its consumers evaluate it, no task of its own); None if ``x`` is not a pending
+    expression (then the caller slices ``x``'s blocks)."""
+    fused = fused_expression(x)
+    if fused is None:
+        return None
+    places, j = [], 0  # where each axis of x goes among the new axes
+    for p, n in enumerate(grid.shape):
+        if j < x.ndim and n == x.shape[j] and grid.ndim - p >= x.ndim - j:
+            places.append(p)
+            j += 1
+    if j != x.ndim:
+        return None
+    expr = _expanded(fused[0], fused[1], x.ndim, places, grid.ndim)
+    if expr is None or _take_expression(x) is None:
+        return None
+    nodes = np.zeros(grid.grid_shape, dtype=np.int64)
+    for idx in grid.indices():
+        nodes[idx] = node_of(idx)
+    return BlockArray(grid, None, nodes, pending=("fused", (expr,), fused[1]))
 
 
 def _materialize_fused(x: BlockArray, exprs: tuple, leaves: tuple) -> np.ndarray:

@@ -96,7 +96,7 @@ class OpGraph:
         ``x`` may hold a pending elementwise expression (its leaves' blocks are read) and may
         be a non-array constant (nothing is read).
         """
-        from nums.core.graph.fusion import fused_expression
+        from nums.core.graph.fusion import fused_expression, leaf_uses
 
         if not isinstance(x, BlockArray):
             return []
@@ -105,8 +105,9 @@ class OpGraph:
         if fused is None:
             return [self.leaf(x, i) for i in region_blocks(x, slices)]
         out: list[int] = []
-        for leaf in fused[1]:
-            out += self.reads(leaf, slices, x.shape)
+        for i, pattern in leaf_uses(fused[0]):
+            leaf = fused[1][i]
+            out += self.reads(leaf, broadcast_slices(leaf, slices, x.shape, pattern), leaf.shape)
         return list(dict.fromkeys(out))
 
     def task(
