@@ -223,13 +223,38 @@ def _gram_weights(a_spec: Any, a_refs: Sequence[Any], b_spec: Any, b_refs: Seque
     return None
 
 
-def _weighted_gram(
-    a: np.ndarray, w_expr: tuple, refs: Sequence[Any], shape: tuple, r0: int, r1: int
-) -> np.ndarray:
-    """``a.T @ (a * w)`` for rows ``r0:r1``: as ``s.T @ s`` with ``s = a * sqrt(w)`` when the
-    weights are not negative, which BLAS computes as a symmetric rank-k update (half the
-    work of a general product)."""
-    w = np.asarray(evaluate(w_expr, _rows_of(refs, len(shape), shape[0], r0, r1), {}))
+def _expr_shape(expr: tuple, leaves: Sequence[Any]) -> tuple[int, ...]:
+    """The broadcast shape of an expression's operands (the shape of its value)."""
+    shapes: list[tuple] = []
+
+    def visit(e: tuple) -> None:
+        if e[0] == "leaf":
+            shapes.append(np.shape(leaves[e[1]]))
+        elif e[0] == "const":
+            shapes.append(np.shape(e[1]))
+        else:
+            for c in e[4]:
+                visit(c)
+
+    visit(expr)
+    return tuple(np.broadcast_shapes(*shapes))
+
+
+def _weight_rows(w_expr: tuple, refs: Sequence[Any], shape: tuple) -> Any:
+    """``rows(r0, r1)`` giving those rows of the weights ``w_expr``: evaluated once when they
+    are small (a column, as in a Newton step), else per chunk."""
+    if int(np.prod(_expr_shape(w_expr, refs))) * 8 <= WHOLE_EXPR_BYTES:
+        whole = np.asarray(evaluate(w_expr, refs, {}))
+        if np.ndim(whole) == len(shape) and np.shape(whole)[0] == shape[0]:
+            return lambda r0, r1: whole[r0:r1]
+    return lambda r0, r1: np.asarray(
+        evaluate(w_expr, _rows_of(refs, len(shape), shape[0], r0, r1), {}))
+
+
+def _weighted_gram(a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``a.T @ (a * w)``: as ``s.T @ s`` with ``s = a * sqrt(w)`` when the weights are a
+    column and not negative, which BLAS computes as a symmetric rank-k update (half the work
+    of a general product)."""
     if w.ndim == 2 and w.shape[1] == 1 and w.dtype.kind == "f" and not (w < 0).any():
         s = a * np.sqrt(w)
         return np.matmul(s.T, s)
@@ -266,11 +291,13 @@ def matmul_expr(
         width = max(int(np.prod(a_shape[1:])), int(np.prod(b_shape[1:])))
         step = _row_step((a_shape[0], width), 8, PRODUCT_CHUNK_BYTES)
         weights = _gram_weights(a_spec, a_refs, b_spec, b_refs)
+        if weights is not None:
+            weight_rows = _weight_rows(weights, b_refs, b_shape)
         out = None
         for r0 in range(0, a_shape[0], step):
             r1 = min(r0 + step, a_shape[0])
             if weights is not None:
-                part = _weighted_gram(a_refs[0][r0:r1], weights, b_refs, b_shape, r0, r1)
+                part = _weighted_gram(a_refs[0][r0:r1], weight_rows(r0, r1))
             else:
                 part = np.matmul(
                     _operand_rows(a_spec, a_refs, r0, r1).T,
