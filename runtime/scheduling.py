@@ -15,7 +15,6 @@ hands a task back (``_returned``) or dies (``Driver._worker_died``) has its atte
 from __future__ import annotations
 
 import threading
-import time
 
 from .errors import ActorDiedError, ObjectFreedError, error_info
 from .objects import FAILED, PENDING, Entry, Replica
@@ -143,8 +142,6 @@ class Scheduling:
             msg = self._task_message(spec, w)
             if msg is None:
                 continue
-            if not w.inflight:
-                w.busy_since = time.perf_counter()
             w.inflight[spec.tid] = spec
             self.running[node] += 1
             self._send(w, msg)
@@ -234,17 +231,14 @@ class Scheduling:
             self.stores[src].bytes_sent += nbytes
             self.stores[dst].bytes_received += nbytes
 
-    def _on_done(self, w: WorkerProc, tid: int, results: list) -> None:
+    def _on_done(self, w: WorkerProc, tid: int, results: list, took: float = 0.0) -> None:
+        """Task ``tid`` finished on ``w`` after ``took`` seconds (as the worker measured)."""
         spec = w.inflight.pop(tid, None)
         if spec is None:
             return
         if w.actor_id is None and spec.fn_id is not None:
-            # a pool worker runs its tasks in order: this one ran from the previous one's end
-            now = time.perf_counter()
             last = self.task_seconds.get(spec.fn_id)
-            took = now - w.busy_since
             self.task_seconds[spec.fn_id] = took if last is None else 0.5 * (last + took)
-            w.busy_since = now
         st = self.stores[w.node]
         st.tasks_run += 1
         if w.actor_id is None:

@@ -280,7 +280,8 @@ class WorkerClient:
                 self.init_error = info
             del exc
         self.out_buffers.clear()
-        self.send("done", (tid, results), flush=time.perf_counter() - started > REPORT_NOW_S)
+        took = time.perf_counter() - started
+        self.send("done", (tid, results, took), flush=took > REPORT_NOW_S)
 
     # ------------------------------------------------------------------ the context API
     def new_id(self) -> int:

@@ -34,7 +34,6 @@ class WorkerProc:
         self.blocked = 0  # outstanding blocking get requests of this worker
         self.alive = True
         self.retiring = False  # told to exit by the driver: its end is not a crash
-        self.busy_since = 0.0  # when the task it is running started (pool workers)
         self.pid = proc.pid
 
     def __repr__(self) -> str:
