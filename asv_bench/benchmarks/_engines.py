@@ -14,10 +14,6 @@ def have(module: str) -> bool:
     return True
 
 
-def have_ray() -> bool:
-    return have("ray")
-
-
 def by_value(module_name: str) -> None:
     """Ship a benchmark module's functions by value: workers cannot import asv's copy."""
     import sys
@@ -25,7 +21,7 @@ def by_value(module_name: str) -> None:
     import cloudpickle
 
     cloudpickle.register_pickle_by_value(sys.modules[module_name])
-    if have_ray():
+    if have("ray"):
         import ray.cloudpickle  # Ray ships its own copy of cloudpickle
 
         ray.cloudpickle.register_pickle_by_value(sys.modules[module_name])
@@ -44,7 +40,7 @@ def start(engine: str, **runtime_kwargs):
         rt.init(**runtime_kwargs)
         return None
     if engine == "ray":
-        if not have_ray():
+        if not have("ray"):
             raise NotImplementedError("ray is not installed (pip install -e .[bench])")
         import ray
 

@@ -38,7 +38,7 @@ def _start_nums(engine: str) -> None:
     import nums
 
     if engine == "nums-ray":
-        if not _engines.have_ray():
+        if not _engines.have("ray"):
             raise NotImplementedError("ray is not installed (pip install -e .[bench])")
         _engines.start("ray")  # a local Ray with 2 CPUs on loopback
         nums.init(backend="ray")

@@ -15,7 +15,7 @@ chunking; sums over chunks (products) differ from one BLAS call by rounding only
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -118,12 +118,16 @@ def shared(expr: tuple) -> tuple:
     return visit(expr)
 
 
-def _consts(expr: tuple) -> list[Any]:
-    if expr[0] == "const":
-        return [expr[1]]
+def nodes(expr: tuple) -> Iterator[tuple]:
+    """Every node of an expression tree, parents first."""
+    yield expr
     if expr[0] == "ufunc":
-        return [c for child in expr[4] for c in _consts(child)]
-    return []
+        for c in expr[4]:
+            yield from nodes(c)
+
+
+def _consts(expr: tuple) -> list[Any]:
+    return [e[1] for e in nodes(expr) if e[0] == "const"]
 
 
 def _follows_rows(x: Any, ndim: int, nrows: int) -> bool:
@@ -225,19 +229,10 @@ def _gram_weights(a_spec: Any, a_refs: Sequence[Any], b_spec: Any, b_refs: Seque
 
 def _expr_shape(expr: tuple, leaves: Sequence[Any]) -> tuple[int, ...]:
     """The broadcast shape of an expression's operands (the shape of its value)."""
-    shapes: list[tuple] = []
-
-    def visit(e: tuple) -> None:
-        if e[0] == "leaf":
-            shapes.append(np.shape(leaves[e[1]]))
-        elif e[0] == "const":
-            shapes.append(np.shape(e[1]))
-        else:
-            for c in e[4]:
-                visit(c)
-
-    visit(expr)
-    return tuple(np.broadcast_shapes(*shapes))
+    return tuple(np.broadcast_shapes(*(
+        np.shape(leaves[e[1]] if e[0] == "leaf" else e[1])
+        for e in nodes(expr) if e[0] != "ufunc"
+    )))
 
 
 def _weight_rows(w_expr: tuple, refs: Sequence[Any], shape: tuple) -> Any:

@@ -29,6 +29,7 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import _MATERIALIZERS, BlockArray, node_of, submit
+from nums.core.array.chunked import nodes
 from nums.core.array.grid import ArrayGrid
 from nums.core.array.layout import block_view, broadcast_slices, region
 from nums.core.graph.placement import OpGraph
@@ -38,9 +39,7 @@ INLINE_USES = 3
 
 
 def _count_ops(expr: tuple) -> int:
-    if expr[0] != "ufunc":
-        return 0
-    return 1 + sum(_count_ops(c) for c in expr[4])
+    return sum(e[0] == "ufunc" for e in nodes(expr))
 
 
 def _reindex(expr: tuple, mapping: list[int]) -> tuple:
@@ -128,17 +127,9 @@ def for_consumer(x: BlockArray) -> BlockArray:
 def leaf_uses(expr: tuple) -> list[tuple[int, tuple | None]]:
     """The distinct ``(leaf index, pattern)`` pairs of an expression, in order of appearance
     (pattern None: the leaf broadcasts as it is)."""
-    out: dict[tuple, None] = {}
-
-    def visit(e: tuple) -> None:
-        if e[0] == "leaf":
-            out[(e[1], e[2] if len(e) > 2 else None)] = None
-        elif e[0] == "ufunc":
-            for c in e[4]:
-                visit(c)
-
-    visit(expr)
-    return list(out)
+    return list(dict.fromkeys(
+        (e[1], e[2] if len(e) > 2 else None) for e in nodes(expr) if e[0] == "leaf"
+    ))
 
 
 def _pieces_expr(expr: tuple, index: dict, local: list) -> tuple:
