@@ -6,11 +6,10 @@ import hashlib
 import inspect
 from typing import Any
 
-import cloudpickle
-
 from . import context, serialization
 from .errors import SerializationError
 from .options import ACTOR_OPTIONS, TASK_OPTIONS, resolved, validate
+from .pickling import dumps
 from .protocol import TaskSpec
 from .refs import ObjectRef, note_contained
 
@@ -22,7 +21,7 @@ def _num_nodes() -> int | None:
 
 def _pickle_callable(obj: Any, what: str) -> tuple[bytes, bytes]:
     try:
-        blob = cloudpickle.dumps(obj)
+        blob = dumps(obj)
     except Exception as e:  # noqa: BLE001
         raise SerializationError(f"could not pickle {what} {getattr(obj, '__qualname__', obj)!r}"
                                  f": {type(e).__name__}: {e}") from e

@@ -7,9 +7,10 @@ message carries the remote traceback.
 
 from __future__ import annotations
 
+import pickle
 import traceback
 
-import cloudpickle
+from .pickling import dumps
 
 
 class RuntimeError_(Exception):
@@ -121,7 +122,7 @@ def error_info(exc: BaseException, name: str) -> tuple:
     tb = ("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
           if exc.__traceback__ is not None else "")
     try:
-        blob = cloudpickle.dumps(exc)
+        blob = dumps(exc)
     except Exception:  # noqa: BLE001 - unpicklable exceptions travel as text only
         blob = None
     return (blob, type(exc).__name__, str(exc), tb, name)
@@ -133,7 +134,7 @@ def raise_error_info(info: tuple) -> None:
     cause = None
     if blob is not None:
         try:
-            cause = cloudpickle.loads(blob)
+            cause = pickle.loads(blob)
         except Exception:  # noqa: BLE001
             cause = None
     raise as_task_error(cause, type_name, message, tb, name)

@@ -10,18 +10,17 @@ owner can unpin the memory).
 from __future__ import annotations
 
 import ctypes
-import io
 import pickle
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import cloudpickle
 import numpy as np
 
 from . import refs
 from .allocator import align_up
 from .errors import SerializationError
+from .pickling import dumps
 
 INLINE_MAX = 100 * 1024  # objects smaller than this travel inline with control messages
 Layout = tuple[tuple[int, int], ...]
@@ -69,9 +68,7 @@ def serialize(value: object, what: str = "value") -> Serialized:
             bufs.clear()
             refs.stop_collecting()
             refs.start_collecting()
-            f = io.BytesIO()
-            cloudpickle.CloudPickler(f, protocol=5, buffer_callback=bufs.append).dump(value)
-            header = f.getvalue()
+            header = dumps(value, bufs.append)
     except Exception as e:  # noqa: BLE001 - any pickling failure becomes one clear error
         refs.stop_collecting()
         raise SerializationError(f"could not pickle {what}: {type(e).__name__}: {e}") from e

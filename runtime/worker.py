@@ -13,6 +13,7 @@ import ctypes
 import faulthandler
 import json
 import os
+import pickle
 import select
 import signal
 import socket
@@ -20,7 +21,6 @@ import sys
 import time
 from collections import Counter, deque
 
-import cloudpickle
 import numpy as np
 
 from . import context, ids, serialization
@@ -247,7 +247,7 @@ class WorkerClient:
             return
         try:
             if fn_id is not None and fn_id not in self.fns:
-                self.fns[fn_id] = cloudpickle.loads(self.fn_blobs.pop(fn_id))
+                self.fns[fn_id] = pickle.loads(self.fn_blobs.pop(fn_id))
             args, kwargs = self.load(payload)
             for pos, loc in ref_locs:
                 if isinstance(pos, int):

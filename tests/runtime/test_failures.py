@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import os
 import signal
 import threading
@@ -65,11 +66,28 @@ def test_remote_exception_type_and_traceback(one_node):
     assert isinstance(err, rt.TaskError) and isinstance(err.cause, ValueError)
     text = str(err)
     assert "Remote traceback (task fails)" in text and 'raise ValueError("bad value 42")' in text
+    assert f'File "{__file__}", line' in text and "<dynamic-code>" not in text
     with pytest.raises(KeyError):
         rt.get(fails.remote("key"))
     with pytest.raises(CustomError) as info:
         rt.get(fails.remote("custom"))
     assert info.value.code == 7
+
+
+def test_remote_traceback_of_code_without_a_file(one_node):
+    # a notebook cell: source known to linecache only, under a name no worker can open
+    name = "/nonexistent/notebook-cell-7.py"
+    source = "def cell_fn(x):\n    y = x * 2\n    return y / (x - x)\n"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    namespace: dict = {"__name__": "__main__"}
+    exec(compile(source, name, "exec"), namespace)
+    try:
+        with pytest.raises(ZeroDivisionError) as info:
+            rt.get(rt.remote(namespace["cell_fn"]).remote(3))
+    finally:
+        del linecache.cache[name]
+    text = str(info.value)
+    assert f'File "{name}", line 3, in cell_fn' in text and "return y / (x - x)" in text
 
 
 def test_errors_propagate_to_dependents(one_node):
