@@ -51,12 +51,32 @@ def array(
     return BlockArray.from_numpy(value, block_shape)
 
 
-def asarray(a: Any, dtype: Any = None, *, block_shape: Any = None, **kwargs: Any) -> BlockArray:
-    """nums implementation of numpy.asarray (BlockArrays are returned as they are)."""
+def asarray(
+    a: Any,
+    dtype: Any = None,
+    order: Any = None,
+    *,
+    device: Any = None,
+    copy: bool | None = None,
+    like: Any = None,
+    block_shape: Any = None,
+) -> BlockArray:
+    """nums implementation of numpy.asarray.
+
+    A BlockArray of the requested dtype is returned as it is (``copy=True``: an independent
+    copy; ``copy=False`` raises where a copy is needed, as numpy). ``order`` is accepted and
+    ignored (blocks are C-ordered); ``block_shape=`` chooses the blocks (a new array).
+    """
     if isinstance(a, BlockArray):
         if dtype is not None and np.dtype(dtype) != a.dtype:
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
             a = a.astype(dtype)
+        elif copy:
+            a = a.copy()
         return rechunk(a, block_shape) if block_shape is not None else a
+    if copy is False:
+        raise ValueError("Unable to avoid copy while creating an array as requested.")
     return BlockArray.from_numpy(np.asarray(a, dtype=dtype), block_shape)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import ufunc_result_dtypes
 from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_apply
+from nums.core.array.writes import write_out
 from nums.core.graph.fusion import fuse_ufunc
 
 # name -> category; the categories document the table, every name is a numpy ufunc.
@@ -164,11 +165,11 @@ class ufunc:
             else:
                 grid = output_grid(inputs, shape, dtypes[0])
             result = fuse_ufunc(uf, inputs, dtypes[0], kwargs, grid)
-            return out._rebind(result) if out is not None else result
+            return write_out(out, result) if out is not None else result
         results = ufunc_apply(uf, inputs, dtypes, shape, kwargs, where=where, outs=outs)
         final = []
         for o, r in zip(outs, results):
-            final.append(o._rebind(r) if o is not None else r)
+            final.append(write_out(o, r) if o is not None else r)
         return final[0] if uf.nout == 1 else tuple(final)
 
     def reduce(

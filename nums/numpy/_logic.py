@@ -9,6 +9,8 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.elementwise import broadcast_shapes, map_broadcast
+from nums.core.array.views import part_view
+from nums.core.array.writes import write_out
 from nums.numpy._creation import asarray
 
 
@@ -82,7 +84,7 @@ def clip(
     if result is a:
         result = a.copy()
     if out is not None:
-        return out._rebind(result.astype(out.dtype, copy=False))
+        return write_out(out, result)
     return result
 
 
@@ -96,7 +98,7 @@ def round(a: Any, decimals: int = 0, out: Any = None) -> BlockArray:
     dry_run(np.round, a, decimals)
     result = a.map_blocks(_round_block, decimals)
     if out is not None:
-        return out._rebind(result.astype(out.dtype, copy=False))
+        return write_out(out, result)
     return result
 
 
@@ -160,24 +162,15 @@ def array_equiv(a1: Any, a2: Any) -> bool:
     return bool(all(equal(a1, a2)))
 
 
-def _real(x: np.ndarray) -> np.ndarray:
-    return np.real(x)
-
-
-def _imag(x: np.ndarray) -> np.ndarray:
-    return np.imag(x)
-
-
 def real(val: Any) -> BlockArray:
-    """nums implementation of numpy.real."""
-    val = asarray(val)
-    return val.map_blocks(_real, dtype=np.real(np.zeros(0, val.dtype)).dtype)
+    """nums implementation of numpy.real: a view, as in numpy."""
+    return part_view(asarray(val), "real")
 
 
 def imag(val: Any) -> BlockArray:
-    """nums implementation of numpy.imag."""
-    val = asarray(val)
-    return val.map_blocks(_imag, dtype=np.imag(np.zeros(0, val.dtype)).dtype)
+    """nums implementation of numpy.imag: a view for complex arrays; read-only zeros for real
+    ones (as in numpy)."""
+    return part_view(asarray(val), "imag")
 
 
 def _nan_to_num(x, nan, posinf, neginf):
@@ -187,9 +180,12 @@ def _nan_to_num(x, nan, posinf, neginf):
 def nan_to_num(
     x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None
 ) -> BlockArray:
-    """nums implementation of numpy.nan_to_num."""
+    """nums implementation of numpy.nan_to_num (``copy=False`` replaces in place)."""
     x = asarray(x)
-    return x.map_blocks(_nan_to_num, nan, posinf, neginf)
+    result = x.map_blocks(_nan_to_num, nan, posinf, neginf)
+    if not copy and x.dtype.kind in "fc":
+        return write_out(x, result)
+    return result
 
 
 __all__ = [

@@ -16,11 +16,13 @@ from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, s
 from nums.core.array.dtypes import result_type
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.grid import ArrayGrid
+from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
 from nums.numpy._creation import asarray
 
 
 def transpose(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
-    """nums implementation of numpy.transpose (each block is transposed where it lives)."""
+    """nums implementation of numpy.transpose: a view, as in numpy (each block is transposed
+    where it lives when the view's values are first used)."""
     a = asarray(a)
     if axes is None:
         axes = tuple(range(a.ndim))[::-1]
@@ -29,7 +31,7 @@ def transpose(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
         if len(axes) != a.ndim:
             raise ValueError("axes don't match array")
         axes = normalize_axis_tuple(axes, a.ndim)
-    return _layout.transpose(a, axes)
+    return transpose_view(a, axes)
 
 
 def permute_dims(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
@@ -44,7 +46,7 @@ def swapaxes(a: Any, axis1: int, axis2: int) -> BlockArray:
     axis2 = normalize_axis_index(axis2, a.ndim)
     perm = list(range(a.ndim))
     perm[axis1], perm[axis2] = perm[axis2], perm[axis1]
-    return _layout.transpose(a, perm)
+    return transpose_view(a, perm)
 
 
 def moveaxis(a: Any, source: Any, destination: Any) -> BlockArray:
@@ -59,7 +61,7 @@ def moveaxis(a: Any, source: Any, destination: Any) -> BlockArray:
     order = [n for n in range(a.ndim) if n not in source]
     for dest, src in sorted(zip(destination, source)):
         order.insert(dest, src)
-    return _layout.transpose(a, order)
+    return transpose_view(a, order)
 
 
 def _resolve_shape(size: int, shape: Any) -> tuple[int, ...]:
@@ -88,28 +90,43 @@ def reshape(
     block_shape: Any = None,
     copy: bool | None = None,
 ) -> BlockArray:
-    """nums implementation of numpy.reshape (C order only).
+    """nums implementation of numpy.reshape (orders 'C' and 'F').
 
-    Adding or removing axes of length 1 reshapes each block; otherwise values move between
-    blocks through row blocks. ``block_shape=`` chooses the result's blocks.
+    A view where numpy returns one (``copy=False`` requires it), else a new array. Adding or
+    removing axes of length 1 reshapes each block; otherwise values move between blocks
+    through row blocks. ``block_shape=`` chooses the result's blocks (and makes a copy).
     """
-    if order != "C":
-        raise NotImplementedError("nums.numpy.reshape supports order='C' only")
     if shape is None:
         shape = newshape
     a = asarray(a)
     shape = _resolve_shape(a.size, shape)
-    return _layout.reshape(a, shape, block_shape)
+    if order in ("F", "f"):
+        return transpose(reshape(transpose(a), shape[::-1], copy=copy, block_shape=block_shape))
+    if order not in ("C", "c", "A", "a"):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if block_shape is not None:
+        if copy is False:
+            raise ValueError("Unable to avoid creating a copy while reshaping.")
+        return _layout.reshape(a, shape, block_shape)
+    return reshape_view(a, shape, copy)
 
 
 def ravel(a: Any, order: str = "C") -> BlockArray:
-    """nums implementation of numpy.ravel."""
-    return reshape(a, (-1,), order)
+    """nums implementation of numpy.ravel: a view when ``a`` is C-contiguous, as in numpy."""
+    a = asarray(a)
+    if order in ("F", "f"):
+        return ravel(transpose(a))
+    if order not in ("C", "c", "A", "a", "K", "k"):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    return ravel_view(a)
 
 
 def flatten(a: Any, order: str = "C") -> BlockArray:
-    """nums implementation of numpy.ndarray.flatten."""
-    return reshape(a, (-1,), order)
+    """nums implementation of numpy.ndarray.flatten (always a copy)."""
+    a = asarray(a)
+    if order in ("F", "f"):
+        a = transpose(a)
+    return _layout.reshape(a, (a.size,))
 
 
 def expand_dims(a: Any, axis: Any) -> BlockArray:
@@ -121,7 +138,7 @@ def expand_dims(a: Any, axis: Any) -> BlockArray:
     axis = normalize_axis_tuple(axis, out_ndim)
     it = iter(a.shape)
     shape = tuple(1 if ax in axis else next(it) for ax in range(out_ndim))
-    return _layout.reshape(a, shape)
+    return reshape_view(a, shape)
 
 
 def squeeze(a: Any, axis: Any = None) -> BlockArray:
@@ -133,8 +150,8 @@ def squeeze(a: Any, axis: Any = None) -> BlockArray:
         axes = normalize_axis_tuple(axis, a.ndim)
         if any(a.shape[i] != 1 for i in axes):
             raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
-    shape = tuple(n for i, n in enumerate(a.shape) if i not in axes)
-    return _layout.reshape(a, shape)
+    key = tuple(0 if i in axes else slice(None) for i in range(a.ndim))
+    return a[key]
 
 
 def _identity(x: np.ndarray) -> np.ndarray:
@@ -142,7 +159,8 @@ def _identity(x: np.ndarray) -> np.ndarray:
 
 
 def broadcast_to(array: Any, shape: Any, *, block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.broadcast_to. Differs: the result is materialised."""
+    """nums implementation of numpy.broadcast_to: a read-only view, as in numpy (its blocks
+    hold the broadcast values)."""
     array = asarray(array)
     shape = normalize_shape(shape)
     ok = len(shape) >= array.ndim and all(
@@ -153,16 +171,26 @@ def broadcast_to(array: Any, shape: Any, *, block_shape: Any = None) -> BlockArr
             "operands could not be broadcast together with remapped shapes "
             f"[original->remapped]: {array.shape} and requested shape {shape}"
         )
-    if array.shape == shape and block_shape is None:
-        return array
+    return derived_view(array, _broadcast_values, _broadcast_geometry, shape, block_shape)
+
+
+def _broadcast_geometry(g: np.ndarray, shape: tuple, block_shape: Any) -> np.ndarray:
+    return np.broadcast_to(g, shape)
+
+
+def _broadcast_values(array: BlockArray, shape: tuple, block_shape: Any) -> BlockArray:
     return map_broadcast(_identity, [array], array.dtype, shape=shape, block_shape=block_shape)
 
 
 def broadcast_arrays(*args: Any) -> tuple[BlockArray, ...]:
-    """nums implementation of numpy.broadcast_arrays (results are materialised)."""
+    """nums implementation of numpy.broadcast_arrays.
+
+    Differs: arrays that are broadcast are read-only views (numpy still lets them be written
+    with a FutureWarning); arrays that already have the shape are returned as they are.
+    """
     arrays = [asarray(a) for a in args]
     shape = tuple(np.broadcast_shapes(*[a.shape for a in arrays]))
-    return tuple(broadcast_to(a, shape) for a in arrays)
+    return tuple(a if a.shape == shape else broadcast_to(a, shape) for a in arrays)
 
 
 def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
@@ -251,28 +279,33 @@ def hstack(tup: Sequence[Any]) -> BlockArray:
 
 
 def atleast_1d(a: Any) -> BlockArray:
-    """nums implementation of numpy.atleast_1d (one array)."""
+    """nums implementation of numpy.atleast_1d (one array; a view as in numpy)."""
     a = asarray(a)
-    return reshape(a, (1,)) if a.ndim == 0 else a
+    return a[None] if a.ndim == 0 else a
 
 
 def atleast_2d(a: Any) -> BlockArray:
-    """nums implementation of numpy.atleast_2d (one array)."""
+    """nums implementation of numpy.atleast_2d (one array; a view as in numpy)."""
     a = asarray(a)
-    return reshape(a, (1,) * (2 - a.ndim) + a.shape) if a.ndim < 2 else a
+    return a[(None,) * (2 - a.ndim)] if a.ndim < 2 else a
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> BlockArray:
-    """nums implementation of numpy.diagonal (2-d arrays)."""
+    """nums implementation of numpy.diagonal (2-d arrays): a read-only view, as in numpy."""
     a = asarray(a)
     if a.ndim < 2:
         raise ValueError("diag requires an array of at least two dimensions")
     if a.ndim != 2:
         raise NotImplementedError("nums.numpy.diagonal supports 2-d arrays only")
+    offset = operator.index(offset)
     axis1 = normalize_axis_index(axis1, 2)
     axis2 = normalize_axis_index(axis2, 2)
     if axis1 == axis2:
         raise ValueError("axis1 and axis2 cannot be the same")
+    return derived_view(a, _diagonal_values, np.diagonal, offset, axis1, axis2)
+
+
+def _diagonal_values(a: BlockArray, offset: int, axis1: int, axis2: int) -> BlockArray:
     if axis1 > axis2:
         a, offset = transpose(a), offset
     k = operator.index(offset)

@@ -10,6 +10,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import products
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.writes import write_out
 from nums.numpy._creation import asarray
 
 
@@ -63,11 +64,7 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs:
                 shape = shape[:-1]
             result = reshape(result, shape)
     if out is not None:
-        if isinstance(out, tuple):
-            out = out[0]
-        if out.shape != result.shape:
-            raise ValueError(f"output parameter has shape {out.shape}, expected {result.shape}")
-        return out._rebind(result.astype(out.dtype, copy=False))
+        return write_out(out[0] if isinstance(out, tuple) else out, result)
     return result
 
 
@@ -117,7 +114,7 @@ def dot(a: Any, b: Any, out: Any = None) -> Any:
         )
     result = tensordot(a, b, axes=([a.ndim - 1], [bax]))
     if out is not None:
-        return out._rebind(result.astype(out.dtype, copy=False))
+        return write_out(out, result)
     return result
 
 

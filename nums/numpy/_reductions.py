@@ -18,6 +18,7 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
+from nums.core.array.writes import write_out
 from nums.numpy._creation import asarray
 
 _NoValue = np._NoValue
@@ -32,11 +33,7 @@ def _axes(a: BlockArray, axis: Any) -> tuple[int, ...]:
 def _finish(result: BlockArray, out: Any) -> BlockArray:
     if out is None:
         return result
-    if not isinstance(out, BlockArray):
-        raise TypeError("nums reductions support only BlockArray 'out' arguments")
-    if out.shape != result.shape:
-        raise ValueError(f"output parameter has shape {out.shape}, expected {result.shape}")
-    return out._rebind(result.astype(out.dtype, copy=False))
+    return write_out(out, result)
 
 
 def _where_operand(where: Any) -> list:

@@ -15,6 +15,7 @@ import numpy as np
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
 from nums.core.array.indexing import take_rows
+from nums.core.array.writes import check_writeable, write_out
 from nums.numpy._creation import asarray
 
 
@@ -166,10 +167,11 @@ class Generator:
         return take_rows(x, self._driver.permutation(x.shape[0]))
 
     def shuffle(self, x: BlockArray, axis: int = 0) -> None:
-        """Shuffle the rows of ``x`` (rebinds ``x`` to permuted blocks)."""
+        """Shuffle ``x`` along ``axis`` in place (``x`` and its views see the new order)."""
         if not isinstance(x, BlockArray):
             raise TypeError("nums shuffle needs a BlockArray")
-        x._rebind(self.permutation(x, axis))
+        check_writeable(x)
+        write_out(x, self.permutation(x, axis))
 
     def choice(
         self,

@@ -1,8 +1,13 @@
 """BlockArray: an ArrayGrid plus one object reference per block and the node holding it.
 
 Blocks are immutable: every operation returns a new BlockArray whose blocks are refs to
-task results (futures). ``get()`` gathers the value into one numpy array. In-place
-operators compute new blocks and rebind them.
+task results (futures). ``get()`` gathers the value into one numpy array.
+
+Arrays are not immutable: NumPy's view and write semantics hold at the array level. An array
+is either a *root* (it owns its contents) or a *view* (``_link``: parent, op and root; see
+:mod:`nums.core.array.views`). A write ends at the root, which takes new blocks and counts a
+new ``_version`` (:mod:`nums.core.array.writes`); a view whose blocks were computed at an
+older version of its root computes them again when next used (:meth:`BlockArray._sync`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numpy as np
 
 from nums.core import context
 from nums.core.array import kernels
+from nums.core.array.geometry import Flags, root_stand_in
 from nums.core.array.grid import ArrayGrid, default_block_shape
 
 
@@ -90,21 +96,86 @@ class BlockArray:
             raise ValueError(f"blocks {blocks.shape} do not match grid {grid.grid_shape}")
         if blocks is None and pending is None:
             raise ValueError("a BlockArray needs blocks or a pending transformation")
-        self.grid = grid
+        self._grid = grid
         self._blocks = blocks
-        # ("transpose", source, axes): blocks are computed on first access, so products can
-        # read the source blocks directly instead (see nums.core.array.products)
+        # ("transpose", source, axes), ("fused", ...), ("planned", ...): blocks are computed
+        # on first access, so consumers can read the sources directly instead
         self._pending = pending
         self._uses = 0  # consumers that inlined a pending expression (nums.core.graph.fusion)
         if nodes is None:
             nodes = np.zeros(grid.grid_shape, dtype=np.int64)
             for idx in grid.indices():
                 nodes[idx] = node_of(idx)
-        self.nodes = nodes
+        self._nodes = nodes
+        self._link = None  # views: parent, op and root (nums.core.array.views.ViewLink)
+        self._version = 0  # roots: how many writes replaced their blocks
+        self._seen = -1  # views: the root's version their blocks were computed at
+        self._stand_in: np.ndarray | None = None  # numpy geometry (geometry.py)
+
+    # ------------------------------------------------------------------ state and views
+    def _sync(self) -> None:
+        """A view: (re)compute its blocks from its parent if its root was written since."""
+        link = self._link
+        version = link.root._version
+        if self._seen != version:
+            self._take_state(link.op.values(link.parent))
+            self._seen = version
+
+    def _take_state(self, other: BlockArray) -> None:
+        grid = other.grid
+        self._grid, self._nodes = grid, other._nodes
+        self._blocks, self._pending, self._uses = other._blocks, other._pending, other._uses
+
+    def _assume(self, other: BlockArray) -> None:
+        """A root takes ``other``'s blocks as its new contents (same shape and dtype)."""
+        if other.shape != self.shape or other.dtype != self.dtype:
+            raise ValueError(f"cannot assume {other.shape} {other.dtype} into "
+                             f"{self.shape} {self.dtype}")
+        self._take_state(other)
+        self._version += 1
+
+    def _geometry(self) -> np.ndarray:
+        """The numpy stand-in of this array's layout (see :mod:`nums.core.array.geometry`)."""
+        if self._stand_in is None:
+            self._stand_in = root_stand_in(self.shape, self.dtype)
+        return self._stand_in
+
+    @property
+    def grid(self) -> ArrayGrid:
+        if self._link is not None:
+            self._sync()
+        return self._grid
+
+    @grid.setter
+    def grid(self, value: ArrayGrid) -> None:
+        self._grid = value
+
+    @property
+    def nodes(self) -> np.ndarray:
+        """Grid-shaped array of the node that holds (or will compute) each block."""
+        if self._link is not None:
+            self._sync()
+        return self._nodes
+
+    @nodes.setter
+    def nodes(self, value: np.ndarray) -> None:
+        self._nodes = value
+
+    @property
+    def base(self) -> BlockArray | None:
+        """As ``ndarray.base``: the array that owns the values of a view, else None."""
+        return None if self._link is None else self._link.root
+
+    @property
+    def flags(self) -> Flags:
+        """As ``ndarray.flags``: ``writeable`` (settable), ``owndata``, contiguity."""
+        return Flags(self)
 
     @property
     def blocks(self) -> np.ndarray:
-        """Grid-shaped object array of block refs (materialises a pending transpose)."""
+        """Grid-shaped object array of block refs (computes pending blocks first)."""
+        if self._link is not None:
+            self._sync()
         if self._blocks is None:
             kind, source, args = self._pending
             self._blocks = _MATERIALIZERS[kind](self, source, args)
@@ -116,12 +187,19 @@ class BlockArray:
         self._blocks = value
         self._pending = None
 
+    def pending(self, kind: str) -> tuple | None:
+        """``(source, args)`` of a not-yet-computed result of ``kind`` ("transpose", "fused",
+        "planned"), else None."""
+        if self._link is not None:
+            self._sync()
+        if self._blocks is None and self._pending[0] == kind:
+            return self._pending[1], self._pending[2]
+        return None
+
     @property
     def pending_transpose(self) -> tuple[BlockArray, tuple[int, ...]] | None:
         """``(source, axes)`` when this array is a not-yet-computed transpose of ``source``."""
-        if self._blocks is None and self._pending[0] == "transpose":
-            return self._pending[1], self._pending[2]
-        return None
+        return self.pending("transpose")
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -168,21 +246,22 @@ class BlockArray:
         return BlockArray(grid, blocks, self.nodes.copy())
 
     # ------------------------------------------------------------------ attributes
+    # shape and dtype never change (writes keep them), so they need no sync
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.grid.shape
+        return self._grid.shape
 
     @property
     def ndim(self) -> int:
-        return self.grid.ndim
+        return self._grid.ndim
 
     @property
     def size(self) -> int:
-        return self.grid.size
+        return self._grid.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.grid.dtype
+        return self._grid.dtype
 
     @property
     def itemsize(self) -> int:
@@ -354,16 +433,12 @@ class BlockArray:
         return self.map_blocks(kernels.astype, dtype, dtype=dtype)
 
     def copy(self) -> BlockArray:
-        """A new array with the same values (blocks are immutable, so refs are shared)."""
+        """An independent array with the same values (blocks are immutable: refs are shared,
+        and later writes to either array give it new blocks)."""
+        grid = self.grid
         if self._blocks is None:
-            return BlockArray(self.grid, None, self.nodes.copy(), self._pending)
-        return BlockArray(self.grid, self._blocks.copy(), self.nodes.copy())
-
-    def _rebind(self, other: BlockArray) -> BlockArray:
-        """Make ``self`` hold ``other``'s blocks (for in-place operators and ``out=``)."""
-        self.grid, self.nodes = other.grid, other.nodes
-        self._blocks, self._pending, self._uses = other._blocks, other._pending, other._uses
-        return self
+            return BlockArray(grid, None, self._nodes.copy(), self._pending)
+        return BlockArray(grid, self._blocks.copy(), self._nodes.copy())
 
     def rechunk(self, block_shape: Any) -> BlockArray:
         """The same values split into blocks of ``block_shape``."""
@@ -384,14 +459,14 @@ class BlockArray:
 
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, key: Any) -> BlockArray:
-        from nums.core.array.indexing import getitem
+        from nums.core.array.views import getitem
 
         return getitem(self, key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        from nums.core.array.indexing import setitem
+        from nums.core.array.writes import assign
 
-        setitem(self, key, value)
+        assign(self, key, value)
 
 
 def _method(name: str, fname: str | None = None) -> Callable:

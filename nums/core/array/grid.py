@@ -26,6 +26,16 @@ def cyclic_node(index: Sequence[int], cluster_shape: Sequence[int]) -> int:
     return node
 
 
+def stride_overlap(start: int, step: int, n: int, lo: int, hi: int) -> tuple[int, int]:
+    """``(k0, k1)``: the positions ``k`` in ``[0, n)`` of the strided selection
+    ``start + k * step`` (``step`` may be negative) that fall in ``[lo, hi)``."""
+    if step > 0:
+        k0, k1 = -(-(lo - start) // step), -(-(hi - start) // step)
+    else:
+        k0, k1 = (start - hi) // -step + 1, (start - lo) // -step + 1
+    return max(0, min(n, k0)), max(0, min(n, k1))
+
+
 def _split_counts(shape: tuple[int, ...], nblocks: int) -> list[int]:
     """Blocks per axis: split the axis with the largest block extent until enough blocks."""
     counts = [1] * len(shape)

@@ -53,22 +53,30 @@ def _without_none(spec: list) -> list:
     return [s for s in spec if s is not None]
 
 
-def getitem(x: BlockArray, key: Any) -> BlockArray:
-    """nums implementation of ``ndarray.__getitem__``."""
-    if isinstance(key, BlockArray | np.ndarray | list) and not _is_int(key):
-        return _advanced(x, key)
-    items = _expand_key(x, key)
+def is_basic(key: Any) -> bool:
+    """Whether ``key`` is a basic index (ints, slices, None, Ellipsis): a view in numpy."""
+    items = key if isinstance(key, tuple) else (key,)
     for k in items:
-        if isinstance(k, BlockArray | np.ndarray | list) and not _is_int(k):
-            return _advanced_tuple(x, items)
-    # per input axis: ("int", i) or ("slice", start, step, length); None entries kept
+        if k is None or k is Ellipsis or isinstance(k, slice) or _is_int(k):
+            continue
+        return False
+    return True
+
+
+def basic_spec(shape: tuple[int, ...], key: Any) -> list:
+    """A basic key normalised against ``shape``: per entry ``("int", i)`` (an axis dropped),
+    ``("slice", start, step, length)`` or None (a new axis), with numpy's IndexErrors."""
+
+    class _Shape:  # what _expand_key reads of an array
+        ndim = len(shape)
+
     spec = []
     axis = 0
-    for k in items:
+    for k in _expand_key(_Shape, key):
         if k is None:
             spec.append(None)
             continue
-        n = x.shape[axis]
+        n = shape[axis]
         if _is_int(k):
             i = operator.index(k)
             if not -n <= i < n:
@@ -83,6 +91,36 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
                 "and integer or boolean arrays are valid indices"
             )
         axis += 1
+    return spec
+
+
+def spec_shape(spec: list) -> tuple[int, ...]:
+    """Shape of the selection of a basic spec (new axes have length 1)."""
+    return tuple(1 if s is None else s[3] for s in spec if s is None or s[0] == "slice")
+
+
+def spec_key(spec: list) -> tuple:
+    """The numpy key of a basic spec."""
+    key = []
+    for s in spec:
+        if s is None:
+            key.append(None)
+        elif s[0] == "int":
+            key.append(s[1])
+        else:
+            _, start, step, n = s
+            stop = start + n * step
+            key.append(slice(start, None if stop < 0 else stop, step))
+    return tuple(key)
+
+
+def full_spec(shape: tuple[int, ...]) -> list:
+    """The spec selecting all of an array of ``shape``."""
+    return [("slice", 0, 1, n) for n in shape]
+
+
+def basic_values(x: BlockArray, spec: list) -> BlockArray:
+    """The values of ``x`` selected by a basic spec, as a new array (no view)."""
     out_shape, out_bs = [], []
     axis = 0
     for s in spec:
@@ -98,6 +136,8 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     if all(s is None or s == ("slice", 0, 1, n) for s, n in zip(_without_none(spec), x.shape)):
         from nums.core.graph.fusion import expand_dims
 
+        if all(s is not None for s in spec):
+            return x.copy()
         expanded = expand_dims(x, grid)  # only new axes: computed with the expression
         if expanded is not None:
             return expanded
@@ -139,6 +179,13 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
         return submit(kernels.take_slices, ref, tuple(local_key), node=node)
 
     return BlockArray.build(grid, task)
+
+
+def advanced(x: BlockArray, key: Any) -> BlockArray:
+    """``x[key]`` for an integer-array or boolean key (a new array, as in numpy)."""
+    if isinstance(key, BlockArray | np.ndarray | list) and not _is_int(key):
+        return _advanced(x, key)
+    return _advanced_tuple(x, _expand_key(x, key))
 
 
 def _advanced(x: BlockArray, key: Any) -> BlockArray:
@@ -186,7 +233,7 @@ def _advanced_tuple(x: BlockArray, items: list) -> BlockArray:
     rest = tuple(k for i, k in enumerate(items) if i != axis)
     if any(not (isinstance(k, slice) and k == slice(None)) for k in rest):
         key2 = tuple(items[:axis]) + (slice(None),) * idx.ndim + tuple(items[axis + 1 :])
-        return getitem(taken, key2)
+        return basic_values(taken, basic_spec(taken.shape, key2))
     return taken
 
 
@@ -211,69 +258,3 @@ def take_rows(x: BlockArray, idx: np.ndarray) -> BlockArray:
         )
 
     return BlockArray.build(grid, task)
-
-
-def setitem(x: BlockArray, key: Any, value: Any) -> None:
-    """``x[key] = value`` for basic keys of ints and step-1 slices, or a boolean mask of
-    ``x``'s shape with a scalar or broadcastable value: rebinds new blocks."""
-    if isinstance(key, BlockArray | np.ndarray) and key.dtype == np.bool_:
-        from nums import numpy as nps
-
-        if key.shape != x.shape:
-            raise IndexError(
-                f"boolean index did not match indexed array; shape {key.shape} vs {x.shape}"
-            )
-        if isinstance(value, BlockArray) or np.ndim(value) != 0:
-            value = nps.asarray(value)
-            if value.shape not in ((), x.shape):
-                raise NotImplementedError(
-                    "masked assignment supports a scalar or an array of the same shape"
-                )
-        np.asarray(value.dtype.type(0) if isinstance(value, BlockArray) else value).astype(x.dtype)
-        x._rebind(nps.where(key, value, x).astype(x.dtype, copy=False))
-        return
-    items = _expand_key(x, key)
-    slices, sel_shape = [], []
-    for axis, k in enumerate(items):
-        n = x.shape[axis]
-        if k is None:
-            raise NotImplementedError("None in an assignment index is not supported")
-        if _is_int(k):
-            i = operator.index(k)
-            if not -n <= i < n:
-                raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
-            slices.append(slice(i % n, i % n + 1))
-        elif isinstance(k, slice):
-            start, stop, step = k.indices(n)
-            if step != 1:
-                raise NotImplementedError("assignment with slice steps is not supported")
-            stop = max(start, stop)
-            slices.append(slice(start, stop))
-            sel_shape.append(stop - start)
-        else:
-            raise NotImplementedError("assignment supports integer and slice indices only")
-    from nums import numpy as nps
-
-    region_shape = tuple(s.stop - s.start for s in slices)
-    scalar = not isinstance(value, BlockArray) and np.ndim(value) == 0
-    if scalar:
-        np.asarray(value).astype(x.dtype)  # raises like numpy for impossible casts
-    else:
-        value = nps.broadcast_to(nps.asarray(value), tuple(sel_shape)).astype(x.dtype)
-        value = nps.reshape(value, region_shape)
-    blocks = x.blocks.copy()
-    for idx in x.grid.indices():
-        bsl = x.grid.block_slices(idx)
-        lo = [max(s.start, b.start) for s, b in zip(slices, bsl)]
-        hi = [min(s.stop, b.stop) for s, b in zip(slices, bsl)]
-        if any(h <= l for l, h in zip(lo, hi)):
-            continue
-        dst = tuple(slice(l - b.start, h - b.start) for l, h, b in zip(lo, hi, bsl))
-        node = int(x.nodes[idx])
-        if scalar:
-            piece = value
-        else:
-            rel = [slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, slices)]
-            piece = region(value, rel, node)[0]
-        blocks[idx] = submit(kernels.set_region, x.blocks[idx], dst, piece, node=node)
-    x.blocks = blocks

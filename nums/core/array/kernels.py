@@ -343,9 +343,53 @@ def choice_take(idx: np.ndarray, offsets: Sequence[int], *blocks: np.ndarray) ->
 
 
 def set_region(block: np.ndarray, dst: tuple, value: Any) -> np.ndarray:
-    """A copy of ``block`` with ``out[dst] = value``."""
-    out = np.array(block, copy=True)
+    """A copy of ``block`` with ``out[dst] = value`` (numpy's casting and broadcasting)."""
+    out = own(block)
     out[dst] = value
+    return out
+
+
+def masked_fill(block: np.ndarray, mask: np.ndarray, value: Any) -> np.ndarray:
+    """A copy of ``block`` with ``out[mask] = value`` (``mask`` broadcasts)."""
+    out = own(block)
+    out[np.broadcast_to(mask, out.shape)] = value
+    return out
+
+
+def scatter(block: np.ndarray, coords: tuple, values: Any, ufunc: Any = None) -> np.ndarray:
+    """A copy of ``block`` with ``out[coords] = values`` (the last of repeated coordinates
+    wins, as in numpy), or ``ufunc.at(out, coords, values)`` (repeats accumulate)."""
+    out = own(block)
+    if ufunc is None:
+        out[coords] = values
+    else:
+        ufunc.at(out, coords, values)
+    return out
+
+
+def with_part(block: np.ndarray, value: Any, part: str) -> np.ndarray:
+    """A copy of complex ``block`` with its ``part`` ("real" or "imag") set to ``value``."""
+    out = own(block)
+    getattr(out, part)[...] = value
+    return out
+
+
+def _strided(whole: np.ndarray, offset: int, shape: tuple, strides: tuple) -> np.ndarray:
+    flat = whole.reshape(-1)
+    item = flat.itemsize
+    return np.lib.stride_tricks.as_strided(flat[offset:], shape, tuple(s * item for s in strides))
+
+
+def strided_copy(whole: np.ndarray, offset: int, shape: tuple, strides: tuple) -> np.ndarray:
+    """``as_strided`` over the C-order values of ``whole`` (element units), copied."""
+    return own(_strided(whole, offset, shape, strides))
+
+
+def strided_set(whole: np.ndarray, offset: int, shape: tuple, strides: tuple, key: tuple,
+                value: Any) -> np.ndarray:
+    """A copy of ``whole`` with ``as_strided(...)[key] = value`` written through."""
+    out = np.array(whole, copy=True, order="C")
+    _strided(out, offset, shape, strides)[key] = value
     return out
 
 

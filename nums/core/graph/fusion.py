@@ -52,9 +52,8 @@ def _reindex(expr: tuple, mapping: list[int]) -> tuple:
 
 def fused_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | None:
     """``(expr, leaves)`` when ``x`` is a pending fused expression, else None."""
-    if x._blocks is None and x._pending[0] == "fused":
-        return x._pending[1][0], x._pending[2]
-    return None
+    fused = x.pending("fused")
+    return None if fused is None else (fused[0][0], fused[1])
 
 
 def _take_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | None:

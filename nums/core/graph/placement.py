@@ -271,6 +271,5 @@ def record() -> Iterator[list[Plan]]:
 
 def planned_graph(x: BlockArray) -> OpGraph | None:
     """The OpGraph of ``x`` when its blocks are still to be computed by a planned operation."""
-    if x._blocks is None and x._pending[0] == "planned":
-        return x._pending[1]
-    return None
+    planned = x.pending("planned")
+    return None if planned is None else planned[0]

@@ -1,0 +1,337 @@
+"""Views: arrays that show another array's current values and write through to it.
+
+A view is a BlockArray with a :class:`ViewLink`: its parent, the :class:`ViewOp` that derives
+it and its root (the array that owns the values, numpy's ``base``). An op knows three things:
+
+- ``values(parent)``: the view's values as a new array, from the parent's current blocks;
+- ``stand_in(g)``: the view's numpy geometry from the parent's (:mod:`~nums.core.array.geometry`):
+  the same numpy operation on the parent's stand-in;
+- ``write(parent, spec, value)``: a write of ``value`` into the view's selection ``spec`` (a
+  basic spec without new axes, see :func:`~nums.core.array.indexing.basic_spec`), translated
+  into a write into the parent (:func:`nums.core.array.writes.write_basic`).
+
+Views compute their blocks lazily and again after their root is written (``BlockArray._sync``).
+Which numpy operations return views, and which of them are read-only, follows numpy: a reshape
+is a view exactly when numpy's stand-in reshapes without a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import kernels, layout
+from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.elementwise import map_broadcast
+from nums.core.array.geometry import reshaped, strided
+from nums.core.array.grid import ArrayGrid
+from nums.core.array.indexing import (
+    advanced,
+    basic_spec,
+    basic_values,
+    full_spec,
+    is_basic,
+    spec_key,
+)
+from nums.core.array.writes import reshape_value, transpose_value, write_basic
+
+
+class ViewLink:
+    """How a view derives from its parent; ``root`` owns the values."""
+
+    __slots__ = ("parent", "op", "root")
+
+    def __init__(self, parent: BlockArray, op: ViewOp):
+        self.parent = parent
+        self.op = op
+        self.root = parent if parent._link is None else parent._link.root
+
+
+class ViewOp:
+    """One way of deriving a view (see the module docstring)."""
+
+    readonly = False  # numpy's result refuses writes
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        raise NotImplementedError
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        raise ValueError("assignment destination is read-only")
+
+
+def make_view(parent: BlockArray, op: ViewOp) -> BlockArray:
+    """A view of ``parent`` through ``op``; its blocks are computed on first use."""
+    g = op.stand_in(parent._geometry())
+    grid = ArrayGrid(g.shape, tuple(max(1, n) for n in g.shape), g.dtype)
+    view = BlockArray(grid, None, np.zeros(grid.grid_shape, dtype=np.int64), ("view", None, None))
+    view._link = ViewLink(parent, op)
+    view._stand_in = g
+    return view
+
+
+def getitem(x: BlockArray, key: Any) -> BlockArray:
+    """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
+    integer-array or boolean key a new array (as in numpy)."""
+    if is_basic(key):
+        return make_view(x, IndexOp(basic_spec(x.shape, key)))
+    return advanced(x, key)
+
+
+# ---------------------------------------------------------------------------- ops
+
+
+def compose(outer: list, inner: list) -> tuple[list, list[int]] | None:
+    """The parent spec of selection ``inner`` of the view ``parent[outer]``, and the axes of
+    the selection that have no parent axis (they come from new axes and have length 1);
+    None when the selection is empty along such an axis (nothing to write)."""
+    out, extra = [], []
+    it = iter(inner)
+    pos = 0  # axis of the selection (slices of inner, in order)
+    for s in outer:
+        if s is not None and s[0] == "int":
+            out.append(s)
+            continue
+        t = next(it)
+        if s is None:
+            if t[0] == "slice":
+                if t[3] == 0:
+                    return None
+                extra.append(pos)
+                pos += 1
+            continue
+        _, start, step, _ = s
+        if t[0] == "int":
+            out.append(("int", start + t[1] * step))
+        else:
+            out.append(("slice", start + t[1] * step, t[2] * step, t[3]))
+            pos += 1
+    return out, extra
+
+
+class IndexOp(ViewOp):
+    """``parent[key]`` for a basic key, held as its spec."""
+
+    def __init__(self, spec: list):
+        self.spec = spec
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        return basic_values(parent, self.spec)
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        return g[spec_key(self.spec)]
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        composed = compose(self.spec, spec)
+        if composed is None:
+            return
+        parent_spec, extra = composed
+        if extra and getattr(value, "ndim", 0):
+            keep = [n for a, n in enumerate(value.shape) if a not in extra]
+            value = reshape_value(value, tuple(keep))
+        write_basic(parent, parent_spec, value)
+
+
+class TransposeOp(ViewOp):
+    """``parent.transpose(axes)``."""
+
+    def __init__(self, axes: Sequence[int]):
+        self.axes = tuple(axes)
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        return layout.transpose(parent, self.axes)
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        return g.transpose(self.axes)
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        parent_spec: list = [None] * len(spec)
+        for i, s in enumerate(spec):
+            parent_spec[self.axes[i]] = s
+        kept = [i for i, s in enumerate(spec) if s[0] == "slice"]
+        order = sorted(range(len(kept)), key=lambda k: self.axes[kept[k]])
+        write_basic(parent, parent_spec, transpose_value(value, order))
+
+
+class ReshapeOp(ViewOp):
+    """``parent.reshape(shape)`` where numpy returns a view: the same values in C order, so a
+    write is made on the view's values and those are reshaped back into the parent."""
+
+    def __init__(self, shape: tuple[int, ...]):
+        self.shape = tuple(shape)
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        return layout.reshape(parent, self.shape)
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        out = reshaped(g, self.shape)
+        assert out is not None, "ReshapeOp made for a reshape numpy copies"
+        return out
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        values = self.values(parent).copy()
+        write_basic(values, spec, value)
+        write_basic(parent, full_spec(parent.shape), layout.reshape(values, parent.shape))
+
+
+class PartOp(ViewOp):
+    """``parent.real`` or ``parent.imag`` of a complex array."""
+
+    def __init__(self, part: str):
+        self.part = part
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        fn = np.real if self.part == "real" else np.imag
+        return parent.map_blocks(fn, dtype=np.real(np.zeros(0, parent.dtype)).dtype)
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        return getattr(g, self.part)
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        selected = basic_values(parent, spec)
+        new = map_broadcast(kernels.with_part, [selected, value], parent.dtype,
+                            shape=selected.shape, kwargs={"part": self.part})
+        write_basic(parent, spec, new)
+
+
+class StridedOp(ViewOp):
+    """A strided view of the parent's values in C order (offset, shape and strides in
+    elements): what a numpy function reached through the fallback returned as a view of its
+    argument. Computed and written on one node from the whole parent."""
+
+    def __init__(self, offset: int, shape: Sequence[int], strides: Sequence[int],
+                 writeable: bool):
+        self.offset, self.shape, self.strides = int(offset), tuple(shape), tuple(strides)
+        self.readonly = not writeable
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        whole, node = layout.region(parent, [slice(0, n) for n in parent.shape])
+        ref = submit(kernels.strided_copy, whole, self.offset, self.shape, self.strides,
+                            node=node)
+        grid = ArrayGrid(self.shape, tuple(max(1, n) for n in self.shape), parent.dtype)
+        one = BlockArray(grid, np.array([ref], dtype=object).reshape(grid.grid_shape),
+                         np.full(grid.grid_shape, node, dtype=np.int64))
+        return layout.rechunk(one, make_grid(self.shape, parent.dtype).block_shape)
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        return strided(g, self.offset, self.shape, self.strides, not self.readonly)
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        whole, node = layout.region(parent, [slice(0, n) for n in parent.shape])
+        if isinstance(value, BlockArray):
+            value = layout.region(value, [slice(0, n) for n in value.shape], node)[0]
+        ref = submit(kernels.strided_set, whole, self.offset, self.shape, self.strides,
+                            spec_key(spec), value, node=node)
+        grid = ArrayGrid(parent.shape, tuple(max(1, n) for n in parent.shape), parent.dtype)
+        one = BlockArray(grid, np.array([ref], dtype=object).reshape(grid.grid_shape),
+                         np.full(grid.grid_shape, node, dtype=np.int64))
+        write_basic(parent, full_spec(parent.shape), layout.rechunk(one, parent.block_shape))
+
+
+class DerivedOp(ViewOp):
+    """A read-only view numpy makes (``diagonal``, ``broadcast_to``): ``values`` by a nums
+    function, the geometry by the numpy one."""
+
+    readonly = True
+
+    def __init__(self, fn: Callable, np_fn: Callable, *args: Any):
+        self.fn, self.np_fn, self.args = fn, np_fn, args
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        return self.fn(parent, *self.args)
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        out = self.np_fn(g, *self.args)
+        out.flags.writeable = False
+        return out
+
+
+# ---------------------------------------------------------------------------- view makers
+
+
+def transpose_view(x: BlockArray, axes: Sequence[int]) -> BlockArray:
+    return make_view(x, TransposeOp(axes))
+
+
+def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None) -> BlockArray:
+    """``x.reshape(shape)``: a view where numpy gives one (``copy=False`` requires it), else
+    an independent array. Adding or removing axes of length 1 is an index view."""
+    g = reshaped(x._geometry(), shape) if copy is not True else None
+    if g is None:
+        if copy is False:
+            raise ValueError("Unable to avoid creating a copy while reshaping.")
+        return layout.reshape(x, shape)
+    key = _unit_axes_key(x.shape, shape)
+    if key is not None:
+        return make_view(x, IndexOp(basic_spec(x.shape, key)))
+    return make_view(x, ReshapeOp(shape))
+
+
+def _unit_axes_key(old: tuple[int, ...], new: tuple[int, ...]) -> tuple | None:
+    """A basic key turning ``old`` into ``new`` by removing and inserting axes of length 1
+    (``0`` drops one, ``None`` inserts one), or None when the reshape moves values."""
+    if [n for n in old if n != 1] != [n for n in new if n != 1]:
+        return None
+    key: list = []
+    i = 0
+    for n in new:
+        while i < len(old) and old[i] == 1 and n != 1:
+            key.append(0)
+            i += 1
+        if n != 1:
+            key.append(slice(None))
+            i += 1
+        elif i < len(old) and old[i] == 1:
+            key.append(slice(None))
+            i += 1
+        else:
+            key.append(None)
+    key.extend([0] * (len(old) - i))
+    return tuple(key)
+
+
+def ravel_view(x: BlockArray) -> BlockArray:
+    """``x.ravel()``: a view when ``x`` is C-contiguous (as numpy), else a copy."""
+    if x._geometry().flags.c_contiguous:
+        return reshape_view(x, (x.size,))
+    return layout.reshape(x, (x.size,))
+
+
+def part_view(x: BlockArray, part: str) -> BlockArray:
+    """``x.real`` / ``x.imag``: views of a complex array; of a real one, ``real`` is a view
+    of all of it and ``imag`` read-only zeros (as numpy)."""
+    if x.dtype.kind == "c":
+        return make_view(x, PartOp(part))
+    if part == "real":
+        return make_view(x, IndexOp(full_spec(x.shape)))
+    zeros = BlockArray.full(x.shape, 0, x.dtype, x.block_shape)
+    zeros._geometry().flags.writeable = False
+    return zeros
+
+
+def derived_view(x: BlockArray, fn: Callable, np_fn: Callable, *args: Any) -> BlockArray:
+    return make_view(x, DerivedOp(fn, np_fn, *args))
+
+
+def strided_view(x: BlockArray, offset: int, shape: Sequence[int], strides: Sequence[int],
+                 writeable: bool = True) -> BlockArray:
+    return make_view(x, StridedOp(offset, shape, strides, writeable))
+
+
+def shares_memory(a: Any, b: Any, exact: bool = True) -> bool:
+    """numpy's ``shares_memory`` (``may_share_memory`` when not ``exact``) for BlockArrays:
+    arrays with different roots never share; views of one root are compared by numpy on
+    their stand-ins."""
+    if not isinstance(a, BlockArray) or not isinstance(b, BlockArray):
+        return False
+    ra = a if a._link is None else a._link.root
+    rb = b if b._link is None else b._link.root
+    if ra is not rb:
+        return False
+    fn = np.shares_memory if exact else np.may_share_memory
+    return bool(fn(a._geometry(), b._geometry()))
+
