@@ -49,6 +49,19 @@ from nums.numpy._dtypes import (
 )
 from nums.numpy._elementwise import *  # noqa: F403  (every ufunc, from UFUNC_TABLE)
 from nums.numpy._elementwise import UFUNC_TABLE, ufunc
+from nums.numpy._inplace import (
+    METHODS as _INPLACE_METHODS,
+)
+from nums.numpy._inplace import (
+    copyto,
+    fill_diagonal,
+    may_share_memory,
+    place,
+    put,
+    put_along_axis,
+    putmask,
+    shares_memory,
+)
 from nums.numpy._logic import (
     allclose,
     argwhere,
@@ -168,6 +181,15 @@ __all__ = [  # noqa: F405
     "issubdtype",
     "promote_types",
     "result_type",
+    # in-place writes and memory
+    "copyto",
+    "fill_diagonal",
+    "may_share_memory",
+    "place",
+    "put",
+    "put_along_axis",
+    "putmask",
+    "shares_memory",
     # logic and selection
     "allclose",
     "argwhere",
@@ -245,6 +267,11 @@ __all__ = [  # noqa: F405
     "sum",
     "var",
 ]
+
+
+for _name, _method in _INPLACE_METHODS.items():
+    setattr(BlockArray, _name, _method)
+del _name, _method
 
 
 def __getattr__(name: str):

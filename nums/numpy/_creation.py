@@ -17,6 +17,11 @@ from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, s
 from nums.core.array.layout import rechunk, region
 
 
+def _scalar(x: Any) -> Any:
+    """A 0-d BlockArray as its numpy scalar (accepted wherever numpy accepts a scalar)."""
+    return x.get()[()] if isinstance(x, BlockArray) and x.ndim == 0 else x
+
+
 def _dtype_or_default(dtype: Any, default: Any = np.float64) -> np.dtype:
     if dtype is None:
         return np.dtype(default)
@@ -90,7 +95,8 @@ def copy(a: Any, *, block_shape: Any = None) -> BlockArray:
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.full (only scalar fill values are supported)."""
+    """nums implementation of numpy.full."""
+    fill_value = _scalar(fill_value)
     if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
         from nums.numpy._manipulation import broadcast_to
 
@@ -158,6 +164,7 @@ def arange(
     start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, block_shape: Any = None
 ) -> BlockArray:
     """nums implementation of numpy.arange."""
+    start, stop, step = _scalar(start), _scalar(stop), _scalar(step)
     if stop is None:
         start, stop = 0, start
     if step is None:
@@ -193,6 +200,7 @@ def linspace(
     block_shape: Any = None,
 ) -> Any:
     """nums implementation of numpy.linspace (scalar ``start`` and ``stop`` only)."""
+    start, stop, num = _scalar(start), _scalar(stop), _scalar(num)
     if np.ndim(start) or np.ndim(stop):
         raise NotImplementedError("nums.numpy.linspace supports scalar start and stop only")
     num = operator.index(num)
@@ -233,6 +241,7 @@ def logspace(
     block_shape: Any = None,
 ) -> BlockArray:
     """nums implementation of numpy.logspace (scalar arguments only)."""
+    start, stop, base = _scalar(start), _scalar(stop), _scalar(base)
     from nums.numpy._elementwise import power
 
     y = linspace(start, stop, num, endpoint, block_shape=block_shape)

@@ -15,7 +15,7 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import ufunc_result_dtypes
 from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_apply
-from nums.core.array.writes import write_out
+from nums.core.array.writes import ufunc_at, write_out
 from nums.core.graph.fusion import fuse_ufunc
 
 # name -> category; the categories document the table, every name is a numpy ufunc.
@@ -192,6 +192,15 @@ class ufunc:
         from nums.numpy._reductions import ufunc_accumulate
 
         return ufunc_accumulate(self._ufunc, array, axis, dtype, out)
+
+    def at(self, a: Any, indices: Any, b: Any = None, /) -> None:
+        """nums implementation of ``numpy.ufunc.at``: unbuffered in place, so repeated
+        indices apply repeatedly; ``a`` and its views see the result."""
+        if not isinstance(a, BlockArray):
+            from nums.numpy._protocols import gathered
+
+            return self._ufunc.at(a, gathered(indices), *(() if b is None else (gathered(b),)))
+        ufunc_at(a, self._ufunc, indices, b)
 
     def outer(self, a: Any, b: Any, **kwargs: Any) -> Any:
         """nums implementation of ``numpy.ufunc.outer``: ``a[..., None...] op b``."""

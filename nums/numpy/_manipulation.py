@@ -17,6 +17,7 @@ from nums.core.array.dtypes import result_type
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.grid import ArrayGrid
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
+from nums.core.array.writes import write_out
 from nums.numpy._creation import asarray
 
 
@@ -199,9 +200,21 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
 
 
 def concatenate(
-    arrays: Sequence[Any], axis: int | None = 0, dtype: Any = None, *, block_shape: Any = None
+    arrays: Sequence[Any],
+    axis: int | None = 0,
+    out: Any = None,
+    *,
+    dtype: Any = None,
+    casting: str = "same_kind",
+    block_shape: Any = None,
 ) -> BlockArray:
-    """nums implementation of numpy.concatenate (``out`` is not supported)."""
+    """nums implementation of numpy.concatenate."""
+    if out is not None:
+        if dtype is not None:
+            raise TypeError("concatenate() only takes `out` or `dtype` as an argument, "
+                            "but both were provided.")
+        result = concatenate(arrays, axis, dtype=out.dtype, casting=casting)
+        return write_out(out, result)
     arrays = [asarray(a) for a in arrays]
     if not arrays:
         raise ValueError("need at least one array to concatenate")
@@ -227,7 +240,7 @@ def concatenate(
                     f"{arrays[0].shape[d]} and the array at index {i} has size {a.shape[d]}"
                 )
     out_dtype = np.dtype(dtype) if dtype is not None else result_type(*arrays)
-    arrays = [a.astype(out_dtype, copy=False) for a in arrays]
+    arrays = [a.astype(out_dtype, casting=casting, copy=False) for a in arrays]
     offsets = [0]
     for a in arrays:
         offsets.append(offsets[-1] + a.shape[axis])
@@ -256,7 +269,8 @@ def concatenate(
     return BlockArray.build(grid, task)
 
 
-def stack(arrays: Sequence[Any], axis: int = 0) -> BlockArray:
+def stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, *, dtype: Any = None,
+          casting: str = "same_kind") -> BlockArray:
     """nums implementation of numpy.stack."""
     arrays = [asarray(a) for a in arrays]
     if not arrays:
@@ -264,7 +278,8 @@ def stack(arrays: Sequence[Any], axis: int = 0) -> BlockArray:
     if any(a.shape != arrays[0].shape for a in arrays):
         raise ValueError("all input arrays must have the same shape")
     axis = normalize_axis_index(axis, arrays[0].ndim + 1)
-    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis)
+    return concatenate([expand_dims(a, axis) for a in arrays], axis=axis, out=out, dtype=dtype,
+                       casting=casting)
 
 
 def vstack(tup: Sequence[Any]) -> BlockArray:
@@ -342,8 +357,9 @@ def _diagonal_values(a: BlockArray, offset: int, axis1: int, axis2: int) -> Bloc
     return BlockArray.build(grid, task)
 
 
-def take(a: Any, indices: Any, axis: int | None = None) -> BlockArray:
-    """nums implementation of numpy.take (``out`` and ``mode`` are not supported).
+def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
+         mode: str = "raise") -> BlockArray:
+    """nums implementation of numpy.take (always a new array, as in numpy).
 
     Integer indices are fetched to the driver (they are usually small); rows are then
     gathered block by block.
@@ -356,9 +372,18 @@ def take(a: Any, indices: Any, axis: int | None = None) -> BlockArray:
         indices = indices.get()
     idx = np.asarray(indices)
     if idx.dtype.kind not in "iu":
-        raise TypeError("Cannot cast array data from dtype to int64 according to 'safe'")
+        raise TypeError(f"Cannot cast array data from {idx.dtype!r} to dtype('int64') "
+                        "according to the rule 'safe'")
+    n = a.shape[axis]
+    if mode == "wrap":
+        idx = idx % n
+    elif mode == "clip":
+        idx = np.clip(idx, 0, n - 1)
+    elif mode != "raise":
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
     key = (slice(None),) * axis + ((int(idx),) if idx.ndim == 0 else (idx,))
-    return a[key]
+    result = a[key].copy() if idx.ndim == 0 else a[key]
+    return write_out(out, result) if out is not None else result
 
 
 def ndim(a: Any) -> int:

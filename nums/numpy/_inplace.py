@@ -1,0 +1,234 @@
+"""Functions that write into an argument (``copyto``, ``put``, ``putmask``, ``place``,
+``fill_diagonal``, ``put_along_axis``), the in-place ``ndarray`` methods, and the memory
+questions that views raise (``shares_memory``, ``may_share_memory``).
+
+Every write goes through :mod:`nums.core.array.writes`, so it reaches the array the user holds
+and every view of it. Index arguments are fetched to the driver (numpy checks them there).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+
+from nums.core.array import views, writes
+from nums.core.array.blockarray import BlockArray
+from nums.numpy._creation import asarray
+from nums.numpy._logic import where as _where
+
+
+def _numpy(x: Any) -> Any:
+    return x.get() if isinstance(x, BlockArray) else x
+
+
+def _stand_in(x: Any) -> Any:
+    """What numpy's casting checks see of ``x``: an empty array of its dtype, or the scalar."""
+    if isinstance(x, BlockArray):
+        return np.empty((0,), x.dtype)
+    x_arr = np.asarray(x)
+    return x if x_arr.ndim == 0 else np.empty((0,), x_arr.dtype)
+
+
+def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -> None:
+    """nums implementation of numpy.copyto: ``dst`` and its views see the new values."""
+    if not isinstance(dst, BlockArray):
+        np.copyto(dst, _numpy(src), casting=casting, where=_numpy(where))
+        return
+    np.copyto(np.empty((0,), dst.dtype), _stand_in(src), casting=casting)
+    src_shape = tuple(src.shape if isinstance(src, BlockArray) else np.shape(src))
+    try:
+        full = np.broadcast_shapes(src_shape, dst.shape)
+    except ValueError:
+        full = None
+    if full != dst.shape:
+        raise ValueError(f"could not broadcast input array from shape {src_shape} "
+                         f"into shape {dst.shape}")
+    if where is True:
+        dst[...] = src
+        return
+    writes.write_out(dst, _where(where, src, dst).astype(dst.dtype, copy=False))
+
+
+def _flat_coords(a: BlockArray, flat: np.ndarray) -> tuple[np.ndarray, ...]:
+    return np.unravel_index(flat, a.shape) if a.ndim else ()
+
+
+def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
+    """nums implementation of numpy.put: ``a.flat[ind] = v`` (``v`` repeated to ``len(ind)``;
+    of repeated indices the last wins)."""
+    if not isinstance(a, BlockArray):
+        np.put(a, _numpy(ind), _numpy(v), mode=mode)
+        return
+    writes.check_writeable(a)
+    ind = np.asarray(_numpy(ind))
+    if ind.dtype.kind not in "iu":
+        ind = ind.astype(np.intp, casting="safe")  # numpy's TypeError for float indices
+    ind = ind.reshape(-1).astype(np.intp)
+    values = np.asarray(_numpy(v)).reshape(-1)
+    n = a.size
+    if values.size == 0 or ind.size == 0:
+        return
+    if mode == "raise":
+        bad = ind[(ind >= n) | (ind < -n)]
+        if bad.size:
+            raise IndexError(f"index {bad[0]} is out of bounds for axis 0 with size {n}")
+        ind = ind % n
+    elif mode == "wrap":
+        ind = ind % n
+    elif mode == "clip":
+        ind = np.clip(ind, 0, n - 1)
+    else:
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
+    writes.assign(a, _flat_coords(a, ind), np.resize(values, ind.size))
+
+
+def putmask(a: Any, mask: Any, values: Any) -> None:
+    """nums implementation of numpy.putmask: ``a.flat[n] = values[n % len(values)]`` where
+    ``mask.flat[n]``; distributed when ``values`` is a scalar or has ``a``'s shape."""
+    if not isinstance(a, BlockArray):
+        np.putmask(a, _numpy(mask), _numpy(values))
+        return
+    writes.check_writeable(a)
+    mask = asarray(mask)
+    if mask.shape != a.shape:
+        raise ValueError("putmask: mask and data must be the same size")
+    if not (isinstance(values, BlockArray) and values.shape == a.shape) and np.size(values) != 1:
+        values = np.resize(np.asarray(_numpy(values)), a.shape)
+    elif not isinstance(values, BlockArray):
+        values = np.reshape(np.asarray(values), ())
+    writes.write_out(a, _where(mask.astype(bool), values, a).astype(a.dtype, copy=False))
+
+
+def place(arr: Any, mask: Any, vals: Any) -> None:
+    """nums implementation of numpy.place: the true positions of ``mask`` take ``vals`` in
+    order, repeated as needed."""
+    if not isinstance(arr, BlockArray):
+        np.place(arr, _numpy(mask), _numpy(vals))
+        return
+    writes.check_writeable(arr)
+    mask = np.asarray(_numpy(mask), dtype=bool)
+    if mask.size != arr.size:
+        raise ValueError("place: mask and data must be the same size")
+    mask = mask.reshape(arr.shape)
+    count = int(mask.sum())
+    vals = np.asarray(_numpy(vals)).reshape(-1)
+    if count == 0:
+        return
+    if vals.size == 0:
+        raise ValueError("Cannot insert from an empty array!")
+    writes.assign(arr, mask, np.resize(vals, count))
+
+
+def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:
+    """nums implementation of numpy.fill_diagonal (``val`` repeated along the diagonal)."""
+    if not isinstance(a, BlockArray):
+        np.fill_diagonal(a, _numpy(val), wrap=wrap)
+        return
+    if a.ndim < 2:
+        raise ValueError("array must be at least 2-d")
+    end = None
+    if a.ndim == 2:
+        step = a.shape[1] + 1
+        if not wrap:
+            end = a.shape[1] * a.shape[1]
+    else:
+        if any(n != a.shape[0] for n in a.shape):
+            raise ValueError("All dimensions of input must be of equal length")
+        step = 1 + int(np.cumprod(a.shape[:-1]).sum())
+    writes.check_writeable(a)
+    flat = np.arange(0, a.size if end is None else min(end, a.size), step, dtype=np.intp)
+    values = np.asarray(_numpy(val))
+    if values.ndim:
+        if values.size == 0:
+            return
+        values = np.resize(values.reshape(-1), flat.size)
+    writes.assign(a, _flat_coords(a, flat), values)
+
+
+def put_along_axis(arr: Any, indices: Any, values: Any, axis: int | None) -> None:
+    """nums implementation of numpy.put_along_axis."""
+    if not isinstance(arr, BlockArray):
+        np.put_along_axis(arr, _numpy(indices), _numpy(values), axis)
+        return
+    writes.check_writeable(arr)
+    indices = np.asarray(_numpy(indices))
+    if indices.dtype.kind not in "iu":
+        raise IndexError("`indices` must be an integer array")
+    if axis is None:
+        if indices.ndim != 1:
+            raise ValueError("when axis=None, `indices` must have a single dimension.")
+        flat = np.where(indices < 0, indices + arr.size, indices)
+        writes.assign(arr, _flat_coords(arr, flat), values)
+        return
+    axis = normalize_axis_index(axis, arr.ndim)
+    if indices.ndim != arr.ndim:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    key = []
+    for d, n in enumerate(arr.shape):
+        if d == axis:
+            key.append(indices)
+        else:
+            shape = [1] * arr.ndim
+            shape[d] = n
+            key.append(np.arange(n).reshape(shape))
+    writes.assign(arr, tuple(key), values)
+
+
+def shares_memory(a: Any, b: Any, max_work: Any = None) -> bool:
+    """nums implementation of numpy.shares_memory: views of one array are compared by numpy
+    on their layouts; separate BlockArrays (and a BlockArray and a numpy array) never share."""
+    if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
+        return np.shares_memory(a, b, max_work=max_work)
+    return views.shares_memory(a, b, exact=True)
+
+
+def may_share_memory(a: Any, b: Any, max_work: Any = None) -> bool:
+    """nums implementation of numpy.may_share_memory (see :func:`shares_memory`)."""
+    if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
+        return np.may_share_memory(a, b, max_work=max_work)
+    return views.shares_memory(a, b, exact=False)
+
+
+# ---------------------------------------------------------------------------- methods
+
+
+def fill_method(self: BlockArray, value: Any) -> None:
+    """``ndarray.fill``: every element takes ``value`` (in place)."""
+    writes.assign(self, Ellipsis, value)
+
+
+def put_method(self: BlockArray, indices: Any, values: Any, mode: str = "raise") -> None:
+    """``ndarray.put``: see :func:`put`."""
+    put(self, indices, values, mode)
+
+
+def sort_method(self: BlockArray, axis: int = -1, kind: Any = None, order: Any = None,
+                **kwargs: Any) -> None:
+    """``ndarray.sort``: sorts in place (the values of ``numpy.sort``)."""
+    import nums.numpy as nps
+
+    writes.check_writeable(self)
+    writes.write_out(self, nps.sort(self, axis=axis, kind=kind, order=order, **kwargs))
+
+
+def partition_method(self: BlockArray, kth: Any, axis: int = -1, kind: str = "introselect",
+                     order: Any = None) -> None:
+    """``ndarray.partition``: partitions in place (the values of ``numpy.partition``)."""
+    import nums.numpy as nps
+
+    writes.check_writeable(self)
+    writes.write_out(self, nps.partition(self, kth, axis=axis, kind=kind, order=order))
+
+
+def view_method(self: BlockArray, dtype: Any = None, type: Any = None) -> BlockArray:
+    """``ndarray.view``: a new view of the same values (reinterpreting the dtype is not
+    supported yet and raises)."""
+    if type is not None or (dtype is not None and np.dtype(dtype) != self.dtype):
+        raise NotImplementedError("nums supports ndarray.view() without a new dtype or type")
+    return self[...]
+
+
+METHODS = {"fill": fill_method, "put": put_method, "sort": sort_method,
+           "partition": partition_method, "view": view_method}
