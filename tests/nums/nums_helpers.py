@@ -42,3 +42,43 @@ def assert_same(got, expected, rtol=1e-7, atol=0.0, check_dtype=True):
         np.testing.assert_allclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
     else:
         np.testing.assert_array_equal(g, e)
+
+
+def check_against_numpy(body, *inputs, block_shape=None, rtol=1e-7, atol=0.0):
+    """Run ``body(xp, *arrays)`` with ``xp = numpy`` on copies of ``inputs`` and with
+    ``xp = nums.numpy`` on BlockArrays of the same values (``block_shape``, default tiny).
+
+    When numpy raises, nums must raise the same exception type. Otherwise the results must
+    match (values, shapes, dtypes; tuples and lists element by element; None for None), and
+    so must every input array afterwards: writes through views, ``out=`` and in-place
+    functions are compared too.
+    """
+    import nums.numpy as nps
+
+    np_inputs = [np.array(a, copy=True) for a in inputs]
+    nums_inputs = [nps.array(a, block_shape=block_shape) for a in inputs]
+    try:
+        expected = body(np, *np_inputs)
+    except Exception as exc:  # noqa: BLE001 - any numpy exception is the specification
+        import pytest
+
+        with pytest.raises(type(exc)):
+            body(nps, *nums_inputs)
+        return
+    got = body(nps, *nums_inputs)
+    _compare(got, expected, rtol, atol)
+    for g, e in zip(nums_inputs, np_inputs):
+        assert_same(g, e, rtol, atol)
+
+
+def _compare(got, expected, rtol, atol):
+    if expected is None:
+        assert got is None, f"expected None, got {got!r}"
+    elif isinstance(expected, list | tuple):
+        assert isinstance(got, list | tuple) and len(got) == len(expected)
+        for g, e in zip(got, expected):
+            _compare(g, e, rtol, atol)
+    elif isinstance(expected, bool | np.bool_):
+        assert bool(got) == bool(expected) and isinstance(got, bool | np.bool_)
+    else:
+        assert_same(got, expected, rtol, atol)

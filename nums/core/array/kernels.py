@@ -363,7 +363,7 @@ def scatter(block: np.ndarray, coords: tuple, values: Any, ufunc: Any = None) ->
     if ufunc is None:
         out[coords] = values
     else:
-        ufunc.at(out, coords, values)
+        ufunc.at(out, coords, *(() if values is None else (values,)))
     return out
 
 

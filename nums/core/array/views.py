@@ -76,9 +76,14 @@ def make_view(parent: BlockArray, op: ViewOp) -> BlockArray:
 
 def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
-    integer-array or boolean key a new array (as in numpy)."""
+    integer-array or boolean key a new array (as in numpy). A key of one integer per axis
+    gives an independent 0-d array, where numpy gives a scalar (a copy too)."""
     if is_basic(key):
-        return make_view(x, IndexOp(basic_spec(x.shape, key)))
+        spec = basic_spec(x.shape, key)
+        if len(spec) == x.ndim and all(s[0] == "int" for s in spec) and Ellipsis not in (
+                key if isinstance(key, tuple) else (key,)):
+            return basic_values(x, spec)  # one element: numpy gives a scalar, not a view
+        return make_view(x, IndexOp(spec))
     return advanced(x, key)
 
 

@@ -120,9 +120,9 @@ def _prepare(value: Any, dtype: np.dtype, sel: tuple[int, ...], kind: str) -> An
     """A value ready to write into a selection of shape ``sel``: a cast scalar, or an array
     (numpy or BlockArray) with ``len(sel)`` axes that broadcasts to ``sel``."""
     if not isinstance(value, BlockArray):
-        if isinstance(value, np.ndarray | np.generic) or np.ndim(value) == 0:
-            value = np.asarray(value)
-        else:  # sequences convert to the target dtype, as numpy converts them
+        if not isinstance(value, np.ndarray) and np.ndim(value) == 0:
+            return _scalar(value, dtype)  # Python and numpy scalars: numpy's scalar rules
+        if not isinstance(value, np.ndarray):  # sequences convert to the target dtype
             value = np.array(value, dtype=dtype)
         if value.ndim == 0:
             return _scalar(value, dtype)

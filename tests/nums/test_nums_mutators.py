@@ -1,0 +1,137 @@
+"""Every public NumPy function that writes into an argument (an ``out=`` parameter, or an
+in-place function) changes the BlockArray given to nums.numpy, whether nums implements the
+function or reaches numpy through the fallback: no write is lost."""
+
+from __future__ import annotations
+
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import check_against_numpy
+
+A = np.random.default_rng(5).random((6, 7)) * 10 - 3
+DATES = np.arange("2024-01-01", "2024-01-15", dtype="datetime64[D]")
+
+
+def _reduction(name, **kw):
+    def body(xp, a):
+        o = xp.zeros(7, dtype=np.int64 if "arg" in name else (bool if name in ("all", "any")
+                                                              else np.float64))
+        getattr(xp, name)(a, axis=0, out=o, **kw)
+        return o
+    return body
+
+
+def _cumulative(name):
+    def body(xp, a):
+        o = xp.zeros_like(a)
+        getattr(xp, name)(a, axis=0, out=o)
+        return o
+    return body
+
+
+def _elementwise(name, dtype=np.float64, **kw):
+    def body(xp, a):
+        o = xp.zeros(a.shape, dtype=dtype)
+        getattr(xp, name)(a, out=o, **kw)
+        return o
+    return body
+
+
+def _dates(name, **kw):
+    def body(xp, a):
+        o = xp.zeros(DATES.shape, dtype=np.int64 if name == "busday_count" else (
+            bool if name == "is_busday" else DATES.dtype))
+        args = {"busday_count": (DATES, DATES + 3), "busday_offset": (DATES, 1),
+                "is_busday": (DATES,)}[name]
+        getattr(xp, name)(*args, out=o, **({"roll": "forward"} if name == "busday_offset"
+                                            else {}))
+        return o
+    return body
+
+
+CASES = {
+    **{n: _reduction(n) for n in [
+        "all", "any", "amax", "amin", "argmax", "argmin", "max", "min", "mean", "prod", "ptp",
+        "std", "sum", "var", "nanargmax", "nanargmin", "nanmax", "nanmean", "nanmin",
+        "nanprod", "nanstd", "nansum", "nanvar", "median", "nanmedian"]},
+    "percentile": _reduction("percentile", q=30),
+    "nanpercentile": _reduction("nanpercentile", q=30),
+    "quantile": _reduction("quantile", q=0.3),
+    "nanquantile": _reduction("nanquantile", q=0.3),
+    **{n: _cumulative(n) for n in [
+        "cumsum", "cumprod", "nancumsum", "nancumprod", "cumulative_sum", "cumulative_prod"]},
+    "around": _elementwise("around", decimals=1),
+    "round": _elementwise("round", decimals=1),
+    "fix": _elementwise("fix"),
+    "clip": _elementwise("clip", a_min=0, a_max=4),
+    "isposinf": _elementwise("isposinf", dtype=bool),
+    "isneginf": _elementwise("isneginf", dtype=bool),
+    "choose": lambda xp, a: _out(xp, (6, 7), lambda o: xp.choose(
+        (a > 2).astype(np.int64), [a, -a], out=o)),
+    "compress": lambda xp, a: _out(xp, (3, 7), lambda o: xp.compress(
+        [True, False, True, True], a, axis=0, out=o)),
+    "concatenate": lambda xp, a: _out(xp, (12, 7), lambda o: xp.concatenate([a, a], out=o)),
+    "concat": lambda xp, a: _out(xp, (6, 14), lambda o: xp.concat([a, a], axis=1, out=o)),
+    "stack": lambda xp, a: _out(xp, (2, 6, 7), lambda o: xp.stack([a, a], out=o)),
+    "dot": lambda xp, a: _out(xp, (6, 6), lambda o: xp.dot(a, a.T, out=o)),
+    "outer": lambda xp, a: _out(xp, (7, 7), lambda o: xp.outer(a[0], a[1], out=o)),
+    "einsum": lambda xp, a: _out(xp, (7,), lambda o: xp.einsum("ij->j", a, out=o)),
+    "take": lambda xp, a: _out(xp, (3, 7), lambda o: xp.take(a, [0, 4, 4], axis=0, out=o)),
+    "trace": lambda xp, a: _out(xp, (), lambda o: xp.trace(a, out=o)),
+    "busday_count": _dates("busday_count"),
+    "busday_offset": _dates("busday_offset"),
+    "is_busday": _dates("is_busday"),
+    # in-place functions
+    "copyto": lambda xp, a: xp.copyto(a[1:3], a[4]),
+    "put": lambda xp, a: xp.put(a, [0, 8, 8], [1.0, 2.0, 3.0]),
+    "putmask": lambda xp, a: xp.putmask(a, a > 4, [0.5, 1.5]),
+    "place": lambda xp, a: xp.place(a, a < 0, [9.0, 8.0]),
+    "fill_diagonal": lambda xp, a: xp.fill_diagonal(a, [1.0, 2.0], wrap=True),
+    "put_along_axis": lambda xp, a: xp.put_along_axis(
+        a, np.argmax(np.asarray(A), axis=1)[:, None], -1.0, axis=1),
+    "nan_to_num": lambda xp, a: xp.nan_to_num(xp.log(a), copy=False),
+    "ufunc.at": lambda xp, a: (xp.add.at(a, (np.array([0, 0, 5]), np.array([1, 1, 2])), 1.0),
+                               xp.maximum.at(a, [2, 2], 100.0), np.negative.at(a[3], [0, 1])),
+    "ndarray.fill": lambda xp, a: a[2].fill(-4.0),
+    "ndarray.put": lambda xp, a: a.put([3, 3], [7.0, 8.0]),
+    "ndarray.sort": lambda xp, a: a[1:4].sort(axis=0),
+    "ndarray.partition": lambda xp, a: a[5].partition(3),
+}
+
+
+def _out(xp, shape, call):
+    o = xp.zeros(shape)
+    call(o)
+    return o
+
+
+def _mutating_numpy_functions() -> set[str]:
+    """numpy's public functions with an ``out`` parameter, and those that write into an
+    argument without one."""
+    names = {"copyto", "put", "putmask", "place", "fill_diagonal", "put_along_axis",
+             "nan_to_num"}
+    for name in dir(np):
+        f = getattr(np, name)
+        if name.startswith("_") or isinstance(f, type | np.ufunc) or not callable(f):
+            continue
+        try:
+            if "out" in inspect.signature(f).parameters:
+                names.add(name)
+        except (TypeError, ValueError):
+            continue
+    return names
+
+
+def test_every_mutating_numpy_function_has_a_case():
+    missing = _mutating_numpy_functions() - set(CASES)
+    assert not missing, f"add a case for: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_write_reaches_the_blockarray(name):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fallbacks warn once; RuntimeWarnings of log(<0)
+        check_against_numpy(CASES[name], A, block_shape=(4, 3))
