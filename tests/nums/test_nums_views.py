@@ -368,3 +368,16 @@ def test_zero_d_arrays_are_scalars_everywhere():
     assert_same(ends[3], np.full(3, A.min()))
     assert_same(r[r.argmax() // 9], A[A.argmax() // 9])
     assert_same(np.clip(r, r.min() + 3, np.float64(40)), np.clip(A, A.min() + 3, 40.0))
+
+
+def test_small_write_replaces_only_the_blocks_it_touches():
+    x = nps.zeros((256, 256), block_shape=(64, 64)).persist()  # 16 blocks of 32 KiB
+    before = x.blocks.copy()
+    view = x[60:70:3, 130]
+    x[0, 0] = 1.0
+    view[1] = 2.0  # x[63, 130]
+    x[200:, ::50][1, 2] = 3.0  # x[201, 100]
+    x.persist()
+    changed = [idx for idx in np.ndindex(*x.grid_shape) if x.blocks[idx] is not before[idx]]
+    assert sorted(changed) == [(0, 0), (0, 2), (3, 1)]
+    assert float(x.sum()) == 6.0
