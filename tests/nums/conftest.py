@@ -23,12 +23,14 @@ CORE_ON_RAY = {"test_nums_core.py", "test_nums_products.py", "test_nums_random.p
                "test_nums_protocols.py", "test_nums_example.py"}
 
 
-def _importable(name: str) -> bool:
+def _importable(name: str, attribute: str) -> bool:
+    """Whether package ``name`` imports and has ``attribute`` (the folder tests/ray would
+    otherwise pass for an installed Ray as a namespace package)."""
     try:
-        __import__(name)
+        module = __import__(name)
     except Exception:
         return False
-    return True
+    return hasattr(module, attribute)
 
 
 def _selected() -> list[str]:
@@ -36,9 +38,9 @@ def _selected() -> list[str]:
     if wanted:
         return [w.strip() for w in wanted.split(",") if w.strip()]
     names = ["serial", "serial3"]
-    if _importable("runtime"):
+    if _importable("runtime", "init"):
         names += ["embedded", "embedded3"]
-    if _importable("ray"):
+    if _importable("ray", "init"):
         names.append("ray")
     return names
 
