@@ -7,7 +7,10 @@ operation a task on a backend. A session starts on first use with settings from 
 
 from __future__ import annotations
 
+# the NumPy API on BlockArray (operators, methods, indexing) is installed by nums.numpy
+import nums.numpy  # noqa: E402,F401,I001
 from nums.core import context as _context
+from nums.core.array.planning import explain_array
 
 __version__ = "0.1.0.dev0"
 
@@ -102,8 +105,6 @@ def explain(x, plot: bool = False) -> str:
     str
         The report (also returned when plotting).
     """
-    from nums.core.graph.explain import explain_array
-
     return explain_array(x, plot=plot)
 
 

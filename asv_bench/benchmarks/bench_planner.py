@@ -1,6 +1,6 @@
 """Optimizer benchmarks (issue 4): placement by the tree search against block-cyclic.
 
-- ``PlannedLoads``: the loads of :mod:`nums.core.graph.loads` (``X.T @ X``, ``A @ B``, sums
+- ``PlannedLoads``: the loads of :mod:`nums.workloads` (``X.T @ X``, ``A @ B``, sums
   over axis 0 and 1, one Newton step) at 4x the test size, on the embedded runtime with 4
   virtual nodes of one worker each, with ``optimizer="tree"`` and ``"cyclic"``: time, bytes
   copied between nodes and the highest per-node peak of the object stores, both as the runtime
@@ -42,7 +42,7 @@ class PlannedLoads:
 
     def setup(self, load, optimizer, scale):
         import nums
-        from nums.core.graph import loads
+        from nums import workloads as loads
 
         nums.init(backend="embedded", num_nodes=4, workers_per_node=1,
                   cluster_shape=loads.CLUSTER_SHAPES[load], optimizer=optimizer)
@@ -81,7 +81,7 @@ class Planning:
     timeout = 300
 
     def setup(self, ops):
-        from nums.core.array.grid import ArrayGrid
+        from nums.core.graph.grid import ArrayGrid
         from nums.core.graph import grapharray as ga
 
         # sum over axis 0 of a (k, k) grid: k*k reduces plus k*(k - 1) combinations

@@ -26,7 +26,7 @@ class Context:
 
     def node_of(self, grid_index: tuple[int, ...]) -> int:
         """Block-cyclic node of a grid entry over the cluster shape."""
-        from nums.core.array.grid import cyclic_node
+        from nums.core.graph.grid import cyclic_node
 
         return cyclic_node(grid_index, self.settings.cluster_shape)
 

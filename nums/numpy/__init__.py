@@ -3,279 +3,66 @@
 ``import nums.numpy as np`` and NumPy code runs on BlockArrays: same names, signatures,
 result values, shapes, dtypes (NEP 50) and exceptions. Operations return at once with
 futures; ``x.get()`` (or ``numpy.asarray(x)``, printing, ``float(x)``) fetches values.
-The public surface is listed here, group by group.
+
+The namespace is filled from the registry (:mod:`nums.numpy._registry`): each family module
+below lists its names in its ``__all__``, and one ``register_module`` line per family
+declares them (namespace, ``__all__``, BlockArray methods, NumPy's docstrings, the generated
+page ``docs/numpy_support.md``). Any other public NumPy function is an explicit fallback
+(:func:`fallbacks` lists them).
 """
 
+import numpy as _np
+
 from nums.core.array.blockarray import BlockArray
-from nums.numpy import linalg, random
-from nums.numpy._creation import (
-    arange,
-    array,
-    asanyarray,
-    asarray,
-    ascontiguousarray,
-    copy,
-    diag,
-    empty,
-    empty_like,
-    eye,
-    full,
-    full_like,
-    identity,
-    linspace,
-    logspace,
-    meshgrid,
-    ones,
-    ones_like,
-    tri,
-    tril,
-    triu,
-    zeros,
-    zeros_like,
+from nums.numpy import (
+    _convert,
+    _creation,
+    _dtypes,
+    _elementwise,
+    _inplace,
+    _logic,
+    _manipulation,
+    _nanfunctions,
+    _ndarray,
+    _products,
+    _reductions,
+    _registry,
+    linalg,
+    random,
 )
-from nums.numpy._dtypes import *  # noqa: F403  (dtypes, constants, dtype utilities)
-from nums.numpy._dtypes import (
-    AxisError,
-    can_cast,
-    dtype,
-    finfo,
-    iinfo,
-    iscomplexobj,
-    isrealobj,
-    isscalar,
-    issubdtype,
-    promote_types,
-    result_type,
-)
-from nums.numpy._elementwise import *  # noqa: F403  (every ufunc, from UFUNC_TABLE)
-from nums.numpy._elementwise import UFUNC_TABLE, ufunc
-from nums.numpy._inplace import (
-    METHODS as _INPLACE_METHODS,
-)
-from nums.numpy._inplace import (
-    copyto,
-    fill_diagonal,
-    may_share_memory,
-    place,
-    put,
-    put_along_axis,
-    putmask,
-    shares_memory,
-)
-from nums.numpy._logic import (
-    allclose,
-    argwhere,
-    around,
-    array_equal,
-    array_equiv,
-    clip,
-    imag,
-    isclose,
-    nan_to_num,
-    nonzero,
-    real,
-    round,
-    where,
-)
-from nums.numpy._manipulation import (
-    atleast_1d,
-    atleast_2d,
-    broadcast_arrays,
-    broadcast_shapes,
-    broadcast_to,
-    concatenate,
-    diagonal,
-    expand_dims,
-    flatten,
-    hstack,
-    moveaxis,
-    ndim,
-    permute_dims,
-    ravel,
-    reshape,
-    shape,
-    size,
-    squeeze,
-    stack,
-    swapaxes,
-    take,
-    transpose,
-    vstack,
-)
-from nums.numpy._nanfunctions import (
-    nanmax,
-    nanmean,
-    nanmin,
-    nanprod,
-    nanstd,
-    nansum,
-    nanvar,
-)
-from nums.numpy._products import dot, inner, matmul, outer, tensordot, trace, vdot
-from nums.numpy._reductions import (
-    all,
-    amax,
-    amin,
-    any,
-    argmax,
-    argmin,
-    average,
-    count_nonzero,
-    cumprod,
-    cumsum,
-    cumulative_prod,
-    cumulative_sum,
-    max,
-    mean,
-    min,
-    prod,
-    ptp,
-    std,
-    sum,
-    var,
-)
+from nums.numpy._fallback import GatherWarning, numpy_fallback
 
+for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
+                _nanfunctions, _products, _inplace):
+    _registry.register_module(_family)
+_registry.register_module(linalg, _np.linalg, _registry.LINALG)
+_registry.install_methods(_registry.REGISTRY)
+_ndarray.install()
+
+globals().update({_name: _entry.impl for _name, _entry in _registry.REGISTRY.items()})
 ndarray = BlockArray
-concat = concatenate
+concat = _manipulation.concatenate
+UFUNC_TABLE = _elementwise.UFUNC_TABLE
 
-__all__ = [  # noqa: F405
-    "BlockArray",
-    "ndarray",
-    "linalg",
-    "random",
-    "ufunc",
-    "UFUNC_TABLE",
-    # creation
-    "arange",
-    "array",
-    "asanyarray",
-    "asarray",
-    "ascontiguousarray",
-    "copy",
-    "diag",
-    "empty",
-    "empty_like",
-    "eye",
-    "full",
-    "full_like",
-    "identity",
-    "linspace",
-    "logspace",
-    "meshgrid",
-    "ones",
-    "ones_like",
-    "tri",
-    "tril",
-    "triu",
-    "zeros",
-    "zeros_like",
-    # dtype utilities
-    "AxisError",
-    "can_cast",
-    "dtype",
-    "finfo",
-    "iinfo",
-    "iscomplexobj",
-    "isrealobj",
-    "isscalar",
-    "issubdtype",
-    "promote_types",
-    "result_type",
-    # in-place writes and memory
-    "copyto",
-    "fill_diagonal",
-    "may_share_memory",
-    "place",
-    "put",
-    "put_along_axis",
-    "putmask",
-    "shares_memory",
-    # logic and selection
-    "allclose",
-    "argwhere",
-    "around",
-    "array_equal",
-    "array_equiv",
-    "clip",
-    "imag",
-    "isclose",
-    "nan_to_num",
-    "nonzero",
-    "real",
-    "round",
-    "where",
-    # manipulation
-    "atleast_1d",
-    "atleast_2d",
-    "broadcast_arrays",
-    "broadcast_shapes",
-    "broadcast_to",
-    "concat",
-    "concatenate",
-    "diagonal",
-    "expand_dims",
-    "flatten",
-    "hstack",
-    "moveaxis",
-    "ndim",
-    "permute_dims",
-    "ravel",
-    "reshape",
-    "shape",
-    "size",
-    "squeeze",
-    "stack",
-    "swapaxes",
-    "take",
-    "transpose",
-    "vstack",
-    # nan-reductions
-    "nanmax",
-    "nanmean",
-    "nanmin",
-    "nanprod",
-    "nanstd",
-    "nansum",
-    "nanvar",
-    # products
-    "dot",
-    "inner",
-    "matmul",
-    "outer",
-    "tensordot",
-    "trace",
-    "vdot",
-    # reductions
-    "all",
-    "amax",
-    "amin",
-    "any",
-    "argmax",
-    "argmin",
-    "average",
-    "count_nonzero",
-    "cumprod",
-    "cumsum",
-    "cumulative_prod",
-    "cumulative_sum",
-    "max",
-    "mean",
-    "min",
-    "prod",
-    "ptp",
-    "std",
-    "sum",
-    "var",
+
+def fallbacks() -> list[str]:
+    """NumPy's public functions that nums runs through the fallback: NumPy on copies of the
+    arguments gathered on the driver, with a ``GatherWarning`` once per function."""
+    return _registry.fallbacks()
+
+
+def support_table() -> str:
+    """The Markdown table of every NumPy function and its status (``docs/numpy_support.md``)."""
+    return _registry.support_table()
+
+
+__all__ = sorted(_registry.REGISTRY) + [
+    "BlockArray", "ndarray", "concat", "linalg", "random", "fallbacks", "support_table",
+    "GatherWarning", "UFUNC_TABLE",
 ]
-
-
-for _name, _method in _INPLACE_METHODS.items():
-    setattr(BlockArray, _name, _method)
-del _name, _method
+del _family
 
 
 def __getattr__(name: str):
-    """Numpy functions without a nums implementation: an explicit, warning fallback."""
-    from nums.numpy._protocols import numpy_fallback
-
+    """NumPy functions without a nums implementation: an explicit, warning fallback."""
     return numpy_fallback(name)

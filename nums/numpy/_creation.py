@@ -14,12 +14,11 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
-from nums.core.array.layout import rechunk, region
-
-
-def _scalar(x: Any) -> Any:
-    """A 0-d BlockArray as its numpy scalar (accepted wherever numpy accepts a scalar)."""
-    return x.get()[()] if isinstance(x, BlockArray) and x.ndim == 0 else x
+from nums.core.array.regions import region
+from nums.core.array.relayout import rechunk
+from nums.numpy._convert import _scalar, asarray
+from nums.numpy._elementwise import power
+from nums.numpy._manipulation import broadcast_to, diagonal, reshape
 
 
 def _dtype_or_default(dtype: Any, default: Any = np.float64) -> np.dtype:
@@ -28,78 +27,10 @@ def _dtype_or_default(dtype: Any, default: Any = np.float64) -> np.dtype:
     return np.dtype(dtype)
 
 
-def array(
-    object: Any,
-    dtype: Any = None,
-    *,
-    copy: bool | None = True,
-    ndmin: int = 0,
-    block_shape: Any = None,
-) -> BlockArray:
-    """nums implementation of numpy.array.
-
-    Accepts lists, scalars, numpy arrays and BlockArrays. A numpy input is split into blocks
-    and put into the store (``block_shape=`` chooses the split).
-    """
-    if isinstance(object, BlockArray):
-        out = object.astype(dtype, copy=bool(copy)) if dtype is not None else object
-        if copy and out is object:
-            out = object.copy()
-        if ndmin > out.ndim:
-            from nums.numpy._manipulation import reshape
-
-            out = reshape(out, (1,) * (ndmin - out.ndim) + out.shape)
-        if block_shape is not None:
-            out = rechunk(out, block_shape)
-        return out
-    value = np.array(object, dtype=dtype, ndmin=ndmin)
-    return BlockArray.from_numpy(value, block_shape)
-
-
-def asarray(
-    a: Any,
-    dtype: Any = None,
-    order: Any = None,
-    *,
-    device: Any = None,
-    copy: bool | None = None,
-    like: Any = None,
-    block_shape: Any = None,
-) -> BlockArray:
-    """nums implementation of numpy.asarray.
-
-    A BlockArray of the requested dtype is returned as it is (``copy=True``: an independent
-    copy; ``copy=False`` raises where a copy is needed, as numpy). ``order`` is accepted and
-    ignored (blocks are C-ordered); ``block_shape=`` chooses the blocks (a new array).
-    """
-    if isinstance(a, BlockArray):
-        if dtype is not None and np.dtype(dtype) != a.dtype:
-            if copy is False:
-                raise ValueError("Unable to avoid copy while creating an array as requested.")
-            a = a.astype(dtype)
-        elif copy:
-            a = a.copy()
-        return rechunk(a, block_shape) if block_shape is not None else a
-    if copy is False:
-        raise ValueError("Unable to avoid copy while creating an array as requested.")
-    return BlockArray.from_numpy(np.asarray(a, dtype=dtype), block_shape)
-
-
-asanyarray = asarray
-ascontiguousarray = asarray
-
-
-def copy(a: Any, *, block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.copy."""
-    return array(a, copy=True, block_shape=block_shape)
-
-
 def full(shape: Any, fill_value: Any, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.full."""
     fill_value = _scalar(fill_value)
     if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
-        from nums.numpy._manipulation import broadcast_to
-
         return broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
             make_grid(shape, dtype or np.asarray(fill_value).dtype, block_shape).block_shape
         )
@@ -242,8 +173,6 @@ def logspace(
 ) -> BlockArray:
     """nums implementation of numpy.logspace (scalar arguments only)."""
     start, stop, base = _scalar(start), _scalar(stop), _scalar(base)
-    from nums.numpy._elementwise import power
-
     y = linspace(start, stop, num, endpoint, block_shape=block_shape)
     out = power(base, y)
     if dtype is not None:
@@ -286,8 +215,6 @@ def tri(
 def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
     m = asarray(m)
     if m.ndim < 2:
-        from nums.numpy._manipulation import broadcast_to
-
         m = broadcast_to(m, (m.shape[0] if m.ndim else 1,) * 2)
     out = np.empty(m.grid_shape, dtype=object)
     for idx in m.grid.indices():
@@ -334,7 +261,7 @@ def diag(v: Any, k: int = 0, *, block_shape: Any = None) -> BlockArray:
 
         return BlockArray.build(grid, task)
     if v.ndim == 2:
-        from nums.numpy._manipulation import diagonal
+
 
         out = diagonal(v, k)
         return rechunk(out, block_shape) if block_shape is not None else out
@@ -343,8 +270,6 @@ def diag(v: Any, k: int = 0, *, block_shape: Any = None) -> BlockArray:
 
 def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = "xy") -> tuple:
     """nums implementation of numpy.meshgrid."""
-    from nums.numpy._manipulation import broadcast_to, reshape
-
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
     xs = [asarray(x) for x in xi]
@@ -365,11 +290,6 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
 
 
 __all__ = [
-    "array",
-    "asarray",
-    "asanyarray",
-    "ascontiguousarray",
-    "copy",
     "full",
     "zeros",
     "ones",

@@ -15,8 +15,12 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import ufunc_result_dtypes
 from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_apply
+from nums.core.array.fusion import fuse_ufunc
+from nums.core.array.views import reshape_view
 from nums.core.array.writes import ufunc_at, write_out
-from nums.core.graph.fusion import fuse_ufunc
+from nums.numpy._convert import asarray
+from nums.numpy._fallback import gathered
+from nums.numpy._ufunc_methods import ufunc_accumulate, ufunc_reduce
 
 # name -> category; the categories document the table, every name is a numpy ufunc.
 UFUNC_TABLE: dict[str, str] = {}
@@ -183,32 +187,23 @@ class ufunc:
         where: Any = True,
     ) -> Any:
         """nums implementation of ``numpy.ufunc.reduce`` (a tree of partial reductions)."""
-        from nums.numpy._reductions import ufunc_reduce
-
         return ufunc_reduce(self._ufunc, array, axis, dtype, out, keepdims, initial, where)
 
     def accumulate(self, array: Any, axis: int = 0, dtype: Any = None, out: Any = None) -> Any:
         """nums implementation of ``numpy.ufunc.accumulate`` along one axis."""
-        from nums.numpy._reductions import ufunc_accumulate
-
         return ufunc_accumulate(self._ufunc, array, axis, dtype, out)
 
     def at(self, a: Any, indices: Any, b: Any = None, /) -> None:
         """nums implementation of ``numpy.ufunc.at``: unbuffered in place, so repeated
         indices apply repeatedly; ``a`` and its views see the result."""
         if not isinstance(a, BlockArray):
-            from nums.numpy._protocols import gathered
-
             return self._ufunc.at(a, gathered(indices), *(() if b is None else (gathered(b),)))
         ufunc_at(a, self._ufunc, indices, b)
 
     def outer(self, a: Any, b: Any, **kwargs: Any) -> Any:
         """nums implementation of ``numpy.ufunc.outer``: ``a[..., None...] op b``."""
-        from nums.numpy._creation import asarray
-        from nums.numpy._manipulation import reshape
-
         a, b = asarray(a), asarray(b)
-        a2 = reshape(a, a.shape + (1,) * b.ndim)
+        a2 = reshape_view(a, a.shape + (1,) * b.ndim)
         return self(a2, b, **kwargs)
 
 
@@ -229,4 +224,4 @@ for _name in UFUNC_TABLE:
 
 globals().update(UFUNCS)
 
-__all__ = ["ufunc", "UFUNC_TABLE", "UFUNCS", "BY_NUMPY", *UFUNCS]
+__all__ = ["ufunc", *UFUNCS]

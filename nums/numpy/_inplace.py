@@ -15,8 +15,9 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import views, writes
 from nums.core.array.blockarray import BlockArray
-from nums.numpy._creation import asarray
+from nums.numpy._convert import asarray
 from nums.numpy._logic import where as _where
+from nums.numpy._registry import lookup
 
 
 def _numpy(x: Any) -> Any:
@@ -207,19 +208,17 @@ def put_method(self: BlockArray, indices: Any, values: Any, mode: str = "raise")
 def sort_method(self: BlockArray, axis: int = -1, kind: Any = None, order: Any = None,
                 **kwargs: Any) -> None:
     """``ndarray.sort``: sorts in place (the values of ``numpy.sort``)."""
-    import nums.numpy as nps
-
     writes.check_writeable(self)
-    writes.write_out(self, nps.sort(self, axis=axis, kind=kind, order=order, **kwargs))
+    sort = lookup("sort")  # distributed once declared, else the fallback
+    writes.write_out(self, sort(self, axis=axis, kind=kind, order=order, **kwargs))
 
 
 def partition_method(self: BlockArray, kth: Any, axis: int = -1, kind: str = "introselect",
                      order: Any = None) -> None:
     """``ndarray.partition``: partitions in place (the values of ``numpy.partition``)."""
-    import nums.numpy as nps
-
     writes.check_writeable(self)
-    writes.write_out(self, nps.partition(self, kth, axis=axis, kind=kind, order=order))
+    partition = lookup("partition")
+    writes.write_out(self, partition(self, kth, axis=axis, kind=kind, order=order))
 
 
 def view_method(self: BlockArray, dtype: Any = None, type: Any = None) -> BlockArray:
@@ -232,3 +231,6 @@ def view_method(self: BlockArray, dtype: Any = None, type: Any = None) -> BlockA
 
 METHODS = {"fill": fill_method, "put": put_method, "sort": sort_method,
            "partition": partition_method, "view": view_method}
+
+__all__ = ["copyto", "put", "putmask", "place", "fill_diagonal", "put_along_axis",
+           "shares_memory", "may_share_memory"]

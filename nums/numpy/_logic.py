@@ -11,7 +11,9 @@ from nums.core.array.dtypes import dry_run
 from nums.core.array.elementwise import broadcast_shapes, map_broadcast
 from nums.core.array.views import part_view
 from nums.core.array.writes import write_out
-from nums.numpy._creation import asarray
+from nums.numpy import _reductions as _red
+from nums.numpy._convert import asarray
+from nums.numpy._elementwise import equal, isnan, logical_and, logical_or, maximum, minimum
 
 
 def _operand(x: Any) -> Any:
@@ -66,8 +68,6 @@ def clip(
     **kwargs: Any,
 ) -> BlockArray:
     """nums implementation of numpy.clip."""
-    from nums.numpy._elementwise import maximum, minimum
-
     lo = a_min if a_min is not np._NoValue else (None if min is np._NoValue else min)
     hi = a_max if a_max is not np._NoValue else (None if max is np._NoValue else max)
     a = asarray(a)
@@ -130,36 +130,28 @@ def allclose(
     a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> bool:
     """nums implementation of numpy.allclose (returns a Python bool; fetches one value)."""
-    from nums.numpy._reductions import all
-
-    return bool(all(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    return bool(_red.all(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)))
 
 
 def array_equal(a1: Any, a2: Any, equal_nan: bool = False) -> bool:
     """nums implementation of numpy.array_equal (returns a Python bool)."""
-    from nums.numpy._elementwise import equal, isnan, logical_and, logical_or
-    from nums.numpy._reductions import all
-
     a1, a2 = asarray(a1), asarray(a2)
     if a1.shape != a2.shape:
         return False
     eq = equal(a1, a2)
     if equal_nan and a1.dtype.kind in "fc" and a2.dtype.kind in "fc":
         eq = logical_or(eq, logical_and(isnan(a1), isnan(a2)))
-    return bool(all(eq))
+    return bool(_red.all(eq))
 
 
 def array_equiv(a1: Any, a2: Any) -> bool:
     """nums implementation of numpy.array_equiv."""
-    from nums.numpy._elementwise import equal
-    from nums.numpy._reductions import all
-
     a1, a2 = asarray(a1), asarray(a2)
     try:
         np.broadcast_shapes(a1.shape, a2.shape)
     except ValueError:
         return False
-    return bool(all(equal(a1, a2)))
+    return bool(_red.all(equal(a1, a2)))
 
 
 def real(val: Any) -> BlockArray:

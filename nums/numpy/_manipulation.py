@@ -10,15 +10,14 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
-from nums.core.array import kernels
-from nums.core.array import layout as _layout
+from nums.core.array import kernels, regions, relayout
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
 from nums.core.array.dtypes import result_type
 from nums.core.array.elementwise import map_broadcast
-from nums.core.array.grid import ArrayGrid
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
 from nums.core.array.writes import write_out
-from nums.numpy._creation import asarray
+from nums.core.graph.grid import ArrayGrid
+from nums.numpy._convert import asarray
 
 
 def transpose(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
@@ -108,7 +107,7 @@ def reshape(
     if block_shape is not None:
         if copy is False:
             raise ValueError("Unable to avoid creating a copy while reshaping.")
-        return _layout.reshape(a, shape, block_shape)
+        return relayout.reshape(a, shape, block_shape)
     return reshape_view(a, shape, copy)
 
 
@@ -127,7 +126,7 @@ def flatten(a: Any, order: str = "C") -> BlockArray:
     a = asarray(a)
     if order in ("F", "f"):
         a = transpose(a)
-    return _layout.reshape(a, (a.size,))
+    return relayout.reshape(a, (a.size,))
 
 
 def expand_dims(a: Any, axis: Any) -> BlockArray:
@@ -261,7 +260,7 @@ def concatenate(
             if s < e or (lo == hi and start == stop == lo):
                 sl = list(slices)
                 sl[axis] = slice(s - start, e - start)
-                refs.append(_layout.region(a, sl, node)[0])
+                refs.append(regions.region(a, sl, node)[0])
         if len(refs) == 1:
             return refs[0]
         return submit(kernels.concatenate, axis, *refs, node=node)

@@ -10,8 +10,9 @@ from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.numpy import _elementwise as ew
 from nums.numpy import _reductions as red
-from nums.numpy._creation import asarray
+from nums.numpy._convert import asarray
 from nums.numpy._logic import where
+from nums.numpy._ufunc_methods import finish
 
 
 def _zeroed(a: BlockArray, fill: Any) -> BlockArray:
@@ -83,7 +84,7 @@ def nanvar(
     n = red.count_nonzero(valid, axis=axis, keepdims=keepdims)
     with np.errstate(invalid="ignore", divide="ignore"):
         result = ew.true_divide(total, ew.maximum(ew.subtract(n, ddof), 0)).astype(res)
-    return red._finish(result, out)
+    return finish(result, out)
 
 
 def nanstd(
@@ -95,7 +96,7 @@ def nanstd(
     keepdims: bool = False,
 ) -> BlockArray:
     """nums implementation of numpy.nanstd."""
-    return red._finish(
+    return finish(
         ew.sqrt(nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)), out
     )
 

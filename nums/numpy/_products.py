@@ -11,7 +11,11 @@ from numpy.lib.array_utils import normalize_axis_index
 from nums.core.array import products
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.writes import write_out
-from nums.numpy._creation import asarray
+from nums.numpy import _reductions as _red
+from nums.numpy._convert import asarray
+from nums.numpy._creation import eye
+from nums.numpy._elementwise import conjugate, multiply
+from nums.numpy._manipulation import diagonal, moveaxis, ravel, reshape
 
 
 def _product_dtype(a: BlockArray, b: BlockArray) -> np.dtype:
@@ -23,8 +27,6 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs:
 
     Batch axes broadcast as in numpy; 1-d operands are promoted and the added axis removed.
     """
-    from nums.numpy._manipulation import reshape
-
     if not isinstance(x1, BlockArray) and not isinstance(x2, BlockArray):
         return np.matmul(x1, x2, dtype=dtype)
     a, b = asarray(x1), asarray(x2)
@@ -92,8 +94,6 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> BlockArray:
 
 def dot(a: Any, b: Any, out: Any = None) -> Any:
     """nums implementation of numpy.dot."""
-    from nums.numpy._elementwise import multiply
-
     if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
         return np.dot(a, b)
     a, b = asarray(a), asarray(b)
@@ -120,9 +120,6 @@ def dot(a: Any, b: Any, out: Any = None) -> Any:
 
 def vdot(a: Any, b: Any) -> BlockArray:
     """nums implementation of numpy.vdot (conjugates the first argument, flattens both)."""
-    from nums.numpy._elementwise import conjugate
-    from nums.numpy._manipulation import ravel
-
     a, b = ravel(asarray(a)), ravel(asarray(b))
     if a.size != b.size:
         raise ValueError(f"cannot reshape array of size {b.size} into shape ({a.size},)")
@@ -133,8 +130,6 @@ def vdot(a: Any, b: Any) -> BlockArray:
 
 def inner(a: Any, b: Any) -> BlockArray:
     """nums implementation of numpy.inner."""
-    from nums.numpy._elementwise import multiply
-
     a, b = asarray(a), asarray(b)
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)
@@ -148,9 +143,6 @@ def inner(a: Any, b: Any) -> BlockArray:
 
 def outer(a: Any, b: Any, out: Any = None) -> BlockArray:
     """nums implementation of numpy.outer."""
-    from nums.numpy._elementwise import multiply
-    from nums.numpy._manipulation import ravel, reshape
-
     a, b = ravel(asarray(a)), ravel(asarray(b))
     return multiply(reshape(a, (a.size, 1)), reshape(b, (1, b.size)), out=out)
 
@@ -159,20 +151,15 @@ def trace(
     a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: Any = None
 ) -> BlockArray:
     """nums implementation of numpy.trace (sum of the diagonal, block by block)."""
-    from nums.numpy._creation import eye
-    from nums.numpy._elementwise import multiply
-    from nums.numpy._manipulation import diagonal, moveaxis
-    from nums.numpy._reductions import sum
-
     a = asarray(a)
     if a.ndim < 2:
         raise ValueError("diag requires an array of at least two dimensions")
     res_dtype = np.trace(np.zeros((1, 1), a.dtype), dtype=dtype).dtype
     if a.ndim == 2 and {normalize_axis_index(axis1, 2), normalize_axis_index(axis2, 2)} == {0, 1}:
-        return sum(diagonal(a, offset, axis1, axis2), dtype=res_dtype, out=out)
+        return _red.sum(diagonal(a, offset, axis1, axis2), dtype=res_dtype, out=out)
     m = moveaxis(a, (axis1, axis2), (-2, -1))
     mask = eye(m.shape[-2], m.shape[-1], k=offset, dtype=bool, block_shape=m.block_shape[-2:])
-    return sum(multiply(m, mask), axis=(-2, -1), dtype=res_dtype, out=out)
+    return _red.sum(multiply(m, mask), axis=(-2, -1), dtype=res_dtype, out=out)
 
 
 __all__ = ["matmul", "tensordot", "dot", "vdot", "inner", "outer", "trace"]

@@ -1,47 +1,31 @@
 """NumPy's dispatch protocols for BlockArray: ``__array_ufunc__`` and ``__array_function__``.
 
 ``numpy.exp(x)``, ``numpy.add(x, 1)`` and ``numpy.sum(x)`` on a BlockArray run the nums
-implementation and return BlockArrays. A numpy function nums does not implement falls back
-to numpy on copies of its BlockArray arguments gathered on the driver, with a warning (once
-per function); what numpy does to those copies is not lost:
-
-- an argument numpy wrote into (``np.fill_diagonal``, ``out=``, ``ufunc.at``, ...) is written
-  back into the BlockArray (and so reaches its views);
-- a result that is a view of an argument (``np.flip``, ``np.split``, ...) is returned as a
-  view of that BlockArray (:class:`~nums.core.array.views.StridedOp`), so later writes on
-  either side are seen as in numpy;
-- read-only BlockArrays are gathered as read-only copies, so numpy raises where it would.
+implementation declared in the registry and return BlockArrays; a numpy function nums does
+not implement runs through the fallback (:mod:`nums.numpy._fallback`).
 """
 
 from __future__ import annotations
 
 import threading
-import warnings
 from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray
-from nums.core.array.views import strided_view
-from nums.core.array.writes import write_out
+from nums.numpy._elementwise import BY_NUMPY as UFUNCS_BY_NUMPY
+from nums.numpy._fallback import run_fallback
+from nums.numpy._products import matmul
+from nums.numpy._registry import BY_NUMPY
 
-_warned: set[str] = set()
 _active = threading.local()  # numpy functions whose nums implementation is running
 
 
-class GatherWarning(UserWarning):
-    """A numpy function without a nums implementation gathered its arguments."""
-
-
 def array_ufunc(uf: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
-    from nums.numpy import _products
-    from nums.numpy._elementwise import BY_NUMPY
-
     if uf is np.matmul and method == "__call__":
-        return _products.matmul(*inputs, **kwargs)
-    wrapper = BY_NUMPY.get(uf)
+        return matmul(*inputs, **kwargs)
+    wrapper = UFUNCS_BY_NUMPY.get(uf)
     if wrapper is None:
-        return _fallback(
+        return run_fallback(
             getattr(uf, method) if method != "__call__" else uf,
             inputs,
             kwargs,
@@ -56,128 +40,19 @@ def array_ufunc(uf: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     return NotImplemented
 
 
-def gathered(x: Any) -> Any:
-    """``x`` with every BlockArray in it (also inside lists, tuples, dicts) fetched."""
-    if isinstance(x, BlockArray):
-        return x.get()
-    if isinstance(x, list | tuple):
-        return type(x)(gathered(v) for v in x)
-    if isinstance(x, dict):
-        return {k: gathered(v) for k, v in x.items()}
-    return x
-
-
-class _Gathered:
-    """The BlockArray arguments of one fallback call and their numpy copies."""
-
-    def __init__(self) -> None:
-        self.entries: dict[int, tuple[BlockArray, np.ndarray, np.ndarray | None]] = {}
-
-    def __call__(self, x: Any) -> Any:
-        if isinstance(x, BlockArray):
-            entry = self.entries.get(id(x))
-            if entry is None:
-                g = x.get()
-                if x.flags.writeable:
-                    entry = (x, g, g.copy())
-                else:
-                    g.flags.writeable = False
-                    entry = (x, g, None)
-                self.entries[id(x)] = entry
-            return entry[1]
-        if isinstance(x, list | tuple):
-            return type(x)(self(v) for v in x)
-        if isinstance(x, dict):
-            return {k: self(v) for k, v in x.items()}
-        return x
-
-    def write_back(self) -> None:
-        """Every argument numpy changed takes its new values."""
-        for x, g, before in self.entries.values():
-            if before is not None and g.tobytes() != before.tobytes():
-                write_out(x, BlockArray.from_numpy(g, x.block_shape))
-
-    def wrap(self, value: Any, name: str) -> Any:
-        """numpy results as BlockArrays: views of an argument as views of its BlockArray."""
-        if isinstance(value, np.ndarray):
-            for x, g, _ in self.entries.values():
-                if g.size and value.size and np.may_share_memory(value, g):
-                    return _as_view(x, g, value, name)
-            return BlockArray.from_numpy(value)
-        if isinstance(value, tuple):
-            return type(value)(*(self.wrap(v, name) for v in value)) if hasattr(
-                value, "_fields") else tuple(self.wrap(v, name) for v in value)
-        if isinstance(value, list) and value and all(isinstance(v, np.ndarray) for v in value):
-            return [self.wrap(v, name) for v in value]
-        return value
-
-
-def _as_view(x: BlockArray, g: np.ndarray, value: np.ndarray, name: str) -> BlockArray:
-    item = g.dtype.itemsize
-    offset = value.__array_interface__["data"][0] - g.__array_interface__["data"][0]
-    if value.dtype != g.dtype or offset % item or any(s % item for s in value.strides):
-        raise NotImplementedError(
-            f"{name} returns a view of its argument with another dtype or alignment, which "
-            "nums cannot represent; call it on a numpy array (x.get()) instead")
-    return strided_view(x, offset // item, value.shape, [s // item for s in value.strides],
-                        bool(value.flags.writeable))
-
-
-def _fallback(func: Any, args: tuple, kwargs: dict, name: str) -> Any:
-    if name not in _warned:
-        _warned.add(name)
-        warnings.warn(
-            f"nums has no distributed {name}; gathering its arguments on the driver",
-            GatherWarning,
-            stacklevel=4,
-        )
-    gather = _Gathered()
-    result = func(*gather(args), **gather(kwargs))
-    gather.write_back()
-    return gather.wrap(result, name)
-
-
 def array_function(func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
-    import nums.numpy as nps
-
-    name = getattr(func, "__name__", "")
-    impl = None
-    module = getattr(func, "__module__", None)
-    if module == "numpy":
-        impl = getattr(nps, name, None)
-    elif module == "numpy.linalg":
-        impl = getattr(nps.linalg, name, None)
+    try:
+        impl = BY_NUMPY.get(func)
+    except TypeError:
+        impl = None
     running = _active.__dict__.setdefault("funcs", set())
     # a nums implementation that hands a BlockArray back to the same numpy function would
     # recurse without end: that inner call runs numpy on gathered copies instead
-    if impl is not None and impl is not func and callable(impl) and func not in running:
+    if impl is not None and func not in running:
         running.add(func)
         try:
             return impl(*args, **kwargs)
         finally:
             running.discard(func)
-    return _fallback(func, args, kwargs, f"{module or 'numpy'}.{name}")
-
-
-def numpy_fallback(name: str) -> Any:
-    """``nums.numpy.<name>`` for a numpy function nums does not implement.
-
-    The returned function runs numpy on gathered copies of its BlockArray arguments (warning
-    once), writes back what numpy wrote into them, and returns array results as BlockArrays
-    (views of an argument where numpy returns views). Anything that is not a public numpy
-    function raises AttributeError.
-    """
-    func = getattr(np, name, None) if not name.startswith("_") else None
-    if func is None or not callable(func) or isinstance(func, type):
-        raise AttributeError(f"module 'nums.numpy' has no attribute {name!r}")
-
-    def fallback(*args: Any, **kwargs: Any) -> Any:
-        return _fallback(func, args, kwargs, f"numpy.{name}")
-
-    fallback.__name__ = fallback.__qualname__ = name
-    fallback.__doc__ = (
-        f"Fallback for numpy.{name}: runs numpy on copies of the BlockArray arguments gathered "
-        "on the driver (with a GatherWarning, once), writes back any argument numpy changed, "
-        "and returns array results as BlockArrays (views where numpy returns views)."
-    )
-    return fallback
+    module = getattr(func, "__module__", None) or "numpy"
+    return run_fallback(func, args, kwargs, f"{module}.{getattr(func, '__name__', '')}")

@@ -7,7 +7,6 @@ numpy's own), then builds the reduction tree in :mod:`nums.core.array.reduction`
 
 from __future__ import annotations
 
-import builtins
 import math
 from typing import Any
 
@@ -18,81 +17,32 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
-from nums.core.array.writes import write_out
-from nums.numpy._creation import asarray
+from nums.numpy._convert import asarray
+from nums.numpy._elementwise import subtract, true_divide
+from nums.numpy._manipulation import broadcast_to, ravel, reshape
+from nums.numpy._ufunc_methods import (
+    axes_of,
+    finish,
+    stand_where,
+    ufunc_reduce,
+)
 
 _NoValue = np._NoValue
 
 
-def _axes(a: BlockArray, axis: Any) -> tuple[int, ...]:
-    if axis is None:
-        return tuple(range(a.ndim))
-    return tuple(sorted(normalize_axis_tuple(axis, a.ndim)))
 
 
-def _finish(result: BlockArray, out: Any) -> BlockArray:
-    if out is None:
-        return result
-    return write_out(out, result)
 
 
-def _where_operand(where: Any) -> list:
-    if where is True:
-        return []
-    return [asarray(where, dtype=bool)]
 
 
-def ufunc_reduce(
-    uf: np.ufunc,
-    a: Any,
-    axis: Any = 0,
-    dtype: Any = None,
-    out: Any = None,
-    keepdims: bool = False,
-    initial: Any = _NoValue,
-    where: Any = True,
-) -> Any:
-    """``uf.reduce`` over ``axis`` as a tree: per-block reduce, then ``uf`` on partials."""
-    if not isinstance(a, BlockArray):
-        a = asarray(a)
-    kw: dict[str, Any] = {}
-    if dtype is not None:
-        kw["dtype"] = dtype
-    if initial is not _NoValue:
-        kw["initial"] = initial
-    res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
-    res_dtype = np.asarray(res).dtype
-    axes = _axes(a, axis)
-    pkw = {"ufunc": uf}
-    if dtype is not None:
-        pkw["dtype"] = dtype
-    if initial is not _NoValue and where is not True:
-        pkw["initial"] = initial  # blocks fully masked out need the initial value
-    finalize, fkw = None, {}
-    if initial is not _NoValue and where is True:
-        finalize, fkw = kernels.apply_initial, {"ufunc": uf, "initial": initial}
-    result = tree_reduce(
-        a,
-        axes,
-        keepdims,
-        kernels.ufunc_reduce,
-        pkw,
-        uf,
-        res_dtype,
-        finalize,
-        fkw,
-        extras=_where_operand(where),
-    )
-    return _finish(result, out)
 
 
-def stand_where(where: Any) -> Any:
-    if where is True:
-        return True
-    if isinstance(where, BlockArray | np.ndarray | list):
-        shape = where.shape if isinstance(where, BlockArray) else np.shape(where)
-        return np.ones(tuple(builtins.min(n, 1) for n in shape), dtype=bool)
-    return where
+
+
+
+
+
 
 
 def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
@@ -175,7 +125,7 @@ for _f, _n in (
 def count_nonzero(a: Any, axis: Any = None, *, keepdims: bool = False) -> BlockArray:
     """nums implementation of numpy.count_nonzero (returns a BlockArray, 0-d for axis=None)."""
     a = asarray(a)
-    axes = _axes(a, axis)
+    axes = axes_of(a, axis)
     return tree_reduce(a, axes, keepdims, kernels.count_nonzero, {}, np.add, np.intp)
 
 
@@ -205,17 +155,14 @@ def mean(
     """nums implementation of numpy.mean (sum tree, divided once at the root)."""
     a = asarray(a)
     dry_run(np.mean, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
-    axes = _axes(a, axis)
+    axes = axes_of(a, axis)
     res, acc = _mean_dtypes(a, dtype)
     if where is not True:
-        from nums.numpy._elementwise import true_divide
-        from nums.numpy._manipulation import broadcast_to
-
         mask = broadcast_to(asarray(where, dtype=bool), a.shape)
         total = sum(a, axis=axis, dtype=acc, keepdims=keepdims, where=mask)
         count = count_nonzero(mask, axis=axis, keepdims=keepdims)
         with np.errstate(invalid="ignore", divide="ignore"):
-            return _finish(true_divide(total, count).astype(res, copy=False), out)
+            return finish(true_divide(total, count).astype(res, copy=False), out)
     result = tree_reduce(
         a,
         axes,
@@ -227,7 +174,7 @@ def mean(
         kernels.divide_by,
         {"count": _count(a, axes), "dtype": acc},
     )
-    return _finish(result, out)
+    return finish(result, out)
 
 
 def var(
@@ -273,7 +220,7 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     if correction is not None:
         ddof = correction
     res = np.dtype(dry_run(npfunc, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims).dtype)
-    axes = _axes(a, axis)
+    axes = axes_of(a, axis)
     _, acc = _mean_dtypes(a, dtype)
     m = globals()["mean"](a, axis=axes, dtype=acc, keepdims=True)
     denom = _count(a, axes) - ddof
@@ -289,16 +236,15 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
         {"count": denom if denom > 0 else 0, "dtype": res},
         extras=[m],
     )
-    return _finish(result, out)
+    return finish(result, out)
 
 
 def ptp(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
     """nums implementation of numpy.ptp."""
     a = asarray(a)
     dry_run(np.ptp, a, axis=axis, keepdims=keepdims)
-    from nums.numpy._elementwise import subtract
 
-    return _finish(subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims)), out)
+    return finish(subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims)), out)
 
 
 def _arg(mode: str, npfunc: Any):
@@ -313,7 +259,7 @@ def _arg(mode: str, npfunc: Any):
         if ax is not None and a.shape[ax] == 0:
             raise ValueError(f"attempt to get {npfunc.__name__} of an empty sequence")
         result = arg_reduce(a, mode, ax, keepdims)
-        return _finish(result, out)
+        return finish(result, out)
 
     reduction.__name__ = reduction.__qualname__ = npfunc.__name__
     reduction.__doc__ = f"nums implementation of numpy.{npfunc.__name__} (tree of partials)."
@@ -332,9 +278,6 @@ def average(
     Differs: when weights are given, checking that they do not sum to zero fetches the
     (small) weight sums.
     """
-    from nums.numpy._elementwise import true_divide
-    from nums.numpy._manipulation import broadcast_to, reshape
-
     a = asarray(a)
     if weights is None:
         avg = mean(a, axis, keepdims=keepdims)
@@ -360,7 +303,7 @@ def average(
         for ax, n in zip(sorted(axes), [a.shape[ax] for ax in sorted(axes)]):
             wshape[ax] = n
         w = reshape(w, tuple(wshape))
-    axes = _axes(a, axis)
+    axes = axes_of(a, axis)
     num = tree_reduce(
         a, axes, keepdims, kernels.weighted_sum, {"dtype": res_dtype}, np.add, res_dtype, extras=[w]
     )
@@ -380,12 +323,10 @@ def _cum(uf: np.ufunc, npfunc: Any):
     ) -> BlockArray:
         a = asarray(a)
         if axis is None:
-            from nums.numpy._manipulation import ravel
-
             a, axis = ravel(a), 0
         res = dry_run(npfunc, a, axis=axis, dtype=dtype)
         ax = normalize_axis_index(axis, a.ndim)
-        return _finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)
+        return finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)
 
     cumulative.__name__ = cumulative.__qualname__ = npfunc.__name__
     cumulative.__doc__ = (
@@ -401,14 +342,7 @@ cumulative_sum = cumsum
 cumulative_prod = cumprod
 
 
-def ufunc_accumulate(
-    uf: np.ufunc, a: Any, axis: int = 0, dtype: Any = None, out: Any = None
-) -> BlockArray:
-    """``uf.accumulate`` along ``axis`` (block after block)."""
-    a = asarray(a)
-    res = dry_run(uf.accumulate, a, axis=axis, **({"dtype": dtype} if dtype else {}))
-    ax = normalize_axis_index(axis, a.ndim)
-    return _finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)
+
 
 
 __all__ = [

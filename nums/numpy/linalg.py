@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
-from nums.numpy._creation import asarray
+from nums.numpy import _reductions as _red
+from nums.numpy._convert import asarray
+from nums.numpy._elementwise import absolute, sqrt
 
 MAX_DRIVER_BYTES = 256 * 2**20
 LinAlgError = np.linalg.LinAlgError
@@ -84,21 +86,18 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
     Distributed for ``ord=None`` (2-norm of vectors, Frobenius of matrices), ``ord`` in
     ``(1, inf, -inf)`` for vectors, and ``'fro'``; other orders gather to the driver.
     """
-    from nums.numpy._elementwise import absolute, sqrt
-    from nums.numpy._reductions import max, min, sum
-
     x = asarray(x)
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
     if ord is None or ord == "fro" or (ord == 2 and vector):
         a = absolute(x) if x.dtype.kind == "c" else x
-        s = sum(a * a, axis=axis, keepdims=keepdims)
+        s = _red.sum(a * a, axis=axis, keepdims=keepdims)
         return sqrt(s.astype(np.result_type(s.dtype, np.float64)) if s.dtype.kind in "iub" else s)
     if vector and ord == 1:
-        return sum(absolute(x), axis=axis, keepdims=keepdims)
+        return _red.sum(absolute(x), axis=axis, keepdims=keepdims)
     if vector and ord == np.inf:
-        return max(absolute(x), axis=axis, keepdims=keepdims)
+        return _red.max(absolute(x), axis=axis, keepdims=keepdims)
     if vector and ord == -np.inf:
-        return min(absolute(x), axis=axis, keepdims=keepdims)
+        return _red.min(absolute(x), axis=axis, keepdims=keepdims)
     return _wrap(np.linalg.norm(_local(x), ord=ord, axis=axis, keepdims=keepdims))
 
 

@@ -16,7 +16,7 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
 from nums.core.array.indexing import take_rows
 from nums.core.array.writes import check_writeable, write_out
-from nums.numpy._creation import asarray
+from nums.numpy._convert import asarray
 
 
 def _shape(size: Any) -> tuple[int, ...] | None:
@@ -216,7 +216,7 @@ def _take_1d(pool: BlockArray, idx: BlockArray) -> BlockArray:
         blocks[bidx] = submit(
             kernels.choice_take, idx.blocks[bidx], offsets, *refs, node=int(idx.nodes[bidx])
         )
-    from nums.core.array.grid import ArrayGrid
+    from nums.core.graph.grid import ArrayGrid
 
     return BlockArray(ArrayGrid(idx.shape, idx.block_shape, pool.dtype), blocks, idx.nodes.copy())
 

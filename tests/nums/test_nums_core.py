@@ -9,7 +9,7 @@ from nums_helpers import assert_same
 import nums
 import nums.numpy as nps
 from nums.config import resolve
-from nums.core.array.grid import ArrayGrid, cyclic_node, default_block_shape
+from nums.core.graph.grid import ArrayGrid, cyclic_node, default_block_shape
 
 
 def test_grid_slices_and_shapes():

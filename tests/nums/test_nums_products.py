@@ -259,7 +259,7 @@ def _tasks_run() -> int:
 def test_newton_terms_run_only_product_tasks():
     # mu[:, None] stays an expression, and a leaf whose one block holds more than the rows
     # a product's block needs (y) is sliced inside the product's kernel: no task of its own
-    from nums.core.graph.fusion import fused_expression
+    from nums.core.array.fusion import fused_expression
 
     a = R.standard_normal((40, 3))
     v = R.standard_normal(40)

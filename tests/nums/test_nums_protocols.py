@@ -8,8 +8,8 @@ from nums_helpers import assert_same
 
 import nums.numpy as nps
 from nums.core.array.blockarray import BlockArray
-from nums.numpy import _protocols
-from nums.numpy._protocols import GatherWarning
+from nums.numpy import GatherWarning
+from nums.numpy import _fallback as _protocols
 
 A = np.arange(12.0).reshape(3, 4)
 

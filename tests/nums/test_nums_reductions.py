@@ -199,7 +199,7 @@ def test_empty_reductions():
 def test_reduction_is_a_tree_not_a_gather():
     """No task combines more than FOLD_MAX partials: count the fan-in of combine tasks."""
     from nums.core.array import reduction
-    from nums.core.graph.placement import FOLD_MAX
+    from nums.core.array.planning import FOLD_MAX
 
     x = nps.ones((64,), block_shape=(1,))
     seen = []
@@ -254,7 +254,7 @@ def test_reduction_of_fused_expression_stores_no_intermediate():
     prod_ = x * y + 1
     assert_same(nps.sum(prod_, axis=1), np.sum(a * b + 1, axis=1), rtol=1e-12)
     assert prod_._blocks is None  # evaluated inside the partial reductions, never stored
-    from nums.core.graph.fusion import INLINE_USES
+    from nums.core.array.fusion import INLINE_USES
 
     for _ in range(INLINE_USES - 1):  # the next consumers inline it too
         assert_same(nps.sum(prod_, axis=0), np.sum(a * b + 1, axis=0), rtol=1e-12)

@@ -6,9 +6,9 @@ import random
 
 import numpy as np
 
-from nums.core.array.grid import ArrayGrid
 from nums.core.graph import grapharray as ga
 from nums.core.graph.grapharray import GraphArray
+from nums.core.graph.grid import ArrayGrid
 
 MAX_OPS = 8
 

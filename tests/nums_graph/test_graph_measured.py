@@ -14,8 +14,8 @@ import pytest
 
 import nums
 import nums.numpy as nps
-from nums.core.graph import loads
-from nums.core.graph.placement import record
+from nums import workloads as loads
+from nums.core.array.planning import record
 
 pytest.importorskip("runtime")
 

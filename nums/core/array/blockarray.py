@@ -21,7 +21,7 @@ import numpy as np
 from nums.core import context
 from nums.core.array import kernels
 from nums.core.array.geometry import Flags, root_stand_in
-from nums.core.array.grid import ArrayGrid, default_block_shape
+from nums.core.graph.grid import ArrayGrid, default_block_shape
 
 
 def backend():
@@ -75,11 +75,32 @@ def make_grid(shape: Any, dtype: Any, block_shape: Any = None) -> ArrayGrid:
     return ArrayGrid(shape, block_shape, dtype)
 
 
+class Pending:
+    """How the blocks of a result not computed yet will be computed (on first use).
+
+    Subclasses: a transpose (:mod:`~nums.core.array.relayout`), a fused elementwise
+    expression (:mod:`~nums.core.array.fusion`), a planned operation
+    (:mod:`~nums.core.array.planning`), a view not synced yet (:mod:`~nums.core.array.views`).
+    """
+
+    kind = ""
+
+    def compute(self, x: BlockArray) -> np.ndarray:
+        """Submit the tasks; the grid-shaped object array of ``x``'s block refs."""
+        raise NotImplementedError
+
+    def graph(self, x: BlockArray) -> Any:
+        """The OpGraph that will compute ``x`` (for ``nums.explain``), or None."""
+        return None
+
+
 class BlockArray:
     """An n-dimensional array split into blocks held by a backend.
 
     Attributes mirror ``numpy.ndarray``; values are fetched only by ``get()``,
-    ``numpy.asarray``, conversions to Python scalars, printing and ``tolist``.
+    ``numpy.asarray``, conversions to Python scalars, printing and ``tolist``. The NumPy API
+    (operators, methods such as ``sum``, indexing, printing, NumPy's protocols) is installed
+    on this class by :mod:`nums.numpy`.
     """
 
     __array_priority__ = 100.0
@@ -90,7 +111,7 @@ class BlockArray:
         grid: ArrayGrid,
         blocks: np.ndarray | None,
         nodes: np.ndarray | None = None,
-        pending: tuple | None = None,
+        pending: Pending | None = None,
     ):
         if blocks is not None and blocks.shape != grid.grid_shape:
             raise ValueError(f"blocks {blocks.shape} do not match grid {grid.grid_shape}")
@@ -98,10 +119,10 @@ class BlockArray:
             raise ValueError("a BlockArray needs blocks or a pending transformation")
         self._grid = grid
         self._blocks = blocks
-        # ("transpose", source, axes), ("fused", ...), ("planned", ...): blocks are computed
-        # on first access, so consumers can read the sources directly instead
+        # a Pending result (a transpose, a fused expression, a plan): blocks are computed on
+        # first access, so consumers can read the sources directly instead
         self._pending = pending
-        self._uses = 0  # consumers that inlined a pending expression (nums.core.graph.fusion)
+        self._uses = 0  # consumers that inlined a pending expression (nums.core.array.fusion)
         if nodes is None:
             nodes = np.zeros(grid.grid_shape, dtype=np.int64)
             for idx in grid.indices():
@@ -177,8 +198,7 @@ class BlockArray:
         if self._link is not None:
             self._sync()
         if self._blocks is None:
-            kind, source, args = self._pending
-            self._blocks = _MATERIALIZERS[kind](self, source, args)
+            self._blocks = self._pending.compute(self)
             self._pending = None
         return self._blocks
 
@@ -187,19 +207,20 @@ class BlockArray:
         self._blocks = value
         self._pending = None
 
-    def pending(self, kind: str) -> tuple | None:
-        """``(source, args)`` of a not-yet-computed result of ``kind`` ("transpose", "fused",
-        "planned"), else None."""
+    def pending(self, kind: str | None = None) -> Pending | None:
+        """The :class:`Pending` computation of this array's blocks when they are not computed
+        yet (of ``kind``, when given), else None."""
         if self._link is not None:
             self._sync()
-        if self._blocks is None and self._pending[0] == kind:
-            return self._pending[1], self._pending[2]
+        if self._blocks is None and (kind is None or self._pending.kind == kind):
+            return self._pending
         return None
 
     @property
     def pending_transpose(self) -> tuple[BlockArray, tuple[int, ...]] | None:
         """``(source, axes)`` when this array is a not-yet-computed transpose of ``source``."""
-        return self.pending("transpose")
+        p = self.pending("transpose")
+        return None if p is None else (p.source, p.axes)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -279,28 +300,6 @@ class BlockArray:
     def grid_shape(self) -> tuple[int, ...]:
         return self.grid.grid_shape
 
-    @property
-    def T(self) -> BlockArray:
-        return self.transpose()
-
-    @property
-    def mT(self) -> BlockArray:
-        if self.ndim < 2:
-            raise ValueError("matrix transpose with ndim < 2 is undefined")
-        return self.swapaxes(-1, -2)
-
-    @property
-    def real(self) -> BlockArray:
-        from nums import numpy as nps
-
-        return nps.real(self)
-
-    @property
-    def imag(self) -> BlockArray:
-        from nums import numpy as nps
-
-        return nps.imag(self)
-
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of unsized object")
@@ -325,12 +324,6 @@ class BlockArray:
         """Wait until every block is computed and stored; return ``self`` (distributed)."""
         backend().wait([self.blocks[idx] for idx in self.grid.indices()])
         return self
-
-    def explain(self, plot: bool = False) -> str:
-        """See :func:`nums.explain`: the plan that will compute this array, as text."""
-        from nums.core.graph.explain import explain_array
-
-        return explain_array(self, plot=plot)
 
     def tolist(self) -> Any:
         return self.get().tolist()
@@ -376,13 +369,6 @@ class BlockArray:
             return format(self.get()[()], spec)
         return format(str(self), spec)
 
-    def __round__(self, ndigits: int | None = None) -> Any:
-        if self.ndim == 0:
-            return round(self.get()[()], ndigits)
-        from nums import numpy as nps
-
-        return nps.round(self, ndigits or 0)
-
     def __copy__(self) -> BlockArray:
         return self.copy()
 
@@ -394,28 +380,6 @@ class BlockArray:
             raise TypeError("iteration over a 0-d array")
         for i in range(self.shape[0]):
             yield self[i]
-
-    def __str__(self) -> str:
-        from nums.core.array.layout import printable
-
-        values, summarised = printable(self)
-        return np.array2string(values, threshold=0 if summarised else 10**18)
-
-    def __repr__(self) -> str:
-        from nums.core.array.layout import printable
-
-        values, summarised = printable(self)
-        body = np.array2string(
-            values,
-            separator=", ",
-            prefix="BlockArray(",
-            threshold=0 if summarised else 10**18,
-        )
-        dtype = "" if self.dtype in (np.float64, np.int64, np.bool_) else f", dtype={self.dtype}"
-        return (
-            f"BlockArray({body}{dtype}, block_shape={self.block_shape}, "
-            f"grid_shape={self.grid_shape})"
-        )
 
     # ------------------------------------------------------------------ conversions
     def astype(self, dtype: Any, casting: str = "unsafe", copy: bool = True) -> BlockArray:
@@ -439,159 +403,3 @@ class BlockArray:
         if self._blocks is None:
             return BlockArray(grid, None, self._nodes.copy(), self._pending)
         return BlockArray(grid, self._blocks.copy(), self._nodes.copy())
-
-    def rechunk(self, block_shape: Any) -> BlockArray:
-        """The same values split into blocks of ``block_shape``."""
-        from nums.core.array.layout import rechunk
-
-        return rechunk(self, block_shape)
-
-    # ------------------------------------------------------------------ numpy protocols
-    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any):
-        from nums.numpy._protocols import array_ufunc
-
-        return array_ufunc(ufunc, method, inputs, kwargs)
-
-    def __array_function__(self, func: Callable, types: Any, args: Any, kwargs: Any):
-        from nums.numpy._protocols import array_function
-
-        return array_function(func, types, args, kwargs)
-
-    # ------------------------------------------------------------------ indexing
-    def __getitem__(self, key: Any) -> BlockArray:
-        from nums.core.array.views import getitem
-
-        return getitem(self, key)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        from nums.core.array.writes import assign
-
-        assign(self, key, value)
-
-
-def _method(name: str, fname: str | None = None) -> Callable:
-    fname = fname or name
-
-    def method(self, *args, **kwargs):
-        from nums import numpy as nps
-
-        return getattr(nps, fname)(self, *args, **kwargs)
-
-    method.__name__ = name
-    method.__doc__ = f"See :func:`nums.numpy.{fname}`."
-    return method
-
-
-def _binary(fname: str, reflected: bool = False) -> Callable:
-    def method(self, other):
-        from nums import numpy as nps
-
-        if not _is_operand(other):
-            return NotImplemented
-        fn = getattr(nps, fname)
-        return fn(other, self) if reflected else fn(self, other)
-
-    return method
-
-
-def _inplace(fname: str) -> Callable:
-    def method(self, other):
-        from nums import numpy as nps
-
-        if not _is_operand(other):
-            return NotImplemented
-        result = getattr(nps, fname)(self, other, out=self)
-        return result
-
-    return method
-
-
-def _unary(fname: str) -> Callable:
-    def method(self):
-        from nums import numpy as nps
-
-        return getattr(nps, fname)(self)
-
-    return method
-
-
-def _is_operand(x: Any) -> bool:
-    return isinstance(x, BlockArray | np.ndarray | np.generic | int | float | complex | bool | list)
-
-
-_BINARY = {
-    "add": "add",
-    "sub": "subtract",
-    "mul": "multiply",
-    "truediv": "true_divide",
-    "floordiv": "floor_divide",
-    "mod": "remainder",
-    "pow": "power",
-    "matmul": "matmul",
-    "and": "bitwise_and",
-    "or": "bitwise_or",
-    "xor": "bitwise_xor",
-    "lshift": "left_shift",
-    "rshift": "right_shift",
-    "divmod": "divmod",
-}
-for _op, _fname in _BINARY.items():
-    setattr(BlockArray, f"__{_op}__", _binary(_fname))
-    setattr(BlockArray, f"__r{_op}__", _binary(_fname, reflected=True))
-    if _op != "divmod":
-        setattr(BlockArray, f"__i{_op}__", _inplace(_fname))
-for _op, _fname in {
-    "eq": "equal",
-    "ne": "not_equal",
-    "lt": "less",
-    "le": "less_equal",
-    "gt": "greater",
-    "ge": "greater_equal",
-}.items():
-    setattr(BlockArray, f"__{_op}__", _binary(_fname))
-for _op, _fname in {
-    "neg": "negative",
-    "pos": "positive",
-    "abs": "absolute",
-    "invert": "invert",
-}.items():
-    setattr(BlockArray, f"__{_op}__", _unary(_fname))
-
-for _name in (
-    "sum prod mean std var min max ptp argmin argmax any all cumsum cumprod "
-    "reshape transpose swapaxes squeeze flatten ravel dot clip round conj conjugate "
-    "trace nonzero diagonal take"
-).split():
-    setattr(BlockArray, _name, _method(_name))
-del _op, _fname, _name
-
-
-def _reshape_method(self, *shape, **kwargs):
-    from nums import numpy as nps
-
-    if len(shape) == 1:
-        shape = shape[0]
-    return nps.reshape(self, shape, **kwargs)
-
-
-def _transpose_method(self, *axes):
-    from nums import numpy as nps
-
-    if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
-        axes = axes[0]
-    return nps.transpose(self, axes if axes else None)
-
-
-BlockArray.reshape = _reshape_method
-BlockArray.transpose = _transpose_method
-
-
-def _materialize_transpose(x: BlockArray, source: BlockArray, axes: tuple) -> np.ndarray:
-    blocks = np.transpose(source.blocks, axes)
-    out = np.empty(x.grid.grid_shape, dtype=object)
-    for idx in x.grid.indices():
-        out[idx] = submit(kernels.transpose, blocks[idx], axes, node=int(x.nodes[idx]))
-    return out
-
-
-_MATERIALIZERS = {"transpose": _materialize_transpose}

@@ -2,9 +2,9 @@
 
 The output takes its block layout from an operand of the output's shape (else the session
 default); every other operand is realigned per output block with
-:func:`nums.core.array.layout.broadcast_region`, which is free when blocks already match.
+:func:`nums.core.array.regions.broadcast_region`, which is free when blocks already match.
 Each output block is one task, placed by the session's optimizer
-(:mod:`nums.core.graph.placement`).
+(:mod:`nums.core.array.planning`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, submit
-from nums.core.array.grid import ArrayGrid
-from nums.core.array.layout import broadcast_region
-from nums.core.graph.placement import OpGraph
+from nums.core.array.planning import OpGraph
+from nums.core.array.regions import broadcast_region
+from nums.core.graph.grid import ArrayGrid
 
 
 def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
@@ -96,7 +96,7 @@ def map_broadcast(
 
 def snapshot(operands: Sequence[Any]) -> list[Any]:
     """Operands as they are now: later in-place updates of an input do not reach a result
-    whose tasks are submitted later (see :mod:`nums.core.graph.placement`)."""
+    whose tasks are submitted later (see :mod:`nums.core.array.planning`)."""
     return [x.copy() if isinstance(x, BlockArray) else x for x in operands]
 
 

@@ -11,8 +11,9 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
-from nums.core.array.grid import ArrayGrid
-from nums.core.array.layout import region
+from nums.core.array.regions import region
+from nums.core.array.relayout import reshape, transpose
+from nums.core.graph.grid import ArrayGrid
 
 
 def _expand_key(x: BlockArray, key: Any) -> list:
@@ -134,7 +135,7 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
         axis += 1
     grid = ArrayGrid(tuple(out_shape), tuple(out_bs), x.dtype)
     if all(s is None or s == ("slice", 0, 1, n) for s, n in zip(_without_none(spec), x.shape)):
-        from nums.core.graph.fusion import expand_dims
+        from nums.core.array.fusion import expand_dims
 
         if all(s is not None for s in spec):
             return x.copy()
@@ -201,9 +202,7 @@ def _advanced(x: BlockArray, key: Any) -> BlockArray:
             )
         if mask.ndim == 1:
             return take_rows(x, np.nonzero(mask)[0])
-        from nums import numpy as nps
-
-        flat = nps.reshape(x, (-1,) + x.shape[mask.ndim :])
+        flat = reshape(x, (int(np.prod(x.shape[: mask.ndim])),) + x.shape[mask.ndim :])
         return take_rows(flat, np.flatnonzero(mask))
     return _advanced_tuple(x, [key] + [slice(None)] * (x.ndim - 1))
 
@@ -223,13 +222,14 @@ def _advanced_tuple(x: BlockArray, items: list) -> BlockArray:
     if idx.size and (idx.max() >= n or idx.min() < -n):
         bad = idx[(idx >= n) | (idx < -n)][0]
         raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
-    from nums import numpy as nps
-
-    moved = nps.moveaxis(x, axis, 0) if axis else x
+    others = tuple(i for i in range(x.ndim) if i != axis)
+    moved = transpose(x, (axis,) + others) if axis else x
     taken = take_rows(moved, idx.reshape(-1) % max(n, 1))
-    taken = nps.reshape(taken, idx.shape + moved.shape[1:]) if idx.ndim != 1 else taken
-    if axis:
-        taken = nps.moveaxis(taken, list(range(idx.ndim)), list(range(axis, axis + idx.ndim)))
+    taken = reshape(taken, idx.shape + moved.shape[1:]) if idx.ndim != 1 else taken
+    if axis:  # the index's axes go where ``axis`` was
+        k = idx.ndim
+        order = (*range(k, k + axis), *range(k), *range(k + axis, taken.ndim))
+        taken = transpose(taken, order)
     rest = tuple(k for i, k in enumerate(items) if i != axis)
     if any(not (isinstance(k, slice) and k == slice(None)) for k in rest):
         key2 = tuple(items[:axis]) + (slice(None),) * idx.ndim + tuple(items[axis + 1 :])

@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.chunked import (  # noqa: F401  (kernels of fused expressions)
+from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expressions)
     fused_eval,
     matmul_expr,
     reduce_partial_expr,
 )
-from nums.core.array.output import new_block
+from nums.core.backend.buffers import new_block
 
 # ---------------------------------------------------------------------------- creation
 

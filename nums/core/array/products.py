@@ -4,7 +4,7 @@ An output block is the sum over the contracted block index of products of aligne
 Operands are first rechunked so their contracted axes share block boundaries (the smaller
 operand moves). Each partial product is a task of the operation's graph; where it runs and
 which partials are added where is decided by the session's optimizer
-(:mod:`nums.core.graph.placement`).
+(:mod:`nums.core.array.planning`).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
-from nums.core.array.grid import ArrayGrid
-from nums.core.array.layout import align_axis, broadcast_region
-from nums.core.graph.placement import OpGraph
+from nums.core.array.planning import OpGraph
+from nums.core.array.regions import broadcast_region
+from nums.core.array.relayout import align_axis
+from nums.core.graph.grid import ArrayGrid
 
 
 def _align_pair(
@@ -105,7 +106,7 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
     expression is evaluated inside the product's kernel (never stored). A vector's blocks
     enter the block products as they are: no reshape tasks.
     """
-    from nums.core.graph.fusion import for_consumer
+    from nums.core.array.fusion import for_consumer
 
     sa, ta = _unwrap_transpose(a)
     sb, tb = _unwrap_transpose(b)
@@ -146,7 +147,7 @@ def _matmul2d_task(
     node: int, refs: list,
 ) -> Any:
     """One block product on ``node``; a pending expression operand is evaluated inside."""
-    from nums.core.graph.fusion import operand_pieces
+    from nums.core.array.fusion import operand_pieces
 
     a_spec, a_refs = operand_pieces(sa, ai, node)
     b_spec, b_refs = operand_pieces(sb, bi, node)

@@ -3,7 +3,7 @@
 Every block is reduced to a partial result (keepdims), then the partials of each output block
 are combined pairwise until one is left; the last step casts and reshapes. Where each partial
 is computed and which partials meet where is decided by the session's optimizer
-(:mod:`nums.core.graph.placement`); no task sees more than a few partials, so nothing is
+(:mod:`nums.core.array.planning`); no task sees more than a few partials, so nothing is
 gathered.
 """
 
@@ -17,9 +17,9 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
-from nums.core.array.grid import ArrayGrid
-from nums.core.array.layout import broadcast_region
-from nums.core.graph.placement import OpGraph
+from nums.core.array.planning import OpGraph
+from nums.core.array.regions import broadcast_region
+from nums.core.graph.grid import ArrayGrid
 
 
 def _out_grid(x: BlockArray, axes: tuple[int, ...], keepdims: bool, dtype: Any) -> ArrayGrid:
@@ -105,7 +105,7 @@ def tree_reduce(
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
     """
-    from nums.core.graph.fusion import for_consumer, fused_expression, operand_pieces
+    from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
 
     x = for_consumer(x).copy()  # snapshots: the tasks are submitted on first use
     extras = [e.copy() for e in extras]

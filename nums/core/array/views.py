@@ -22,11 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels, layout
-from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array import kernels, regions, relayout
+from nums.core.array.blockarray import BlockArray, Pending, make_grid, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.geometry import reshaped, strided
-from nums.core.array.grid import ArrayGrid
 from nums.core.array.indexing import (
     advanced,
     basic_spec,
@@ -36,6 +35,7 @@ from nums.core.array.indexing import (
     spec_key,
 )
 from nums.core.array.writes import reshape_value, transpose_value, write_basic
+from nums.core.graph.grid import ArrayGrid
 
 
 class ViewLink:
@@ -64,11 +64,17 @@ class ViewOp:
         raise ValueError("assignment destination is read-only")
 
 
+class _NotSynced(Pending):
+    """A view's state before its first sync (``BlockArray._sync`` replaces it)."""
+
+    kind = "view"
+
+
 def make_view(parent: BlockArray, op: ViewOp) -> BlockArray:
     """A view of ``parent`` through ``op``; its blocks are computed on first use."""
     g = op.stand_in(parent._geometry())
     grid = ArrayGrid(g.shape, tuple(max(1, n) for n in g.shape), g.dtype)
-    view = BlockArray(grid, None, np.zeros(grid.grid_shape, dtype=np.int64), ("view", None, None))
+    view = BlockArray(grid, None, np.zeros(grid.grid_shape, dtype=np.int64), _NotSynced())
     view._link = ViewLink(parent, op)
     view._stand_in = g
     return view
@@ -148,7 +154,7 @@ class TransposeOp(ViewOp):
         self.axes = tuple(axes)
 
     def values(self, parent: BlockArray) -> BlockArray:
-        return layout.transpose(parent, self.axes)
+        return relayout.transpose(parent, self.axes)
 
     def stand_in(self, g: np.ndarray) -> np.ndarray:
         return g.transpose(self.axes)
@@ -170,7 +176,7 @@ class ReshapeOp(ViewOp):
         self.shape = tuple(shape)
 
     def values(self, parent: BlockArray) -> BlockArray:
-        return layout.reshape(parent, self.shape)
+        return relayout.reshape(parent, self.shape)
 
     def stand_in(self, g: np.ndarray) -> np.ndarray:
         out = reshaped(g, self.shape)
@@ -180,7 +186,7 @@ class ReshapeOp(ViewOp):
     def write(self, parent: BlockArray, spec: list, value: Any) -> None:
         values = self.values(parent).copy()
         write_basic(values, spec, value)
-        write_basic(parent, full_spec(parent.shape), layout.reshape(values, parent.shape))
+        write_basic(parent, full_spec(parent.shape), relayout.reshape(values, parent.shape))
 
 
 class PartOp(ViewOp):
@@ -214,27 +220,27 @@ class StridedOp(ViewOp):
         self.readonly = not writeable
 
     def values(self, parent: BlockArray) -> BlockArray:
-        whole, node = layout.region(parent, [slice(0, n) for n in parent.shape])
+        whole, node = regions.region(parent, [slice(0, n) for n in parent.shape])
         ref = submit(kernels.strided_copy, whole, self.offset, self.shape, self.strides,
                             node=node)
         grid = ArrayGrid(self.shape, tuple(max(1, n) for n in self.shape), parent.dtype)
         one = BlockArray(grid, np.array([ref], dtype=object).reshape(grid.grid_shape),
                          np.full(grid.grid_shape, node, dtype=np.int64))
-        return layout.rechunk(one, make_grid(self.shape, parent.dtype).block_shape)
+        return relayout.rechunk(one, make_grid(self.shape, parent.dtype).block_shape)
 
     def stand_in(self, g: np.ndarray) -> np.ndarray:
         return strided(g, self.offset, self.shape, self.strides, not self.readonly)
 
     def write(self, parent: BlockArray, spec: list, value: Any) -> None:
-        whole, node = layout.region(parent, [slice(0, n) for n in parent.shape])
+        whole, node = regions.region(parent, [slice(0, n) for n in parent.shape])
         if isinstance(value, BlockArray):
-            value = layout.region(value, [slice(0, n) for n in value.shape], node)[0]
+            value = regions.region(value, [slice(0, n) for n in value.shape], node)[0]
         ref = submit(kernels.strided_set, whole, self.offset, self.shape, self.strides,
                             spec_key(spec), value, node=node)
         grid = ArrayGrid(parent.shape, tuple(max(1, n) for n in parent.shape), parent.dtype)
         one = BlockArray(grid, np.array([ref], dtype=object).reshape(grid.grid_shape),
                          np.full(grid.grid_shape, node, dtype=np.int64))
-        write_basic(parent, full_spec(parent.shape), layout.rechunk(one, parent.block_shape))
+        write_basic(parent, full_spec(parent.shape), relayout.rechunk(one, parent.block_shape))
 
 
 class DerivedOp(ViewOp):
@@ -269,7 +275,7 @@ def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None
     if g is None:
         if copy is False:
             raise ValueError("Unable to avoid creating a copy while reshaping.")
-        return layout.reshape(x, shape)
+        return relayout.reshape(x, shape)
     key = _unit_axes_key(x.shape, shape)
     if key is not None:
         return make_view(x, IndexOp(basic_spec(x.shape, key)))
@@ -303,7 +309,7 @@ def ravel_view(x: BlockArray) -> BlockArray:
     """``x.ravel()``: a view when ``x`` is C-contiguous (as numpy), else a copy."""
     if x._geometry().flags.c_contiguous:
         return reshape_view(x, (x.size,))
-    return layout.reshape(x, (x.size,))
+    return relayout.reshape(x, (x.size,))
 
 
 def part_view(x: BlockArray, part: str) -> BlockArray:

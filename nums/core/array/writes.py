@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels, layout
+from nums.core.array import kernels, regions, relayout
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.elementwise import map_broadcast
-from nums.core.array.grid import stride_overlap
 from nums.core.array.indexing import (
     basic_spec,
     full_spec,
@@ -30,6 +29,7 @@ from nums.core.array.indexing import (
     spec_shape,
     take_rows,
 )
+from nums.core.graph.grid import stride_overlap
 
 
 def check_writeable(x: BlockArray, message: str = "assignment destination is read-only") -> None:
@@ -92,7 +92,7 @@ def write_basic(x: BlockArray, spec: list, value: Any) -> None:
 
 def reshape_value(value: Any, shape: tuple[int, ...]) -> Any:
     if isinstance(value, BlockArray):
-        return layout.reshape(value, shape)
+        return relayout.reshape(value, shape)
     if isinstance(value, np.ndarray) and value.ndim:  # 0-d: a cast scalar
         return value.reshape(shape)
     return value
@@ -100,7 +100,7 @@ def reshape_value(value: Any, shape: tuple[int, ...]) -> Any:
 
 def transpose_value(value: Any, axes: list[int]) -> Any:
     if isinstance(value, BlockArray):
-        return layout.transpose(value, axes)
+        return relayout.transpose(value, axes)
     if isinstance(value, np.ndarray) and value.ndim:
         return value.transpose(axes)
     return value
@@ -194,9 +194,9 @@ def _root_write(x: BlockArray, spec: list, value: Any) -> None:
         box = [slice(*h[2]) for h in combo if h[2] is not None]
         node = int(x.nodes[idx])
         if isinstance(value, BlockArray):
-            piece = layout.broadcast_region(value, box, sel, node)
+            piece = regions.broadcast_region(value, box, sel, node)
         elif isinstance(value, np.ndarray) and value.ndim:
-            piece = np.ascontiguousarray(value[tuple(layout.broadcast_slices(value, box, sel))])
+            piece = np.ascontiguousarray(value[tuple(regions.broadcast_slices(value, box, sel))])
         else:
             piece = value
         blocks[idx] = submit(kernels.set_region, x.blocks[idx], local, piece, node=node)
@@ -272,7 +272,7 @@ def scatter(x: BlockArray, coords: tuple[np.ndarray, ...], value: Any,
     if isinstance(value, BlockArray):
         if value.shape != sel:
             value = map_broadcast(np.asarray, [value], value.dtype, shape=sel)
-        value = take_rows(layout.reshape(value, (m,)), order)
+        value = take_rows(relayout.reshape(value, (m,)), order)
     elif isinstance(value, np.ndarray) and value.ndim:
         value = np.broadcast_to(value, sel).reshape(-1)[order]
     blocks = x.blocks.copy()
@@ -283,7 +283,7 @@ def scatter(x: BlockArray, coords: tuple[np.ndarray, ...], value: Any,
         local = tuple(c[order[a:b]] - o for c, o in zip(flat, offsets))
         node = int(x.nodes[idx])
         if isinstance(value, BlockArray):
-            vals = layout.region(value, [slice(int(a), int(b))], node)[0]
+            vals = regions.region(value, [slice(int(a), int(b))], node)[0]
         elif isinstance(value, np.ndarray) and value.ndim:
             vals = value[a:b]
         else:

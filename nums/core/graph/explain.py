@@ -1,7 +1,7 @@
 """Plan inspection: what a :class:`~nums.core.graph.search.Plan` predicts, per node, as text.
 
-:func:`explain_array` (``nums.explain``) finds the plan of an array whose tasks have not run
-yet: the result of a planned operation, or a pending elementwise expression.
+(:func:`nums.core.array.planning.explain_array`, ``nums.explain``, finds the plan of an array
+whose tasks have not run yet.)
 
 ``explain(plan)`` returns a table of the predicted memory (at the start and at the peak) and
 the bytes received and sent by every node, the plan's objective and the node of each output
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nums.core.graph.search import Plan, plan_cyclic
+from nums.core.graph.search import Plan
 
 
 def _fmt(nbytes: float) -> str:
@@ -102,32 +102,3 @@ def plot_plan(plan: Plan, ax: Any = None) -> Any:
     ax.set_title(f"plan by {plan.planner}: objective {plan.objective / 2**20:.1f} MiB")
     ax.legend()
     return ax
-
-
-def explain_array(x: Any, plot: bool = False, max_outputs: int = 32) -> str:
-    """The plan that will compute ``x``, as text, without running it (see :func:`explain`).
-
-    ``x`` must be a BlockArray whose blocks are not computed yet: the result of an operation
-    (product, reduction, elementwise op) before its value is first used, or a pending fused
-    elementwise expression. With the tree optimizer the block-cyclic plan's totals are shown
-    for comparison.
-    """
-    from nums.core.array.blockarray import BlockArray
-    from nums.core.graph.fusion import fused_expression, fused_graph
-    from nums.core.graph.placement import planned_graph
-
-    if not isinstance(x, BlockArray):
-        raise TypeError(f"explain takes a BlockArray, not {type(x).__name__}")
-    graph = planned_graph(x)
-    if graph is None and fused_expression(x) is not None:
-        graph = fused_graph(x)
-    if graph is None:
-        raise ValueError(
-            "nothing to explain: the blocks of this array are already computed (explain an "
-            "operation's result before using its value)"
-        )
-    plan = graph.make_plan()
-    if plan is None:
-        return "empty result: no tasks"
-    compare = plan_cyclic(graph.graph) if plan.planner != "cyclic" else None
-    return explain(plan, plot=plot, max_outputs=max_outputs, compare=compare)

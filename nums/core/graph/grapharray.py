@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.grid import ArrayGrid, cyclic_node
+from nums.core.graph.grid import ArrayGrid, cyclic_node
 
 OPS = ("leaf", "map", "reduce", "tensordot", "sum", "op")
 

@@ -1,4 +1,4 @@
-"""Cache-chunked kernels (nums.core.array.chunked) against whole-block numpy evaluation."""
+"""Cache-chunked kernels (nums.core.array.expressions) against whole-block numpy evaluation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nums.numpy as nps
-from nums.core.array import chunked
+from nums.core.array import expressions as chunked
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def tiny_chunks(monkeypatch):
 
 
 def _expr_mul_add(dtype=np.float64):
-    # (leaf0 * leaf1) + 1, as nums.core.graph.fusion builds it
+    # (leaf0 * leaf1) + 1, as nums.core.array.fusion builds it
     mul = ("ufunc", np.multiply, np.dtype(dtype), {}, (("leaf", 0), ("leaf", 1)))
     return ("ufunc", np.add, np.dtype(dtype), {}, (mul, ("const", 1)))
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.output import new_block
+from nums.core.backend.buffers import new_block
 
 CHUNK_BYTES = 1 << 20  # bytes of result per chunk: with its temporaries, inside L3 (and few
 #                        enough chunks that numpy's per-call cost stays small)
@@ -65,7 +65,7 @@ def _leaf_views(expr: tuple, leaves: Sequence[Any]) -> tuple[tuple, list[Any]]:
 
 
 def evaluate(expr: tuple, leaves: Sequence[Any], memo: dict | None = None) -> Any:
-    """Value of an expression tree (see ``nums.core.graph.fusion``) over ``leaves``.
+    """Value of an expression tree (see ``nums.core.array.fusion``) over ``leaves``.
 
     With ``memo`` (a dict, one per evaluation), a subtree object met twice is computed once:
     see :func:`shared`.

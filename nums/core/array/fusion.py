@@ -10,7 +10,7 @@ submits one :func:`kernels.fused_eval` task per block, placed by the session's o
 (:func:`fused_graph`).
 
 Expression nodes: ``("leaf", i)`` or ``("leaf", i, pattern)`` (leaf ``i`` seen with axes of
-length 1 inserted, see :func:`nums.core.array.chunked.view_shape`: ``x[:, None]`` of an
+length 1 inserted, see :func:`nums.core.array.expressions.view_shape`: ``x[:, None]`` of an
 expression stays an expression), ``("const", value)`` and
 ``("ufunc", ufunc, dtype, kwargs, children)``. Trees are capped at ``MAX_OPS`` ufuncs; a
 larger operand is materialised first. A pending array used by up to ``INLINE_USES``
@@ -28,11 +28,11 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import _MATERIALIZERS, BlockArray, node_of, submit
-from nums.core.array.chunked import nodes
-from nums.core.array.grid import ArrayGrid
-from nums.core.array.layout import block_view, broadcast_slices, region
-from nums.core.graph.placement import OpGraph
+from nums.core.array.blockarray import BlockArray, Pending, node_of, submit
+from nums.core.array.expressions import nodes
+from nums.core.array.planning import OpGraph
+from nums.core.array.regions import block_view, broadcast_slices, region
+from nums.core.graph.grid import ArrayGrid
 
 MAX_OPS = 24
 INLINE_USES = 3
@@ -53,7 +53,7 @@ def _reindex(expr: tuple, mapping: list[int]) -> tuple:
 def fused_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | None:
     """``(expr, leaves)`` when ``x`` is a pending fused expression, else None."""
     fused = x.pending("fused")
-    return None if fused is None else (fused[0][0], fused[1])
+    return None if fused is None else (fused.expr, fused.leaves)
 
 
 def _take_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | None:
@@ -99,7 +99,7 @@ def fuse_ufunc(
     nodes = np.zeros(out_grid.grid_shape, dtype=np.int64)
     for idx in out_grid.indices():
         nodes[idx] = node_of(idx)
-    return BlockArray(out_grid, None, nodes, pending=("fused", (expr,), tuple(leaves)))
+    return BlockArray(out_grid, None, nodes, pending=Fused(expr, tuple(leaves)))
 
 
 def _leaf_index(leaves: list[BlockArray], x: BlockArray) -> int:
@@ -235,14 +235,25 @@ def expand_dims(x: BlockArray, grid: ArrayGrid) -> BlockArray | None:
     nodes = np.zeros(grid.grid_shape, dtype=np.int64)
     for idx in grid.indices():
         nodes[idx] = node_of(idx)
-    return BlockArray(grid, None, nodes, pending=("fused", (expr,), fused[1]))
+    return BlockArray(grid, None, nodes, pending=Fused(expr, fused[1]))
 
 
-def _materialize_fused(x: BlockArray, exprs: tuple, leaves: tuple) -> np.ndarray:
-    """One :func:`kernels.fused_eval` task per block, placed by the optimizer."""
-    planned = fused_graph(x).finish(x.grid)
-    x.nodes = planned.nodes
-    return planned.blocks
+class Fused(Pending):
+    """A pending elementwise expression ``expr`` over the arrays ``leaves``."""
 
+    kind = "fused"
 
-_MATERIALIZERS["fused"] = _materialize_fused
+    def __init__(self, expr: tuple, leaves: tuple[BlockArray, ...]):
+        self.expr, self.leaves = expr, leaves
+
+    def leaf_uses(self) -> list[tuple[int, tuple | None]]:
+        return leaf_uses(self.expr)
+
+    def compute(self, x: BlockArray) -> np.ndarray:
+        """One :func:`kernels.fused_eval` task per block, placed by the optimizer."""
+        planned = fused_graph(x).finish(x.grid)
+        x.nodes = planned.nodes
+        return planned.blocks
+
+    def graph(self, x: BlockArray) -> OpGraph:
+        return fused_graph(x)

@@ -30,11 +30,12 @@ import numpy as np
 
 from nums.core import context
 from nums.core.array import kernels
-from nums.core.array.blockarray import _MATERIALIZERS, BlockArray, submit
-from nums.core.array.grid import ArrayGrid, cyclic_node
-from nums.core.array.layout import broadcast_slices, region_blocks
+from nums.core.array.blockarray import BlockArray, Pending, submit
+from nums.core.array.regions import broadcast_slices, region_blocks
+from nums.core.graph.explain import explain
 from nums.core.graph.grapharray import GraphArray
-from nums.core.graph.search import Plan, plan
+from nums.core.graph.grid import ArrayGrid, cyclic_node
+from nums.core.graph.search import Plan, plan, plan_cyclic
 
 FOLD_MAX = 8
 
@@ -96,17 +97,15 @@ class OpGraph:
         ``x`` may hold a pending elementwise expression (its leaves' blocks are read) and may
         be a non-array constant (nothing is read).
         """
-        from nums.core.graph.fusion import fused_expression, leaf_uses
-
         if not isinstance(x, BlockArray):
             return []
         slices = broadcast_slices(x, out_slices, out_shape)
-        fused = fused_expression(x)
+        fused = x.pending("fused")  # an expression: its leaves' blocks are read
         if fused is None:
             return [self.leaf(x, i) for i in region_blocks(x, slices)]
         out: list[int] = []
-        for i, pattern in leaf_uses(fused[0]):
-            leaf = fused[1][i]
+        for i, pattern in fused.leaf_uses():
+            leaf = fused.leaves[i]
             out += self.reads(leaf, broadcast_slices(leaf, slices, x.shape, pattern), leaf.shape)
         return list(dict.fromkeys(out))
 
@@ -179,7 +178,7 @@ class OpGraph:
         if self.plan is not None:
             for (_, idx), node in self.plan.outputs.items():
                 nodes[idx] = node
-        return BlockArray(grid, None, nodes, pending=("planned", self, (grid, part)))
+        return BlockArray(grid, None, nodes, pending=Planned(self, grid, part))
 
     def emit(self) -> dict[tuple[int, ...], Any]:
         """Submit the plan's tasks (once); the ref of every output block by grid index."""
@@ -216,15 +215,23 @@ class OpGraph:
         return self._outputs
 
 
-def _materialize_planned(x: BlockArray, graph: OpGraph, args: tuple) -> np.ndarray:
-    grid, part = args
-    out = np.empty(grid.grid_shape, dtype=object)
-    for idx, ref in graph.emit().items():
-        out[idx] = ref if part is None else ref[part]
-    return out
+class Planned(Pending):
+    """The result ``part`` of a planned operation: its tasks run on first use."""
 
+    kind = "planned"
 
-_MATERIALIZERS["planned"] = _materialize_planned
+    def __init__(self, op: OpGraph, grid: ArrayGrid, part: int | None):
+        self.op, self.grid, self.part = op, grid, part
+
+    def compute(self, x: BlockArray) -> np.ndarray:
+        out = np.empty(self.grid.grid_shape, dtype=object)
+        for idx, ref in self.op.emit().items():
+            out[idx] = ref if self.part is None else ref[self.part]
+        return out
+
+    def graph(self, x: BlockArray) -> OpGraph:
+        return self.op
+
 
 
 # Nodes other than its home that hold a copy of a block, as the plans made so far will leave
@@ -272,4 +279,28 @@ def record() -> Iterator[list[Plan]]:
 def planned_graph(x: BlockArray) -> OpGraph | None:
     """The OpGraph of ``x`` when its blocks are still to be computed by a planned operation."""
     planned = x.pending("planned")
-    return None if planned is None else planned[0]
+    return None if planned is None else planned.op
+
+
+def explain_array(x: Any, plot: bool = False, max_outputs: int = 32) -> str:
+    """The plan that will compute ``x``, as text, without running it (see :func:`explain`).
+
+    ``x`` must be a BlockArray whose blocks are not computed yet: the result of an operation
+    (product, reduction, elementwise op) before its value is first used, or a pending fused
+    elementwise expression. With the tree optimizer the block-cyclic plan's totals are shown
+    for comparison.
+    """
+    if not isinstance(x, BlockArray):
+        raise TypeError(f"explain takes a BlockArray, not {type(x).__name__}")
+    pending = x.pending()
+    graph = pending.graph(x) if pending is not None else None
+    if graph is None:
+        raise ValueError(
+            "nothing to explain: the blocks of this array are already computed (explain an "
+            "operation's result before using its value)"
+        )
+    plan = graph.make_plan()
+    if plan is None:
+        return "empty result: no tasks"
+    compare = plan_cyclic(graph.graph) if plan.planner != "cyclic" else None
+    return explain(plan, plot=plot, max_outputs=max_outputs, compare=compare)

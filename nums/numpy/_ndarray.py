@@ -1,0 +1,130 @@
+"""The ndarray API on BlockArray: operators, indexing, properties, printing, in-place methods
+and NumPy's protocols. :mod:`nums.numpy` installs it (the core never imports the namespace);
+methods that are functions of the namespace (``x.sum()``) come from the registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import printing, relayout, views, writes
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.planning import explain_array
+from nums.numpy import _inplace, _logic, _manipulation, _products, _protocols
+from nums.numpy._elementwise import UFUNCS
+
+_BINARY = {
+    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "true_divide",
+    "floordiv": "floor_divide", "mod": "remainder", "pow": "power", "and": "bitwise_and",
+    "or": "bitwise_or", "xor": "bitwise_xor", "lshift": "left_shift",
+    "rshift": "right_shift", "divmod": "divmod",
+}
+_COMPARISONS = {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal",
+                "gt": "greater", "ge": "greater_equal"}
+_UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "invert"}
+
+
+def _is_operand(x: Any) -> bool:
+    return isinstance(x, BlockArray | np.ndarray | np.generic | int | float | complex | bool | list)
+
+
+def _binary(fn: Any, reflected: bool = False) -> Any:
+    def method(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return fn(other, self) if reflected else fn(self, other)
+
+    return method
+
+
+def _inplace_op(fn: Any) -> Any:
+    def method(self, other):
+        if not _is_operand(other):
+            return NotImplemented
+        return fn(self, other, out=self)
+
+    return method
+
+
+def _unary(fn: Any) -> Any:
+    def method(self):
+        return fn(self)
+
+    return method
+
+
+def _reshape(self: BlockArray, *shape: Any, **kwargs: Any) -> BlockArray:
+    """``ndarray.reshape``: the shape as one tuple or as several ints."""
+    return _manipulation.reshape(self, shape[0] if len(shape) == 1 else shape, **kwargs)
+
+
+def _transpose(self: BlockArray, *axes: Any) -> BlockArray:
+    """``ndarray.transpose``: the axes as one tuple or as several ints."""
+    if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], int)):
+        axes = axes[0]
+    return _manipulation.transpose(self, axes if axes else None)
+
+
+def _matrix_transpose(self: BlockArray) -> BlockArray:
+    if self.ndim < 2:
+        raise ValueError("matrix transpose with ndim < 2 is undefined")
+    return _manipulation.swapaxes(self, -1, -2)
+
+
+def _set_part(part: str) -> Any:
+    def setter(self: BlockArray, value: Any) -> None:
+        if part == "imag" and self.dtype.kind != "c":
+            raise TypeError("array does not have imaginary part to set")
+        writes.assign(views.part_view(self, part), Ellipsis, value)
+
+    return setter
+
+
+def _round(self: BlockArray, ndigits: int | None = None) -> Any:
+    if self.ndim == 0:
+        return round(self.get()[()], ndigits)
+    return _logic.round(self, ndigits or 0)
+
+
+def _array_ufunc(self: BlockArray, ufunc: np.ufunc, method: str, *inputs: Any,
+                 **kwargs: Any) -> Any:
+    return _protocols.array_ufunc(ufunc, method, inputs, kwargs)
+
+
+def _array_function(self: BlockArray, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+    return _protocols.array_function(func, types, args, kwargs)
+
+
+def install() -> None:
+    """Put the ndarray API on BlockArray."""
+    for op, name in _BINARY.items():
+        fn = UFUNCS[name]
+        setattr(BlockArray, f"__{op}__", _binary(fn))
+        setattr(BlockArray, f"__r{op}__", _binary(fn, reflected=True))
+        if op != "divmod":
+            setattr(BlockArray, f"__i{op}__", _inplace_op(fn))
+    BlockArray.__matmul__ = _binary(_products.matmul)
+    BlockArray.__rmatmul__ = _binary(_products.matmul, reflected=True)
+    BlockArray.__imatmul__ = _inplace_op(_products.matmul)
+    for op, name in _COMPARISONS.items():
+        setattr(BlockArray, f"__{op}__", _binary(UFUNCS[name]))
+    for op, name in _UNARY.items():
+        setattr(BlockArray, f"__{op}__", _unary(UFUNCS[name]))
+    BlockArray.__getitem__ = views.getitem
+    BlockArray.__setitem__ = writes.assign
+    BlockArray.T = property(lambda self: _manipulation.transpose(self))
+    BlockArray.mT = property(_matrix_transpose)
+    BlockArray.real = property(lambda self: views.part_view(self, "real"), _set_part("real"))
+    BlockArray.imag = property(lambda self: views.part_view(self, "imag"), _set_part("imag"))
+    BlockArray.reshape = _reshape
+    BlockArray.transpose = _transpose
+    BlockArray.__round__ = _round
+    BlockArray.__str__ = printing.to_str
+    BlockArray.__repr__ = printing.to_repr
+    BlockArray.rechunk = relayout.rechunk
+    BlockArray.explain = explain_array
+    BlockArray.__array_ufunc__ = _array_ufunc
+    BlockArray.__array_function__ = _array_function
+    for name, method in _inplace.METHODS.items():
+        setattr(BlockArray, name, method)

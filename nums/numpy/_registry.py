@@ -1,0 +1,178 @@
+"""The one declaration of nums.numpy's names.
+
+Every family module (``_creation``, ``_manipulation``, ``_reductions``, ...) lists its public
+names in its ``__all__``; ``nums.numpy`` passes each module to :func:`register_module`, and
+that declaration does the rest:
+
+- the name enters the ``nums.numpy`` namespace and its ``__all__``;
+- where ``numpy.ndarray`` has a method of that name (and the method means the same as the
+  function), BlockArray gets the method;
+- the function's docstring becomes "nums notes" (its own text: what differs) followed by
+  NumPy's docstring, so ``help(nums.numpy.x)`` is NumPy's documentation plus the differences;
+- NumPy's dispatch (``__array_function__``) finds it through :data:`BY_NUMPY`;
+- the generated table of supported functions (:func:`support_table`, the page
+  ``docs/numpy_support.md``) lists it as distributed.
+
+A public NumPy callable without a declaration is a *fallback*
+(:func:`nums.numpy._protocols.numpy_fallback`): NumPy's signature and docstring, run on
+gathered copies, listed as a fallback by :func:`fallbacks` and in the table.
+
+Adding a function: write it in its family module, add its name to that module's ``__all__``,
+add its kernel (if any) to :mod:`nums.core.array.kernels` and a test; see CONTRIBUTING.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from nums.core.array.blockarray import BlockArray
+from nums.numpy._fallback import numpy_fallback
+
+
+@dataclasses.dataclass
+class Entry:
+    """One declared name."""
+
+    name: str
+    impl: Any
+    numpy: Any  # the numpy object of the same name (None: a nums-only name)
+    family: str
+    method: bool  # installed on BlockArray as a method
+
+
+# ndarray methods whose meaning differs from the function of the same name (the method works
+# in place or is BlockArray's own); the namespace installs the in-place ones itself
+NOT_METHODS = {"sort", "partition", "resize", "copy", "astype", "fill", "put", "view",
+               "reshape", "transpose", "item", "tolist"}
+
+REGISTRY: dict[str, Entry] = {}  # nums.numpy names
+LINALG: dict[str, Entry] = {}  # nums.numpy.linalg names
+BY_NUMPY: dict[Any, Any] = {}  # numpy callable -> its nums implementation
+
+
+def register_module(module: ModuleType, numpy_module: ModuleType = np,
+                    table: dict[str, Entry] | None = None) -> None:
+    """Declare every name of ``module.__all__`` (see the module docstring)."""
+    family = module.__name__.rsplit(".", 1)[-1].lstrip("_")
+    table = REGISTRY if table is None else table
+    for name in module.__all__:
+        register(name, getattr(module, name), family, numpy_module, table)
+
+
+def register(name: str, impl: Any, family: str, numpy_module: ModuleType = np,
+             table: dict[str, Entry] | None = None) -> Entry:
+    """Declare one name."""
+    table = REGISTRY if table is None else table
+    np_obj = getattr(numpy_module, name, None)
+    ours = impl is not np_obj and (
+        getattr(impl, "__module__", "") or "").startswith("nums") or hasattr(impl, "_ufunc")
+    if ours and np_obj is not None and callable(impl):
+        _document(impl, np_obj, f"{numpy_module.__name__}.{name}")
+    method = (numpy_module is np and callable(impl) and name not in NOT_METHODS
+              and callable(getattr(np.ndarray, name, None)))
+    entry = Entry(name, impl, np_obj, family, method)
+    table[name] = entry
+    if ours and np_obj is not None:
+        try:
+            BY_NUMPY.setdefault(np_obj, impl)
+        except TypeError:  # unhashable numpy objects are not dispatched to
+            pass
+    return entry
+
+
+def _document(impl: Any, np_obj: Any, full_name: str) -> None:
+    if getattr(impl, "_nums_documented", False):
+        return  # an alias of a documented function
+    notes = inspect.cleandoc(impl.__doc__ or "")
+    np_doc = inspect.getdoc(np_obj) or ""
+    doc = f"nums implementation of ``{full_name}``.\n\n"
+    if notes:
+        doc += f"nums notes\n----------\n{notes}\n\n"
+    doc += f"NumPy's documentation\n---------------------\n{np_doc}"
+    try:
+        impl.__doc__ = doc
+        impl._nums_documented = True
+    except (AttributeError, TypeError):
+        pass
+
+
+def install_methods(table: dict[str, Entry]) -> None:
+    """Put the declared functions that are ndarray methods on BlockArray."""
+    for entry in table.values():
+        if entry.method:
+            setattr(BlockArray, entry.name, _method(entry.name, entry.impl))
+
+
+def _method(name: str, impl: Any) -> Any:
+    def method(self, *args: Any, **kwargs: Any) -> Any:
+        return impl(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = f"See :func:`nums.numpy.{name}`."
+    return method
+
+
+def lookup(name: str) -> Any:
+    """The nums implementation of ``numpy.<name>``: declared, or the fallback."""
+    entry = REGISTRY.get(name)
+    if entry is not None:
+        return entry.impl
+    return numpy_fallback(name)
+
+
+# ---------------------------------------------------------------------------- the table
+
+
+def public_numpy(module: ModuleType = np) -> list[str]:
+    """NumPy's public callables in ``module`` (functions and ufuncs; no classes)."""
+    names = []
+    for name in dir(module):
+        if name.startswith("_"):
+            continue
+        obj = getattr(module, name, None)
+        if callable(obj) and not isinstance(obj, type) and not isinstance(obj, ModuleType):
+            names.append(name)
+    return names
+
+
+def fallbacks() -> list[str]:
+    """NumPy's public top-level callables that nums runs through the fallback (gathered)."""
+    return sorted(n for n in public_numpy() if n not in REGISTRY)
+
+
+def _status(entry: Entry | None) -> str:
+    if entry is None:
+        return "fallback"
+    if entry.impl is entry.numpy:
+        return "numpy's own (no array data)"
+    return "distributed"
+
+
+def support_table() -> str:
+    """The Markdown page of every NumPy function and its status in nums (docs; call it once
+    ``nums.numpy`` is imported, which declares every name)."""
+    lines = ["# NumPy functions in nums.numpy", "",
+             "Generated from the registry (`nums/numpy/_registry.py`) by",
+             "`python -m nums.numpy > docs/numpy_support.md`; a test checks that this",
+             "page is current. *distributed*: a nums implementation that runs block by block;",
+             "*numpy's own*: NumPy's object re-exported (dtype utilities, no array data);",
+             "*fallback*: NumPy on copies gathered on the driver, with a `GatherWarning` (writes",
+             "and views are kept, see numpy_api.md).", ""]
+    for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG)):
+        names = public_numpy(module)
+        statuses = {n: _status(table.get(n)) for n in names}
+        counts = {s: sum(1 for v in statuses.values() if v == s) for s in set(statuses.values())}
+        summary = ", ".join(f"{counts[s]} {s}" for s in sorted(counts))
+        lines += [f"## {title}", "", f"{len(names)} public callables: {summary}.", "",
+                  "| function | status | family |", "| --- | --- | --- |"]
+        for n in names:
+            entry = table.get(n)
+            lines.append(f"| `{n}` | {statuses[n]} | {entry.family if entry else ''} |")
+        lines.append("")
+    return "\n".join(lines)
+
