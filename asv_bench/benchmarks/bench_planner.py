@@ -81,8 +81,8 @@ class Planning:
     timeout = 300
 
     def setup(self, ops):
-        from nums.core.graph.grid import ArrayGrid
         from nums.core.graph import grapharray as ga
+        from nums.core.graph.grid import ArrayGrid
 
         # sum over axis 0 of a (k, k) grid: k*k reduces plus k*(k - 1) combinations
         k = max(2, int((ops / 2) ** 0.5))

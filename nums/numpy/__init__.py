@@ -41,7 +41,6 @@ _ndarray.install()
 
 globals().update({_name: _entry.impl for _name, _entry in _registry.REGISTRY.items()})
 ndarray = BlockArray
-concat = _manipulation.concatenate
 UFUNC_TABLE = _elementwise.UFUNC_TABLE
 
 
@@ -57,7 +56,7 @@ def support_table() -> str:
 
 
 __all__ = sorted(_registry.REGISTRY) + [
-    "BlockArray", "ndarray", "concat", "linalg", "random", "fallbacks", "support_table",
+    "BlockArray", "ndarray", "linalg", "random", "fallbacks", "support_table",
     "GatherWarning", "UFUNC_TABLE",
 ]
 del _family

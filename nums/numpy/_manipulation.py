@@ -154,6 +154,39 @@ def squeeze(a: Any, axis: Any = None) -> BlockArray:
     return a[key]
 
 
+def flip(m: Any, axis: Any = None) -> BlockArray:
+    """A view with the order of elements reversed along ``axis`` (all axes when None), as in
+    numpy; no data moves until the view is used."""
+    m = asarray(m)
+    axes = range(m.ndim) if axis is None else normalize_axis_tuple(axis, m.ndim)
+    return m[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(m.ndim))]
+
+
+def roll(a: Any, shift: Any, axis: Any = None) -> BlockArray:
+    """Elements shifted cyclically along ``axis`` (the flattened array when None): a new array
+    made of two slices per axis, joined block by block."""
+    a = asarray(a)
+    if axis is None:
+        return reshape(roll(ravel(a), shift, 0), a.shape)
+    pairs = np.broadcast(np.asarray(shift), np.asarray(
+        normalize_axis_tuple(axis, a.ndim, allow_duplicate=True)))
+    if pairs.ndim > 1:
+        raise ValueError("'shift' and 'axis' should be scalars or 1D sequences")
+    total: dict[int, int] = {}
+    for sh, ax in pairs:
+        total[int(ax)] = total.get(int(ax), 0) + operator.index(sh)
+    out = a
+    for ax, sh in total.items():
+        n = a.shape[ax]
+        k = sh % n if n else 0
+        if k == 0:
+            continue
+        head = tuple(slice(n - k, None) if i == ax else slice(None) for i in range(a.ndim))
+        tail = tuple(slice(None, n - k) if i == ax else slice(None) for i in range(a.ndim))
+        out = concatenate([out[head], out[tail]], axis=ax)
+    return out.copy() if out is a else out
+
+
 def _identity(x: np.ndarray) -> np.ndarray:
     return x
 
@@ -266,6 +299,9 @@ def concatenate(
         return submit(kernels.concatenate, axis, *refs, node=node)
 
     return BlockArray.build(grid, task)
+
+
+concat = concatenate
 
 
 def stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, *, dtype: Any = None,
@@ -403,6 +439,9 @@ def size(a: Any, axis: int | None = None) -> int:
 
 
 __all__ = [
+    "concat",
+    "flip",
+    "roll",
     "transpose",
     "permute_dims",
     "swapaxes",

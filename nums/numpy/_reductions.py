@@ -18,8 +18,8 @@ from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
 from nums.numpy._convert import asarray
-from nums.numpy._elementwise import subtract, true_divide
-from nums.numpy._manipulation import broadcast_to, ravel, reshape
+from nums.numpy._elementwise import not_equal, subtract, true_divide
+from nums.numpy._manipulation import broadcast_to, concatenate, ravel, reshape
 from nums.numpy._ufunc_methods import (
     axes_of,
     finish,
@@ -345,7 +345,41 @@ cumulative_prod = cumprod
 
 
 
+def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = np._NoValue,
+         append: Any = np._NoValue) -> BlockArray:
+    """The ``n``-th differences along ``axis``: ``a[1:] - a[:-1]`` on views, so the slices
+    of neighbouring blocks meet inside each task (no gather)."""
+    a = asarray(a)
+    if n == 0:
+        return a
+    if n < 0:
+        raise ValueError("order must be non-negative but got " + repr(n))
+    if a.ndim == 0:
+        raise ValueError("diff requires input that is at least one dimensional")
+    axis = normalize_axis_index(axis, a.ndim)
+    parts = []
+    for extra in (prepend, append):
+        if extra is np._NoValue:
+            parts.append(None)
+            continue
+        extra = asarray(extra)
+        if extra.ndim == 0:
+            shape = list(a.shape)
+            shape[axis] = 1
+            extra = broadcast_to(extra, tuple(shape))
+        parts.append(extra)
+    if parts[0] is not None or parts[1] is not None:
+        a = concatenate([p for p in (parts[0], a, parts[1]) if p is not None], axis=axis)
+    op = not_equal if a.dtype == np.bool_ else subtract
+    lo = tuple(slice(1, None) if i == axis else slice(None) for i in range(a.ndim))
+    hi = tuple(slice(None, -1) if i == axis else slice(None) for i in range(a.ndim))
+    for _ in range(n):
+        a = op(a[lo], a[hi])
+    return a
+
+
 __all__ = [
+    "diff",
     "sum",
     "prod",
     "max",

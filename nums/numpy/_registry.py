@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import re
 from types import ModuleType
 from typing import Any
 
@@ -71,7 +72,7 @@ def register(name: str, impl: Any, family: str, numpy_module: ModuleType = np,
     np_obj = getattr(numpy_module, name, None)
     ours = impl is not np_obj and (
         getattr(impl, "__module__", "") or "").startswith("nums") or hasattr(impl, "_ufunc")
-    if ours and np_obj is not None and callable(impl):
+    if ours and np_obj is not None and callable(impl) and not isinstance(impl, type):
         _document(impl, np_obj, f"{numpy_module.__name__}.{name}")
     method = (numpy_module is np and callable(impl) and name not in NOT_METHODS
               and callable(getattr(np.ndarray, name, None)))
@@ -86,9 +87,12 @@ def register(name: str, impl: Any, family: str, numpy_module: ModuleType = np,
 
 
 def _document(impl: Any, np_obj: Any, full_name: str) -> None:
-    if getattr(impl, "_nums_documented", False):
+    if getattr(impl, "__dict__", {}).get("_nums_documented"):
         return  # an alias of a documented function
-    notes = inspect.cleandoc(impl.__doc__ or "")
+    # the function's own text, without a leading "nums implementation of numpy.x" phrase
+    notes = re.sub(r"^nums implementation of [`]*[\w.]+[`]*\s*[.:]?\s*", "",
+                   inspect.cleandoc(impl.__doc__ or ""))
+    notes = notes[:1].upper() + notes[1:]
     np_doc = inspect.getdoc(np_obj) or ""
     doc = f"nums implementation of ``{full_name}``.\n\n"
     if notes:

@@ -263,3 +263,22 @@ def test_reduction_of_fused_expression_stores_no_intermediate():
     assert prod_._blocks is not None  # a further consumer materialises it once, and keeps it
     assert_same(nps.mean(prod_, axis=(0, 2)), np.mean(a * b + 1, axis=(0, 2)), rtol=1e-12)
     assert_same(nps.argmax(prod_, axis=0), np.argmax(a * b + 1, axis=0))
+
+
+@pytest.mark.parametrize("n, axis", [(1, -1), (2, 0), (3, 1), (0, 0), (6, 0)])
+def test_diff(n, axis):
+    from nums_helpers import check_against_numpy
+
+    a = np.random.default_rng(2).random((7, 5)) * 10
+    check_against_numpy(lambda xp, x: xp.diff(x, n, axis), a, block_shape=(2, 2))
+    check_against_numpy(lambda xp, x: xp.diff(x > 5, n, axis), a, block_shape=(3, 2))
+    check_against_numpy(lambda xp, x: xp.diff(x.astype(np.int64), n, axis, prepend=2,
+                                              append=x[:1, :1].astype(np.int64) * 0 + 1
+                                              if axis in (0, -2) else 4), a, block_shape=(2, 3))
+
+
+def test_diff_errors():
+    from nums_helpers import check_against_numpy
+
+    check_against_numpy(lambda xp, x: xp.diff(x, -1), np.arange(5.0))
+    check_against_numpy(lambda xp, x: xp.diff(x[0]), np.arange(5.0))

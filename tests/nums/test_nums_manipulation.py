@@ -1,0 +1,39 @@
+"""Manipulation functions against NumPy (the differential helper; tiny uneven blocks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import check_against_numpy
+
+A = np.arange(7 * 5 * 3, dtype=np.float64).reshape(7, 5, 3)
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1, -1, (0, 2), ()])
+def test_flip_is_a_view(axis):
+    def body(xp, a):
+        f = xp.flip(a, axis)
+        f[0, 1] = -1.0  # writes through to a
+        a[6, 4, 2] = 99.0  # seen by f
+        return f, xp.flip(a[2], None if axis is None else 0)
+
+    check_against_numpy(body, A, block_shape=(2, 2, 2))
+    check_against_numpy(lambda xp, a: xp.flip(a, 3), A)  # numpy's AxisError
+
+
+@pytest.mark.parametrize("shift, axis", [
+    (2, 0), (-3, 1), (11, -1), (4, None), (-9, None), ((1, 2), (0, 1)), ((3, -1), (1, 1)),
+    (0, 0), (7, 0), ([1, 2], 0),
+])
+def test_roll(shift, axis):
+    def body(xp, a):
+        r = xp.roll(a, shift, axis)
+        r[0] = 0.0  # a new array: a is unchanged
+        return xp.roll(a, shift, axis), r
+
+    check_against_numpy(body, A, block_shape=(3, 2, 2))
+
+
+def test_roll_errors():
+    check_against_numpy(lambda xp, a: xp.roll(a, [[1]], (0,)), A)
+    check_against_numpy(lambda xp, a: xp.roll(a, 1, 3), A)

@@ -1,0 +1,52 @@
+"""The registry: one declaration puts a function in the namespace, on BlockArray, in NumPy's
+dispatch and in the generated docs page; fallbacks carry NumPy's signature and docstring."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import numpy as np
+
+import nums.numpy as nps
+from nums.numpy import _registry
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "numpy_support.md"
+
+
+def test_generated_docs_page_is_current():
+    assert PAGE.read_text() == nps.support_table(), (
+        "docs/numpy_support.md is stale: run python -m nums.numpy > docs/numpy_support.md")
+
+
+def test_declared_functions_are_everywhere():
+    for name, entry in _registry.REGISTRY.items():
+        assert getattr(nps, name) is entry.impl and name in nps.__all__
+        if entry.method:
+            assert callable(getattr(nps.BlockArray, name))
+        if entry.numpy is not None and entry.impl is not entry.numpy and callable(
+                entry.impl) and not isinstance(entry.impl, type):
+            doc = entry.impl.__doc__ or ""
+            assert doc.startswith("nums implementation of ``numpy."), name  # (or an alias's)
+            assert "NumPy's documentation" in doc, name
+
+
+def test_numpy_dispatch_reaches_declared_functions():
+    x = nps.arange(12.0).reshape(3, 4)
+    assert isinstance(np.transpose(x), nps.BlockArray)
+    assert isinstance(np.flip(x, 0), nps.BlockArray)
+    assert type(np.linalg.norm(x)) is nps.BlockArray
+
+
+def test_fallbacks_carry_numpy_signature_and_docstring():
+    fallbacks = nps.fallbacks()
+    assert "lexsort" in fallbacks and "flip" not in fallbacks and "sum" not in fallbacks
+    for name in fallbacks[:40]:
+        fn = getattr(nps, name)
+        try:
+            expected = inspect.signature(getattr(np, name))
+        except (TypeError, ValueError):
+            continue
+        assert inspect.signature(fn) == expected, name
+        assert fn.__doc__.startswith(f"Fallback for ``numpy.{name}``"), name
+    assert len(fallbacks) == len(set(_registry.public_numpy()) - set(_registry.REGISTRY))
