@@ -15,6 +15,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import views, writes
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.dtypes import as_dtype_operand
 from nums.numpy._convert import asarray
 from nums.numpy._logic import where as _where
 from nums.numpy._registry import lookup
@@ -24,20 +25,14 @@ def _numpy(x: Any) -> Any:
     return x.get() if isinstance(x, BlockArray) else x
 
 
-def _stand_in(x: Any) -> Any:
-    """What numpy's casting checks see of ``x``: an empty array of its dtype, or the scalar."""
-    if isinstance(x, BlockArray):
-        return np.empty((0,), x.dtype)
-    x_arr = np.asarray(x)
-    return x if x_arr.ndim == 0 else np.empty((0,), x_arr.dtype)
-
-
 def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) -> None:
     """nums implementation of numpy.copyto: ``dst`` and its views see the new values."""
     if not isinstance(dst, BlockArray):
         np.copyto(dst, _numpy(src), casting=casting, where=_numpy(where))
         return
-    np.copyto(np.empty((0,), dst.dtype), _stand_in(src), casting=casting)
+    np.copyto(np.empty((0,), dst.dtype), as_dtype_operand(
+        src if isinstance(src, BlockArray) or np.ndim(src) == 0 else np.asarray(src)),
+        casting=casting)
     src_shape = tuple(src.shape if isinstance(src, BlockArray) else np.shape(src))
     try:
         full = np.broadcast_shapes(src_shape, dst.shape)

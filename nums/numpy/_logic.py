@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
-from nums.core.array.dtypes import dry_run
+from nums.core.array.dtypes import as_dtype_operand, dry_run
 from nums.core.array.elementwise import broadcast_shapes, map_broadcast
 from nums.core.array.views import part_view
 from nums.core.array.writes import write_out
@@ -35,12 +35,9 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
     c, x, y = _operand(condition), _operand(x), _operand(y)
     if not any(isinstance(v, BlockArray) for v in (c, x, y)):
         return np.where(c, x, y)
-    dtype = np.asarray(dry_run(np.where, _empty(c), _empty(x), _empty(y))).dtype
+    operands = [as_dtype_operand(v) for v in (c, x, y)]
+    dtype = np.asarray(dry_run(np.where, *operands)).dtype
     return map_broadcast(np.where, [c, x, y], dtype, shape=_shapes(c, x, y))
-
-
-def _empty(x: Any) -> Any:
-    return np.empty((0,), x.dtype) if isinstance(x, BlockArray) else x
 
 
 def nonzero(a: Any) -> tuple[BlockArray, ...]:
@@ -72,7 +69,7 @@ def clip(
     hi = a_max if a_max is not np._NoValue else (None if max is np._NoValue else max)
     a = asarray(a)
     dtype = np.asarray(
-        dry_run(np.clip, _empty(a), _empty(_operand(lo)), _empty(_operand(hi)))
+        dry_run(np.clip, *[as_dtype_operand(v) for v in (a, _operand(lo), _operand(hi))])
     ).dtype
     result = a
     if lo is not None:
@@ -116,7 +113,7 @@ def isclose(
     a, b = _operand(a), _operand(b)
     if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
         return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    dry_run(np.isclose, _empty(a), _empty(b), rtol=rtol, atol=atol)
+    dry_run(np.isclose, as_dtype_operand(a), as_dtype_operand(b), rtol=rtol, atol=atol)
     return map_broadcast(
         _isclose_block,
         [a, b],

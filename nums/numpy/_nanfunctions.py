@@ -12,7 +12,6 @@ from nums.numpy import _elementwise as ew
 from nums.numpy import _reductions as red
 from nums.numpy._convert import asarray
 from nums.numpy._logic import where
-from nums.numpy._ufunc_methods import finish
 
 
 def _zeroed(a: BlockArray, fill: Any) -> BlockArray:
@@ -71,20 +70,11 @@ def nanvar(
     ddof: float = 0,
     keepdims: bool = False,
 ) -> BlockArray:
-    """nums implementation of numpy.nanvar."""
+    """``var`` over the values that are not NaN."""
     a = asarray(a)
-    if a.dtype.kind not in "fc":
-        return red.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims)
-    res = np.asarray(dry_run(np.nanvar, a, axis=axis, dtype=dtype, keepdims=keepdims)).dtype
-    valid = ew.logical_not(ew.isnan(a))
-    m = nanmean(a, axis=axis, dtype=dtype, keepdims=True)
-    d = where(valid, ew.subtract(a, m), 0)
-    sq = ew.multiply(d, ew.conjugate(d)).real if d.dtype.kind == "c" else ew.multiply(d, d)
-    total = red.sum(sq, axis=axis, keepdims=keepdims)
-    n = red.count_nonzero(valid, axis=axis, keepdims=keepdims)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        result = ew.true_divide(total, ew.maximum(ew.subtract(n, ddof), 0)).astype(res)
-    return finish(result, out)
+    where = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
+    return red.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                   where=where)
 
 
 def nanstd(
@@ -95,10 +85,11 @@ def nanstd(
     ddof: float = 0,
     keepdims: bool = False,
 ) -> BlockArray:
-    """nums implementation of numpy.nanstd."""
-    return finish(
-        ew.sqrt(nanvar(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims)), out
-    )
+    """``std`` over the values that are not NaN."""
+    a = asarray(a)
+    where = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
+    return red.std(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
+                   where=where)
 
 
 __all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanmean", "nanvar", "nanstd"]

@@ -10,6 +10,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import products
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.dtypes import dry_run
 from nums.core.array.writes import write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
@@ -19,7 +20,9 @@ from nums.numpy._manipulation import diagonal, moveaxis, ravel, reshape
 
 
 def _product_dtype(a: BlockArray, b: BlockArray) -> np.dtype:
-    return np.matmul(np.zeros((1, 1), a.dtype), np.zeros((1, 1), b.dtype)).dtype
+    """The result dtype of a product of ``a`` and ``b`` (numpy's, by a dry run)."""
+    return np.asarray(dry_run(np.matmul, np.zeros((1, 1), a.dtype),
+                              np.zeros((1, 1), b.dtype))).dtype
 
 
 def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs: Any) -> Any:

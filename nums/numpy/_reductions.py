@@ -18,7 +18,15 @@ from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
 from nums.numpy._convert import asarray
-from nums.numpy._elementwise import not_equal, subtract, true_divide
+from nums.numpy._elementwise import (
+    conjugate,
+    maximum,
+    multiply,
+    not_equal,
+    sqrt,
+    subtract,
+    true_divide,
+)
 from nums.numpy._manipulation import broadcast_to, concatenate, ravel, reshape
 from nums.numpy._ufunc_methods import (
     axes_of,
@@ -189,7 +197,7 @@ def var(
     mean: Any = None,
     correction: Any = None,
 ) -> BlockArray:
-    """nums implementation of numpy.var: two passes (mean, then squared deviations)."""
+    """Two passes: the mean, then the squared deviations (``where=`` masks both)."""
     return _var_std(
         a, axis, dtype, out, ddof, keepdims, where, correction, np.var, kernels.divide_by
     )
@@ -207,21 +215,31 @@ def std(
     mean: Any = None,
     correction: Any = None,
 ) -> BlockArray:
-    """nums implementation of numpy.std: two passes (mean, then squared deviations)."""
+    """Two passes: the mean, then the squared deviations (``where=`` masks both)."""
     return _var_std(
         a, axis, dtype, out, ddof, keepdims, where, correction, np.std, kernels.sqrt_divide_by
     )
 
 
 def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, finalize):
+    """The one variance: ``var``, ``std``, ``nanvar`` and ``nanstd`` (a not-NaN mask)."""
     a = asarray(a)
-    if where is not True:
-        raise NotImplementedError(f"nums.numpy.{npfunc.__name__} does not support 'where'")
     if correction is not None:
         ddof = correction
-    res = np.dtype(dry_run(npfunc, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims).dtype)
+    res = np.dtype(dry_run(npfunc, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims,
+                           where=stand_where(where)).dtype)
     axes = axes_of(a, axis)
     _, acc = _mean_dtypes(a, dtype)
+    if where is not True:  # per-position counts: elementwise deviations, masked sums
+        mask = broadcast_to(asarray(where, dtype=bool), a.shape)
+        d = subtract(a, globals()["mean"](a, axis=axes, dtype=acc, keepdims=True, where=mask))
+        sq = multiply(d, conjugate(d)).real if d.dtype.kind == "c" else multiply(d, d)
+        total = sum(sq, axis=axes, dtype=acc, keepdims=keepdims, where=mask)
+        n = count_nonzero(mask, axis=axes, keepdims=keepdims)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result = true_divide(total, maximum(subtract(n, ddof), 0))
+        result = (sqrt(result) if npfunc is np.std else result).astype(res, copy=False)
+        return finish(result, out)
     m = globals()["mean"](a, axis=axes, dtype=acc, keepdims=True)
     denom = _count(a, axes) - ddof
     result = tree_reduce(

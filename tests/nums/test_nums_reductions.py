@@ -282,3 +282,23 @@ def test_diff_errors():
 
     check_against_numpy(lambda xp, x: xp.diff(x, -1), np.arange(5.0))
     check_against_numpy(lambda xp, x: xp.diff(x[0]), np.arange(5.0))
+
+
+@pytest.mark.parametrize("fn", ["var", "std", "nanvar", "nanstd"])
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_variance_with_masks_is_one_computation(fn, axis):
+    from nums_helpers import check_against_numpy
+
+    a = np.random.default_rng(4).random((7, 6))
+    a[a > 0.8] = np.nan
+    mask = np.random.default_rng(5).random((7, 6)) > 0.3
+    if fn.startswith("nan"):
+        body = lambda xp, x: getattr(xp, fn)(x, axis=axis, ddof=1)  # noqa: E731
+    else:
+        body = lambda xp, x: getattr(xp, fn)(np.nan_to_num(np.asarray(x)) if xp is np else  # noqa: E731
+                                             xp.nan_to_num(x), axis=axis, where=mask, ddof=1)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        check_against_numpy(body, a, block_shape=(3, 2))

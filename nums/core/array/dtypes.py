@@ -19,8 +19,9 @@ from nums.core.array.blockarray import BlockArray
 
 
 def as_dtype_operand(x: Any) -> Any:
-    """What numpy's promotion sees of ``x``: a dtype-carrying stand-in or the scalar itself."""
-    if isinstance(x, BlockArray):
+    """What numpy's promotion sees of ``x``: an empty array of an array's dtype (BlockArray or
+    numpy), or the scalar itself (NEP 50: Python scalars are weak)."""
+    if isinstance(x, BlockArray) or (isinstance(x, np.ndarray) and x.ndim):
         return np.empty((0,), dtype=x.dtype)
     return x
 

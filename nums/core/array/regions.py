@@ -7,12 +7,12 @@ task on ``node`` cuts or assembles the region from the blocks it overlaps.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from typing import Any
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
+from nums.core.graph.grid import broadcast_slices as grid_broadcast_slices
 
 
 def region(x: BlockArray, slices: Sequence[slice], node: int | None = None) -> tuple[Any, int]:
@@ -26,22 +26,12 @@ def region(x: BlockArray, slices: Sequence[slice], node: int | None = None) -> t
             return x.blocks[idx], bnode
         node = bnode if node is None else node
         return submit(kernels.take_slices, x.blocks[idx], local, node=node), node
-    covered = region_blocks(x, slices)
+    parts = grid.overlaps(slices)
     shape = tuple(s.stop - s.start for s in slices)
-    placements = []
-    refs = []
-    for idx in covered:
-        bslices = grid.block_slices(idx)
-        lo = [max(s.start, b.start) for s, b in zip(slices, bslices)]
-        hi = [min(s.stop, b.stop) for s, b in zip(slices, bslices)]
-        if any(h < l for l, h in zip(lo, hi)):
-            continue
-        dst = tuple(slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, slices))
-        src = tuple(slice(l - b.start, h - b.start) for l, h, b in zip(lo, hi, bslices))
-        placements.append((dst, src))
-        refs.append(x.blocks[idx])
+    placements = [(dst, src) for _, src, dst in parts]
+    refs = [x.blocks[idx] for idx, _, _ in parts]
     if node is None:
-        node = int(x.nodes[covered[0]])
+        node = int(x.nodes[parts[0][0]])
     return submit(kernels.assemble, shape, x.dtype, placements, *refs, node=node), node
 
 
@@ -62,33 +52,16 @@ def block_view(
 
 def region_blocks(x: BlockArray, slices: Sequence[slice]) -> list[tuple[int, ...]]:
     """Grid indices of the blocks of ``x`` that ``x[slices]`` reads (what :func:`region` reads)."""
-    ranges = [x.grid.blocks_overlapping(axis, s.start, s.stop) for axis, s in enumerate(slices)]
-    return list(itertools.product(*ranges))
+    return [idx for idx, _, _ in x.grid.overlaps(slices)]
 
 
 def broadcast_slices(
     x: BlockArray, out_slices: Sequence[slice], out_shape: Sequence[int],
     pattern: Sequence[int | None] | None = None,
 ) -> list[slice]:
-    """The slices of ``x`` that broadcast onto ``out_slices`` of an ``out_shape`` array.
-
-    ``pattern``, when given, is how ``x`` enters the broadcast: axis ``p`` of its view is axis
-    ``pattern[p]`` of ``x``, or a new axis of length 1 where that is None (``x[:, None]`` has
-    the pattern ``(0, None)``; see :func:`nums.core.array.expressions.view_shape`).
-    """
-    if pattern is None:
-        pattern = range(x.ndim)
-    offset = len(out_shape) - len(pattern)
-    slices = [slice(0, n) for n in x.shape]
-    for p, axis in enumerate(pattern):
-        if axis is None:
-            continue
-        s = out_slices[p + offset]
-        if x.shape[axis] == 1 and out_shape[p + offset] != 1:
-            slices[axis] = slice(0, 1)
-        else:
-            slices[axis] = slice(s.start, s.stop)
-    return slices
+    """The slices of ``x`` (a BlockArray or numpy array) that broadcast onto ``out_slices`` of
+    an ``out_shape`` array; see :func:`nums.core.graph.grid.broadcast_slices`."""
+    return grid_broadcast_slices(x.shape, out_slices, out_shape, pattern)
 
 
 def broadcast_region(

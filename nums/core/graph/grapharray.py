@@ -31,7 +31,6 @@ Builders at the end of the module make the graphs of common operations over bloc
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.graph.grid import ArrayGrid, cyclic_node
+from nums.core.graph.grid import ArrayGrid, broadcast_slices, cyclic_node
 
 OPS = ("leaf", "map", "reduce", "tensordot", "sum", "op")
 
@@ -318,16 +317,8 @@ def grid_leaves(
 
 def _overlap(grid: ArrayGrid, out: ArrayGrid, out_idx: tuple[int, ...]) -> list[tuple[int, ...]]:
     """Blocks of a broadcast operand ``grid`` that overlap output block ``out_idx``."""
-    offset = out.ndim - grid.ndim
-    ranges = []
-    for ax in range(grid.ndim):
-        oax = ax + offset
-        if grid.shape[ax] == 1 and out.shape[oax] != 1:
-            ranges.append(range(1))
-        else:
-            start, stop = out.axis_start(oax, out_idx[oax]), out.axis_stop(oax, out_idx[oax])
-            ranges.append(grid.blocks_overlapping(ax, start, stop))
-    return list(itertools.product(*ranges))
+    slices = broadcast_slices(grid.shape, out.block_slices(out_idx), out.shape)
+    return [idx for idx, _, _ in grid.overlaps(slices)]
 
 
 def elementwise_graph(

@@ -26,6 +26,32 @@ def cyclic_node(index: Sequence[int], cluster_shape: Sequence[int]) -> int:
     return node
 
 
+def broadcast_slices(
+    shape: Sequence[int], out_slices: Sequence[slice], out_shape: Sequence[int],
+    pattern: Sequence[int | None] | None = None,
+) -> list[slice]:
+    """The slices of an operand of ``shape`` that broadcast onto ``out_slices`` of an
+    ``out_shape`` array (axes of length 1 against longer ones are taken whole).
+
+    ``pattern``, when given, is how the operand enters the broadcast: axis ``p`` of its view is
+    axis ``pattern[p]`` of the operand, or a new axis of length 1 where that is None (``x[:,
+    None]`` has the pattern ``(0, None)``; see :func:`nums.core.array.expressions.view_shape`).
+    """
+    if pattern is None:
+        pattern = range(len(shape))
+    offset = len(out_shape) - len(pattern)
+    slices = [slice(0, n) for n in shape]
+    for p, axis in enumerate(pattern):
+        if axis is None:
+            continue
+        s = out_slices[p + offset]
+        if shape[axis] == 1 and out_shape[p + offset] != 1:
+            slices[axis] = slice(0, 1)
+        else:
+            slices[axis] = slice(s.start, s.stop)
+    return slices
+
+
 def stride_overlap(start: int, step: int, n: int, lo: int, hi: int) -> tuple[int, int]:
     """``(k0, k1)``: the positions ``k`` in ``[0, n)`` of the strided selection
     ``start + k * step`` (``step`` may be negative) that fall in ``[lo, hi)``."""
@@ -177,6 +203,22 @@ class ArrayGrid:
             i = min(start // b, self.grid_shape[axis] - 1)
             return range(i, i + 1)
         return range(start // b, min(self.grid_shape[axis], (stop - 1) // b + 1))
+
+    def overlaps(self, slices: Sequence[slice]) -> list[tuple[tuple[int, ...], tuple, tuple]]:
+        """The blocks the region ``slices`` (step-1, explicit bounds) reads: per block its grid
+        index, the part of the block it reads and where that part lands in the region."""
+        ranges = [self.blocks_overlapping(axis, s.start, s.stop) for axis, s in enumerate(slices)]
+        out = []
+        for idx in itertools.product(*ranges):
+            bslices = self.block_slices(idx)
+            lo = [max(s.start, b.start) for s, b in zip(slices, bslices)]
+            hi = [min(s.stop, b.stop) for s, b in zip(slices, bslices)]
+            if any(h < l for l, h in zip(lo, hi)):
+                continue
+            src = tuple(slice(l - b.start, h - b.start) for l, h, b in zip(lo, hi, bslices))
+            dst = tuple(slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, slices))
+            out.append((idx, src, dst))
+        return out
 
     def node_of(self, index: Sequence[int], cluster_shape: Sequence[int]) -> int:
         return cyclic_node(index, cluster_shape)
