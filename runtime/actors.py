@@ -12,7 +12,7 @@ from collections import deque
 
 from .errors import ActorDiedError, error_info
 from .protocol import TaskSpec
-from .workers import WorkerProc
+from .processes import WorkerProc
 
 
 class Actor:

@@ -13,7 +13,22 @@ Mutable state, all guarded by ``lock`` (``cond`` is its condition, notified on c
   *queued* (in ``queues[node]`` or an actor's ``queue``), *parked* (in ``replica_waiters``,
   for a copy of an argument that another task is making on its node) or *in flight* (in one
   worker's ``inflight``). It is in exactly one of these places.
-- ``pool[node]``: the node's pool workers; a pool worker runs one task at a time.
+- ``queues[node]``: ready tasks of pool workers in submission order; ``running[node]``: how
+  many of the node's tasks are in flight (equals the sum of its pool workers' ``inflight``).
+- ``task_seconds``: per function id, the recent run time of its tasks as workers measured
+  it; decides whether a task may be sent ahead to a busy worker.
+- ``replica_waiters``: per (object, node), the tasks parked until another task's copy of the
+  object into that node's store is complete.
+- ``fn_blobs``: pickled functions by id, kept while a task of theirs may still be sent.
+- ``workers``: every live worker process by uid; ``pool[node]``: the node's pool workers (a
+  pool worker runs one task at a time, plus those sent ahead); ``actors``: actors by id, each
+  with its own worker.
+- ``holds[uid]``: references a worker holds (object id to count): never freed before the
+  worker lets go of them. ``allocs[uid]``: store regions being written by that worker
+  (offset to object id), freed if the worker dies.
+- ``dirty``/``want_write``: workers with queued outgoing messages, flushed by the I/O thread
+  (``_send``); ``getters``: threads in ``get()`` that poll the sockets themselves.
+- ``closing``: set by ``shutdown``; no new work is accepted after it.
 - ``refq``/``unpinq``: reference-count changes and pin releases from ``ObjectRef.__del__`` and
   zero-copy finalizers, appended without the lock (they may run in any thread) and applied in
   order by ``_drain`` before any decision is taken under the lock.
@@ -51,7 +66,7 @@ from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
 from .scheduling import Request, Scheduling
 from .store import NodeStore
-from .workers import WorkerProc, blas_threads, spawn
+from .processes import WorkerProc, blas_threads, spawn
 
 DRIVER = 0  # pin holder id of the driver itself
 _uids = itertools.count(1)

@@ -1,4 +1,32 @@
-"""Locations and task specs exchanged between the driver and workers.
+"""Messages, locations and task specs exchanged between the driver and workers.
+
+Every message is a tuple ``(kind, *body)`` pickled on a socket (``channel.py``); several may
+travel as one ``("batch", [messages])``. Requests carry a ``req`` number that the answer's
+``("reply", req, answer)`` names.
+
+Driver to worker:
+
+- ``("task" | "actor_new" | "call", tid, fn_id, fn_blob, payload, arg_locations, return_ids,
+  name, method)``: run a function, construct an actor, or call its ``method``; ``fn_blob`` is
+  sent once per worker and function.
+- ``("reply", req, answer)``: the answer to a worker's request (below).
+- ``("exit",)``: finish the current task and stop.
+
+Worker to driver:
+
+- ``("ready", pid)``: the worker has started.
+- ``("done", (tid, results, seconds))``: a task finished; one result per return id.
+- ``("return", [tids])``: tasks sent ahead that the worker gives back without starting them.
+- ``("alloc", req, (oid, size))``: store space for a result; answered ``("s", offset)`` or
+  ``("d", path)`` (spill to a file).
+- ``("submit", TaskSpec)`` and ``("put", (oid, result))``: a task submits work or puts a
+  value (nested tasks).
+- ``("get", req, (oids,))``: the locations of objects, answered when they are ready;
+  ``("poll", req, (oids,))``: which of them are ready now; ``("cancel", req)``: the worker no
+  longer waits for that request (a timeout).
+
+Reference-count changes and pin releases ride along with every worker message (see
+``worker.py``).
 
 Location of an object's value, as a worker receives it (each non-inline one carries a pin that
 the worker gives back, as ``(oid, where)`` in its next message, once it no longer reads it):
