@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import deque
 
 from .errors import ActorDiedError, error_info
-from .protocol import TaskSpec
 from .processes import WorkerProc
+from .protocol import TaskSpec
 
 
 class Actor:

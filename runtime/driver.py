@@ -62,11 +62,11 @@ from .errors import (
     raise_error_info,
 )
 from .objects import FAILED, PENDING, Entry, ObjectTable
+from .processes import WorkerProc, blas_threads, spawn
 from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
 from .scheduling import Request, Scheduling
 from .store import NodeStore
-from .processes import WorkerProc, blas_threads, spawn
 
 DRIVER = 0  # pin holder id of the driver itself
 _uids = itertools.count(1)

@@ -18,8 +18,8 @@ import threading
 
 from .errors import ActorDiedError, ObjectFreedError, error_info
 from .objects import FAILED, PENDING, Entry, Replica
-from .protocol import DISK, TaskSpec
 from .processes import WorkerProc
+from .protocol import DISK, TaskSpec
 
 PIPELINE = 4  # tasks sent ahead to a busy pool worker, so it never waits for the driver
 # ... but only as much work as this (estimated from earlier runs of the same function): a

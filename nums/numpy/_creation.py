@@ -216,19 +216,14 @@ def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
     m = asarray(m)
     if m.ndim < 2:
         m = broadcast_to(m, (m.shape[0] if m.ndim else 1,) * 2)
-    out = np.empty(m.grid_shape, dtype=object)
-    for idx in m.grid.indices():
-        starts = m.grid.block_starts(idx)
-        out[idx] = submit(
-            kernels.tri_mask,
-            m.blocks[idx],
-            starts[-2],
-            starts[-1],
-            k,
-            lower,
-            node=int(m.nodes[idx]),
-        )
-    return BlockArray(m.grid, out, m.nodes.copy())
+    grid, blocks = m.grid, m.blocks
+
+    def task(idx, node):
+        starts = grid.block_starts(idx)
+        return submit(kernels.tri_mask, blocks[idx], starts[-2], starts[-1], k, lower, node=node)
+
+    return BlockArray.build(grid, task, reads=lambda idx: [(m, grid.block_slices(idx))],
+                            name="tril" if lower else "triu")
 
 
 def tril(m: Any, k: int = 0) -> BlockArray:
@@ -248,18 +243,27 @@ def diag(v: Any, k: int = 0, *, block_shape: Any = None) -> BlockArray:
         n = v.shape[0] + abs(k)
         grid = make_grid((n, n), v.dtype, block_shape)
 
-        def task(idx, node):
+        def along(idx):
+            """The part of ``v`` on output block ``idx`` (None: the block holds zeros)."""
             r0, c0 = grid.block_starts(idx)
             h, w = grid.block_shape_at(idx)
             # diagonal rows i in [r0, r0+h) with i + k in [c0, c0+w); v index = min(i, i+k)
             lo, hi = max(r0, c0 - k, 0, -k), min(r0 + h, c0 + w - k, n, n - k)
-            if hi <= lo:
-                return submit(kernels.full, (h, w), 0, grid.dtype, node=node)
             vlo = lo if k >= 0 else lo + k
-            piece, _ = region(v, [slice(vlo, vlo + hi - lo)], node)
+            return slice(vlo, vlo + hi - lo) if hi > lo else None
+
+        def task(idx, node):
+            r0, c0 = grid.block_starts(idx)
+            h, w = grid.block_shape_at(idx)
+            part = along(idx)
+            if part is None:
+                return submit(kernels.full, (h, w), 0, grid.dtype, node=node)
+            piece, _ = region(v, [part], node)
             return submit(kernels.diag_from_vector, (h, w), piece, r0, c0, k, grid.dtype, node=node)
 
-        return BlockArray.build(grid, task)
+        return BlockArray.build(
+            grid, task, reads=lambda idx: [] if along(idx) is None else [(v, [along(idx)])],
+            name="diag")
     if v.ndim == 2:
 
 

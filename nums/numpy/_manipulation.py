@@ -284,21 +284,26 @@ def concatenate(
             block_shape[axis] = max(1, shape[axis])  # single blocks along the axis stay single
     grid = make_grid(tuple(shape), out_dtype, block_shape)
 
-    def task(idx, node):
+    def parts(idx):
+        """The regions of the joined arrays that output block ``idx`` is made of."""
         slices = grid.block_slices(idx)
         lo, hi = slices[axis].start, slices[axis].stop
-        refs = []
+        out = []
         for a, start, stop in zip(arrays, offsets[:-1], offsets[1:]):
             s, e = max(lo, start), min(hi, stop)
             if s < e or (lo == hi and start == stop == lo):
                 sl = list(slices)
                 sl[axis] = slice(s - start, e - start)
-                refs.append(regions.region(a, sl, node)[0])
+                out.append((a, sl))
+        return out
+
+    def task(idx, node):
+        refs = [regions.region(a, sl, node)[0] for a, sl in parts(idx)]
         if len(refs) == 1:
             return refs[0]
         return submit(kernels.concatenate, axis, *refs, node=node)
 
-    return BlockArray.build(grid, task)
+    return BlockArray.build(grid, task, reads=parts, name="concatenate")
 
 
 concat = concatenate
@@ -371,25 +376,25 @@ def _diagonal_values(a: BlockArray, offset: int, axis1: int, axis2: int) -> Bloc
             pieces.append((lo, hi, idx))
     pieces.sort()
 
-    def task(idx, node):
+    def parts(idx):
+        """The (start, stop, block) stretches of the diagonal in output block ``idx``."""
         lo, hi = grid.axis_start(0, idx[0]), grid.axis_stop(0, idx[0])
-        refs = []
-        for plo, phi, bidx in pieces:
-            s, e = max(lo, plo), min(hi, phi)
-            if s < e:
-                r0, c0 = a.grid.block_starts(bidx)
-                refs.append(
-                    submit(
-                        kernels.diag_piece, a.blocks[bidx], r0, c0, s, e, k, node=int(a.nodes[bidx])
-                    )
-                )
+        return [(max(lo, plo), min(hi, phi), bidx) for plo, phi, bidx in pieces
+                if max(lo, plo) < min(hi, phi)]
+
+    def task(idx, node):
+        # each stretch is cut from its block on the block's node (only the diagonal moves)
+        refs = [submit(kernels.diag_piece, a.blocks[bidx], *a.grid.block_starts(bidx), s, e, k,
+                       node=int(a.nodes[bidx])) for s, e, bidx in parts(idx)]
         if not refs:
-            return submit(kernels.full, (hi - lo,), 0, a.dtype, node=node)
+            return submit(kernels.full, grid.block_shape_at(idx), 0, a.dtype, node=node)
         if len(refs) == 1:
             return refs[0]
         return submit(kernels.concatenate, 0, *refs, node=node)
 
-    return BlockArray.build(grid, task)
+    return BlockArray.build(
+        grid, task, reads=lambda idx: [(a, a.grid.block_slices(b)) for _, _, b in parts(idx)],
+        name="diagonal")
 
 
 def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,

@@ -16,6 +16,7 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
 from nums.core.array.indexing import take_rows
 from nums.core.array.writes import check_writeable, write_out
+from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 
 
@@ -211,14 +212,12 @@ class Generator:
 def _take_1d(pool: BlockArray, idx: BlockArray) -> BlockArray:
     offsets = pool.grid.boundaries(0)[:-1]
     refs = [pool.blocks[(i,)] for i in range(pool.grid_shape[0])]
-    blocks = np.empty(idx.grid_shape, dtype=object)
-    for bidx in idx.grid.indices():
-        blocks[bidx] = submit(
-            kernels.choice_take, idx.blocks[bidx], offsets, *refs, node=int(idx.nodes[bidx])
-        )
-    from nums.core.graph.grid import ArrayGrid
-
-    return BlockArray(ArrayGrid(idx.shape, idx.block_shape, pool.dtype), blocks, idx.nodes.copy())
+    blocks = idx.blocks
+    grid = ArrayGrid(idx.shape, idx.block_shape, pool.dtype)
+    return BlockArray.build(
+        grid, lambda b, node: submit(kernels.choice_take, blocks[b], offsets, *refs, node=node),
+        reads=lambda b: [(idx, idx.grid.block_slices(b)), (pool, [slice(0, pool.shape[0])])],
+        name="choice")
 
 
 def default_rng(seed: Any = None) -> Generator:

@@ -87,3 +87,18 @@ def test_explain_plot():
         return
     matplotlib.use("Agg")
     assert "node" in explain(p, plot=True)
+
+
+def test_ops_that_read_nothing_are_placed_beside_ops_that_read():
+    g = GraphArray(3)
+    with g.tree(0):
+        a = g.leaf((100,), np.float64, node=0)
+        g.output("x", (0,), g.op("map", [a], (100,), np.float64))
+    for i in (1, 2, 3):  # creation tasks: no inputs
+        with g.tree(i % 3):
+            g.output("x", (i,), g.op("full", [], (100,), np.float64))
+    for planner in (plan_tree, plan_cyclic):
+        p = planner(g)
+        assert sorted(p.outputs) == [("x", (i,)) for i in range(4)]
+        assert p.outputs[("x", (0,))] == 0  # the reader stays with its input
+    assert plan_tree(g).objective <= plan_cyclic(g).objective

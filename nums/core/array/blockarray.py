@@ -75,6 +75,11 @@ def make_grid(shape: Any, dtype: Any, block_shape: Any = None) -> ArrayGrid:
     return ArrayGrid(shape, block_shape, dtype)
 
 
+# Places the tasks of BlockArray.build that read blocks: ``(name, grid, task, reads) ->
+# BlockArray``. Set by nums.core.array.planning (the layer above) when it is imported.
+PLANNER: Callable | None = None
+
+
 class Pending:
     """How the blocks of a result not computed yet will be computed (on first use).
 
@@ -228,8 +233,20 @@ class BlockArray:
         cls,
         grid: ArrayGrid,
         task: Callable[[tuple[int, ...], int], Any],
+        reads: Callable[[tuple[int, ...]], list] | None = None,
+        name: str = "build",
     ) -> BlockArray:
-        """A new array whose block ``idx`` is ``task(idx, node)`` (a ref) on its cyclic node."""
+        """A new array whose block ``idx`` is ``task(idx, node)``: the one placement path.
+
+        ``reads(idx)`` lists the ``(array, slices)`` regions that block's task reads; the
+        session's optimizer then chooses every task's node (:data:`PLANNER`, installed by
+        :mod:`nums.core.array.planning`), and the tasks are submitted at once. A task that
+        reads no block (``reads`` None: creation, random draws) runs on its block's
+        block-cyclic node. (Planned operations that run later, on first use, describe
+        themselves to the planner with an OpGraph directly.)
+        """
+        if reads is not None and PLANNER is not None:
+            return PLANNER(name, grid, task, reads)
         blocks = np.empty(grid.grid_shape, dtype=object)
         nodes = np.zeros(grid.grid_shape, dtype=np.int64)
         for idx in grid.indices():
@@ -261,10 +278,13 @@ class BlockArray:
     def map_blocks(self, fn: Callable, *args: Any, dtype: Any = None, **kwargs: Any) -> BlockArray:
         """Apply ``fn(block, *args, **kwargs)`` to every block; the shape is unchanged."""
         grid = self.grid if dtype is None else self.grid.with_dtype(dtype)
-        blocks = np.empty(grid.grid_shape, dtype=object)
-        for idx in grid.indices():
-            blocks[idx] = submit(fn, self.blocks[idx], *args, node=int(self.nodes[idx]), **kwargs)
-        return BlockArray(grid, blocks, self.nodes.copy())
+        blocks = self.blocks
+        return BlockArray.build(
+            grid,
+            lambda idx, node: submit(fn, blocks[idx], *args, node=node, **kwargs),
+            reads=lambda idx: [(self, grid.block_slices(idx))],
+            name=getattr(fn, "__name__", "map"),
+        )
 
     # ------------------------------------------------------------------ attributes
     # shape and dtype never change (writes keep them), so they need no sync

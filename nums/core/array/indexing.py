@@ -143,7 +143,8 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
         if expanded is not None:
             return expanded
 
-    def task(idx, node):
+    def source(idx):
+        """The region of ``x`` that output block ``idx`` reads, and the key taking it."""
         it = iter(range(len(idx)))
         region_slices, local_key = [], []
         simple = True
@@ -174,12 +175,14 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
             if step != 1:
                 simple = False
             region_slices.append(slice(lo, hi))
-        ref, _ = region(x, region_slices, node)
-        if simple:
-            return ref
-        return submit(kernels.take_slices, ref, tuple(local_key), node=node)
+        return region_slices, (None if simple else tuple(local_key))
 
-    return BlockArray.build(grid, task)
+    def task(idx, node):
+        region_slices, key = source(idx)
+        ref, _ = region(x, region_slices, node)
+        return ref if key is None else submit(kernels.take_slices, ref, key, node=node)
+
+    return BlockArray.build(grid, task, reads=lambda idx: [(x, source(idx)[0])], name="index")
 
 
 def advanced(x: BlockArray, key: Any) -> BlockArray:
@@ -257,4 +260,9 @@ def take_rows(x: BlockArray, idx: np.ndarray) -> BlockArray:
             kernels.gather_rows, grid.block_shape_at(out_idx), x.dtype, specs, *refs, node=node
         )
 
-    return BlockArray.build(grid, task)
+    def reads(out_idx):
+        a, b = grid.axis_start(0, out_idx[0]), grid.axis_stop(0, out_idx[0])
+        return [(x, x.grid.block_slices((int(sb),) + tuple(out_idx[1:])))
+                for sb in np.unique(src_block[a:b])]
+
+    return BlockArray.build(grid, task, reads=reads, name="take")

@@ -20,6 +20,7 @@ task with several inputs (at most ``FOLD_MAX``): the same copies between nodes, 
 
 from __future__ import annotations
 
+import functools
 import math
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from nums.core import context
-from nums.core.array import kernels
+from nums.core.array import blockarray, kernels
 from nums.core.array.blockarray import BlockArray, Pending, submit
 from nums.core.array.regions import broadcast_slices, region_blocks
 from nums.core.graph.explain import explain
@@ -213,6 +214,29 @@ class OpGraph:
         if self._undo is not None:
             self._undo.detach()  # the copies are made now
         return self._outputs
+
+
+def plan_tasks(name: str, grid: ArrayGrid, task: Callable, reads: Callable) -> BlockArray:
+    """:meth:`BlockArray.build`'s tasks that read blocks, placed by the session's optimizer
+    and submitted at once (their closures read the arrays as they are now)."""
+    g = OpGraph(name)
+    for idx in grid.indices():
+        with g.tree(idx):
+            children = list(dict.fromkeys(
+                c for x, slices in reads(idx) for c in g.reads(x, slices, x.shape)))
+            emit = functools.partial(_emit_task, task, idx)
+            g.output(idx, g.task(emit, children, grid.block_shape_at(idx), grid.dtype,
+                                 kind="map", name=name))
+    out = g.finish(grid)
+    out.blocks  # noqa: B018  (submit now)
+    return out
+
+
+def _emit_task(task: Callable, idx: tuple[int, ...], node: int, refs: list) -> Any:
+    return task(idx, node)
+
+
+blockarray.PLANNER = plan_tasks
 
 
 class Planned(Pending):

@@ -18,7 +18,8 @@ def rechunk(x: BlockArray, block_shape: Any) -> BlockArray:
     grid = make_grid(x.shape, x.dtype, block_shape)
     if grid.block_shape == x.block_shape:
         return x
-    return BlockArray.build(grid, lambda idx, node: region(x, grid.block_slices(idx), node)[0])
+    return BlockArray.build(grid, lambda idx, node: region(x, grid.block_slices(idx), node)[0],
+                            reads=lambda idx: [(x, grid.block_slices(idx))], name="rechunk")
 
 
 def align_axis(x: BlockArray, axis: int, block: int) -> BlockArray:
@@ -68,16 +69,17 @@ def reshape(x: BlockArray, shape: tuple[int, ...], block_shape: Any = None) -> B
         new_bs = tuple(1 if n == 1 else next(it) for n in shape)
         grid = ArrayGrid(shape, new_bs, x.dtype)
         src_blocks = x.blocks.reshape(grid.grid_shape)
-        src_nodes = x.nodes.reshape(grid.grid_shape)
-        out = np.empty(grid.grid_shape, dtype=object)
-        for idx in grid.indices():
-            out[idx] = submit(
-                kernels.reshape,
-                src_blocks[idx],
-                grid.block_shape_at(idx),
-                node=int(src_nodes[idx]),
-            )
-        return BlockArray(grid, out, src_nodes.copy())
+        src_index = np.arange(x.grid.num_blocks).reshape(grid.grid_shape)
+
+        def source(idx):
+            flat = int(src_index[idx])
+            return [(x, x.grid.block_slices(np.unravel_index(flat, x.grid_shape)))]
+
+        return BlockArray.build(
+            grid,
+            lambda idx, node: submit(kernels.reshape, src_blocks[idx], grid.block_shape_at(idx),
+                                     node=node),
+            reads=source, name="reshape")
     # general case: go through row blocks (each a contiguous flat range)
     src = _row_blocks(x)
     target = make_grid(shape, x.dtype, block_shape)
@@ -88,20 +90,28 @@ def reshape(x: BlockArray, shape: tuple[int, ...], block_shape: Any = None) -> B
     src_starts.append(src.size)
     row_size = _row_size(shape)
 
-    def task(idx, node):
+    def pieces(idx):
+        """(start, stop, offset) in flat order of the source row blocks output ``idx`` reads."""
         lo = rows.axis_start(0, idx[0]) * row_size
         hi = rows.axis_stop(0, idx[0]) * row_size
-        pieces, refs = [], []
+        out = []
         for i in range(len(src_starts) - 1):
             a, b = max(lo, src_starts[i]), min(hi, src_starts[i + 1])
             if a < b:
-                pieces.append((a - src_starts[i], b - src_starts[i], a - lo))
-                refs.append(src.blocks[(i,) + (0,) * (src.ndim - 1)])
-        return submit(
-            kernels.flat_gather, rows.block_shape_at(idx), x.dtype, pieces, *refs, node=node
-        )
+                out.append((i, (a - src_starts[i], b - src_starts[i], a - lo)))
+        return out
 
-    out = BlockArray.build(rows, task)
+    def task(idx, node):
+        parts = pieces(idx)
+        refs = [src.blocks[(i,) + (0,) * (src.ndim - 1)] for i, _ in parts]
+        return submit(kernels.flat_gather, rows.block_shape_at(idx), x.dtype,
+                      [p for _, p in parts], *refs, node=node)
+
+    def reads(idx):
+        return [(src, src.grid.block_slices((i,) + (0,) * (src.ndim - 1)))
+                for i, _ in pieces(idx)]
+
+    out = BlockArray.build(rows, task, reads=reads, name="reshape")
     return rechunk(out, target.block_shape)
 
 
@@ -130,8 +140,15 @@ class PendingTranspose(Pending):
         self.source, self.axes = source, axes
 
     def compute(self, x: BlockArray) -> np.ndarray:
-        blocks = np.transpose(self.source.blocks, self.axes)
-        out = np.empty(x.grid.grid_shape, dtype=object)
-        for idx in x.grid.indices():
-            out[idx] = submit(kernels.transpose, blocks[idx], self.axes, node=int(x.nodes[idx]))
-        return out
+        source, axes = self.source, self.axes
+        blocks = np.transpose(source.blocks, axes)
+        inverse = tuple(int(a) for a in np.argsort(axes))
+
+        def reads(idx):
+            return [(source, source.grid.block_slices(tuple(idx[a] for a in inverse)))]
+
+        out = BlockArray.build(
+            x.grid, lambda idx, node: submit(kernels.transpose, blocks[idx], axes, node=node),
+            reads=reads, name="transpose")
+        x.nodes = out.nodes
+        return out.blocks

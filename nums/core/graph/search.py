@@ -192,6 +192,8 @@ class _Search:
             if v.op == "leaf":
                 self.nodes[v.vid] = v.node
                 self.arrived.append(v.vid)
+            elif v.op != "sum" and self.pending[v.vid] == 0:
+                heapq.heappush(self.ready, v.vid)  # an op that reads nothing (creation)
         self._propagate()
         while self.ready:
             vid = heapq.heappop(self.ready)
