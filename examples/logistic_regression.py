@@ -4,8 +4,8 @@ Usage: python examples/logistic_regression.py [N_ROWS] [N_FEATURES] [MAX_ITERS]
 
 Generates a two-Gaussian dataset of N_ROWS rows (default 100000) and N_FEATURES features
 (default 16), fits a logistic regression with Newton's method, printing progress per
-iteration, then the training accuracy and times. The d-by-d Newton system is solved on the
-driver (``np.linalg.solve``); everything else runs block by block on the nums backend
+iteration, then the training accuracy and times. The d-by-d Newton system is solved on one
+worker (``np.linalg.solve``); everything else runs block by block on the nums backend
 (``NUMS_BACKEND``, ``NUMS_NUM_NODES``, ... choose it).
 """
 

@@ -113,7 +113,7 @@ def run_fallback(func: Any, args: tuple, kwargs: dict, name: str) -> Any:
     return gather.wrap(result, name)
 
 
-def numpy_fallback(name: str) -> Any:
+def numpy_fallback(name: str, module: Any = np) -> Any:
     """``nums.numpy.<name>`` for a numpy function nums does not implement.
 
     The returned function runs numpy on gathered copies of its BlockArray arguments (warning
@@ -121,16 +121,17 @@ def numpy_fallback(name: str) -> Any:
     (views of an argument where numpy returns views). Anything that is not a public numpy
     function raises AttributeError.
     """
-    func = getattr(np, name, None) if not name.startswith("_") else None
+    func = getattr(module, name, None) if not name.startswith("_") else None
+    where = module.__name__
     if func is None or not callable(func) or isinstance(func, type):
-        raise AttributeError(f"module 'nums.numpy' has no attribute {name!r}")
+        raise AttributeError(f"module 'nums.{where}' has no attribute {name!r}")
 
     def fallback(*args: Any, **kwargs: Any) -> Any:
-        return run_fallback(func, args, kwargs, f"numpy.{name}")
+        return run_fallback(func, args, kwargs, f"{where}.{name}")
 
     functools.update_wrapper(fallback, func)  # numpy's name, signature and docstring
     fallback.__doc__ = (
-        f"Fallback for ``numpy.{name}``: runs numpy on copies of the BlockArray arguments "
+        f"Fallback for ``{where}.{name}``: runs numpy on copies of the BlockArray arguments "
         "gathered on the driver (with a GatherWarning, once), writes back any argument numpy "
         "changed, and returns array results as BlockArrays (views where numpy returns "
         "views).\n\nNumPy's documentation\n---------------------\n"

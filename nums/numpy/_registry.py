@@ -154,7 +154,7 @@ def _status(entry: Entry | None) -> str:
         return "fallback"
     if entry.impl is entry.numpy:
         return "numpy's own (no array data)"
-    return "distributed"
+    return getattr(entry.impl, "_nums_status", "distributed")
 
 
 def support_table() -> str:
@@ -165,6 +165,7 @@ def support_table() -> str:
              "`python -m nums.numpy > docs/numpy_support.md`; a test checks that this",
              "page is current. *distributed*: a nums implementation that runs block by block;",
              "*numpy's own*: NumPy's object re-exported (dtype utilities, no array data);",
+             "*one worker*: numpy on one worker next to the data, for small operands;",
              "*fallback*: NumPy on copies gathered on the driver, with a `GatherWarning` (writes",
              "and views are kept, see numpy_api.md).", ""]
     for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG)):

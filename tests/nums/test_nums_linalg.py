@@ -1,0 +1,182 @@
+"""nums.numpy.linalg against numpy.linalg: factorizations by TSQR on several block layouts
+(row blocks, 2-d blocks, one block, uneven edge blocks), their numerical quality on
+ill-conditioned inputs, and the small problems that run on one worker."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same, check_against_numpy
+
+import nums.numpy as nps
+
+RNG = np.random.default_rng(11)
+TALL = RNG.standard_normal((203, 7))
+LAYOUTS = [(20, 7), (17, 3), (203, 7), (50, 7)]  # row blocks, 2-d, one block, uneven
+
+
+def _conditioned(m: int, n: int, kappa: float, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    u, _ = np.linalg.qr(rng.standard_normal((m, n)))
+    v, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    return (u * np.logspace(0, -np.log10(kappa), n)) @ v.T
+
+
+@pytest.mark.parametrize("block_shape", LAYOUTS)
+def test_qr_reduced_and_r(block_shape):
+    x = nps.array(TALL, block_shape=block_shape)
+    q, r = nps.linalg.qr(x)
+    assert isinstance(q, nps.BlockArray) and q.shape == (203, 7) and r.shape == (7, 7)
+    qv, rv = q.get(), r.get()
+    np.testing.assert_allclose(qv @ rv, TALL, atol=1e-12)
+    np.testing.assert_allclose(qv.T @ qv, np.eye(7), atol=1e-12)
+    np.testing.assert_allclose(np.tril(rv, -1), 0, atol=0)
+    np.testing.assert_allclose(np.abs(rv), np.abs(np.linalg.qr(TALL)[1]), rtol=1e-10)
+    np.testing.assert_allclose(np.abs(nps.linalg.qr(x, mode="r").get()), np.abs(rv), rtol=1e-10)
+    assert type(nps.linalg.qr(x)).__name__ == "QRResult"
+
+
+def test_qr_wide_complex_integer_and_small_modes():
+    w = TALL[:5].T.copy()  # 7 x 5... wide: 5 x 7
+    w = TALL[:5]
+    q, r = nps.linalg.qr(nps.array(w, block_shape=(2, 3)))
+    np.testing.assert_allclose(q.get() @ r.get(), w, atol=1e-12)
+    c = TALL + 1j * TALL[::-1]
+    q, r = nps.linalg.qr(nps.array(c, block_shape=(30, 7)))
+    np.testing.assert_allclose(q.get() @ r.get(), c, atol=1e-12)
+    np.testing.assert_allclose(q.get().conj().T @ q.get(), np.eye(7), atol=1e-12)
+    ints = np.arange(60).reshape(12, 5) % 7
+    q, r = nps.linalg.qr(nps.array(ints, block_shape=(4, 5)))
+    assert q.dtype == np.float64
+    np.testing.assert_allclose(q.get() @ r.get(), ints, atol=1e-12)
+    # modes numpy gives in full: small arrays run numpy itself (one worker), so equal
+    small = TALL[:9, :4]
+    for mode in ("complete", "raw"):
+        got = nps.linalg.qr(nps.array(small), mode=mode)
+        for g, e in zip(got, np.linalg.qr(small, mode=mode)):
+            assert_same(g, e, rtol=1e-12)
+    check_against_numpy(lambda xp, a: xp.linalg.qr(a, mode="bogus"), small)
+    check_against_numpy(lambda xp, a: xp.linalg.qr(a[0]), small)
+
+
+@pytest.mark.parametrize("kappa", [1e2, 1e6, 1e12])
+def test_qr_and_svd_quality_on_ill_conditioned_inputs(kappa):
+    a = _conditioned(400, 8, kappa)
+    q, r = nps.linalg.qr(nps.array(a, block_shape=(37, 8)))
+    qv, rv = q.get(), r.get()
+    eq, er = np.linalg.qr(a)
+    eps = np.finfo(float).eps
+    residual = (np.linalg.norm(qv @ rv - a) / np.linalg.norm(a),
+                np.linalg.norm(eq @ er - a) / np.linalg.norm(a))
+    orthogonality = (np.linalg.norm(qv.T @ qv - np.eye(8)), np.linalg.norm(eq.T @ eq - np.eye(8)))
+    for got, ref in (residual, orthogonality):
+        assert got <= max(20 * ref, 100 * eps), (got, ref)
+    s = nps.linalg.svdvals(nps.array(a, block_shape=(37, 8))).get()
+    np.testing.assert_allclose(s, np.linalg.svd(a, compute_uv=False), rtol=1e-8, atol=1e-15)
+
+
+@pytest.mark.parametrize("block_shape", LAYOUTS)
+def test_svd(block_shape):
+    x = nps.array(TALL, block_shape=block_shape)
+    u, s, vh = nps.linalg.svd(x, full_matrices=False)
+    assert u.shape == (203, 7) and s.shape == (7,) and vh.shape == (7, 7)
+    np.testing.assert_allclose(s.get(), np.linalg.svd(TALL, compute_uv=False), rtol=1e-12)
+    np.testing.assert_allclose((u.get() * s.get()) @ vh.get(), TALL, atol=1e-12)
+    np.testing.assert_allclose(u.get().T @ u.get(), np.eye(7), atol=1e-12)
+    assert_same(nps.linalg.svd(x, compute_uv=False), np.linalg.svd(TALL, compute_uv=False),
+                rtol=1e-12)
+    wide = nps.array(TALL.T, block_shape=block_shape[::-1])
+    u, s, vh = nps.linalg.svd(wide, full_matrices=False)
+    np.testing.assert_allclose((u.get() * s.get()) @ vh.get(), TALL.T, atol=1e-12)
+
+
+def test_svd_full_matrices_on_one_worker_and_its_limit(monkeypatch):
+    from nums.numpy.linalg import _factor
+
+    x = nps.array(TALL, block_shape=(20, 7))
+    u, s, vh = nps.linalg.svd(x)  # the complete 203 x 203 U, by numpy on one worker
+    np.testing.assert_allclose(u.get() @ u.get().T, np.eye(203), atol=1e-12)
+    np.testing.assert_allclose((u.get()[:, :7] * s.get()) @ vh.get(), TALL, atol=1e-12)
+    monkeypatch.setattr(_factor, "MAX_WORKER_BYTES", 1000)
+    with pytest.raises(NotImplementedError, match="full_matrices"):
+        nps.linalg.svd(x)
+    monkeypatch.undo()
+    small = nps.array(TALL[:10, :3], block_shape=(10, 3))  # one block: numpy's exact results
+    for g, e in zip(nps.linalg.svd(small), np.linalg.svd(TALL[:10, :3])):
+        assert_same(g, e, rtol=1e-12)
+
+
+@pytest.mark.parametrize("block_shape", LAYOUTS)
+def test_lstsq_pinv_rank_cond(block_shape):
+    b1 = RNG.standard_normal(203)
+    b2 = RNG.standard_normal((203, 3))
+    x = nps.array(TALL, block_shape=block_shape)
+    for b in (b1, b2):
+        got = nps.linalg.lstsq(x, nps.array(b, block_shape=(20,) + b.shape[1:]))
+        exp = np.linalg.lstsq(TALL, b)
+        for g, e in zip(got, exp):
+            np.testing.assert_allclose(np.asarray(g), e, rtol=1e-9, atol=1e-12)
+    deficient = TALL.copy()
+    deficient[:, 3] = deficient[:, 1] + deficient[:, 2]
+    got = nps.linalg.lstsq(nps.array(deficient, block_shape=block_shape), b1)
+    exp = np.linalg.lstsq(deficient, b1)
+    assert got[2] == exp[2] == 6 and got[1].shape == exp[1].shape == (0,)
+    np.testing.assert_allclose(got[0].get(), exp[0], rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(nps.linalg.pinv(x).get(), np.linalg.pinv(TALL), rtol=1e-9,
+                               atol=1e-12)
+    np.testing.assert_allclose(nps.linalg.pinv(nps.array(TALL.T, block_shape=block_shape[::-1]))
+                               .get(), np.linalg.pinv(TALL.T), rtol=1e-9, atol=1e-12)
+    assert nps.linalg.matrix_rank(nps.array(deficient, block_shape=block_shape)) == 6
+    assert nps.linalg.cond(x) == pytest.approx(np.linalg.cond(TALL), rel=1e-10)
+    assert nps.linalg.cond(x, -2) == pytest.approx(np.linalg.cond(TALL, -2), rel=1e-10)
+
+
+def test_lstsq_of_a_wide_array_is_the_minimum_norm_solution():
+    w = TALL[:40].T.copy()  # 7 x 40
+    b = np.arange(7.0)
+    got = nps.linalg.lstsq(nps.array(w, block_shape=(7, 9)), b)
+    exp = np.linalg.lstsq(w, b)
+    np.testing.assert_allclose(got[0].get(), exp[0], rtol=1e-9, atol=1e-12)
+    assert got[2] == exp[2] and got[1].shape == exp[1].shape
+
+
+def test_small_problems_on_one_worker():
+    h = TALL.T @ TALL + np.eye(7)
+    g = np.arange(7.0)
+    H = nps.array(h, block_shape=(3, 3))
+    assert_same(nps.linalg.solve(H, g), np.linalg.solve(h, g), rtol=1e-10)
+    assert_same(nps.linalg.inv(H), np.linalg.inv(h), rtol=1e-10)
+    assert nps.linalg.det(H) == pytest.approx(np.linalg.det(h))
+    sign, logdet = nps.linalg.slogdet(H)
+    assert (sign, logdet) == pytest.approx(tuple(np.linalg.slogdet(h)))
+    assert_same(nps.linalg.cholesky(H), np.linalg.cholesky(h), rtol=1e-10)
+    assert_same(nps.linalg.cholesky(H, upper=True), np.linalg.cholesky(h, upper=True),
+                rtol=1e-10)
+    w, v = nps.linalg.eigh(H)
+    ew, _ = np.linalg.eigh(h)
+    assert_same(w, ew, rtol=1e-10)
+    np.testing.assert_allclose(h @ v.get(), v.get() * w.get(), atol=1e-8)
+    assert_same(nps.linalg.eigvalsh(H), ew, rtol=1e-10)
+    with pytest.raises(np.linalg.LinAlgError):
+        nps.linalg.inv(nps.zeros((3, 3)))
+    with pytest.raises(np.linalg.LinAlgError):
+        nps.linalg.cholesky(nps.array(-np.eye(3)))
+
+
+def test_numpy_dispatch_reaches_the_distributed_versions():
+    x = nps.array(TALL, block_shape=(20, 7))
+    q, r = np.linalg.qr(x)
+    assert isinstance(q, nps.BlockArray)
+    assert isinstance(np.linalg.svd(x, full_matrices=False).S, nps.BlockArray)
+
+
+@pytest.mark.parametrize("method", ["direct", "indirect"])
+def test_tsqr_methods(method):
+    from nums.numpy.linalg._tsqr import INDIRECT_COND, tsqr
+
+    a = _conditioned(300, 6, 1e3)
+    q, r = tsqr(nps.array(a, block_shape=(25, 3)), method=method)
+    qv, rv = q.get(), r.get()
+    np.testing.assert_allclose(qv @ rv, a, atol=1e-13)
+    assert np.linalg.norm(qv.T @ qv - np.eye(6)) < (1e-13 if method == "direct" else
+                                                   1e3 * INDIRECT_COND * 1e-16)
