@@ -180,3 +180,53 @@ def test_tsqr_methods(method):
     np.testing.assert_allclose(qv @ rv, a, atol=1e-13)
     assert np.linalg.norm(qv.T @ qv - np.eye(6)) < (1e-13 if method == "direct" else
                                                    1e3 * INDIRECT_COND * 1e-16)
+
+
+SQ = RNG.standard_normal((6, 6)) + 6 * np.eye(6)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, a: xp.linalg.matmul(a, a.T),
+    lambda xp, a: xp.linalg.tensordot(a, a, axes=1),
+    lambda xp, a: xp.linalg.outer(a[0], a[1]),
+    lambda xp, a: xp.linalg.outer(a, a[1]),  # numpy's ValueError
+    lambda xp, a: xp.linalg.diagonal(a, offset=1),
+    lambda xp, a: xp.linalg.trace(a, offset=-1),
+    lambda xp, a: xp.linalg.matrix_transpose(a),
+    lambda xp, a: xp.linalg.matrix_transpose(a[0]),  # numpy's ValueError
+    lambda xp, a: xp.linalg.vecdot(a, a[::-1], axis=0),
+    lambda xp, a: xp.linalg.cross(a[:, :3], a[:, 3:]),
+    lambda xp, a: xp.linalg.cross(a[:3, :], a[3:, :], axis=0),
+    lambda xp, a: xp.linalg.cross(a, a),  # numpy's ValueError
+    lambda xp, a: xp.linalg.multi_dot([a[0], a, a.T, a, a[:, 1]]),
+    lambda xp, a: xp.linalg.multi_dot([a[:, :2].T, a, a[:, :4]]),
+    lambda xp, a: xp.linalg.matrix_power(a, 0),
+    lambda xp, a: xp.linalg.matrix_power(a, 5),
+    lambda xp, a: xp.linalg.matrix_power(a, -2),
+    lambda xp, a: xp.linalg.matrix_power(a[:, :3], 2),  # numpy's LinAlgError
+    lambda xp, a: xp.linalg.tensorinv(xp.reshape(a, (6, 2, 3)), ind=1),
+    lambda xp, a: xp.linalg.tensorsolve(xp.reshape(a, (6, 2, 3)), a[0]),
+    lambda xp, a: xp.linalg.eigvals(a),
+])
+def test_the_rest_of_numpy_linalg(body):
+    check_against_numpy(body, SQ, block_shape=(4, 4), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("ord", [2, 1, np.inf, -np.inf, 0, 3, 0.5])
+@pytest.mark.parametrize("axis", [None, 0, 1, (0, 1)])
+def test_vector_norm(ord, axis):
+    check_against_numpy(lambda xp, a: xp.linalg.vector_norm(a, axis=axis, ord=ord,
+                                                            keepdims=axis == 1),
+                        SQ - 5, block_shape=(4, 4), rtol=1e-12)
+
+
+@pytest.mark.parametrize("ord", ["fro", 1, -1, np.inf, -np.inf, "nuc", 2, -2])
+def test_matrix_norm(ord):
+    check_against_numpy(lambda xp, a: xp.linalg.matrix_norm(a, ord=ord), SQ, block_shape=(4, 4),
+                        rtol=1e-12)
+
+
+def test_eig_on_one_worker():
+    w, v = nps.linalg.eig(nps.array(SQ, block_shape=(4, 4)))
+    np.testing.assert_allclose(SQ @ v.get(), v.get() * w.get(), atol=1e-9)
+    np.testing.assert_allclose(np.sort_complex(w.get()), np.sort_complex(np.linalg.eigvals(SQ)))

@@ -2,9 +2,11 @@
 
 Distributed: ``norm``; ``qr``, ``svd``, ``svdvals``, ``lstsq``, ``pinv``, ``matrix_rank`` and
 ``cond`` of tall-skinny (and, through the transpose, wide) arrays by TSQR (:mod:`._tsqr`,
-:mod:`._factor`). On one worker, for operands up to ``MAX_WORKER_BYTES``: ``solve``, ``inv``,
-``det``, ``slogdet``, ``cholesky``, ``eigh``, ``eigvalsh`` (:mod:`._dense`), and the small
-cases of the factorizations. Every other numpy.linalg function is a fallback.
+:mod:`._factor`); the Array API functions, ``multi_dot`` and ``matrix_power`` on the
+namespace's operations (:mod:`._misc`). On one worker, for operands up to
+``MAX_WORKER_BYTES``: ``solve``, ``inv``, ``det``, ``slogdet``, ``cholesky``, ``eigh``,
+``eigvalsh``, ``eig``, ``eigvals``, ``tensorsolve``, ``tensorinv`` (:mod:`._dense`,
+:mod:`._misc`), and the small cases of the factorizations.
 """
 
 import numpy as np
@@ -21,11 +23,31 @@ from nums.numpy.linalg._dense import (
     solve,
 )
 from nums.numpy.linalg._factor import cond, lstsq, matrix_rank, pinv, qr, svd, svdvals
+from nums.numpy.linalg._misc import (
+    cross,
+    diagonal,
+    eig,
+    eigvals,
+    matmul,
+    matrix_norm,
+    matrix_power,
+    matrix_transpose,
+    multi_dot,
+    outer,
+    tensordot,
+    tensorinv,
+    tensorsolve,
+    trace,
+    vecdot,
+    vector_norm,
+)
 from nums.numpy.linalg._worker import MAX_WORKER_BYTES, LinAlgError
 
-__all__ = ["cholesky", "cond", "det", "eigh", "eigvalsh", "inv", "lstsq", "matrix_rank",
-           "norm", "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "LinAlgError",
-           "MAX_WORKER_BYTES"]
+__all__ = ["cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals",
+           "eigvalsh", "inv", "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank",
+           "matrix_transpose", "multi_dot", "norm", "outer", "pinv", "qr", "slogdet", "solve",
+           "svd", "svdvals", "tensordot", "tensorinv", "tensorsolve", "trace", "vecdot",
+           "vector_norm", "LinAlgError", "MAX_WORKER_BYTES"]
 
 
 def __getattr__(name: str):

@@ -1,0 +1,260 @@
+"""The rest of numpy.linalg, built on the namespace's distributed operations: the Array API
+functions (``matmul``, ``vecdot``, ``vector_norm``, ``matrix_norm``, ``cross``, ...),
+``multi_dot`` (choosing the product order), ``matrix_power`` and the tensor solvers; ``eig``
+and ``eigvals`` on one worker (small matrices)."""
+
+from __future__ import annotations
+
+import math
+import operator
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+from numpy.linalg._linalg import EigResult
+
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.writes import write_out
+from nums.numpy import _reductions as _red
+from nums.numpy._convert import asarray
+from nums.numpy._creation import eye
+from nums.numpy._elementwise import absolute, conjugate, multiply, power, subtract
+from nums.numpy._manipulation import broadcast_to, reshape, stack, swapaxes
+from nums.numpy._manipulation import diagonal as _diagonal
+from nums.numpy._products import matmul as _matmul
+from nums.numpy._products import tensordot as _tensordot
+from nums.numpy._products import trace as _trace
+from nums.numpy.linalg._dense import inv, solve
+from nums.numpy.linalg._factor import svdvals
+from nums.numpy.linalg._worker import LinAlgError, on_worker, one_worker
+
+
+def matmul(x1: Any, x2: Any, /) -> BlockArray:
+    """``numpy.matmul`` (distributed)."""
+    return _matmul(x1, x2)
+
+
+def tensordot(x1: Any, x2: Any, /, *, axes: Any = 2) -> BlockArray:
+    """``numpy.tensordot`` (distributed)."""
+    return _tensordot(x1, x2, axes=axes)
+
+
+def outer(x1: Any, x2: Any, /) -> BlockArray:
+    """Of 1-d arrays only, as numpy.linalg (distributed)."""
+    a, b = asarray(x1), asarray(x2)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ValueError(f"Input arrays must be one-dimensional, but they are {a.ndim=} and "
+                         f"{b.ndim=}.")
+    return multiply(a[:, None], b[None, :])
+
+
+def diagonal(x: Any, /, *, offset: int = 0) -> BlockArray:
+    """The diagonal of the last two axes (a read-only view, as numpy's)."""
+    return _diagonal(asarray(x), offset, -2, -1)
+
+
+def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> BlockArray:
+    """The trace of the last two axes (distributed)."""
+    return _trace(asarray(x), offset, -2, -1, dtype)
+
+
+def matrix_transpose(x: Any, /) -> BlockArray:
+    """The last two axes swapped (a view)."""
+    x = asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"Input array must be at least 2-dimensional, but it is {x.ndim}")
+    return swapaxes(x, -1, -2)
+
+
+def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
+    """``sum(conj(x1) * x2, axis)`` (distributed)."""
+    a, b = asarray(x1), asarray(x2)
+    if a.shape[axis] != b.shape[axis]:
+        raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
+    left = conjugate(a) if a.dtype.kind == "c" else a
+    return _red.sum(multiply(left, b), axis=axis)
+
+
+def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
+                ord: Any = 2) -> BlockArray:
+    """Any ``ord`` (``sum(|x|**ord)**(1/ord)``, 0, inf, -inf), distributed."""
+    x = asarray(x)
+    if axis is None:
+        flat = reshape(x, (x.size,))
+        out = vector_norm(flat, axis=0, ord=ord)
+        return reshape(out, (1,) * x.ndim) if keepdims else out
+    a = absolute(x)
+    real = np.zeros(0, x.dtype).real.dtype if x.dtype.kind in "fc" else np.float64
+    if ord == np.inf:
+        return _red.max(a, axis=axis, keepdims=keepdims).astype(real, copy=False)
+    if ord == -np.inf:
+        return _red.min(a, axis=axis, keepdims=keepdims).astype(real, copy=False)
+    if ord == 0:
+        return _red.sum(a != 0, axis=axis, keepdims=keepdims, dtype=real)
+    if ord == 1:
+        return _red.sum(a, axis=axis, keepdims=keepdims, dtype=real)
+    if ord == 2:
+        return power(_red.sum(multiply(a, a), axis=axis, keepdims=keepdims, dtype=real), 0.5)
+    p = float(ord)
+    return power(_red.sum(power(a.astype(real, copy=False), p), axis=axis,
+                          keepdims=keepdims), 1.0 / p)
+
+
+def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> BlockArray:
+    """Of 2-d arrays: ``'fro'``, the 1/-1/inf/-inf norms distributed; ``'nuc'`` and 2/-2 from
+    the singular values (TSQR)."""
+    x = asarray(x)
+    if x.ndim != 2:
+        raise NotImplementedError("nums.numpy.linalg.matrix_norm: 2-d arrays only")
+    a = absolute(x)
+    if ord == "fro":
+        out = power(_red.sum(multiply(a, a)), 0.5)
+    elif ord in (1, -1):
+        cols = _red.sum(a, axis=0)
+        out = _red.max(cols) if ord == 1 else _red.min(cols)
+    elif ord in (np.inf, -np.inf):
+        rows = _red.sum(a, axis=1)
+        out = _red.max(rows) if ord == np.inf else _red.min(rows)
+    elif ord in ("nuc", 2, -2):
+        s = svdvals(x)
+        out = _red.sum(s) if ord == "nuc" else (_red.max(s) if ord == 2 else _red.min(s))
+    else:
+        raise ValueError("Invalid norm order for matrices.")
+    return reshape(out, (1, 1)) if keepdims else out
+
+
+def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
+    """Of 3-element vectors along ``axis``, as numpy.linalg (distributed)."""
+    a, b = asarray(x1), asarray(x2)
+    if a.shape[axis] != 3 or b.shape[axis] != 3:
+        raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but "
+                         f"they are {a.shape[axis]} and {b.shape[axis]} dimensional instead.")
+    ax = normalize_axis_index(axis, a.ndim)
+
+    def part(v: BlockArray, i: int) -> BlockArray:
+        return v[(slice(None),) * ax + (i,)]
+
+    comps = [subtract(multiply(part(a, j), part(b, k)), multiply(part(a, k), part(b, j)))
+             for j, k in ((1, 2), (2, 0), (0, 1))]
+    return stack(comps, axis=ax)
+
+
+def _chain_order(shapes: list[tuple[int, int]]) -> list[list[int]]:
+    """Where to split each sub-chain so that the products cost the fewest multiplications
+    (the matrix-chain problem)."""
+    n = len(shapes)
+    dims = [shapes[0][0]] + [s[1] for s in shapes]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = math.inf
+            for k in range(i, j):
+                c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if c < cost[i][j]:
+                    cost[i][j], split[i][j] = c, k
+    return split
+
+
+def multi_dot(arrays: Any, *, out: Any = None) -> BlockArray:
+    """The product of the chain in the order that costs the fewest multiplications."""
+    arrays = [asarray(a) for a in arrays]
+    if len(arrays) < 2:
+        raise ValueError("Expecting at least two arrays.")
+    first_1d, last_1d = arrays[0].ndim == 1, arrays[-1].ndim == 1
+    if first_1d:
+        arrays[0] = arrays[0][None, :]
+    if last_1d:
+        arrays[-1] = arrays[-1][:, None]
+    if any(a.ndim != 2 for a in arrays):
+        raise LinAlgError("multi_dot: every array but the first and last must be 2-d")
+    split = _chain_order([a.shape for a in arrays])
+
+    def product(i: int, j: int) -> BlockArray:
+        if i == j:
+            return arrays[i]
+        k = split[i][j]
+        return _matmul(product(i, k), product(k + 1, j))
+
+    result = product(0, len(arrays) - 1)
+    if first_1d and last_1d:
+        result = result[0, 0]
+    elif first_1d:
+        result = result[0]
+    elif last_1d:
+        result = result[:, 0]
+    if out is not None:
+        return write_out(out, result)
+    return result
+
+
+def matrix_power(a: Any, n: int) -> BlockArray:
+    """By repeated squaring (distributed products); negative powers invert first (one
+    worker)."""
+    a = asarray(a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least "
+                          "two-dimensional" if a.ndim < 2 else
+                          "Last 2 dimensions of the array must be square")
+    n = operator.index(n)
+    if n == 0:
+        return broadcast_to(eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+    if n < 0:
+        a, n = inv(a), -n
+    result, square = None, a  # n == 1 gives a itself, as numpy
+    while n:
+        if n & 1:
+            result = square if result is None else _matmul(result, square)
+        n >>= 1
+        if n:
+            square = _matmul(square, square)
+    return result
+
+
+@one_worker
+def tensorsolve(a: Any, b: Any, axes: Any = None) -> BlockArray:
+    """``solve`` of ``a`` reshaped to a square matrix (one worker)."""
+    a, b = asarray(a), asarray(b)
+    if axes is not None:
+        order = [i for i in range(a.ndim) if i not in axes] + list(axes)
+        a = a.transpose(order)
+    rows = b.size
+    cols_shape = a.shape[b.ndim:]
+    cols = math.prod(cols_shape)
+    if rows != cols:
+        raise LinAlgError("Input arrays must satisfy the requirement "
+                          "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])")
+    x = solve(reshape(a, (rows, cols)), reshape(b, (rows,)))
+    return reshape(x, cols_shape)
+
+
+@one_worker
+def tensorinv(a: Any, ind: int = 2) -> BlockArray:
+    """``inv`` of ``a`` reshaped to a square matrix (one worker)."""
+    a = asarray(a)
+    if ind <= 0:
+        raise ValueError("Invalid ind argument.")
+    old = a.shape
+    rows = math.prod(old[:ind])
+    inv_shape = old[ind:] + old[:ind]
+    if rows != math.prod(old[ind:]):
+        raise LinAlgError("Last 2 dimensions of the array must be square")
+    return reshape(inv(reshape(a, (rows, -1))), inv_shape)
+
+
+@one_worker
+def eig(a: Any) -> Any:
+    """On one worker (small matrices)."""
+    return EigResult(*on_worker("eig", a))
+
+
+@one_worker
+def eigvals(a: Any) -> BlockArray:
+    """On one worker (small matrices)."""
+    return on_worker("eigvals", a)
+
+
+__all__ = ["matmul", "tensordot", "outer", "diagonal", "trace", "matrix_transpose", "vecdot",
+           "vector_norm", "matrix_norm", "cross", "multi_dot", "matrix_power", "tensorsolve",
+           "tensorinv", "eig", "eigvals"]
