@@ -28,3 +28,18 @@ def test_logistic_regression_example(backend_name):
     accuracy = float(re.search(r"accuracy: ([0-9.]+)", out).group(1))
     assert accuracy > 0.8
     assert "fit time" in out
+
+
+@pytest.mark.parametrize("backend_name", ["serial"], indirect=False)
+def test_qr_example(backend_name):
+    env = dict(os.environ, NUMS_BACKEND="serial", NUMS_NUM_NODES="3", NUMS_BLOCK_BYTES="20000",
+               PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "qr.py"), "5000", "6", "--compare"],
+        capture_output=True, text=True, env=env, timeout=120, check=True,
+    ).stdout
+    nums_line, numpy_line = [line for line in out.splitlines() if " qr" in line]
+    for line in (nums_line, numpy_line):
+        residual = float(re.search(r"\|\|QR - X\|\|/\|\|X\|\| = ([0-9.e+-]+)", line).group(1))
+        orthogonality = float(re.search(r"\|\|Q\^T Q - I\|\| = ([0-9.e+-]+)", line).group(1))
+        assert residual < 1e-13 and orthogonality < 1e-13
