@@ -230,3 +230,16 @@ def test_eig_on_one_worker():
     w, v = nps.linalg.eig(nps.array(SQ, block_shape=(4, 4)))
     np.testing.assert_allclose(SQ @ v.get(), v.get() * w.get(), atol=1e-9)
     np.testing.assert_allclose(np.sort_complex(w.get()), np.sort_complex(np.linalg.eigvals(SQ)))
+
+
+@pytest.mark.parametrize("m, n", [(20000, 4), (2 * 819 + 10, 40), (100, 40)])
+def test_chunked_leaf_kernels(m, n):
+    from nums.core.array import linalg_kernels as lk
+
+    a = np.random.default_rng(m).standard_normal((m, n))
+    q, r = lk.qr_block(a)
+    np.testing.assert_allclose(q @ r, a, atol=1e-12)
+    np.testing.assert_allclose(q.T @ q, np.eye(n), atol=1e-12)
+    np.testing.assert_allclose(np.abs(r), np.abs(np.linalg.qr(a, mode="r")), rtol=1e-10,
+                               atol=1e-12)
+    np.testing.assert_allclose(np.abs(lk.qr_block_r(a)), np.abs(r), rtol=1e-10, atol=1e-12)

