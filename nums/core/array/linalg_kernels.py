@@ -32,14 +32,45 @@ def qr_block(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q, r
 
 
-def qr_block_r(block: np.ndarray) -> np.ndarray:
+def qr_block_r(block: np.ndarray, rhs: np.ndarray | None = None) -> np.ndarray:
     """``R`` of one block (reduced; no ``Q`` is formed), by cache-sized chunks as
-    :func:`qr_block` (about 3x faster than one LAPACK call at 250000 x 32)."""
+    :func:`qr_block` (about 3x faster than one LAPACK call at 250000 x 32). With ``rhs``,
+    the ``R`` of ``[block | rhs]`` (right-hand sides appended chunk by chunk): its last
+    columns are ``Q^H rhs`` and the residual factor, for least squares."""
     rows = _chunk_rows(block)
-    if block.shape[0] <= 2 * rows:
-        return np.linalg.qr(block, mode="r")
-    rs = [np.linalg.qr(block[i:i + rows], mode="r") for i in range(0, block.shape[0], rows)]
+
+    def part(i: int, j: int) -> np.ndarray:
+        if rhs is None:
+            return block[i:j]
+        right = rhs[i:j] if rhs.ndim == 2 else rhs[i:j, None]
+        return np.concatenate([block[i:j], right.astype(block.dtype, copy=False)], axis=1)
+
+    m = block.shape[0]
+    if m <= 2 * rows:
+        return np.linalg.qr(part(0, m), mode="r")
+    rs = [np.linalg.qr(part(i, min(i + rows, m)), mode="r") for i in range(0, m, rows)]
     return np.linalg.qr(np.concatenate(rs, axis=0), mode="r")
+
+
+def lstsq_from_r(raug: np.ndarray, n: int, m: int, rcond, one_d: bool) -> tuple:
+    """numpy's ``lstsq`` result ``(x, residuals, rank, s)`` from the ``R`` of ``[A | b]``
+    (``A`` is ``m x n``): ``R_A = U diag(s) Vh``, ``x = Vh^H diag(1/s) U^H (Q^H b)`` with
+    singular values at or below ``rcond * s.max()`` dropped; the residuals are the squared
+    column norms of the trailing block (full rank and ``m > n`` only, as numpy)."""
+    r, c, t = raug[:n, :n], raug[:n, n:], raug[n:, n:]
+    u, s, vh = np.linalg.svd(r)
+    if rcond is None:
+        rcond = np.finfo(r.dtype).eps * max(m, n)
+    cutoff = rcond * s.max() if s.size else 0.0
+    rank = int(np.count_nonzero(s > cutoff))
+    inv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0)
+    x = vh.conj().T @ (inv[:, None] * (u.conj().T @ c))
+    real = s.dtype
+    if rank == n and m > n:
+        resid = (np.abs(t) ** 2).sum(axis=0).astype(real)
+    else:
+        resid = np.empty((0,), real)
+    return (x[:, 0] if one_d else x), resid, rank, s
 
 
 def qr_stacked(*rs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

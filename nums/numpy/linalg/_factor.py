@@ -28,12 +28,13 @@ from nums.numpy._elementwise import conjugate, multiply, subtract
 from nums.numpy._manipulation import concatenate
 from nums.numpy._products import matmul
 from nums.numpy._reductions import sum as _sum
-from nums.numpy.linalg._tsqr import result_dtype, tsqr
+from nums.numpy.linalg._tsqr import r_augmented, result_dtype, tsqr
 from nums.numpy.linalg._worker import (
     MAX_WORKER_BYTES,
     LinAlgError,
     on_worker,
     one_block,
+    unpack,
     whole,
 )
 
@@ -180,6 +181,11 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     if _small(a) and b.nbytes <= MAX_WORKER_BYTES:
         return on_worker("lstsq", a, b, rcond=rcond)
     dtype = np.result_type(result_dtype(a.dtype), b.dtype)
+    if m >= n:  # one pass: the R of [a | b] holds R, Q^H b and the residuals
+        _check_skinny(n + (b.shape[1] if b.ndim == 2 else 1), dtype, "lstsq")
+        raug, node = r_augmented(a.astype(dtype, copy=False), b)
+        result = submit(lk.lstsq_from_r, raug, n, m, rcond, b.ndim == 1, node=node)
+        return unpack(result, node)
     q, u, s, vh, transposed = _svd_parts(a.astype(dtype, copy=False), "lstsq")
     s_values = s.get()
     cutoff = _cutoff(s_values, rcond, m, n, dtype)

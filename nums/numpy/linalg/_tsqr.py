@@ -25,6 +25,7 @@ import numpy as np
 
 from nums.core.array import linalg_kernels as lk
 from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._products import matmul
@@ -88,6 +89,15 @@ def tsqr(x: BlockArray, want_q: bool = True, method: str = "auto"
     return BlockArray(grid, blocks, nodes), r
 
 
+def r_augmented(x: BlockArray, rhs: BlockArray) -> tuple[Any, int]:
+    """``(ref, node)`` of the ``R`` of ``[x | rhs]`` (tall ``x``): one pass over ``x``."""
+    n = x.shape[1]
+    if x.grid_shape[1] != 1:
+        x = rechunk(x, (x.block_shape[0], n))
+    root = _tree(x, with_q=False, rhs=rhs)
+    return root.r, root.node
+
+
 def _condition(root: _Step) -> float:
     """The 2-norm condition number of the (square) ``R`` of ``root``, on its node."""
     values = one_block(submit(lk.svdvals_small, root.r, node=root.node), (root.k,),
@@ -95,17 +105,23 @@ def _condition(root: _Step) -> float:
     return values[0] / values[-1] if values[-1] > 0 else np.inf
 
 
-def _tree(x: BlockArray, with_q: bool) -> _Step:
-    """The tree of local QRs of row-blocked ``x``; its root holds ``R``."""
-    n = x.shape[1]
+def _tree(x: BlockArray, with_q: bool, rhs: BlockArray | None = None) -> _Step:
+    """The tree of local QRs of row-blocked ``x`` (of ``[x | rhs]`` with right-hand sides,
+    R only); its root holds ``R``."""
+    n = x.shape[1] + (0 if rhs is None else (rhs.shape[1] if rhs.ndim == 2 else 1))
     level = []
     for i in range(x.grid_shape[0]):
         node = int(x.nodes[i, 0])
         rows = x.grid.block_shape_at((i, 0))[0]
         if with_q:
             q, r = submit(lk.qr_block, x.blocks[i, 0], node=node, num_returns=2)
-        else:
+        elif rhs is None:
             q, r = None, submit(lk.qr_block_r, x.blocks[i, 0], node=node)
+        else:
+            lo = x.grid.axis_start(0, i)
+            piece = region(rhs, [slice(lo, lo + rows)] + [slice(0, c) for c in rhs.shape[1:]],
+                           node)[0]
+            q, r = None, submit(lk.qr_block_r, x.blocks[i, 0], piece, node=node)
         level.append(_Step(node, r, min(rows, n), q))
     while len(level) > 1:
         upper = []

@@ -55,6 +55,13 @@ def on_worker(name: str, *operands: Any, **kwargs: Any) -> Any:
     node = next((int(x.nodes.flat[0]) for x in arrays if isinstance(x, BlockArray)), 0)
     refs = [whole(x, node)[0] if isinstance(x, BlockArray) else x for x in arrays]
     result = submit(linalg_kernels.numpy_linalg, name, *refs, node=node, **kwargs)
+    return unpack(result, node)
+
+
+def unpack(result: Any, node: int) -> Any:
+    """The parts of a task's result (one array, a scalar, or a tuple of them) on ``node``:
+    arrays as one-block BlockArrays that stay there, scalars fetched; a tuple for several.
+    The parts' shapes are fetched at once, so a task's error is raised here."""
     parts = backend().get([submit(linalg_kernels.describe, result, node=node)])[0]
     wrapped = []
     for i, (shape, dtype, value) in enumerate(parts):
