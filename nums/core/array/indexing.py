@@ -11,6 +11,7 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.fusion import expand_dims
 from nums.core.array.regions import region
 from nums.core.array.relayout import reshape, transpose
 from nums.core.graph.grid import ArrayGrid
@@ -135,8 +136,6 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
         axis += 1
     grid = ArrayGrid(tuple(out_shape), tuple(out_bs), x.dtype)
     if all(s is None or s == ("slice", 0, 1, n) for s, n in zip(_without_none(spec), x.shape)):
-        from nums.core.array.fusion import expand_dims
-
         if all(s is not None for s in spec):
             return x.copy()
         expanded = expand_dims(x, grid)  # only new axes: computed with the expression

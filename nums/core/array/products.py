@@ -18,6 +18,7 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.fusion import for_consumer, operand_pieces
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
 from nums.core.array.relayout import align_axis
@@ -106,8 +107,6 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
     expression is evaluated inside the product's kernel (never stored). A vector's blocks
     enter the block products as they are: no reshape tasks.
     """
-    from nums.core.array.fusion import for_consumer
-
     sa, ta = _unwrap_transpose(a)
     sb, tb = _unwrap_transpose(b)
     sa, sb = for_consumer(sa), (for_consumer(sb) if sb is not sa else sb)
@@ -147,8 +146,6 @@ def _matmul2d_task(
     node: int, refs: list,
 ) -> Any:
     """One block product on ``node``; a pending expression operand is evaluated inside."""
-    from nums.core.array.fusion import operand_pieces
-
     a_spec, a_refs = operand_pieces(sa, ai, node)
     b_spec, b_refs = operand_pieces(sb, bi, node)
     if a_spec is None and b_spec is None:

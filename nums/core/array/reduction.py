@@ -17,6 +17,7 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
 from nums.core.graph.grid import ArrayGrid
@@ -105,8 +106,6 @@ def tree_reduce(
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
     """
-    from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
-
     x = for_consumer(x).copy()  # snapshots: the tasks are submitted on first use
     extras = [e.copy() for e in extras]
 
