@@ -243,3 +243,22 @@ def test_chunked_leaf_kernels(m, n):
     np.testing.assert_allclose(np.abs(r), np.abs(np.linalg.qr(a, mode="r")), rtol=1e-10,
                                atol=1e-12)
     np.testing.assert_allclose(np.abs(lk.qr_block_r(a)), np.abs(r), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("kappa", [1e2, 1e4, 1e6, 1e12])
+@pytest.mark.parametrize("rhs", [1, 3])
+def test_lstsq_quality_on_ill_conditioned_inputs(kappa, rhs):
+    a = _conditioned(500, 8, kappa, seed=3)
+    rng = np.random.default_rng(4)
+    b = a @ rng.standard_normal((8, rhs)) + 1e-3 * rng.standard_normal((500, rhs))
+    b = b[:, 0] if rhs == 1 else b
+    x, resid, rank, s = nps.linalg.lstsq(nps.array(a, block_shape=(41, 8)),
+                                         nps.array(b, block_shape=(41,) + b.shape[1:]))
+    ex, eresid, erank, es = np.linalg.lstsq(a, b)
+    eps = np.finfo(float).eps
+    assert rank == erank
+    np.testing.assert_allclose(s.get(), es, rtol=1e-8 * max(1.0, kappa ** 2 * eps * 1e4))
+    err = np.linalg.norm(x.get() - ex) / np.linalg.norm(ex)
+    assert err <= max(100 * eps * kappa, 1e-13), err  # numpy's own error is about eps*kappa
+    if erank == 8:
+        np.testing.assert_allclose(resid.get(), eresid, rtol=1e-6)

@@ -148,3 +148,44 @@ def describe(result) -> list[tuple]:
 def pick(result: tuple, i: int) -> np.ndarray:
     """Part ``i`` of a tuple result."""
     return result[i]
+
+
+def normal_solve(g: np.ndarray, c: np.ndarray, m: int, rcond, max_cond: float) -> tuple:
+    """``(x, True)`` from the normal equations ``G x = c`` (``G = A^H A``, ``c = A^H b``) when
+    ``A`` is full rank with ``cond(A) <= max_cond`` (so one refinement step restores
+    accuracy); ``(None, False)`` otherwise (the caller factors ``A`` instead)."""
+    n = g.shape[0]
+    try:
+        lower = np.linalg.cholesky(g)
+    except np.linalg.LinAlgError:
+        return None, False
+    s = np.linalg.svd(lower, compute_uv=False)  # the singular values of A
+    if rcond is None:
+        rcond = np.finfo(s.dtype).eps * max(m, n)
+    if not s.size or s[-1] <= 0 or s[0] / s[-1] > max_cond or s[-1] <= rcond * s[0]:
+        return None, False
+    return _cho_solve(lower, c), True
+
+
+def _cho_solve(lower: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    from scipy.linalg import solve_triangular
+
+    y = solve_triangular(lower, rhs, lower=True)
+    return solve_triangular(lower.conj().T, y, lower=False)
+
+
+def normal_refine(g: np.ndarray, x0: np.ndarray, grad: np.ndarray, rr: np.ndarray, m: int,
+                  one_d: bool) -> tuple:
+    """numpy's ``lstsq`` result ``(x, residuals, rank, s)`` after one refinement step:
+    ``x = x0 + G^-1 A^H (b - A x0)`` (``grad = A^H (b - A x0)``, ``rr = ||b - A x0||^2`` per
+    column); the residuals of ``x`` follow from those of ``x0`` without another pass."""
+    lower = np.linalg.cholesky(g)
+    dx = _cho_solve(lower, grad)
+    x = x0 + dx
+    s = np.linalg.svd(lower, compute_uv=False)
+    n = g.shape[0]
+    d2, g2 = (dx[:, None], grad[:, None]) if dx.ndim == 1 else (dx, grad)
+    resid = (np.atleast_1d(rr) - 2 * np.real(np.sum(d2.conj() * g2, axis=0))
+             + np.real(np.sum(d2.conj() * (g @ d2), axis=0)))
+    resid = np.maximum(resid, 0).astype(s.dtype) if m > n else np.empty((0,), s.dtype)
+    return x, resid, n, s

@@ -181,6 +181,10 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     if _small(a) and b.nbytes <= MAX_WORKER_BYTES:
         return on_worker("lstsq", a, b, rcond=rcond)
     dtype = np.result_type(result_dtype(a.dtype), b.dtype)
+    if m >= n:
+        fast = _lstsq_normal(a.astype(dtype, copy=False), b.astype(dtype, copy=False), rcond)
+        if fast is not None:
+            return fast
     if m >= n:  # one pass: the R of [a | b] holds R, Q^H b and the residuals
         _check_skinny(n + (b.shape[1] if b.ndim == 2 else 1), dtype, "lstsq")
         raug, node = r_augmented(a.astype(dtype, copy=False), b)
@@ -210,6 +214,31 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     else:
         resid = asarray(np.empty((0,), np.zeros(0, dtype).real.dtype))
     return x, resid, rank, s
+
+
+NORMAL_COND = 1e4  # normal equations with one refinement step up to this condition number
+
+
+def _lstsq_normal(a: BlockArray, b: BlockArray, rcond: Any) -> tuple | None:
+    """Least squares by the normal equations (``A^H A`` and ``A^H b``: fast distributed
+    products) and one step of iterative refinement (a second pass over ``A``), when ``A`` is
+    full rank and ``cond(A) <= NORMAL_COND``: then the refined solution is as accurate as a
+    QR's (the step gains a factor ``cond(A)^2 eps``). None otherwise."""
+    m, n = a.shape
+    ah = _ct(a)
+    gram, c = matmul(ah, a), matmul(ah, b)
+    node = int(gram.nodes.flat[0])
+    x0, ok = unpack(submit(lk.normal_solve, whole(gram, node)[0], whole(c, node)[0], m, rcond,
+                           NORMAL_COND, node=node), node)
+    if not ok:
+        return None
+    r = subtract(b, matmul(a, x0))
+    grad = matmul(ah, r)
+    rr = _sum(multiply(r, conjugate(r)).real if r.dtype.kind == "c" else multiply(r, r),
+              axis=0)
+    result = submit(lk.normal_refine, whole(gram, node)[0], whole(x0, node)[0],
+                    whole(grad, node)[0], whole(rr, node)[0], m, b.ndim == 1, node=node)
+    return unpack(result, node)
 
 
 def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *,
