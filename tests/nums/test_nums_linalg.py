@@ -262,3 +262,24 @@ def test_lstsq_quality_on_ill_conditioned_inputs(kappa, rhs):
     assert err <= max(100 * eps * kappa, 1e-13), err  # numpy's own error is about eps*kappa
     if erank == 8:
         np.testing.assert_allclose(resid.get(), eresid, rtol=1e-6)
+
+
+@pytest.mark.parametrize("block_shape,tile", [((7, 7), 7), ((13, 9), 13), ((50, 50), 12),
+                                              ((10, 10), 50)])
+@pytest.mark.parametrize("kind", ["real", "complex", "int"])
+def test_tiled_cholesky(block_shape, tile, kind, monkeypatch):
+    from nums.numpy.linalg import _cholesky
+
+    monkeypatch.setattr(_cholesky, "tile_size", lambda n, workers: min(tile, n))
+    rng = np.random.default_rng(8)
+    m = rng.standard_normal((50, 50))
+    if kind == "complex":
+        m = m + 1j * rng.standard_normal((50, 50))
+    h = m @ m.conj().T + 50 * np.eye(50)
+    if kind == "int":
+        h = np.round(h).astype(np.int64)
+    garbage = h + np.triu(np.full((50, 50), 7.0), 1)  # only the lower triangle is read
+    for upper in (False, True):
+        check_against_numpy(lambda xp, a, up=upper: xp.linalg.cholesky(a, upper=up), garbage,
+                            block_shape=block_shape, rtol=1e-10, atol=1e-12)
+    check_against_numpy(lambda xp, a: xp.linalg.cholesky(-a), h, block_shape=block_shape)

@@ -189,3 +189,25 @@ def normal_refine(g: np.ndarray, x0: np.ndarray, grad: np.ndarray, rr: np.ndarra
              + np.real(np.sum(d2.conj() * (g @ d2), axis=0)))
     resid = np.maximum(resid, 0).astype(s.dtype) if m > n else np.empty((0,), s.dtype)
     return x, resid, n, s
+
+
+def potrf(tile: np.ndarray) -> np.ndarray:
+    """The lower Cholesky factor of a diagonal tile (numpy's LinAlgError if not positive
+    definite)."""
+    return np.linalg.cholesky(tile)
+
+
+def trsm_lower_t(lkk: np.ndarray, tile: np.ndarray) -> np.ndarray:
+    """``tile @ inv(Lkk)^H``: a tile below the diagonal of the Cholesky factor."""
+    from scipy.linalg import solve_triangular
+
+    return solve_triangular(lkk, tile.conj().T, lower=True).conj().T
+
+
+def update_tile(tile: np.ndarray, lik: np.ndarray, ljk: np.ndarray) -> np.ndarray:
+    """``tile - Lik @ Ljk^H``: the trailing update of a tile."""
+    return tile - lik @ ljk.conj().T
+
+
+def zero_tile(shape: tuple, dtype) -> np.ndarray:
+    return np.zeros(shape, dtype)

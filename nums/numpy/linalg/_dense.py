@@ -18,6 +18,7 @@ from nums.core.array.blockarray import BlockArray
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._elementwise import absolute, sqrt
+from nums.numpy.linalg._cholesky import tiled_cholesky
 from nums.numpy.linalg._worker import on_worker, one_worker
 
 
@@ -45,10 +46,19 @@ def slogdet(a: Any) -> Any:
     return SlogdetResult(*on_worker("slogdet", a))
 
 
-@one_worker
 def cholesky(a: Any, /, *, upper: bool = False) -> BlockArray:
-    """On one worker (small matrices)."""
-    return on_worker("cholesky", a, **({"upper": True} if upper else {}))
+    """A matrix of one block: numpy on the worker that holds it. Larger square matrices: the
+    blocked (tiled) factorization, every tile's task where that tile lives
+    (:mod:`._cholesky`)."""
+    a = asarray(a)
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.grid.num_blocks == 1:
+        return on_worker("cholesky", a, **({"upper": True} if upper else {}))
+    if not upper:
+        return tiled_cholesky(a)
+    # upper=True reads the upper triangle (LAPACK's 'U'): U = cholesky(A^H)^H
+    ct = a.T.conj() if a.dtype.kind == "c" else a.T
+    lower = tiled_cholesky(ct)
+    return lower.T.conj() if lower.dtype.kind == "c" else lower.T
 
 
 @one_worker
