@@ -264,22 +264,85 @@ def test_lstsq_quality_on_ill_conditioned_inputs(kappa, rhs):
         np.testing.assert_allclose(resid.get(), eresid, rtol=1e-6)
 
 
-@pytest.mark.parametrize("block_shape,tile", [((7, 7), 7), ((13, 9), 13), ((50, 50), 12),
-                                              ((10, 10), 50)])
+def _tiles_of(monkeypatch, tile):
+    """The tiled solvers on tiny matrices: no size threshold, tiles of ``tile``."""
+    from nums.numpy.linalg import _tiles
+
+    monkeypatch.setattr(_tiles, "SMALL_BYTES", 0)
+    monkeypatch.setattr(_tiles, "tile_size", lambda n, workers: min(tile, n))
+
+
+TILED = [((7, 7), 7), ((13, 9), 13), ((50, 50), 12), ((10, 10), 50)]
+
+
+def _hermitian(n, kind, seed=8):
+    rng = np.random.default_rng(seed)
+    m = rng.standard_normal((n, n))
+    if kind == "complex":
+        m = m + 1j * rng.standard_normal((n, n))
+    h = m @ m.conj().T + n * np.eye(n)
+    return np.round(h).astype(np.int64) if kind == "int" else h
+
+
+@pytest.mark.parametrize("block_shape,tile", TILED)
 @pytest.mark.parametrize("kind", ["real", "complex", "int"])
 def test_tiled_cholesky(block_shape, tile, kind, monkeypatch):
-    from nums.numpy.linalg import _cholesky
-
-    monkeypatch.setattr(_cholesky, "tile_size", lambda n, workers: min(tile, n))
-    rng = np.random.default_rng(8)
-    m = rng.standard_normal((50, 50))
-    if kind == "complex":
-        m = m + 1j * rng.standard_normal((50, 50))
-    h = m @ m.conj().T + 50 * np.eye(50)
-    if kind == "int":
-        h = np.round(h).astype(np.int64)
+    _tiles_of(monkeypatch, tile)
+    h = _hermitian(50, kind)
     garbage = h + np.triu(np.full((50, 50), 7.0), 1)  # only the lower triangle is read
     for upper in (False, True):
         check_against_numpy(lambda xp, a, up=upper: xp.linalg.cholesky(a, upper=up), garbage,
                             block_shape=block_shape, rtol=1e-10, atol=1e-12)
     check_against_numpy(lambda xp, a: xp.linalg.cholesky(-a), h, block_shape=block_shape)
+
+
+def _general(n, kind, seed=3):
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal((n, n))
+    if kind == "complex":
+        a = a + 1j * rng.standard_normal((n, n))
+    if kind == "float32":
+        a = a.astype(np.float32)
+    if kind == "int":
+        a = rng.integers(-9, 10, (n, n))
+    return a
+
+
+@pytest.mark.parametrize("block_shape,tile", TILED)
+@pytest.mark.parametrize("kind", ["real", "complex", "float32", "int"])
+@pytest.mark.parametrize("matrix", ["general", "spd", "symmetric indefinite"])
+def test_tiled_solve_inv_det(block_shape, tile, kind, matrix, monkeypatch):
+    _tiles_of(monkeypatch, tile)
+    a = _general(50, kind)
+    if matrix == "spd":
+        a = _hermitian(50, "real" if kind == "float32" else kind).astype(a.dtype)
+    elif matrix == "symmetric indefinite":  # Cholesky is tried, fails, LU answers
+        a = a + a.T.conj() + (np.arange(50) % 3 == 0) * 3
+    rng = np.random.default_rng(4)
+    tol = dict(rtol=1e-5, atol=1e-6) if kind == "float32" else dict(rtol=1e-8, atol=1e-10)
+    for b in (rng.standard_normal((50, 3)), rng.integers(0, 5, (50, 60))):
+        check_against_numpy(lambda xp, a, b: xp.linalg.solve(a, b), a, b,
+                            block_shape=block_shape, **tol)
+    v = rng.standard_normal(50)  # a vector: given as numpy's, one block
+    check_against_numpy(lambda xp, a: xp.linalg.solve(a, v), a, block_shape=block_shape, **tol)
+    check_against_numpy(lambda xp, a: xp.linalg.inv(a), a, block_shape=block_shape, **tol)
+    check_against_numpy(lambda xp, a: xp.linalg.slogdet(a), a, block_shape=block_shape,
+                        rtol=1e-5 if kind == "float32" else 1e-10)
+    check_against_numpy(lambda xp, a: xp.linalg.det(a), a, block_shape=block_shape,
+                        rtol=1e-5 if kind == "float32" else 1e-10)
+
+
+@pytest.mark.parametrize("block_shape,tile", TILED[:3])
+def test_tiled_singular_and_bad_shapes(block_shape, tile, monkeypatch):
+    _tiles_of(monkeypatch, tile)
+    a = _general(50, "real")
+    for col in (0, 20, 49):  # a zero column: a zero pivot in the first, a middle, the last panel
+        s = a.copy()
+        s[:, col] = 0
+        check_against_numpy(lambda xp, a: xp.linalg.solve(a, a[:, 1]), s, block_shape=block_shape)
+        check_against_numpy(lambda xp, a: xp.linalg.inv(a), s, block_shape=block_shape)
+        check_against_numpy(lambda xp, a: xp.linalg.det(a), s, block_shape=block_shape)
+        check_against_numpy(lambda xp, a: xp.linalg.slogdet(a), s, block_shape=block_shape)
+    check_against_numpy(lambda xp, a: xp.linalg.solve(a, a[:7, 0]), a, block_shape=block_shape)
+    check_against_numpy(lambda xp, a: xp.linalg.solve(a[:, :40], a[:, 0]), a,
+                        block_shape=block_shape)

@@ -205,9 +205,101 @@ def trsm_lower_t(lkk: np.ndarray, tile: np.ndarray) -> np.ndarray:
 
 
 def update_tile(tile: np.ndarray, lik: np.ndarray, ljk: np.ndarray) -> np.ndarray:
-    """``tile - Lik @ Ljk^H``: the trailing update of a tile."""
-    return tile - lik @ ljk.conj().T
+    """``tile - Lik @ Ljk^H``: the trailing update of a tile (one copy of it, updated in
+    place)."""
+    out = np.array(tile, order="C")
+    subtract_product(out, lik, np.ascontiguousarray(ljk.conj().T))
+    return out
 
 
 def zero_tile(shape: tuple, dtype) -> np.ndarray:
     return np.zeros(shape, dtype)
+
+
+def hermitian_tiles(tij: np.ndarray, tji: np.ndarray, diagonal: bool) -> bool:
+    """Whether tile ``(i, j)`` is the conjugate transpose of tile ``(j, i)`` exactly (and, on
+    the diagonal, whether its diagonal is real and positive)."""
+    if not np.array_equal(tij, tji.conj().T):
+        return False
+    if diagonal:
+        d = np.diagonal(tij)
+        return bool(np.all(d.real > 0) and not np.any(d.imag))
+    return True
+
+
+def tile_solve(diag: np.ndarray, rhs: np.ndarray, lower: bool, trans: str, unit: bool,
+               *pairs: np.ndarray) -> np.ndarray:
+    """One tile of a blocked triangular solve: ``op(D)^-1 (rhs - sum op(M) @ x)`` over the
+    ``(M, x)`` pairs, ``op`` the conjugate transpose when ``trans == "C"``."""
+    from scipy.linalg import solve_triangular
+
+    r = rhs
+    for m, x in zip(pairs[::2], pairs[1::2]):
+        r = r - (m.conj().T @ x if trans == "C" else m @ x)
+    return solve_triangular(diag, r, lower=lower, trans=trans, unit_diagonal=unit,
+                            check_finite=False)
+
+
+def lu_panel(raise_singular: bool, *tiles: np.ndarray) -> tuple:
+    """LU with partial pivoting of a column of tiles stacked (LAPACK's getrf): ``(LU of the
+    top tile, L below it, the rows' permutation, the top tile's row swaps)``. A pivot exactly
+    zero raises numpy's LinAlgError("Singular matrix") when ``raise_singular`` (as
+    numpy.linalg.solve); else it stays zero in ``U`` (as getrf, for det)."""
+    from scipy.linalg import get_lapack_funcs
+
+    panel = np.concatenate(tiles, axis=0)
+    (getrf,) = get_lapack_funcs(("getrf",), (panel,))
+    lu, piv, info = getrf(panel, overwrite_a=True)
+    if info > 0 and raise_singular:
+        raise np.linalg.LinAlgError("Singular matrix")
+    b = panel.shape[1]
+    perm = np.arange(panel.shape[0])
+    for i, p in enumerate(piv):
+        perm[i], perm[p] = perm[p], perm[i]
+    swaps = int(np.count_nonzero(piv != np.arange(len(piv))))
+    return np.ascontiguousarray(lu[:b]), np.ascontiguousarray(lu[b:]), perm, swaps
+
+
+def lu_update(lu_kk: np.ndarray, l_below: np.ndarray, perm: np.ndarray, *tiles: np.ndarray
+              ) -> tuple:
+    """A trailing column of tiles after a panel step: its rows permuted as the panel's, the
+    top tile solved by the panel's unit lower factor (a tile of ``U``) and the tiles below
+    it updated (``A_ij - L_ik U_kj``); one array per tile."""
+    from scipy.linalg import solve_triangular
+
+    sizes = [t.shape[0] for t in tiles]
+    col = np.concatenate(tiles, axis=0)
+    moved = np.flatnonzero(perm != np.arange(perm.size))
+    col[moved] = col[perm[moved]]  # only the pivots' rows move: no second copy of the column
+    b = lu_kk.shape[0]
+    u = solve_triangular(lu_kk, col[:b], lower=True, unit_diagonal=True, check_finite=False)
+    rest = col[b:]
+    subtract_product(rest, l_below, u)
+    if len(sizes) == 1:
+        return u
+    return (u, *np.split(rest, np.cumsum(sizes[1:-1], dtype=np.int64), axis=0))
+
+
+def subtract_product(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """``c -= a @ b`` in place by one BLAS gemm (no temporary of ``c``'s size); ``c``
+    C-contiguous, as the transposed (Fortran-ordered) problem ``c^T -= b^T a^T``."""
+    from scipy.linalg import get_blas_funcs
+
+    if c.size == 0 or a.shape[1] == 0:
+        return
+    if c.ndim == 1:
+        c -= a @ b
+        return
+    (gemm,) = get_blas_funcs(("gemm",), (c, a, b))
+    r = gemm(-1.0, b.T, a.T, beta=1.0, c=c.T, overwrite_c=True)
+    if not np.shares_memory(r, c):  # BLAS worked on a copy (another dtype or layout)
+        c[...] = r.T
+
+
+def diagonal_slogdet(lu_kk: np.ndarray) -> tuple:
+    """``(sign, log|det|)`` of the diagonal of an ``U`` tile."""
+    d = np.diagonal(lu_kk)
+    absd = np.abs(d)
+    if not absd.all():
+        return 0, -np.inf
+    return np.prod(d / absd), np.sum(np.log(absd))

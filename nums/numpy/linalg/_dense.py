@@ -1,10 +1,11 @@
-"""Dense problems of small matrices (``solve``, ``inv``, ``det``, ``cholesky``, ``eigh``) on
-one worker, and ``norm`` (distributed).
+"""Dense square problems (``solve``, ``inv``, ``det``, ``slogdet``, ``cholesky``, ``eigh``)
+and ``norm`` (distributed).
 
-The solvers are meant for the d-by-d systems of algorithms such as Newton's method: the
-operands are assembled on one worker, numpy.linalg runs there and the results stay there;
-operands larger than ``MAX_WORKER_BYTES`` raise rather than being gathered. The blocked
-distributed solvers are not written yet.
+A matrix larger than ``_tiles.SMALL_BYTES`` (and of more than one block) is solved blocked,
+by tiles placed over the grid (:mod:`._cholesky`, :mod:`._lu`); smaller matrices and stacks
+of matrices are assembled on one worker, where numpy.linalg runs and the results stay
+(operands larger than ``MAX_WORKER_BYTES`` raise rather than being gathered). ``eigh`` and
+``eigvalsh`` always run on one worker.
 """
 
 from __future__ import annotations
@@ -14,44 +15,89 @@ from typing import Any
 import numpy as np
 from numpy.linalg._linalg import EighResult, SlogdetResult
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, backend
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
+from nums.numpy._creation import eye
 from nums.numpy._elementwise import absolute, sqrt
 from nums.numpy.linalg._cholesky import tiled_cholesky
-from nums.numpy.linalg._worker import on_worker, one_worker
+from nums.numpy.linalg._lu import eliminate, lu_slogdet
+from nums.numpy.linalg._tiles import (
+    dtypes,
+    is_hermitian_positive_diagonal,
+    row_tiles,
+    square_tiles,
+    triangular_solve,
+    use_tiles,
+)
+from nums.numpy.linalg._worker import LinAlgError, on_worker, one_worker
 
 
-@one_worker
 def solve(a: Any, b: Any) -> BlockArray:
-    """On one worker (small systems)."""
-    return on_worker("solve", a, b)
+    """Large matrices: blocked, by Cholesky when ``a`` is exactly Hermitian with a positive
+    diagonal and the factorization succeeds (as MATLAB's backslash; the result agrees with
+    numpy's LU to rounding), else by LU with partial pivoting (:mod:`._lu`); raises numpy's
+    LinAlgError("Singular matrix") on an exactly zero pivot. Small matrices and stacks: one
+    worker."""
+    a, b = asarray(a), asarray(b)
+    if not use_tiles(a) or b.ndim not in (1, 2) or b.shape[0] != a.shape[0]:
+        return on_worker("solve", a, b)
+    computing, result = dtypes(a.dtype, b.dtype)
+    a = square_tiles(a, computing)
+    b = row_tiles(b, a.block_shape[0], computing)
+    if is_hermitian_positive_diagonal(a):
+        try:
+            lower = tiled_cholesky(a)
+        except LinAlgError:
+            pass  # not positive definite: LU below
+        else:
+            y = triangular_solve(lower.blocks, b, lower=True, trans="N")
+            return _as(triangular_solve(lower.blocks, y, lower=True, trans="C"), result)
+    factor, y, swaps = eliminate(a, b)
+    x = triangular_solve(factor, y, lower=False, trans="N")
+    backend().get(swaps)  # numpy raises LinAlgError at the call: wait for every panel
+    return _as(x, result)
 
 
-@one_worker
+def _as(x: BlockArray, dtype: np.dtype) -> BlockArray:
+    return x if x.dtype == dtype else x.astype(dtype)
+
+
 def inv(a: Any) -> BlockArray:
-    """On one worker (small matrices)."""
-    return on_worker("inv", a)
+    """Large matrices: ``solve(a, I)`` blocked. Small matrices and stacks: one worker."""
+    a = asarray(a)
+    if not use_tiles(a):
+        return on_worker("inv", a)
+    return solve(a, eye(a.shape[0], dtype=dtypes(a.dtype)[1]))
 
 
-@one_worker
 def det(a: Any) -> Any:
-    """On one worker (small matrices); the value is fetched."""
-    return on_worker("det", a)
+    """Large matrices: from the blocked LU (:mod:`._lu`). Small matrices and stacks: one
+    worker. The value is fetched."""
+    a = asarray(a)
+    if not use_tiles(a):
+        return on_worker("det", a)
+    computing, result = dtypes(a.dtype)
+    sign, logdet = lu_slogdet(square_tiles(a, computing))
+    return np.asarray(sign * np.exp(logdet)).astype(result)[()]  # numpy warns on overflow
 
 
-@one_worker
 def slogdet(a: Any) -> Any:
-    """On one worker (small matrices); the values are fetched."""
-    return SlogdetResult(*on_worker("slogdet", a))
+    """Large matrices: from the blocked LU (:mod:`._lu`). Small matrices and stacks: one
+    worker. The values are fetched."""
+    a = asarray(a)
+    if not use_tiles(a):
+        return SlogdetResult(*on_worker("slogdet", a))
+    computing, result = dtypes(a.dtype)
+    sign, logdet = lu_slogdet(square_tiles(a, computing))
+    return SlogdetResult(result.type(sign), np.finfo(result).dtype.type(logdet))
 
 
 def cholesky(a: Any, /, *, upper: bool = False) -> BlockArray:
-    """A matrix of one block: numpy on the worker that holds it. Larger square matrices: the
-    blocked (tiled) factorization, every tile's task where that tile lives
-    (:mod:`._cholesky`)."""
+    """Large matrices: the blocked (tiled) factorization, every tile's task where that tile
+    lives (:mod:`._cholesky`). Small matrices and stacks: one worker."""
     a = asarray(a)
-    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.grid.num_blocks == 1:
+    if not use_tiles(a):
         return on_worker("cholesky", a, **({"upper": True} if upper else {}))
     if not upper:
         return tiled_cholesky(a)
