@@ -175,3 +175,29 @@ class SolveGeneral(_Square):
 
     def time_solve(self, engine, n):
         self.run()
+
+
+class QRSquare(_Base):
+    """``Q, R = qr(A)`` of a square ``n x n`` float64 matrix (default 6000, 288 MB): blocked
+    Householder QR in nums (TSQR's ``R`` would be too large to pass between nodes). Dask's
+    QR needs a single column of blocks, so it factors the whole matrix as one block; it is
+    not in this comparison."""
+
+    params = (["nums", "numpy"], [6000])
+    param_names = ["engine", "n"]
+
+    def setup(self, engine, n):
+        self._start(engine)
+        self.a = _to_engine(engine, numpy.random.default_rng(0).standard_normal((n, n)))
+        self.run()
+
+    def run(self):
+        if self.engine == "numpy":
+            return numpy.linalg.qr(self.a)
+        import nums.numpy as nnp
+
+        q, r = nnp.linalg.qr(self.a)
+        return q.persist(), r.persist()
+
+    def time_qr(self, engine, n):
+        self.run()

@@ -346,3 +346,42 @@ def test_tiled_singular_and_bad_shapes(block_shape, tile, monkeypatch):
     check_against_numpy(lambda xp, a: xp.linalg.solve(a, a[:7, 0]), a, block_shape=block_shape)
     check_against_numpy(lambda xp, a: xp.linalg.solve(a[:, :40], a[:, 0]), a,
                         block_shape=block_shape)
+
+
+@pytest.mark.parametrize("block_shape,tile", TILED)
+@pytest.mark.parametrize("shape", [(50, 50), (71, 30), (30, 71)])
+@pytest.mark.parametrize("kind", ["real", "complex", "float32", "int"])
+def test_blocked_householder_qr(block_shape, tile, shape, kind, monkeypatch):
+    from nums.numpy.linalg import _factor
+
+    _tiles_of(monkeypatch, tile)
+    monkeypatch.setattr(_factor, "MAX_FACTOR_BYTES", 0)  # never TSQR
+    a = _general(max(shape), kind)[: shape[0], : shape[1]]
+    tol = dict(rtol=1e-4, atol=1e-5) if kind == "float32" else dict(rtol=1e-9, atol=1e-11)
+    # LAPACK's reflectors in both: the same factors, signs included
+    for mode in ("reduced", "r"):
+        check_against_numpy(lambda xp, a, mode=mode: xp.linalg.qr(a, mode=mode), a,
+                            block_shape=block_shape, **tol)
+
+
+@pytest.mark.parametrize("block_shape", [(2, 3, 3), (4, 5, 5)])
+def test_stacks_of_matrices_as_numpy(block_shape):
+    rng = np.random.default_rng(5)
+    stack = rng.standard_normal((4, 5, 5))
+    spd = stack @ stack.transpose(0, 2, 1) + 5 * np.eye(5)
+    tall = rng.standard_normal((3, 6, 4))
+    for fn in (lambda xp, a: xp.linalg.qr(a), lambda xp, a: xp.linalg.qr(a, mode="r"),
+               lambda xp, a: xp.linalg.svd(a), lambda xp, a: xp.linalg.svdvals(a),
+               lambda xp, a: xp.linalg.pinv(a), lambda xp, a: xp.linalg.matrix_rank(a),
+               lambda xp, a: xp.linalg.cond(a), lambda xp, a: xp.linalg.cond(a, "fro"),
+               lambda xp, a: xp.linalg.inv(a), lambda xp, a: xp.linalg.det(a),
+               lambda xp, a: xp.linalg.slogdet(a), lambda xp, a: xp.linalg.lstsq(a, a[0])):
+        check_against_numpy(fn, stack, block_shape=block_shape, rtol=1e-9, atol=1e-12)
+    check_against_numpy(lambda xp, a: xp.linalg.cholesky(a), spd, block_shape=block_shape,
+                        rtol=1e-9)
+    check_against_numpy(lambda xp, a: xp.linalg.eigvalsh(a), spd, block_shape=block_shape,
+                        rtol=1e-9)
+    check_against_numpy(lambda xp, a: xp.linalg.solve(a, a[..., 0:1]), spd,
+                        block_shape=block_shape, rtol=1e-9, atol=1e-12)
+    check_against_numpy(lambda xp, a: xp.linalg.qr(a), tall, block_shape=(1, 6, 4),
+                        rtol=1e-9, atol=1e-12)

@@ -303,3 +303,40 @@ def diagonal_slogdet(lu_kk: np.ndarray) -> tuple:
     if not absd.all():
         return 0, -np.inf
     return np.prod(d / absd), np.sum(np.log(absd))
+
+
+def _householder_funcs(x: np.ndarray) -> tuple:
+    from scipy.linalg import get_lapack_funcs
+
+    return get_lapack_funcs(("geqrt", "gemqrt"), (x,))
+
+
+# the width of each compact-WY T (geqrt of 8000 x 1000 here: 32: 0.69 s, 64: 0.28, 128: 0.25)
+QR_INNER_BLOCK = 128
+
+
+def qr_panel(*tiles: np.ndarray) -> tuple:
+    """Householder QR of a column of tiles stacked (LAPACK's geqrt): ``(V and R packed, the
+    compact-WY T factors, R's top tile)``."""
+    panel = np.concatenate(tiles, axis=0)
+    geqrt, _ = _householder_funcs(panel)
+    b = panel.shape[1]
+    packed, t, info = geqrt(min(QR_INNER_BLOCK, b), panel, overwrite_a=True)
+    if info < 0:
+        raise ValueError(f"geqrt: illegal argument {-info}")
+    return packed, t, np.triu(packed[:b])
+
+
+def qr_apply(v: np.ndarray, t: np.ndarray, adjoint: bool, *tiles: np.ndarray):
+    """``Q^H C`` (``adjoint``) or ``Q C`` for a panel's reflectors ``(V, T)`` and the column of
+    tiles ``C`` stacked (LAPACK's gemqrt); one array per tile."""
+    c = np.concatenate(tiles, axis=0)
+    _, gemqrt = _householder_funcs(c)
+    trans = ("C" if c.dtype.kind == "c" else "T") if adjoint else "N"
+    out, info = gemqrt(v, t, c, side="L", trans=trans, overwrite_c=True)
+    if info < 0:
+        raise ValueError(f"gemqrt: illegal argument {-info}")
+    if len(tiles) == 1:
+        return out
+    cuts = np.cumsum([x.shape[0] for x in tiles[:-1]], dtype=np.int64)
+    return tuple(np.split(out, cuts, axis=0))

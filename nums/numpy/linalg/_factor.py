@@ -28,6 +28,7 @@ from nums.numpy._elementwise import conjugate, multiply, subtract
 from nums.numpy._manipulation import concatenate
 from nums.numpy._products import matmul
 from nums.numpy._reductions import sum as _sum
+from nums.numpy.linalg._householder import blocked_qr
 from nums.numpy.linalg._tsqr import r_augmented, result_dtype, tsqr
 from nums.numpy.linalg._worker import (
     MAX_WORKER_BYTES,
@@ -46,15 +47,13 @@ def _matrix(a: Any, what: str) -> BlockArray:
     if a.ndim < 2:
         raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be at least "
                           "two-dimensional")
-    if a.ndim > 2:
-        raise NotImplementedError(f"nums.numpy.linalg.{what}: stacks of matrices (ndim > 2) "
-                                  "are not supported yet")
     return a
 
 
 def _small(a: BlockArray) -> bool:
-    """One block: numpy itself on the worker that holds it (numpy's exact results)."""
-    return a.nbytes <= MAX_WORKER_BYTES and a.grid.num_blocks == 1
+    """One block, or a stack of matrices: numpy itself on one worker (numpy's exact
+    results; a stack over ``MAX_WORKER_BYTES`` raises there)."""
+    return a.ndim > 2 or (a.nbytes <= MAX_WORKER_BYTES and a.grid.num_blocks == 1)
 
 
 def _full_on_worker(a: BlockArray, what: str, option: str) -> None:
@@ -73,20 +72,30 @@ def _check_skinny(n: int, dtype: Any, what: str) -> None:
             "yet")
 
 
+def _tall_qr(a: BlockArray, want_q: bool) -> tuple[BlockArray | None, BlockArray]:
+    """TSQR when its ``n x n`` factors are small enough to pass between nodes, else the
+    blocked Householder QR by columns of tiles."""
+    n = a.shape[1]
+    if n * n * np.dtype(a.dtype).itemsize <= MAX_FACTOR_BYTES:
+        return tsqr(a, want_q=want_q)
+    return blocked_qr(a, want_q=want_q)
+
+
 def _ct(x: BlockArray) -> BlockArray:
     """The conjugate transpose."""
     return conjugate(x.T) if x.dtype.kind == "c" else x.T
 
 
 def qr(a: Any, mode: str = "reduced") -> Any:
-    """Tall arrays by TSQR (``Q`` assembled down the tree); wide arrays as the QR of the
-    first ``m`` columns, then ``Q^H`` times the rest. ``'raw'`` and ``'complete'`` of a tall
+    """Tall arrays by TSQR (``Q`` assembled down the tree), or by blocked Householder QR
+    when ``R`` is over 64 MiB (:mod:`._householder`); wide arrays as the QR of the first
+    ``m`` columns, then ``Q^H`` times the rest. ``'raw'`` and ``'complete'`` of a tall
     array run on one worker (small arrays only). Column signs may differ from numpy's."""
     if mode not in ("reduced", "complete", "r", "raw"):
         raise ValueError(f"Unrecognized mode '{mode}'")
     a = _matrix(a, "qr")
     result_dtype(a.dtype)  # numpy's TypeError for unsupported dtypes
-    m, n = a.shape
+    m, n = a.shape[-2:]
     full = mode == "raw" or (mode == "complete" and m > n)
     if full:
         _full_on_worker(a, "qr", f"mode={mode!r}")
@@ -94,11 +103,9 @@ def qr(a: Any, mode: str = "reduced") -> Any:
         out = on_worker("qr", a, mode=mode)
         return QRResult(*out) if mode in ("reduced", "complete") else out
     if m >= n:
-        _check_skinny(n, a.dtype, "qr")
-        q, r = tsqr(a, want_q=mode != "r")
+        q, r = _tall_qr(a, want_q=mode != "r")
         return r if mode == "r" else QRResult(q, r)
-    _check_skinny(m, a.dtype, "qr")
-    q, r1 = tsqr(a[:, :m], want_q=True)
+    q, r1 = _tall_qr(a[:, :m], want_q=True)
     r = concatenate([r1, matmul(_ct(q), a[:, m:])], axis=1)
     return r if mode == "r" else QRResult(q, r)
 
@@ -126,7 +133,7 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True,
     worker (small arrays only). Singular vectors' signs may differ from numpy's."""
     a = _matrix(a, "svd")
     result_dtype(a.dtype)
-    m, n = a.shape
+    m, n = a.shape[-2:]
     full = hermitian or (full_matrices and compute_uv and m != n)
     if full:
         _full_on_worker(a, "svd", "full_matrices=True (pass full_matrices=False for the "
@@ -172,6 +179,8 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     ``m > n``)."""
     a = _matrix(a, "lstsq")
     b = asarray(b)
+    if a.ndim != 2:  # numpy's LinAlgError
+        return on_worker("lstsq", a, b, rcond=rcond)
     m, n = a.shape
     if b.ndim not in (1, 2):
         raise LinAlgError(f"{b.ndim}-dimensional array given. Array must be one or "
@@ -247,7 +256,7 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *,
     ``n x m`` result is never gathered. Small arrays and ``hermitian=True`` run numpy on one
     worker."""
     a = _matrix(a, "pinv")
-    m, n = a.shape
+    m, n = a.shape[-2:]
     if rcond is not None and rtol is not np._NoValue:
         raise ValueError("`rtol` and `rcond` can't be both set.")
     if _small(a) or hermitian:
@@ -280,6 +289,8 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *,
         return int(not bool(np.all(a.get() == 0)))
     if rtol is not None and tol is not None:
         raise ValueError("`tol` and `rtol` can't be both set.")
+    if a.ndim > 2:  # a stack: numpy on one worker
+        return on_worker("matrix_rank", a, tol=tol, hermitian=hermitian, rtol=rtol)
     s = (on_worker("svd", a, compute_uv=False, hermitian=True) if hermitian and _small(a)
          else svdvals(a)).get()
     m, n = a.shape[-2:]
@@ -294,7 +305,7 @@ def cond(x: Any, p: Any = None) -> Any:
     """``p`` None, 2 or -2 from the singular values (distributed); other norms on one worker
     (small square arrays)."""
     a = _matrix(x, "cond")
-    if p in (None, 2, -2):
+    if p in (None, 2, -2) and a.ndim == 2:
         s = svdvals(a).get()
         with np.errstate(all="ignore"):
             value = s[0] / s[-1] if p in (None, 2) else s[-1] / s[0]

@@ -12,8 +12,11 @@ by the condition number of ``R`` (that of ``X``):
   its own ``Q`` times what it received, and each row block's ``Q`` is ``Q_i`` times the small
   factor that reaches it. Orthogonal to working precision whatever the conditioning.
 
-Placement, stated: a leaf runs where its row block is; a tree step where its first child
-ran; each factor passed down where the step that made it ran.
+Shape and placement of the tree, stated: a leaf runs where its row block is; the steps of
+one node are combined ``FAN_IN`` at a time on that node until each node holds one ``R``
+(so only one ``n x n`` factor per node crosses the network), then ``FAN_IN`` nodes' at a
+time; a step runs where its first child ran; each factor passed down where the step that
+made it ran.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class _Step:
     k: int
     q: Any = None  # ref of this step's Q (None when only R is wanted)
     children: list = dataclasses.field(default_factory=list)
+    index: int = -1  # a leaf's row block
 
 
 def result_dtype(dtype: Any) -> np.dtype:
@@ -78,12 +82,12 @@ def tsqr(x: BlockArray, want_q: bool = True, method: str = "auto"
     r = one_block(root.r, (root.k, n), dtype, root.node)
     if not want_q:
         return None, r
-    leaves: list[Any] = []
+    leaves: dict[int, Any] = {}
     _descend(root, None, leaves)
     k = root.k
     grid = ArrayGrid((m, k), (x.block_shape[0], max(k, 1)), dtype)
     blocks = np.empty(grid.grid_shape, dtype=object)
-    for i, ref in enumerate(leaves):
+    for i, ref in leaves.items():
         blocks[i, 0] = ref
     nodes = np.asarray(x.nodes[:, :1]).copy()
     return BlockArray(grid, blocks, nodes), r
@@ -122,11 +126,13 @@ def _tree(x: BlockArray, with_q: bool, rhs: BlockArray | None = None) -> _Step:
             piece = region(rhs, [slice(lo, lo + rows)] + [slice(0, c) for c in rhs.shape[1:]],
                            node)[0]
             q, r = None, submit(lk.qr_block_r, x.blocks[i, 0], piece, node=node)
-        level.append(_Step(node, r, min(rows, n), q))
+        level.append(_Step(node, r, min(rows, n), q, index=i))
     while len(level) > 1:
         upper = []
-        for j in range(0, len(level), FAN_IN):
-            group = level[j:j + FAN_IN]
+        for group in _groups(level):
+            if len(group) == 1:
+                upper.append(group[0])
+                continue
             node = group[0].node
             refs = [s.r for s in group]
             if with_q:
@@ -138,11 +144,25 @@ def _tree(x: BlockArray, with_q: bool, rhs: BlockArray | None = None) -> _Step:
     return level[0]
 
 
-def _descend(step: _Step, factor: Any, leaves: list) -> None:
-    """Pass ``factor`` (None: the identity) down from ``step``; append each leaf's Q block."""
+def _groups(level: list[_Step]) -> list[list[_Step]]:
+    """The next level's groups: ``FAN_IN`` steps of one node at a time while a node holds
+    several, so that the lower levels stay on their nodes and only one ``R`` per node
+    crosses the network; then ``FAN_IN`` nodes' steps at a time."""
+    by_node: dict[int, list[_Step]] = {}
+    for step in level:
+        by_node.setdefault(step.node, []).append(step)
+    if all(len(steps) == 1 for steps in by_node.values()):
+        return [level[j:j + FAN_IN] for j in range(0, len(level), FAN_IN)]
+    return [steps[j:j + FAN_IN] for steps in by_node.values()
+            for j in range(0, len(steps), FAN_IN)]
+
+
+def _descend(step: _Step, factor: Any, leaves: dict) -> None:
+    """Pass ``factor`` (None: the identity) down from ``step``; each leaf's Q block into
+    ``leaves`` by its row block."""
     if not step.children:
-        leaves.append(step.q if factor is None else submit(lk.times, step.q, factor,
-                                                              node=step.node))
+        leaves[step.index] = (step.q if factor is None else
+                              submit(lk.times, step.q, factor, node=step.node))
         return
     start = 0
     for child in step.children:
