@@ -385,3 +385,22 @@ def test_stacks_of_matrices_as_numpy(block_shape):
                         block_shape=block_shape, rtol=1e-9, atol=1e-12)
     check_against_numpy(lambda xp, a: xp.linalg.qr(a), tall, block_shape=(1, 6, 4),
                         rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("kappa", [1e2, 1e6, 1e12])
+@pytest.mark.parametrize("matrix", ["general", "spd"])
+def test_tiled_solve_backward_error_on_ill_conditioned_inputs(kappa, matrix, monkeypatch):
+    _tiles_of(monkeypatch, 9)
+    a = _conditioned(60, 60, kappa, seed=2)
+    if matrix == "spd":
+        u, _ = np.linalg.qr(a)
+        a = (u * np.logspace(0, -np.log10(kappa), 60)) @ u.T
+        a = (a + a.T) / 2
+    b = np.random.default_rng(3).standard_normal((60, 2))
+    x = nps.linalg.solve(nps.array(a, block_shape=(10, 10)), nps.array(b, block_shape=(10, 2)))
+    x = x.get()
+    eps = np.finfo(float).eps
+    backward = np.linalg.norm(a @ x - b) / (np.linalg.norm(a) * np.linalg.norm(x))
+    ref = np.linalg.solve(a, b)
+    numpy_backward = np.linalg.norm(a @ ref - b) / (np.linalg.norm(a) * np.linalg.norm(ref))
+    assert backward <= max(10 * numpy_backward, 60 * eps), (backward, numpy_backward)
