@@ -24,7 +24,8 @@ def test_logistic_regression_example(backend_name):
         timeout=120,
         check=True,
     ).stdout
-    assert "iter  1" in out
+    assert "iter   1" in out
+    assert re.search(r"^converged after \d+ iteration", out, re.M)
     accuracy = float(re.search(r"accuracy: ([0-9.]+)", out).group(1))
     assert accuracy > 0.8
     assert "fit time" in out
@@ -43,3 +44,15 @@ def test_qr_example(backend_name):
         residual = float(re.search(r"\|\|QR - X\|\|/\|\|X\|\| = ([0-9.e+-]+)", line).group(1))
         orthogonality = float(re.search(r"\|\|Q\^T Q - I\|\| = ([0-9.e+-]+)", line).group(1))
         assert residual < 1e-13 and orthogonality < 1e-13
+
+
+@pytest.mark.parametrize("backend_name", ["serial"], indirect=False)
+def test_glm_example(backend_name):
+    pytest.importorskip("sklearn")
+    env = dict(os.environ, NUMS_BACKEND="serial", NUMS_BLOCK_BYTES="20000", PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "glm.py"), "4000", "4"],
+        capture_output=True, text=True, env=env, timeout=300, check=True,
+    ).stdout
+    diffs = [float(d) for d in re.findall(r"max \|coef difference\| = ([0-9.e+-]+)", out)]
+    assert len(diffs) == 7 and max(diffs) < 1e-3, out
