@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.fusion import expand_dims
 from nums.core.array.regions import region
 from nums.core.array.relayout import reshape, transpose
@@ -243,7 +243,11 @@ def take_rows(x: BlockArray, idx: np.ndarray) -> BlockArray:
     """``x[idx]`` along axis 0 for a 1-d numpy array of non-negative indices."""
     idx = np.asarray(idx, dtype=np.intp)
     bs0 = x.block_shape[0] if x.ndim else 1
-    grid = ArrayGrid((len(idx),) + x.shape[1:], (bs0,) + x.block_shape[1:], x.dtype)
+    shape = (len(idx),) + x.shape[1:]
+    # the result's rows per block: the session's default for its size, never fewer than the
+    # source's (rows taken from a small array would otherwise make one block per few rows)
+    rows = max(bs0, make_grid(shape, x.dtype).block_shape[0] if len(idx) else 1)
+    grid = ArrayGrid(shape, (rows,) + x.block_shape[1:], x.dtype)
     src_block = idx // bs0
     src_local = idx - src_block * bs0
 
