@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # top to bottom; packages in one inner list are siblings and may not import each other
 LAYERS = [
     ["nums"],  # nums/__init__.py (init, shutdown, explain), nums.workloads
-    ["nums.models"],
+    ["nums.models", "nums.io"],
     ["nums.numpy"],
     ["nums.core.array"],
     ["nums.core.context"],

@@ -20,6 +20,7 @@ from nums.numpy import (
     _dtypes,
     _elementwise,
     _inplace,
+    _io,
     _logic,
     _manipulation,
     _nanfunctions,
@@ -33,7 +34,7 @@ from nums.numpy import (
 from nums.numpy._fallback import GatherWarning, numpy_fallback
 
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
-                _nanfunctions, _products, _inplace):
+                _nanfunctions, _products, _inplace, _io):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.install_methods(_registry.REGISTRY)

@@ -417,3 +417,17 @@ def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
 def matmul_t(a: np.ndarray, b: np.ndarray, ta: bool, tb: bool, dtype) -> np.ndarray:
     """``op(a) @ op(b)`` where ``op`` transposes when its flag is set (no copies)."""
     return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)
+
+
+def write_npy_region(path: str, slices: tuple, block: np.ndarray) -> None:
+    """Write ``block`` into ``slices`` of the .npy file at ``path`` (a memory map)."""
+    m = np.load(path, mmap_mode="r+")
+    m[tuple(slices)] = block
+    m.flush()
+    del m
+
+
+def read_npy_region(path: str, slices: tuple) -> np.ndarray:
+    """``slices`` of the .npy file at ``path`` (from a memory map), as an array in memory."""
+    m = np.load(path, mmap_mode="r")
+    return np.array(m[tuple(slices)], order="C")

@@ -1,0 +1,7 @@
+"""Reading and writing BlockArrays: the native block format (:mod:`._native`), one file per
+block with a manifest written last and atomically. Re-exported as ``nums.read``,
+``nums.write``, ``nums.delete`` and ``nums.exists``."""
+
+from nums.io._native import delete, exists, read, write
+
+__all__ = ["delete", "exists", "read", "write"]

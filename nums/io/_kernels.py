@@ -1,0 +1,43 @@
+"""Block tasks of the readers and writers (they run in the workers)."""
+
+from __future__ import annotations
+
+import os
+import zlib
+
+import numpy as np
+
+
+def checksum(a: np.ndarray) -> int:
+    """CRC-32 of a block's bytes in C order."""
+    raw = np.ascontiguousarray(a).reshape(-1).view(np.uint8)  # any dtype (dates, records)
+    return zlib.crc32(memoryview(raw))
+
+
+def write_block(path: str, block: np.ndarray, shape: tuple, dtype: np.dtype) -> int:
+    """Write ``block`` (of ``shape``, as ``dtype``: the array's, which a block's may narrow)
+    as a .npy file (flushed to disk); its checksum."""
+    a = np.ascontiguousarray(block, dtype=dtype).reshape(shape)
+    if a.dtype.hasobject:
+        raise TypeError("nums I/O cannot write arrays of Python objects")
+    with open(path, "wb") as f:
+        np.lib.format.write_array(f, a, allow_pickle=False)
+        f.flush()
+        os.fsync(f.fileno())
+    return checksum(a)
+
+
+def read_block(path: str, crc: int, shape: tuple, dtype: str, name: str) -> np.ndarray:
+    """Read one block, checking its shape, dtype and checksum; errors name the block."""
+    try:
+        a = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{name}: its file {path} is missing") from None
+    except ValueError as exc:
+        raise OSError(f"{name}: {path} is not a readable block ({exc})") from None
+    if a.shape != tuple(shape) or a.dtype != np.dtype(dtype):
+        raise OSError(f"{name}: {path} holds {a.dtype}{list(a.shape)}, the manifest says "
+                      f"{np.dtype(dtype)}{list(shape)}")
+    if checksum(a) != crc:
+        raise OSError(f"{name}: checksum mismatch in {path} (the file is corrupted)")
+    return a

@@ -1,0 +1,78 @@
+"""NumPy's own files: ``save`` and ``load`` of ``.npy`` files, one task per block.
+
+``save`` writes the header on the driver, then every block is written into its place in
+the file by a task on the node that holds it (through a memory map of the file); ``load``
+reads the header on the driver and every block by a task (a memory map again), so the data
+never passes through the driver. What these do not cover (file objects, ``.npz``, pickled
+object arrays) runs NumPy on the driver, as a fallback does.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import kernels
+from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
+from nums.numpy._convert import asarray
+from nums.numpy._fallback import run_fallback
+
+
+def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._NoValue
+         ) -> None:
+    """To a path: the header, then each block written in place by a task on the node that
+    holds it. File objects and arrays of Python objects: NumPy on the driver."""
+    if not isinstance(file, str | os.PathLike) or (
+            isinstance(arr, BlockArray) and arr.dtype.hasobject):
+        return run_fallback(np.save, (file, arr, allow_pickle), {}, "numpy.save")
+    x = asarray(arr)
+    path = os.fspath(file)
+    if not path.endswith(".npy"):
+        path += ".npy"
+    header = np.lib.format.open_memmap(path, mode="w+", dtype=x.dtype, shape=x.shape)
+    del header  # the file exists, with its header, at its full size
+    refs = [submit(kernels.write_npy_region, path, x.grid.block_slices(idx), x.blocks[idx],
+                   node=int(x.nodes[idx])) for idx in x.grid.indices()]
+    backend().get(refs)
+
+
+def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
+         fix_imports: bool = True, encoding: str = "ASCII", *,
+         max_header_size: int = 10000) -> Any:
+    """A ``.npy`` path: a BlockArray, each block read by a task from a memory map of the
+    file. ``mmap_mode`` ``"r"``/``"c"`` give the same values (a BlockArray, not a view of
+    the file); ``"r+"``/``"w+"`` raise NotImplementedError (writes would not reach the
+    file). ``.npz`` files, pickles and file objects: NumPy on the driver."""
+    kwargs = {"mmap_mode": mmap_mode, "allow_pickle": allow_pickle,
+              "fix_imports": fix_imports, "encoding": encoding,
+              "max_header_size": max_header_size}
+    if not isinstance(file, str | os.PathLike):
+        return run_fallback(np.load, (file,), kwargs, "numpy.load")
+    path = os.fspath(file)
+    with open(path, "rb") as f:
+        if f.read(6) != b"\x93NUMPY":
+            return run_fallback(np.load, (file,), kwargs, "numpy.load")
+        f.seek(0)
+        version = np.lib.format.read_magic(f)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0) else
+                       np.lib.format.read_array_header_2_0)
+        shape, _, dtype = read_header(f, max_header_size=max_header_size)
+    if dtype.hasobject:
+        return run_fallback(np.load, (file,), kwargs, "numpy.load")
+    if mmap_mode in ("r+", "w+"):
+        raise NotImplementedError(f"nums.numpy.load: mmap_mode={mmap_mode!r} would make writes "
+                                  "reach the file, which a BlockArray cannot do; use "
+                                  "mmap_mode=None or 'r' (and nums.numpy.save to write)")
+    if mmap_mode not in (None, "r", "c"):
+        raise ValueError(f"mode must be one of ['r', 'c', 'r+', 'w+'] (got {mmap_mode!r})")
+    grid = make_grid(shape, dtype)
+
+    def task(idx, node):
+        return submit(kernels.read_npy_region, path, grid.block_slices(idx), node=node)
+
+    return BlockArray.build(grid, task)
+
+
+__all__ = ["save", "load"]
