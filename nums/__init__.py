@@ -11,7 +11,7 @@ from __future__ import annotations
 import nums.numpy  # noqa: E402,F401,I001
 from nums.core import context as _context
 from nums.core.array.planning import explain_array
-from nums.io import delete, exists, read, write
+from nums.io import delete, exists, read, read_csv, write
 
 __version__ = "0.1.0.dev0"
 
@@ -114,5 +114,5 @@ def settings():
     return _context.get().settings
 
 
-__all__ = ["init", "shutdown", "metrics", "explain", "settings", "read", "write", "delete",
-           "exists", "__version__"]
+__all__ = ["init", "shutdown", "metrics", "explain", "settings", "read", "read_csv", "write",
+           "delete", "exists", "__version__"]

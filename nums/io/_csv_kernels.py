@@ -1,0 +1,126 @@
+"""Block tasks of the CSV reader (they run in the workers): a scan of a byte range (quotes
+and line ends, for quote-aware cut points and line numbers) and the parse of the lines that
+start in a range, with pyarrow."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+
+NEWLINE = b"\n"
+
+
+def scan_range(path: str, start: int, stop: int, quote: bytes) -> tuple[int, int]:
+    """``(quote characters, line ends)`` in bytes ``[start, stop)`` of the file."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        data = f.read(stop - start)
+    return (data.count(quote) if quote else 0), data.count(b"\n")
+
+
+def _line_start(f, pos: int, size: int, quote: bytes, odd: bool) -> int:
+    """The first position at or after ``pos`` that begins a line outside quotes (``odd``:
+    whether ``pos`` is inside a quoted field); ``size`` at the end of the file."""
+    f.seek(pos)
+    at = pos
+    while at < size:
+        chunk = f.read(1 << 16)
+        if not chunk:
+            return size
+        offset = 0
+        while True:
+            nl = chunk.find(b"\n", offset)
+            if nl < 0:
+                if quote:
+                    odd ^= chunk.count(quote, offset) % 2 == 1
+                break
+            if quote:
+                odd ^= chunk.count(quote, offset, nl) % 2 == 1
+            if not odd:
+                return at + nl + 1
+            offset = nl + 1
+        at += len(chunk)
+    return size
+
+
+def _arrow_type(dtype: np.dtype):
+    """The type pyarrow parses every column as (so that a range of missing values keeps
+    it): float64 for inexact results, int64 for integers, bool for booleans."""
+    import pyarrow as pa
+
+    if dtype.kind == "b":
+        return pa.bool_()
+    if dtype.kind in "iu":
+        return pa.int64()
+    if dtype.kind in "fc":
+        return pa.float64()
+    raise TypeError(f"nums.read_csv reads numbers: dtype {dtype} is not supported")
+
+
+def parse_range(path: str, start: int, stop: int, size: int, odd_start: bool, odd_stop: bool,
+                data_start: int, lines_before_start: int, names: list[str], options: dict,
+                ) -> tuple:
+    """Parse the lines that begin in ``[start, stop)`` (outside quotes): ``(block (rows,
+    columns), rows)``. Errors name the file and the line."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    quote = options["quotechar"].encode() if options["quotechar"] else b""
+    with open(path, "rb") as f:
+        begin = start if start == data_start else _line_start(f, start, size, quote, odd_start)
+        end = size if stop >= size else _line_start(f, stop, size, quote, odd_stop)
+        if begin >= end:
+            return np.empty((0, len(options["usecols"] or names)), options["dtype"]), 0
+        f.seek(start)
+        skipped = f.read(begin - start).count(b"\n") if begin > start else 0
+        f.seek(begin)
+        data = f.read(end - begin)
+    line0 = lines_before_start + skipped + 1  # the file's line number of ``begin``
+
+    bad = []
+
+    def bad_row(row):  # pyarrow ignores exceptions here: note the row, let pyarrow fail
+        bad.append(row)
+        return "error"
+
+    parse = pcsv.ParseOptions(delimiter=options["delimiter"],
+                              quote_char=options["quotechar"] or False,
+                              newlines_in_values=bool(quote), invalid_row_handler=bad_row)
+    read = pcsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 26)
+    convert = pcsv.ConvertOptions(include_columns=options["usecols"],
+                                  null_values=options["na_values"], strings_can_be_null=True,
+                                  column_types={n: _arrow_type(options["dtype"]) for n in
+                                                (options["usecols"] or names)})
+    try:
+        table = pcsv.read_csv(io.BytesIO(data), read_options=read, parse_options=parse,
+                              convert_options=convert)
+    except pa.ArrowInvalid as exc:
+        if bad:
+            row = bad[0]
+            # the physical line: rows may span lines (quoted newlines), so find the text
+            pos = data.find(row.text.encode()) if row.text else -1
+            line = line0 + data.count(NEWLINE, 0, pos)
+            where = f"line {line}" if pos >= 0 else f"row {row.number} after line {line0 - 1}"
+            raise ValueError(f"{path}, {where}: expected {row.expected_columns} columns, "
+                             f"found {row.actual_columns}: {row.text[:80]!r}") from None
+        message = str(exc)
+        found = re.search(r"In CSV column #(\d+)", message)
+        if found and "conversion" in message:
+            column = (options["usecols"] or names)[int(found.group(1))]
+            raise ValueError(f"{path}: column {column!r} is not numeric ({message}); leave "
+                             "it out with usecols=") from None
+        raise ValueError(f"{path}, lines {line0}..: {message}") from None
+    dtype = options["dtype"]
+    out = np.empty((table.num_rows, table.num_columns), dtype)
+    for j, column in enumerate(table.columns):
+        values = column.to_numpy(zero_copy_only=False)
+        if values.dtype.kind not in "biuf":
+            raise ValueError(f"{path}: column {table.column_names[j]!r} is not numeric; pass "
+                             "usecols= without it")
+        if dtype.kind in "iub" and column.null_count:
+            raise ValueError(f"{path}: column {table.column_names[j]!r} has missing values, "
+                             f"which {dtype} cannot hold")
+        out[:, j] = values
+    return out, table.num_rows
