@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray, backend, node_of, submit
+from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, submit
 from nums.core.graph.grid import ArrayGrid
 from nums.io import _csv_kernels as ck
 from nums.io._paths import local_path
@@ -105,7 +105,9 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     if not pieces:
         result = asarray(np.empty((0, width), dtype))
     else:
-        result = pieces[0] if len(pieces) == 1 else concatenate(pieces, axis=0)
+        total = sum(p.shape[0] for p in pieces)
+        result = concatenate(pieces, axis=0,  # the session's regular blocks
+                             block_shape=make_grid((total, width), dtype).block_shape)
     if columns:
         return {name: result[:, j] for j, name in enumerate(options["usecols"] or names)}
     return result
