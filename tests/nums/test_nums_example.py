@@ -56,3 +56,17 @@ def test_glm_example(backend_name):
     ).stdout
     diffs = [float(d) for d in re.findall(r"max \|coef difference\| = ([0-9.e+-]+)", out)]
     assert len(diffs) == 7 and max(diffs) < 1e-3, out
+
+
+@pytest.mark.parametrize("backend_name", ["serial"], indirect=False)
+def test_csv_to_model_example(backend_name, tmp_path):
+    env = dict(os.environ, NUMS_BACKEND="serial", NUMS_BLOCK_BYTES="2000000",
+               PYTHONPATH=str(ROOT))
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "csv_to_model.py"), "1",
+         str(tmp_path / "d.csv")],
+        capture_output=True, text=True, env=env, timeout=300, check=True,
+    ).stdout
+    assert re.search(r"read_csv: 200000 rows x 17 columns", out), out
+    assert "converged after" in out
+    assert float(re.search(r"accuracy: ([0-9.]+)", out).group(1)) > 0.9
