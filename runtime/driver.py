@@ -29,6 +29,9 @@ Mutable state, all guarded by ``lock`` (``cond`` is its condition, notified on c
 - ``dirty``/``want_write``: workers with queued outgoing messages, flushed by the I/O thread
   (``_send``); ``getters``: threads in ``get()`` that poll the sockets themselves.
 - ``closing``: set by ``shutdown``; no new work is accepted after it.
+- ``task_warnings``: warnings that finished tasks reported (category and message), not yet
+  raised again in a caller's thread; ``get`` and ``wait`` raise them (``reissue_warnings``)
+  and empty it, in the order the tasks finished.
 - ``refq``/``unpinq``: reference-count changes and pin releases from ``ObjectRef.__del__`` and
   zero-copy finalizers, appended without the lock (they may run in any thread) and applied in
   order by ``_drain`` before any decision is taken under the lock.
@@ -60,6 +63,7 @@ from .errors import (
     WorkerCrashedError,
     error_info,
     raise_error_info,
+    reissue_warnings,
 )
 from .objects import FAILED, PENDING, Entry, ObjectTable
 from .processes import WorkerProc, blas_threads, spawn
@@ -99,6 +103,7 @@ class Driver(Scheduling, ActorScheduling):
         self.queues: list[deque] = [deque() for _ in range(num_nodes)]
         self.running = [0] * num_nodes
         self.task_seconds: dict = {}  # function id -> recent run time of its tasks (pipelining)
+        self.task_warnings: deque = deque()  # reported by tasks, raised again in get/wait
         self.replica_waiters: dict[tuple, list] = defaultdict(list)
         self.fn_blobs: dict[bytes, bytes] = {}
         self.workers: dict[int, WorkerProc] = {}
@@ -458,6 +463,7 @@ class Driver(Scheduling, ActorScheduling):
                         self.table.touch(e, node)
                         locs.append(("s", e.id, node, e.replicas[node].offset, e.header_len,
                                      e.layout))
+        self._reissue_warnings()
         values = []
         try:
             for loc in locs:
@@ -484,7 +490,21 @@ class Driver(Scheduling, ActorScheduling):
         return serialization.loads_region(self.stores[node].mm, off, hl, layout,
                                           lambda: q.append((oid, node)))
 
+    def _reissue_warnings(self) -> None:
+        """Raise the tasks' warnings in this (the caller's) thread, outside the lock."""
+        reported = []
+        while self.task_warnings:
+            reported.extend(self.task_warnings.popleft())
+        if reported:
+            reissue_warnings(reported)
+
     def wait(self, oids: list[int], num_returns: int, timeout: float | None) -> list[int]:
+        try:
+            return self._wait(oids, num_returns, timeout)
+        finally:
+            self._reissue_warnings()
+
+    def _wait(self, oids: list[int], num_returns: int, timeout: float | None) -> list[int]:
         with self.lock:
             self._drain()
             entries = [self.table.entry(o) for o in oids]

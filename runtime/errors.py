@@ -7,8 +7,10 @@ message carries the remote traceback.
 
 from __future__ import annotations
 
+import importlib
 import pickle
 import traceback
+import warnings
 
 from .pickling import dumps
 
@@ -138,3 +140,37 @@ def raise_error_info(info: tuple) -> None:
         except Exception:  # noqa: BLE001
             cause = None
     raise as_task_error(cause, type_name, message, tb, name)
+
+
+MAX_WARNINGS = 20  # distinct warnings reported per task
+
+
+def describe_warnings(caught: list) -> list[tuple[str, str, str]]:
+    """The distinct warnings a task raised, as ``(category module, category qualname,
+    message)``, for the caller to raise again (:func:`reissue_warnings`)."""
+    seen: list[tuple[str, str, str]] = []
+    for w in caught:
+        item = (w.category.__module__, w.category.__qualname__, str(w.message))
+        if item not in seen:
+            seen.append(item)
+            if len(seen) >= MAX_WARNINGS:
+                break
+    return seen
+
+
+def _warning_category(module: str, qualname: str) -> type[Warning]:
+    try:
+        obj: object = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except Exception:  # noqa: BLE001 - a category the caller cannot import
+        return UserWarning
+    return obj if isinstance(obj, type) and issubclass(obj, Warning) else UserWarning
+
+
+def reissue_warnings(reported: list[tuple[str, str, str]]) -> None:
+    """Raise in the caller the warnings that tasks reported (same category and message), so
+    that its filters, ``-W error`` and ``pytest.warns`` see them. They are issued from this
+    one place, so Python's default filter shows each distinct message once."""
+    for module, qualname, message in reported:
+        warnings.warn(message, _warning_category(module, qualname), stacklevel=2)

@@ -15,7 +15,8 @@ Driver to worker:
 Worker to driver:
 
 - ``("ready", pid)``: the worker has started.
-- ``("done", (tid, results, seconds))``: a task finished; one result per return id.
+- ``("done", (tid, results, seconds[, warnings]))``: a task finished; one result per return
+  id, and the distinct warnings it raised as ``(category module, qualname, message)``.
 - ``("return", [tids])``: tasks sent ahead that the worker gives back without starting them.
 - ``("alloc", req, (oid, size))``: store space for a result; answered ``("s", offset)`` or
   ``("d", path)`` (spill to a file).

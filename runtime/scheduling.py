@@ -231,8 +231,12 @@ class Scheduling:
             self.stores[src].bytes_sent += nbytes
             self.stores[dst].bytes_received += nbytes
 
-    def _on_done(self, w: WorkerProc, tid: int, results: list, took: float = 0.0) -> None:
-        """Task ``tid`` finished on ``w`` after ``took`` seconds (as the worker measured)."""
+    def _on_done(self, w: WorkerProc, tid: int, results: list, took: float = 0.0,
+                 warned: list | None = None) -> None:
+        """Task ``tid`` finished on ``w`` after ``took`` seconds (as the worker measured),
+        having raised the ``warned`` warnings (raised again in the caller's next get)."""
+        if warned:
+            self.task_warnings.append(warned)
         spec = w.inflight.pop(tid, None)
         if spec is None:
             return

@@ -19,13 +19,20 @@ import signal
 import socket
 import sys
 import time
+import warnings
 from collections import Counter, deque
 
 import numpy as np
 
 from . import context, ids, serialization
 from .channel import BlockingChannel
-from .errors import GetTimeoutError, NotInitializedError, error_info, raise_error_info
+from .errors import (
+    GetTimeoutError,
+    NotInitializedError,
+    describe_warnings,
+    error_info,
+    raise_error_info,
+)
 from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
 
@@ -240,6 +247,7 @@ class WorkerClient:
     # ------------------------------------------------------------------ running
     def run(self, msg: tuple) -> None:
         started = time.perf_counter()
+        warned: list = []
         kind, tid, fn_id, fn_blob, payload, ref_locs, return_ids, name = msg[:8]
         if kind == "call" and self.init_error is not None:
             # calls are sent before the constructor's result is known: they share its error
@@ -260,7 +268,10 @@ class WorkerClient:
                 fn = self.fns[fn_id]
             else:
                 fn = getattr(self.actor, msg[8])
-            value = fn(*args, **kwargs)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")  # the caller's filters decide, not ours
+                warned = caught  # kept if fn raises
+                value = fn(*args, **kwargs)
             del args, kwargs
             if kind == "actor_new":
                 self.actor, value = value, None
@@ -281,7 +292,9 @@ class WorkerClient:
             del exc
         self.out_buffers.clear()
         took = time.perf_counter() - started
-        self.send("done", (tid, results, took), flush=took > REPORT_NOW_S)
+        warned = describe_warnings(warned)
+        body = (tid, results, took, warned) if warned else (tid, results, took)
+        self.send("done", body, flush=took > REPORT_NOW_S)
 
     # ------------------------------------------------------------------ the context API
     def new_id(self) -> int:
