@@ -8,6 +8,7 @@ numpy's own), then builds the reduction tree in :mod:`nums.core.array.reduction`
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -147,6 +148,11 @@ def _mean_dtypes(a: BlockArray, dtype: Any) -> tuple[np.dtype, np.dtype]:
     return res, acc
 
 
+def _scalar(a: BlockArray, axes: tuple[int, ...], keepdims: bool) -> bool:
+    """Whether a reduction's result is 0-d (numpy divides scalars then)."""
+    return not keepdims and len(axes) == a.ndim
+
+
 def _count(a: BlockArray, axes: tuple[int, ...]) -> int:
     return math.prod(a.shape[i] for i in axes)
 
@@ -161,9 +167,17 @@ def mean(
     where: Any = True,
 ) -> BlockArray:
     """nums implementation of numpy.mean (sum tree, divided once at the root)."""
+    return _mean(a, axis, dtype, out, keepdims, where, warn_empty=True)
+
+
+def _mean(a, axis, dtype, out, keepdims, where, warn_empty):
+    """``mean``; ``warn_empty``: numpy's "Mean of empty slice" for an empty reduction (var
+    and std, which numpy does not make warn it, pass False)."""
     a = asarray(a)
     dry_run(np.mean, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
     axes = axes_of(a, axis)
+    if warn_empty and where is True and _count(a, axes) == 0:
+        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=3)
     res, acc = _mean_dtypes(a, dtype)
     if where is not True:
         mask = broadcast_to(asarray(where, dtype=bool), a.shape)
@@ -180,7 +194,7 @@ def mean(
         np.add,
         res,
         kernels.divide_by,
-        {"count": _count(a, axes), "dtype": acc},
+        {"count": _count(a, axes), "dtype": acc, "scalar": _scalar(a, axes, keepdims)},
     )
     return finish(result, out)
 
@@ -240,8 +254,10 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
             result = true_divide(total, maximum(subtract(n, ddof), 0))
         result = (sqrt(result) if npfunc is np.std else result).astype(res, copy=False)
         return finish(result, out)
-    m = globals()["mean"](a, axis=axes, dtype=acc, keepdims=True)
+    m = _mean(a, axes, acc, None, True, True, warn_empty=False)
     denom = _count(a, axes) - ddof
+    if denom <= 0:
+        warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=3)
     result = tree_reduce(
         a,
         axes,
@@ -251,7 +267,8 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
         np.add,
         res,
         finalize,
-        {"count": denom if denom > 0 else 0, "dtype": res},
+        {"count": denom if denom > 0 else 0, "dtype": res,
+         "scalar": _scalar(a, axes, keepdims)},
         extras=[m],
     )
     return finish(result, out)

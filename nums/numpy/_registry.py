@@ -167,7 +167,8 @@ def support_table() -> str:
              "*numpy's own*: NumPy's object re-exported (dtype utilities, no array data);",
              "*one worker*: numpy on one worker next to the data, for small operands;",
              "*fallback*: NumPy on copies gathered on the driver, with a `GatherWarning` (writes",
-             "and views are kept, see numpy_api.md).", ""]
+             "and views are kept, see numpy_api.md).", "",
+             f"Generated with NumPy {np.__version__} (other versions have other names).", ""]
     for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG)):
         names = public_numpy(module)
         statuses = {n: _status(table.get(n)) for n in names}

@@ -14,9 +14,30 @@ from nums.numpy import _registry
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "numpy_support.md"
 
 
+def _rows(page: str) -> dict[tuple[str, str], str]:
+    """``(section, function) -> status and family`` of the page's table rows."""
+    rows, section = {}, ""
+    for line in page.splitlines():
+        if line.startswith("## "):
+            section = line[3:]
+        elif line.startswith("| `"):
+            name, rest = line[3:].split("`", 1)
+            rows[(section, name)] = rest
+    return rows
+
+
 def test_generated_docs_page_is_current():
-    assert PAGE.read_text() == nps.support_table(), (
-        "docs/numpy_support.md is stale: run python -m nums.numpy > docs/numpy_support.md")
+    page, now = PAGE.read_text(), nps.support_table()
+    message = "docs/numpy_support.md is stale: run python -m nums.numpy > docs/numpy_support.md"
+    if f"Generated with NumPy {np.__version__} " in page:
+        assert page == now, message
+        return
+    # another NumPy (the oldest the project allows, say) has other public names: the rows
+    # of the names both versions have must still agree
+    old, new = _rows(page), _rows(now)
+    common = old.keys() & new.keys()
+    assert len(common) > 0.8 * len(old)
+    assert {k: old[k] for k in common} == {k: new[k] for k in common}, message
 
 
 def test_declared_functions_are_everywhere():

@@ -16,6 +16,12 @@ CASES = {
     "float16 overflow": lambda xp: xp.asarray([60000.0], dtype=np.float16) * 2,
     "NaN to int": lambda xp: xp.asarray([np.nan, 1.0]).astype(np.int64),
     "log of zero": lambda xp: xp.log(xp.zeros(3)),
+    "mean of nothing": lambda xp: xp.mean(xp.asarray([])),
+    "mean of empty columns": lambda xp: xp.mean(xp.zeros((0, 3)), axis=0),
+    "mean keepdims": lambda xp: xp.mean(xp.asarray([]), keepdims=True),
+    "var of nothing": lambda xp: xp.var(xp.asarray([])),
+    "var ddof=1 of one value": lambda xp: xp.var(xp.asarray([1.0]), ddof=1),
+    "std of empty columns": lambda xp: xp.std(xp.zeros((0, 3)), axis=0),
 }
 
 
@@ -26,6 +32,14 @@ def _warnings_of(body, xp):
         if isinstance(value, nps.BlockArray):
             value.get()
     return sorted({(w.category, str(w.message)) for w in caught})
+
+
+def test_no_warning_where_numpy_gives_none():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nps.mean(nps.asarray([1.0, 2.0])).get()
+        nps.var(nps.arange(10.0), ddof=1).get()
+        nps.std(nps.ones((4, 3)), axis=0).get()
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -245,9 +245,13 @@ def weighted_sum(block: np.ndarray, weights: np.ndarray, axis, keepdims, dtype=N
     return np.sum(np.multiply(block, weights, dtype=dtype), axis=axis, keepdims=keepdims)
 
 
-def divide_by(total: np.ndarray, count: Any, dtype=None) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.true_divide(total, count)
+def divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False) -> np.ndarray:
+    """``total / count`` warning as numpy's mean and var do when ``count`` is 0: an array
+    result "invalid value encountered in divide", a scalar one (``scalar``: the reduction's
+    result is 0-d) "... in scalar divide"."""
+    total = np.asarray(total)
+    out = total.reshape(())[()] / count if scalar else np.true_divide(total, count)
+    out = np.asarray(out)
     return out.astype(dtype) if dtype is not None else out
 
 
@@ -404,10 +408,10 @@ def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:
     return np.asarray(np.count_nonzero(block, axis=axis, keepdims=keepdims), dtype=np.intp)
 
 
-def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.sqrt(np.true_divide(total, count))
-    return out.astype(dtype) if dtype is not None else out
+def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False
+                   ) -> np.ndarray:
+    """``sqrt(total / count)`` (numpy's std: the variance's warnings, then the root)."""
+    return np.sqrt(divide_by(total, count, dtype, scalar))
 
 
 def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
