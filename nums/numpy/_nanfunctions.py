@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.numpy import _elementwise as ew
@@ -57,9 +58,7 @@ def nanmean(
     a = asarray(a)
     if a.dtype.kind not in "fc":
         return red.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
-    return red.mean(
-        a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=ew.logical_not(ew.isnan(a))
-    )
+    return red._mean(a, axis, dtype, out, keepdims, ew.logical_not(ew.isnan(a)), red.NANMEAN)
 
 
 def nanvar(
@@ -73,8 +72,8 @@ def nanvar(
     """``var`` over the values that are not NaN."""
     a = asarray(a)
     where = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
-    return red.var(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
-                   where=where)
+    return red._var_std(a, axis, dtype, out, ddof, keepdims, where, None, np.var,
+                        kernels.divide_by, red.NANVAR if where is not True else red.VAR)
 
 
 def nanstd(
@@ -88,8 +87,8 @@ def nanstd(
     """``std`` over the values that are not NaN."""
     a = asarray(a)
     where = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
-    return red.std(a, axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims,
-                   where=where)
+    return red._var_std(a, axis, dtype, out, ddof, keepdims, where, None, np.std,
+                        kernels.sqrt_divide_by, red.NANVAR if where is not True else red.VAR)
 
 
 __all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanmean", "nanvar", "nanstd"]

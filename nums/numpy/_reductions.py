@@ -17,6 +17,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
+from nums.core.array.elementwise import map_broadcast
 from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
 from nums.numpy._convert import asarray
 from nums.numpy._elementwise import (
@@ -157,6 +158,33 @@ def _count(a: BlockArray, axes: tuple[int, ...]) -> int:
     return math.prod(a.shape[i] for i in axes)
 
 
+# How an empty reduction warns, as numpy's functions do: (message, whether the division
+# itself warns). numpy's var divides for its inner mean without the mean's message.
+def _numpy_message(fn: Any, value: Any) -> str:
+    """The message of the warning numpy's ``fn`` gives on ``value`` (wordings change between
+    numpy versions: 2.1 ends "Mean of empty slice." with a period, 2.4 does not)."""
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+        warnings.simplefilter("always")
+        fn(np.asarray(value))
+    return next(str(w.message) for w in caught if issubclass(w.category, RuntimeWarning))
+
+
+MEAN = (_numpy_message(np.mean, []), True)
+NANMEAN = (_numpy_message(np.nanmean, [np.nan]), False)
+VAR = (_numpy_message(np.var, []), True)
+NANVAR = (_numpy_message(np.nanvar, [np.nan]), False)
+VAR_INNER_MEAN = (None, True)
+QUIET = (None, False)
+
+
+def _divide_counts(total: BlockArray, count: BlockArray, mode: tuple, scalar: bool
+                   ) -> BlockArray:
+    """``total / count`` block by block, warning as ``mode`` says where a count is zero."""
+    dtype = np.true_divide(np.ones(1, total.dtype), np.ones(1, count.dtype)).dtype
+    return map_broadcast(kernels.divide_counts, [total, count], dtype,
+                         kwargs={"message": mode[0], "divide_warns": mode[1], "scalar": scalar})
+
+
 def mean(
     a: Any,
     axis: Any = None,
@@ -167,24 +195,23 @@ def mean(
     where: Any = True,
 ) -> BlockArray:
     """nums implementation of numpy.mean (sum tree, divided once at the root)."""
-    return _mean(a, axis, dtype, out, keepdims, where, warn_empty=True)
+    return _mean(a, axis, dtype, out, keepdims, where, MEAN)
 
 
-def _mean(a, axis, dtype, out, keepdims, where, warn_empty):
-    """``mean``; ``warn_empty``: numpy's "Mean of empty slice" for an empty reduction (var
-    and std, which numpy does not make warn it, pass False)."""
+def _mean(a, axis, dtype, out, keepdims, where, mode):
+    """``mean``, warning for empty reductions as ``mode`` says (``MEAN``, ``NANMEAN``, ...)."""
     a = asarray(a)
     dry_run(np.mean, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
     axes = axes_of(a, axis)
-    if warn_empty and where is True and _count(a, axes) == 0:
-        warnings.warn("Mean of empty slice", RuntimeWarning, stacklevel=3)
+    if mode[0] and where is True and _count(a, axes) == 0:
+        warnings.warn(mode[0], RuntimeWarning, stacklevel=3)
     res, acc = _mean_dtypes(a, dtype)
     if where is not True:
         mask = broadcast_to(asarray(where, dtype=bool), a.shape)
         total = sum(a, axis=axis, dtype=acc, keepdims=keepdims, where=mask)
         count = count_nonzero(mask, axis=axis, keepdims=keepdims)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return finish(true_divide(total, count).astype(res, copy=False), out)
+        result = _divide_counts(total, count, mode, _scalar(a, axes, keepdims))
+        return finish(result.astype(res, copy=False), out)
     result = tree_reduce(
         a,
         axes,
@@ -235,8 +262,10 @@ def std(
     )
 
 
-def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, finalize):
-    """The one variance: ``var``, ``std``, ``nanvar`` and ``nanstd`` (a not-NaN mask)."""
+def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, finalize,
+             mode=VAR):
+    """The one variance: ``var``, ``std``, ``nanvar`` and ``nanstd`` (a not-NaN mask);
+    ``mode``: how an empty reduction warns (``VAR`` or ``NANVAR``)."""
     a = asarray(a)
     if correction is not None:
         ddof = correction
@@ -246,18 +275,19 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     _, acc = _mean_dtypes(a, dtype)
     if where is not True:  # per-position counts: elementwise deviations, masked sums
         mask = broadcast_to(asarray(where, dtype=bool), a.shape)
-        d = subtract(a, globals()["mean"](a, axis=axes, dtype=acc, keepdims=True, where=mask))
+        inner = VAR_INNER_MEAN if mode[1] else QUIET
+        d = subtract(a, _mean(a, axes, acc, None, True, mask, inner))
         sq = multiply(d, conjugate(d)).real if d.dtype.kind == "c" else multiply(d, d)
         total = sum(sq, axis=axes, dtype=acc, keepdims=keepdims, where=mask)
         n = count_nonzero(mask, axis=axes, keepdims=keepdims)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result = true_divide(total, maximum(subtract(n, ddof), 0))
+        result = _divide_counts(total, maximum(subtract(n, ddof), 0), mode,
+                                _scalar(a, axes, keepdims))
         result = (sqrt(result) if npfunc is np.std else result).astype(res, copy=False)
         return finish(result, out)
-    m = _mean(a, axes, acc, None, True, True, warn_empty=False)
+    m = _mean(a, axes, acc, None, True, True, VAR_INNER_MEAN if mode[1] else QUIET)
     denom = _count(a, axes) - ddof
-    if denom <= 0:
-        warnings.warn("Degrees of freedom <= 0 for slice", RuntimeWarning, stacklevel=3)
+    if denom <= 0 and mode[0]:
+        warnings.warn(mode[0], RuntimeWarning, stacklevel=3)
     result = tree_reduce(
         a,
         axes,

@@ -22,6 +22,21 @@ CASES = {
     "var of nothing": lambda xp: xp.var(xp.asarray([])),
     "var ddof=1 of one value": lambda xp: xp.var(xp.asarray([1.0]), ddof=1),
     "std of empty columns": lambda xp: xp.std(xp.zeros((0, 3)), axis=0),
+    "nanmean of all-NaN": lambda xp: xp.nanmean(xp.asarray([np.nan, np.nan])),
+    "nanmean of an all-NaN column": lambda xp: xp.nanmean(
+        xp.asarray([[np.nan, 1.0], [np.nan, 2.0]]), axis=0),
+    "nanvar ddof=1 of one value": lambda xp: xp.nanvar(xp.asarray([np.nan, 1.0]), ddof=1),
+    "nanstd of an all-NaN column": lambda xp: xp.nanstd(
+        xp.asarray([[np.nan, 1.0], [np.nan, 2.0]]), axis=0),
+    "nanvar of integers": lambda xp: xp.nanvar(xp.asarray([1, 2, 3]), ddof=3),
+    "mean where nothing": lambda xp: xp.mean(xp.asarray([1.0, 2.0]),
+                                             where=xp.asarray([False, False])),
+    "mean where, by column": lambda xp: xp.mean(
+        xp.ones((2, 2)), axis=0, where=xp.asarray([[False, True], [False, True]])),
+    "var where one value": lambda xp: xp.var(xp.asarray([1.0, 2.0]),
+                                             where=xp.asarray([False, True]), ddof=1),
+    "std where nothing": lambda xp: xp.std(xp.asarray([1.0, 2.0]),
+                                           where=xp.asarray([False, False])),
 }
 
 
@@ -40,6 +55,8 @@ def test_no_warning_where_numpy_gives_none():
         nps.mean(nps.asarray([1.0, 2.0])).get()
         nps.var(nps.arange(10.0), ddof=1).get()
         nps.std(nps.ones((4, 3)), axis=0).get()
+        nps.nanmean(nps.asarray([np.nan, 1.0])).get()
+        nps.nanvar(nps.asarray([[np.nan, 1.0], [2.0, 3.0]]), axis=1).get()
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

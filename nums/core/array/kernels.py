@@ -8,6 +8,7 @@ state; everything they need arrives as arguments.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -250,7 +251,10 @@ def divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False) -
     result "invalid value encountered in divide", a scalar one (``scalar``: the reduction's
     result is 0-d) "... in scalar divide"."""
     total = np.asarray(total)
-    out = total.reshape(())[()] / count if scalar else np.true_divide(total, count)
+    if scalar:  # numpy scalars, as numpy's 0-d results divide
+        out = total.reshape(())[()] / np.asarray(count).reshape(())[()]
+    else:
+        out = np.true_divide(total, count)
     out = np.asarray(out)
     return out.astype(dtype) if dtype is not None else out
 
@@ -406,6 +410,19 @@ def ufunc_reduce(block: np.ndarray, *mask: np.ndarray, axis, keepdims, ufunc, **
 
 def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:
     return np.asarray(np.count_nonzero(block, axis=axis, keepdims=keepdims), dtype=np.intp)
+
+
+def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
+                  divide_warns: bool, scalar: bool) -> np.ndarray:
+    """``total / count`` of a masked mean or variance, warning as numpy does where a count is
+    zero: ``message`` (numpy's own, e.g. "Mean of empty slice"), then the division's warnings
+    when ``divide_warns`` (mean and var) or none (nanmean and nanvar divide quietly)."""
+    if message and np.any(np.asarray(count) <= 0):
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+    if divide_warns:
+        return divide_by(total, count, None, scalar)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(total, count)
 
 
 def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False
