@@ -37,18 +37,21 @@ def nanprod(
     return red.prod(_zeroed(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims)
 
 
+ALL_NAN = red._numpy_message(np.nanmax, [np.nan])  # "All-NaN slice encountered"
+
+
 def nanmax(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
-    """nums implementation of numpy.nanmax (all-NaN slices give NaN, without a warning)."""
+    """nums implementation of numpy.nanmax (all-NaN slices give NaN and numpy's warning)."""
     a = asarray(a)
     dry_run(np.max, a, axis=axis, keepdims=keepdims)
-    return red.ufunc_reduce(np.fmax, a, axis, None, out, keepdims)
+    return red.ufunc_reduce(np.fmax, a, axis, None, out, keepdims, nan_warning=ALL_NAN)
 
 
 def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
-    """nums implementation of numpy.nanmin (all-NaN slices give NaN, without a warning)."""
+    """nums implementation of numpy.nanmin (all-NaN slices give NaN and numpy's warning)."""
     a = asarray(a)
     dry_run(np.min, a, axis=axis, keepdims=keepdims)
-    return red.ufunc_reduce(np.fmin, a, axis, None, out, keepdims)
+    return red.ufunc_reduce(np.fmin, a, axis, None, out, keepdims, nan_warning=ALL_NAN)
 
 
 def nanmean(

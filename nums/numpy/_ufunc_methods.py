@@ -46,8 +46,11 @@ def ufunc_reduce(
     keepdims: bool = False,
     initial: Any = _NoValue,
     where: Any = True,
+    nan_warning: str | None = None,
 ) -> Any:
-    """``uf.reduce`` over ``axis`` as a tree: per-block reduce, then ``uf`` on partials."""
+    """``uf.reduce`` over ``axis`` as a tree: per-block reduce, then ``uf`` on partials.
+    ``nan_warning``: a RuntimeWarning raised where a result is NaN (``nanmax``/``nanmin``:
+    numpy's "All-NaN slice encountered")."""
     if not isinstance(a, BlockArray):
         a = asarray(a)
     kw: dict[str, Any] = {}
@@ -66,6 +69,8 @@ def ufunc_reduce(
     finalize, fkw = None, {}
     if initial is not _NoValue and where is True:
         finalize, fkw = kernels.apply_initial, {"ufunc": uf, "initial": initial}
+    elif nan_warning and res_dtype.kind in "fc":
+        finalize, fkw = kernels.warn_if_nan, {"message": nan_warning}
     result = tree_reduce(
         a,
         axes,

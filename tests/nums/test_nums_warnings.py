@@ -37,6 +37,9 @@ CASES = {
                                              where=xp.asarray([False, True]), ddof=1),
     "std where nothing": lambda xp: xp.std(xp.asarray([1.0, 2.0]),
                                            where=xp.asarray([False, False])),
+    "nanmax of all-NaN": lambda xp: xp.nanmax(xp.asarray([np.nan, np.nan])),
+    "nanmin of an all-NaN column": lambda xp: xp.nanmin(
+        xp.asarray([[np.nan, 1.0], [np.nan, 2.0]]), axis=0),
 }
 
 
@@ -56,6 +59,8 @@ def test_no_warning_where_numpy_gives_none():
         nps.var(nps.arange(10.0), ddof=1).get()
         nps.std(nps.ones((4, 3)), axis=0).get()
         nps.nanmean(nps.asarray([np.nan, 1.0])).get()
+        nps.nanmax(nps.asarray([np.nan, 1.0])).get()
+        nps.max(nps.asarray([np.nan, 1.0])).get()
         nps.nanvar(nps.asarray([[np.nan, 1.0], [2.0, 3.0]]), axis=1).get()
 
 

@@ -431,6 +431,13 @@ def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = Fal
     return np.sqrt(divide_by(total, count, dtype, scalar))
 
 
+def warn_if_nan(result: np.ndarray, message: str) -> np.ndarray:
+    """``result``, with a RuntimeWarning ``message`` if it holds a NaN."""
+    if np.isnan(result).any():
+        warnings.warn(message, RuntimeWarning, stacklevel=2)
+    return result
+
+
 def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
     return ufunc(result, initial)
 
