@@ -24,6 +24,8 @@ def init(
     block_bytes: int | None = None,
     address: str | None = None,
     optimizer: str | None = None,
+    object_store_bytes: int | None = None,
+    spill_dir: str | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
@@ -58,6 +60,13 @@ def init(
         minimises the largest per-node memory plus network load; ``"cyclic"`` puts every task
         of an output block on that block's block-cyclic node (for comparison). See
         :func:`explain`.
+    object_store_bytes : int, optional
+        Embedded backend only: the capacity of each node's shared-memory store. Default
+        ``NUMS_OBJECT_STORE_BYTES``, else the runtime's (30% of memory over the nodes).
+        Objects beyond it are spilled to ``spill_dir``.
+    spill_dir : str, optional
+        Embedded backend only: the folder for spilled objects. Default ``NUMS_SPILL_DIR``,
+        else the runtime's (a temporary folder).
     """
     _context.init(
         backend=backend,
@@ -67,6 +76,8 @@ def init(
         block_bytes=block_bytes,
         address=address,
         optimizer=optimizer,
+        object_store_bytes=object_store_bytes,
+        spill_dir=spill_dir,
     )
 
 

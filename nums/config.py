@@ -3,7 +3,7 @@
 Every setting is an argument of :func:`nums.init`; an environment variable of the same name
 in upper case with the ``NUMS_`` prefix gives its default (``NUMS_BACKEND``,
 ``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``,
-``NUMS_ADDRESS``, ``NUMS_OPTIMIZER``).
+``NUMS_ADDRESS``, ``NUMS_OPTIMIZER``, ``NUMS_OBJECT_STORE_BYTES``, ``NUMS_SPILL_DIR``).
 
 On the ray backend the nodes are those of the Ray cluster: ``num_nodes`` and, unless given,
 ``cluster_shape`` are left open here (0 and ``()``) and filled in when the backend starts.
@@ -30,6 +30,8 @@ class Settings:
     block_bytes: int = DEFAULT_BLOCK_BYTES
     address: str | None = None
     optimizer: str = "tree"
+    object_store_bytes: int | None = None  # embedded: each node's store (runtime's default)
+    spill_dir: str | None = None  # embedded: where objects beyond the store go
 
 
 def _env_int(name: str) -> int | None:
@@ -62,6 +64,8 @@ def resolve(
     block_bytes: int | None = None,
     address: str | None = None,
     optimizer: str | None = None,
+    object_store_bytes: int | None = None,
+    spill_dir: str | None = None,
 ) -> Settings:
     """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
     explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
@@ -90,6 +94,15 @@ def resolve(
     optimizer = optimizer.strip().lower()
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; valid optimizers are {OPTIMIZERS}")
+    if object_store_bytes is None:
+        object_store_bytes = _env_int("NUMS_OBJECT_STORE_BYTES")
+    if spill_dir is None:
+        spill_dir = os.environ.get("NUMS_SPILL_DIR") or None
+    if (object_store_bytes is not None or spill_dir is not None) and backend != "embedded":
+        raise ValueError("object_store_bytes and spill_dir are settings of backend='embedded', "
+                         f"not {backend!r}")
+    if object_store_bytes is not None and object_store_bytes < 1:
+        raise ValueError(f"object_store_bytes must be >= 1, got {object_store_bytes}")
     if address is not None and backend != "ray":
         raise ValueError(f"address={address!r} is for backend='ray', not {backend!r}")
     if cluster_shape is not None:
@@ -122,4 +135,4 @@ def resolve(
     if block_bytes < 1:
         raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
     return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes),
-                    address, optimizer)
+                    address, optimizer, object_store_bytes, spill_dir)

@@ -46,7 +46,8 @@ def _make_backend(settings: Settings) -> Backend:
         return SerialBackend(settings.num_nodes)
     from nums.core.backend.embedded import EmbeddedBackend
 
-    return EmbeddedBackend(settings.num_nodes, settings.workers_per_node)
+    return EmbeddedBackend(settings.num_nodes, settings.workers_per_node,
+                           settings.object_store_bytes, settings.spill_dir)
 
 
 def init(**kwargs) -> Context:

@@ -277,3 +277,26 @@ def test_masked_assignment():
     i = nps.arange(6)
     i[i.get() % 2 == 0] = 7
     assert_same(i, np.where(np.arange(6) % 2 == 0, 7, np.arange(6)))
+
+
+@pytest.mark.parametrize("backend_name", ["embedded"], indirect=False)
+def test_init_sets_the_store_size_and_spill_folder(backend_name, tmp_path, monkeypatch):
+    from nums_helpers import BACKEND_CONFIGS, BLOCK_BYTES
+
+    try:
+        nums.init(object_store_bytes=32 << 20, spill_dir=str(tmp_path))
+        assert nums.settings().object_store_bytes == 32 << 20
+        assert [m["capacity_bytes"] for m in nums.metrics()] == [32 << 20]
+        x = nps.ones((12_000_000,)).persist()  # 96 MB: three times the store
+        assert float(x.sum()) == 12_000_000
+        assert sum(m["spilled_bytes"] for m in nums.metrics()) > 0
+        assert any(tmp_path.rglob("*"))  # spilled into the folder given
+        del x
+        monkeypatch.setenv("NUMS_OBJECT_STORE_BYTES", str(48 << 20))
+        nums.init()
+        assert [m["capacity_bytes"] for m in nums.metrics()] == [48 << 20]
+        with pytest.raises(ValueError, match="backend='embedded'"):
+            nums.init(backend="serial", spill_dir=str(tmp_path))
+    finally:
+        monkeypatch.delenv("NUMS_OBJECT_STORE_BYTES", raising=False)
+        nums.init(block_bytes=BLOCK_BYTES, **BACKEND_CONFIGS[backend_name])

@@ -25,14 +25,20 @@ class EmbeddedBackend(Backend):
 
     name = "embedded"
 
-    def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None):
+    def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
+                 object_store_bytes: int | None = None, spill_dir: str | None = None):
         import runtime as rt
 
         self._rt = rt
         if rt.is_initialized():
+            if object_store_bytes is not None or spill_dir is not None:
+                raise RuntimeError("the runtime is already running (runtime.init set its store "
+                                   "size and spill folder); call runtime.shutdown() first or "
+                                   "leave object_store_bytes and spill_dir unset")
             self._owns_runtime = False
         else:
-            rt.init(num_nodes=num_nodes, workers_per_node=workers_per_node)
+            rt.init(num_nodes=num_nodes, workers_per_node=workers_per_node,
+                    object_store_bytes=object_store_bytes, spill_dir=spill_dir)
             self._owns_runtime = True
         self._remote_cache: dict[Any, Any] = {}
         self._nodes = rt.nodes()
