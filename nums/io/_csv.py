@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, submit
-from nums.core.graph.grid import ArrayGrid
+from nums.core.array.blockarray import backend, make_grid, node_of, one_block, submit
 from nums.io import _csv_kernels as ck
 from nums.io._paths import local_path
 from nums.numpy._convert import asarray
@@ -100,7 +99,7 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
                              lines[i], names, options, node=node, num_returns=2)
         parts.append((block, rows, node))
     counts = backend().get([rows for _, rows, _ in parts])
-    pieces = [_one_block(block, (int(n), width), dtype, node)
+    pieces = [one_block(block, (int(n), width), dtype, node)
               for (block, _, node), n in zip(parts, counts) if n]
     if not pieces:
         result = asarray(np.empty((0, width), dtype))
@@ -111,13 +110,6 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     if columns:
         return {name: result[:, j] for j, name in enumerate(options["usecols"] or names)}
     return result
-
-
-def _one_block(ref: Any, shape: tuple[int, int], dtype: np.dtype, node: int) -> BlockArray:
-    grid = ArrayGrid(shape, shape, dtype)
-    blocks = np.empty((1, 1), dtype=object)
-    blocks[0, 0] = ref
-    return BlockArray(grid, blocks, np.full((1, 1), node, dtype=np.int64))
 
 
 def _header(path: str, delimiter: str, quotechar: str, header: bool, skiprows: int

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 import uuid
 from typing import Any
 
@@ -109,8 +110,6 @@ def write(url: str | os.PathLike, x: Any) -> None:
 
 def _recent(entry, seconds: float = 3600.0) -> bool:
     """Whether a data folder may belong to a write still running elsewhere."""
-    import time
-
     try:
         return time.time() - entry.stat().st_mtime < seconds
     except FileNotFoundError:

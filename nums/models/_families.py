@@ -18,7 +18,6 @@ class Family:
     one-response families, or None when not asked. ``mean(eta)``: the prediction."""
 
     name = "family"
-    classes = False  # whether y holds class indices
 
     def loss_and_derivatives(self, eta: np.ndarray, y: np.ndarray, hessian: bool) -> tuple:
         raise NotImplementedError
@@ -74,7 +73,6 @@ class Multinomial(Family):
     curvature is ``diag(p) - p p^T`` per row; the pass builds it from ``p`` itself."""
 
     name = "multinomial"
-    classes = True
 
     def loss_and_derivatives(self, eta, y, hessian):
         top = eta.max(axis=1, keepdims=True)

@@ -19,8 +19,17 @@ from nums.models._passes import Data, predict_blocks, stats
 
 SOLVERS = {"newton": sol.newton, "lbfgs": sol.lbfgs, "gd": sol.gd, "prox": sol.prox,
            "cd": sol.quadratic}
-ALIASES = {"newton-cholesky": "newton", "newton-cg": "newton", "saga": "prox",
-           "irls": "irls"}
+ALIASES = {"newton-cholesky": "newton", "newton-cg": "newton", "saga": "prox"}
+SMOOTH = ("newton", "irls", "lbfgs", "gd")  # the solvers of a smooth objective
+
+
+def smooth_solver(name: str) -> str:
+    """The solver for a smooth objective: scikit-learn's names mapped to ours."""
+    resolved = ALIASES.get(name, name)
+    if resolved not in SMOOTH:
+        raise ValueError("solver must be one of 'lbfgs', 'newton', 'newton-cholesky', "
+                         f"'irls', 'gd'; got {name!r}")
+    return resolved
 
 
 class BaseEstimator:

@@ -11,9 +11,8 @@ import numpy as np
 
 import nums.numpy as nnp
 from nums.models import _families as fam
-from nums.models._glm import ALIASES, GLM
+from nums.models._glm import ALIASES, GLM, smooth_solver
 from nums.models._passes import Data, predict_blocks
-from nums.models._regressors import smooth_solver
 
 
 class LogisticRegression(GLM):

@@ -53,7 +53,7 @@ class Data:
         if sample_weight is not None:
             sw = asarray(sample_weight)
             if sw.ndim == 0:
-                sw = asarray(np.full(x.shape[0], float(sw.get() if hasattr(sw, "get") else sw)))
+                sw = asarray(np.full(x.shape[0], float(sw.get())))
             if sw.shape != (x.shape[0],):
                 raise ValueError(f"sample_weight.shape == {sw.shape}, expected "
                                  f"{(x.shape[0],)}!")

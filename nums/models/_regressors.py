@@ -10,7 +10,7 @@ import numpy as np
 
 import nums.numpy as nnp
 from nums.models import _families as fam
-from nums.models._glm import GLM
+from nums.models._glm import GLM, smooth_solver
 from nums.models._passes import Data
 
 
@@ -102,13 +102,10 @@ class Ridge(_Gaussian):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
         if self.positive:
             raise NotImplementedError("nums.models.Ridge: positive=True is not supported")
-        max_iter = self.max_iter
-        self.max_iter = 1 if max_iter is None else max_iter
-        try:
-            return super().fit(X, y, sample_weight)
-        finally:
-            self.max_iter = max_iter
-            self.n_iter_ = None
+        return super().fit(X, y, sample_weight)
+
+    def _n_iter(self, n: int) -> None:
+        return None  # one solve (scikit-learn's n_iter_ is None for its direct solvers)
 
 
 class ElasticNet(_Gaussian):
@@ -220,13 +217,3 @@ def _check_alpha(alpha: float) -> None:
     if not np.isscalar(alpha) or alpha < 0:
         raise ValueError(f"alpha must be a non-negative float, got {alpha!r}")
 
-
-def smooth_solver(name: str) -> str:
-    """The solver for a smooth objective: scikit-learn's names mapped to ours."""
-    from nums.models._glm import ALIASES, SOLVERS
-
-    resolved = ALIASES.get(name, name)
-    if resolved not in SOLVERS and resolved != "irls" or resolved in ("cd", "prox"):
-        raise ValueError(f"solver must be one of 'lbfgs', 'newton', 'newton-cholesky', "
-                         f"'irls', 'gd'; got {name!r}")
-    return resolved

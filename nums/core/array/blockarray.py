@@ -33,6 +33,15 @@ def submit(fn: Callable, *args: Any, node: int = 0, num_returns: int = 1, **kwar
     return context.get().backend.submit(fn, args, kwargs, node=node, num_returns=num_returns)
 
 
+def one_block(ref: Any, shape: tuple[int, ...], dtype: Any, node: int) -> BlockArray:
+    """A BlockArray of one block: ``ref`` (computed already, or by a pending task), on
+    ``node``."""
+    grid = ArrayGrid(shape, tuple(max(1, n) for n in shape), dtype)
+    blocks = np.empty(grid.grid_shape, dtype=object)
+    blocks[(0,) * len(shape)] = ref
+    return BlockArray(grid, blocks, np.full(grid.grid_shape, node, dtype=np.int64))
+
+
 def node_of(index: Sequence[int]) -> int:
     """Block-cyclic node of grid entry ``index`` in the current session."""
     return context.get().node_of(index)

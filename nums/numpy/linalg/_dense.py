@@ -52,15 +52,13 @@ def solve(a: Any, b: Any) -> BlockArray:
             pass  # not positive definite: LU below
         else:
             y = triangular_solve(lower.blocks, b, lower=True, trans="N")
-            return _as(triangular_solve(lower.blocks, y, lower=True, trans="C"), result)
+            return triangular_solve(lower.blocks, y, lower=True, trans="C").astype(result,
+                                                                                   copy=False)
     factor, y, swaps = eliminate(a, b)
     x = triangular_solve(factor, y, lower=False, trans="N")
     backend().get(swaps)  # numpy raises LinAlgError at the call: wait for every panel
-    return _as(x, result)
+    return x.astype(result, copy=False)
 
-
-def _as(x: BlockArray, dtype: np.dtype) -> BlockArray:
-    return x if x.dtype == dtype else x.astype(dtype)
 
 
 def inv(a: Any) -> BlockArray:

@@ -43,12 +43,12 @@ def blocked_qr(a: BlockArray, want_q: bool = True) -> tuple[BlockArray | None, B
             new = _apply(v, t, True, work[k:, j], int(nodes[k, j]))
             r_tiles[k, j] = new[0]
             work[k + 1:, j] = new[1:]
-    r_grid_nodes = nodes[:cols, :cols].copy()
+    r_grid, r_nodes = ArrayGrid((n, n), (b, b), computing), nodes[:cols, :cols].copy()
     for k in range(cols):
         for j in range(k):
-            r_tiles[k, j] = submit(lk.zero_tile, (_edge(n, b, k), _edge(n, b, j)), computing,
-                                   node=int(r_grid_nodes[k, j]))
-    r = BlockArray(ArrayGrid((n, n), (b, b), computing), r_tiles, r_grid_nodes)
+            r_tiles[k, j] = submit(lk.zero_tile, r_grid.block_shape_at((k, j)), computing,
+                                   node=int(r_nodes[k, j]))
+    r = BlockArray(r_grid, r_tiles, r_nodes)
     q = None
     if want_q:
         e = rechunk(eye(m, n, dtype=computing), (b, b))
@@ -67,8 +67,4 @@ def blocked_qr(a: BlockArray, want_q: bool = True) -> tuple[BlockArray | None, B
 def _apply(v, t, adjoint: bool, tiles: np.ndarray, node: int) -> list:
     new = submit(lk.qr_apply, v, t, adjoint, *tiles, node=node, num_returns=len(tiles))
     return new if len(tiles) > 1 else [new]
-
-
-def _edge(n: int, b: int, k: int) -> int:
-    return min(b, n - k * b)
 

@@ -16,6 +16,7 @@ import numpy as np
 from nums.core.array import linalg_kernels as lk
 from nums.core.array.blockarray import BlockArray, backend, submit
 from nums.core.array.relayout import rechunk
+from nums.numpy.linalg._tsqr import result_dtype
 
 # below this many bytes a square matrix is factored by one LAPACK call on one worker
 SMALL_BYTES = 16 * 2**20
@@ -34,8 +35,7 @@ def dtypes(*dtypes: Any) -> tuple[np.dtype, np.dtype]:
     """``(computing, result)`` dtypes of a numpy.linalg solver on operands of ``dtypes``, as
     numpy's: results in the operands' common inexact type, computed in double precision
     (float32 operands are factored in float64 and the result cast back)."""
-    result = np.result_type(*[np.linalg.qr(np.zeros((1, 1), d), mode="r").dtype
-                              for d in dtypes])
+    result = np.result_type(*[result_dtype(d) for d in dtypes])
     return np.result_type(result, np.float64), result
 
 

@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import linalg_kernels
-from nums.core.array.blockarray import BlockArray, backend, submit
+from nums.core.array.blockarray import BlockArray, backend, one_block, submit
 from nums.core.array.regions import region
-from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 
 MAX_WORKER_BYTES = 256 * 2**20
@@ -22,14 +21,6 @@ def one_worker(fn: Any) -> Any:
     """Mark ``fn`` as running on one worker (the support page says so)."""
     fn._nums_status = "one worker (small operands)"
     return fn
-
-
-def one_block(ref: Any, shape: tuple[int, ...], dtype: Any, node: int) -> BlockArray:
-    """A BlockArray of one block: ``ref``, on ``node``."""
-    grid = ArrayGrid(shape, tuple(max(1, n) for n in shape), dtype)
-    blocks = np.empty(grid.grid_shape, dtype=object)
-    blocks[(0,) * len(shape)] = ref
-    return BlockArray(grid, blocks, np.full(grid.grid_shape, node, dtype=np.int64))
 
 
 def whole(x: BlockArray, node: int | None = None) -> tuple[Any, int]:
