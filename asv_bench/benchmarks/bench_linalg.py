@@ -78,12 +78,12 @@ SQUARE_ENGINES = ["nums", "numpy", "scipy", "dask"]
 
 
 class _Square(_Base):
-    """An ``n x n`` float64 matrix (default 8000, 512 MB): symmetric positive definite
+    """An ``n x n`` float64 matrix (1000: 8 MB, and 8000: 512 MB): symmetric positive definite
     (``M M^T + n I``) for ``kind="spd"``, Gaussian for ``kind="general"``; a vector ``b``.
     "scipy" is SciPy's LAPACK on all cores (``assume_a="pos"`` for the SPD solve); Dask's
     arrays are in 2000 x 2000 chunks (square uniform chunks, as its LU and Cholesky need)."""
 
-    params = (SQUARE_ENGINES, [8000])
+    params = (SQUARE_ENGINES, [1000, 8000])  # a small size too: the per-task cost shows
     param_names = ["engine", "n"]
     warmups = 1
 
