@@ -28,6 +28,7 @@ from .errors import (
     NotInitializedError,
     ObjectFreedError,
     SerializationError,
+    ShutdownError,
     TaskError,
     WorkerCrashedError,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "output_buffer",
     "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
     "ObjectFreedError", "GetTimeoutError", "NotInitializedError", "SerializationError",
+    "ShutdownError",
 ]
 
 _init_lock = threading.Lock()
@@ -58,8 +60,10 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
         Capacity of each node's store (default: 30% of the machine's memory, divided among
         the nodes). Objects beyond it are spilled to ``spill_dir``.
     spill_dir : str, optional
-        Where spilled objects go (default: a new folder under the system temp directory,
-        removed at shutdown).
+        The folder under which this session makes its private spill folder (mode 0700,
+        files 0600; default: the system temp directory). The session removes it at shutdown,
+        at exit and on SIGTERM; after a SIGKILL or a crash, the next session started with
+        the same ``spill_dir`` removes it.
     worker_env : dict, optional
         Extra environment variables for worker processes.
     """

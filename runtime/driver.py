@@ -49,17 +49,17 @@ import os
 import selectors
 import shutil
 import socket
-import tempfile
 import threading
 import time
 from collections import defaultdict, deque
 
-from . import ids, serialization
+from . import ids, serialization, spill
 from .actors import Actor, ActorScheduling
 from .errors import (
     ActorDiedError,
     GetTimeoutError,
     ObjectFreedError,
+    ShutdownError,
     WorkerCrashedError,
     error_info,
     raise_error_info,
@@ -73,6 +73,9 @@ from .scheduling import Request, Scheduling
 from .store import NodeStore
 
 DRIVER = 0  # pin holder id of the driver itself
+FAILING_DEATHS = 3  # worker deaths on a node within FAILING_WINDOW_S: retry elsewhere
+FAILING_WINDOW_S = 10.0
+BOOT_FAILURES_MAX = 4  # workers in a row dying before "ready": count attempts anyway
 _uids = itertools.count(1)
 
 
@@ -89,9 +92,9 @@ class Driver(Scheduling, ActorScheduling):
             total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
             object_store_bytes = int(total * 0.3) // num_nodes
         self.capacity = max(int(object_store_bytes), 1 << 20)
-        self.spill_dir = spill_dir or os.path.join(
-            tempfile.gettempdir(), f"nums-spill-{os.getpid()}-{id(self):x}")
-        self._own_spill_dir = spill_dir is None
+        # a private folder of this session (see spill): never shared with another session
+        self.spill_dir = spill.new_session_dir(spill_dir)
+        self._on_term = spill.TermHandler(self.spill_dir)
         self.stores = [NodeStore(i, self.capacity) for i in range(num_nodes)]
         self.table = ObjectTable(self.stores, self.spill_dir)
         self.table.on_actor_unreferenced = self._actor_unreferenced
@@ -114,6 +117,8 @@ class Driver(Scheduling, ActorScheduling):
         self.want_write: set[WorkerProc] = set()
         self.dirty: list[WorkerProc] = []  # workers with queued messages (see _send)
         self.getters = 0  # threads in get() polling the sockets themselves
+        self.deaths: list[deque] = [deque() for _ in range(num_nodes)]  # recent crash times
+        self.boot_failures = [0] * num_nodes  # workers that died before saying ready, in a row
         self._rr = itertools.count()
         self.closing = False
         self._blas = blas_threads(num_nodes * self.workers_per_node)
@@ -271,7 +276,10 @@ class Driver(Scheduling, ActorScheduling):
             self._send(w, ("reply", req, ready))
         elif kind == "return":
             self._returned(w, body)
-        # "ready" and "cancel" need nothing: a late reply's pins come back from the worker
+        elif kind == "ready":
+            w.ready = True
+            self.boot_failures[w.node] = 0
+        # "cancel" needs nothing: a late reply's pins come back from the worker
 
     # ================================================================== failures
     def _worker_died(self, w: WorkerProc) -> None:
@@ -300,6 +308,15 @@ class Driver(Scheduling, ActorScheduling):
         if actor is not None and actor.dead is None:
             actor.dead = error_info(ActorDiedError(
                 f"the process of actor {actor.name} (pid {w.pid}) died ({how})"), actor.name)
+        retry_node = w.node
+        if not expected and w.actor_id is None:
+            retry_node = self._note_crash(w)
+        # A pool worker runs what it is sent in order: only the first task in flight had
+        # started (the others were sent ahead), and none had if the worker never said ready.
+        # Only a started attempt counts against max_retries, unless workers of this node
+        # keep dying before they start (then every attempt counts, so retries end).
+        ran = w.ready or self.boot_failures[w.node] >= BOOT_FAILURES_MAX
+        requeue = []
         for spec in list(w.inflight.values()):
             self._undo_attempt(spec)
             if w.actor_id is None:
@@ -307,20 +324,44 @@ class Driver(Scheduling, ActorScheduling):
             if actor is not None:
                 self._finish(spec, ("e", actor.dead), w.node)
                 continue
-            spec.attempts += 1
+            if ran:
+                spec.attempts += 1
+                ran = False
             if spec.attempts > spec.max_retries:
                 err = WorkerCrashedError(
                     f"task {spec.name} failed: its worker process (pid {w.pid}) died ({how}) "
                     f"on each of {spec.attempts} attempt(s) (max_retries={spec.max_retries})")
                 self._finish(spec, ("e", error_info(err, spec.name)), w.node)
             else:
-                self.queues[w.node].appendleft(spec)
+                requeue.append(spec)
+        self.queues[retry_node].extendleft(reversed(requeue))
         w.inflight.clear()
         if actor is not None:
             self._pump_actor(actor)
         elif not expected:
             self._spawn(w.node)
         self._dispatch(w.node)
+        if retry_node != w.node:
+            self._dispatch(retry_node)
+
+    def _note_crash(self, w: WorkerProc) -> int:
+        """Record an unexpected death of a pool worker; the node its tasks retry on: another
+        node when this one is failing (``FAILING_DEATHS`` deaths within ``FAILING_WINDOW_S``)."""
+        now = time.monotonic()
+        if not w.ready:
+            self.boot_failures[w.node] += 1
+        deaths = self.deaths[w.node]
+        deaths.append(now)
+        while deaths and deaths[0] < now - FAILING_WINDOW_S:
+            deaths.popleft()
+        if self.num_nodes == 1 or len(deaths) < FAILING_DEATHS:
+            return w.node
+
+        def recent(n: int) -> int:
+            return sum(t >= now - FAILING_WINDOW_S for t in self.deaths[n])
+
+        others = [n for n in range(self.num_nodes) if n != w.node]
+        return min(others, key=lambda n: (recent(n), len(self.queues[n]) + self.running[n]))
 
     # ================================================================== worker requests
     def _worker_get(self, w: WorkerProc, req: int, oids: list[int]) -> None:
@@ -429,6 +470,10 @@ class Driver(Scheduling, ActorScheduling):
         self._wake()  # the I/O thread leaves its select() and stands down
         try:
             while r.pending > 0:
+                if self.closing:
+                    n = len(r.oids)
+                    raise ShutdownError(f"the runtime was shut down while this thread waited "
+                                        f"for {n} object(s)")
                 left = None if deadline is None else deadline - time.monotonic()
                 if left is not None and left <= 0:
                     return False
@@ -568,9 +613,5 @@ class Driver(Scheduling, ActorScheduling):
         self._wake_w.close()
         for st in self.stores:
             st.close()
-        if self._own_spill_dir:
-            shutil.rmtree(self.spill_dir, ignore_errors=True)
-        else:
-            for name in os.listdir(self.spill_dir) if os.path.isdir(self.spill_dir) else ():
-                if name.startswith("obj-"):
-                    os.unlink(os.path.join(self.spill_dir, name))
+        shutil.rmtree(self.spill_dir, ignore_errors=True)
+        self._on_term.uninstall()

@@ -23,6 +23,11 @@ class NotInitializedError(RuntimeError_):
     """The runtime was used before :func:`runtime.init` (or after :func:`runtime.shutdown`)."""
 
 
+class ShutdownError(NotInitializedError):
+    """:func:`runtime.shutdown` ran (in another thread) while this thread waited in ``get``
+    or ``wait``."""
+
+
 class ObjectFreedError(RuntimeError_, KeyError):
     """``get`` of an object that was freed or that this runtime never knew."""
 

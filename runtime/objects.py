@@ -20,6 +20,7 @@ from collections import Counter
 
 from .errors import ObjectFreedError
 from .protocol import DISK
+from .spill import create_private
 from .store import NodeStore
 
 PENDING, READY, FAILED = 0, 1, 2
@@ -189,7 +190,6 @@ class ObjectTable:
         return None
 
     def new_path(self, oid: int) -> str:
-        os.makedirs(self.spill_dir, exist_ok=True)
         return os.path.join(self.spill_dir, f"obj-{oid:x}.bin")
 
     def _spill(self, e: Entry, node: int) -> None:
@@ -197,7 +197,7 @@ class ObjectTable:
         st = self.stores[node]
         path = self.new_path(e.id)
         tmp = path + ".tmp"
-        with open(tmp, "wb") as f:
+        with create_private(tmp) as f:
             f.write(memoryview(st.mm)[rep.offset:rep.offset + e.alloc_size])
         os.replace(tmp, path)
         e.disk = path

@@ -34,6 +34,7 @@ class WorkerProc:
         self.blocked = 0  # outstanding blocking get requests of this worker
         self.alive = True
         self.retiring = False  # told to exit by the driver: its end is not a crash
+        self.ready = False  # said "ready": it has started and runs what it is sent, in order
         self.pid = proc.pid
 
     def __repr__(self) -> str:

@@ -10,6 +10,7 @@ owner can unpin the memory).
 from __future__ import annotations
 
 import ctypes
+import os
 import pickle
 import weakref
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from . import refs
 from .allocator import align_up
 from .errors import SerializationError
 from .pickling import dumps
+from .spill import create_private
 
 INLINE_MAX = 100 * 1024  # objects smaller than this travel inline with control messages
 Layout = tuple[tuple[int, int], ...]
@@ -132,14 +134,13 @@ def write_file(path: str, ser: Serialized) -> Layout:
     """Write a serialized value to ``path`` in region form (temporary name, then rename)."""
     lay = ser.layout()
     tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
+    with create_private(tmp) as f:
         f.write(ser.header)
         pos = len(ser.header)
         for (rel, n), b in zip(lay, ser.buffers):
             f.write(b"\0" * (rel - pos))
             f.write(b)
             pos = rel + n
-    import os
     os.replace(tmp, path)
     return lay
 

@@ -136,3 +136,48 @@ def test_retries_exhausted(one_node):
     assert "task always_dies failed" in msg and "exit code 9" in msg
     assert "3 attempt(s)" in msg and "max_retries=2" in msg
     assert rt.get(plus_one.remote(1)) == 2  # the runtime goes on working
+
+
+def test_tasks_sent_ahead_are_not_charged_for_a_crash():
+    """Only the task that was running when its worker died has used an attempt."""
+    if rt.is_initialized():
+        rt.shutdown()
+    rt.init(num_nodes=1, workers_per_node=1, object_store_bytes=16 << 20)
+    try:
+        quick = rt.remote(lambda i: i * 2).options(max_retries=0)
+        assert rt.get(quick.remote(0)) == 0  # its run time is known: it may be sent ahead
+
+        @rt.remote(max_retries=0)
+        def crash():
+            time.sleep(0.3)
+            os._exit(5)
+
+        bad = crash.remote()
+        queued = [quick.remote(i) for i in range(1, 8)]
+        with pytest.raises(rt.WorkerCrashedError, match="1 attempt"):
+            rt.get(bad, timeout=60)
+        assert rt.get(queued, timeout=60) == [2 * i for i in range(1, 8)]
+    finally:
+        rt.shutdown()
+
+
+def test_retries_move_off_a_failing_node():
+    if rt.is_initialized():
+        rt.shutdown()
+    rt.init(num_nodes=3, workers_per_node=1, object_store_bytes=16 << 20)
+    try:
+        @rt.remote(max_retries=5)
+        def dies_on_node_0():
+            from runtime import context
+            if context.current.node == 0:
+                os._exit(3)
+            return context.current.node
+
+        # node 0 kills each worker: after three deaths there the retry goes elsewhere
+        assert rt.get(dies_on_node_0.options(node=0).remote(), timeout=60) in (1, 2)
+        # a task that dies everywhere still ends after max_retries started attempts
+        with pytest.raises(rt.WorkerCrashedError, match="3 attempt"):
+            rt.get(always_dies.options(node=1).remote(), timeout=60)
+        assert rt.get(plus_one.options(node=0).remote(1), timeout=60) == 2
+    finally:
+        rt.shutdown()

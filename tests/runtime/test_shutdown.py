@@ -100,3 +100,32 @@ def test_in_process_shutdown_and_reinit():
     rt.shutdown()
     assert not [p for p in pids if alive(p)]
     assert set(children(os.getpid())) <= others
+
+
+def test_shutdown_wakes_a_thread_blocked_in_get():
+    import threading
+    if rt.is_initialized():
+        rt.shutdown()
+    rt.init(num_nodes=1, workers_per_node=1, object_store_bytes=16 << 20)
+    slow = rt.remote(lambda: time.sleep(30))
+    ref = slow.remote()
+    seen = []
+
+    def getter():
+        try:
+            rt.get(ref)
+        except BaseException as e:  # noqa: BLE001 - the test inspects it
+            seen.append(e)
+
+    t = threading.Thread(target=getter)
+    t.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    cpu = time.process_time()
+    rt.shutdown()
+    t.join(timeout=10)
+    assert not t.is_alive(), "get() still blocked after shutdown"
+    assert time.monotonic() - start < 10
+    assert time.process_time() - cpu < 5  # no busy loop
+    assert len(seen) == 1 and isinstance(seen[0], rt.ShutdownError), seen
+    assert "shut down" in str(seen[0])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import time
 
 import numpy as np
@@ -23,7 +22,7 @@ def test_working_set_twice_the_store(tmp_path):
         refs = [rt.put(a) for a in arrays]
         m = rt.metrics()[0]
         assert m["store_bytes"] <= cap and m["spilled_bytes"] > 0
-        assert any(spill.iterdir())
+        assert list(spill.rglob("obj-*"))
         # tasks read spilled objects and make new ones, which spill others
         plus = rt.remote(lambda a, k: a + k)
         outs = [plus.remote(r, 1000) for r in refs]
@@ -42,10 +41,102 @@ def test_working_set_twice_the_store(tmp_path):
         del refs, outs, r, out  # the loop variables hold refs too
         gc.collect()
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(spill.iterdir()):
+        while time.monotonic() < deadline and list(spill.rglob("obj-*")):
             rt.metrics()
             time.sleep(0.05)
-        assert not any(spill.iterdir()), os.listdir(spill)
+        assert not list(spill.rglob("obj-*")), list(spill.rglob("*"))
         assert rt.metrics()[0]["spilled_bytes"] == 0
     finally:
         rt.shutdown()
+
+
+# ---------------------------------------------------------------- private session folders
+# Each scenario runs drivers in their own processes, as two users' scripts would.
+_DRIVER = r"""
+import os, sys, time
+import numpy as np
+import runtime as rt
+spill, value = sys.argv[1], float(sys.argv[2])
+rt.init(num_nodes=1, workers_per_node=1, object_store_bytes=8 << 20, spill_dir=spill)
+refs = [rt.put(np.full(1 << 19, value + i)) for i in range(6)]  # 24 MiB: most spill
+assert rt.metrics()[0]["spilled_bytes"] > 0
+print("ready", flush=True)
+if len(sys.argv) > 3:
+    time.sleep(float(sys.argv[3]))
+ok = all(float(rt.get(r)[-1]) == value + i for i, r in enumerate(refs))
+print("ok" if ok else "WRONG", flush=True)
+"""
+
+
+def _driver(tmp_path, spill, value, hold=None):
+    import subprocess
+    import sys
+    script = tmp_path / "driver.py"
+    script.write_text(_DRIVER)
+    args = [sys.executable, str(script), str(spill), str(value)]
+    if hold is not None:
+        args.append(str(hold))
+    return subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+
+
+def _sessions(spill):
+    return sorted(p for p in spill.iterdir() if p.name.startswith("rt-spill-"))
+
+
+def test_two_drivers_share_a_spill_folder(tmp_path):
+    spill = tmp_path / "spill"
+    a = _driver(tmp_path, spill, 1000.0, hold=1.0)
+    b = _driver(tmp_path, spill, 2000.0, hold=1.0)
+    try:
+        assert a.stdout.readline().strip() == "ready"
+        assert b.stdout.readline().strip() == "ready"
+        # both spilled at once into the same root, each into its own private folder
+        sessions = _sessions(spill)
+        assert len(sessions) == 2
+        for folder in sessions:
+            assert folder.stat().st_mode & 0o777 == 0o700
+            files = list(folder.glob("obj-*"))
+            assert files and all(f.stat().st_mode & 0o777 == 0o600 for f in files)
+        assert a.stdout.readline().strip() == "ok"
+        assert b.stdout.readline().strip() == "ok"
+        assert a.wait(60) == 0 and b.wait(60) == 0
+    finally:
+        for p in (a, b):
+            p.kill()
+            p.wait()
+    assert _sessions(spill) == []
+
+
+def test_sigterm_removes_the_folder_and_sigkill_orphans_are_removed(tmp_path):
+    import signal
+    spill = tmp_path / "spill"
+    p = _driver(tmp_path, spill, 1.0, hold=60)
+    try:
+        assert p.stdout.readline().strip() == "ready"
+        assert len(_sessions(spill)) == 1
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(30) == -signal.SIGTERM  # the program still dies of SIGTERM
+    finally:
+        p.kill()
+        p.wait()
+    assert _sessions(spill) == []
+    # SIGKILL leaves the folder behind; the next session with that root removes it
+    p = _driver(tmp_path, spill, 1.0, hold=60)
+    try:
+        assert p.stdout.readline().strip() == "ready"
+        p.send_signal(signal.SIGKILL)
+        p.wait(30)
+    finally:
+        p.kill()
+        p.wait()
+    orphan = _sessions(spill)
+    assert len(orphan) == 1
+    if rt.is_initialized():
+        rt.shutdown()
+    rt.init(num_nodes=1, workers_per_node=1, object_store_bytes=8 << 20, spill_dir=str(spill))
+    try:
+        assert not orphan[0].exists()
+        assert len(_sessions(spill)) == 1  # this session's own folder
+    finally:
+        rt.shutdown()
+    assert _sessions(spill) == []
