@@ -45,23 +45,26 @@ def _leaf_views(expr: tuple, leaves: Sequence[Any]) -> tuple[tuple, list[Any]]:
     ``("leaf", i)`` over the viewed pieces, so applying this again changes nothing.
     """
     out = list(leaves)
+    return _view_leaves(expr, leaves, out), out
 
-    def visit(e: tuple) -> tuple:
-        if e[0] == "leaf":
-            if len(e) == 2:
-                return e
-            piece = leaves[e[1]]
-            if e[3] is not None:
-                piece = piece[e[3]]
-            if e[2] is not None:
-                piece = piece.reshape(view_shape(piece.shape, e[2]))
-            out[e[1]] = piece
-            return ("leaf", e[1])
-        if e[0] == "const":
+
+# The tree walks below are module functions, not closures calling themselves: such a closure
+# is a reference cycle, which would keep the views of input blocks it reaches (and so their
+# store memory) alive until the garbage collector ran.
+def _view_leaves(e: tuple, leaves: Sequence[Any], out: list[Any]) -> tuple:
+    if e[0] == "leaf":
+        if len(e) == 2:
             return e
-        return ("ufunc", e[1], e[2], e[3], tuple(visit(c) for c in e[4]))
-
-    return visit(expr), out
+        piece = leaves[e[1]]
+        if e[3] is not None:
+            piece = piece[e[3]]
+        if e[2] is not None:
+            piece = piece.reshape(view_shape(piece.shape, e[2]))
+        out[e[1]] = piece
+        return ("leaf", e[1])
+    if e[0] == "const":
+        return e
+    return ("ufunc", e[1], e[2], e[3], tuple(_view_leaves(c, leaves, out) for c in e[4]))
 
 
 def evaluate(expr: tuple, leaves: Sequence[Any], memo: dict | None = None) -> Any:
@@ -104,18 +107,17 @@ def _value_key(value: Any, kind: str) -> Any:
 def shared(expr: tuple) -> tuple:
     """``expr`` with equal subtrees merged into one object, so that :func:`evaluate` with a
     memo computes each once (an inlined ``mu`` used twice in ``mu * (1 - mu)``)."""
-    table: dict = {}
+    return _merge_equal(expr, {})
 
-    def visit(e: tuple) -> tuple:
-        if e[0] == "leaf":
-            return table.setdefault(e, e)
-        if e[0] == "const":
-            return table.setdefault(("const", _value_key(e[1], "const")), e)
-        children = tuple(visit(c) for c in e[4])
-        key = ("ufunc", e[1], e[2], _value_key(e[3], "kw"), tuple(id(c) for c in children))
-        return table.setdefault(key, ("ufunc", e[1], e[2], e[3], children))
 
-    return visit(expr)
+def _merge_equal(e: tuple, table: dict) -> tuple:
+    if e[0] == "leaf":
+        return table.setdefault(e, e)
+    if e[0] == "const":
+        return table.setdefault(("const", _value_key(e[1], "const")), e)
+    children = tuple(_merge_equal(c, table) for c in e[4])
+    key = ("ufunc", e[1], e[2], _value_key(e[3], "kw"), tuple(id(c) for c in children))
+    return table.setdefault(key, ("ufunc", e[1], e[2], e[3], children))
 
 
 def nodes(expr: tuple) -> Iterator[tuple]:

@@ -157,6 +157,14 @@ def _chain_order(shapes: list[tuple[int, int]]) -> list[list[int]]:
     return split
 
 
+def _chain_product(arrays: list[BlockArray], split: Any, i: int, j: int) -> BlockArray:
+    # a module function: a closure calling itself would be a reference cycle holding arrays
+    if i == j:
+        return arrays[i]
+    k = split[i][j]
+    return _matmul(_chain_product(arrays, split, i, k), _chain_product(arrays, split, k + 1, j))
+
+
 def multi_dot(arrays: Any, *, out: Any = None) -> BlockArray:
     """The product of the chain in the order that costs the fewest multiplications."""
     arrays = [asarray(a) for a in arrays]
@@ -170,14 +178,7 @@ def multi_dot(arrays: Any, *, out: Any = None) -> BlockArray:
     if any(a.ndim != 2 for a in arrays):
         raise LinAlgError("multi_dot: every array but the first and last must be 2-d")
     split = _chain_order([a.shape for a in arrays])
-
-    def product(i: int, j: int) -> BlockArray:
-        if i == j:
-            return arrays[i]
-        k = split[i][j]
-        return _matmul(product(i, k), product(k + 1, j))
-
-    result = product(0, len(arrays) - 1)
+    result = _chain_product(arrays, split, 0, len(arrays) - 1)
     if first_1d and last_1d:
         result = result[0, 0]
     elif first_1d:
