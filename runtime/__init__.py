@@ -98,7 +98,9 @@ def shutdown() -> None:
 
 
 def nodes() -> list[dict]:
-    """One dict per node: ``node``, ``workers``, ``worker_pids``, ``actors``, ``store_capacity``."""
+    """One dict per node: ``node``, ``workers``, ``worker_pids``, ``actors``, ``store_capacity``,
+    ``spill_dir`` (the session's spill folder) and ``spill_free_bytes`` (what spilling may
+    still write there)."""
     return context.get_context().nodes()
 
 

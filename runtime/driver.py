@@ -258,7 +258,7 @@ class Driver(Scheduling, ActorScheduling):
             req, oid, size = body
             off = self.table.alloc(w.node, size)
             if off is None:
-                self._send(w, ("reply", req, ("d", self.table.new_path(oid))))
+                self._send(w, ("reply", req, self.table.spill_path(oid, size, w.node)))
             else:
                 self.allocs[w.uid][off] = oid
                 self._send(w, ("reply", req, ("s", off)))
@@ -426,15 +426,19 @@ class Driver(Scheduling, ActorScheduling):
         size = ser.region_size()
         with self.lock:
             self._drain()
-            self.table.incref(oid)
             off = self.table.alloc(node, size)
-            if off is not None:
+            if off is None:
+                where = self.table.spill_path(oid, size, node)
+                if where[0] == "e":
+                    raise MemoryError(where[1])
+            else:
                 self.allocs[DRIVER][off] = oid
+            self.table.incref(oid)
         if off is not None:
             lay = serialization.write_region(memoryview(self.stores[node].mm), off, ser)
             result = ("s", off, len(ser.header), lay, ser.size, size, ser.contained)
         else:
-            path = self.table.new_path(oid)
+            path = where[1]
             lay = serialization.write_file(path, ser)
             result = ("d", path, len(ser.header), lay, ser.size, ser.contained)
         with self.lock:
@@ -570,7 +574,9 @@ class Driver(Scheduling, ActorScheduling):
             return [{"node": n, "workers": sum(w.alive for w in self.pool[n]),
                      "worker_pids": [w.pid for w in self.pool[n] if w.alive],
                      "actors": sum(a.node == n and a.dead is None for a in self.actors.values()),
-                     "store_capacity": self.capacity} for n in range(self.num_nodes)]
+                     "store_capacity": self.capacity, "spill_dir": self.spill_dir,
+                     "spill_free_bytes": max(0, self.table.disk_free())}
+                    for n in range(self.num_nodes)]
 
     def metrics(self) -> list[dict]:
         with self.lock:

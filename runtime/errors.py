@@ -107,7 +107,10 @@ def as_task_error(cause: BaseException | None, type_name: str, message: str,
             _derived[base] = cls
         if cls is not None:
             try:
-                err = cls.__new__(cls)
+                try:
+                    err = cls.__new__(cls)
+                except TypeError:  # MemoryError and others refuse a foreign __new__
+                    err = cls(*cause.args)
                 err.args = cause.args
                 err.__dict__.update(getattr(cause, "__dict__", {}))
             except Exception:  # noqa: BLE001 - any construction failure falls back below

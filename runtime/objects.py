@@ -61,6 +61,9 @@ class Entry:
         self.freed = False
 
 
+SPILL_RESERVE_BYTES = 1 << 30  # free disk that spilling never takes
+
+
 class ObjectTable:
     """Objects by id, with the node stores that hold them."""
 
@@ -174,6 +177,7 @@ class ObjectTable:
             return off
         if nbytes > st.capacity:
             return None
+        disk_free = None  # bytes the spill folder may still take, read on the first spill
         for oid in list(st.lru):
             e = self.entries.get(oid)
             if e is None or oid in protect:
@@ -182,12 +186,37 @@ class ObjectTable:
             if rep is None or rep.pins or not rep.ready:
                 continue
             if len(e.replicas) == 1 and e.disk is None:
+                if disk_free is None:
+                    disk_free = self.disk_free()
+                if disk_free < e.alloc_size:
+                    continue  # the disk is (nearly) full: keep it in memory
+                disk_free -= e.alloc_size
                 self._spill(e, node)
             self._drop_replica(e, node)
             off = st.allocator.alloc(nbytes)
             if off is not None:
                 return off
         return None
+
+    def disk_free(self) -> int:
+        """Bytes spilling may still write: the spill folder's free space less
+        :data:`SPILL_RESERVE_BYTES`, which is left for the rest of the system."""
+        try:
+            st = os.statvfs(self.spill_dir)
+        except OSError:
+            return 0
+        return st.f_bavail * st.f_frsize - SPILL_RESERVE_BYTES
+
+    def spill_path(self, oid: int, nbytes: int, node: int) -> tuple:
+        """Where an object that fits in no store goes: ``("d", path)``, or ``("e", message)``
+        when the spill folder cannot take it either."""
+        free = self.disk_free()
+        if free >= nbytes:
+            return ("d", self.new_path(oid))
+        return ("e", f"cannot store an object of {nbytes} bytes: the object store of node "
+                     f"{node} ({self.stores[node].capacity} bytes) is full and the spill "
+                     f"folder {self.spill_dir} has {max(free, 0)} bytes free beyond the "
+                     f"{SPILL_RESERVE_BYTES} bytes kept for the system")
 
     def new_path(self, oid: int) -> str:
         return os.path.join(self.spill_dir, f"obj-{oid:x}.bin")

@@ -241,6 +241,8 @@ class WorkerClient:
         if where[0] == "s":
             serialization.write_region(memoryview(self.segments[self.node]), where[1], ser)
             return ("s", where[1], len(ser.header), ser.layout(), ser.size, size, ser.contained)
+        if where[0] == "e":  # no room in the store nor in the spill folder's disk
+            raise MemoryError(where[1])
         lay = serialization.write_file(where[1], ser)
         return ("d", where[1], len(ser.header), lay, ser.size, ser.contained)
 

@@ -184,3 +184,23 @@ def test_reexports():
     assert nps.result_type(x, np.int64) == np.int64
     assert nps.can_cast(x, np.int64) and not nps.can_cast(x, np.uint8)
     assert nps.ndarray is nps.BlockArray
+
+
+@pytest.mark.parametrize("make", [
+    lambda np: np.zeros((10**12,)),
+    lambda np: np.empty((10**6, 10**6), dtype=np.float32),
+    lambda np: np.full((10**12,), 7),
+    lambda np: np.ones((10**7, 10**5)) + 1,
+    lambda np: np.random.default_rng(0).random((10**12,)),
+    lambda np: np.arange(10**12) * 2.0,
+])
+def test_impossible_sizes_raise_numpys_memory_error(make):
+    """An array larger than the session's stores plus free spill space raises MemoryError
+    with NumPy's message before any task runs (no block is filled on the way)."""
+    import nums
+    import nums.numpy as nnp
+    before = sum(m["tasks_run"] or 0 for m in nums.core.context.get().backend.metrics())
+    with pytest.raises(MemoryError, match=r"^Unable to allocate .* for an array with shape"):
+        make(nnp).get()
+    after = sum(m["tasks_run"] or 0 for m in nums.core.context.get().backend.metrics())
+    assert after == before

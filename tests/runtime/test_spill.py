@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 import time
 
 import numpy as np
+import pytest
 
 import runtime as rt
 
@@ -140,3 +142,31 @@ def test_sigterm_removes_the_folder_and_sigkill_orphans_are_removed(tmp_path):
     finally:
         rt.shutdown()
     assert _sessions(spill) == []
+
+
+def test_a_full_disk_stops_spilling_with_a_clear_error(tmp_path, monkeypatch):
+    """When the spill folder's disk cannot take an object, the put or the task that makes
+    it fails with MemoryError; the session goes on working."""
+    from runtime import objects
+    if rt.is_initialized():
+        rt.shutdown()
+    rt.init(num_nodes=1, workers_per_node=1, object_store_bytes=8 << 20,
+            spill_dir=str(tmp_path))
+    try:
+        st = os.statvfs(tmp_path)
+        # pretend the disk is full: spilling may use nothing
+        monkeypatch.setattr(objects, "SPILL_RESERVE_BYTES", st.f_bavail * st.f_frsize + 1)
+        keep = [rt.put(np.full(1 << 18, float(i))) for i in range(3)]  # 6 MiB: fits
+        with pytest.raises(MemoryError, match="spill folder"):
+            rt.put(np.ones(1 << 19))  # 4 MiB more: neither store nor disk has room
+        make = rt.remote(lambda n: np.ones(n))
+        with pytest.raises(MemoryError, match="spill folder"):
+            rt.get(make.remote(1 << 19))
+        assert not list(tmp_path.rglob("obj-*"))
+        # the session still works, and the objects it kept are intact
+        assert [float(rt.get(r)[0]) for r in keep] == [0.0, 1.0, 2.0]
+        monkeypatch.undo()
+        del keep
+        assert float(rt.get(make.remote(1 << 19)).sum()) == float(1 << 19)
+    finally:
+        rt.shutdown()

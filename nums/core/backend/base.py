@@ -71,6 +71,13 @@ class Backend(ABC):
     def shutdown(self) -> None:
         """Release every object and stop every process of the backend."""
 
+    def capacity_bytes(self) -> tuple[int, int] | None:
+        """``(memory, disk)``: the bytes of objects this backend can hold in memory, and what
+        it may still spill to disk; None when it cannot tell. Arrays larger than the sum
+        raise MemoryError before any task runs (:func:`nums.core.array.blockarray.check_fits`).
+        """
+        return None
+
     def payload_bytes(self, shape: tuple[int, ...], dtype: Any) -> int:
         """Bytes the backend counts for a block of ``shape`` and ``dtype`` (stored, moved).
 

@@ -86,6 +86,12 @@ class EmbeddedBackend(Backend):
     def nodes(self) -> list[dict]:
         return self._nodes
 
+    def capacity_bytes(self) -> tuple[int, int]:
+        """The nodes' stores, and the room left in the spill folder (asked each time)."""
+        nodes = self._rt.nodes()
+        return (sum(n["store_capacity"] for n in nodes),
+                nodes[0].get("spill_free_bytes", 0) if nodes else 0)
+
     def metrics(self) -> list[dict]:
         return self._rt.metrics()
 

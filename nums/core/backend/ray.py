@@ -125,6 +125,19 @@ class RayBackend(Backend):
             self._ray.wait(refs, num_returns=len(refs), fetch_local=False)
 
     # ------------------------------------------------------------------ cluster
+    def capacity_bytes(self) -> tuple[int, int] | None:
+        """The cluster's object store memory, and the free disk of this machine's temp
+        folder, where a local Ray spills (remote nodes' disks are not known here)."""
+        import shutil
+        import tempfile
+        ray = _import_ray()
+        try:
+            memory = int(ray.cluster_resources().get("object_store_memory", 0))
+            disk = shutil.disk_usage(tempfile.gettempdir()).free
+        except Exception:  # noqa: BLE001 - no figure: no check
+            return None
+        return (memory, disk) if memory else None
+
     def nodes(self) -> list[dict]:
         return [
             {

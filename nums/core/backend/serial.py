@@ -127,6 +127,18 @@ class SerialBackend(Backend):
     def nodes(self) -> list[dict]:
         return [{"node": i, "workers": 1} for i in range(self._num_nodes)]
 
+    def capacity_bytes(self) -> tuple[int, int] | None:
+        """This process's memory: the machine's RAM and swap (blocks are NumPy arrays here)."""
+        total = 0
+        try:
+            with open("/proc/meminfo") as f:
+                for line in f:
+                    if line.startswith(("MemTotal:", "SwapTotal:")):
+                        total += int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            return None
+        return (total, 0) if total else None
+
     def metrics(self) -> list[dict]:
         return [dict(s) for s in self._stats]
 
