@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, backend
 from nums.core.array.dtypes import ufunc_result_dtypes
 from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_apply
 from nums.core.array.fusion import fuse_ufunc
 from nums.core.array.views import reshape_view
 from nums.core.array.writes import ufunc_at, write_out
+from nums.core.backend.base import float_error_settings
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import gathered
 from nums.numpy._ufunc_methods import ufunc_accumulate, ufunc_reduce
@@ -116,6 +117,15 @@ class ufunc:
         signature: Any = None,
         subok: bool = True,
     ) -> Any:
+        result = self._call(*args, out=out, where=where, dtype=dtype, casting=casting,
+                            signature=signature)
+        errs = float_error_settings()
+        if errs is not None:
+            _settle(result, errs)
+        return result
+
+    def _call(self, *args: Any, out: Any, where: Any, dtype: Any, casting: str,
+              signature: Any) -> Any:
         uf = self._ufunc
         if len(args) not in (uf.nin, uf.nin + uf.nout):
             raise TypeError(
@@ -205,6 +215,16 @@ class ufunc:
         a, b = asarray(a), asarray(b)
         a2 = reshape_view(a, a.shape + (1,) * b.ndim)
         return self(a2, b, **kwargs)
+
+
+def _settle(result: Any, errs: dict) -> None:
+    """Inside ``np.errstate``: compute a ufunc's result now, under those settings (a pending
+    expression would otherwise run later, outside them); with ``"raise"``, wait for it, so
+    that FloatingPointError is raised by this call, as NumPy raises it."""
+    results = result if isinstance(result, tuple) else (result,)
+    refs = [ref for r in results if isinstance(r, BlockArray) for ref in r.blocks.flat]
+    if refs and "raise" in errs.values():
+        backend().get(refs)  # raises a task's FloatingPointError here
 
 
 def _bcastable(*shapes: tuple) -> bool:

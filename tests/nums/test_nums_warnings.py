@@ -71,3 +71,42 @@ def test_numpy_warnings_reach_the_caller(case, backend_name):
     expected = _warnings_of(CASES[case], np)
     assert expected  # numpy warns in every case
     assert _warnings_of(CASES[case], nps) == expected
+
+
+# ufunc calls and operators: np.errstate / np.seterr in the caller apply to the tasks
+ELEMENTWISE = ["sqrt of a negative", "division by zero", "float16 overflow", "log of zero"]
+
+
+@pytest.mark.parametrize("case", ELEMENTWISE)
+def test_errstate_raise_raises_at_the_call(case):
+    body = CASES[case]
+    with np.errstate(all="raise"):
+        with pytest.raises(FloatingPointError) as expected:
+            body(np)
+        with pytest.raises(FloatingPointError) as got:
+            body(nps)  # at the call, not at a later get()
+    assert str(expected.value) in str(got.value)
+
+
+@pytest.mark.parametrize("case", ELEMENTWISE)
+def test_errstate_ignore_holds_for_results_read_later(case):
+    with np.errstate(all="ignore"):
+        value = CASES[case](nps)
+        expected = CASES[case](np)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(value.get(), expected)
+
+
+def test_seterr_reaches_the_tasks_and_errstate_call_is_refused():
+    old = np.seterr(divide="raise")
+    try:
+        with pytest.raises(FloatingPointError, match="divide by zero"):
+            nps.asarray([1.0, 2.0]) / 0.0
+    finally:
+        np.seterr(**old)
+    with pytest.warns(RuntimeWarning, match="divide by zero"):  # the default again
+        np.testing.assert_array_equal((nps.asarray([1.0]) / 0.0).get(), [np.inf])
+    with np.errstate(divide="call", call=lambda *a: None):
+        with pytest.raises(NotImplementedError, match="'call'"):
+            nps.asarray([1.0]) / 0.0

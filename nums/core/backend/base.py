@@ -26,6 +26,32 @@ METRIC_KEYS = (
 )
 
 
+_NUMPY_DEFAULT_ERR = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+
+
+def float_error_settings() -> dict | None:
+    """``np.geterr()`` when the caller changed it (``np.errstate``, ``np.seterr``), else None.
+
+    Tasks submitted meanwhile run under the same settings (:func:`under_errstate`), so a
+    division by zero inside ``np.errstate(divide="raise")`` raises FloatingPointError. The
+    ``"call"`` and ``"log"`` modes need the driver's callback and raise NotImplementedError.
+    """
+    settings = np.geterr()
+    if settings == _NUMPY_DEFAULT_ERR:
+        return None
+    if any(v in ("call", "log") for v in settings.values()):
+        raise NotImplementedError(
+            f"np.errstate/np.seterr mode 'call' or 'log' ({settings}) does not reach nums "
+            "tasks; use 'ignore', 'warn', 'raise' or 'print'")
+    return settings
+
+
+def under_errstate(settings: dict, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """Run ``fn`` in a task under the driver's floating-point error settings."""
+    with np.errstate(**settings):
+        return fn(*args, **kwargs)
+
+
 class Backend(ABC):
     """Submit kernels with a placement, put values, get and wait for results."""
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.backend.base import Backend
+from nums.core.backend.base import Backend, float_error_settings, under_errstate
 
 
 @functools.lru_cache(maxsize=4096)
@@ -61,6 +61,9 @@ class EmbeddedBackend(Backend):
         node: int = 0,
         num_returns: int = 1,
     ) -> Any:
+        errs = float_error_settings()
+        if errs is not None:
+            fn, args = under_errstate, (errs, fn, *args)
         remote = self._remote(fn).options(node=int(node), num_returns=num_returns)
         return remote.remote(*args, **(kwargs or {}))
 

@@ -13,7 +13,7 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from nums.core.backend.base import METRIC_KEYS, Backend
+from nums.core.backend.base import METRIC_KEYS, Backend, float_error_settings, under_errstate
 
 INSTALL_HINT = "the ray backend needs Ray: pip install 'nums[ray]' (or pip install ray)"
 
@@ -97,6 +97,9 @@ class RayBackend(Backend):
     ) -> Any:
         node = int(node)
         self._tasks_run[node] += 1
+        errs = float_error_settings()
+        if errs is not None:
+            fn, args = under_errstate, (errs, fn, *args)
         remote = self._remote(fn)
         if remote is None:  # ray.remote takes plain functions only
             remote, args = self._apply, (fn, *args)
