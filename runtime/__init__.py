@@ -27,6 +27,7 @@ from .errors import (
     GetTimeoutError,
     NotInitializedError,
     ObjectFreedError,
+    ObjectLostError,
     SerializationError,
     ShutdownError,
     TaskError,
@@ -36,6 +37,7 @@ from .refs import ObjectRef
 
 __all__ = [
     "init", "shutdown", "is_initialized", "remote", "put", "get", "wait", "nodes", "metrics",
+    "kill_node", "ObjectLostError",
     "output_buffer",
     "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
     "ObjectFreedError", "GetTimeoutError", "NotInitializedError", "SerializationError",
@@ -47,7 +49,8 @@ _init_lock = threading.Lock()
 
 def init(num_nodes: int = 1, workers_per_node: int | None = None,
          object_store_bytes: int | None = None, spill_dir: str | None = None,
-         worker_env: dict[str, str] | None = None) -> None:
+         worker_env: dict[str, str] | None = None,
+         max_lineage_depth: int | None = None) -> None:
     """Start the runtime: ``num_nodes`` virtual nodes, each with a store and workers.
 
     Parameters
@@ -66,6 +69,9 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
         the same ``spill_dir`` removes it.
     worker_env : dict, optional
         Extra environment variables for worker processes.
+    max_lineage_depth : int, optional
+        How many tasks back a lost object can be made again from the tasks that made it
+        (default 100; 0 keeps no lineage). See :func:`kill_node`.
     """
     from .driver import Driver
 
@@ -78,8 +84,10 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
     with _init_lock:
         if context.current is not None:
             raise RuntimeError("the runtime is already initialised; call shutdown() first")
+        from .lineage import MAX_LINEAGE_DEPTH
+        depth = MAX_LINEAGE_DEPTH if max_lineage_depth is None else int(max_lineage_depth)
         context.current = Driver(num_nodes, workers_per_node, object_store_bytes, spill_dir,
-                                 worker_env)
+                                 worker_env, depth)
 
 
 def is_initialized() -> bool:
@@ -112,6 +120,16 @@ def metrics() -> list[dict]:
     ``bytes_received`` count objects copied between nodes.
     """
     return context.get_context().metrics()
+
+
+def kill_node(node: int) -> None:
+    """Lose virtual node ``node`` as a cluster loses a machine (for fault-injection tests and
+    drills): its workers are killed and every object copy in its store is gone. Its tasks,
+    queued and later, run on the other nodes; an object whose only copy was there is made
+    again from the task that made it (its lineage, up to ``max_lineage_depth`` tasks back),
+    or fails with ``ObjectLostError`` when it was ``put``. The last live node cannot be
+    killed."""
+    context.get_context().kill_node(node)
 
 
 def _child_pids() -> list[int]:

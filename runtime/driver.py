@@ -59,12 +59,14 @@ from .errors import (
     ActorDiedError,
     GetTimeoutError,
     ObjectFreedError,
+    ObjectLostError,
     ShutdownError,
     WorkerCrashedError,
     error_info,
     raise_error_info,
     reissue_warnings,
 )
+from .lineage import MAX_LINEAGE_DEPTH, Lineage
 from .objects import FAILED, PENDING, Entry, ObjectTable
 from .processes import WorkerProc, blas_threads, spawn
 from .protocol import DISK, TaskSpec
@@ -79,12 +81,17 @@ BOOT_FAILURES_MAX = 4  # workers in a row dying before "ready": count attempts a
 _uids = itertools.count(1)
 
 
-class Driver(Scheduling, ActorScheduling):
+class _UnreadableSpill(ObjectLostError):
+    """Raised by ``_load`` for a spill file it cannot read; ``get_values`` makes the object
+    again and reads it once more."""
+
+
+class Driver(Scheduling, ActorScheduling, Lineage):
     """The runtime's state in the user's process; see the module docstring."""
 
     def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
                  object_store_bytes: int | None = None, spill_dir: str | None = None,
-                 worker_env: dict | None = None):
+                 worker_env: dict | None = None, max_lineage_depth: int = MAX_LINEAGE_DEPTH):
         cores = os.cpu_count() or 1
         self.num_nodes = num_nodes
         self.workers_per_node = workers_per_node or max(1, cores // num_nodes)
@@ -98,6 +105,12 @@ class Driver(Scheduling, ActorScheduling):
         self.stores = [NodeStore(i, self.capacity) for i in range(num_nodes)]
         self.table = ObjectTable(self.stores, self.spill_dir)
         self.table.on_actor_unreferenced = self._actor_unreferenced
+        self.table.on_freed = self._object_freed
+        self.lineage: dict[int, TaskSpec] = {}
+        self.lineage_refs: dict[int, int] = {}
+        self.max_lineage_depth = max_lineage_depth
+        self.dead_nodes: set[int] = set()
+        self.rebuilds = 0  # tasks submitted again to make lost objects
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
         self.refq: deque = deque()
@@ -311,6 +324,7 @@ class Driver(Scheduling, ActorScheduling):
         retry_node = w.node
         if not expected and w.actor_id is None:
             retry_node = self._note_crash(w)
+        retry_node = self._live_node(retry_node)
         # A pool worker runs what it is sent in order: only the first task in flight had
         # started (the others were sent ahead), and none had if the worker never said ready.
         # Only a started attempt counts against max_retries, unless workers of this node
@@ -338,7 +352,7 @@ class Driver(Scheduling, ActorScheduling):
         w.inflight.clear()
         if actor is not None:
             self._pump_actor(actor)
-        elif not expected:
+        elif not expected and w.node not in self.dead_nodes:
             self._spawn(w.node)
         self._dispatch(w.node)
         if retry_node != w.node:
@@ -412,7 +426,7 @@ class Driver(Scheduling, ActorScheduling):
         return [ObjectRef(oid, counted=True) for oid in spec.return_ids]
 
     def put(self, value: object, node: int | None = None) -> ObjectRef:
-        node = 0 if node is None else node
+        node = self._live_node(0 if node is None else node)
         ser = serialization.serialize(value, "the value given to put")
         oid = ids.new_id()
         if ser.size < serialization.INLINE_MAX:
@@ -493,6 +507,17 @@ class Driver(Scheduling, ActorScheduling):
                 self.cond.notify_all()
 
     def get_values(self, oids: list[int], timeout: float | None) -> list:
+        while True:
+            try:
+                return self._get_values(oids, timeout)
+            except _UnreadableSpill as lost:
+                with self.lock:  # a spill file is gone: wait for the object to be made again
+                    self._drain()
+                    if lost.oid not in self.table.entries:
+                        raise ObjectLostError(str(lost), lost.oid) from None
+                    self._disk_copy_lost(lost.oid)
+
+    def _get_values(self, oids: list[int], timeout: float | None) -> list:
         with self.lock:
             entries = self._ready_entries(oids, timeout)
             locs = []
@@ -532,6 +557,9 @@ class Driver(Scheduling, ActorScheduling):
         if kind == "d":
             try:
                 return serialization.loads_file(loc[2], loc[3], loc[4])
+            except OSError as exc:
+                raise _UnreadableSpill(f"the spill file of object {oid:#x} could not be read "
+                                       f"({exc})", oid) from None
             finally:
                 self.unpinq.append((oid, DISK))
         _, _, node, off, hl, layout = loc
@@ -575,6 +603,7 @@ class Driver(Scheduling, ActorScheduling):
                      "worker_pids": [w.pid for w in self.pool[n] if w.alive],
                      "actors": sum(a.node == n and a.dead is None for a in self.actors.values()),
                      "store_capacity": self.capacity, "spill_dir": self.spill_dir,
+                     "alive": n not in self.dead_nodes,
                      "spill_free_bytes": max(0, self.table.disk_free())}
                     for n in range(self.num_nodes)]
 

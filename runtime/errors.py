@@ -28,6 +28,18 @@ class ShutdownError(NotInitializedError):
     or ``wait``."""
 
 
+class ObjectLostError(RuntimeError_):
+    """The value of an object was lost (its node, its spill file) and could not be made
+    again from the task that made it."""
+
+    def __init__(self, message: str = "", oid: int | None = None):
+        super().__init__(message)
+        self.oid = oid
+
+    def __reduce__(self):
+        return (type(self), (str(self.args[0]) if self.args else "", self.oid))
+
+
 class ObjectFreedError(RuntimeError_, KeyError):
     """``get`` of an object that was freed or that this runtime never knew."""
 

@@ -76,6 +76,7 @@ class ObjectTable:
         # actor handles are counted like objects; the driver ends an actor at zero
         self.actor_refs: Counter = Counter()
         self.on_actor_unreferenced = None
+        self.on_freed = None  # called with an object's id when it is freed (lineage)
 
     # ----------------------------------------------------------------- references
     def entry(self, oid: int) -> Entry:
@@ -123,6 +124,8 @@ class ObjectTable:
         for cid in e.contained:
             self.decref(cid)
         e.contained = ()
+        if self.on_freed is not None:
+            self.on_freed(e.id)
 
     # ----------------------------------------------------------------- completion
     def complete(self, oid: int, node: int, result: tuple) -> Entry:

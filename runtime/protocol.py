@@ -74,3 +74,8 @@ class TaskSpec:
     attempts: int = 0
     pins: list = field(default_factory=list)    # (oid, where) pinned for the current attempt
     copies: list = field(default_factory=list)  # (oid, src_where, dst_node) of this attempt
+    # lineage (see runtime.lineage)
+    lineage_depth: int = 0      # tasks back to objects without lineage
+    lineage_live: int = 0       # outputs whose lineage is this spec
+    rebuilding: bool = False    # submitted again to make a lost output
+    rebuild_of: TaskSpec | None = None  # the spec this task makes again

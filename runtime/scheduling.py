@@ -64,6 +64,7 @@ class Scheduling:
         for oid in spec.contained:
             t.incref(oid)
         self.tasks[spec.tid] = spec
+        self._record_lineage(spec)
         if spec.kind != "task":
             actor = self.actors.get(spec.actor_id)
             if actor is None:
@@ -99,6 +100,7 @@ class Scheduling:
             self._finish(spec, ("e", failed), None)
             return
         node = spec.node if spec.node is not None else self._choose_node(spec)
+        node = self._live_node(node)
         self.queues[node].append(spec)
         self._dispatch(node)
 
@@ -112,18 +114,20 @@ class Scheduling:
     def _choose_node(self, spec: TaskSpec) -> int:
         if self.num_nodes == 1:
             return 0
-        weight = [0] * self.num_nodes
+        weight = [-1 if n in self.dead_nodes else 0 for n in range(self.num_nodes)]
         for oid in self._deps(spec):
             e = self.table.entries.get(oid)
             if e is None:
                 continue
             nodes = [n for n, r in e.replicas.items() if r.ready] or [e.home]
             for n in nodes:
-                weight[n] += e.size
+                if weight[n] >= 0:
+                    weight[n] += e.size
         best = max(weight)
         if best > 0:
             return weight.index(best)
-        load = [len(q) + r for q, r in zip(self.queues, self.running)]
+        load = [len(q) + r if n not in self.dead_nodes else float("inf")
+                for n, (q, r) in enumerate(zip(self.queues, self.running))]
         low = min(load)
         start = next(self._rr)
         for k in range(self.num_nodes):
@@ -160,7 +164,7 @@ class Scheduling:
                     best = w
         if best is not None:
             return best
-        if active < self.workers_per_node and not self.closing:
+        if active < self.workers_per_node and not self.closing and node not in self.dead_nodes:
             # workers blocked in get() do not count: start another so work can go on
             return self._spawn(node)
         return None
@@ -168,6 +172,11 @@ class Scheduling:
     def _task_message(self, spec: TaskSpec, w: WorkerProc) -> tuple | None:
         node, t = w.node, self.table
         deps = self._deps(spec)
+        lost = [oid for oid in deps if t.entries[oid].state == PENDING]
+        if lost:  # made again (runtime.lineage) since the task was queued: wait for them
+            for oid in lost:
+                self._wait_for(spec, oid)
+            return None
         for oid in deps:
             rep = t.entries[oid].replicas.get(node)
             if rep is not None and not rep.ready and rep.copier != spec.tid:
@@ -240,6 +249,24 @@ class Scheduling:
         spec = w.inflight.pop(tid, None)
         if spec is None:
             return
+        lost = self._lost_argument(results) if w.actor_id is None else None
+        if w.node in self.dead_nodes or lost is not None:
+            # its node was killed, or an argument's spill file was gone: not a result
+            allocs = self.allocs.pop(w.uid, {})
+            for res in results:
+                if res[0] in "sd":
+                    allocs.pop(res[1], None)
+                    self._discard_result(res, w.node)
+            for off in allocs:
+                self.stores[w.node].allocator.free(off)
+            self._undo_attempt(spec)
+            self.running[w.node] -= 1
+            if lost is not None and self._disk_copy_lost(lost):
+                self._wait_for(spec, lost)
+            else:
+                self._on_ready(spec)
+            self._dispatch(w.node)
+            return
         if w.actor_id is None and spec.fn_id is not None:
             last = self.task_seconds.get(spec.fn_id)
             self.task_seconds[spec.fn_id] = took if last is None else 0.5 * (last + took)
@@ -294,7 +321,15 @@ class Scheduling:
         if isinstance(results, tuple):
             results = [results] * len(spec.return_ids)
         node = spec.node if node is None and spec.node is not None else (node or 0)
+        rebuilt = spec.rebuild_of
+        if rebuilt is not None:
+            rebuilt.rebuilding = False
         for oid, res in zip(spec.return_ids, results):
+            if rebuilt is not None:
+                e = self.table.entries.get(oid)
+                if e is None or e.state != PENDING:  # this output still has its value
+                    self._discard_result(res, node)
+                    continue
             self._complete(oid, node, res, None)
         self.tasks.pop(spec.tid, None)
         for oid in self._deps(spec):

@@ -29,6 +29,7 @@ from .channel import BlockingChannel
 from .errors import (
     GetTimeoutError,
     NotInitializedError,
+    ObjectLostError,
     describe_warnings,
     error_info,
     raise_error_info,
@@ -42,6 +43,12 @@ OUT_RESERVE = 4096  # bytes kept before an output buffer for its object's pickle
 # wait for the tasks queued behind it.
 REPORT_NOW_S = 0.001
 
+
+
+def _lost(oid: int, exc: OSError) -> ObjectLostError:
+    """A spill file that cannot be read: the driver makes the object again and runs the task
+    once more (see runtime.lineage)."""
+    return ObjectLostError(f"the spill file of object {oid:#x} could not be read ({exc})", oid)
 
 class WorkerClient:
     """The context inside a worker: runs tasks and forwards API calls to the driver."""
@@ -176,6 +183,8 @@ class WorkerClient:
             _, _, path, hl, layout = loc
             try:
                 return serialization.loads_file(path, hl, layout)
+            except OSError as exc:
+                raise _lost(oid, exc) from None
             finally:
                 self._release(oid, DISK)
         if kind == "c":
@@ -187,9 +196,14 @@ class WorkerClient:
                                              offset=soff))
                 self._release(oid, snode)
             else:
-                with open(src[2], "rb") as f:
-                    f.readinto(memoryview(self.segments[node])[off:off + size])
-                self._release(oid, DISK)
+                try:
+                    with open(src[2], "rb") as f:
+                        if f.readinto(memoryview(self.segments[node])[off:off + size]) != size:
+                            raise OSError("the file is shorter than the object")
+                except OSError as exc:
+                    raise _lost(oid, exc) from None
+                finally:
+                    self._release(oid, DISK)
             del dst
             return self.load(("s", oid, node, off, hl, layout))
         if kind == "e":
