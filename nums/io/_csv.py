@@ -18,7 +18,8 @@ import numpy as np
 
 from nums.core.array.blockarray import backend, make_grid, node_of, one_block, submit
 from nums.io import _csv_kernels as ck
-from nums.io._stores import Store, file_for
+from nums.io._paths import file_for
+from nums.io._stores import Store
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import concatenate
 
@@ -76,7 +77,8 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     options = {"delimiter": delimiter, "quotechar": quotechar, "dtype": dtype,
                "na_values": list(NA_VALUES if na_values is None else na_values)}
     size = store.size(key)
-    names, data_start, lines_before = _header(store, key, delimiter, quotechar, header, skiprows)
+    names, data_start, lines_before = _header(store, key, size, delimiter, quotechar, header,
+                                               skiprows)
     if usecols is not None:
         picked = [names[c] if isinstance(c, int | np.integer) else str(c) for c in usecols]
         missing = [c for c in picked if c not in names]
@@ -92,7 +94,7 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     if len(cuts) == 1:
         cuts = [data_start, size]
     # the tasks read no block: range i on the block-cyclic node of entry (i,)
-    scans = backend().get([submit(ck.scan_range, store, key, a, b, quote, node=node_of((i,)))
+    scans = backend().get([submit(ck.scan_range, store, key, a, b, size, quote, node=node_of((i,)))
                            for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]))])
     odd, lines = [False], [lines_before]
     for quotes, ends in scans:
@@ -118,15 +120,15 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     return result
 
 
-def _header(store: Store, key: str, delimiter: str, quotechar: str, header: bool, skiprows: int
-            ) -> tuple[list[str], int, int]:
+def _header(store: Store, key: str, size: int, delimiter: str, quotechar: str, header: bool,
+            skiprows: int) -> tuple[list[str], int, int]:
     """``(column names, the byte where data starts, lines before it)``."""
     import io
 
     import pyarrow.csv as pcsv
 
     path = store.url(key)
-    with store.open_ranges(key) as f:
+    with store.open_ranges(key, size) as f:
         for _ in range(skiprows):
             if not f.readline():
                 break

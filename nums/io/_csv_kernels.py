@@ -15,10 +15,11 @@ from nums.io._stores import Store
 NEWLINE = b"\n"
 
 
-def scan_range(store: Store, key: str, start: int, stop: int, quote: bytes
+def scan_range(store: Store, key: str, start: int, stop: int, size: int, quote: bytes
                ) -> tuple[int, int]:
-    """``(quote characters, line ends)`` in bytes ``[start, stop)`` of the file."""
-    with store.open_ranges(key) as f:
+    """``(quote characters, line ends)`` in bytes ``[start, stop)`` of the file (of
+    ``size`` bytes)."""
+    with store.open_ranges(key, size) as f:
         f.seek(start)
         data = f.read(stop - start)
     return (data.count(quote) if quote else 0), data.count(b"\n")
@@ -73,7 +74,7 @@ def parse_range(store: Store, key: str, start: int, stop: int, size: int, odd_st
 
     path = store.url(key)
     quote = options["quotechar"].encode() if options["quotechar"] else b""
-    with store.open_ranges(key) as f:
+    with store.open_ranges(key, size) as f:
         begin = start if start == data_start else _line_start(f, start, size, quote, odd_start)
         end = size if stop >= size else _line_start(f, stop, size, quote, odd_stop)
         if begin >= end:

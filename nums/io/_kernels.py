@@ -34,9 +34,11 @@ def read_block(store: Store, key: str, crc: int, shape: tuple, dtype: str, name:
     try:
         with store.open(key) as f:
             a = np.load(f, allow_pickle=False)
-    except FileNotFoundError as exc:
-        detail = "" if exc.errno else f" ({exc})"  # the store's own reason (S3: the bucket)
-        raise FileNotFoundError(f"{name}: its file {where} is missing{detail}") from None
+    except FileNotFoundError as exc:  # an S3 store's error names the bucket or the key
+        raise FileNotFoundError(f"{name}: its file {where} is missing" if exc.errno else
+                                f"{name}: {exc}") from None
+    except PermissionError as exc:
+        raise PermissionError(f"{name}: {exc}") from None
     except (ValueError, EOFError) as exc:
         raise OSError(f"{name}: {where} is not a readable block ({exc})") from None
     if a.shape != tuple(shape) or a.dtype != np.dtype(dtype):

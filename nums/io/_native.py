@@ -27,7 +27,8 @@ import numpy as np
 
 from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
 from nums.io import _kernels as k
-from nums.io._stores import Store, store_for
+from nums.io._paths import store_for
+from nums.io._stores import Store
 from nums.numpy._convert import asarray
 
 FORMAT = "nums-blocks"
