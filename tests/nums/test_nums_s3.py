@@ -295,7 +295,7 @@ CSV = ('id,"note, with comma",value,Weight\r\n'
        + "30,plain,1e3,-1")  # no final newline
 
 
-@pytest.mark.parametrize("part_bytes", [23, 200, 1 << 20])
+@pytest.mark.parametrize("part_bytes", [41, 300, 1 << 20])
 def test_read_csv_from_s3_matches_pyarrow_on_the_same_bytes(s3, tmp_path, monkeypatch,
                                                             part_bytes):
     monkeypatch.setattr(_csv, "PART_BYTES", part_bytes)
