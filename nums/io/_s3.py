@@ -128,7 +128,7 @@ class S3Store(Store):
     def _call(self, key: str, method: str, **kwargs: Any) -> Any:
         try:
             return getattr(self._client, method)(Bucket=self.bucket, **kwargs)
-        except Exception as exc:
+        except _errors() as exc:
             raise self._error(exc, key) from None
 
     def write(self, key: str, writer: Callable[[IO[bytes]], Any]) -> None:
@@ -144,7 +144,7 @@ class S3Store(Store):
                                                      MULTIPART_CHUNKSIZE)))
         try:
             self._client.upload_fileobj(buffer, self.bucket, self._key(key), Config=config)
-        except Exception as exc:
+        except _errors() as exc:
             raise self._error(exc, key) from None
 
     def put(self, key: str, data: bytes) -> None:
@@ -154,7 +154,7 @@ class S3Store(Store):
         response = self._call(key, "get_object", Key=self._key(key))
         try:
             return response["Body"].read()
-        except Exception as exc:
+        except _errors() as exc:
             raise self._error(exc, key) from None
 
     def open(self, key: str) -> IO[bytes]:
@@ -168,7 +168,7 @@ class S3Store(Store):
                               Range=f"bytes={start}-{stop - 1}")
         try:
             return response["Body"].read()
-        except Exception as exc:
+        except _errors() as exc:
             raise self._error(exc, key) from None
 
     def open_ranges(self, key: str, size: int | None = None) -> IO[bytes]:
@@ -194,7 +194,7 @@ class S3Store(Store):
             for page in pages:
                 for item in page.get("Contents", []):
                     out[item["Key"][len(start):]] = item["LastModified"].timestamp()
-        except Exception as exc:
+        except _errors() as exc:
             raise self._error(exc, "") from None
         return out
 
@@ -212,6 +212,15 @@ class S3Store(Store):
 
     def delete_prefix(self, prefix: str) -> None:
         self.delete(list(self.list(prefix)))
+
+
+def _errors() -> tuple[type, ...]:
+    """The exceptions of boto3 and botocore (translated by :meth:`S3Store._error`)."""
+    import boto3.exceptions
+    import botocore.exceptions
+
+    return (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError,
+            boto3.exceptions.Boto3Error)
 
 
 def _status(exc: Any) -> int | None:

@@ -8,7 +8,8 @@ are paths relative to the store, with ``/`` separators (``data-1/block-0.0.npy``
 Every write of an object is atomic: a reader sees the previous object or the new one, never
 a part (a local file is written to a temporary name, flushed and renamed; an S3 PUT, single
 or multipart, appears when complete). Errors name the object: a missing one raises
-FileNotFoundError, a forbidden one PermissionError.
+FileNotFoundError, a forbidden one PermissionError. :mod:`nums.io._paths` turns URLs into
+stores; the S3 store is :class:`nums.io._s3.S3Store`.
 """
 
 from __future__ import annotations
