@@ -18,7 +18,8 @@ import numpy as np
 
 from nums.core.array.blockarray import backend, make_grid, node_of, one_block, submit
 from nums.io import _csv_kernels as ck
-from nums.io._paths import local_path
+from nums.io._paths import file_for
+from nums.io._stores import Store
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import concatenate
 
@@ -30,13 +31,14 @@ NA_VALUES = ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "#N/A", "-NaN", "-na
 def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = True,
              usecols: list[str] | list[int] | None = None, dtype: Any = np.float64,
              skiprows: int = 0, na_values: list[str] | None = None, quotechar: str = '"',
-             columns: bool = False) -> Any:
+             columns: bool = False, storage_options: dict | None = None) -> Any:
     """Read a numeric CSV file into a 2-d BlockArray (rows, columns), in parallel.
 
     Parameters
     ----------
     url : str or path-like
-        A local path or ``file://`` URL.
+        A local path, a ``file://`` URL or an S3 object ``s3://bucket/key.csv`` (read by
+        ranged GETs, one per byte range and task).
     delimiter : str
         The field separator.
     header : bool
@@ -55,19 +57,28 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
         The quote character ("" for none).
     columns : bool
         Return a dict of 1-d BlockArrays, one per column, instead.
+    storage_options : dict, optional
+        S3 only: credentials, endpoint and region (see :func:`nums.write`).
 
     Raises
     ------
     ValueError
         A malformed row (naming the file and line) or a column that is not numeric (naming
         it; leave it out with ``usecols``).
+    FileNotFoundError, PermissionError
+        The file (for S3: the bucket or key, named) is missing or may not be read.
     """
-    path = str(local_path(url))
+    store, key = file_for(url, storage_options)
+    path = store.url(key)
+    if path.endswith(COMPRESSED):
+        raise NotImplementedError(f"nums.read_csv: compressed files ({path}) are not "
+                                  "supported yet")
     dtype = np.dtype(dtype)
     options = {"delimiter": delimiter, "quotechar": quotechar, "dtype": dtype,
                "na_values": list(NA_VALUES if na_values is None else na_values)}
-    size = os.path.getsize(path)
-    names, data_start, lines_before = _header(path, delimiter, quotechar, header, skiprows)
+    size = store.size(key)
+    names, data_start, lines_before = _header(store, key, size, delimiter, quotechar, header,
+                                               skiprows)
     if usecols is not None:
         picked = [names[c] if isinstance(c, int | np.integer) else str(c) for c in usecols]
         missing = [c for c in picked if c not in names]
@@ -79,14 +90,11 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
         options["usecols"] = None
     width = len(options["usecols"] or names)
     quote = quotechar.encode() if quotechar else b""
-    if path.endswith(COMPRESSED):
-        raise NotImplementedError(f"nums.read_csv: compressed files ({path}) are not "
-                                  "supported yet")
     cuts = list(range(data_start, size, PART_BYTES)) + [size]
     if len(cuts) == 1:
         cuts = [data_start, size]
     # the tasks read no block: range i on the block-cyclic node of entry (i,)
-    scans = backend().get([submit(ck.scan_range, path, a, b, quote, node=node_of((i,)))
+    scans = backend().get([submit(ck.scan_range, store, key, a, b, size, quote, node=node_of((i,)))
                            for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]))])
     odd, lines = [False], [lines_before]
     for quotes, ends in scans:
@@ -95,7 +103,7 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     parts = []
     for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:])):
         node = node_of((i,))
-        block, rows = submit(ck.parse_range, path, a, b, size, odd[i], odd[i + 1], data_start,
+        block, rows = submit(ck.parse_range, store, key, a, b, size, odd[i], odd[i + 1], data_start,
                              lines[i], names, options, node=node, num_returns=2)
         parts.append((block, rows, node))
     counts = backend().get([rows for _, rows, _ in parts])
@@ -112,14 +120,15 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     return result
 
 
-def _header(path: str, delimiter: str, quotechar: str, header: bool, skiprows: int
-            ) -> tuple[list[str], int, int]:
+def _header(store: Store, key: str, size: int, delimiter: str, quotechar: str, header: bool,
+            skiprows: int) -> tuple[list[str], int, int]:
     """``(column names, the byte where data starts, lines before it)``."""
     import io
 
     import pyarrow.csv as pcsv
 
-    with open(path, "rb") as f:
+    path = store.url(key)
+    with store.open_ranges(key, size) as f:
         for _ in range(skiprows):
             if not f.readline():
                 break

@@ -1,6 +1,7 @@
 """Block tasks of the CSV reader (they run in the workers): a scan of a byte range (quotes
 and line ends, for quote-aware cut points and line numbers) and the parse of the lines that
-start in a range, with pyarrow."""
+start in a range, with pyarrow. The file is ``key`` of a store (a local file, or an S3
+object read by ranged GETs)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import re
 
 import numpy as np
 
+from nums.io._stores import Store
+
 NEWLINE = b"\n"
 
 
-def scan_range(path: str, start: int, stop: int, quote: bytes) -> tuple[int, int]:
-    """``(quote characters, line ends)`` in bytes ``[start, stop)`` of the file."""
-    with open(path, "rb") as f:
+def scan_range(store: Store, key: str, start: int, stop: int, size: int, quote: bytes
+               ) -> tuple[int, int]:
+    """``(quote characters, line ends)`` in bytes ``[start, stop)`` of the file (of
+    ``size`` bytes)."""
+    with store.open_ranges(key, size) as f:
         f.seek(start)
         data = f.read(stop - start)
     return (data.count(quote) if quote else 0), data.count(b"\n")
@@ -59,16 +64,17 @@ def _arrow_type(dtype: np.dtype):
     raise TypeError(f"nums.read_csv reads numbers: dtype {dtype} is not supported")
 
 
-def parse_range(path: str, start: int, stop: int, size: int, odd_start: bool, odd_stop: bool,
-                data_start: int, lines_before_start: int, names: list[str], options: dict,
-                ) -> tuple:
+def parse_range(store: Store, key: str, start: int, stop: int, size: int, odd_start: bool,
+                odd_stop: bool, data_start: int, lines_before_start: int, names: list[str],
+                options: dict) -> tuple:
     """Parse the lines that begin in ``[start, stop)`` (outside quotes): ``(block (rows,
     columns), rows)``. Errors name the file and the line."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
+    path = store.url(key)
     quote = options["quotechar"].encode() if options["quotechar"] else b""
-    with open(path, "rb") as f:
+    with store.open_ranges(key, size) as f:
         begin = start if start == data_start else _line_start(f, start, size, quote, odd_start)
         end = size if stop >= size else _line_start(f, stop, size, quote, odd_stop)
         if begin >= end:

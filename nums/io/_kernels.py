@@ -1,11 +1,13 @@
-"""Block tasks of the readers and writers (they run in the workers)."""
+"""Block tasks of the native format's reader and writer (they run in the workers, on the
+store they are given: a local folder or an S3 prefix)."""
 
 from __future__ import annotations
 
-import os
 import zlib
 
 import numpy as np
+
+from nums.io._stores import Store
 
 
 def checksum(a: np.ndarray) -> int:
@@ -14,30 +16,34 @@ def checksum(a: np.ndarray) -> int:
     return zlib.crc32(memoryview(raw))
 
 
-def write_block(path: str, block: np.ndarray, shape: tuple, dtype: np.dtype) -> int:
+def write_block(store: Store, key: str, block: np.ndarray, shape: tuple, dtype: np.dtype
+                ) -> int:
     """Write ``block`` (of ``shape``, as ``dtype``: the array's, which a block's may narrow)
-    as a .npy file (flushed to disk); its checksum."""
+    as a .npy object ``key`` of ``store`` (atomically, flushed to disk); its checksum."""
     a = np.ascontiguousarray(block, dtype=dtype).reshape(shape)
     if a.dtype.hasobject:
         raise TypeError("nums I/O cannot write arrays of Python objects")
-    with open(path, "wb") as f:
-        np.lib.format.write_array(f, a, allow_pickle=False)
-        f.flush()
-        os.fsync(f.fileno())
+    store.write(key, lambda f: np.lib.format.write_array(f, a, allow_pickle=False))
     return checksum(a)
 
 
-def read_block(path: str, crc: int, shape: tuple, dtype: str, name: str) -> np.ndarray:
+def read_block(store: Store, key: str, crc: int, shape: tuple, dtype: str, name: str
+               ) -> np.ndarray:
     """Read one block, checking its shape, dtype and checksum; errors name the block."""
+    where = store.url(key)
     try:
-        a = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{name}: its file {path} is missing") from None
-    except ValueError as exc:
-        raise OSError(f"{name}: {path} is not a readable block ({exc})") from None
+        with store.open(key) as f:
+            a = np.load(f, allow_pickle=False)
+    except FileNotFoundError as exc:  # an S3 store's error names the bucket or the key
+        raise FileNotFoundError(f"{name}: its file {where} is missing" if exc.errno else
+                                f"{name}: {exc}") from None
+    except PermissionError as exc:
+        raise PermissionError(f"{name}: {exc}") from None
+    except (ValueError, EOFError) as exc:
+        raise OSError(f"{name}: {where} is not a readable block ({exc})") from None
     if a.shape != tuple(shape) or a.dtype != np.dtype(dtype):
-        raise OSError(f"{name}: {path} holds {a.dtype}{list(a.shape)}, the manifest says "
+        raise OSError(f"{name}: {where} holds {a.dtype}{list(a.shape)}, the manifest says "
                       f"{np.dtype(dtype)}{list(shape)}")
     if checksum(a) != crc:
-        raise OSError(f"{name}: checksum mismatch in {path} (the file is corrupted)")
+        raise OSError(f"{name}: checksum mismatch in {where} (the file is corrupted)")
     return a

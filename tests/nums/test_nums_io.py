@@ -67,10 +67,10 @@ def test_native_replace_delete_and_errors(tmp_path):
     assert not nums.exists(tmp_path / "d")
     with pytest.raises(FileNotFoundError, match="no nums dataset"):
         nums.read(tmp_path / "d")
-    with pytest.raises(NotImplementedError, match="S3"):
-        nums.read("s3://bucket/key")
     with pytest.raises(ValueError, match="scheme"):
         nums.write("http://x/y", a)
+    with pytest.raises(ValueError, match="storage_options apply to s3://"):
+        nums.read(tmp_path / "d", storage_options={"region_name": "x"})
 
 
 def test_native_corrupt_and_missing_blocks_are_named(tmp_path):
