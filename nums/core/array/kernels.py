@@ -459,3 +459,15 @@ def read_npy_region(path: str, slices: tuple) -> np.ndarray:
     """``slices`` of the .npy file at ``path`` (from a memory map), as an array in memory."""
     m = np.load(path, mmap_mode="r")
     return np.array(m[tuple(slices)], order="C")
+
+
+def read_raw_region(path: str, offset: int, shape: tuple, dtype, fortran: bool,
+                    slices: tuple) -> np.ndarray:
+    """``slices`` of the raw array of ``shape`` and ``dtype`` (C order, or Fortran order)
+    stored at byte ``offset`` of the file at ``path`` (a memory map), as an array in memory.
+    (Members of .npz archives stored uncompressed, ``numpy.fromfile``'s binary files.)"""
+    m = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=tuple(shape),
+                  order="F" if fortran else "C")
+    out = np.array(m[tuple(slices)], order="C")
+    del m
+    return out
