@@ -1,0 +1,227 @@
+"""NumPy's own files beyond .npy, HDF5 and CSV writing, against NumPy and h5py on every
+backend: .npz archives (stored and compressed, paths and file objects, every dtype and rank,
+empty and 0-d), HDF5 datasets (chunk-aligned blocks, overwrite rules, errors naming the file
+and dataset), ``write_csv`` round trips through ``read_csv``."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums
+import nums.numpy as nps
+
+RNG = np.random.default_rng(5)
+SHAPES = [((), ()), ((11,), (4,)), ((7, 5), (3, 2)), ((4, 3, 5), (3, 2, 2)), ((0, 4), (1, 2))]
+
+
+def _values(shape, dtype):
+    dtype = np.dtype(dtype)
+    raw = RNG.integers(0, 100, size=shape)
+    if dtype.kind == "U":
+        return raw.astype(str).astype(dtype)
+    if dtype.kind == "c":
+        return (raw + 0.5j).astype(dtype)
+    return (raw % 2 if dtype.kind == "b" else raw / (1 if dtype.kind in "iu" else 7)
+            ).astype(dtype)
+
+
+# ---------------------------------------------------------------------------- .npz
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["stored", "deflated"])
+@pytest.mark.parametrize("dtype", ["bool", "int16", "float64", "complex64", "<U3"])
+@pytest.mark.parametrize("shape,block_shape", SHAPES)
+def test_savez_then_numpy_and_nums_load(tmp_path, compressed, dtype, shape, block_shape):
+    value = _values(shape, dtype)
+    x = nps.array(value, block_shape=block_shape)
+    save = nps.savez_compressed if compressed else nps.savez
+    save(tmp_path / "a", x, named=x, plain=value)  # ".npz" appended, as numpy does
+    with np.load(tmp_path / "a.npz") as z:
+        assert z.files == ["named", "plain", "arr_0"]
+        for key in z.files:
+            assert_same(z[key], value)
+        kinds = {i.filename: i.compress_type for i in z.zip.infolist()}
+    expected = zipfile.ZIP_DEFLATED if compressed else zipfile.ZIP_STORED
+    assert set(kinds.values()) == {expected}
+    with nps.load(tmp_path / "a.npz") as z:
+        assert z.files == ["named", "plain", "arr_0"] and len(z) == 3 and "named" in z
+        for key in ("named", "plain", "arr_0", "arr_0.npy"):
+            got = z[key]
+            assert isinstance(got, nps.BlockArray)
+            assert_same(got, value)
+        assert_same(z.f.plain, value)
+
+
+def test_npz_written_by_numpy_fortran_order_and_parallel_reads(tmp_path):
+    a = np.asfortranarray(RNG.standard_normal((9, 7)))
+    b = np.arange(40, dtype=np.int32).reshape(8, 5)
+    np.savez(tmp_path / "n.npz", a=a, b=b, c=np.float32(2.5))
+    with nps.load(tmp_path / "n.npz") as z:
+        got = z["a"]
+        assert got.grid.num_blocks > 1  # read in blocks, one task each
+        assert_same(got, a)
+        assert_same(z["b"][2:7, 1:4], b[2:7, 1:4])
+        assert_same(z["c"], np.float32(2.5))
+        assert repr(z) == f"NpzFile {str(tmp_path / 'n.npz')!r} with keys: a, b, c"
+        with pytest.raises(KeyError, match="d is not a file in the archive"):
+            z["d"]
+        with pytest.raises(AttributeError):
+            _ = z.f.d
+    assert z.zip is None and z.fid is None  # closed by the context manager
+
+
+def test_npz_file_objects_and_non_npy_members(tmp_path):
+    value = RNG.standard_normal((6, 5))
+    buf = io.BytesIO()
+    nps.savez(buf, v=nps.array(value, block_shape=(4, 2)))
+    buf.seek(0)
+    assert_same(np.load(buf)["v"], value)
+    buf.seek(0)
+    z = nps.load(buf)
+    assert_same(z["v"], value)
+    z.close()
+    assert not buf.closed  # numpy leaves a file object it did not open
+    with zipfile.ZipFile(tmp_path / "m.npz", "w") as zf:
+        zf.writestr("notes.txt", b"hello")
+        zf.writestr("x.npy", b"")
+    with nps.load(tmp_path / "m.npz") as z, np.load(tmp_path / "m.npz") as zn:
+        assert z.files == zn.files == ["notes.txt", "x"]
+        assert z["notes.txt"] == zn["notes.txt"] == b"hello"
+    with open(tmp_path / "f.npz", "wb") as f:
+        nps.savez_compressed(f, nps.arange(5))
+    with open(tmp_path / "f.npz", "rb") as f:
+        assert_same(nps.load(f)["arr_0"], np.arange(5))
+
+
+def test_npz_errors_and_pickles_as_numpy(tmp_path):
+    with pytest.raises(ValueError, match="Cannot use un-named variables and keyword arr_0"):
+        nps.savez(tmp_path / "e", nps.arange(3), arr_0=nps.arange(2))
+    objects = np.array([{"a": 1}, None], dtype=object)
+    nps.savez(tmp_path / "o", o=objects)
+    with nps.load(tmp_path / "o.npz") as z, pytest.raises(ValueError, match="allow_pickle"):
+        z["o"]
+    with np.load(tmp_path / "o.npz", allow_pickle=True) as z:
+        assert z["o"][0] == {"a": 1}
+    with pytest.raises(ValueError, match="allow_pickle"):
+        nps.savez(tmp_path / "p", o=objects, allow_pickle=False)
+    with pytest.raises(ValueError, match="encoding must be"):
+        nps.load(tmp_path / "o.npz", encoding="utf8")
+    with pytest.raises(FileNotFoundError):
+        nps.load(tmp_path / "missing.npz")
+
+
+def test_npy_still_loads_and_npz_does_not_gather(tmp_path):
+    value = np.arange(20.0).reshape(4, 5)
+    np.savez(tmp_path / "z.npz", v=value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nps.GatherWarning)  # no fallback for .npz any more
+        with nps.load(tmp_path / "z.npz") as z:
+            assert_same(z["v"], value)
+
+
+# ---------------------------------------------------------------------------- HDF5
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int8", "uint32", "float32", "complex128", "S4"])
+@pytest.mark.parametrize("shape,block_shape", SHAPES)
+def test_hdf5_round_trip_against_h5py(tmp_path, dtype, shape, block_shape):
+    h5py = pytest.importorskip("h5py")
+    value = _values(shape, "U4").astype(dtype) if dtype == "S4" else _values(shape, dtype)
+    x = nps.array(value, block_shape=block_shape)
+    nums.write_hdf5(tmp_path / "f.h5", "group/x", x)
+    with h5py.File(tmp_path / "f.h5", "r") as f:
+        assert list(f["group"]) == ["x"]  # the temporary name is gone
+        assert f["group/x"].dtype == value.dtype
+        np.testing.assert_array_equal(f["group/x"][()], value)
+    assert_same(nums.read_hdf5(f"file://{tmp_path}/f.h5", "group/x"), value)
+
+
+def test_hdf5_chunk_aligned_blocks_and_explicit_block_shape(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    value = RNG.standard_normal((30, 20))
+    with h5py.File(tmp_path / "c.h5", "w") as f:
+        f.create_dataset("c", data=value, chunks=(7, 3), compression="gzip")
+        f.create_dataset("flat", data=value)
+    got = nums.read_hdf5(tmp_path / "c.h5", "c")
+    assert all(b % c == 0 or b == n for b, c, n in zip(got.block_shape, (7, 3), value.shape))
+    assert_same(got, value)
+    assert_same(nums.read_hdf5(tmp_path / "c.h5", "/flat", block_shape=(4, 20)), value)
+
+
+def test_hdf5_modes_overwrite_and_errors(tmp_path):
+    h5py = pytest.importorskip("h5py")
+    path = tmp_path / "m.h5"
+    a, b = np.arange(12.0).reshape(3, 4), np.arange(5)
+    nums.write_hdf5(path, "a", nps.array(a, block_shape=(2, 2)))
+    nums.write_hdf5(path, "b", b)  # mode "a": the file is kept
+    with pytest.raises(ValueError, match=r"m\.h5: dataset 'a' exists"):
+        nums.write_hdf5(path, "a", b)
+    nums.write_hdf5(path, "a", nps.array(b, block_shape=(2,)), overwrite=True)
+    with h5py.File(path, "r") as f:
+        assert sorted(f) == ["a", "b"]
+        assert_same(f["a"][()], b)
+    nums.write_hdf5(path, "c", a, mode="w")  # truncates
+    with h5py.File(path, "r") as f:
+        assert list(f) == ["c"]
+    with pytest.raises(FileExistsError):
+        nums.write_hdf5(path, "d", a, mode="x")
+    with pytest.raises(ValueError, match="mode"):
+        nums.write_hdf5(path, "d", a, mode="r")
+    with pytest.raises(KeyError, match=r"m\.h5: no dataset 'zz'"):
+        nums.read_hdf5(path, "zz")
+    with pytest.raises(FileNotFoundError, match=r"nope\.h5"):
+        nums.read_hdf5(tmp_path / "nope.h5", "c")
+    (tmp_path / "bad.h5").write_bytes(b"not hdf5")
+    with pytest.raises(OSError, match=r"bad\.h5"):
+        nums.read_hdf5(tmp_path / "bad.h5", "c")
+    with pytest.raises(TypeError, match=r"m\.h5.*'u'"):
+        nums.write_hdf5(path, "u", np.array(["x"]))
+    with h5py.File(path, "r") as f:
+        assert list(f) == ["c"]  # nothing half-written
+
+
+# ---------------------------------------------------------------------------- CSV
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32", "bool"])
+def test_write_csv_parts_and_single_file_round_trip(tmp_path, dtype):
+    value = _values((13, 4), dtype)
+    if dtype.startswith("float"):
+        value = (RNG.standard_normal((13, 4)) * 1e3).astype(dtype)
+    x = nps.array(value, block_shape=(5, 3))
+    nums.write_csv(tmp_path / "parts", x)
+    parts = sorted(p.name for p in (tmp_path / "parts").iterdir())
+    assert parts == ["part-00000.csv", "part-00001.csv", "part-00002.csv"]
+    back = np.concatenate([nums.read_csv(tmp_path / "parts" / p, dtype=value.dtype).get()
+                           for p in parts])
+    assert_same(back, value)
+    nums.write_csv(tmp_path / "one.csv", x, single_file=True, delimiter=";",
+                   header=["a", "b", "c", "d"])
+    assert (tmp_path / "one.csv").read_text().startswith("a;b;c;d\n")
+    assert_same(nums.read_csv(tmp_path / "one.csv", delimiter=";", dtype=value.dtype), value)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_write_csv_1d_no_header_format_replace_and_errors(tmp_path):
+    nums.write_csv(tmp_path / "v.csv", nps.arange(7.0, block_shape=(3,)) / 4,
+                   header=False, float_format="%.2f", single_file=True)
+    assert (tmp_path / "v.csv").read_text().splitlines()[:3] == ["0.00", "0.25", "0.50"]
+    assert_same(nums.read_csv(tmp_path / "v.csv", header=False), np.arange(7.0)[:, None] / 4)
+    nums.write_csv(tmp_path / "d", nps.ones((4, 2)))
+    nums.write_csv(tmp_path / "d", nps.zeros((2, 2), block_shape=(1, 2)))  # replaced
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["part-00000.csv",
+                                                                   "part-00001.csv"]
+    nums.write_csv(tmp_path / "e", nps.zeros((0, 3)))
+    assert (tmp_path / "e" / "part-00000.csv").read_text() == "0,1,2\n"
+    with pytest.raises(ValueError, match="1-d or 2-d"):
+        nums.write_csv(tmp_path / "x", nps.zeros((2, 2, 2)))
+    with pytest.raises(TypeError, match="complex"):
+        nums.write_csv(tmp_path / "x", nps.zeros(3, dtype=complex))
+    with pytest.raises(ValueError, match="header names 1 columns"):
+        nums.write_csv(tmp_path / "x", nps.zeros((2, 2)), header=["a"])
