@@ -1,5 +1,6 @@
 """NumPy's own files: ``save`` and ``load`` of ``.npy`` files, one task per block; ``.npz``
-archives (:mod:`._io_npz`: ``savez``, ``savez_compressed``, ``load``'s mapping).
+archives (:mod:`._io_npz`: ``savez``, ``savez_compressed``, ``load``'s mapping); raw binary
+files and buffers (:mod:`._io_binary`: ``fromfile``, ``frombuffer``, ``ndarray.tofile``).
 
 ``save`` writes the header on the driver, then every block is written into its place in
 the file by a task on the node that holds it (through a memory map of the file); ``load``
@@ -19,6 +20,7 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
+from nums.numpy._io_binary import frombuffer, fromfile
 from nums.numpy._io_npz import open_npz, savez, savez_compressed
 
 
@@ -86,4 +88,4 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
     return BlockArray.build(grid, task)
 
 
-__all__ = ["save", "load", "savez", "savez_compressed"]
+__all__ = ["save", "load", "savez", "savez_compressed", "fromfile", "frombuffer"]

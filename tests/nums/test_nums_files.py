@@ -225,3 +225,75 @@ def test_write_csv_1d_no_header_format_replace_and_errors(tmp_path):
         nums.write_csv(tmp_path / "x", nps.zeros(3, dtype=complex))
     with pytest.raises(ValueError, match="header names 1 columns"):
         nums.write_csv(tmp_path / "x", nps.zeros((2, 2)), header=["a"])
+
+
+# ---------------------------------------------------------------------------- raw binary
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int16", "float64", "complex64", "i4,f8"])
+@pytest.mark.parametrize("shape,block_shape", SHAPES)
+def test_tofile_and_fromfile_binary_as_numpy(tmp_path, dtype, shape, block_shape):
+    value = np.zeros(shape, dtype) if "," in dtype else _values(shape, dtype)
+    if "," in dtype and value.size:
+        value["f0"], value["f1"] = 7, 0.25
+    nps.array(value, block_shape=block_shape).tofile(tmp_path / "x.bin")
+    assert (tmp_path / "x.bin").read_bytes() == value.tobytes()
+    flat = value.reshape(-1)
+    for kwargs in ({}, {"count": 3}, {"offset": value.itemsize, "count": 100},
+                   {"offset": value.itemsize * 2}, {"count": -5}):
+        try:
+            expected = np.fromfile(tmp_path / "x.bin", dtype, **kwargs)
+        except ValueError:  # an offset past the end
+            with pytest.raises(ValueError), warnings.catch_warnings():
+                warnings.simplefilter("ignore", nps.GatherWarning)
+                nps.fromfile(tmp_path / "x.bin", dtype, **kwargs)
+            continue
+        got = nps.fromfile(str(tmp_path / "x.bin"), dtype, **kwargs)
+        assert isinstance(got, nps.BlockArray)
+        assert_same(got, expected)
+    assert_same(nps.fromfile(tmp_path / "x.bin", dtype, block_shape=(2,)), flat)
+
+
+def test_fromfile_errors_text_mode_and_file_objects(tmp_path):
+    value = np.arange(10, dtype=np.int32)
+    value.tofile(tmp_path / "r.bin")
+    (tmp_path / "odd.bin").write_bytes(b"\x00" * 10)
+    assert_same(nps.fromfile(tmp_path / "odd.bin", np.int32),
+                np.fromfile(tmp_path / "odd.bin", np.int32))  # the whole items only
+    for kwargs, error in (({"offset": 100}, ValueError), ({"dtype": object}, ValueError),
+                          ({"offset": -4}, OSError)):
+        with pytest.raises(error), warnings.catch_warnings():
+            warnings.simplefilter("ignore", nps.GatherWarning)
+            np.fromfile(tmp_path / "r.bin", **{"dtype": np.int32, **kwargs})
+        with pytest.raises(error), warnings.catch_warnings():
+            warnings.simplefilter("ignore", nps.GatherWarning)
+            nps.fromfile(tmp_path / "r.bin", **{"dtype": np.int32, **kwargs})
+    with pytest.raises(FileNotFoundError):
+        nps.fromfile(tmp_path / "missing.bin")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        nps.array(value, block_shape=(3,)).tofile(tmp_path / "t.txt", sep=",", format="%d")
+        assert (tmp_path / "t.txt").read_text() == ",".join(map(str, value))
+        assert_same(nps.fromfile(tmp_path / "t.txt", np.int64, sep=","),
+                    np.fromfile(tmp_path / "t.txt", np.int64, sep=","))
+        with open(tmp_path / "r.bin", "rb") as f:
+            f.seek(8)
+            assert_same(nps.fromfile(f, np.int32, count=2), value[2:4])
+            assert f.tell() == 16  # the file object advanced, as in numpy
+
+
+def test_frombuffer_as_numpy(tmp_path):
+    raw = np.arange(30, dtype=np.float64).tobytes()
+    for kwargs in ({}, {"count": 7}, {"offset": 16}, {"offset": 8, "count": 4},
+                   {"dtype": np.int16, "offset": 2}):
+        expected = np.frombuffer(raw, **{"dtype": np.float64, **kwargs})
+        got = nps.frombuffer(raw, **{"dtype": np.float64, **kwargs}, block_shape=(4,))
+        assert_same(got, expected)
+        assert not got.flags.writeable  # bytes give a read-only array in numpy too
+    assert nps.frombuffer(bytearray(16), np.int32).flags.writeable
+    for kwargs in ({"count": 31}, {"offset": 241}, {"dtype": object}, {"dtype": "i16"}):
+        with pytest.raises((ValueError, TypeError)) as expected:
+            np.frombuffer(raw, **kwargs)
+        with pytest.raises(expected.type):
+            nps.frombuffer(raw, **kwargs)
+    assert_same(nps.frombuffer(b"", np.int8), np.frombuffer(b"", np.int8))

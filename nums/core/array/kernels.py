@@ -471,3 +471,13 @@ def read_raw_region(path: str, offset: int, shape: tuple, dtype, fortran: bool,
     out = np.array(m[tuple(slices)], order="C")
     del m
     return out
+
+
+def write_raw_region(path: str, offset: int, shape: tuple, dtype, slices: tuple,
+                     block: np.ndarray) -> None:
+    """Write ``block`` into ``slices`` of the raw C-order array of ``shape`` and ``dtype``
+    at byte ``offset`` of the file at ``path`` (a memory map; the file has its full size)."""
+    m = np.memmap(path, dtype=dtype, mode="r+", offset=offset, shape=tuple(shape))
+    m[tuple(slices)] = block
+    m.flush()
+    del m
