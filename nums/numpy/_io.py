@@ -1,6 +1,7 @@
 """NumPy's own files: ``save`` and ``load`` of ``.npy`` files, one task per block; ``.npz``
 archives (:mod:`._io_npz`: ``savez``, ``savez_compressed``, ``load``'s mapping); raw binary
-files and buffers (:mod:`._io_binary`: ``fromfile``, ``frombuffer``, ``ndarray.tofile``).
+files and buffers (:mod:`._io_binary`: ``fromfile``, ``frombuffer``, ``ndarray.tofile``); text
+files (:mod:`._io_text`: ``loadtxt``, ``genfromtxt``, ``savetxt``).
 
 ``save`` writes the header on the driver, then every block is written into its place in
 the file by a task on the node that holds it (through a memory map of the file); ``load``
@@ -22,6 +23,7 @@ from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
 from nums.numpy._io_binary import frombuffer, fromfile
 from nums.numpy._io_npz import open_npz, savez, savez_compressed
+from nums.numpy._io_text import genfromtxt, loadtxt, savetxt
 
 
 def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._NoValue
@@ -88,4 +90,5 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
     return BlockArray.build(grid, task)
 
 
-__all__ = ["save", "load", "savez", "savez_compressed", "fromfile", "frombuffer"]
+__all__ = ["save", "load", "savez", "savez_compressed", "fromfile", "frombuffer", "loadtxt",
+           "genfromtxt", "savetxt"]

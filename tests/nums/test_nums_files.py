@@ -297,3 +297,190 @@ def test_frombuffer_as_numpy(tmp_path):
         with pytest.raises(expected.type):
             nps.frombuffer(raw, **kwargs)
     assert_same(nps.frombuffer(b"", np.int8), np.frombuffer(b"", np.int8))
+
+
+# ---------------------------------------------------------------------------- text
+
+
+@pytest.fixture(params=[23, 1 << 20], ids=["tiny-parts", "one-part"])
+def text_parts(request, monkeypatch):
+    from nums.numpy import _io_text
+
+    monkeypatch.setattr(_io_text, "PART_BYTES", request.param)
+    return request.param
+
+
+def _same_as_numpy(np_fn, nps_fn, *args, **kwargs):
+    """``nps_fn`` gives numpy's value (as a BlockArray, or numpy's own object) or raises the
+    same exception type."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "no data", max_rows notes
+            expected = np_fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - numpy's exception is the specification
+        with pytest.raises(type(exc)), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nps_fn(*args, **kwargs)
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # and GatherWarning, a UserWarning
+        got = nps_fn(*args, **kwargs)
+    assert isinstance(got, nps.BlockArray), type(got)
+    assert_same(got, expected)
+    return got
+
+
+LOADTXT_OPTIONS = [
+    {}, {"delimiter": ","}, {"skiprows": 2}, {"usecols": 1}, {"usecols": (2, 0)},
+    {"usecols": [-1]}, {"comments": ["%", "//"]}, {"comments": None}, {"ndmin": 1},
+    {"ndmin": 2, "usecols": 0}, {"unpack": True}, {"dtype": np.float32}, {"dtype": int},
+    {"dtype": complex}, {"max_rows": 4}, {"max_rows": 0}, {"converters": float},
+    {"dtype": "i8,f8"}, {"ndmin": 3}, {"usecols": 7}, {"usecols": "a"},
+    {"quotechar": '"'}, {"encoding": "latin1"}, {"skiprows": -1},
+]
+
+
+@pytest.mark.parametrize("kwargs", LOADTXT_OPTIONS, ids=str)
+def test_loadtxt_against_numpy(tmp_path, text_parts, kwargs):
+    values = RNG.integers(-50, 50, (17, 3))
+    lines = ["# a header", "% another kind", "// a third"]
+    for i, row in enumerate(values):
+        if i % 5 == 2:
+            lines.append("   # a comment line")
+        if i % 7 == 3:
+            lines.append("")
+        lines.append(" ".join(str(v) for v in row) + ("  # trailing" if i == 4 else ""))
+    text = "\n".join(lines) + "\n"
+    if kwargs.get("delimiter") == ",":
+        text = text.replace(" ", ",").replace(",#", " #").replace("#,", "# ")
+    if kwargs.get("comments") is None or "comments" not in kwargs:
+        text = "\n".join(line for line in text.splitlines()
+                         if not line.lstrip().startswith(("%", "//"))) + "\n"
+        if kwargs.get("comments", "#") is None:
+            text = "\n".join(line.split("#")[0] for line in text.splitlines()
+                             if line.split("#")[0].strip()) + "\n"
+    (tmp_path / "f.txt").write_text(text)
+    for fname in (tmp_path / "f.txt", str(tmp_path / "f.txt")):
+        _same_as_numpy(np.loadtxt, nps.loadtxt, fname, **kwargs)
+
+
+@pytest.mark.parametrize("text", [
+    "1 2\n3 4\n5 x\n",                      # not a number
+    "1 2\n3 4\n5 6 7\n8 9\n",               # a row with another number of columns
+    "1.5 2\n",                              # with dtype int below
+    "1 2\r\n3 4\r\n\r\n5 6",                # CRLF, no final newline
+    "1 2\r3 4\r5 6\r",                      # bare CR line ends
+    "7\n",                                  # one value: 0-d
+    "1 2 3\n",                              # one row: 1-d
+    "# only a comment\n",                   # no data: numpy's warning and shape
+    "",
+])
+def test_loadtxt_shapes_and_errors_as_numpy(tmp_path, text_parts, text):
+    (tmp_path / "g.txt").write_bytes(text.encode())
+    for kwargs in ({}, {"dtype": int}, {"ndmin": 1}, {"ndmin": 2}, {"unpack": True},
+                   {"skiprows": 1}):
+        _same_as_numpy(np.loadtxt, nps.loadtxt, tmp_path / "g.txt", **kwargs)
+
+
+def test_plain_text_files_are_read_in_parallel_without_gathering(tmp_path, monkeypatch):
+    from nums.numpy import _io_text
+
+    monkeypatch.setattr(_io_text, "PART_BYTES", 64)
+    value = RNG.integers(0, 1000, (60, 4)).astype(float)
+    np.savetxt(tmp_path / "p.txt", value, fmt="%g", header="x y z w")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nps.GatherWarning)
+        got = nps.loadtxt(tmp_path / "p.txt", ndmin=2)
+        assert got.grid.num_blocks > 1
+        assert_same(got, value)
+        assert_same(nps.genfromtxt(tmp_path / "p.txt", skip_header=1), value)
+        x = nps.array(value, block_shape=(7, 3))
+        nps.savetxt(tmp_path / "q.txt", x, fmt="%g", header="x y z w")
+    assert (tmp_path / "q.txt").read_bytes() == (tmp_path / "p.txt").read_bytes()
+
+
+def test_loadtxt_file_objects_and_lists_run_numpy(tmp_path):
+    (tmp_path / "h.txt").write_text("1,2\n3,4\n")
+    with open(tmp_path / "h.txt") as f, open(tmp_path / "h.txt") as g:
+        _same_as_numpy(lambda: np.loadtxt(f, delimiter=","),
+                       lambda: nps.loadtxt(g, delimiter=","))
+    _same_as_numpy(np.loadtxt, nps.loadtxt, ["1 2", "3 4"])
+    with pytest.raises(FileNotFoundError):
+        nps.loadtxt(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"delimiter": ","}, {"skip_header": 1}, {"usecols": (0, 2)}, {"dtype": np.int32},
+    {"unpack": True}, {"ndmin": 1}, {"skip_footer": 1}, {"filling_values": -1},
+    {"names": True}, {"max_rows": 3}, {"dtype": None}, {"invalid_raise": False},
+], ids=str)
+def test_genfromtxt_against_numpy(tmp_path, text_parts, kwargs):
+    text = "a,b,c\n1,2,3\n4,,6\n# note\n7,8,9\n10,11,12\n" if kwargs.get(
+        "delimiter") or "filling_values" in kwargs or "names" in kwargs else \
+        "1 2 3\n4 5 6\n\n7 8 9 # x\n10 11 12\n13 14 15\n"
+    if "names" in kwargs or "filling_values" in kwargs:
+        kwargs = dict(kwargs, delimiter=",")
+    (tmp_path / "g.txt").write_text(text)
+    if "names" in kwargs:  # a structured result: numpy's values, field by field
+        expected = np.genfromtxt(tmp_path / "g.txt", **kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", nps.GatherWarning)
+            got = nps.genfromtxt(tmp_path / "g.txt", **kwargs).get()
+        assert got.dtype == expected.dtype
+        for name in expected.dtype.names:
+            np.testing.assert_array_equal(got[name], expected[name])
+        return
+    if kwargs.get("delimiter") == "," and "skip_header" not in kwargs:
+        kwargs = dict(kwargs, skip_header=1)
+    _same_as_numpy(np.genfromtxt, nps.genfromtxt, tmp_path / "g.txt", **kwargs)
+
+
+def test_genfromtxt_masked_and_bad_rows(tmp_path, text_parts):
+    (tmp_path / "m.txt").write_text("1,2\n3,\n5,6\n")
+    masked = nps.genfromtxt(tmp_path / "m.txt", delimiter=",", usemask=True)
+    expected = np.genfromtxt(tmp_path / "m.txt", delimiter=",", usemask=True)
+    assert isinstance(masked, np.ma.MaskedArray)  # numpy's own object, the mask kept
+    np.testing.assert_array_equal(masked.mask, expected.mask)
+    (tmp_path / "b.txt").write_text("1 2\n3 4\n5 6 7\n8 9\n")
+    _same_as_numpy(np.genfromtxt, nps.genfromtxt, tmp_path / "b.txt")
+
+
+SAVETXT_OPTIONS = [
+    {}, {"fmt": "%d"}, {"fmt": "%.3f", "delimiter": ","},
+    {"header": "one\ntwo", "footer": "end", "comments": "// "}, {"newline": "\r\n"},
+    {"fmt": ["%d", "%.1f", "%g"]}, {"fmt": "%d %d"}, {"fmt": ["%d"]}, {"fmt": 3},
+]
+
+
+@pytest.mark.parametrize("kwargs", SAVETXT_OPTIONS, ids=str)
+@pytest.mark.parametrize("shape,block_shape", [((11, 3), (4, 2)), ((7,), (3,)),
+                                               ((0, 3), (1, 2)), ((), ()), ((2, 2, 2),
+                                                                            (1, 1, 1))])
+def test_savetxt_against_numpy(tmp_path, kwargs, shape, block_shape):
+    value = RNG.standard_normal(shape) * 100
+    x = nps.array(value, block_shape=block_shape)
+    outcomes = []
+    for xp, arg in ((np, value), (nps, x)):
+        target = tmp_path / f"{xp.__name__}.txt"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", nps.GatherWarning)
+                xp.savetxt(target, arg, **kwargs)
+            outcomes.append(target.read_bytes())
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(type(exc))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_savetxt_file_objects_and_complex(tmp_path):
+    value = (RNG.standard_normal((6, 2)) + 1j).astype(complex)
+    x = nps.array(value, block_shape=(4, 1))
+    for make in (io.StringIO, io.BytesIO):
+        a, b = make(), make()
+        np.savetxt(a, value, header="h")
+        nps.savetxt(b, x, header="h")
+        assert a.getvalue() == b.getvalue()
+    np.savetxt(tmp_path / "n.txt", value[:, 0].real, fmt="%.2f")
+    nps.savetxt(tmp_path / "s.txt", x[:, 0].real, fmt="%.2f")
+    assert (tmp_path / "n.txt").read_text() == (tmp_path / "s.txt").read_text()
+    assert_same(nps.loadtxt(tmp_path / "s.txt"), np.loadtxt(tmp_path / "n.txt"))
