@@ -24,10 +24,11 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, submit
 
 ZIP_PREFIXES = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, an empty archive
 LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # the zip local file header: 30 bytes
+CRC_BYTES = 32 * 2**20  # bytes checksummed per task
 
 
 def _header(dtype: np.dtype, shape: tuple) -> dict:
@@ -106,10 +107,11 @@ class NpzFile(Mapping):
     """NumPy's ``NpzFile`` with BlockArray values: a lazy mapping from the names of an
     ``.npz`` archive's members (without ``.npy``) to their arrays, read on access.
 
-    Members stored uncompressed in an archive given by path are read one task per block
-    (their CRC-32 is not checked, which NumPy's zip reader does); other members are read on
-    the driver and split into blocks. Members that are not ``.npy`` files give their bytes.
-    Attributes ``files``, ``zip``, ``fid`` and ``f`` (attribute access) are NumPy's.
+    Members stored uncompressed in an archive given by path are read one task per block,
+    after tasks have checked their CRC-32 in parallel (``BadZipFile`` as zipfile raises);
+    other members are read on the driver and split into blocks. Members that are not
+    ``.npy`` files give their bytes. Attributes ``files``, ``zip``, ``fid`` and ``f``
+    (attribute access) are NumPy's.
     """
 
     zip = None
@@ -191,8 +193,9 @@ class NpzFile(Mapping):
                                                  max_header_size=self.max_header_size)
                 return BlockArray.from_numpy(value)
             data_in_member = f.tell()
-        offset = self._data_offset(info) + data_in_member
-        return _read_raw(self._path, offset, shape, dtype, fortran)
+        start = self._data_offset(info)
+        _check_crc(self._path, start, info)
+        return _read_raw(self._path, start + data_in_member, shape, dtype, fortran)
 
     def _data_offset(self, info: zipfile.ZipInfo) -> int:
         """Where a stored member's bytes begin in the file: after its local header."""
@@ -203,6 +206,59 @@ class NpzFile(Mapping):
             raise zipfile.BadZipFile(f"{self._path}: bad local header of {info.filename}")
         name_length, extra_length = fields[-2], fields[-1]
         return info.header_offset + LOCAL_HEADER.size + name_length + extra_length
+
+
+def _check_crc(path: str, start: int, info: zipfile.ZipInfo) -> None:
+    """The CRC-32 of a stored member, from tasks over ``CRC_BYTES`` ranges of its bytes
+    (combined here), against the archive's; ``BadZipFile`` as zipfile raises."""
+    size = info.compress_size
+    cuts = list(range(start, start + size, CRC_BYTES)) + [start + size]
+    refs = [submit(kernels.crc32_range, path, a, b, node=node_of((i,)))
+            for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]))]
+    crc = 0
+    for (a, b), part in zip(zip(cuts[:-1], cuts[1:]), backend().get(refs) if refs else []):
+        crc = crc32_combine(crc, part, b - a)
+    if crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")
+
+
+def _gf2_times(matrix: list[int], vector: int) -> int:
+    out, i = 0, 0
+    while vector:
+        if vector & 1:
+            out ^= matrix[i]
+        vector >>= 1
+        i += 1
+    return out
+
+
+def _gf2_square(matrix: list[int]) -> list[int]:
+    return [_gf2_times(matrix, row) for row in matrix]
+
+
+def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
+    """The CRC-32 of ``a + b`` from ``crc32(a)``, ``crc32(b)`` and ``len(b)``: ``crc1``
+    advanced over ``length2`` zero bytes (the linear operator of one zero bit, squared up
+    to the bits of the length), then combined with ``crc2``."""
+    if length2 <= 0:
+        return crc1
+    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    even = _gf2_square(odd)  # two zero bits
+    odd = _gf2_square(even)  # four zero bits
+    while True:  # the first square gives one zero byte
+        even = _gf2_square(odd)
+        if length2 & 1:
+            crc1 = _gf2_times(even, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+        odd = _gf2_square(even)
+        if length2 & 1:
+            crc1 = _gf2_times(odd, crc1)
+        length2 >>= 1
+        if not length2:
+            break
+    return crc1 ^ crc2
 
 
 def _read_raw(path: str, offset: int, shape: tuple, dtype: np.dtype, fortran: bool

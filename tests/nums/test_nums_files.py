@@ -484,3 +484,22 @@ def test_savetxt_file_objects_and_complex(tmp_path):
     nps.savetxt(tmp_path / "s.txt", x[:, 0].real, fmt="%.2f")
     assert (tmp_path / "n.txt").read_text() == (tmp_path / "s.txt").read_text()
     assert_same(nps.loadtxt(tmp_path / "s.txt"), np.loadtxt(tmp_path / "n.txt"))
+
+
+@pytest.mark.parametrize("crc_bytes", [7, 1 << 20])
+def test_npz_corrupt_stored_member_raises_as_numpy(tmp_path, monkeypatch, crc_bytes):
+    from nums.numpy import _io_npz
+
+    monkeypatch.setattr(_io_npz, "CRC_BYTES", crc_bytes)
+    value = np.arange(60.0).reshape(12, 5)
+    np.savez(tmp_path / "c.npz", v=value)
+    with nps.load(tmp_path / "c.npz") as z:  # the CRC combined over ranges matches
+        assert_same(z["v"], value)
+    raw = bytearray((tmp_path / "c.npz").read_bytes())
+    at = raw.find(value.tobytes()) + 100
+    raw[at] ^= 0x01
+    (tmp_path / "c.npz").write_bytes(bytes(raw))
+    with np.load(tmp_path / "c.npz") as z, pytest.raises(zipfile.BadZipFile):
+        z["v"]
+    with nps.load(tmp_path / "c.npz") as z, pytest.raises(zipfile.BadZipFile, match="CRC"):
+        z["v"]

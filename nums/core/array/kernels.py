@@ -481,3 +481,20 @@ def write_raw_region(path: str, offset: int, shape: tuple, dtype, slices: tuple,
     m[tuple(slices)] = block
     m.flush()
     del m
+
+
+def crc32_range(path: str, start: int, stop: int) -> int:
+    """CRC-32 of bytes ``[start, stop)`` of the file at ``path``."""
+    import zlib
+
+    crc = 0
+    with open(path, "rb") as f:
+        f.seek(start)
+        left = stop - start
+        while left > 0:
+            chunk = f.read(min(left, 1 << 22))
+            if not chunk:
+                break
+            crc = zlib.crc32(chunk, crc)
+            left -= len(chunk)
+    return crc
