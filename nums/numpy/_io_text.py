@@ -39,8 +39,8 @@ ENCODINGS = (None, "utf-8", "utf8", "UTF-8", "latin1", "latin-1", "ascii", "ASCI
 def parse_text_range(reader: str, path: str, start: int, stop: int, kwargs: dict
                      ) -> tuple[np.ndarray, int, int]:
     """Lines ``[start, stop)`` of ``path`` (whole lines) parsed by ``numpy.<reader>`` as a
-    2-d array: ``(array, rows, columns)``. Errors name the file and the range's first
-    byte."""
+    2-d array: ``(array, rows, columns)``. Errors name the file and the range's first line
+    (NumPy's row numbers in them count from there)."""
     with open(path, "rb") as f:
         f.seek(start)
         data = f.read(stop - start)
@@ -50,10 +50,23 @@ def parse_text_range(reader: str, path: str, start: int, stop: int, kwargs: dict
         try:
             a = getattr(np, reader)(text, ndmin=2, **kwargs)
         except ValueError as exc:
-            raise ValueError(f"{path} (the lines from byte {start}): {exc}") from None
+            line = _lines_before(path, start) + 1  # counted only on errors
+            raise ValueError(f"{path} (the lines from line {line} on): {exc}") from None
     if a.ndim != 2:
         a = a.reshape(a.shape[0] if a.ndim else 1, -1)
     return a, a.shape[0], a.shape[1]
+
+
+def _lines_before(path: str, stop: int) -> int:
+    """The line ends in bytes ``[0, stop)`` of the file at ``path``."""
+    count = 0
+    with open(path, "rb") as f:
+        while f.tell() < stop:
+            chunk = f.read(min(1 << 22, stop - f.tell()))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+    return count
 
 
 def format_text_rows(shapes: list, kwargs: dict, *blocks: np.ndarray) -> str:
@@ -203,7 +216,7 @@ def loadtxt(fname: Any, dtype: Any = float, comments: Any = "#", delimiter: Any 
     line ends, each parsed by ``numpy.loadtxt`` in a task. Other options, file objects,
     compressed files and files without data: ``numpy.loadtxt`` on the driver. Errors of a
     parallel read are NumPy's (same type), prefixed with the file and the range's first
-    byte; a file whose ranges have different numbers of columns raises ``ValueError``.
+    line; a file whose ranges have different numbers of columns raises ``ValueError``.
     ``like`` is accepted and ignored."""
     reason = _parallel_reason(fname, dtype, comments, delimiter, skiprows, usecols, ndmin,
                               encoding, {"converters": (converters, None),

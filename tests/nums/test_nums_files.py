@@ -503,3 +503,13 @@ def test_npz_corrupt_stored_member_raises_as_numpy(tmp_path, monkeypatch, crc_by
         z["v"]
     with nps.load(tmp_path / "c.npz") as z, pytest.raises(zipfile.BadZipFile, match="CRC"):
         z["v"]
+
+
+def test_loadtxt_parallel_errors_name_the_file_and_line(tmp_path, monkeypatch):
+    from nums.numpy import _io_text
+
+    monkeypatch.setattr(_io_text, "PART_BYTES", 10)
+    (tmp_path / "bad.txt").write_text("1 2\n3 4\n5 6\n7 8\n9 x\n")
+    with pytest.raises(ValueError, match=r"bad\.txt \(the lines from line 4 on\): could not "
+                                         r"convert string 'x'"):
+        nps.loadtxt(tmp_path / "bad.txt")
