@@ -103,8 +103,9 @@ def write_hdf5(path: str | os.PathLike, dataset: str, x: Any, *, mode: str = "a"
     The driver creates the dataset under a temporary name next to ``dataset``; then every
     block is written by a task on the node that holds it, one task at a time (each waits for
     the previous write, since HDF5 files take one writer at a time without MPI); finally the
-    driver renames the dataset into place (removing an old one when ``overwrite``). A failed
-    write removes the temporary dataset and leaves the file's other contents as they were.
+    driver renames the dataset into place (removing an old one when ``overwrite``; HDF5 does
+    not give the old one's space back to the file, ``h5repack`` does). A failed write
+    removes the temporary dataset and leaves the file's other contents as they were.
 
     Parameters
     ----------
