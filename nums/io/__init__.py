@@ -1,10 +1,15 @@
 """Reading and writing BlockArrays: the native block format (:mod:`._native`), one file per
 block with a manifest written last and atomically. Re-exported as ``nums.read``,
 ``nums.write``, ``nums.delete`` and ``nums.exists``; CSV files in parallel
-(:mod:`._csv`, ``nums.read_csv``). Both work on local paths and ``s3://`` URLs (stores:
-:mod:`._stores`, :mod:`._s3`, resolved by :mod:`._paths`)."""
+(:mod:`._csv`, ``nums.read_csv``; :mod:`._csv_write`, ``nums.write_csv``); HDF5 datasets
+with h5py (:mod:`._hdf5`, ``nums.read_hdf5``, ``nums.write_hdf5``). The native format and
+``read_csv`` work on local paths and ``s3://`` URLs (stores: :mod:`._stores`, :mod:`._s3`,
+resolved by :mod:`._paths`)."""
 
 from nums.io._csv import read_csv
+from nums.io._csv_write import write_csv
+from nums.io._hdf5 import read_hdf5, write_hdf5
 from nums.io._native import delete, exists, read, write
 
-__all__ = ["delete", "exists", "read", "read_csv", "write"]
+__all__ = ["delete", "exists", "read", "read_csv", "read_hdf5", "write", "write_csv",
+           "write_hdf5"]

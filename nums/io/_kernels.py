@@ -47,3 +47,39 @@ def read_block(store: Store, key: str, crc: int, shape: tuple, dtype: str, name:
     if checksum(a) != crc:
         raise OSError(f"{name}: checksum mismatch in {where} (the file is corrupted)")
     return a
+
+
+def read_hdf5_block(path: str, dataset: str, slices: tuple) -> np.ndarray:
+    """``slices`` of dataset ``dataset`` of the HDF5 file at ``path`` (opened read-only)."""
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        ds = f[dataset]
+        return np.array(ds[tuple(slices)], dtype=ds.dtype, order="C")  # 0-d: not a scalar
+
+
+def write_hdf5_block(after: object, path: str, dataset: str, slices: tuple,
+                     block: np.ndarray, shape: tuple, dtype: np.dtype) -> None:
+    """Write ``block`` (of ``shape``, as ``dtype``) into ``slices`` of dataset ``dataset``
+    of the HDF5 file at ``path``, then close the file. ``after`` is the previous write's
+    result: the writes of one dataset run one at a time, in a chain."""
+    import h5py
+
+    a = np.ascontiguousarray(block, dtype=dtype).reshape(shape)
+    with h5py.File(path, "r+") as f:
+        f[dataset][tuple(slices)] = a
+
+
+def write_csv_part(path: str, header: str, fmt: str, delimiter: str, dtype: np.dtype,
+                   shapes: list, *blocks: np.ndarray) -> int:
+    """Format one block-row (its blocks, of ``shapes``, side by side, as ``dtype``) as CSV
+    lines after ``header`` into the file ``path`` (flushed to disk); the number of rows."""
+    rows = np.hstack([np.asarray(b, dtype=dtype).reshape(s) for b, s in zip(blocks, shapes)])
+    if rows.dtype.kind == "b":
+        rows = rows.astype(np.uint8)
+    with open(path, "w") as f:
+        f.write(header)
+        np.savetxt(f, rows, fmt=fmt, delimiter=delimiter)
+        f.flush()
+        os.fsync(f.fileno())
+    return rows.shape[0]

@@ -1,9 +1,12 @@
-"""NumPy's own files: ``save`` and ``load`` of ``.npy`` files, one task per block.
+"""NumPy's own files: ``save`` and ``load`` of ``.npy`` files, one task per block; ``.npz``
+archives (:mod:`._io_npz`: ``savez``, ``savez_compressed``, ``load``'s mapping); raw binary
+files and buffers (:mod:`._io_binary`: ``fromfile``, ``frombuffer``, ``ndarray.tofile``); text
+files (:mod:`._io_text`: ``loadtxt``, ``genfromtxt``, ``savetxt``).
 
 ``save`` writes the header on the driver, then every block is written into its place in
 the file by a task on the node that holds it (through a memory map of the file); ``load``
 reads the header on the driver and every block by a task (a memory map again), so the data
-never passes through the driver. What these do not cover (file objects, ``.npz``, pickled
+never passes through the driver. What these do not cover (``.npy`` file objects, pickled
 object arrays) runs NumPy on the driver, as a fallback does.
 """
 
@@ -18,6 +21,9 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
+from nums.numpy._io_binary import frombuffer, fromfile
+from nums.numpy._io_npz import open_npz, savez, savez_compressed
+from nums.numpy._io_text import genfromtxt, loadtxt, savetxt
 
 
 def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._NoValue
@@ -44,10 +50,19 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
     """A ``.npy`` path: a BlockArray, each block read by a task from a memory map of the
     file. ``mmap_mode`` ``"r"``/``"c"`` give the same values (a BlockArray, not a view of
     the file); ``"r+"``/``"w+"`` raise NotImplementedError (writes would not reach the
-    file). ``.npz`` files, pickles and file objects: NumPy on the driver."""
+    file). An ``.npz`` archive (a path or a file object) gives an :class:`NpzFile` whose
+    values are BlockArrays: members stored uncompressed in an archive given by path are
+    read one task per block, others on the driver, then split into blocks (``mmap_mode`` is
+    ignored, as NumPy does). Pickles and ``.npy`` file objects: NumPy on the driver."""
     kwargs = {"mmap_mode": mmap_mode, "allow_pickle": allow_pickle,
               "fix_imports": fix_imports, "encoding": encoding,
               "max_header_size": max_header_size}
+    if encoding not in ("ASCII", "latin1", "bytes"):
+        raise ValueError("encoding must be 'ASCII', 'latin1', or 'bytes'")
+    npz = open_npz(file, allow_pickle, {"encoding": encoding, "fix_imports": fix_imports},
+                   max_header_size)
+    if npz is not None:
+        return npz
     if not isinstance(file, str | os.PathLike):
         return run_fallback(np.load, (file,), kwargs, "numpy.load")
     path = os.fspath(file)
@@ -75,4 +90,5 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
     return BlockArray.build(grid, task)
 
 
-__all__ = ["save", "load"]
+__all__ = ["save", "load", "savez", "savez_compressed", "fromfile", "frombuffer", "loadtxt",
+           "genfromtxt", "savetxt"]

@@ -13,6 +13,7 @@ from nums.core.array.blockarray import BlockArray
 from nums.core.array.planning import explain_array
 from nums.numpy import _inplace, _logic, _manipulation, _products, _protocols
 from nums.numpy._elementwise import UFUNCS
+from nums.numpy._io_binary import tofile
 
 _BINARY = {
     "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "true_divide",
@@ -123,6 +124,7 @@ def install() -> None:
     BlockArray.__str__ = printing.to_str
     BlockArray.__repr__ = printing.to_repr
     BlockArray.rechunk = relayout.rechunk
+    BlockArray.tofile = tofile
     BlockArray.explain = explain_array
     BlockArray.__array_ufunc__ = _array_ufunc
     BlockArray.__array_function__ = _array_function

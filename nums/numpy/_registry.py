@@ -166,6 +166,8 @@ def support_table() -> str:
              "page is current. *distributed*: a nums implementation that runs block by block;",
              "*numpy's own*: NumPy's object re-exported (dtype utilities, no array data);",
              "*one worker*: numpy on one worker next to the data, for small operands;",
+             "*through the driver*: a file written or read sequentially by the driver, one",
+             "block-row at a time (never the whole array at once);",
              "*fallback*: NumPy on copies gathered on the driver, with a `GatherWarning` (writes",
              "and views are kept, see numpy_api.md).", "",
              f"Generated with NumPy {np.__version__} (other versions have other names).", ""]

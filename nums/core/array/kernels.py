@@ -459,3 +459,42 @@ def read_npy_region(path: str, slices: tuple) -> np.ndarray:
     """``slices`` of the .npy file at ``path`` (from a memory map), as an array in memory."""
     m = np.load(path, mmap_mode="r")
     return np.array(m[tuple(slices)], order="C")
+
+
+def read_raw_region(path: str, offset: int, shape: tuple, dtype, fortran: bool,
+                    slices: tuple) -> np.ndarray:
+    """``slices`` of the raw array of ``shape`` and ``dtype`` (C order, or Fortran order)
+    stored at byte ``offset`` of the file at ``path`` (a memory map), as an array in memory.
+    (Members of .npz archives stored uncompressed, ``numpy.fromfile``'s binary files.)"""
+    m = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=tuple(shape),
+                  order="F" if fortran else "C")
+    out = np.array(m[tuple(slices)], order="C")
+    del m
+    return out
+
+
+def write_raw_region(path: str, offset: int, shape: tuple, dtype, slices: tuple,
+                     block: np.ndarray) -> None:
+    """Write ``block`` into ``slices`` of the raw C-order array of ``shape`` and ``dtype``
+    at byte ``offset`` of the file at ``path`` (a memory map; the file has its full size)."""
+    m = np.memmap(path, dtype=dtype, mode="r+", offset=offset, shape=tuple(shape))
+    m[tuple(slices)] = block
+    m.flush()
+    del m
+
+
+def crc32_range(path: str, start: int, stop: int) -> int:
+    """CRC-32 of bytes ``[start, stop)`` of the file at ``path``."""
+    import zlib
+
+    crc = 0
+    with open(path, "rb") as f:
+        f.seek(start)
+        left = stop - start
+        while left > 0:
+            chunk = f.read(min(left, 1 << 22))
+            if not chunk:
+                break
+            crc = zlib.crc32(chunk, crc)
+            left -= len(chunk)
+    return crc

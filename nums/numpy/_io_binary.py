@@ -1,0 +1,82 @@
+"""Raw binary files and buffers: ``fromfile``, ``frombuffer`` and ``ndarray.tofile``.
+
+Binary files given by path are read and written in parallel, one task per block on its byte
+range (a memory map of the file); text mode (``sep`` given), file objects and arrays of
+Python objects run NumPy on the driver (a ``GatherWarning``, as every fallback).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import kernels
+from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
+from nums.numpy._fallback import run_fallback
+
+
+def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offset: int = 0,
+             *, like: Any = None, block_shape: Any = None) -> BlockArray:
+    """Binary mode (``sep=""``) from a path: the size of the file fixes the shape on the
+    driver, then each block is read by a task from its byte range. Text mode and file
+    objects: NumPy on the driver. ``like`` is accepted and ignored (the result is a
+    BlockArray); ``block_shape`` is nums' own."""
+    dtype = np.dtype(dtype)
+    if sep != "" or not isinstance(file, str | os.PathLike) or dtype.hasobject or (
+            dtype.itemsize == 0):
+        return run_fallback(np.fromfile, (file, dtype, count, sep, offset), {},
+                            "numpy.fromfile")
+    path = os.fspath(file)
+    size = os.path.getsize(path)  # FileNotFoundError, as numpy's
+    if offset < 0 or offset > size:  # numpy's own errors
+        return run_fallback(np.fromfile, (file, dtype, count, sep, offset), {},
+                            "numpy.fromfile")
+    n = (size - offset) // dtype.itemsize
+    if count >= 0:
+        n = min(n, int(count))
+    grid = make_grid((n,), dtype, block_shape)
+
+    def task(idx: tuple, node: int) -> Any:
+        return submit(kernels.read_raw_region, path, offset, (n,), dtype, False,
+                      grid.block_slices(idx), node=node)
+
+    if n == 0:
+        return BlockArray.from_numpy(np.empty(0, dtype), block_shape)
+    return BlockArray.build(grid, task)
+
+
+def frombuffer(buffer: Any, dtype: Any = float, count: int = -1, offset: int = 0, *,
+               like: Any = None, block_shape: Any = None) -> BlockArray:
+    """NumPy reads the buffer (its checks and errors), and the values are split into
+    blocks: the result is a copy, so writes to it do not reach the buffer (in NumPy they
+    do); it is read-only where NumPy's is. ``like`` is accepted and ignored."""
+    a = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
+    out = BlockArray.from_numpy(a, block_shape)
+    if not a.flags.writeable:
+        out.flags.writeable = False
+    return out
+
+
+def tofile(self: BlockArray, fid: Any, sep: str = "", format: str = "%s") -> None:
+    """``ndarray.tofile``. Binary mode (``sep=""``) to a path: the file is made at its full
+    size, then each block is written into its byte range by a task on the node that holds
+    it (a 0-d array by the driver). Text mode, file objects and arrays of Python objects:
+    NumPy on the driver."""
+    if sep != "" or not isinstance(fid, str | os.PathLike) or self.dtype.hasobject:
+        return run_fallback(np.ndarray.tofile, (self, fid, sep, format), {},
+                            "numpy.ndarray.tofile")
+    path = os.fspath(fid)
+    with open(path, "wb") as f:
+        if self.ndim == 0:
+            f.write(self.get().tobytes())
+            return None
+        f.truncate(self.nbytes)
+    if self.size == 0:
+        return None
+    refs = [submit(kernels.write_raw_region, path, 0, self.shape, self.dtype,
+                   self.grid.block_slices(idx), self.blocks[idx], node=int(self.nodes[idx]))
+            for idx in self.grid.indices()]
+    backend().get(refs)
+    return None
