@@ -83,7 +83,7 @@ def write_csv(url: str | os.PathLike, x: Any, *, delimiter: str = ",",
             raise ValueError(f"nums.write_csv: header names {len(names)} columns, the array "
                              f"has {x.shape[1]}")
     head = delimiter.join(names) + "\n" if names is not None else ""
-    target = local_path(url)
+    target = local_path(url, "nums.write_csv")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{target.name}.nums-{uuid.uuid4().hex}"
     tmp.mkdir()

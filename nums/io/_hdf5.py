@@ -67,7 +67,7 @@ def read_hdf5(path: str | os.PathLike, dataset: str, *, block_shape: Any = None)
         The dataset holds variable-length or object values, which BlockArrays do not.
     """
     h5py = _h5py()
-    where = str(local_path(path))
+    where = str(local_path(path, "nums.read_hdf5"))
     if not os.path.exists(where):
         raise FileNotFoundError(f"{where}: no such file (reading HDF5 dataset {dataset!r})")
     try:
@@ -139,7 +139,7 @@ def write_hdf5(path: str | os.PathLike, dataset: str, x: Any, *, mode: str = "a"
         raise ValueError(f"write_hdf5: mode must be one of {list(MODES)} (got {mode!r}); "
                          "'r' opens a file read-only")
     x = asarray(x)
-    where = str(local_path(path))
+    where = str(local_path(path, "nums.write_hdf5"))
     parent, _, leaf = dataset.strip("/").rpartition("/")
     if not leaf:
         raise ValueError(f"{where}: {dataset!r} is not a dataset name")

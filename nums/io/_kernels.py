@@ -3,6 +3,7 @@ store they are given: a local folder or an S3 prefix)."""
 
 from __future__ import annotations
 
+import os
 import zlib
 
 import numpy as np

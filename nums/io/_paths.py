@@ -46,3 +46,16 @@ def file_for(url: str | os.PathLike, storage_options: dict | None = None
     store = store_for(url, storage_options)
     assert isinstance(store, LocalStore)
     return LocalStore(store.root.parent), store.root.name
+
+
+def local_path(url: str | os.PathLike, what: str = "this function") -> Path:
+    """The local path of ``url`` (a path or ``file://`` URL), for formats that are local
+    only (HDF5, ``write_csv``); an ``s3://`` URL raises NotImplementedError naming ``what``."""
+    text = os.fspath(url)
+    if text.startswith("s3://"):
+        raise NotImplementedError(f"nums I/O: {what} works on local files only, not on S3 "
+                                  f"URLs ({text!r}); write locally and upload, or use "
+                                  "nums.write/nums.read")
+    store = store_for(text)
+    assert isinstance(store, LocalStore)
+    return store.root

@@ -513,3 +513,13 @@ def test_loadtxt_parallel_errors_name_the_file_and_line(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=r"bad\.txt \(the lines from line 4 on\): could not "
                                          r"convert string 'x'"):
         nps.loadtxt(tmp_path / "bad.txt")
+
+
+def test_local_only_formats_refuse_s3_urls():
+    x = nps.arange(6.0)
+    with pytest.raises(NotImplementedError, match="nums.write_csv works on local files only"):
+        nums.write_csv("s3://bucket/out.csv", x)
+    with pytest.raises(NotImplementedError, match="nums.write_hdf5"):
+        nums.write_hdf5("s3://bucket/f.h5", "x", x)
+    with pytest.raises(NotImplementedError, match="nums.read_hdf5"):
+        nums.read_hdf5("s3://bucket/f.h5", "x")
