@@ -50,7 +50,7 @@ _init_lock = threading.Lock()
 def init(num_nodes: int = 1, workers_per_node: int | None = None,
          object_store_bytes: int | None = None, spill_dir: str | None = None,
          worker_env: dict[str, str] | None = None,
-         max_lineage_depth: int | None = None) -> None:
+         max_lineage_depth: int | None = None, keep_puts: bool = False) -> None:
     """Start the runtime: ``num_nodes`` virtual nodes, each with a store and workers.
 
     Parameters
@@ -72,6 +72,10 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
     max_lineage_depth : int, optional
         How many tasks back a lost object can be made again from the tasks that made it
         (default 100; 0 keeps no lineage). See :func:`kill_node`.
+    keep_puts : bool
+        Keep a private copy of every ``put`` value larger than an inline object in the
+        driver's memory, so that a put lost with its node or spill file is served again (as
+        an inline object) instead of failing with ``ObjectLostError``. Costs that memory.
     """
     from .driver import Driver
 
@@ -87,7 +91,7 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
         from .lineage import MAX_LINEAGE_DEPTH
         depth = MAX_LINEAGE_DEPTH if max_lineage_depth is None else int(max_lineage_depth)
         context.current = Driver(num_nodes, workers_per_node, object_store_bytes, spill_dir,
-                                 worker_env, depth)
+                                 worker_env, depth, keep_puts)
 
 
 def is_initialized() -> bool:

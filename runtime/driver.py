@@ -91,7 +91,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
 
     def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
                  object_store_bytes: int | None = None, spill_dir: str | None = None,
-                 worker_env: dict | None = None, max_lineage_depth: int = MAX_LINEAGE_DEPTH):
+                 worker_env: dict | None = None, max_lineage_depth: int = MAX_LINEAGE_DEPTH,
+                 keep_puts: bool = False):
         cores = os.cpu_count() or 1
         self.num_nodes = num_nodes
         self.workers_per_node = workers_per_node or max(1, cores // num_nodes)
@@ -111,6 +112,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         self.max_lineage_depth = max_lineage_depth
         self.dead_nodes: set[int] = set()
         self.rebuilds = 0  # tasks submitted again to make lost objects
+        self.keep_puts = keep_puts
+        self.kept_puts: dict[int, tuple] = {}
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
         self.refq: deque = deque()
@@ -448,6 +451,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
             else:
                 self.allocs[DRIVER][off] = oid
             self.table.incref(oid)
+            if self.keep_puts:  # a private copy: the caller may change its value later
+                self.kept_puts[oid] = ser.inline()
         if off is not None:
             lay = serialization.write_region(memoryview(self.stores[node].mm), off, ser)
             result = ("s", off, len(ser.header), lay, ser.size, size, ser.contained)

@@ -9,12 +9,15 @@ A mixin of ``Driver``; every method runs with the driver's lock held. State:
 - ``lineage_refs``: object id -> how many kept specs read it.
 - ``dead_nodes``: virtual nodes lost with :meth:`kill_node`; nothing runs or is stored there
   any more.
+- ``kept_puts``: with ``keep_puts``, a private copy of each ``put`` value (header and
+  buffers), so that a lost put is served again, from the driver, as an inline object.
 
 An object is *lost* when its last copy goes: the store of a node that was killed, or a spill
 file that cannot be read. It becomes PENDING again and its task is submitted again (first
 making again, the same way, arguments that were freed since); readers wait for it as for any
 pending object. An object without lineage (a ``put``, a too deep chain) fails instead with
-``ObjectLostError``. Objects kept inline by the driver are never lost.
+``ObjectLostError``, unless the session keeps copies of its puts (``keep_puts``). Objects
+kept inline by the driver are never lost.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class Lineage:
     def _object_freed(self, oid: int) -> None:
         """The table freed ``oid``: forget its spec unless a kept spec still reads it, and
         then the specs only it kept."""
+        self.kept_puts.pop(oid, None)
         stack = [oid]
         while stack:
             o = stack.pop()
@@ -78,12 +82,17 @@ class Lineage:
         if e.refs <= 0:
             self.table._free(e)
             return
+        kept = self.kept_puts.get(e.id)
+        if kept is not None:  # served from the driver's copy from now on
+            e.inline, e.sent_to = kept, set()
+            return
         spec = self.lineage.get(e.id)
         if spec is None:
             e.state = PENDING  # so that complete() below records the failure as its value
             self._complete(e.id, e.home, ("e", error_info(ObjectLostError(
-                f"object {e.id:#x} was lost ({why}) and cannot be made again: it was put, "
-                f"not computed by a task, or its chain of tasks is deeper than "
+                f"object {e.id:#x} was lost ({why}) and cannot be made again: it was put "
+                f"(and the session does not keep copies of puts: keep_puts=False), not "
+                f"computed by a task, or its chain of tasks is deeper than "
                 f"max_lineage_depth={self.max_lineage_depth}", e.id), "lineage")), None)
             return
         e.state = PENDING

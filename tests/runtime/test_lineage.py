@@ -128,3 +128,22 @@ def test_lineage_is_forgotten_with_its_objects():
         assert d.lineage == {} and d.lineage_refs == {}
     finally:
         rt.shutdown()
+
+
+def test_keep_puts_serves_lost_puts_again():
+    _start(num_nodes=2, workers_per_node=1, object_store_bytes=4 * MiB, keep_puts=True)
+    try:
+        arrays = [np.full(1 << 18, float(i)) for i in range(4)]
+        refs = [rt.put(a, node=i % 2) for i, a in enumerate(arrays)]
+        for a in arrays:
+            a[:] = -1  # the caller changes its arrays: the kept copies do not change
+        assert _delete_spill_files()
+        rt.kill_node(1)
+        assert [float(rt.get(r)[-1]) for r in refs] == [0.0, 1.0, 2.0, 3.0]
+        assert [float(rt.get(plus.remote(r, 1))[0]) for r in refs] == [1.0, 2.0, 3.0, 4.0]
+        d = context.current
+        del refs
+        rt.metrics()
+        assert d.kept_puts == {}
+    finally:
+        rt.shutdown()
