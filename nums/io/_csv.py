@@ -19,12 +19,12 @@ import numpy as np
 from nums.core.array.blockarray import backend, make_grid, node_of, one_block, submit
 from nums.io import _csv_kernels as ck
 from nums.io._paths import file_for
-from nums.io._stores import Store
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import concatenate
 
 PART_BYTES = 32 * 2**20  # bytes parsed per task (more tasks than workers from 64 MB up)
-COMPRESSED = (".gz", ".bz2", ".zst", ".lz4", ".br")
+# compressed files, by extension: pyarrow's codec of each (the file is read by one task)
+COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd", ".lz4": "lz4", ".br": "brotli"}
 NA_VALUES = ["", "NA", "N/A", "NaN", "nan", "NULL", "null", "#N/A", "-NaN", "-nan"]
 
 
@@ -70,24 +70,22 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     """
     store, key = file_for(url, storage_options)
     path = store.url(key)
-    if path.endswith(COMPRESSED):
-        raise NotImplementedError(f"nums.read_csv: compressed files ({path}) are not "
-                                  "supported yet")
     dtype = np.dtype(dtype)
     options = {"delimiter": delimiter, "quotechar": quotechar, "dtype": dtype,
                "na_values": list(NA_VALUES if na_values is None else na_values)}
+    codec = next((c for ext, c in COMPRESSED.items() if path.endswith(ext)), None)
+    if codec is not None:
+        store.size(key)  # a missing file raises here, naming it
+        block, rows, used = submit(ck.parse_compressed, store, key, codec, header, skiprows,
+                                   usecols, options, node=node_of((0,)), num_returns=3)
+        n, used = backend().get([rows, used])
+        result = _regular([(block, int(n), node_of((0,)))], len(used), dtype)
+        return _as_columns(result, used, columns)
     size = store.size(key)
-    names, data_start, lines_before = _header(store, key, size, delimiter, quotechar, header,
-                                               skiprows)
-    if usecols is not None:
-        picked = [names[c] if isinstance(c, int | np.integer) else str(c) for c in usecols]
-        missing = [c for c in picked if c not in names]
-        if missing:
-            raise ValueError(f"{path}: usecols names columns that are not in the file: "
-                             f"{missing}")
-        options["usecols"] = [n for n in names if n in picked]
-    else:
-        options["usecols"] = None
+    with store.open_ranges(key, size) as f:
+        names, data_start, lines_before = ck.header_of(f, path, delimiter, quotechar, header,
+                                                       skiprows)
+    options["usecols"] = ck.select_columns(path, names, usecols)
     width = len(options["usecols"] or names)
     quote = quotechar.encode() if quotechar else b""
     cuts = list(range(data_start, size, PART_BYTES)) + [size]
@@ -107,42 +105,22 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
                              lines[i], names, options, node=node, num_returns=2)
         parts.append((block, rows, node))
     counts = backend().get([rows for _, rows, _ in parts])
-    pieces = [one_block(block, (int(n), width), dtype, node)
-              for (block, _, node), n in zip(parts, counts) if n]
+    result = _regular([(block, int(n), node) for (block, _, node), n in zip(parts, counts)],
+                      width, dtype)
+    return _as_columns(result, options["usecols"] or names, columns)
+
+
+def _regular(parts: list, width: int, dtype: np.dtype) -> Any:
+    """The parsed pieces ``(block ref, rows, node)`` laid out in the session's regular
+    blocks."""
+    pieces = [one_block(block, (n, width), dtype, node) for block, n, node in parts if n]
     if not pieces:
-        result = asarray(np.empty((0, width), dtype))
-    else:
-        total = sum(p.shape[0] for p in pieces)
-        result = concatenate(pieces, axis=0,  # the session's regular blocks
-                             block_shape=make_grid((total, width), dtype).block_shape)
+        return asarray(np.empty((0, width), dtype))
+    total = sum(p.shape[0] for p in pieces)
+    return concatenate(pieces, axis=0, block_shape=make_grid((total, width), dtype).block_shape)
+
+
+def _as_columns(result: Any, names: list | None, columns: bool) -> Any:
     if columns:
-        return {name: result[:, j] for j, name in enumerate(options["usecols"] or names)}
+        return {name: result[:, j] for j, name in enumerate(names)}
     return result
-
-
-def _header(store: Store, key: str, size: int, delimiter: str, quotechar: str, header: bool,
-            skiprows: int) -> tuple[list[str], int, int]:
-    """``(column names, the byte where data starts, lines before it)``."""
-    import io
-
-    import pyarrow.csv as pcsv
-
-    path = store.url(key)
-    with store.open_ranges(key, size) as f:
-        for _ in range(skiprows):
-            if not f.readline():
-                break
-        first = f.readline()
-        start_of_first = f.tell() - len(first)
-    parse = pcsv.ParseOptions(delimiter=delimiter, quote_char=quotechar or False)
-    line = first.rstrip(b"\r\n")
-    if not line:
-        raise ValueError(f"{path}: no columns (the file is empty after {skiprows} skipped "
-                         "line(s))")
-    table = pcsv.read_csv(io.BytesIO(line + b"\n"), parse_options=parse,
-                          read_options=pcsv.ReadOptions(autogenerate_column_names=True))
-    cells = [str(table.column(j)[0]) if table.num_rows else table.column_names[j]
-             for j in range(table.num_columns)]
-    if header:
-        return cells, start_of_first + len(first), skiprows + 1
-    return [str(j) for j in range(len(cells))], start_of_first, skiprows

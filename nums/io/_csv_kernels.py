@@ -69,9 +69,6 @@ def parse_range(store: Store, key: str, start: int, stop: int, size: int, odd_st
                 options: dict) -> tuple:
     """Parse the lines that begin in ``[start, stop)`` (outside quotes): ``(block (rows,
     columns), rows)``. Errors name the file and the line."""
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
-
     path = store.url(key)
     quote = options["quotechar"].encode() if options["quotechar"] else b""
     with store.open_ranges(key, size) as f:
@@ -84,7 +81,76 @@ def parse_range(store: Store, key: str, start: int, stop: int, size: int, odd_st
         f.seek(begin)
         data = f.read(end - begin)
     line0 = lines_before_start + skipped + 1  # the file's line number of ``begin``
+    return parse_bytes(path, data, line0, names, options)
 
+
+def header_of(f, path: str, delimiter: str, quotechar: str, header: bool, skiprows: int
+              ) -> tuple[list[str], int, int]:
+    """``(column names, the byte where data starts, lines before it)`` of the CSV text that
+    the binary file object ``f`` reads from its start."""
+    import pyarrow.csv as pcsv
+
+    for _ in range(skiprows):
+        if not f.readline():
+            break
+    first = f.readline()
+    start_of_first = f.tell() - len(first)
+    parse = pcsv.ParseOptions(delimiter=delimiter, quote_char=quotechar or False)
+    line = first.rstrip(b"\r\n")
+    if not line:
+        raise ValueError(f"{path}: no columns (the file is empty after {skiprows} skipped "
+                         "line(s))")
+    table = pcsv.read_csv(io.BytesIO(line + b"\n"), parse_options=parse,
+                          read_options=pcsv.ReadOptions(autogenerate_column_names=True))
+    cells = [str(table.column(j)[0]) if table.num_rows else table.column_names[j]
+             for j in range(table.num_columns)]
+    if header:
+        return cells, start_of_first + len(first), skiprows + 1
+    return [str(j) for j in range(len(cells))], start_of_first, skiprows
+
+
+def select_columns(path: str, names: list[str], usecols: list | None) -> list[str] | None:
+    """The names of the columns ``usecols`` picks (names or positions), in file order."""
+    if usecols is None:
+        return None
+    picked = [names[c] if isinstance(c, int | np.integer) else str(c) for c in usecols]
+    missing = [c for c in picked if c not in names]
+    if missing:
+        raise ValueError(f"{path}: usecols names columns that are not in the file: {missing}")
+    return [n for n in names if n in picked]
+
+
+def parse_compressed(store: Store, key: str, codec: str, header: bool, skiprows: int,
+                     usecols: list | None, options: dict) -> tuple:
+    """A compressed CSV file whole (its byte ranges cannot be cut): decompress, read the
+    header, parse; ``(block (rows, columns), rows, the names of its columns)``."""
+    import pyarrow as pa
+
+    path = store.url(key)
+    with store.open(key) as f:
+        raw = f.read()
+    try:
+        data = pa.CompressedInputStream(pa.BufferReader(raw), codec).read()
+    except (pa.ArrowException, OSError) as exc:
+        raise ValueError(f"{path}: cannot decompress as {codec} ({exc})") from None
+    f = io.BytesIO(data)
+    names, start, lines_before = header_of(f, path, options["delimiter"], options["quotechar"],
+                                           header, skiprows)
+    options = dict(options, usecols=select_columns(path, names, usecols))
+    used = options["usecols"] or names
+    if start >= len(data):
+        return np.empty((0, len(used)), options["dtype"]), 0, used
+    block, rows = parse_bytes(path, data[start:], lines_before + 1, names, options)
+    return block, rows, used
+
+
+def parse_bytes(path: str, data: bytes, line0: int, names: list[str], options: dict
+                ) -> tuple:
+    """Parse CSV lines (the file's lines from ``line0`` on): ``(block, rows)``."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    quote = options["quotechar"].encode() if options["quotechar"] else b""
     bad = []
 
     def bad_row(row):  # pyarrow ignores exceptions here: note the row, let pyarrow fail

@@ -92,3 +92,29 @@ def test_large_file_in_many_blocks(tmp_path, monkeypatch):
     got = nums.read_csv(path)
     assert_same(got, values)
     assert_same(got.sum(axis=0), values.sum(axis=0))
+
+
+@pytest.mark.parametrize("codec,ext", [("gzip", ".gz"), ("bz2", ".bz2"), ("zstd", ".zst"),
+                                       ("lz4", ".lz4"), ("brotli", ".br")])
+def test_compressed_files(tmp_path, codec, ext):
+    import pyarrow as pa
+    if not pa.Codec.is_available(codec):
+        pytest.skip(f"this pyarrow has no {codec} codec")
+    rng = np.random.default_rng(2)
+    values = rng.standard_normal((500, 3))
+    text = "skip me\na,b,c\n" + "".join(
+        ",".join(repr(float(v)) for v in r) + "\n" for r in values)
+    path = tmp_path / f"f.csv{ext}"
+    with pa.CompressedOutputStream(str(path), codec) as f:
+        f.write(text.encode())
+    got = nums.read_csv(path, skiprows=1)
+    assert_same(got, values)
+    cols = nums.read_csv(path, skiprows=1, usecols=["c", 0], columns=True)
+    assert list(cols) == ["a", "c"]
+    assert_same(cols["c"], values[:, 2])
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(b"not gzip at all")
+    with pytest.raises(ValueError, match=r"bad\.csv\.gz: cannot decompress as gzip"):
+        nums.read_csv(bad).get()
+    with pytest.raises(FileNotFoundError):
+        nums.read_csv(tmp_path / "missing.csv.gz")
