@@ -11,7 +11,18 @@ from __future__ import annotations
 import nums.numpy  # noqa: E402,F401,I001
 from nums.core import context as _context
 from nums.core.array.planning import explain_array
-from nums.io import delete, exists, read, read_csv, read_hdf5, write, write_csv, write_hdf5
+from nums.io import (
+    delete,
+    exists,
+    read,
+    read_csv,
+    read_hdf5,
+    read_zarr,
+    write,
+    write_csv,
+    write_hdf5,
+    write_zarr,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -126,4 +137,5 @@ def settings():
 
 
 __all__ = ["init", "shutdown", "metrics", "explain", "settings", "read", "read_csv", "write",
-           "write_csv", "read_hdf5", "write_hdf5", "delete", "exists", "__version__"]
+           "write_csv", "read_hdf5", "write_hdf5", "read_zarr", "write_zarr", "delete",
+           "exists", "__version__"]

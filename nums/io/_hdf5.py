@@ -15,6 +15,7 @@ from typing import Any
 
 from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
 from nums.io import _kernels as k
+from nums.io._layout import chunk_aligned
 from nums.io._paths import local_path
 from nums.numpy._convert import asarray
 
@@ -27,18 +28,6 @@ def _h5py() -> Any:
     except ImportError:  # pragma: no cover - an install requirement
         raise ImportError("nums HDF5 I/O needs h5py: pip install h5py") from None
     return h5py
-
-
-def _aligned(block_shape: tuple, chunks: tuple | None, shape: tuple) -> tuple:
-    """``block_shape`` rounded to whole chunks along every axis (at least one chunk, at most
-    the whole axis), so that no chunk is read by two tasks."""
-    if not chunks:
-        return block_shape
-    out = []
-    for b, c, n in zip(block_shape, chunks, shape):
-        b = max(c, int(round(b / c)) * c)
-        out.append(max(1, min(b, n)))
-    return tuple(out)
 
 
 def read_hdf5(path: str | os.PathLike, dataset: str, *, block_shape: Any = None) -> BlockArray:
@@ -87,7 +76,7 @@ def read_hdf5(path: str | os.PathLike, dataset: str, *, block_shape: Any = None)
         raise TypeError(f"{where}: dataset {dataset!r} holds variable-length values "
                         f"({dtype}), which nums does not read")
     if block_shape is None:
-        block_shape = _aligned(make_grid(shape, dtype).block_shape, chunks, shape)
+        block_shape = chunk_aligned(make_grid(shape, dtype).block_shape, chunks, shape)
     grid = make_grid(shape, dtype, block_shape)
 
     def task(idx: tuple, node: int) -> Any:

@@ -84,3 +84,19 @@ def write_csv_part(path: str, header: str, fmt: str, delimiter: str, dtype: np.d
         f.flush()
         os.fsync(f.fileno())
     return rows.shape[0]
+
+
+def read_zarr_block(path: str, slices: tuple) -> np.ndarray:
+    """The block ``slices`` of the Zarr array at ``path``."""
+    import zarr
+
+    return np.asarray(zarr.open_array(path, mode="r")[tuple(slices)])
+
+
+def write_zarr_block(path: str, slices: tuple, block: np.ndarray, shape: tuple,
+                     dtype: np.dtype) -> None:
+    """Write ``block`` into ``slices`` of the Zarr array at ``path`` (whole chunks)."""
+    import zarr
+
+    a = np.ascontiguousarray(block, dtype=dtype).reshape(shape)
+    zarr.open_array(path, mode="r+")[tuple(slices)] = a

@@ -523,3 +523,45 @@ def test_local_only_formats_refuse_s3_urls():
         nums.write_hdf5("s3://bucket/f.h5", "x", x)
     with pytest.raises(NotImplementedError, match="nums.read_hdf5"):
         nums.read_hdf5("s3://bucket/f.h5", "x")
+
+
+# ------------------------------------------------------------------------------ Zarr
+@pytest.mark.parametrize("dtype", ["float64", "int32", "bool", "complex64"])
+def test_zarr_round_trip(tmp_path, dtype, rng):
+    import zarr
+    x = (rng.standard_normal((37, 11)) * 10).astype(dtype)
+    nx = nps.asarray(x, block_shape=(8, 5))
+    nums.write_zarr(tmp_path / "a.zarr", nx)
+    z = zarr.open_array(str(tmp_path / "a.zarr"), mode="r")
+    assert z.chunks == (8, 5) and z.dtype == x.dtype
+    np.testing.assert_array_equal(z[...], x)  # what another Zarr reader sees
+    back = nums.read_zarr(tmp_path / "a.zarr")
+    assert back.dtype == x.dtype
+    assert_same(back, x)
+    # a file written by zarr itself, chunked: blocks are whole chunks
+    zarr.create_array(store=str(tmp_path / "b.zarr"), shape=x.shape, chunks=(5, 4),
+                      dtype=x.dtype)[...] = x
+    got = nums.read_zarr(tmp_path / "b.zarr", block_shape=(12, 11))
+    assert got.grid.block_shape == (12, 11)
+    assert_same(got, x)
+    rows = nums.read_zarr(tmp_path / "b.zarr").grid.block_shape[0]
+    assert rows % 5 == 0 or rows == 37  # whole chunks
+
+
+def test_zarr_overwrite_errors_and_empty(tmp_path):
+    import zarr
+    nums.write_zarr(tmp_path / "a.zarr", nps.arange(10.0))
+    with pytest.raises(FileExistsError):
+        nums.write_zarr(tmp_path / "a.zarr", nps.ones(3))
+    nums.write_zarr(tmp_path / "a.zarr", nps.ones(3), overwrite=True)
+    assert_same(nums.read_zarr(tmp_path / "a.zarr"), np.ones(3))
+    assert [p.name for p in tmp_path.iterdir()] == ["a.zarr"]  # no temporary left
+    nums.write_zarr(tmp_path / "e.zarr", nps.zeros((0, 4)))
+    assert nums.read_zarr(tmp_path / "e.zarr").shape == (0, 4)
+    with pytest.raises(FileNotFoundError, match="no Zarr array"):
+        nums.read_zarr(tmp_path / "missing.zarr")
+    zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
+    with pytest.raises(FileNotFoundError, match="no Zarr array"):
+        nums.read_zarr(tmp_path / "g.zarr")
+    with pytest.raises(NotImplementedError, match="nums.write_zarr works on local files"):
+        nums.write_zarr("s3://bucket/a.zarr", nps.ones(3))
