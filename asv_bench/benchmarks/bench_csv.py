@@ -1,6 +1,7 @@
-"""``nums.read_csv`` beside pyarrow's reader (one thread, and all threads) and Dask's
+"""``nums.read_csv`` beside pandas' ``read_csv``, pyarrow's reader (one thread, and all
+threads) and Dask's
 ``dask.dataframe.read_csv(...).to_dask_array()`` (when dask[dataframe] is installed), in the
-same run, on a numeric CSV of ``mb`` megabytes (default 512; 16 float columns) written once
+same run, on a numeric CSV of ``mb`` megabytes (default 1024; 16 float columns) written once
 to a temporary folder.
 
 Run: ``cd asv_bench && ./isolated asv run --python=same -b bench_csv``.
@@ -17,17 +18,19 @@ import numpy
 from . import _engines
 from .bench_array import _Base
 
-ENGINES = ["nums", "pyarrow-1thread", "pyarrow", "dask"]
+ENGINES = ["nums", "pandas", "pyarrow-1thread", "pyarrow", "dask"]
 
 
 class ReadCSV(_Base):
-    params = (ENGINES, [512])
+    params = (ENGINES, [int(os.environ.get("NUMS_BENCH_CSV_MB", "1024"))])
     param_names = ["engine", "mb"]
     repeat = (3, 5, 60.0)
 
     def setup(self, engine, mb):
         if engine == "dask" and not _engines.have("dask.dataframe"):
             raise NotImplementedError("dask[dataframe] is not installed")
+        if engine == "pandas" and not _engines.have("pandas"):
+            raise NotImplementedError("pandas is not installed")
         self._start(engine)
         import pyarrow as pa
         import pyarrow.csv as pcsv
@@ -51,6 +54,10 @@ class ReadCSV(_Base):
             import nums
 
             return nums.read_csv(self.path).persist()
+        if self.engine == "pandas":
+            import pandas
+
+            return pandas.read_csv(self.path).to_numpy()
         if self.engine.startswith("pyarrow"):
             import pyarrow.csv as pcsv
 
