@@ -20,7 +20,7 @@ import nums
 
 # the files run on Ray by default (the rest with NUMS_TEST_BACKENDS=ray)
 CORE_ON_RAY = {"test_nums_core.py", "test_nums_products.py", "test_nums_random.py",
-               "test_nums_protocols.py", "test_nums_example.py"}
+               "test_nums_protocols.py", "test_nums_example.py", "test_nums_warnings.py"}
 
 
 def _importable(name: str, attribute: str) -> bool:

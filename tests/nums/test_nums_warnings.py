@@ -1,5 +1,6 @@
 """NumPy's warnings from block tasks reach the user's process as NumPy raises them (same
-category and message), on every backend: the runtime relays what tasks raise."""
+category and message), on every backend (the embedded runtime and the Ray backend relay
+what tasks raise)."""
 
 from __future__ import annotations
 
@@ -66,8 +67,6 @@ def test_no_warning_where_numpy_gives_none():
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_numpy_warnings_reach_the_caller(case, backend_name):
-    if backend_name == "ray":
-        pytest.xfail("the Ray backend does not relay task warnings yet")
     expected = _warnings_of(CASES[case], np)
     assert expected  # numpy warns in every case
     assert _warnings_of(CASES[case], nps) == expected
@@ -110,3 +109,15 @@ def test_seterr_reaches_the_tasks_and_errstate_call_is_refused():
     with np.errstate(divide="call", call=lambda *a: None):
         with pytest.raises(NotImplementedError, match="'call'"):
             nps.asarray([1.0]) / 0.0
+
+
+def test_warnings_of_intermediate_tasks_reach_the_caller():
+    """A warning raised by a task whose value only other tasks read still reaches get()."""
+    x = nps.asarray([-1.0, 4.0, 9.0, 16.0], block_shape=(2,))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        root = nps.sqrt(x)
+        root.blocks  # noqa: B018  (its own tasks)
+        total = nps.nansum(root).get()
+    assert total == 9.0
+    assert any("invalid value encountered in sqrt" in str(w.message) for w in caught)

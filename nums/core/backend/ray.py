@@ -5,11 +5,16 @@ Nodes are the alive Ray nodes that have CPUs, in a fixed order (by node id), so 
 scheduling with ``soft=False``: a task runs on its node or fails, never silently elsewhere.
 Objects live in Ray's object store and are freed by Ray's reference counting when the last
 ObjectRef is dropped, as on the embedded runtime.
+
+Warnings: every task runs through :func:`_run`, which records the warnings its kernel raises;
+a value whose task warned is stored wrapped with them (:class:`_Warned`). Tasks that read it
+unwrap it and carry its warnings on, and ``get`` unwraps it and raises them again in the
+caller (same category and message, as the embedded runtime does).
 """
 
 from __future__ import annotations
 
-import inspect
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,9 +35,46 @@ def _identity(value: Any) -> Any:
     return value
 
 
-def _apply(fn: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Run a callable that is not a plain function (a ufunc, a partial) in a task."""
-    return fn(*args, **kwargs)
+class _Warned:
+    """A task's value with the warnings raised while making it (``describe_warnings``)."""
+
+    __slots__ = ("value", "warned")
+
+    def __init__(self, value: Any, warned: list):
+        self.value, self.warned = value, warned
+
+    def __reduce__(self):
+        return (_Warned, (self.value, self.warned))
+
+
+def _unwrap(value: Any, warned: list) -> Any:
+    if isinstance(value, _Warned):
+        warned.extend(w for w in value.warned if w not in warned)
+        return value.value
+    return value
+
+
+def _run(fn: Callable, num_returns: int, *args: Any, **kwargs: Any) -> Any:
+    """Every task: ``fn(*args, **kwargs)`` with its arguments' warnings carried on and its
+    own recorded (see the module docstring)."""
+    from runtime.errors import describe_warnings
+
+    warned: list = []
+    args = [_unwrap(a, warned) for a in args]
+    kwargs = {k: _unwrap(v, warned) for k, v in kwargs.items()}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # the caller's filters decide, not ours
+        value = fn(*args, **kwargs)
+    for w in describe_warnings(caught):
+        if w not in warned:
+            warned.append(w)
+    if not warned:
+        return value
+    if num_returns == 1:
+        return _Warned(value, warned)
+    values = list(value)
+    values[0] = _Warned(values[0], warned) if values else values
+    return tuple(values)
 
 
 class RayBackend(Backend):
@@ -72,21 +114,11 @@ class RayBackend(Backend):
         alive.sort(key=lambda n: n["NodeID"])
         self._nodes = alive
         self._strategies = [self._affinity(node_id=n["NodeID"], soft=False) for n in alive]
-        self._remote_cache: dict[Any, Any] = {}
         self._tasks_run = [0] * len(alive)
         self._identity = ray.remote(_identity)
-        self._apply = ray.remote(_apply)
+        self._run = ray.remote(_run)
 
     # ------------------------------------------------------------------ tasks and objects
-    def _remote(self, fn: Callable) -> Any:
-        try:
-            r = self._remote_cache.get(fn)
-        except TypeError:  # unhashable callable
-            return None
-        if r is None and inspect.isfunction(fn):
-            r = self._remote_cache[fn] = self._ray.remote(fn)
-        return r
-
     def submit(
         self,
         fn: Callable,
@@ -100,11 +132,9 @@ class RayBackend(Backend):
         errs = float_error_settings()
         if errs is not None:
             fn, args = under_errstate, (errs, fn, *args)
-        remote = self._remote(fn)
-        if remote is None:  # ray.remote takes plain functions only
-            remote, args = self._apply, (fn, *args)
-        opts = remote.options(scheduling_strategy=self._strategies[node], num_returns=num_returns)
-        return opts.remote(*args, **(kwargs or {}))
+        opts = self._run.options(scheduling_strategy=self._strategies[node],
+                                 num_returns=num_returns)
+        return opts.remote(fn, num_returns, *args, **(kwargs or {}))
 
     def put(self, value: Any, node: int = 0) -> Any:
         node = int(node)
@@ -120,7 +150,17 @@ class RayBackend(Backend):
     def get(self, refs: Any) -> Any:
         if isinstance(refs, tuple):
             refs = list(refs)
-        return self._ray.get(refs)
+        values = self._ray.get(refs)
+        warned: list = []
+        if isinstance(refs, list):
+            values = [_unwrap(v, warned) for v in values]
+        else:
+            values = _unwrap(values, warned)
+        if warned:
+            from runtime.errors import reissue_warnings
+
+            reissue_warnings(warned)
+        return values
 
     def wait(self, refs: Sequence[Any]) -> None:
         refs = list({id(r): r for r in refs}.values())
@@ -186,6 +226,5 @@ class RayBackend(Backend):
             return None
 
     def shutdown(self) -> None:
-        self._remote_cache.clear()
         if self._owns and self._ray.is_initialized():
             self._ray.shutdown()
