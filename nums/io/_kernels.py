@@ -86,17 +86,24 @@ def write_csv_part(path: str, header: str, fmt: str, delimiter: str, dtype: np.d
     return rows.shape[0]
 
 
-def read_zarr_block(path: str, slices: tuple) -> np.ndarray:
-    """The block ``slices`` of the Zarr array at ``path``."""
+def read_zarr_block(store: Store, slices: tuple) -> np.ndarray:
+    """The block ``slices`` of the Zarr array in ``store``."""
     import zarr
 
-    return np.asarray(zarr.open_array(path, mode="r")[tuple(slices)])
+    from nums.io._zarr_store import NumsZarrStore
+
+    z = zarr.open_array(store=NumsZarrStore(store, read_only=True), mode="r")
+    return np.asarray(z[tuple(slices)])
 
 
-def write_zarr_block(path: str, slices: tuple, block: np.ndarray, shape: tuple,
+def write_zarr_block(store: Store, meta: bytes, slices: tuple, block: np.ndarray, shape: tuple,
                      dtype: np.dtype) -> None:
-    """Write ``block`` into ``slices`` of the Zarr array at ``path`` (whole chunks)."""
+    """Write ``block`` into ``slices`` (whole chunks) of the Zarr array being written to
+    ``store``, whose metadata ``meta`` is not in the store yet."""
     import zarr
+
+    from nums.io._zarr_store import NumsZarrStore
 
     a = np.ascontiguousarray(block, dtype=dtype).reshape(shape)
-    zarr.open_array(path, mode="r+")[tuple(slices)] = a
+    z = zarr.open_array(store=NumsZarrStore(store, overlay={"zarr.json": meta}), mode="r+")
+    z[tuple(slices)] = a

@@ -1,25 +1,28 @@
-"""Zarr v3 arrays (the ``zarr`` extra): ``read_zarr`` and ``write_zarr``, one task per block.
+"""Zarr v3 arrays (the ``zarr`` extra): ``read_zarr`` and ``write_zarr``, one task per block,
+on local folders and S3 prefixes (through nums' own stores: :mod:`nums.io._zarr_store`).
 
 Reads: the driver reads the array's metadata; each block is read by a task (block shapes
-rounded to whole chunks, so no chunk is decompressed twice). Writes: the driver creates the
-array with one chunk per block under a temporary name beside the target; each block is then
-written by a task on the node that holds it (chunk-aligned, so tasks never share a chunk and
-may run at once); last the driver moves it into place (replacing an old one only with
-``overwrite=True``). A failed write removes the temporary array. Local folders only.
+rounded to whole chunks, so no chunk is decompressed twice). Writes: the driver makes the
+array's metadata (one chunk per block) in memory; an array already there is first made
+unreadable (its ``zarr.json`` removed: readers see no array, never a mix of two); each block
+is written by a task on the node that holds it (whole chunks, so tasks run at once); then the
+driver writes ``zarr.json`` and removes the chunks of the old array that the new one does not
+have. A write that fails leaves no ``zarr.json``: no array, rather than a partial one.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
-import shutil
-import uuid
 from typing import Any
 
 from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
 from nums.io import _kernels as k
 from nums.io._layout import chunk_aligned
-from nums.io._paths import local_path
+from nums.io._paths import store_for
 from nums.numpy._convert import asarray
+
+META = "zarr.json"
 
 
 def _zarr() -> Any:
@@ -31,60 +34,67 @@ def _zarr() -> Any:
     return zarr
 
 
-def read_zarr(url: str | os.PathLike, *, block_shape: Any = None) -> BlockArray:
-    """Read the Zarr array at ``url`` (a local folder) into a BlockArray, one task per block.
+def read_zarr(url: str | os.PathLike, *, block_shape: Any = None,
+              storage_options: dict | None = None) -> BlockArray:
+    """Read the Zarr v3 array at ``url`` into a BlockArray, one task per block.
 
     Parameters
     ----------
     url : str or path-like
-        The array's folder (a path or ``file://`` URL).
+        The array's folder (a path or ``file://`` URL) or S3 prefix (``s3://bucket/x.zarr``).
     block_shape : tuple of int, optional
         The result's block shape. By default the session's, rounded to whole chunks.
+    storage_options : dict, optional
+        S3 only: credentials, endpoint and region (see :func:`nums.write`).
 
     Raises
     ------
     FileNotFoundError
         No Zarr array at ``url`` (a group, or nothing).
     TypeError
-        A dtype that is not a NumPy dtype (Zarr's variable-length strings).
+        A dtype that is not a NumPy dtype nums can hold.
     """
     zarr = _zarr()
-    where = str(local_path(url, "nums.read_zarr"))
+    from nums.io._zarr_store import NumsZarrStore
+
+    store = store_for(url, storage_options)
     try:
-        z = zarr.open_array(where, mode="r")
-    except (FileNotFoundError, ValueError) as exc:  # nothing there, or a group
-        raise FileNotFoundError(f"{where}: no Zarr array there ({exc})") from None
+        z = zarr.open_array(store=NumsZarrStore(store, read_only=True), mode="r")
+    except (FileNotFoundError, ValueError, KeyError) as exc:  # nothing there, or a group
+        raise FileNotFoundError(f"{store.url()}: no Zarr array there ({exc})") from None
     shape, dtype, chunks = tuple(z.shape), z.dtype, tuple(z.chunks)
-    if getattr(dtype, "hasobject", False) or not hasattr(dtype, "itemsize"):
-        raise TypeError(f"{where}: the Zarr array's dtype {dtype} is not a NumPy dtype nums "
-                        "can hold")
+    if not hasattr(dtype, "itemsize") or getattr(dtype, "hasobject", False):
+        raise TypeError(f"{store.url()}: the Zarr array's dtype {dtype} is not a NumPy dtype "
+                        "nums can hold")
     if block_shape is None:
         block_shape = chunk_aligned(make_grid(shape, dtype).block_shape, chunks, shape)
     grid = make_grid(shape, dtype, block_shape)
     return BlockArray.build(
-        grid, lambda idx, node: submit(k.read_zarr_block, where, grid.block_slices(idx),
+        grid, lambda idx, node: submit(k.read_zarr_block, store, grid.block_slices(idx),
                                        node=node))
 
 
 def write_zarr(url: str | os.PathLike, x: Any, *, overwrite: bool = False,
-               compressors: Any = "auto") -> None:
-    """Write ``x`` as a Zarr v3 array at ``url`` (a local folder), one chunk per block.
+               compressors: Any = "auto", storage_options: dict | None = None) -> None:
+    """Write ``x`` as a Zarr v3 array at ``url``, one chunk per block, in parallel.
 
     Parameters
     ----------
     url : str or path-like
-        The array's folder (a path or ``file://`` URL); its parent must exist.
+        The array's folder (a path or ``file://`` URL) or S3 prefix.
     x : array_like
         The array (a BlockArray, or anything ``nums.numpy.asarray`` takes).
     overwrite : bool
-        Replace what is at ``url``; otherwise an existing folder raises FileExistsError.
+        Replace an array (or anything) at ``url``; otherwise that raises FileExistsError.
     compressors : optional
         Zarr's ``compressors`` argument (default: Zarr's default codec).
+    storage_options : dict, optional
+        S3 only: credentials, endpoint and region (see :func:`nums.write`).
 
     Raises
     ------
     FileExistsError
-        ``url`` exists and ``overwrite`` is false.
+        Something is at ``url`` and ``overwrite`` is false.
     TypeError
         An object dtype.
     """
@@ -92,25 +102,37 @@ def write_zarr(url: str | os.PathLike, x: Any, *, overwrite: bool = False,
     x = asarray(x)
     if x.dtype.hasobject:
         raise TypeError("nums.write_zarr cannot write arrays of Python objects")
-    target = local_path(url, "nums.write_zarr")
-    if os.path.lexists(target) and not overwrite:
-        raise FileExistsError(f"{target} exists; pass overwrite=True to replace it")
-    tmp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+    store = store_for(url, storage_options)
+    before = [key for key in store.list() if not key.endswith("/")]
+    if before and not overwrite:
+        raise FileExistsError(f"{store.url()} is not empty; pass overwrite=True to replace it")
     chunks = tuple(max(1, b) for b in x.grid.block_shape)
-    try:
-        zarr.create_array(store=str(tmp), shape=x.shape, chunks=chunks, dtype=x.dtype,
-                          compressors=compressors, fill_value=0)
-        refs = [submit(k.write_zarr_block, str(tmp), x.grid.block_slices(idx), x.blocks[idx],
-                       x.grid.block_shape_at(idx), x.dtype, node=int(x.nodes[idx]))
-                for idx in x.grid.indices()]
-        backend().get(refs)  # raises a failed block's error
-        if os.path.lexists(target):
-            old = target.parent / f".{target.name}.{uuid.uuid4().hex}.old"
-            os.replace(target, old)
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    memory = zarr.storage.MemoryStore()
+    zarr.create_array(store=memory, shape=x.shape, chunks=chunks, dtype=x.dtype,
+                      compressors=compressors, fill_value=0)
+    meta = _memory_bytes(memory, META)
+    if META in before:
+        store.delete([META])  # from here on readers see no array, never a mix of two
+    refs = [submit(k.write_zarr_block, store, meta, x.grid.block_slices(idx), x.blocks[idx],
+                   x.grid.block_shape_at(idx), x.dtype, node=int(x.nodes[idx]))
+            for idx in x.grid.indices()]
+    backend().get(refs)  # raises a failed block's error (then no zarr.json: no array)
+    store.put(META, meta)
+    ours = {_chunk_key(idx) for idx in itertools.product(*map(range, x.grid.grid_shape))}
+    stale = [key for key in before if key != META and key not in ours]
+    if stale:
+        store.delete(stale)
+
+
+def _chunk_key(idx: tuple) -> str:
+    """Zarr v3's default key of chunk ``idx``."""
+    return "/".join(["c", *map(str, idx)]) if idx else "c"
+
+
+def _memory_bytes(memory: Any, key: str) -> bytes:
+    import asyncio
+
+    from zarr.core.buffer import default_buffer_prototype
+
+    buf = asyncio.run(memory.get(key, prototype=default_buffer_prototype()))
+    return buf.to_bytes()

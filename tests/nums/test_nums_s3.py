@@ -344,3 +344,33 @@ def test_local_read_csv_and_stores_are_unchanged_by_s3_options(tmp_path):
     with pytest.raises(ValueError, match="storage_options apply to s3://"):
         nums.read_csv(tmp_path / "f.csv", storage_options={"region_name": "x"})
     assert_same(nums.read_csv(tmp_path / "f.csv"), np.array([[1.0]]))
+
+
+def test_zarr_on_s3_round_trip_overwrite_and_readers(s3):
+    """Zarr arrays on an S3 prefix: parallel writes, readable by zarr itself, an overwrite
+    removes the old chunks, a failed write leaves no array."""
+    import zarr
+
+    from nums.io._paths import store_for
+    from nums.io._zarr_store import NumsZarrStore
+
+    bucket = s3.bucket()
+    url = f"s3://{bucket}/Arrays/x.zarr"  # keys keep their case
+    a = np.arange(60.0).reshape(12, 5)
+    nums.write_zarr(url, nps.array(a, block_shape=(5, 2)))
+    keys = set(s3.keys(bucket))
+    assert "Arrays/x.zarr/zarr.json" in keys and "Arrays/x.zarr/c/2/2" in keys
+    z = zarr.open_array(store=NumsZarrStore(store_for(url), read_only=True), mode="r")
+    np.testing.assert_array_equal(z[...], a)
+    assert_same(nums.read_zarr(url), a)
+    with pytest.raises(FileExistsError):
+        nums.write_zarr(url, nps.ones(3))
+    b = np.arange(12).reshape(3, 4)
+    nums.write_zarr(url, nps.array(b, block_shape=(3, 4)), overwrite=True)
+    assert set(s3.keys(bucket)) == {"Arrays/x.zarr/zarr.json", "Arrays/x.zarr/c/0/0"}
+    assert_same(nums.read_zarr(url), b)
+    with pytest.raises(TypeError):
+        nums.write_zarr(url, nps.array(np.array([object()] * 3)), overwrite=True)
+    assert_same(nums.read_zarr(url), b)  # refused before anything was touched
+    with pytest.raises(FileNotFoundError, match="no Zarr array"):
+        nums.read_zarr(f"s3://{bucket}/nothing.zarr")
