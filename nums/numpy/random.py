@@ -8,12 +8,14 @@ the number of nodes, and different from numpy's for the same seed.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
+from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import take_rows
 from nums.core.array.writes import check_writeable, write_out
 from nums.core.graph.grid import ArrayGrid
@@ -33,8 +35,12 @@ def _check_scalar(name: str, value: Any) -> Any:
 class Generator:
     """nums implementation of numpy.random.Generator (block-parallel draws).
 
-    Distribution parameters must be scalars. ``size=None`` draws a single value on the
-    driver and returns it as numpy does.
+    Distribution parameters are scalars or arrays (BlockArrays or array-likes), broadcast
+    together and to ``size`` as NumPy does; every block draws from its own stream.
+    ``size=None`` with scalar parameters draws a single value on the driver and returns it
+    as numpy does. Parameter values held by the driver are checked at the call, with
+    NumPy's errors; BlockArray parameters are checked as their blocks draw (the error is
+    raised when the result is read).
     """
 
     def __init__(self, seed: Any = None):
@@ -109,47 +115,42 @@ class Generator:
         """Samples from N(0, 1)."""
         return self._draw("standard_normal", size, dtype, {"dtype": np.dtype(dtype)}, block_shape)
 
-    def normal(
-        self, loc: float = 0.0, scale: float = 1.0, size: Any = None, *, block_shape: Any = None
-    ) -> Any:
-        """Samples from N(loc, scale**2)."""
-        _check_scalar("loc", loc)
-        _check_scalar("scale", scale)
-        if scale < 0:
-            raise ValueError("scale < 0")
-        return self._draw("normal", size, None, {"loc": loc, "scale": scale}, block_shape)
+    def _distribution(self, method: str, params: dict, size: Any, block_shape: Any = None
+                      ) -> Any:
+        """A draw of ``method`` whose ``params`` may be scalars or arrays (broadcast
+        together, and to ``size`` when given, as NumPy does)."""
+        arrays = {k: v for k, v in params.items()
+                  if isinstance(v, BlockArray) or np.ndim(v) != 0}
+        if not arrays:
+            return self._draw(method, size, None, dict(params), block_shape)
+        scalars = {k: v for k, v in params.items() if k not in arrays}
+        arrays = {k: v if isinstance(v, BlockArray) else np.asarray(v)
+                  for k, v in arrays.items()}
+        local = {k: v for k, v in arrays.items() if not isinstance(v, BlockArray)}
+        shapes = [tuple(v.shape) for v in arrays.values()]
+        want = _shape(size)
+        shape = np.broadcast_shapes(*shapes) if want is None else want
+        if want is not None and np.broadcast_shapes(want, *shapes) != want:
+            raise ValueError(f"shape mismatch: parameters of shapes {shapes} cannot be "
+                             f"broadcast to size {want}")
+        # NumPy checks the values it is given (lam < 0, ...): those in the driver's memory
+        # are checked here, with NumPy's own errors; BlockArray ones when the blocks draw
+        dtype = _result_dtype(method, scalars, arrays, local)
+        if local:
+            _validate(method, scalars, local)
+        call = self._calls
+        self._calls += 1
+        names = tuple(arrays)
+        kernel = functools.partial(kernels.random_with_params, self._entropy, call, method,
+                                   names, scalars)
 
-    def uniform(
-        self, low: float = 0.0, high: float = 1.0, size: Any = None, *, block_shape: Any = None
-    ) -> Any:
-        """Uniform samples from [low, high)."""
-        _check_scalar("low", low)
-        _check_scalar("high", high)
-        return self._draw("uniform", size, None, {"low": low, "high": high}, block_shape)
+        def per_block(grid, idx):
+            return {"block": int(np.ravel_multi_index(idx, grid.grid_shape)) if idx else 0,
+                    "size": grid.block_shape_at(idx)}
 
-    def exponential(self, scale: float = 1.0, size: Any = None, *, block_shape: Any = None) -> Any:
-        """Exponential samples."""
-        _check_scalar("scale", scale)
-        if scale < 0:
-            raise ValueError("scale < 0")
-        return self._draw("exponential", size, None, {"scale": scale}, block_shape)
-
-    def poisson(self, lam: float = 1.0, size: Any = None, *, block_shape: Any = None) -> Any:
-        """Poisson samples."""
-        _check_scalar("lam", lam)
-        if lam < 0:
-            raise ValueError("lam < 0")
-        return self._draw("poisson", size, None, {"lam": lam}, block_shape)
-
-    def binomial(self, n: int, p: float, size: Any = None, *, block_shape: Any = None) -> Any:
-        """Binomial samples."""
-        _check_scalar("n", n)
-        _check_scalar("p", p)
-        if n < 0:
-            raise ValueError("n < 0")
-        if not 0 <= p <= 1:
-            raise ValueError("p < 0, p > 1 or p is NaN")
-        return self._draw("binomial", size, None, {"n": n, "p": p}, block_shape)
+        operands = [asarray(v) for v in arrays.values()]
+        return map_broadcast(kernel, operands, dtype, shape=shape, block_shape=block_shape,
+                             block_kwargs=per_block)
 
     def permutation(self, x: Any, axis: int = 0) -> BlockArray:
         """A permuted range (int ``x``) or a copy of ``x`` with rows permuted.
@@ -209,6 +210,76 @@ class Generator:
         return _take_1d(pool, idx)
 
 
+# Univariate distributions of numpy.random.Generator: each takes its parameters as scalars or
+# arrays (broadcast as NumPy does) and ``size``; the methods are made from NumPy's
+# signatures, and their docstrings are NumPy's (read at import time).
+DISTRIBUTIONS = (
+    "beta binomial chisquare exponential f gamma geometric gumbel hypergeometric laplace "
+    "logistic lognormal logseries negative_binomial noncentral_chisquare noncentral_f normal "
+    "pareto poisson power rayleigh standard_cauchy standard_t triangular uniform vonmises "
+    "wald weibull zipf"
+).split()
+
+
+def _result_dtype(method: str, scalars: dict, arrays: dict, local: dict) -> np.dtype:
+    """The dtype of a draw (NumPy's, from one draw with harmless parameters)."""
+    probe = {**scalars, **{k: np.asarray(v).reshape(-1)[:1] if k in local and np.size(v)
+                           else None for k, v in arrays.items()}}
+    probe = {k: v for k, v in probe.items() if v is not None}
+    try:
+        sample = getattr(np.random.default_rng(0), method)(**probe, size=1)
+    except (ValueError, TypeError):
+        sample = None
+    if sample is not None:
+        return np.asarray(sample).dtype
+    integral = {"binomial", "geometric", "hypergeometric", "logseries", "negative_binomial",
+                "poisson", "zipf"}
+    return np.dtype(np.int64 if method in integral else np.float64)
+
+
+def _validate(method: str, scalars: dict, local: dict) -> None:
+    """NumPy's checks of parameter values held in the driver (its errors, its messages):
+    one draw per distinct broadcast combination would cost as much as the data, so NumPy
+    draws once over the parameters as given (their size, not the output's)."""
+    getattr(np.random.default_rng(0), method)(**scalars, **local)
+
+
+def _make_method(name: str):
+    import inspect
+
+    numpy_method = getattr(np.random.Generator, name)
+    params = [p for p in inspect.signature(numpy_method).parameters.values()
+              if p.name not in ("self", "size")]
+    names = [p.name for p in params]
+    defaults = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty}
+
+    def method(self, *args: Any, size: Any = None, block_shape: Any = None, **kwargs: Any
+               ) -> Any:
+        if len(args) > len(names):
+            size, args = args[len(names)], args[:len(names)]
+            if len(args) > len(names) + 1:
+                raise TypeError(f"{name}() takes at most {len(names) + 1} positional "
+                                "arguments")
+        values = dict(defaults)
+        values.update(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in names:
+                raise TypeError(f"{name}() got an unexpected keyword argument '{k}'")
+            values[k] = v
+        missing = [n for n in names if n not in values]
+        if missing:
+            raise TypeError(f"{name}() missing required argument '{missing[0]}'")
+        return self._distribution(name, values, size, block_shape)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = numpy_method.__doc__
+    return method
+
+
+for _name in DISTRIBUTIONS:
+    setattr(Generator, _name, _make_method(_name))
+
+
 def _take_1d(pool: BlockArray, idx: BlockArray) -> BlockArray:
     offsets = pool.grid.boundaries(0)[:-1]
     refs = [pool.blocks[(i,)] for i in range(pool.grid_shape[0])]
@@ -262,34 +333,22 @@ def randint(low: Any, high: Any = None, size: Any = None, dtype: Any = int) -> A
     return _global.integers(low, high, size, dtype=np.dtype(dtype))
 
 
-def uniform(low: float = 0.0, high: float = 1.0, size: Any = None) -> Any:
-    """Uniform samples from [low, high)."""
-    return _global.uniform(low, high, size)
-
-
-def normal(loc: float = 0.0, scale: float = 1.0, size: Any = None) -> Any:
-    """Samples from N(loc, scale**2)."""
-    return _global.normal(loc, scale, size)
-
-
 def standard_normal(size: Any = None) -> Any:
     """Samples from N(0, 1)."""
     return _global.standard_normal(size)
 
 
-def exponential(scale: float = 1.0, size: Any = None) -> Any:
-    """Exponential samples."""
-    return _global.exponential(scale, size)
+def _legacy(name: str):
+    def function(*args: Any, **kwargs: Any) -> Any:
+        return getattr(_global, name)(*args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = getattr(np.random, name).__doc__
+    return function
 
 
-def poisson(lam: float = 1.0, size: Any = None) -> Any:
-    """Poisson samples."""
-    return _global.poisson(lam, size)
-
-
-def binomial(n: int, p: float, size: Any = None) -> Any:
-    """Binomial samples."""
-    return _global.binomial(n, p, size)
+for _name in DISTRIBUTIONS:
+    globals()[_name] = _legacy(_name)
 
 
 def permutation(x: Any) -> BlockArray:
@@ -318,13 +377,9 @@ __all__ = [
     "ranf",
     "sample",
     "randint",
-    "uniform",
-    "normal",
     "standard_normal",
-    "exponential",
-    "poisson",
-    "binomial",
     "permutation",
     "shuffle",
     "choice",
+    *DISTRIBUTIONS,
 ]

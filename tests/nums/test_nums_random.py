@@ -109,8 +109,12 @@ def test_errors():
         nps.random.normal(0, -1, size=3)
     with pytest.raises(ValueError):
         nps.random.randint(5, 5, size=3)
-    with pytest.raises(NotImplementedError):
-        nps.random.normal(nps.zeros(3), 1.0, size=3)
+    with pytest.raises(ValueError, match="lam < 0"):  # checked at the call, as NumPy
+        nps.random.default_rng(0).poisson(np.array([1.0, -1.0]), size=(3, 2))
+    with pytest.raises(ValueError, match="lam < 0"):  # a BlockArray's: when it is read
+        nps.random.default_rng(0).poisson(nps.asarray([1.0, -1.0]), size=(3, 2)).get()
+    with pytest.raises(ValueError, match="shape mismatch"):
+        nps.random.default_rng(0).normal(np.zeros(3), size=(2,))
     with pytest.raises(ValueError):
         nps.random.binomial(3, 1.5, size=2)
 
@@ -119,3 +123,66 @@ def test_values_usable_in_math():
     nps.random.seed(3)
     x = nps.random.randn(30, 4)
     assert_same(nps.mean(x, axis=0), x.get().mean(axis=0), rtol=1e-12)
+
+
+# every univariate distribution: parameters valid for NumPy, as scalars
+VALID = {
+    "beta": (2.0, 3.0), "binomial": (10, 0.3), "chisquare": (3.0,), "exponential": (2.0,),
+    "f": (5.0, 7.0), "gamma": (2.0, 1.5), "geometric": (0.3,), "gumbel": (1.0, 2.0),
+    "hypergeometric": (10, 5, 6), "laplace": (1.0, 2.0), "logistic": (1.0, 2.0),
+    "lognormal": (0.0, 0.5), "logseries": (0.6,), "negative_binomial": (5, 0.4),
+    "noncentral_chisquare": (3.0, 1.0), "noncentral_f": (5.0, 7.0, 1.0), "normal": (1.0, 2.0),
+    "pareto": (3.0,), "poisson": (4.0,), "power": (2.0,), "rayleigh": (2.0,),
+    "standard_cauchy": (), "standard_t": (5.0,), "triangular": (0.0, 1.0, 3.0),
+    "uniform": (2.0, 5.0), "vonmises": (0.0, 2.0), "wald": (1.0, 2.0), "weibull": (2.0,),
+    "zipf": (2.5,),
+}
+
+
+def test_every_distribution_is_there_with_numpys_dtype_and_shapes():
+    from nums.numpy.random import DISTRIBUTIONS
+    assert sorted(VALID) == sorted(DISTRIBUTIONS)
+    rng, ref = nps.random.default_rng(5), np.random.default_rng(5)
+    for name, args in VALID.items():
+        expected = getattr(ref, name)(*args, size=(40, 3))
+        got = getattr(rng, name)(*args, size=(40, 3), block_shape=(7, 2))
+        assert got.shape == expected.shape and got.dtype == expected.dtype, name
+        v = got.get()
+        assert np.isfinite(v.astype(float)).all() or name == "standard_cauchy", name
+        # the module's legacy function too (the global generator)
+        legacy = getattr(nps.random, name)(*args, size=5)
+        assert legacy.shape == (5,) and legacy.dtype == expected.dtype, name
+        scalar = getattr(rng, name)(*args)
+        assert np.ndim(scalar) == 0 and not isinstance(scalar, nps.BlockArray), name
+
+
+@pytest.mark.parametrize("as_blockarray", [False, True])
+def test_array_parameters_broadcast_as_numpy(as_blockarray):
+    """Each element is drawn with its own parameters: with a negligible spread the draw is
+    the parameter itself, wherever its block lies."""
+    wrap = (lambda a: nps.array(a, block_shape=(3,) * a.ndim)) if as_blockarray else (
+        lambda a: a)
+    rng = nps.random.default_rng(1)
+    loc = np.arange(7.0)[:, None] * 100 + np.arange(5.0)  # (7, 5)
+    got = rng.normal(wrap(loc), 1e-12, block_shape=(2, 2))
+    assert got.shape == (7, 5)
+    np.testing.assert_allclose(got.get(), loc, atol=1e-6)
+    col = np.arange(4.0)[:, None] * 10  # (4, 1) against size (2, 4, 6)
+    got = rng.uniform(wrap(col), wrap(col) + 1e-9 if not as_blockarray else col + 1e-9,
+                      size=(2, 4, 6), block_shape=(1, 3, 4))
+    np.testing.assert_allclose(got.get(), np.broadcast_to(col, (2, 4, 6)), atol=1e-6)
+    lam = np.array([0.0, 1e-300, 0.0])
+    counts = rng.poisson(wrap(lam), size=(5, 3)).get()
+    assert counts.dtype == np.int64 and (counts == 0).all()
+    n = np.array([0, 4, 9])
+    b = rng.binomial(wrap(n), 1.0, size=(6, 3)).get()  # p = 1: exactly n
+    np.testing.assert_array_equal(b, np.broadcast_to(n, (6, 3)))
+
+
+def test_array_parameter_draws_are_reproducible_and_independent():
+    lam = np.full((20, 4), 5.0)
+    a = nps.random.default_rng(3).poisson(lam, block_shape=(5, 2)).get()
+    b = nps.random.default_rng(3).poisson(lam, block_shape=(5, 2)).get()
+    np.testing.assert_array_equal(a, b)
+    blocks = [a[i:i + 5, j:j + 2] for i in range(0, 20, 5) for j in range(0, 4, 2)]
+    assert len({blk.tobytes() for blk in blocks}) == len(blocks)  # own streams

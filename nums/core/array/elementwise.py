@@ -75,10 +75,13 @@ def map_broadcast(
     shape: tuple[int, ...] | None = None,
     kwargs: dict | None = None,
     block_shape: Any = None,
+    block_kwargs: Callable[[ArrayGrid, tuple[int, ...]], dict] | None = None,
 ) -> BlockArray:
     """``fn(*operand_blocks, **kwargs)`` per output block, broadcast and cast to ``dtype``.
 
     Non-BlockArray operands are passed to every task unchanged (scalars, small constants).
+    ``block_kwargs(grid, idx)``, when given, adds keyword arguments of block ``idx`` (a
+    random stream, the block's shape).
     """
     kwargs = kwargs or {}
     if shape is None:
@@ -88,7 +91,8 @@ def map_broadcast(
     g = OpGraph(getattr(fn, "__name__", "map"))
     for idx in grid.indices():
         with g.tree(idx):
-            emit = functools.partial(_blockwise_task, fn, operands, grid, idx, kwargs)
+            own = kwargs if block_kwargs is None else {**kwargs, **block_kwargs(grid, idx)}
+            emit = functools.partial(_blockwise_task, fn, operands, grid, idx, own)
             g.output(idx, g.task(emit, _reads(g, operands, grid, idx), grid.block_shape_at(idx),
                                  grid.dtype, kind="map"))
     return g.finish(grid)

@@ -341,6 +341,17 @@ def random_block(
     return out
 
 
+def random_with_params(entropy: int, call: int, method: str, names: tuple, scalars: dict,
+                       *pieces: Any, block: int, size: tuple) -> np.ndarray:
+    """One block of a draw whose parameters are arrays: ``pieces`` (the parts of the
+    parameters ``names`` that broadcast onto the block) with the ``scalars``, from the
+    block's own stream ``SeedSequence(entropy, spawn_key=(call, block))``."""
+    seq = np.random.SeedSequence(entropy, spawn_key=(call, block))
+    gen = np.random.Generator(np.random.PCG64(seq))
+    return np.asarray(getattr(gen, method)(**scalars, **dict(zip(names, pieces)),
+                                           size=tuple(size)))
+
+
 def choice_take(idx: np.ndarray, offsets: Sequence[int], *blocks: np.ndarray) -> np.ndarray:
     """``a[idx]`` where ``a`` is the concatenation of 1-d ``blocks`` starting at ``offsets``."""
     out = np.empty(idx.shape, dtype=blocks[0].dtype)
