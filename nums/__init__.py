@@ -37,6 +37,7 @@ def init(
     optimizer: str | None = None,
     object_store_bytes: int | None = None,
     spill_dir: str | None = None,
+    task_retries: int | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
@@ -78,6 +79,10 @@ def init(
     spill_dir : str, optional
         Embedded backend only: the folder for spilled objects. Default ``NUMS_SPILL_DIR``,
         else the runtime's (a temporary folder).
+    task_retries : int, optional
+        How many times a block task runs again when the process running it dies (embedded
+        and Ray backends; attempts that never started are not counted). Default
+        ``NUMS_TASK_RETRIES``, else 3.
     """
     _context.init(
         backend=backend,
@@ -89,6 +94,7 @@ def init(
         optimizer=optimizer,
         object_store_bytes=object_store_bytes,
         spill_dir=spill_dir,
+        task_retries=task_retries,
     )
 
 

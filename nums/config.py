@@ -32,6 +32,7 @@ class Settings:
     optimizer: str = "tree"
     object_store_bytes: int | None = None  # embedded: each node's store (runtime's default)
     spill_dir: str | None = None  # embedded: where objects beyond the store go
+    task_retries: int = 3  # times a task is run again when its worker process dies
 
 
 def _env_int(name: str) -> int | None:
@@ -66,6 +67,7 @@ def resolve(
     optimizer: str | None = None,
     object_store_bytes: int | None = None,
     spill_dir: str | None = None,
+    task_retries: int | None = None,
 ) -> Settings:
     """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
     explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
@@ -103,6 +105,11 @@ def resolve(
                          f"not {backend!r}")
     if object_store_bytes is not None and object_store_bytes < 1:
         raise ValueError(f"object_store_bytes must be >= 1, got {object_store_bytes}")
+    if task_retries is None:
+        task_retries = _env_int("NUMS_TASK_RETRIES")
+    task_retries = 3 if task_retries is None else task_retries
+    if isinstance(task_retries, bool) or not isinstance(task_retries, int) or task_retries < 0:
+        raise ValueError(f"task_retries must be an int >= 0, got {task_retries!r}")
     if address is not None and backend != "ray":
         raise ValueError(f"address={address!r} is for backend='ray', not {backend!r}")
     if cluster_shape is not None:
@@ -123,7 +130,7 @@ def resolve(
         if block_bytes < 1:
             raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
         return Settings(backend, int(num_nodes or 0), workers_per_node, cluster_shape or (),
-                        int(block_bytes), address, optimizer)
+                        int(block_bytes), address, optimizer, task_retries=task_retries)
     if num_nodes is None:
         num_nodes = 1
     if num_nodes < 1:
@@ -135,4 +142,4 @@ def resolve(
     if block_bytes < 1:
         raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
     return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes),
-                    address, optimizer, object_store_bytes, spill_dir)
+                    address, optimizer, object_store_bytes, spill_dir, task_retries)

@@ -39,7 +39,7 @@ def _make_backend(settings: Settings) -> Backend:
     if settings.backend == "ray":
         from nums.core.backend.ray import RayBackend
 
-        return RayBackend(settings.address)
+        return RayBackend(settings.address, task_retries=settings.task_retries)
     if settings.backend == "serial":
         from nums.core.backend.serial import SerialBackend
 
@@ -47,7 +47,8 @@ def _make_backend(settings: Settings) -> Backend:
     from nums.core.backend.embedded import EmbeddedBackend
 
     return EmbeddedBackend(settings.num_nodes, settings.workers_per_node,
-                           settings.object_store_bytes, settings.spill_dir)
+                           settings.object_store_bytes, settings.spill_dir,
+                           task_retries=settings.task_retries)
 
 
 def init(**kwargs) -> Context:

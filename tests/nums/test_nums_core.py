@@ -300,3 +300,13 @@ def test_init_sets_the_store_size_and_spill_folder(backend_name, tmp_path, monke
     finally:
         monkeypatch.delenv("NUMS_OBJECT_STORE_BYTES", raising=False)
         nums.init(block_bytes=BLOCK_BYTES, **BACKEND_CONFIGS[backend_name])
+
+
+def test_task_retries_setting(monkeypatch):
+    from nums.config import resolve
+    assert resolve(backend="serial").task_retries == 3
+    assert resolve(backend="serial", task_retries=0).task_retries == 0
+    monkeypatch.setenv("NUMS_TASK_RETRIES", "7")
+    assert resolve(backend="serial").task_retries == 7
+    with pytest.raises(ValueError, match="task_retries"):
+        resolve(backend="serial", task_retries=-1)

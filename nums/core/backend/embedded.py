@@ -26,7 +26,8 @@ class EmbeddedBackend(Backend):
     name = "embedded"
 
     def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
-                 object_store_bytes: int | None = None, spill_dir: str | None = None):
+                 object_store_bytes: int | None = None, spill_dir: str | None = None,
+                 task_retries: int = 3):
         import runtime as rt
 
         self._rt = rt
@@ -42,6 +43,7 @@ class EmbeddedBackend(Backend):
             self._owns_runtime = True
         self._remote_cache: dict[Any, Any] = {}
         self._nodes = rt.nodes()
+        self._retries = task_retries
 
     def _remote(self, fn: Callable) -> Any:
         try:
@@ -64,7 +66,8 @@ class EmbeddedBackend(Backend):
         errs = float_error_settings()
         if errs is not None:
             fn, args = under_errstate, (errs, fn, *args)
-        remote = self._remote(fn).options(node=int(node), num_returns=num_returns)
+        remote = self._remote(fn).options(node=int(node), num_returns=num_returns,
+                                          max_retries=self._retries)
         return remote.remote(*args, **(kwargs or {}))
 
     def payload_bytes(self, shape: tuple[int, ...], dtype: Any) -> int:

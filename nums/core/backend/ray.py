@@ -88,12 +88,16 @@ class RayBackend(Backend):
         and left running at shutdown.
     num_cpus : int, optional
         CPUs of a local Ray started here (default: all).
+    task_retries : int
+        Ray's ``max_retries`` of every task (a task whose worker dies runs again).
     """
 
     name = "ray"
 
-    def __init__(self, address: str | None = None, num_cpus: int | None = None):
+    def __init__(self, address: str | None = None, num_cpus: int | None = None,
+                 task_retries: int = 3):
         ray = _import_ray()
+        self._retries = task_retries
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         self._ray = ray
@@ -133,7 +137,7 @@ class RayBackend(Backend):
         if errs is not None:
             fn, args = under_errstate, (errs, fn, *args)
         opts = self._run.options(scheduling_strategy=self._strategies[node],
-                                 num_returns=num_returns)
+                                 num_returns=num_returns, max_retries=self._retries)
         return opts.remote(fn, num_returns, *args, **(kwargs or {}))
 
     def put(self, value: Any, node: int = 0) -> Any:
