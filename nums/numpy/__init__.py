@@ -28,6 +28,7 @@ from nums.numpy import (
     _products,
     _reductions,
     _registry,
+    fft,
     linalg,
     random,
 )
@@ -37,6 +38,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _nanfunctions, _products, _inplace, _io):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
+_registry.register_module(fft, _np.fft, _registry.FFT)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
 
@@ -57,7 +59,7 @@ def support_table() -> str:
 
 
 __all__ = sorted(_registry.REGISTRY) + [
-    "BlockArray", "ndarray", "linalg", "random", "fallbacks", "support_table",
+    "BlockArray", "ndarray", "fft", "linalg", "random", "fallbacks", "support_table",
     "GatherWarning", "UFUNC_TABLE",
 ]
 del _family

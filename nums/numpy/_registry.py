@@ -53,6 +53,7 @@ NOT_METHODS = {"sort", "partition", "resize", "copy", "astype", "fill", "put", "
 
 REGISTRY: dict[str, Entry] = {}  # nums.numpy names
 LINALG: dict[str, Entry] = {}  # nums.numpy.linalg names
+FFT: dict[str, Entry] = {}  # nums.numpy.fft names
 BY_NUMPY: dict[Any, Any] = {}  # numpy callable -> its nums implementation
 
 
@@ -171,7 +172,8 @@ def support_table() -> str:
              "*fallback*: NumPy on copies gathered on the driver, with a `GatherWarning` (writes",
              "and views are kept, see numpy_api.md).", "",
              f"Generated with NumPy {np.__version__} (other versions have other names).", ""]
-    for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG)):
+    for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG),
+                                 ("numpy.fft", np.fft, FFT)):
         names = public_numpy(module)
         statuses = {n: _status(table.get(n)) for n in names}
         counts = {s: sum(1 for v in statuses.values() if v == s) for s in set(statuses.values())}
