@@ -15,6 +15,7 @@ import numpy as _np
 
 from nums.core.array.blockarray import BlockArray
 from nums.numpy import (
+    _along_axis,
     _convert,
     _creation,
     _dtypes,
@@ -35,7 +36,7 @@ from nums.numpy import (
 from nums.numpy._fallback import GatherWarning, numpy_fallback
 
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
-                _nanfunctions, _products, _inplace, _io):
+                _nanfunctions, _products, _inplace, _io, _along_axis):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

@@ -10,7 +10,6 @@ nums' ``arange``, slicing and ``concatenate``.
 
 from __future__ import annotations
 
-import math
 import operator
 import warnings
 from collections.abc import Sequence
@@ -19,8 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array.blockarray import BlockArray, make_grid, submit
-from nums.core.array.relayout import rechunk
+from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.relayout import whole_axis
 from nums.core.array.writes import write_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
@@ -40,21 +39,6 @@ _LENGTH = {
 }
 
 
-def _whole_axis_layout(x: BlockArray, axis: int, dtype: np.dtype) -> tuple[int, ...]:
-    """A block shape with ``axis`` whole and about the session's block size: the other axes
-    keep their blocks, split further (largest first) when a block would grow too large."""
-    bs = list(x.block_shape)
-    bs[axis] = max(1, x.shape[axis])
-    target = math.prod(make_grid(x.shape, dtype).block_shape) or 1
-    while math.prod(bs) > 2 * target:
-        others = [a for a in range(x.ndim) if a != axis and bs[a] > 1]
-        if not others:
-            break
-        a = max(others, key=lambda k: bs[k])
-        bs[a] = -(-bs[a] // 2)
-    return tuple(bs)
-
-
 def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
               out: Any = None) -> BlockArray:
     x = asarray(a)
@@ -72,7 +56,7 @@ def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
     # NumPy's result dtype and its check of ``norm``, from a two-point stand-in
     stand_in[ax] = 2
     dtype = fn(np.zeros(stand_in, x.dtype), n=2, axis=ax, norm=norm).dtype
-    source = rechunk(x, _whole_axis_layout(x, ax, dtype))
+    source = whole_axis(x, ax, dtype)
     shape = list(x.shape)
     shape[ax] = length
     block_shape = list(source.block_shape)

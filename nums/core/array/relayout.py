@@ -22,6 +22,23 @@ def rechunk(x: BlockArray, block_shape: Any) -> BlockArray:
                             reads=lambda idx: [(x, grid.block_slices(idx))], name="rechunk")
 
 
+def whole_axis(x: BlockArray, axis: int, dtype: Any = None) -> BlockArray:
+    """``x`` laid out so that ``axis`` lies whole inside every block (for work along an
+    axis: transforms, per-line functions). The other axes keep their blocks, split further
+    (largest first) while a block would hold more than twice the session's block size of
+    ``dtype`` (the result's; default ``x``'s)."""
+    bs = list(x.block_shape)
+    bs[axis] = max(1, x.shape[axis])
+    target = math.prod(make_grid(x.shape, x.dtype if dtype is None else dtype).block_shape) or 1
+    while math.prod(bs) > 2 * target:
+        others = [a for a in range(x.ndim) if a != axis and bs[a] > 1]
+        if not others:
+            break
+        a = max(others, key=lambda k: bs[k])
+        bs[a] = -(-bs[a] // 2)
+    return rechunk(x, tuple(bs))
+
+
 def align_axis(x: BlockArray, axis: int, block: int) -> BlockArray:
     """``x`` rechunked so its blocks along ``axis`` have length ``block``."""
     if x.block_shape[axis] == block or x.shape[axis] <= min(block, x.block_shape[axis]):

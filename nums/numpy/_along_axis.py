@@ -1,0 +1,253 @@
+"""Functions that work line by line along one axis: the array is laid out with that axis
+whole in every block (:func:`nums.core.array.relayout.whole_axis`) and NumPy's own function
+runs on each block in a task, so results are NumPy's. ``trapezoid`` is composed of slicing,
+``diff`` and ``sum``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+
+from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.relayout import whole_axis
+from nums.core.graph.grid import ArrayGrid
+from nums.numpy._convert import asarray
+
+
+def _per_line(x: BlockArray, axis: int, out_len: int | None, dtype: np.dtype, fn: Callable,
+              *args: Any, name: str, **kwargs: Any) -> BlockArray:
+    """``fn(block, *args, **kwargs)`` on every block of ``x`` laid out with ``axis`` whole;
+    the result's ``axis`` has length ``out_len`` (None: the axis is dropped)."""
+    source = whole_axis(x, axis, dtype)
+    shape, block_shape = list(x.shape), list(source.block_shape)
+    if out_len is None:
+        del shape[axis], block_shape[axis]
+    else:
+        shape[axis], block_shape[axis] = out_len, max(1, out_len)
+    grid = ArrayGrid(tuple(shape), tuple(block_shape), dtype)
+    blocks = source.blocks
+    return BlockArray.build(
+        grid, lambda idx, node: submit(_line_kernel, fn, blocks[_source_index(idx, axis,
+                                                                                 out_len)],
+                                       dtype, args, kwargs, node=node),
+        reads=lambda idx: [(source, source.grid.block_slices(_source_index(idx, axis,
+                                                                            out_len)))],
+        name=name)
+
+
+def _source_index(idx: tuple, axis: int, out_len: int | None) -> tuple:
+    return idx if out_len is not None else idx[:axis] + (0,) + idx[axis:]
+
+
+def _line_kernel(fn: Callable, block: np.ndarray, dtype: np.dtype, args: tuple,
+                 kwargs: dict) -> np.ndarray:
+    return np.asarray(fn(block, *args, **kwargs)).astype(dtype, copy=False)
+
+
+def apply_along_axis(func1d: Callable, axis: int, arr: Any, *args: Any, **kwargs: Any
+                     ) -> BlockArray:
+    """nums implementation of ``numpy.apply_along_axis``: ``func1d`` runs on the lines of
+    each block (the axis whole in every block), in tasks. The result's dtype and the shape
+    of each line's result come from ``func1d`` on the first line, as in NumPy. The function
+    must be picklable (lambdas and local functions travel with cloudpickle)."""
+    x = asarray(arr)
+    axis = normalize_axis_index(axis, x.ndim)
+    if any(n == 0 for a, n in enumerate(x.shape) if a != axis):
+        raise ValueError("Cannot apply_along_axis when any iteration dimensions are 0")
+    first = x[tuple(0 if a != axis else slice(None) for a in range(x.ndim))].get()
+    res = np.asanyarray(func1d(first, *args, **kwargs))
+    if res.ndim > 1:  # the line's result spans several new axes
+        raise NotImplementedError("nums apply_along_axis: func1d returning arrays of more "
+                                  "than one dimension is not supported")
+    out_len = None if res.ndim == 0 else res.shape[0]
+    return _per_line(x, axis, out_len, res.dtype, _apply_lines, func1d, axis, args, kwargs,
+                     name="apply_along_axis")
+
+
+def _apply_lines(block: np.ndarray, func1d: Callable, axis: int, args: tuple, kwargs: dict
+                 ) -> np.ndarray:
+    return np.apply_along_axis(func1d, axis, block, *args, **kwargs)
+
+
+def take_along_axis(arr: Any, indices: Any, axis: int | None = -1) -> BlockArray:
+    """nums implementation of ``numpy.take_along_axis``: both arrays laid out with ``axis``
+    whole in matching blocks; NumPy's function per block."""
+    a = asarray(arr)
+    idx = asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise IndexError("`indices` must be an integer array")
+    if axis is None:
+        if idx.ndim != 1:
+            raise ValueError("when axis=None, `indices` must have a single dimension.")
+        from nums.numpy._manipulation import ravel, take
+
+        return take(ravel(a), idx)
+    if idx.ndim != a.ndim:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    axis = normalize_axis_index(axis, a.ndim)
+    other = [np.broadcast_shapes((a.shape[k],), (idx.shape[k],))[0] if k != axis else None
+             for k in range(a.ndim)]
+    from nums.numpy._manipulation import broadcast_to
+
+    a_full = broadcast_to(a, tuple(a.shape[k] if k == axis else other[k]
+                                   for k in range(a.ndim)))
+    i_full = broadcast_to(idx, tuple(idx.shape[k] if k == axis else other[k]
+                                     for k in range(a.ndim)))
+    if a.shape[axis] == 0 and idx.shape[axis] > 0:
+        raise IndexError("cannot do a non-empty take from an empty axes.")
+    bound = a.shape[axis]
+    if idx.size:  # NumPy raises at the call: one small reduction round to check the bounds
+        from nums.numpy._reductions import max as top
+        from nums.numpy._reductions import min as bottom
+
+        hi, lo = (int(v.get()) for v in (top(idx), bottom(idx)))
+        if hi >= bound or lo < -bound:
+            bad = hi if hi >= bound else lo
+            raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {bound}")
+    src = whole_axis(a_full, axis)
+    bs = list(src.block_shape)
+    bs[axis] = max(1, i_full.shape[axis])
+    from nums.core.array.relayout import rechunk
+
+    ind = rechunk(i_full, tuple(bs))
+    grid = ArrayGrid(i_full.shape, tuple(bs), a.dtype)
+    a_blocks, i_blocks = src.blocks, ind.blocks
+    return BlockArray.build(
+        grid, lambda b, node: submit(_take_lines, a_blocks[b[:axis] + (0,) + b[axis + 1:]],
+                                     i_blocks[b], axis, bound, node=node),
+        reads=lambda b: [(src, src.grid.block_slices(b[:axis] + (0,) + b[axis + 1:])),
+                         (ind, ind.grid.block_slices(b))],
+        name="take_along_axis")
+
+
+def _take_lines(block: np.ndarray, indices: np.ndarray, axis: int, bound: int) -> np.ndarray:
+    if indices.size and (indices.max() >= bound or indices.min() < -bound):
+        bad = int(indices.max() if indices.max() >= bound else indices.min())
+        raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {bound}")
+    return np.take_along_axis(block, indices, axis)
+
+
+def unwrap(p: Any, discont: float | None = None, axis: int = -1, *,
+           period: float = 2 * np.pi) -> BlockArray:
+    """nums implementation of ``numpy.unwrap`` (NumPy's per block, the axis whole)."""
+    x = asarray(p)
+    axis = normalize_axis_index(axis, x.ndim)
+    dtype = np.unwrap(np.zeros(2, x.dtype), discont, period=period).dtype
+    return _per_line(x, axis, x.shape[axis], dtype, np.unwrap, discont, axis, period=period,
+                     name="unwrap")
+
+
+def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
+    """nums implementation of ``numpy.gradient``: per axis, NumPy's gradient along it on
+    each block (the axis whole in every block)."""
+    x = asarray(f)
+    if axis is None:
+        axes = list(range(x.ndim))
+    else:
+        axes = [normalize_axis_index(a, x.ndim)
+                for a in ((axis,) if isinstance(axis, int | np.integer) else axis)]
+    if len(set(axes)) != len(axes):
+        raise ValueError("duplicate value in 'axis'")
+    n = len(varargs)
+    if n == 0:
+        spacing: list = [1.0] * len(axes)
+    elif n == 1 and np.ndim(varargs[0]) == 0:
+        spacing = [varargs[0]] * len(axes)
+    elif n == len(axes):
+        spacing = [v.get() if isinstance(v, BlockArray) else v for v in varargs]
+    else:
+        raise TypeError("invalid number of arguments")
+    outs = []
+    for ax, dx in zip(axes, spacing):
+        if np.ndim(dx) > 1:
+            raise ValueError("distances must be either scalars or 1d")
+        if np.ndim(dx) == 1 and len(dx) != x.shape[ax]:
+            raise ValueError("when 1d, distances must match the length of the corresponding "
+                             "dimension")
+        if x.shape[ax] < edge_order + 1:
+            raise ValueError("Shape of array too small to calculate a numerical gradient, "
+                             "at least (edge_order + 1) elements are required.")
+        stand_in = np.zeros(edge_order + 1 if np.ndim(dx) == 0 else len(dx), x.dtype)
+        dtype = np.gradient(stand_in, dx, edge_order=edge_order).dtype
+        outs.append(_per_line(x, ax, x.shape[ax], dtype, _gradient_lines, dx, ax,
+                              edge_order, name="gradient"))
+    return outs[0] if len(outs) == 1 else tuple(outs)
+
+
+def _gradient_lines(block: np.ndarray, dx: Any, axis: int, edge_order: int) -> np.ndarray:
+    return np.gradient(block, dx, axis=axis, edge_order=edge_order)
+
+
+def packbits(a: Any, /, axis: int | None = None, bitorder: str = "big") -> BlockArray:
+    """nums implementation of ``numpy.packbits`` (per block along ``axis`` whole; the
+    flattened array when ``axis`` is None)."""
+    x = asarray(a)
+    if x.dtype.kind not in "biu":
+        np.packbits(np.zeros(1, x.dtype))  # NumPy's TypeError
+    np.packbits(np.zeros(1, np.uint8), bitorder=bitorder)  # NumPy's check of bitorder
+    if axis is None:
+        from nums.numpy._manipulation import ravel
+
+        x, axis = ravel(x), 0
+    axis = normalize_axis_index(axis, x.ndim)
+    return _per_line(x, axis, -(-x.shape[axis] // 8), np.dtype(np.uint8), np.packbits, axis,
+                     bitorder=bitorder, name="packbits")
+
+
+def unpackbits(a: Any, /, axis: int | None = None, count: int | None = None,
+               bitorder: str = "big") -> BlockArray:
+    """nums implementation of ``numpy.unpackbits`` (per block along ``axis`` whole; the
+    flattened array when ``axis`` is None)."""
+    x = asarray(a)
+    if x.dtype != np.uint8:
+        np.unpackbits(np.zeros(1, x.dtype))  # NumPy's TypeError
+    np.unpackbits(np.zeros(1, np.uint8), bitorder=bitorder)
+    if axis is None:
+        from nums.numpy._manipulation import ravel
+
+        x, axis = ravel(x), 0
+    axis = normalize_axis_index(axis, x.ndim)
+    full = 8 * x.shape[axis]
+    if count is None:
+        length = full
+    else:
+        count = operator.index(count)
+        length = max(0, full + count) if count < 0 else count
+    return _per_line(x, axis, length, np.dtype(np.uint8), np.unpackbits, axis, count=count,
+                     bitorder=bitorder, name="unpackbits")
+
+
+def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> Any:
+    """nums implementation of ``numpy.trapezoid`` (slices, ``diff`` and a sum)."""
+    from nums.numpy._manipulation import reshape
+    from nums.numpy._reductions import sum as total
+
+    y = asarray(y)
+    axis = normalize_axis_index(axis, y.ndim)
+    if x is None:
+        d = dx
+    else:
+        from nums.numpy import diff
+
+        x = asarray(x)
+        if x.ndim == 1:
+            d = diff(x)
+            shape = [1] * y.ndim
+            shape[axis] = d.shape[0]
+            d = reshape(d, tuple(shape))
+        else:
+            d = diff(x, axis=axis)
+    upper = [slice(None)] * y.ndim
+    lower = [slice(None)] * y.ndim
+    upper[axis] = slice(1, None)
+    lower[axis] = slice(None, -1)
+    return total(d * (y[tuple(upper)] + y[tuple(lower)]) / 2.0, axis=axis)
+
+
+__all__ = ["apply_along_axis", "take_along_axis", "unwrap", "gradient", "packbits",
+           "unpackbits", "trapezoid"]
