@@ -436,11 +436,6 @@ class BlockArray:
             raise TypeError("only integer scalar arrays can be converted to a scalar index")
         return operator.index(self.get()[()])
 
-    def __format__(self, spec: str) -> str:
-        if self.ndim == 0:
-            return format(self.get()[()], spec)
-        return format(str(self), spec)
-
     def __copy__(self) -> BlockArray:
         return self.copy()
 
