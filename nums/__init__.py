@@ -12,7 +12,10 @@ import nums.numpy  # noqa: E402,F401,I001
 from nums.core import context as _context
 from nums.core.array.planning import explain_array
 from nums.io import delete, exists, read, read_csv, read_hdf5, write, write_csv, write_hdf5
+from runtime.errors import add_internal_package as _add_internal_package
 
+# warnings from nums and its tasks name the user's line, not nums's (runtime.errors.warn)
+_add_internal_package(__path__[0])
 __version__ = "0.1.0.dev0"
 
 
