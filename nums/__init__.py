@@ -9,8 +9,9 @@ from __future__ import annotations
 
 # the NumPy API on BlockArray (operators, methods, indexing) is installed by nums.numpy
 import nums.numpy  # noqa: E402,F401,I001
+from nums import models  # noqa: F401 - a public subpackage (dir(nums) lists it)
 from nums.core import context as _context
-from nums.core.array.planning import explain_array
+from nums.core.array.planning import explain_array as _explain_array
 from nums.io import delete, exists, read, read_csv, read_hdf5, write, write_csv, write_hdf5
 from runtime.errors import add_internal_package as _add_internal_package
 
@@ -120,7 +121,7 @@ def explain(x, plot: bool = False) -> str:
     str
         The report (also returned when plotting).
     """
-    return explain_array(x, plot=plot)
+    return _explain_array(x, plot=plot)
 
 
 def settings():
@@ -130,3 +131,11 @@ def settings():
 
 __all__ = ["init", "shutdown", "metrics", "explain", "settings", "read", "read_csv", "write",
            "write_csv", "read_hdf5", "write_hdf5", "delete", "exists", "__version__"]
+_SUBPACKAGES = ["numpy", "models", "io"]  # public, but not in __all__: ``import *`` must not
+                                          # bind ``numpy`` to nums.numpy
+
+
+def __dir__() -> list[str]:
+    """The public names: ``__all__`` and the public subpackages (no helpers, no internals
+    such as ``nums.core``)."""
+    return __all__ + _SUBPACKAGES

@@ -13,3 +13,8 @@ from nums.io._native import delete, exists, read, write
 
 __all__ = ["delete", "exists", "read", "read_csv", "read_hdf5", "write", "write_csv",
            "write_hdf5"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), without the private modules."""
+    return list(__all__)

@@ -328,3 +328,8 @@ __all__ = [
     "shuffle",
     "choice",
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), without imported helpers."""
+    return list(__all__)
