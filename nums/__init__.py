@@ -30,6 +30,8 @@ def init(
     optimizer: str | None = None,
     object_store_bytes: int | None = None,
     spill_dir: str | None = None,
+    progress: bool | None = None,
+    progress_delay: float | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
@@ -71,6 +73,15 @@ def init(
     spill_dir : str, optional
         Embedded backend only: the folder for spilled objects. Default ``NUMS_SPILL_DIR``,
         else the runtime's (a temporary folder).
+    progress : bool, optional
+        Progress bars on stderr for work that runs longer than ``progress_delay``: a
+        ``get``/``persist`` of many blocks (blocks done), I/O (blocks or parts written and
+        read), model fits (iterations). ``None`` (default, ``NUMS_PROGRESS`` unset) shows
+        them when stderr is a terminal; ``True``/``False`` (``NUMS_PROGRESS=1``/``0``)
+        always/never. A bar is cleared when its work ends.
+    progress_delay : float, optional
+        Seconds of work before a bar appears, so that short operations never flicker.
+        Default ``NUMS_PROGRESS_DELAY``, else 2.
     """
     _context.init(
         backend=backend,
@@ -82,6 +93,8 @@ def init(
         optimizer=optimizer,
         object_store_bytes=object_store_bytes,
         spill_dir=spill_dir,
+        progress=progress,
+        progress_delay=progress_delay,
     )
 
 

@@ -127,6 +127,10 @@ class RayBackend(Backend):
         if refs:
             self._ray.wait(refs, num_returns=len(refs), fetch_local=False)
 
+    def wait_some(self, refs: Sequence[Any], timeout: float) -> tuple[list, list]:
+        refs = list(refs)
+        return self._ray.wait(refs, num_returns=len(refs), timeout=timeout, fetch_local=False)
+
     # ------------------------------------------------------------------ cluster
     def capacity_bytes(self) -> tuple[int, int] | None:
         """The cluster's object store memory, and the free disk of this machine's temp
