@@ -40,8 +40,8 @@ def init(
     backend : {"embedded", "serial", "ray"}, optional
         Engine that runs block tasks. Default ``NUMS_BACKEND``, else ``"embedded"`` when the
         ``runtime`` package can be imported and ``"serial"`` otherwise. ``"ray"`` runs on a
-        Ray cluster (``pip install 'nums[ray]'``); its nodes are the cluster's alive nodes
-        with CPUs.
+        Ray cluster (``pip install -e ".[ray]"`` in the checkout); its nodes are the
+        cluster's alive nodes with CPUs.
     num_nodes : int, optional
         Number of (virtual) nodes. Default ``NUMS_NUM_NODES`` or the product of
         ``cluster_shape``, else 1.

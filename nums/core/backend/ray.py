@@ -15,7 +15,8 @@ from typing import Any
 
 from nums.core.backend.base import METRIC_KEYS, Backend, float_error_settings, under_errstate
 
-INSTALL_HINT = "the ray backend needs Ray: pip install 'nums[ray]' (or pip install ray)"
+INSTALL_HINT = ("the ray backend needs Ray and grpcio: pip install -e \".[ray]\" in the nums "
+                "checkout")
 
 
 def _import_ray():
