@@ -207,6 +207,8 @@ def add_internal_package(folder: str) -> None:
 
 @functools.lru_cache(maxsize=1024)
 def _is_internal(filename: str) -> bool:
+    if filename.startswith("<"):  # <string>, <stdin>, a notebook cell: the user's code
+        return False
     return os.path.abspath(filename).startswith(tuple(_INTERNAL_DIRS))
 
 
