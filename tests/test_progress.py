@@ -34,9 +34,16 @@ SCRIPT = textwrap.dedent('''
         return block
 
 
+    def slow_log(block):
+        time.sleep(0.02)
+        return numpy.log(block * (block > 30))  # the last blocks warn: log of zero
+
+
     x = np.arange(40.0, block_shape=(1,))
     if mode == "get":
         print(int(x.map_blocks(slow).get().sum()))
+    elif mode == "warn":
+        print(x.map_blocks(slow_log).get()[-1])
     elif mode == "write":
         nums.write(sys.argv[4], x)
         print(int(nums.read(sys.argv[4]).get().sum()))
@@ -95,6 +102,15 @@ def test_a_bar_counts_blocks_on_a_terminal_and_is_cleared(tmp_path):
               if "/40 blocks" in part]
     assert counts == sorted(counts) and counts[-1] <= 40  # blocks counted as they complete
     assert err.endswith("\r\x1b[K")  # the line is cleared at the end
+
+
+def test_a_warning_clears_the_bar_first(tmp_path):
+    out, err = _run(tmp_path, "warn", tty=True, backend="embedded")
+    assert "RuntimeWarning: divide by zero encountered in log" in err
+    assert "/40 blocks" in err
+    for line in err.replace("\r\x1b[K", "\n").split("\n"):  # a bar is erased by \r\x1b[K
+        assert not ("blocks" in line and "Warning" in line), line
+    assert err.endswith("\r\x1b[K")
 
 
 def test_no_bar_on_a_pipe(tmp_path):

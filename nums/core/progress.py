@@ -4,8 +4,9 @@ A bar appears on stderr only when the work has run for ``progress_delay`` second
 and ``NUMS_PROGRESS_DELAY``, default 2), so short operations never flicker, and is cleared
 when the work ends (or fails). Whether bars are shown is the ``progress`` setting
 (``nums.init(progress=...)``, ``NUMS_PROGRESS``): ``None`` shows them when stderr is a
-terminal, ``True``/``False`` always/never. While a bar is shown (a model fit), the
-operations inside it (its ``get``s) draw none of their own.
+terminal, ``True``/``False`` always/never. While a bar is open (a model fit), the
+operations inside it (its ``get``s) draw none of their own; a warning shown meanwhile (a
+task's, relayed by the wait) clears the bar's line first, and the bar is drawn again below.
 
 Users: :func:`get` and :func:`wait` of block refs (``BlockArray.get``/``persist``, the
 writers of :mod:`nums.io` and ``nums.numpy.save``, ``read_csv``), counting blocks as they
@@ -21,6 +22,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -68,13 +70,25 @@ class Bar:
         self.quiet = bool(_active) or not enabled(self.stream)
         self.shown = False
         self._drawn_at = 0.0
+        self._restore: tuple | None = None  # warnings.showwarning before and while open
 
     def __enter__(self) -> Bar:
         _active.append(self)
+        if not self.quiet:  # a warning shown meanwhile clears the bar's line first
+            previous = warnings.showwarning
+
+            def showwarning(*args: Any, **kwargs: Any) -> None:
+                self.close()  # the next update draws the bar again, below the warning
+                previous(*args, **kwargs)
+
+            self._restore = (previous, showwarning)
+            warnings.showwarning = showwarning
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         _active.remove(self)
+        if self._restore is not None and warnings.showwarning is self._restore[1]:
+            warnings.showwarning = self._restore[0]
         self.close()
 
     def update(self, n: int = 1) -> None:
