@@ -46,6 +46,8 @@ def main(argv: list[str]) -> None:
     t1 = time.time()
     print(f"dataset: X {X.shape} in blocks of {X.block_shape}, generated in {t1 - t0:.2f} s")
     model = LogisticRegression(solver=solver, max_iter=iters, verbose=1)
+    print("per iteration: the objective (mean log-loss + L2 penalty), the largest |gradient| "
+          f"entry (converged once <= tol {model.tol}), seconds since the fit began")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         model.fit(X, y)

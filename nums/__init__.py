@@ -9,8 +9,9 @@ from __future__ import annotations
 
 # the NumPy API on BlockArray (operators, methods, indexing) is installed by nums.numpy
 import nums.numpy  # noqa: E402,F401,I001
+from nums import models  # noqa: F401 - a public subpackage (dir(nums) lists it)
 from nums.core import context as _context
-from nums.core.array.planning import explain_array
+from nums.core.array.planning import explain_array as _explain_array
 from nums.io import (
     delete,
     exists,
@@ -23,7 +24,10 @@ from nums.io import (
     write_hdf5,
     write_zarr,
 )
+from runtime.errors import add_internal_package as _add_internal_package
 
+# warnings from nums and its tasks name the user's line, not nums's (runtime.errors.warn)
+_add_internal_package(__path__[0])
 __version__ = "0.1.0.dev0"
 
 
@@ -38,6 +42,8 @@ def init(
     object_store_bytes: int | None = None,
     spill_dir: str | None = None,
     task_retries: int | None = None,
+    progress: bool | None = None,
+    progress_delay: float | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
@@ -46,8 +52,8 @@ def init(
     backend : {"embedded", "serial", "ray"}, optional
         Engine that runs block tasks. Default ``NUMS_BACKEND``, else ``"embedded"`` when the
         ``runtime`` package can be imported and ``"serial"`` otherwise. ``"ray"`` runs on a
-        Ray cluster (``pip install 'nums[ray]'``); its nodes are the cluster's alive nodes
-        with CPUs.
+        Ray cluster (``pip install -e ".[ray]"`` in the checkout); its nodes are the
+        cluster's alive nodes with CPUs.
     num_nodes : int, optional
         Number of (virtual) nodes. Default ``NUMS_NUM_NODES`` or the product of
         ``cluster_shape``, else 1.
@@ -83,6 +89,15 @@ def init(
         How many times a block task runs again when the process running it dies (embedded
         and Ray backends; attempts that never started are not counted). Default
         ``NUMS_TASK_RETRIES``, else 3.
+    progress : bool, optional
+        Progress bars on stderr for work that runs longer than ``progress_delay``: a
+        ``get``/``persist`` of many blocks (blocks done), I/O (blocks or parts written and
+        read), model fits (iterations). ``None`` (default, ``NUMS_PROGRESS`` unset) shows
+        them when stderr is a terminal; ``True``/``False`` (``NUMS_PROGRESS=1``/``0``)
+        always/never. A bar is cleared when its work ends.
+    progress_delay : float, optional
+        Seconds of work before a bar appears, so that short operations never flicker.
+        Default ``NUMS_PROGRESS_DELAY``, else 2.
     """
     _context.init(
         backend=backend,
@@ -95,6 +110,8 @@ def init(
         object_store_bytes=object_store_bytes,
         spill_dir=spill_dir,
         task_retries=task_retries,
+        progress=progress,
+        progress_delay=progress_delay,
     )
 
 
@@ -134,7 +151,7 @@ def explain(x, plot: bool = False) -> str:
     str
         The report (also returned when plotting).
     """
-    return explain_array(x, plot=plot)
+    return _explain_array(x, plot=plot)
 
 
 def settings():
@@ -145,3 +162,11 @@ def settings():
 __all__ = ["init", "shutdown", "metrics", "explain", "settings", "read", "read_csv", "write",
            "write_csv", "read_hdf5", "write_hdf5", "read_zarr", "write_zarr", "delete",
            "exists", "__version__"]
+_SUBPACKAGES = ["numpy", "models", "io"]  # public, but not in __all__: ``import *`` must not
+                                          # bind ``numpy`` to nums.numpy
+
+
+def __dir__() -> list[str]:
+    """The public names: ``__all__`` and the public subpackages (no helpers, no internals
+    such as ``nums.core``)."""
+    return __all__ + _SUBPACKAGES

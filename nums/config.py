@@ -3,7 +3,8 @@
 Every setting is an argument of :func:`nums.init`; an environment variable of the same name
 in upper case with the ``NUMS_`` prefix gives its default (``NUMS_BACKEND``,
 ``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``,
-``NUMS_ADDRESS``, ``NUMS_OPTIMIZER``, ``NUMS_OBJECT_STORE_BYTES``, ``NUMS_SPILL_DIR``).
+``NUMS_ADDRESS``, ``NUMS_OPTIMIZER``, ``NUMS_OBJECT_STORE_BYTES``, ``NUMS_SPILL_DIR``,
+``NUMS_PROGRESS``, ``NUMS_PROGRESS_DELAY``).
 
 On the ray backend the nodes are those of the Ray cluster: ``num_nodes`` and, unless given,
 ``cluster_shape`` are left open here (0 and ``()``) and filled in when the backend starts.
@@ -33,6 +34,8 @@ class Settings:
     object_store_bytes: int | None = None  # embedded: each node's store (runtime's default)
     spill_dir: str | None = None  # embedded: where objects beyond the store go
     task_retries: int = 3  # times a task is run again when its worker process dies
+    progress: bool | None = None  # progress bars: None = when stderr is a terminal
+    progress_delay: float = 2.0  # seconds of work before a bar appears
 
 
 def _env_int(name: str) -> int | None:
@@ -43,6 +46,17 @@ def _env_int(name: str) -> int | None:
         return int(value)
     except ValueError:
         raise ValueError(f"environment variable {name}={value!r} is not an integer") from None
+
+
+def _env_bool(name: str) -> bool | None:
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return None
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"environment variable {name}={value!r} is not 0 or 1")
 
 
 def _parse_shape(value: str | tuple | list | int) -> tuple[int, ...]:
@@ -68,6 +82,8 @@ def resolve(
     object_store_bytes: int | None = None,
     spill_dir: str | None = None,
     task_retries: int | None = None,
+    progress: bool | None = None,
+    progress_delay: float | None = None,
 ) -> Settings:
     """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
     explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
@@ -100,6 +116,20 @@ def resolve(
         object_store_bytes = _env_int("NUMS_OBJECT_STORE_BYTES")
     if spill_dir is None:
         spill_dir = os.environ.get("NUMS_SPILL_DIR") or None
+    if progress is None:
+        progress = _env_bool("NUMS_PROGRESS")
+    elif not isinstance(progress, bool):
+        raise TypeError(f"progress must be True, False or None, got {progress!r}")
+    if progress_delay is None:
+        value = os.environ.get("NUMS_PROGRESS_DELAY", "").strip()
+        try:
+            progress_delay = float(value) if value else 2.0
+        except ValueError:
+            raise ValueError(f"environment variable NUMS_PROGRESS_DELAY={value!r} is not a "
+                             "number of seconds") from None
+    progress_delay = float(progress_delay)
+    if not progress_delay >= 0:
+        raise ValueError(f"progress_delay must be >= 0 seconds, got {progress_delay}")
     if (object_store_bytes is not None or spill_dir is not None) and backend != "embedded":
         raise ValueError("object_store_bytes and spill_dir are settings of backend='embedded', "
                          f"not {backend!r}")
@@ -130,7 +160,8 @@ def resolve(
         if block_bytes < 1:
             raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
         return Settings(backend, int(num_nodes or 0), workers_per_node, cluster_shape or (),
-                        int(block_bytes), address, optimizer, task_retries=task_retries)
+                        int(block_bytes), address, optimizer, progress=progress,
+                        progress_delay=progress_delay, task_retries=task_retries)
     if num_nodes is None:
         num_nodes = 1
     if num_nodes < 1:
@@ -142,4 +173,5 @@ def resolve(
     if block_bytes < 1:
         raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
     return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes),
-                    address, optimizer, object_store_bytes, spill_dir, task_retries)
+                    address, optimizer, object_store_bytes, spill_dir,
+                    task_retries=task_retries, progress=progress, progress_delay=progress_delay)

@@ -141,5 +141,11 @@ def _child_pids() -> list[int]:
     return context.get_context().child_pids()
 
 
+def __dir__() -> list[str]:
+    """The public names (``__all__``) and the ``errors`` module (``runtime.errors.warn``),
+    without the internal modules."""
+    return __all__ + ["errors"]
+
+
 atexit.register(shutdown)
 del os

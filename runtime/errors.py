@@ -7,8 +7,11 @@ message carries the remote traceback.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
 import pickle
+import sys
 import traceback
 import warnings
 
@@ -188,9 +191,64 @@ def _warning_category(module: str, qualname: str) -> type[Warning]:
     return obj if isinstance(obj, type) and issubclass(obj, Warning) else UserWarning
 
 
+# folders whose frames a warning skips to blame the user's line: the runtime's own, and
+# those of libraries built on it that register themselves (nums does)
+_INTERNAL_DIRS: list[str] = [os.path.dirname(os.path.abspath(__file__)) + os.sep]
+
+
+def add_internal_package(folder: str) -> None:
+    """Make :func:`warn` skip the frames of the files under ``folder`` (a package built on
+    the runtime registers its own folder, so that its warnings name its users' lines)."""
+    folder = os.path.join(os.path.abspath(folder), "")
+    if folder not in _INTERNAL_DIRS:
+        _INTERNAL_DIRS.append(folder)
+        _is_internal.cache_clear()
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_internal(filename: str) -> bool:
+    if filename.startswith("<"):  # <string>, <stdin>, a notebook cell: the user's code
+        return False
+    return os.path.abspath(filename).startswith(tuple(_INTERNAL_DIRS))
+
+
+def warn(message: str | Warning, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn`` blaming the first frame of the call stack outside the runtime and
+    the registered packages (:func:`add_internal_package`): the user's file and line, as
+    NumPy's warnings name the line that called NumPy. When every frame is internal (a
+    thread of the runtime), the direct caller is blamed.
+
+    Every warning the runtime and nums raise, or raise again, goes through here.
+    """
+    frame, level = sys._getframe(1), 2  # stacklevel 2: the caller of this function
+    while frame is not None and _is_internal(frame.f_code.co_filename):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=2 if frame is None else level)
+
+
+class warnings_at_caller:  # noqa: N801 - used as a function: ``with warnings_at_caller():``
+    """Run a block in this process (a task of an in-process backend, NumPy called on the
+    driver) and raise its warnings again when it ends without error, through :func:`warn`:
+    each distinct one once, at the user's line rather than the line inside the block.
+
+    A class rather than ``contextlib.contextmanager``, whose frames would be blamed.
+    """
+
+    def __enter__(self) -> None:
+        self._catch = warnings.catch_warnings(record=True)
+        self._caught = self._catch.__enter__()
+        warnings.simplefilter("always")  # the caller's filters decide, as on a worker
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._catch.__exit__(*exc_info)
+        if exc_info[0] is None:
+            for w in {(w.category, str(w.message)): w for w in self._caught}.values():
+                warn(w.message, w.category)
+
+
 def reissue_warnings(reported: list[tuple[str, str, str]]) -> None:
     """Raise in the caller the warnings that tasks reported (same category and message), so
-    that its filters, ``-W error`` and ``pytest.warns`` see them. They are issued from this
-    one place, so Python's default filter shows each distinct message once."""
+    that its filters, ``-W error`` and ``pytest.warns`` see them, at the user's line
+    (:func:`warn`): Python's default filter shows each distinct message once per line."""
     for module, qualname, message in reported:
-        warnings.warn(message, _warning_category(module, qualname), stacklevel=2)
+        warn(message, _warning_category(module, qualname))

@@ -15,6 +15,7 @@ LAYERS = [
     ["nums.models", "nums.io"],
     ["nums.numpy"],
     ["nums.core.array"],
+    ["nums.core.progress"],  # progress bars: waits on the session's backend
     ["nums.core.context"],
     ["nums.core.graph"],
     ["nums.core.backend"],

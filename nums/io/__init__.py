@@ -15,3 +15,8 @@ from nums.io._zarr import read_zarr, write_zarr
 
 __all__ = ["delete", "exists", "read", "read_csv", "read_hdf5", "read_zarr", "write",
            "write_csv", "write_hdf5", "write_zarr"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), without the private modules."""
+    return list(__all__)

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import backend, make_grid, node_of, one_block, submit
+from nums.core import progress
+from nums.core.array.blockarray import make_grid, node_of, one_block, submit
 from nums.io import _csv_kernels as ck
 from nums.io._paths import file_for
 from nums.numpy._convert import asarray
@@ -78,7 +79,7 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
         store.size(key)  # a missing file raises here, naming it
         block, rows, used = submit(ck.parse_compressed, store, key, codec, header, skiprows,
                                    usecols, options, node=node_of((0,)), num_returns=3)
-        n, used = backend().get([rows, used])
+        n, used = progress.get([rows, used], "read_csv: parse")
         result = _regular([(block, int(n), node_of((0,)))], len(used), dtype)
         return _as_columns(result, used, columns)
     size = store.size(key)
@@ -92,8 +93,9 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
     if len(cuts) == 1:
         cuts = [data_start, size]
     # the tasks read no block: range i on the block-cyclic node of entry (i,)
-    scans = backend().get([submit(ck.scan_range, store, key, a, b, size, quote, node=node_of((i,)))
-                           for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]))])
+    scans = progress.get([submit(ck.scan_range, store, key, a, b, size, quote, node=node_of((i,)))
+                           for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]))],
+                          "read_csv: scan")
     odd, lines = [False], [lines_before]
     for quotes, ends in scans:
         odd.append(odd[-1] ^ (quotes % 2 == 1))
@@ -104,7 +106,7 @@ def read_csv(url: str | os.PathLike, *, delimiter: str = ",", header: bool = Tru
         block, rows = submit(ck.parse_range, store, key, a, b, size, odd[i], odd[i + 1], data_start,
                              lines[i], names, options, node=node, num_returns=2)
         parts.append((block, rows, node))
-    counts = backend().get([rows for _, rows, _ in parts])
+    counts = progress.get([rows for _, rows, _ in parts], "read_csv: parse")
     result = _regular([(block, int(n), node) for (block, _, node), n in zip(parts, counts)],
                       width, dtype)
     return _as_columns(result, options["usecols"] or names, columns)

@@ -11,7 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import backend, submit
+from nums.core import progress
+from nums.core.array.blockarray import submit
 from nums.io import _kernels as k
 from nums.io._paths import local_path
 from nums.numpy._convert import asarray
@@ -96,7 +97,7 @@ def write_csv(url: str | os.PathLike, x: Any, *, delimiter: str = ",",
             refs.append(submit(k.write_csv_part, part, "" if single_file else head, fmt,
                                delimiter, x.dtype, [grid.block_shape_at(idx) for idx in row],
                                *[x.blocks[idx] for idx in row], node=int(x.nodes[(i, 0)])))
-        backend().get(refs)
+        progress.get(refs, "nums.write_csv")
         if not refs and not single_file:  # no rows: one part with the header
             (tmp / "part-00000.csv").write_text(head)
         if single_file:

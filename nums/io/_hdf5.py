@@ -13,7 +13,8 @@ import os
 import uuid
 from typing import Any
 
-from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
+from nums.core import progress
+from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.io import _kernels as k
 from nums.io._layout import chunk_aligned
 from nums.io._paths import local_path
@@ -154,15 +155,15 @@ def write_hdf5(path: str | os.PathLike, dataset: str, x: Any, *, mode: str = "a"
             raise TypeError(f"{where}: cannot store dataset {dataset!r} of dtype {x.dtype} "
                             f"in HDF5 ({exc})") from None
     try:
-        after = None
+        after, chain = None, []
         for idx in x.grid.indices():
             shape = x.grid.block_shape_at(idx)
             if 0 in shape:
                 continue
             after = submit(k.write_hdf5_block, after, where, tmp, x.grid.block_slices(idx),
                            x.blocks[idx], shape, x.dtype, node=int(x.nodes[idx]))
-        if after is not None:
-            backend().get([after])
+            chain.append(after)
+        progress.get(chain, "nums.write_hdf5")
         with h5py.File(where, "r+") as f:
             if dataset in f:
                 del f[dataset]

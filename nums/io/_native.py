@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
+from nums.core import progress
+from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.io import _kernels as k
 from nums.io._paths import store_for
 from nums.io._stores import Store
@@ -84,7 +85,7 @@ def write(url: str | os.PathLike, x: Any, *, storage_options: dict | None = None
         refs = [submit(k.write_block, store, f"{data}/block-{_key(idx)}.npy", x.blocks[idx],
                        x.grid.block_shape_at(idx), x.dtype, node=int(x.nodes[idx]))
                 for idx in indices]
-        crcs = backend().get(refs)
+        crcs = progress.get(refs, "nums.write")
     except BaseException:
         try:
             store.delete_prefix(f"{data}/")

@@ -21,3 +21,8 @@ from nums.models._solvers import ConvergenceWarning
 __all__ = ["GLM", "ConvergenceWarning", "ElasticNet", "Lasso", "LinearRegression",
            "LogisticRegression", "NotFittedError", "PoissonRegression", "PoissonRegressor",
            "Ridge"]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), without the private modules."""
+    return list(__all__)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nums.core import progress
 from nums.models import _families as fam
 from nums.models import _solvers as sol
 from nums.models._passes import Data, predict_blocks, stats
@@ -128,7 +129,11 @@ class GLM(BaseEstimator):
                 h = hess[np.ix_(flat, flat)] / s + l2 * np.diag(penalised.astype(float))
             return f, g, h
 
+        bar = progress.Bar(f"{type(self).__name__}.fit", self.max_iter, "iterations")
+        bar.quiet |= bool(self.verbose)  # verbose prints every iteration already
+
         def report(it: int, f: float, gnorm: float) -> None:
+            bar.update(max(0, it - bar.done))
             if self.verbose:
                 print(f"[{type(self).__name__}] iter {it:3d}  objective {f:.6e}  "
                       f"|grad|max {gnorm:.3e}  ({time.time() - started:.2f} s)",
@@ -139,11 +144,12 @@ class GLM(BaseEstimator):
             z0 = self._theta_from_fit(k, d)[free]
         problem = sol.Problem(smooth, penalised, l2, l1, report)
         name = self._solver_name()
-        if name == "irls":
-            result = sol.newton(problem, z0, self.tol, self.max_iter, line_search=False,
-                                name="irls")
-        else:
-            result = SOLVERS[name](problem, z0, self.tol, self.max_iter)
+        with bar:  # iterations done, while the fit runs longer than the progress delay
+            if name == "irls":
+                result = sol.newton(problem, z0, self.tol, self.max_iter, line_search=False,
+                                    name="irls")
+            else:
+                result = SOLVERS[name](problem, z0, self.tol, self.max_iter)
         theta = theta_of(result.z)
         self._set_fitted(theta, data)
         self.n_iter_ = self._n_iter(result.n_iter)

@@ -18,10 +18,11 @@ coefficients). Each evaluation of the smooth part is one distributed pass over t
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from collections.abc import Callable
 
 import numpy as np
+
+from runtime.errors import warn
 
 
 class ConvergenceWarning(UserWarning):
@@ -49,8 +50,8 @@ class Result:
 
 
 def _warn(solver: str, max_iter: int) -> None:
-    warnings.warn(f"{solver} failed to converge after {max_iter} iteration(s); increase "
-                  "max_iter or scale the data", ConvergenceWarning, stacklevel=4)
+    warn(f"{solver} failed to converge after {max_iter} iteration(s); increase max_iter or "
+         "scale the data", ConvergenceWarning)
 
 
 def newton(pb: Problem, z: np.ndarray, tol: float, max_iter: int, line_search: bool = True,
@@ -71,9 +72,8 @@ def newton(pb: Problem, z: np.ndarray, tol: float, max_iter: int, line_search: b
                 break
             if t < 1e-3:  # no decrease along the Newton direction: rounding level reached
                 pb.report(it, f, gmax)
-                warnings.warn(f"{name}: the line search found no decrease of the objective "
-                              f"(max |gradient| {gmax:.2e} > tol {tol:.2e}); stopped",
-                              ConvergenceWarning, stacklevel=3)
+                warn(f"{name}: the line search found no decrease of the objective "
+                     f"(max |gradient| {gmax:.2e} > tol {tol:.2e}); stopped", ConvergenceWarning)
                 return Result(z, it, False)
             t *= 0.5
         z, f, g, h = z_new, f_new, g_new, h_new

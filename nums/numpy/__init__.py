@@ -69,3 +69,9 @@ del _family
 def __getattr__(name: str):
     """NumPy functions without a nums implementation: an explicit, warning fallback."""
     return numpy_fallback(name)
+
+
+def __dir__() -> list[str]:
+    """The public names: ``__all__`` and NumPy's functions served by the fallback (no
+    private modules), so that ``dir`` and tab completion show NumPy's namespace."""
+    return sorted(set(__all__) | set(fallbacks()))

@@ -15,7 +15,6 @@ Fallback functions carry NumPy's signature and docstring.
 from __future__ import annotations
 
 import functools
-import warnings
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,7 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.views import strided_view
 from nums.core.array.writes import write_out
+from runtime.errors import warn, warnings_at_caller
 
 _warned: set[str] = set()
 
@@ -102,13 +102,11 @@ def run_fallback(func: Any, args: tuple, kwargs: dict, name: str) -> Any:
     """``func(*args, **kwargs)`` by numpy on gathered copies (see the module docstring)."""
     if name not in _warned:
         _warned.add(name)
-        warnings.warn(
-            f"nums has no distributed {name}; gathering its arguments on the driver",
-            GatherWarning,
-            stacklevel=4,
-        )
+        warn(f"nums has no distributed {name}; gathering its arguments on the driver",
+             GatherWarning)
     gather = _Gathered()
-    result = func(*gather(args), **gather(kwargs))
+    with warnings_at_caller():  # NumPy's own warnings name the user's line
+        result = func(*gather(args), **gather(kwargs))
     gather.write_back()
     return gather.wrap(result, name)
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from nums.core import progress
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
+from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
 from nums.numpy._io_binary import frombuffer, fromfile
@@ -41,7 +42,7 @@ def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._
     del header  # the file exists, with its header, at its full size
     refs = [submit(kernels.write_npy_region, path, x.grid.block_slices(idx), x.blocks[idx],
                    node=int(x.nodes[idx])) for idx in x.grid.indices()]
-    backend().get(refs)
+    progress.get(refs, "save")
 
 
 def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from nums.core import progress
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, backend, make_grid, submit
+from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.numpy._fallback import run_fallback
 
 
@@ -78,5 +79,5 @@ def tofile(self: BlockArray, fid: Any, sep: str = "", format: str = "%s") -> Non
     refs = [submit(kernels.write_raw_region, path, 0, self.shape, self.dtype,
                    self.grid.block_slices(idx), self.blocks[idx], node=int(self.nodes[idx]))
             for idx in self.grid.indices()]
-    backend().get(refs)
+    progress.get(refs, "tofile")
     return None

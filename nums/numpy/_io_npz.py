@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from nums.core import progress
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, submit
+from nums.core.array.blockarray import BlockArray, make_grid, node_of, submit
 
 ZIP_PREFIXES = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, an empty archive
 LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # the zip local file header: 30 bytes
@@ -216,7 +217,8 @@ def _check_crc(path: str, start: int, info: zipfile.ZipInfo) -> None:
     refs = [submit(kernels.crc32_range, path, a, b, node=node_of((i,)))
             for i, (a, b) in enumerate(zip(cuts[:-1], cuts[1:]))]
     crc = 0
-    for (a, b), part in zip(zip(cuts[:-1], cuts[1:]), backend().get(refs) if refs else []):
+    parts = progress.get(refs, "load: CRC-32") if refs else []
+    for (a, b), part in zip(zip(cuts[:-1], cuts[1:]), parts):
         crc = crc32_combine(crc, part, b - a)
     if crc != info.CRC:
         raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.filename!r}")

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from nums.core import progress
 from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, one_block, submit
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
@@ -348,8 +349,10 @@ def savetxt(fname: Any, X: Any, fmt: Any = "%.18e", delimiter: str = " ",
             refs.append(submit(format_text_rows, [grid.block_shape_at(idx) for idx in row],
                                kwargs, *[x.blocks[idx] for idx in row],
                                node=int(x.nodes[row[0]])))
-        for ref in refs:
-            write(backend().get([ref])[0])
+        with progress.Bar("savetxt", len(refs)) as bar:
+            for ref in refs:
+                write(backend().get([ref])[0])
+                bar.update()
         if len(footer) > 0:
             write(comments + footer.replace("\n", "\n" + comments) + newline)
     finally:

@@ -123,6 +123,7 @@ def install() -> None:
     BlockArray.__round__ = _round
     BlockArray.__str__ = printing.to_str
     BlockArray.__repr__ = printing.to_repr
+    BlockArray.__format__ = printing.to_format
     BlockArray.rechunk = relayout.rechunk
     BlockArray.tofile = tofile
     BlockArray.explain = explain_array

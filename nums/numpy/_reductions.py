@@ -36,6 +36,7 @@ from nums.numpy._ufunc_methods import (
     stand_where,
     ufunc_reduce,
 )
+from runtime.errors import warn
 
 _NoValue = np._NoValue
 
@@ -204,7 +205,7 @@ def _mean(a, axis, dtype, out, keepdims, where, mode):
     dry_run(np.mean, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
     axes = axes_of(a, axis)
     if mode[0] and where is True and _count(a, axes) == 0:
-        warnings.warn(mode[0], RuntimeWarning, stacklevel=3)
+        warn(mode[0], RuntimeWarning)
     res, acc = _mean_dtypes(a, dtype)
     if where is not True:
         mask = broadcast_to(asarray(where, dtype=bool), a.shape)
@@ -287,7 +288,7 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     m = _mean(a, axes, acc, None, True, True, VAR_INNER_MEAN if mode[1] else QUIET)
     denom = _count(a, axes) - ddof
     if denom <= 0 and mode[0]:
-        warnings.warn(mode[0], RuntimeWarning, stacklevel=3)
+        warn(mode[0], RuntimeWarning)
     result = tree_reduce(
         a,
         axes,

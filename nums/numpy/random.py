@@ -383,3 +383,8 @@ __all__ = [
     "choice",
     *DISTRIBUTIONS,
 ]
+
+
+def __dir__() -> list[str]:
+    """The public names (``__all__``), without imported helpers."""
+    return list(__all__)

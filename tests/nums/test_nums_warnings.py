@@ -4,12 +4,14 @@ what tasks raise)."""
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
 import pytest
 
 import nums.numpy as nps
+from nums.numpy import _fallback
 
 CASES = {
     "sqrt of a negative": lambda xp: xp.sqrt(xp.asarray([-1.0, 1.0])),
@@ -121,3 +123,64 @@ def test_warnings_of_intermediate_tasks_reach_the_caller():
         total = nps.nansum(root).get()
     assert total == 9.0
     assert any("invalid value encountered in sqrt" in str(w.message) for w in caught)
+
+
+# every warning nums raises, or raises again from a task, names the user's file and line
+def _blamed(body) -> list[tuple[str, int]]:
+    """``(filename, line)`` of each warning ``body(line)`` raises; ``line`` is the line of
+    the caller's call into nums, which ``body`` stores in a list."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lines = []
+        body(lines)
+    return sorted({(w.filename, w.lineno) for w in caught}), lines
+
+
+def _here() -> int:
+    return inspect.currentframe().f_back.f_lineno
+
+
+def _task_warning(lines):
+    x = nps.asarray([1.0, 0.0]) / 0.0
+    lines.append(_here() + 1)
+    x.get()  # embedded: relayed at the get; serial: at the division, one line up
+    lines.append(_here() - 2)
+
+
+def _driver_warning(lines):
+    lines.append(_here() + 1)
+    nps.mean(nps.asarray([])).get()
+
+
+def _fallback_warnings(lines):
+    _fallback._warned.discard("corrcoef")  # GatherWarning once per function and session
+    lines.append(_here() + 1)
+    nps.corrcoef(nps.asarray([1.0, 1.0]))  # GatherWarning, then NumPy's division by zero
+
+
+def _through_numpy(lines):
+    lines.append(_here() + 1)
+    np.sqrt(nps.asarray([-1.0])).get()  # __array_ufunc__: numpy's frame is C
+
+
+@pytest.mark.parametrize("body", [_task_warning, _driver_warning, _fallback_warnings,
+                                  _through_numpy])
+def test_warnings_name_the_users_line(body, backend_name):
+    blamed, lines = _blamed(body)
+    assert blamed
+    assert {f for f, _ in blamed} == {__file__}
+    assert {n for _, n in blamed} <= set(lines)
+
+
+def test_convergence_warning_names_the_fit(backend_name):
+    from nums.models import LogisticRegression
+    from nums.models._solvers import ConvergenceWarning
+
+    X = nps.asarray(np.random.default_rng(0).normal(size=(40, 3)))
+    y = nps.asarray((np.arange(40) % 2).astype(float))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = _here() + 1
+        LogisticRegression(solver="lbfgs", max_iter=1).fit(X, y)
+    blamed = {(w.filename, w.lineno) for w in caught if w.category is ConvergenceWarning}
+    assert blamed == {(__file__, line)}

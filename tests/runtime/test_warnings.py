@@ -60,3 +60,18 @@ def test_wait_raises_them_too(one_node):
     with pytest.warns(AppWarning):
         ready, _ = rt.wait([ref], num_returns=1, timeout=60)
     assert ready == [ref]
+
+
+def test_warnings_name_the_callers_line(one_node):
+    ref = warns.remote("custom")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = __import__("inspect").currentframe().f_lineno + 1
+        rt.get(ref)
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
+    ref = warns.remote("numpy")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = __import__("inspect").currentframe().f_lineno + 1
+        rt.wait([ref], num_returns=1, timeout=60)
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]

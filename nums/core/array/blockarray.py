@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core import context
+from nums.core import context, progress
 from nums.core.array import kernels
 from nums.core.array.geometry import Flags, root_stand_in
 from nums.core.graph.grid import ArrayGrid, default_block_shape
@@ -384,7 +384,7 @@ class BlockArray:
         This is where nums differs from numpy: the result is fetched from the backend.
         """
         refs = [self.blocks[idx] for idx in self.grid.indices()]
-        values = backend().get(refs)
+        values = progress.get(refs, "get")
         if len(values) == 1:
             return np.array(values[0], dtype=self.dtype, copy=True).reshape(self.shape)
         out = np.empty(self.shape, dtype=self.dtype)
@@ -394,7 +394,7 @@ class BlockArray:
 
     def persist(self) -> BlockArray:
         """Wait until every block is computed and stored; return ``self`` (distributed)."""
-        backend().wait([self.blocks[idx] for idx in self.grid.indices()])
+        progress.wait([self.blocks[idx] for idx in self.grid.indices()], "persist")
         return self
 
     def tolist(self) -> Any:
@@ -435,11 +435,6 @@ class BlockArray:
         if self.ndim != 0 or self.dtype.kind not in "iub":
             raise TypeError("only integer scalar arrays can be converted to a scalar index")
         return operator.index(self.get()[()])
-
-    def __format__(self, spec: str) -> str:
-        if self.ndim == 0:
-            return format(self.get()[()], spec)
-        return format(str(self), spec)
 
     def __copy__(self) -> BlockArray:
         return self.copy()

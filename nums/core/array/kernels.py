@@ -8,7 +8,6 @@ state; everything they need arrives as arguments.
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expre
     reduce_partial_expr,
 )
 from nums.core.backend.buffers import new_block
+from runtime.errors import warn
 
 # ---------------------------------------------------------------------------- creation
 
@@ -429,7 +429,7 @@ def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
     zero: ``message`` (numpy's own, e.g. "Mean of empty slice"), then the division's warnings
     when ``divide_warns`` (mean and var) or none (nanmean and nanvar divide quietly)."""
     if message and np.any(np.asarray(count) <= 0):
-        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        warn(message, RuntimeWarning)  # in a task: relayed to the user's line
     if divide_warns:
         return divide_by(total, count, None, scalar)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -445,7 +445,7 @@ def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = Fal
 def warn_if_nan(result: np.ndarray, message: str) -> np.ndarray:
     """``result``, with a RuntimeWarning ``message`` if it holds a NaN."""
     if np.isnan(result).any():
-        warnings.warn(message, RuntimeWarning, stacklevel=2)
+        warn(message, RuntimeWarning)  # in a task: relayed to the user's line
     return result
 
 

@@ -1,26 +1,37 @@
-"""Printing BlockArrays as numpy prints them, fetching only the edges of large arrays."""
+"""Printing BlockArrays as numpy prints them, fetching only the edges of large arrays.
+
+A 0-d array prints as the NumPy scalar that NumPy's operation would have returned
+(``np.float64(45.0)``, ``45.0``; a reduction's result is the common case), arrays as
+``numpy.ndarray`` does (the same ``str``; ``repr`` with the class name ``BlockArray`` and
+the block layout appended). Print options (``numpy.set_printoptions``,
+``numpy.printoptions``, ``legacy=``) apply, since NumPy formats the values.
+"""
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import numpy as np
+from numpy._core.arrayprint import _array_repr_implementation  # numpy's repr, with a hook
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, backend, submit
 
 
-def _edge_indices(n: int, summarise: bool, edge: int = 3) -> list[int]:
-    if not summarise or n <= 2 * edge:
+def _edge_indices(n: int, edge: int) -> list[int]:
+    if n <= 2 * edge:
         return list(range(n))
+    # one middle index keeps the axis longer than 2 * edge, so numpy still summarises it
     return list(range(edge)) + [n // 2] + list(range(n - edge, n))
 
 
 def printable(x: BlockArray) -> tuple[np.ndarray, bool]:
     """Values to print: the whole array, or only its edges when numpy would summarise."""
-    threshold = np.get_printoptions()["threshold"]
-    summarise = x.size > threshold
-    if not summarise:
+    options = np.get_printoptions()
+    if x.size <= options["threshold"]:
         return x.get(), False
-    wanted = [_edge_indices(n, True) for n in x.shape]
+    wanted = [_edge_indices(n, options["edgeitems"]) for n in x.shape]
     out = np.empty(tuple(len(w) for w in wanted), dtype=x.dtype)
     refs, targets = [], []
     for idx in x.grid.indices():
@@ -38,17 +49,42 @@ def printable(x: BlockArray) -> tuple[np.ndarray, bool]:
     return out, True
 
 
-def to_str(x: BlockArray) -> str:
-    """``str(x)`` as numpy's."""
+def scalar(x: BlockArray) -> Any:
+    """The NumPy scalar (``numpy.float64``, ``numpy.bool``, ..., or the object of an object
+    array) that a 0-d ``x`` holds: what NumPy's operation would have returned."""
+    return x.get()[()]
+
+
+def _array2string(x: BlockArray, max_line_width: Any = None, precision: Any = None,
+                  suppress_small: Any = None, separator: str = " ", prefix: str = "",
+                  suffix: str = "") -> str:
+    """``numpy.array2string`` of ``x`` from its fetched values (its edges when summarised)."""
     values, summarised = printable(x)
-    return np.array2string(values, threshold=0 if summarised else 10**18)
+    return np.array2string(values, max_line_width, precision, suppress_small, separator,
+                           prefix, suffix=suffix, threshold=0 if summarised else sys.maxsize)
+
+
+def to_str(x: BlockArray) -> str:
+    """``str(x)`` as numpy's (a 0-d array as its scalar's)."""
+    if x.ndim == 0:
+        return str(scalar(x))
+    return _array2string(x)
 
 
 def to_repr(x: BlockArray) -> str:
-    """``repr(x)``: numpy's with the block layout."""
-    values, summarised = printable(x)
-    body = np.array2string(
-        values, separator=", ", prefix="BlockArray(", threshold=0 if summarised else 10**18
-    )
-    dtype = "" if x.dtype in (np.float64, np.int64, np.bool_) else f", dtype={x.dtype}"
-    return f"BlockArray({body}{dtype}, block_shape={x.block_shape}, grid_shape={x.grid_shape})"
+    """``repr(x)``: a 0-d array as its NumPy scalar's; otherwise numpy's ``repr`` (its
+    ``shape=``/``dtype=`` rules and line wrapping) with the block layout appended."""
+    if x.ndim == 0:
+        return repr(scalar(x))
+    text = _array_repr_implementation(x, array2string=_array2string)
+    return f"{text[:-1]}, block_shape={x.block_shape}, grid_shape={x.grid_shape})"
+
+
+def to_format(x: BlockArray, spec: str) -> str:
+    """``format(x, spec)``: a 0-d array formats as its scalar (``f"{x:.3f}"``); other arrays
+    take only the empty spec, as ``numpy.ndarray``."""
+    if x.ndim == 0:
+        return format(scalar(x), spec)
+    if spec:
+        raise TypeError("unsupported format string passed to BlockArray.__format__")
+    return to_str(x)

@@ -80,6 +80,12 @@ class Backend(ABC):
     def wait(self, refs: Sequence[Any]) -> None:
         """Block until every ref is computed and stored."""
 
+    def wait_some(self, refs: Sequence[Any], timeout: float) -> tuple[list, list]:
+        """``(ready, pending)``: wait until every ref is computed or ``timeout`` seconds
+        passed (progress bars count blocks with it). Default: wait for all."""
+        self.wait(refs)
+        return list(refs), []
+
     def free(self, refs: Sequence[Any]) -> None:
         """Hint that ``refs`` are no longer needed. Objects are freed when their last ref is
         dropped, so the default does nothing; the caller must drop its refs too."""

@@ -89,6 +89,10 @@ class EmbeddedBackend(Backend):
         if refs:
             self._rt.wait(refs, num_returns=len(refs))
 
+    def wait_some(self, refs: Sequence[Any], timeout: float) -> tuple[list, list]:
+        refs = list(refs)
+        return self._rt.wait(refs, num_returns=len(refs), timeout=timeout)
+
     def nodes(self) -> list[dict]:
         return self._nodes
 

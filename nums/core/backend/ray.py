@@ -20,7 +20,8 @@ from typing import Any
 
 from nums.core.backend.base import METRIC_KEYS, Backend, float_error_settings, under_errstate
 
-INSTALL_HINT = "the ray backend needs Ray: pip install 'nums[ray]' (or pip install ray)"
+INSTALL_HINT = ("the ray backend needs Ray and grpcio: pip install -e \".[ray]\" in the nums "
+                "checkout")
 
 
 def _import_ray():
@@ -170,6 +171,10 @@ class RayBackend(Backend):
         refs = list({id(r): r for r in refs}.values())
         if refs:
             self._ray.wait(refs, num_returns=len(refs), fetch_local=False)
+
+    def wait_some(self, refs: Sequence[Any], timeout: float) -> tuple[list, list]:
+        refs = list(refs)
+        return self._ray.wait(refs, num_returns=len(refs), timeout=timeout, fetch_local=False)
 
     # ------------------------------------------------------------------ cluster
     def capacity_bytes(self) -> tuple[int, int] | None:

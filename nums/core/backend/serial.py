@@ -2,7 +2,8 @@
 
 Refs are :class:`SerialRef` wrappers around values. Numpy results are made read-only, as the
 embedded runtime's shared-memory store makes them, so a kernel that mutates an input fails
-here too. Nodes are virtual: they only count tasks and bytes for :func:`nums.metrics`.
+here too. A task's warnings are raised again at the user's line, as the embedded runtime
+relays a worker's. Nodes are virtual: they only count tasks and bytes for :func:`nums.metrics`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.backend.base import Backend
+from runtime.errors import warnings_at_caller
 
 
 def _nbytes(value: Any) -> int:
@@ -104,7 +106,8 @@ class SerialBackend(Backend):
         node = self._check_node(node)
         args = [self._resolve(a, node) for a in args]
         kwargs = {k: self._resolve(v, node) for k, v in (kwargs or {}).items()}
-        result = fn(*args, **kwargs)
+        with warnings_at_caller():  # as the runtime relays a worker's warnings
+            result = fn(*args, **kwargs)
         self._stats[node]["tasks_run"] += 1
         if num_returns == 1:
             return self._store(result, node)

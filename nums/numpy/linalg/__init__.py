@@ -50,6 +50,11 @@ __all__ = ["cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigva
            "vector_norm", "LinAlgError", "MAX_WORKER_BYTES"]
 
 
+def __dir__() -> list[str]:
+    """The public names (``__all__``), without the private modules."""
+    return list(__all__)
+
+
 def __getattr__(name: str):
     """numpy.linalg functions without a nums implementation: the explicit fallback."""
     return numpy_fallback(name, np.linalg)

@@ -31,6 +31,7 @@ from nums.numpy.linalg._tiles import (
     use_tiles,
 )
 from nums.numpy.linalg._worker import LinAlgError, on_worker, one_worker
+from runtime.errors import warnings_at_caller
 
 
 def solve(a: Any, b: Any) -> BlockArray:
@@ -77,7 +78,8 @@ def det(a: Any) -> Any:
         return on_worker("det", a)
     computing, result = dtypes(a.dtype)
     sign, logdet = lu_slogdet(square_tiles(a, computing))
-    return np.asarray(sign * np.exp(logdet)).astype(result)[()]  # numpy warns on overflow
+    with warnings_at_caller():  # numpy warns on overflow: at the user's line
+        return np.asarray(sign * np.exp(logdet)).astype(result)[()]
 
 
 def slogdet(a: Any) -> Any:
