@@ -16,6 +16,7 @@ import numpy as _np
 from nums.core.array.blockarray import BlockArray
 from nums.numpy import (
     _along_axis,
+    _composed,
     _convert,
     _creation,
     _dtypes,
@@ -27,8 +28,12 @@ from nums.numpy import (
     _nanfunctions,
     _ndarray,
     _products,
+    _rearranging,
     _reductions,
     _registry,
+    _selection,
+    _splitting,
+    _stacking,
     fft,
     linalg,
     random,
@@ -36,7 +41,8 @@ from nums.numpy import (
 from nums.numpy._fallback import GatherWarning, numpy_fallback
 
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
-                _nanfunctions, _products, _inplace, _io, _along_axis):
+                _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
+                _rearranging, _composed, _selection):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

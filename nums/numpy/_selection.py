@@ -1,0 +1,148 @@
+"""Picking and building index arrays, composed of ``where``, ``nonzero``, ``take``, views
+and ``arange``: ``select``, ``extract``, ``flatnonzero``, ``compress``, ``ix_``,
+``indices``, ``fromfunction``, ``diag_indices``, ``diag_indices_from``."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+
+from nums.core.array.blockarray import BlockArray
+from nums.numpy._convert import asarray
+
+
+def _nps():
+    import nums.numpy as nps
+
+    return nps
+
+
+def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0) -> BlockArray:
+    """nums implementation of ``numpy.select``: the first true condition's choice, else
+    ``default`` (a chain of ``where``, as NumPy applies them)."""
+    u = _nps()
+    if len(condlist) != len(choicelist):
+        raise ValueError("list of cases must be same length as list of conditions")
+    if len(condlist) == 0:
+        raise ValueError("select with an empty condition list is not possible")
+    choices = [c if isinstance(c, BlockArray) else np.asarray(c) for c in choicelist]
+    try:
+        dtype = np.result_type(*[c.dtype for c in choices])
+    except TypeError as e:
+        raise TypeError("Choicelist elements do not have a common dtype") from e
+    default = default if isinstance(default, BlockArray) else np.asarray(default)
+    try:
+        dtype = np.result_type(dtype, default.dtype)
+    except TypeError as e:
+        raise TypeError("Choicelists and default value do not have a common dtype") from e
+    conds = [asarray(c) for c in condlist]
+    for i, c in enumerate(conds):
+        if c.dtype != np.bool_:
+            raise TypeError(f"invalid entry {i} in condlist: should be boolean ndarray")
+    shape = np.broadcast_shapes(*[c.shape for c in conds], *[np.shape(c) for c in choices],
+                                np.shape(default))
+    result = u.broadcast_to(asarray(default).astype(dtype), shape)
+    for cond, choice in zip(conds[::-1], choices[::-1]):
+        result = u.where(cond, asarray(choice).astype(dtype), result)
+    return result.copy() if result.base is not None else result
+
+
+def flatnonzero(a: Any) -> BlockArray:
+    """nums implementation of ``numpy.flatnonzero``."""
+    u = _nps()
+    return u.nonzero(u.ravel(asarray(a)))[0]
+
+
+def extract(condition: Any, arr: Any) -> BlockArray:
+    """nums implementation of ``numpy.extract``: ``ravel(arr)`` where ``ravel(condition)``
+    is true."""
+    u = _nps()
+    return u.take(u.ravel(asarray(arr)), flatnonzero(condition))
+
+
+def compress(condition: Any, a: Any, axis: int | None = None, out: Any = None) -> BlockArray:
+    """nums implementation of ``numpy.compress``: the slices along ``axis`` where the 1-d
+    ``condition`` is true."""
+    u = _nps()
+    cond = asarray(condition)
+    if cond.ndim != 1:
+        raise ValueError("condition must be a 1-d array")
+    x = asarray(a)
+    if axis is None:
+        x, axis = u.ravel(x), 0
+    axis = normalize_axis_index(axis, x.ndim)
+    picked = u.nonzero(cond)[0]
+    if picked.size and int(picked[-1].get()) >= x.shape[axis]:
+        raise IndexError(f"index {int(picked[-1].get())} is out of bounds for axis {axis} "
+                         f"with size {x.shape[axis]}")
+    result = u.take(x, picked, axis=axis)
+    if out is not None:
+        from nums.core.array.writes import write_out
+
+        return write_out(out, result)
+    return result
+
+
+def ix_(*args: Any) -> tuple[BlockArray, ...]:
+    """nums implementation of ``numpy.ix_``: open-mesh index arrays (views of the inputs,
+    or of their ``nonzero`` for booleans)."""
+    u = _nps()
+    out = []
+    nd = len(args)
+    for k, new in enumerate(args):
+        new = asarray(new)
+        if new.ndim != 1:
+            raise ValueError("Cross index must be 1 dimensional")
+        if new.size == 0:
+            new = new.astype(np.intp)
+        if new.dtype == np.bool_:
+            (new,) = u.nonzero(new)
+        out.append(u.reshape(new, (1,) * k + (new.size,) + (1,) * (nd - k - 1)))
+    return tuple(out)
+
+
+def indices(dimensions: Sequence[int], dtype: Any = int, sparse: bool = False) -> Any:
+    """nums implementation of ``numpy.indices``."""
+    u = _nps()
+    dimensions = tuple(operator.index(d) for d in dimensions)
+    n = len(dimensions)
+    grids = []
+    for i, dim in enumerate(dimensions):
+        shape = (1,) * i + (dim,) + (1,) * (n - i - 1)
+        grids.append(u.reshape(u.arange(dim, dtype=dtype), shape))
+    if sparse:
+        return tuple(grids)
+    if n == 0:
+        return u.zeros((0,), dtype=dtype)
+    return u.stack([u.broadcast_to(g, dimensions) for g in grids])
+
+
+def fromfunction(function: Callable, shape: Sequence[int], *, dtype: Any = float,
+                 like: Any = None, **kwargs: Any) -> Any:
+    """nums implementation of ``numpy.fromfunction``: ``function`` called once with the
+    index arrays (BlockArrays) of ``shape``."""
+    return function(*indices(shape, dtype=dtype), **kwargs)
+
+
+def diag_indices(n: int, ndim: int = 2) -> tuple[BlockArray, ...]:
+    """nums implementation of ``numpy.diag_indices``."""
+    idx = _nps().arange(operator.index(n))
+    return (idx,) * ndim
+
+
+def diag_indices_from(arr: Any) -> tuple[BlockArray, ...]:
+    """nums implementation of ``numpy.diag_indices_from``."""
+    shape = np.shape(arr) if not isinstance(arr, BlockArray) else arr.shape
+    if len(shape) < 2:
+        raise ValueError("input array must be at least 2-d")
+    if len(set(shape)) != 1:
+        raise ValueError("All dimensions of input must be of equal length")
+    return diag_indices(shape[0], len(shape))
+
+
+__all__ = ["select", "flatnonzero", "extract", "compress", "ix_", "indices", "fromfunction",
+           "diag_indices", "diag_indices_from"]
