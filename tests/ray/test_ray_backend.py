@@ -80,7 +80,8 @@ def test_task_errors_match_the_embedded_runtime(backend):
 
 def test_missing_ray_says_how_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
-    with pytest.raises(ImportError, match=r"pip install 'nums\[ray\]'"):
+    # this project's own extra, not the unrelated 'nums' package of the public index
+    with pytest.raises(ImportError, match=r'pip install -e "\.\[ray\]"'):
         RayBackend()
 
 
