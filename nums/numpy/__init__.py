@@ -18,15 +18,20 @@ from nums.numpy import (
     _along_axis,
     _composed,
     _convert,
+    _covariance,
     _creation,
+    _differences,
     _dtypes,
     _elementwise,
+    _index_arithmetic,
     _inplace,
     _io,
     _logic,
     _manipulation,
+    _matrices,
     _nanfunctions,
     _ndarray,
+    _numpy_elementwise,
     _products,
     _rearranging,
     _reductions,
@@ -42,7 +47,8 @@ from nums.numpy._fallback import GatherWarning, numpy_fallback
 
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
                 _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
-                _rearranging, _composed, _selection):
+                _rearranging, _composed, _selection, _covariance, _differences, _matrices,
+                _index_arithmetic, _numpy_elementwise):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

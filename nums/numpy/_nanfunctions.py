@@ -94,4 +94,41 @@ def nanstd(
                         kernels.sqrt_divide_by, red.NANVAR if where is not True else red.VAR)
 
 
-__all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanmean", "nanvar", "nanstd"]
+def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> BlockArray:
+    """nums implementation of numpy.nancumsum (NaN counted as zero)."""
+    a = asarray(a)
+    dry_run(np.nancumsum, a, axis=axis, dtype=dtype)
+    return red.cumsum(_zeroed(a, 0), axis=axis, dtype=dtype, out=out)
+
+
+def nancumprod(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> BlockArray:
+    """nums implementation of numpy.nancumprod (NaN counted as one)."""
+    a = asarray(a)
+    dry_run(np.nancumprod, a, axis=axis, dtype=dtype)
+    return red.cumprod(_zeroed(a, 1), axis=axis, dtype=dtype, out=out)
+
+
+def _nanarg(a: Any, axis: Any, out: Any, keepdims: bool, fill: float, arg: Any) -> BlockArray:
+    a = asarray(a)
+    if a.dtype.kind not in "fc":
+        return arg(a, axis=axis, out=out, keepdims=keepdims)
+    nan = ew.isnan(a)
+    if bool(red.all(nan, axis=axis).any()):  # as NumPy: an all-NaN slice has no answer
+        raise ValueError(ALL_NAN)
+    return arg(where(nan, fill, a), axis=axis, out=out, keepdims=keepdims)
+
+
+def nanargmax(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False
+              ) -> BlockArray:
+    """nums implementation of numpy.nanargmax (an all-NaN slice raises ValueError)."""
+    return _nanarg(a, axis, out, keepdims, -np.inf, red.argmax)
+
+
+def nanargmin(a: Any, axis: Any = None, out: Any = None, *, keepdims: bool = False
+              ) -> BlockArray:
+    """nums implementation of numpy.nanargmin (an all-NaN slice raises ValueError)."""
+    return _nanarg(a, axis, out, keepdims, np.inf, red.argmin)
+
+
+__all__ = ["nansum", "nanprod", "nanmax", "nanmin", "nanmean", "nanvar", "nanstd",
+           "nancumsum", "nancumprod", "nanargmax", "nanargmin"]

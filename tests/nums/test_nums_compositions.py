@@ -136,3 +136,97 @@ def test_index_arrays():
     check_against_numpy(lambda xp: xp.diag_indices(3, ndim=3))
     check_against_numpy(lambda xp, a: xp.diag_indices_from(a), np.ones((5, 5)))
     check_against_numpy(lambda xp, a: xp.diag_indices_from(a), M)  # ValueError
+
+
+W = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0], [-1.0, 5.0, np.nan]])
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_nan_cumulative_and_arg(axis):
+    for fn in ("nancumsum", "nancumprod"):
+        check_against_numpy(lambda xp, a, f=fn: getattr(xp, f)(a, axis=axis), W,
+                            block_shape=(2, 2))
+    ok = W[[0, 2]]  # no all-NaN row
+    for fn in ("nanargmax", "nanargmin"):
+        check_against_numpy(lambda xp, a, f=fn: getattr(xp, f)(a, axis=axis), ok,
+                            block_shape=(1, 2))
+        check_against_numpy(lambda xp, a, f=fn: getattr(xp, f)(a, axis=axis, keepdims=True),
+                            ok, block_shape=(1, 2))
+    check_against_numpy(lambda xp, a: xp.nanargmax(a, axis=1), W)  # all-NaN row: ValueError
+    check_against_numpy(lambda xp, a: xp.nanargmin(a), np.arange(6).reshape(2, 3))
+
+
+def test_matrices_and_index_arrays():
+    x = np.array([2.0, -1.0, 3.0, 0.5])
+    for body in (lambda xp, v: xp.diagflat(v), lambda xp, v: xp.diagflat(v[:2], -1),
+                 lambda xp, v: xp.vander(v), lambda xp, v: xp.vander(v, 6, increasing=True),
+                 lambda xp, v: xp.vander(v, 0), lambda xp, v: xp.vander(v, 1),
+                 lambda xp, v: xp.vander(v.astype(int)), lambda xp, v: xp.vander(v[None])):
+        check_against_numpy(body, x, block_shape=(3,))
+    for body in (lambda xp: xp.tril_indices(4), lambda xp: xp.tril_indices(4, -1, 6),
+                 lambda xp: xp.triu_indices(5, 2), lambda xp: xp.triu_indices(3, 0, 2),
+                 lambda xp: xp.mask_indices(4, xp.triu, 1)):
+        check_against_numpy(body)
+    check_against_numpy(lambda xp, a: xp.tril_indices_from(a, 1), M)
+    check_against_numpy(lambda xp, a: xp.triu_indices_from(a), M)
+    check_against_numpy(lambda xp, a: xp.triu_indices_from(a), V)  # ValueError
+
+
+def test_ravel_and_unravel_index():
+    rows, cols = np.array([0, 3, 6, 2]), np.array([4, 1, 0, 6])
+    check_against_numpy(lambda xp, r, c: xp.ravel_multi_index((r, c), (7, 7)), rows, cols)
+    check_against_numpy(lambda xp, r, c: xp.ravel_multi_index((r, c), (7, 9), order="F"),
+                        rows, cols)
+    check_against_numpy(lambda xp, r, c: xp.ravel_multi_index((r, c), (4, 5), mode="clip"),
+                        rows, cols)
+    check_against_numpy(lambda xp, r, c: xp.ravel_multi_index((r, c), (4, 5),
+                                                              mode=("wrap", "clip")), rows, cols)
+    check_against_numpy(lambda xp, r, c: xp.ravel_multi_index((r, c), (4, 5)), rows, cols)
+    flat = np.array([0, 5, 17, 34, 20])
+    check_against_numpy(lambda xp, i: xp.unravel_index(i, (5, 7)), flat)
+    check_against_numpy(lambda xp, i: xp.unravel_index(i, (5, 7), order="F"), flat)
+    check_against_numpy(lambda xp, i: xp.unravel_index(i, (2, 3, 6)), flat)
+    check_against_numpy(lambda xp, i: xp.unravel_index(i, (3, 3)), flat)  # ValueError
+
+
+@pytest.mark.parametrize("rowvar", [True, False])
+def test_cov_and_corrcoef(rowvar):
+    x = np.random.default_rng(4).standard_normal((5, 40))
+    y = np.random.default_rng(5).standard_normal((2, 40))
+    data = x if rowvar else x.T
+    check_against_numpy(lambda xp, a: xp.cov(a, rowvar=rowvar), data, block_shape=(3, 7),
+                        rtol=1e-10)
+    check_against_numpy(lambda xp, a: xp.corrcoef(a, rowvar=rowvar), data, block_shape=(3, 7),
+                        rtol=1e-10)
+    check_against_numpy(lambda xp, a: xp.cov(a, bias=True, rowvar=rowvar), data, rtol=1e-10)
+    check_against_numpy(lambda xp, a, b: xp.cov(a, b if rowvar else b.T, rowvar=rowvar),
+                        data, y, rtol=1e-10)
+    fw = np.arange(40) % 3
+    aw = np.linspace(0.5, 2, 40)
+    check_against_numpy(lambda xp, a, f, w: xp.cov(a, fweights=f, aweights=w, ddof=2,
+                                                   rowvar=rowvar), data, fw, aw, rtol=1e-10)
+    check_against_numpy(lambda xp, a: xp.cov(a[0] if rowvar else a[:, 0]), data, rtol=1e-10)
+    check_against_numpy(lambda xp, a: xp.corrcoef(a[0] if rowvar else a[:, 0]), data)
+    check_against_numpy(lambda xp, a: xp.cov(a, fweights=np.full(40, 1.5)), data)  # TypeError
+
+
+def test_ediff1d():
+    v = np.array([1, 4, 9, 16, 25, 36], dtype=np.int64)
+    check_against_numpy(lambda xp, a: xp.ediff1d(a), v, block_shape=(4,))
+    check_against_numpy(lambda xp, a: xp.ediff1d(a, to_end=[-1, -2], to_begin=99), v)
+    check_against_numpy(lambda xp, a: xp.ediff1d(a.reshape(2, 3), to_begin=[0]), v)
+    check_against_numpy(lambda xp, a: xp.ediff1d(a, to_end=0.5), v)  # TypeError: same_kind
+
+
+def test_numpy_elementwise_functions():
+    x = np.linspace(-3, 3, 11)
+    check_against_numpy(lambda xp, a: xp.i0(a), x, block_shape=(4,))
+    days = np.arange("2024-01-01", "2024-02-15", dtype="datetime64[D]")
+    check_against_numpy(lambda xp, d: xp.is_busday(d), days, block_shape=(10,))
+    check_against_numpy(lambda xp, d: xp.is_busday(d, weekmask="1010101",
+                                                   holidays=["2024-01-02"]), days)
+    check_against_numpy(lambda xp, d: xp.busday_count(d[:-7], d[7:]), days, block_shape=(9,))
+    check_against_numpy(lambda xp, d: xp.busday_offset(d, 3, roll="forward"), days,
+                        block_shape=(9,))
+    check_against_numpy(lambda xp, d: xp.datetime_as_string(d, unit="D"), days)
+    check_against_numpy(lambda xp, d: xp.datetime_as_string(d), days.astype("datetime64[s]"))

@@ -1,0 +1,89 @@
+"""NumPy's elementwise functions that are not ufuncs (``i0``, the business-day functions,
+``datetime_as_string``): NumPy's own function on each block of the broadcast operands, in a
+task; the result dtype from NumPy on one-element stand-ins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.elementwise import broadcast_shapes, map_broadcast
+from nums.numpy._convert import asarray
+
+
+def _blockwise(fn: Any, operands: list, kwargs: dict) -> BlockArray:
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}  # NumPy refuses some Nones
+    arrays = [asarray(x) for x in operands]
+    stand_ins = [np.zeros(1, x.dtype) if x.dtype.kind != "M" else
+                 np.array(["2001-01-01"], x.dtype) for x in arrays]
+    dtype = np.asarray(fn(*stand_ins, **kwargs)).dtype
+    shape = broadcast_shapes(*[x.shape for x in arrays])
+    return map_broadcast(fn, arrays, dtype, shape=shape, kwargs=kwargs)
+
+
+def _dates(x: Any) -> Any:
+    if isinstance(x, BlockArray):
+        return x if x.dtype.kind == "M" else x.astype("datetime64[D]")
+    return np.asarray(x, dtype="datetime64[D]")
+
+
+def i0(x: Any) -> BlockArray:
+    """nums implementation of ``numpy.i0`` (NumPy's per block)."""
+    x = asarray(x)
+    if x.dtype.kind == "c":
+        np.i0(np.zeros(1, x.dtype))  # NumPy's TypeError
+    return _blockwise(np.i0, [x], {})
+
+
+def is_busday(dates: Any, weekmask: Any = "1111100", holidays: Any = None,
+              busdaycal: Any = None, out: Any = None) -> BlockArray:
+    """nums implementation of ``numpy.is_busday`` (NumPy's per block)."""
+    result = _blockwise(np.is_busday, [_dates(dates)],
+                        {"weekmask": weekmask, "holidays": holidays, "busdaycal": busdaycal})
+    return _out(result, out)
+
+
+def busday_count(begindates: Any, enddates: Any, weekmask: Any = "1111100",
+                 holidays: Any = None, busdaycal: Any = None, out: Any = None) -> BlockArray:
+    """nums implementation of ``numpy.busday_count`` (NumPy's per block)."""
+    result = _blockwise(np.busday_count, [_dates(begindates), _dates(enddates)],
+                        {"weekmask": weekmask, "holidays": holidays, "busdaycal": busdaycal})
+    return _out(result, out)
+
+
+def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any = "1111100",
+                  holidays: Any = None, busdaycal: Any = None, out: Any = None
+                  ) -> BlockArray:
+    """nums implementation of ``numpy.busday_offset`` (NumPy's per block; with
+    ``roll="raise"``, a date off the calendar raises when the result is read)."""
+    given = {k: v for k, v in (("holidays", holidays), ("busdaycal", busdaycal))
+             if v is not None}
+    np.busday_offset(np.array(["2001-01-01"], "datetime64[D]"), 0, roll=roll,
+                     weekmask=weekmask, **given)  # NumPy's checks of the arguments
+    result = _blockwise(np.busday_offset, [_dates(dates), asarray(offsets)],
+                        {"roll": roll, "weekmask": weekmask, "holidays": holidays,
+                         "busdaycal": busdaycal})
+    return _out(result, out)
+
+
+def datetime_as_string(arr: Any, unit: Any = None, timezone: str = "naive",
+                       casting: str = "same_kind") -> BlockArray:
+    """nums implementation of ``numpy.datetime_as_string`` (NumPy's per block)."""
+    x = asarray(arr)
+    if x.dtype.kind != "M":
+        np.datetime_as_string(np.zeros(1, x.dtype))  # NumPy's TypeError
+    return _blockwise(np.datetime_as_string, [x],
+                      {"unit": unit, "timezone": timezone, "casting": casting})
+
+
+def _out(result: BlockArray, out: Any) -> BlockArray:
+    if out is None:
+        return result
+    from nums.core.array.writes import write_out
+
+    return write_out(out, result)
+
+
+__all__ = ["i0", "is_busday", "busday_count", "busday_offset", "datetime_as_string"]
