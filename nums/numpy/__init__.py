@@ -36,9 +36,12 @@ from nums.numpy import (
     _rearranging,
     _reductions,
     _registry,
+    _repeating,
     _selection,
     _splitting,
     _stacking,
+    _utilities,
+    _windows,
     fft,
     linalg,
     random,
@@ -48,7 +51,7 @@ from nums.numpy._fallback import GatherWarning, numpy_fallback
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
                 _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
-                _index_arithmetic, _numpy_elementwise):
+                _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

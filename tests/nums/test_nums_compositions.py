@@ -230,3 +230,80 @@ def test_numpy_elementwise_functions():
                         block_shape=(9,))
     check_against_numpy(lambda xp, d: xp.datetime_as_string(d, unit="D"), days)
     check_against_numpy(lambda xp, d: xp.datetime_as_string(d), days.astype("datetime64[s]"))
+
+
+@pytest.mark.parametrize("fn", ["bartlett", "blackman", "hamming", "hanning"])
+@pytest.mark.parametrize("m", [0, 1, 2, 7, 50])
+def test_windows(fn, m):
+    check_against_numpy(lambda xp: getattr(xp, fn)(m))
+
+
+@pytest.mark.parametrize("m,beta", [(1, 3.0), (8, 0.0), (33, 14.0)])
+def test_kaiser(m, beta):
+    check_against_numpy(lambda xp: xp.kaiser(m, beta), rtol=1e-12)
+
+
+def test_tile_repeat_resize():
+    x = np.arange(12).reshape(3, 4)
+    for body in (lambda xp, a: xp.tile(a, 2), lambda xp, a: xp.tile(a, (2, 1)),
+                 lambda xp, a: xp.tile(a, (2, 1, 3)), lambda xp, a: xp.tile(a, (1, 1)),
+                 lambda xp, a: xp.tile(a[0], (3, 0)),
+                 lambda xp, a: xp.repeat(a, 2), lambda xp, a: xp.repeat(a, 3, axis=1),
+                 lambda xp, a: xp.repeat(a, [1, 0, 2], axis=0),
+                 lambda xp, a: xp.repeat(a, [2], axis=1), lambda xp, a: xp.repeat(a, 0),
+                 lambda xp, a: xp.repeat(a, [1, 2], axis=0),  # ValueError: wrong length
+                 lambda xp, a: xp.repeat(a, -1),  # ValueError
+                 lambda xp, a: xp.resize(a, (5, 7)), lambda xp, a: xp.resize(a, 5),
+                 lambda xp, a: xp.resize(a, (0, 3)), lambda xp, a: xp.resize(a[:0], (2, 2))):
+        check_against_numpy(body, x, block_shape=(2, 3))
+
+
+def test_trim_zeros():
+    v = np.array([0, 0, 3, 0, 5, 0, 0])
+    for trim in ("fb", "f", "b", "BF"):
+        check_against_numpy(lambda xp, a, t=trim: xp.trim_zeros(a, t), v, block_shape=(3,))
+    check_against_numpy(lambda xp, a: xp.trim_zeros(a), np.zeros(4))
+    check_against_numpy(lambda xp, a: xp.trim_zeros(a, "x"), v)  # ValueError
+    m = np.zeros((5, 6))
+    m[1:3, 2:5] = 1
+    check_against_numpy(lambda xp, a: xp.trim_zeros(a), m, block_shape=(2, 2))
+    check_against_numpy(lambda xp, a: xp.trim_zeros(a, axis=1), m, block_shape=(2, 2))
+
+    def write(xp, a):  # a view, as NumPy's
+        t = xp.trim_zeros(a)
+        t[0] = -1
+        return t
+    check_against_numpy(write, v.astype(float), block_shape=(3,))
+
+
+def test_dtype_utilities_and_requirements():
+    x = np.arange(6.0).reshape(2, 3)
+    for body in (lambda xp, a: xp.common_type(a, a.astype(np.float32)),
+                 lambda xp, a: xp.mintypecode([a.astype(np.float32), "d"]),
+                 lambda xp, a: xp.min_scalar_type(a),
+                 lambda xp, a: xp.min_scalar_type(a[0, 1]),
+                 lambda xp, a: xp.astype(a, np.int32),
+                 lambda xp, a: xp.asfortranarray(a, dtype=np.float32),
+                 lambda xp, a: xp.require(a, np.float32, ["W", "O"]),
+                 lambda xp, a: xp.require(a[:, 1:], requirements="O"),
+                 lambda xp, a: xp.require(a, requirements=["C", "F"]),  # ValueError
+                 lambda xp, a: xp.asarray_chkfinite(a),
+                 lambda xp, a: xp.asarray_chkfinite(a / 0.0),  # ValueError
+                 lambda xp, a: xp.iterable(a), lambda xp, a: xp.typename(a.dtype.char)):
+        check_against_numpy(body, x)
+    assert nps.seterr is np.seterr and nps.base_repr is np.base_repr
+
+
+def test_printing_functions():
+    small = np.linspace(0, 1, 7)
+    big = np.arange(3000.0).reshape(100, 30)
+    for a in (small, big, np.array([1 + 2j, -1e-9j])):
+        x = nps.asarray(a)
+        assert nps.array_str(x) == np.array_str(a)
+        assert nps.array_str(x, precision=2, suppress_small=True) == np.array_str(
+            a, precision=2, suppress_small=True)
+        assert nps.array_repr(x) == np.array_repr(a)
+        assert nps.array2string(x, separator=", ", prefix="v = ") == np.array2string(
+            a, separator=", ", prefix="v = ")
+        assert nps.array2string(x, threshold=5, edgeitems=2) == np.array2string(
+            a, threshold=5, edgeitems=2)

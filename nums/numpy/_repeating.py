@@ -1,0 +1,112 @@
+"""Repeating and trimming: ``tile``, ``repeat``, ``resize``, ``trim_zeros`` (composed of
+``concatenate``, ``take``, views and small reductions)."""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+
+from nums.core.array.blockarray import BlockArray
+from nums.numpy._convert import asarray
+
+
+def _nps():
+    import nums.numpy as nps
+
+    return nps
+
+
+def tile(A: Any, reps: Any) -> BlockArray:
+    """nums implementation of ``numpy.tile`` (copies joined with ``concatenate``)."""
+    u = _nps()
+    try:
+        reps = tuple(operator.index(r) for r in reps)
+    except TypeError:
+        reps = (operator.index(reps),)
+    c = asarray(A)
+    if len(reps) > c.ndim:
+        c = u.reshape(c, (1,) * (len(reps) - c.ndim) + c.shape)
+    reps = (1,) * (c.ndim - len(reps)) + reps
+    if any(r < 0 for r in reps):
+        raise ValueError("negative dimensions are not allowed")
+    out = c
+    for axis, r in enumerate(reps):
+        if r != 1:
+            out = u.concatenate([out] * r, axis=axis) if r else u.take(
+                out, u.arange(0, dtype=np.intp), axis=axis)
+    return out.copy() if out is c and isinstance(A, BlockArray) else out
+
+
+def repeat(a: Any, repeats: Any, axis: int | None = None) -> BlockArray:
+    """nums implementation of ``numpy.repeat``: a gather of each element ``repeats`` times
+    (``take`` with the repeated positions)."""
+    u = _nps()
+    x = asarray(a)
+    if axis is None:
+        x, axis = u.ravel(x), 0
+    axis = normalize_axis_index(axis, x.ndim)
+    n = x.shape[axis]
+    counts = repeats.get() if isinstance(repeats, BlockArray) else np.asarray(repeats)
+    if counts.dtype.kind not in "iub":
+        np.repeat(np.zeros(1), counts)  # NumPy's TypeError for non-integer repeats
+    if np.any(counts < 0):
+        raise ValueError("repeats may not contain negative values.")
+    if counts.ndim == 0 or counts.size == 1:
+        r = int(counts.reshape(-1)[0]) if counts.size else 0
+        positions = u.arange(n * r, dtype=np.intp) // max(r, 1)
+    else:
+        if counts.shape != (n,):
+            raise ValueError(f"operands could not be broadcast together with shape ({n},) "
+                             f"{counts.shape}")
+        positions = asarray(np.repeat(np.arange(n, dtype=np.intp), counts))
+    return u.take(x, positions, axis=axis)
+
+
+def resize(a: Any, new_shape: Any) -> BlockArray:
+    """nums implementation of ``numpy.resize`` (the flattened input repeated, then cut)."""
+    u = _nps()
+    if isinstance(new_shape, int | np.integer):
+        new_shape = (int(new_shape),)
+    new_shape = tuple(operator.index(d) for d in new_shape)
+    x = u.ravel(asarray(a))
+    size = 1
+    for d in new_shape:
+        size *= d
+        if d < 0:
+            raise ValueError("all elements of `new_shape` must be non-negative")
+    if x.size == 0 or size == 0:
+        return u.zeros(new_shape, dtype=x.dtype)
+    copies = -(-size // x.size)
+    joined = u.concatenate([x] * copies) if copies > 1 else x
+    return u.reshape(joined[:size], new_shape)
+
+
+def trim_zeros(filt: Any, trim: str = "fb", axis: Any = None) -> BlockArray:
+    """nums implementation of ``numpy.trim_zeros``: a view without the leading and/or
+    trailing zeros (the bounding box of the non-zeros along ``axis``)."""
+    u = _nps()
+    x = asarray(filt)
+    trim = trim.lower()
+    if trim not in {"fb", "bf", "f", "b"}:
+        raise ValueError(f"unexpected character(s) in `trim`: {trim!r}")
+    axes = tuple(range(x.ndim)) if axis is None else normalize_axis_tuple(axis, x.ndim)
+    if not axes:
+        return x
+    where = u.argwhere(x != 0) if x.ndim != 1 else u.nonzero(x != 0)[0][:, None]
+    if where.shape[0] == 0:
+        start = stop = [0] * x.ndim
+    else:
+        start = [int(v) for v in where.min(axis=0).get()]
+        stop = [int(v) + 1 for v in where.max(axis=0).get()]
+        if "f" not in trim:
+            start = [None] * x.ndim
+        if "b" not in trim:
+            stop = [None] * x.ndim
+    return x[tuple(slice(start[k], stop[k]) if k in axes else slice(None)
+                   for k in range(x.ndim))]
+
+
+__all__ = ["tile", "repeat", "resize", "trim_zeros"]
