@@ -41,6 +41,7 @@ from nums.numpy import (
     _splitting,
     _stacking,
     _utilities,
+    _vectors,
     _windows,
     fft,
     linalg,
@@ -51,7 +52,8 @@ from nums.numpy._fallback import GatherWarning, numpy_fallback
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
                 _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
-                _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities):
+                _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
+                _vectors):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

@@ -307,3 +307,21 @@ def test_printing_functions():
             a, separator=", ", prefix="v = ")
         assert nps.array2string(x, threshold=5, edgeitems=2) == np.array2string(
             a, threshold=5, edgeitems=2)
+
+
+def test_vector_products_cross_polyval():
+    rng = np.random.default_rng(7)
+    a = rng.standard_normal((4, 5, 3))
+    b = rng.standard_normal((5, 3))
+    c = rng.standard_normal((4, 3, 6)) + 1j
+    for body in (lambda xp, x, y: xp.vecdot(x, y), lambda xp, x, y: xp.vecdot(x, y, axis=1),
+                 lambda xp, x, y: xp.matvec(x, y[0]), lambda xp, x, y: xp.vecmat(y[0], x[0].T),
+                 lambda xp, x, y: xp.cross(x, y), lambda xp, x, y: xp.cross(x, y[..., :2]),
+                 lambda xp, x, y: xp.cross(x[..., :2], y[..., :2]),
+                 lambda xp, x, y: xp.cross(x, y, axisc=0),
+                 lambda xp, x, y: xp.cross(x.transpose(2, 0, 1), y, axisa=0),
+                 lambda xp, x, y: xp.cross(x[..., :1], y)):  # ValueError
+        check_against_numpy(body, a, b, rtol=1e-12)
+    check_against_numpy(lambda xp, x, z: xp.vecmat(x[0, 0], z), a, c, rtol=1e-12)
+    check_against_numpy(lambda xp, x: xp.polyval([3.0, -1.0, 2.0, 0.5], x), a, rtol=1e-12)
+    check_against_numpy(lambda xp, x: xp.polyval(np.array([2, 1]), x.astype(int)), a)

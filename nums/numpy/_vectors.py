@@ -1,0 +1,121 @@
+"""Products of vectors and matrices along the last axes, composed of elementwise products,
+sums and ``matmul``: ``vecdot``, ``matvec``, ``vecmat``, ``cross``; and ``polyval`` (Horner's
+scheme, as NumPy evaluates it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+
+from nums.core.array.blockarray import BlockArray
+from nums.numpy._convert import asarray
+
+
+def _nps():
+    import nums.numpy as nps
+
+    return nps
+
+
+def _out(result: BlockArray, out: Any) -> BlockArray:
+    if out is None:
+        return result
+    from nums.core.array.writes import write_out
+
+    return write_out(out, result)
+
+
+def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1) -> BlockArray:
+    """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)``."""
+    from nums.numpy.linalg._misc import vecdot as linalg_vecdot
+
+    return _out(linalg_vecdot(x1, x2, axis=axis), out)
+
+
+def matvec(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
+    """nums implementation of ``numpy.matvec``: matrices (last two axes) times vectors."""
+    u = _nps()
+    a, v = asarray(x1), asarray(x2)
+    if a.ndim < 2 or v.ndim < 1:
+        raise ValueError("matvec: Input operand does not have enough dimensions")
+    if a.shape[-1] != v.shape[-1]:
+        raise ValueError(f"matvec: Input operand 1 has a mismatch in its core dimension 0, "
+                         f"with gufunc signature (m,n),(n)->(m) (size {v.shape[-1]} is "
+                         f"different from {a.shape[-1]})")
+    return _out(u.matmul(a, v[..., None])[..., 0], out)
+
+
+def vecmat(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
+    """nums implementation of ``numpy.vecmat``: conjugated vectors times matrices."""
+    u = _nps()
+    v, a = asarray(x1), asarray(x2)
+    if a.ndim < 2 or v.ndim < 1:
+        raise ValueError("vecmat: Input operand does not have enough dimensions")
+    if a.shape[-2] != v.shape[-1]:
+        raise ValueError(f"vecmat: Input operand 1 has a mismatch in its core dimension 0, "
+                         f"with gufunc signature (n),(n,m)->(m) (size {a.shape[-2]} is "
+                         f"different from {v.shape[-1]})")
+    left = u.conjugate(v) if v.dtype.kind == "c" else v
+    return _out(u.matmul(left[..., None, :], a)[..., 0, :], out)
+
+
+def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+          axis: int | None = None) -> BlockArray:
+    """nums implementation of ``numpy.cross`` (3-vectors, and NumPy's deprecated 2-vectors)."""
+    u = _nps()
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = asarray(a), asarray(b)
+    if a.ndim < 1 or b.ndim < 1:
+        raise ValueError("At least one array has zero dimension")
+    a = u.moveaxis(a, normalize_axis_index(axisa, a.ndim, msg_prefix="axisa"), -1)
+    b = u.moveaxis(b, normalize_axis_index(axisb, b.ndim, msg_prefix="axisb"), -1)
+    if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
+        raise ValueError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
+    if a.shape[-1] == 2 or b.shape[-1] == 2:
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:  # NumPy's own message
+            warnings.simplefilter("always")
+            np.cross(np.zeros(2), np.zeros(2))
+        if caught:
+            from runtime.errors import warn
+
+            warn(str(caught[0].message), caught[0].category)
+    dtype = np.promote_types(a.dtype, b.dtype)
+    a, b = a.astype(dtype), b.astype(dtype)
+
+    def part(v: BlockArray, i: int) -> Any:
+        return v[..., i] if i < v.shape[-1] else None
+
+    a0, a1, a2 = part(a, 0), part(a, 1), part(a, 2)
+    b0, b1, b2 = part(b, 0), part(b, 1), part(b, 2)
+    z = a0 * b1 - a1 * b0
+    if a2 is None and b2 is None:
+        return z.astype(dtype)
+    x = (a1 * b2 if a2 is None else (a1 * b2 - a2 * b1 if b2 is not None else -(a2 * b1)))
+    y = (-(a0 * b2) if a2 is None else (a2 * b0 - a0 * b2 if b2 is not None else a2 * b0))
+    shape = np.broadcast_shapes(a.shape[:-1], b.shape[:-1]) + (3,)
+    axisc = normalize_axis_index(axisc, len(shape), msg_prefix="axisc")
+    result = u.stack([u.broadcast_to(c, shape[:-1]).astype(dtype) for c in (x, y, z)],
+                     axis=-1)
+    return u.moveaxis(result, -1, axisc)
+
+
+def polyval(p: Any, x: Any) -> Any:
+    """nums implementation of ``numpy.polyval`` (Horner's scheme over the coefficients,
+    which are fetched: they are few)."""
+    u = _nps()
+    coeffs = p.get() if isinstance(p, BlockArray) else np.asarray(p)
+    if isinstance(x, np.poly1d):
+        return np.polyval(coeffs, x)
+    x = asarray(x)
+    y = u.zeros_like(x)
+    for c in coeffs:
+        y = y * x + c
+    return y
+
+
+__all__ = ["vecdot", "matvec", "vecmat", "cross", "polyval"]
