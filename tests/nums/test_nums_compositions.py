@@ -325,3 +325,17 @@ def test_vector_products_cross_polyval():
     check_against_numpy(lambda xp, x, z: xp.vecmat(x[0, 0], z), a, c, rtol=1e-12)
     check_against_numpy(lambda xp, x: xp.polyval([3.0, -1.0, 2.0, 0.5], x), a, rtol=1e-12)
     check_against_numpy(lambda xp, x: xp.polyval(np.array([2, 1]), x.astype(int)), a)
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("fn", ["convolve", "correlate"])
+def test_convolve_correlate(fn, mode):
+    rng = np.random.default_rng(8)
+    long, short = rng.standard_normal(53), rng.standard_normal(6)
+    z = rng.standard_normal(20) + 1j * rng.standard_normal(20)
+    for x, y in ((long, short), (short, long), (z, short), (short, z), (z, z[:4]),
+                 (long.astype(np.float32), short.astype(np.int32)), (short[:1], long)):
+        check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q, mode), x, y,
+                            block_shape=(4,), rtol=1e-12, atol=1e-12)
+    check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q[:0], mode), long, short)
+    check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q, "bad"), long, short)
