@@ -16,6 +16,7 @@ import numpy as _np
 from nums.core.array.blockarray import BlockArray
 from nums.numpy import (
     _along_axis,
+    _assembling,
     _composed,
     _convert,
     _convolution,
@@ -54,7 +55,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
-                _vectors, _convolution):
+                _vectors, _convolution, _assembling):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

@@ -339,3 +339,40 @@ def test_convolve_correlate(fn, mode):
                             block_shape=(4,), rtol=1e-12, atol=1e-12)
     check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q[:0], mode), long, short)
     check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q, "bad"), long, short)
+
+
+def test_choose():
+    idx = np.array([[0, 2, 1], [1, 0, 2]])
+    choices = [np.arange(6).reshape(2, 3), np.full(3, -1.5), 7]
+    for mode in ("raise", "wrap", "clip"):
+        check_against_numpy(lambda xp, i, m=mode: xp.choose(i, choices, mode=m), idx)
+        check_against_numpy(lambda xp, i, m=mode: xp.choose(i + 2, choices, mode=m), idx)
+    check_against_numpy(lambda xp, i: xp.choose(i, choices, mode="bad"), idx)
+
+
+def test_block():
+    a, b = np.ones((2, 2)), np.zeros((2, 3))
+    for body in (lambda xp, p, q: xp.block([[p, q], [p * 3, q + 1]]),
+                 lambda xp, p, q: xp.block([p[0], q[0]]),
+                 lambda xp, p, q: xp.block([[p], [p * 2]]),
+                 lambda xp, p, q: xp.block([[[p]], [[p]]]),
+                 lambda xp, p, q: xp.block(p),
+                 lambda xp, p, q: xp.block([p, [q]]),  # ValueError: depths
+                 lambda xp, p, q: xp.block([]),  # ValueError: empty
+                 lambda xp, p, q: xp.block((p, q))):  # TypeError: tuple
+        check_against_numpy(body, a, b)
+
+
+def test_delete():
+    x = np.arange(20).reshape(4, 5)
+    for obj, axis in ((1, 0), (-1, 1), ([0, 3], 1), (slice(1, None, 2), 0), ([], 0),
+                      (np.array([True, False, True, False]), 0), (3, None), ([2, 2, 7], None),
+                      (9, 1), ([0, 9], 0), (np.array([True, False]), 0)):
+        check_against_numpy(lambda xp, a, o=obj, ax=axis: xp.delete(a, o, axis=ax), x,
+                            block_shape=(2, 2))
+
+
+def test_apply_over_axes():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    check_against_numpy(lambda xp, a: xp.apply_over_axes(xp.sum, a, [0, 2]), x)
+    check_against_numpy(lambda xp, a: xp.apply_over_axes(xp.mean, a, -1), x)
