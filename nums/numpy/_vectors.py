@@ -118,4 +118,57 @@ def polyval(p: Any, x: Any) -> Any:
     return y
 
 
-__all__ = ["vecdot", "matvec", "vecmat", "cross", "polyval"]
+def polyfit(x: Any, y: Any, deg: int, rcond: float | None = None, full: bool = False,
+            w: Any = None, cov: Any = False) -> Any:
+    """nums implementation of ``numpy.polyfit``: the least-squares problem on the scaled
+    Vandermonde matrix of ``x``, solved by the distributed ``linalg.lstsq`` (TSQR)."""
+    u = _nps()
+    order = int(deg) + 1
+    x = asarray(x) + 0.0
+    y = asarray(y) + 0.0
+    if deg < 0:
+        raise ValueError("expected deg >= 0")
+    if x.ndim != 1:
+        raise TypeError("expected 1D vector for x")
+    if x.size == 0:
+        raise TypeError("expected non-empty vector for x")
+    if y.ndim < 1 or y.ndim > 2:
+        raise TypeError("expected 1D or 2D array for y")
+    if x.shape[0] != y.shape[0]:
+        raise TypeError("expected x and y to have same length")
+    if rcond is None:
+        rcond = len(x) * np.finfo(x.dtype).eps
+    lhs = u.vander(x, order)
+    rhs = y
+    if w is not None:
+        w = asarray(w) + 0.0
+        if w.ndim != 1:
+            raise TypeError("expected a 1-d array for weights")
+        if w.shape[0] != y.shape[0]:
+            raise TypeError("expected w and y to have the same length")
+        lhs = lhs * w[:, None]
+        rhs = rhs * (w[:, None] if rhs.ndim == 2 else w)
+    scale = u.sqrt((lhs * lhs).sum(axis=0))
+    lhs = lhs / scale
+    c, resids, rank, s = u.linalg.lstsq(lhs, rhs, rcond)
+    c = (c.T / scale).T
+    if rank != order and not full:
+        from runtime.errors import warn
+
+        warn("Polyfit may be poorly conditioned", np.exceptions.RankWarning)
+    if full:
+        return c, resids, rank, s, rcond
+    if cov:
+        base = u.linalg.inv(u.dot(lhs.T, lhs)) / u.outer(scale, scale)
+        if cov == "unscaled":
+            fac = 1
+        else:
+            if len(x) <= order:
+                raise ValueError("the number of data points must exceed order to scale the "
+                                 "covariance matrix")
+            fac = resids / (len(x) - order)
+        return (c, base * fac) if y.ndim == 1 else (c, base[:, :, None] * fac)
+    return c
+
+
+__all__ = ["vecdot", "matvec", "vecmat", "cross", "polyval", "polyfit"]

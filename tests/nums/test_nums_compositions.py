@@ -376,3 +376,24 @@ def test_apply_over_axes():
     x = np.arange(24.0).reshape(2, 3, 4)
     check_against_numpy(lambda xp, a: xp.apply_over_axes(xp.sum, a, [0, 2]), x)
     check_against_numpy(lambda xp, a: xp.apply_over_axes(xp.mean, a, -1), x)
+
+
+def test_polynomials():
+    rng = np.random.default_rng(9)
+    x = np.linspace(-2, 3, 60)
+    y = 2 * x**3 - x + 0.5 + 0.01 * rng.standard_normal(60)
+    y2 = np.column_stack([y, -y])
+    for body in (lambda xp, a, b: xp.polyfit(a, b, 3),
+                 lambda xp, a, b: xp.polyfit(a, b, 2, w=np.linspace(1, 2, 60)),
+                 lambda xp, a, b: xp.polyfit(a, b, 3, full=True)[:3],
+                 lambda xp, a, b: xp.polyfit(a, b, 3, cov=True),
+                 lambda xp, a, b: xp.polyfit(a, b, 3, cov="unscaled"),
+                 lambda xp, a, b: xp.polyfit(a, b[:5], 3)):  # TypeError
+        check_against_numpy(body, x, y, rtol=1e-8, atol=1e-10)
+    check_against_numpy(lambda xp, a, b: xp.polyfit(a, b, 1), x, y2, rtol=1e-8, atol=1e-10)
+    for body in (lambda xp: xp.polyadd([1, 2], [3, 4, 5]), lambda xp: xp.polymul([1, 2], [3, 1]),
+                 lambda xp: xp.polydiv([1, -3, 2], [1, -1]), lambda xp: xp.polyder([1, 2, 3]),
+                 lambda xp: xp.polyint([3, 2, 1]), lambda xp: xp.roots([1, -3, 2]),
+                 lambda xp: xp.poly([1, 2]), lambda xp: xp.fromiter(range(5), float),
+                 lambda xp: xp.fromstring("1 2 3", sep=" ")):
+        check_against_numpy(body)

@@ -202,7 +202,7 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     q, u, s, vh, transposed = _svd_parts(a.astype(dtype, copy=False), "lstsq")
     s_values = s.get()
     cutoff = _cutoff(s_values, rcond, m, n, dtype)
-    rank = int(np.count_nonzero(s_values > cutoff))
+    rank = np.int32(np.count_nonzero(s_values > cutoff))  # as LAPACK reports it in NumPy
     node = int(u.nodes.flat[0])
     bb = b.astype(dtype, copy=False)
     if transposed:  # a = vh^H diag(s) (q u)^H, so x = q (u diag(1/s) vh b): b is small

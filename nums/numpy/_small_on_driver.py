@@ -1,0 +1,64 @@
+"""Functions whose inputs are small or not arrays, run by NumPy on the driver and returned
+as BlockArrays: arrays made from Python objects or text (``fromiter``, ``fromstring``,
+``fromregex``, ``from_dlpack``) and polynomial coefficient arithmetic (``poly``,
+``polyadd``, ``polysub``, ``polymul``, ``polydiv``, ``polyder``, ``polyint``, ``roots``):
+coefficient arrays have a handful of entries; ``polyval`` and ``polyfit``, which take data,
+are distributed."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from nums.core.array.blockarray import BlockArray
+from nums.numpy._convert import asarray
+
+MADE = "made on the driver (from Python objects, text or another library's array)"
+COEFFICIENTS = "on the driver (small coefficient arrays)"
+
+
+def _values(x: Any) -> Any:
+    return x.get() if isinstance(x, BlockArray) else x
+
+
+def _wrap(result: Any) -> Any:
+    if isinstance(result, np.ndarray):
+        return asarray(result)
+    if isinstance(result, tuple):
+        return tuple(_wrap(r) for r in result)
+    return result  # poly1d results stay poly1d, as in NumPy
+
+
+def _on_driver(name: str, status: str):
+    numpy_fn = getattr(np, name)
+
+    @functools.wraps(numpy_fn)
+    def fn(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(_values(a) for a in args)
+        kwargs = {k: _values(v) for k, v in kwargs.items()}
+        return _wrap(numpy_fn(*args, **kwargs))
+
+    fn.__module__ = __name__
+    fn.__doc__ = (f"nums implementation of ``numpy.{name}``: NumPy runs it on the driver "
+                  "(its inputs are small, or not arrays) and the result is a BlockArray.")
+    fn._nums_status = status  # type: ignore[attr-defined]
+    return fn
+
+
+fromiter = _on_driver("fromiter", MADE)
+fromstring = _on_driver("fromstring", MADE)
+fromregex = _on_driver("fromregex", MADE)
+from_dlpack = _on_driver("from_dlpack", MADE)
+poly = _on_driver("poly", COEFFICIENTS)
+polyadd = _on_driver("polyadd", COEFFICIENTS)
+polysub = _on_driver("polysub", COEFFICIENTS)
+polymul = _on_driver("polymul", COEFFICIENTS)
+polydiv = _on_driver("polydiv", COEFFICIENTS)
+polyder = _on_driver("polyder", COEFFICIENTS)
+polyint = _on_driver("polyint", COEFFICIENTS)
+roots = _on_driver("roots", COEFFICIENTS)
+
+__all__ = ["fromiter", "fromstring", "fromregex", "from_dlpack", "poly", "polyadd", "polysub",
+           "polymul", "polydiv", "polyder", "polyint", "roots"]
