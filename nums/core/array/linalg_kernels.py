@@ -62,7 +62,7 @@ def lstsq_from_r(raug: np.ndarray, n: int, m: int, rcond, one_d: bool) -> tuple:
     if rcond is None:
         rcond = np.finfo(r.dtype).eps * max(m, n)
     cutoff = rcond * s.max() if s.size else 0.0
-    rank = int(np.count_nonzero(s > cutoff))
+    rank = np.int32(np.count_nonzero(s > cutoff))  # as LAPACK reports it in NumPy
     inv = np.where(s > cutoff, 1.0 / np.where(s > cutoff, s, 1.0), 0.0)
     x = vh.conj().T @ (inv[:, None] * (u.conj().T @ c))
     real = s.dtype
