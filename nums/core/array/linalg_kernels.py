@@ -188,7 +188,7 @@ def normal_refine(g: np.ndarray, x0: np.ndarray, grad: np.ndarray, rr: np.ndarra
     resid = (np.atleast_1d(rr) - 2 * np.real(np.sum(d2.conj() * g2, axis=0))
              + np.real(np.sum(d2.conj() * (g @ d2), axis=0)))
     resid = np.maximum(resid, 0).astype(s.dtype) if m > n else np.empty((0,), s.dtype)
-    return x, resid, n, s
+    return x, resid, np.int32(n), s  # full rank; an int32 as NumPy reports it
 
 
 def potrf(tile: np.ndarray) -> np.ndarray:
