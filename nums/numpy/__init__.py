@@ -34,6 +34,7 @@ from nums.numpy import (
     _nanfunctions,
     _ndarray,
     _numpy_elementwise,
+    _padding,
     _products,
     _rearranging,
     _reductions,
@@ -56,7 +57,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
-                _vectors, _convolution, _assembling, _small_on_driver):
+                _vectors, _convolution, _assembling, _small_on_driver, _padding):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

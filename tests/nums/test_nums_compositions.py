@@ -397,3 +397,31 @@ def test_polynomials():
                  lambda xp: xp.poly([1, 2]), lambda xp: xp.fromiter(range(5), float),
                  lambda xp: xp.fromstring("1 2 3", sep=" ")):
         check_against_numpy(body)
+
+
+PAD_CASES = [((2, 3), "constant", {}),
+             (((1, 2), (3, 0)), "constant", {"constant_values": ((7, 8), (9, 10))}),
+             (2, "edge", {}), ((3, 7), "wrap", {}), (((2, 9), (1, 4)), "reflect", {}),
+             ((5, 6), "symmetric", {}), (2, "reflect", {"reflect_type": "odd"}),
+             (2, "symmetric", {"reflect_type": "odd"}), (9, "reflect", {"reflect_type": "odd"}),
+             ((2, 3), "linear_ramp", {"end_values": (5, -3)}), (3, "maximum", {}),
+             (((1, 2), (2, 1)), "minimum", {"stat_length": 2}),
+             (2, "mean", {"stat_length": ((1, 3), (2, 2))}), (0, "edge", {}),
+             (-1, "edge", {}), (2, "bogus", {}), (2, "edge", {"constant_values": 3})]
+
+
+@pytest.mark.parametrize("pad_width,mode,kwargs", PAD_CASES)
+@pytest.mark.parametrize("dtype", [float, int])
+def test_pad(pad_width, mode, kwargs, dtype):
+    a = (np.arange(20.0).reshape(4, 5) ** 1.5).astype(dtype)
+    check_against_numpy(lambda xp, x: xp.pad(x, pad_width, mode, **kwargs), a,
+                        block_shape=(3, 2), rtol=1e-12)
+
+
+def test_pad_modes_numpy_runs():  # median and callables: the fallback gives NumPy's values
+    from nums.numpy import _fallback
+
+    a = np.arange(12.0).reshape(3, 4)
+    _fallback._warned.discard("pad")  # the warning comes once per function and session
+    with pytest.warns(nps.GatherWarning):
+        assert_same(nps.pad(nps.asarray(a), 2, "median"), np.pad(a, 2, "median"))
