@@ -41,6 +41,7 @@ from nums.numpy import (
     _registry,
     _repeating,
     _selection,
+    _sequences,
     _small_on_driver,
     _splitting,
     _stacking,
@@ -57,7 +58,8 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
-                _vectors, _convolution, _assembling, _small_on_driver, _padding):
+                _vectors, _convolution, _assembling, _small_on_driver, _padding,
+                _sequences):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

@@ -425,3 +425,12 @@ def test_pad_modes_numpy_runs():  # median and callables: the fallback gives Num
     _fallback._warned.discard("numpy.pad")  # the warning comes once per function and session
     with pytest.warns(nps.GatherWarning):
         assert_same(nps.pad(nps.asarray(a), 2, "median"), np.pad(a, 2, "median"))
+
+
+@pytest.mark.parametrize("args", [(1, 1000, 4), (1, 1000, 4, False), (-1000, -1, 5),
+                                  (2, 2, 3), (1j, 1000j, 4), (-1 + 0j, 1 + 0j, 5), (1, 256, 9),
+                                  (1, 0, 3), (3, 1, 0), (1, 2, 1)])
+def test_geomspace(args):
+    check_against_numpy(lambda xp: xp.geomspace(*args), rtol=1e-12)
+    check_against_numpy(lambda xp: xp.geomspace(*args, dtype=np.complex64 if isinstance(
+        args[0], complex) else np.float32), rtol=1e-6)
