@@ -28,13 +28,14 @@ from nums.numpy import (
     _products,
     _reductions,
     _registry,
+    _sorting,
     linalg,
     random,
 )
 from nums.numpy._fallback import GatherWarning, numpy_fallback
 
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
-                _nanfunctions, _products, _inplace, _io):
+                _nanfunctions, _products, _inplace, _io, _sorting):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.install_methods(_registry.REGISTRY)

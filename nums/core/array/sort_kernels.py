@@ -1,0 +1,142 @@
+"""Kernels of sorting, searching, counting and order statistics (run inside tasks).
+
+Like :mod:`nums.core.array.kernels`: plain functions of numpy blocks, inputs read-only,
+no driver state. Order is NumPy's own everywhere (``np.sort``/``np.searchsorted`` compare
+NaN, complex NaN and NaT as NumPy does: last), so a kernel never re-implements a comparison.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+# ---------------------------------------------------------------------------- sorting
+
+
+def sort_lanes(block: np.ndarray, axis: int, arg: bool, offset: int, kind: Any) -> np.ndarray:
+    """``block`` sorted along ``axis`` (whole in the block), or its argsort plus ``offset``."""
+    if arg:
+        return np.argsort(block, axis=axis, kind=kind) + np.intp(offset)
+    return np.sort(block, axis=axis, kind=kind)
+
+
+def sort_and_sample(block: np.ndarray, arg: bool, offset: int, nsamples: int,
+                    kind: Any) -> tuple:
+    """A 1-D block sorted (``(values, global indices or None)``, stable when ``arg``) and
+    ``nsamples`` regular samples ``(values, positions in the sorted block)``."""
+    if arg:
+        order = np.argsort(block, kind="stable")
+        values = block[order]
+        order += np.intp(offset)
+    else:
+        order = None
+        values = np.sort(block, kind=kind)
+    n = values.shape[0]
+    k = min(n, nsamples)
+    pos = np.unique(np.linspace(0, n - 1, k).round().astype(np.intp)) if k else np.zeros(
+        0, np.intp)
+    return values, order, (values[pos], pos)
+
+
+def cut_sorted(values: np.ndarray, order: np.ndarray | None, block: int,
+               split_values: np.ndarray, split_blocks: np.ndarray,
+               split_pos: np.ndarray) -> tuple:
+    """Cut a sorted 1-D block by splitters ``(value, block, position)``, ordered by
+    (value, block, position in that block's stable sort) = NumPy's stable order: this
+    block's entries equal to a splitter's value go left of it when this block precedes the
+    splitter's, right when it follows, and at the splitter's position in its own block.
+
+    Returns ``(cuts, piece_0, ..., piece_R-1)`` (pieces are ``(values, indices)`` pairs,
+    indices None without ``order``)."""
+    left = np.searchsorted(values, split_values, side="left")
+    right = np.searchsorted(values, split_values, side="right")
+    cuts = np.where(block < split_blocks, right, np.where(block > split_blocks, left, split_pos))
+    bounds = np.concatenate(([0], cuts, [values.shape[0]])).astype(np.intp)
+    pieces = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        pieces.append((values[lo:hi].copy(), None if order is None else order[lo:hi].copy()))
+    return (np.diff(bounds),) + tuple(pieces)
+
+
+def merge_pieces(arg: bool, kind: Any, *pieces: tuple) -> np.ndarray:
+    """One output range: the pieces (in block order) merged; the stable order of their
+    values (ties keep block order, so global index order) gives the indices for ``arg``."""
+    values = np.concatenate([p[0] for p in pieces])
+    if not arg:
+        return np.sort(values, kind=kind)
+    idx = np.concatenate([p[1] for p in pieces])
+    return idx[np.argsort(values, kind="stable")]
+
+
+# ---------------------------------------------------------------------------- searching
+
+
+def searchsorted_part(block: np.ndarray, v: np.ndarray, side: str) -> np.ndarray:
+    """How many entries of a sorted block lie left of each ``v`` (summed over the blocks of
+    a sorted array, that is ``searchsorted`` of the whole array)."""
+    return np.searchsorted(block, v, side=side).astype(np.intp, copy=False)
+
+
+def add_parts(*parts: np.ndarray) -> np.ndarray:
+    total = parts[0].copy()
+    for p in parts[1:]:
+        total += p
+    return total
+
+
+def digitize_part(block: np.ndarray, edges: np.ndarray, right: bool) -> np.ndarray:
+    return np.digitize(block, edges, right=right)
+
+
+def isin_part(block: np.ndarray, test: np.ndarray, kind: Any) -> np.ndarray:
+    return np.isin(block, test, kind=kind)
+
+
+def any_parts(invert: bool, *parts: np.ndarray) -> np.ndarray:
+    """Or of boolean parts (``not`` of it when ``invert``)."""
+    out = np.logical_or.reduce(parts) if len(parts) > 1 else parts[0].copy()
+    return np.logical_not(out) if invert else out
+
+
+def scatter_inverse(perm: np.ndarray, ranks: np.ndarray) -> np.ndarray:
+    """``out[perm] = ranks``: the inverse of a permutation applied to ``ranks``."""
+    out = np.empty_like(ranks)
+    out[perm] = ranks
+    return out
+
+
+# ---------------------------------------------------------------------------- counting
+
+
+def bincount_part(block: np.ndarray, weights: np.ndarray | None, length: int) -> np.ndarray:
+    return np.bincount(block.reshape(-1), None if weights is None else weights.reshape(-1),
+                       minlength=length)
+
+
+def histogram_part(block: np.ndarray, weights: np.ndarray | None, edges: np.ndarray,
+                   lo: Any, hi: Any) -> np.ndarray:
+    """Counts (or weight sums) of ``block`` in NumPy's bins of ``edges`` over ``[lo, hi]``."""
+    counts, _ = np.histogram(block.reshape(-1), bins=edges, range=(lo, hi),
+                             weights=None if weights is None else weights.reshape(-1))
+    return counts
+
+
+def histogramdd_part(blocks: np.ndarray, weights: np.ndarray | None, edges: list) -> np.ndarray:
+    counts, _ = np.histogramdd(blocks, bins=edges,
+                               weights=None if weights is None else weights.reshape(-1))
+    return counts
+
+
+def quantile_lanes(block: np.ndarray, weights: np.ndarray | None, fn: Any, q: Any,
+                   axis: int, method: str, keepdims: bool) -> np.ndarray:
+    """NumPy's ``fn`` (quantile, nanquantile, percentile, ...) along an axis whole in the
+    block; the result keeps the reduced axis (length 1) so blocks stay in their grid."""
+    kw: dict[str, Any] = {"axis": axis, "method": method, "keepdims": True}
+    if weights is not None:
+        kw["weights"] = weights
+    return np.asarray(fn(block, q, **kw))
+
+
+def median_lanes(block: np.ndarray, fn: Any, axis: int) -> np.ndarray:
+    return np.asarray(fn(block, axis=axis, keepdims=True))
