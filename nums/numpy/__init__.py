@@ -19,6 +19,7 @@ from nums.numpy import (
     _creation,
     _dtypes,
     _elementwise,
+    _histograms,
     _inplace,
     _io,
     _logic,
@@ -29,13 +30,15 @@ from nums.numpy import (
     _reductions,
     _registry,
     _sorting,
+    _statistics,
     linalg,
     random,
 )
 from nums.numpy._fallback import GatherWarning, numpy_fallback
 
 for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logic, _reductions,
-                _nanfunctions, _products, _inplace, _io, _sorting):
+                _nanfunctions, _products, _inplace, _io, _sorting, _histograms,
+                _statistics):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.install_methods(_registry.REGISTRY)

@@ -95,6 +95,14 @@ def argpartition(a: Any, kth: Any, axis: int | None = -1, kind: str = "introsele
     return _sort(a, axis, None, order, None, True)
 
 
+def sort_complex(a: Any) -> BlockArray:
+    """nums implementation of numpy.sort_complex (a distributed sort, then NumPy's complex
+    dtype for the input's)."""
+    a = asarray(a)
+    probe = dry_run(np.sort_complex, a)
+    return sort(a).astype(probe.dtype, copy=False)
+
+
 # ---------------------------------------------------------------------------- searching
 
 
@@ -337,6 +345,6 @@ def setxor1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> BlockArray:
     return sorting.compact(aux, logical_and(flag[1:], flag[:-1]))
 
 
-__all__ = ["sort", "argsort", "partition", "argpartition", "searchsorted", "unique",
+__all__ = ["sort", "sort_complex", "argsort", "partition", "argpartition", "searchsorted", "unique",
            "unique_all", "unique_counts", "unique_inverse", "unique_values", "isin",
            "intersect1d", "union1d", "setdiff1d", "setxor1d"]

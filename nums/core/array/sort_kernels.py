@@ -114,22 +114,42 @@ def bincount_part(block: np.ndarray, weights: np.ndarray | None, length: int) ->
                        minlength=length)
 
 
-def histogram_part(block: np.ndarray, weights: np.ndarray | None, edges: np.ndarray,
-                   lo: Any, hi: Any) -> np.ndarray:
-    """Counts (or weight sums) of ``block`` in NumPy's bins of ``edges`` over ``[lo, hi]``."""
-    counts, _ = np.histogram(block.reshape(-1), bins=edges, range=(lo, hi),
+def histogram_part(block: np.ndarray, weights: np.ndarray | None, bins: Any,
+                   range: Any) -> np.ndarray:
+    """Counts (or weight sums) of ``block`` in NumPy's bins (``bins``, ``range``: what
+    NumPy derived for the whole array)."""
+    counts, _ = np.histogram(block.reshape(-1), bins=bins, range=range,
                              weights=None if weights is None else weights.reshape(-1))
     return counts
 
 
-def histogramdd_part(blocks: np.ndarray, weights: np.ndarray | None, edges: list) -> np.ndarray:
-    counts, _ = np.histogramdd(blocks, bins=edges,
-                               weights=None if weights is None else weights.reshape(-1))
+def histogram_finish(density: bool, edges: np.ndarray, *parts: np.ndarray) -> np.ndarray:
+    n = add_parts(*parts)
+    if density:
+        db = np.array(np.diff(edges), float)
+        return n / db / n.sum()
+    return n
+
+
+def histogramdd_part(rows: np.ndarray, weights: np.ndarray | None, edges: list) -> np.ndarray:
+    counts, _ = np.histogramdd(rows, bins=edges, weights=weights)
     return counts
 
 
+def histogramdd_finish(density: bool, edges: list, *parts: np.ndarray) -> np.ndarray:
+    hist = add_parts(*parts)
+    if density:
+        total = hist.sum()
+        for i, e in enumerate(edges):
+            shape = [1] * len(edges)
+            shape[i] = len(e) - 1
+            hist = hist / np.diff(e).reshape(shape)
+        hist /= total
+    return hist
+
+
 def quantile_lanes(block: np.ndarray, weights: np.ndarray | None, fn: Any, q: Any,
-                   axis: int, method: str, keepdims: bool) -> np.ndarray:
+                   axis: int, method: str) -> np.ndarray:
     """NumPy's ``fn`` (quantile, nanquantile, percentile, ...) along an axis whole in the
     block; the result keeps the reduced axis (length 1) so blocks stay in their grid."""
     kw: dict[str, Any] = {"axis": axis, "method": method, "keepdims": True}
