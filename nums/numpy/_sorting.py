@@ -141,37 +141,11 @@ def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Bloc
 # ---------------------------------------------------------------------------- unique
 
 
-def _nan_mask(s: BlockArray) -> BlockArray | None:
-    from nums.numpy._elementwise import isnan, isnat
-
-    if s.dtype.kind in "fc":
-        return isnan(s)
-    if s.dtype.kind in "mM":
-        return isnat(s)
-    return None
-
-
-def _starts(s: BlockArray, equal_nan: bool) -> BlockArray:
-    """Of a sorted 1-D array: where a new value starts (NumPy's ``aux[1:] != aux[:-1]``,
-    with NaNs (any NaN part of a complex, NaT) one value when ``equal_nan``)."""
-    from nums.numpy._elementwise import logical_and, logical_not, not_equal
-
-    n = s.shape[0]
-    head = BlockArray.full((min(n, 1),), True, np.bool_)
-    if n <= 1:
-        return head
-    new = not_equal(s[1:], s[:-1])
-    nans = _nan_mask(s) if equal_nan else None
-    if nans is not None:
-        new = logical_and(new, logical_not(logical_and(nans[1:], nans[:-1])))
-    return concatenate([head, new])
-
-
 def _unique(ar: Any, return_index: bool, return_inverse: bool, return_counts: bool,
             equal_nan: bool) -> tuple[BlockArray, ...]:
     """``(values, [index], [inverse], [counts])`` of the flattened ``ar``."""
     from nums.numpy._creation import arange
-    from nums.numpy._reductions import cumsum, diff
+    from nums.numpy._reductions import cumsum
 
     ar = asarray(ar)
     a = ravel(ar)
@@ -183,7 +157,7 @@ def _unique(ar: Any, return_index: bool, return_inverse: bool, return_counts: bo
         return tuple(BlockArray.from_numpy(r) for r in (res if isinstance(res, tuple)
                                                            else (res,)))
     s = sorting.sort_along(a, 0, False)
-    mask = _starts(s, equal_nan)
+    mask = sorting.adjacent(s, "new", equal_nan)
     out = [sorting.compact(s, mask)]
     perm = sorting.sort_along(a, 0, True) if return_index or return_inverse else None
     if return_index:
@@ -195,7 +169,7 @@ def _unique(ar: Any, return_index: bool, return_inverse: bool, return_counts: bo
         out.append(reshape(inverse, _inverse_shape(ar)))
     if return_counts:
         starts = sorting.compact(arange(n, dtype=np.intp), mask)
-        out.append(diff(starts, append=np.intp(n)))
+        out.append(sorting.adjacent(starts, "gap", fill=n))
     return tuple(out)
 
 
@@ -287,7 +261,7 @@ def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False,
                 return_indices: bool = False) -> Any:
     """nums implementation of numpy.intersect1d (unique, isin and compaction; with
     ``assume_unique``, NumPy's own sort of both arrays)."""
-    from nums.numpy._elementwise import equal, subtract
+    from nums.numpy._elementwise import subtract
 
     ar1, ar2 = asarray(ar1), asarray(ar2)
     dtype = np.result_type(ar1.dtype, ar2.dtype)
@@ -302,17 +276,18 @@ def intersect1d(ar1: Any, ar2: Any, assume_unique: bool = False,
         return common, sorting.compact(u1[1], m1), sorting.compact(u2[1], m2)
     a1, a2 = ravel(ar1), ravel(ar2)
     aux = concatenate([a1.astype(dtype, copy=False), a2.astype(dtype, copy=False)])
+    if aux.size == 0:
+        empty = BlockArray.full((0,), 0, dtype)
+        idx = BlockArray.full((0,), 0, np.intp)
+        return (empty, idx, idx) if return_indices else empty
     s = sorting.sort_along(aux, 0, False)
-    if s.size < 2:
-        mask = BlockArray.full((max(s.size - 1, 0),), False, np.bool_)
-    else:
-        mask = equal(s[1:], s[:-1])
-    common = sorting.compact(s[:-1] if s.size else s, mask)
+    after = sorting.adjacent(s, "same_next")
+    common = sorting.compact(s, after)
     if not return_indices:
         return common
     perm = sorting.sort_along(aux, 0, True)
-    i1 = sorting.compact(perm[:-1] if s.size else perm, mask)
-    i2 = sorting.compact(perm[1:] if s.size else perm, mask)
+    i1 = sorting.compact(perm, after)
+    i2 = sorting.compact(perm, sorting.adjacent(s, "same_prev"))
     return common, i1, subtract(i2, np.intp(a1.size))
 
 
@@ -332,17 +307,13 @@ def setdiff1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> BlockArray:
 
 def setxor1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> BlockArray:
     """nums implementation of numpy.setxor1d."""
-    from nums.numpy._elementwise import logical_and, not_equal
-
     if not assume_unique:
         ar1, ar2 = unique(ar1), unique(ar2)
     aux = concatenate([ravel(asarray(ar1)), ravel(asarray(ar2))])
     if aux.size == 0:
         return aux
     aux = sorting.sort_along(aux, 0, False)
-    edge = BlockArray.full((1,), True, np.bool_)
-    flag = concatenate([edge, not_equal(aux[1:], aux[:-1]), edge])
-    return sorting.compact(aux, logical_and(flag[1:], flag[:-1]))
+    return sorting.compact(aux, sorting.adjacent(aux, "alone"))
 
 
 __all__ = ["sort", "sort_complex", "argsort", "partition", "argpartition", "searchsorted", "unique",

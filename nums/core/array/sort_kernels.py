@@ -69,6 +69,42 @@ def merge_pieces(arg: bool, kind: Any, *pieces: tuple) -> np.ndarray:
     return idx[np.argsort(values, kind="stable")]
 
 
+def _differs(a: np.ndarray, b: np.ndarray, equal_nan: bool) -> np.ndarray:
+    out = a != b
+    if equal_nan and a.dtype.kind in "fcmM":
+        nan = np.isnat if a.dtype.kind in "mM" else np.isnan
+        out &= ~(nan(a) & nan(b))
+    return out
+
+
+def adjacent(block: np.ndarray, prev: np.ndarray | None, nxt: np.ndarray | None, mode: str,
+             equal_nan: bool, fill: Any = None) -> np.ndarray:
+    """Each entry of a block of a sorted 1-D array against its neighbours (``prev``: the
+    previous block's last entry, ``nxt``: the next block's first; None at the array's ends).
+
+    ``new``: differs from the previous entry (the first entry: True); ``same_prev``/
+    ``same_next``: equals the previous/next entry; ``alone``: differs from both; ``gap``:
+    the next entry minus this one (the last entry: ``fill`` minus it)."""
+    left = block if prev is None else np.concatenate([prev, block])
+    if mode == "gap":
+        right = np.concatenate([block, np.asarray([fill], block.dtype) if nxt is None else nxt])
+        return right[1:] - block
+    new = _differs(left[1:], left[:-1], equal_nan)
+    if prev is None:
+        new = np.concatenate([np.ones(min(1, block.shape[0]), bool), new])
+    if mode == "new":
+        return new
+    if mode == "same_prev":
+        return ~new if prev is not None else np.concatenate([[False], ~new[1:]])[:len(new)]
+    right = block if nxt is None else np.concatenate([block, nxt])
+    after = _differs(right[1:], right[:-1], equal_nan)
+    if nxt is None:
+        after = np.concatenate([after, np.ones(min(1, block.shape[0]), bool)])
+    if mode == "same_next":
+        return ~after if nxt is not None else np.concatenate([~after[:-1], [False]])
+    return new & after  # alone
+
+
 # ---------------------------------------------------------------------------- searching
 
 

@@ -146,6 +146,28 @@ def compact(x: BlockArray, mask: BlockArray) -> BlockArray:
     return from_pieces([r if c else None for r, c in zip(refs, counts)], counts, out)
 
 
+def adjacent(x: BlockArray, mode: str, equal_nan: bool = False, fill: Any = None
+             ) -> BlockArray:
+    """Compare every entry of a sorted 1-D array with its neighbours, one task per block
+    (see :func:`nums.core.array.sort_kernels.adjacent`); a neighbour in another block
+    arrives as a one-entry slice."""
+    grid = x.grid
+    dtype = x.dtype if mode == "gap" else np.dtype(np.bool_)
+    nb = grid.grid_shape[0]
+    blocks = x.blocks
+
+    def task(idx: tuple[int, ...], node: int) -> Any:
+        i = idx[0]
+        prev = None if i == 0 else submit(kernels.take_slices, blocks[(i - 1,)],
+                                          (slice(-1, None),), node=int(x.nodes[(i - 1,)]))
+        nxt = None if i == nb - 1 else submit(kernels.take_slices, blocks[(i + 1,)],
+                                              (slice(0, 1),), node=int(x.nodes[(i + 1,)]))
+        return submit(sort_kernels.adjacent, blocks[idx], prev, nxt, mode, equal_nan, fill,
+                      node=node)
+
+    return BlockArray.build(grid.with_dtype(dtype), task)
+
+
 def _select(block: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
     out = block[mask]
     return out, int(out.shape[0])
