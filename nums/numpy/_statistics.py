@@ -147,20 +147,41 @@ def _isnan(v: Any) -> bool:
     return False
 
 
+class _Sorted:
+    """The order statistics of a 1-D array, fetched as needed: by a selection
+    (:func:`nums.core.array.sorting.select`) for ints and floats, else (or when a sampled
+    bracket misses) from a distributed sort."""
+
+    def __init__(self, b: BlockArray, n_valid: int) -> None:
+        self.b, self.n_valid, self.s = b, n_valid, None
+
+    def take(self, positions: Any) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.intp).reshape(-1)
+        if self.s is None and self.b.dtype.kind in "iuf":
+            order = np.unique(positions)
+            got = sorting.select(self.b, order, self.n_valid)
+            if got is not None:
+                return got[np.searchsorted(order, positions)]
+        if self.s is None:
+            self.s = sorting.sort_along(self.b, 0, False)
+        return sorting.take_sorted(self.s, positions)
+
+
 def _select(kind: str, nan: bool, b: BlockArray, q: Any, method: str,
             wb: BlockArray | None) -> Any:
-    """The result for a 1-D ``b`` split in blocks: a distributed sort, then the needed order
-    statistics only."""
+    """The result for a 1-D ``b`` split in blocks: the needed order statistics only."""
     from nums.numpy._elementwise import isnan, isnat
     from nums.numpy._reductions import count_nonzero
 
     n = b.shape[0]
-    s = sorting.sort_along(b, 0, False)
-    ws = None if wb is None else sorting.sample_sort(b, payload=wb)
-    last = sorting.take_sorted(s, [n - 1])[0]
-    has_nan = _isnan(last)
-    if nan and has_nan:
+    count = 0
+    if b.dtype.kind in "fcmM":
         count = int(count_nonzero(isnat(b) if b.dtype.kind in "mM" else isnan(b)).get())
+    has_nan = count > 0
+    last = None
+    if has_nan:  # what numpy returns for a slice with NaN: its last sorted entry, a NaN
+        last = np.asarray(np.nan if b.dtype.kind in "fc" else "NaT", b.dtype)[()]
+    if nan and has_nan:
         n -= count
         if n == 0:
             warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=4)
@@ -168,33 +189,35 @@ def _select(kind: str, nan: bool, b: BlockArray, q: Any, method: str,
                 return last
             return np.full(np.shape(q), np.nan, dtype=b.dtype)[()]
         has_nan = False
+    stats = _Sorted(b, n)
     if kind == "median":
         mid = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
-        res = np.mean(sorting.take_sorted(s, mid))
+        res = np.mean(stats.take(mid))
         return last if has_nan else res
     weak = type(q) in (int, float)
     qa = np.true_divide(q, 100) if kind == "percentile" else np.asanyarray(q)
-    if ws is not None:
-        res = _weighted(s, ws, n, qa)
+    if wb is not None:
+        s = sorting.sort_along(b, 0, False)
+        res = _weighted(s, sorting.sample_sort(b, payload=wb), n, qa)
     else:
-        res = _interpolated(s, n, qa, method, weak)
+        res = _interpolated(stats, n, qa, method, weak)
     if has_nan:
         res = last if np.ndim(res) == 0 else np.full_like(res, last)
     return res
 
 
-def _interpolated(s: BlockArray, n: int, q: np.ndarray, method: str, weak: bool) -> Any:
-    """NumPy's quantile of the first ``n`` entries of the sorted ``s`` (its own rules per
-    method: virtual index, gamma, interpolation)."""
+def _interpolated(s: _Sorted, n: int, q: np.ndarray, method: str, weak: bool) -> Any:
+    """NumPy's quantile of the ``n`` order statistics of ``s`` (its own rules per method:
+    virtual index, gamma, interpolation)."""
     props = _fb._QuantileMethods[method]
     vi = np.asanyarray(props["get_virtual_index"](n, q))
     exact = props["fix_gamma"] is None or (
         method == "linear" and np.issubdtype(vi.dtype, np.integer))
     if exact:
-        vals = sorting.take_sorted(s, np.asarray(vi).reshape(-1) % n)
+        vals = s.take(np.asarray(vi).reshape(-1) % n)
         return vals.reshape(vi.shape)[()]
-    prev, nxt = _fb._get_indexes(np.empty(0, s.dtype), vi, n)
-    vals = sorting.take_sorted(s, np.concatenate([prev.reshape(-1), nxt.reshape(-1)]) % n)
+    prev, nxt = _fb._get_indexes(np.empty(0, s.b.dtype), vi, n)
+    vals = s.take(np.concatenate([prev.reshape(-1), nxt.reshape(-1)]) % n)
     previous = vals[:prev.size].reshape(prev.shape)
     following = vals[prev.size:].reshape(nxt.shape)
     gamma = _fb._get_gamma(vi, prev, props)

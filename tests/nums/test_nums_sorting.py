@@ -495,3 +495,18 @@ def test_random_sort_argsort_unique(data):
     assert_same(nps.argsort(x, axis=axis), np.argsort(a, axis=axis, kind="stable"))
     assert_same(nps.unique(x, return_index=True, return_counts=True),
                 np.unique(a, return_index=True, return_counts=True))
+
+
+@pytest.mark.parametrize("values", ["floats", "few_ints"])
+def test_order_statistics_selection_and_its_fallback(monkeypatch, values):
+    """Few samples: tight brackets for floats (the selection answers), brackets full of
+    duplicates for a few distinct ints (the selection gives up; a sort answers)."""
+    from nums.core.array import sorting
+
+    monkeypatch.setattr(sorting, "SELECT_SAMPLES", 50)
+    a = R.standard_normal(3000) if values == "floats" else R.integers(0, 4, 3000)
+    x = nps.array(a, block_shape=(250,))
+    assert_same(nps.median(x), np.median(a))
+    for method in ("linear", "nearest", "midpoint", "inverted_cdf"):
+        assert_same(nps.percentile(x, [1, 37.5, 50, 99.9], method=method),
+                    np.percentile(a, [1, 37.5, 50, 99.9], method=method))

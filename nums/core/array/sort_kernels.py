@@ -60,11 +60,11 @@ def cut_sorted(values: np.ndarray, order: np.ndarray | None, block: int,
 
 
 def merge_pieces(arg: bool, kind: Any, *pieces: tuple) -> np.ndarray:
-    """One output range: the pieces (in block order) merged; the stable order of their
+    """One output range: the pieces (in block order, each sorted) merged; the stable order of their
     values (ties keep block order, so global index order) gives the indices for ``arg``."""
     values = np.concatenate([p[0] for p in pieces])
-    if not arg:
-        return np.sort(values, kind=kind)
+    if not arg:  # timsort merges the sorted runs in linear time
+        return np.sort(values, kind="stable")
     idx = np.concatenate([p[1] for p in pieces])
     return idx[np.argsort(values, kind="stable")]
 
@@ -103,6 +103,35 @@ def adjacent(block: np.ndarray, prev: np.ndarray | None, nxt: np.ndarray | None,
     if mode == "same_next":
         return ~after if nxt is not None else np.concatenate([~after[:-1], [False]])
     return new & after  # alone
+
+
+def strided_sample(block: np.ndarray, k: int) -> np.ndarray:
+    """About ``k`` entries of a block, evenly spaced in position."""
+    step = max(1, block.shape[0] // max(k, 1))
+    return block[::step].copy()
+
+
+def bracket(block: np.ndarray, lo: np.ndarray, hi: np.ndarray, lo_open: np.ndarray,
+            hi_open: np.ndarray) -> tuple:
+    """For each bracket ``[lo[r], hi[r]]`` (open ends: no bound): how many entries lie below
+    it, and the entries inside it. Returns ``(counts (2, R), inside_0, ..., inside_R-1)``."""
+    below, inside, pieces = [], [], []
+    for r in range(len(lo)):
+        ge = np.ones(block.shape, bool) if lo_open[r] else block >= lo[r]
+        le = ~np.isnan(block) if block.dtype.kind == "f" else np.ones(block.shape, bool)
+        if not hi_open[r]:
+            le &= block <= hi[r]
+        m = ge & le
+        below.append(0 if lo_open[r] else int(np.count_nonzero(block < lo[r])))
+        pieces.append(block[m])
+        inside.append(pieces[-1].shape[0])
+    return (np.array([below, inside], dtype=np.int64),) + tuple(pieces)
+
+
+def pick_sorted(k: int, *pieces: np.ndarray) -> np.ndarray:
+    """The entry of rank ``k`` of the pieces together."""
+    values = np.concatenate(pieces)
+    return np.partition(values, k)[k:k + 1]
 
 
 # ---------------------------------------------------------------------------- searching

@@ -32,6 +32,7 @@ from nums.core.array.relayout import rechunk
 from nums.core.graph.grid import default_block_shape
 
 OVERSAMPLE = 4  # samples per block and output range
+SELECT_SAMPLES = 20000  # samples of a selection (all blocks together)
 
 
 def whole_axis(x: BlockArray, axis: int) -> BlockArray:
@@ -194,5 +195,44 @@ def take_sorted(s: BlockArray, positions: np.ndarray) -> np.ndarray:
     return out
 
 
-def nblocks_for(n: int, dtype: Any) -> int:
-    return math.prod(make_grid((n,), dtype).grid_shape)
+
+def select(x: BlockArray, ranks: Sequence[int], n_valid: int) -> np.ndarray | None:
+    """The entries of the given ranks (0-based, ascending order, NaNs excluded: ``n_valid``
+    entries are not NaN) of a 1-D int or float array, without sorting it: samples give each
+    rank a bracket of values; every block counts the entries below each bracket and cuts out
+    those inside (the counts reach the driver); one task per rank picks it from the
+    bracket's entries. None when a bracket misses its rank or holds too many entries (the
+    caller sorts instead)."""
+    ranks = np.asarray(ranks, dtype=np.int64).reshape(-1)
+    grid = x.grid
+    nb = grid.grid_shape[0]
+    per = max(1, SELECT_SAMPLES // max(nb, 1))
+    refs = [submit(sort_kernels.strided_sample, x.blocks[(i,)], per, node=int(x.nodes[(i,)]))
+            for i in range(nb)]
+    samples = np.concatenate(backend().get(refs))
+    if samples.dtype.kind == "f":
+        samples = samples[~np.isnan(samples)]
+    samples = np.sort(samples)
+    m = samples.shape[0]
+    if m == 0 or n_valid == 0:
+        return None
+    margin = int(4 * math.sqrt(m)) + 2
+    centre = ranks * (m / n_valid)
+    lo_i = np.floor(centre).astype(np.int64) - margin
+    hi_i = np.ceil(centre).astype(np.int64) + margin
+    lo_open, hi_open = lo_i < 0, hi_i > m - 1
+    lo = samples[np.clip(lo_i, 0, m - 1)]
+    hi = samples[np.clip(hi_i, 0, m - 1)]
+    cuts = [submit(sort_kernels.bracket, x.blocks[(i,)], lo, hi, lo_open, hi_open,
+                   node=int(x.nodes[(i,)]), num_returns=1 + len(ranks)) for i in range(nb)]
+    counts = np.stack(backend().get([c[0] for c in cuts]))  # (blocks, 2, ranks)
+    below, inside = counts[:, 0].sum(axis=0), counts[:, 1].sum(axis=0)
+    limit = max(n_valid // 4, 4 * SELECT_SAMPLES)
+    if np.any(ranks < below) or np.any(ranks >= below + inside) or np.any(inside > limit):
+        return None
+    picks = []
+    for r, k in enumerate(ranks):
+        parts = [cuts[i][1 + r] for i in range(nb) if counts[i, 1, r]]
+        picks.append(submit(sort_kernels.pick_sorted, int(k - below[r]), *parts,
+                            node=node_of((r,))))
+    return np.concatenate(backend().get(picks)).astype(x.dtype, copy=False)
