@@ -70,29 +70,37 @@ def _kth(a: BlockArray, kth: Any, axis: Any) -> int | None:
     return n
 
 
-def partition(a: Any, kth: Any, axis: int | None = -1, kind: str = "introselect",
-              order: Any = None) -> BlockArray:
-    """nums implementation of numpy.partition: the sorted array, which is a valid partition
-    for every ``kth`` (NumPy leaves the order inside the parts unspecified)."""
+def _partition(a: Any, kth: Any, axis: Any, kind: str, order: Any, arg: bool) -> BlockArray:
     a = asarray(a)
+    fn = np.argpartition if arg else np.partition
     n = _kth(a, kth, axis)
     if n:
-        dry_run(np.partition, a, 0, axis=axis, kind=kind, order=order)
+        dry_run(fn, a, 0, axis=axis, kind=kind, order=order)
     elif a.ndim == 0 and axis is not None:
-        dry_run(np.partition, a, kth, axis=axis, kind=kind, order=order)
-    return _sort(a, axis, None, order, None, False)
+        dry_run(fn, a, kth, axis=axis, kind=kind, order=order)
+    if axis is None:
+        a, axis = ravel(a), 0
+    axis = normalize_axis_index(axis, a.ndim)
+    kth = kth.get() if isinstance(kth, BlockArray) else kth
+    if a.size == 0:
+        return sorting.sort_along(a, axis, arg)
+    return sorting.partition_along(a, kth, axis, arg, kind)
+
+
+def partition(a: Any, kth: Any, axis: int | None = -1, kind: str = "introselect",
+              order: Any = None) -> BlockArray:
+    """nums implementation of numpy.partition: NumPy's own partition of every block when
+    the axis lies inside the blocks (so NumPy's exact result); a 1-D array larger than one
+    block is sorted by the sample sort instead, a valid partition for every ``kth`` (NumPy
+    leaves the order inside the parts unspecified)."""
+    return _partition(a, kth, axis, kind, order, False)
 
 
 def argpartition(a: Any, kth: Any, axis: int | None = -1, kind: str = "introselect",
                  order: Any = None) -> BlockArray:
-    """nums implementation of numpy.argpartition: the stable argsort (a valid answer)."""
-    a = asarray(a)
-    n = _kth(a, kth, axis)
-    if n:
-        dry_run(np.argpartition, a, 0, axis=axis, kind=kind, order=order)
-    elif a.ndim == 0 and axis is not None:
-        dry_run(np.argpartition, a, kth, axis=axis, kind=kind, order=order)
-    return _sort(a, axis, None, order, None, True)
+    """nums implementation of numpy.argpartition, as :func:`partition` (a large split 1-D
+    array gets the stable argsort, a valid answer)."""
+    return _partition(a, kth, axis, kind, order, True)
 
 
 def sort_complex(a: Any) -> BlockArray:
@@ -316,6 +324,6 @@ def setxor1d(ar1: Any, ar2: Any, assume_unique: bool = False) -> BlockArray:
     return sorting.compact(aux, sorting.adjacent(aux, "alone"))
 
 
-__all__ = ["sort", "sort_complex", "argsort", "partition", "argpartition", "searchsorted", "unique",
-           "unique_all", "unique_counts", "unique_inverse", "unique_values", "isin",
+__all__ = ["sort", "sort_complex", "argsort", "partition", "argpartition", "searchsorted",
+           "unique", "unique_all", "unique_counts", "unique_inverse", "unique_values", "isin",
            "intersect1d", "union1d", "setdiff1d", "setxor1d"]

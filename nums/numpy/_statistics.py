@@ -3,10 +3,12 @@ nanquantile``, with every ``method=``, ``axis``, ``keepdims``, ``out`` and ``wei
 
 - Along an axis inside the blocks (any array whose other axes are split, or an n-d array
   rechunked so the axis is whole): NumPy's own function on every block, in a task.
-- A 1-D array in several blocks (also ``axis=None``): a distributed sort
-  (:func:`nums.core.array.sorting.sort_along`), then only the needed order statistics
-  (one or two per quantile, and the last entry for the NaN check) are fetched; NumPy's
-  own quantile rules (virtual indices, gamma and interpolation of each ``method``, from
+- A 1-D array in several blocks (also ``axis=None``): only the needed order statistics
+  (one or two per quantile) are computed. For ints and floats by a selection
+  (:func:`nums.core.array.sorting.select`: sampled brackets, per-block counts, one task
+  per rank); otherwise, or when a bracket misses, from a distributed sort
+  (:func:`nums.core.array.sorting.sort_along`). NumPy's own quantile rules (virtual
+  indices, gamma and interpolation of each ``method``, from
   ``numpy.lib._function_base_impl``) turn them into the result. Weighted quantiles
   (``inverted_cdf``) sort the weights with the values and search their distributed
   cumulative sum.

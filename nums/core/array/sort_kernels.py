@@ -21,6 +21,13 @@ def sort_lanes(block: np.ndarray, axis: int, arg: bool, offset: int, kind: Any) 
     return np.sort(block, axis=axis, kind=kind)
 
 
+def partition_lanes(block: np.ndarray, kth: Any, axis: int, arg: bool, kind: str
+                    ) -> np.ndarray:
+    """NumPy's partition (or argpartition) of a block along an axis whole in the block."""
+    fn = np.argpartition if arg else np.partition
+    return fn(block, kth, axis=axis, kind=kind)
+
+
 def sort_and_sample(block: np.ndarray, arg: bool, offset: int, nsamples: int,
                     kind: Any) -> tuple:
     """A 1-D block sorted (``(values, global indices or None)``, stable when ``arg``) and

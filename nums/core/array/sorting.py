@@ -59,6 +59,19 @@ def sort_along(x: BlockArray, axis: int, arg: bool, kind: Any = None) -> BlockAr
                         "stable" if arg else kind, dtype=dtype)
 
 
+def partition_along(x: BlockArray, kth: Any, axis: int, arg: bool, kind: str) -> BlockArray:
+    """``np.partition``/``np.argpartition`` along ``axis``: NumPy's own per block when the
+    axis fits in blocks (a 1-D array that fits one default block is put in one); a split
+    1-D array is sorted instead (a valid partition for every ``kth``)."""
+    if x.ndim == 1 and x.grid.grid_shape[0] > 1:
+        if make_grid(x.shape, x.dtype).grid_shape != (1,):
+            return sort_along(x, axis, arg)
+        x = rechunk(x, None)
+    x = whole_axis(x, axis)
+    return x.map_blocks(sort_kernels.partition_lanes, kth, axis, arg, kind,
+                        dtype=np.intp if arg else x.dtype)
+
+
 def sample_sort(x: BlockArray, arg: bool = False, kind: Any = None,
                 payload: BlockArray | None = None) -> BlockArray:
     """The sorted values of the 1-D ``x`` (``arg``: the stable argsort; ``payload``: the
