@@ -3,12 +3,14 @@
 Each class times one operation on a float64 vector of ``n`` uniform values for each engine:
 ``sort``, ``argsort``, ``unique`` (of values rounded to 3 decimals, so there are repeats),
 ``median``, ``percentile`` (5, 50, 95) and ``histogram`` (100 bins). Default sizes 1e6 and
-1e7 fit a 2-core machine; add 10**8 to ``SIZES`` (or run with ``-a`` params) for the large
-case. nums results are computed completely inside the timed region (``persist()`` for
+1e7 fit a 2-core machine; ``NUMS_BENCH_SIZES=1e6,1e7,1e8`` (comma separated) selects others,
+1e8 included. nums results are computed completely inside the timed region (``persist()`` for
 arrays, ``get()`` for small results).
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy
 
@@ -17,7 +19,7 @@ from . import _engines
 _engines.by_value(__name__)
 
 ENGINES = ["nums", "numpy"]
-SIZES = [10**6, 10**7]
+SIZES = [int(float(v)) for v in os.environ.get("NUMS_BENCH_SIZES", "1e6,1e7").split(",")]
 WARMUP_RUNS = 2
 
 
