@@ -25,6 +25,7 @@ from nums.numpy import (
     _differences,
     _dtypes,
     _elementwise,
+    _histograms,
     _index_arithmetic,
     _inplace,
     _io,
@@ -43,8 +44,10 @@ from nums.numpy import (
     _selection,
     _sequences,
     _small_on_driver,
+    _sorting,
     _splitting,
     _stacking,
+    _statistics,
     _utilities,
     _vectors,
     _windows,
@@ -59,7 +62,8 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
                 _vectors, _convolution, _assembling, _small_on_driver, _padding,
-                _sequences):
+                _sequences,
+                _sorting, _histograms, _statistics):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

@@ -1,0 +1,251 @@
+"""Sorting and the operations built on it, without gathering the data.
+
+- Along an axis that lies inside the blocks: one task per block (:func:`sort_along`).
+  An n-d array split along the sort axis is first rechunked so the axis is whole.
+- A 1-D array in several blocks: a parallel sample sort (:func:`sample_sort`). Tasks sort
+  their blocks and take regular samples; the driver fetches the samples and picks
+  splitters; tasks cut their sorted blocks by the splitters and report the piece sizes
+  (to the driver, a few integers per block); one task per range merges its pieces; and the
+  result is assembled into the session's default grid from the ranges
+  (:func:`from_pieces`). Splitters are ``(value, block, position)`` triples, which orders
+  equal values by block and position: the stable order, so ``argsort`` is stable and
+  splitting never depends on ties.
+- :func:`compact`: the entries of a 1-D array where a mask is true (``x[mask]`` without
+  fetching the mask), from per-block pieces and their counts.
+
+Values reach the driver only as samples, splitters and counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from nums.core import context
+from nums.core.array import kernels, sort_kernels
+from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, submit
+from nums.core.array.regions import region
+from nums.core.array.relayout import rechunk
+from nums.core.graph.grid import default_block_shape
+
+OVERSAMPLE = 4  # samples per block and output range
+SELECT_SAMPLES = 20000  # samples of a selection (all blocks together)
+
+
+def whole_axis(x: BlockArray, axis: int) -> BlockArray:
+    """``x`` rechunked (if needed) so that ``axis`` lies inside every block, the other axes
+    split so that blocks keep about the session's block size."""
+    if x.grid.grid_shape[axis] <= 1:
+        return x
+    ctx = context.get()
+    n = max(1, x.shape[axis])
+    others = [m for d, m in enumerate(x.shape) if d != axis]
+    budget = max(x.dtype.itemsize, ctx.settings.block_bytes // n)
+    sub = list(default_block_shape(others, x.dtype, budget, ctx.num_workers))
+    sub.insert(axis, n)
+    return rechunk(x, tuple(sub))
+
+
+def sort_along(x: BlockArray, axis: int, arg: bool, kind: Any = None) -> BlockArray:
+    """``np.sort``/``np.argsort`` (stable) of ``x`` along ``axis``."""
+    dtype = np.dtype(np.intp) if arg else x.dtype
+    if x.ndim == 1 and x.grid.grid_shape[0] > 1:
+        return sample_sort(x, arg, kind)
+    x = whole_axis(x, axis)
+    return x.map_blocks(sort_kernels.sort_lanes, axis, arg, 0,
+                        "stable" if arg else kind, dtype=dtype)
+
+
+def partition_along(x: BlockArray, kth: Any, axis: int, arg: bool, kind: str) -> BlockArray:
+    """``np.partition``/``np.argpartition`` along ``axis``: NumPy's own per block when the
+    axis fits in blocks (a 1-D array that fits one default block is put in one); a split
+    1-D array is sorted instead (a valid partition for every ``kth``)."""
+    if x.ndim == 1 and x.grid.grid_shape[0] > 1:
+        if make_grid(x.shape, x.dtype).grid_shape != (1,):
+            return sort_along(x, axis, arg)
+        x = rechunk(x, None)
+    x = whole_axis(x, axis)
+    return x.map_blocks(sort_kernels.partition_lanes, kth, axis, arg, kind,
+                        dtype=np.intp if arg else x.dtype)
+
+
+def sample_sort(x: BlockArray, arg: bool = False, kind: Any = None,
+                payload: BlockArray | None = None) -> BlockArray:
+    """The sorted values of the 1-D ``x`` (``arg``: the stable argsort; ``payload``: the
+    entries of ``payload``, aligned with ``x``, in the stable sorted order of ``x``)."""
+    n = x.shape[0]
+    carry = arg or payload is not None
+    dtype = np.dtype(np.intp) if arg else (payload.dtype if payload is not None else x.dtype)
+    out_grid = make_grid((n,), dtype)
+    nranges = out_grid.grid_shape[0] if n else 1
+    grid = x.grid
+    blocks, nodes = x.blocks, x.nodes
+    nblocks = grid.grid_shape[0]
+    step = grid.block_shape[0]
+    first = []
+    for i in range(nblocks):
+        node = int(nodes[i])
+        pay = None if payload is None else region(payload, grid.block_slices((i,)), node)[0]
+        first.append(submit(_sort_block, blocks[(i,)], pay, arg, i * step,
+                            OVERSAMPLE * nranges, kind, node=node, num_returns=3))
+    samples = backend().get([f[2] for f in first])
+    values = np.concatenate([s[0] for s in samples])
+    pos = np.concatenate([s[1] for s in samples])
+    bids = np.concatenate([np.full(len(s[1]), i, np.intp) for i, s in enumerate(samples)])
+    order = np.lexsort((pos, bids, values))
+    picks = [order[(len(order) * r) // nranges] for r in range(1, nranges)] if len(order) else []
+    sv, sb, sp = values[picks], bids[picks], pos[picks]
+    cuts = [submit(sort_kernels.cut_sorted, f[0], f[1], i, sv, sb, sp, node=int(nodes[i]),
+                   num_returns=nranges + 1) for i, f in enumerate(first)]
+    counts = np.array(backend().get([c[0] for c in cuts])).reshape(nblocks, nranges)
+    sizes = counts.sum(axis=0)
+    ranges = []
+    for r in range(nranges):
+        parts = [cuts[i][1 + r] for i in range(nblocks) if counts[i, r]]
+        if not parts:
+            ranges.append(None)
+            continue
+        ranges.append(submit(sort_kernels.merge_pieces, carry, "stable" if carry else kind,
+                             *parts, node=node_of((r,))))
+    return from_pieces(ranges, sizes, out_grid)
+
+
+def _sort_block(block: np.ndarray, payload: np.ndarray | None, arg: bool, offset: int,
+                nsamples: int, kind: Any) -> tuple:
+    values, order, sample = sort_kernels.sort_and_sample(
+        block, arg or payload is not None, offset, nsamples, kind)
+    if payload is not None:
+        order = payload[order - offset]
+    return values, order, sample
+
+
+def from_pieces(refs: Sequence[Any], sizes: Sequence[int], grid: Any) -> BlockArray:
+    """A 1-D BlockArray on ``grid`` holding the concatenation of 1-D pieces (``refs[i]`` of
+    ``sizes[i]`` entries; None for an empty piece)."""
+    starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+    if int(starts[-1]) != grid.shape[0]:
+        raise ValueError(f"pieces hold {int(starts[-1])} entries, the grid {grid.shape[0]}")
+
+    def task(idx: tuple[int, ...], node: int) -> Any:
+        sl = grid.block_slices(idx)[0]
+        lo, hi = sl.start, sl.stop
+        specs, parts = [], []
+        for k, ref in enumerate(refs):
+            a, b = max(lo, int(starts[k])), min(hi, int(starts[k + 1]))
+            if a < b:
+                specs.append((a - int(starts[k]), b - int(starts[k]), a - lo))
+                parts.append(ref)
+        return submit(kernels.flat_gather, (hi - lo,), grid.dtype, specs, *parts, node=node)
+
+    return BlockArray.build(grid, task)
+
+
+def compact(x: BlockArray, mask: BlockArray) -> BlockArray:
+    """``x[mask]`` for 1-D ``x`` and a boolean ``mask`` of its shape, in the default grid;
+    only the per-block counts reach the driver."""
+    grid = x.grid
+    refs, count_refs = [], []
+    for idx in grid.indices():
+        node = int(x.nodes[idx])
+        m = region(mask, grid.block_slices(idx), node)[0]
+        piece, count = submit(_select, x.blocks[idx], m, node=node, num_returns=2)
+        refs.append(piece)
+        count_refs.append(count)
+    counts = [int(c) for c in backend().get(count_refs)] if count_refs else []
+    total = sum(counts)
+    out = make_grid((total,), x.dtype)
+    return from_pieces([r if c else None for r, c in zip(refs, counts)], counts, out)
+
+
+def adjacent(x: BlockArray, mode: str, equal_nan: bool = False, fill: Any = None
+             ) -> BlockArray:
+    """Compare every entry of a sorted 1-D array with its neighbours, one task per block
+    (see :func:`nums.core.array.sort_kernels.adjacent`); a neighbour in another block
+    arrives as a one-entry slice."""
+    grid = x.grid
+    dtype = x.dtype if mode == "gap" else np.dtype(np.bool_)
+    nb = grid.grid_shape[0]
+    blocks = x.blocks
+
+    def task(idx: tuple[int, ...], node: int) -> Any:
+        i = idx[0]
+        prev = None if i == 0 else submit(kernels.take_slices, blocks[(i - 1,)],
+                                          (slice(-1, None),), node=int(x.nodes[(i - 1,)]))
+        nxt = None if i == nb - 1 else submit(kernels.take_slices, blocks[(i + 1,)],
+                                              (slice(0, 1),), node=int(x.nodes[(i + 1,)]))
+        return submit(sort_kernels.adjacent, blocks[idx], prev, nxt, mode, equal_nan, fill,
+                      node=node)
+
+    return BlockArray.build(grid.with_dtype(dtype), task)
+
+
+def _select(block: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, int]:
+    out = block[mask]
+    return out, int(out.shape[0])
+
+
+def take_sorted(s: BlockArray, positions: np.ndarray) -> np.ndarray:
+    """The entries of a 1-D BlockArray at a few ``positions`` (fetched to the driver)."""
+    positions = np.asarray(positions, dtype=np.intp).reshape(-1)
+    if positions.size == 0:
+        return np.empty(0, s.dtype)
+    grid = s.grid
+    step = grid.block_shape[0]
+    refs, where = [], []
+    wanted: dict[int, list[int]] = {}
+    for k, p in enumerate(positions):
+        wanted.setdefault(int(p) // step, []).append(k)
+    for b, ks in wanted.items():
+        local = [int(positions[k]) - b * step for k in ks]
+        refs.append(submit(kernels.take_ix, s.blocks[(b,)], [local], node=int(s.nodes[(b,)])))
+        where.append(ks)
+    out = np.empty(positions.size, s.dtype)
+    for ks, v in zip(where, backend().get(refs)):
+        out[ks] = v
+    return out
+
+
+
+def select(x: BlockArray, ranks: Sequence[int], n_valid: int) -> np.ndarray | None:
+    """The entries of the given ranks (0-based, ascending order, NaNs excluded: ``n_valid``
+    entries are not NaN) of a 1-D int or float array, without sorting it: samples give each
+    rank a bracket of values; every block counts the entries below each bracket and cuts out
+    those inside (the counts reach the driver); one task per rank picks it from the
+    bracket's entries. None when a bracket misses its rank or holds too many entries (the
+    caller sorts instead)."""
+    ranks = np.asarray(ranks, dtype=np.int64).reshape(-1)
+    grid = x.grid
+    nb = grid.grid_shape[0]
+    per = max(1, SELECT_SAMPLES // max(nb, 1))
+    refs = [submit(sort_kernels.strided_sample, x.blocks[(i,)], per, node=int(x.nodes[(i,)]))
+            for i in range(nb)]
+    samples = np.concatenate(backend().get(refs))
+    if samples.dtype.kind == "f":
+        samples = samples[~np.isnan(samples)]
+    samples = np.sort(samples)
+    m = samples.shape[0]
+    if m == 0 or n_valid == 0:
+        return None
+    margin = int(4 * math.sqrt(m)) + 2
+    centre = ranks * (m / n_valid)
+    lo_i = np.floor(centre).astype(np.int64) - margin
+    hi_i = np.ceil(centre).astype(np.int64) + margin
+    lo_open, hi_open = lo_i < 0, hi_i > m - 1
+    lo = samples[np.clip(lo_i, 0, m - 1)]
+    hi = samples[np.clip(hi_i, 0, m - 1)]
+    cuts = [submit(sort_kernels.bracket, x.blocks[(i,)], lo, hi, lo_open, hi_open,
+                   node=int(x.nodes[(i,)]), num_returns=1 + len(ranks)) for i in range(nb)]
+    counts = np.stack(backend().get([c[0] for c in cuts]))  # (blocks, 2, ranks)
+    below, inside = counts[:, 0].sum(axis=0), counts[:, 1].sum(axis=0)
+    limit = max(n_valid // 4, 4 * SELECT_SAMPLES)
+    if np.any(ranks < below) or np.any(ranks >= below + inside) or np.any(inside > limit):
+        return None
+    picks = []
+    for r, k in enumerate(ranks):
+        parts = [cuts[i][1 + r] for i in range(nb) if counts[i, 1, r]]
+        picks.append(submit(sort_kernels.pick_sorted, int(k - below[r]), *parts,
+                            node=node_of((r,))))
+    return np.concatenate(backend().get(picks)).astype(x.dtype, copy=False)

@@ -1,0 +1,263 @@
+"""Counting: ``bincount histogram histogram_bin_edges histogram2d histogramdd digitize``.
+
+The driver computes only small things: the data's minimum and maximum (two scalars per
+dimension) and the bin edges, which NumPy itself derives from a two-point stand-in of the
+data (``[min, max]`` is all NumPy reads of the data for integer and sequence bins). Every
+block then counts its values with NumPy in a task, and the per-block counts are added in
+a tree of tasks. Weighted sums may differ from NumPy's in the last bits (another summation
+order), as for ``sum``.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+from numpy.lib import _histograms_impl as _np_hist
+
+from nums.core.array import sort_kernels
+from nums.core.array.blockarray import BlockArray, backend, one_block, submit
+from nums.core.array.dtypes import dry_run
+from nums.core.array.regions import region
+from nums.core.array.relayout import rechunk
+from nums.core.array.sorting import compact
+from nums.numpy._convert import asarray
+from nums.numpy._manipulation import ravel
+
+FAN_IN = 8  # partial counts added per task
+
+
+def _numpy(x: Any) -> Any:
+    return x.get() if isinstance(x, BlockArray) else x
+
+
+def _tree_add(parts: list, finish: Any = None, finish_args: tuple = ()) -> tuple[Any, int]:
+    """Add ``(ref, node)`` partials in a tree of tasks; ``finish(*finish_args, total)`` at
+    the root. Returns the root's ``(ref, node)``."""
+    while len(parts) > 1 or (finish is not None and parts):
+        groups = [parts[i:i + FAN_IN] for i in range(0, len(parts), FAN_IN)]
+        last = len(groups) == 1
+        nxt = []
+        for g in groups:
+            node = g[0][1]
+            if last and finish is not None:
+                ref = submit(finish, *finish_args, *[r for r, _ in g], node=node)
+            else:
+                ref = submit(sort_kernels.add_parts, *[r for r, _ in g], node=node)
+            nxt.append((ref, node))
+        parts = nxt
+        if last:
+            break
+    return parts[0]
+
+
+def _per_block(x: BlockArray, fn: Any, *args: Any, extra: BlockArray | None = None) -> list:
+    """``fn(block, extra_region, *args)`` on every block of ``x`` (on its node)."""
+    out = []
+    for idx in x.grid.indices():
+        node = int(x.nodes[idx])
+        w = None if extra is None else region(extra, x.grid.block_slices(idx), node)[0]
+        out.append((submit(fn, x.blocks[idx], w, *args, node=node), node))
+    return out
+
+
+def _result(ref: Any, node: int, shape: tuple[int, ...], dtype: Any) -> BlockArray:
+    """A result computed as one block, in the session's default grid."""
+    return rechunk(one_block(ref, shape, dtype, node), None)
+
+
+def _minmax(a: BlockArray) -> tuple[Any, Any]:
+    from nums.numpy._reductions import max as nmax
+    from nums.numpy._reductions import min as nmin
+
+    lo, hi = backend().get([nmin(a).blocks[()], nmax(a).blocks[()]])
+    return np.asarray(lo, a.dtype)[()], np.asarray(hi, a.dtype)[()]
+
+
+# ---------------------------------------------------------------------------- bincount
+
+
+def bincount(x: Any, weights: Any = None, minlength: int = 0) -> BlockArray:
+    """nums implementation of numpy.bincount: the largest value (fetched) sets the length;
+    each block counts, the counts are added in a tree."""
+    x = asarray(x)
+    w = None if weights is None else asarray(weights)
+    dry_run(np.bincount, x, weights=w, minlength=minlength)
+    if w is not None and w.shape != x.shape:
+        raise ValueError("The weights and list don't have the same length.")
+    dtype = np.dtype(np.intp) if w is None else np.dtype(np.float64)
+    length = operator.index(minlength)
+    if x.size:
+        lo, hi = _minmax(x)
+        if lo < 0:
+            raise ValueError("'list' argument must have no negative elements")
+        length = max(int(hi) + 1, length)
+    if x.size == 0:
+        return BlockArray.full((length,), 0, dtype)
+    ref, node = _tree_add(_per_block(x, sort_kernels.bincount_part, length, extra=w))
+    return _result(ref, node, (length,), dtype)
+
+
+# ---------------------------------------------------------------------------- histogram
+
+
+def _stand_in(a: BlockArray) -> np.ndarray:
+    """Two points with the data's minimum and maximum (what NumPy's bins read)."""
+    if a.size == 0:
+        return np.empty(0, a.dtype)
+    return np.array(_minmax(a), dtype=a.dtype)
+
+
+def _bins(a: BlockArray, bins: Any, range: Any, weights: Any) -> tuple[Any, Any, Any]:
+    """``(bins for each block, range for each block, edges)``, as NumPy derives them."""
+    bins = _numpy(bins)
+    if isinstance(bins, str):
+        if bins not in _np_hist._hist_bin_selectors:
+            raise ValueError(f"{bins!r} is not a valid estimator for `bins`")
+        if weights is not None:
+            raise TypeError("Automated estimation of the number of bins is not supported "
+                            "for weighted data")
+        first, last = _np_hist._get_outer_edges(_stand_in(a), range)
+        data = a
+        if range is not None:
+            from nums.numpy._elementwise import greater_equal, less_equal, logical_and
+
+            data = compact(a, logical_and(greater_equal(a, first), less_equal(a, last)))
+        n = 1
+        if data.size:
+            width = _np_hist._hist_bin_selectors[bins](data, (first, last))
+            width = np.asarray(_numpy(width))[()]
+            if width:
+                if np.issubdtype(a.dtype, np.integer) and width < 1:
+                    width = 1
+                n = int(np.ceil(_np_hist._unsigned_subtract(last, first) / width))
+        bins, range = n, (first, last)
+    if np.ndim(bins) == 0:
+        edges = np.histogram_bin_edges(_stand_in(a), bins, range=range)
+        first, last = _np_hist._get_outer_edges(_stand_in(a), range)
+        return bins, (first, last), edges
+    edges = np.histogram_bin_edges(np.empty(0, a.dtype), bins)  # numpy's checks
+    return edges, None, edges
+
+
+def histogram_bin_edges(a: Any, bins: Any = 10, range: Any = None,
+                        weights: Any = None) -> BlockArray:
+    """nums implementation of numpy.histogram_bin_edges (the minimum and maximum are
+    fetched; string estimators use nums' distributed ``std``/``percentile``/
+    ``histogram``)."""
+    a = ravel(asarray(a))
+    w = None if weights is None else ravel(asarray(weights))
+    if w is not None and w.shape != a.shape:
+        raise ValueError("weights should have the same shape as a.")
+    return BlockArray.from_numpy(_bins(a, bins, range, w)[2])
+
+
+def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,
+              weights: Any = None) -> tuple[BlockArray, BlockArray]:
+    """nums implementation of numpy.histogram: every block counts its values in NumPy's
+    bins (computed from the fetched minimum and maximum); counts are added in a tree."""
+    a = ravel(asarray(a))
+    w = None if weights is None else ravel(asarray(weights))
+    if w is not None and w.shape != a.shape:
+        raise ValueError("weights should have the same shape as a.")
+    probe = dry_run(np.histogram, a, bins=10 if isinstance(bins, str | BlockArray) else bins,
+                    range=range, density=density, weights=w)
+    block_bins, block_range, edges = _bins(a, bins, range, w)
+    dtype = probe[0].dtype
+    nbins = len(edges) - 1
+    if a.size == 0:
+        res = np.histogram(np.empty(0, a.dtype), bins=edges, density=density,
+                           weights=None if w is None else np.empty(0, w.dtype))[0]
+        return BlockArray.from_numpy(res), BlockArray.from_numpy(edges)
+    parts = _per_block(a, sort_kernels.histogram_part, block_bins, block_range, extra=w)
+    ref, node = _tree_add(parts, sort_kernels.histogram_finish, (bool(density), edges))
+    return _result(ref, node, (nbins,), dtype), BlockArray.from_numpy(edges)
+
+
+def histogramdd(sample: Any, bins: Any = 10, range: Any = None, density: Any = None,
+                weights: Any = None) -> tuple[BlockArray, list[BlockArray]]:
+    """nums implementation of numpy.histogramdd: the edges come from the fetched minima and
+    maxima per dimension; every block of rows counts with NumPy; counts add in a tree."""
+    if isinstance(sample, list | tuple):
+        cols = [ravel(asarray(c)) for c in sample]
+        n = cols[0].shape[0] if cols else 0
+        if any(c.shape[0] != n for c in cols):
+            raise ValueError("all the input array dimensions except for the concatenation "
+                             "axis must match exactly")
+        from nums.numpy._manipulation import stack
+
+        sample = stack(cols, axis=1) if cols else asarray(np.empty((0, 0)))
+    sample = asarray(sample)
+    if sample.ndim == 1:
+        sample = sample.reshape((sample.shape[0], 1))
+    if sample.ndim != 2:
+        raise ValueError("sample must be 1-d or 2-d")  # numpy: atleast_2d then (N, D)
+    w = None if weights is None else ravel(asarray(weights))
+    n, d = sample.shape
+    if n:
+        from nums.numpy._reductions import max as nmax
+        from nums.numpy._reductions import min as nmin
+
+        lo, hi = backend().get([nmin(sample, axis=0).blocks.reshape(-1)[0],
+                                nmax(sample, axis=0).blocks.reshape(-1)[0]]) \
+            if sample.grid.grid_shape[1] == 1 else (nmin(sample, axis=0).get(),
+                                                     nmax(sample, axis=0).get())
+        stand = np.stack([lo, hi]).astype(sample.dtype)
+    else:
+        stand = np.empty((0, d), sample.dtype)
+    bins = _numpy(bins)
+    bins = [_numpy(b) for b in bins] if isinstance(bins, list | tuple) else bins
+    _, edges = np.histogramdd(stand, bins=bins, range=range)  # numpy's edges and checks
+    if w is not None and w.shape[0] != n:
+        raise ValueError(f"weights should have the same length as sample ({n})")
+    full = sample if sample.grid.grid_shape[1] == 1 else rechunk(
+        sample, (sample.block_shape[0], max(d, 1)))
+    shape = tuple(len(e) - 1 for e in edges)
+    dtype = dry_run(np.histogramdd, stand[:0], bins=edges, density=density,
+                    weights=None if w is None else np.empty(0, w.dtype))[0].dtype
+    if n == 0:
+        res = np.histogramdd(np.empty((0, d), sample.dtype), bins=edges, density=density,
+                             weights=None if w is None else np.empty(0, w.dtype))[0]
+        return BlockArray.from_numpy(res), [BlockArray.from_numpy(e) for e in edges]
+    parts = []
+    for idx in full.grid.indices():
+        node = int(full.nodes[idx])
+        rows = full.grid.block_slices(idx)[0]
+        wr = None if w is None else region(w, (rows,), node)[0]
+        parts.append((submit(sort_kernels.histogramdd_part, full.blocks[idx], wr, edges,
+                             node=node), node))
+    ref, node = _tree_add(parts, sort_kernels.histogramdd_finish, (bool(density), edges))
+    return _result(ref, node, shape, dtype), [BlockArray.from_numpy(e) for e in edges]
+
+
+def histogram2d(x: Any, y: Any, bins: Any = 10, range: Any = None, density: Any = None,
+                weights: Any = None) -> tuple[BlockArray, BlockArray, BlockArray]:
+    """nums implementation of numpy.histogram2d (through :func:`histogramdd`)."""
+    x, y = asarray(x), asarray(y)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError("x and y must have the same 1-d shape")
+    bins = _numpy(bins)
+    try:
+        nb = len(bins)
+    except TypeError:
+        nb = 1
+    if nb != 1 and nb != 2:
+        bins = [np.asarray(bins)] * 2
+    hist, edges = histogramdd([x, y], bins, range, density, weights)
+    return hist, edges[0], edges[1]
+
+
+# ---------------------------------------------------------------------------- digitize
+
+
+def digitize(x: Any, bins: Any, right: bool = False) -> BlockArray:
+    """nums implementation of numpy.digitize: ``bins`` (small) goes to every block's task."""
+    x = asarray(x)
+    edges = np.asarray(_numpy(bins))
+    np.digitize(np.empty(0, x.dtype), edges, right=right)  # numpy's errors at the call
+    return x.map_blocks(sort_kernels.digitize_part, edges, right, dtype=np.intp)
+
+
+__all__ = ["bincount", "histogram", "histogram_bin_edges", "histogramdd", "histogram2d",
+           "digitize"]
