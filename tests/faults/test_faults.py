@@ -1,6 +1,7 @@
 """Fault injection: workers killed at random, and a whole virtual node killed, during real
-nums jobs. Results must be identical to the fault-free run, and nothing may be left behind
-(processes, shared-memory segments, spill files). Marked ``faults``; run with
+nums jobs (logistic regression, a reduction chain, products, a sort). Results must be
+identical to the fault-free run, and nothing may be left behind (processes, shared-memory
+segments, spill files). Marked ``faults``; run with
 ``python -m pytest -m faults -s`` to see the time each job took with and without faults."""
 
 from __future__ import annotations
@@ -46,7 +47,14 @@ def _matmul():
     return np.concatenate([(A.T @ A).get().ravel(), (A @ B).sum(axis=0).get()])
 
 
-JOBS = {"logistic regression": _logistic, "reduction chain": _reductions, "matmul": _matmul}
+def _sort():
+    x = nps.random.default_rng(5).standard_normal(400_000)
+    s = nps.sort(x)  # a sample sort across the blocks of every node
+    return np.concatenate([s[::997].get(), [float(nps.median(x))]])
+
+
+JOBS = {"logistic regression": _logistic, "reduction chain": _reductions, "matmul": _matmul,
+        "sort": _sort}
 
 
 def _memfds() -> int:

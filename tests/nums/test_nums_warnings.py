@@ -153,9 +153,10 @@ def _driver_warning(lines):
 
 
 def _fallback_warnings(lines):
-    _fallback._warned.discard("corrcoef")  # GatherWarning once per function and session
+    _fallback._warned.discard("numpy.piecewise")  # GatherWarning once per function
+    x = nps.asarray([1.0, 0.0])
     lines.append(_here() + 1)
-    nps.corrcoef(nps.asarray([1.0, 1.0]))  # GatherWarning, then NumPy's division by zero
+    nps.piecewise(x, [x >= 0], [lambda v: 1.0 / v])  # GatherWarning, then division by zero
 
 
 def _through_numpy(lines):
