@@ -28,44 +28,35 @@ def _points(M: Any) -> tuple[Any, BlockArray | None]:
     return m, None
 
 
-def bartlett(M: int) -> BlockArray:
-    """nums implementation of ``numpy.bartlett``."""
+def _window(M: int, formula: Any) -> BlockArray:
+    """``formula(u, n, m)`` over NumPy's points ``n = arange(1 - m, m, 2)`` (the windows
+    for ``M < 2`` as NumPy makes them)."""
     u = _nps()
     m, small = _points(M)
     if small is not None:
         return small
-    n = u.arange(1 - m, m, 2)
-    return u.where(n <= 0, 1 + n / (m - 1), 1 - n / (m - 1))
+    return formula(u, u.arange(1 - m, m, 2), m)
+
+
+def bartlett(M: int) -> BlockArray:
+    """nums implementation of ``numpy.bartlett``."""
+    return _window(M, lambda u, n, m: u.where(n <= 0, 1 + n / (m - 1), 1 - n / (m - 1)))
 
 
 def blackman(M: int) -> BlockArray:
     """nums implementation of ``numpy.blackman``."""
-    u = _nps()
-    m, small = _points(M)
-    if small is not None:
-        return small
-    n = u.arange(1 - m, m, 2)
-    return 0.42 + 0.5 * u.cos(np.pi * n / (m - 1)) + 0.08 * u.cos(2.0 * np.pi * n / (m - 1))
+    return _window(M, lambda u, n, m: 0.42 + 0.5 * u.cos(np.pi * n / (m - 1))
+                   + 0.08 * u.cos(2.0 * np.pi * n / (m - 1)))
 
 
 def hamming(M: int) -> BlockArray:
     """nums implementation of ``numpy.hamming``."""
-    u = _nps()
-    m, small = _points(M)
-    if small is not None:
-        return small
-    n = u.arange(1 - m, m, 2)
-    return 0.54 + 0.46 * u.cos(np.pi * n / (m - 1))
+    return _window(M, lambda u, n, m: 0.54 + 0.46 * u.cos(np.pi * n / (m - 1)))
 
 
 def hanning(M: int) -> BlockArray:
     """nums implementation of ``numpy.hanning``."""
-    u = _nps()
-    m, small = _points(M)
-    if small is not None:
-        return small
-    n = u.arange(1 - m, m, 2)
-    return 0.5 + 0.5 * u.cos(np.pi * n / (m - 1))
+    return _window(M, lambda u, n, m: 0.5 + 0.5 * u.cos(np.pi * n / (m - 1)))
 
 
 def kaiser(M: int, beta: float) -> BlockArray:
