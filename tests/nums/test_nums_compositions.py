@@ -434,3 +434,21 @@ def test_geomspace(args):
     check_against_numpy(lambda xp: xp.geomspace(*args), rtol=1e-12)
     check_against_numpy(lambda xp: xp.geomspace(*args, dtype=np.complex64 if isinstance(
         args[0], complex) else np.float32), rtol=1e-6)
+
+
+def test_interp_and_lexsort():
+    rng = np.random.default_rng(10)
+    x = rng.uniform(-1, 11, 50)
+    xp = np.linspace(0, 10, 11)
+    fp = np.sin(xp)
+    for kwargs in ({}, {"left": -5.0, "right": 5.0}, {"period": 3.0}):
+        check_against_numpy(lambda q, v, k=kwargs: q.interp(v, xp, fp, **k), x,
+                            block_shape=(7,))
+    check_against_numpy(lambda q, v: q.interp(v, xp + 0j * 0, fp + 1j), x)  # complex fp
+    check_against_numpy(lambda q, v: q.interp(v, xp, fp[:3]), x)  # ValueError
+    a, b = rng.integers(0, 3, 40), rng.integers(0, 4, 40)
+    c = np.where(rng.random(40) < 0.2, np.nan, rng.standard_normal(40))
+    check_against_numpy(lambda q, p, r: q.lexsort((p, r)), a, b, block_shape=(6,))
+    check_against_numpy(lambda q, p, r, s: q.lexsort((s, p, r)), a, b, c, block_shape=(6,))
+    check_against_numpy(lambda q, p, r: q.lexsort((p, r[:5])), a, b)  # ValueError
+    check_against_numpy(lambda q, p, r: q.lexsort(q.stack([p, r])), a, b)
