@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 
 
@@ -45,12 +46,7 @@ def choose(a: Any, choices: Any, out: Any = None, mode: str = "raise") -> BlockA
     result = u.broadcast_to(asarray(options[-1]).astype(dtype), shape)
     for k in range(n - 2, -1, -1):
         result = u.where(idx == k, asarray(options[k]).astype(dtype), result)
-    result = result.copy() if result.base is not None else result
-    if out is not None:
-        from nums.core.array.writes import write_out
-
-        return write_out(out, result)
-    return result
+    return to_out(out, result.copy() if result.base is not None else result)
 
 
 def _depth(obj: Any, where: str = "arrays") -> int:

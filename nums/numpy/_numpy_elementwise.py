@@ -10,6 +10,7 @@ import numpy as np
 
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.elementwise import broadcast_shapes, map_broadcast
+from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 
 
@@ -42,7 +43,7 @@ def is_busday(dates: Any, weekmask: Any = "1111100", holidays: Any = None,
     """nums implementation of ``numpy.is_busday`` (NumPy's per block)."""
     result = _blockwise(np.is_busday, [_dates(dates)],
                         {"weekmask": weekmask, "holidays": holidays, "busdaycal": busdaycal})
-    return _out(result, out)
+    return to_out(out, result)
 
 
 def busday_count(begindates: Any, enddates: Any, weekmask: Any = "1111100",
@@ -50,7 +51,7 @@ def busday_count(begindates: Any, enddates: Any, weekmask: Any = "1111100",
     """nums implementation of ``numpy.busday_count`` (NumPy's per block)."""
     result = _blockwise(np.busday_count, [_dates(begindates), _dates(enddates)],
                         {"weekmask": weekmask, "holidays": holidays, "busdaycal": busdaycal})
-    return _out(result, out)
+    return to_out(out, result)
 
 
 def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any = "1111100",
@@ -65,7 +66,7 @@ def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any =
     result = _blockwise(np.busday_offset, [_dates(dates), asarray(offsets)],
                         {"roll": roll, "weekmask": weekmask, "holidays": holidays,
                          "busdaycal": busdaycal})
-    return _out(result, out)
+    return to_out(out, result)
 
 
 def datetime_as_string(arr: Any, unit: Any = None, timezone: str = "naive",
@@ -77,13 +78,6 @@ def datetime_as_string(arr: Any, unit: Any = None, timezone: str = "naive",
     return _blockwise(np.datetime_as_string, [x],
                       {"unit": unit, "timezone": timezone, "casting": casting})
 
-
-def _out(result: BlockArray, out: Any) -> BlockArray:
-    if out is None:
-        return result
-    from nums.core.array.writes import write_out
-
-    return write_out(out, result)
 
 
 __all__ = ["i0", "is_busday", "busday_count", "busday_offset", "datetime_as_string"]

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 
 
@@ -79,12 +80,7 @@ def compress(condition: Any, a: Any, axis: int | None = None, out: Any = None) -
     if picked.size and int(picked[-1].get()) >= x.shape[axis]:
         raise IndexError(f"index {int(picked[-1].get())} is out of bounds for axis {axis} "
                          f"with size {x.shape[axis]}")
-    result = u.take(x, picked, axis=axis)
-    if out is not None:
-        from nums.core.array.writes import write_out
-
-        return write_out(out, result)
-    return result
+    return to_out(out, u.take(x, picked, axis=axis))
 
 
 def ix_(*args: Any) -> tuple[BlockArray, ...]:

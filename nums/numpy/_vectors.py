@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 
 
@@ -19,19 +20,12 @@ def _nps():
     return nps
 
 
-def _out(result: BlockArray, out: Any) -> BlockArray:
-    if out is None:
-        return result
-    from nums.core.array.writes import write_out
-
-    return write_out(out, result)
-
 
 def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1) -> BlockArray:
     """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)``."""
     from nums.numpy.linalg._misc import vecdot as linalg_vecdot
 
-    return _out(linalg_vecdot(x1, x2, axis=axis), out)
+    return to_out(out, linalg_vecdot(x1, x2, axis=axis))
 
 
 def matvec(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
@@ -44,7 +38,7 @@ def matvec(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
         raise ValueError(f"matvec: Input operand 1 has a mismatch in its core dimension 0, "
                          f"with gufunc signature (m,n),(n)->(m) (size {v.shape[-1]} is "
                          f"different from {a.shape[-1]})")
-    return _out(u.matmul(a, v[..., None])[..., 0], out)
+    return to_out(out, u.matmul(a, v[..., None])[..., 0])
 
 
 def vecmat(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
@@ -58,7 +52,7 @@ def vecmat(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
                          f"with gufunc signature (n),(n,m)->(m) (size {a.shape[-2]} is "
                          f"different from {v.shape[-1]})")
     left = u.conjugate(v) if v.dtype.kind == "c" else v
-    return _out(u.matmul(left[..., None, :], a)[..., 0, :], out)
+    return to_out(out, u.matmul(left[..., None, :], a)[..., 0, :])
 
 
 def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,

@@ -20,7 +20,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.relayout import whole_axis
-from nums.core.array.writes import write_out
+from nums.core.array.writes import to_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 
@@ -68,7 +68,7 @@ def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
         lambda idx, node: submit(_transform, kind, blocks[idx], n, ax, norm, dtype, node=node),
         reads=lambda idx: [(source, source.grid.block_slices(idx))],
         name=kind)
-    return write_out(out, result) if out is not None else result
+    return to_out(out, result)
 
 
 def _transform(kind: str, block: np.ndarray, n: int | None, axis: int, norm: str | None,
@@ -148,7 +148,7 @@ def _complex_nd(kind: str, a: Any, s: Any, axes: Any, norm: str | None, out: Any
     s, axes = _nd_args(x, s, axes)
     for k in reversed(range(len(axes))):  # the last axis first, as NumPy does
         x = _one_axis(kind, x, s[k], axes[k], norm)
-    return write_out(out, x) if out is not None else x
+    return to_out(out, x)
 
 
 def fftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
@@ -184,7 +184,7 @@ def rfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
     x = _one_axis("rfft", x, s[-1], axes[-1], norm)
     for k in range(len(axes) - 2, -1, -1):
         x = _one_axis("fft", x, s[k], axes[k], norm)
-    return write_out(out, x) if out is not None else x
+    return to_out(out, x)
 
 
 def irfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
@@ -195,7 +195,7 @@ def irfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
     for k in range(len(axes) - 1):
         x = _one_axis("ifft", x, s[k], axes[k], norm)
     x = _one_axis("irfft", x, s[-1], axes[-1], norm)
-    return write_out(out, x) if out is not None else x
+    return to_out(out, x)
 
 
 def rfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None,

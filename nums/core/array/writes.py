@@ -80,6 +80,11 @@ def write_out(out: Any, result: BlockArray) -> BlockArray:
     return out
 
 
+def to_out(out: Any, result: BlockArray) -> BlockArray:
+    """``result``, or, when the ``out=`` argument is given, ``result`` written into it."""
+    return result if out is None else write_out(out, result)
+
+
 def write_basic(x: BlockArray, spec: list, value: Any) -> None:
     """Write ``value`` into the selection ``spec`` of ``x`` (a basic spec without new axes;
     ``value`` a cast scalar, or an array with one axis per slice of ``spec`` that broadcasts
