@@ -44,6 +44,7 @@ def init(
     task_retries: int | None = None,
     progress: bool | None = None,
     progress_delay: float | None = None,
+    local_bytes: int | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
@@ -98,6 +99,12 @@ def init(
     progress_delay : float, optional
         Seconds of work before a bar appears, so that short operations never flicker.
         Default ``NUMS_PROGRESS_DELAY``, else 2.
+    local_bytes : int, optional
+        Arrays of one block and at most this many bytes live in the driver as numpy arrays
+        and operations on them run there with NumPy, without a task (a task's round trip
+        costs far more than NumPy on a small array); they join distributed operations
+        unchanged. ``0`` distributes every array. Default ``NUMS_LOCAL_BYTES``, else 1 MiB
+        (measured: ``asv_bench/benchmarks/bench_small.py``).
     """
     _context.init(
         backend=backend,
@@ -112,6 +119,7 @@ def init(
         task_retries=task_retries,
         progress=progress,
         progress_delay=progress_delay,
+        local_bytes=local_bytes,
     )
 
 

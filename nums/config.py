@@ -4,7 +4,7 @@ Every setting is an argument of :func:`nums.init`; an environment variable of th
 in upper case with the ``NUMS_`` prefix gives its default (``NUMS_BACKEND``,
 ``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``,
 ``NUMS_ADDRESS``, ``NUMS_OPTIMIZER``, ``NUMS_OBJECT_STORE_BYTES``, ``NUMS_SPILL_DIR``,
-``NUMS_PROGRESS``, ``NUMS_PROGRESS_DELAY``).
+``NUMS_PROGRESS``, ``NUMS_PROGRESS_DELAY``, ``NUMS_LOCAL_BYTES``).
 
 On the ray backend the nodes are those of the Ray cluster: ``num_nodes`` and, unless given,
 ``cluster_shape`` are left open here (0 and ``()``) and filled in when the backend starts.
@@ -18,6 +18,9 @@ from dataclasses import dataclass
 BACKENDS = ("serial", "embedded", "ray")
 OPTIMIZERS = ("tree", "cyclic")
 DEFAULT_BLOCK_BYTES = 64 * 2**20
+# arrays of at most this many bytes (and one block) live in the driver as numpy arrays
+# (nums.core.array.resident); measured in asv_bench/benchmarks/bench_small.py
+DEFAULT_LOCAL_BYTES = 2**20
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Settings:
     task_retries: int = 3  # times a task is run again when its worker process dies
     progress: bool | None = None  # progress bars: None = when stderr is a terminal
     progress_delay: float = 2.0  # seconds of work before a bar appears
+    local_bytes: int = DEFAULT_LOCAL_BYTES  # driver-resident arrays up to this size (0: none)
 
 
 def _env_int(name: str) -> int | None:
@@ -84,6 +88,7 @@ def resolve(
     task_retries: int | None = None,
     progress: bool | None = None,
     progress_delay: float | None = None,
+    local_bytes: int | None = None,
 ) -> Settings:
     """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
     explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
@@ -153,6 +158,11 @@ def resolve(
             raise ValueError(
                 f"cluster_shape {cluster_shape} has {prod} nodes but num_nodes is {num_nodes}"
             )
+    if local_bytes is None:
+        local_bytes = _env_int("NUMS_LOCAL_BYTES")
+    local_bytes = DEFAULT_LOCAL_BYTES if local_bytes is None else local_bytes
+    if isinstance(local_bytes, bool) or not isinstance(local_bytes, int) or local_bytes < 0:
+        raise ValueError(f"local_bytes must be an int >= 0, got {local_bytes!r}")
     if backend == "ray":
         if num_nodes is not None and cluster_shape is None:
             raise ValueError("on the ray backend the nodes are the Ray cluster's: give "
@@ -161,7 +171,8 @@ def resolve(
             raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
         return Settings(backend, int(num_nodes or 0), workers_per_node, cluster_shape or (),
                         int(block_bytes), address, optimizer, progress=progress,
-                        progress_delay=progress_delay, task_retries=task_retries)
+                        progress_delay=progress_delay, task_retries=task_retries,
+                        local_bytes=local_bytes)
     if num_nodes is None:
         num_nodes = 1
     if num_nodes < 1:
@@ -174,4 +185,5 @@ def resolve(
         raise ValueError(f"block_bytes must be >= 1, got {block_bytes}")
     return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes),
                     address, optimizer, object_store_bytes, spill_dir,
-                    task_retries=task_retries, progress=progress, progress_delay=progress_delay)
+                    task_retries=task_retries, progress=progress, progress_delay=progress_delay,
+                    local_bytes=local_bytes)

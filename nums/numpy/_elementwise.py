@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from nums.core.array import resident
 from nums.core.array.blockarray import BlockArray, backend
 from nums.core.array.dtypes import ufunc_result_dtypes
 from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_apply
@@ -152,6 +153,10 @@ class ufunc:
             return uf(*inputs, where=where, **kwargs)
         if where is not True and where is not False and not isinstance(where, BlockArray):
             where = bool(where)
+        local = resident.ufunc_call(uf, inputs, outs, where, kwargs)  # small: in the driver
+        if local is not None:
+            final = [r if o is None else write_out(o, r) for o, r in zip(outs, local)]
+            return final[0] if uf.nout == 1 else tuple(final)
         dtypes = ufunc_result_dtypes(
             uf, inputs, out=outs if out is not None else None, where=where, **kwargs
         )
@@ -222,7 +227,8 @@ def _settle(result: Any, errs: dict) -> None:
     expression would otherwise run later, outside them); with ``"raise"``, wait for it, so
     that FloatingPointError is raised by this call, as NumPy raises it."""
     results = result if isinstance(result, tuple) else (result,)
-    refs = [ref for r in results if isinstance(r, BlockArray) for ref in r.blocks.flat]
+    refs = [ref for r in results if isinstance(r, BlockArray) and r._local is None
+            for ref in r.blocks.flat]
     if refs and "raise" in errs.values():
         backend().get(refs)  # raises a task's FloatingPointError here
 

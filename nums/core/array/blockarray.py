@@ -8,12 +8,20 @@ is either a *root* (it owns its contents) or a *view* (``_link``: parent, op and
 :mod:`nums.core.array.views`). A write ends at the root, which takes new blocks and counts a
 new ``_version`` (:mod:`nums.core.array.writes`); a view whose blocks were computed at an
 older version of its root computes them again when next used (:meth:`BlockArray._sync`).
+
+Small arrays are *driver-resident*: an array of one block of at most ``local_bytes``
+(:func:`local_limit`, a setting) may hold that block as a numpy array in the driver
+(``_local``, read-only, never written in place: like a block, it is replaced, not changed).
+Operations whose operands are all driver-resident run with NumPy in the driver
+(:mod:`nums.core.array.resident`); used with distributed operands, the block is put in the
+store once, on first access to ``blocks`` (:class:`Resident`), and joins the distributed path.
 """
 
 from __future__ import annotations
 
 import math
 import operator
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,14 +31,23 @@ from nums.core import context, progress
 from nums.core.array import kernels
 from nums.core.array.geometry import Flags, root_stand_in
 from nums.core.graph.grid import ArrayGrid, default_block_shape
+from runtime.errors import warnings_at_caller
 
 
 def backend():
     return context.get().backend
 
 
+_here = threading.local()  # .on: BlockArray.build runs a driver-resident result's task here
+
+
 def submit(fn: Callable, *args: Any, node: int = 0, num_returns: int = 1, **kwargs: Any):
-    """Submit ``fn(*args, **kwargs)`` as a task on ``node``."""
+    """Submit ``fn(*args, **kwargs)`` as a task on ``node`` (or, while :meth:`BlockArray.build`
+    makes a driver-resident array, call it here: its arguments are values)."""
+    if getattr(_here, "on", False):
+        with warnings_at_caller():
+            result = fn(*args, **kwargs)
+        return result if num_returns == 1 else list(result)
     return context.get().backend.submit(fn, args, kwargs, node=node, num_returns=num_returns)
 
 
@@ -126,6 +143,48 @@ def check_fits(shape: tuple[int, ...], dtype: np.dtype) -> None:
             f"{_size_text(memory)} in memory and may spill {_size_text(disk)} more to disk)")
 
 
+def local_limit() -> int:
+    """Bytes up to which an array of one block is driver-resident (``local_bytes``)."""
+    ctx = context._current
+    if ctx is None:
+        ctx = context.get()
+    return ctx.settings.local_bytes
+
+
+def fits_local(shape: tuple[int, ...], dtype: np.dtype) -> bool:
+    """Whether an array of ``shape`` and ``dtype`` is small enough to be driver-resident."""
+    return math.prod(shape) * dtype.itemsize <= local_limit()
+
+
+def resident(value: np.ndarray) -> BlockArray:
+    """A driver-resident BlockArray holding ``value``, which the caller hands over: it is made
+    read-only and never written again (pass a copy of anything a user may change)."""
+    if not isinstance(value, np.ndarray):
+        value = np.array(value)  # a numpy scalar (an element taken by indexing)
+    value.flags.writeable = False
+    shape = value.shape
+    grid = ArrayGrid(shape, tuple(max(1, n) for n in shape), value.dtype)
+    out = BlockArray(grid, None, np.zeros(grid.grid_shape, dtype=np.int64), Resident(value))
+    out._local = value
+    return out
+
+
+def kept(result: np.ndarray, *sources: np.ndarray) -> np.ndarray:
+    """``result`` of NumPy on driver-resident ``sources``, fit to be held by :func:`resident`:
+    itself when new or a view of the (immutable) sources, else a copy (never a view of
+    memory a caller may still write)."""
+    if result.base is None or any(np.may_share_memory(result, s) for s in sources):
+        return result
+    return result.copy()
+
+
+def local_value(x: Any) -> np.ndarray | None:
+    """The driver-resident value of BlockArray ``x`` (read-only), or None."""
+    if x._link is not None:
+        x._sync()
+    return x._local
+
+
 # Places the tasks of BlockArray.build that read blocks: ``(name, grid, task, reads) ->
 # BlockArray``. Set by nums.core.array.planning (the layer above) when it is imported.
 PLANNER: Callable | None = None
@@ -148,6 +207,39 @@ class Pending:
     def graph(self, x: BlockArray) -> Any:
         """The OpGraph that will compute ``x`` (for ``nums.explain``), or None."""
         return None
+
+
+def _build_here(grid: ArrayGrid, task: Callable, reads: Callable | None) -> BlockArray | None:
+    """The one block of a small result built in the driver when every array it reads is
+    driver-resident (its task is called here, on values), else None."""
+    idx = (0,) * grid.ndim
+    if reads is not None and any(local_value(x) is None for x, _ in reads(idx)):
+        return None
+    _here.on = True
+    try:
+        value = task(idx, 0)
+    finally:
+        _here.on = False
+    if not isinstance(value, np.ndarray | np.generic):  # a task that put its block itself
+        return one_block(value, grid.shape, grid.dtype, 0)
+    if value.shape != grid.shape or value.dtype != grid.dtype:
+        value = np.asarray(value, dtype=grid.dtype).reshape(grid.shape)
+    srcs = [] if reads is None else [local_value(x) for x, _ in reads(idx)]
+    return resident(kept(value, *srcs))
+
+
+class Resident(Pending):
+    """The block of a driver-resident array, put in the store when first needed there."""
+
+    kind = "resident"
+
+    def __init__(self, value: np.ndarray):
+        self.value = value
+
+    def compute(self, x: BlockArray) -> np.ndarray:
+        blocks = np.empty(x._grid.grid_shape, dtype=object)
+        blocks[(0,) * x.ndim] = backend().put(self.value, int(x._nodes.flat[0]))
+        return blocks
 
 
 class BlockArray:
@@ -189,6 +281,7 @@ class BlockArray:
         self._version = 0  # roots: how many writes replaced their blocks
         self._seen = -1  # views: the root's version their blocks were computed at
         self._stand_in: np.ndarray | None = None  # numpy geometry (geometry.py)
+        self._local: np.ndarray | None = None  # driver-resident value (module docstring)
 
     # ------------------------------------------------------------------ state and views
     def _sync(self) -> None:
@@ -203,6 +296,7 @@ class BlockArray:
         grid = other.grid
         self._grid, self._nodes = grid, other._nodes
         self._blocks, self._pending, self._uses = other._blocks, other._pending, other._uses
+        self._local = other._local
 
     def _assume(self, other: BlockArray) -> None:
         """A root takes ``other``'s blocks as its new contents (same shape and dtype)."""
@@ -254,6 +348,10 @@ class BlockArray:
         """Grid-shaped object array of block refs (computes pending blocks first)."""
         if self._link is not None:
             self._sync()
+        if self._local is not None and getattr(_here, "on", False):
+            value = np.empty(self._grid.grid_shape, dtype=object)
+            value[(0,) * self.ndim] = self._local  # a task run here reads the value itself
+            return value
         if self._blocks is None:
             self._blocks = self._pending.compute(self)
             self._pending = None
@@ -263,6 +361,7 @@ class BlockArray:
     def blocks(self, value: np.ndarray) -> None:
         self._blocks = value
         self._pending = None
+        self._local = None
 
     def pending(self, kind: str | None = None) -> Pending | None:
         """The :class:`Pending` computation of this array's blocks when they are not computed
@@ -297,6 +396,10 @@ class BlockArray:
         block-cyclic node. (Planned operations that run later, on first use, describe
         themselves to the planner with an OpGraph directly.)
         """
+        if all(n == 1 for n in grid.grid_shape) and fits_local(grid.shape, grid.dtype):
+            local = _build_here(grid, task, reads)
+            if local is not None:
+                return local
         if reads is not None and PLANNER is not None:
             return PLANNER(name, grid, task, reads)
         blocks = np.empty(grid.grid_shape, dtype=object)
@@ -310,6 +413,8 @@ class BlockArray:
     def from_numpy(cls, x: np.ndarray, block_shape: Any = None) -> BlockArray:
         """Split a numpy array into blocks and put each on its node."""
         x = np.asarray(x)
+        if block_shape is None and fits_local(x.shape, x.dtype):
+            return resident(np.array(x, copy=True))
         grid = make_grid(x.shape, x.dtype, block_shape)
         be = backend()
         return cls.build(
@@ -320,6 +425,9 @@ class BlockArray:
     @classmethod
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
         grid = make_grid(shape, dtype, block_shape)
+        if block_shape is None and grid.grid_shape == (1,) * grid.ndim and fits_local(
+                grid.shape, grid.dtype):
+            return resident(kernels.full(grid.shape, value, grid.dtype))
         return cls.build(
             grid,
             lambda idx, node: submit(
@@ -329,6 +437,11 @@ class BlockArray:
 
     def map_blocks(self, fn: Callable, *args: Any, dtype: Any = None, **kwargs: Any) -> BlockArray:
         """Apply ``fn(block, *args, **kwargs)`` to every block; the shape is unchanged."""
+        local = local_value(self)
+        if local is not None:
+            out = kernels.blockwise(fn, self.shape, np.dtype(dtype or self.dtype), kwargs,
+                                    local, *args)
+            return resident(kept(out, local))
         grid = self.grid if dtype is None else self.grid.with_dtype(dtype)
         blocks = self.blocks
         return BlockArray.build(
@@ -381,12 +494,20 @@ class BlockArray:
     def get(self) -> np.ndarray:
         """Gather the blocks into one (writable) numpy array.
 
-        This is where nums differs from numpy: the result is fetched from the backend.
+        This is where nums differs from numpy: the result is fetched from the backend. A small
+        array of one block keeps the fetched value in the driver (it becomes driver-resident).
         """
+        local = local_value(self)
+        if local is not None:
+            return np.array(local, copy=True)
         refs = [self.blocks[idx] for idx in self.grid.indices()]
         values = progress.get(refs, "get")
         if len(values) == 1:
-            return np.array(values[0], dtype=self.dtype, copy=True).reshape(self.shape)
+            out = np.array(values[0], dtype=self.dtype, copy=True).reshape(self.shape)
+            if fits_local(self.shape, self.dtype):
+                self._local = kept = out.copy()
+                kept.flags.writeable = False
+            return out
         out = np.empty(self.shape, dtype=self.dtype)
         for idx, value in zip(self.grid.indices(), values):
             out[self.grid.block_slices(idx)] = value
@@ -461,6 +582,9 @@ class BlockArray:
             return self
         if dtype == self.dtype:
             return self.copy()
+        local = local_value(self)
+        if local is not None:
+            return resident(local.astype(dtype))
         return self.map_blocks(kernels.astype, dtype, dtype=dtype)
 
     def copy(self) -> BlockArray:
@@ -468,5 +592,8 @@ class BlockArray:
         and later writes to either array give it new blocks)."""
         grid = self.grid
         if self._blocks is None:
-            return BlockArray(grid, None, self._nodes.copy(), self._pending)
-        return BlockArray(grid, self._blocks.copy(), self._nodes.copy())
+            out = BlockArray(grid, None, self._nodes.copy(), self._pending)
+        else:
+            out = BlockArray(grid, self._blocks.copy(), self._nodes.copy())
+        out._local = self._local  # immutable: shared, as block refs are
+        return out

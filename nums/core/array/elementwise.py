@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels
+from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
@@ -86,6 +86,10 @@ def map_broadcast(
     kwargs = kwargs or {}
     if shape is None:
         shape = broadcast_shapes(*[x.shape for x in operands if isinstance(x, BlockArray)])
+    if block_shape is None:
+        local = resident.blockwise(fn, operands, dtype, shape, kwargs, block_kwargs)
+        if local is not None:
+            return local
     grid = output_grid(operands, shape, dtype, block_shape)
     operands = snapshot(operands)
     g = OpGraph(getattr(fn, "__name__", "map"))

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels
+from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.fusion import expand_dims
 from nums.core.array.regions import region
@@ -123,6 +123,9 @@ def full_spec(shape: tuple[int, ...]) -> list:
 
 def basic_values(x: BlockArray, spec: list) -> BlockArray:
     """The values of ``x`` selected by a basic spec, as a new array (no view)."""
+    local = resident.index(x, spec_key(spec))
+    if local is not None:
+        return local
     out_shape, out_bs = [], []
     axis = 0
     for s in spec:
@@ -186,6 +189,9 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
 
 def advanced(x: BlockArray, key: Any) -> BlockArray:
     """``x[key]`` for an integer-array or boolean key (a new array, as in numpy)."""
+    local = resident.take(x, key)
+    if local is not None:
+        return local
     if isinstance(key, BlockArray | np.ndarray | list) and not _is_int(key):
         return _advanced(x, key)
     return _advanced_tuple(x, _expand_key(x, key))

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels
+from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
 from nums.core.array.planning import OpGraph
@@ -106,6 +106,11 @@ def tree_reduce(
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
     """
+    local = resident.reduce(x, axes, keepdims, partial, partial_kwargs, combine, dtype,
+                            finalize, finalize_kwargs, extras,
+                            _out_grid(x, axes, keepdims, dtype).shape)
+    if local is not None:
+        return local
     x = for_consumer(x).copy()  # snapshots: the tasks are submitted on first use
     extras = [e.copy() for e in extras]
 

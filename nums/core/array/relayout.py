@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels
+from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, Pending, make_grid, submit
 from nums.core.array.regions import region
 from nums.core.graph.grid import ArrayGrid
@@ -57,6 +57,9 @@ def transpose(x: BlockArray, axes: Sequence[int]) -> BlockArray:
     axes = tuple(axes)
     if axes == tuple(range(x.ndim)):
         return x.copy()
+    local = resident.relayout(x, np.transpose, axes)
+    if local is not None:
+        return local
     pending = x.pending_transpose
     if pending is not None:  # compose with the pending permutation
         source, inner = pending
@@ -76,6 +79,10 @@ def reshape(x: BlockArray, shape: tuple[int, ...], block_shape: Any = None) -> B
     """``x`` with a new shape (same size), moving values between blocks only when needed."""
     if shape == x.shape and block_shape is None:
         return x.copy()
+    if block_shape is None:
+        local = resident.relayout(x, np.reshape, shape)
+        if local is not None:
+            return local
     if x.size == 0:
         return BlockArray.full(shape, 0, x.dtype, block_shape)
     squeezed_in = [(n, b) for n, b in zip(x.shape, x.block_shape) if n != 1]

@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels, regions, relayout
+from nums.core.array import kernels, regions, relayout, resident
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import (
     basic_spec,
     full_spec,
     is_basic,
+    spec_key,
     spec_shape,
     take_rows,
 )
@@ -165,6 +166,8 @@ def _full_mask(x: BlockArray, key: Any) -> BlockArray | None:
 
 
 def _root_write(x: BlockArray, spec: list, value: Any) -> None:
+    if resident.write(x, spec_key(spec), value):
+        return
     grid = x.grid
     if all(s == ("slice", 0, 1, n) for s, n in zip(spec, x.shape)):
         if isinstance(value, BlockArray) and value.shape == x.shape:
@@ -263,6 +266,8 @@ def scatter(x: BlockArray, coords: tuple[np.ndarray, ...], value: Any,
             ufunc: np.ufunc | None = None) -> None:
     """Root ``x`` with ``x[coords] = value`` (or ``ufunc.at``), block by block: the
     coordinates are grouped by block on the driver, keeping their order."""
+    if resident.scatter(x, coords, value, ufunc):
+        return
     grid = x.grid
     flat = [c.reshape(-1) for c in coords]
     m = flat[0].size if flat else 0

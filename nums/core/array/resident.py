@@ -1,0 +1,214 @@
+"""Operations on driver-resident arrays: NumPy in the driver, no task, no plan.
+
+A task's round trip costs about half a millisecond and planning an operation about a tenth
+of one, while NumPy on a vector of a thousand elements takes a microsecond or two. So an
+array of one block of at most ``local_bytes`` (``nums.init(local_bytes=...)``,
+``NUMS_LOCAL_BYTES``) holds its block as a numpy array in the driver (see
+:mod:`nums.core.array.blockarray`), and the central operations of the array layer first ask
+this module whether all their array operands are driver-resident. If so the operation runs
+here with NumPy and returns a driver-resident array; if not (``None``), it takes the
+distributed path, where a driver-resident operand is put in the store once and read like any
+block.
+
+Each function here is the driver-side twin of one dispatch point: :func:`ufunc_call` (every
+ufunc and operator), :func:`reduce` (every tree reduction), :func:`tensordot` and
+:func:`matmul` (products), :func:`index` and :func:`take` (indexing; views are
+index views of these values, see :mod:`nums.core.array.views`), :func:`write` and
+:func:`scatter` (the one write path), :func:`blockwise` (``map_broadcast``) and
+:func:`relayout` (transpose, reshape). Values are never written in place: a write makes a
+new value for the root (views see it, as they see new blocks), so a value handed out by
+``get()`` or held by a view never changes under anyone. NumPy runs under the caller's
+``np.errstate``, and its warnings are raised again at the user's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nums.core.array import kernels
+from nums.core.array.blockarray import BlockArray, fits_local, kept, local_value, resident
+from nums.core.graph.grid import ArrayGrid
+from runtime.errors import warnings_at_caller
+
+
+def values(operands: Sequence[Any]) -> list[Any] | None:
+    """The operands with driver-resident BlockArrays replaced by their values; None when a
+    BlockArray among them is distributed."""
+    out = []
+    for x in operands:
+        if isinstance(x, BlockArray):
+            x = local_value(x)
+            if x is None:
+                return None
+        out.append(x)
+    return out
+
+
+def _result(value: Any, sources: Sequence[Any]) -> BlockArray | None:
+    """``value`` (numpy's result) as a driver-resident array; None when it is too large to
+    stay in the driver (the caller then takes the distributed path)."""
+    value = np.asarray(value)
+    if not fits_local(value.shape, value.dtype):
+        return None
+    return resident(kept(value, *[s for s in sources if isinstance(s, np.ndarray)]))
+
+
+def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray | None],
+               where: Any, kwargs: dict) -> list[BlockArray | None] | None:
+    """``ufunc(*inputs, out=outs, where=where, **kwargs)`` in the driver, or None.
+
+    One driver-resident result per output of the ufunc, or None to take the distributed
+    path. With ``out`` arrays, the results are their new values (computed on copies of their
+    values), which the caller writes into them through the one write path
+    (:func:`nums.core.array.writes.write_out`), so that their views see them.
+    """
+    vals = values(inputs)
+    if vals is None:
+        return None
+    has_out = any(o is not None for o in outs)
+    if where is not True:
+        if isinstance(where, BlockArray):
+            where = local_value(where)
+            if where is None:
+                return None
+        if not has_out or any(o is None for o in outs):
+            return None  # nums fills unselected elements with zeros: the distributed path
+    if has_out:
+        if values([o for o in outs if o is not None]) is None:
+            return None
+        buffers = [None if o is None else local_value(o).copy() for o in outs]
+        with warnings_at_caller():
+            ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
+        return [None if b is None else resident(b) for b in buffers]
+    with warnings_at_caller():
+        res = ufunc(*vals, **kwargs)
+    results = [_result(r, vals) for r in (res if ufunc.nout > 1 else (res,))]
+    return None if any(r is None for r in results) else results
+
+
+def reduce(x: BlockArray, axes: tuple[int, ...], keepdims: bool, partial: Callable,
+           partial_kwargs: dict, combine: Callable, dtype: Any, finalize: Callable | None,
+           finalize_kwargs: dict | None, extras: Sequence[BlockArray],
+           out_shape: tuple[int, ...]) -> BlockArray | None:
+    """A tree reduction (:func:`nums.core.array.reduction.tree_reduce`) of a driver-resident
+    array: its one partial and the finalisation, in the driver."""
+    vals = values([x, *extras])
+    if vals is None:
+        return None
+    with warnings_at_caller():
+        part = kernels.reduce_partial(partial, axes, partial_kwargs, *vals)
+        res = kernels.reduce_finalize(combine, finalize, out_shape, dtype,
+                                      finalize_kwargs or {}, part)
+    return _result(res, vals)
+
+
+def tensordot(a: BlockArray, b: BlockArray, axes_a: Sequence[int], axes_b: Sequence[int],
+              dtype: Any) -> BlockArray | None:
+    vals = values([a, b])
+    if vals is None:
+        return None
+    with warnings_at_caller():
+        res = kernels.tensordot(vals[0], vals[1], (list(axes_a), list(axes_b)), dtype)
+    return _result(res, vals)
+
+
+def matmul(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray | None:
+    vals = values([a, b])
+    if vals is None:
+        return None
+    with warnings_at_caller():
+        res = np.matmul(vals[0], vals[1])
+    res = np.asarray(res)
+    if res.dtype != dtype:
+        res = res.astype(dtype)
+    return _result(res, vals)
+
+
+def blockwise(fn: Callable, operands: Sequence[Any], dtype: Any, shape: tuple[int, ...],
+              kwargs: dict, block_kwargs: Callable | None = None) -> BlockArray | None:
+    """``fn(*operands, **kwargs)`` broadcast to ``shape`` and cast (``map_broadcast``; its
+    ``block_kwargs`` are those of the one block of the result)."""
+    if not fits_local(shape, np.dtype(dtype)):
+        return None
+    vals = values(operands)
+    if vals is None:
+        return None
+    if block_kwargs is not None:
+        grid = ArrayGrid(shape, tuple(max(1, n) for n in shape), dtype)
+        kwargs = {**kwargs, **block_kwargs(grid, (0,) * len(shape))}
+    with warnings_at_caller():
+        res = kernels.blockwise(fn, shape, np.dtype(dtype), kwargs, *vals)
+    return _result(res, vals)
+
+
+def index(x: BlockArray, key: Any) -> BlockArray | None:
+    """``x[key]`` of a driver-resident ``x`` for a basic key (numpy's key: ints, slices,
+    None): a new array sharing the (immutable) values."""
+    v = local_value(x)
+    if v is None:
+        return None
+    return resident(v[key])
+
+
+def take(x: BlockArray, key: Any) -> BlockArray | None:
+    """``x[key]`` of a driver-resident ``x`` for an advanced key (index arrays fetched),
+    with numpy's rules and errors."""
+    v = local_value(x)
+    if v is None:
+        return None
+    return _result(v[_gathered(key)], [v])
+
+
+def _gathered(key: Any) -> Any:
+    if isinstance(key, BlockArray):
+        return key.get()
+    if isinstance(key, tuple):
+        return tuple(_gathered(k) for k in key)
+    if isinstance(key, list):
+        return [_gathered(k) for k in key]
+    return key
+
+
+def relayout(x: BlockArray, fn: Callable, *args: Any) -> BlockArray | None:
+    """``fn(value, *args)`` for a numpy view-making ``fn`` (``np.transpose``,
+    ``np.reshape``) of a driver-resident ``x``."""
+    v = local_value(x)
+    if v is None:
+        return None
+    return resident(fn(v, *args))
+
+
+def write(x: BlockArray, key: tuple, value: Any) -> bool:
+    """Root ``x`` with ``x[key] = value`` (a basic key; ``value`` prepared by the write
+    path), as a new value; False when ``x`` is distributed."""
+    v = local_value(x)
+    if v is None:
+        return False
+    if isinstance(value, BlockArray):
+        value = value.get()  # at most the selection: small
+    new = v.copy()
+    new[key] = value
+    x._assume(resident(new))
+    return True
+
+
+def scatter(x: BlockArray, coords: tuple[np.ndarray, ...], value: Any,
+            ufunc: np.ufunc | None) -> bool:
+    """Root ``x`` with ``x[coords] = value`` (or ``ufunc.at(x, coords, value)``) as a new
+    value; False when ``x`` is distributed."""
+    v = local_value(x)
+    if v is None:
+        return False
+    if isinstance(value, BlockArray):
+        value = value.get()
+    new = v.copy()
+    with warnings_at_caller():
+        if ufunc is None:
+            new[coords] = value
+        else:
+            ufunc.at(new, coords, *(() if value is None else (value,)))
+    x._assume(resident(new))
+    return True
