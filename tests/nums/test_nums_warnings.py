@@ -141,10 +141,10 @@ def _here() -> int:
 
 
 def _task_warning(lines):
-    x = nps.asarray([1.0, 0.0]) / 0.0
     lines.append(_here() + 1)
-    x.get()  # embedded: relayed at the get; serial: at the division, one line up
-    lines.append(_here() - 2)
+    x = nps.asarray([1.0, 0.0] * 10) / 0.0  # driver-resident (one small block): warns here
+    lines.append(_here() + 1)
+    x.get()  # blocks (tiny in tests): the tasks' warning is relayed at the get
 
 
 def _driver_warning(lines):

@@ -43,12 +43,14 @@ _here = threading.local()  # .on: BlockArray.build runs a driver-resident result
 
 def submit(fn: Callable, *args: Any, node: int = 0, num_returns: int = 1, **kwargs: Any):
     """Submit ``fn(*args, **kwargs)`` as a task on ``node`` (or, while :meth:`BlockArray.build`
-    makes a driver-resident array, call it here: its arguments are values)."""
-    if getattr(_here, "on", False):
+    makes a driver-resident array and no argument is a reference, call it here)."""
+    be = context.get().backend
+    if getattr(_here, "on", False) and not any(
+            be.is_ref(a) for a in (*args, *kwargs.values())):
         with warnings_at_caller():
             result = fn(*args, **kwargs)
         return result if num_returns == 1 else list(result)
-    return context.get().backend.submit(fn, args, kwargs, node=node, num_returns=num_returns)
+    return be.submit(fn, args, kwargs, node=node, num_returns=num_returns)
 
 
 def one_block(ref: Any, shape: tuple[int, ...], dtype: Any, node: int) -> BlockArray:
@@ -162,11 +164,12 @@ def resident(value: np.ndarray) -> BlockArray:
     if not isinstance(value, np.ndarray):
         value = np.array(value)  # a numpy scalar (an element taken by indexing)
     value.flags.writeable = False
-    shape = value.shape
-    grid = ArrayGrid(shape, tuple(max(1, n) for n in shape), value.dtype)
-    out = BlockArray(grid, None, np.zeros(grid.grid_shape, dtype=np.int64), Resident(value))
-    out._local = value
+    grid = ArrayGrid.one_block(value.shape, value.dtype)
+    out = BlockArray(grid, None, _ZERO_NODES[value.ndim].copy(), Resident(value), local=value)
     return out
+
+
+_ZERO_NODES = [np.zeros((1,) * n, dtype=np.int64) for n in range(65)]  # node 0, any rank
 
 
 def kept(result: np.ndarray, *sources: np.ndarray) -> np.ndarray:
@@ -260,12 +263,14 @@ class BlockArray:
         blocks: np.ndarray | None,
         nodes: np.ndarray | None = None,
         pending: Pending | None = None,
+        local: np.ndarray | None = None,
     ):
-        if blocks is not None and blocks.shape != grid.grid_shape:
-            raise ValueError(f"blocks {blocks.shape} do not match grid {grid.grid_shape}")
-        if blocks is None and pending is None:
-            raise ValueError("a BlockArray needs blocks or a pending transformation")
-        check_fits(grid.shape, grid.dtype)
+        if local is None:  # (a driver-resident value is in memory already)
+            if blocks is not None and blocks.shape != grid.grid_shape:
+                raise ValueError(f"blocks {blocks.shape} do not match grid {grid.grid_shape}")
+            if blocks is None and pending is None:
+                raise ValueError("a BlockArray needs blocks or a pending transformation")
+            check_fits(grid.shape, grid.dtype)
         self._grid = grid
         self._blocks = blocks
         # a Pending result (a transpose, a fused expression, a plan): blocks are computed on
@@ -281,7 +286,7 @@ class BlockArray:
         self._version = 0  # roots: how many writes replaced their blocks
         self._seen = -1  # views: the root's version their blocks were computed at
         self._stand_in: np.ndarray | None = None  # numpy geometry (geometry.py)
-        self._local: np.ndarray | None = None  # driver-resident value (module docstring)
+        self._local = local  # driver-resident value (module docstring)
 
     # ------------------------------------------------------------------ state and views
     def _sync(self) -> None:

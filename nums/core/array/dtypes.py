@@ -42,12 +42,64 @@ def stand_in(x: Any, empty: bool = False) -> Any:
 
 
 def dry_run(fn: Callable, *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn`` on stand-ins of BlockArray arguments; raises what numpy raises."""
+    """Call ``fn`` on stand-ins of BlockArray arguments; raises what numpy raises.
+
+    A dry run depends only on the function, the operands' dtypes and ranks and the other
+    arguments, so its result is remembered (:data:`_DRY_RUNS`) for arguments that can be
+    keyed: a script's repeated calls skip it (it costs more than NumPy on a small array).
+    """
+    try:
+        key = (fn, *[_key(a) for a in args], *[(k, _key(v)) for k, v in kwargs.items()])
+        hash(key)
+    except TypeError:
+        key = None
+    else:
+        hit = _DRY_RUNS.get(key, _MISSING)
+        if hit is not _MISSING:
+            return _fresh(hit)
     args = tuple(stand_in(a) for a in args)
     kwargs = {k: stand_in(v) for k, v in kwargs.items()}
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
+    if key is not None:
+        if len(_DRY_RUNS) >= _DRY_RUNS_MAX:
+            _DRY_RUNS.clear()
+        _DRY_RUNS[key] = _fresh(result)
+    return result
+
+
+_MISSING = object()
+_DRY_RUNS: dict = {}  # (fn, argument keys) -> result of the dry run
+_DRY_RUNS_MAX = 4096
+
+
+def _key(x: Any) -> Any:
+    """What a dry run sees of argument ``x``, as a dict key (TypeError: not keyable)."""
+    t = type(x)
+    if t is BlockArray:
+        return (t, x.dtype, tuple([1 if n else 0 for n in x.shape]))
+    if x is None or t is bool or t is int or t is str:
+        return (t, x)
+    if isinstance(x, np.ndarray):
+        if x.size > 64 or x.dtype.hasobject:
+            raise TypeError("not keyed")
+        return ("A", x.dtype, x.shape, x.tobytes())
+    if isinstance(x, list | tuple):
+        return (type(x), tuple(_key(v) for v in x))
+    if isinstance(x, float | complex | np.inexact) and x != x:
+        raise TypeError("NaN is not equal to itself")
+    hash(x)
+    return (type(x), x)
+
+
+def _fresh(result: Any) -> Any:
+    """A copy of a remembered dry-run result (callers may change what they get)."""
+    if isinstance(result, np.ndarray):
+        return result.copy()
+    if isinstance(result, tuple | list):
+        return type(result)(_fresh(r) for r in result)
+    return result
 
 
 def ufunc_result_dtypes(

@@ -103,6 +103,12 @@ class Backend(ABC):
     def shutdown(self) -> None:
         """Release every object and stop every process of the backend."""
 
+    ref_types: tuple[type, ...] = ()  # the classes of this backend's object references
+
+    def is_ref(self, value: Any) -> bool:
+        """Whether ``value`` is an object reference of this backend (not a value)."""
+        return isinstance(value, self.ref_types)
+
     def capacity_bytes(self) -> tuple[int, int] | None:
         """``(memory, disk)``: the bytes of objects this backend can hold in memory, and what
         it may still spill to disk; None when it cannot tell. Arrays larger than the sum

@@ -31,6 +31,7 @@ class EmbeddedBackend(Backend):
         import runtime as rt
 
         self._rt = rt
+        self.ref_types = (rt.ObjectRef,)
         if rt.is_initialized():
             if object_store_bytes is not None or spill_dir is not None:
                 raise RuntimeError("the runtime is already running (runtime.init set its store "

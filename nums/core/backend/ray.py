@@ -102,6 +102,7 @@ class RayBackend(Backend):
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         self._ray = ray
+        self.ref_types = (ray.ObjectRef,)
         self._affinity = NodeAffinitySchedulingStrategy
         self._owns = not ray.is_initialized()
         if self._owns:

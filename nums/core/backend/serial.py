@@ -54,6 +54,7 @@ class SerialBackend(Backend):
     """In-process backend for debugging and tests."""
 
     name = "serial"
+    ref_types = (SerialRef,)
 
     def __init__(self, num_nodes: int = 1):
         self._num_nodes = num_nodes

@@ -137,6 +137,18 @@ class ArrayGrid:
         self.grid_shape = tuple(max(1, math.ceil(n / b)) for n, b in zip(shape, block_shape))
         self.dtype = np.dtype(dtype)
 
+    @classmethod
+    def one_block(cls, shape: tuple[int, ...], dtype: np.dtype) -> ArrayGrid:
+        """The grid of one block of ``shape`` (a tuple of ints, as numpy gives it) and
+        ``dtype`` (a numpy dtype): what ``ArrayGrid(shape, shape, dtype)`` makes, quickly
+        (driver-resident arrays make one per operation)."""
+        grid = cls.__new__(cls)
+        grid.shape = shape
+        grid.block_shape = tuple([n if n > 1 else 1 for n in shape])
+        grid.grid_shape = (1,) * len(shape)
+        grid.dtype = dtype
+        return grid
+
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, ArrayGrid)

@@ -1,0 +1,102 @@
+"""Small arrays (issue 16): nums beside NumPy at every size, in one run.
+
+Each operation runs for vectors of 1e3 to 1e6 float64 elements with three engines:
+
+- ``numpy``: the reference;
+- ``nums``: the default session, where an array of one block of at most ``local_bytes``
+  (1 MiB) lives in the driver and operations on it run there with NumPy (driver-resident);
+- ``nums-distributed``: the same with ``local_bytes=0``, every array in the store and every
+  operation a task (what every size cost before), so the threshold can be read off the
+  sweep: driver-resident wins where its time is below this one's.
+
+Operations, each materialised (a numpy array or a Python float at the end):
+``x * y + 1`` (``time_elementwise``), ``float(x.sum())`` (``time_sum``),
+``(x[::2] + 1).get()`` (``time_strided``) and the bookkeeping loop of power iteration,
+100 times ``v = v / np.linalg.norm(v)`` on a vector of 100 elements (``Bookkeeping``).
+"""
+
+from __future__ import annotations
+
+import numpy
+
+from . import _engines
+
+_engines.by_value(__name__)
+
+ENGINES = ["numpy", "nums", "nums-distributed"]
+SIZES = [10**3, 10**4, 10**5, 10**6]
+
+
+def start(engine: str):
+    """The engine's numpy namespace (a nums session started for the nums engines)."""
+    if engine == "numpy":
+        return numpy
+    import nums
+    import nums.numpy as nnp
+
+    nums.init(local_bytes=0 if engine == "nums-distributed" else None)
+    return nnp
+
+
+def stop(engine: str) -> None:
+    if engine != "numpy":
+        import nums
+
+        nums.shutdown()
+
+
+def materialise(value):
+    """A numpy array of ``value`` (``get()`` of a BlockArray)."""
+    return value.get() if hasattr(value, "get") else value
+
+
+class SizeSweep:
+    """One operation per method on float64 vectors of ``n`` elements."""
+
+    params = (ENGINES, SIZES)
+    param_names = ["engine", "n"]
+    timeout = 300
+    number = 0  # asv picks how many calls make a sample (microseconds to milliseconds)
+    repeat = (5, 20, 10.0)
+
+    def setup(self, engine, n):
+        self.xp = start(engine)
+        rng = numpy.random.default_rng(0)
+        self.x = self.xp.asarray(rng.random(n))
+        self.y = self.xp.asarray(rng.random(n))
+        self.time_elementwise(engine, n)  # warm: a session's first tasks start its workers
+
+    def teardown(self, engine, n):
+        stop(engine)
+
+    def time_elementwise(self, engine, n):
+        materialise(self.x * self.y + 1)
+
+    def time_sum(self, engine, n):
+        float(self.x.sum())
+
+    def time_strided(self, engine, n):
+        materialise(self.x[::2] + 1)
+
+
+class Bookkeeping:
+    """100 iterations of ``v = v / np.linalg.norm(v)`` with ``v`` of 100 elements."""
+
+    params = [ENGINES]
+    param_names = ["engine"]
+    timeout = 300
+    number = 0
+    repeat = (5, 20, 10.0)
+
+    def setup(self, engine):
+        self.xp = start(engine)
+        self.v = self.xp.asarray(numpy.random.default_rng(0).random(100))
+
+    def teardown(self, engine):
+        stop(engine)
+
+    def time_normalize_loop(self, engine):
+        np, v = self.xp, self.v
+        for _ in range(100):
+            v = v / np.linalg.norm(v)
+        return materialise(v)
