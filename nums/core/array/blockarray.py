@@ -418,9 +418,9 @@ class BlockArray:
     def from_numpy(cls, x: np.ndarray, block_shape: Any = None) -> BlockArray:
         """Split a numpy array into blocks and put each on its node."""
         x = np.asarray(x)
-        if block_shape is None and fits_local(x.shape, x.dtype):
-            return resident(np.array(x, copy=True))
         grid = make_grid(x.shape, x.dtype, block_shape)
+        if grid.num_blocks == 1 and fits_local(x.shape, x.dtype):
+            return resident(np.array(x, copy=True))
         be = backend()
         return cls.build(
             grid,
@@ -430,8 +430,7 @@ class BlockArray:
     @classmethod
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
         grid = make_grid(shape, dtype, block_shape)
-        if block_shape is None and grid.grid_shape == (1,) * grid.ndim and fits_local(
-                grid.shape, grid.dtype):
+        if grid.num_blocks == 1 and fits_local(grid.shape, grid.dtype):
             return resident(kernels.full(grid.shape, value, grid.dtype))
         return cls.build(
             grid,
