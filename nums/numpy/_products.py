@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array import products
+from nums.core.array import products, resident
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.writes import write_out
@@ -54,7 +54,10 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs:
             f"operands could not be broadcast together with remapped shapes "
             f"[original->remapped]: {a.shape} and {b.shape}"
         ) from None
-    if (a.ndim, b.ndim) in ((2, 1), (1, 2)):
+    local = resident.matmul(a, b, res_dtype)  # driver-resident operands: numpy's matmul
+    if local is not None:
+        result = local
+    elif (a.ndim, b.ndim) in ((2, 1), (1, 2)):
         # matrix-vector: vector blocks go straight into the block products (no reshapes)
         result = products.matmul2d(a, b, res_dtype)
     else:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import math
 import operator
+import platform
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -231,6 +233,21 @@ def _build_here(grid: ArrayGrid, task: Callable, reads: Callable | None) -> Bloc
     return resident(kept(value, *srcs))
 
 
+# Reference counts tell when ``get()`` is called on a temporary (CPython versions whose
+# counts were checked: 2 for the array inside ``(expr).get()``, one more for a name).
+_HANDOVER = platform.python_implementation() == "CPython" and sys.version_info[:2] in (
+    (3, 10), (3, 11), (3, 12), (3, 13))
+
+
+class _HandedOver(Pending):
+    """The state of a temporary whose value ``get()`` handed to the caller (unreachable)."""
+
+    kind = "handed over"
+
+    def compute(self, x: BlockArray) -> np.ndarray:
+        raise RuntimeError("internal error: a temporary array was used after get()")
+
+
 class Resident(Pending):
     """The block of a driver-resident array, put in the store when first needed there."""
 
@@ -241,7 +258,10 @@ class Resident(Pending):
 
     def compute(self, x: BlockArray) -> np.ndarray:
         blocks = np.empty(x._grid.grid_shape, dtype=object)
-        blocks[(0,) * x.ndim] = backend().put(self.value, int(x._nodes.flat[0]))
+        # a writable copy: a read-only array pickles otherwise than the planner's size model
+        # of a block (and the store's copy is the store's)
+        value = np.array(self.value, copy=True)
+        blocks[(0,) * x.ndim] = backend().put(value, int(x._nodes.flat[0]))
         return blocks
 
 
@@ -503,6 +523,14 @@ class BlockArray:
         """
         local = local_value(self)
         if local is not None:
+            # a temporary's value nobody else holds (``(x * y + 1).get()``) is handed over
+            # rather than copied: a copy of a large array costs as much as the operation
+            if (_HANDOVER and sys.getrefcount(self) == 2 and local.base is None
+                    and sys.getrefcount(local) == 3 + (self._pending is not None
+                                                       and self._pending.kind == "resident")):
+                self._local, self._blocks, self._pending = None, None, _HandedOver()
+                local.flags.writeable = True
+                return local
             return np.array(local, copy=True)
         refs = [self.blocks[idx] for idx in self.grid.indices()]
         values = progress.get(refs, "get")
