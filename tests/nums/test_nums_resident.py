@@ -1,0 +1,177 @@
+"""Driver-resident small arrays (issue 16): NumPy in the driver, no tasks, NumPy's semantics.
+
+An array of one block of at most ``local_bytes`` holds its block in the driver and operations
+on such arrays run there (:mod:`nums.core.array.resident`). These tests check that small work
+submits no task, that results, views, writes, copies, errors and warnings are NumPy's, and
+that small and large operands still mix.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import BACKEND_CONFIGS, BLOCK_BYTES, assert_same
+
+import nums
+import nums.numpy as nps
+from nums.config import resolve
+from nums.core import context
+from nums.core.array.blockarray import local_value
+
+RNG = np.random.default_rng(16)
+
+
+def _resident(x) -> bool:
+    return local_value(x) is not None
+
+
+def _tasks() -> int | None:
+    """Tasks run so far (serial backends, which count them synchronously), else None."""
+    if context.get().settings.backend != "serial":
+        return None
+    return sum(m["tasks_run"] for m in nums.metrics())
+
+
+def _restore(backend_name: str) -> None:
+    nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
+
+
+def test_small_bookkeeping_runs_no_task(backend_name):
+    a, b = RNG.random(5), RNG.random(5)
+    before = _tasks()
+    x, y = nps.asarray(a), nps.asarray(b)
+    z = x * y + 1
+    s = float(z.sum())
+    w = (x[::2] + 1) @ nps.ones(3)
+    v = x
+    for _ in range(5):
+        v = v / nps.linalg.norm(v)
+    assert _resident(z) and _resident(w) and _resident(v)
+    assert nums.explain(z).startswith("driver-resident")
+    assert _tasks() == before
+    assert_same(z, a * b + 1)
+    assert s == pytest.approx(float((a * b + 1).sum()))
+    assert_same(w, (a[::2] + 1) @ np.ones(3))
+    expected = a
+    for _ in range(5):
+        expected = expected / np.linalg.norm(expected)
+    assert_same(v, expected)
+
+
+def test_creation_below_the_threshold_is_resident(backend_name):
+    for x in (nps.zeros(4), nps.arange(3), nps.asarray([1.0, 2.0]), nps.full((2,), 7),
+              nps.random.default_rng(0).random(3), nps.eye(2)):
+        assert _resident(x)
+    assert not _resident(nps.arange(40, block_shape=(8,)))  # several blocks: distributed
+
+
+def test_get_returns_an_independent_array(backend_name):
+    x = nps.asarray([1.0, 2.0, 3.0])
+    g = x.get()
+    g[0] = 100.0
+    assert_same(x, np.array([1.0, 2.0, 3.0]))
+    y = x + 1
+    h = (x + 1).get()  # a temporary's value is handed over, never shared
+    h[1] = -5.0
+    assert_same(y, np.array([2.0, 3.0, 4.0]))
+    assert h.flags.writeable and g.flags.writeable
+    assert_same(x, np.array([1.0, 2.0, 3.0]))
+
+
+def test_views_and_writes_keep_numpys_semantics(backend_name):
+    a = np.arange(6.0)
+    x = nps.asarray(a.copy())
+    v, va = x[1:4], a[1:4]
+    t, ta = x.reshape(2, 3).T, a.reshape(2, 3).T
+    v[0] = 10.0
+    va[0] = 10.0
+    x[3] = -1.0
+    a[3] = -1.0
+    t[2, 0] += 5
+    ta[2, 0] += 5
+    x += 1
+    a += 1
+    assert_same(x, a)
+    assert_same(v, va)
+    assert_same(t, ta)
+    assert v.base is x and _resident(v)
+    c = x.copy()
+    x[0] = 42.0
+    assert c[0] != 42.0
+
+
+def test_small_and_large_operands_mix(backend_name):
+    big = RNG.random((40, 3))
+    X = nps.array(big, block_shape=(8, 3))  # several blocks
+    b = nps.asarray(np.array([1.0, -2.0, 0.5]))
+    assert _resident(b) and not _resident(X)
+    assert_same(X @ b, big @ np.array([1.0, -2.0, 0.5]), rtol=1e-12)
+    assert_same(X * b + 1, big * np.array([1.0, -2.0, 0.5]) + 1)
+    assert _resident(b)  # still driver-resident after joining distributed work
+    b[0] = 3.0  # a later write reaches later distributed work
+    assert_same(X @ b, big @ np.array([3.0, -2.0, 0.5]), rtol=1e-12)
+
+
+def test_a_fetched_small_result_becomes_resident(backend_name):
+    big = RNG.random((40, 3))
+    X = nps.array(big, block_shape=(8, 3))
+    g = X.sum(axis=0)
+    assert not _resident(g)
+    assert_same(g, big.sum(axis=0), rtol=1e-12)  # fetched
+    assert _resident(g)
+    before = _tasks()
+    h = g / g.sum()
+    assert _tasks() == before
+    assert_same(h, big.sum(axis=0) / big.sum(), rtol=1e-12)
+
+
+def test_errors_promotion_and_errstate_are_numpys(backend_name):
+    i8 = nps.asarray(np.array([1, 2], dtype=np.int8))
+    with pytest.raises(OverflowError):
+        i8 + 300
+    assert (i8 + 1).dtype == np.int8 and (i8 + 1.5).dtype == np.float64
+    assert (nps.asarray(np.float32([1.0])) + np.float64(1)).dtype == np.float64
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        nps.ones(3) + nps.ones(2)
+    x = nps.asarray([1.0, 0.0])
+    with np.errstate(divide="raise"):
+        with pytest.raises(FloatingPointError):
+            x / 0.0
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_same(x / 0.0, np.array([np.inf, np.nan]))
+
+
+def test_out_and_where_reach_the_array(backend_name):
+    x = nps.asarray([1.0, 2.0, 3.0])
+    out = nps.zeros(3)
+    view = out[1:]
+    nps.add(x, 1, out=out, where=nps.asarray([True, False, True]))
+    assert_same(out, np.array([2.0, 0.0, 4.0]))
+    assert_same(view, np.array([0.0, 4.0]))
+    q, r = nps.divmod(x, 2)
+    assert_same(q, np.array([0.0, 1.0, 1.0]))
+    assert_same(r, np.array([1.0, 0.0, 1.0]))
+
+
+def test_threshold_zero_distributes_everything(backend_name):
+    try:
+        nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name],
+                     "local_bytes": 0})
+        x = nps.asarray([1.0, 2.0])
+        assert not _resident(x * 2)
+        assert_same(x * 2 + 1, np.array([3.0, 5.0]))
+        x.get()
+        assert not _resident(x)
+    finally:
+        _restore(backend_name)
+
+
+def test_local_bytes_setting(monkeypatch):
+    monkeypatch.setenv("NUMS_LOCAL_BYTES", "123")
+    assert resolve(backend="serial").local_bytes == 123
+    assert resolve(backend="serial", local_bytes=0).local_bytes == 0
+    with pytest.raises(ValueError, match="local_bytes"):
+        resolve(backend="serial", local_bytes=-1)
