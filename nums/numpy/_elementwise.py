@@ -120,6 +120,8 @@ class ufunc:
     ) -> Any:
         result = self._call(*args, out=out, where=where, dtype=dtype, casting=casting,
                             signature=signature)
+        if isinstance(result, BlockArray) and result._local is not None:
+            return result  # computed in the driver, under the caller's np.errstate already
         errs = float_error_settings()
         if errs is not None:
             _settle(result, errs)

@@ -89,6 +89,28 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
     return None if any(r is None for r in results) else results
 
 
+def apply(fn: Callable, operands: Sequence[Any], kwargs: dict) -> Any:
+    """``fn(*operands, **kwargs)`` (a kernel that runs NumPy on whole arrays, such as
+    ``numpy.linalg`` on one worker) in the driver when its array operands are
+    driver-resident, else None. Arrays of the result (one, or a tuple) come back as arrays
+    (driver-resident when small), 0-d ones as numpy scalars, as the one-worker path gives
+    them."""
+    vals = values(operands)
+    if vals is None:
+        return None
+    with warnings_at_caller():
+        result = fn(*vals, **kwargs)
+    parts = [_part(p, vals) for p in (result if isinstance(result, tuple) else (result,))]
+    return tuple(parts) if isinstance(result, tuple) else parts[0]
+
+
+def _part(value: Any, sources: Sequence[Any]) -> Any:
+    if isinstance(value, np.ndarray) and value.ndim:
+        local = _result(value, sources)
+        return local if local is not None else BlockArray.from_numpy(value)
+    return value[()] if isinstance(value, np.ndarray) else value
+
+
 def reduce(x: BlockArray, axes: tuple[int, ...], keepdims: bool, partial: Callable,
            partial_kwargs: dict, combine: Callable, dtype: Any, finalize: Callable | None,
            finalize_kwargs: dict | None, extras: Sequence[BlockArray],

@@ -1,6 +1,8 @@
 """Small dense problems on one worker: the operands are assembled on one node, numpy.linalg
 runs there, and the results stay there as one-block arrays (nothing passes through the
-driver but scalars). Operands over ``MAX_WORKER_BYTES`` raise instead of being gathered."""
+driver but scalars). Operands over ``MAX_WORKER_BYTES`` raise instead of being gathered.
+Driver-resident operands (small arrays, :mod:`nums.core.array.resident`) are where the
+driver is: numpy.linalg runs there, without a task."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import linalg_kernels
+from nums.core.array import linalg_kernels, resident
 from nums.core.array.blockarray import BlockArray, backend, one_block, submit
 from nums.core.array.regions import region
 from nums.numpy._convert import asarray
@@ -43,6 +45,9 @@ def on_worker(name: str, *operands: Any, **kwargs: Any) -> Any:
     arrays = [asarray(x) if isinstance(x, BlockArray | np.ndarray | list) else x
               for x in operands]
     check_size(*arrays, what=name)
+    local = resident.apply(linalg_kernels.numpy_linalg, [name, *arrays], kwargs)
+    if local is not None:  # driver-resident operands: numpy.linalg in the driver
+        return local
     node = next((int(x.nodes.flat[0]) for x in arrays if isinstance(x, BlockArray)), 0)
     refs = [whole(x, node)[0] if isinstance(x, BlockArray) else x for x in arrays]
     result = submit(linalg_kernels.numpy_linalg, name, *refs, node=node, **kwargs)
