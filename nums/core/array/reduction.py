@@ -145,6 +145,10 @@ def tree_reduce(
 def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> BlockArray:
     """argmax / argmin: partials carry (values, global indices)."""
     axes = tuple(range(x.ndim)) if axis is None else (axis,)
+    local = resident.kernel(kernels.arg_partial, [x, mode, axis, (0,) * x.ndim, x.shape],
+                            _out_grid(x, axes, keepdims, np.intp).shape, pick=1)
+    if local is not None:
+        return local
 
     def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
         return submit(
@@ -163,6 +167,9 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
 
 def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArray:
     """``ufunc.accumulate`` along ``axis``: each block continues from the previous one."""
+    local = resident.kernel(kernels.cumulative, [ufunc, axis, np.dtype(dtype), x])
+    if local is not None:
+        return local
     grid = ArrayGrid(x.shape, x.block_shape, dtype)
     blocks = np.empty(grid.grid_shape, dtype=object)
     for idx in grid.indices():

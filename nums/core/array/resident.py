@@ -89,6 +89,23 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
     return None if any(r is None for r in results) else results
 
 
+def kernel(fn: Callable, args: Sequence[Any], shape: tuple[int, ...] | None = None,
+           pick: int | None = None) -> BlockArray | None:
+    """Kernel ``fn(*args)`` (BlockArrays among ``args`` replaced by their values) in the
+    driver, its result (item ``pick`` of it, when given) reshaped to ``shape``; None when an
+    array argument is distributed or the result too large."""
+    vals = values(args)
+    if vals is None:
+        return None
+    with warnings_at_caller():
+        res = fn(*vals)
+    if pick is not None:
+        res = res[pick]
+    if shape is not None:
+        res = np.reshape(res, shape)
+    return _result(res, vals)
+
+
 def apply(fn: Callable, operands: Sequence[Any], kwargs: dict) -> Any:
     """``fn(*operands, **kwargs)`` (a kernel that runs NumPy on whole arrays, such as
     ``numpy.linalg`` on one worker) in the driver when its array operands are
