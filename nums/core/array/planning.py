@@ -311,13 +311,13 @@ def explain_array(x: Any, plot: bool = False, max_outputs: int = 32) -> str:
 
     ``x`` must be a BlockArray whose blocks are not computed yet: the result of an operation
     (product, reduction, elementwise op) before its value is first used, or a pending fused
-    elementwise expression; for a driver-resident array (computed in the driver, see
+    elementwise expression; for an array computed in the driver (driver-resident, see
     :mod:`nums.core.array.resident`) the text says so. With the tree optimizer the
     block-cyclic plan's totals are shown for comparison.
     """
     if not isinstance(x, BlockArray):
         raise TypeError(f"explain takes a BlockArray, not {type(x).__name__}")
-    if blockarray.local_value(x) is not None:
+    if blockarray.local_value(x) is not None and x._blocks is None:  # never distributed
         return (f"driver-resident: {x.shape} {x.dtype}, {x.nbytes} bytes (at most "
                 f"local_bytes={blockarray.local_limit()} in one block) is held by the driver "
                 "and computed there with NumPy: no tasks, nothing moved")

@@ -33,6 +33,12 @@ def _out_grid(x: BlockArray, axes: tuple[int, ...], keepdims: bool, dtype: Any) 
     return ArrayGrid(shape, bs, dtype)
 
 
+def _out_shape(x: BlockArray, axes: tuple[int, ...], keepdims: bool) -> tuple[int, ...]:
+    if keepdims:
+        return tuple([1 if a in axes else n for a, n in enumerate(x.shape)])
+    return tuple([n for a, n in enumerate(x.shape) if a not in axes])
+
+
 def _reduce(
     x: BlockArray,
     axes: tuple[int, ...],
@@ -107,8 +113,7 @@ def tree_reduce(
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
     """
     local = resident.reduce(x, axes, keepdims, partial, partial_kwargs, combine, dtype,
-                            finalize, finalize_kwargs, extras,
-                            _out_grid(x, axes, keepdims, dtype).shape)
+                            finalize, finalize_kwargs, extras, _out_shape(x, axes, keepdims))
     if local is not None:
         return local
     x = for_consumer(x).copy()  # snapshots: the tasks are submitted on first use
@@ -146,7 +151,7 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
     """argmax / argmin: partials carry (values, global indices)."""
     axes = tuple(range(x.ndim)) if axis is None else (axis,)
     local = resident.kernel(kernels.arg_partial, [x, mode, axis, (0,) * x.ndim, x.shape],
-                            _out_grid(x, axes, keepdims, np.intp).shape, pick=1)
+                            _out_shape(x, axes, keepdims), pick=1)
     if local is not None:
         return local
 

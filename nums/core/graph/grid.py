@@ -119,23 +119,23 @@ class ArrayGrid:
     __slots__ = ("shape", "block_shape", "grid_shape", "dtype")
 
     def __init__(self, shape: Sequence[int], block_shape: Sequence[int], dtype):
-        shape = tuple(int(n) for n in shape)
-        block_shape = tuple(int(b) for b in block_shape)
+        shape = tuple([int(n) for n in shape])
+        block_shape = tuple([int(b) for b in block_shape])
         if len(shape) != len(block_shape):
             raise ValueError(f"block_shape {block_shape} does not match the rank of shape {shape}")
-        if any(n < 0 for n in shape):
+        if any([n < 0 for n in shape]):
             raise ValueError(f"negative dimensions are not allowed: {shape}")
         # an axis's block is never longer than the axis (but at least 1)
-        block_shape = tuple(
+        block_shape = tuple([
             max(1, min(b, n)) if b >= 1 or (b == 0 and n == 0) else -1
             for b, n in zip(block_shape, shape)
-        )
-        if any(b < 1 for b in block_shape):
+        ])
+        if any([b < 1 for b in block_shape]):
             raise ValueError(f"block_shape entries must be positive, got {block_shape}")
         self.shape = shape
         self.block_shape = block_shape
-        self.grid_shape = tuple(max(1, math.ceil(n / b)) for n, b in zip(shape, block_shape))
-        self.dtype = np.dtype(dtype)
+        self.grid_shape = tuple([max(1, -(-n // b)) for n, b in zip(shape, block_shape)])
+        self.dtype = dtype if isinstance(dtype, np.dtype) else np.dtype(dtype)
 
     @classmethod
     def one_block(cls, shape: tuple[int, ...], dtype: np.dtype) -> ArrayGrid:
