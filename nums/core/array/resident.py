@@ -53,7 +53,12 @@ def _result(value: Any, sources: Sequence[Any]) -> BlockArray | None:
     value = np.asarray(value)
     if not fits_local(value.shape, value.dtype):
         return None
-    return resident(kept(value, *[s for s in sources if isinstance(s, np.ndarray)]))
+    arrays = [s for s in sources if isinstance(s, np.ndarray)]
+    # driver-resident values are read-only; a writable operand is the caller's numpy array,
+    # which the result must not share (it would be frozen, or change under it)
+    if any(s.flags.writeable and np.may_share_memory(value, s) for s in arrays):
+        value = value.copy()
+    return resident(kept(value, *[s for s in arrays if not s.flags.writeable]))
 
 
 def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray | None],
