@@ -109,8 +109,12 @@ def test_seterr_reaches_the_tasks_and_errstate_call_is_refused():
     with pytest.warns(RuntimeWarning, match="divide by zero"):  # the default again
         np.testing.assert_array_equal((nps.asarray([1.0]) / 0.0).get(), [np.inf])
     with np.errstate(divide="call", call=lambda *a: None):
-        with pytest.raises(NotImplementedError, match="'call'"):
-            nps.asarray([1.0]) / 0.0
+        with pytest.raises(NotImplementedError, match="'call'"):  # tasks cannot call back
+            nps.array([1.0, 2.0], block_shape=(1,)) / 0.0
+    calls = []
+    with np.errstate(divide="call", call=lambda *a: calls.append(a)):
+        nps.asarray([1.0]) / 0.0  # driver-resident: NumPy in the driver calls it, as NumPy
+    assert calls == [("divide by zero", 1)]
 
 
 def test_warnings_of_intermediate_tasks_reach_the_caller():
