@@ -85,14 +85,14 @@ def s3():
             server.stop()
             quiet.setLevel(level)
     if server_state.session_backend is not None:  # workers that saw the server's environment
-        nums.init(block_bytes=BLOCK_BYTES, **BACKEND_CONFIGS[server_state.session_backend])
+        nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[server_state.session_backend]})
 
 
 @pytest.fixture(autouse=True)
 def workers_see_s3(s3, backend_name, nums_session):
     """Restart the session once per backend so that its workers inherit the environment."""
     if s3.session_backend != backend_name:
-        nums.init(block_bytes=BLOCK_BYTES, **BACKEND_CONFIGS[backend_name])
+        nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
         s3.session_backend = backend_name
 
 
