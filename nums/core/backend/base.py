@@ -68,6 +68,10 @@ class Backend(ABC):
     ) -> Any:
         """Run ``fn(*args, **kwargs)`` on ``node``; a ref, or a list of ``num_returns`` refs."""
 
+    #: whether ``put`` stores a copy of the value (serialized into a store), so that the
+    #: caller may change its array afterwards; the serial backend keeps the object itself
+    put_copies: bool = True
+
     @abstractmethod
     def put(self, value: Any, node: int = 0) -> Any:
         """Store ``value`` on ``node`` and return its ref."""

@@ -54,6 +54,7 @@ class SerialBackend(Backend):
     """In-process backend for debugging and tests."""
 
     name = "serial"
+    put_copies = False  # put keeps the object: callers hand it arrays nobody else holds
 
     def __init__(self, num_nodes: int = 1):
         self._num_nodes = num_nodes
