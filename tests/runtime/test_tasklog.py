@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-from conftest import start
 
 import runtime as rt
 from runtime import tasklog
@@ -36,7 +35,9 @@ class _Counter:
 
 @pytest.fixture(scope="module")
 def two_nodes():
-    start(num_nodes=2, workers_per_node=1, object_store_bytes=64 << 20)
+    if rt.is_initialized():
+        rt.shutdown()
+    rt.init(num_nodes=2, workers_per_node=1, object_store_bytes=64 << 20)
     yield rt
     rt.shutdown()
 
