@@ -62,15 +62,20 @@ def _job(stop: threading.Event, errors: list) -> None:
 
 def test_dashboard_live_in_chromium(browser_page):
     page = browser_page
-    nums.init(backend="embedded", num_nodes=2, workers_per_node=1, block_bytes=2**18,
-              object_store_bytes=32 << 20)
-    dash = nums.dashboard(port=0)
+    nums.shutdown()
+    dash = nums.dashboard(port=0)  # before any session: the page says so, then shows it
     stop, errors = threading.Event(), []
     job = threading.Thread(target=_job, args=(stop, errors))
     try:
         assert dash.url.startswith("http://127.0.0.1:") and "?token=" in dash.url
         response = page.goto(dash.url)
         assert response.status == 200
+        page.wait_for_function(
+            "() => document.getElementById('status').textContent.includes('no nums session')",
+            timeout=WAIT_MS)
+        assert page.locator("#nodes .node").count() == 0
+        nums.init(backend="embedded", num_nodes=2, workers_per_node=1, block_bytes=2**18,
+                  object_store_bytes=32 << 20)
         page.wait_for_selector("#nodes .node", timeout=WAIT_MS)
         assert page.locator("#nodes .node").count() == 2
         assert sorted(page.locator("#nodes .node").evaluate_all(

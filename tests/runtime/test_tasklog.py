@@ -3,6 +3,7 @@ runs now), on a real runtime."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -19,8 +20,10 @@ def _nap(seconds: float, x: int) -> int:
 
 
 @rt.remote
-def _wait_for(ref_list: list) -> int:
-    return rt.get(ref_list[0])
+def _hold(path: str, x: int) -> int:
+    while not os.path.exists(path):  # until the test lets it finish
+        time.sleep(0.005)
+    return x
 
 
 @rt.remote
@@ -85,22 +88,27 @@ def test_the_log_is_bounded():
     assert events[0]["start"] == 8.5 and events[0]["end"] == 9.0
 
 
-def test_activity_running_and_queued_per_worker(two_nodes):
+def test_activity_running_and_queued_per_worker(two_nodes, tmp_path):
     rt.get(_nap.options(node=0).remote(0.0, 0))  # the workers are up
-    refs = [_nap.options(node=0).remote(0.4, i) for i in range(3)]
-    deadline = time.monotonic() + 10
-    while True:
-        nodes = rt.activity()
-        busy = [w for w in nodes[0]["workers"] if w["running"]]
-        if busy or time.monotonic() > deadline:
-            break
-        time.sleep(0.01)
-    assert [n["node"] for n in nodes] == [0, 1]
-    assert len(busy) == 1 and busy[0]["task"] == "_nap" and busy[0]["actor"] is None
-    queued = nodes[0]["queued"] + sum(w["queued"] for w in nodes[0]["workers"])
-    assert queued == 2  # one worker on node 0: the other two wait, at the node or sent ahead
-    assert all(w["running"] == 0 for w in nodes[1]["workers"])
-    rt.get(refs)
+    gate = str(tmp_path / "go")
+    refs = [_hold.options(node=0).remote(gate, i) for i in range(3)]
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # until the first task has started (the others cannot finish before it)
+            nodes = rt.activity()
+            busy = [w for w in nodes[0]["workers"] if w["running"]]
+            if busy or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        assert [n["node"] for n in nodes] == [0, 1]
+        assert len(busy) == 1 and busy[0]["task"] == "_hold" and busy[0]["actor"] is None
+        assert busy[0]["blocked"] is False
+        queued = nodes[0]["queued"] + sum(w["queued"] for w in nodes[0]["workers"])
+        assert queued == 2  # one worker on node 0: the others wait, at the node or sent ahead
+        assert all(w["running"] == 0 and w["queued"] == 0 for w in nodes[1]["workers"])
+    finally:
+        open(gate, "w").close()
+    assert rt.get(refs) == [0, 1, 2]
     after = rt.activity()
     assert all(w["running"] == 0 and w["queued"] == 0 for n in after for w in n["workers"])
     assert all(n["queued"] == 0 for n in after)
