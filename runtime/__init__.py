@@ -37,6 +37,7 @@ from .refs import ObjectRef
 
 __all__ = [
     "init", "shutdown", "is_initialized", "remote", "put", "get", "wait", "nodes", "metrics",
+    "task_events", "activity",
     "kill_node", "ObjectLostError",
     "output_buffer",
     "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
@@ -131,6 +132,33 @@ def metrics() -> list[dict]:
     ``bytes_received`` count objects copied between nodes.
     """
     return context.get_context().metrics()
+
+
+def task_events(limit: int | None = None) -> list[dict]:
+    """The most recent finished tasks (at most ``limit``; the runtime keeps the last
+    ``runtime.tasklog.TASK_LOG_MAX``), oldest first: dicts with ``name``, ``node``,
+    ``worker`` (the worker's pid), ``start`` and ``end`` (seconds since the epoch; the run
+    time the worker measured, ending when the driver heard of it)."""
+    from . import tasklog
+
+    return tasklog.task_events(_driver("task_events"), limit)
+
+
+def activity() -> list[dict]:
+    """What runs now, per node: ``node``, ``alive``, ``queued`` (ready tasks waiting for a
+    worker of the node) and ``workers``: per live worker ``pid``, ``actor`` (class name, or
+    None for a pool worker), ``running`` (0 or 1), ``queued`` (tasks sent ahead to it),
+    ``blocked`` (its task waits in ``get``) and ``task`` (the running task's name)."""
+    from . import tasklog
+
+    return tasklog.activity(_driver("activity"))
+
+
+def _driver(what: str):
+    ctx = context.get_context()
+    if not hasattr(ctx, "task_log"):
+        raise RuntimeError(f"runtime.{what}() is only available in the driver, not in a task")
+    return ctx
 
 
 def kill_node(node: int) -> None:

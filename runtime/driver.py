@@ -29,6 +29,7 @@ Mutable state, all guarded by ``lock`` (``cond`` is its condition, notified on c
 - ``dirty``/``want_write``: workers with queued outgoing messages, flushed by the I/O thread
   (``_send``); ``getters``: threads in ``get()`` that poll the sockets themselves.
 - ``closing``: set by ``shutdown``; no new work is accepted after it.
+- ``task_log``: the most recent finished tasks (``tasklog``), appended in ``_on_done``.
 - ``task_warnings``: warnings that finished tasks reported (category and message), not yet
   raised again in a caller's thread; ``get`` and ``wait`` raise them (``reissue_warnings``)
   and empty it, in the order the tasks finished.
@@ -53,7 +54,7 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from . import ids, prefault, serialization, spill
+from . import ids, prefault, serialization, spill, tasklog
 from .actors import Actor, ActorScheduling
 from .errors import (
     ActorDiedError,
@@ -127,6 +128,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         self.queues: list[deque] = [deque() for _ in range(num_nodes)]
         self.running = [0] * num_nodes
         self.task_seconds: dict = {}  # function id -> recent run time of its tasks (pipelining)
+        self.task_log: deque = tasklog.new_log()  # finished tasks, for dashboards
         self.task_warnings: deque = deque()  # reported by tasks, raised again in get/wait
         self.replica_waiters: dict[tuple, list] = defaultdict(list)
         self.fn_blobs: dict[bytes, bytes] = {}

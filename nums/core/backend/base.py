@@ -103,6 +103,18 @@ class Backend(ABC):
     def metrics(self) -> list[dict]:
         """One dict per node with the keys of :data:`METRIC_KEYS`."""
 
+    def task_events(self, limit: int | None = None) -> list[dict] | None:
+        """The most recent finished tasks (at most ``limit``), oldest first: dicts with
+        ``name``, ``node``, ``worker``, ``start`` and ``end`` (seconds since the epoch); None
+        when the backend cannot tell (the dashboard says so)."""
+        return None
+
+    def activity(self) -> list[dict] | None:
+        """Per node, what runs now: ``node``, ``queued`` (tasks waiting for a worker) and
+        ``workers`` (per worker ``pid``, ``running``, ``queued``, ``task``, ...; see
+        ``runtime.activity``); None when the backend cannot tell."""
+        return None
+
     @abstractmethod
     def shutdown(self) -> None:
         """Release every object and stop every process of the backend."""
