@@ -24,6 +24,7 @@ from nums.numpy import (
     _creation,
     _differences,
     _dtypes,
+    _einsum,
     _elementwise,
     _histograms,
     _index_arithmetic,
@@ -64,7 +65,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
                 _vectors, _convolution, _assembling, _small_on_driver, _padding,
                 _sequences,
-                _sorting, _histograms, _statistics, _lookup):
+                _sorting, _histograms, _statistics, _lookup, _einsum):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
