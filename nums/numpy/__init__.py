@@ -78,8 +78,9 @@ UFUNC_TABLE = _elementwise.UFUNC_TABLE
 
 
 def fallbacks() -> list[str]:
-    """NumPy's public functions that nums runs through the fallback: NumPy on copies of the
-    arguments gathered on the driver, with a ``GatherWarning`` once per function."""
+    """NumPy's public functions that nums runs through the fallback: NumPy in one task on the
+    worker that holds most of the arguments' bytes, with a ``GatherWarning`` once per
+    function."""
     return _registry.fallbacks()
 
 

@@ -102,9 +102,11 @@ def test_linalg_dispatch_and_functions():
 def test_namespace_fallback_for_missing_functions():
     x = _x()
     _protocols._warned.clear()
-    with pytest.warns(GatherWarning, match="numpy.einsum"):
-        s = nps.einsum("ij->j", x[:, ::-1])
+    with pytest.warns(GatherWarning, match="numpy.cumsum"):  # the fallback on any name
+        s = _protocols.numpy_fallback("cumsum")(x[:, ::-1], axis=0)
     assert isinstance(s, BlockArray)
+    assert_same(s, np.cumsum(A[:, ::-1], axis=0))
+    s = nps.einsum("ij->j", x[:, ::-1])  # distributed now
     assert_same(s, np.einsum("ij->j", A[:, ::-1]))
     assert_same(nps.lexsort(x[:, ::-1]), np.lexsort(A[:, ::-1]))  # distributed now
     u, c = nps.unique(nps.array([3, 1, 3, 2]), return_counts=True)
