@@ -37,6 +37,7 @@ from nums.numpy import (
     _nanfunctions,
     _ndarray,
     _numpy_elementwise,
+    _numpy_objects,
     _padding,
     _products,
     _rearranging,
@@ -65,7 +66,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
                 _vectors, _convolution, _assembling, _small_on_driver, _padding,
                 _sequences,
-                _sorting, _histograms, _statistics, _lookup, _einsum):
+                _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

@@ -93,7 +93,9 @@ class _Call:
         return max(sorted(held), key=lambda n: held[n]) if held else 0
 
 
-def _warn_once(name: str, where: str) -> None:
+def warn_gather(name: str, where: str) -> None:
+    """The GatherWarning of ``name`` (once per function and session): NumPy runs on
+    ``where`` on whole copies of its arguments."""
     if name not in _warned:
         _warned.add(name)
         warn(f"nums has no distributed {name}; running NumPy on {where} on whole copies of "
@@ -107,7 +109,7 @@ def run_fallback(func: Any, args: tuple, kwargs: dict, name: str) -> Any:
     t_args, t_kwargs = call.template(args), call.template(kwargs)
     if not call.blockarrays() or not _travels(func, t_args, t_kwargs):
         return run_on_driver(func, args, kwargs, name)
-    _warn_once(name, "one worker")
+    warn_gather(name, "one worker")
     node = call.node()
     refs = [region(x, [slice(0, n) for n in x.shape], node)[0] if isinstance(x, BlockArray)
             else x for x in call.arrays]
@@ -219,7 +221,7 @@ def run_on_driver(func: Any, args: tuple, kwargs: dict, name: str) -> Any:
     arguments (a GatherWarning, once); writes and views as in
     :func:`run_fallback`. For files and objects that only the driver has."""
     gather = _Gathered()
-    _warn_once(name, "the driver")
+    warn_gather(name, "the driver")
     g_args, g_kwargs = gather(args), gather(kwargs)
     with warnings_at_caller():  # NumPy's own warnings name the user's line
         result = func(*g_args, **g_kwargs)

@@ -22,6 +22,7 @@ def _quiet():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", nps.GatherWarning)
+        warnings.simplefilter("ignore", PendingDeprecationWarning)  # numpy.matrix's
         yield
 
 
@@ -116,3 +117,24 @@ def test_warns_once_per_function():
         _fb("cumsum")(x)
     msgs = [str(w.message) for w in caught if issubclass(w.category, nps.GatherWarning)]
     assert len(msgs) == 1 and "one worker" in msgs[0]
+
+
+def test_numpy_objects_on_the_driver():
+    a = np.arange(6.0).reshape(2, 3)
+    x = nps.array(a, block_shape=(1, 2))
+    m = nps.asmatrix(x)
+    assert type(m) is np.matrix
+    np.testing.assert_array_equal(m, np.asmatrix(a))
+    assert nps.asmatrix(x, dtype=np.float32).dtype == np.float32
+    y = nps.array(np.ones((2, 2)))  # noqa: F841 (named by the string)
+    b = nps.bmat([[x, nps.array(np.zeros((2, 1)))], [nps.array(np.ones((1, 3))), x[:1, :1]]])
+    e = np.bmat([[a, np.zeros((2, 1))], [np.ones((1, 3)), a[:1, :1]]])
+    assert type(b) is np.matrix
+    np.testing.assert_array_equal(b, e)
+    yy = np.ones((2, 2))  # noqa: F841 (named by the string)
+    np.testing.assert_array_equal(nps.bmat("y, y; y, yy"), np.bmat("yy, yy; yy, yy"))
+    outer, inner = nps.nested_iters(x, [[0], [1]])
+    assert [[float(v) for v in inner] for _ in outer] == a.tolist()
+    with pytest.raises(NotImplementedError):
+        nps.nested_iters(x, [[0], [1]], op_flags=["readwrite"])
+    assert nps.test.__doc__ and "test runner" in nps.test.__doc__
