@@ -75,14 +75,25 @@ def _plan(operands: list, optimize: Any) -> list[tuple[tuple[int, ...], str]]:
 
 def einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
            casting: str = "safe", optimize: Any = False) -> Any:
-    """Distributed for every form (see the module notes): NumPy's ``einsum_path`` on
-    memory-free shape stand-ins chooses the pairwise order, and each step is diagonals,
-    sums, transposes, broadcast multiplies and tensordot/matmul of blocks.
+    """Distributed for every form NumPy accepts: subscripts with or without ``->``,
+    ellipses, the interleaved ``operand, sublist, ..., [output]`` form, repeated indices
+    (diagonals), summed indices, size-1 dimensions broadcasting, ``dtype=``, ``casting=``,
+    ``order=``, ``out=`` and ``optimize=``.
 
-    ``optimize=False`` is planned as ``'greedy'`` (results equal up to float rounding).
-    A one-operand einsum that only permutes axes returns a writeable view, as NumPy does;
-    one that takes a diagonal returns a read-only view (NumPy's is writeable: write
-    through an index instead).
+    NumPy's own ``einsum_path``, run on stand-ins with the operands' shapes and dtypes that
+    hold no data, checks the call and chooses the order of pairwise contractions. Each step
+    then runs on blocks: a length-1 axis whose index is longer elsewhere is dropped (it
+    broadcasts); an index repeated in an operand takes the (n-d) ``diagonal``; an index in
+    one operand only and not kept is ``sum``-med; two operands meet in ``tensordot``
+    (no shared kept index), ``matmul`` over the shared kept (batch) indices, or a broadcast
+    ``multiply`` (nothing to sum); ``transpose`` puts the axes in order. Operands are cast
+    to the result dtype first (NumPy's, with ``casting=`` checked).
+
+    Differs from NumPy: ``optimize=False`` is planned as ``'greedy'`` too (a single pass
+    over all operands would hold their whole broadcast product); results agree up to float
+    rounding. ``order=`` has no effect (blocks have no memory order). A one-operand einsum
+    that only permutes axes returns a writeable view, as NumPy does; one that takes a
+    diagonal returns a read-only view (NumPy's is writeable: write through an index).
     """
     positions = _array_positions(operands)
     if not any(isinstance(operands[p], BlockArray) for p in positions) and not isinstance(

@@ -149,6 +149,9 @@ def _results(value: Any, call: _Call, part: Any, name: str) -> Any:
         return rechunk(one, None) if one.ndim else one
     if isinstance(value, View):
         x = call.arrays[value.k]
+        if value.offset == 0 and tuple(value.shape) == x.shape and tuple(
+                value.strides) == _c_strides(x.shape):
+            return x  # the argument itself (an ``out=`` returned, ...), as in numpy
         if isinstance(x, BlockArray):
             return strided_view(x, value.offset, value.shape, value.strides, value.writeable)
         if not x.flags.c_contiguous:
@@ -165,6 +168,15 @@ def _results(value: Any, call: _Call, part: Any, name: str) -> Any:
     if isinstance(value, list) and value and all(isinstance(v, Slot | View) for v in value):
         return [_results(v, call, part, name) for v in value]
     return value
+
+
+def _c_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """C-order strides of ``shape``, in elements."""
+    strides, step = [], 1
+    for n in reversed(shape):
+        strides.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(strides))
 
 
 # ---------------------------------------------------------------------------- on the driver

@@ -138,3 +138,13 @@ def test_numpy_objects_on_the_driver():
     with pytest.raises(NotImplementedError):
         nps.nested_iters(x, [[0], [1]], op_flags=["readwrite"])
     assert nps.test.__doc__ and "test runner" in nps.test.__doc__
+
+
+def test_ufunc_method_without_nums_implementation():
+    a = np.arange(10.0)
+    x = nps.array(a, block_shape=(3,))
+    assert_same(np.add.reduceat(x, [0, 4, 7]), np.add.reduceat(a, [0, 4, 7]))
+    out = nps.zeros((3,), block_shape=(2,))
+    r = np.multiply.reduceat(x, [1, 4, 7], out=out)
+    assert r is out  # numpy returns its out= argument: so does the fallback
+    assert_same(out, np.multiply.reduceat(a, [1, 4, 7]))
