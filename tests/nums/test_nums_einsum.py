@@ -97,14 +97,16 @@ def _check(args, kwargs, rng):
             pass
     got = nps.einsum(*[nps.array(a, block_shape=_blocks(rng, a.shape))
                        if isinstance(a, np.ndarray) else a for a in args], **kwargs)
-    tol = 1e-4 if expected.dtype in (np.float32, np.complex64) else 1e-9
+    single = [np.float32, np.complex64]  # inputs or result: numpy may sum in single precision
+    low = expected.dtype in single or any(getattr(a, "dtype", None) in single for a in args)
+    tol = 1e-4 if low else 1e-9
     assert_same(got, expected, rtol=tol, atol=tol)
 
 
-@pytest.mark.parametrize("seed", range(60))
+@pytest.mark.parametrize("seed", range(100))
 def test_einsum_random_expressions(seed):
     rng = np.random.default_rng(seed)
-    for _ in range(4):
+    for _ in range(5):
         args, kwargs = _random_case(rng)
         _check(args, kwargs, rng)
 
