@@ -9,6 +9,8 @@ from nums_helpers import assert_same
 
 import nums.numpy as nps
 
+pytestmark = pytest.mark.filterwarnings("error::nums.numpy.GatherWarning")  # no fallback
+
 LETTERS = "abcde"
 
 
@@ -175,3 +177,12 @@ def test_diagonal_nd():
     x = nps.array(t, block_shape=(2, 2, 3, 4))
     for args in [(0, 1, 2), (1, 0, 3), (-1, 3, 1), (2, 2, 0), (0, 0, 3)]:
         assert_same(nps.diagonal(x, *args), np.diagonal(t, *args))
+
+
+def test_numpy_dispatch_reaches_einsum():
+    a = np.arange(12.0).reshape(3, 4)
+    x = nps.array(a, block_shape=(2, 3))
+    r = np.einsum("ij,kj->ik", x, x)  # __array_function__: the distributed einsum
+    assert isinstance(r, nps.BlockArray)
+    assert_same(r, np.einsum("ij,kj->ik", a, a))
+    assert np.einsum_path("ij,jk", x, x.T)[0] == np.einsum_path("ij,jk", a, a.T)[0]
