@@ -104,6 +104,10 @@ def einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
     # NumPy's errors at the call: subscripts and shapes (the plan), dtype, casting, order
     plan = _plan(_with(operands, positions, [_shape_stand_in(a) for a in arrays]),
                  "greedy" if optimize is False or optimize is None else optimize)
+    for inds, spec in _first_uses(plan, len(arrays)):
+        for k, sub in zip(inds, spec.split("->")[0].split(",")):
+            if k >= 0:
+                _check_repeated(sub, arrays[k].shape)
     kwargs = {"dtype": dtype, "order": order, "casting": casting, "optimize": optimize}
     if out is not None:
         kwargs["out"] = out
@@ -118,6 +122,28 @@ def einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
         taken = [current.pop(i) for i in inds]
         current.append(_contract(spec, taken, res_dtype))
     return to_out(out, current[0])
+
+
+def _first_uses(plan: list, n: int) -> list[tuple[list[int], str]]:
+    """Per step, which of its operands are the caller's (their positions in ``arrays``),
+    with the step's subscripts; an intermediate has position -1."""
+    where = list(range(n))
+    uses = []
+    for inds, spec in plan:
+        taken = [where.pop(i) for i in inds]
+        uses.append((taken, spec))
+        where.append(-1)
+    return uses
+
+
+def _check_repeated(sub: str, shape: tuple[int, ...]) -> None:
+    """NumPy's error for an index repeated in one operand with two lengths."""
+    for c in set(sub):
+        lengths = {shape[k] for k, x in enumerate(sub) if x == c}
+        if len(lengths) > 1:
+            a, b = sorted(lengths)
+            raise ValueError(f"dimensions in single operand for collapsing index '{c}' "
+                             f"don't match ({a} != {b})")
 
 
 def einsum_path(*operands: Any, optimize: Any = "greedy", einsum_call: bool = False) -> Any:
