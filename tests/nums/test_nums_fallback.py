@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from nums_helpers import assert_same
 
+import nums
 import nums.numpy as nps
 from nums.core.array.blockarray import BlockArray
 from nums.numpy import _fallback
@@ -89,6 +90,12 @@ def test_runs_on_the_node_that_holds_most_bytes():
     call = _fallback._Call()
     call.template((a, [a]))
     assert call.node() == most and len(call.arrays) == 1
+    # every task of a call with a scalar result (assembling the argument, numpy's call)
+    # runs on that node
+    before = [m["tasks_run"] for m in nums.metrics()]
+    assert _fb("count_nonzero")(a) == 39
+    ran = [m["tasks_run"] - b for m, b in zip(nums.metrics(), before)]
+    assert ran[most] >= 1 and sum(ran) == ran[most], ran
 
 
 def test_driver_only_calls():
