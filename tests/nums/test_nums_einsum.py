@@ -129,6 +129,10 @@ def test_einsum_fixed_forms():
                             ("bij,kj->bik", (t, a[:4]), (xt, x[:4])), ("ij->", (a,), (x,)),
                             ("i,i", (a[0], a[1]), (x[0], x[1])), ("ijk->kji", (t,), (xt,))]:
         assert_same(nps.einsum(spec, *nops), np.einsum(spec, *ops), rtol=1e-9)
+    # explicit paths, one of them contracting three operands in one step
+    for path in (["einsum_path", (1, 2), (0, 1)], ["einsum_path", (0, 1, 2)]):
+        assert_same(nps.einsum("ij,jk,kl->il", x, y, z, optimize=path),
+                    np.einsum("ij,jk,kl->il", a, b, c, optimize=path), rtol=1e-9)
     # the sublist form, with an output sublist
     assert_same(nps.einsum(x, [0, 1], y, [1, 2], [2, 0]), np.einsum(a, [0, 1], b, [1, 2], [2, 0]))
 
