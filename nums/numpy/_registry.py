@@ -14,8 +14,9 @@ that declaration does the rest:
   ``docs/numpy_support.md``) lists it as distributed.
 
 A public NumPy callable without a declaration is a *fallback*
-(:func:`nums.numpy._protocols.numpy_fallback`): NumPy's signature and docstring, run on
-gathered copies, listed as a fallback by :func:`fallbacks` and in the table.
+(:func:`nums.numpy._fallback.numpy_fallback`): NumPy's signature and docstring, run by
+NumPy in one task next to the data, listed as a fallback by :func:`fallbacks` and in the
+table.
 
 Adding a function: write it in its family module, add its name to that module's ``__all__``,
 add its kernel (if any) to :mod:`nums.core.array.kernels` and a test; see CONTRIBUTING.md.
@@ -146,7 +147,8 @@ def public_numpy(module: ModuleType = np) -> list[str]:
 
 
 def fallbacks() -> list[str]:
-    """NumPy's public top-level callables that nums runs through the fallback (gathered)."""
+    """NumPy's public top-level callables that nums runs through the fallback (NumPy in one
+    task next to the data)."""
     return sorted(n for n in public_numpy() if n not in REGISTRY)
 
 
@@ -169,8 +171,12 @@ def support_table() -> str:
              "*one worker*: numpy on one worker next to the data, for small operands;",
              "*through the driver*: a file written or read sequentially by the driver, one",
              "block-row at a time (never the whole array at once);",
-             "*fallback*: NumPy on copies gathered on the driver, with a `GatherWarning` (writes",
-             "and views are kept, see numpy_api.md).", "",
+             "*on the driver*: NumPy on the driver, for small inputs or for results that are",
+             "NumPy objects (`numpy.matrix`, `nditer`; gathered with a `GatherWarning`);",
+             "*shapes only*: computed from the arguments' shapes, no array data read;",
+             "*fallback*: NumPy in one task on the worker that holds most of the arguments'",
+             "bytes, on whole copies of them, with a `GatherWarning` (writes and views are kept,",
+             "see numpy_api.md).", "",
              f"Generated with NumPy {np.__version__} (other versions have other names).", ""]
     for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG),
                                  ("numpy.fft", np.fft, FFT)):
