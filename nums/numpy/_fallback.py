@@ -22,6 +22,7 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.views import strided_view
 from nums.core.array.writes import write_out
+from nums.numpy._docstrings import compose
 from runtime.errors import warn, warnings_at_caller
 
 _warned: set[str] = set()
@@ -128,11 +129,10 @@ def numpy_fallback(name: str, module: Any = np) -> Any:
         return run_fallback(func, args, kwargs, f"{where}.{name}")
 
     functools.update_wrapper(fallback, func)  # numpy's name, signature and docstring
-    fallback.__doc__ = (
-        f"Fallback for ``{where}.{name}``: runs numpy on copies of the BlockArray arguments "
-        "gathered on the driver (with a GatherWarning, once), writes back any argument numpy "
-        "changed, and returns array results as BlockArrays (views where numpy returns "
-        "views).\n\nNumPy's documentation\n---------------------\n"
-        + (func.__doc__ or "")
-    )
+    fallback.__doc__ = compose(
+        func, f"{where}.{name}",
+        f"Fallback for ``{where}.{name}``: nums runs NumPy on copies of the BlockArray "
+        "arguments gathered on the driver (with a GatherWarning, once), writes back any "
+        "argument NumPy changed, and returns array results as BlockArrays (views where NumPy "
+        "returns views).")
     return fallback
