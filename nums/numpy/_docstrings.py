@@ -47,7 +47,7 @@ def split_sections(doc: str) -> tuple[str, list[tuple[str, str]]]:
     return doc[:heads[0].start()].strip(), sections
 
 
-def _strip_signature(text: str) -> str:
+def strip_signature(text: str) -> str:
     """NumPy's docstrings of C functions and ufuncs open with call signature lines (a call
     may continue over several lines)."""
     lines = text.splitlines()
@@ -59,7 +59,7 @@ def _strip_signature(text: str) -> str:
             i += 1
             if depth <= 0:
                 break
-        while i < len(lines) and not lines[i].strip():
+        while i < len(lines) and lines[i].strip() in ("", "--"):  # "--": a text signature's end
             i += 1
     return "\n".join(lines[i:]).strip()
 
@@ -93,7 +93,7 @@ def compose(np_obj: Any, full_name: str, lead: str, notes: str = "",
     given, is the nums function whose signature decides which of NumPy's parameters are
     marked as not accepted and whether ``block_shape`` is documented.
     """
-    head, sections = split_sections(_strip_signature(inspect.getdoc(np_obj) or ""))
+    head, sections = split_sections(strip_signature(inspect.getdoc(np_obj) or ""))
     summary, _, extended = head.partition("\n\n")
     accepted = _accepted(impl, np_obj)
     parts = [summary.strip() or f"``{full_name}``.", lead]
