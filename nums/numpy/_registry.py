@@ -137,8 +137,26 @@ def _method(name: str, impl: Any) -> Any:
         return impl(self, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"See :func:`nums.numpy.{name}`."
+    method.__doc__ = (f"``nums.numpy.{name}`` of this array: see :func:`nums.numpy.{name}`, "
+                      "whose first argument is this array.")
+    sig = _method_signature(impl)
+    if sig is not None:
+        method.__signature__ = sig
     return method
+
+
+def _method_signature(impl: Any) -> inspect.Signature | None:
+    """impl's signature with ``self`` for its first parameter (None when impl takes ``*args``
+    first or has no signature)."""
+    try:
+        sig = inspect.signature(impl)
+    except (TypeError, ValueError):
+        return None
+    params = list(sig.parameters.values())
+    if not params or params[0].kind not in (inspect.Parameter.POSITIONAL_ONLY,
+                                            inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        return None
+    return sig.replace(parameters=[params[0].replace(name="self")] + params[1:])
 
 
 def lookup(name: str) -> Any:
