@@ -45,12 +45,13 @@ def test_site_builds_without_warnings_and_runs_its_examples(site):
 
 def test_reference_covers_every_public_name(site):
     import nums
+    import nums.models
     import nums.numpy as nps
     import runtime
 
     src, out = site
     pages = {p.stem for p in (out / "reference" / "generated").glob("*.html")}
-    for module in (nums, nps, nps.linalg, nps.fft, nps.random, runtime):
+    for module in (nums, nps, nps.linalg, nps.fft, nps.random, nums.models, runtime):
         for name in module.__all__:
             if name == "__version__" or type(getattr(module, name)).__name__ == "module":
                 continue
@@ -76,6 +77,7 @@ def test_examples_runner_reports_failures_and_honours_norun():
     page = nums_examples.Page("t", blocks, skipped)
     failure = nums_examples.run_page(page, timeout=60)
     assert failure is not None and "x is 1" in failure
+    assert nums_examples.failing_line(page, failure) == 12  # the assert's line in the page
     page.blocks[1] = (11, "assert x == 1\n")
     assert nums_examples.run_page(page, timeout=60) is None
     slow = nums_examples.Page("slow", [(1, "import time\ntime.sleep(30)\n")])

@@ -31,6 +31,7 @@ MODULES = [
     ("nums.numpy.linalg", "nums.numpy.linalg"),
     ("nums.numpy.fft", "nums.numpy.fft"),
     ("nums.numpy.random", "nums.numpy.random"),
+    ("nums.models", "nums.models: generalized linear models"),
     ("runtime", "runtime: the embedded engine"),
 ]
 
@@ -82,6 +83,8 @@ def _stub(module: str, name: str, obj: object) -> str:
             text += "   :members:\n   :undoc-members:\n"
         elif full == "nums.numpy.random.Generator":
             text += "   :members:\n"
+        elif module == "nums.models" and directive == "autoclass":
+            text += "   :members:\n   :inherited-members:\n"
         return text
     if callable(obj):
         return text + f".. autofunction:: {name}\n"
