@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import textwrap
 from typing import Any
 
 # a section header of a NumPy docstring: a title, then a line of dashes as long
@@ -29,6 +30,7 @@ _SIGNATURE_START = re.compile(r"^[\w.]+\(")
 # a Parameters entry: "name : type" or "name" (plain names only; "*args", "a1, a2, ..." not)
 _PARAM = re.compile(r"^(\w+(?:, \w+)*)(?: :.*)?$")
 _NOTES_PREFIX = re.compile(r"^nums implementation of [`]*[\w.]+[`]*\s*[.:;]?\s*")
+_WIDTH = 88  # the lines we write (NumPy's keep theirs)
 _BLOCK_SHAPE = ("block_shape : tuple of ints, optional\n"
                 "    The shape of the result's blocks (nums only); by default one chosen from "
                 "the\n    session's ``block_bytes`` setting.")
@@ -96,11 +98,11 @@ def compose(np_obj: Any, full_name: str, lead: str, notes: str = "",
     head, sections = split_sections(strip_signature(inspect.getdoc(np_obj) or ""))
     summary, _, extended = head.partition("\n\n")
     accepted = _accepted(impl, np_obj)
-    parts = [summary.strip() or f"``{full_name}``.", lead]
+    parts = [summary.strip() or f"``{full_name}``.", textwrap.fill(lead, _WIDTH)]
     if notes:
         parts.append(notes)
-    parts.append(f"The rest is NumPy's documentation of ``{full_name}`` (its examples: "
-                 f"``help({full_name})``).")
+    parts.append(textwrap.fill(f"The rest is NumPy's documentation of ``{full_name}`` (its "
+                               f"examples: ``help({full_name})``).", _WIDTH))
     if extended.strip():
         parts.append(extended.strip())
     for title, body in sections:

@@ -129,6 +129,7 @@ def numpy_fallback(name: str, module: Any = np) -> Any:
         return run_fallback(func, args, kwargs, f"{where}.{name}")
 
     functools.update_wrapper(fallback, func)  # numpy's name, signature and docstring
+    fallback.__module__ = f"nums.{where}"
     fallback.__doc__ = compose(
         func, f"{where}.{name}",
         f"Fallback for ``{where}.{name}``: nums runs NumPy on copies of the BlockArray "
