@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import types
 from pathlib import Path
 
@@ -91,6 +92,14 @@ def _stub(module: str, name: str, obj: object) -> str:
     return text + f".. autodata:: {name}\n   :no-value:\n"
 
 
+def _plain(text: str) -> str:
+    """A module docstring's paragraph as plain reST text: its markup dropped (roles, literals)
+    and what reST would read as markup escaped, so a docstring that is not valid reST (they
+    are written for ``help``) cannot break the build."""
+    text = re.sub(r":[\w:]+:`~?([^`]*)`", r"\1", text).replace("`", "")
+    return re.sub(r"([\\*|_\[\]])", r"\\\1", text)
+
+
 def _table(module: str, names: list[str]) -> str:
     rows = "\n".join(f"   {name}" for name in names)
     return (f".. currentmodule:: {module}\n\n.. autosummary::\n   :toctree: generated\n"
@@ -125,7 +134,9 @@ def _numpy_page(module: types.ModuleType) -> tuple[str, list[str]]:
         members = [n for n in members if n in documented]
         if not members:
             continue
-        text += _title(f"Family ``{family}``", "-") + "\n" + _table("nums.numpy", members)
+        about = (inspect.getdoc(importlib.import_module(f"nums.numpy._{family}")) or "")
+        text += _title(f"Family ``{family}``", "-") + "\n" + _plain(about.split("\n\n")[0]) + (
+            "\n\n" + _table("nums.numpy", members))
         names += members
     fallbacks = module.fallbacks()
     text += _title("Fallbacks", "-") + (
@@ -154,7 +165,7 @@ def generate(srcdir: Path) -> None:
             text, names = _numpy_page(module)
         else:
             names = _documented(module)
-            doc = (inspect.getdoc(module) or "").split("\n\n")[0]
+            doc = _plain((inspect.getdoc(module) or "").split("\n\n")[0]).rstrip(":")
             text = _title(title) + f"\n.. module:: {modname}\n\n{doc}\n\n" + _table(
                 modname, names)
         _write(out / f"{page}.rst", text, written)
