@@ -29,6 +29,7 @@ def site(tmp_path_factory):
     src, out = root / "src", root / "html"
     shutil.copytree(DOCS, src, ignore=shutil.ignore_patterns("_build", "reference",
                                                                "__pycache__"))
+    shutil.copy(DOCS.parent / "README.md", root / "README.md")  # included by a page
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
          str(src), str(out)], capture_output=True, text=True, timeout=900)
@@ -46,12 +47,14 @@ def test_site_builds_without_warnings_and_runs_its_examples(site):
 def test_reference_covers_every_public_name(site):
     import nums
     import nums.models
+    import nums.monitor
     import nums.numpy as nps
     import runtime
 
     src, out = site
     pages = {p.stem for p in (out / "reference" / "generated").glob("*.html")}
-    for module in (nums, nps, nps.linalg, nps.fft, nps.random, nums.models, runtime):
+    for module in (nums, nps, nps.linalg, nps.fft, nps.random, nums.models, nums.monitor,
+                   runtime):
         for name in module.__all__:
             if name == "__version__" or type(getattr(module, name)).__name__ == "module":
                 continue

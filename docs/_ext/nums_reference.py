@@ -33,6 +33,7 @@ MODULES = [
     ("nums.numpy.fft", "nums.numpy.fft"),
     ("nums.numpy.random", "nums.numpy.random"),
     ("nums.models", "nums.models: generalized linear models"),
+    ("nums.monitor", "nums.monitor: the live dashboard"),
     ("runtime", "runtime: the embedded engine"),
 ]
 
