@@ -61,7 +61,7 @@ def _numpy_own(module: str, name: str, obj: object) -> bool:
 def _stub(module: str, name: str, obj: object) -> str:
     """The page of one public name."""
     full = f"{module}.{name}"
-    text = _title(full) + f"\n.. currentmodule:: {module}\n\n"
+    text = _title(_plain(full)) + f"\n.. currentmodule:: {module}\n\n"  # bool_: not a link
     if _numpy_own(module, name, obj):
         kind = ("exception" if isinstance(obj, type) and issubclass(obj, BaseException)
                 else "class" if isinstance(obj, type)
