@@ -113,6 +113,17 @@ def _documented(module: types.ModuleType) -> list[str]:
             and not isinstance(getattr(module, n), types.ModuleType)]
 
 
+def _family_doc(family: str) -> str:
+    """The docstring of the family module ``family`` (``register_module`` names a family
+    after its module without the leading underscore)."""
+    for name in (f"nums.numpy._{family}", f"nums.numpy.{family}"):
+        try:
+            return inspect.getdoc(importlib.import_module(name)) or ""
+        except ImportError:
+            continue
+    return ""
+
+
 def _numpy_page(module: types.ModuleType) -> tuple[str, list[str]]:
     """The ``nums.numpy`` page: the registry's families, then the rest, then fallbacks."""
     from nums.numpy import _registry
@@ -135,7 +146,7 @@ def _numpy_page(module: types.ModuleType) -> tuple[str, list[str]]:
         members = [n for n in members if n in documented]
         if not members:
             continue
-        about = (inspect.getdoc(importlib.import_module(f"nums.numpy._{family}")) or "")
+        about = _family_doc(family)
         text += _title(f"Family ``{family}``", "-") + "\n" + _plain(about.split("\n\n")[0]) + (
             "\n\n" + _table("nums.numpy", members))
         names += members
