@@ -152,9 +152,9 @@ def _numpy_page(module: types.ModuleType) -> tuple[str, list[str]]:
         names += members
     fallbacks = module.fallbacks()
     text += _title("Fallbacks", "-") + (
-        "\nNumPy functions without a nums implementation: each runs NumPy on copies of its "
-        "arguments gathered on the driver, with a ``GatherWarning`` once, and writes back "
-        "what NumPy changed (see :doc:`../numpy_api`).\n\n")
+        "\nNumPy functions without a nums implementation: each runs NumPy itself on whole "
+        "copies of its arguments, with a ``GatherWarning`` once, and writes back what NumPy "
+        "changed (see :doc:`../numpy_api`).\n\n")
     text += _table("nums.numpy", fallbacks) if fallbacks else (
         f"None with NumPy {numpy.__version__}: every public NumPy function has a nums "
         "declaration. A function a later NumPy adds is served by the fallback until it has "
