@@ -70,6 +70,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
+_registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
 

@@ -37,6 +37,7 @@ from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.core.array.views import strided_view
 from nums.core.array.writes import write_out
+from nums.numpy._docstrings import compose
 from runtime.errors import warn, warnings_at_caller
 
 _warned: set[str] = set()
@@ -258,11 +259,11 @@ def numpy_fallback(name: str, module: Any = np) -> Any:
         return run_fallback(func, args, kwargs, f"{where}.{name}")
 
     functools.update_wrapper(fallback, func)  # numpy's name, signature and docstring
-    fallback.__doc__ = (
-        f"Fallback for ``{where}.{name}``: runs numpy in one task on the worker that holds "
+    fallback.__module__ = f"nums.{where}"
+    fallback.__doc__ = compose(
+        func, f"{where}.{name}",
+        f"Fallback for ``{where}.{name}``: runs NumPy in one task on the worker that holds "
         "most of the BlockArray arguments' bytes, on whole copies of them (with a "
-        "GatherWarning, once), writes back any argument numpy changed, and returns array "
-        "results as BlockArrays (views where numpy returns views).\n\n"
-        "NumPy's documentation\n---------------------\n" + (func.__doc__ or "")
-    )
+        "GatherWarning, once), writes back any argument NumPy changed, and returns array "
+        "results as BlockArrays (views where NumPy returns views).")
     return fallback

@@ -48,8 +48,11 @@ def test_declared_functions_are_everywhere():
         if entry.numpy is not None and entry.impl is not entry.numpy and callable(
                 entry.impl) and not isinstance(entry.impl, type):
             doc = entry.impl.__doc__ or ""
-            assert doc.startswith("nums implementation of ``numpy."), name  # (or an alias's)
-            assert "NumPy's documentation" in doc, name
+            # NumPy's summary, then what nums is and does differently, then NumPy's text
+            lead = doc.split("\n\n")[1]
+            assert lead.startswith("nums implementation of ``numpy."), name  # (or an alias's)
+            assert "The rest is NumPy's documentation of ``numpy." in doc, name
+            assert "\nExamples\n--------\n" not in doc, name  # NumPy's examples run NumPy
 
 
 def test_numpy_dispatch_reaches_declared_functions():
@@ -73,7 +76,7 @@ def test_fallbacks_carry_numpy_signature_and_docstring():
     for name in ("cumsum", "fill_diagonal", "unique", "pad"):
         fn = _fallback.numpy_fallback(name)
         assert inspect.signature(fn) == inspect.signature(getattr(np, name)), name
-        assert fn.__doc__.startswith(f"Fallback for ``numpy.{name}``"), name
+        assert f"\n\nFallback for ``numpy.{name}``" in fn.__doc__, name
         assert "worker" in fn.__doc__
     statuses = {n: _registry._status(_registry.REGISTRY[n]) for n in
                 ("einsum", "insert", "piecewise", "asmatrix", "bmat", "nested_iters", "test")}
@@ -81,3 +84,44 @@ def test_fallbacks_carry_numpy_signature_and_docstring():
     assert statuses["asmatrix"].startswith("on the driver")
     assert statuses["nested_iters"].startswith("on the driver")
     assert "test runner" in statuses["test"]
+
+
+def test_docstrings_are_numpy_style_with_the_differences():
+    doc = nps.sum.__doc__
+    assert doc.startswith(inspect.getdoc(np.sum).split("\n")[0])  # NumPy's summary line
+    assert "A tree of per-block partial results" in doc  # nums' own note
+    for section in ("Parameters", "Returns", "See Also"):
+        assert f"\n{section}\n{'-' * len(section)}\n" in doc
+    assert "block_shape : tuple of ints, optional" in nps.zeros.__doc__
+
+
+def test_ufuncs_and_wrappers_show_numpy_signatures():
+    assert inspect.signature(nps.add) == inspect.signature(np.add)
+    assert inspect.signature(nps.exp) == inspect.signature(np.exp)
+    rng = nps.random.default_rng(0)
+    params = inspect.signature(rng.normal).parameters
+    assert list(params) == ["loc", "scale", "size", "block_shape"]
+    assert rng.normal.__doc__.split("\n")[0] == inspect.getdoc(
+        np.random.Generator.normal).split("\n\n")[1].strip()
+
+
+def test_parameters_marked_not_accepted_are_refused():
+    marked = 0
+    for name, call in (("zeros", lambda kw: nps.zeros(3, **kw)),
+                       ("ones_like", lambda kw: nps.ones_like(nps.zeros(3), **kw)),
+                       ("nansum", lambda kw: nps.nansum(nps.zeros(3), **kw)),
+                       ("vstack", lambda kw: nps.vstack([nps.zeros(3)], **kw))):
+        lines = getattr(nps, name).__doc__.splitlines()
+        refused = [lines[i - 1].split(" :")[0] for i, line in enumerate(lines)
+                   if "*nums*: not accepted" in line]
+        for param in refused:
+            marked += 1
+            try:
+                call({param: None})
+            except TypeError as e:
+                assert param in str(e), (name, param)
+            else:
+                raise AssertionError(f"{name} accepted {param}")
+        accepted = set(inspect.signature(getattr(nps, name)).parameters)
+        assert not accepted & set(refused), name
+    assert marked >= 8
