@@ -10,6 +10,7 @@ from __future__ import annotations
 # the NumPy API on BlockArray (operators, methods, indexing) is installed by nums.numpy
 import nums.numpy  # noqa: E402,F401,I001
 from nums import models  # noqa: F401 - a public subpackage (dir(nums) lists it)
+from nums import monitor as _monitor
 from nums.core import context as _context
 from nums.core.array.planning import explain_array as _explain_array
 from nums.io import (
@@ -45,6 +46,8 @@ def init(
     progress: bool | None = None,
     progress_delay: float | None = None,
     local_bytes: int | None = None,
+    dashboard: bool | None = None,
+    dashboard_port: int | None = None,
 ) -> None:
     """Start a nums session (ending the current one, if any).
 
@@ -105,6 +108,11 @@ def init(
         costs far more than NumPy on a small array); they join distributed operations
         unchanged. ``0`` distributes every array. Default ``NUMS_LOCAL_BYTES``, else 1 MiB
         (measured: ``asv_bench/benchmarks/bench_small.py``).
+    dashboard : bool, optional
+        Start the live dashboard (:func:`dashboard`) with the session and print its URL on
+        stderr. Default ``NUMS_DASHBOARD`` (``1``/``0``), else False.
+    dashboard_port : int, optional
+        Its port on 127.0.0.1; 0 picks a free one. Default ``NUMS_DASHBOARD_PORT``, else 0.
     """
     _context.init(
         backend=backend,
@@ -120,12 +128,53 @@ def init(
         progress=progress,
         progress_delay=progress_delay,
         local_bytes=local_bytes,
+        dashboard=dashboard,
+        dashboard_port=dashboard_port,
     )
 
 
 def shutdown() -> None:
-    """End the current session and release every object it holds."""
+    """End the current session and release every object it holds; stop the dashboard."""
+    _monitor.stop()
     _context.shutdown()
+
+
+def dashboard(port: int | None = None):
+    """Serve a live dashboard of the session on 127.0.0.1 (or return the one running).
+
+    The page shows, per node, the object store in use (against its capacity, with the peak)
+    and spilled, the bytes sent and received, the tasks run; the tasks running and queued on
+    every worker; a timeline of the most recent tasks; and the plan of the last operation
+    (what :func:`explain` shows). It polls every half second. Figures a backend cannot give
+    are named on the page (Ray's task timeline, for example). It runs until ``.stop()`` or
+    :func:`shutdown`. See ``docs/dashboard.md``.
+
+    Parameters
+    ----------
+    port : int, optional
+        TCP port; 0 picks a free one. Default: the session's ``dashboard_port``.
+
+    Returns
+    -------
+    nums.monitor.Dashboard
+        ``.url`` is the address to open, with a secret token
+        (``http://127.0.0.1:PORT/?token=...``): a request without it gets 403.
+        ``.stop()`` stops serving.
+    """
+    return _monitor.start(port)
+
+
+def plot_timeline(since: float | None = None, gap: float = 1.0, ax=None):
+    """Draw the tasks of the last job, one row per node and worker (needs matplotlib).
+
+    The last job is the most recent run of tasks without a pause longer than ``gap``
+    seconds; ``since`` (a ``time.time()``) draws every logged task started after it instead.
+    The backend keeps the last 10,000 tasks (embedded and serial; Ray does not report its
+    tasks to nums and raises RuntimeError). Returns the matplotlib Axes.
+    """
+    from nums.monitor.plots import plot_timeline as _plot
+
+    return _plot(since=since, gap=gap, ax=ax)
 
 
 def metrics() -> list[dict]:
@@ -167,7 +216,8 @@ def settings():
     return _context.get().settings
 
 
-__all__ = ["init", "shutdown", "metrics", "explain", "settings", "read", "read_csv", "write",
+__all__ = ["init", "shutdown", "metrics", "explain", "settings", "dashboard", "plot_timeline",
+           "read", "read_csv", "write",
            "write_csv", "read_hdf5", "write_hdf5", "read_zarr", "write_zarr", "delete",
            "exists", "__version__"]
 _SUBPACKAGES = ["numpy", "models", "io"]  # public, but not in __all__: ``import *`` must not

@@ -4,7 +4,8 @@ Every setting is an argument of :func:`nums.init`; an environment variable of th
 in upper case with the ``NUMS_`` prefix gives its default (``NUMS_BACKEND``,
 ``NUMS_NUM_NODES``, ``NUMS_WORKERS_PER_NODE``, ``NUMS_CLUSTER_SHAPE``, ``NUMS_BLOCK_BYTES``,
 ``NUMS_ADDRESS``, ``NUMS_OPTIMIZER``, ``NUMS_OBJECT_STORE_BYTES``, ``NUMS_SPILL_DIR``,
-``NUMS_PROGRESS``, ``NUMS_PROGRESS_DELAY``, ``NUMS_LOCAL_BYTES``).
+``NUMS_PROGRESS``, ``NUMS_PROGRESS_DELAY``, ``NUMS_LOCAL_BYTES``, ``NUMS_DASHBOARD``,
+``NUMS_DASHBOARD_PORT``).
 
 On the ray backend the nodes are those of the Ray cluster: ``num_nodes`` and, unless given,
 ``cluster_shape`` are left open here (0 and ``()``) and filled in when the backend starts.
@@ -40,6 +41,8 @@ class Settings:
     progress: bool | None = None  # progress bars: None = when stderr is a terminal
     progress_delay: float = 2.0  # seconds of work before a bar appears
     local_bytes: int = DEFAULT_LOCAL_BYTES  # driver-resident arrays up to this size (0: none)
+    dashboard: bool = False  # start nums.dashboard() with the session
+    dashboard_port: int = 0  # its port on 127.0.0.1 (0: a free port)
 
 
 def _env_int(name: str) -> int | None:
@@ -75,6 +78,19 @@ def _parse_shape(value: str | tuple | list | int) -> tuple[int, ...]:
     return shape
 
 
+def _dashboard(dashboard: bool | None, port: int | None) -> tuple[bool, int]:
+    if dashboard is None:
+        dashboard = bool(_env_bool("NUMS_DASHBOARD"))
+    elif not isinstance(dashboard, bool):
+        raise TypeError(f"dashboard must be True or False, got {dashboard!r}")
+    if port is None:
+        port = _env_int("NUMS_DASHBOARD_PORT") or 0
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+        raise ValueError(f"dashboard_port must be an int in [0, 65535] (0: a free port), "
+                         f"got {port!r}")
+    return dashboard, port
+
+
 def resolve(
     backend: str | None = None,
     num_nodes: int | None = None,
@@ -89,6 +105,8 @@ def resolve(
     progress: bool | None = None,
     progress_delay: float | None = None,
     local_bytes: int | None = None,
+    dashboard: bool | None = None,
+    dashboard_port: int | None = None,
 ) -> Settings:
     """Merge explicit arguments with ``NUMS_*`` environment variables and defaults."""
     explicit_backend = backend is not None or "NUMS_BACKEND" in os.environ
@@ -117,6 +135,7 @@ def resolve(
     optimizer = optimizer.strip().lower()
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; valid optimizers are {OPTIMIZERS}")
+    dashboard, dashboard_port = _dashboard(dashboard, dashboard_port)
     if object_store_bytes is None:
         object_store_bytes = _env_int("NUMS_OBJECT_STORE_BYTES")
     if spill_dir is None:
@@ -172,6 +191,7 @@ def resolve(
         return Settings(backend, int(num_nodes or 0), workers_per_node, cluster_shape or (),
                         int(block_bytes), address, optimizer, progress=progress,
                         progress_delay=progress_delay, task_retries=task_retries,
+                        dashboard=dashboard, dashboard_port=dashboard_port,
                         local_bytes=local_bytes)
     if num_nodes is None:
         num_nodes = 1
@@ -186,4 +206,5 @@ def resolve(
     return Settings(backend, int(num_nodes), workers_per_node, cluster_shape, int(block_bytes),
                     address, optimizer, object_store_bytes, spill_dir,
                     task_retries=task_retries, progress=progress, progress_delay=progress_delay,
+                    dashboard=dashboard, dashboard_port=dashboard_port,
                     local_bytes=local_bytes)

@@ -37,6 +37,7 @@ from .refs import ObjectRef
 
 __all__ = [
     "init", "shutdown", "is_initialized", "remote", "put", "get", "wait", "nodes", "metrics",
+    "task_events", "activity",
     "kill_node", "ObjectLostError",
     "output_buffer",
     "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
@@ -50,7 +51,8 @@ _init_lock = threading.Lock()
 def init(num_nodes: int = 1, workers_per_node: int | None = None,
          object_store_bytes: int | None = None, spill_dir: str | None = None,
          worker_env: dict[str, str] | None = None,
-         max_lineage_depth: int | None = None, keep_puts: bool = False) -> None:
+         max_lineage_depth: int | None = None, keep_puts: bool = False,
+         prefault_bytes: int | None = None) -> None:
     """Start the runtime: ``num_nodes`` virtual nodes, each with a store and workers.
 
     Parameters
@@ -76,6 +78,12 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
         Keep a private copy of every ``put`` value larger than an inline object in the
         driver's memory, so that a put lost with its node or spill file is served again (as
         an inline object) instead of failing with ``ObjectLostError``. Costs that memory.
+    prefault_bytes : int, optional
+        Bytes at the start of each node's store that the driver and the node's workers fault
+        into their page tables in a background thread at start-up (at a lower CPU priority), so
+        that the first ``put`` and the first task outputs are as fast as later ones: the
+        allocator reuses the lowest addresses first. Default: 256 MiB shared among the nodes,
+        at most a quarter of a store; 0 turns it off. That memory is in use from start-up.
     """
     from .driver import Driver
 
@@ -91,7 +99,7 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
         from .lineage import MAX_LINEAGE_DEPTH
         depth = MAX_LINEAGE_DEPTH if max_lineage_depth is None else int(max_lineage_depth)
         context.current = Driver(num_nodes, workers_per_node, object_store_bytes, spill_dir,
-                                 worker_env, depth, keep_puts)
+                                 worker_env, depth, keep_puts, prefault_bytes)
 
 
 def is_initialized() -> bool:
@@ -124,6 +132,33 @@ def metrics() -> list[dict]:
     ``bytes_received`` count objects copied between nodes.
     """
     return context.get_context().metrics()
+
+
+def task_events(limit: int | None = None) -> list[dict]:
+    """The most recent finished tasks (at most ``limit``; the runtime keeps the last
+    ``runtime.tasklog.TASK_LOG_MAX``), oldest first: dicts with ``name``, ``node``,
+    ``worker`` (the worker's pid), ``start`` and ``end`` (seconds since the epoch; the run
+    time the worker measured, ending when the driver heard of it)."""
+    from . import tasklog
+
+    return tasklog.task_events(_driver("task_events"), limit)
+
+
+def activity() -> list[dict]:
+    """What runs now, per node: ``node``, ``alive``, ``queued`` (ready tasks waiting for a
+    worker of the node) and ``workers``: per live worker ``pid``, ``actor`` (class name, or
+    None for a pool worker), ``running`` (0 or 1), ``queued`` (tasks sent ahead to it),
+    ``blocked`` (its task waits in ``get``) and ``task`` (the running task's name)."""
+    from . import tasklog
+
+    return tasklog.activity(_driver("activity"))
+
+
+def _driver(what: str):
+    ctx = context.get_context()
+    if not hasattr(ctx, "task_log"):
+        raise RuntimeError(f"runtime.{what}() is only available in the driver, not in a task")
+    return ctx
 
 
 def kill_node(node: int) -> None:

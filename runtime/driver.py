@@ -29,6 +29,7 @@ Mutable state, all guarded by ``lock`` (``cond`` is its condition, notified on c
 - ``dirty``/``want_write``: workers with queued outgoing messages, flushed by the I/O thread
   (``_send``); ``getters``: threads in ``get()`` that poll the sockets themselves.
 - ``closing``: set by ``shutdown``; no new work is accepted after it.
+- ``task_log``: the most recent finished tasks (``tasklog``), appended in ``_on_done``.
 - ``task_warnings``: warnings that finished tasks reported (category and message), not yet
   raised again in a caller's thread; ``get`` and ``wait`` raise them (``reissue_warnings``)
   and empty it, in the order the tasks finished.
@@ -53,7 +54,7 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from . import ids, serialization, spill
+from . import ids, prefault, serialization, spill, tasklog
 from .actors import Actor, ActorScheduling
 from .errors import (
     ActorDiedError,
@@ -92,7 +93,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
     def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
                  object_store_bytes: int | None = None, spill_dir: str | None = None,
                  worker_env: dict | None = None, max_lineage_depth: int = MAX_LINEAGE_DEPTH,
-                 keep_puts: bool = False):
+                 keep_puts: bool = False, prefault_bytes: int | None = None):
         cores = os.cpu_count() or 1
         self.num_nodes = num_nodes
         self.workers_per_node = workers_per_node or max(1, cores // num_nodes)
@@ -104,6 +105,11 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         self.spill_dir = spill.new_session_dir(spill_dir)
         self._on_term = spill.TermHandler(self.spill_dir)
         self.stores = [NodeStore(i, self.capacity) for i in range(num_nodes)]
+        self.prefault_bytes = (prefault.default_bytes(self.capacity, num_nodes)
+                               if prefault_bytes is None
+                               else max(0, min(int(prefault_bytes), self.capacity)))
+        for st in self.stores:  # the driver writes puts into, and reads results from, all
+            st.prefault(self.prefault_bytes)
         self.table = ObjectTable(self.stores, self.spill_dir)
         self.table.on_actor_unreferenced = self._actor_unreferenced
         self.table.on_freed = self._object_freed
@@ -122,6 +128,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         self.queues: list[deque] = [deque() for _ in range(num_nodes)]
         self.running = [0] * num_nodes
         self.task_seconds: dict = {}  # function id -> recent run time of its tasks (pipelining)
+        self.task_log: deque = tasklog.new_log()  # finished tasks, for dashboards
         self.task_warnings: deque = deque()  # reported by tasks, raised again in get/wait
         self.replica_waiters: dict[tuple, list] = defaultdict(list)
         self.fn_blobs: dict[bytes, bytes] = {}
@@ -154,7 +161,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
     # ================================================================== processes
     def _spawn(self, node: int, actor_id: int | None = None) -> WorkerProc:
         fds = [(st.fd, st.capacity) for st in self.stores]
-        w = spawn(next(_uids), node, fds, actor_id, self._blas, self._worker_env)
+        w = spawn(next(_uids), node, fds, actor_id, self._blas, self._worker_env,
+                  self.prefault_bytes)
         self.workers[w.uid] = w
         if actor_id is None:
             self.pool[node].append(w)

@@ -48,13 +48,13 @@ def blas_threads(total_workers: int) -> int:
 
 
 def spawn(uid: int, node: int, store_fds: list[tuple[int, int]], actor_id: int | None,
-          blas: int, extra_env: dict | None = None) -> WorkerProc:
+          blas: int, extra_env: dict | None = None, prefault_bytes: int = 0) -> WorkerProc:
     """Start ``python -m runtime.worker`` with its socket and the stores' descriptors."""
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     cfg = {
         "uid": uid, "node": node, "sock_fd": child.fileno(), "stores": store_fds,
         "driver_pid": os.getpid(), "sys_path": [p for p in sys.path if p],
-        "actor": actor_id,
+        "actor": actor_id, "prefault": prefault_bytes,
     }
     env = dict(os.environ)
     for var in _BLAS_VARS:

@@ -15,6 +15,7 @@ hands a task back (``_returned``) or dies (``Driver._worker_died``) has its atte
 from __future__ import annotations
 
 import threading
+import time
 
 from .errors import ActorDiedError, ObjectFreedError, error_info
 from .objects import FAILED, PENDING, Entry, Replica
@@ -272,6 +273,7 @@ class Scheduling:
             self.task_seconds[spec.fn_id] = took if last is None else 0.5 * (last + took)
         st = self.stores[w.node]
         st.tasks_run += 1
+        self.task_log.append((spec.name, w.node, w.pid, time.time(), took))
         if w.actor_id is None:
             self.running[w.node] -= 1
         t = self.table

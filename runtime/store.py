@@ -12,6 +12,7 @@ import os
 from collections import OrderedDict
 
 from .allocator import Allocator
+from .prefault import Prefaulter
 
 
 class NodeStore:
@@ -32,6 +33,11 @@ class NodeStore:
         self.bytes_received = 0
         self.tasks_run = 0
         self.spilled_bytes = 0
+        self.prefaulter: Prefaulter | None = None
+
+    def prefault(self, nbytes: int) -> None:
+        """Fault the first ``nbytes`` of the store in, in this process, in the background."""
+        self.prefaulter = Prefaulter(self.mm, nbytes)
 
     def add_bytes(self, n: int) -> None:
         self.store_bytes += n
@@ -53,6 +59,8 @@ class NodeStore:
         }
 
     def close(self) -> None:
+        if self.prefaulter is not None:
+            self.prefaulter.stop()
         try:
             self.mm.close()
         except BufferError:  # zero-copy views still alive in the user's hands: leave the map

@@ -34,6 +34,7 @@ from .errors import (
     error_info,
     raise_error_info,
 )
+from .prefault import Prefaulter
 from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
 
@@ -407,6 +408,8 @@ def main() -> None:
     ids.set_prefix(cfg["uid"])
     sock = socket.socket(fileno=cfg["sock_fd"])
     segments = [serialization.map_fd(fd, cap) for fd, cap in cfg["stores"]]
+    # outputs are written into this node's store: fault its first pages in ahead of them
+    Prefaulter(segments[cfg["node"]], cfg.get("prefault", 0))
     client = WorkerClient(BlockingChannel(sock), cfg["uid"], cfg["node"], segments)
     context.current = client
     client.send("ready", os.getpid(), flush=True)

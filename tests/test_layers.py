@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # top to bottom; packages in one inner list are siblings and may not import each other
 LAYERS = [
     ["nums"],  # nums/__init__.py (init, shutdown, explain), nums.workloads
-    ["nums.models", "nums.io"],
+    ["nums.models", "nums.io", "nums.monitor"],  # nums.monitor: the dashboard and plots
     ["nums.numpy"],
     ["nums.core.array"],
     ["nums.core.progress"],  # progress bars: waits on the session's backend

@@ -215,3 +215,48 @@ class CrossNodeCopy:
             rt.get(self.task.remote(self.ref))
         else:
             np.copyto(self.dst, self.x)
+
+
+class FirstPut100MB:
+    """The first put of a session against a later one (issue: fast at every size).
+
+    A fresh session, then the 100 MiB array is made as a script would make it (after
+    ``init``), then two puts in a row, each dropped at once; each track returns
+    milliseconds. The first write into fresh store pages pays the page faults unless the
+    store faulted them in ahead (``runtime.init(prefault_bytes=...)``).
+    """
+
+    params = ["nums", "ray"]
+    param_names = ["engine"]
+    timeout = 300
+    unit = "ms"
+
+    def _puts(self, engine):
+        import time
+
+        _engines.start(engine)
+        try:
+            if engine == "nums":
+                import runtime as rt
+
+                put = rt.put
+            else:
+                import ray
+
+                put = ray.put
+            x = np.random.default_rng(0).random(MB100)
+            times = []
+            for _ in range(2):
+                t = time.perf_counter()
+                ref = put(x)
+                times.append((time.perf_counter() - t) * 1e3)
+                del ref
+            return times
+        finally:
+            _engines.stop(engine)
+
+    def track_first_put(self, engine):
+        return self._puts(engine)[0]
+
+    def track_second_put(self, engine):
+        return self._puts(engine)[1]

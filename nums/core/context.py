@@ -33,6 +33,9 @@ class Context:
 
 _lock = threading.RLock()
 _current: Context | None = None
+# called with each new session, after it started (nums.dashboard sets it: a service of a
+# higher layer, given as data)
+SESSION_STARTED: list = []
 
 
 def _make_backend(settings: Settings) -> Backend:
@@ -59,6 +62,8 @@ def init(**kwargs) -> Context:
             shutdown()
         backend = _make_backend(settings)
         _current = Context(_fit_nodes(settings, backend), backend)
+        for hook in SESSION_STARTED:
+            hook(_current)
         return _current
 
 
@@ -90,6 +95,11 @@ def get() -> Context:
 
 def is_initialized() -> bool:
     return _current is not None
+
+
+def current() -> Context | None:
+    """The running session, or None (never starts one)."""
+    return _current
 
 
 def shutdown() -> None:

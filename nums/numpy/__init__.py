@@ -24,6 +24,7 @@ from nums.numpy import (
     _creation,
     _differences,
     _dtypes,
+    _einsum,
     _elementwise,
     _histograms,
     _index_arithmetic,
@@ -36,6 +37,7 @@ from nums.numpy import (
     _nanfunctions,
     _ndarray,
     _numpy_elementwise,
+    _numpy_objects,
     _padding,
     _products,
     _rearranging,
@@ -64,10 +66,11 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
                 _vectors, _convolution, _assembling, _small_on_driver, _padding,
                 _sequences,
-                _sorting, _histograms, _statistics, _lookup):
+                _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
+_registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
 
@@ -77,8 +80,9 @@ UFUNC_TABLE = _elementwise.UFUNC_TABLE
 
 
 def fallbacks() -> list[str]:
-    """NumPy's public functions that nums runs through the fallback: NumPy on copies of the
-    arguments gathered on the driver, with a ``GatherWarning`` once per function."""
+    """NumPy's public functions that nums runs through the fallback: NumPy in one task on the
+    worker that holds most of the arguments' bytes, with a ``GatherWarning`` once per
+    function."""
     return _registry.fallbacks()
 
 

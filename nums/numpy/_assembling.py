@@ -1,5 +1,5 @@
 """Assembling and picking from several arrays: ``choose``, ``block``, ``delete``,
-``apply_over_axes`` (composed of ``where``, ``concatenate``, ``take`` and views)."""
+``insert``, ``apply_over_axes`` (composed of ``where``, ``concatenate``, ``take`` and views)."""
 
 from __future__ import annotations
 
@@ -127,6 +127,88 @@ def delete(arr: Any, obj: Any, axis: int | None = None) -> BlockArray:
     return u.take(x, asarray(np.flatnonzero(keep)), axis=axis)
 
 
+def insert(arr: Any, obj: Any, values: Any, axis: int | None = None) -> BlockArray:
+    """nums implementation of ``numpy.insert``: the new positions along ``axis`` are decided
+    on the driver from ``obj`` (small), as NumPy does; the values, cast to ``arr``'s dtype
+    and broadcast as NumPy broadcasts them, are joined to ``arr`` with ``concatenate`` (one
+    index: the two halves of ``arr`` around them) or placed with ``take``."""
+    u = _nps()
+    x = asarray(arr)
+    if axis is None:
+        x = u.ravel(x) if x.ndim != 1 else x
+        axis = x.ndim - 1
+    else:
+        axis = normalize_axis_index(axis, x.ndim)
+    n = x.shape[axis]
+    if isinstance(obj, BlockArray):
+        obj = obj.get()
+    if isinstance(obj, slice):
+        indices = np.arange(*obj.indices(n), dtype=np.intp)
+    else:
+        indices = np.array(obj)
+        if indices.dtype == bool:
+            if obj.ndim != 1:  # as NumPy: a list of bools raises its AttributeError
+                raise ValueError("boolean array argument obj to insert must be one "
+                                 "dimensional")
+            indices = np.flatnonzero(obj)
+        elif indices.ndim > 1:
+            raise ValueError("index array argument obj to insert must be one dimensional "
+                             "or scalar")
+    vals = _insert_values(values, x)
+    head = (slice(None),) * axis
+    if indices.size == 1:
+        index = indices.item()
+        if index < -n or index > n:
+            raise IndexError(f"index {obj} is out of bounds for axis {axis} with size {n}")
+        index = index + n if index < 0 else index
+        if indices.ndim == 0:
+            vals = u.moveaxis(vals, 0, axis)
+        vals = _fit(vals, x.shape[:axis] + (vals.shape[axis],) + x.shape[axis + 1:])
+        return u.concatenate([x[head + (slice(0, index),)], vals,
+                              x[head + (slice(index, n),)]], axis=axis)
+    if indices.size == 0 and not isinstance(obj, np.ndarray):
+        indices = indices.astype(np.intp)
+    indices[indices < 0] += n
+    numnew = len(indices)
+    order = indices.argsort(kind="mergesort")  # stable, as NumPy
+    indices[order] += np.arange(numnew)
+    old_mask = np.ones(n + numnew, dtype=bool)
+    old_mask[indices] = False  # NumPy's IndexError for an index out of bounds
+    positions = np.empty(n + numnew, dtype=np.intp)
+    positions[old_mask] = np.arange(n)
+    positions[indices] = n + np.arange(numnew)
+    vals = _fit(vals, x.shape[:axis] + (numnew,) + x.shape[axis + 1:])
+    return u.take(u.concatenate([x, vals], axis=axis), asarray(positions), axis=axis)
+
+
+def _insert_values(values: Any, x: BlockArray) -> BlockArray:
+    """``numpy.array(values, ndmin=x.ndim, dtype=x.dtype)`` (a BlockArray stays one)."""
+    if not isinstance(values, BlockArray):
+        return asarray(np.array(values, ndmin=x.ndim, dtype=x.dtype))
+    v = values if values.dtype == x.dtype else values.astype(x.dtype)
+    return _nps().reshape(v, (1,) * (x.ndim - v.ndim) + v.shape) if v.ndim < x.ndim else v
+
+
+def _fit(vals: BlockArray, shape: tuple[int, ...]) -> BlockArray:
+    """``vals`` broadcast to ``shape`` as an assignment broadcasts it (leading length-1
+    axes beyond ``shape``'s dropped), with NumPy's error when it does not fit."""
+    u = _nps()
+    lead = 0
+    while vals.ndim - lead > len(shape) and vals.shape[lead] == 1:
+        lead += 1
+    core = vals.shape[lead:]
+    try:
+        ok = len(core) <= len(shape) and np.broadcast_shapes(core, shape) == tuple(shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(f"could not broadcast input array from shape {vals.shape} into "
+                         f"shape {tuple(shape)}")
+    if lead:
+        vals = u.reshape(vals, core)
+    return vals if vals.shape == tuple(shape) else u.broadcast_to(vals, shape)
+
+
 def apply_over_axes(func: Callable, a: Any, axes: Any) -> BlockArray:
     """nums implementation of ``numpy.apply_over_axes``: ``func(a, axis)`` over each axis in
     turn, keeping the dimensions (``func`` gets and returns BlockArrays)."""
@@ -149,4 +231,4 @@ def apply_over_axes(func: Callable, a: Any, axes: Any) -> BlockArray:
     return val
 
 
-__all__ = ["choose", "block", "delete", "apply_over_axes"]
+__all__ = ["choose", "block", "delete", "insert", "apply_over_axes"]

@@ -21,7 +21,7 @@ from nums.core import progress
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.numpy._convert import asarray
-from nums.numpy._fallback import run_fallback
+from nums.numpy._fallback import run_on_driver
 from nums.numpy._io_binary import frombuffer, fromfile
 from nums.numpy._io_npz import open_npz, savez, savez_compressed
 from nums.numpy._io_text import genfromtxt, loadtxt, savetxt
@@ -33,7 +33,7 @@ def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._
     holds it. File objects and arrays of Python objects: NumPy on the driver."""
     if not isinstance(file, str | os.PathLike) or (
             isinstance(arr, BlockArray) and arr.dtype.hasobject):
-        return run_fallback(np.save, (file, arr, allow_pickle), {}, "numpy.save")
+        return run_on_driver(np.save, (file, arr, allow_pickle), {}, "numpy.save")
     x = asarray(arr)
     path = os.fspath(file)
     if not path.endswith(".npy"):
@@ -65,18 +65,18 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
     if npz is not None:
         return npz
     if not isinstance(file, str | os.PathLike):
-        return run_fallback(np.load, (file,), kwargs, "numpy.load")
+        return run_on_driver(np.load, (file,), kwargs, "numpy.load")
     path = os.fspath(file)
     with open(path, "rb") as f:
         if f.read(6) != b"\x93NUMPY":
-            return run_fallback(np.load, (file,), kwargs, "numpy.load")
+            return run_on_driver(np.load, (file,), kwargs, "numpy.load")
         f.seek(0)
         version = np.lib.format.read_magic(f)
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0) else
                        np.lib.format.read_array_header_2_0)
         shape, _, dtype = read_header(f, max_header_size=max_header_size)
     if dtype.hasobject:
-        return run_fallback(np.load, (file,), kwargs, "numpy.load")
+        return run_on_driver(np.load, (file,), kwargs, "numpy.load")
     if mmap_mode in ("r+", "w+"):
         raise NotImplementedError(f"nums.numpy.load: mmap_mode={mmap_mode!r} would make writes "
                                   "reach the file, which a BlockArray cannot do; use "

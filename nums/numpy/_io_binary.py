@@ -15,7 +15,7 @@ import numpy as np
 from nums.core import progress
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, submit
-from nums.numpy._fallback import run_fallback
+from nums.numpy._fallback import run_on_driver
 
 
 def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offset: int = 0,
@@ -27,12 +27,12 @@ def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offs
     dtype = np.dtype(dtype)
     if sep != "" or not isinstance(file, str | os.PathLike) or dtype.hasobject or (
             dtype.itemsize == 0):
-        return run_fallback(np.fromfile, (file, dtype, count, sep, offset), {},
+        return run_on_driver(np.fromfile, (file, dtype, count, sep, offset), {},
                             "numpy.fromfile")
     path = os.fspath(file)
     size = os.path.getsize(path)  # FileNotFoundError, as numpy's
     if offset < 0 or offset > size:  # numpy's own errors
-        return run_fallback(np.fromfile, (file, dtype, count, sep, offset), {},
+        return run_on_driver(np.fromfile, (file, dtype, count, sep, offset), {},
                             "numpy.fromfile")
     n = (size - offset) // dtype.itemsize
     if count >= 0:
@@ -66,7 +66,7 @@ def tofile(self: BlockArray, fid: Any, sep: str = "", format: str = "%s") -> Non
     it (a 0-d array by the driver). Text mode, file objects and arrays of Python objects:
     NumPy on the driver."""
     if sep != "" or not isinstance(fid, str | os.PathLike) or self.dtype.hasobject:
-        return run_fallback(np.ndarray.tofile, (self, fid, sep, format), {},
+        return run_on_driver(np.ndarray.tofile, (self, fid, sep, format), {},
                             "numpy.ndarray.tofile")
     path = os.fspath(fid)
     with open(path, "wb") as f:

@@ -26,7 +26,7 @@ import numpy as np
 from nums.core import progress
 from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, one_block, submit
 from nums.numpy._convert import asarray
-from nums.numpy._fallback import run_fallback
+from nums.numpy._fallback import run_on_driver
 from nums.numpy._manipulation import concatenate, reshape, transpose
 
 PART_BYTES = 32 * 2**20  # bytes parsed per task
@@ -229,7 +229,7 @@ def loadtxt(fname: Any, dtype: Any = float, comments: Any = "#", delimiter: Any 
                   "usecols": usecols, "encoding": encoding}
         x = _read_parallel("loadtxt", os.fspath(fname), skiprows, kwargs)
     if x is None:
-        return run_fallback(np.loadtxt, (fname,), {
+        return run_on_driver(np.loadtxt, (fname,), {
             "dtype": dtype, "comments": comments, "delimiter": delimiter,
             "converters": converters, "skiprows": skiprows, "usecols": usecols,
             "unpack": unpack, "ndmin": ndmin, "encoding": encoding, "max_rows": max_rows,
@@ -285,7 +285,7 @@ def genfromtxt(fname: Any, dtype: Any = float, comments: Any = "#", delimiter: A
                       encoding=encoding, ndmin=ndmin)
         if usemask:  # a MaskedArray: numpy's own object (a BlockArray would lose the mask)
             return np.genfromtxt(fname, **kwargs)
-        return run_fallback(np.genfromtxt, (fname,), kwargs, "numpy.genfromtxt")
+        return run_on_driver(np.genfromtxt, (fname,), kwargs, "numpy.genfromtxt")
     return _shape_as_numpy(x, ndmin, bool(unpack))
 
 
@@ -324,7 +324,7 @@ def savetxt(fname: Any, X: Any, fmt: Any = "%.18e", delimiter: str = " ",
                           header=header, footer=footer, comments=comments, encoding=encoding)
     if (isinstance(fname, str) and fname.endswith(".gz")) or X.dtype.hasobject or not (
             isinstance(fname, str) or hasattr(fname, "write")):
-        return run_fallback(np.savetxt, (fname, X), {
+        return run_on_driver(np.savetxt, (fname, X), {
             "fmt": fmt, "delimiter": delimiter, "newline": newline, "header": header,
             "footer": footer, "comments": comments, "encoding": encoding}, "numpy.savetxt")
     x = asarray(X)

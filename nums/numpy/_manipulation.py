@@ -346,18 +346,45 @@ def atleast_2d(a: Any) -> BlockArray:
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> BlockArray:
-    """nums implementation of numpy.diagonal (2-d arrays): a read-only view, as in numpy."""
+    """nums implementation of numpy.diagonal: a read-only view, as in numpy. 2-d arrays move
+    only the diagonal's stretches; n-d arrays compute each output block from the square of
+    ``(axis1, axis2)`` that holds its stretch of the diagonal, next to those blocks."""
     a = asarray(a)
     if a.ndim < 2:
         raise ValueError("diag requires an array of at least two dimensions")
-    if a.ndim != 2:
-        raise NotImplementedError("nums.numpy.diagonal supports 2-d arrays only")
     offset = operator.index(offset)
-    axis1 = normalize_axis_index(axis1, 2)
-    axis2 = normalize_axis_index(axis2, 2)
+    axis1 = normalize_axis_index(axis1, a.ndim)
+    axis2 = normalize_axis_index(axis2, a.ndim)
     if axis1 == axis2:
         raise ValueError("axis1 and axis2 cannot be the same")
-    return derived_view(a, _diagonal_values, np.diagonal, offset, axis1, axis2)
+    values = _diagonal_values if a.ndim == 2 else _diagonal_nd_values
+    return derived_view(a, values, np.diagonal, offset, axis1, axis2)
+
+
+def _diagonal_nd_values(a: BlockArray, offset: int, axis1: int, axis2: int) -> BlockArray:
+    roff, coff = max(0, -offset), max(0, offset)
+    length = max(0, min(a.shape[axis1] - roff, a.shape[axis2] - coff))
+    others = [i for i in range(a.ndim) if i not in (axis1, axis2)]
+    grid = ArrayGrid(tuple(a.shape[i] for i in others) + (length,),
+                     tuple(a.block_shape[i] for i in others) + (max(1, a.block_shape[axis1]),),
+                     a.dtype)
+
+    def slices(idx):
+        """The region of ``a`` that holds output block ``idx`` on its diagonal."""
+        out = grid.block_slices(idx)
+        sl = [slice(0, 0)] * a.ndim
+        for ax, s in zip(others, out[:-1]):
+            sl[ax] = s
+        d = out[-1]
+        sl[axis1] = slice(d.start + roff, d.stop + roff)
+        sl[axis2] = slice(d.start + coff, d.stop + coff)
+        return sl
+
+    def task(idx, node):
+        ref, _ = regions.region(a, slices(idx), node)
+        return submit(kernels.diagonal, ref, axis1, axis2, node=node)
+
+    return BlockArray.build(grid, task, reads=lambda idx: [(a, slices(idx))], name="diagonal")
 
 
 def _diagonal_values(a: BlockArray, offset: int, axis1: int, axis2: int) -> BlockArray:

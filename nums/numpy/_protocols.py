@@ -37,7 +37,8 @@ def array_ufunc(uf: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
         return wrapper(*inputs, **kwargs)
     if method in ("reduce", "accumulate", "outer", "at"):
         return getattr(wrapper, method)(*inputs, **kwargs)
-    return NotImplemented
+    # reduceat (and any later method): NumPy in one task next to the data
+    return run_fallback(getattr(uf, method), inputs, kwargs, f"{uf.__name__}.{method}")
 
 
 def array_function(func: Any, types: Any, args: tuple, kwargs: dict) -> Any:

@@ -7,15 +7,18 @@ that declaration does the rest:
 - the name enters the ``nums.numpy`` namespace and its ``__all__``;
 - where ``numpy.ndarray`` has a method of that name (and the method means the same as the
   function), BlockArray gets the method;
-- the function's docstring becomes "nums notes" (its own text: what differs) followed by
-  NumPy's docstring, so ``help(nums.numpy.x)`` is NumPy's documentation plus the differences;
+- the function's docstring becomes NumPy's, with its own text (what differs) after NumPy's
+  summary, and a wrapper's ``*args, **kwargs`` signature becomes NumPy's
+  (:mod:`nums.numpy._docstrings`), so ``help(nums.numpy.x)`` is NumPy's documentation plus
+  the differences;
 - NumPy's dispatch (``__array_function__``) finds it through :data:`BY_NUMPY`;
 - the generated table of supported functions (:func:`support_table`, the page
   ``docs/numpy_support.md``) lists it as distributed.
 
 A public NumPy callable without a declaration is a *fallback*
-(:func:`nums.numpy._protocols.numpy_fallback`): NumPy's signature and docstring, run on
-gathered copies, listed as a fallback by :func:`fallbacks` and in the table.
+(:func:`nums.numpy._fallback.numpy_fallback`): NumPy's signature and docstring, run by
+NumPy in one task next to the data, listed as a fallback by :func:`fallbacks` and in the
+table.
 
 Adding a function: write it in its family module, add its name to that module's ``__all__``,
 add its kernel (if any) to :mod:`nums.core.array.kernels` and a test; see CONTRIBUTING.md.
@@ -25,13 +28,13 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import re
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
+from nums.numpy import _docstrings
 from nums.numpy._fallback import numpy_fallback
 
 
@@ -88,22 +91,39 @@ def register(name: str, impl: Any, family: str, numpy_module: ModuleType = np,
 
 
 def _document(impl: Any, np_obj: Any, full_name: str) -> None:
+    """impl's docstring and signature from NumPy's (see :mod:`nums.numpy._docstrings`)."""
     if getattr(impl, "__dict__", {}).get("_nums_documented"):
         return  # an alias of a documented function
-    # the function's own text, without a leading "nums implementation of numpy.x" phrase
-    notes = re.sub(r"^nums implementation of [`]*[\w.]+[`]*\s*[.:]?\s*", "",
-                   inspect.cleandoc(impl.__doc__ or ""))
-    notes = notes[:1].upper() + notes[1:]
-    np_doc = inspect.getdoc(np_obj) or ""
-    doc = f"nums implementation of ``{full_name}``.\n\n"
-    if notes:
-        doc += f"nums notes\n----------\n{notes}\n\n"
-    doc += f"NumPy's documentation\n---------------------\n{np_doc}"
+    own = inspect.getdoc(impl)
+    notes = "" if own == inspect.getdoc(np_obj) else _docstrings.notes_of(impl)
+    doc = _docstrings.compose(np_obj, full_name, f"nums implementation of ``{full_name}``.",
+                              notes, impl)
+    sig = _docstrings.signature(impl, np_obj)
     try:
         impl.__doc__ = doc
+        if sig is not None:
+            impl.__signature__ = sig
         impl._nums_documented = True
     except (AttributeError, TypeError):
         pass
+
+
+def document_module(module: ModuleType, numpy_module: ModuleType) -> None:
+    """NumPy's docstrings and signatures for a public module that is not a registry family
+    (``nums.numpy.random``): its functions, and the methods of its classes that NumPy's
+    class of the same name has."""
+    for name in module.__all__:
+        impl, np_obj = getattr(module, name), getattr(numpy_module, name, None)
+        if np_obj is None or impl is np_obj:
+            continue
+        full_name = f"{numpy_module.__name__}.{name}"
+        if isinstance(impl, type):
+            for attr, member in vars(impl).items():
+                np_member = getattr(np_obj, attr, None)
+                if not attr.startswith("_") and callable(member) and callable(np_member):
+                    _document(member, np_member, f"{full_name}.{attr}")
+        elif callable(impl):
+            _document(impl, np_obj, full_name)
 
 
 def install_methods(table: dict[str, Entry]) -> None:
@@ -118,8 +138,26 @@ def _method(name: str, impl: Any) -> Any:
         return impl(self, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
-    method.__doc__ = f"See :func:`nums.numpy.{name}`."
+    method.__doc__ = (f"``nums.numpy.{name}`` of this array: see :func:`nums.numpy.{name}`, "
+                      "whose first argument is this array.")
+    sig = _method_signature(impl)
+    if sig is not None:
+        method.__signature__ = sig
     return method
+
+
+def _method_signature(impl: Any) -> inspect.Signature | None:
+    """impl's signature with ``self`` for its first parameter (None when impl takes ``*args``
+    first or has no signature)."""
+    try:
+        sig = inspect.signature(impl)
+    except (TypeError, ValueError):
+        return None
+    params = list(sig.parameters.values())
+    if not params or params[0].kind not in (inspect.Parameter.POSITIONAL_ONLY,
+                                            inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        return None
+    return sig.replace(parameters=[params[0].replace(name="self")] + params[1:])
 
 
 def lookup(name: str) -> Any:
@@ -146,7 +184,8 @@ def public_numpy(module: ModuleType = np) -> list[str]:
 
 
 def fallbacks() -> list[str]:
-    """NumPy's public top-level callables that nums runs through the fallback (gathered)."""
+    """NumPy's public top-level callables that nums runs through the fallback (NumPy in one
+    task next to the data)."""
     return sorted(n for n in public_numpy() if n not in REGISTRY)
 
 
@@ -169,8 +208,12 @@ def support_table() -> str:
              "*one worker*: numpy on one worker next to the data, for small operands;",
              "*through the driver*: a file written or read sequentially by the driver, one",
              "block-row at a time (never the whole array at once);",
-             "*fallback*: NumPy on copies gathered on the driver, with a `GatherWarning` (writes",
-             "and views are kept, see numpy_api.md).", "",
+             "*on the driver*: NumPy on the driver, for small inputs or for results that are",
+             "NumPy objects (`numpy.matrix`, `nditer`; gathered with a `GatherWarning`);",
+             "*shapes only*: computed from the arguments' shapes, no array data read;",
+             "*fallback*: NumPy in one task on the worker that holds most of the arguments'",
+             "bytes, on whole copies of them, with a `GatherWarning` (writes and views are kept,",
+             "see numpy_api.md).", "",
              f"Generated with NumPy {np.__version__} (other versions have other names).", ""]
     for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG),
                                  ("numpy.fft", np.fft, FFT)):

@@ -1,6 +1,6 @@
 """Picking and building index arrays, composed of ``where``, ``nonzero``, ``take``, views
-and ``arange``: ``select``, ``extract``, ``flatnonzero``, ``compress``, ``ix_``,
-``indices``, ``fromfunction``, ``diag_indices``, ``diag_indices_from``."""
+and ``arange``: ``select``, ``piecewise`` (block by block), ``extract``, ``flatnonzero``,
+``compress``, ``ix_``, ``indices``, ``fromfunction``, ``diag_indices``, ``diag_indices_from``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.elementwise import map_broadcast
 from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 
@@ -50,6 +51,60 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
     for cond, choice in zip(conds[::-1], choices[::-1]):
         result = u.where(cond, asarray(choice).astype(dtype), result)
     return result.copy() if result.base is not None else result
+
+
+def piecewise(x: Any, condlist: Any, funclist: Sequence[Any], *args: Any,
+              **kw: Any) -> BlockArray:
+    """nums implementation of ``numpy.piecewise``, block by block: each block's task
+    evaluates NumPy's ``piecewise`` on that block of ``x`` and of each condition, so the
+    functions (user callables, with ``args`` and ``kw``) run in tasks on block data, and
+    constants are placed there too.
+
+    Differs from NumPy: a function is called once per block, on the block's selected values
+    (NumPy calls it once, on all of them), so it must be elementwise, as NumPy's
+    documentation describes it (a value's result may not depend on other values). Conditions
+    of another shape than ``x`` (NumPy's corner cases) run through the fallback.
+    """
+    x = asarray(x)
+    n2 = len(funclist)
+    n, conds = _conditions(x, condlist)
+    if n != n2 and n != n2 - 1:
+        raise ValueError(f"with {n} condition(s), either {n} or {n + 1} functions are expected")
+    if conds is None:  # not one condition per element of x: numpy's own rules, on a worker
+        from nums.numpy._fallback import run_fallback
+
+        return run_fallback(np.piecewise, (x, condlist, funclist) + args, kw,
+                            "numpy.piecewise")
+    return map_broadcast(_piecewise_block, [x] + conds, x.dtype, shape=x.shape,
+                         kwargs={"funclist": list(funclist), "args": args, "kw": kw})
+
+
+def _conditions(x: BlockArray, condlist: Any) -> tuple[int, list[BlockArray] | None]:
+    """How many conditions NumPy sees, and they as bool BlockArrays of ``x``'s shape (None:
+    another case)."""
+    if isinstance(condlist, BlockArray):
+        if condlist.ndim == 0:
+            return 1, None
+        if condlist.ndim == 1 and x.ndim != 0:
+            condlist = [condlist]
+        else:
+            condlist = [condlist[i] for i in range(condlist.shape[0])]
+    elif np.isscalar(condlist) or (
+            not isinstance(condlist[0], list | np.ndarray | BlockArray) and x.ndim != 0):
+        condlist = [condlist]
+    conds = []
+    for c in condlist:
+        c = asarray(c) if isinstance(c, BlockArray) else asarray(np.asarray(c, dtype=bool))
+        if c.shape != x.shape:
+            return len(condlist), None
+        conds.append(c if c.dtype == np.bool_ else c.astype(bool))
+    return len(conds), conds
+
+
+def _piecewise_block(x: np.ndarray, *conds: np.ndarray, funclist: list, args: tuple,
+                     kw: dict) -> np.ndarray:
+    """NumPy's piecewise on one block (the kernel of :func:`piecewise`)."""
+    return np.piecewise(x, list(conds), funclist, *args, **kw)
 
 
 def flatnonzero(a: Any) -> BlockArray:
@@ -140,5 +195,5 @@ def diag_indices_from(arr: Any) -> tuple[BlockArray, ...]:
     return diag_indices(shape[0], len(shape))
 
 
-__all__ = ["select", "flatnonzero", "extract", "compress", "ix_", "indices", "fromfunction",
-           "diag_indices", "diag_indices_from"]
+__all__ = ["select", "piecewise", "flatnonzero", "extract", "compress", "ix_", "indices",
+           "fromfunction", "diag_indices", "diag_indices_from"]

@@ -203,8 +203,8 @@ def unique(ar: Any, return_index: bool = False, return_inverse: bool = False,
     """nums implementation of numpy.unique: a distributed sort, the starts of runs of
     equal values, and compaction (``return_inverse`` sorts once more, by position).
     The result is always sorted (a valid answer for ``sorted=False``). With ``axis``
-    (unique rows/slices) this is a fallback: the array is gathered on the driver, with a
-    ``GatherWarning``."""
+    (unique rows/slices) this is a fallback: NumPy on the whole array in one task next to
+    its blocks, with a ``GatherWarning``."""
     if axis is not None:
         return run_fallback(np.unique, (ar,), dict(
             return_index=return_index, return_inverse=return_inverse,

@@ -30,6 +30,18 @@ def test_array_asarray(obj):
         assert_same(nps.array(obj, dtype=np.float32), np.array(obj, dtype=np.float32))
 
 
+@pytest.mark.parametrize("block_shape", [(3, 5), (4, 2), (2, 3)])
+def test_asarray_holds_its_own_copy(block_shape):
+    # rows, columns (non-contiguous parts) and both: each block is written once into the
+    # store, and the NumPy array given may be changed afterwards
+    x = np.arange(20.0).reshape(4, 5)
+    a = nps.array(x, block_shape=block_shape)
+    b = nps.asarray(np.asfortranarray(x))
+    x[:] = -1
+    assert_same(a, np.arange(20.0).reshape(4, 5))
+    assert_same(b, np.arange(20.0).reshape(4, 5))
+
+
 def test_array_from_blockarray_and_block_shape():
     x = nps.array(np.arange(20).reshape(4, 5), block_shape=(3, 2))
     assert x.block_shape == (3, 2) and x.grid_shape == (2, 3)

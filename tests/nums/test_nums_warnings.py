@@ -157,10 +157,10 @@ def _driver_warning(lines):
 
 
 def _fallback_warnings(lines):
-    _fallback._warned.discard("numpy.piecewise")  # GatherWarning once per function
+    _fallback._warned.discard("numpy.reciprocal")  # GatherWarning once per function
     x = nps.asarray([1.0, 0.0])
     lines.append(_here() + 1)
-    nps.piecewise(x, [x >= 0], [lambda v: 1.0 / v])  # GatherWarning, then division by zero
+    _fallback.numpy_fallback("reciprocal")(x)  # GatherWarning, then division by zero
 
 
 def _through_numpy(lines):

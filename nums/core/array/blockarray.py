@@ -442,10 +442,15 @@ class BlockArray:
         if grid.num_blocks == 1 and fits_local(x.shape, x.dtype):
             return resident(np.array(x, copy=True))
         be = backend()
-        return cls.build(
-            grid,
-            lambda idx, node: be.put(np.array(x[grid.block_slices(idx)], copy=True), node),
-        )
+
+        def put_block(idx: tuple[int, ...], node: int) -> Any:
+            part = x[grid.block_slices(idx)]
+            # a backend whose put copies into its store writes each block once (a view of
+            # contiguous rows goes as it is); the serial one keeps what it is given
+            part = np.asarray(part, order="C") if be.put_copies else np.array(part, copy=True)
+            return be.put(part, node)
+
+        return cls.build(grid, put_block)
 
     @classmethod
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:

@@ -110,6 +110,11 @@ def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
     return own(block[slices])
 
 
+def diagonal(block: np.ndarray, axis1: int, axis2: int) -> np.ndarray:
+    """The main diagonal of ``block`` over ``axis1`` and ``axis2`` (as the last axis)."""
+    return own(np.diagonal(block, 0, axis1, axis2))
+
+
 def assemble(shape: tuple, dtype, placements: Sequence[tuple], *blocks: np.ndarray):
     """A new array of ``shape`` with ``out[dst] = blocks[i][src]`` for each placement."""
     out = new_block(shape, dtype)

@@ -207,6 +207,7 @@ class OpGraph:
             refs[s.out] = fn(s.node, [refs[b] for b in inputs])
         self._outputs = {idx: refs[vid] for (_, idx), vid in self.graph.roots.items()}
         if self.plan is not None:
+            _last[:] = [self.plan]
             for plans in _recorders:
                 plans.append(self.plan)
         # drop the inputs and closures: blocks no longer needed can be freed
@@ -283,6 +284,13 @@ def _add_replicas(copies: list[tuple[Any, int]], delta: int = 1) -> None:
 
 
 _recorders: list[list[Plan]] = []
+_last: list[Plan] = []  # the plan of the operation submitted last (see last_plan)
+
+
+def last_plan() -> Plan | None:
+    """The plan of the last operation whose tasks were submitted (the dashboard shows it with
+    :func:`nums.core.graph.explain.explain`); None before the first."""
+    return _last[0] if _last else None
 
 
 @contextmanager

@@ -68,6 +68,10 @@ class Backend(ABC):
     ) -> Any:
         """Run ``fn(*args, **kwargs)`` on ``node``; a ref, or a list of ``num_returns`` refs."""
 
+    #: whether ``put`` stores a copy of the value (serialized into a store), so that the
+    #: caller may change its array afterwards; the serial backend keeps the object itself
+    put_copies: bool = True
+
     @abstractmethod
     def put(self, value: Any, node: int = 0) -> Any:
         """Store ``value`` on ``node`` and return its ref."""
@@ -98,6 +102,18 @@ class Backend(ABC):
     @abstractmethod
     def metrics(self) -> list[dict]:
         """One dict per node with the keys of :data:`METRIC_KEYS`."""
+
+    def task_events(self, limit: int | None = None) -> list[dict] | None:
+        """The most recent finished tasks (at most ``limit``), oldest first: dicts with
+        ``name``, ``node``, ``worker``, ``start`` and ``end`` (seconds since the epoch); None
+        when the backend cannot tell (the dashboard says so)."""
+        return None
+
+    def activity(self) -> list[dict] | None:
+        """Per node, what runs now: ``node``, ``queued`` (tasks waiting for a worker) and
+        ``workers`` (per worker ``pid``, ``running``, ``queued``, ``task``, ...; see
+        ``runtime.activity``); None when the backend cannot tell."""
+        return None
 
     @abstractmethod
     def shutdown(self) -> None:

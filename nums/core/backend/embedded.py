@@ -106,6 +106,14 @@ class EmbeddedBackend(Backend):
     def metrics(self) -> list[dict]:
         return self._rt.metrics()
 
+    def task_events(self, limit: int | None = None) -> list[dict]:
+        """The runtime's log of finished tasks (``runtime.task_events``)."""
+        return self._rt.task_events(limit)
+
+    def activity(self) -> list[dict]:
+        """Running and queued tasks per worker (``runtime.activity``)."""
+        return self._rt.activity()
+
     def shutdown(self) -> None:
         self._remote_cache.clear()
         if self._owns_runtime and self._rt.is_initialized():

@@ -3,12 +3,18 @@
 Refs are :class:`SerialRef` wrappers around values. Numpy results are made read-only, as the
 embedded runtime's shared-memory store makes them, so a kernel that mutates an input fails
 here too. A task's warnings are raised again at the user's line, as the embedded runtime
-relays a worker's. Nodes are virtual: they only count tasks and bytes for :func:`nums.metrics`.
+relays a worker's. Nodes are virtual: they only count tasks and bytes for :func:`nums.metrics`,
+and keep a log of the last ``TASK_LOG_MAX`` tasks (:meth:`SerialBackend.task_events`), whose
+worker is this process.
 """
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 import weakref
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,6 +43,9 @@ def _freeze(value: Any) -> Any:
     return value
 
 
+TASK_LOG_MAX = 10_000  # finished tasks kept for task_events (as the embedded runtime keeps)
+
+
 class SerialRef:
     """A stored value and the node that holds it."""
 
@@ -55,6 +64,7 @@ class SerialBackend(Backend):
 
     name = "serial"
     ref_types = (SerialRef,)
+    put_copies = False  # put keeps the object: callers hand it arrays nobody else holds
 
     def __init__(self, num_nodes: int = 1):
         self._num_nodes = num_nodes
@@ -69,6 +79,9 @@ class SerialBackend(Backend):
             }
             for i in range(num_nodes)
         ]
+        self._log: deque = deque(maxlen=TASK_LOG_MAX)  # (name, node, start, end)
+        self._running: list[str | None] = [None] * num_nodes  # the task each node runs now
+        self._lock = threading.Lock()  # the log is read from other threads (the dashboard)
 
     def _check_node(self, node: int) -> int:
         node = int(node)
@@ -107,8 +120,16 @@ class SerialBackend(Backend):
         node = self._check_node(node)
         args = [self._resolve(a, node) for a in args]
         kwargs = {k: self._resolve(v, node) for k, v in (kwargs or {}).items()}
-        with warnings_at_caller():  # as the runtime relays a worker's warnings
-            result = fn(*args, **kwargs)
+        name = getattr(fn, "__qualname__", None) or type(fn).__name__
+        self._running[node] = name
+        start = time.time()
+        try:
+            with warnings_at_caller():  # as the runtime relays a worker's warnings
+                result = fn(*args, **kwargs)
+        finally:
+            self._running[node] = None
+            with self._lock:
+                self._log.append((name, node, start, time.time()))
         self._stats[node]["tasks_run"] += 1
         if num_returns == 1:
             return self._store(result, node)
@@ -145,6 +166,30 @@ class SerialBackend(Backend):
 
     def metrics(self) -> list[dict]:
         return [dict(s) for s in self._stats]
+
+    def task_events(self, limit: int | None = None) -> list[dict]:
+        """The most recent tasks (at most ``limit``), oldest first; ``worker`` is this
+        process's pid (every task runs here, at once)."""
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be >= 0 or None, got {limit}")
+        with self._lock:
+            entries = list(self._log)
+        if limit is not None:
+            entries = entries[len(entries) - limit:] if limit else []
+        pid = os.getpid()
+        return [{"name": name, "node": node, "worker": pid, "start": start, "end": end}
+                for name, node, start, end in entries]
+
+    def activity(self) -> list[dict]:
+        """Per node one worker, this process: it runs a task while ``submit`` calls it, and
+        nothing is ever queued."""
+        pid = os.getpid()
+        out = []
+        for n, task in enumerate(list(self._running)):
+            out.append({"node": n, "alive": True, "queued": 0,
+                        "workers": [{"pid": pid, "actor": None, "running": int(task is not None),
+                                     "queued": 0, "blocked": False, "task": task}]})
+        return out
 
     def shutdown(self) -> None:
         return None

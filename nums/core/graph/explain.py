@@ -82,23 +82,33 @@ def explain(
 
 
 def plot_plan(plan: Plan, ax: Any = None) -> Any:
-    """Draw the plan's per-node peak memory, bytes received and sent as grouped bars."""
+    """Draw the plan's per-node peak memory, bytes received and sent as grouped bars, in the
+    unit (B, KiB, MiB, GiB) of the largest figure, each bar labelled with the node's tasks."""
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:
         raise RuntimeError("plot=True needs matplotlib: pip install matplotlib") from exc
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.2 * plan.num_nodes + 3, 3.5))
+        _, ax = plt.subplots(figsize=(1.2 * plan.num_nodes + 4.5, 3.5))
     series = [("peak memory", plan.peak_memory), ("received", plan.bytes_received),
               ("sent", plan.bytes_sent)]
+    top = max(max(values) for _, values in series)
+    scale, unit = next(((2**p, u) for p, u in ((30, "GiB"), (20, "MiB"), (10, "KiB"))
+                        if top >= 2**p), (1, "B"))
     width = 0.8 / len(series)
     nodes = range(plan.num_nodes)
     for i, (label, values) in enumerate(series):
-        ax.bar([n + (i - 1) * width for n in nodes], [v / 2**20 for v in values], width,
+        ax.bar([n + (i - 1) * width for n in nodes], [v / scale for v in values], width,
                label=label)
+    tasks = [0] * plan.num_nodes
+    for s in plan.steps:
+        tasks[s.node] += 1
     ax.set_xticks(list(nodes))
+    ax.set_xticklabels([f"{n}\n{tasks[n]} tasks" for n in nodes])
     ax.set_xlabel("node")
-    ax.set_ylabel("MiB")
-    ax.set_title(f"plan by {plan.planner}: objective {plan.objective / 2**20:.1f} MiB")
-    ax.legend()
+    ax.set_ylabel(unit)
+    ax.set_title(f"plan by {plan.planner}: {plan.num_ops} tasks, objective "
+                 f"{_fmt(plan.objective)}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.figure.tight_layout()
     return ax
