@@ -14,8 +14,10 @@ does to its arguments is not lost:
   writes on either side are seen as in numpy;
 - read-only BlockArrays are copied as read-only arrays, so numpy raises where it would.
 
-Calls without BlockArray arguments, and calls whose arguments or results cannot travel to a
-worker (open files, iterators), run NumPy on the driver (gathering BlockArray arguments).
+Calls without BlockArray arguments, calls whose BlockArray arguments are all driver-resident
+(small arrays, :mod:`nums.core.array.resident`: the driver is next to their data), and calls
+whose arguments or results cannot travel to a worker (open files, iterators), run NumPy on the
+driver (gathering BlockArray arguments).
 Callables among the arguments travel with cloudpickle: they run on the worker, so their
 side effects on driver objects are not seen. NumPy's warnings reach the user's line.
 
@@ -31,7 +33,7 @@ import cloudpickle
 import numpy as np
 
 from nums.core.array import fallback_kernels
-from nums.core.array.blockarray import BlockArray, backend, one_block, submit
+from nums.core.array.blockarray import BlockArray, backend, local_value, one_block, submit
 from nums.core.array.fallback_kernels import Arg, Slot, View
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
@@ -108,7 +110,9 @@ def run_fallback(func: Any, args: tuple, kwargs: dict, name: str) -> Any:
     docstring); on the driver when no argument is a BlockArray or the call cannot travel."""
     call = _Call()
     t_args, t_kwargs = call.template(args), call.template(kwargs)
-    if not call.blockarrays() or not _travels(func, t_args, t_kwargs):
+    if not call.blockarrays() or not _travels(func, t_args, t_kwargs) or all(
+            local_value(x) is not None for x in call.blockarrays()):
+        # driver-resident arguments (small arrays): the driver is next to the data
         return run_on_driver(func, args, kwargs, name)
     warn_gather(name, "one worker")
     node = call.node()

@@ -117,7 +117,7 @@ def test_warns_once_per_function():
     import warnings
 
     _fallback._warned.discard("numpy.cumsum")
-    x = nps.array(np.arange(4.0))
+    x = nps.array(np.arange(4.0), block_shape=(2,))  # distributed (small: on the driver)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", nps.GatherWarning)
         _fb("cumsum")(x)

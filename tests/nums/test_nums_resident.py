@@ -19,6 +19,7 @@ import nums.numpy as nps
 from nums.config import resolve
 from nums.core import context
 from nums.core.array.blockarray import local_value
+from nums.numpy._fallback import numpy_fallback as fb
 
 RNG = np.random.default_rng(16)
 
@@ -154,6 +155,23 @@ def test_out_and_where_reach_the_array(backend_name):
     q, r = nps.divmod(x, 2)
     assert_same(q, np.array([0.0, 1.0, 1.0]))
     assert_same(r, np.array([1.0, 0.0, 1.0]))
+
+
+def test_fallback_runs_in_the_driver_next_to_resident_data(backend_name):
+    a = np.array([0.0, 0.0, 1.0, 2.0, 0.0])
+    x = nps.asarray(a.copy())
+    m = nps.zeros((2, 2))
+    before = _tasks()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        r = fb("trim_zeros")(x)  # NumPy returns a view: so does nums
+        fb("fill_diagonal")(m, 7.0)  # NumPy writes into its argument: so does nums
+    assert _tasks() == before
+    assert_same(r, np.trim_zeros(a))
+    assert_same(m, np.diag([7.0, 7.0]))
+    assert r.base is x
+    x[2] = 5.0
+    assert_same(r, np.array([5.0, 2.0]))
 
 
 def test_threshold_zero_distributes_everything(backend_name):

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels, regions, relayout
+from nums.core.array import kernels, regions, relayout, resident
 from nums.core.array.blockarray import BlockArray, Pending, make_grid, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.geometry import reshaped, strided
@@ -220,6 +220,10 @@ class StridedOp(ViewOp):
         self.readonly = not writeable
 
     def values(self, parent: BlockArray) -> BlockArray:
+        local = resident.kernel(kernels.strided_copy, [parent, self.offset, self.shape,
+                                                       self.strides])
+        if local is not None:
+            return local
         whole, node = regions.region(parent, [slice(0, n) for n in parent.shape])
         ref = submit(kernels.strided_copy, whole, self.offset, self.shape, self.strides,
                             node=node)
@@ -232,6 +236,11 @@ class StridedOp(ViewOp):
         return strided(g, self.offset, self.shape, self.strides, not self.readonly)
 
     def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        local = resident.kernel(kernels.strided_set, [parent, self.offset, self.shape,
+                                                      self.strides, spec_key(spec), value])
+        if local is not None:
+            write_basic(parent, full_spec(parent.shape), local)
+            return
         whole, node = regions.region(parent, [slice(0, n) for n in parent.shape])
         if isinstance(value, BlockArray):
             value = regions.region(value, [slice(0, n) for n in value.shape], node)[0]
