@@ -128,7 +128,7 @@ class Backend(ABC):
     def capacity_bytes(self) -> tuple[int, int] | None:
         """``(memory, disk)``: the bytes of objects this backend can hold in memory, and what
         it may still spill to disk; None when it cannot tell. Arrays larger than the sum
-        raise MemoryError before any task runs (:func:`nums.core.array.blockarray.check_fits`).
+        raise MemoryError before any task runs (:func:`nums.core.array.capacity.check_fits`).
         """
         return None
 
