@@ -12,6 +12,7 @@ import functools
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
@@ -19,7 +20,10 @@ from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import take_rows
 from nums.core.array.writes import check_writeable, write_out
 from nums.core.graph.grid import ArrayGrid
+from nums.numpy import _random_multivariate as _mv
 from nums.numpy._convert import asarray
+from nums.numpy._manipulation import ravel, reshape, take
+from runtime.errors import warn
 
 
 def _shape(size: Any) -> tuple[int, ...] | None:
@@ -44,16 +48,43 @@ class Generator:
     """
 
     def __init__(self, seed: Any = None):
-        if isinstance(seed, np.random.SeedSequence):
-            self._entropy = seed.entropy
-        elif seed is None:
-            self._entropy = np.random.SeedSequence().entropy
-        else:
-            self._entropy = np.random.SeedSequence(seed).entropy
+        if isinstance(seed, np.random.Generator):
+            seed = seed.bit_generator
+        if isinstance(seed, np.random.BitGenerator):
+            seed = seed.seed_seq
+        if not isinstance(seed, np.random.SeedSequence):
+            seed = np.random.SeedSequence(seed)
+        self._entropy = seed.entropy
+        self._key = tuple(seed.spawn_key)  # the prefix of every block's spawn key
         self._calls = 0
+        self._spawned = 0
         self._driver = np.random.default_rng(
-            np.random.SeedSequence(self._entropy, spawn_key=(2**32 - 1,))
+            np.random.SeedSequence(self._entropy, spawn_key=(*self._key, 2**32 - 1))
         )
+
+    def _next_key(self) -> tuple:
+        """The spawn-key prefix of a new draw: its blocks add their index to it."""
+        call = self._calls
+        self._calls += 1
+        return (*self._key, call)
+
+    @property
+    def bit_generator(self) -> np.random.BitGenerator:
+        """The bit generator of the driver's stream (draws with ``size=None``); the blocks
+        of array draws have streams of their own."""
+        return self._driver.bit_generator
+
+    def spawn(self, n_children: int) -> list[Generator]:
+        """``n_children`` independent generators (child spawn keys, as numpy's)."""
+        first = self._spawned
+        self._spawned += n_children
+        return [Generator(np.random.SeedSequence(self._entropy,
+                                                 spawn_key=(*self._key, 2**32 - 2, i)))
+                for i in range(first, first + n_children)]
+
+    def bytes(self, length: int) -> bytes:
+        """``length`` random bytes (drawn on the driver: the result is a Python object)."""
+        return self._driver.bytes(length)
 
     def _draw(
         self, method: str, size: Any, dtype: Any, kwargs: dict, block_shape: Any = None
@@ -62,8 +93,7 @@ class Generator:
         if shape is None:
             value = getattr(self._driver, method)(**kwargs)
             return value if dtype is None else np.asarray(value, dtype=dtype)[()]
-        call = self._calls
-        self._calls += 1
+        key = self._next_key()
         sample = np.asarray(getattr(np.random.default_rng(0), method)(size=1, **kwargs))
         out_dtype = np.dtype(dtype) if dtype is not None else sample.dtype
         grid = make_grid(shape, out_dtype, block_shape)
@@ -74,7 +104,7 @@ class Generator:
             lambda idx, node: submit(
                 kernels.random_block,
                 entropy,
-                (call, order[idx]),
+                (*key, order[idx]),
                 method,
                 grid.block_shape_at(idx),
                 out_dtype,
@@ -138,11 +168,9 @@ class Generator:
         dtype = _result_dtype(method, scalars, arrays, local)
         if local:
             _validate(method, scalars, local)
-        call = self._calls
-        self._calls += 1
         names = tuple(arrays)
-        kernel = functools.partial(kernels.random_with_params, self._entropy, call, method,
-                                   names, scalars)
+        kernel = functools.partial(kernels.random_with_params, self._entropy,
+                                   self._next_key(), method, names, scalars)
 
         def per_block(grid, idx):
             return {"block": int(np.ravel_multi_index(idx, grid.grid_shape)) if idx else 0,
@@ -152,21 +180,66 @@ class Generator:
         return map_broadcast(kernel, operands, dtype, shape=shape, block_shape=block_shape,
                              block_kwargs=per_block)
 
-    def permutation(self, x: Any, axis: int = 0) -> BlockArray:
-        """A permuted range (int ``x``) or a copy of ``x`` with rows permuted.
+    def standard_exponential(self, size: Any = None, dtype: Any = np.float64,
+                             method: str = "zig", out: Any = None, *,
+                             block_shape: Any = None) -> Any:
+        """Samples from the standard exponential distribution."""
+        if out is not None:
+            return write_out(out, self.standard_exponential(out.shape, dtype, method,
+                                                            block_shape=out.block_shape))
+        kw = {"dtype": np.dtype(dtype), "method": method}
+        return self._draw("standard_exponential", size, dtype, kw, block_shape)
 
-        The permutation of indices is drawn on the driver (8 bytes per row); rows are then
-        gathered block by block.
+    def standard_gamma(self, shape: Any, size: Any = None, dtype: Any = np.float64,
+                       out: Any = None, *, block_shape: Any = None) -> Any:
+        """Samples from the standard gamma distribution (``shape`` scalar or array)."""
+        if out is not None:
+            return write_out(out, self.standard_gamma(shape, out.shape, dtype,
+                                                      block_shape=out.block_shape))
+        return self._distribution("standard_gamma", {"shape": shape, "dtype": np.dtype(dtype)},
+                                  size, block_shape)
+
+    # ----------------------------------------------------------- multivariate draws
+    def multivariate_normal(self, mean: Any, cov: Any, size: Any = None,
+                            check_valid: str = "warn", tol: float = 1e-8, *,
+                            method: str = "svd", block_shape: Any = None) -> BlockArray:
+        """Samples of N(mean, cov), shape ``size + mean.shape``: blocks split the ``size``
+        axes, ``cov`` is factorized once on the driver, each block draws from its stream."""
+        return _mv.multivariate_normal(self._entropy, self._next_key(), mean, cov, size,
+                                       check_valid, tol, method, block_shape)
+
+    def multinomial(self, n: Any, pvals: Any, size: Any = None, *,
+                    block_shape: Any = None) -> BlockArray:
+        """Multinomial counts; ``n`` and ``pvals[..., :-1]`` broadcast as in NumPy."""
+        return _mv.multinomial(self._entropy, self._next_key(), n, pvals, size, block_shape)
+
+    def multivariate_hypergeometric(self, colors: Any, nsample: int, size: Any = None,
+                                    method: str = "marginals", *,
+                                    block_shape: Any = None) -> BlockArray:
+        """Counts of each color among ``nsample`` draws without replacement."""
+        return _mv.multivariate_hypergeometric(self._entropy, self._next_key(), colors,
+                                               nsample, size, method, block_shape)
+
+    def dirichlet(self, alpha: Any, size: Any = None, *, block_shape: Any = None
+                  ) -> BlockArray:
+        """Dirichlet samples, shape ``size + (len(alpha),)``."""
+        return _mv.dirichlet(self._entropy, self._next_key(), alpha, size, block_shape)
+
+    # ----------------------------------------------------------- permutations
+    def permutation(self, x: Any, axis: int = 0) -> BlockArray:
+        """A permuted range (int ``x``) or a copy of ``x`` permuted along ``axis``.
+
+        The permutation of indices is drawn on the driver (8 bytes per entry of the axis);
+        the array is then gathered block by block (``take``).
         """
-        if axis != 0:
-            raise NotImplementedError("nums permutation supports axis=0 only")
         if isinstance(x, int | np.integer):
-            perm = self._driver.permutation(int(x))
-            return asarray(perm)
+            return asarray(self._driver.permutation(int(x)))
         x = asarray(x)
         if x.ndim == 0:
             raise IndexError("x must be an integer or at least 1-dimensional")
-        return take_rows(x, self._driver.permutation(x.shape[0]))
+        axis = normalize_axis_index(axis, x.ndim)
+        perm = self._driver.permutation(x.shape[axis])
+        return take_rows(x, perm) if axis == 0 else take(x, perm, axis=axis)
 
     def shuffle(self, x: BlockArray, axis: int = 0) -> None:
         """Shuffle ``x`` along ``axis`` in place (``x`` and its views see the new order)."""
@@ -174,6 +247,32 @@ class Generator:
             raise TypeError("nums shuffle needs a BlockArray")
         check_writeable(x)
         write_out(x, self.permutation(x, axis))
+
+    def permuted(self, x: Any, *, axis: int | None = None, out: Any = None) -> BlockArray:
+        """``x`` with each slice along ``axis`` shuffled independently (``axis=None``: the
+        flattened array shuffled). Blocks whole along ``axis`` each shuffle their slices
+        from their own stream; ``axis=None`` permutes the flat indices on the driver."""
+        x = asarray(x)
+        if axis is None:
+            perm = self._driver.permutation(x.size)
+            result = reshape(take(ravel(x), perm), x.shape)
+        else:
+            axis = normalize_axis_index(axis, x.ndim)
+            bs = list(x.block_shape)
+            bs[axis] = max(1, x.shape[axis])
+            kernel = functools.partial(kernels.random_permuted, entropy=self._entropy,
+                                       key=self._next_key(), axis=axis)
+
+            def per_block(grid, idx):
+                return {"block": int(np.ravel_multi_index(idx, grid.grid_shape)) if idx else 0}
+
+            result = map_broadcast(kernel, [x], x.dtype, shape=x.shape,
+                                   block_shape=tuple(bs), block_kwargs=per_block)
+        if out is not None:
+            if not isinstance(out, BlockArray):
+                raise TypeError("out must be a BlockArray")
+            return write_out(out, result)
+        return result
 
     def choice(
         self,
@@ -184,30 +283,41 @@ class Generator:
         axis: int = 0,
         shuffle: bool = True,
     ) -> Any:
-        """Random samples from ``a`` (an int n means ``arange(n)``)."""
+        """Random samples from ``a`` (an int n means ``arange(n)``) along ``axis``.
+
+        Indices are drawn on the driver when ``p`` is given or without replacement (8 bytes
+        per sample), else in blocks; the samples are then gathered block by block.
+        """
         if isinstance(a, int | np.integer):
             n = int(a)
             pool = None
         else:
             pool = asarray(a)
-            if pool.ndim != 1:
-                raise NotImplementedError("nums choice supports 1-d 'a' only")
-            n = pool.shape[0]
+            if pool.ndim == 0:
+                raise ValueError("a must be a sequence or an integer, not 0-d")
+            axis = normalize_axis_index(axis, pool.ndim)
+            n = pool.shape[axis]
         if n == 0 and (size is None or np.prod(normalize_shape(size)) > 0):
             raise ValueError("a cannot be empty unless no samples are taken")
-        if size is None:
-            i = self._driver.choice(n, replace=replace, p=None if p is None else np.asarray(p))
-            return i if pool is None else pool[int(i)].get()[()]
-        shape = normalize_shape(size)
         if p is not None:
             p = np.asarray(p.get() if isinstance(p, BlockArray) else p, dtype=float)
+        if size is None:
+            i = self._driver.choice(n, replace=replace, p=p, shuffle=shuffle)
+            if pool is None:
+                return i
+            item = take(pool, int(i), axis=axis)
+            return item.get()[()] if pool.ndim == 1 else item
+        shape = normalize_shape(size)
         if not replace or p is not None:
-            idx = asarray(self._driver.choice(n, size=shape, replace=replace, p=p))
+            idx = asarray(self._driver.choice(n, size=shape, replace=replace, p=p,
+                                              shuffle=shuffle))
         else:
             idx = self.integers(0, n, size=shape)
         if pool is None:
             return idx
-        return _take_1d(pool, idx)
+        if pool.ndim == 1:
+            return _take_1d(pool, idx)
+        return take(pool, idx, axis=axis)
 
 
 # Univariate distributions of numpy.random.Generator: each takes its parameters as scalars or
@@ -298,6 +408,17 @@ def default_rng(seed: Any = None) -> Generator:
     return Generator(seed)
 
 
+# numpy's seeding objects (no arrays): a Generator accepts any of them as its seed
+from numpy.random import (  # noqa: E402
+    MT19937,
+    PCG64,
+    PCG64DXSM,
+    SFC64,
+    BitGenerator,
+    Philox,
+    SeedSequence,
+)
+
 # --------------------------------------------------------------------- legacy functions
 _global = Generator()
 
@@ -351,6 +472,48 @@ for _name in DISTRIBUTIONS:
     globals()[_name] = _legacy(_name)
 
 
+def standard_exponential(size: Any = None) -> Any:
+    """Samples from the standard exponential distribution."""
+    return _global.standard_exponential(size)
+
+
+def standard_gamma(shape: Any, size: Any = None) -> Any:
+    """Samples from the standard gamma distribution."""
+    return _global.standard_gamma(shape, size)
+
+
+def random_integers(low: Any, high: Any = None, size: Any = None) -> Any:
+    """Random integers from [low, high] (deprecated in NumPy: use randint)."""
+    if high is None:
+        low, high = 1, low
+    warn("This function is deprecated. Please call randint("
+         f"{low}, {high} + 1) instead", DeprecationWarning)
+    return _global.integers(low, high, size, dtype=np.dtype(int), endpoint=True)
+
+
+def multivariate_normal(mean: Any, cov: Any, size: Any = None, check_valid: str = "warn",
+                        tol: float = 1e-8) -> BlockArray:
+    """Samples of N(mean, cov) (the SVD factor of cov, as NumPy's legacy function)."""
+    return _global.multivariate_normal(mean, cov, size, check_valid, tol)
+
+
+def multinomial(n: int, pvals: Any, size: Any = None) -> BlockArray:
+    """Multinomial counts (NumPy's legacy checks: integer ``n``, 1-d ``pvals``)."""
+    return _mv.multinomial(_global._entropy, _global._next_key(), n, pvals, size, None,
+                           legacy=True)
+
+
+def dirichlet(alpha: Any, size: Any = None) -> BlockArray:
+    """Dirichlet samples (NumPy's legacy checks)."""
+    return _mv.dirichlet(_global._entropy, _global._next_key(), alpha, size, None,
+                         legacy=True)
+
+
+def bytes(length: int) -> bytes:  # noqa: A001  (numpy's name)
+    """``length`` random bytes."""
+    return _global.bytes(length)
+
+
 def permutation(x: Any) -> BlockArray:
     """A permuted range or a row-permuted copy of ``x``."""
     return _global.permutation(x)
@@ -381,6 +544,20 @@ __all__ = [
     "permutation",
     "shuffle",
     "choice",
+    "standard_exponential",
+    "standard_gamma",
+    "random_integers",
+    "multivariate_normal",
+    "multinomial",
+    "dirichlet",
+    "bytes",
+    "SeedSequence",
+    "BitGenerator",
+    "PCG64",
+    "PCG64DXSM",
+    "MT19937",
+    "Philox",
+    "SFC64",
     *DISTRIBUTIONS,
 ]
 
