@@ -84,6 +84,8 @@ def draw(entropy: int, key: tuple, batch: tuple[int, ...], event: tuple[int, ...
     nb = len(batch)
 
     def block(idx: tuple[int, ...], node: int) -> Any:
+        if not math.prod(event):  # empty samples (NumPy's legacy multinomial allows them)
+            return submit(kernels.full, grid.block_shape_at(idx), 0, grid.dtype, node=node)
         order = int(np.ravel_multi_index(idx, grid.grid_shape)) if idx else 0
         slices = tuple(grid.block_slices(idx))[:nb]
         return task((*key, order), slices, tuple(grid.block_shape_at(idx))[:nb], node)
@@ -134,8 +136,9 @@ def _simple(method: str, entropy: int, key: tuple, params: dict, sample: np.ndar
 def multinomial(entropy: int, key: tuple, n: Any, pvals: Any, size: Any, block_shape: Any,
                 legacy: bool = False) -> BlockArray:
     """Multinomial counts: ``n`` trials over the categories of ``pvals`` (last axis)."""
-    n, pvals = np.asarray(_values(n)), np.asarray(_values(pvals))
+    n, pvals = _values(n), _values(pvals)
     sample = _numpy_draw("multinomial", legacy, n, pvals)
+    n, pvals = np.asarray(n), np.asarray(pvals)
     batch = _batch(size)
     if batch is not None:
         _check_size(batch, n.shape, pvals.shape[:-1])
