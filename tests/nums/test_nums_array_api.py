@@ -467,3 +467,76 @@ def test_python_scalars_on_either_side_of_binary_functions():
         ours = getattr(nps, name)(2.0, x).get()
         theirs = np.from_dlpack(getattr(xs, name)(2.0, xs.asarray(F)))
         _assert_agree(ours, theirs, path=name)
+
+
+def _callable_names(module, names):
+    out = []
+    for name in sorted(names):
+        fn = getattr(module, name)
+        if callable(fn) and name not in DTYPE_NAMES and not isinstance(fn, type(math)):
+            out.append(name)
+    return out
+
+
+def test_signatures_take_the_standards_parameters():
+    """Every parameter of the standard's signature (array-api-strict's) is accepted by the
+    nums function: as many positional parameters, and each keyword under its name."""
+    import inspect
+
+    problems = []
+    modules = [(xs, nps, set(xs.__all__) - STRICT_ONLY - {"finfo", "iinfo"}, ""),
+               (xs.linalg, nps.linalg, xs.linalg.__all__, "linalg."),
+               (xs.fft, nps.fft, xs.fft.__all__, "fft.")]
+    for theirs_mod, ours_mod, names, prefix in modules:
+        for name in _callable_names(theirs_mod, names):
+            theirs = inspect.signature(getattr(theirs_mod, name)).parameters.values()
+            ours = inspect.signature(getattr(ours_mod, name)).parameters
+            kinds = {p.kind for p in ours.values()}
+            positional = [p for p in ours.values()
+                          if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+            wanted = [p for p in theirs if p.kind in (p.POSITIONAL_ONLY,
+                                                      p.POSITIONAL_OR_KEYWORD)]
+            if len(positional) < len(wanted) and inspect.Parameter.VAR_POSITIONAL not in kinds:
+                problems.append(f"{prefix}{name}: {len(wanted)} positional parameters")
+            for p in theirs:
+                if p.kind not in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD):
+                    continue
+                mine = ours.get(p.name)
+                if mine is None and inspect.Parameter.VAR_KEYWORD not in kinds:
+                    problems.append(f"{prefix}{name}: keyword {p.name}")
+                elif mine is not None and mine.kind == mine.POSITIONAL_ONLY:
+                    problems.append(f"{prefix}{name}: {p.name} is positional-only")
+    assert problems == []
+
+
+def test_fftfreq_dtype_and_device_keywords():
+    for fn in ("fftfreq", "rfftfreq"):
+        ours = getattr(nps.fft, fn)(9, d=0.5, dtype=nps.float32, device="cpu")
+        theirs = getattr(xs.fft, fn)(9, d=0.5, dtype=xs.float32)
+        _assert_agree(ours.get(), np.from_dlpack(theirs), path=fn)
+        with pytest.raises(ValueError):
+            getattr(nps.fft, fn)(4, dtype=nps.int32)
+        with pytest.raises(ValueError, match="Device not understood"):
+            getattr(nps.fft, fn)(4, device="gpu")
+
+
+PROMOTING = ["add", "multiply", "divide", "equal", "bitwise_and", "pow", "maximum"]
+
+
+def test_type_promotion_of_binary_functions():
+    """For every pair of dtypes the standard promotes (array-api-strict refuses the others),
+    the result's dtype and values are the standard's."""
+    checked = 0
+    for fn in PROMOTING:
+        for n1 in DTYPE_NAMES:
+            for n2 in DTYPE_NAMES:
+                a = np.array([1, 2, 3]).astype(n1)
+                b = np.array([3, 1, 2]).astype(n2)
+                try:
+                    theirs = np.from_dlpack(getattr(xs, fn)(xs.asarray(a), xs.asarray(b)))
+                except TypeError:
+                    continue  # not defined by the standard (mixed kinds, bool arithmetic)
+                ours = getattr(nps, fn)(nps.asarray(a), nps.asarray(b)).get()
+                _assert_agree(ours, theirs, rtol=1e-6, path=f"{fn}({n1}, {n2})")
+                checked += 1
+    assert checked > 300
