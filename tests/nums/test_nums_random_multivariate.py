@@ -317,16 +317,50 @@ def test_random_integers_is_deprecated_like_numpys():
 
 
 def test_every_numpy_random_name_is_there():
-    excluded = {  # numpy's legacy state machinery (MT19937 state tuples), modules, test
-        "RandomState", "get_state", "set_state", "get_bit_generator", "set_bit_generator",
-        "mtrand", "bit_generator", "test"}
-    missing = [n for n in dir(np.random) if not n.startswith("_") and n not in excluded
+    modules = {"mtrand", "bit_generator", "test"}  # numpy's submodules and test runner
+    missing = [n for n in dir(np.random) if not n.startswith("_") and n not in modules
                and not hasattr(nps.random, n)]
     assert missing == []
     missing = [n for n in dir(np.random.Generator) if not n.startswith("_")
                and not hasattr(nps.random.Generator, n)]
     assert missing == []
-    legacy = {"get_state", "set_state", "tomaxint", "seed"}
+    missing = [n for n in dir(np.random.RandomState) if not n.startswith("_")
+               and not hasattr(nps.random.RandomState, n)]
+    assert missing == []
+    legacy = {"tomaxint"}  # a RandomState method only
     missing = [n for n in dir(np.random.RandomState) if not n.startswith("_")
                and n not in legacy and not hasattr(nps.random, n)]
     assert missing == []
+
+
+def test_random_state_and_the_global_state():
+    rs = nps.random.RandomState(17)
+    a = rs.rand(30, 2)
+    assert a.shape == (30, 2) and a.dtype == np.float64
+    np.testing.assert_array_equal(nps.random.RandomState(17).rand(30, 2).get(), a.get())
+    state = rs.get_state()
+    b = rs.normal(2.0, 1.0, size=(40,)).get()
+    c = rs.normal()
+    rs.set_state(state)  # the same draws again, blocks and driver values
+    np.testing.assert_array_equal(rs.normal(2.0, 1.0, size=(40,)).get(), b)
+    assert rs.normal() == c
+    with pytest.raises(ValueError, match="get_state"):
+        rs.set_state(np.random.RandomState(0).get_state())
+    m = rs.multinomial(10, [0.5, 0.5], size=4).get()
+    assert (m.sum(axis=1) == 10).all()
+    t = rs.tomaxint(size=5)
+    assert t.dtype == np.random.RandomState(0).tomaxint(size=5).dtype and t.get().min() >= 0
+    assert rs.randint(3, size=10).get().max() < 3
+    nps.random.seed(5)
+    first = nps.random.rand(8)
+    saved = nps.random.get_state()
+    second = nps.random.rand(8).get()
+    nps.random.set_state(saved)
+    np.testing.assert_array_equal(nps.random.rand(8).get(), second)
+    nps.random.seed(5)
+    np.testing.assert_array_equal(nps.random.rand(8).get(), first.get())
+    assert isinstance(nps.random.get_bit_generator(), np.random.BitGenerator)
+    nps.random.set_bit_generator(np.random.PCG64(9))
+    x = nps.random.random(6).get()
+    nps.random.set_bit_generator(np.random.PCG64(9))
+    np.testing.assert_array_equal(nps.random.random(6).get(), x)
