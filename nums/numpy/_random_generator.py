@@ -287,8 +287,9 @@ class Generator:
     ) -> Any:
         """Random samples from ``a`` (an int n means ``arange(n)``) along ``axis``.
 
-        Indices are drawn on the driver when ``p`` is given or without replacement (8 bytes
-        per sample), else in blocks; the samples are then gathered block by block.
+        With replacement every block draws its indices from its own stream (``p``, a
+        vector of ``a``'s length, is sent to the tasks); without replacement the indices
+        are drawn on the driver (8 bytes per sample). Samples are gathered block by block.
         """
         if isinstance(a, int | np.integer):
             n = int(a)
@@ -310,9 +311,11 @@ class Generator:
             item = take(pool, int(i), axis=axis)
             return item.get()[()] if pool.ndim == 1 else item
         shape = normalize_shape(size)
-        if not replace or p is not None:
-            idx = asarray(self._driver.choice(n, size=shape, replace=replace, p=p,
+        if not replace:
+            idx = asarray(self._driver.choice(n, size=shape, replace=False, p=p,
                                               shuffle=shuffle))
+        elif p is not None:  # each block draws its indices, the probabilities sent along
+            idx = self._draw("choice", shape, None, {"a": n, "p": p})
         else:
             idx = self.integers(0, n, size=shape)
         if pool is None:

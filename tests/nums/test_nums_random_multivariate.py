@@ -268,6 +268,26 @@ def test_permutation_shuffle_choice_along_axes():
     assert g.choice(4, size=4, replace=False, shuffle=False).shape == (4,)
 
 
+def test_choice_with_probabilities_draws_in_blocks():
+    p = np.array([0.1, 0.2, 0.3, 0.4])
+    g = nps.random.default_rng(15)
+    c = g.choice(4, size=(4000,), p=p)
+    assert c.dtype == np.random.default_rng(0).choice(4, size=2, p=p).dtype
+    assert c.grid_shape[0] > 1  # drawn block by block
+    v = c.get()
+    np.testing.assert_allclose(np.bincount(v, minlength=4) / v.size, p, atol=0.03)
+    blocks = np.array_split(v, c.grid_shape[0])  # a shared stream would repeat every block
+    assert len({b.tobytes() for b in blocks}) > 0.8 * len(blocks)
+    pool = nps.arange(10, 14)
+    w = g.choice(pool, size=(6, 3), p=nps.asarray([0.0, 0.0, 0.5, 0.5])).get()
+    assert w.shape == (6, 3) and set(w.ravel()) <= {12, 13}
+    assert_same_outcome(lambda: g.choice(4, size=3, p=[0.5, 0.6, 0.0, 0.0]),
+                        lambda: np.random.default_rng(0).choice(4, size=3,
+                                                                p=[0.5, 0.6, 0.0, 0.0]))
+    assert_same_outcome(lambda: g.choice(4, size=3, p=[0.5, 0.5]),
+                        lambda: np.random.default_rng(0).choice(4, size=3, p=[0.5, 0.5]))
+
+
 def test_standard_exponential_gamma_dtypes_and_out():
     g, ref = nps.random.default_rng(14), np.random.default_rng(14)
     for kw in ({}, {"dtype": np.float32}):
