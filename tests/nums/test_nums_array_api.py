@@ -311,7 +311,10 @@ CASES += [(c[0], c[1], c[2], c[3]) + c[4:] for c in [
     ("matrix_transpose", "matrix_transpose", (STACK,), {}),
     ("tensordot", "tensordot", (SQ, SQ), {"axes": 1}),
     ("tensordot-2", "tensordot", (STACK, STACK), {"axes": ((1, 2), (2, 1))}),
-    ("vecdot", "vecdot", (V3, W3), {}), ("vecdot-axis", "vecdot", (V3, W3), {"axis": -2}),
+    ("vecdot", "vecdot", (V3, W3), {}), ("vecdot-u8", "vecdot", (U.astype(np.uint8),
+                                                                 U.astype(np.uint8)), {}),
+    ("vecdot-bool", "vecdot", (B, B2), {}, "numpy"),  # numeric only in the standard
+    ("vecdot-axis", "vecdot", (V3, W3), {"axis": -2}),
     # manipulation
     ("concat", "concat", ([F, G],), {"axis": 1}), ("concat-none", "concat", ([F, G],),
                                                     {"axis": None}),
@@ -540,3 +543,15 @@ def test_type_promotion_of_binary_functions():
                 _assert_agree(ours, theirs, rtol=1e-6, path=f"{fn}({n1}, {n2})")
                 checked += 1
     assert checked > 300
+
+
+def test_reshape_to_0d_is_a_writeable_view():
+    """What hypothesis' array strategy does (the external suite's arrays are made so)."""
+    base = nps.asarray(np.array([1.5], dtype=np.float32))
+    x = nps.reshape(base, ())
+    assert x.shape == () and x.flags.writeable
+    x[()] = 4.0
+    assert base.get()[0] == 4.0 and float(x) == 4.0
+    y = nps.asarray(np.ones((1, 1))).reshape(())
+    y[...] = 3.0
+    assert float(y) == 3.0

@@ -72,7 +72,8 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
     if a.shape[axis] != b.shape[axis]:
         raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
     left = conjugate(a) if a.dtype.kind == "c" else a
-    return _red.sum(multiply(left, b), axis=axis)
+    products = multiply(left, b)
+    return _red.sum(products, axis=axis, dtype=products.dtype)  # NumPy's: no upcast
 
 
 def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
