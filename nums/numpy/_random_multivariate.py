@@ -137,7 +137,17 @@ def multinomial(entropy: int, key: tuple, n: Any, pvals: Any, size: Any, block_s
                 legacy: bool = False) -> BlockArray:
     """Multinomial counts: ``n`` trials over the categories of ``pvals`` (last axis)."""
     n, pvals = _values(n), _values(pvals)
-    sample = _numpy_draw("multinomial", legacy, n, pvals)
+    if np.ndim(n) and np.size(n) > 1 and not legacy:
+        # many trial counts (the size of the output, perhaps): NumPy's checks of pvals and
+        # of one count, the others' sign here; no draw as large as the result's
+        n = np.asarray(n)
+        if n.size and np.any(n < 0):
+            raise ValueError("n < 0")
+        probe = _numpy_draw("multinomial", legacy, n.reshape(-1)[0], pvals)
+        batch_shape = np.broadcast_shapes(n.shape, probe.shape[:-1])
+        sample = np.empty(batch_shape + probe.shape[-1:], probe.dtype)
+    else:
+        sample = _numpy_draw("multinomial", legacy, n, pvals)
     n, pvals = np.asarray(n), np.asarray(pvals)
     batch = _batch(size)
     if batch is not None:

@@ -152,6 +152,21 @@ def test_multinomial_mean_and_blockarray_parameters():
     np.testing.assert_array_equal(w.sum(axis=1), np.arange(1, 9))
 
 
+def test_multinomial_many_trial_counts_are_checked_without_a_driver_draw():
+    n = np.arange(1, 301)
+    g = nps.random.default_rng(9)
+    x = g.multinomial(n, [0.25, 0.75], block_shape=(40, 2))
+    assert x.shape == (300, 2) and x.grid_shape == (8, 1)
+    np.testing.assert_array_equal(x.get().sum(axis=1), n)
+    assert_same_outcome(lambda: g.multinomial(np.array([1, -2, 3]), [0.5, 0.5]),
+                        lambda: np.random.default_rng(0).multinomial(np.array([1, -2, 3]),
+                                                                     [0.5, 0.5]))
+    with pytest.raises(ValueError, match="shape mismatch"):
+        g.multinomial(np.array([1, 2, 3]), [[0.5, 0.5], [0.2, 0.8]])
+    with pytest.raises(ValueError, match="pvals < 0"):
+        g.multinomial(np.array([1, 2, 3]), [-0.5, 1.5])
+
+
 BAD_MULTINOMIAL = [
     (10, [-0.2, 0.6, 0.6], 4), (10, [np.nan, 0.3, 0.6], 4), (10, [0.2, 1.3], 4),
     (-1, [0.2, 0.8], 4), (10, 0.5, 4), (10, [], 3), ([10, 20, 30], [0.2, 0.8], (2, 2)),
