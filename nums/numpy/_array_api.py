@@ -23,6 +23,7 @@ from nums.numpy._small_on_driver import MADE
 __array_api_version__ = "2024.12"
 API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
 DLPACK_CPU = 1  # DLDeviceType kDLCPU
+MAX_DIMS = 32  # numpy.broadcast_shapes' limit (NumPy's arrays have up to 64)
 
 
 class __array_namespace_info__:  # noqa: N801  (the standard's name)
@@ -36,8 +37,10 @@ class __array_namespace_info__:  # noqa: N801  (the standard's name)
     __module__ = "nums.numpy"
 
     def capabilities(self) -> dict[str, Any]:
-        """``boolean indexing``, ``data-dependent shapes`` and ``max dimensions``."""
-        return dict(np.__array_namespace_info__().capabilities())
+        """``boolean indexing``, ``data-dependent shapes`` and ``max dimensions``: 32, not
+        NumPy's 64 (operations broadcast shapes with ``numpy.broadcast_shapes``, which takes
+        up to 32 dimensions)."""
+        return {**np.__array_namespace_info__().capabilities(), "max dimensions": MAX_DIMS}
 
     def default_device(self) -> str:
         """The one device, ``"cpu"``."""

@@ -67,9 +67,11 @@ def test_namespace_info():
         info.dtypes(device="gpu")
     with pytest.raises(ValueError, match="Device not understood"):
         info.default_dtypes(device="gpu")
-    x = nps.arange(10)
-    # the info object checks the bits of shapes the standard defines
-    assert x.ndim <= caps["max dimensions"]
+    top = caps["max dimensions"]  # arrays of that many dimensions work
+    x = nps.ones((1,) * (top - 2) + (3, 2), block_shape=(1,) * (top - 2) + (2, 1))
+    y = (x + nps.arange(2.0)).sum(axis=-1)
+    assert y.ndim == top - 1 and float(nps.sum(y)) == 9.0
+    assert nps.reshape(x, (6,)).shape == (6,) and x.mT.shape[-2:] == (2, 3)
 
 
 def test_array_attributes_device_and_namespace():
