@@ -47,6 +47,10 @@ class Generator:
     as numpy does. Parameter values held by the driver are checked at the call, with
     NumPy's errors; BlockArray parameters are checked as their blocks draw (the error is
     raised when the result is read).
+
+    ``seed``: None, an int or a sequence of ints, a ``SeedSequence``, or a NumPy
+    ``BitGenerator`` or ``Generator`` (whose seed sequence seeds the streams: their current
+    state is not continued).
     """
 
     def __init__(self, seed: Any = None):
