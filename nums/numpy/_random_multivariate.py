@@ -76,8 +76,8 @@ def _piece(param: np.ndarray, batch_rank: int, slices: tuple) -> np.ndarray:
     return np.ascontiguousarray(param[key])
 
 
-def draw(entropy: int, key: tuple, batch: tuple[int, ...], event: tuple[int, ...],
-         dtype: Any, block_shape: Any, task: Any) -> BlockArray:
+def draw(key: tuple, batch: tuple[int, ...], event: tuple[int, ...], dtype: Any,
+         block_shape: Any, task: Any) -> BlockArray:
     """A draw of shape ``batch + event``; ``task(spawn_key, batch_slices, block_batch,
     node)`` submits one block's kernel."""
     grid = event_grid(batch, event, dtype, block_shape)
@@ -121,6 +121,7 @@ def _simple(method: str, entropy: int, key: tuple, params: dict, sample: np.ndar
     if batch is None:
         batch = sample.shape[:-1]
     param_batch = param_batch or {}
+
     def task(spawn_key: tuple, slices: tuple, block_batch: tuple, node: int) -> Any:
         kwargs = {}
         for name, value in params.items():
@@ -130,7 +131,7 @@ def _simple(method: str, entropy: int, key: tuple, params: dict, sample: np.ndar
         return submit(kernels.random_block, entropy, spawn_key, method, block_batch, None,
                       kwargs, node=node)
 
-    return draw(entropy, key, batch, event, sample.dtype, block_shape, task)
+    return draw(key, batch, event, sample.dtype, block_shape, task)
 
 
 def multinomial(entropy: int, key: tuple, n: Any, pvals: Any, size: Any, block_shape: Any,
@@ -230,4 +231,4 @@ def multivariate_normal(entropy: int, key: tuple, mean: Any, cov: Any, size: Any
         return submit(kernels.random_multivariate_normal, entropy, spawn_key, block_batch,
                       mean, factor, node=node)
 
-    return draw(entropy, key, batch, mean.shape, np.dtype(np.float64), block_shape, task)
+    return draw(key, batch, mean.shape, np.dtype(np.float64), block_shape, task)
