@@ -32,12 +32,6 @@ def _shape(size: Any) -> tuple[int, ...] | None:
     return None if size is None else normalize_shape(size)
 
 
-def _check_scalar(name: str, value: Any) -> Any:
-    if isinstance(value, BlockArray) or np.ndim(value) != 0:
-        raise NotImplementedError(f"nums.numpy.random supports scalar '{name}' only")
-    return value
-
-
 class Generator:
     """nums implementation of numpy.random.Generator (block-parallel draws).
 
@@ -135,11 +129,13 @@ class Generator:
         *,
         block_shape: Any = None,
     ) -> Any:
-        """Random integers from [low, high) (or [low, high] with ``endpoint``)."""
-        _check_scalar("low", low)
+        """Random integers from [low, high) (or [low, high] with ``endpoint``); ``low`` and
+        ``high`` may be arrays, broadcast as the distributions' parameters are."""
         if high is None:
             low, high = 0, low
-        _check_scalar("high", high)
+        if any(isinstance(v, BlockArray) or np.ndim(v) != 0 for v in (low, high)):
+            params = {"low": low, "high": high, "dtype": np.dtype(dtype), "endpoint": endpoint}
+            return self._distribution("integers", params, size, block_shape)
         if (high <= low and not endpoint) or high < low:
             raise ValueError("low >= high" if not endpoint else "low > high")
         kw = {"low": low, "high": high, "dtype": np.dtype(dtype), "endpoint": endpoint}

@@ -303,6 +303,24 @@ def test_choice_with_probabilities_draws_in_blocks():
                         lambda: np.random.default_rng(0).choice(4, size=3, p=[0.5, 0.5]))
 
 
+def test_integers_with_array_bounds():
+    g = nps.random.default_rng(16)
+    low, high = np.array([0, 10, 100]), np.array([5, 20, 200])
+    x = g.integers(low, high, size=(60, 3))
+    assert x.dtype == np.int64 and x.shape == (60, 3)
+    v = x.get()
+    assert (v >= low).all() and (v < high).all()
+    y = g.integers(nps.asarray([3, 4]), size=(40, 2), dtype=np.int8, endpoint=True)
+    assert y.dtype == np.int8
+    w = y.get()
+    assert (w >= 0).all() and (w <= [3, 4]).all() and (w == 4).any()
+    assert g.integers([1, 2], 5).shape == (2,)
+    for args in ((np.array([5, 1]), np.array([3, 4])), (np.array([1, 2]), 3, (4,))):
+        ours = _outcome(lambda a=args: g.integers(*a))
+        theirs = _outcome(lambda a=args: np.random.default_rng(0).integers(*a))
+        assert ours[0][0] is theirs[0][0] is ValueError
+
+
 def test_standard_exponential_gamma_dtypes_and_out():
     g, ref = nps.random.default_rng(14), np.random.default_rng(14)
     for kw in ({}, {"dtype": np.float32}):
