@@ -32,6 +32,22 @@ def _shape(size: Any) -> tuple[int, ...] | None:
     return None if size is None else normalize_shape(size)
 
 
+def _out_size(out: Any, size: Any, dtype: Any) -> tuple[int, ...]:
+    """The size of a draw into ``out``, with NumPy's checks of ``out`` against ``size`` and
+    ``dtype``."""
+    if not isinstance(out, BlockArray):
+        raise TypeError("out must be a BlockArray")
+    if out.dtype != np.dtype(dtype):
+        raise TypeError(f"Supplied output array has the wrong type. Expected "
+                        f"{np.dtype(dtype)}, got {out.dtype}")
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError("Supplied output array must be contiguous, writable, aligned, and in "
+                         "machine byte-order.")
+    if size is not None and normalize_shape(size) != out.shape:
+        raise ValueError("size must match out.shape when used together")
+    return out.shape
+
+
 class Generator:
     """nums implementation of numpy.random.Generator (block-parallel draws).
 
@@ -116,7 +132,10 @@ class Generator:
     def random(
         self, size: Any = None, dtype: Any = np.float64, out: Any = None, *, block_shape: Any = None
     ) -> Any:
-        """Uniform floats in [0, 1)."""
+        """Uniform floats in [0, 1) (``out``: a BlockArray, filled in place)."""
+        if out is not None:
+            return write_out(out, self.random(_out_size(out, size, dtype), dtype,
+                                              block_shape=out.block_shape))
         return self._draw("random", size, dtype, {"dtype": np.dtype(dtype)}, block_shape)
 
     def integers(
@@ -144,7 +163,10 @@ class Generator:
     def standard_normal(
         self, size: Any = None, dtype: Any = np.float64, out: Any = None, *, block_shape: Any = None
     ) -> Any:
-        """Samples from N(0, 1)."""
+        """Samples from N(0, 1) (``out``: a BlockArray, filled in place)."""
+        if out is not None:
+            return write_out(out, self.standard_normal(_out_size(out, size, dtype), dtype,
+                                                       block_shape=out.block_shape))
         return self._draw("standard_normal", size, dtype, {"dtype": np.dtype(dtype)}, block_shape)
 
     def _distribution(self, method: str, params: dict, size: Any, block_shape: Any = None
@@ -187,8 +209,8 @@ class Generator:
                              block_shape: Any = None) -> Any:
         """Samples from the standard exponential distribution."""
         if out is not None:
-            return write_out(out, self.standard_exponential(out.shape, dtype, method,
-                                                            block_shape=out.block_shape))
+            return write_out(out, self.standard_exponential(_out_size(out, size, dtype), dtype,
+                                                            method, block_shape=out.block_shape))
         kw = {"dtype": np.dtype(dtype), "method": method}
         return self._draw("standard_exponential", size, dtype, kw, block_shape)
 
@@ -196,7 +218,7 @@ class Generator:
                        out: Any = None, *, block_shape: Any = None) -> Any:
         """Samples from the standard gamma distribution (``shape`` scalar or array)."""
         if out is not None:
-            return write_out(out, self.standard_gamma(shape, out.shape, dtype,
+            return write_out(out, self.standard_gamma(shape, _out_size(out, size, dtype), dtype,
                                                       block_shape=out.block_shape))
         return self._distribution("standard_gamma", {"shape": shape, "dtype": np.dtype(dtype)},
                                   size, block_shape)

@@ -321,6 +321,26 @@ def test_integers_with_array_bounds():
         assert ours[0][0] is theirs[0][0] is ValueError
 
 
+def test_out_is_filled_in_place_with_numpys_checks():
+    g = nps.random.default_rng(18)
+    for method in ("random", "standard_normal", "standard_exponential"):
+        out = nps.zeros((7, 3), block_shape=(3, 2))
+        assert getattr(g, method)(out=out) is out
+        v = out.get()
+        assert v.shape == (7, 3) and len(np.unique(v)) == 21
+        out32 = nps.zeros(4, dtype=np.float32)
+        getattr(g, method)(out=out32, dtype=np.float32)
+        assert (out32.get() != 0).all()
+        bad = [  # (nums arguments, NumPy's)
+            ({"out": nps.zeros(3, dtype=np.float32)}, {"out": np.zeros(3, np.float32)}),
+            ({"out": nps.zeros(3), "size": 4}, {"out": np.zeros(3), "size": 4}),
+            ({"out": nps.zeros((3, 2))[:, 0]}, {"out": np.zeros((3, 2))[:, 0]}),
+        ]
+        fn, ref = getattr(g, method), getattr(np.random.default_rng(0), method)
+        for ours, theirs in bad:
+            assert_same_outcome(lambda k=ours, f=fn: f(**k), lambda k=theirs, f=ref: f(**k))
+
+
 def test_standard_exponential_gamma_dtypes_and_out():
     g, ref = nps.random.default_rng(14), np.random.default_rng(14)
     for kw in ({}, {"dtype": np.float32}):
