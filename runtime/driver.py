@@ -154,15 +154,20 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         with self.lock:
             for node in range(num_nodes):
                 for _ in range(self.workers_per_node):
-                    self._spawn(node)
+                    self._spawn(node, prefault=True)
         self.thread = threading.Thread(target=self._io_loop, name="runtime-io", daemon=True)
         self.thread.start()
 
     # ================================================================== processes
-    def _spawn(self, node: int, actor_id: int | None = None) -> WorkerProc:
+    def _spawn(self, node: int, actor_id: int | None = None,
+               prefault: bool = False) -> WorkerProc:
         fds = [(st.fd, st.capacity) for st in self.stores]
+        # only the session's first workers fault the store's first pages in: a replacement
+        # of a crashed worker (or an actor's process) should take work at once (a worker
+        # killed every 0.3 s made a task fail 11 times in a row while its successors were
+        # still faulting pages in on a loaded machine)
         w = spawn(next(_uids), node, fds, actor_id, self._blas, self._worker_env,
-                  self.prefault_bytes)
+                  self.prefault_bytes if prefault else 0)
         self.workers[w.uid] = w
         if actor_id is None:
             self.pool[node].append(w)

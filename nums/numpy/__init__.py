@@ -16,6 +16,7 @@ import numpy as _np
 from nums.core.array.blockarray import BlockArray
 from nums.numpy import (
     _along_axis,
+    _array_api,
     _assembling,
     _composed,
     _convert,
@@ -66,17 +67,21 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
                 _vectors, _convolution, _assembling, _small_on_driver, _padding,
                 _sequences,
-                _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects):
+                _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
+                _array_api):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
 _registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
+_array_api.install()
 
 globals().update({_name: _entry.impl for _name, _entry in _registry.REGISTRY.items()})
 ndarray = BlockArray
 UFUNC_TABLE = _elementwise.UFUNC_TABLE
+__array_api_version__ = _array_api.__array_api_version__
+__array_namespace_info__ = _array_api.__array_namespace_info__
 
 
 def fallbacks() -> list[str]:

@@ -9,6 +9,7 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.relayout import rechunk
 from nums.core.array.views import reshape_view
+from nums.numpy._device import check_device
 
 
 def _scalar(x: Any) -> Any:
@@ -58,6 +59,7 @@ def asarray(
     copy; ``copy=False`` raises where a copy is needed, as numpy). ``order`` is accepted and
     ignored (blocks are C-ordered); ``block_shape=`` chooses the blocks (a new array).
     """
+    check_device(device)
     if isinstance(a, BlockArray):
         if dtype is not None and np.dtype(dtype) != a.dtype:
             if copy is False:

@@ -17,6 +17,7 @@ from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, s
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.numpy._convert import _scalar, asarray
+from nums.numpy._device import check_device
 from nums.numpy._elementwise import power
 from nums.numpy._manipulation import broadcast_to, diagonal, reshape
 
@@ -27,8 +28,10 @@ def _dtype_or_default(dtype: Any, default: Any = np.float64) -> np.dtype:
     return np.dtype(dtype)
 
 
-def full(shape: Any, fill_value: Any, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
+def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
+         block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.full."""
+    check_device(device)
     fill_value = _scalar(fill_value)
     if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
         return broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
@@ -40,18 +43,24 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, block_shape: Any = N
     return BlockArray.full(shape, fill_value, dtype, block_shape)
 
 
-def zeros(shape: Any, dtype: Any = float, *, block_shape: Any = None) -> BlockArray:
+def zeros(shape: Any, dtype: Any = float, *, device: Any = None,
+          block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.zeros."""
+    check_device(device)
     return BlockArray.full(shape, 0, _dtype_or_default(dtype), block_shape)
 
 
-def ones(shape: Any, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
+def ones(shape: Any, dtype: Any = None, *, device: Any = None,
+         block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.ones."""
+    check_device(device)
     return BlockArray.full(shape, 1, _dtype_or_default(dtype), block_shape)
 
 
-def empty(shape: Any, dtype: Any = float, *, block_shape: Any = None) -> BlockArray:
+def empty(shape: Any, dtype: Any = float, *, device: Any = None,
+          block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.empty. Differs: the blocks hold zeros."""
+    check_device(device)
     return zeros(shape, dtype, block_shape=block_shape)
 
 
@@ -65,36 +74,46 @@ def _like(a: Any, dtype: Any, shape: Any, block_shape: Any) -> tuple:
     return normalize_shape(shape), np.dtype(dtype), block_shape
 
 
-def zeros_like(a: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None):
+def zeros_like(a: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
+               block_shape: Any = None):
     """nums implementation of numpy.zeros_like (keeps ``a``'s block shape)."""
+    check_device(device)
     s, d, b = _like(a, dtype, shape, block_shape)
     return zeros(s, d, block_shape=b)
 
 
-def ones_like(a: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None):
+def ones_like(a: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
+              block_shape: Any = None):
     """nums implementation of numpy.ones_like (keeps ``a``'s block shape)."""
+    check_device(device)
     s, d, b = _like(a, dtype, shape, block_shape)
     return ones(s, d, block_shape=b)
 
 
-def empty_like(a: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None):
+def empty_like(a: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
+               block_shape: Any = None):
     """nums implementation of numpy.empty_like (the blocks hold zeros)."""
+    check_device(device)
     s, d, b = _like(a, dtype, shape, block_shape)
     return zeros(s, d, block_shape=b)
 
 
 def full_like(
-    a: Any, fill_value: Any, dtype: Any = None, *, shape: Any = None, block_shape: Any = None
+    a: Any, fill_value: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
+    block_shape: Any = None
 ):
     """nums implementation of numpy.full_like (keeps ``a``'s block shape)."""
+    check_device(device)
     s, d, b = _like(a, dtype, shape, block_shape)
     return full(s, fill_value, d, block_shape=b)
 
 
 def arange(
-    start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, block_shape: Any = None
+    start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, device: Any = None,
+    block_shape: Any = None
 ) -> BlockArray:
     """nums implementation of numpy.arange."""
+    check_device(device)
     start, stop, step = _scalar(start), _scalar(stop), _scalar(step)
     if stop is None:
         start, stop = 0, start
@@ -128,9 +147,10 @@ def linspace(
     dtype: Any = None,
     axis: int = 0,
     *,
-    block_shape: Any = None,
+    device: Any = None, block_shape: Any = None,
 ) -> Any:
     """nums implementation of numpy.linspace (scalar ``start`` and ``stop`` only)."""
+    check_device(device)
     start, stop, num = _scalar(start), _scalar(stop), _scalar(num)
     if np.ndim(start) or np.ndim(stop):
         raise NotImplementedError("nums.numpy.linspace supports scalar start and stop only")
@@ -194,9 +214,11 @@ def _diagonal_pattern(kernel: Any, N: int, M: int | None, k: int, dtype: Any,
 
 
 def eye(
-    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, block_shape: Any = None
+    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, device: Any = None,
+    block_shape: Any = None
 ) -> BlockArray:
     """nums implementation of numpy.eye."""
+    check_device(device)
     return _diagonal_pattern(kernels.eye, N, M, k, dtype, block_shape)
 
 

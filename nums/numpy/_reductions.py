@@ -404,8 +404,36 @@ def _cum(uf: np.ufunc, npfunc: Any):
 
 cumsum = _cum(np.add, np.cumsum)
 cumprod = _cum(np.multiply, np.cumprod)
-cumulative_sum = cumsum
-cumulative_prod = cumprod
+
+
+def _cumulative(uf: np.ufunc, npfunc: Any):
+    def cumulative(x: Any, /, *, axis: int | None = None, dtype: Any = None, out: Any = None,
+                   include_initial: bool = False) -> BlockArray:
+        x = asarray(x)
+        res = dry_run(npfunc, x, axis=axis, dtype=dtype, include_initial=include_initial)
+        res_dtype = np.asarray(res).dtype
+        if x.ndim == 0:
+            x = reshape(x, (1,))
+        ax = 0 if axis is None else normalize_axis_index(axis, x.ndim)
+        result = cumulate(x, ax, uf, res_dtype)
+        if include_initial:
+            shape = list(x.shape)
+            shape[ax] = 1
+            first = BlockArray.full(tuple(shape), uf.identity, res_dtype)
+            result = concatenate([first, result], axis=ax)
+        return finish(result, out)
+
+    cumulative.__name__ = cumulative.__qualname__ = npfunc.__name__
+    cumulative.__doc__ = (
+        f"nums implementation of numpy.{npfunc.__name__} (the Array API's cumulative "
+        "function): each block continues from the last entry of the previous block along "
+        "the axis; ``include_initial`` puts the ufunc's identity first."
+    )
+    return cumulative
+
+
+cumulative_sum = _cumulative(np.add, np.cumulative_sum)
+cumulative_prod = _cumulative(np.multiply, np.cumulative_prod)
 
 
 

@@ -1,7 +1,8 @@
 """Functions whose inputs are small or not arrays, run by NumPy on the driver and returned
 as BlockArrays: arrays made from Python objects or text (``fromiter``, ``fromstring``,
-``fromregex``, ``from_dlpack``) and polynomial coefficient arithmetic (``poly``,
-``polyadd``, ``polysub``, ``polymul``, ``polydiv``, ``polyder``, ``polyint``, ``roots``):
+``fromregex``; ``from_dlpack`` is in :mod:`nums.numpy._array_api`) and polynomial
+coefficient arithmetic (``poly``, ``polyadd``, ``polysub``, ``polymul``, ``polydiv``,
+``polyder``, ``polyint``, ``roots``):
 coefficient arrays have a handful of entries; ``polyval`` and ``polyfit``, which take data,
 are distributed."""
 
@@ -50,7 +51,6 @@ def _on_driver(name: str, status: str):
 fromiter = _on_driver("fromiter", MADE)
 fromstring = _on_driver("fromstring", MADE)
 fromregex = _on_driver("fromregex", MADE)
-from_dlpack = _on_driver("from_dlpack", MADE)
 poly = _on_driver("poly", COEFFICIENTS)
 polyadd = _on_driver("polyadd", COEFFICIENTS)
 polysub = _on_driver("polysub", COEFFICIENTS)
@@ -60,5 +60,5 @@ polyder = _on_driver("polyder", COEFFICIENTS)
 polyint = _on_driver("polyint", COEFFICIENTS)
 roots = _on_driver("roots", COEFFICIENTS)
 
-__all__ = ["fromiter", "fromstring", "fromregex", "from_dlpack", "poly", "polyadd", "polysub",
+__all__ = ["fromiter", "fromstring", "fromregex", "poly", "polyadd", "polysub",
            "polymul", "polydiv", "polyder", "polyint", "roots"]

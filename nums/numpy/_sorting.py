@@ -17,13 +17,15 @@ from nums.core.array import sort_kernels, sorting
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.dtypes import dry_run, stand_in
 from nums.numpy._convert import asarray
+from nums.numpy._elementwise import subtract
 from nums.numpy._fallback import run_fallback
-from nums.numpy._manipulation import concatenate, ravel, reshape
+from nums.numpy._manipulation import concatenate, flip, ravel, reshape
 
 # ---------------------------------------------------------------------------- sort
 
 
-def _sort(a: Any, axis: Any, kind: Any, order: Any, stable: Any, arg: bool) -> BlockArray:
+def _sort(a: Any, axis: Any, kind: Any, order: Any, stable: Any, arg: bool,
+          descending: bool = False) -> BlockArray:
     a = asarray(a)
     dry_run(np.argsort if arg else np.sort, a, axis=axis, kind=kind, order=order,
             stable=stable)
@@ -32,23 +34,30 @@ def _sort(a: Any, axis: Any, kind: Any, order: Any, stable: Any, arg: bool) -> B
     axis = normalize_axis_index(axis, a.ndim)
     if stable:
         kind = "stable"
-    return sorting.sort_along(a, axis, arg, kind)
+    if not descending:
+        return sorting.sort_along(a, axis, arg, kind)
+    # descending, ties in index order: the stable ascending order of the reversed axis,
+    # reversed, and (for indices) mapped back to the positions before the reversal
+    result = flip(sorting.sort_along(flip(a, axis), axis, arg, "stable"), axis)
+    return subtract(a.shape[axis] - 1, result) if arg else result
 
 
 def sort(a: Any, axis: int | None = -1, kind: str | None = None, order: Any = None, *,
-         stable: bool | None = None) -> BlockArray:
+         stable: bool | None = None, descending: bool = False) -> BlockArray:
     """nums implementation of numpy.sort: along an axis inside the blocks one task per
     block; along a split axis of a 1-D array a parallel sample sort; an n-d array split
     along the axis is rechunked so the axis is whole. ``order`` (structured arrays) is not
-    supported (NumPy's error for plain dtypes)."""
-    return _sort(a, axis, kind, order, stable, False)
+    supported (NumPy's error for plain dtypes). ``descending=True`` (the Array API's
+    keyword, which NumPy lacks) sorts from largest to smallest, ties in index order."""
+    return _sort(a, axis, kind, order, stable, False, descending)
 
 
 def argsort(a: Any, axis: int | None = -1, kind: str | None = None, order: Any = None, *,
-            stable: bool | None = None) -> BlockArray:
+            stable: bool | None = None, descending: bool = False) -> BlockArray:
     """nums implementation of numpy.argsort, as :func:`sort`. The order is always the stable
-    one (ties keep index order), a valid answer for every ``kind``."""
-    return _sort(a, axis, kind, order, stable, True)
+    one (ties keep index order), a valid answer for every ``kind``; ``descending=True``
+    (the Array API's keyword) as in :func:`sort`."""
+    return _sort(a, axis, kind, order, stable, True, descending)
 
 
 def _kth(a: BlockArray, kth: Any, axis: Any) -> int | None:

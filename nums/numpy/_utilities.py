@@ -34,6 +34,7 @@ from numpy import (  # noqa: F401 - re-exported: no array data, NumPy's own
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.printing import printable
 from nums.numpy._convert import asarray
+from nums.numpy._device import check_device
 
 
 def _stand_in(x: Any) -> Any:
@@ -68,6 +69,7 @@ def isfortran(a: Any) -> bool:
 
 def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> BlockArray:
     """nums implementation of ``numpy.astype``."""
+    check_device(device)
     if not isinstance(x, BlockArray):
         raise TypeError(f"Input should be a NumPy array. It is a {type(x)} instead.")
     return x.astype(dtype, copy=copy)

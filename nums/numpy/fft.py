@@ -23,6 +23,7 @@ from nums.core.array.relayout import whole_axis
 from nums.core.array.writes import to_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
+from nums.numpy._device import check_device
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "fftn", "ifftn",
            "rfft2", "irfft2", "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift",
@@ -210,26 +211,38 @@ def irfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None,
     return irfftn(a, s, axes, norm, out)
 
 
-def fftfreq(n: int, d: float = 1.0, device: Any = None) -> BlockArray:
-    """The sample frequencies of an ``n``-point transform with sample spacing ``d``."""
+def fftfreq(n: int, d: float = 1.0, device: Any = None, *, dtype: Any = None) -> BlockArray:
+    """The sample frequencies of an ``n``-point transform with sample spacing ``d``
+    (``dtype=``: the Array API's keyword, which NumPy lacks; a real floating dtype)."""
     from nums.numpy import arange, concatenate
 
+    check_device(device)
     n = operator.index(n)
     if n < 1:
         np.fft.fftfreq(n, d)  # NumPy's error
     step = 1.0 / (n * d)
     half = (n - 1) // 2 + 1
     k = concatenate([arange(0, half, dtype=int), arange(-(n // 2), 0, dtype=int)])
-    return k * step
+    return _freq_dtype(k * step, dtype)
 
 
-def rfftfreq(n: int, d: float = 1.0, device: Any = None) -> BlockArray:
-    """The sample frequencies of an ``n``-point real transform (non-negative ones)."""
+def _freq_dtype(freqs: BlockArray, dtype: Any) -> BlockArray:
+    if dtype is None:
+        return freqs
+    if np.dtype(dtype).kind != "f":
+        raise ValueError(f"dtype must be a real floating-point dtype, got {np.dtype(dtype)}")
+    return freqs.astype(dtype, copy=False)
+
+
+def rfftfreq(n: int, d: float = 1.0, device: Any = None, *, dtype: Any = None) -> BlockArray:
+    """The sample frequencies of an ``n``-point real transform (non-negative ones);
+    ``dtype=`` as in :func:`fftfreq`."""
     from nums.numpy import arange
 
+    check_device(device)
     n = operator.index(n)
     step = 1.0 / (n * d)
-    return arange(0, n // 2 + 1, dtype=int) * step
+    return _freq_dtype(arange(0, n // 2 + 1, dtype=int) * step, dtype)
 
 
 def _shift(x: Any, axes: Any, sign: int) -> BlockArray:

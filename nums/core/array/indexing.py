@@ -111,6 +111,9 @@ def spec_key(spec: list) -> tuple:
             key.append(s[1])
         else:
             _, start, step, n = s
+            if n == 0:  # (an empty reversed slice may start at -1: not numpy's last element)
+                key.append(slice(0, 0, step))
+                continue
             stop = start + n * step
             key.append(slice(start, None if stop < 0 else stop, step))
     return tuple(key)

@@ -333,28 +333,45 @@ def add(*parts: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- random
 
 
+def block_stream(entropy: int, spawn_key: tuple) -> np.random.Generator:
+    """The random stream of one block: ``PCG64(SeedSequence(entropy, spawn_key))``."""
+    return np.random.Generator(np.random.PCG64(
+        np.random.SeedSequence(entropy, spawn_key=spawn_key)))
+
+
 def random_block(
     entropy: int, spawn_key: tuple, method: str, shape: tuple, dtype, kwargs: dict
 ) -> np.ndarray:
     """Draw one block from its own stream: ``SeedSequence(entropy, spawn_key)``."""
-    seq = np.random.SeedSequence(entropy, spawn_key=spawn_key)
-    gen = np.random.Generator(np.random.PCG64(seq))
-    out = getattr(gen, method)(size=shape, **kwargs)
-    out = np.asarray(out)
+    out = np.asarray(getattr(block_stream(entropy, spawn_key), method)(size=shape, **kwargs))
     if dtype is not None and out.dtype != dtype:
         out = out.astype(dtype)
     return out
 
 
-def random_with_params(entropy: int, call: int, method: str, names: tuple, scalars: dict,
+def random_with_params(entropy: int, key: tuple, method: str, names: tuple, scalars: dict,
                        *pieces: Any, block: int, size: tuple) -> np.ndarray:
     """One block of a draw whose parameters are arrays: ``pieces`` (the parts of the
     parameters ``names`` that broadcast onto the block) with the ``scalars``, from the
-    block's own stream ``SeedSequence(entropy, spawn_key=(call, block))``."""
-    seq = np.random.SeedSequence(entropy, spawn_key=(call, block))
-    gen = np.random.Generator(np.random.PCG64(seq))
+    block's own stream ``SeedSequence(entropy, spawn_key=key + (block,))``."""
+    gen = block_stream(entropy, (*key, block))
     return np.asarray(getattr(gen, method)(**scalars, **dict(zip(names, pieces)),
                                            size=tuple(size)))
+
+
+def random_multivariate_normal(entropy: int, spawn_key: tuple, size: tuple, mean: np.ndarray,
+                               factor: np.ndarray) -> np.ndarray:
+    """``size`` samples of N(mean, factor @ factor.T): ``mean + z @ factor.T`` with ``z``
+    standard normal from the block's own stream."""
+    z = block_stream(entropy, spawn_key).standard_normal(tuple(size) + mean.shape)
+    return mean + z @ factor.T
+
+
+def random_permuted(x: np.ndarray, *, entropy: int, key: tuple, axis: int, block: int
+                    ) -> np.ndarray:
+    """``x`` with each 1-d slice along ``axis`` shuffled independently, from the block's
+    own stream ``SeedSequence(entropy, spawn_key=key + (block,))``."""
+    return block_stream(entropy, (*key, block)).permuted(x, axis=axis)
 
 
 def choice_take(idx: np.ndarray, offsets: Sequence[int], *blocks: np.ndarray) -> np.ndarray:

@@ -286,7 +286,7 @@ def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None
             raise ValueError("Unable to avoid creating a copy while reshaping.")
         return relayout.reshape(x, shape)
     key = _unit_axes_key(x.shape, shape)
-    if key is not None:
+    if key is not None and shape:  # (to 0-d: integer keys would give numpy's read-only scalar)
         return make_view(x, IndexOp(basic_spec(x.shape, key)))
     return make_view(x, ReshapeOp(shape))
 

@@ -72,7 +72,8 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
     if a.shape[axis] != b.shape[axis]:
         raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
     left = conjugate(a) if a.dtype.kind == "c" else a
-    return _red.sum(multiply(left, b), axis=axis)
+    products = multiply(left, b)
+    return _red.sum(products, axis=axis, dtype=products.dtype)  # NumPy's: no upcast
 
 
 def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
@@ -105,7 +106,7 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Block
     the singular values (TSQR)."""
     x = asarray(x)
     if x.ndim != 2:
-        raise NotImplementedError("nums.numpy.linalg.matrix_norm: 2-d arrays only")
+        return _stacked_matrix_norm(x, keepdims, ord)
     a = absolute(x)
     if ord == "fro":
         out = power(_red.sum(multiply(a, a)), 0.5)
@@ -121,6 +122,22 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Block
     else:
         raise ValueError("Invalid norm order for matrices.")
     return reshape(out, (1, 1)) if keepdims else out
+
+
+def _stacked_matrix_norm(x: BlockArray, keepdims: bool, ord: Any) -> BlockArray:
+    """:func:`matrix_norm` of a stack of matrices (the last two axes)."""
+    np.linalg.matrix_norm(np.ones((1,) * x.ndim, dtype=x.dtype), ord=ord)  # numpy's errors
+    a = absolute(x)
+    if ord == "fro":
+        out = power(_red.sum(multiply(a, a), axis=(-2, -1)), 0.5)
+    elif ord in (1, -1, np.inf, -np.inf):
+        sums = _red.sum(a, axis=-2 if ord in (1, -1) else -1)
+        out = _red.max(sums, axis=-1) if ord > 0 else _red.min(sums, axis=-1)
+    else:
+        s = svdvals(x)
+        out = _red.sum(s, axis=-1) if ord == "nuc" else (
+            _red.max(s, axis=-1) if ord == 2 else _red.min(s, axis=-1))
+    return reshape(out, out.shape + (1, 1)) if keepdims else out
 
 
 def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:

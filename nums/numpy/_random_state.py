@@ -1,0 +1,149 @@
+"""nums implementation of numpy.random.RandomState: NumPy's legacy interface (``rand``,
+``randn``, ``randint``, ``random_sample``, the distributions, ...) on a
+:class:`~nums.numpy._random_generator.Generator`, so that every block draws from its own
+stream as the Generator's do.
+
+Differs from NumPy: the streams are not MT19937's (the same seed gives other values than
+NumPy's), and :meth:`RandomState.get_state` returns nums' state (a dict that
+:meth:`RandomState.set_state` takes back), not MT19937's key tuple.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from nums.core.array.blockarray import BlockArray
+from nums.numpy import _random_multivariate as _mv
+from nums.numpy._random_generator import DISTRIBUTIONS, Generator
+from runtime.errors import warn
+
+STATE_NAME = "nums.numpy.random"
+
+
+class RandomState:
+    """NumPy's legacy random interface; ``seed`` as NumPy's (None, an int, an array of
+    ints, a SeedSequence or a BitGenerator)."""
+
+    def __init__(self, seed: Any = None):
+        self._gen = Generator(seed)
+
+    def seed(self, seed: Any = None) -> None:
+        """Reseed: the following draws start from ``seed``'s streams."""
+        self._gen = Generator(seed)
+
+    def get_state(self, legacy: bool = True) -> dict[str, Any]:
+        """The generator's state: a dict for :meth:`set_state` (nums' streams, not
+        MT19937's: ``legacy`` is accepted and the format is always this dict)."""
+        g = self._gen
+        return {"bit_generator": STATE_NAME, "entropy": g._entropy, "spawn_key": g._key,
+                "calls": g._calls, "spawned": g._spawned,
+                "driver": g._driver.bit_generator.state}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore a state returned by :meth:`get_state`."""
+        if not isinstance(state, dict) or state.get("bit_generator") != STATE_NAME:
+            raise ValueError("nums' RandomState takes the states its get_state returns "
+                             "(MT19937 key tuples do not describe nums' block streams)")
+        g = Generator(np.random.SeedSequence(state["entropy"], spawn_key=state["spawn_key"]))
+        g._calls, g._spawned = state["calls"], state["spawned"]
+        g._driver.bit_generator.state = state["driver"]
+        self._gen = g
+
+    def get_bit_generator(self) -> np.random.BitGenerator:
+        """The bit generator of the driver's stream (draws with ``size=None``)."""
+        return self._gen.bit_generator
+
+    def set_bit_generator(self, bitgen: np.random.BitGenerator) -> None:
+        """Reseed from ``bitgen``'s seed sequence."""
+        self._gen = Generator(bitgen)
+
+    # ------------------------------------------------------------------ NumPy's names
+    def rand(self, *shape: int) -> Any:
+        """Uniform floats in [0, 1) of the given shape."""
+        return self._gen.random(shape if shape else None)
+
+    def randn(self, *shape: int) -> Any:
+        """Standard normal samples of the given shape."""
+        return self._gen.standard_normal(shape if shape else None)
+
+    def random_sample(self, size: Any = None) -> Any:
+        """Uniform floats in [0, 1)."""
+        return self._gen.random(size)
+
+    random = random_sample
+
+    def randint(self, low: Any, high: Any = None, size: Any = None, dtype: Any = int) -> Any:
+        """Random integers from [low, high)."""
+        return self._gen.integers(low, high, size, dtype=np.dtype(dtype))
+
+    def random_integers(self, low: Any, high: Any = None, size: Any = None) -> Any:
+        """Random integers from [low, high] (deprecated in NumPy: use randint)."""
+        if high is None:
+            low, high = 1, low
+        warn(f"This function is deprecated. Please call randint({low}, {high} + 1) instead",
+             DeprecationWarning)
+        return self._gen.integers(low, high, size, dtype=np.dtype(int), endpoint=True)
+
+    def tomaxint(self, size: Any = None) -> Any:
+        """Random integers in [0, the largest C long]."""
+        return self._gen.integers(0, sys.maxsize, size, dtype=np.dtype("long"),
+                                  endpoint=True)
+
+    def standard_normal(self, size: Any = None) -> Any:
+        """Samples from N(0, 1)."""
+        return self._gen.standard_normal(size)
+
+    def standard_exponential(self, size: Any = None) -> Any:
+        """Samples from the standard exponential distribution."""
+        return self._gen.standard_exponential(size)
+
+    def standard_gamma(self, shape: Any, size: Any = None) -> Any:
+        """Samples from the standard gamma distribution."""
+        return self._gen.standard_gamma(shape, size)
+
+    def multivariate_normal(self, mean: Any, cov: Any, size: Any = None,
+                            check_valid: str = "warn", tol: float = 1e-8) -> BlockArray:
+        """Samples of N(mean, cov) (the SVD factor of cov, as NumPy's legacy method)."""
+        return self._gen.multivariate_normal(mean, cov, size, check_valid, tol)
+
+    def multinomial(self, n: int, pvals: Any, size: Any = None) -> BlockArray:
+        """Multinomial counts (NumPy's legacy checks: integer ``n``, 1-d ``pvals``)."""
+        return _mv.multinomial(self._gen._entropy, self._gen._next_key(), n, pvals, size,
+                               None, legacy=True)
+
+    def dirichlet(self, alpha: Any, size: Any = None) -> BlockArray:
+        """Dirichlet samples (NumPy's legacy checks)."""
+        return _mv.dirichlet(self._gen._entropy, self._gen._next_key(), alpha, size, None,
+                             legacy=True)
+
+    def bytes(self, length: int) -> bytes:
+        """``length`` random bytes."""
+        return self._gen.bytes(length)
+
+    def permutation(self, x: Any) -> BlockArray:
+        """A permuted range or a row-permuted copy of ``x``."""
+        return self._gen.permutation(x)
+
+    def shuffle(self, x: BlockArray) -> None:
+        """Shuffle the rows of ``x`` in place."""
+        self._gen.shuffle(x)
+
+    def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None) -> Any:
+        """Random samples from ``a``."""
+        return self._gen.choice(a, size, replace, p)
+
+
+def _legacy(name: str):
+    def method(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self._gen, name)(*args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    method.__doc__ = getattr(np.random.RandomState, name).__doc__
+    return method
+
+
+for _name in DISTRIBUTIONS:
+    setattr(RandomState, _name, _legacy(_name))
