@@ -288,7 +288,8 @@ def test_choice_with_probabilities_draws_in_blocks():
     g = nps.random.default_rng(15)
     c = g.choice(4, size=(4000,), p=p)
     assert c.dtype == np.random.default_rng(0).choice(4, size=2, p=p).dtype
-    assert c.grid_shape[0] > 1  # drawn block by block
+    # drawn block by block (one block when the session's blocks are large: 'local' tests)
+    assert c.grid_shape[0] > 1 or nps.zeros(4000, dtype=c.dtype).grid_shape == (1,)
     v = c.get()
     np.testing.assert_allclose(np.bincount(v, minlength=4) / v.size, p, atol=0.03)
     blocks = np.array_split(v, c.grid_shape[0])  # a shared stream would repeat every block
