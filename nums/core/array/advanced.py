@@ -1,0 +1,202 @@
+"""Advanced indexing for reading: ``x[key]`` with integer arrays and boolean masks, in every
+form numpy has, as a distributed gather (the indexed array is never fetched).
+
+1. The key is parsed (:mod:`nums.core.array.advanced_keys`); its basic part (ints, slices,
+   None) selects ``y`` block-wise first.
+2. The index arrays (numpy arrays, lists or BlockArrays) are broadcast together and folded
+   into one array of linear indices over the indexed axes of ``y``
+   (:func:`~nums.core.array.index_kernels.linear_index`): on the driver when they are numpy
+   arrays, block-wise when one is a BlockArray. A boolean mask is its ``flatnonzero``; for a
+   BlockArray mask that costs one round of per-block counts (:func:`flatnonzero`), never a
+   gather of the mask.
+3. Each chunk of linear indices names the blocks of ``y`` it reads (on the driver, or a
+   round of small tasks that also finds out-of-bounds indices); each output block is then
+   one task that reads just those blocks and places their elements in the order of the
+   index (:func:`~nums.core.array.index_kernels.gather_points`).
+4. The index dimensions are moved where numpy puts them.
+
+The result is a new array (numpy's advanced indexing copies).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from nums.core import progress
+from nums.core.array import index_kernels as ik
+from nums.core.array.advanced_keys import Group, ParsedKey, parse
+from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.elementwise import map_broadcast
+from nums.core.array.indexing import basic_spec, basic_values
+from nums.core.array.relayout import reshape, transpose
+from nums.core.graph.grid import ArrayGrid
+
+
+def getitem(x: BlockArray, key: Any) -> BlockArray:
+    """``x[key]`` for a key with integer arrays or boolean masks (a new array)."""
+    parsed = parse(x.shape, key)
+    lin, shape = linear_indices(x.shape, parsed)
+    y = x
+    if any(not (isinstance(k, slice) and k == slice(None)) for k in parsed.basic):
+        y = basic_values(x, basic_spec(x.shape, parsed.basic))
+    axes = parsed.axes()
+    out = gather(y, tuple(axes), lin, parsed)
+    nb, place = len(shape), parsed.place
+    if place and nb and out.ndim > nb:
+        rest = out.ndim - nb
+        order = (*range(nb, nb + place), *range(nb), *range(nb + place, nb + rest))
+        out = transpose(out, order)
+    return out
+
+
+# ---------------------------------------------------------------------------- index arrays
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _group_index(g: Group) -> Any:
+    """The group's index array: an integer array of the axis, or a mask's flat nonzero."""
+    if g.kind == "int":
+        return g.index
+    mask = g.index
+    if mask.ndim == 0:
+        count = int(bool(mask.get() if isinstance(mask, BlockArray) else mask))
+        return np.zeros(count, dtype=np.int64)
+    if isinstance(mask, BlockArray):
+        return flatnonzero(mask)
+    return np.flatnonzero(mask).astype(np.int64)
+
+
+def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tuple[int, ...]]:
+    """The linear indices of the selection over the indexed axes (a numpy array or a
+    BlockArray, ``-1`` where out of bounds) and the broadcast shape of the index arrays.
+    Bounds of numpy index arrays are checked here, with numpy's message."""
+    groups = parsed.groups
+    indices = [_group_index(g) for g in groups]
+    try:
+        bshape = np.broadcast_shapes(*[np.shape(i) for i in indices])
+    except ValueError:
+        shapes = " ".join(_shape_text(tuple(np.shape(i))) for i in indices)
+        raise IndexError("shape mismatch: indexing arrays could not be broadcast together "
+                         f"with shapes {shapes} ") from None
+    sizes = [g.size if g.kind == "int" else None for g in groups]
+    spans = [g.size for g in groups]  # elements each group addresses
+    strides = [math.prod(spans[j + 1:]) for j in range(len(groups))]
+    if not any(isinstance(i, BlockArray) for i in indices):
+        for g, i in zip(groups, indices):
+            if g.kind == "int":
+                _check_bounds(g, np.asarray(i))
+        lin = ik.linear_index(*indices, sizes=sizes, strides=strides)
+        return np.ascontiguousarray(np.broadcast_to(lin, bshape)), bshape
+    operands = [i if isinstance(i, BlockArray) else BlockArray.from_numpy(np.asarray(i))
+                for i in indices]
+    lin = map_broadcast(ik.linear_index, operands, np.int64, shape=bshape,
+                        kwargs={"sizes": sizes, "strides": strides})
+    return lin, bshape
+
+
+def _check_bounds(g: Group, idx: np.ndarray) -> None:
+    n = g.size
+    bad = (idx < -n) | (idx >= n)
+    if bad.any():
+        first = idx.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]
+        raise IndexError(f"index {first} is out of bounds for axis {g.orig} with size {n}")
+
+
+def _raise_bounds(parsed: ParsedKey) -> None:
+    """Out-of-bounds BlockArray indices were found: numpy's error for the first (the index
+    arrays are fetched; this is the error path only)."""
+    for g in parsed.groups:
+        if g.kind == "int":
+            idx = g.index.get() if isinstance(g.index, BlockArray) else np.asarray(g.index)
+            _check_bounds(g, idx)
+    raise IndexError("index out of bounds")  # not reached: some index was out of bounds
+
+
+def flatnonzero(mask: BlockArray) -> BlockArray:
+    """``numpy.flatnonzero`` of a boolean BlockArray, as int64: the positions of each block
+    are found where the block is and only their counts come to the driver."""
+    m = mask if mask.ndim == 1 else reshape(mask, (mask.size,))
+    starts = m.grid.boundaries(0)
+    nblocks = m.grid.grid_shape[0]
+    nodes = [int(m.nodes[(i,)]) for i in range(nblocks)]
+    pieces = [submit(ik.nonzero_from, m.blocks[(i,)], starts[i], node=nodes[i])
+              for i in range(nblocks)]
+    counts = progress.get([submit(ik.length, p, node=n) for p, n in zip(pieces, nodes)],
+                          "count")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    grid = make_grid((int(offsets[-1]),), np.int64)
+
+    def spans(idx):
+        a, b = grid.axis_start(0, idx[0]), grid.axis_stop(0, idx[0])
+        return [(i, max(a, offsets[i]) - offsets[i], min(b, offsets[i + 1]) - offsets[i])
+                for i in range(nblocks) if offsets[i] < b and offsets[i + 1] > a or (
+                    a == b and i == 0)]
+
+    def task(idx, node):
+        used = spans(idx)
+        return submit(ik.concat_pieces, np.int64, [(int(lo), int(hi)) for _, lo, hi in used],
+                      *[pieces[i] for i, _, _ in used], node=node)
+
+    return BlockArray.build(
+        grid, task, reads=lambda idx: [(m, m.grid.block_slices((i,))) for i, _, _ in spans(idx)],
+        name="nonzero")
+
+
+# ---------------------------------------------------------------------------- the gather
+
+
+def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) -> BlockArray:
+    """``y`` at the linear indices ``lin`` over its ``axes``: shape ``lin.shape`` followed by
+    the other axes of ``y``."""
+    rest = [a for a in range(y.ndim) if a not in axes]
+    dims = tuple(y.shape[a] for a in axes)
+    bs = tuple(y.block_shape[a] for a in axes)
+    gs = tuple(y.grid_shape[a] for a in axes)
+    rest_shape = tuple(y.shape[a] for a in rest)
+    rest_bs = tuple(y.block_shape[a] for a in rest)
+    bshape = tuple(np.shape(lin))
+    nb = len(bshape)
+    if isinstance(lin, BlockArray):
+        lgrid = lin.grid
+        refs = [submit(ik.touched_blocks, lin.blocks[j], dims, bs, gs, node=int(lin.nodes[j]))
+                for j in lgrid.indices()]
+        found = progress.get(refs, "index")
+        if any(f.size and f[0] < 0 for f in found):
+            _raise_bounds(parsed)
+        touched = dict(zip(lgrid.indices(), found))
+    else:
+        default = make_grid(bshape + rest_shape, y.dtype).block_shape[:nb]
+        lgrid = ArrayGrid(bshape, default, np.int64)
+        touched = {j: ik.touched_blocks(lin[lgrid.block_slices(j)], dims, bs, gs)
+                   for j in lgrid.indices()}
+    grid = ArrayGrid(bshape + rest_shape, lgrid.block_shape + rest_bs, y.dtype)
+
+    def source(sid: int, r: tuple) -> tuple[int, ...]:
+        full = [0] * y.ndim
+        for a, c in zip(axes, np.unravel_index(sid, gs) if gs else ()):
+            full[a] = int(c)
+        for a, c in zip(rest, r):
+            full[a] = c
+        return tuple(full)
+
+    def task(idx, node):
+        j, r = idx[:nb], idx[nb:]
+        ids = [int(s) for s in touched[j]]
+        chunk = lin.blocks[j] if isinstance(lin, BlockArray) else lin[lgrid.block_slices(j)]
+        return submit(ik.gather_points, chunk, grid.block_shape_at(idx)[nb:], y.dtype, axes,
+                      dims, bs, gs, ids, *[y.blocks[source(s, r)] for s in ids], node=node)
+
+    def reads(idx):
+        j, r = idx[:nb], idx[nb:]
+        out = [(y, y.grid.block_slices(source(int(s), r))) for s in touched[j]]
+        if isinstance(lin, BlockArray):
+            out.append((lin, lgrid.block_slices(j)))
+        return out
+
+    return BlockArray.build(grid, task, reads=reads, name="gather")
