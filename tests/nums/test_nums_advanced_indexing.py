@@ -266,6 +266,17 @@ def test_repeated_assignment_and_add_at(rng):
 
     check_against_numpy(body, x, block_shape=(3, 2))
 
+    # repeated indices across chunks of a 2-d BlockArray index: numpy's C order decides
+    where = np.array([[1, 3, 1], [3, 1, 3], [1, 0, 1]])
+
+    def chunks(xp, a):
+        w = nps.array(where, block_shape=(2, 2)) if xp is nps else where
+        v = np.arange(9.0).reshape(3, 3)
+        a[2, w] = nps.array(v, block_shape=(2, 1)) if xp is nps else v
+        return a
+
+    check_against_numpy(chunks, x, block_shape=(3, 2))
+
     def accumulate(xp, a):
         xp.add.at(a, (rows, cols), np.arange(5.0))
         return a

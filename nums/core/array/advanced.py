@@ -151,6 +151,33 @@ def flatnonzero(mask: BlockArray) -> BlockArray:
 # ---------------------------------------------------------------------------- the gather
 
 
+def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
+                 rest_shape: tuple = (), dtype: Any = np.float64) -> tuple[ArrayGrid, dict]:
+    """The chunks of the linear indices ``lin`` (its blocks, or a blocking of a numpy
+    ``lin`` sized for a result with ``rest_shape`` axes after the index dimensions) and,
+    per chunk, the linear ids of the blocks (of ``bs`` over ``gs``) it addresses. For a
+    BlockArray ``lin`` that is one round of small tasks, which also finds out-of-bounds
+    indices (numpy's IndexError here, before anything is written)."""
+    if isinstance(lin, BlockArray):
+        lgrid = lin.grid
+        refs = [submit(ik.touched_blocks, lin.blocks[j], dims, bs, gs, node=int(lin.nodes[j]))
+                for j in lgrid.indices()]
+        found = progress.get(refs, "index")
+        if any(f.size and f[0] < 0 for f in found):
+            _raise_bounds(parsed)
+        return lgrid, dict(zip(lgrid.indices(), found))
+    bshape = lin.shape
+    default = make_grid(bshape + tuple(rest_shape), dtype).block_shape[:len(bshape)]
+    lgrid = ArrayGrid(bshape, default, np.int64)
+    return lgrid, {j: ik.touched_blocks(lin[lgrid.block_slices(j)], dims, bs, gs)
+                   for j in lgrid.indices()}
+
+
+def chunk(lin: Any, lgrid: ArrayGrid, j: tuple[int, ...]) -> Any:
+    """Chunk ``j`` of the linear indices: a block ref, or a numpy slice."""
+    return lin.blocks[j] if isinstance(lin, BlockArray) else lin[lgrid.block_slices(j)]
+
+
 def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) -> BlockArray:
     """``y`` at the linear indices ``lin`` over its ``axes``: shape ``lin.shape`` followed by
     the other axes of ``y``."""
@@ -162,19 +189,7 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
     rest_bs = tuple(y.block_shape[a] for a in rest)
     bshape = tuple(np.shape(lin))
     nb = len(bshape)
-    if isinstance(lin, BlockArray):
-        lgrid = lin.grid
-        refs = [submit(ik.touched_blocks, lin.blocks[j], dims, bs, gs, node=int(lin.nodes[j]))
-                for j in lgrid.indices()]
-        found = progress.get(refs, "index")
-        if any(f.size and f[0] < 0 for f in found):
-            _raise_bounds(parsed)
-        touched = dict(zip(lgrid.indices(), found))
-    else:
-        default = make_grid(bshape + rest_shape, y.dtype).block_shape[:nb]
-        lgrid = ArrayGrid(bshape, default, np.int64)
-        touched = {j: ik.touched_blocks(lin[lgrid.block_slices(j)], dims, bs, gs)
-                   for j in lgrid.indices()}
+    lgrid, touched = index_chunks(lin, dims, bs, gs, parsed, rest_shape, y.dtype)
     grid = ArrayGrid(bshape + rest_shape, lgrid.block_shape + rest_bs, y.dtype)
 
     def source(sid: int, r: tuple) -> tuple[int, ...]:
@@ -188,9 +203,9 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
     def task(idx, node):
         j, r = idx[:nb], idx[nb:]
         ids = [int(s) for s in touched[j]]
-        chunk = lin.blocks[j] if isinstance(lin, BlockArray) else lin[lgrid.block_slices(j)]
-        return submit(ik.gather_points, chunk, grid.block_shape_at(idx)[nb:], y.dtype, axes,
-                      dims, bs, gs, ids, *[y.blocks[source(s, r)] for s in ids], node=node)
+        return submit(ik.gather_points, chunk(lin, lgrid, j), grid.block_shape_at(idx)[nb:],
+                      y.dtype, axes, dims, bs, gs, ids, *[y.blocks[source(s, r)] for s in ids],
+                      node=node)
 
     def reads(idx):
         j, r = idx[:nb], idx[nb:]

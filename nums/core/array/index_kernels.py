@@ -83,3 +83,61 @@ def concat_pieces(dtype, spans: Sequence[tuple[int, int]], *pieces: np.ndarray) 
     """``concatenate(piece[lo:hi] for each)``: one block of pieces of uneven length."""
     parts = [p[lo:hi] for (lo, hi), p in zip(spans, pieces)]
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+# ---------------------------------------------------------------------------- scatter
+
+
+def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarray | None,
+                dims: tuple, block_shape: tuple, grid_shape: tuple, ids: Sequence[int]):
+    """Split one chunk of (index, value) pairs by the block each index falls in: per block
+    ``ids[k]`` a tuple (positions in C order over the whole index ``bshape``, local
+    coordinates of shape ``(len(dims), n)``, values of those positions or None).
+    ``values`` has the chunk's shape followed by the written box's (or is None)."""
+    lin = np.asarray(lin)
+    flat = lin.reshape(-1)
+    local_pos = np.unravel_index(np.arange(flat.size), lin.shape) if lin.ndim else ()
+    gpos = (np.ravel_multi_index([p + s for p, s in zip(local_pos, starts)], bshape)
+            if lin.ndim else np.zeros(flat.size, dtype=np.intp))
+    bid = block_ids(flat, dims, block_shape, grid_shape)
+    coords = np.unravel_index(flat, dims) if dims else ()
+    if values is not None:
+        box = values.shape[lin.ndim:]
+        values = np.broadcast_to(values, lin.shape + box).reshape((flat.size,) + box)
+    out = []
+    for sid in ids:
+        pos = np.nonzero(bid == sid)[0]
+        corner = np.unravel_index(sid, grid_shape) if dims else ()
+        local = np.array([c[pos] - int(i) * b for c, i, b in zip(coords, corner, block_shape)],
+                         dtype=np.intp).reshape(len(dims), pos.size)
+        out.append((gpos[pos], local, None if values is None else values[pos]))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tuple,
+                  ufunc, scalar, *pieces: tuple) -> np.ndarray:
+    """A copy of ``block`` with the pairs of ``pieces`` (from :func:`split_pairs`) written in
+    their C order over the index, so that of repeated indices the last wins (numpy's
+    assignment), or applied with ``ufunc.at`` (repeats accumulate). The block's ``axes``
+    take the coordinates, its other axes the keys ``other_keys``; ``scalar`` is the value
+    when the pieces carry none."""
+    gpos = np.concatenate([p[0] for p in pieces])
+    order = np.argsort(gpos, kind="stable")
+    coords = np.concatenate([p[1] for p in pieces], axis=1)[:, order]
+    vals = scalar if pieces[0][2] is None else np.concatenate([p[2] for p in pieces])[order]
+    out = block.copy()
+    moved = np.moveaxis(out, tuple(axes) + tuple(others), tuple(range(out.ndim)))
+    if not len(axes):  # boolean scalars only: each pair writes the whole selection
+        for i in range(gpos.size):
+            v = vals if scalar is not None or vals is None else vals[i]
+            _write(moved, tuple(other_keys), v, ufunc)
+        return out
+    _write(moved, tuple(coords) + tuple(other_keys), vals, ufunc)
+    return out
+
+
+def _write(target: np.ndarray, key: tuple, values, ufunc) -> None:
+    if ufunc is None:
+        target[key] = values
+    else:
+        ufunc.at(target, key, *(() if values is None else (values,)))
