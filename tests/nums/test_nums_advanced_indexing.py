@@ -346,3 +346,12 @@ def test_flat_errors_and_iteration():
         x.flat[6]
     assert list(x.flat) == list(np.arange(6.0))
     assert len(x.flat) == 6
+
+
+@pytest.mark.parametrize("shape, block", [((7,), (3,)), ((3, 4), (2, 3)), ((2, 3, 4), (1, 2, 3)),
+                                          ((0, 3), (1, 1))])
+def test_nonzero_distributed(shape, block, rng):
+    x = rng.standard_normal(shape)
+    x[x < 0.3] = 0.0
+    check_against_numpy(lambda xp, a: xp.nonzero(a), x, block_shape=block)
+    check_against_numpy(lambda xp, a: a[xp.nonzero(a > 0.5)], x, block_shape=block)

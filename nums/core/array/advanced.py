@@ -148,6 +148,16 @@ def flatnonzero(mask: BlockArray) -> BlockArray:
         name="nonzero")
 
 
+def nonzero(mask: BlockArray) -> tuple[BlockArray, ...]:
+    """``numpy.nonzero`` of a boolean BlockArray of at least one dimension, distributed as
+    :func:`flatnonzero` (one round of counts)."""
+    flat = flatnonzero(mask)
+    if mask.ndim == 1:
+        return (flat,)
+    return tuple(flat.map_blocks(ik.unravel_axis, mask.shape, axis, dtype=np.int64)
+                 for axis in range(mask.ndim))
+
+
 # ---------------------------------------------------------------------------- the gather
 
 

@@ -141,3 +141,8 @@ def _write(target: np.ndarray, key: tuple, values, ufunc) -> None:
         target[key] = values
     else:
         ufunc.at(target, key, *(() if values is None else (values,)))
+
+
+def unravel_axis(lin: np.ndarray, shape: tuple, axis: int) -> np.ndarray:
+    """Coordinate ``axis`` of C-order positions ``lin`` in an array of ``shape``."""
+    return np.unravel_index(lin, shape)[axis].astype(np.int64)
