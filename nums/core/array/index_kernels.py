@@ -38,16 +38,27 @@ def touched_blocks(lin: np.ndarray, dims: tuple, block_shape: tuple,
     lin = np.asarray(lin).reshape(-1)
     if lin.size and lin.min() < 0:
         return np.array([-1], dtype=np.int64)
-    return np.unique(block_ids(lin, dims, block_shape, grid_shape))
+    counts = np.bincount(block_ids(lin, dims, block_shape, grid_shape),
+                         minlength=int(np.prod(grid_shape)))
+    return np.flatnonzero(counts).astype(np.int64)
 
 
 def block_ids(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple) -> np.ndarray:
-    """Per linear index, the linear id of the block (of ``block_shape``) holding it."""
-    if not dims:
-        return np.zeros(lin.shape, dtype=np.int64)
-    coords = np.unravel_index(lin, dims)
-    return np.ravel_multi_index(
-        [c // b for c, b in zip(coords, block_shape)], grid_shape).astype(np.int64)
+    """Per linear index, the linear id of the block (of ``block_shape``) holding it (axes of
+    one block cost nothing)."""
+    ids = np.zeros(np.shape(lin), dtype=np.int64)
+    stride = int(np.prod(dims))
+    gstride = int(np.prod(grid_shape))
+    for i, (d, b, g) in enumerate(zip(dims, block_shape, grid_shape)):
+        stride //= max(d, 1)
+        gstride //= g
+        if g == 1:
+            continue
+        c = lin // stride
+        if i:
+            c %= d
+        ids += (c // b) * gstride
+    return ids
 
 
 def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
@@ -58,16 +69,28 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
     The result has shape ``lin.shape + rest`` (``rest``: the block's other axes)."""
     flat = np.asarray(lin).reshape(-1)
     out = new_block((flat.size,) + tuple(rest), dtype)
-    bid = block_ids(flat, dims, block_shape, grid_shape)
     coords = np.unravel_index(flat, dims) if dims else ()
     k = len(axes)
-    for sid, block in zip(ids, blocks):
-        pos = np.nonzero(bid == sid)[0]
+    for sid, pos, block in zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape,
+                                                        ids), blocks):
         corner = np.unravel_index(sid, grid_shape) if dims else ()
         local = tuple(c[pos] - int(i) * b for c, i, b in zip(coords, corner, block_shape))
         moved = np.moveaxis(block, axes, tuple(range(k)))
         out[pos] = moved[local]
     return out.reshape(np.shape(lin) + tuple(rest))
+
+
+def _positions_by_block(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+                        ids: Sequence[int]) -> list:
+    """Per block id of ``ids``, the positions of ``flat`` it holds (all of them: a slice)."""
+    if len(ids) == 1:
+        return [slice(None)]
+    bid = block_ids(flat, dims, block_shape, grid_shape)
+    if len(ids) <= 8:
+        return [np.nonzero(bid == sid)[0] for sid in ids]
+    order = np.argsort(bid, kind="stable")
+    bounds = np.searchsorted(bid[order], [*ids, int(ids[-1]) + 1])
+    return [order[bounds[i]:bounds[i + 1]] for i in range(len(ids))]
 
 
 def nonzero_from(block: np.ndarray, start: int) -> np.ndarray:
@@ -99,18 +122,17 @@ def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarra
     local_pos = np.unravel_index(np.arange(flat.size), lin.shape) if lin.ndim else ()
     gpos = (np.ravel_multi_index([p + s for p, s in zip(local_pos, starts)], bshape)
             if lin.ndim else np.zeros(flat.size, dtype=np.intp))
-    bid = block_ids(flat, dims, block_shape, grid_shape)
     coords = np.unravel_index(flat, dims) if dims else ()
     if values is not None:
         box = values.shape[lin.ndim:]
         values = np.broadcast_to(values, lin.shape + box).reshape((flat.size,) + box)
     out = []
-    for sid in ids:
-        pos = np.nonzero(bid == sid)[0]
+    for sid, pos in zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape, ids)):
         corner = np.unravel_index(sid, grid_shape) if dims else ()
+        where = gpos[pos]
         local = np.array([c[pos] - int(i) * b for c, i, b in zip(coords, corner, block_shape)],
-                         dtype=np.intp).reshape(len(dims), pos.size)
-        out.append((gpos[pos], local, None if values is None else values[pos]))
+                         dtype=np.intp).reshape(len(dims), where.size)
+        out.append((where, local, None if values is None else values[pos]))
     return out[0] if len(out) == 1 else tuple(out)
 
 
