@@ -355,3 +355,21 @@ def test_nonzero_distributed(shape, block, rng):
     x[x < 0.3] = 0.0
     check_against_numpy(lambda xp, a: xp.nonzero(a), x, block_shape=block)
     check_against_numpy(lambda xp, a: a[xp.nonzero(a > 0.5)], x, block_shape=block)
+
+
+@pytest.mark.parametrize("mask_axes", [(0, 2), (1, 3), (0, 1), (2, 3)])
+def test_masks_blocked_like_the_array(mask_axes, rng):
+    """Masks blocked as the axes they cover (each block selects its own elements, no
+    linear indices) and masks blocked otherwise give the same as numpy."""
+    x = rng.standard_normal((5, 6, 2, 3))
+    lo, hi = mask_axes
+    m = rng.random(x.shape[lo:hi]) < 0.5
+    key = (slice(None),) * lo
+
+    for block in [(2, 3, 2, 3), (5, 2, 1, 3), (2, 6, 2, 3)]:
+        def body(xp, a, block=block):
+            mb = nps.array(m, block_shape=block[lo:hi]) if xp is nps else m
+            return a[key + (mb,)]
+
+        check_against_numpy(body, x, block_shape=block)
+    check_against_numpy(lambda xp, a: a[a[:, :, :, 0] > 0.5, 1:], x, block_shape=(2, 6, 2, 3))

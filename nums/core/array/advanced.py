@@ -20,6 +20,7 @@ The result is a new array (numpy's advanced indexing copies).
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -38,18 +39,94 @@ from nums.core.graph.grid import ArrayGrid
 def getitem(x: BlockArray, key: Any) -> BlockArray:
     """``x[key]`` for a key with integer arrays or boolean masks (a new array)."""
     parsed = parse(x.shape, key)
-    lin, shape = linear_indices(x.shape, parsed)
+    g = parsed.groups[0] if len(parsed.groups) == 1 else None
+    lin = None if g is not None and _compressible(x.shape, g) else linear_indices(
+        x.shape, parsed)[0]
     y = x
     if any(not (isinstance(k, slice) and k == slice(None)) for k in parsed.basic):
         y = basic_values(x, basic_spec(x.shape, parsed.basic))
     axes = parsed.axes()
-    out = gather(y, tuple(axes), lin, parsed)
-    nb, place = len(shape), parsed.place
+    if lin is None and _compressible(y, g):
+        out = compress(y, g.axis, g.index)
+    else:
+        if lin is None:
+            lin = linear_indices(x.shape, parsed)[0]
+        out = gather(y, tuple(axes), lin, parsed)
+    nb, place = out.ndim - (y.ndim - len(axes)), parsed.place
     if place and nb and out.ndim > nb:
         rest = out.ndim - nb
         order = (*range(nb, nb + place), *range(nb), *range(nb + place, nb + rest))
         out = transpose(out, order)
     return out
+
+
+def _compressible(y: Any, g: Group) -> bool:
+    """Whether mask ``g`` of ``y`` is blocked like ``y``'s axes it covers, and those are split
+    along their first axis only: each block's selected elements are then one run of the
+    result (C order), taken where the block is."""
+    if not (g.kind == "mask" and isinstance(g.index, BlockArray) and g.index.ndim):
+        return False
+    if not isinstance(y, BlockArray):  # a shape: whether it may be, once ``y`` is made
+        return True
+    d = g.index.ndim
+    covered = range(g.axis, g.axis + d)
+    return (g.index.block_shape == tuple(y.block_shape[a] for a in covered)
+            and all(y.grid_shape[a] == 1 for a in covered[1:]))
+
+
+def compress(y: BlockArray, axis: int, mask: BlockArray) -> BlockArray:
+    """``y[..., mask, ...]`` for a mask over axes ``axis ..`` of ``y`` blocked as they are and
+    split along ``axis`` only: every block takes its own elements; one round of per-block
+    counts places them. The mask's axes become one, first (as :func:`gather` returns)."""
+    d = mask.ndim
+    n = mask.grid.grid_shape[0]
+    before = list(range(axis))
+    after = list(range(axis + d, y.ndim))
+    rest = before + after
+    others = [range(y.grid_shape[a]) for a in rest]
+    mnodes = [int(mask.nodes[(i,) + (0,) * (d - 1)]) for i in range(n)]
+    counts = progress.get([submit(ik.count_true, mask.blocks[(i,) + (0,) * (d - 1)],
+                                  node=mnodes[i]) for i in range(n)], "count")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def src(i: int, r: tuple) -> tuple[int, ...]:
+        full = [0] * y.ndim
+        full[axis] = i
+        for a, c in zip(rest, r):
+            full[a] = c
+        return tuple(full)
+
+    pieces = {}
+    for r in itertools.product(*others):
+        for i in range(n):
+            if counts[i]:
+                idx = src(i, r)
+                block = y.blocks[idx] if not before else submit(
+                    ik.axes_first, y.blocks[idx], tuple(range(axis, axis + d)),
+                    node=int(y.nodes[idx]))
+                pieces[(i, r)] = submit(ik.masked_rows, block,
+                                        mask.blocks[(i,) + (0,) * (d - 1)],
+                                        node=int(y.nodes[idx]))
+    rest_shape = tuple(y.shape[a] for a in rest)
+    total = int(offsets[-1])
+    rows = make_grid((total,) + rest_shape, y.dtype).block_shape[0]
+    grid = ArrayGrid((total,) + rest_shape, (rows,) + tuple(y.block_shape[a] for a in rest),
+                     y.dtype)
+
+    def spans(idx):
+        a, b = grid.axis_start(0, idx[0]), grid.axis_stop(0, idx[0])
+        return [(i, int(max(a, offsets[i]) - offsets[i]), int(min(b, offsets[i + 1]) - offsets[i]))
+                for i in range(n) if counts[i] and offsets[i] < b and offsets[i + 1] > a]
+
+    def task(idx, node):
+        used = spans(idx)
+        return submit(ik.concat_pieces, y.dtype, [(lo, hi) for _, lo, hi in used],
+                      *[pieces[(i, idx[1:])] for i, _, _ in used],
+                      rest=grid.block_shape_at(idx)[1:], node=node)
+
+    return BlockArray.build(
+        grid, task, name="compress",
+        reads=lambda idx: [(y, y.grid.block_slices(src(i, idx[1:]))) for i, _, _ in spans(idx)])
 
 
 # ---------------------------------------------------------------------------- index arrays

@@ -102,10 +102,23 @@ def length(a: np.ndarray) -> int:
     return int(len(a))
 
 
-def concat_pieces(dtype, spans: Sequence[tuple[int, int]], *pieces: np.ndarray) -> np.ndarray:
-    """``concatenate(piece[lo:hi] for each)``: one block of pieces of uneven length."""
+def concat_pieces(dtype, spans: Sequence[tuple[int, int]], *pieces: np.ndarray,
+                  rest: tuple = ()) -> np.ndarray:
+    """``concatenate(piece[lo:hi] for each)`` along axis 0: one block of pieces of uneven
+    length (each piece's other axes are ``rest``)."""
     parts = [p[lo:hi] for (lo, hi), p in zip(spans, pieces)]
-    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+    if not parts:
+        return np.zeros((0,) + tuple(rest), dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)
+
+
+def count_true(mask: np.ndarray) -> int:
+    return int(np.count_nonzero(mask))
+
+
+def masked_rows(block: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``block[mask]`` for a mask over the block's leading axes."""
+    return block[mask.astype(bool, copy=False)]
 
 
 # ---------------------------------------------------------------------------- scatter
@@ -168,3 +181,8 @@ def _write(target: np.ndarray, key: tuple, values, ufunc) -> None:
 def unravel_axis(lin: np.ndarray, shape: tuple, axis: int) -> np.ndarray:
     """Coordinate ``axis`` of C-order positions ``lin`` in an array of ``shape``."""
     return np.unravel_index(lin, shape)[axis].astype(np.int64)
+
+
+def axes_first(block: np.ndarray, axes: tuple) -> np.ndarray:
+    """``block`` with ``axes`` moved to the front (in order)."""
+    return np.moveaxis(block, axes, tuple(range(len(axes))))
