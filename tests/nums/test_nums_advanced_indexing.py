@@ -373,3 +373,48 @@ def test_masks_blocked_like_the_array(mask_axes, rng):
 
         check_against_numpy(body, x, block_shape=block)
     check_against_numpy(lambda xp, a: a[a[:, :, :, 0] > 0.5, 1:], x, block_shape=(2, 6, 2, 3))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_ufunc_at_generated(seed):
+    rng, x, block, spec = _case(seed + 1000)
+    try:
+        sel = np.asarray(x)[_key(np, spec)].shape
+    except IndexError:
+        sel = ()
+    value = rng.standard_normal(sel[len(sel) - int(rng.integers(0, len(sel) + 1)):])
+    as_blocks = value.ndim > 0 and rng.random() < 0.5
+
+    def body(xp, a):
+        v = nps.array(value) if as_blocks and xp is nps else value
+        xp.add.at(a, _key(xp, spec), v)
+        return a
+
+    check_against_numpy(body, x, block_shape=block)
+
+
+@pytest.mark.parametrize("make_view", [
+    lambda a: a[1:, ::-1],
+    lambda a: a.T,
+    lambda a: a[None, :, 1],
+    lambda a: a.reshape(3, 8),
+])
+def test_advanced_through_views(make_view, rng):
+    """Advanced reads of a view are copies; advanced writes reach the base."""
+    x = rng.standard_normal((4, 6))
+
+    def read(xp, a):
+        v = make_view(a)
+        got = v[[0, -1, 0]]
+        v[...] = 0.0
+        return got
+
+    def write(xp, a):
+        v = make_view(a)
+        v[[0, -1, 0]] = 3.0
+        v[v > 0.5] = xp.asarray(7.0)
+        v[[1, 0], ..., [0, 1]] = np.array([1.5, 2.5]).reshape(2, *([1] * (v.ndim - 2)))
+        return a
+
+    check_against_numpy(read, x, block_shape=(3, 4))
+    check_against_numpy(write, x, block_shape=(3, 4))

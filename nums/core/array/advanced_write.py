@@ -59,9 +59,9 @@ def scatter(x: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int], others:
     gs = tuple(x.grid_shape[a] for a in axes)
     bshape = tuple(np.shape(lin))
     sel = bshape + tuple(s[3] for _, s in others if s[0] == "slice")
+    lgrid, touched = index_chunks(lin, dims, bs, gs, parsed)  # numpy's IndexErrors first
     if 0 in sel:
         return
-    lgrid, touched = index_chunks(lin, dims, bs, gs, parsed)
     per_value = isinstance(value, BlockArray) or (
         isinstance(value, np.ndarray) and value.ndim > 0)
     scalar = None if per_value else value
