@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from nums.core.array.kernels import own
 from nums.core.backend.buffers import new_block
 
 
@@ -68,7 +69,8 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
     ``ids[k]`` of the source over the indexed ``axes``), the points of ``lin`` it holds.
     The result has shape ``lin.shape + rest`` (``rest``: the block's other axes)."""
     flat = np.asarray(lin).reshape(-1)
-    out = new_block((flat.size,) + tuple(rest), dtype)
+    whole = new_block(np.shape(lin) + tuple(rest), dtype)
+    out = whole.reshape((flat.size,) + tuple(rest))  # a view: the points in C order
     coords = np.unravel_index(flat, dims) if dims else ()
     k = len(axes)
     for sid, pos, block in zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape,
@@ -77,7 +79,7 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
         local = tuple(c[pos] - int(i) * b for c, i, b in zip(coords, corner, block_shape))
         moved = np.moveaxis(block, axes, tuple(range(k)))
         out[pos] = moved[local]
-    return out.reshape(np.shape(lin) + tuple(rest))
+    return whole
 
 
 def _positions_by_block(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
@@ -145,7 +147,8 @@ def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarra
         where = gpos[pos]
         local = np.array([c[pos] - int(i) * b for c, i, b in zip(coords, corner, block_shape)],
                          dtype=np.intp).reshape(len(dims), where.size)
-        out.append((where, local, None if values is None else values[pos]))
+        out.append((np.ascontiguousarray(where), local,
+                    None if values is None else np.ascontiguousarray(values[pos])))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -160,7 +163,7 @@ def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tup
     order = np.argsort(gpos, kind="stable")
     coords = np.concatenate([p[1] for p in pieces], axis=1)[:, order]
     vals = scalar if pieces[0][2] is None else np.concatenate([p[2] for p in pieces])[order]
-    out = block.copy()
+    out = own(block)
     moved = np.moveaxis(out, tuple(axes) + tuple(others), tuple(range(out.ndim)))
     if not len(axes):  # boolean scalars only: each pair writes the whole selection
         for i in range(gpos.size):
@@ -185,4 +188,4 @@ def unravel_axis(lin: np.ndarray, shape: tuple, axis: int) -> np.ndarray:
 
 def axes_first(block: np.ndarray, axes: tuple) -> np.ndarray:
     """``block`` with ``axes`` moved to the front (in order)."""
-    return np.moveaxis(block, axes, tuple(range(len(axes))))
+    return own(np.moveaxis(block, axes, tuple(range(len(axes)))))
