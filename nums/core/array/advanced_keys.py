@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
-
-VALID = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
-         "and integer or boolean arrays are valid indices")
+from nums.core.array.indexing import VALID_INDICES
+from nums.core.array.indexing import _is_int as is_int
 
 
 @dataclass
@@ -62,26 +61,14 @@ def _as_index(k: Any) -> Any:
         try:
             arr = np.asarray(k)
         except ValueError:
-            raise IndexError(VALID) from None
+            raise IndexError(VALID_INDICES) from None
         if arr.dtype == object:
-            raise IndexError(VALID)
+            raise IndexError(VALID_INDICES)
         if arr.size == 0 and arr.dtype.kind == "f" and not isinstance(k, np.ndarray):
             arr = arr.astype(np.intp)  # numpy: an empty list is an empty integer index
     if arr.dtype != np.bool_ and arr.dtype.kind not in "iu":
-        raise IndexError(VALID)
+        raise IndexError(VALID_INDICES)
     return arr
-
-
-def _is_int(k: Any) -> bool:
-    if isinstance(k, bool | np.bool_):
-        return False
-    if isinstance(k, BlockArray | np.ndarray):
-        return k.ndim == 0 and k.dtype.kind in "iu"
-    try:
-        operator.index(k)
-        return True
-    except TypeError:
-        return False
 
 
 def _consumed(index: Any) -> int:
@@ -101,14 +88,14 @@ def parse(shape: tuple[int, ...], key: Any) -> ParsedKey:
             entries.append(("ellipsis", None))
         elif isinstance(k, slice):
             entries.append(("slice", k))
-        elif _is_int(k):
+        elif is_int(k):
             entries.append(("int", operator.index(k)))
         elif isinstance(k, bool | np.bool_):
             entries.append(("array", np.asarray(k)))
         elif isinstance(k, BlockArray | np.ndarray | list | tuple):
             entries.append(("array", _as_index(k)))
         else:
-            raise IndexError(VALID)
+            raise IndexError(VALID_INDICES)
     if sum(1 for kind, _ in entries if kind == "ellipsis") > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     used = sum(1 if kind in ("slice", "int") else _consumed(v) if kind == "array" else 0

@@ -16,6 +16,9 @@ from nums.core.array.fusion import expand_dims
 from nums.core.array.regions import region
 from nums.core.graph.grid import ArrayGrid
 
+VALID_INDICES = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
+                 "and integer or boolean arrays are valid indices")
+
 
 def _expand_key(x: BlockArray, key: Any) -> list:
     if not isinstance(key, tuple):
@@ -88,10 +91,7 @@ def basic_spec(shape: tuple[int, ...], key: Any) -> list:
             start, stop, step = k.indices(n)
             spec.append(("slice", start, step, len(range(start, stop, step))))
         else:
-            raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
-                "and integer or boolean arrays are valid indices"
-            )
+            raise IndexError(VALID_INDICES)
         axis += 1
     return spec
 
