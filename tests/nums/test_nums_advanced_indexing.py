@@ -223,26 +223,48 @@ def test_ix(rng):
     check_against_numpy(write, x, block_shape=(2, 4, 2))
 
 
-@pytest.mark.parametrize("key", [
-    ([3], [0]),
-    ([0, 1], [4]),
-    ([-4], slice(None)),
-    ([[0, 1]], [0, 1, 2]),
-    (np.ones((3, 3), bool),),
-    (slice(None), np.ones(3, bool)),
-    ([0.5],),
-    (["a"],),
-    ([0], [0], [0]),
-])
+def _same_error(np_call, nums_call):
+    """Both raise, with the same exception type and message."""
+    with pytest.raises(Exception) as expected:
+        np_call()
+    with pytest.raises(type(expected.value)) as got:
+        nums_call()
+    assert str(got.value) == str(expected.value)
+
+
+ERROR_KEYS = [
+    ([3], [0]), ([0, 1], [4]), ([-4], slice(None)), ([[0, 1]], [0, 1, 2]),
+    (np.ones((3, 3), bool),), (slice(None), np.ones(3, bool)), ([0.5],), (["a"],),
+    ([0], [0], [0]), (0, [5]), (5, [0]), ([0], 7), (Ellipsis, Ellipsis, [0]),
+    (np.ones((3, 4, 1), bool),), ([[0, 1]], slice(None), [0, 1, 2]), (1.0,), ("a",),
+]
+
+
+@pytest.mark.parametrize("key", ERROR_KEYS)
 def test_errors(key):
-    x = np.arange(12.0).reshape(3, 4)
+    """numpy's exception type and message, for reads and writes."""
+    a = np.arange(12.0).reshape(3, 4)
+    x = nps.array(a, block_shape=(2, 3))
 
-    def body(xp, a):
-        k = tuple(xp.asarray(v) if xp is nps and isinstance(v, np.ndarray) and v.dtype.kind in
-                  "iub" else v for v in key)
-        return a[k]
+    def blocks(k):
+        return tuple(nps.asarray(v) if isinstance(v, np.ndarray) else v for v in k)
 
-    check_against_numpy(body, x, block_shape=(2, 3))
+    _same_error(lambda: a[key], lambda: x[blocks(key)])
+    _same_error(lambda: a.__setitem__(key, 1.0), lambda: x.__setitem__(blocks(key), 1.0))
+
+
+@pytest.mark.parametrize("key, value", [
+    (([0, 1], [1, 2]), np.ones(3)),
+    ((slice(None), [0, 1]), np.ones((3, 3))),
+    (([0, 1],), np.ones((2, 4, 3))),
+    ((np.arange(12).reshape(3, 4) > 3,), np.ones(3)),
+    ((slice(None), [True, False, True, True]), np.ones(2)),
+    ((slice(None), slice(None)), np.ones(3)),
+])
+def test_value_errors(key, value):
+    a = np.arange(12.0).reshape(3, 4)
+    x = nps.array(a, block_shape=(2, 3))
+    _same_error(lambda: a.__setitem__(key, value), lambda: x.__setitem__(key, value))
 
 
 def test_errors_blockarray_indices():

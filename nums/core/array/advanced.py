@@ -28,7 +28,7 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import index_kernels as ik
-from nums.core.array.advanced_keys import Group, ParsedKey, parse
+from nums.core.array.advanced_keys import Group, ParsedKey, parse, shape_text
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import basic_spec, basic_values
@@ -132,10 +132,6 @@ def compress(y: BlockArray, axis: int, mask: BlockArray) -> BlockArray:
 # ---------------------------------------------------------------------------- index arrays
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
 def _group_index(g: Group) -> Any:
     """The group's index array: an integer array of the axis, or a mask's flat nonzero."""
     if g.kind == "int":
@@ -158,7 +154,7 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
     try:
         bshape = np.broadcast_shapes(*[np.shape(i) for i in indices])
     except ValueError:
-        shapes = " ".join(_shape_text(tuple(np.shape(i))) for i in indices)
+        shapes = " ".join(shape_text(tuple(np.shape(i))) for i in indices)
         raise IndexError("shape mismatch: indexing arrays could not be broadcast together "
                          f"with shapes {shapes} ") from None
     sizes = [g.size if g.kind == "int" else None for g in groups]

@@ -53,6 +53,11 @@ class ParsedKey:
         return [g.axis + i for g in self.groups for i in range(g.ndim_covered)]
 
 
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as numpy's indexing and assignment errors print it: ``(2,4)``, ``(3,)``."""
+    return "(" + ",".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
 def _as_index(k: Any) -> Any:
     """An array-like entry of a key as a numpy array or BlockArray (numpy's checks)."""
     if isinstance(k, BlockArray):

@@ -21,7 +21,7 @@ import numpy as np
 
 from nums.core.array import advanced_write, kernels, regions, relayout
 from nums.core.array.advanced import linear_indices
-from nums.core.array.advanced_keys import parse
+from nums.core.array.advanced_keys import parse, shape_text
 from nums.core.array.advanced_write import axis_hits
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.elementwise import map_broadcast
@@ -148,9 +148,10 @@ def _mismatch(shape: tuple, sel: tuple, kind: str) -> str:
         return (f"NumPy boolean array indexing assignment cannot assign {int(np.prod(shape))} "
                 f"input values to the {count} output values where the mask is true")
     if kind == "advanced":
-        return (f"shape mismatch: value array of shape {shape} could not be broadcast to "
-                f"indexing result of shape {sel}")
-    return f"could not broadcast input array from shape {shape} into shape {sel}"
+        return (f"shape mismatch: value array of shape {shape_text(shape)} could not be "
+                f"broadcast to indexing result of shape {shape_text(sel)}")
+    return (f"could not broadcast input array from shape {shape_text(shape)} into shape "
+            f"{shape_text(sel)}")
 
 
 def _full_mask(x: BlockArray, key: Any) -> BlockArray | None:
