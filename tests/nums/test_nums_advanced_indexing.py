@@ -440,3 +440,21 @@ def test_advanced_through_views(make_view, rng):
 
     check_against_numpy(read, x, block_shape=(3, 4))
     check_against_numpy(write, x, block_shape=(3, 4))
+
+
+@pytest.mark.parametrize("key", [True, False, (None, True), (True, None), (Ellipsis, False),
+                                 np.array(True), ([True],)])
+def test_zero_dimensional(key):
+    def read(xp, a):
+        return a[key]
+
+    def write(xp, a):
+        a[key] = 7.0
+        return a
+
+    def accumulate(xp, a):
+        xp.add.at(a, key, 2.0)
+        return a
+
+    for body in (read, write, accumulate):
+        check_against_numpy(body, np.array(5.0))

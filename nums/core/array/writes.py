@@ -197,8 +197,8 @@ def _root_write(x: BlockArray, spec: list, value: Any) -> None:
 
 
 def _advanced_write(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> None:
-    if x._link is not None or x.ndim == 0:
-        # a view (or a 0-d array): the write is made on a copy of its values, written back
+    if x._link is not None:
+        # a view: the write is made on a copy of its values, written back
         values = x.copy()
         _advanced_write(values, key, value, ufunc)
         write_basic(x, full_spec(x.shape), values)
