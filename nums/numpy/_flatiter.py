@@ -18,7 +18,9 @@ from nums.numpy import _inplace
 
 class FlatIter:
     """nums implementation of ``numpy.flatiter`` (``x.flat``). Differs: iterating fetches
-    the array; ``x.flat[i]`` for one position is a 0-d array (numpy gives a scalar)."""
+    the array; ``x.flat[i]`` for one position is a 0-d array (numpy gives a scalar); a
+    BlockArray key, and the value of a write, are fetched to the driver (positions and
+    values, never the array)."""
 
     def __init__(self, base: BlockArray):
         self._base = base
