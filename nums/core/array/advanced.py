@@ -10,9 +10,11 @@ form numpy has, as a distributed gather (the indexed array is never fetched).
    BlockArray mask that costs one round of per-block counts (:func:`flatnonzero`), never a
    gather of the mask.
 3. Each chunk of linear indices names the blocks of ``y`` it reads (on the driver, or a
-   round of small tasks that also finds out-of-bounds indices); each output block is then
-   one task that reads just those blocks and places their elements in the order of the
-   index (:func:`~nums.core.array.index_kernels.gather_points`).
+   round of small tasks that also finds out-of-bounds indices). An output block that reads
+   one block is one task (:func:`~nums.core.array.index_kernels.gather_points`); otherwise
+   each block it reads takes just the points asked of it where it is
+   (:func:`~nums.core.array.index_kernels.take_points`) and the output block puts them in
+   the order of the index (:func:`~nums.core.array.index_kernels.place_points`).
 4. The index dimensions are moved where numpy puts them.
 
 The result is a new array (numpy's advanced indexing copies).
@@ -286,8 +288,20 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
     def task(idx, node):
         j, r = idx[:nb], idx[nb:]
         ids = [int(s) for s in touched[j]]
-        return submit(ik.gather_points, chunk(lin, lgrid, j), grid.block_shape_at(idx)[nb:],
-                      y.dtype, axes, dims, bs, gs, ids, *[y.blocks[source(s, r)] for s in ids],
+        c = chunk(lin, lgrid, j)
+        rest_block = grid.block_shape_at(idx)[nb:]
+        if len(ids) <= 1:  # one source block: one task
+            return submit(ik.gather_points, c, rest_block, y.dtype, axes, dims, bs, gs, ids,
+                          *[y.blocks[source(s, r)] for s in ids], node=node)
+        # each source block sends only the points asked of it, taken where it is
+        sources = [source(s, r) for s in ids]
+        if isinstance(c, np.ndarray):
+            pieces = [submit(ik.take_local, y.blocks[src], axes, local, node=int(y.nodes[src]))
+                      for src, local in zip(sources, ik.local_coords(c, dims, bs, gs, ids))]
+        else:
+            pieces = [submit(ik.take_points, c, dims, bs, gs, ids, k, axes, y.blocks[src],
+                             node=int(y.nodes[src])) for k, src in enumerate(sources)]
+        return submit(ik.place_points, c, rest_block, y.dtype, dims, bs, gs, ids, *pieces,
                       node=node)
 
     def reads(idx):

@@ -71,14 +71,66 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
     flat = np.asarray(lin).reshape(-1)
     whole = new_block(np.shape(lin) + tuple(rest), dtype)
     out = whole.reshape((flat.size,) + tuple(rest))  # a view: the points in C order
+    for (pos, local), block in zip(_by_block(flat, dims, block_shape, grid_shape, ids),
+                                   blocks):
+        out[pos] = np.moveaxis(block, axes, tuple(range(len(axes))))[local]
+    return whole
+
+
+def local_coords(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+                 ids: Sequence[int], only: int | None = None) -> list[tuple]:
+    """Per block id of ``ids`` (all the blocks ``lin`` addresses; or just ``ids[only]``),
+    the coordinates inside that block of the points of ``lin`` it holds, in their order."""
+    flat = np.asarray(lin).reshape(-1)
+    return [tuple(np.ascontiguousarray(c) for c in local)
+            for _, local in _by_block(flat, dims, block_shape, grid_shape, ids, only)]
+
+
+def _by_block(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+              ids: Sequence[int], only: int | None = None) -> list[tuple]:
+    """Per block id of ``ids`` (all the blocks ``flat`` addresses; or just ``ids[only]``):
+    the positions of ``flat`` that block holds and their coordinates inside it."""
     coords = np.unravel_index(flat, dims) if dims else ()
-    k = len(axes)
-    for sid, pos, block in zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape,
-                                                        ids), blocks):
+    if only is None:
+        chosen = list(zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape, ids)))
+    elif len(ids) == 1:
+        chosen = [(ids[0], slice(None))]
+    else:
+        bid = block_ids(flat, dims, block_shape, grid_shape)
+        chosen = [(ids[only], np.nonzero(bid == ids[only])[0])]
+    out = []
+    for sid, pos in chosen:
         corner = np.unravel_index(sid, grid_shape) if dims else ()
-        local = tuple(c[pos] - int(i) * b for c, i, b in zip(coords, corner, block_shape))
-        moved = np.moveaxis(block, axes, tuple(range(k)))
-        out[pos] = moved[local]
+        out.append((pos, tuple(c[pos] - int(i) * b
+                               for c, i, b in zip(coords, corner, block_shape))))
+    return out
+
+
+def take_local(block: np.ndarray, axes: tuple, local: tuple) -> np.ndarray:
+    """The points ``local`` (coordinates along ``axes``) of ``block``, with the block's other
+    axes after them: what one block sends to an output block of a gather."""
+    moved = np.moveaxis(block, axes, tuple(range(len(axes))))
+    return own(moved[tuple(local)])
+
+
+def take_points(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+                ids: Sequence[int], k: int, axes: tuple, block: np.ndarray) -> np.ndarray:
+    """:func:`take_local` of the points of ``lin`` that block ``ids[k]`` holds (``ids``: all
+    the blocks ``lin`` addresses)."""
+    (local,) = local_coords(lin, dims, block_shape, grid_shape, ids, only=k)
+    return take_local(block, axes, local)
+
+
+def place_points(lin: np.ndarray, rest: tuple, dtype, dims: tuple, block_shape: tuple,
+                 grid_shape: tuple, ids: Sequence[int], *pieces: np.ndarray) -> np.ndarray:
+    """An output block of a gather from the points each block sent (:func:`take_points`),
+    put back in the order of ``lin``."""
+    flat = np.asarray(lin).reshape(-1)
+    whole = new_block(np.shape(lin) + tuple(rest), dtype)
+    out = whole.reshape((flat.size,) + tuple(rest))
+    for pos, piece in zip(_positions_by_block(flat, dims, block_shape, grid_shape, ids),
+                          pieces):
+        out[pos] = piece
     return whole
 
 
@@ -137,16 +189,13 @@ def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarra
     local_pos = np.unravel_index(np.arange(flat.size), lin.shape) if lin.ndim else ()
     gpos = (np.ravel_multi_index([p + s for p, s in zip(local_pos, starts)], bshape)
             if lin.ndim else np.zeros(flat.size, dtype=np.intp))
-    coords = np.unravel_index(flat, dims) if dims else ()
     if values is not None:
         box = values.shape[lin.ndim:]
         values = np.broadcast_to(values, lin.shape + box).reshape((flat.size,) + box)
     out = []
-    for sid, pos in zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape, ids)):
-        corner = np.unravel_index(sid, grid_shape) if dims else ()
+    for pos, coords in _by_block(flat, dims, block_shape, grid_shape, ids):
         where = gpos[pos]
-        local = np.array([c[pos] - int(i) * b for c, i, b in zip(coords, corner, block_shape)],
-                         dtype=np.intp).reshape(len(dims), where.size)
+        local = np.array(coords, dtype=np.intp).reshape(len(dims), where.size)
         out.append((np.ascontiguousarray(where), local,
                     None if values is None else np.ascontiguousarray(values[pos])))
     return out[0] if len(out) == 1 else tuple(out)
