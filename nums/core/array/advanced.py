@@ -285,6 +285,8 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
             full[a] = c
         return tuple(full)
 
+    locals_of: dict = {}
+
     def task(idx, node):
         j, r = idx[:nb], idx[nb:]
         ids = [int(s) for s in touched[j]]
@@ -296,8 +298,10 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
         # each source block sends only the points asked of it, taken where it is
         sources = [source(s, r) for s in ids]
         if isinstance(c, np.ndarray):
+            if j not in locals_of:  # the same for every output block of this chunk
+                locals_of[j] = ik.local_coords(c, dims, bs, gs, ids)
             pieces = [submit(ik.take_local, y.blocks[src], axes, local, node=int(y.nodes[src]))
-                      for src, local in zip(sources, ik.local_coords(c, dims, bs, gs, ids))]
+                      for src, local in zip(sources, locals_of[j])]
         else:
             pieces = [submit(ik.take_points, c, dims, bs, gs, ids, k, axes, y.blocks[src],
                              node=int(y.nodes[src])) for k, src in enumerate(sources)]
