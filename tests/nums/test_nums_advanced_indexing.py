@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nums_helpers import assert_same, check_against_numpy
 
 import nums.numpy as nps
@@ -458,3 +460,47 @@ def test_zero_dimensional(key):
 
     for body in (read, write, accumulate):
         check_against_numpy(body, np.array(5.0))
+
+
+# ---------------------------------------------------------------------------- sequences
+
+SETTINGS = settings(max_examples=40, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(st.data())
+def test_random_reads_and_writes_with_views(data):
+    """Random sequences of basic views, advanced reads (copies) and advanced writes (through
+    views too): after every step every array taken so far equals numpy's."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    ndim = data.draw(st.integers(1, 3))
+    shape = tuple(data.draw(st.integers(1, 5)) for _ in range(ndim))
+    block = tuple(data.draw(st.integers(1, n)) for n in shape)
+    base = np.arange(int(np.prod(shape)), dtype=np.float64).reshape(shape)
+    pool = [(base.copy(), nps.array(base, block_shape=block))]
+    for _ in range(data.draw(st.integers(1, 6))):
+        e, g = pool[data.draw(st.integers(0, len(pool) - 1))]
+        action = data.draw(st.sampled_from(["view", "read", "write", "add_at"]))
+        if e.ndim == 0 or action == "view":
+            if e.ndim:
+                key = tuple(slice(None, None, int(rng.choice([1, -1, 2]))) for _ in e.shape)
+                pool.append((e[key], g[key]))
+            continue
+        spec = _random_key(rng, e.shape, errors=False)
+        try:
+            sel = e[_key(np, spec)]
+        except IndexError:
+            continue
+        if action == "read":
+            pool.append((sel, g[_key(nps, spec)]))
+        elif action == "write":
+            value = rng.standard_normal(sel.shape[len(sel.shape) - int(rng.integers(
+                0, sel.ndim + 1)):])
+            e[_key(np, spec)] = value
+            g[_key(nps, spec)] = value
+        else:
+            np.add.at(e, _key(np, spec), 1.0)
+            nps.add.at(g, _key(nps, spec), 1.0)
+        for ei, gi in pool:
+            assert_same(gi, ei)
