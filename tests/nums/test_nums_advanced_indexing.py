@@ -326,6 +326,20 @@ def test_advanced_read_is_a_copy(rng):
     assert taken.base is None and masked.base is None
 
 
+@pytest.mark.parametrize("key", [np.array(1), (slice(None), np.array(-1)),
+                                 (None, np.array(0), Ellipsis)])
+def test_zero_d_integer_arrays_select_copies(key, rng):
+    """numpy: a 0-d integer array selects as an int does, but the result is a copy."""
+    def body(xp, a):
+        k = tuple(xp.asarray(v) if isinstance(v, np.ndarray) else v for v in (
+            key if isinstance(key, tuple) else (key,)))
+        got = a[k]
+        a[...] = -1.0
+        return got, xp.shares_memory(got, a)
+
+    check_against_numpy(body, rng.standard_normal((3, 4)), block_shape=(2, 3))
+
+
 def test_index_arrays_stay_distributed(rng):
     """BlockArray indices and masks: the result is computed without fetching the indices or
     the mask (the mask's count round fetches one count per block)."""

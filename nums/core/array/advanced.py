@@ -41,6 +41,8 @@ from nums.core.graph.grid import ArrayGrid
 def getitem(x: BlockArray, key: Any) -> BlockArray:
     """``x[key]`` for a key with integer arrays or boolean masks (a new array)."""
     parsed = parse(x.shape, key)
+    if not parsed.groups:  # 0-d integer arrays only: ints that select a copy
+        return basic_values(x, basic_spec(x.shape, parsed.basic))
     g = parsed.groups[0] if len(parsed.groups) == 1 else None
     lin = None if g is not None and _compressible(x.shape, g) else linear_indices(
         x.shape, parsed)[0]

@@ -58,10 +58,14 @@ def _without_none(spec: list) -> list:
     return [s for s in spec if s is not None]
 
 
-def is_basic(key: Any) -> bool:
-    """Whether ``key`` is a basic index (ints, slices, None, Ellipsis): a view in numpy."""
+def is_basic(key: Any, zero_d_arrays: bool = False) -> bool:
+    """Whether ``key`` is a basic index (ints, slices, None, Ellipsis): a view in numpy.
+    A 0-d integer array selects as an int does, but numpy's result is then a copy: it counts
+    as basic only with ``zero_d_arrays`` (for writes, where that makes no difference)."""
     items = key if isinstance(key, tuple) else (key,)
     for k in items:
+        if isinstance(k, np.ndarray | BlockArray) and not zero_d_arrays:
+            return False
         if k is None or k is Ellipsis or isinstance(k, slice) or _is_int(k):
             continue
         return False

@@ -42,7 +42,7 @@ def check_writeable(x: BlockArray, message: str = "assignment destination is rea
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
     check_writeable(x)
-    if is_basic(key):
+    if is_basic(key, zero_d_arrays=True):
         spec = basic_spec(x.shape, key)
         value = _prepare(value, x.dtype, spec_shape(spec), "basic")
         selected = [s for s in spec if s is None or s[0] == "slice"]
