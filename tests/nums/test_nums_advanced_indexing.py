@@ -242,6 +242,19 @@ ERROR_KEYS = [
 ]
 
 
+@pytest.mark.parametrize("key", [([5], []), ([[5]], np.zeros((0, 1), int)),
+                                 (np.zeros(3, bool), [7]), (np.zeros(3, bool), [[9]])])
+def test_no_bounds_check_when_nothing_is_selected(key):
+    """numpy checks index bounds only when the broadcast index is not empty."""
+    def body(xp, a):
+        k = tuple(xp.asarray(v) if isinstance(v, np.ndarray) else v for v in key)
+        got = a[k]
+        a[k] = 1.0
+        return got
+
+    check_against_numpy(body, np.zeros((3, 4)), block_shape=(2, 3))
+
+
 @pytest.mark.parametrize("key", ERROR_KEYS)
 def test_errors(key):
     """numpy's exception type and message, for reads and writes."""

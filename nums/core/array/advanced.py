@@ -166,7 +166,7 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
     strides = [math.prod(spans[j + 1:]) for j in range(len(groups))]
     if not any(isinstance(i, BlockArray) for i in indices):
         for g, i in zip(groups, indices):
-            if g.kind == "int":
+            if g.kind == "int" and math.prod(bshape):  # numpy: no selection, no bounds
                 _check_bounds(g, np.asarray(i))
         lin = ik.linear_index(*indices, sizes=sizes, strides=strides)
         return np.ascontiguousarray(np.broadcast_to(lin, bshape)), bshape
