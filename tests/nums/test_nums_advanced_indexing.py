@@ -354,8 +354,8 @@ def test_zero_d_integer_arrays_select_copies(key, rng):
 
 
 def test_index_arrays_stay_distributed(rng):
-    """BlockArray indices and masks: the result is computed without fetching the indices or
-    the mask (the mask's count round fetches one count per block)."""
+    """BlockArray indices (negative, repeated) and masks (blocked like the array or not)
+    give numpy's results as BlockArrays."""
     a = rng.standard_normal((9, 4))
     x = nps.array(a, block_shape=(2, 3))
     idx = nps.array(np.array([8, -1, 3, 3, 0]), block_shape=(2,))
