@@ -113,6 +113,8 @@ def spec_key(spec: list) -> tuple:
             key.append(None)
         elif s[0] == "int":
             key.append(s[1])
+        elif s[3] == 0:  # empty (``slice.indices`` may give start -1 for a negative step)
+            key.append(slice(0, 0))
         else:
             _, start, step, n = s
             stop = start + n * step
