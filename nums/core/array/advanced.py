@@ -169,7 +169,7 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
             if g.kind == "int" and math.prod(bshape):  # numpy: no selection, no bounds
                 _check_bounds(g, np.asarray(i))
         lin = ik.linear_index(*indices, sizes=sizes, strides=strides)
-        return np.ascontiguousarray(np.broadcast_to(lin, bshape)), bshape
+        return np.array(np.broadcast_to(lin, bshape)), bshape  # (ascontiguousarray: 1-d)
     operands = [i if isinstance(i, BlockArray) else BlockArray.from_numpy(np.asarray(i))
                 for i in indices]
     lin = map_broadcast(ik.linear_index, operands, np.int64, shape=bshape,

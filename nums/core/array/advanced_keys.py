@@ -14,6 +14,7 @@ A key with integer arrays or boolean masks (numpy's "advanced" indexing) is spli
 
 from __future__ import annotations
 
+import math
 import operator
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,12 +146,12 @@ def parse(shape: tuple[int, ...], key: Any) -> ParsedKey:
         else:
             if v.dtype == np.bool_:
                 for i, m in enumerate(v.shape):
-                    if shape[ax + i] != m:
+                    if shape[ax + i] != m and math.prod(v.shape):  # numpy: empty ones fit
                         raise IndexError(
                             f"boolean index did not match indexed array along axis {ax + i}; "
                             f"size of axis is {shape[ax + i]} but size of corresponding "
                             f"boolean axis is {m}")
-                parsed.groups.append(Group("mask", v, ya, ax, int(np.prod(v.shape))))
+                parsed.groups.append(Group("mask", v, ya, ax, math.prod(shape[ax:ax + v.ndim])))
                 d = v.ndim
             else:
                 parsed.groups.append(Group("int", v, ya, ax, shape[ax]))

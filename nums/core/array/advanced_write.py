@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import index_kernels as ik
-from nums.core.array import regions
+from nums.core.array import regions, relayout
 from nums.core.array.advanced import chunk, index_chunks
 from nums.core.array.advanced_keys import ParsedKey
 from nums.core.array.blockarray import BlockArray, submit
@@ -106,3 +106,64 @@ def scatter(x: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int], others:
             blocks[idx] = submit(ik.scatter_pairs, blocks[idx], tuple(axes), other_axes, local,
                                  ufunc, scalar, *parts, node=int(x.nodes[idx]))
     x._assume(BlockArray(grid, blocks, x.nodes.copy()))
+
+
+def through_index_view(v: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int],
+                       others: list[tuple], value: Any, ufunc: np.ufunc | None) -> bool:
+    """:func:`scatter` into ``v``, a basic-index view of a root, made on the root directly
+    (only the root's blocks the write touches change); False for other views (the caller
+    then writes a copy of the view's values back)."""
+    link = v._link
+    spec = getattr(link.op, "spec", None)  # a basic-index view (views.IndexOp) has its spec
+    if spec is None or link.parent._link is not None:
+        return False
+    root = link.parent
+    # per view axis: the root axis it shows with its start and step, or None (a new axis)
+    shown, ra = [], 0
+    for s in spec:
+        if s is None:
+            shown.append(None)
+            continue
+        if s[0] == "slice":
+            shown.append((ra, s[1], s[2]))
+        ra += 1
+    fixed = {ra: s[1] for ra, s in enumerate(s for s in spec if s is not None)
+             if s[0] == "int"}
+    root_others, drop = [], []
+    for a, s in others:
+        m = shown[a]
+        if m is None:  # a new axis of the view: int 0 or a slice of length 0 or 1
+            if s[0] == "slice":
+                if s[3] == 0:
+                    return False  # nothing selected (the caller still checks the index)
+                drop.append(sum(1 for b, t in others if b < a and t[0] == "slice"))
+            continue
+        r, start, step = m
+        if s[0] == "int":
+            root_others.append((r, ("int", start + s[1] * step)))
+        else:
+            root_others.append((r, ("slice", start + s[1] * step, s[2] * step, s[3])))
+    root_others += [(r, ("int", i)) for r, i in fixed.items()]
+    root_others.sort()
+    keep = [shown[a] is not None for a in axes]
+    root_axes = [shown[a][0] for a in axes if shown[a] is not None]
+    args = (tuple(v.shape[a] for a in axes), [shown[a][1] if shown[a] else 0 for a in axes],
+            [shown[a][2] if shown[a] else 1 for a in axes], keep,
+            tuple(root.shape[r] for r in root_axes))
+    if isinstance(lin, BlockArray):
+        lin = lin.map_blocks(ik.remap_linear, *args, dtype=np.int64)
+    else:
+        lin = ik.remap_linear(lin, *args)
+    if drop and getattr(value, "ndim", 0):
+        nb = len(np.shape(lin))
+        value = _drop_axes(value, [nb + d for d in drop])
+    scatter(root, parsed, lin, root_axes, root_others, value, ufunc)
+    return True
+
+
+def _drop_axes(value: Any, axes: list[int]) -> Any:
+    """``value`` without its ``axes`` (of length 1)."""
+    shape = tuple(n for i, n in enumerate(value.shape) if i not in axes)
+    if isinstance(value, BlockArray):
+        return relayout.reshape(value, shape)
+    return value.reshape(shape)

@@ -178,6 +178,23 @@ def masked_rows(block: np.ndarray, mask: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- scatter
 
 
+def remap_linear(lin: np.ndarray, dims: tuple, starts: Sequence[int], steps: Sequence[int],
+                 keep: Sequence[bool], parent_dims: tuple) -> np.ndarray:
+    """Linear indices over a basic view's axes ``dims`` as linear indices over its parent's
+    axes ``parent_dims``: coordinate ``c`` of a kept axis is ``start + step * c`` there
+    (axes not kept are new axes of length 1); ``-1`` stays ``-1``."""
+    lin = np.asarray(lin, dtype=np.int64)
+    bad = lin < 0
+    if lin.size == 0 or bad.all():
+        return np.full(lin.shape, -1, dtype=np.int64)
+    coords = np.unravel_index(np.where(bad, 0, lin), dims) if dims else ()
+    mapped = [s + st * c for c, s, st, k in zip(coords, starts, steps, keep) if k]
+    out = (np.ravel_multi_index(mapped, parent_dims) if parent_dims
+           else np.zeros(lin.shape, dtype=np.int64))
+    return np.where(bad, -1, out).astype(np.int64)
+
+
+
 def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarray | None,
                 dims: tuple, block_shape: tuple, grid_shape: tuple, ids: Sequence[int]):
     """Split one chunk of (index, value) pairs by the block each index falls in: per block

@@ -197,12 +197,6 @@ def _root_write(x: BlockArray, spec: list, value: Any) -> None:
 
 
 def _advanced_write(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> None:
-    if x._link is not None:
-        # a view: the write is made on a copy of its values, written back
-        values = x.copy()
-        _advanced_write(values, key, value, ufunc)
-        write_basic(x, full_spec(x.shape), values)
-        return
     parsed = parse(x.shape, key)
     lin, bshape = linear_indices(x.shape, parsed)
     spec = basic_spec(x.shape, parsed.basic)
@@ -225,7 +219,13 @@ def _advanced_write(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None)
             value = reshape_value(value, tuple(keep))
     x_axes = _x_axes(spec, axes)
     others = [(a, s) for a, s in enumerate(_without_none(spec)) if a not in x_axes]
-    advanced_write.scatter(x, parsed, lin, x_axes, others, value, ufunc)
+    if x._link is None:
+        advanced_write.scatter(x, parsed, lin, x_axes, others, value, ufunc)
+    elif not advanced_write.through_index_view(x, parsed, lin, x_axes, others, value, ufunc):
+        # another view: the write is made on a copy of its values, written back
+        values = x.copy()
+        advanced_write.scatter(values, parsed, lin, x_axes, others, value, ufunc)
+        write_basic(x, full_spec(x.shape), values)
 
 
 def _x_axes(spec: list, axes: list[int]) -> list[int]:
