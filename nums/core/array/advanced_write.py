@@ -9,6 +9,7 @@ its (index, value) pairs by the block they fall in
 values, else a task next to the chunk), and each touched block takes its pairs in one task
 (:func:`~nums.core.array.index_kernels.scatter_pairs`), in C order over the index: of
 repeated indices the last wins, as in numpy's loop; ``ufunc.at`` accumulates them.
+A write into a basic-index view of a root is made on the root (:func:`through_index_view`).
 """
 
 from __future__ import annotations
