@@ -181,6 +181,11 @@ def test_set_generated_through_basic_views(seed):
     block = tuple(int(rng.integers(1, n + 1)) for n in shape)
     vkey = _view_key(rng, shape)
     vshape = np.zeros(shape)[vkey].shape
+    if rng.random() < 0.4 and vshape:  # a view of the view
+        inner = _view_key(rng, vshape)
+        vkey, vshape = (vkey, inner), np.zeros(vshape)[inner].shape
+    else:
+        vkey = (vkey,)
     if not vshape:
         return
     spec = _random_key(rng, vshape, errors=rng.random() < 0.3)
@@ -196,7 +201,9 @@ def test_set_generated_through_basic_views(seed):
     as_blocks = value.ndim > 0 and rng.random() < 0.5
 
     def body(xp, a):
-        view = a[vkey]
+        view = a
+        for k in vkey:
+            view = view[k]
         v = nps.array(value) if as_blocks and xp is nps else value
         if accumulate:
             xp.add.at(view, _key(xp, spec), v)
@@ -501,6 +508,8 @@ def test_ufunc_at_generated(seed):
     lambda a: a.T,
     lambda a: a[None, :, 1],
     lambda a: a.reshape(3, 8),
+    lambda a: a[1:][:, ::-2][None][..., 1:],
+    lambda a: a[::-1, None][2:, :, 1:][:, 0],
 ])
 def test_advanced_through_views(make_view, rng):
     """Advanced reads of a view are copies; advanced writes reach the base."""

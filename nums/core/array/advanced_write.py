@@ -109,27 +109,49 @@ def scatter(x: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int], others:
     x._assume(BlockArray(grid, blocks, x.nodes.copy()))
 
 
+def _root_map(v: BlockArray) -> tuple | None:
+    """For a view made by basic indexing only (any depth): its root, per view axis the root
+    axis it shows with start and step (None for a new axis), and the root axes held at one
+    index ``{axis: index}``; None for other views."""
+    shown: list | None = None  # per axis of the current array, in terms of its parent...
+    fixed: dict = {}
+    x = v
+    while x._link is not None:
+        spec = getattr(x._link.op, "spec", None)  # views.IndexOp (basic index) has a spec
+        if spec is None:
+            return None
+        level, ra, level_fixed = [], 0, {}
+        for s in spec:
+            if s is None:
+                level.append(None)
+                continue
+            if s[0] == "slice":
+                level.append((ra, s[1], s[2]))
+            else:
+                level_fixed[ra] = s[1]
+            ra += 1
+        if shown is None:
+            shown, fixed = level, level_fixed
+        else:  # compose: the current axes through this level onto its parent's axes
+            fixed = {level[a][0]: level[a][1] + level[a][2] * i for a, i in fixed.items()
+                     if level[a] is not None}
+            fixed.update(level_fixed)
+            shown = [None if m is None or level[m[0]] is None else
+                     (level[m[0]][0], level[m[0]][1] + level[m[0]][2] * m[1],
+                      level[m[0]][2] * m[2]) for m in shown]
+        x = x._link.parent
+    return x, shown, fixed
+
+
 def through_index_view(v: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int],
                        others: list[tuple], value: Any, ufunc: np.ufunc | None) -> bool:
-    """:func:`scatter` into ``v``, a basic-index view of a root, made on the root directly
-    (only the root's blocks the write touches change); False for other views (the caller
-    then writes a copy of the view's values back)."""
-    link = v._link
-    spec = getattr(link.op, "spec", None)  # a basic-index view (views.IndexOp) has its spec
-    if spec is None or link.parent._link is not None:
+    """:func:`scatter` into ``v``, a view made by basic indexing (of a root or of such
+    views), made on the root directly (only the root's blocks the write touches change);
+    False for other views (the caller then writes a copy of the view's values back)."""
+    mapped = _root_map(v)
+    if mapped is None:
         return False
-    root = link.parent
-    # per view axis: the root axis it shows with its start and step, or None (a new axis)
-    shown, ra = [], 0
-    for s in spec:
-        if s is None:
-            shown.append(None)
-            continue
-        if s[0] == "slice":
-            shown.append((ra, s[1], s[2]))
-        ra += 1
-    fixed = {ra: s[1] for ra, s in enumerate(s for s in spec if s is not None)
-             if s[0] == "int"}
+    root, shown, fixed = mapped
     root_others, drop = [], []
     for a, s in others:
         m = shown[a]
