@@ -80,7 +80,7 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
         an inline object) instead of failing with ``ObjectLostError``. Costs that memory.
     prefault_bytes : int, optional
         Bytes at the start of each node's store that the driver and the node's workers fault
-        into their page tables in a background thread at start-up (at a lower CPU priority), so
+        into their page tables in a background thread at start-up, so
         that the first ``put`` and the first task outputs are as fast as later ones: the
         allocator reuses the lowest addresses first. Default: 256 MiB shared among the nodes,
         at most a quarter of a store; 0 turns it off. That memory is in use from start-up.

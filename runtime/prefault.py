@@ -6,9 +6,10 @@ zeroing of the page). Measured on this project's 2-core VM: writing 100 MB into 
 pages took 166 ms, into pages this process had touched before 16 ms, and into pages another
 process had touched 103 ms. The allocator reuses the lowest free addresses first, so the
 pages a session uses most are the first ones; a thread in the driver and in each worker maps
-the first ``nbytes`` of its node's store with ``MADV_POPULATE_WRITE`` (Linux 5.14+), at a
-lower CPU priority than tasks, so that the first ``put`` or task output is as fast as later
-ones. On a kernel without it nothing is done. The memory populated counts as used shared
+the first ``nbytes`` of its node's store with ``MADV_POPULATE_WRITE`` (Linux 5.14+), so that
+the first ``put`` or task output is as fast as later ones (at the normal CPU priority: at
+nice 10 the thread got so little of a loaded machine that the first put still paid the
+faults). On a kernel without it nothing is done. The memory populated counts as used shared
 memory from start-up: that is the cost, bounded by ``nbytes``.
 """
 
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import ctypes
 import mmap
-import os
 import threading
 
 MADV_POPULATE_WRITE = 23  # linux/mman.h; Python 3.11's mmap module lacks the constant
@@ -58,10 +58,6 @@ class Prefaulter:
         self._thread.start()
 
     def _run(self) -> None:
-        try:  # a lower priority than tasks (nice 10): start-up work of the session goes first
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        except (OSError, AttributeError):
-            pass
         off = 0
         while off < self.nbytes and not self._stop.is_set():
             n = min(CHUNK, self.nbytes - off)

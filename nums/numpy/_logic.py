@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from nums.core.array import advanced
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import as_dtype_operand, dry_run
 from nums.core.array.elementwise import broadcast_shapes, map_broadcast
@@ -41,11 +42,12 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
 
 
 def nonzero(a: Any) -> tuple[BlockArray, ...]:
-    """nums implementation of numpy.nonzero. Differs: gathers the boolean mask to the
-    driver (the output size depends on the values)."""
+    """nums implementation of numpy.nonzero: each block finds its positions where it is;
+    only their counts come to the driver (the output size depends on the values)."""
     a = asarray(a)
-    mask = (a != 0).get() if a.dtype != np.bool_ else a.get()
-    return tuple(asarray(i) for i in np.nonzero(mask))
+    if a.ndim == 0:
+        return tuple(asarray(i) for i in np.nonzero(a.get()))  # numpy's error
+    return advanced.nonzero(a if a.dtype == np.bool_ else a != 0)
 
 
 def argwhere(a: Any) -> BlockArray:

@@ -11,7 +11,7 @@ import numpy as np
 from nums.core.array import printing, relayout, views, writes
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.planning import explain_array
-from nums.numpy import _inplace, _logic, _manipulation, _products, _protocols
+from nums.numpy import _flatiter, _inplace, _logic, _manipulation, _products, _protocols
 from nums.numpy._elementwise import UFUNCS
 from nums.numpy._io_binary import tofile
 
@@ -118,6 +118,7 @@ def install() -> None:
     BlockArray.mT = property(_matrix_transpose)
     BlockArray.real = property(lambda self: views.part_view(self, "real"), _set_part("real"))
     BlockArray.imag = property(lambda self: views.part_view(self, "imag"), _set_part("imag"))
+    BlockArray.flat = property(_flatiter.flat, _flatiter.set_flat)
     BlockArray.reshape = _reshape
     BlockArray.transpose = _transpose
     BlockArray.__round__ = _round

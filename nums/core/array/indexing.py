@@ -1,5 +1,6 @@
 """Indexing of BlockArrays: basic indexing (ints, slices, None, Ellipsis) runs block-wise;
-integer-array and boolean-mask indexing along one axis gather rows block by block."""
+``take_rows`` gathers rows block by block. Integer-array and boolean-mask keys are
+:mod:`nums.core.array.advanced`."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.fusion import expand_dims
 from nums.core.array.regions import region
-from nums.core.array.relayout import reshape, transpose
 from nums.core.graph.grid import ArrayGrid
+
+VALID_INDICES = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
+                 "and integer or boolean arrays are valid indices")
 
 
 def _expand_key(x: BlockArray, key: Any) -> list:
@@ -55,10 +58,14 @@ def _without_none(spec: list) -> list:
     return [s for s in spec if s is not None]
 
 
-def is_basic(key: Any) -> bool:
-    """Whether ``key`` is a basic index (ints, slices, None, Ellipsis): a view in numpy."""
+def is_basic(key: Any, zero_d_arrays: bool = False) -> bool:
+    """Whether ``key`` is a basic index (ints, slices, None, Ellipsis): a view in numpy.
+    A 0-d integer array selects as an int does, but numpy's result is then a copy: it counts
+    as basic only with ``zero_d_arrays`` (for writes, where that makes no difference)."""
     items = key if isinstance(key, tuple) else (key,)
     for k in items:
+        if isinstance(k, np.ndarray | BlockArray) and not zero_d_arrays:
+            return False
         if k is None or k is Ellipsis or isinstance(k, slice) or _is_int(k):
             continue
         return False
@@ -88,10 +95,7 @@ def basic_spec(shape: tuple[int, ...], key: Any) -> list:
             start, stop, step = k.indices(n)
             spec.append(("slice", start, step, len(range(start, stop, step))))
         else:
-            raise IndexError(
-                "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
-                "and integer or boolean arrays are valid indices"
-            )
+            raise IndexError(VALID_INDICES)
         axis += 1
     return spec
 
@@ -109,11 +113,10 @@ def spec_key(spec: list) -> tuple:
             key.append(None)
         elif s[0] == "int":
             key.append(s[1])
+        elif s[3] == 0:  # empty (``slice.indices`` may give start -1 for a negative step)
+            key.append(slice(0, 0))
         else:
             _, start, step, n = s
-            if n == 0:  # (an empty reversed slice may start at -1: not numpy's last element)
-                key.append(slice(0, 0, step))
-                continue
             stop = start + n * step
             key.append(slice(start, None if stop < 0 else stop, step))
     return tuple(key)
@@ -188,64 +191,6 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
         return ref if key is None else submit(kernels.take_slices, ref, key, node=node)
 
     return BlockArray.build(grid, task, reads=lambda idx: [(x, source(idx)[0])], name="index")
-
-
-def advanced(x: BlockArray, key: Any) -> BlockArray:
-    """``x[key]`` for an integer-array or boolean key (a new array, as in numpy)."""
-    local = resident.take(x, key)
-    if local is not None:
-        return local
-    if isinstance(key, BlockArray | np.ndarray | list) and not _is_int(key):
-        return _advanced(x, key)
-    return _advanced_tuple(x, _expand_key(x, key))
-
-
-def _advanced(x: BlockArray, key: Any) -> BlockArray:
-    if (
-        isinstance(key, BlockArray)
-        and key.dtype == np.bool_
-        or (not isinstance(key, BlockArray) and np.asarray(key).dtype == np.bool_)
-    ):
-        mask = key.get() if isinstance(key, BlockArray) else np.asarray(key)
-        if mask.shape != x.shape[: mask.ndim]:
-            raise IndexError(
-                f"boolean index did not match indexed array; shape {mask.shape} vs {x.shape}"
-            )
-        if mask.ndim == 1:
-            return take_rows(x, np.nonzero(mask)[0])
-        flat = reshape(x, (int(np.prod(x.shape[: mask.ndim])),) + x.shape[mask.ndim :])
-        return take_rows(flat, np.flatnonzero(mask))
-    return _advanced_tuple(x, [key] + [slice(None)] * (x.ndim - 1))
-
-
-def _advanced_tuple(x: BlockArray, items: list) -> BlockArray:
-    arrays = [i for i, k in enumerate(items) if isinstance(k, BlockArray | np.ndarray | list)]
-    if len(arrays) != 1 or any(k is None for k in items):
-        raise NotImplementedError("nums supports integer-array indexing along a single axis only")
-    axis = arrays[0]
-    key = items[axis]
-    idx = key.get() if isinstance(key, BlockArray) else np.asarray(key)
-    if idx.dtype == np.bool_:
-        idx = np.nonzero(idx)[0]
-    if idx.dtype.kind not in "iu":
-        raise IndexError("arrays used as indices must be of integer (or boolean) type")
-    n = x.shape[axis]
-    if idx.size and (idx.max() >= n or idx.min() < -n):
-        bad = idx[(idx >= n) | (idx < -n)][0]
-        raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
-    others = tuple(i for i in range(x.ndim) if i != axis)
-    moved = transpose(x, (axis,) + others) if axis else x
-    taken = take_rows(moved, idx.reshape(-1) % max(n, 1))
-    taken = reshape(taken, idx.shape + moved.shape[1:]) if idx.ndim != 1 else taken
-    if axis:  # the index's axes go where ``axis`` was
-        k = idx.ndim
-        order = (*range(k, k + axis), *range(k), *range(k + axis, taken.ndim))
-        taken = transpose(taken, order)
-    rest = tuple(k for i, k in enumerate(items) if i != axis)
-    if any(not (isinstance(k, slice) and k == slice(None)) for k in rest):
-        key2 = tuple(items[:axis]) + (slice(None),) * idx.ndim + tuple(items[axis + 1 :])
-        return basic_values(taken, basic_spec(taken.shape, key2))
-    return taken
 
 
 def take_rows(x: BlockArray, idx: np.ndarray) -> BlockArray:

@@ -14,7 +14,7 @@ Each function here is the driver-side twin of one dispatch point: :func:`ufunc_c
 ufunc and operator), :func:`reduce` (every tree reduction), :func:`tensordot` and
 :func:`matmul` (products), :func:`index` and :func:`take` (indexing; views are
 index views of these values, see :mod:`nums.core.array.views`), :func:`write` and
-:func:`scatter` (the one write path), :func:`blockwise` (``map_broadcast``) and
+:func:`assigned` (the one write path), :func:`blockwise` (``map_broadcast``) and
 :func:`relayout` (transpose, reshape). Values are never written in place: a write makes a
 new value for the root (views see it, as they see new blocks), so a value handed out by
 ``get()`` or held by a view never changes under anyone. NumPy runs under the caller's
@@ -239,20 +239,19 @@ def write(x: BlockArray, key: tuple, value: Any) -> bool:
     return True
 
 
-def scatter(x: BlockArray, coords: tuple[np.ndarray, ...], value: Any,
-            ufunc: np.ufunc | None) -> bool:
-    """Root ``x`` with ``x[coords] = value`` (or ``ufunc.at(x, coords, value)``) as a new
-    value; False when ``x`` is distributed."""
+def assigned(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> BlockArray | None:
+    """The new value of driver-resident ``x`` after ``x[key] = value`` (or ``ufunc.at(x,
+    key, value)``) for an advanced key (index arrays fetched), by NumPy's rules and errors;
+    None when ``x`` is distributed. The caller writes it into ``x`` (the one write path)."""
     v = local_value(x)
     if v is None:
-        return False
+        return None
     if isinstance(value, BlockArray):
-        value = value.get()
+        value = value.get()  # broadcasts to the selection of a small array: small
     new = v.copy()
     with warnings_at_caller():
         if ufunc is None:
-            new[coords] = value
+            new[_gathered(key)] = value
         else:
-            ufunc.at(new, coords, *(() if value is None else (value,)))
-    x._assume(resident(new))
-    return True
+            ufunc.at(new, _gathered(key), *(() if value is None else (value,)))
+    return resident(new)

@@ -22,12 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels, regions, relayout, resident
+from nums.core.array import advanced, kernels, regions, relayout, resident
 from nums.core.array.blockarray import BlockArray, Pending, make_grid, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.geometry import reshaped, strided
 from nums.core.array.indexing import (
-    advanced,
     basic_spec,
     basic_values,
     full_spec,
@@ -90,7 +89,7 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
                 key if isinstance(key, tuple) else (key,)):
             return basic_values(x, spec)  # one element: numpy gives a scalar, not a view
         return make_view(x, IndexOp(spec))
-    return advanced(x, key)
+    return advanced.getitem(x, key)
 
 
 # ---------------------------------------------------------------------------- ops

@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels, regions, relayout, resident
+from nums.core.array import advanced_write, kernels, regions, relayout, resident
+from nums.core.array.advanced import linear_indices
+from nums.core.array.advanced_keys import parse, shape_text
+from nums.core.array.advanced_write import axis_hits
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import (
@@ -28,9 +31,7 @@ from nums.core.array.indexing import (
     is_basic,
     spec_key,
     spec_shape,
-    take_rows,
 )
-from nums.core.graph.grid import stride_overlap
 
 
 def check_writeable(x: BlockArray, message: str = "assignment destination is read-only") -> None:
@@ -42,7 +43,7 @@ def check_writeable(x: BlockArray, message: str = "assignment destination is rea
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
     check_writeable(x)
-    if is_basic(key):
+    if is_basic(key, zero_d_arrays=True):
         spec = basic_spec(x.shape, key)
         value = _prepare(value, x.dtype, spec_shape(spec), "basic")
         selected = [s for s in spec if s is None or s[0] == "slice"]
@@ -148,9 +149,10 @@ def _mismatch(shape: tuple, sel: tuple, kind: str) -> str:
         return (f"NumPy boolean array indexing assignment cannot assign {int(np.prod(shape))} "
                 f"input values to the {count} output values where the mask is true")
     if kind == "advanced":
-        return (f"shape mismatch: value array of shape {shape} could not be broadcast to "
-                f"indexing result of shape {sel}")
-    return f"could not broadcast input array from shape {shape} into shape {sel}"
+        return (f"shape mismatch: value array of shape {shape_text(shape)} could not be "
+                f"broadcast to indexing result of shape {shape_text(sel)}")
+    return (f"could not broadcast input array from shape {shape_text(shape)} into shape "
+            f"{shape_text(sel)}")
 
 
 def _full_mask(x: BlockArray, key: Any) -> BlockArray | None:
@@ -177,22 +179,7 @@ def _root_write(x: BlockArray, spec: list, value: Any) -> None:
             x._assume(BlockArray.full(x.shape, value, x.dtype, x.block_shape))
             return
     sel = tuple(s[3] for s in spec if s[0] == "slice")
-    per_axis = []  # per axis: (grid index, local key, selection range or None)
-    for axis, s in enumerate(spec):
-        hits = []
-        for i in range(grid.grid_shape[axis]):
-            lo, hi = grid.axis_start(axis, i), grid.axis_stop(axis, i)
-            if s[0] == "int":
-                if lo <= s[1] < hi:
-                    hits.append((i, s[1] - lo, None))
-                continue
-            _, start, step, n = s
-            k0, k1 = stride_overlap(start, step, n, lo, hi)
-            if k0 < k1:
-                first = start + k0 * step - lo
-                stop = first + (k1 - k0 - 1) * step + (1 if step > 0 else -1)
-                hits.append((i, slice(first, None if stop < 0 else stop, step), (k0, k1)))
-        per_axis.append(hits)
+    per_axis = [axis_hits(grid, axis, s) for axis, s in enumerate(spec)]
     blocks = None
     for combo in itertools.product(*per_axis):
         if blocks is None:
@@ -212,40 +199,61 @@ def _root_write(x: BlockArray, spec: list, value: Any) -> None:
         x._assume(BlockArray(grid, blocks, x.nodes.copy()))
 
 
-def _gathered_key(key: Any) -> Any:
-    """A key with its BlockArray index arrays fetched (numpy then checks and applies it)."""
-    if isinstance(key, BlockArray):
-        return key.get()
-    if isinstance(key, tuple):
-        return tuple(_gathered_key(k) for k in key)
-    return key
-
-
-def advanced_coords(shape: tuple[int, ...], key: Any) -> tuple[np.ndarray, ...]:
-    """Per axis, the coordinates of the elements ``key`` selects from an array of ``shape``
-    (arrays of the selection's shape), by numpy's own indexing rules and errors."""
-    key = _gathered_key(key)
-    coords = []
-    for axis, n in enumerate(shape):
-        ramp = np.arange(n, dtype=np.intp).reshape((n,) + (1,) * (len(shape) - axis - 1))
-        coords.append(np.asarray(np.broadcast_to(ramp, shape)[key]))
-    return tuple(coords)
-
-
 def _advanced_write(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> None:
-    if x._link is not None or x.ndim == 0:
-        # a view (or a 0-d array): the write is made on a copy of its values, written back
-        values = x.copy()
-        _advanced_write(values, key, value, ufunc)
-        write_basic(x, full_spec(x.shape), values)
+    new = resident.assigned(x, key, value, ufunc)  # a driver-resident array: NumPy's write
+    if new is not None:
+        if x._link is None:
+            x._assume(new)
+        else:
+            write_basic(x, full_spec(x.shape), new)
         return
-    coords = advanced_coords(x.shape, key)
-    sel = coords[0].shape
+    parsed = parse(x.shape, key)
+    lin, bshape = linear_indices(x.shape, parsed)
+    spec = basic_spec(x.shape, parsed.basic)
+    y_shape = spec_shape(spec)
+    axes = parsed.axes()  # of the basic selection; the same axes of x
+    rest = [a for a in range(len(y_shape)) if a not in axes]
+    place, nb = parsed.place, len(bshape)
+    rest_shape = tuple(y_shape[a] for a in rest)
+    sel = rest_shape[:place] + bshape + rest_shape[place:]
     if value is not None:
         kind = "mask" if _is_mask_key(key) else "advanced"
         value = _prepare(value, x.dtype, sel, kind) if ufunc is None else (
             _prepare_operand(value, sel))
-    scatter(x, coords, value, ufunc)
+        if getattr(value, "ndim", 0):  # to the index dimensions first, without new axes
+            value = transpose_value(value, [*range(place, place + nb), *range(place),
+                                            *range(place + nb, len(sel))])
+            spec_rest = [s for s in spec if s is None or s[0] == "slice"]
+            keep = [n for i, n in enumerate(value.shape)
+                    if i < nb or spec_rest[rest[i - nb]] is not None]
+            value = reshape_value(value, tuple(keep))
+    x_axes = _x_axes(spec, axes)
+    others = [(a, s) for a, s in enumerate(_without_none(spec)) if a not in x_axes]
+    if x._link is None:
+        advanced_write.scatter(x, parsed, lin, x_axes, others, value, ufunc)
+    elif not advanced_write.through_index_view(x, parsed, lin, x_axes, others, value, ufunc):
+        # another view: the write is made on a copy of its values, written back
+        values = x.copy()
+        advanced_write.scatter(values, parsed, lin, x_axes, others, value, ufunc)
+        write_basic(x, full_spec(x.shape), values)
+
+
+def _x_axes(spec: list, axes: list[int]) -> list[int]:
+    """The axes of ``x`` behind the axes ``axes`` of its basic selection ``spec``."""
+    selected = []  # per selection axis: its axis of x, or None for a new axis
+    a = 0
+    for s in spec:
+        if s is None:
+            selected.append(None)
+            continue
+        if s[0] == "slice":
+            selected.append(a)
+        a += 1
+    return [selected[i] for i in axes]
+
+
+def _without_none(spec: list) -> list:
+    return [s for s in spec if s is not None]
 
 
 def _is_mask_key(key: Any) -> bool:
@@ -257,46 +265,8 @@ def _prepare_operand(value: Any, sel: tuple) -> Any:
     """The ``b`` of ``ufunc.at``: broadcast to the selection, not cast."""
     if isinstance(value, BlockArray):
         np.broadcast_shapes(value.shape, sel)
-        return value
+        if value.ndim > len(sel):
+            value = reshape_value(value, value.shape[value.ndim - len(sel):])
+        return reshape_value(value, (1,) * (len(sel) - value.ndim) + value.shape)
     value = np.asarray(value)
     return value if value.ndim == 0 else np.broadcast_to(value, sel)
-
-
-def scatter(x: BlockArray, coords: tuple[np.ndarray, ...], value: Any,
-            ufunc: np.ufunc | None = None) -> None:
-    """Root ``x`` with ``x[coords] = value`` (or ``ufunc.at``), block by block: the
-    coordinates are grouped by block on the driver, keeping their order."""
-    if resident.scatter(x, coords, value, ufunc):
-        return
-    grid = x.grid
-    flat = [c.reshape(-1) for c in coords]
-    m = flat[0].size if flat else 0
-    if m == 0:
-        return
-    block_id = np.ravel_multi_index(
-        [c // b for c, b in zip(flat, grid.block_shape)], grid.grid_shape)
-    order = np.argsort(block_id, kind="stable")
-    ids = block_id[order]
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(ids)) + 1, [m]])
-    sel = coords[0].shape
-    if isinstance(value, BlockArray):
-        if value.shape != sel:
-            value = map_broadcast(np.asarray, [value], value.dtype, shape=sel)
-        value = take_rows(relayout.reshape(value, (m,)), order)
-    elif isinstance(value, np.ndarray) and value.ndim:
-        value = np.broadcast_to(value, sel).reshape(-1)[order]
-    blocks = x.blocks.copy()
-    for a, b in zip(starts[:-1], starts[1:]):
-        idx = np.unravel_index(ids[a], grid.grid_shape)
-        idx = tuple(int(i) for i in idx)
-        offsets = grid.block_starts(idx)
-        local = tuple(c[order[a:b]] - o for c, o in zip(flat, offsets))
-        node = int(x.nodes[idx])
-        if isinstance(value, BlockArray):
-            vals = regions.region(value, [slice(int(a), int(b))], node)[0]
-        elif isinstance(value, np.ndarray) and value.ndim:
-            vals = value[a:b]
-        else:
-            vals = value
-        blocks[idx] = submit(kernels.scatter, blocks[idx], local, vals, ufunc, node=node)
-    x._assume(BlockArray(grid, blocks, x.nodes.copy()))

@@ -1,0 +1,324 @@
+"""Advanced indexing for reading: ``x[key]`` with integer arrays and boolean masks, in every
+form numpy has, as a distributed gather (the indexed array is never fetched).
+
+1. The key is parsed (:mod:`nums.core.array.advanced_keys`); its basic part (ints, slices,
+   None) selects ``y`` block-wise first.
+2. The index arrays (numpy arrays, lists or BlockArrays) are broadcast together and folded
+   into one array of linear indices over the indexed axes of ``y``
+   (:func:`~nums.core.array.index_kernels.linear_index`): on the driver when they are numpy
+   arrays, block-wise when one is a BlockArray. A boolean mask is its ``flatnonzero``; for a
+   BlockArray mask that costs one round of per-block counts (:func:`flatnonzero`), never a
+   gather of the mask.
+3. Each chunk of linear indices names the blocks of ``y`` it reads (on the driver, or a
+   round of small tasks that also finds out-of-bounds indices). An output block that reads
+   one block is one task (:func:`~nums.core.array.index_kernels.gather_points`); otherwise
+   each block it reads takes just the points asked of it where it is
+   (:func:`~nums.core.array.index_kernels.take_points`) and the output block puts them in
+   the order of the index (:func:`~nums.core.array.index_kernels.place_points`).
+4. The index dimensions are moved where numpy puts them.
+
+The result is a new array (numpy's advanced indexing copies).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+
+from nums.core import progress
+from nums.core.array import index_kernels as ik
+from nums.core.array import resident
+from nums.core.array.advanced_keys import Group, ParsedKey, parse, shape_text
+from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.elementwise import map_broadcast
+from nums.core.array.indexing import basic_spec, basic_values
+from nums.core.array.relayout import reshape, transpose
+from nums.core.graph.grid import ArrayGrid
+
+
+def getitem(x: BlockArray, key: Any) -> BlockArray:
+    """``x[key]`` for a key with integer arrays or boolean masks (a new array)."""
+    local = resident.take(x, key)  # a driver-resident array: NumPy's indexing in the driver
+    if local is not None:
+        return local
+    parsed = parse(x.shape, key)
+    if not parsed.groups:  # 0-d integer arrays only: ints that select a copy
+        return basic_values(x, basic_spec(x.shape, parsed.basic))
+    g = parsed.groups[0] if len(parsed.groups) == 1 else None
+    lin = None if g is not None and _compressible(x.shape, g) else linear_indices(
+        x.shape, parsed)[0]
+    y = x
+    if any(not (isinstance(k, slice) and k == slice(None)) for k in parsed.basic):
+        y = basic_values(x, basic_spec(x.shape, parsed.basic))
+    axes = parsed.axes()
+    if lin is None and _compressible(y, g):
+        out = compress(y, g.axis, g.index)
+    else:
+        if lin is None:
+            lin = linear_indices(x.shape, parsed)[0]
+        out = gather(y, tuple(axes), lin, parsed)
+    nb, place = out.ndim - (y.ndim - len(axes)), parsed.place
+    if place and nb and out.ndim > nb:
+        rest = out.ndim - nb
+        order = (*range(nb, nb + place), *range(nb), *range(nb + place, nb + rest))
+        out = transpose(out, order)
+    return out
+
+
+def _compressible(y: Any, g: Group) -> bool:
+    """Whether mask ``g`` of ``y`` is blocked like ``y``'s axes it covers, and those are split
+    along their first axis only: each block's selected elements are then one run of the
+    result (C order), taken where the block is."""
+    if not (g.kind == "mask" and isinstance(g.index, BlockArray) and g.index.ndim):
+        return False
+    if not isinstance(y, BlockArray):  # a shape: whether it may be, once ``y`` is made
+        return True
+    d = g.index.ndim
+    covered = range(g.axis, g.axis + d)
+    return (g.index.block_shape == tuple(y.block_shape[a] for a in covered)
+            and all(y.grid_shape[a] == 1 for a in covered[1:]))
+
+
+def compress(y: BlockArray, axis: int, mask: BlockArray) -> BlockArray:
+    """``y[..., mask, ...]`` for a mask over axes ``axis ..`` of ``y`` blocked as they are and
+    split along ``axis`` only: every block takes its own elements; one round of per-block
+    counts places them. The mask's axes become one, first (as :func:`gather` returns)."""
+    d = mask.ndim
+    n = mask.grid.grid_shape[0]
+    before = list(range(axis))
+    after = list(range(axis + d, y.ndim))
+    rest = before + after
+    others = [range(y.grid_shape[a]) for a in rest]
+    mnodes = [int(mask.nodes[(i,) + (0,) * (d - 1)]) for i in range(n)]
+    counts = progress.get([submit(ik.count_true, mask.blocks[(i,) + (0,) * (d - 1)],
+                                  node=mnodes[i]) for i in range(n)], "count")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def src(i: int, r: tuple) -> tuple[int, ...]:
+        full = [0] * y.ndim
+        full[axis] = i
+        for a, c in zip(rest, r):
+            full[a] = c
+        return tuple(full)
+
+    pieces = {}
+    for r in itertools.product(*others):
+        for i in range(n):
+            if counts[i]:
+                idx = src(i, r)
+                block = y.blocks[idx] if not before else submit(
+                    ik.axes_first, y.blocks[idx], tuple(range(axis, axis + d)),
+                    node=int(y.nodes[idx]))
+                pieces[(i, r)] = submit(ik.masked_rows, block,
+                                        mask.blocks[(i,) + (0,) * (d - 1)],
+                                        node=int(y.nodes[idx]))
+    rest_shape = tuple(y.shape[a] for a in rest)
+    total = int(offsets[-1])
+    rows = make_grid((total,) + rest_shape, y.dtype).block_shape[0]
+    grid = ArrayGrid((total,) + rest_shape, (rows,) + tuple(y.block_shape[a] for a in rest),
+                     y.dtype)
+
+    def spans(idx):
+        a, b = grid.axis_start(0, idx[0]), grid.axis_stop(0, idx[0])
+        return [(i, int(max(a, offsets[i]) - offsets[i]), int(min(b, offsets[i + 1]) - offsets[i]))
+                for i in range(n) if counts[i] and offsets[i] < b and offsets[i + 1] > a]
+
+    def task(idx, node):
+        used = spans(idx)
+        return submit(ik.concat_pieces, y.dtype, [(lo, hi) for _, lo, hi in used],
+                      *[pieces[(i, idx[1:])] for i, _, _ in used],
+                      rest=grid.block_shape_at(idx)[1:], node=node)
+
+    return BlockArray.build(
+        grid, task, name="compress",
+        reads=lambda idx: [(y, y.grid.block_slices(src(i, idx[1:]))) for i, _, _ in spans(idx)])
+
+
+# ---------------------------------------------------------------------------- index arrays
+
+
+def _group_index(g: Group) -> Any:
+    """The group's index array: an integer array of the axis, or a mask's flat nonzero."""
+    if g.kind == "int":
+        return g.index
+    mask = g.index
+    if mask.ndim == 0:
+        count = int(bool(mask.get() if isinstance(mask, BlockArray) else mask))
+        return np.zeros(count, dtype=np.int64)
+    if isinstance(mask, BlockArray):
+        return flatnonzero(mask)
+    return np.flatnonzero(mask).astype(np.int64)
+
+
+def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tuple[int, ...]]:
+    """The linear indices of the selection over the indexed axes (a numpy array or a
+    BlockArray, ``-1`` where out of bounds) and the broadcast shape of the index arrays.
+    Bounds of numpy index arrays are checked here, with numpy's message."""
+    groups = parsed.groups
+    indices = [_group_index(g) for g in groups]
+    try:
+        bshape = np.broadcast_shapes(*[np.shape(i) for i in indices])
+    except ValueError:
+        shapes = " ".join(shape_text(tuple(np.shape(i))) for i in indices)
+        raise IndexError("shape mismatch: indexing arrays could not be broadcast together "
+                         f"with shapes {shapes} ") from None
+    sizes = [g.size if g.kind == "int" else None for g in groups]
+    spans = [g.size for g in groups]  # elements each group addresses
+    strides = [math.prod(spans[j + 1:]) for j in range(len(groups))]
+    if not any(isinstance(i, BlockArray) for i in indices):
+        for g, i in zip(groups, indices):
+            if g.kind == "int" and math.prod(bshape):  # numpy: no selection, no bounds
+                _check_bounds(g, np.asarray(i))
+        lin = ik.linear_index(*indices, sizes=sizes, strides=strides)
+        return np.array(np.broadcast_to(lin, bshape)), bshape  # (ascontiguousarray: 1-d)
+    operands = [i if isinstance(i, BlockArray) else BlockArray.from_numpy(np.asarray(i))
+                for i in indices]
+    lin = map_broadcast(ik.linear_index, operands, np.int64, shape=bshape,
+                        kwargs={"sizes": sizes, "strides": strides})
+    return lin, bshape
+
+
+def _check_bounds(g: Group, idx: np.ndarray) -> None:
+    n = g.size
+    bad = (idx < -n) | (idx >= n)
+    if bad.any():
+        first = idx.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]
+        raise IndexError(f"index {first} is out of bounds for axis {g.orig} with size {n}")
+
+
+def _raise_bounds(parsed: ParsedKey) -> None:
+    """Out-of-bounds BlockArray indices were found: numpy's error for the first (the index
+    arrays are fetched; this is the error path only)."""
+    for g in parsed.groups:
+        if g.kind == "int":
+            idx = g.index.get() if isinstance(g.index, BlockArray) else np.asarray(g.index)
+            _check_bounds(g, idx)
+    raise IndexError("index out of bounds")  # not reached: some index was out of bounds
+
+
+def flatnonzero(mask: BlockArray) -> BlockArray:
+    """``numpy.flatnonzero`` of a boolean BlockArray, as int64: the positions of each block
+    are found where the block is and only their counts come to the driver."""
+    m = mask if mask.ndim == 1 else reshape(mask, (mask.size,))
+    starts = m.grid.boundaries(0)
+    nblocks = m.grid.grid_shape[0]
+    nodes = [int(m.nodes[(i,)]) for i in range(nblocks)]
+    pieces = [submit(ik.nonzero_from, m.blocks[(i,)], starts[i], node=nodes[i])
+              for i in range(nblocks)]
+    counts = progress.get([submit(ik.length, p, node=n) for p, n in zip(pieces, nodes)],
+                          "count")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    grid = make_grid((int(offsets[-1]),), np.int64)
+
+    def spans(idx):
+        a, b = grid.axis_start(0, idx[0]), grid.axis_stop(0, idx[0])
+        return [(i, max(a, offsets[i]) - offsets[i], min(b, offsets[i + 1]) - offsets[i])
+                for i in range(nblocks) if offsets[i] < b and offsets[i + 1] > a or (
+                    a == b and i == 0)]
+
+    def task(idx, node):
+        used = spans(idx)
+        return submit(ik.concat_pieces, np.int64, [(int(lo), int(hi)) for _, lo, hi in used],
+                      *[pieces[i] for i, _, _ in used], node=node)
+
+    return BlockArray.build(
+        grid, task, reads=lambda idx: [(m, m.grid.block_slices((i,))) for i, _, _ in spans(idx)],
+        name="nonzero")
+
+
+def nonzero(mask: BlockArray) -> tuple[BlockArray, ...]:
+    """``numpy.nonzero`` of a boolean BlockArray of at least one dimension, distributed as
+    :func:`flatnonzero` (one round of counts)."""
+    flat = flatnonzero(mask)
+    if mask.ndim == 1:
+        return (flat,)
+    return tuple(flat.map_blocks(ik.unravel_axis, mask.shape, axis, dtype=np.int64)
+                 for axis in range(mask.ndim))
+
+
+# ---------------------------------------------------------------------------- the gather
+
+
+def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
+                 rest_shape: tuple = (), dtype: Any = np.float64) -> tuple[ArrayGrid, dict]:
+    """The chunks of the linear indices ``lin`` (its blocks, or a blocking of a numpy
+    ``lin`` sized for a result with ``rest_shape`` axes after the index dimensions) and,
+    per chunk, the linear ids of the blocks (of ``bs`` over ``gs``) it addresses. For a
+    BlockArray ``lin`` that is one round of small tasks, which also finds out-of-bounds
+    indices (numpy's IndexError here, before anything is written)."""
+    if isinstance(lin, BlockArray):
+        lgrid = lin.grid
+        refs = [submit(ik.touched_blocks, lin.blocks[j], dims, bs, gs, node=int(lin.nodes[j]))
+                for j in lgrid.indices()]
+        found = progress.get(refs, "index")
+        if any(f.size and f[0] < 0 for f in found):
+            _raise_bounds(parsed)
+        return lgrid, dict(zip(lgrid.indices(), found))
+    bshape = lin.shape
+    default = make_grid(bshape + tuple(rest_shape), dtype).block_shape[:len(bshape)]
+    lgrid = ArrayGrid(bshape, default, np.int64)
+    return lgrid, {j: ik.touched_blocks(lin[lgrid.block_slices(j)], dims, bs, gs)
+                   for j in lgrid.indices()}
+
+
+def chunk(lin: Any, lgrid: ArrayGrid, j: tuple[int, ...]) -> Any:
+    """Chunk ``j`` of the linear indices: a block ref, or a numpy slice."""
+    return lin.blocks[j] if isinstance(lin, BlockArray) else lin[lgrid.block_slices(j)]
+
+
+def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) -> BlockArray:
+    """``y`` at the linear indices ``lin`` over its ``axes``: shape ``lin.shape`` followed by
+    the other axes of ``y``."""
+    rest = [a for a in range(y.ndim) if a not in axes]
+    dims = tuple(y.shape[a] for a in axes)
+    bs = tuple(y.block_shape[a] for a in axes)
+    gs = tuple(y.grid_shape[a] for a in axes)
+    rest_shape = tuple(y.shape[a] for a in rest)
+    rest_bs = tuple(y.block_shape[a] for a in rest)
+    bshape = tuple(np.shape(lin))
+    nb = len(bshape)
+    lgrid, touched = index_chunks(lin, dims, bs, gs, parsed, rest_shape, y.dtype)
+    grid = ArrayGrid(bshape + rest_shape, lgrid.block_shape + rest_bs, y.dtype)
+
+    def source(sid: int, r: tuple) -> tuple[int, ...]:
+        full = [0] * y.ndim
+        for a, c in zip(axes, np.unravel_index(sid, gs) if gs else ()):
+            full[a] = int(c)
+        for a, c in zip(rest, r):
+            full[a] = c
+        return tuple(full)
+
+    locals_of: dict = {}
+
+    def task(idx, node):
+        j, r = idx[:nb], idx[nb:]
+        ids = [int(s) for s in touched[j]]
+        c = chunk(lin, lgrid, j)
+        rest_block = grid.block_shape_at(idx)[nb:]
+        if len(ids) <= 1:  # one source block: one task
+            return submit(ik.gather_points, c, rest_block, y.dtype, axes, dims, bs, gs, ids,
+                          *[y.blocks[source(s, r)] for s in ids], node=node)
+        # each source block sends only the points asked of it, taken where it is
+        sources = [source(s, r) for s in ids]
+        if isinstance(c, np.ndarray):
+            if j not in locals_of:  # the same for every output block of this chunk
+                locals_of[j] = ik.local_coords(c, dims, bs, gs, ids)
+            pieces = [submit(ik.take_local, y.blocks[src], axes, local, node=int(y.nodes[src]))
+                      for src, local in zip(sources, locals_of[j])]
+        else:
+            pieces = [submit(ik.take_points, c, dims, bs, gs, ids, k, axes, y.blocks[src],
+                             node=int(y.nodes[src])) for k, src in enumerate(sources)]
+        return submit(ik.place_points, c, rest_block, y.dtype, dims, bs, gs, ids, *pieces,
+                      node=node)
+
+    def reads(idx):
+        j, r = idx[:nb], idx[nb:]
+        out = [(y, y.grid.block_slices(source(int(s), r))) for s in touched[j]]
+        if isinstance(lin, BlockArray):
+            out.append((lin, lgrid.block_slices(j)))
+        return out
+
+    return BlockArray.build(grid, task, reads=reads, name="gather")

@@ -1,0 +1,257 @@
+"""Kernels of advanced indexing (:mod:`nums.core.array.advanced`): plain functions of numpy
+blocks, run inside tasks; they never write to their inputs.
+
+A selection of integer-array indexing is held as one array of *linear* indices ``lin``: the
+position of each selected element in C order over the indexed axes ``dims`` (the axes the
+index arrays address). ``-1`` marks an index that is out of bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from nums.core.array.kernels import own
+from nums.core.backend.buffers import new_block
+
+
+def linear_index(*indices: np.ndarray, sizes: Sequence[int | None],
+                 strides: Sequence[int]) -> np.ndarray:
+    """The linear index of broadcast ``indices``: ``sum(i_j * strides[j])`` after numpy's
+    normalisation of negative entries (for ``sizes[j]`` not None); ``-1`` where an index is
+    out of bounds."""
+    total = np.zeros((), dtype=np.int64)
+    bad = np.zeros((), dtype=bool)
+    for idx, n, stride in zip(indices, sizes, strides):
+        v = np.asarray(idx, dtype=np.int64)
+        if n is not None:
+            v = np.where(v < 0, v + n, v)
+            bad = bad | (v < 0) | (v >= n)
+        total = total + v * stride
+    return np.where(bad, -1, total)
+
+
+def touched_blocks(lin: np.ndarray, dims: tuple, block_shape: tuple,
+                   grid_shape: tuple) -> np.ndarray:
+    """The sorted linear ids (over ``grid_shape``) of the blocks ``lin`` reads, or ``[-1]``
+    when an index is out of bounds."""
+    lin = np.asarray(lin).reshape(-1)
+    if lin.size and lin.min() < 0:
+        return np.array([-1], dtype=np.int64)
+    counts = np.bincount(block_ids(lin, dims, block_shape, grid_shape),
+                         minlength=int(np.prod(grid_shape)))
+    return np.flatnonzero(counts).astype(np.int64)
+
+
+def block_ids(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple) -> np.ndarray:
+    """Per linear index, the linear id of the block (of ``block_shape``) holding it (axes of
+    one block cost nothing)."""
+    ids = np.zeros(np.shape(lin), dtype=np.int64)
+    stride = int(np.prod(dims))
+    gstride = int(np.prod(grid_shape))
+    for i, (d, b, g) in enumerate(zip(dims, block_shape, grid_shape)):
+        stride //= max(d, 1)
+        gstride //= g
+        if g == 1:
+            continue
+        c = lin // stride
+        if i:
+            c %= d
+        ids += (c // b) * gstride
+    return ids
+
+
+def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
+                  block_shape: tuple, grid_shape: tuple, ids: Sequence[int],
+                  *blocks: np.ndarray) -> np.ndarray:
+    """``out[p, ...] = source[coords(lin[p]), ...]``: for each block ``blocks[k]`` (block
+    ``ids[k]`` of the source over the indexed ``axes``), the points of ``lin`` it holds.
+    The result has shape ``lin.shape + rest`` (``rest``: the block's other axes)."""
+    flat = np.asarray(lin).reshape(-1)
+    whole = new_block(np.shape(lin) + tuple(rest), dtype)
+    out = whole.reshape((flat.size,) + tuple(rest))  # a view: the points in C order
+    for (pos, local), block in zip(_by_block(flat, dims, block_shape, grid_shape, ids),
+                                   blocks):
+        out[pos] = np.moveaxis(block, axes, tuple(range(len(axes))))[local]
+    return whole
+
+
+def local_coords(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+                 ids: Sequence[int], only: int | None = None) -> list[tuple]:
+    """Per block id of ``ids`` (all the blocks ``lin`` addresses; or just ``ids[only]``),
+    the coordinates inside that block of the points of ``lin`` it holds, in their order."""
+    flat = np.asarray(lin).reshape(-1)
+    return [tuple(np.ascontiguousarray(c) for c in local)
+            for _, local in _by_block(flat, dims, block_shape, grid_shape, ids, only)]
+
+
+def _by_block(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+              ids: Sequence[int], only: int | None = None) -> list[tuple]:
+    """Per block id of ``ids`` (all the blocks ``flat`` addresses; or just ``ids[only]``):
+    the positions of ``flat`` that block holds and their coordinates inside it."""
+    coords = np.unravel_index(flat, dims) if dims else ()
+    if only is None:
+        chosen = list(zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape, ids)))
+    elif len(ids) == 1:
+        chosen = [(ids[0], slice(None))]
+    else:
+        bid = block_ids(flat, dims, block_shape, grid_shape)
+        chosen = [(ids[only], np.nonzero(bid == ids[only])[0])]
+    out = []
+    for sid, pos in chosen:
+        corner = np.unravel_index(sid, grid_shape) if dims else ()
+        out.append((pos, tuple(c[pos] - int(i) * b
+                               for c, i, b in zip(coords, corner, block_shape))))
+    return out
+
+
+def take_local(block: np.ndarray, axes: tuple, local: tuple) -> np.ndarray:
+    """The points ``local`` (coordinates along ``axes``) of ``block``, with the block's other
+    axes after them: what one block sends to an output block of a gather."""
+    moved = np.moveaxis(block, axes, tuple(range(len(axes))))
+    return own(moved[tuple(local)])
+
+
+def take_points(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+                ids: Sequence[int], k: int, axes: tuple, block: np.ndarray) -> np.ndarray:
+    """:func:`take_local` of the points of ``lin`` that block ``ids[k]`` holds (``ids``: all
+    the blocks ``lin`` addresses)."""
+    (local,) = local_coords(lin, dims, block_shape, grid_shape, ids, only=k)
+    return take_local(block, axes, local)
+
+
+def place_points(lin: np.ndarray, rest: tuple, dtype, dims: tuple, block_shape: tuple,
+                 grid_shape: tuple, ids: Sequence[int], *pieces: np.ndarray) -> np.ndarray:
+    """An output block of a gather from the points each block sent (:func:`take_points`),
+    put back in the order of ``lin``."""
+    flat = np.asarray(lin).reshape(-1)
+    whole = new_block(np.shape(lin) + tuple(rest), dtype)
+    out = whole.reshape((flat.size,) + tuple(rest))
+    for pos, piece in zip(_positions_by_block(flat, dims, block_shape, grid_shape, ids),
+                          pieces):
+        out[pos] = piece
+    return whole
+
+
+def _positions_by_block(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+                        ids: Sequence[int]) -> list:
+    """Per block id of ``ids``, the positions of ``flat`` it holds (all of them: a slice)."""
+    if len(ids) == 1:
+        return [slice(None)]
+    bid = block_ids(flat, dims, block_shape, grid_shape)
+    if len(ids) <= 8:
+        return [np.nonzero(bid == sid)[0] for sid in ids]
+    order = np.argsort(bid, kind="stable")
+    bounds = np.searchsorted(bid[order], [*ids, int(ids[-1]) + 1])
+    return [order[bounds[i]:bounds[i + 1]] for i in range(len(ids))]
+
+
+def nonzero_from(block: np.ndarray, start: int) -> np.ndarray:
+    """The positions of a 1-d block's true entries, offset by ``start``."""
+    return np.flatnonzero(block).astype(np.int64) + start
+
+
+def length(a: np.ndarray) -> int:
+    return int(len(a))
+
+
+def concat_pieces(dtype, spans: Sequence[tuple[int, int]], *pieces: np.ndarray,
+                  rest: tuple = ()) -> np.ndarray:
+    """``concatenate(piece[lo:hi] for each)`` along axis 0: one block of pieces of uneven
+    length (each piece's other axes are ``rest``)."""
+    parts = [p[lo:hi] for (lo, hi), p in zip(spans, pieces)]
+    if not parts:
+        return np.zeros((0,) + tuple(rest), dtype)
+    return np.concatenate(parts).astype(dtype, copy=False)
+
+
+def count_true(mask: np.ndarray) -> int:
+    return int(np.count_nonzero(mask))
+
+
+def masked_rows(block: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``block[mask]`` for a mask over the block's leading axes."""
+    return block[mask.astype(bool, copy=False)]
+
+
+# ---------------------------------------------------------------------------- scatter
+
+
+def remap_linear(lin: np.ndarray, dims: tuple, starts: Sequence[int], steps: Sequence[int],
+                 keep: Sequence[bool], parent_dims: tuple) -> np.ndarray:
+    """Linear indices over a basic view's axes ``dims`` as linear indices over its parent's
+    axes ``parent_dims``: coordinate ``c`` of a kept axis is ``start + step * c`` there
+    (axes not kept are new axes of length 1); ``-1`` stays ``-1``."""
+    lin = np.asarray(lin, dtype=np.int64)
+    bad = lin < 0
+    if lin.size == 0 or bad.all():
+        return np.full(lin.shape, -1, dtype=np.int64)
+    coords = np.unravel_index(np.where(bad, 0, lin), dims) if dims else ()
+    mapped = [s + st * c for c, s, st, k in zip(coords, starts, steps, keep) if k]
+    out = (np.ravel_multi_index(mapped, parent_dims) if parent_dims
+           else np.zeros(lin.shape, dtype=np.int64))
+    return np.where(bad, -1, out).astype(np.int64)
+
+
+
+def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarray | None,
+                dims: tuple, block_shape: tuple, grid_shape: tuple, ids: Sequence[int]):
+    """Split one chunk of (index, value) pairs by the block each index falls in: per block
+    ``ids[k]`` a tuple (positions in C order over the whole index ``bshape``, local
+    coordinates of shape ``(len(dims), n)``, values of those positions or None).
+    ``values`` has the chunk's shape followed by the written box's (or is None)."""
+    lin = np.asarray(lin)
+    flat = lin.reshape(-1)
+    local_pos = np.unravel_index(np.arange(flat.size), lin.shape) if lin.ndim else ()
+    gpos = (np.ravel_multi_index([p + s for p, s in zip(local_pos, starts)], bshape)
+            if lin.ndim else np.zeros(flat.size, dtype=np.intp))
+    if values is not None:
+        box = values.shape[lin.ndim:]
+        values = np.broadcast_to(values, lin.shape + box).reshape((flat.size,) + box)
+    out = []
+    for pos, coords in _by_block(flat, dims, block_shape, grid_shape, ids):
+        where = gpos[pos]
+        local = np.array(coords, dtype=np.intp).reshape(len(dims), where.size)
+        out.append((np.ascontiguousarray(where), local,
+                    None if values is None else np.ascontiguousarray(values[pos])))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tuple,
+                  ufunc, scalar, *pieces: tuple) -> np.ndarray:
+    """A copy of ``block`` with the pairs of ``pieces`` (from :func:`split_pairs`) written in
+    their C order over the index, so that of repeated indices the last wins (numpy's
+    assignment), or applied with ``ufunc.at`` (repeats accumulate). The block's ``axes``
+    take the coordinates, its other axes the keys ``other_keys``; ``scalar`` is the value
+    when the pieces carry none."""
+    gpos = np.concatenate([p[0] for p in pieces])
+    order = np.argsort(gpos, kind="stable")
+    coords = np.concatenate([p[1] for p in pieces], axis=1)[:, order]
+    vals = scalar if pieces[0][2] is None else np.concatenate([p[2] for p in pieces])[order]
+    out = own(block)
+    moved = np.moveaxis(out, tuple(axes) + tuple(others), tuple(range(out.ndim)))
+    if not len(axes):  # boolean scalars only: each pair writes the whole selection
+        for i in range(gpos.size):
+            v = vals if scalar is not None or vals is None else vals[i]
+            _write(moved, tuple(other_keys), v, ufunc)
+        return out
+    _write(moved, tuple(coords) + tuple(other_keys), vals, ufunc)
+    return out
+
+
+def _write(target: np.ndarray, key: tuple, values, ufunc) -> None:
+    if ufunc is None:
+        target[key] = values
+    else:
+        ufunc.at(target, key, *(() if values is None else (values,)))
+
+
+def unravel_axis(lin: np.ndarray, shape: tuple, axis: int) -> np.ndarray:
+    """Coordinate ``axis`` of C-order positions ``lin`` in an array of ``shape``."""
+    return np.unravel_index(lin, shape)[axis].astype(np.int64)
+
+
+def axes_first(block: np.ndarray, axes: tuple) -> np.ndarray:
+    """``block`` with ``axes`` moved to the front (in order)."""
+    return own(np.moveaxis(block, axes, tuple(range(len(axes)))))
