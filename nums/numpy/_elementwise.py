@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import cloudpickle
 import numpy as np
 
 from nums.core.array import resident
@@ -251,5 +252,22 @@ for _name in UFUNC_TABLE:
     BY_NUMPY.setdefault(_np_uf, UFUNCS[_name])
 
 globals().update(UFUNCS)
+
+
+def for_ufunc(np_ufunc: np.ufunc) -> ufunc | None:
+    """The nums ufunc of any NumPy ufunc: NumPy's own from the table, and any other
+    elementwise one (``scipy.special.expit``, a ufunc made by ``numpy.frompyfunc`` or a
+    compiled extension) wrapped on first use, so it runs block by block and fuses like
+    NumPy's. Generalized ufuncs (with a core ``signature``) are not elementwise, and a ufunc
+    that cannot be pickled (``frompyfunc`` of a lambda) cannot reach the workers: None."""
+    wrapped = BY_NUMPY.get(np_ufunc)
+    if wrapped is None and isinstance(np_ufunc, np.ufunc) and np_ufunc.signature is None:
+        try:
+            cloudpickle.dumps(np_ufunc)
+        except Exception:  # noqa: BLE001 - any pickling failure: not for tasks
+            return None
+        wrapped = BY_NUMPY[np_ufunc] = ufunc(np_ufunc, np_ufunc.__name__)
+    return wrapped
+
 
 __all__ = ["ufunc", *UFUNCS]

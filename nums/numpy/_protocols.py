@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.numpy._elementwise import BY_NUMPY as UFUNCS_BY_NUMPY
+from nums.numpy._elementwise import for_ufunc
 from nums.numpy._fallback import run_fallback
 from nums.numpy._products import matmul
 from nums.numpy._registry import BY_NUMPY
@@ -23,7 +23,7 @@ _active = threading.local()  # numpy functions whose nums implementation is runn
 def array_ufunc(uf: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     if uf is np.matmul and method == "__call__":
         return matmul(*inputs, **kwargs)
-    wrapper = UFUNCS_BY_NUMPY.get(uf)
+    wrapper = for_ufunc(uf)
     if wrapper is None:
         return run_fallback(
             getattr(uf, method) if method != "__call__" else uf,

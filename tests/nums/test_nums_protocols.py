@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+import scipy.special as special
 from nums_helpers import assert_same
 
 import nums.numpy as nps
@@ -116,3 +119,32 @@ def test_namespace_fallback_for_missing_functions():
         nps.not_a_numpy_function  # noqa: B018
     with pytest.raises(AttributeError):
         nps._private  # noqa: B018
+
+
+def test_ufuncs_other_than_numpys_run_block_by_block():
+    # any elementwise ufunc (here SciPy's) goes through __array_ufunc__ to the nums ufunc
+    # machinery: BlockArray results, no gather (a GatherWarning would be an error here),
+    # fusion with NumPy's ufuncs, out=, and several outputs
+    xn = np.linspace(-3.0, 3.0, 37)
+    x = nps.array(xn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = special.expit(x * 2 + 1)
+        assert isinstance(got, nps.BlockArray)
+        assert_same(got, special.expit(xn * 2 + 1))
+        assert_same(special.gammainc(2.0, nps.abs(x)), special.gammainc(2.0, np.abs(xn)))
+        out = nps.zeros(37)
+        assert special.erf(x, out=out) is out
+        assert_same(out, special.erf(xn))
+        for g, w in zip(special.ellipj(x, 0.5), special.ellipj(xn, 0.5)):
+            assert_same(g, w)
+        assert float(special.expit(x).sum()) == pytest.approx(special.expit(xn).sum())
+
+
+def test_unpicklable_ufunc_runs_on_the_driver_with_a_warning():
+    f = np.frompyfunc(lambda a: a * 2, 1, 1)  # a lambda's ufunc cannot reach the workers
+    xn = np.arange(6.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GatherWarning)  # said once per function
+        got = f(nps.array(xn))
+    np.testing.assert_array_equal(np.asarray(got.get() if hasattr(got, "get") else got), f(xn))
