@@ -54,7 +54,7 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from . import ids, prefault, serialization, spill, tasklog
+from . import ids, malloc, prefault, serialization, spill, tasklog
 from .actors import Actor, ActorScheduling
 from .errors import (
     ActorDiedError,
@@ -94,6 +94,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
                  object_store_bytes: int | None = None, spill_dir: str | None = None,
                  worker_env: dict | None = None, max_lineage_depth: int = MAX_LINEAGE_DEPTH,
                  keep_puts: bool = False, prefault_bytes: int | None = None):
+        malloc.tune()  # driver-resident arrays are computed here
         cores = os.cpu_count() or 1
         self.num_nodes = num_nodes
         self.workers_per_node = workers_per_node or max(1, cores // num_nodes)

@@ -24,7 +24,7 @@ from collections import Counter, deque
 
 import numpy as np
 
-from . import context, ids, serialization
+from . import context, ids, malloc, serialization
 from .channel import BlockingChannel
 from .errors import (
     GetTimeoutError,
@@ -369,39 +369,12 @@ def _die_with_parent() -> None:
         pass
 
 
-# glibc malloc serves blocks of at least M_MMAP_THRESHOLD (128 KiB by default) with a fresh
-# mmap, unmapped again by free(); it raises that threshold by itself only once a process has
-# freed such a block (up to 32 MiB). A kernel that computes in cache-sized chunks allocates
-# and frees temporaries of a few hundred KiB per chunk: below the threshold they recycle heap
-# memory, above it every chunk faults its pages in again (x * y + 1 on 1e8 float64 ran 3.5x
-# slower in workers that had not yet freed a large array). Workers start with the values
-# glibc would reach: arrays up to 32 MiB come from the heap, and up to 64 MiB of free memory
-# at its top is kept. Malloc settings given in the environment are left alone.
-_MALLOC_ENV = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_")
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (malloc.h)
-MMAP_THRESHOLD = 32 << 20
-TRIM_THRESHOLD = 64 << 20
-
-
-def _tune_malloc() -> None:
-    if any(v in os.environ for v in _MALLOC_ENV) or "malloc" in os.environ.get(
-            "GLIBC_TUNABLES", ""):
-        return
-    try:
-        mallopt = ctypes.CDLL("libc.so.6").mallopt
-    except (OSError, AttributeError):  # not glibc
-        return
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    if mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD):
-        mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD)
-
-
 def main() -> None:
     cfg = json.loads(sys.argv[1])
     faulthandler.enable()
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints where a worker is
     _die_with_parent()
-    _tune_malloc()
+    malloc.tune()
     if os.getppid() != cfg["driver_pid"]:
         sys.exit(0)  # the driver is already gone
     sys.path[:0] = [p for p in cfg["sys_path"] if p not in sys.path]

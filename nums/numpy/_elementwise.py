@@ -119,6 +119,11 @@ class ufunc:
         signature: Any = None,
         subok: bool = True,
     ) -> Any:
+        if (out is None and where is True and dtype is None and casting == "same_kind"
+                and signature is None and self._ufunc.nout == 1):
+            local = resident.ufunc_here(self._ufunc, args)  # small arrays: NumPy, here
+            if local is not None:
+                return local
         result = self._call(*args, out=out, where=where, dtype=dtype, casting=casting,
                             signature=signature)
         if isinstance(result, BlockArray) and result._local is not None:

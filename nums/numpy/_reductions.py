@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
-from nums.core.array import kernels
+from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.elementwise import map_broadcast
@@ -41,21 +41,6 @@ from runtime.errors import warn
 _NoValue = np._NoValue
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
     def reduction(
         a: Any,
@@ -66,8 +51,15 @@ def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
         initial: Any = _NoValue,
         where: Any = True,
     ) -> BlockArray:
-        a = asarray(a)
         kw = {} if initial is _NoValue else {"initial": initial}
+        if out is None and where is True:  # small arrays: NumPy, here
+            if dtype is not None:
+                kw["dtype"] = dtype
+            local = resident.reduce_here(npfunc, a, {"axis": axis, "keepdims": keepdims, **kw})
+            kw.pop("dtype", None)
+            if local is not None:
+                return local
+        a = asarray(a)
         dry_run(
             npfunc,
             a,
@@ -110,6 +102,10 @@ def _bool_reduction(uf: np.ufunc, npfunc: Any):
     def reduction(
         a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, *, where: Any = True
     ) -> BlockArray:
+        if out is None and where is True:  # small arrays: NumPy, here
+            local = resident.reduce_here(npfunc, a, {"axis": axis, "keepdims": keepdims})
+            if local is not None:
+                return local
         a = asarray(a)
         dry_run(npfunc, a, axis=axis, keepdims=keepdims, where=stand_where(where))
         src = a if a.dtype == np.bool_ else a.astype(bool)

@@ -8,6 +8,7 @@ that small and large operands still mix.
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 import numpy as np
@@ -193,3 +194,39 @@ def test_local_bytes_setting(monkeypatch):
     assert resolve(backend="serial", local_bytes=0).local_bytes == 0
     with pytest.raises(ValueError, match="local_bytes"):
         resolve(backend="serial", local_bytes=-1)
+
+
+def test_fast_path_reports_numpys_floating_point_errors(backend_name):
+    """Ufuncs and reductions on driver-resident arrays switch NumPy's error state instead of
+    catching warnings (:mod:`nums.core.array.fperrors`): NumPy's messages, once per kind,
+    at the user's line, and every mode of ``np.errstate`` as NumPy has it."""
+    a = np.array([1.0, 0.0, -1.0])
+    x = nps.asarray(a)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = x / 0.0
+        line = sys._getframe().f_lineno - 1
+        s = nps.sum(nps.asarray([1e308, 1e308]))
+    with warnings.catch_warnings(record=True) as expected:
+        warnings.simplefilter("always")
+        a / 0.0
+        np.sum(np.array([1e308, 1e308]))
+    assert _resident(r) and _resident(s)
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (w.category, str(w.message)) for w in expected]
+    assert caught[0].filename == __file__ and caught[0].lineno == line
+    with np.errstate(all="ignore"):
+        assert_same(r, a / 0.0)
+    with np.errstate(divide="raise", invalid="warn"):
+        with pytest.raises(FloatingPointError, match="divide by zero"):
+            x / 0.0
+        with pytest.warns(RuntimeWarning, match="invalid value encountered in sqrt"):
+            nps.sqrt(x)
+    seen = []
+    with np.errstate(all="call", call=lambda kind, flag: seen.append(kind)):
+        x / 0.0  # "call" mode: the general path, the caller's function called
+    assert seen == ["divide by zero", "invalid value"]
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nps.log(x)
+        nps.max(nps.asarray([np.nan]))

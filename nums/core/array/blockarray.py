@@ -128,11 +128,16 @@ def resident(value: np.ndarray) -> BlockArray:
         value = np.array(value)  # a numpy scalar (an element taken by indexing)
     value.flags.writeable = False
     grid = ArrayGrid.one_block(value.shape, value.dtype)
-    out = BlockArray(grid, None, _ZERO_NODES[value.ndim].copy(), Resident(value), local=value)
-    return out
+    return BlockArray(grid, None, _ZERO_NODES[value.ndim], Resident(value), local=value)
 
 
-_ZERO_NODES = [np.zeros((1,) * n, dtype=np.int64) for n in range(65)]  # node 0, any rank
+def _zero_nodes(ndim: int) -> np.ndarray:
+    nodes = np.zeros((1,) * ndim, dtype=np.int64)
+    nodes.flags.writeable = False  # shared by every driver-resident array of this rank
+    return nodes
+
+
+_ZERO_NODES = [_zero_nodes(n) for n in range(65)]  # node 0, any rank
 
 
 def kept(result: np.ndarray, *sources: np.ndarray) -> np.ndarray:

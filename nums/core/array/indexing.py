@@ -20,25 +20,25 @@ VALID_INDICES = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (
                  "and integer or boolean arrays are valid indices")
 
 
-def _expand_key(x: BlockArray, key: Any) -> list:
+def _expand_key(ndim: int, key: Any) -> list:
     if not isinstance(key, tuple):
         key = (key,)
     n_ellipsis = sum(1 for k in key if k is Ellipsis)
     if n_ellipsis > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
     used = sum(1 for k in key if k is not None and k is not Ellipsis)
-    if used > x.ndim:
+    if used > ndim:
         raise IndexError(
-            f"too many indices for array: array is {x.ndim}-dimensional, but {used} were indexed"
+            f"too many indices for array: array is {ndim}-dimensional, but {used} were indexed"
         )
     out = []
     for k in key:
         if k is Ellipsis:
-            out.extend([slice(None)] * (x.ndim - used))
+            out.extend([slice(None)] * (ndim - used))
         else:
             out.append(k)
     if n_ellipsis == 0:
-        out.extend([slice(None)] * (x.ndim - used))
+        out.extend([slice(None)] * (ndim - used))
     return out
 
 
@@ -75,13 +75,9 @@ def is_basic(key: Any, zero_d_arrays: bool = False) -> bool:
 def basic_spec(shape: tuple[int, ...], key: Any) -> list:
     """A basic key normalised against ``shape``: per entry ``("int", i)`` (an axis dropped),
     ``("slice", start, step, length)`` or None (a new axis), with numpy's IndexErrors."""
-
-    class _Shape:  # what _expand_key reads of an array
-        ndim = len(shape)
-
     spec = []
     axis = 0
-    for k in _expand_key(_Shape, key):
+    for k in _expand_key(len(shape), key):
         if k is None:
             spec.append(None)
             continue

@@ -28,8 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, fits_local, kept, local_value, resident
+from nums.core.array import fperrors, kernels
+from nums.core.array.blockarray import (
+    BlockArray,
+    fits_local,
+    kept,
+    local_limit,
+    local_value,
+    resident,
+)
 from nums.core.graph.grid import ArrayGrid
 from runtime.errors import warnings_at_caller
 
@@ -59,6 +66,45 @@ def _result(value: Any, sources: Sequence[Any]) -> BlockArray | None:
     if any(s.flags.writeable and np.may_share_memory(value, s) for s in arrays):
         value = value.copy()
     return resident(kept(value, *[s for s in arrays if not s.flags.writeable]))
+
+
+# operands the fast path of ufuncs passes to NumPy as they are
+_SCALARS = frozenset([int, float, bool, complex, np.float64, np.float32, np.int64, np.int32,
+                      np.bool_, np.complex128])
+
+
+def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
+    """The fast path of :func:`ufunc_call` for the common call ``ufunc(*args)`` of a
+    one-output ufunc without keywords, where each argument is a driver-resident array or a
+    scalar (at least one array): its driver-resident result, or None (take the general
+    path)."""
+    if len(args) != ufunc.nin:
+        return None
+    vals = []
+    arrays = False
+    for a in args:
+        t = type(a)
+        if t is BlockArray:
+            if a._link is not None:
+                a._sync()  # a view: its value from its root's current one
+            if a._local is None:
+                return None
+            vals.append(a._local)
+            arrays = True
+        elif t in _SCALARS:
+            vals.append(a)
+        else:
+            return None
+    if not arrays:
+        return None
+    res = fperrors.call(ufunc.__name__, ufunc, *vals)
+    if res is NotImplemented:
+        return None
+    if type(res) is not np.ndarray:
+        res = np.array(res)  # a numpy scalar, from 0-d operands
+    elif res.nbytes > local_limit():
+        return None  # broadcast beyond the driver's size: distributed
+    return resident(res)  # a ufunc's output is a new array: no copy needed
 
 
 def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray | None],
@@ -131,6 +177,23 @@ def _part(value: Any, sources: Sequence[Any]) -> Any:
         local = _result(value, sources)
         return local if local is not None else BlockArray.from_numpy(value)
     return value[()] if isinstance(value, np.ndarray) else value
+
+
+def reduce_here(fn: Callable, x: BlockArray, kwargs: dict) -> BlockArray | None:
+    """The fast path of reductions: NumPy's ``fn(value, **kwargs)`` (``numpy.sum`` and the
+    like) on the value of a driver-resident ``x``, without ``out`` or ``where``; None when
+    ``x`` is distributed (take the general path)."""
+    if type(x) is not BlockArray:
+        return None
+    if x._link is not None:
+        x._sync()
+    v = x._local
+    if v is None:
+        return None
+    res = fperrors.call("reduce", fn, v, **kwargs)
+    if res is NotImplemented:
+        return None
+    return resident(res if type(res) is np.ndarray else np.array(res))
 
 
 def reduce(x: BlockArray, axes: tuple[int, ...], keepdims: bool, partial: Callable,

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from nums.core.backend.base import METRIC_KEYS, Backend, float_error_settings, under_errstate
+from runtime import malloc
 
 INSTALL_HINT = ("the ray backend needs Ray and grpcio: pip install -e \".[ray]\" in the nums "
                 "checkout")
@@ -98,6 +99,7 @@ class RayBackend(Backend):
     def __init__(self, address: str | None = None, num_cpus: int | None = None,
                  task_retries: int = 3):
         ray = _import_ray()
+        malloc.tune()  # driver-resident arrays are computed in this process
         self._retries = task_retries
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 

@@ -142,11 +142,16 @@ class ArrayGrid:
         """The grid of one block of ``shape`` (a tuple of ints, as numpy gives it) and
         ``dtype`` (a numpy dtype): what ``ArrayGrid(shape, shape, dtype)`` makes, quickly
         (driver-resident arrays make one per operation)."""
-        grid = cls.__new__(cls)
-        grid.shape = shape
-        grid.block_shape = tuple([n if n > 1 else 1 for n in shape])
-        grid.grid_shape = (1,) * len(shape)
-        grid.dtype = dtype
+        grid = _ONE_BLOCK.get((shape, id(dtype)))  # (the grid holds the dtype: ids stay)
+        if grid is None:
+            grid = cls.__new__(cls)
+            grid.shape = shape
+            grid.block_shape = tuple([n if n > 1 else 1 for n in shape])
+            grid.grid_shape = (1,) * len(shape)
+            grid.dtype = dtype
+            if len(_ONE_BLOCK) >= 4096:
+                _ONE_BLOCK.clear()
+            _ONE_BLOCK[(shape, id(dtype))] = grid  # grids are never changed: shared
         return grid
 
     def __eq__(self, other: object) -> bool:
@@ -234,3 +239,6 @@ class ArrayGrid:
 
     def node_of(self, index: Sequence[int], cluster_shape: Sequence[int]) -> int:
         return cyclic_node(index, cluster_shape)
+
+
+_ONE_BLOCK: dict = {}  # (shape, id(dtype)) -> ArrayGrid.one_block's grid

@@ -1,0 +1,83 @@
+"""One ufunc called in the driver with NumPy's floating-point warnings at the user's line,
+for a few hundred nanoseconds rather than the microseconds of ``warnings.catch_warnings``.
+
+Driver-resident arrays (:mod:`nums.core.array.resident`) run NumPy in the driver, inside
+nums, so a ``RuntimeWarning: divide by zero`` that NumPy raises would name a line of nums;
+:class:`runtime.errors.warnings_at_caller` catches such warnings and raises them again at
+the user's line, but catching costs 3-7 us, several times NumPy's own time on a thousand
+elements. For the hot path (a ufunc on driver-resident values) :func:`call` instead runs
+the ufunc under NumPy's floating-point error settings with every ``"warn"`` mode turned
+into ``"call"`` to a recorder, and then warns at the user's line with NumPy's message
+(``"<error> encountered in <ufunc>"``), once per error kind as NumPy does; ``"ignore"``,
+``"raise"`` and ``"print"`` are NumPy's own. Settings derived from the caller's
+``np.errstate`` are cached per state, so a call costs two context-variable switches.
+
+It relies on NumPy's ``numpy._core._ufunc_config`` internals (NumPy 2); when they are
+missing, or the caller uses the ``"call"`` or ``"log"`` modes, :func:`call` returns
+``NotImplemented`` and the caller takes the general path. Warnings other than floating-point
+errors are not redirected here (a ufunc on numeric arrays raises none).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from runtime.errors import warn
+
+try:  # NumPy 2: the error state is a context variable holding an extobj capsule
+    from numpy._core._ufunc_config import _extobj_contextvar, _get_extobj_dict, _make_extobj
+except ImportError:  # pragma: no cover - other NumPy versions: the general path
+    _extobj_contextvar = None
+
+_KINDS = ("divide", "over", "under", "invalid")
+_seen = threading.local()  # the error kinds the recorder saw during this thread's call
+_cache: dict[int, tuple[Any, Any]] = {}  # id(caller's extobj) -> (it, ours or None)
+
+
+def _record(errtype: str, flag: int) -> None:
+    _seen.errors.append(errtype)
+
+
+def _ours() -> Any:
+    """The extobj to run under for the caller's current one (itself when no mode is
+    "warn"); None when a mode is "call" or "log"."""
+    user = _extobj_contextvar.get()
+    hit = _cache.get(id(user))
+    if hit is not None and hit[0] is user:
+        return hit[1]
+    modes = _get_extobj_dict()
+    kinds = {k: modes[k] for k in _KINDS}
+    if any(m in ("call", "log") for m in kinds.values()):
+        ours = None
+    elif "warn" not in kinds.values():
+        ours = user
+    else:
+        ours = _make_extobj(call=_record, **{k: "call" if m == "warn" else m
+                                              for k, m in kinds.items()})
+    if len(_cache) > 256:
+        _cache.clear()
+    _cache[id(user)] = (user, ours)  # holding ``user`` keeps its id from being reused
+    return ours
+
+
+def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` (NumPy computing on arrays) with its floating-point warnings
+    raised at the user's line, named as NumPy names them (``name``: the ufunc's name, or
+    ``"reduce"`` for a reduction); ``NotImplemented`` when this fast path does not apply."""
+    if _extobj_contextvar is None:
+        return NotImplemented
+    ours = _ours()
+    if ours is None:
+        return NotImplemented
+    errors: list[str] = []
+    _seen.errors = errors
+    token = _extobj_contextvar.set(ours)
+    try:
+        result = fn(*args, **kwargs)
+    finally:
+        _extobj_contextvar.reset(token)
+    if errors:
+        for errtype in dict.fromkeys(errors):
+            warn(f"{errtype} encountered in {name}", RuntimeWarning)
+    return result
