@@ -1,10 +1,11 @@
 """Small arrays (issue 16): nums beside NumPy at every size, in one run.
 
-Each operation runs for vectors of 1e3 to 1e6 float64 elements with three engines:
+Each operation runs for vectors of 1e3 to 1e7 float64 elements with three engines:
 
 - ``numpy``: the reference;
 - ``nums``: the default session, where an array of one block of at most ``local_bytes``
-  (1 MiB) lives in the driver and operations on it run there with NumPy (driver-resident);
+  (16 MiB, 2e6 float64) lives in the driver and operations on it run there with NumPy
+  (driver-resident);
 - ``nums-distributed``: the same with ``local_bytes=0``, every array in the store and every
   operation a task (what every size cost before), so the threshold can be read off the
   sweep: driver-resident wins where its time is below this one's.
@@ -24,7 +25,7 @@ from . import _engines
 _engines.by_value(__name__)
 
 ENGINES = ["numpy", "nums", "nums-distributed"]
-SIZES = [10**3, 10**4, 10**5, 10**6]
+SIZES = [10**3, 10**4, 10**5, 10**6, 3 * 10**6, 10**7]
 
 
 def start(engine: str):

@@ -4,12 +4,13 @@ methods that are functions of the namespace (``x.sum()``) come from the registry
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
 
-from nums.core.array import printing, relayout, views, writes
-from nums.core.array.blockarray import BlockArray
+from nums.core.array import printing, relayout, resident, views, writes
+from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray
 from nums.core.array.planning import explain_array
 from nums.numpy import _flatiter, _inplace, _logic, _manipulation, _products, _protocols
 from nums.numpy._elementwise import UFUNCS
@@ -31,12 +32,34 @@ def _is_operand(x: Any) -> bool:
 
 
 def _binary(fn: Any, reflected: bool = False) -> Any:
-    def method(self, other):
+    uf = getattr(fn, "_ufunc", None)
+    if not (TEMPORARY_REFCOUNTS and uf is not None and uf.nin == 2 and uf.nout == 1):
+
+        def method(self, other):
+            if not _is_operand(other):
+                return NotImplemented
+            return fn(other, self) if reflected else fn(self, other)
+
+        return method
+
+    def elide(self, other):
+        # an operand held only by the interpreter's stack and this call is a temporary,
+        # whose value the result may reuse (resident.ufunc_into_temporary)
+        if sys.getrefcount(self) == 3:
+            args = (other, self) if reflected else (self, other)
+            out = resident.ufunc_into_temporary(uf, args, 1 if reflected else 0)
+            if out is not None:
+                return out
+        if type(other) is BlockArray and sys.getrefcount(other) == 3:
+            args = (other, self) if reflected else (self, other)
+            out = resident.ufunc_into_temporary(uf, args, 0 if reflected else 1)
+            if out is not None:
+                return out
         if not _is_operand(other):
             return NotImplemented
         return fn(other, self) if reflected else fn(self, other)
 
-    return method
+    return elide
 
 
 def _inplace_op(fn: Any) -> Any:

@@ -42,6 +42,11 @@ def test_default_block_shape_tall_skinny_rows_only():
     assert small == (10, 10)  # fits one block: not split
     split = default_block_shape((1000, 1000), np.float64, 1_000_000, 16)
     assert np.prod([int(np.ceil(n / b)) for n, b in zip((1000, 1000), split)]) >= 16
+    # larger than what the driver computes (split_bytes), smaller than a block: one per worker
+    mid = default_block_shape((3_000_000,), np.float64, 64 * 2**20, 2, split_bytes=2**24)
+    assert mid == (1_500_000,)
+    assert default_block_shape((1_000_000,), np.float64, 64 * 2**20, 2, split_bytes=2**24) == (
+        1_000_000,)
 
 
 def test_settings_from_env(monkeypatch):

@@ -19,7 +19,7 @@ import nums
 import nums.numpy as nps
 from nums.config import resolve
 from nums.core import context
-from nums.core.array.blockarray import local_value
+from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, local_value
 from nums.numpy._fallback import numpy_fallback as fb
 
 RNG = np.random.default_rng(16)
@@ -230,3 +230,51 @@ def test_fast_path_reports_numpys_floating_point_errors(backend_name):
         warnings.simplefilter("error")
         nps.log(x)
         nps.max(nps.asarray([np.nan]))
+
+
+def test_operators_reuse_only_temporaries(backend_name, monkeypatch):
+    """``x * y + 1`` computes ``+ 1`` into the value of the temporary ``x * y``, as NumPy
+    does (resident.ufunc_into_temporary); never into an array a name, a view, a list or an
+    earlier ``get()`` still reaches."""
+    from nums.core.array import resident
+
+    monkeypatch.setattr(resident, "ELIDE_BYTES", 0)
+    reused = []
+    into = resident.ufunc_into_temporary
+
+    def counted(*args):
+        out = into(*args)
+        reused.append(out is not None)
+        return out
+
+    monkeypatch.setattr(resident, "ufunc_into_temporary", counted)
+    a, b = RNG.random(6), RNG.random(6)
+    x, y = nps.asarray(a), nps.asarray(b)
+    elides = _resident(x) and TEMPORARY_REFCOUNTS  # CPython versions whose counts we know
+    assert_same(x * y + 1, a * b + 1)
+    assert_same(2.0 - x * y, 2.0 - a * b)
+    assert_same(x + x * y, a + a * b)
+    assert any(reused) == bool(elides)
+    t = x * y
+    u = t + 1  # t is a name: a new array
+    v = x * y
+    w = v[1:]
+    z = v + 1  # v has a view
+    held = [x * y]
+    r = held[0] + 1
+    g = x * y
+    got = g.get()
+    h = g + 1
+    assert_same(t, a * b)
+    assert_same(u, a * b + 1)
+    assert_same(w, (a * b)[1:])
+    assert_same(z, a * b + 1)
+    assert_same(held[0], a * b)
+    assert_same(r, a * b + 1)
+    np.testing.assert_array_equal(got, a * b)
+    assert_same(g, a * b)
+    assert_same(h, a * b + 1)
+    i8 = nps.asarray(np.arange(6, dtype=np.int8))
+    assert_same(i8 * 2 + 1.5, np.arange(6, dtype=np.int8) * 2 + 1.5)  # new dtype: new array
+    assert_same(x[:, None] * y[None, :] + 1, a[:, None] * b[None, :] + 1)
+    assert_same(x * y + nps.ones((3, 6)), a * b + np.ones((3, 6)))  # larger result

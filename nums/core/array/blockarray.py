@@ -95,7 +95,9 @@ def make_grid(shape: Any, dtype: Any, block_shape: Any = None) -> ArrayGrid:
     check_fits(shape, dtype)  # before anything is done per block
     if block_shape is None:
         ctx = context.get()
-        block_shape = default_block_shape(shape, dtype, ctx.settings.block_bytes, ctx.num_workers)
+        local = ctx.settings.local_bytes
+        block_shape = default_block_shape(shape, dtype, ctx.settings.block_bytes, ctx.num_workers,
+                                          split_bytes=local if local > 0 else None)
     else:
         block_shape = normalize_shape(block_shape)
         if len(block_shape) != len(shape):
@@ -199,10 +201,16 @@ def _build_here(grid: ArrayGrid, task: Callable, reads: Callable | None) -> Bloc
     return resident(kept(value, *srcs))
 
 
-# Reference counts tell when ``get()`` is called on a temporary (CPython versions whose
-# counts were checked: 2 for the array inside ``(expr).get()``, one more for a name).
-_HANDOVER = platform.python_implementation() == "CPython" and sys.version_info[:2] in (
+# Reference counts tell when ``get()`` is called on a temporary, or an operator on one
+# (CPython versions whose counts were checked: 2 for the array inside ``(expr).get()``, 3
+# for an operand inside the operator's method, one more for a name).
+TEMPORARY_REFCOUNTS = platform.python_implementation() == "CPython" and sys.version_info[:2] in (
     (3, 10), (3, 11), (3, 12), (3, 13))
+
+
+# a fetched one-block array this small stays in the driver (a sum, a gradient, a d-by-d
+# Hessian: the bookkeeping that follows runs there); a larger one would cost a second copy
+KEEP_ON_GET_BYTES = 2**20
 
 
 class _HandedOver(Pending):
@@ -496,7 +504,7 @@ class BlockArray:
         if local is not None:
             # a temporary's value nobody else holds (``(x * y + 1).get()``) is handed over
             # rather than copied: a copy of a large array costs as much as the operation
-            if (_HANDOVER and sys.getrefcount(self) == 2 and local.base is None
+            if (TEMPORARY_REFCOUNTS and sys.getrefcount(self) == 2 and local.base is None
                     and sys.getrefcount(local) == 3 + (self._pending is not None
                                                        and self._pending.kind == "resident")):
                 self._local, self._blocks, self._pending = None, None, _HandedOver()
@@ -507,7 +515,7 @@ class BlockArray:
         values = progress.get(refs, "get")
         if len(values) == 1:
             out = np.array(values[0], dtype=self.dtype, copy=True).reshape(self.shape)
-            if fits_local(self.shape, self.dtype):
+            if out.nbytes <= KEEP_ON_GET_BYTES and fits_local(self.shape, self.dtype):
                 self._local = kept = out.copy()
                 kept.flags.writeable = False
             return out
@@ -517,7 +525,10 @@ class BlockArray:
         return out
 
     def persist(self) -> BlockArray:
-        """Wait until every block is computed and stored; return ``self`` (distributed)."""
+        """Wait until every block is computed and stored; return ``self``. A driver-resident
+        array is computed already: nothing is put in the store."""
+        if local_value(self) is not None:
+            return self
         progress.wait([self.blocks[idx] for idx in self.grid.indices()], "persist")
         return self
 

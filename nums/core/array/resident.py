@@ -19,10 +19,19 @@ index views of these values, see :mod:`nums.core.array.views`), :func:`write` an
 new value for the root (views see it, as they see new blocks), so a value handed out by
 ``get()`` or held by a view never changes under anyone. NumPy runs under the caller's
 ``np.errstate``, and its warnings are raised again at the user's line.
+
+Three fast paths skip the general dispatch for the most frequent calls, where a few
+microseconds matter against NumPy's own time: :func:`ufunc_here` (a ufunc without keywords),
+:func:`reduce_here` (``sum``, ``max``, ... without ``out`` or ``where``), both reporting
+floating-point warnings through :mod:`nums.core.array.fperrors`, and
+:func:`ufunc_into_temporary`, which computes an operator into the value of a temporary
+operand (``x * y + 1``), as NumPy does. The one exception to "never written in place": a
+temporary is unreachable by anyone else (its reference counts and its value's say so).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,6 +40,7 @@ import numpy as np
 from nums.core.array import fperrors, kernels
 from nums.core.array.blockarray import (
     BlockArray,
+    Resident,
     fits_local,
     kept,
     local_limit,
@@ -105,6 +115,54 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
     elif res.nbytes > local_limit():
         return None  # broadcast beyond the driver's size: distributed
     return resident(res)  # a ufunc's output is a new array: no copy needed
+
+
+ELIDE_BYTES = 1 << 18  # temporaries from this size are reused, as NumPy reuses its own
+
+
+def ufunc_into_temporary(ufunc: np.ufunc, args: Sequence[Any], tmp: int) -> BlockArray | None:
+    """``ufunc(*args)`` of a binary operator whose operand ``args[tmp]`` is a temporary (the
+    caller checked that only the operator holds it, as in ``x * y + 1``), computed into that
+    operand's value when it is driver-resident, owns its memory that nothing else holds, and
+    has the result's dtype and shape: NumPy's elision of temporaries, which saves a new array
+    and its memory traffic. None when it does not apply (take the other paths)."""
+    t = args[tmp]
+    if type(t) is not BlockArray or t._link is not None or t._local is None:
+        return None
+    # t._local, the argument and, unless replaced, t's Resident state hold the value
+    held = 2 + (type(t._pending) is Resident and t._pending.value is t._local)
+    if sys.getrefcount(t._local) != held:
+        return None
+    v = t._local
+    if v.base is not None or v.nbytes < ELIDE_BYTES:
+        return None
+    o = args[1 - tmp]
+    if type(o) is BlockArray:
+        if o._link is not None:
+            o._sync()
+        o = o._local
+        if o is None or np.broadcast_shapes(o.shape, v.shape) != v.shape:
+            return None
+        odt = o.dtype
+    elif type(o) in _SCALARS:
+        odt = type(o) if type(o) in (int, float, complex, bool) else o.dtype  # Python: weak
+    else:
+        return None
+    try:
+        dts = ufunc.resolve_dtypes((v.dtype, odt, None) if tmp == 0 else (odt, v.dtype, None))
+    except (TypeError, ValueError):
+        return None
+    if dts[2] != v.dtype:
+        return None
+    vals = (v, o) if tmp == 0 else (o, v)
+    v.flags.writeable = True
+    try:
+        res = fperrors.call(ufunc.__name__, ufunc, *vals, out=v)
+    finally:
+        v.flags.writeable = False
+    if res is NotImplemented:
+        return None
+    return resident(v)
 
 
 def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray | None],

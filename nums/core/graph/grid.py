@@ -90,20 +90,23 @@ def _split_counts(shape: tuple[int, ...], nblocks: int) -> list[int]:
 
 
 def default_block_shape(
-    shape: Sequence[int], dtype: np.dtype, block_bytes: int, num_workers: int = 1
+    shape: Sequence[int], dtype: np.dtype, block_bytes: int, num_workers: int = 1,
+    split_bytes: int | None = None,
 ) -> tuple[int, ...]:
     """Block shape for an array created without an explicit one.
 
-    Blocks hold about ``block_bytes`` each; an array larger than one block is split into at
-    least ``num_workers`` blocks so every worker gets some. Axes are split largest block
-    extent first, so tall-skinny matrices are split by rows only; axes of equal length are
-    split alike (square matrices get square blocks).
+    Blocks hold about ``block_bytes`` each; an array larger than one block, or than
+    ``split_bytes`` when given (the size up to which arrays are computed in the driver: a
+    larger one is worth spreading over the workers), is split into at least ``num_workers``
+    blocks so every worker gets some. Axes are split largest block extent first, so
+    tall-skinny matrices are split by rows only; axes of equal length are split alike
+    (square matrices get square blocks).
     """
     shape = tuple(int(n) for n in shape)
     itemsize = max(1, np.dtype(dtype).itemsize)
     nbytes = math.prod(shape) * itemsize
     nblocks = math.ceil(nbytes / block_bytes) if nbytes else 1
-    if nblocks > 1:
+    if nblocks > 1 or (split_bytes is not None and nbytes > split_bytes):
         nblocks = max(nblocks, num_workers)
     counts = _split_counts(shape, nblocks)
     # axes of equal length get equal blocks, so that square operands of a product (A @ B,
