@@ -40,6 +40,7 @@ from nums.numpy import (
     _numpy_elementwise,
     _numpy_objects,
     _padding,
+    _polynomial,
     _products,
     _rearranging,
     _reductions,
@@ -65,7 +66,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _nanfunctions, _products, _inplace, _io, _along_axis, _splitting, _stacking,
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
-                _vectors, _convolution, _assembling, _small_on_driver, _padding,
+                _vectors, _convolution, _assembling, _small_on_driver, _padding, _polynomial,
                 _sequences,
                 _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
                 _array_api):

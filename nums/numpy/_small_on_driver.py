@@ -1,10 +1,10 @@
 """Functions whose inputs are small or not arrays, run by NumPy on the driver and returned
 as BlockArrays: arrays made from Python objects or text (``fromiter``, ``fromstring``,
-``fromregex``; ``from_dlpack`` is in :mod:`nums.numpy._array_api`) and polynomial
-coefficient arithmetic (``poly``, ``polyadd``, ``polysub``, ``polymul``, ``polydiv``,
-``polyder``, ``polyint``, ``roots``):
-coefficient arrays have a handful of entries; ``polyval`` and ``polyfit``, which take data,
-are distributed."""
+``fromregex``; ``from_dlpack`` is in :mod:`nums.numpy._array_api`) and the two sequential
+steps of polynomial arithmetic: ``polydiv`` (long division, one coefficient after another)
+and ``roots`` (the eigenvalues of the small companion matrix of the coefficients). The rest
+of the polynomial functions are distributed (:mod:`nums.numpy._polynomial`,
+:mod:`nums.numpy._vectors`)."""
 
 from __future__ import annotations
 
@@ -51,14 +51,7 @@ def _on_driver(name: str, status: str):
 fromiter = _on_driver("fromiter", MADE)
 fromstring = _on_driver("fromstring", MADE)
 fromregex = _on_driver("fromregex", MADE)
-poly = _on_driver("poly", COEFFICIENTS)
-polyadd = _on_driver("polyadd", COEFFICIENTS)
-polysub = _on_driver("polysub", COEFFICIENTS)
-polymul = _on_driver("polymul", COEFFICIENTS)
 polydiv = _on_driver("polydiv", COEFFICIENTS)
-polyder = _on_driver("polyder", COEFFICIENTS)
-polyint = _on_driver("polyint", COEFFICIENTS)
 roots = _on_driver("roots", COEFFICIENTS)
 
-__all__ = ["fromiter", "fromstring", "fromregex", "poly", "polyadd", "polysub",
-           "polymul", "polydiv", "polyder", "polyint", "roots"]
+__all__ = ["fromiter", "fromstring", "fromregex", "polydiv", "roots"]
