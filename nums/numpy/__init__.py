@@ -27,6 +27,7 @@ from nums.numpy import (
     _dtypes,
     _einsum,
     _elementwise,
+    _from_iterable,
     _histograms,
     _index_arithmetic,
     _inplace,
@@ -67,6 +68,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _rearranging, _composed, _selection, _covariance, _differences, _matrices,
                 _index_arithmetic, _numpy_elementwise, _windows, _repeating, _utilities,
                 _vectors, _convolution, _assembling, _small_on_driver, _padding, _polynomial,
+                _from_iterable,
                 _sequences,
                 _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
                 _array_api):
