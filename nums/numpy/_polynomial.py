@@ -8,8 +8,10 @@ the leading zeros NumPy keeps (or trims, in ``polymul``) and errors are NumPy's.
 
 A ``poly1d`` argument gives a ``poly1d`` result, as in NumPy: that object is NumPy's and
 holds its coefficients on the driver, so such a result is fetched. ``polyval`` and
-``polyfit`` are in :mod:`nums.numpy._vectors`; ``polydiv`` and ``roots`` run NumPy on the
-driver (:mod:`nums.numpy._small_on_driver`).
+``polyfit`` are in :mod:`nums.numpy._vectors`. ``roots`` builds the companion matrix block
+by block but finds its eigenvalues on one worker (``linalg.eigvals``), and so does ``poly``
+for a square matrix; ``polydiv``, a sequential long division, runs NumPy on the driver
+(:mod:`nums.numpy._small_on_driver`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ def _is_poly1d(*args: Any) -> bool:
 def _as_poly1d(val: Any) -> np.poly1d:
     """NumPy's ``poly1d(val)`` of a result (its coefficients fetched: poly1d is NumPy's)."""
     return np.poly1d(val.get() if isinstance(val, BlockArray) else val)
+
+
+def _iterable_argument(x: Any) -> None:
+    """NumPy's error for an argument that ``poly``'s and ``roots``'s dispatchers (which
+    return the argument itself) cannot iterate: a scalar or a 0-d array."""
+    if x.ndim == 0 if isinstance(x, BlockArray | np.ndarray) else not np.iterable(x):
+        raise TypeError("dispatcher for __array_function__ did not return an iterable")
 
 
 def _atleast_1d(x: Any) -> BlockArray:
@@ -175,12 +184,11 @@ def _block_products(z: BlockArray) -> list[BlockArray]:
 def poly(seq_of_zeros: Any) -> Any:
     """nums implementation of ``numpy.poly``: the product of the factors ``x - z`` of each
     block of roots in one task, then a pairwise tree of distributed convolutions. A square
-    matrix's roots are its eigenvalues (``nums.numpy.linalg.eigvals``). Coefficients equal
+    matrix's roots are its eigenvalues (``nums.numpy.linalg.eigvals``, on one worker).
+    Coefficients equal
     NumPy's up to rounding (the products are grouped by blocks)."""
     u = _nps()
-    if (seq_of_zeros.ndim == 0 if isinstance(seq_of_zeros, BlockArray | np.ndarray)
-            else not np.iterable(seq_of_zeros)):  # NumPy's dispatcher iterates the argument
-        raise TypeError("dispatcher for __array_function__ did not return an iterable")
+    _iterable_argument(seq_of_zeros)
     z = _atleast_1d(seq_of_zeros)
     shape = z.shape
     if len(shape) == 2 and shape[0] == shape[1] and shape[0] != 0:
@@ -205,4 +213,34 @@ def poly(seq_of_zeros: Any) -> Any:
     return a
 
 
-__all__ = ["poly", "polyadd", "polysub", "polymul", "polyder", "polyint"]
+def roots(p: Any) -> BlockArray:
+    """nums implementation of ``numpy.roots``: the companion matrix of the coefficients
+    (without leading and trailing zeros) is built block by block, and its eigenvalues are
+    computed by ``nums.numpy.linalg.eigvals`` on one worker; the zero roots (trailing zeros)
+    are appended."""
+    u = _nps()
+    _iterable_argument(p)
+    p = _atleast_1d(p)
+    if p.ndim != 1:
+        raise ValueError("Input must be a rank-1 array.")
+    non_zero = u.flatnonzero(p)
+    if non_zero.shape[0] == 0:
+        return u.array([])
+    first, last = int(non_zero[0]), int(non_zero[-1])
+    trailing_zeros = p.shape[0] - last - 1
+    p = p[first:last + 1]
+    if not issubclass(p.dtype.type, np.floating | np.complexfloating):
+        p = p.astype(float)
+    n = p.shape[0]
+    if n > 1:
+        companion = u.diag(u.ones((n - 2,), p.dtype), -1)
+        companion[0, :] = -p[1:] / p[0]
+        found = u.linalg.eigvals(companion)
+    else:
+        found = u.array([])
+    return u.hstack((found, u.zeros(trailing_zeros, found.dtype)))
+
+
+roots._nums_status = "one worker (small operands)"  # type: ignore[attr-defined]
+
+__all__ = ["poly", "polyadd", "polysub", "polymul", "polyder", "polyint", "roots"]

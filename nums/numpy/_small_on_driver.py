@@ -1,11 +1,10 @@
 """Functions whose inputs are small or not arrays, run by NumPy on the driver and returned
 as BlockArrays: arrays made from text (``fromstring``, ``fromregex``; ``from_dlpack`` is in
 :mod:`nums.numpy._array_api`, ``fromiter`` streams blocks into the store in
-:mod:`nums.numpy._from_iterable`) and the two sequential
-steps of polynomial arithmetic: ``polydiv`` (long division, one coefficient after another)
-and ``roots`` (the eigenvalues of the small companion matrix of the coefficients). The rest
-of the polynomial functions are distributed (:mod:`nums.numpy._polynomial`,
-:mod:`nums.numpy._vectors`)."""
+:mod:`nums.numpy._from_iterable`) and the sequential
+step of polynomial arithmetic: ``polydiv`` (long division, one coefficient after another,
+whose trimming of the remainder depends on rounding). The other polynomial functions are
+in :mod:`nums.numpy._polynomial` and :mod:`nums.numpy._vectors`."""
 
 from __future__ import annotations
 
@@ -52,6 +51,5 @@ def _on_driver(name: str, status: str):
 fromstring = _on_driver("fromstring", MADE)
 fromregex = _on_driver("fromregex", MADE)
 polydiv = _on_driver("polydiv", COEFFICIENTS)
-roots = _on_driver("roots", COEFFICIENTS)
 
-__all__ = ["fromstring", "fromregex", "polydiv", "roots"]
+__all__ = ["fromstring", "fromregex", "polydiv"]

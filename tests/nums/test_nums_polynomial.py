@@ -183,3 +183,69 @@ def test_results_are_split_in_blocks(backend_name):
         default = nps.zeros(result.shape).grid.grid_shape[0]
         assert isinstance(result, BlockArray) and result.grid.grid_shape[0] >= min(default, 2)
         assert backend_name == "local" or result.grid.grid_shape[0] > 1
+
+
+def _sorted(values):
+    values = np.asarray(values)
+    return values[np.lexsort((values.imag, values.real))] if values.size else values
+
+
+ROOT_COEFFS = {
+    "int": np.array([0, 0, 1, -6, 11, -6, 0, 0]),  # roots 1, 2, 3 and two zeros
+    "float": np.array([2.0, -3.0, 0.5, 4.0, 1.0]),
+    "complex roots": np.array([1.0, 0.0, 1.0]),
+    "complex": np.array([1 + 1j, 2.0, -1j]),
+    "float32": np.array([1, -3, 2, 0], dtype=np.float32),
+    "bool": np.array([True, False, True]),
+    "one": np.array([0, 5, 0]),
+    "zeros": np.array([0.0, 0.0]),
+    "empty": np.array([]),
+}
+
+
+@pytest.mark.parametrize("name", list(ROOT_COEFFS))
+def test_roots(name):
+    p = ROOT_COEFFS[name]
+    expected = np.roots(p)
+    got = nps.roots(nps.array(p, block_shape=(2,)))
+    assert isinstance(got, BlockArray) and got.dtype == expected.dtype
+    # the same roots (eigenvalues come in an order LAPACK chooses)
+    assert_same(_sorted(got.get()), _sorted(expected), rtol=1e-6, atol=1e-9)
+
+
+def test_roots_errors():
+    for call in (lambda xp: xp.roots([[1, 2], [3, 4]]), lambda xp: xp.roots(["a", "b"]),
+                 lambda xp: xp.roots(3.0), lambda xp: xp.roots(np.array([1, 2, 3], np.float16))):
+        check_against_numpy(call)
+    check_against_numpy(lambda xp: xp.roots(["", "1", "2", ""]))  # strings: truth values
+    with pytest.raises(ValueError, match="^Input must be a rank-1 array.$"):
+        nps.roots([[1, 2], [3, 4]])
+
+
+def test_object_coefficients():
+    from fractions import Fraction as F
+
+    a = np.array([F(1, 2), F(1, 3), F(2), F(0), F(5, 7), F(1), F(3), F(9), F(1, 9)], object)
+    b = np.array([F(1, 5), F(2, 3)], object)
+    for call in (lambda xp, x, y: xp.polyadd(x, y), lambda xp, x, y: xp.polysub(y, x),
+                 lambda xp, x, y: xp.polymul(x, y), lambda xp, x, y: xp.polyder(x, 2),
+                 lambda xp, x, y: xp.polyint(x, 2, [F(1, 3), 1]), lambda xp, x, y: xp.poly(x)):
+        expected = call(np, a, b)
+        got = call(nps, nps.array(a, block_shape=(2,)), nps.array(b, block_shape=(1,)))
+        assert got.dtype == object and list(got.get()) == list(expected)
+    p = np.poly1d(a[:3])
+    assert np.all(nps.polyint(p).coeffs == np.polyint(p).coeffs)
+
+
+def test_numpy_dispatches_to_nums():
+    x = nps.array(np.arange(1.0, 11.0), block_shape=(3,))
+    for name, args in (("polyadd", (x, [1, 2])), ("polysub", ([1, 2], x)),
+                       ("polymul", (x, x)), ("polyder", (x,)), ("polyint", (x,)),
+                       ("poly", (x,)), ("roots", (x,))):
+        got = getattr(np, name)(*args)
+        assert isinstance(got, BlockArray)
+        expected = getattr(np, name)(*[a.get() if isinstance(a, BlockArray) else a
+                                       for a in args])
+        if name == "roots":
+            got, expected = _sorted(got.get()), _sorted(expected)
+        assert_same(got, expected, rtol=1e-6)
