@@ -47,7 +47,10 @@ def zeros(shape: Any, dtype: Any = float, *, device: Any = None,
           block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.zeros."""
     check_device(device)
-    return BlockArray.full(shape, 0, _dtype_or_default(dtype), block_shape)
+    dtype = _dtype_or_default(dtype)
+    # zero bytes, as in NumPy: '' for strings, not '0'
+    zero = np.zeros((), dtype)[()] if dtype.kind in "USV" else 0
+    return BlockArray.full(shape, zero, dtype, block_shape)
 
 
 def ones(shape: Any, dtype: Any = None, *, device: Any = None,

@@ -47,7 +47,8 @@ def nonzero(a: Any) -> tuple[BlockArray, ...]:
     a = asarray(a)
     if a.ndim == 0:
         return tuple(asarray(i) for i in np.nonzero(a.get()))  # numpy's error
-    return advanced.nonzero(a if a.dtype == np.bool_ else a != 0)
+    # truth values, as NumPy's: non-empty strings and true objects count (not only != 0)
+    return advanced.nonzero(a if a.dtype == np.bool_ else a.astype(bool))
 
 
 def argwhere(a: Any) -> BlockArray:

@@ -95,7 +95,9 @@ def trim_zeros(filt: Any, trim: str = "fb", axis: Any = None) -> BlockArray:
     axes = tuple(range(x.ndim)) if axis is None else normalize_axis_tuple(axis, x.ndim)
     if not axes:
         return x
-    where = u.argwhere(x != 0) if x.ndim != 1 else u.nonzero(x != 0)[0][:, None]
+    # truth values, as NumPy's (strings count when non-empty); objects: != 0, as NumPy's
+    nonzero = x != 0 if x.dtype == object else x.astype(bool)
+    where = u.argwhere(nonzero) if x.ndim != 1 else u.nonzero(nonzero)[0][:, None]
     if where.shape[0] == 0:
         start = stop = [0] * x.ndim
     else:

@@ -1,10 +1,10 @@
 """Functions whose inputs are small or not arrays, run by NumPy on the driver and returned
-as BlockArrays: arrays made from Python objects or text (``fromiter``, ``fromstring``,
-``fromregex``; ``from_dlpack`` is in :mod:`nums.numpy._array_api`) and polynomial
-coefficient arithmetic (``poly``, ``polyadd``, ``polysub``, ``polymul``, ``polydiv``,
-``polyder``, ``polyint``, ``roots``):
-coefficient arrays have a handful of entries; ``polyval`` and ``polyfit``, which take data,
-are distributed."""
+as BlockArrays: arrays made from text (``fromstring``, ``fromregex``; ``from_dlpack`` is in
+:mod:`nums.numpy._array_api`, ``fromiter`` streams blocks into the store in
+:mod:`nums.numpy._from_iterable`) and the sequential
+step of polynomial arithmetic: ``polydiv`` (long division, one coefficient after another,
+whose trimming of the remainder depends on rounding). The other polynomial functions are
+in :mod:`nums.numpy._polynomial` and :mod:`nums.numpy._vectors`."""
 
 from __future__ import annotations
 
@@ -48,17 +48,8 @@ def _on_driver(name: str, status: str):
     return fn
 
 
-fromiter = _on_driver("fromiter", MADE)
 fromstring = _on_driver("fromstring", MADE)
 fromregex = _on_driver("fromregex", MADE)
-poly = _on_driver("poly", COEFFICIENTS)
-polyadd = _on_driver("polyadd", COEFFICIENTS)
-polysub = _on_driver("polysub", COEFFICIENTS)
-polymul = _on_driver("polymul", COEFFICIENTS)
 polydiv = _on_driver("polydiv", COEFFICIENTS)
-polyder = _on_driver("polyder", COEFFICIENTS)
-polyint = _on_driver("polyint", COEFFICIENTS)
-roots = _on_driver("roots", COEFFICIENTS)
 
-__all__ = ["fromiter", "fromstring", "fromregex", "poly", "polyadd", "polysub",
-           "polymul", "polydiv", "polyder", "polyint", "roots"]
+__all__ = ["fromstring", "fromregex", "polydiv"]
