@@ -69,7 +69,9 @@ def test_settings_from_env(monkeypatch):
 
 
 def test_explain_shows_the_plan_before_running():
-    x = nps.arange(48.0, block_shape=(8,)).reshape(6, 8).persist()
+    # six blocks: distributed in every session (a small array of one block per worker at
+    # most would be fetched and summed in the driver)
+    x = nps.array(np.arange(48.0).reshape(6, 8), block_shape=(1, 8)).persist()
     before = sum(m["tasks_run"] for m in nums.metrics())
     s = x.sum(axis=0)
     text = nums.explain(s)

@@ -278,3 +278,35 @@ def test_operators_reuse_only_temporaries(backend_name, monkeypatch):
     assert_same(i8 * 2 + 1.5, np.arange(6, dtype=np.int8) * 2 + 1.5)  # new dtype: new array
     assert_same(x[:, None] * y[None, :] + 1, a[:, None] * b[None, :] + 1)
     assert_same(x * y + nps.ones((3, 6)), a * b + np.ones((3, 6)))  # larger result
+
+
+def test_small_results_of_large_operands_are_fetched_once(backend_name):
+    """``w = A @ v`` has the row blocks of ``A``; the bookkeeping that follows (``v @ w``,
+    ``norm(w)``, ``w / norm(w)``) fetches ``w`` once and runs in the driver, until a write
+    gives ``w`` new blocks."""
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
+                     "local_bytes": 2**12})
+        if nums.core.context.get().num_workers < 2:
+            pytest.skip("one worker: a two-block result is not fetched")
+        a = RNG.random((64, 64))
+        A = nps.array(a, block_shape=(32, 64))
+        v0 = RNG.random(64)
+        v = nps.asarray(v0)
+        w = A @ v
+        assert not _resident(w) and w.grid.num_blocks == 2
+        lam = float(v @ w)
+        before = _tasks()
+        nw = nps.linalg.norm(w)
+        u = w / nw
+        assert _resident(u) and _tasks() == before
+        np.testing.assert_allclose(lam, v0 @ (a @ v0))
+        assert_same(u, (a @ v0) / np.linalg.norm(a @ v0), rtol=1e-12)
+        w[0] = 100.0  # new blocks: fetched again
+        expected = a @ v0
+        expected[0] = 100.0
+        assert_same(w * 2, expected * 2, rtol=1e-12)
+        many = nps.array(a[0], block_shape=(8,))  # 8 blocks chosen small: stays distributed
+        assert not _resident(many + v)
+    finally:
+        _restore(backend_name)

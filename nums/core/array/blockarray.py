@@ -118,6 +118,19 @@ def local_limit() -> int:
     return ctx.settings.local_bytes
 
 
+def worker_count() -> int:
+    """The session's number of workers (over all nodes)."""
+    return context.get().num_workers
+
+
+def block_limit() -> int:
+    """The session's ``block_bytes``."""
+    ctx = context._current
+    if ctx is None:
+        ctx = context.get()
+    return ctx.settings.block_bytes
+
+
 def fits_local(shape: tuple[int, ...], dtype: np.dtype) -> bool:
     """Whether an array of ``shape`` and ``dtype`` is small enough to be driver-resident."""
     return math.prod(shape) * dtype.itemsize <= local_limit()

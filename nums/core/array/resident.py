@@ -41,27 +41,63 @@ from nums.core.array import fperrors, kernels
 from nums.core.array.blockarray import (
     BlockArray,
     Resident,
+    block_limit,
     fits_local,
     kept,
     local_limit,
     local_value,
     resident,
+    worker_count,
 )
 from nums.core.graph.grid import ArrayGrid
 from runtime.errors import warnings_at_caller
 
+FETCH_BYTES = 2**20
+
 
 def values(operands: Sequence[Any]) -> list[Any] | None:
     """The operands with driver-resident BlockArrays replaced by their values; None when a
-    BlockArray among them is distributed."""
+    BlockArray among them is distributed, unless it is small (:func:`fetched`)."""
     out = []
+    small = []
     for x in operands:
         if isinstance(x, BlockArray):
-            x = local_value(x)
-            if x is None:
-                return None
+            v = local_value(x)
+            if v is None:
+                if not fetchable(x):
+                    return None
+                small.append(len(out))
+            else:
+                x = v
         out.append(x)
+    for i in small:
+        out[i] = fetched(out[i])
     return out
+
+
+def fetchable(x: BlockArray) -> bool:
+    """Whether distributed ``x`` is small enough to be fetched for an operation in the
+    driver: at most ``FETCH_BYTES`` and ``local_bytes`` and a sixteenth of the session's
+    block size, in at most one block per worker. Such an array is distributed only because
+    it took the block layout of a larger operand (``A @ v`` has the row blocks of ``A``);
+    small blocks chosen on purpose (a ``block_shape`` of many blocks, a session with small
+    ``block_bytes``) stay distributed."""
+    return (x.nbytes <= min(FETCH_BYTES, local_limit(), block_limit() // 16)
+            and x.grid.num_blocks <= worker_count())
+
+
+def fetched(x: BlockArray) -> np.ndarray:
+    """The value of small distributed ``x`` (read-only), fetched once per state of its
+    blocks: the small vectors of an iteration (``w = A @ v`` then ``v @ w``, ``norm(w)``,
+    ``w / norm(w)``) cost one fetch rather than a task round trip per operation."""
+    blocks = x.blocks
+    hit = x.__dict__.get("_fetched")
+    if hit is not None and hit[0] is blocks:
+        return hit[1]
+    value = x.get()
+    value.flags.writeable = False
+    x._fetched = (blocks, value)
+    return value
 
 
 def _result(value: Any, sources: Sequence[Any]) -> BlockArray | None:
@@ -186,9 +222,11 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
         if not has_out or any(o is None for o in outs):
             return None  # nums fills unselected elements with zeros: the distributed path
     if has_out:
-        if values([o for o in outs if o is not None]) is None:
+        current = values([o for o in outs if o is not None])
+        if current is None:
             return None
-        buffers = [None if o is None else local_value(o).copy() for o in outs]
+        it = iter(current)
+        buffers = [None if o is None else next(it).copy() for o in outs]
         with warnings_at_caller():
             ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
         return [None if b is None else resident(b) for b in buffers]
