@@ -11,8 +11,9 @@ form numpy has, as a distributed gather (the indexed array is never fetched).
    gather of the mask.
 3. Each chunk of linear indices names the blocks of ``y`` it reads (on the driver, or a
    round of small tasks that also finds out-of-bounds indices). An output block that reads
-   one block is one task (:func:`~nums.core.array.index_kernels.gather_points`); otherwise
-   each block it reads takes just the points asked of it where it is
+   one block, or blocks all on the node it runs on, is one task
+   (:func:`~nums.core.array.index_kernels.gather_points`, which reads them in place in the
+   node's store); otherwise each block it reads takes just the points asked of it where it is
    (:func:`~nums.core.array.index_kernels.take_points`) and the output block puts them in
    the order of the index (:func:`~nums.core.array.index_kernels.place_points`).
 4. The index dimensions are moved where numpy puts them.
@@ -298,11 +299,12 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
         ids = [int(s) for s in touched[j]]
         c = chunk(lin, lgrid, j)
         rest_block = grid.block_shape_at(idx)[nb:]
-        if len(ids) <= 1:  # one source block: one task
-            return submit(ik.gather_points, c, rest_block, y.dtype, axes, dims, bs, gs, ids,
-                          *[y.blocks[source(s, r)] for s in ids], node=node)
-        # each source block sends only the points asked of it, taken where it is
         sources = [source(s, r) for s in ids]
+        if len(ids) <= 1 or all(int(y.nodes[src]) == node for src in sources):
+            # one source block, or all of them in this node's store (read in place): one task
+            return submit(ik.gather_points, c, rest_block, y.dtype, axes, dims, bs, gs, ids,
+                          *[y.blocks[src] for src in sources], node=node)
+        # each source block sends only the points asked of it, taken where it is
         if isinstance(c, np.ndarray):
             if j not in locals_of:  # the same for every output block of this chunk
                 locals_of[j] = ik.local_coords(c, dims, bs, gs, ids)
