@@ -167,6 +167,9 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
         raise IndexError("shape mismatch: indexing arrays could not be broadcast together "
                          f"with shapes {shapes} ") from None
     sizes = [g.size if g.kind == "int" else None for g in groups]
+    if (len(indices) == 1 and sizes[0] is not None and isinstance(indices[0], BlockArray)
+            and indices[0].dtype == np.int64 and _in_bounds(indices[0], sizes[0])):
+        return indices[0], tuple(indices[0].shape)  # the index is its own linear index
     spans = [g.size for g in groups]  # elements each group addresses
     strides = [math.prod(spans[j + 1:]) for j in range(len(groups))]
     if not any(isinstance(i, BlockArray) for i in indices):
@@ -182,6 +185,14 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
     return lin, bshape
 
 
+def _in_bounds(idx: BlockArray, n: int) -> bool:
+    """Whether every entry of int64 ``idx`` is in ``[0, n)`` (one round of per-block
+    ranges; no copy of the index)."""
+    ranges = progress.get([submit(ik.value_range, idx.blocks[j], node=int(idx.nodes[j]))
+                           for j in idx.grid.indices()], "index")
+    return all(r is None or (r[0] >= 0 and r[1] < n) for r in ranges)
+
+
 def _check_bounds(g: Group, idx: np.ndarray) -> None:
     n = g.size
     bad = (idx < -n) | (idx >= n)
@@ -190,7 +201,7 @@ def _check_bounds(g: Group, idx: np.ndarray) -> None:
         raise IndexError(f"index {first} is out of bounds for axis {g.orig} with size {n}")
 
 
-def _raise_bounds(parsed: ParsedKey) -> None:
+def raise_bounds(parsed: ParsedKey) -> None:
     """Out-of-bounds BlockArray indices were found: numpy's error for the first (the index
     arrays are fetched; this is the error path only)."""
     for g in parsed.groups:
@@ -256,7 +267,7 @@ def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
                 for j in lgrid.indices()]
         found = progress.get(refs, "index")
         if any(f.size and f[0] < 0 for f in found):
-            _raise_bounds(parsed)
+            raise_bounds(parsed)
         return lgrid, dict(zip(lgrid.indices(), found))
     bshape = lin.shape
     default = make_grid(bshape + tuple(rest_shape), dtype).block_shape[:len(bshape)]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nums.core.array.kernels import own, ufunc_at
+from nums.core.array.kernels import canonical, own, ufunc_at
 from nums.core.backend.buffers import new_block
 
 
@@ -35,6 +35,11 @@ def linear_index(*indices: np.ndarray, sizes: Sequence[int | None],
             bad = bad | (v < 0) | (v >= n)
         total = total + v * stride
     return np.where(bad, -1, total)
+
+
+def value_range(a: np.ndarray) -> tuple[int, int] | None:
+    """The least and greatest entries of integer ``a`` (None when it is empty)."""
+    return (int(a.min()), int(a.max())) if a.size else None
 
 
 def touched_blocks(lin: np.ndarray, dims: tuple, block_shape: tuple,
@@ -238,7 +243,10 @@ def count_true(mask: np.ndarray) -> int:
 
 def masked_rows(block: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``block[mask]`` for a mask over the block's leading axes."""
-    return block[mask.astype(bool, copy=False)]
+    mask = mask.astype(bool, copy=False)
+    if mask.ndim == 1:  # positions then take: a boolean index is slower on a random mask
+        return block.take(np.flatnonzero(mask), axis=0)
+    return block[mask]
 
 
 # ---------------------------------------------------------------------------- scatter
@@ -349,6 +357,39 @@ def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tup
         return out
     _write(moved, tuple(coords) + tuple(other_keys), vals, ufunc)
     return out
+
+
+def write_range(ufunc, lo: int, sizes: Sequence[int], nchunks: int, scalar,
+                *args: np.ndarray):
+    """New blocks of a 1-d array for a run of its blocks (``args`` begins with them; they
+    hold elements ``lo ..`` and have ``sizes``) after the pairs of every chunk of index
+    (the next ``nchunks`` of ``args``, 1-d, in bounds, in order) and values (the rest of
+    ``args``, blocked like the index; or ``scalar``) that fall in the run are written, in
+    the index's order (the last of repeated indices wins), or applied with ``ufunc.at``
+    (repeats accumulate). One new block per size."""
+    n = len(sizes)
+    blocks, chunks, vals = args[:n], args[n:n + nchunks], args[n + nchunks:]
+    hi = lo + sum(sizes)
+    run = canonical(np.concatenate(blocks))  # a private copy: written in place
+    for j, chunk in enumerate(chunks):
+        chunk = canonical(chunk)
+        values = canonical(vals[j]) if vals else None
+        # piece by piece: small temporaries, reused without page faults
+        for start in range(0, chunk.size, PIECE):
+            c = chunk[start:start + PIECE]
+            # positions then take: a boolean index of a random mask is several times slower
+            inside = np.flatnonzero((c >= lo) & (c < hi))
+            at = c.take(inside)
+            at -= lo
+            v = values[start:start + PIECE].take(inside) if vals else scalar
+            _write(run, (at,), v, ufunc)
+    out, start = [], 0
+    for size in sizes:
+        block = new_block((size,), run.dtype)
+        block[...] = run[start:start + size]
+        out.append(block)
+        start += size
+    return out[0] if n == 1 else tuple(out)
 
 
 def _write(target: np.ndarray, key: tuple, values, ufunc) -> None:
