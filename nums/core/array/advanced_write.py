@@ -65,10 +65,13 @@ def scatter(x: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int], others:
         isinstance(value, np.ndarray) and value.ndim > 0)
     scalar = None if per_value else value
     if _in_one_store(x, lin, axes, others, value):
-        lows = progress.get([submit(ik.value_range, lin.blocks[j], node=int(lin.nodes[j]))
-                             for j in lin.grid.indices()], "index")
-        if any(r is not None and r[0] < 0 for r in lows):  # -1: out of bounds
-            raise_bounds(parsed)
+        # an index that is its own linear index was found in bounds already
+        if not (len(parsed.groups) == 1 and lin is parsed.groups[0].index):
+            lows = progress.get([submit(ik.value_range, lin.blocks[j],
+                                        node=int(lin.nodes[j])) for j in lin.grid.indices()],
+                                "index")
+            if any(r is not None and r[0] < 0 for r in lows):  # -1: out of bounds
+                raise_bounds(parsed)
         if 0 not in sel:
             _write_ranges(x, lin, value, scalar, ufunc)
         return
