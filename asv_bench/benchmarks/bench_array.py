@@ -25,6 +25,7 @@ import tracemalloc
 import numpy
 
 from . import _engines
+from ._memory import store_peak_bytes
 
 _engines.by_value(__name__)
 
@@ -52,12 +53,6 @@ def _stop_nums(engine: str) -> None:
     nums.shutdown()
     if engine == "nums-ray":
         _engines.stop("ray")
-
-
-def _store_peak_bytes() -> int:
-    import nums
-
-    return sum(int(m["peak_store_bytes"]) for m in nums.metrics())
 
 
 def _to_engine(engine: str, value: numpy.ndarray, tall: bool = False):
@@ -134,7 +129,7 @@ class Elementwise(_Base):
             raise NotImplementedError("Ray does not report a peak of its object store")
         if self.engine.startswith("nums"):
             self.run()
-            return _store_peak_bytes()
+            return store_peak_bytes()
         tracemalloc.start()
         try:
             z = self.run()

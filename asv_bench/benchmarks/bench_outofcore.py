@@ -13,10 +13,10 @@ less what the same processes hold idle (Python and NumPy in the driver and each 
 from __future__ import annotations
 
 import os
-import threading
 import time
 
 from . import _engines
+from ._memory import PeakSampler, session_bytes
 
 _engines.by_value(__name__)
 
@@ -26,32 +26,6 @@ COLS = 16
 
 def _data_bytes() -> int:
     return int(float(os.environ.get("NUMS_BENCH_OOC_GIB", "1")) * GIB)
-
-
-def _pss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-class _PeakSampler(threading.Thread):
-    """The peak of the summed PSS of this process and the runtime's workers."""
-
-    def __init__(self):
-        super().__init__(daemon=True)
-        self.peak, self.stop = 0, threading.Event()
-
-    def run(self):
-        import runtime as rt
-
-        while not self.stop.wait(0.02):
-            pids = [os.getpid()] + rt._child_pids()
-            self.peak = max(self.peak, sum(_pss(p) for p in pids))
 
 
 def _start(store: str):
@@ -65,7 +39,7 @@ def _start(store: str):
     import runtime as rt
 
     np.zeros(10).get()  # the workers have started and imported what tasks need
-    idle = sum(_pss(p) for p in [os.getpid()] + rt._child_pids())
+    idle = session_bytes()
     rows = data // (8 * COLS)
     rng = np.random.default_rng(0)
     X = rng.standard_normal((rows, COLS))
@@ -111,7 +85,7 @@ class OutOfCore:
         _newton_step(self.X, self.y)
 
     def track_peak_pss(self, store):
-        sampler = _PeakSampler()
+        sampler = PeakSampler()
         sampler.start()
         try:
             float(self.X.sum())

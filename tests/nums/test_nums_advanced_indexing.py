@@ -604,3 +604,38 @@ def test_empty_reversed_slices(key, rng):
         return view, a[key + (Ellipsis,)].shape
 
     check_against_numpy(body, rng.standard_normal((2, 3, 1)), block_shape=(1, 2, 1))
+
+
+@pytest.mark.parametrize("index_block, value_block", [(5, 5), (7, 7), (40, 40), (6, 4)])
+def test_vector_at_blockarray_indices_bit_for_bit(index_block, value_block, rng):
+    """A 1-d array at a 1-d BlockArray index with many repeats, every block of them on the
+    same node or not: ``x[idx]``, ``x[idx] = v`` (the last repeat wins) and ``ufunc.at``
+    (repeats accumulate in the index's order) give NumPy's values bit for bit."""
+    n = 23
+    x = rng.standard_normal(n)
+    idx = rng.integers(-n, n, 40)
+    vals = rng.standard_normal(40)
+
+    def blocked():
+        return nps.array(x, block_shape=(4,))
+
+    index = nps.array(idx, block_shape=(index_block,))
+    values = nps.array(vals, block_shape=(value_block,))
+    assert np.array_equal(blocked()[index].get(), x[idx])
+    for name in ("add", "subtract", "multiply", "maximum"):
+        a, got = x.copy(), blocked()
+        getattr(np, name).at(a, idx, vals)
+        getattr(nps, name).at(got, index, values)
+        assert np.array_equal(got.get(), a), name
+    a, got = x.copy(), blocked()
+    np.add.at(a, idx, 1.5)
+    nps.add.at(got, index, 1.5)
+    assert np.array_equal(got.get(), a)
+    a, got = x.copy(), blocked()
+    a[idx] = vals
+    got[index] = values
+    assert np.array_equal(got.get(), a)
+    got = blocked()
+    with pytest.raises(IndexError, match="index 23 is out of bounds for axis 0 with size 23"):
+        nps.add.at(got, nps.array(np.array([0, 23, 1]), block_shape=(2,)), 1.0)
+    assert np.array_equal(got.get(), x)  # nothing written

@@ -11,8 +11,9 @@ form numpy has, as a distributed gather (the indexed array is never fetched).
    gather of the mask.
 3. Each chunk of linear indices names the blocks of ``y`` it reads (on the driver, or a
    round of small tasks that also finds out-of-bounds indices). An output block that reads
-   one block is one task (:func:`~nums.core.array.index_kernels.gather_points`); otherwise
-   each block it reads takes just the points asked of it where it is
+   one block, or blocks all on the node it runs on, is one task
+   (:func:`~nums.core.array.index_kernels.gather_points`, which reads them in place in the
+   node's store); otherwise each block it reads takes just the points asked of it where it is
    (:func:`~nums.core.array.index_kernels.take_points`) and the output block puts them in
    the order of the index (:func:`~nums.core.array.index_kernels.place_points`).
 4. The index dimensions are moved where numpy puts them.
@@ -166,6 +167,9 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
         raise IndexError("shape mismatch: indexing arrays could not be broadcast together "
                          f"with shapes {shapes} ") from None
     sizes = [g.size if g.kind == "int" else None for g in groups]
+    if (len(indices) == 1 and sizes[0] is not None and isinstance(indices[0], BlockArray)
+            and indices[0].dtype == np.int64 and _in_bounds(indices[0], sizes[0])):
+        return indices[0], tuple(indices[0].shape)  # the index is its own linear index
     spans = [g.size for g in groups]  # elements each group addresses
     strides = [math.prod(spans[j + 1:]) for j in range(len(groups))]
     if not any(isinstance(i, BlockArray) for i in indices):
@@ -181,6 +185,14 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
     return lin, bshape
 
 
+def _in_bounds(idx: BlockArray, n: int) -> bool:
+    """Whether every entry of int64 ``idx`` is in ``[0, n)`` (one round of per-block
+    ranges; no copy of the index)."""
+    ranges = progress.get([submit(ik.value_range, idx.blocks[j], node=int(idx.nodes[j]))
+                           for j in idx.grid.indices()], "index")
+    return all(r is None or (r[0] >= 0 and r[1] < n) for r in ranges)
+
+
 def _check_bounds(g: Group, idx: np.ndarray) -> None:
     n = g.size
     bad = (idx < -n) | (idx >= n)
@@ -189,7 +201,7 @@ def _check_bounds(g: Group, idx: np.ndarray) -> None:
         raise IndexError(f"index {first} is out of bounds for axis {g.orig} with size {n}")
 
 
-def _raise_bounds(parsed: ParsedKey) -> None:
+def raise_bounds(parsed: ParsedKey) -> None:
     """Out-of-bounds BlockArray indices were found: numpy's error for the first (the index
     arrays are fetched; this is the error path only)."""
     for g in parsed.groups:
@@ -255,7 +267,7 @@ def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
                 for j in lgrid.indices()]
         found = progress.get(refs, "index")
         if any(f.size and f[0] < 0 for f in found):
-            _raise_bounds(parsed)
+            raise_bounds(parsed)
         return lgrid, dict(zip(lgrid.indices(), found))
     bshape = lin.shape
     default = make_grid(bshape + tuple(rest_shape), dtype).block_shape[:len(bshape)]
@@ -298,11 +310,12 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
         ids = [int(s) for s in touched[j]]
         c = chunk(lin, lgrid, j)
         rest_block = grid.block_shape_at(idx)[nb:]
-        if len(ids) <= 1:  # one source block: one task
-            return submit(ik.gather_points, c, rest_block, y.dtype, axes, dims, bs, gs, ids,
-                          *[y.blocks[source(s, r)] for s in ids], node=node)
-        # each source block sends only the points asked of it, taken where it is
         sources = [source(s, r) for s in ids]
+        if len(ids) <= 1 or all(int(y.nodes[src]) == node for src in sources):
+            # one source block, or all of them in this node's store (read in place): one task
+            return submit(ik.gather_points, c, rest_block, y.dtype, axes, dims, bs, gs, ids,
+                          *[y.blocks[src] for src in sources], node=node)
+        # each source block sends only the points asked of it, taken where it is
         if isinstance(c, np.ndarray):
             if j not in locals_of:  # the same for every output block of this chunk
                 locals_of[j] = ik.local_coords(c, dims, bs, gs, ids)

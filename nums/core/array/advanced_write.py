@@ -19,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from nums.core import progress
 from nums.core.array import index_kernels as ik
 from nums.core.array import regions, relayout
-from nums.core.array.advanced import chunk, index_chunks
+from nums.core.array.advanced import chunk, index_chunks, raise_bounds
 from nums.core.array.advanced_keys import ParsedKey
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.blockarray import BlockArray, backend, submit
 from nums.core.graph.grid import ArrayGrid, stride_overlap
 
 
@@ -60,12 +61,23 @@ def scatter(x: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int], others:
     gs = tuple(x.grid_shape[a] for a in axes)
     bshape = tuple(np.shape(lin))
     sel = bshape + tuple(s[3] for _, s in others if s[0] == "slice")
-    lgrid, touched = index_chunks(lin, dims, bs, gs, parsed)  # numpy's IndexErrors first
-    if 0 in sel:
-        return
     per_value = isinstance(value, BlockArray) or (
         isinstance(value, np.ndarray) and value.ndim > 0)
     scalar = None if per_value else value
+    if _in_one_store(x, lin, axes, others, value):
+        # an index that is its own linear index was found in bounds already
+        if not (len(parsed.groups) == 1 and lin is parsed.groups[0].index):
+            lows = progress.get([submit(ik.value_range, lin.blocks[j],
+                                        node=int(lin.nodes[j])) for j in lin.grid.indices()],
+                                "index")
+            if any(r is not None and r[0] < 0 for r in lows):  # -1: out of bounds
+                raise_bounds(parsed)
+        if 0 not in sel:
+            _write_ranges(x, lin, value, scalar, ufunc)
+        return
+    lgrid, touched = index_chunks(lin, dims, bs, gs, parsed)  # numpy's IndexErrors first
+    if 0 in sel:
+        return
     blocks = x.blocks.copy()
     other_axes = tuple(a for a, _ in others)
     for combo in itertools.product(*[axis_hits(grid, a, s) for a, s in others]):
@@ -107,6 +119,53 @@ def scatter(x: BlockArray, parsed: ParsedKey, lin: Any, axes: list[int], others:
             blocks[idx] = submit(ik.scatter_pairs, blocks[idx], tuple(axes), other_axes, local,
                                  ufunc, scalar, *parts, node=int(x.nodes[idx]))
     x._assume(BlockArray(grid, blocks, x.nodes.copy()))
+
+
+def _in_one_store(x: BlockArray, lin: Any, axes: list[int], others: list[tuple],
+                  value: Any) -> bool:
+    """Whether the write is of a 1-d ``x`` at a 1-d BlockArray index, with a scalar or a
+    BlockArray value blocked like the index, and every block of them on one node: then
+    :func:`_write_ranges` reads the index and values in place, with no routing of pairs."""
+    if x.ndim != 1 or len(axes) != 1 or others or not isinstance(lin, BlockArray) or (
+            lin.ndim != 1):
+        return False
+    operands = [x, lin]
+    if isinstance(value, BlockArray):
+        if value.shape != lin.shape or value.block_shape != lin.block_shape:
+            return False
+        operands.append(value)
+    elif isinstance(value, np.ndarray) and value.ndim:
+        return False
+    return len({int(n) for a in operands for n in a.nodes.flat}) == 1
+
+
+def _write_ranges(x: BlockArray, lin: BlockArray, value: Any, scalar: Any,
+                  ufunc: np.ufunc | None) -> None:
+    """The write of :func:`scatter` when :func:`_in_one_store`: the blocks of ``x`` are cut
+    into one run of neighbouring blocks per worker of the node, and each run's task reads
+    every chunk of the index and values where they are, keeps the pairs that fall in its
+    run, in their order, and applies them (:func:`~nums.core.array.index_kernels.
+    write_range`): each pass over the index is a compare per element, and the pairs of every
+    element are applied in the index's order, as numpy applies them."""
+    node = int(x.nodes.flat[0])
+    be = backend()
+    workers = max(1, be.num_workers() // max(1, be.num_nodes()))
+    nblocks = x.grid.grid_shape[0]
+    chunks = [lin.blocks[j] for j in lin.grid.indices()]
+    vals = [value.blocks[j] for j in value.grid.indices()] if isinstance(
+        value, BlockArray) else []
+    blocks = x.blocks.copy()
+    for run in np.array_split(np.arange(nblocks), min(workers, nblocks)):
+        if not run.size:
+            continue
+        sizes = [x.grid.block_shape_at((int(i),))[0] for i in run]
+        lo = x.grid.axis_start(0, int(run[0]))
+        refs = submit(ik.write_range, ufunc, lo, sizes, len(chunks), scalar,
+                      *[x.blocks[(int(i),)] for i in run], *chunks, *vals, node=node,
+                      num_returns=len(sizes))
+        for i, ref in zip(run, [refs] if len(sizes) == 1 else refs):
+            blocks[(int(i),)] = ref
+    x._assume(BlockArray(x.grid, blocks, x.nodes.copy()))
 
 
 def _root_map(v: BlockArray) -> tuple | None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nums.core.array.kernels import own
+from nums.core.array.kernels import canonical, own, ufunc_at
 from nums.core.backend.buffers import new_block
 
 
@@ -21,6 +21,11 @@ def linear_index(*indices: np.ndarray, sizes: Sequence[int | None],
     """The linear index of broadcast ``indices``: ``sum(i_j * strides[j])`` after numpy's
     normalisation of negative entries (for ``sizes[j]`` not None); ``-1`` where an index is
     out of bounds."""
+    if len(indices) == 1 and sizes[0] is not None:  # one index array: one pass if in bounds
+        v = np.asarray(indices[0])
+        if v.dtype.kind in "iu" and v.size and 0 <= v.min() and v.max() < sizes[0]:
+            return own(v.astype(np.int64, copy=False)) if strides[0] == 1 else (
+                v.astype(np.int64) * strides[0])
     total = np.zeros((), dtype=np.int64)
     bad = np.zeros((), dtype=bool)
     for idx, n, stride in zip(indices, sizes, strides):
@@ -30,6 +35,11 @@ def linear_index(*indices: np.ndarray, sizes: Sequence[int | None],
             bad = bad | (v < 0) | (v >= n)
         total = total + v * stride
     return np.where(bad, -1, total)
+
+
+def value_range(a: np.ndarray) -> tuple[int, int] | None:
+    """The least and greatest entries of integer ``a`` (None when it is empty)."""
+    return (int(a.min()), int(a.max())) if a.size else None
 
 
 def touched_blocks(lin: np.ndarray, dims: tuple, block_shape: tuple,
@@ -47,7 +57,7 @@ def touched_blocks(lin: np.ndarray, dims: tuple, block_shape: tuple,
 def block_ids(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple) -> np.ndarray:
     """Per linear index, the linear id of the block (of ``block_shape``) holding it (axes of
     one block cost nothing)."""
-    ids = np.zeros(np.shape(lin), dtype=np.int64)
+    ids = None
     stride = int(np.prod(dims))
     gstride = int(np.prod(grid_shape))
     for i, (d, b, g) in enumerate(zip(dims, block_shape, grid_shape)):
@@ -55,11 +65,50 @@ def block_ids(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tupl
         gstride //= g
         if g == 1:
             continue
-        c = lin // stride
+        c = lin // stride if stride != 1 else lin
         if i:
-            c %= d
-        ids += (c // b) * gstride
-    return ids
+            c = c % d
+        c = c // b
+        if gstride != 1:
+            c *= gstride
+        ids = c if ids is None else ids + c
+    return np.zeros(np.shape(lin), dtype=np.int64) if ids is None else ids.astype(
+        np.int64, copy=False)
+
+
+def buckets(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
+            ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The positions of ``flat`` grouped by the block they fall in, each group in increasing
+    order: ``order[bounds[k]:bounds[k + 1]]`` are the positions in block ``ids[k]`` (``ids``:
+    sorted, all the blocks ``flat`` addresses). A counting sort: the block's rank in ``ids``
+    as the smallest unsigned type, which numpy's stable argsort sorts by radix."""
+    return _group(_ranks(block_ids(flat, dims, block_shape, grid_shape), grid_shape, ids),
+                  len(ids))
+
+
+def _group(rank: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`buckets` of the ranks ``rank`` (of ``m`` blocks)."""
+    order = np.argsort(rank, kind="stable")
+    bounds = np.zeros(m + 1, dtype=np.intp)
+    np.cumsum(np.bincount(rank, minlength=m), out=bounds[1:])
+    return order, bounds
+
+
+def _ranks(bid: np.ndarray, grid_shape: tuple, ids: Sequence[int]) -> np.ndarray:
+    """The rank in ``ids`` (sorted, all the block ids of ``bid``) of each block id, as the
+    smallest unsigned type that holds them (numpy's stable argsort sorts those by radix)."""
+    m = len(ids)
+    kind = np.uint8 if m <= 1 << 8 else np.uint16 if m <= 1 << 16 else np.intp
+    if m == int(np.prod(grid_shape)):
+        return bid.astype(kind)
+    lut = np.zeros(int(np.prod(grid_shape)), dtype=kind)
+    lut[np.asarray(ids, dtype=np.intp)] = np.arange(m, dtype=kind)
+    return lut[bid]
+
+
+# points routed per piece of this many elements: the piece's positions, ranks and
+# coordinates stay in the processor's cache
+PIECE = 1 << 16
 
 
 def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
@@ -67,14 +116,40 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
                   *blocks: np.ndarray) -> np.ndarray:
     """``out[p, ...] = source[coords(lin[p]), ...]``: for each block ``blocks[k]`` (block
     ``ids[k]`` of the source over the indexed ``axes``), the points of ``lin`` it holds.
-    The result has shape ``lin.shape + rest`` (``rest``: the block's other axes)."""
+    The result has shape ``lin.shape + rest`` (``rest``: the block's other axes). With
+    several blocks the points are routed piece by piece of ``lin`` (:data:`PIECE`
+    elements), so that what routes them stays in cache."""
     flat = np.asarray(lin).reshape(-1)
     whole = new_block(np.shape(lin) + tuple(rest), dtype)
     out = whole.reshape((flat.size,) + tuple(rest))  # a view: the points in C order
-    for (pos, local), block in zip(_by_block(flat, dims, block_shape, grid_shape, ids),
-                                   blocks):
-        out[pos] = np.moveaxis(block, axes, tuple(range(len(axes))))[local]
+    front = tuple(range(len(axes)))
+    moved = [np.moveaxis(block, axes, front) for block in blocks]
+    if len(ids) <= 1:
+        for (pos, local), block in zip(_by_block(flat, dims, block_shape, grid_shape, ids),
+                                       moved):
+            out[pos] = block[local]
+        return whole
+    corners = [np.unravel_index(int(s), grid_shape) for s in ids]
+    step = max(1, PIECE // max(1, int(np.prod(rest))))
+    for lo in range(0, flat.size, step):
+        part, into = flat[lo:lo + step], out[lo:lo + step]
+        order, bounds = buckets(part, dims, block_shape, grid_shape, ids)
+        for k, block in enumerate(moved):
+            if bounds[k] == bounds[k + 1]:
+                continue
+            pos = order[bounds[k]:bounds[k + 1]]
+            into[pos] = block[_local(part[pos], dims, corners[k], block_shape)]
     return whole
+
+
+def _local(points: np.ndarray, dims: tuple, corner: tuple, block_shape: tuple) -> tuple:
+    """Coordinates inside the block at grid ``corner`` of linear indices ``points``."""
+    if len(dims) == 1:
+        return (points - int(corner[0]) * block_shape[0],)
+    if not dims:
+        return ()
+    return tuple(c - int(i) * b for c, i, b in zip(np.unravel_index(points, dims), corner,
+                                                   block_shape))
 
 
 def local_coords(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
@@ -90,7 +165,7 @@ def _by_block(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tup
               ids: Sequence[int], only: int | None = None) -> list[tuple]:
     """Per block id of ``ids`` (all the blocks ``flat`` addresses; or just ``ids[only]``):
     the positions of ``flat`` that block holds and their coordinates inside it."""
-    coords = np.unravel_index(flat, dims) if dims else ()
+    coords = (flat,) if len(dims) == 1 else np.unravel_index(flat, dims) if dims else ()
     if only is None:
         chosen = list(zip(ids, _positions_by_block(flat, dims, block_shape, grid_shape, ids)))
     elif len(ids) == 1:
@@ -139,11 +214,7 @@ def _positions_by_block(flat: np.ndarray, dims: tuple, block_shape: tuple, grid_
     """Per block id of ``ids``, the positions of ``flat`` it holds (all of them: a slice)."""
     if len(ids) == 1:
         return [slice(None)]
-    bid = block_ids(flat, dims, block_shape, grid_shape)
-    if len(ids) <= 8:
-        return [np.nonzero(bid == sid)[0] for sid in ids]
-    order = np.argsort(bid, kind="stable")
-    bounds = np.searchsorted(bid[order], [*ids, int(ids[-1]) + 1])
+    order, bounds = buckets(flat, dims, block_shape, grid_shape, ids)
     return [order[bounds[i]:bounds[i + 1]] for i in range(len(ids))]
 
 
@@ -172,7 +243,10 @@ def count_true(mask: np.ndarray) -> int:
 
 def masked_rows(block: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``block[mask]`` for a mask over the block's leading axes."""
-    return block[mask.astype(bool, copy=False)]
+    mask = mask.astype(bool, copy=False)
+    if mask.ndim == 1:  # positions then take: a boolean index is slower on a random mask
+        return block.take(np.flatnonzero(mask), axis=0)
+    return block[mask]
 
 
 # ---------------------------------------------------------------------------- scatter
@@ -203,18 +277,53 @@ def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarra
     ``values`` has the chunk's shape followed by the written box's (or is None)."""
     lin = np.asarray(lin)
     flat = lin.reshape(-1)
-    local_pos = np.unravel_index(np.arange(flat.size), lin.shape) if lin.ndim else ()
-    gpos = (np.ravel_multi_index([p + s for p, s in zip(local_pos, starts)], bshape)
-            if lin.ndim else np.zeros(flat.size, dtype=np.intp))
+    if lin.ndim == 1:  # positions in the whole index: the chunk's start onward
+        gpos = None
+    else:
+        local_pos = np.unravel_index(np.arange(flat.size), lin.shape) if lin.ndim else ()
+        gpos = (np.ravel_multi_index([p + s for p, s in zip(local_pos, starts)], bshape)
+                if lin.ndim else np.zeros(flat.size, dtype=np.intp))
+    box: tuple = ()
     if values is not None:
         box = values.shape[lin.ndim:]
         values = np.broadcast_to(values, lin.shape + box).reshape((flat.size,) + box)
+    # each block's pairs, in the order of the chunk, filled piece by piece of the chunk
+    # (:data:`PIECE` elements: what groups a piece stays in cache)
+    m = len(ids)
+    rank = _ranks(block_ids(flat, dims, block_shape, grid_shape), grid_shape, ids)
+    counts = np.bincount(rank, minlength=m)
+    where = [np.empty(c, dtype=np.intp) for c in counts]
+    points = [np.empty(c, dtype=flat.dtype) for c in counts]
+    vals = [None if values is None else np.empty((c,) + box, dtype=values.dtype)
+            for c in counts]
+    filled = np.zeros(m, dtype=np.intp)
+    step = max(1, PIECE // max(1, int(np.prod(box))))
+    for lo in range(0, flat.size, step):
+        part = flat[lo:lo + step]
+        order, bounds = _group(rank[lo:lo + step], m)
+        at = order + lo if gpos is None else gpos[lo:lo + step][order]
+        if gpos is None:
+            at += starts[0]
+        sorted_points = part[order]
+        sorted_vals = None if values is None else values[lo:lo + step][order]
+        for k in np.flatnonzero(np.diff(bounds)):
+            a, b, f = bounds[k], bounds[k + 1], filled[k]
+            where[k][f:f + b - a] = at[a:b]
+            points[k][f:f + b - a] = sorted_points[a:b]
+            if sorted_vals is not None:
+                vals[k][f:f + b - a] = sorted_vals[a:b]
+            filled[k] += b - a
+    corners = [np.unravel_index(int(s), grid_shape) for s in ids]
     out = []
-    for pos, coords in _by_block(flat, dims, block_shape, grid_shape, ids):
-        where = gpos[pos]
-        local = np.array(coords, dtype=np.intp).reshape(len(dims), where.size)
-        out.append((np.ascontiguousarray(where), local,
-                    None if values is None else np.ascontiguousarray(values[pos])))
+    for k in range(m):
+        if len(dims) == 1:  # in place: the coordinates inside the block
+            local = points[k].astype(np.intp, copy=False)
+            local -= int(corners[k][0]) * block_shape[0]
+        else:
+            local = np.array(_local(points[k], dims, corners[k], block_shape),
+                             dtype=np.intp)
+        local = local.reshape(len(dims), where[k].size)
+        out.append((where[k], local, vals[k]))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -225,12 +334,22 @@ def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tup
     assignment), or applied with ``ufunc.at`` (repeats accumulate). The block's ``axes``
     take the coordinates, its other axes the keys ``other_keys``; ``scalar`` is the value
     when the pieces carry none."""
+    out = own(block)
+    moved = np.moveaxis(out, tuple(axes) + tuple(others), tuple(range(out.ndim)))
+    per_value = pieces[0][2] is not None
+    used = [p for p in pieces if p[0].size]
+    if len(axes) and all(a[0][-1] < b[0][0] for a, b in zip(used, used[1:])):
+        # each piece's positions increase (split_pairs keeps them in order) and the pieces
+        # follow each other (the chunks of a 1-d index, in order): applied piece by piece,
+        # the pairs are applied in C order
+        for p in used:
+            _write(moved, tuple(p[1]) + tuple(other_keys), p[2] if per_value else scalar,
+                   ufunc)
+        return out
     gpos = np.concatenate([p[0] for p in pieces])
     order = np.argsort(gpos, kind="stable")
     coords = np.concatenate([p[1] for p in pieces], axis=1)[:, order]
-    vals = scalar if pieces[0][2] is None else np.concatenate([p[2] for p in pieces])[order]
-    out = own(block)
-    moved = np.moveaxis(out, tuple(axes) + tuple(others), tuple(range(out.ndim)))
+    vals = np.concatenate([p[2] for p in pieces])[order] if per_value else scalar
     if not len(axes):  # boolean scalars only: each pair writes the whole selection
         for i in range(gpos.size):
             v = vals if scalar is not None or vals is None else vals[i]
@@ -240,11 +359,44 @@ def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tup
     return out
 
 
+def write_range(ufunc, lo: int, sizes: Sequence[int], nchunks: int, scalar,
+                *args: np.ndarray):
+    """New blocks of a 1-d array for a run of its blocks (``args`` begins with them; they
+    hold elements ``lo ..`` and have ``sizes``) after the pairs of every chunk of index
+    (the next ``nchunks`` of ``args``, 1-d, in bounds, in order) and values (the rest of
+    ``args``, blocked like the index; or ``scalar``) that fall in the run are written, in
+    the index's order (the last of repeated indices wins), or applied with ``ufunc.at``
+    (repeats accumulate). One new block per size."""
+    n = len(sizes)
+    blocks, chunks, vals = args[:n], args[n:n + nchunks], args[n + nchunks:]
+    hi = lo + sum(sizes)
+    run = canonical(np.concatenate(blocks))  # a private copy: written in place
+    for j, chunk in enumerate(chunks):
+        chunk = canonical(chunk)
+        values = canonical(vals[j]) if vals else None
+        # piece by piece: small temporaries, reused without page faults
+        for start in range(0, chunk.size, PIECE):
+            c = chunk[start:start + PIECE]
+            # positions then take: a boolean index of a random mask is several times slower
+            inside = np.flatnonzero((c >= lo) & (c < hi))
+            at = c.take(inside)
+            at -= lo
+            v = values[start:start + PIECE].take(inside) if vals else scalar
+            _write(run, (at,), v, ufunc)
+    out, start = [], 0
+    for size in sizes:
+        block = new_block((size,), run.dtype)
+        block[...] = run[start:start + size]
+        out.append(block)
+        start += size
+    return out[0] if n == 1 else tuple(out)
+
+
 def _write(target: np.ndarray, key: tuple, values, ufunc) -> None:
     if ufunc is None:
         target[key] = values
     else:
-        ufunc.at(target, key, *(() if values is None else (values,)))
+        ufunc_at(ufunc, target, key, values)
 
 
 def unravel_axis(lin: np.ndarray, shape: tuple, axis: int) -> np.ndarray:

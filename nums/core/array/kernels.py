@@ -397,6 +397,27 @@ def masked_fill(block: np.ndarray, mask: np.ndarray, value: Any) -> np.ndarray:
     return out
 
 
+def canonical(a: Any) -> Any:
+    """``a`` (an array of a number dtype) as a view with numpy's own descriptor of its dtype.
+
+    An unpickled array (every block read from the store) carries a new descriptor object
+    equal to the builtin one, and ``ufunc.at`` then skips its fast loop: ``np.add.at`` with
+    such values runs 15-30 times slower. Other arrays are returned as they are."""
+    if isinstance(a, np.ndarray) and a.dtype.kind in "biufc" and not a.dtype.isbuiltin:
+        d = np.dtype(a.dtype.str)
+        if d.isbuiltin:
+            return a.view(d)
+    return a
+
+
+def ufunc_at(ufunc: Any, target: np.ndarray, key: Any, values: Any = None) -> None:
+    """``ufunc.at(target, key[, values])`` on views of ``target`` and ``values`` with numpy's
+    descriptors of their dtypes (:func:`canonical`: its fast loop)."""
+    target = canonical(target)
+    key = tuple(canonical(k) for k in key) if isinstance(key, tuple) else canonical(key)
+    ufunc.at(target, key, *(() if values is None else (canonical(values),)))
+
+
 def scatter(block: np.ndarray, coords: tuple, values: Any, ufunc: Any = None) -> np.ndarray:
     """A copy of ``block`` with ``out[coords] = values`` (the last of repeated coordinates
     wins, as in numpy), or ``ufunc.at(out, coords, values)`` (repeats accumulate)."""
@@ -404,7 +425,7 @@ def scatter(block: np.ndarray, coords: tuple, values: Any, ufunc: Any = None) ->
     if ufunc is None:
         out[coords] = values
     else:
-        ufunc.at(out, coords, *(() if values is None else (values,)))
+        ufunc_at(ufunc, out, coords, values)
     return out
 
 
