@@ -15,6 +15,8 @@ chunking; sums over chunks (products) differ from one BLAS call by rounding only
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -40,9 +42,11 @@ def _leaf_views(expr: tuple, leaves: Sequence[Any]) -> tuple[tuple, list[Any]]:
     """The expression and its leaf pieces as numpy should see them.
 
     A leaf node ``("leaf", i, pattern, local)`` (made by ``fusion.operand_pieces``) reads
-    ``leaves[i][local]`` (a block that holds more than the piece: no task cut it out) through
-    ``pattern`` (see :func:`view_shape`); either may be None. The nodes come back as plain
-    ``("leaf", i)`` over the viewed pieces, so applying this again changes nothing.
+    ``leaves[i][local]`` (a block that holds more than the piece: no task cut it out), or
+    the piece joined from several blocks when ``local`` is ``("join", ...)``
+    (:func:`_join`), through ``pattern`` (see :func:`view_shape`); either may be None. The
+    nodes come back as plain ``("leaf", i)`` over the viewed pieces, so applying this again
+    changes nothing.
     """
     out = list(leaves)
     return _view_leaves(expr, leaves, out), out
@@ -56,7 +60,9 @@ def _view_leaves(e: tuple, leaves: Sequence[Any], out: list[Any]) -> tuple:
         if len(e) == 2:
             return e
         piece = leaves[e[1]]
-        if e[3] is not None:
+        if e[3] is not None and e[3] and e[3][0] == "join":
+            piece = _join(piece, e[3], leaves)
+        elif e[3] is not None:
             piece = piece[e[3]]
         if e[2] is not None:
             piece = piece.reshape(view_shape(piece.shape, e[2]))
@@ -65,6 +71,15 @@ def _view_leaves(e: tuple, leaves: Sequence[Any], out: list[Any]) -> tuple:
     if e[0] == "const":
         return e
     return ("ufunc", e[1], e[2], e[3], tuple(_view_leaves(c, leaves, out) for c in e[4]))
+
+
+def _join(first: Any, spec: tuple, leaves: Sequence[Any]) -> np.ndarray:
+    """A leaf's piece over several blocks: ``spec`` is ``("join", shape, placements)``, each
+    placement ``(dst, src, k)`` copying ``leaves[k][src]`` (``first`` when k is None)."""
+    piece = np.empty(spec[1], dtype=first.dtype)
+    for dst, src, k in spec[2]:
+        piece[dst] = (first if k is None else leaves[k])[src]
+    return piece
 
 
 def evaluate(expr: tuple, leaves: Sequence[Any], memo: dict | None = None) -> Any:
@@ -164,6 +179,9 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     ``spec`` is ``(expr, block_shape)``; leaves are the operand pieces, which numpy
     broadcasts (after the views their leaf nodes give, see :func:`_leaf_views`).
     """
+    tiled = _tiled_eval(spec, leaves)
+    if tiled is not None:
+        return tiled
     expr, leaves = _leaf_views(spec[0], leaves)
     expr = shared(expr)
     shape = tuple(spec[1])
@@ -181,6 +199,98 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
         r1 = min(r0 + step, nrows)
         out[r0:r1] = evaluate(expr, _rows_of(leaves, ndim, nrows, r0, r1), {})
     return out
+
+
+MAX_TILES = 64
+
+
+def _is_join(e: tuple) -> bool:
+    return len(e) > 2 and isinstance(e[3], tuple) and bool(e[3]) and e[3][0] == "join"
+
+
+def _tiled_eval(spec: tuple, leaves: Sequence[Any]) -> np.ndarray | None:
+    """Evaluate an expression whose leaves include pieces over several blocks (``join``)
+    without joining them: the block is cut where any such piece crosses from one block to
+    the next, and each tile is computed from views of the blocks it lies in (a stencil's
+    shifted slices are read in place). None when that does not apply (a joined leaf with a
+    pattern or of another shape than the block's, an array constant, too many tiles): the
+    caller joins."""
+    expr, shape = spec[0], tuple(spec[1])
+    if expr[0] != "ufunc":
+        return None
+    joins = [e for e in nodes(expr) if e[0] == "leaf" and _is_join(e)]
+    if not joins or any(e[2] is not None or tuple(e[3][1]) != shape for e in joins):
+        return None  # a joined piece that broadcasts: joined (see _view_leaves)
+    if any(np.ndim(c) > 0 for c in _consts(expr)):
+        return None
+    cuts = [{0, n} for n in shape]
+    for e in joins:
+        for dst, _, _ in e[3][2]:
+            for a, d in enumerate(dst):
+                cuts[a].update((d.start, d.stop))
+    bounds = [sorted(c) for c in cuts]
+    if math.prod(len(b) - 1 for b in bounds) > MAX_TILES:
+        return None
+    out = new_block(shape, expr[2])
+    for tile in itertools.product(*[list(zip(b[:-1], b[1:])) for b in bounds]):
+        tile = tuple(slice(a, b) for a, b in tile)
+        views: list[Any] = []
+        texpr = shared(_tile_leaves(expr, leaves, tile, shape, views))
+        _eval_into(out[tile], texpr, views)
+    return out
+
+
+def _tile_leaves(e: tuple, leaves: Sequence[Any], tile: tuple, shape: tuple,
+                 views: list) -> tuple:
+    """``e`` over the views of its leaves that ``tile`` of the block reads (appended to
+    ``views``)."""
+    if e[0] == "const":
+        return e
+    if e[0] == "ufunc":
+        return ("ufunc", e[1], e[2], e[3],
+                tuple(_tile_leaves(c, leaves, tile, shape, views) for c in e[4]))
+    if _is_join(e):
+        for dst, src, k in e[3][2]:
+            if all(d.start <= t.start and t.stop <= d.stop for d, t in zip(dst, tile)):
+                block = leaves[e[1] if k is None else k]
+                view = block[tuple(slice(s.start + t.start - d.start, s.start + t.stop - d.start)
+                                   for s, d, t in zip(src, dst, tile))]
+                break
+        else:  # pragma: no cover - the tiles refine every piece's placements
+            raise AssertionError("a tile crosses a block of a joined leaf")
+    else:
+        piece = leaves[e[1]]
+        if len(e) > 2:
+            if e[3] is not None:
+                piece = piece[e[3]]
+            if e[2] is not None:
+                piece = piece.reshape(view_shape(piece.shape, e[2]))
+        view = _tile_of(piece, tile, shape)
+    views.append(view)
+    return ("leaf", len(views) - 1)
+
+
+def _tile_of(x: Any, tile: tuple, shape: tuple) -> Any:
+    """The part of ``x`` (broadcastable to ``shape``) that broadcasts onto ``tile``."""
+    nd = np.ndim(x)
+    if nd == 0:
+        return x
+    offset = len(shape) - nd
+    return x[tuple(slice(None) if n == 1 and shape[a + offset] != 1 else tile[a + offset]
+                   for a, n in enumerate(np.shape(x)))]
+
+
+def _eval_into(dst: np.ndarray, expr: tuple, leaves: Sequence[Any]) -> None:
+    """``dst[...] = expr`` over ``leaves``, in row chunks when large (see :func:`fused_eval`)."""
+    shape = dst.shape
+    if dst.nbytes < MIN_CHUNKED_BYTES or not _splittable(expr, leaves, shape):
+        dst[...] = evaluate(expr, leaves, {})
+        return
+    ndim, nrows = len(shape), shape[0]
+    step = _row_step(shape, dst.dtype.itemsize, CHUNK_BYTES)
+    for r0 in range(0, nrows, step):
+        r1 = min(r0 + step, nrows)
+        dst[r0:r1] = evaluate(expr, _rows_of(leaves, ndim, nrows, r0, r1), {})
 
 
 def _operand_rows(spec: Any, refs: Sequence[Any], r0: int, r1: int) -> Any:

@@ -33,6 +33,7 @@ from nums.core.array.expressions import nodes
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import block_view, broadcast_slices, region
 from nums.core.graph.grid import ArrayGrid
+from nums.core.graph.grid import broadcast_slices as grid_broadcast_slices
 
 MAX_OPS = 24
 INLINE_USES = 3
@@ -50,13 +51,13 @@ def _reindex(expr: tuple, mapping: list[int]) -> tuple:
     return ("ufunc", expr[1], expr[2], expr[3], tuple(_reindex(c, mapping) for c in expr[4]))
 
 
-def fused_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | None:
-    """``(expr, leaves)`` when ``x`` is a pending fused expression, else None."""
+def fused_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...], tuple] | None:
+    """``(expr, leaves, windows)`` when ``x`` is a pending fused expression, else None."""
     fused = x.pending("fused")
-    return None if fused is None else (fused.expr, fused.leaves)
+    return None if fused is None else (fused.expr, fused.leaves, fused.windows)
 
 
-def _take_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...]] | None:
+def _take_expression(x: BlockArray) -> tuple[tuple, tuple[BlockArray, ...], tuple] | None:
     """The pending expression of ``x`` for one more consumer, or None to use its blocks.
 
     The first ``INLINE_USES`` consumers inline the expression (recomputing elementwise math
@@ -82,6 +83,7 @@ def fuse_ufunc(
 ) -> BlockArray:
     """A BlockArray of ``grid``'s layout holding ``ufunc(*inputs)`` as a pending expression."""
     leaves: list[BlockArray] = []
+    windows: list = []
     children = []
     for x in inputs:
         if not isinstance(x, BlockArray):
@@ -89,26 +91,54 @@ def fuse_ufunc(
             continue
         fused = _take_expression(x)
         if fused is not None and _count_ops(fused[0]) < MAX_OPS:
-            expr, sub_leaves = fused
-            mapping = [_leaf_index(leaves, leaf) for leaf in sub_leaves]
+            expr, sub_leaves, sub_windows = fused
+            mapping = [_leaf_index(leaves, windows, leaf, win)
+                       for leaf, win in zip(sub_leaves, sub_windows)]
             children.append(_reindex(expr, mapping))
         else:
-            children.append(("leaf", _leaf_index(leaves, x)))
+            children.append(("leaf", _leaf_index(leaves, windows, x, None)))
     expr = ("ufunc", ufunc, np.dtype(dtype), dict(kwargs), tuple(children))
     out_grid = ArrayGrid(grid.shape, grid.block_shape, dtype)
-    nodes = np.zeros(out_grid.grid_shape, dtype=np.int64)
-    for idx in out_grid.indices():
+    return BlockArray(out_grid, None, _cyclic_nodes(out_grid),
+                      pending=Fused(expr, tuple(leaves), tuple(windows)))
+
+
+def _cyclic_nodes(grid: ArrayGrid) -> np.ndarray:
+    nodes = np.zeros(grid.grid_shape, dtype=np.int64)
+    for idx in grid.indices():
         nodes[idx] = node_of(idx)
-    return BlockArray(out_grid, None, nodes, pending=Fused(expr, tuple(leaves)))
+    return nodes
 
 
-def _leaf_index(leaves: list[BlockArray], x: BlockArray) -> int:
-    """Index of ``x`` among the leaves, adding a snapshot of it if new."""
+def window(x: BlockArray, offsets: tuple[int, ...], shape: tuple[int, ...]) -> BlockArray:
+    """``x[offsets[0]:offsets[0] + shape[0], ...]`` (a step-1 basic selection of a distributed
+    array) as a pending expression reading ``x``'s blocks where it is used: consumers
+    evaluate it inside their own kernels (``u[:-2, 1:-1] + u[2:, 1:-1]`` reads ``u``'s
+    blocks, no task cuts the slices out first); ``.blocks`` copies it in one task per
+    block."""
+    bs = tuple(max(1, b) for b in x.block_shape)
+    grid = ArrayGrid(shape, tuple(min(b, max(1, n)) for b, n in zip(bs, shape)), x.dtype)
+    inner = x.pending("fused")
+    if inner is not None and inner.expr == ("leaf", 0) and inner.windows[0] is not None:
+        # a window of a window (``u[1:][2:]``): one window of the first one's array
+        offsets = tuple(o + p for o, p in zip(offsets, inner.windows[0][0]))
+        x = inner.leaves[0]
+        return BlockArray(grid, None, _cyclic_nodes(grid),
+                          pending=Fused(("leaf", 0), (x,), ((offsets, tuple(shape)),)))
+    snap = BlockArray(x.grid, x.blocks, x.nodes)
+    return BlockArray(grid, None, _cyclic_nodes(grid),
+                      pending=Fused(("leaf", 0), (snap,), ((tuple(offsets), tuple(shape)),)))
+
+
+def _leaf_index(leaves: list[BlockArray], windows: list, x: BlockArray, win: Any) -> int:
+    """Index of ``x`` (seen through window ``win``, or whole) among the leaves, adding a
+    snapshot of it if new."""
     blocks = x.blocks
     for i, leaf in enumerate(leaves):
-        if leaf.blocks is blocks:
+        if leaf.blocks is blocks and windows[i] == win:
             return i
     leaves.append(BlockArray(x.grid, blocks, x.nodes))
+    windows.append(win)
     return len(leaves) - 1
 
 
@@ -153,27 +183,88 @@ def _piece(leaf: BlockArray, slices: list[slice], node: int) -> tuple[Any, tuple
     return region(leaf, slices, node)[0], None
 
 
+def _joined(leaf: BlockArray, slices: list[slice], refs: list) -> tuple[Any, tuple]:
+    """The first ref of ``leaf[slices]`` over several blocks, and the instruction that
+    joins it with the others (appended to ``refs``) inside the kernel
+    (see :func:`nums.core.array.expressions._view_leaves`): no task assembles it first."""
+    parts = leaf.grid.overlaps(slices)
+    shape = tuple(s.stop - s.start for s in slices)
+    placements = []
+    first = None
+    for k, (bidx, src, dst) in enumerate(parts):
+        ref = leaf.blocks[bidx]
+        if k == 0:
+            first = ref
+            placements.append((tuple(dst), tuple(src), None))
+        else:
+            placements.append((tuple(dst), tuple(src), len(refs)))
+            refs.append(ref)
+    return first, ("join", shape, tuple(placements))
+
+
 def operand_pieces(x: BlockArray, idx: tuple[int, ...], node: int) -> tuple[Any, list[Any]]:
     """What a consumer kernel needs for block ``idx`` of ``x``.
 
     ``(None, [block_ref])`` for an array with blocks; ``(expr, leaf_piece_refs)`` for a
     pending expression, to be evaluated with :func:`kernels.fused_eval` inside the consumer.
+    A leaf seen through a window (:func:`window`) whose part lies in several blocks is joined
+    inside the kernel.
     """
-    fused = fused_expression(x)
+    fused = x.pending("fused")
     if fused is None:
         return None, [x.blocks[idx]]
-    expr, leaves = fused
-    slices = x.grid.block_slices(idx)
+    return _pieces(fused, x.shape, x.grid.block_slices(idx), x.grid.block_shape_at(idx), node)
+
+
+def take_for_regions(x: BlockArray) -> Fused | None:
+    """The pending expression of ``x`` for one consumer that evaluates parts of it by
+    :func:`region_pieces` (a write of an expression into a region of another array:
+    ``u[1:-1] = 0.5 * (u[:-2] + u[2:])`` computes each target block's part in the task that
+    writes it); None when ``x`` is not a pending expression, or was used by enough consumers
+    to be computed once."""
+    if not isinstance(x, BlockArray) or _take_expression(x) is None:
+        return None
+    return x.pending("fused")
+
+
+def region_pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice],
+                  node: int) -> tuple[Any, list]:
+    """``(spec, refs)`` evaluating ``x[slices]`` of the array of ``x_shape`` that pending
+    expression ``fused`` computes, inside a kernel (:func:`kernels.fused_eval`)."""
+    shape = tuple(s.stop - s.start for s in slices)
+    return _pieces(fused, x_shape, list(slices), shape, node)
+
+
+def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
+            node: int) -> tuple[Any, list[Any]]:
+    """``(spec, refs)`` evaluating pending expression ``fused`` (of an array of ``x_shape``)
+    over ``slices`` (of ``shape``) with :func:`kernels.fused_eval`."""
+    expr, leaves = fused.expr, fused.leaves
     uses = leaf_uses(expr)
-    refs, local = [], []
+    refs, local, extra = [], [], []
     for i, pattern in uses:
-        ref, view = _piece(leaves[i], broadcast_slices(leaves[i], slices, x.shape, pattern), node)
+        sl = fused.leaf_slices(i, slices, x_shape, pattern)
+        if fused.windows[i] is not None and block_view(leaves[i], sl) is None:
+            ref, view = _joined(leaves[i], sl, extra)
+        else:
+            ref, view = _piece(leaves[i], sl, node)
         refs.append(ref)
         local.append(view)
+    if extra:  # refs of joined pieces after those of the uses
+        n = len(refs)
+        local = [_shift_join(v, n) for v in local]
+        refs += extra
     if all(p is None for _, p in uses) and not any(local):
-        return (expr, x.grid.block_shape_at(idx)), refs  # (uses are the leaves in order)
+        return (expr, shape), refs  # (uses are the leaves in order)
     index = {use: k for k, use in enumerate(uses)}
-    return (_pieces_expr(expr, index, local), x.grid.block_shape_at(idx)), refs
+    return (_pieces_expr(expr, index, local), shape), refs
+
+
+def _shift_join(view: Any, n: int) -> Any:
+    """A join instruction whose extra refs start at position ``n`` of the refs."""
+    if not (isinstance(view, tuple) and view and view[0] == "join"):
+        return view
+    return ("join", view[1], tuple((d, s, None if k is None else k + n) for d, s, k in view[2]))
 
 
 def fused_graph(x: BlockArray) -> OpGraph:
@@ -229,13 +320,12 @@ def expand_dims(x: BlockArray, grid: ArrayGrid) -> BlockArray | None:
             j += 1
     if j != x.ndim:
         return None
+    if any(w is not None for w in fused[2]):
+        return None  # windows keep their leaves' axes: the caller slices the blocks
     expr = _expanded(fused[0], fused[1], x.ndim, places, grid.ndim)
     if expr is None or _take_expression(x) is None:
         return None
-    nodes = np.zeros(grid.grid_shape, dtype=np.int64)
-    for idx in grid.indices():
-        nodes[idx] = node_of(idx)
-    return BlockArray(grid, None, nodes, pending=Fused(expr, fused[1]))
+    return BlockArray(grid, None, _cyclic_nodes(grid), pending=Fused(expr, fused[1], fused[2]))
 
 
 class Fused(Pending):
@@ -243,11 +333,25 @@ class Fused(Pending):
 
     kind = "fused"
 
-    def __init__(self, expr: tuple, leaves: tuple[BlockArray, ...]):
+    def __init__(self, expr: tuple, leaves: tuple[BlockArray, ...], windows: tuple | None = None):
         self.expr, self.leaves = expr, leaves
+        # per leaf: None (the leaf as it is) or ``(offsets, shape)``, the part of the leaf
+        # the expression sees (see :func:`window`)
+        self.windows = windows if windows is not None else (None,) * len(leaves)
 
     def leaf_uses(self) -> list[tuple[int, tuple | None]]:
         return leaf_uses(self.expr)
+
+    def leaf_slices(self, i: int, out_slices: Sequence[slice], out_shape: Sequence[int],
+                    pattern: tuple | None) -> list[slice]:
+        """The slices of leaf ``i`` that use ``pattern`` of it reads for ``out_slices`` of
+        the result (of ``out_shape``)."""
+        win = self.windows[i]
+        if win is None:
+            return broadcast_slices(self.leaves[i], out_slices, out_shape, pattern)
+        offsets, shape = win
+        sl = grid_broadcast_slices(shape, out_slices, out_shape, pattern)
+        return [slice(s.start + o, s.stop + o) for s, o in zip(sl, offsets)]
 
     def compute(self, x: BlockArray) -> np.ndarray:
         """One :func:`kernels.fused_eval` task per block, placed by the optimizer."""

@@ -390,6 +390,14 @@ def set_region(block: np.ndarray, dst: tuple, value: Any) -> np.ndarray:
     return out
 
 
+def set_region_expr(block: np.ndarray, dst: tuple, spec: tuple, *leaves: Any) -> np.ndarray:
+    """A copy of ``block`` with ``out[dst]`` = the fused expression ``spec`` over ``leaves``
+    (see :func:`fused_eval`)."""
+    out = own(block)
+    out[dst] = fused_eval(spec, *leaves)
+    return out
+
+
 def masked_fill(block: np.ndarray, mask: np.ndarray, value: Any) -> np.ndarray:
     """A copy of ``block`` with ``out[mask] = value`` (``mask`` broadcasts)."""
     out = own(block)

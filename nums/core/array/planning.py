@@ -107,7 +107,7 @@ class OpGraph:
         out: list[int] = []
         for i, pattern in fused.leaf_uses():
             leaf = fused.leaves[i]
-            out += self.reads(leaf, broadcast_slices(leaf, slices, x.shape, pattern), leaf.shape)
+            out += self.reads(leaf, fused.leaf_slices(i, slices, x.shape, pattern), leaf.shape)
         return list(dict.fromkeys(out))
 
     def task(

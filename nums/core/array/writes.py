@@ -25,6 +25,7 @@ from nums.core.array.advanced_keys import parse, shape_text
 from nums.core.array.advanced_write import axis_hits
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.elementwise import map_broadcast
+from nums.core.array.fusion import region_pieces, take_for_regions
 from nums.core.array.indexing import (
     basic_spec,
     full_spec,
@@ -180,6 +181,8 @@ def _root_write(x: BlockArray, spec: list, value: Any) -> None:
             return
     sel = tuple(s[3] for s in spec if s[0] == "slice")
     per_axis = [axis_hits(grid, axis, s) for axis, s in enumerate(spec)]
+    # a pending expression of the selection's shape is evaluated block by block where written
+    fused = take_for_regions(value) if getattr(value, "shape", None) == sel else None
     blocks = None
     for combo in itertools.product(*per_axis):
         if blocks is None:
@@ -188,6 +191,11 @@ def _root_write(x: BlockArray, spec: list, value: Any) -> None:
         local = tuple(h[1] for h in combo)
         box = [slice(*h[2]) for h in combo if h[2] is not None]
         node = int(x.nodes[idx])
+        if fused is not None:  # computed into this block's copy, in its task
+            spec, refs = region_pieces(fused, value.shape, box, node)
+            blocks[idx] = submit(kernels.set_region_expr, x.blocks[idx], local, spec, *refs,
+                                 node=node)
+            continue
         if isinstance(value, BlockArray):
             piece = regions.broadcast_region(value, box, sel, node)
         elif isinstance(value, np.ndarray) and value.ndim:

@@ -1,0 +1,104 @@
+"""Step-1 slices read in place (issue 16): windows of distributed arrays in fused expressions.
+
+``u[:-2, 1:-1] + u[2:, 1:-1]`` reads ``u``'s blocks where the expression is evaluated (no
+task cuts the slices out first: ``nums.core.array.fusion.window``); a piece of a window
+over several blocks is computed tile by tile from views of those blocks
+(``expressions._tiled_eval``); and writing an expression into a region of an array
+(``u[1:-1, 1:-1] = ...``) evaluates it in the task that writes each block. These tests
+check NumPy's results for such programs on tiny blocks, the snapshot semantics of
+expressions, and that a stencil sweep costs one task per written block.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same, check_against_numpy
+
+import nums
+import nums.numpy as nps
+from nums.core import context
+
+RNG = np.random.default_rng(1616)
+
+
+def _stencil(xp, u):
+    for _ in range(3):
+        u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+    return u.mean()
+
+
+def _diff_update(xp, x):
+    x[2:] = x[:-2] * 2 + x[2:]
+    return (x[1:] - x[:-1]) ** 2
+
+
+def _mixed(xp, a):
+    # windows mixed with a broadcasting row, a 0-d array, constants and a reduction
+    row = a[0]
+    return (xp.sqrt(a[1:, :-1] * a[:-1, 1:] + 1.0) - row[1:] + xp.asarray(2.0)).sum(axis=0)
+
+
+def _three_d(xp, c):
+    return c[1:, :-1, 2:] * c[:-1, 1:, :-2] - c[1:, 1:, 1:-1]
+
+
+def _product(xp, a):
+    return a[3:-2, 5:] @ a[5:, 7:]
+
+
+@pytest.mark.parametrize("block_shape", [(3, 4), (5, 5), (7, 2), (1, 9)])
+def test_stencil_sweeps_match_numpy(block_shape, backend_name):
+    check_against_numpy(_stencil, RNG.random((11, 12)), block_shape=block_shape)
+
+
+@pytest.mark.parametrize("block_shape", [(1,), (3,), (8,)])
+def test_shifted_updates_and_differences_match_numpy(block_shape, backend_name):
+    check_against_numpy(_diff_update, RNG.random(23), block_shape=block_shape)
+
+
+@pytest.mark.parametrize("body", [_mixed, _product])
+def test_windows_in_mixed_expressions_and_products(body, backend_name):
+    check_against_numpy(body, RNG.random((13, 12)), block_shape=(4, 5), rtol=1e-12)
+
+
+def test_windows_of_three_axes(backend_name):
+    check_against_numpy(_three_d, RNG.random((5, 6, 7)), block_shape=(2, 3, 2))
+
+
+def test_expressions_over_windows_are_snapshots(backend_name):
+    a = RNG.random((9, 10))
+    u = nps.array(a, block_shape=(4, 4))
+    e = u[1:, 1:] * 2  # computed later, from u's values now (as NumPy computes it now)
+    v = u[1:, 1:]  # a view: it follows u
+    u[...] = -1.0
+    assert_same(e, a[1:, 1:] * 2)
+    assert_same(v, np.full((8, 9), -1.0))
+    w = u[:-1, :-1] + 3.0
+    u[1:, 1:] = w  # the expression reads the blocks it overwrites
+    b = np.full((9, 10), -1.0)
+    b[1:, 1:] = b[:-1, :-1] + 3.0
+    assert_same(u, b)
+    assert_same(w, np.full((8, 9), 2.0))  # still the values before the write
+
+
+def test_a_stencil_sweep_is_one_task_per_written_block():
+    """Serial backends count tasks as they run: a sweep of ``u`` in 3x3 blocks runs nine
+    tasks, each reading its neighbours' blocks in place and writing its own."""
+    if context.get().settings.backend != "serial":
+        pytest.skip("tasks are counted by the serial backends")
+    u = nps.array(RNG.random((30, 30)), block_shape=(10, 10)).persist()
+    before = sum(m["tasks_run"] for m in nums.metrics())
+    u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
+    u.persist()
+    assert sum(m["tasks_run"] for m in nums.metrics()) - before == 9
+
+
+def test_windows_of_windows_and_of_expressions(backend_name):
+    def body(xp, a):
+        inner = a[1:, 2:]
+        twice = inner[2:-1, :-3]  # a window of a window
+        expr = (a * 2)[1:-1, 1:-1]  # a window of a pending expression
+        return twice + expr[2:, 1:-1] - inner[2:-1, 1:-2]
+
+    check_against_numpy(body, RNG.random((12, 13)), block_shape=(5, 4))
