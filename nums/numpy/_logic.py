@@ -15,6 +15,7 @@ from nums.core.array.writes import write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._elementwise import equal, isnan, logical_and, logical_or, maximum, minimum
+from nums.numpy._manipulation import stack
 
 
 def _operand(x: Any) -> Any:
@@ -52,9 +53,12 @@ def nonzero(a: Any) -> tuple[BlockArray, ...]:
 
 
 def argwhere(a: Any) -> BlockArray:
-    """nums implementation of numpy.argwhere (gathers the mask, like ``nonzero``)."""
+    """nums implementation of numpy.argwhere: the indices of :func:`nonzero` side by side
+    (each block finds its positions where it is; only their counts come to the driver)."""
     a = asarray(a)
-    return asarray(np.argwhere(a.get()))
+    if a.ndim == 0:
+        return asarray(np.argwhere(a.get()))  # (1, 0) or (0, 0): no data to distribute
+    return stack(nonzero(a), axis=1)
 
 
 def clip(

@@ -463,6 +463,8 @@ def test_nonzero_distributed(shape, block, rng):
     x[x < 0.3] = 0.0
     check_against_numpy(lambda xp, a: xp.nonzero(a), x, block_shape=block)
     check_against_numpy(lambda xp, a: a[xp.nonzero(a > 0.5)], x, block_shape=block)
+    check_against_numpy(lambda xp, a: xp.argwhere(a), x, block_shape=block)
+    check_against_numpy(lambda xp, a: xp.argwhere(a[(0,) * a.ndim]), x, block_shape=block)
 
 
 @pytest.mark.parametrize("mask_axes", [(0, 2), (1, 3), (0, 1), (2, 3)])
