@@ -102,3 +102,14 @@ def test_windows_of_windows_and_of_expressions(backend_name):
         return twice + expr[2:, 1:-1] - inner[2:-1, 1:-2]
 
     check_against_numpy(body, RNG.random((12, 13)), block_shape=(5, 4))
+
+
+@pytest.mark.parametrize("block_shape", [(3, 4), (1, 7), (8, 2)])
+def test_strided_windows_match_numpy(block_shape, backend_name):
+    def body(xp, a):
+        x = a[::2, 1::3] * 2 + a[1::2, ::3]  # every second row, every third column
+        y = a[1:, :][::3][::2]  # a window of a window of a window
+        a[::2, ::5] = a[1::2, 2::5] - 1.0  # written where the target's blocks are
+        return x.sum(axis=1), y, a[2:-1:4].mean(axis=0)
+
+    check_against_numpy(body, RNG.random((12, 15)), block_shape=block_shape, rtol=1e-12)

@@ -253,7 +253,7 @@ def _tile_leaves(e: tuple, leaves: Sequence[Any], tile: tuple, shape: tuple,
         for dst, src, k in e[3][2]:
             if all(d.start <= t.start and t.stop <= d.stop for d, t in zip(dst, tile)):
                 block = leaves[e[1] if k is None else k]
-                view = block[tuple(slice(s.start + t.start - d.start, s.start + t.stop - d.start)
+                view = block[tuple(_sub(s, t.start - d.start, t.stop - d.start)
                                    for s, d, t in zip(src, dst, tile))]
                 break
         else:  # pragma: no cover - the tiles refine every piece's placements
@@ -268,6 +268,13 @@ def _tile_leaves(e: tuple, leaves: Sequence[Any], tile: tuple, shape: tuple,
         view = _tile_of(piece, tile, shape)
     views.append(view)
     return ("leaf", len(views) - 1)
+
+
+def _sub(s: slice, k0: int, k1: int) -> slice:
+    """The elements ``k0:k1`` of the selection ``s`` (explicit start, positive step)."""
+    step = s.step or 1
+    return slice(s.start + k0 * step, s.start + (k1 - 1) * step + 1 if k1 > k0 else s.start,
+                 s.step)
 
 
 def _tile_of(x: Any, tile: tuple, shape: tuple) -> Any:

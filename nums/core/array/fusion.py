@@ -110,24 +110,26 @@ def _cyclic_nodes(grid: ArrayGrid) -> np.ndarray:
     return nodes
 
 
-def window(x: BlockArray, offsets: tuple[int, ...], shape: tuple[int, ...]) -> BlockArray:
-    """``x[offsets[0]:offsets[0] + shape[0], ...]`` (a step-1 basic selection of a distributed
-    array) as a pending expression reading ``x``'s blocks where it is used: consumers
-    evaluate it inside their own kernels (``u[:-2, 1:-1] + u[2:, 1:-1]`` reads ``u``'s
-    blocks, no task cuts the slices out first); ``.blocks`` copies it in one task per
-    block."""
-    bs = tuple(max(1, b) for b in x.block_shape)
-    grid = ArrayGrid(shape, tuple(min(b, max(1, n)) for b, n in zip(bs, shape)), x.dtype)
+def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
+           grid: ArrayGrid) -> BlockArray:
+    """``x[o0:o0 + s0 * n0:s0, ...]`` (a basic selection of slices with positive steps of a
+    distributed array; ``grid`` is the result's) as a pending expression reading ``x``'s
+    blocks where it is used: consumers evaluate it inside their own kernels
+    (``u[:-2, 1:-1] + u[2:, 1:-1]`` reads ``u``'s blocks, no task cuts the slices out first);
+    ``.blocks`` copies it in one task per block."""
+    shape = grid.shape
     inner = x.pending("fused")
     if inner is not None and inner.expr == ("leaf", 0) and inner.windows[0] is not None:
-        # a window of a window (``u[1:][2:]``): one window of the first one's array
-        offsets = tuple(o + p for o, p in zip(offsets, inner.windows[0][0]))
+        # a window of a window (``u[1:][::2]``): one window of the first one's array
+        o, st, _ = inner.windows[0]
+        offsets = tuple(a + b * c for a, b, c in zip(o, st, offsets))
+        steps = tuple(b * c for b, c in zip(st, steps))
         x = inner.leaves[0]
-        return BlockArray(grid, None, _cyclic_nodes(grid),
-                          pending=Fused(("leaf", 0), (x,), ((offsets, tuple(shape)),)))
-    snap = BlockArray(x.grid, x.blocks, x.nodes)
+    else:
+        x = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
     return BlockArray(grid, None, _cyclic_nodes(grid),
-                      pending=Fused(("leaf", 0), (snap,), ((tuple(offsets), tuple(shape)),)))
+                      pending=Fused(("leaf", 0), (x,), ((tuple(offsets), tuple(steps),
+                                                         tuple(shape)),)))
 
 
 def _leaf_index(leaves: list[BlockArray], windows: list, x: BlockArray, win: Any) -> int:
@@ -188,7 +190,7 @@ def _joined(leaf: BlockArray, slices: list[slice], refs: list) -> tuple[Any, tup
     joins it with the others (appended to ``refs``) inside the kernel
     (see :func:`nums.core.array.expressions._view_leaves`): no task assembles it first."""
     parts = leaf.grid.overlaps(slices)
-    shape = tuple(s.stop - s.start for s in slices)
+    shape = tuple(len(range(s.start, s.stop, s.step or 1)) for s in slices)
     placements = []
     first = None
     for k, (bidx, src, dst) in enumerate(parts):
@@ -335,8 +337,8 @@ class Fused(Pending):
 
     def __init__(self, expr: tuple, leaves: tuple[BlockArray, ...], windows: tuple | None = None):
         self.expr, self.leaves = expr, leaves
-        # per leaf: None (the leaf as it is) or ``(offsets, shape)``, the part of the leaf
-        # the expression sees (see :func:`window`)
+        # per leaf: None (the leaf as it is) or ``(offsets, steps, shape)``, the part of the
+        # leaf the expression sees (see :func:`window`)
         self.windows = windows if windows is not None else (None,) * len(leaves)
 
     def leaf_uses(self) -> list[tuple[int, tuple | None]]:
@@ -349,9 +351,11 @@ class Fused(Pending):
         win = self.windows[i]
         if win is None:
             return broadcast_slices(self.leaves[i], out_slices, out_shape, pattern)
-        offsets, shape = win
+        offsets, steps, shape = win
         sl = grid_broadcast_slices(shape, out_slices, out_shape, pattern)
-        return [slice(s.start + o, s.stop + o) for s, o in zip(sl, offsets)]
+        return [slice(o + st * s.start, o + st * max(s.start, s.stop - 1) + (s.stop > s.start),
+                      None if st == 1 else st)
+                for s, o, st in zip(sl, offsets, steps)]
 
     def compute(self, x: BlockArray) -> np.ndarray:
         """One :func:`kernels.fused_eval` task per block, placed by the optimizer."""

@@ -146,9 +146,9 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
         expanded = expand_dims(x, grid)  # only new axes: computed with the expression
         if expanded is not None:
             return expanded
-    if all(s is not None and s[0] == "slice" and s[2] == 1 and s[3] > 0 for s in spec):
-        # step-1 slices: read where used (a stencil's shifted slices cost no task of their own)
-        return window(x, tuple(s[1] for s in spec), tuple(out_shape))
+    if all(s is not None and s[0] == "slice" and s[2] > 0 and s[3] > 0 for s in spec):
+        # slices: read where used (a stencil's shifted slices cost no task of their own)
+        return window(x, tuple(s[1] for s in spec), tuple(s[2] for s in spec), grid)
 
     def source(idx):
         """The region of ``x`` that output block ``idx`` reads, and the key taking it."""

@@ -44,9 +44,10 @@ def block_view(
     if len(covered) != 1:
         return None
     bslices = x.grid.block_slices(covered[0])
-    if all(s.start == b.start and s.stop == b.stop for s, b in zip(slices, bslices)):
+    if all(s.start == b.start and s.stop == b.stop and s.step in (None, 1)
+           for s, b in zip(slices, bslices)):
         return covered[0], None
-    return covered[0], tuple(slice(s.start - b.start, s.stop - b.start)
+    return covered[0], tuple(slice(s.start - b.start, s.stop - b.start, s.step)
                              for s, b in zip(slices, bslices))
 
 

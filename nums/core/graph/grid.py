@@ -48,7 +48,7 @@ def broadcast_slices(
         if shape[axis] == 1 and out_shape[p + offset] != 1:
             slices[axis] = slice(0, 1)
         else:
-            slices[axis] = slice(s.start, s.stop)
+            slices[axis] = slice(s.start, s.stop, s.step)
     return slices
 
 
@@ -225,8 +225,11 @@ class ArrayGrid:
         return range(start // b, min(self.grid_shape[axis], (stop - 1) // b + 1))
 
     def overlaps(self, slices: Sequence[slice]) -> list[tuple[tuple[int, ...], tuple, tuple]]:
-        """The blocks the region ``slices`` (step-1, explicit bounds) reads: per block its grid
-        index, the part of the block it reads and where that part lands in the region."""
+        """The blocks the region ``slices`` (explicit bounds; a positive step selects every
+        step-th element) reads: per block its grid index, the part of the block it reads and
+        where that part lands in the region. Blocks a stepped slice skips are not listed."""
+        if any(s.step not in (None, 1) for s in slices):
+            return self._stepped_overlaps(slices)
         ranges = [self.blocks_overlapping(axis, s.start, s.stop) for axis, s in enumerate(slices)]
         out = []
         for idx in itertools.product(*ranges):
@@ -239,6 +242,27 @@ class ArrayGrid:
             dst = tuple(slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, slices))
             out.append((idx, src, dst))
         return out
+
+    def _stepped_overlaps(self, slices: Sequence[slice]) -> list[tuple[tuple[int, ...], tuple,
+                                                                       tuple]]:
+        per_axis = []
+        for axis, s in enumerate(slices):
+            step = s.step or 1
+            n = len(range(s.start, s.stop, step))
+            hits = []
+            for i in self.blocks_overlapping(axis, s.start, s.stop):
+                b0, b1 = self.axis_start(axis, i), self.axis_stop(axis, i)
+                k0, k1 = stride_overlap(s.start, step, n, b0, b1)
+                if k1 > k0:
+                    first = s.start + k0 * step - b0
+                    hits.append((i, slice(first, first + (k1 - k0 - 1) * step + 1, step),
+                                 slice(k0, k1)))
+            if not hits:  # an empty selection: one empty part, as for step-1 slices
+                i = self.blocks_overlapping(axis, s.start, s.start)[0]
+                hits.append((i, slice(0, 0), slice(0, 0)))
+            per_axis.append(hits)
+        return [(tuple(h[0] for h in combo), tuple(h[1] for h in combo),
+                 tuple(h[2] for h in combo)) for combo in itertools.product(*per_axis)]
 
     def node_of(self, index: Sequence[int], cluster_shape: Sequence[int]) -> int:
         return cyclic_node(index, cluster_shape)
