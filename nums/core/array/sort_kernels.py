@@ -30,35 +30,37 @@ def partition_lanes(block: np.ndarray, kth: Any, axis: int, arg: bool, kind: str
     return fn(block, kth, axis=axis, kind=kind)
 
 
-def sort_and_sample(block: np.ndarray, carry: bool, nsamples: int, kind: Any) -> tuple:
-    """A 1-D block's local order and ``nsamples`` regular samples ``(values, positions in
-    the sorted block)``. The order is the sorted block itself (sorted in place in a block of
-    the store), or with ``carry`` the block's stable argsort (the sorted values are then
-    ``block[order]``, never materialised)."""
-    if carry:
-        order = np.argsort(block, kind="stable")
-    else:
-        order = new_block(block.shape, block.dtype)
-        order[...] = block
-        order.sort(kind=kind)
+def sort_and_sample(block: np.ndarray, carry: bool, nsamples: int, kind: Any,
+                    bounds: list) -> tuple:
+    """A 1-D block's local order, as chunks ``[bounds[k], bounds[k + 1])`` (separate objects,
+    so that each is freed once the tasks that read it are done), and ``nsamples`` regular
+    samples ``(values, positions in the sorted block)``. The order is the sorted block, or
+    with ``carry`` the block's stable argsort (the sorted values are then ``block[order]``,
+    never materialised). Returns ``(samples, chunk_0, ...)``."""
+    order = np.argsort(block, kind="stable") if carry else np.sort(block, kind=kind)
     n = block.shape[0]
     k = min(n, nsamples)
     pos = np.unique(np.linspace(0, n - 1, k).round().astype(np.intp)) if k else np.zeros(
         0, np.intp)
     values = block[order[pos]] if carry else order[pos]
-    return order, (values, pos)
+    return ((values, pos),) + tuple(order[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:]))
 
 
-def cut_positions(block: np.ndarray, order: np.ndarray | None, bid: int,
-                  split_values: np.ndarray, split_blocks: np.ndarray,
-                  split_pos: np.ndarray) -> np.ndarray:
-    """Where splitters ``(value, block, position)`` cut a sorted 1-D block (``order`` None:
-    ``block`` is sorted; else ``block[order]`` is). Splitters are ordered by (value, block,
-    position in that block's stable sort) = NumPy's stable order: this block's entries
-    equal to a splitter's value go left of it when this block precedes the splitter's,
-    right when it follows, and at the splitter's position in its own block."""
-    left = np.searchsorted(block, split_values, side="left", sorter=order)
-    right = np.searchsorted(block, split_values, side="right", sorter=order)
+def cut_positions(block: np.ndarray | None, bid: int, split_values: np.ndarray,
+                  split_blocks: np.ndarray, split_pos: np.ndarray, *chunks: np.ndarray
+                  ) -> np.ndarray:
+    """Where splitters ``(value, block, position)`` cut a locally sorted 1-D block (given as
+    its consecutive chunks: sorted values, or with ``block`` chunks of its argsort).
+    Splitters are ordered by (value, block, position in that block's stable sort) =
+    NumPy's stable order: this block's entries equal to a splitter's value go left of it
+    when this block precedes the splitter's, right when it follows, and at the splitter's
+    position in its own block."""
+    left = np.zeros(len(split_values), np.intp)
+    right = np.zeros(len(split_values), np.intp)
+    for chunk in chunks:
+        values = chunk if block is None else block[chunk]
+        left += np.searchsorted(values, split_values, side="left")
+        right += np.searchsorted(values, split_values, side="right")
     return np.where(bid < split_blocks, right,
                     np.where(bid > split_blocks, left, split_pos)).astype(np.intp)
 
@@ -123,17 +125,35 @@ def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarra
                ) -> np.ndarray:
     """One output block from sorted runs (in block order; ties keep block order, so global
     index order): their values merged, or (``carry``) what they carry in the merged order.
-    Written into a block of the store."""
+    Written into a block of the store; the runs are gathered straight into one buffer."""
     out = new_block((size,), dtype)
-    values, carried = _runs(specs, refs, carry)
+    values = out if not carry else np.empty(size, refs[0].dtype if refs else dtype)
+    at = 0
+    for k, (lo, hi, _) in enumerate(specs):
+        v, o, _ = refs[3 * k:3 * k + 3]
+        if o is None:
+            values[at:at + hi - lo] = v[lo:hi]
+        else:
+            np.take(v, o[lo:hi], out=values[at:at + hi - lo])
+        at += hi - lo
     if not carry:  # timsort merges the sorted runs in linear time
-        np.concatenate(values, out=out)
-        del values
         out.sort(kind="stable")
         return out
-    perm = np.argsort(np.concatenate(values), kind="stable")
+    perm = np.argsort(values, kind="stable")
     del values
-    np.take(np.concatenate(carried), perm, out=out)
+    carried = np.empty(size, dtype)
+    at = 0
+    for k, (lo, hi, offset) in enumerate(specs):
+        _, o, p = refs[3 * k:3 * k + 3]
+        dst = carried[at:at + hi - lo]
+        if o is None:
+            dst[...] = p[lo:hi]
+        elif p is not None:
+            np.take(p, o[lo:hi], out=dst)
+        else:
+            np.add(o[lo:hi], offset, out=dst, casting="unsafe")
+        at += hi - lo
+    np.take(carried, perm, out=out)
     return out
 
 

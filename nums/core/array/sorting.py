@@ -32,6 +32,7 @@ from nums.core.array.relayout import rechunk
 from nums.core.graph.grid import default_block_shape
 
 OVERSAMPLE = 32  # samples per block and output range
+MIN_CHUNK_BYTES = 256 * 2**10  # smallest chunk of a locally sorted block
 SELECT_SAMPLES = 20000  # samples of a selection (all blocks together)
 
 
@@ -84,50 +85,57 @@ def sample_sort(x: BlockArray, arg: bool = False, kind: Any = None,
     grid = x.grid
     nblocks = grid.grid_shape[0]
     step = grid.block_shape[0]
-    # per block: its local order (the sorted block, or its argsort) and regular samples;
-    # a run is (values, order, payload, offset, node): its sorted values are values[order]
+    lengths = [grid.block_slices((i,))[0].stop - i * step for i in range(nblocks)]
+    # per block: regular samples and its local order (the sorted block, or its argsort) in
+    # chunks; a run is (values, order chunks, payload, offset, node): the sorted values of
+    # the block are values[order] (values None: the chunks hold them)
     runs, sample_refs = [], []
     for i in range(nblocks):
         node = int(x.nodes[(i,)])
         pay = None if payload is None else region(payload, grid.block_slices((i,)), node)[0]
-        order, sample = submit(sort_kernels.sort_and_sample, x.blocks[(i,)], carry,
-                               OVERSAMPLE * nranges, kind, node=node, num_returns=2)
-        runs.append((x.blocks[(i,)], order, pay, i * step, node) if carry
-                    else (order, None, None, i * step, node))
-        sample_refs.append(sample)
-    lengths = [grid.block_slices((i,))[0].stop - i * step for i in range(nblocks)]
+        nchunks = max(1, min(nranges, lengths[i] * x.dtype.itemsize // MIN_CHUNK_BYTES))
+        bounds = [(lengths[i] * k) // nchunks for k in range(nchunks + 1)]
+        out = submit(sort_kernels.sort_and_sample, x.blocks[(i,)], carry,
+                     OVERSAMPLE * nranges, kind, bounds, node=node, num_returns=nchunks + 1)
+        chunks = list(zip(out[1:], bounds[:-1], bounds[1:]))
+        runs.append((x.blocks[(i,)] if carry else None, chunks, pay, i * step, node))
+        sample_refs.append(out[0])
     targets = [r * out_grid.block_shape[0] for r in range(1, nranges)]
     cuts = _exact_cuts(backend().get(sample_refs), lengths, targets, runs)
     blocks = np.empty(out_grid.grid_shape, dtype=object)
     out_nodes = np.zeros(out_grid.grid_shape, dtype=np.int64)
     for r in range(nranges):
         out_nodes[r] = node = node_of((r,))
-        specs, refs = _gather_runs(runs, cuts[:, r], cuts[:, r + 1], node, carry)
+        specs, refs, _ = _gather_runs(runs, cuts[:, r], cuts[:, r + 1], node, carry)
         blocks[r] = submit(sort_kernels.merge_runs, int((cuts[:, r + 1] - cuts[:, r]).sum()),
                            dtype, carry, specs, *refs, node=node)
     return BlockArray(out_grid, blocks, out_nodes)
 
 
 def _gather_runs(runs: list, lo: np.ndarray, hi: np.ndarray, node: int, carry: bool
-                 ) -> tuple[list, list]:
+                 ) -> tuple[list, list, list]:
     """The non-empty runs ``[lo[i], hi[i])`` of the blocks' local orders, for a task on
-    ``node``: ``(specs, refs)`` as :func:`sort_kernels.merge_runs` reads them. A run on the
-    same node is read in place; one on another node is cut out there first (only it
-    travels)."""
-    specs, refs = [], []
-    for i, (values, order, pay, offset, where) in enumerate(runs):
+    ``node``: ``(specs, refs)`` as :func:`sort_kernels.merge_runs` reads them, one run per
+    chunk it touches. A run on the same node is read in place; one on another node is cut
+    out there first (only it travels). Third: the block of each run."""
+    specs, refs, owners = [], [], []
+    for i, (values, chunks, pay, offset, where) in enumerate(runs):
         a, b = int(lo[i]), int(hi[i])
-        if a >= b:
-            continue
-        if where == node:
-            specs.append((a, b, offset))
-            refs += [values, order, pay]
-        else:
-            v, c = submit(sort_kernels.run_piece, values, order, pay, a, b, offset, carry,
-                          node=where, num_returns=2)
-            specs.append((0, b - a, 0))
-            refs += [v, None, c]
-    return specs, refs
+        for chunk, c0, c1 in chunks:
+            ca, cb = max(a, c0) - c0, min(b, c1) - c0
+            if ca >= cb:
+                continue
+            owners.append(i)
+            srcs = [values, chunk, pay] if values is not None else [chunk, None, pay]
+            if where == node:
+                specs.append((ca, cb, offset))
+                refs += srcs
+            else:
+                v, c = submit(sort_kernels.run_piece, srcs[0], srcs[1], pay, ca, cb, offset,
+                              carry, node=where, num_returns=2)
+                specs.append((0, cb - ca, 0))
+                refs += [v, None, c]
+    return specs, refs, owners
 
 
 def _exact_cuts(samples: list, lengths: Sequence[int], targets: Sequence[int], runs: list
@@ -174,8 +182,8 @@ def _exact_cuts(samples: list, lengths: Sequence[int], targets: Sequence[int], r
     hi_j = np.searchsorted(lower, t, side="left")  # first with lower >= target
     picks = np.concatenate([np.maximum(lo_j, 0), np.minimum(hi_j, m - 1)])
     sv, sb, sp = values[picks], bids[picks], pos[picks]
-    pos_refs = [submit(sort_kernels.cut_positions, run[0], run[1], i, sv, sb, sp,
-                       node=run[4]) for i, run in enumerate(runs)]
+    pos_refs = [submit(sort_kernels.cut_positions, run[0], i, sv, sb, sp,
+                       *[c[0] for c in run[1]], node=run[4]) for i, run in enumerate(runs)]
     at = np.stack(backend().get(pos_refs)).astype(np.int64)  # (blocks, 2 * targets)
     k = len(targets)
     lo_cut = np.where(lo_j[None, :] >= 0, at[:, :k], 0)
@@ -189,15 +197,14 @@ def _exact_cuts(samples: list, lengths: Sequence[int], targets: Sequence[int], r
             cuts[:, r + 1] = hi_cut[:, r]
         else:
             node = node_of((r,))
-            specs, refs = _gather_runs(runs, lo_cut[:, r], hi_cut[:, r], node, False)
-            live = [i for i in range(nb) if lo_cut[i, r] < hi_cut[i, r]]
-            found[r] = (live, submit(sort_kernels.split_runs, target - below, specs, *refs,
+            specs, refs, owners = _gather_runs(runs, lo_cut[:, r], hi_cut[:, r], node, False)
+            found[r] = (owners, submit(sort_kernels.split_runs, target - below, specs, *refs,
                                      node=node))
             cuts[:, r + 1] = lo_cut[:, r]
     if found:
         taken = backend().get([f[1] for f in found.values()])
-        for (r, (live, _)), add in zip(found.items(), taken):
-            cuts[live, r + 1] += np.asarray(add, np.int64)
+        for (r, (owners, _)), add in zip(found.items(), taken):
+            np.add.at(cuts[:, r + 1], owners, np.asarray(add, np.int64))
     return cuts
 
 
