@@ -134,7 +134,7 @@ def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarra
         if o is None:
             values[at:at + hi - lo] = v[lo:hi]
         else:
-            np.take(v, o[lo:hi], out=values[at:at + hi - lo])
+            np.take(v, o[lo:hi], out=values[at:at + hi - lo], mode="clip")
         at += hi - lo
     if not carry:  # timsort merges the sorted runs in linear time
         out.sort(kind="stable")
@@ -149,11 +149,11 @@ def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarra
         if o is None:
             dst[...] = p[lo:hi]
         elif p is not None:
-            np.take(p, o[lo:hi], out=dst)
+            np.take(p, o[lo:hi], out=dst, mode="clip")
         else:
             np.add(o[lo:hi], offset, out=dst, casting="unsafe")
         at += hi - lo
-    np.take(carried, perm, out=out)
+    np.take(carried, perm, out=out, mode="clip")  # indices valid: no buffer
     return out
 
 
