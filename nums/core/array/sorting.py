@@ -3,13 +3,19 @@
 - Along an axis that lies inside the blocks: one task per block (:func:`sort_along`).
   An n-d array split along the sort axis is first rechunked so the axis is whole.
 - A 1-D array in several blocks: a parallel sample sort (:func:`sample_sort`). Tasks sort
-  their blocks and take regular samples; the driver fetches the samples and picks
-  splitters; tasks cut their sorted blocks by the splitters and report the piece sizes
-  (to the driver, a few integers per block); one task per range merges its pieces; and the
-  result is assembled into the session's default grid from the ranges
-  (:func:`from_pieces`). Splitters are ``(value, block, position)`` triples, which orders
-  equal values by block and position: the stable order, so ``argsort`` is stable and
-  splitting never depends on ties.
+  their blocks (argsort: only the local order; the values are read as ``block[order]``)
+  and take regular samples. Splitters are ``(value, block, position)`` triples, which
+  orders equal values by block and position: the stable order, so ``argsort`` is stable
+  and splitting never depends on ties. The driver bounds every sample's global rank from
+  the samples around it, so that two samples bracket each boundary of the output grid;
+  the blocks report where those cut them, and one small task per boundary finds the exact
+  cut among the entries in between (:func:`_exact_cuts`). One task per output block then
+  merges its runs, read in place from the sorted blocks, into the block of the default
+  grid directly.
+- Memory (issue 12): beyond the input, the sorted blocks plus the output, never both
+  whole: a sorted block is kept as chunks (separate objects), and a chunk is freed as
+  soon as the merges that read it are done; merges gather their runs into one buffer (the
+  output block itself for ``sort``). Only runs on another node are cut out and moved.
 - :func:`compact`: the entries of a 1-D array where a mask is true (``x[mask]`` without
   fetching the mask), from per-block pieces and their counts.
 
