@@ -121,16 +121,63 @@ def split_runs(j: int, specs: list, *refs: np.ndarray) -> np.ndarray:
     return out
 
 
+MERGE_PART = 1 << 20  # about how many entries a merge handles at a time (its temporaries)
+
+
+def _below(pivots: np.ndarray, v: np.ndarray, o: np.ndarray | None, lo: int, hi: int
+           ) -> np.ndarray:
+    """How many sorted values of a run (``v[lo:hi]``, or ``v[o[lo:hi]]``) lie below each of
+    the sorted ``pivots``, in NumPy's order: a binary search for all pivots at once."""
+    first = np.full(len(pivots), lo, np.intp)
+    last = np.full(len(pivots), hi, np.intp)
+    rank = np.arange(len(pivots))
+    while np.any(first < last):
+        mid = (first + last) // 2
+        probe = np.minimum(mid, hi - 1)
+        x = v[probe] if o is None else v[o[probe]]
+        # x sorts before pivots[p] exactly when at most p pivots are <= x
+        before = (np.searchsorted(pivots, x, side="right") <= rank) & (first < last)
+        first = np.where(before, mid + 1, first)
+        last = np.where(before | (first >= last), last, mid)
+    return first - lo
+
+
 def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarray
                ) -> np.ndarray:
     """One output block from sorted runs (in block order; ties keep block order, so global
     index order): their values merged, or (``carry``) what they carry in the merged order.
-    Written into a block of the store; the runs are gathered straight into one buffer."""
+    Written into a block of the store, in parts of about ``MERGE_PART`` entries split at
+    pivot values sampled from the runs (every entry below a pivot precedes it), so that
+    the temporaries of a merge stay small."""
     out = new_block((size,), dtype)
-    values = out if not carry else np.empty(size, refs[0].dtype if refs else dtype)
+    runs = [(refs[3 * k], refs[3 * k + 1], refs[3 * k + 2], lo, hi, off)
+            for k, (lo, hi, off) in enumerate(specs)]
+    nparts = -(-size // MERGE_PART)
+    if nparts > 1:
+        per = 4 * nparts
+        sample = np.sort(np.concatenate([
+            run_values(v, o, lo, hi)[::max(1, (hi - lo) // per)] for v, o, _, lo, hi, _ in runs]))
+        pivots = sample[(np.arange(1, nparts) * len(sample)) // nparts]
+        cuts = [np.concatenate(([0], _below(pivots, v, o, lo, hi), [hi - lo]))
+                for v, o, _, lo, hi, _ in runs]
+    else:
+        cuts = [np.array([0, hi - lo]) for _, _, _, lo, hi, _ in runs]
     at = 0
-    for k, (lo, hi, _) in enumerate(specs):
-        v, o, _ = refs[3 * k:3 * k + 3]
+    for part in range(nparts):
+        pieces = [(v, o, p, lo + int(c[part]), lo + int(c[part + 1]), off)
+                  for (v, o, p, lo, _, off), c in zip(runs, cuts) if c[part] < c[part + 1]]
+        n = sum(b - a for _, _, _, a, b, _ in pieces)
+        _merge_part(out[at:at + n], carry, pieces)
+        at += n
+    return out
+
+
+def _merge_part(out: np.ndarray, carry: bool, pieces: list) -> None:
+    """Merge sorted runs ``(values, order, payload, lo, hi, offset)`` into ``out``."""
+    size = out.shape[0]
+    values = out if not carry else np.empty(size, pieces[0][0].dtype if pieces else out.dtype)
+    at = 0
+    for v, o, _, lo, hi, _ in pieces:
         if o is None:
             values[at:at + hi - lo] = v[lo:hi]
         else:
@@ -138,13 +185,12 @@ def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarra
         at += hi - lo
     if not carry:  # timsort merges the sorted runs in linear time
         out.sort(kind="stable")
-        return out
+        return
     perm = np.argsort(values, kind="stable")
     del values
-    carried = np.empty(size, dtype)
+    carried = np.empty(size, out.dtype)
     at = 0
-    for k, (lo, hi, offset) in enumerate(specs):
-        _, o, p = refs[3 * k:3 * k + 3]
+    for _, o, p, lo, hi, offset in pieces:
         dst = carried[at:at + hi - lo]
         if o is None:
             dst[...] = p[lo:hi]
@@ -154,7 +200,6 @@ def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarra
             np.add(o[lo:hi], offset, out=dst, casting="unsafe")
         at += hi - lo
     np.take(carried, perm, out=out, mode="clip")  # indices valid: no buffer
-    return out
 
 
 def _differs(a: np.ndarray, b: np.ndarray, equal_nan: bool) -> np.ndarray:
