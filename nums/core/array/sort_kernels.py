@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from nums.core.backend.buffers import new_block
+
 # ---------------------------------------------------------------------------- sorting
 
 
@@ -28,52 +30,176 @@ def partition_lanes(block: np.ndarray, kth: Any, axis: int, arg: bool, kind: str
     return fn(block, kth, axis=axis, kind=kind)
 
 
-def sort_and_sample(block: np.ndarray, arg: bool, offset: int, nsamples: int,
-                    kind: Any) -> tuple:
-    """A 1-D block sorted (``(values, global indices or None)``, stable when ``arg``) and
-    ``nsamples`` regular samples ``(values, positions in the sorted block)``."""
-    if arg:
-        order = np.argsort(block, kind="stable")
-        values = block[order]
-        order += np.intp(offset)
-    else:
-        order = None
-        values = np.sort(block, kind=kind)
-    n = values.shape[0]
+def sort_and_sample(block: np.ndarray, carry: bool, nsamples: int, kind: Any,
+                    bounds: list) -> tuple:
+    """A 1-D block's local order, as chunks ``[bounds[k], bounds[k + 1])`` (separate objects,
+    so that each is freed once the tasks that read it are done), and ``nsamples`` regular
+    samples ``(values, positions in the sorted block)``. The order is the sorted block, or
+    with ``carry`` the block's stable argsort (the sorted values are then ``block[order]``,
+    never materialised). Returns ``(samples, chunk_0, ...)``."""
+    order = np.argsort(block, kind="stable") if carry else np.sort(block, kind=kind)
+    n = block.shape[0]
     k = min(n, nsamples)
     pos = np.unique(np.linspace(0, n - 1, k).round().astype(np.intp)) if k else np.zeros(
         0, np.intp)
-    return values, order, (values[pos], pos)
+    values = block[order[pos]] if carry else order[pos]
+    return ((values, pos),) + tuple(order[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:]))
 
 
-def cut_sorted(values: np.ndarray, order: np.ndarray | None, block: int,
-               split_values: np.ndarray, split_blocks: np.ndarray,
-               split_pos: np.ndarray) -> tuple:
-    """Cut a sorted 1-D block by splitters ``(value, block, position)``, ordered by
-    (value, block, position in that block's stable sort) = NumPy's stable order: this
-    block's entries equal to a splitter's value go left of it when this block precedes the
-    splitter's, right when it follows, and at the splitter's position in its own block.
+def cut_positions(block: np.ndarray | None, bid: int, split_values: np.ndarray,
+                  split_blocks: np.ndarray, split_pos: np.ndarray, *chunks: np.ndarray
+                  ) -> np.ndarray:
+    """Where splitters ``(value, block, position)`` cut a locally sorted 1-D block (given as
+    its consecutive chunks: sorted values, or with ``block`` chunks of its argsort).
+    Splitters are ordered by (value, block, position in that block's stable sort) =
+    NumPy's stable order: this block's entries equal to a splitter's value go left of it
+    when this block precedes the splitter's, right when it follows, and at the splitter's
+    position in its own block."""
+    left = np.zeros(len(split_values), np.intp)
+    right = np.zeros(len(split_values), np.intp)
+    for chunk in chunks:
+        values = chunk if block is None else block[chunk]
+        left += np.searchsorted(values, split_values, side="left")
+        right += np.searchsorted(values, split_values, side="right")
+    return np.where(bid < split_blocks, right,
+                    np.where(bid > split_blocks, left, split_pos)).astype(np.intp)
 
-    Returns ``(cuts, piece_0, ..., piece_R-1)`` (pieces are ``(values, indices)`` pairs,
-    indices None without ``order``)."""
-    left = np.searchsorted(values, split_values, side="left")
-    right = np.searchsorted(values, split_values, side="right")
-    cuts = np.where(block < split_blocks, right, np.where(block > split_blocks, left, split_pos))
-    bounds = np.concatenate(([0], cuts, [values.shape[0]])).astype(np.intp)
-    pieces = []
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        pieces.append((values[lo:hi].copy(), None if order is None else order[lo:hi].copy()))
-    return (np.diff(bounds),) + tuple(pieces)
+
+def run_values(values: np.ndarray, order: np.ndarray | None, lo: int, hi: int) -> np.ndarray:
+    """The sorted values ``[lo, hi)`` of a block: a view of a sorted block, or gathered."""
+    return values[lo:hi] if order is None else values[order[lo:hi]]
 
 
-def merge_pieces(arg: bool, kind: Any, *pieces: tuple) -> np.ndarray:
-    """One output range: the pieces (in block order, each sorted) merged; the stable order of their
-    values (ties keep block order, so global index order) gives the indices for ``arg``."""
-    values = np.concatenate([p[0] for p in pieces])
-    if not arg:  # timsort merges the sorted runs in linear time
-        return np.sort(values, kind="stable")
-    idx = np.concatenate([p[1] for p in pieces])
-    return idx[np.argsort(values, kind="stable")]
+def run_carried(order: np.ndarray | None, payload: np.ndarray | None, lo: int, hi: int,
+                offset: int) -> np.ndarray:
+    """What a carrying sort moves with the values ``[lo, hi)``: the entries of ``payload``
+    (``order`` None: already in sorted order), or the global indices ``order + offset``."""
+    if order is None:
+        return payload[lo:hi]
+    if payload is not None:
+        return payload[order[lo:hi]]
+    return order[lo:hi] + np.intp(offset)
+
+
+def run_piece(values: np.ndarray, order: np.ndarray | None, payload: np.ndarray | None,
+              lo: int, hi: int, offset: int, carry: bool) -> tuple:
+    """The run ``[lo, hi)`` of a locally sorted block as its own objects ``(values,
+    carried or None)``: how a run travels to another node."""
+    return (run_values(values, order, lo, hi).copy(),
+            run_carried(order, payload, lo, hi, offset).copy() if carry else None)
+
+
+def _runs(specs: list, refs: tuple, carry: bool) -> tuple[list, list]:
+    """The runs of ``specs`` (``(lo, hi, offset)``, three arrays each in ``refs``:
+    values, order, payload)."""
+    values, carried = [], []
+    for k, (lo, hi, offset) in enumerate(specs):
+        v, o, p = refs[3 * k:3 * k + 3]
+        values.append(run_values(v, o, lo, hi))
+        if carry:
+            carried.append(run_carried(o, p, lo, hi, offset))
+    return values, carried
+
+
+def split_runs(j: int, specs: list, *refs: np.ndarray) -> np.ndarray:
+    """How many entries of each sorted run (in block order) the first ``j`` entries of
+    their union take, in the stable order: everything below the ``j``-th smallest value,
+    then its equals in block order."""
+    runs, _ = _runs(specs, refs, False)
+    out = np.zeros(len(runs), np.intp)
+    if j <= 0:
+        return out
+    v = np.partition(np.concatenate(runs), j - 1)[j - 1:j]
+    need = j
+    for k, r in enumerate(runs):
+        out[k] = np.searchsorted(r, v, side="left")[0]
+        need -= out[k]
+    for k, r in enumerate(runs):
+        take = min(need, int(np.searchsorted(r, v, side="right")[0]) - out[k])
+        out[k] += take
+        need -= take
+    return out
+
+
+MERGE_PART = 1 << 20  # about how many entries a merge handles at a time (its temporaries)
+
+
+def _below(pivots: np.ndarray, v: np.ndarray, o: np.ndarray | None, lo: int, hi: int
+           ) -> np.ndarray:
+    """How many sorted values of a run (``v[lo:hi]``, or ``v[o[lo:hi]]``) lie below each of
+    the sorted ``pivots``, in NumPy's order: a binary search for all pivots at once."""
+    first = np.full(len(pivots), lo, np.intp)
+    last = np.full(len(pivots), hi, np.intp)
+    rank = np.arange(len(pivots))
+    while np.any(first < last):
+        mid = (first + last) // 2
+        probe = np.minimum(mid, hi - 1)
+        x = v[probe] if o is None else v[o[probe]]
+        # x sorts before pivots[p] exactly when at most p pivots are <= x
+        before = (np.searchsorted(pivots, x, side="right") <= rank) & (first < last)
+        first = np.where(before, mid + 1, first)
+        last = np.where(before | (first >= last), last, mid)
+    return first - lo
+
+
+def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarray
+               ) -> np.ndarray:
+    """One output block from sorted runs (in block order; ties keep block order, so global
+    index order): their values merged, or (``carry``) what they carry in the merged order.
+    Written into a block of the store, in parts of about ``MERGE_PART`` entries split at
+    pivot values sampled from the runs (every entry below a pivot precedes it), so that
+    the temporaries of a merge stay small."""
+    out = new_block((size,), dtype)
+    runs = [(refs[3 * k], refs[3 * k + 1], refs[3 * k + 2], lo, hi, off)
+            for k, (lo, hi, off) in enumerate(specs)]
+    nparts = -(-size // MERGE_PART)
+    if nparts > 1:
+        per = 4 * nparts
+        sample = np.sort(np.concatenate([
+            run_values(v, o, lo, hi)[::max(1, (hi - lo) // per)] for v, o, _, lo, hi, _ in runs]))
+        pivots = sample[(np.arange(1, nparts) * len(sample)) // nparts]
+        cuts = [np.concatenate(([0], _below(pivots, v, o, lo, hi), [hi - lo]))
+                for v, o, _, lo, hi, _ in runs]
+    else:
+        cuts = [np.array([0, hi - lo]) for _, _, _, lo, hi, _ in runs]
+    at = 0
+    for part in range(nparts):
+        pieces = [(v, o, p, lo + int(c[part]), lo + int(c[part + 1]), off)
+                  for (v, o, p, lo, _, off), c in zip(runs, cuts) if c[part] < c[part + 1]]
+        n = sum(b - a for _, _, _, a, b, _ in pieces)
+        _merge_part(out[at:at + n], carry, pieces)
+        at += n
+    return out
+
+
+def _merge_part(out: np.ndarray, carry: bool, pieces: list) -> None:
+    """Merge sorted runs ``(values, order, payload, lo, hi, offset)`` into ``out``."""
+    size = out.shape[0]
+    values = out if not carry else np.empty(size, pieces[0][0].dtype if pieces else out.dtype)
+    at = 0
+    for v, o, _, lo, hi, _ in pieces:
+        if o is None:
+            values[at:at + hi - lo] = v[lo:hi]
+        else:
+            np.take(v, o[lo:hi], out=values[at:at + hi - lo], mode="clip")
+        at += hi - lo
+    if not carry:  # timsort merges the sorted runs in linear time
+        out.sort(kind="stable")
+        return
+    perm = np.argsort(values, kind="stable")
+    del values
+    carried = np.empty(size, out.dtype)
+    at = 0
+    for _, o, p, lo, hi, offset in pieces:
+        dst = carried[at:at + hi - lo]
+        if o is None:
+            dst[...] = p[lo:hi]
+        elif p is not None:
+            np.take(p, o[lo:hi], out=dst, mode="clip")
+        else:
+            np.add(o[lo:hi], offset, out=dst, casting="unsafe")
+        at += hi - lo
+    np.take(carried, perm, out=out, mode="clip")  # indices valid: no buffer
 
 
 def _differs(a: np.ndarray, b: np.ndarray, equal_nan: bool) -> np.ndarray:

@@ -3,13 +3,19 @@
 - Along an axis that lies inside the blocks: one task per block (:func:`sort_along`).
   An n-d array split along the sort axis is first rechunked so the axis is whole.
 - A 1-D array in several blocks: a parallel sample sort (:func:`sample_sort`). Tasks sort
-  their blocks and take regular samples; the driver fetches the samples and picks
-  splitters; tasks cut their sorted blocks by the splitters and report the piece sizes
-  (to the driver, a few integers per block); one task per range merges its pieces; and the
-  result is assembled into the session's default grid from the ranges
-  (:func:`from_pieces`). Splitters are ``(value, block, position)`` triples, which orders
-  equal values by block and position: the stable order, so ``argsort`` is stable and
-  splitting never depends on ties.
+  their blocks (argsort: only the local order; the values are read as ``block[order]``)
+  and take regular samples. Splitters are ``(value, block, position)`` triples, which
+  orders equal values by block and position: the stable order, so ``argsort`` is stable
+  and splitting never depends on ties. The driver bounds every sample's global rank from
+  the samples around it, so that two samples bracket each boundary of the output grid;
+  the blocks report where those cut them, and one small task per boundary finds the exact
+  cut among the entries in between (:func:`_exact_cuts`). One task per output block then
+  merges its runs, read in place from the sorted blocks, into the block of the default
+  grid directly.
+- Memory (issue 12): beyond the input, the sorted blocks plus the output, never both
+  whole: a sorted block is kept as chunks (separate objects), and a chunk is freed as
+  soon as the merges that read it are done; merges gather their runs into one buffer (the
+  output block itself for ``sort``). Only runs on another node are cut out and moved.
 - :func:`compact`: the entries of a 1-D array where a mask is true (``x[mask]`` without
   fetching the mask), from per-block pieces and their counts.
 
@@ -31,7 +37,8 @@ from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.core.graph.grid import default_block_shape
 
-OVERSAMPLE = 4  # samples per block and output range
+OVERSAMPLE = 32  # samples per block and output range
+MIN_CHUNK_BYTES = 256 * 2**10  # smallest chunk of a locally sorted block
 SELECT_SAMPLES = 20000  # samples of a selection (all blocks together)
 
 
@@ -82,44 +89,129 @@ def sample_sort(x: BlockArray, arg: bool = False, kind: Any = None,
     out_grid = make_grid((n,), dtype)
     nranges = out_grid.grid_shape[0] if n else 1
     grid = x.grid
-    blocks, nodes = x.blocks, x.nodes
     nblocks = grid.grid_shape[0]
     step = grid.block_shape[0]
-    first = []
+    lengths = [grid.block_slices((i,))[0].stop - i * step for i in range(nblocks)]
+    # per block: regular samples and its local order (the sorted block, or its argsort) in
+    # chunks; a run is (values, order chunks, payload, offset, node): the sorted values of
+    # the block are values[order] (values None: the chunks hold them)
+    runs, sample_refs = [], []
     for i in range(nblocks):
-        node = int(nodes[i])
+        node = int(x.nodes[(i,)])
         pay = None if payload is None else region(payload, grid.block_slices((i,)), node)[0]
-        first.append(submit(_sort_block, blocks[(i,)], pay, arg, i * step,
-                            OVERSAMPLE * nranges, kind, node=node, num_returns=3))
-    samples = backend().get([f[2] for f in first])
+        nchunks = max(1, min(nranges, lengths[i] * x.dtype.itemsize // MIN_CHUNK_BYTES))
+        bounds = [(lengths[i] * k) // nchunks for k in range(nchunks + 1)]
+        out = submit(sort_kernels.sort_and_sample, x.blocks[(i,)], carry,
+                     OVERSAMPLE * nranges, kind, bounds, node=node, num_returns=nchunks + 1)
+        chunks = list(zip(out[1:], bounds[:-1], bounds[1:]))
+        runs.append((x.blocks[(i,)] if carry else None, chunks, pay, i * step, node))
+        sample_refs.append(out[0])
+    targets = [r * out_grid.block_shape[0] for r in range(1, nranges)]
+    cuts = _exact_cuts(backend().get(sample_refs), lengths, targets, runs)
+    blocks = np.empty(out_grid.grid_shape, dtype=object)
+    out_nodes = np.zeros(out_grid.grid_shape, dtype=np.int64)
+    for r in range(nranges):
+        out_nodes[r] = node = node_of((r,))
+        specs, refs, _ = _gather_runs(runs, cuts[:, r], cuts[:, r + 1], node, carry)
+        blocks[r] = submit(sort_kernels.merge_runs, int((cuts[:, r + 1] - cuts[:, r]).sum()),
+                           dtype, carry, specs, *refs, node=node)
+    return BlockArray(out_grid, blocks, out_nodes)
+
+
+def _gather_runs(runs: list, lo: np.ndarray, hi: np.ndarray, node: int, carry: bool
+                 ) -> tuple[list, list, list]:
+    """The non-empty runs ``[lo[i], hi[i])`` of the blocks' local orders, for a task on
+    ``node``: ``(specs, refs)`` as :func:`sort_kernels.merge_runs` reads them, one run per
+    chunk it touches. A run on the same node is read in place; one on another node is cut
+    out there first (only it travels). Third: the block of each run."""
+    specs, refs, owners = [], [], []
+    for i, (values, chunks, pay, offset, where) in enumerate(runs):
+        a, b = int(lo[i]), int(hi[i])
+        for chunk, c0, c1 in chunks:
+            ca, cb = max(a, c0) - c0, min(b, c1) - c0
+            if ca >= cb:
+                continue
+            owners.append(i)
+            srcs = [values, chunk, pay] if values is not None else [chunk, None, pay]
+            if where == node:
+                specs.append((ca, cb, offset))
+                refs += srcs
+            else:
+                v, c = submit(sort_kernels.run_piece, srcs[0], srcs[1], pay, ca, cb, offset,
+                              carry, node=where, num_returns=2)
+                specs.append((0, cb - ca, 0))
+                refs += [v, None, c]
+    return specs, refs, owners
+
+
+def _exact_cuts(samples: list, lengths: Sequence[int], targets: Sequence[int], runs: list
+                ) -> np.ndarray:
+    """Cut positions ``(blocks, len(targets) + 2)`` of the locally sorted blocks such that
+    cut column ``r + 1`` leaves exactly ``targets[r]`` entries (in the stable order) to its
+    left; column 0 is 0, the last the block lengths.
+
+    Each sample's global rank is bounded from its neighbours of every block (the samples of
+    a block are positions in its sorted order): for each target, the last sample whose
+    upper bound is at most the target and the first whose lower bound is at least it
+    bracket it. The blocks report where those samples cut them; a target between its
+    bracket's cuts is found by one small task on the entries in between
+    (:func:`sort_kernels.split_runs`)."""
+    nb = len(lengths)
+    lengths = np.asarray(lengths, np.int64)
+    cuts = np.zeros((nb, len(targets) + 2), np.int64)
+    cuts[:, -1] = lengths
+    if not targets:
+        return cuts
     values = np.concatenate([s[0] for s in samples])
-    pos = np.concatenate([s[1] for s in samples])
+    pos = np.concatenate([s[1] for s in samples]).astype(np.int64)
     bids = np.concatenate([np.full(len(s[1]), i, np.intp) for i, s in enumerate(samples)])
     order = np.lexsort((pos, bids, values))
-    picks = [order[(len(order) * r) // nranges] for r in range(1, nranges)] if len(order) else []
+    values, pos, bids = values[order], pos[order], bids[order]
+    m = len(order)
+    # lower[j]/upper[j]: bounds of the global rank of sample j (entries before it)
+    lower = np.zeros(m, np.int64)
+    upper = np.zeros(m, np.int64)
+    idx = np.arange(m)
+    for b in range(nb):
+        mine = bids == b
+        at = np.where(mine, idx, -1)
+        last = np.maximum.accumulate(at)  # the last sample of b at or before j
+        before = np.where(mine, pos, np.where(last >= 0, pos[np.maximum(last, 0)] + 1, 0))
+        nxt = np.where(mine, idx, m)
+        first = np.minimum.accumulate(nxt[::-1])[::-1]  # the first sample of b at or after j
+        after = np.where(mine, pos, np.where(first < m, pos[np.minimum(first, m - 1)],
+                                             lengths[b]))
+        lower += before
+        upper += after
+    t = np.asarray(targets, np.int64)
+    lo_j = np.searchsorted(upper, t, side="right") - 1  # last with upper <= target
+    hi_j = np.searchsorted(lower, t, side="left")  # first with lower >= target
+    picks = np.concatenate([np.maximum(lo_j, 0), np.minimum(hi_j, m - 1)])
     sv, sb, sp = values[picks], bids[picks], pos[picks]
-    cuts = [submit(sort_kernels.cut_sorted, f[0], f[1], i, sv, sb, sp, node=int(nodes[i]),
-                   num_returns=nranges + 1) for i, f in enumerate(first)]
-    counts = np.array(backend().get([c[0] for c in cuts])).reshape(nblocks, nranges)
-    sizes = counts.sum(axis=0)
-    ranges = []
-    for r in range(nranges):
-        parts = [cuts[i][1 + r] for i in range(nblocks) if counts[i, r]]
-        if not parts:
-            ranges.append(None)
-            continue
-        ranges.append(submit(sort_kernels.merge_pieces, carry, "stable" if carry else kind,
-                             *parts, node=node_of((r,))))
-    return from_pieces(ranges, sizes, out_grid)
-
-
-def _sort_block(block: np.ndarray, payload: np.ndarray | None, arg: bool, offset: int,
-                nsamples: int, kind: Any) -> tuple:
-    values, order, sample = sort_kernels.sort_and_sample(
-        block, arg or payload is not None, offset, nsamples, kind)
-    if payload is not None:
-        order = payload[order - offset]
-    return values, order, sample
+    pos_refs = [submit(sort_kernels.cut_positions, run[0], i, sv, sb, sp,
+                       *[c[0] for c in run[1]], node=run[4]) for i, run in enumerate(runs)]
+    at = np.stack(backend().get(pos_refs)).astype(np.int64)  # (blocks, 2 * targets)
+    k = len(targets)
+    lo_cut = np.where(lo_j[None, :] >= 0, at[:, :k], 0)
+    hi_cut = np.where(hi_j[None, :] < m, at[:, k:], lengths[:, None])
+    found = {}
+    for r, target in enumerate(targets):
+        below = int(lo_cut[:, r].sum())
+        if below == target:
+            cuts[:, r + 1] = lo_cut[:, r]
+        elif int(hi_cut[:, r].sum()) == target:
+            cuts[:, r + 1] = hi_cut[:, r]
+        else:
+            node = node_of((r,))
+            specs, refs, owners = _gather_runs(runs, lo_cut[:, r], hi_cut[:, r], node, False)
+            found[r] = (owners, submit(sort_kernels.split_runs, target - below, specs, *refs,
+                                     node=node))
+            cuts[:, r + 1] = lo_cut[:, r]
+    if found:
+        taken = backend().get([f[1] for f in found.values()])
+        for (r, (owners, _)), add in zip(found.items(), taken):
+            np.add.at(cuts[:, r + 1], owners, np.asarray(add, np.int64))
+    return cuts
 
 
 def from_pieces(refs: Sequence[Any], sizes: Sequence[int], grid: Any) -> BlockArray:
