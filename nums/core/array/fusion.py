@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, Pending, node_of, submit
+from nums.core.array.blockarray import BlockArray, Pending, submit
 from nums.core.array.expressions import nodes
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import block_view, broadcast_slices, region
@@ -99,15 +99,8 @@ def fuse_ufunc(
             children.append(("leaf", _leaf_index(leaves, windows, x, None)))
     expr = ("ufunc", ufunc, np.dtype(dtype), dict(kwargs), tuple(children))
     out_grid = ArrayGrid(grid.shape, grid.block_shape, dtype)
-    return BlockArray(out_grid, None, _cyclic_nodes(out_grid),
+    return BlockArray(out_grid, None, None,
                       pending=Fused(expr, tuple(leaves), tuple(windows)))
-
-
-def _cyclic_nodes(grid: ArrayGrid) -> np.ndarray:
-    nodes = np.zeros(grid.grid_shape, dtype=np.int64)
-    for idx in grid.indices():
-        nodes[idx] = node_of(idx)
-    return nodes
 
 
 def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
@@ -127,7 +120,7 @@ def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
         x = inner.leaves[0]
     else:
         x = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
-    return BlockArray(grid, None, _cyclic_nodes(grid),
+    return BlockArray(grid, None, None,
                       pending=Fused(("leaf", 0), (x,), ((tuple(offsets), tuple(steps),
                                                          tuple(shape)),)))
 
@@ -327,7 +320,7 @@ def expand_dims(x: BlockArray, grid: ArrayGrid) -> BlockArray | None:
     expr = _expanded(fused[0], fused[1], x.ndim, places, grid.ndim)
     if expr is None or _take_expression(x) is None:
         return None
-    return BlockArray(grid, None, _cyclic_nodes(grid), pending=Fused(expr, fused[1], fused[2]))
+    return BlockArray(grid, None, None, pending=Fused(expr, fused[1], fused[2]))
 
 
 class Fused(Pending):
