@@ -7,12 +7,12 @@ so nothing can be left behind after a crash: the memory goes when the last proce
 
 from __future__ import annotations
 
-import mmap
 import os
 from collections import OrderedDict
 
 from .allocator import Allocator
 from .prefault import Prefaulter
+from .serialization import map_fd
 
 
 class NodeStore:
@@ -23,7 +23,7 @@ class NodeStore:
         self.capacity = capacity
         self.fd = os.memfd_create(f"nums-store-node{node}", 0)
         os.ftruncate(self.fd, capacity)
-        self.mm = mmap.mmap(self.fd, capacity)
+        self.mm = map_fd(self.fd, capacity)
         self.allocator = Allocator(capacity)
         # object id -> None, least recently used first: the spill order of resident replicas
         self.lru: OrderedDict[int, None] = OrderedDict()

@@ -76,14 +76,23 @@ class SizeSweep:
     def teardown(self, engine, n):
         stop(engine)
 
+    # nums materialises in the expression itself, as the issue writes it and a script
+    # does: ``get()`` of a temporary hands its value over, while ``get()`` of an array that
+    # a name (such as ``materialise``'s parameter) still holds must copy it
     def time_elementwise(self, engine, n):
-        materialise(self.x * self.y + 1)
+        if engine == "numpy":
+            self.x * self.y + 1
+        else:
+            (self.x * self.y + 1).get()
 
     def time_sum(self, engine, n):
         float(self.x.sum())
 
     def time_strided(self, engine, n):
-        materialise(self.x[::2] + 1)
+        if engine == "numpy":
+            self.x[::2] + 1
+        else:
+            (self.x[::2] + 1).get()
 
 
 class Bookkeeping:

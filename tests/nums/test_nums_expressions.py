@@ -129,3 +129,76 @@ def test_shared_subexpressions_are_evaluated_once(tiny_chunks):
     ))
     shared = chunked.shared(signs)
     assert shared[4][0] is not shared[4][1]
+
+
+def _u(ufunc, dtype, *children):
+    return ("ufunc", ufunc, np.dtype(dtype), {}, tuple(children))
+
+
+@pytest.mark.parametrize("chunks", [False, True])
+def test_eval_into_writes_the_chain_into_the_output(request, chunks):
+    """x * y + 1: the product and the sum are computed in the output block itself (no
+    temporary), with numpy's values."""
+    if chunks:
+        request.getfixturevalue("tiny_chunks")
+    rng = np.random.default_rng(2)
+    x, y = rng.random((23, 3)), rng.random((23, 3))
+    expr = chunked.shared(_expr_mul_add())
+    dst = np.empty((23, 3))
+    assert chunked._direct_nodes(dst, expr, [x, y]) == {id(expr), id(expr[4][0])}
+    chunked._eval_into(dst, expr, [x, y])
+    np.testing.assert_array_equal(dst, x * y + 1)
+
+
+def test_eval_into_keeps_shared_and_cast_nodes_out_of_the_output():
+    x = np.linspace(0.1, 0.9, 30)
+    mu = _u(np.multiply, np.float64, ("leaf", 0), ("const", 2.0))
+    # mu * (1 - mu): mu is used twice, so it must not live in the output block
+    expr = chunked.shared(_u(np.multiply, np.float64, mu,
+                             _u(np.subtract, np.float64, ("const", 1), mu)))
+    dst = np.empty(30)
+    assert chunked._direct_nodes(dst, expr, [x]) == {id(expr)}
+    chunked._eval_into(dst, expr, [x])
+    np.testing.assert_array_equal(dst, (2 * x) * (1 - 2 * x))
+    # declared float32 over a float64 loop: numpy's result is cast, not computed in place
+    e32 = _u(np.add, np.float32, ("leaf", 0), ("const", 1e-9))
+    d32 = np.empty(30, np.float32)
+    assert chunked._direct_nodes(d32, e32, [x]) == set()
+    chunked._eval_into(d32, e32, [x])
+    np.testing.assert_array_equal(d32, (x + 1e-9).astype(np.float32))
+    # an int64 loop into a float64 output: assigned (cast), never computed into it
+    xi = np.arange(30)
+    ei = _u(np.add, np.int64, ("leaf", 0), ("const", 1))
+    df = np.empty(30)
+    assert chunked._direct_nodes(df, ei, [xi]) == set()
+    chunked._eval_into(df, ei, [xi])
+    np.testing.assert_array_equal(df, xi + 1.0)
+
+
+def test_eval_into_a_region_its_leaves_overlap():
+    """A stencil writes u[1:-1] from shifted slices of u: only the last operation may write
+    into the region (numpy's ufuncs buffer overlapping inputs); the chain below it may not."""
+    u = np.arange(20.0) ** 2
+    want = u.copy()
+    want[1:-1] = 0.5 * (u[:-2] + u[2:])
+    expr = _u(np.multiply, np.float64, ("const", 0.5),
+              _u(np.add, np.float64, ("leaf", 0), ("leaf", 1)))
+    # the chain's first operand is a constant here; make a case where it is the sum
+    expr2 = _u(np.multiply, np.float64, _u(np.add, np.float64, ("leaf", 0), ("leaf", 1)),
+               ("const", 0.5))
+    for e in (expr, expr2):
+        v = u.copy()
+        leaves = [v[:-2], v[2:]]
+        dst = v[1:-1]
+        assert chunked._direct_nodes(dst, e, leaves) == {id(e)}
+        chunked._eval_into(dst, e, leaves)
+        np.testing.assert_array_equal(v, want)
+
+
+def test_fused_eval_weak_scalar_overflow_raises_as_numpy():
+    x = np.arange(10, dtype=np.int8)
+    expr = _u(np.add, np.int8, ("leaf", 0), ("const", 1000))
+    with pytest.raises(OverflowError):
+        x + 1000
+    with pytest.raises(OverflowError):
+        chunked.fused_eval((expr, (10,)), x)

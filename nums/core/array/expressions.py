@@ -186,18 +186,11 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     expr = shared(expr)
     shape = tuple(spec[1])
     dtype = expr[2] if expr[0] == "ufunc" else None
-    nbytes = int(np.prod(shape, dtype=np.int64)) * (dtype.itemsize if dtype is not None else 8)
-    if dtype is None or nbytes < MIN_CHUNKED_BYTES or not _splittable(expr, leaves, shape):
+    if dtype is None:
         out = np.asarray(evaluate(expr, leaves, {}))
-        if out.shape != shape:
-            out = np.broadcast_to(out, shape).copy()
-        return out
+        return out if out.shape == shape else np.broadcast_to(out, shape).copy()
     out = new_block(shape, dtype)  # in the store already: returned without a copy
-    ndim, nrows = len(shape), shape[0]
-    step = _row_step(shape, dtype.itemsize, CHUNK_BYTES)
-    for r0 in range(0, nrows, step):
-        r1 = min(r0 + step, nrows)
-        out[r0:r1] = evaluate(expr, _rows_of(leaves, ndim, nrows, r0, r1), {})
+    _eval_into(out, expr, leaves)
     return out
 
 
@@ -288,16 +281,97 @@ def _tile_of(x: Any, tile: tuple, shape: tuple) -> Any:
 
 
 def _eval_into(dst: np.ndarray, expr: tuple, leaves: Sequence[Any]) -> None:
-    """``dst[...] = expr`` over ``leaves``, in row chunks when large (see :func:`fused_eval`)."""
+    """``dst[...] = expr`` over ``leaves``, in row chunks when large (see :func:`fused_eval`).
+
+    The expression's last operation writes into ``dst`` itself when its loop gives ``dst``'s
+    dtype (numpy's ufuncs read overlapping inputs as they were), and so does the chain of
+    first operands below it when no leaf can overlap ``dst``: no temporary and no copy for
+    ``x * y + 1``.
+    """
+    direct = _direct_nodes(dst, expr, leaves)
     shape = dst.shape
     if dst.nbytes < MIN_CHUNKED_BYTES or not _splittable(expr, leaves, shape):
-        dst[...] = evaluate(expr, leaves, {})
+        _assign(dst, expr, leaves, direct)
         return
     ndim, nrows = len(shape), shape[0]
     step = _row_step(shape, dst.dtype.itemsize, CHUNK_BYTES)
     for r0 in range(0, nrows, step):
         r1 = min(r0 + step, nrows)
-        dst[r0:r1] = evaluate(expr, _rows_of(leaves, ndim, nrows, r0, r1), {})
+        _assign(dst[r0:r1], expr, _rows_of(leaves, ndim, nrows, r0, r1), direct)
+
+
+def _assign(dst: np.ndarray, expr: tuple, leaves: Sequence[Any], direct: set[int]) -> None:
+    """``dst[...] = evaluate(expr, leaves)``, computing the nodes in ``direct`` (ids, see
+    :func:`_direct_nodes`) with ``out=dst``."""
+    if id(expr) not in direct:
+        dst[...] = evaluate(expr, leaves, {})
+        return
+    _into(dst, expr, leaves, {}, direct)
+
+
+def _into(dst: np.ndarray, e: tuple, leaves: Sequence[Any], memo: dict,
+          direct: set[int]) -> None:
+    children = e[4]
+    args = []
+    for i, c in enumerate(children):
+        if i == 0 and id(c) in direct:
+            _into(dst, c, leaves, memo, direct)
+            args.append(dst)
+        else:
+            args.append(evaluate(c, leaves, memo))
+    e[1](*args, out=dst)
+
+
+_WEAK_SCALARS = (int, float, complex)  # numpy's loop choice treats these as weak (NEP 50)
+
+
+def _loop_dtype(e: tuple, leaves: Sequence[Any]) -> np.dtype | None:
+    """The output dtype of the loop numpy picks for ufunc node ``e`` (None when that is not
+    a plain one-output ufunc call or cannot be told)."""
+    ufunc, kwargs = e[1], e[3]
+    if not isinstance(ufunc, np.ufunc) or ufunc.nout != 1 or kwargs:
+        return None
+    ins: list[Any] = []
+    for c in e[4]:
+        if c[0] == "ufunc":
+            ins.append(c[2])
+        else:
+            v = leaves[c[1]] if c[0] == "leaf" else c[1]
+            if type(v) in _WEAK_SCALARS:
+                ins.append(type(v))
+            elif isinstance(v, np.ndarray | np.generic):
+                ins.append(v.dtype)
+            else:
+                return None
+    try:
+        return ufunc.resolve_dtypes((*ins, None))[-1]
+    except Exception:  # noqa: BLE001 - numpy decides at the call (and raises there)
+        return None
+
+
+def _direct_nodes(dst: np.ndarray, expr: tuple, leaves: Sequence[Any]) -> set[int]:
+    """Ids of the nodes :func:`_assign` computes with ``out=dst``: the root when its loop
+    gives ``dst.dtype``, then its first operand and so on, while that operand is a ufunc node
+    used once, of the same loop dtype, and no leaf may overlap ``dst`` (the first operand is
+    written before the others are read)."""
+    direct: set[int] = set()
+    if (expr[0] != "ufunc" or expr[2] != dst.dtype or _loop_dtype(expr, leaves) != dst.dtype
+            or any(np.ndim(x) > dst.ndim for x in (*leaves, *_consts(expr)))):
+        return direct
+    direct.add(id(expr))
+    if any(isinstance(x, np.ndarray) and np.may_share_memory(x, dst) for x in leaves):
+        return direct
+    uses: dict[int, int] = {}
+    for n in nodes(expr):
+        uses[id(n)] = uses.get(id(n), 0) + 1
+    e = expr
+    while True:
+        c = e[4][0] if e[4] else None
+        if (c is None or c[0] != "ufunc" or uses[id(c)] != 1
+                or _loop_dtype(c, leaves) != dst.dtype or c[2] != dst.dtype):
+            return direct
+        direct.add(id(c))
+        e = c
 
 
 def _operand_rows(spec: Any, refs: Sequence[Any], r0: int, r1: int) -> Any:
