@@ -188,7 +188,9 @@ class ObjectTable:
             rep = e.replicas.get(node)
             if rep is None or rep.pins or not rep.ready:
                 continue
-            if len(e.replicas) == 1 and e.disk is None:
+            # the last ready copy is spilled before it goes: another replica may still be
+            # a copy in flight (not ready), which is no copy yet
+            if e.disk is None and not any(r.ready for n, r in e.replicas.items() if n != node):
                 if disk_free is None:
                     disk_free = self.disk_free()
                 if disk_free < e.alloc_size:

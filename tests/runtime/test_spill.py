@@ -170,3 +170,26 @@ def test_a_full_disk_stops_spilling_with_a_clear_error(tmp_path, monkeypatch):
         assert float(rt.get(make.remote(1 << 19)).sum()) == float(1 << 19)
     finally:
         rt.shutdown()
+
+
+def test_eviction_keeps_the_last_ready_copy(tmp_path):
+    """An object whose only other replica is a copy still in flight (not ready) is spilled
+    before its ready copy is dropped for room, never just dropped: that left an object with
+    no readable copy (seen as a crash of ``get`` in the node-loss fault test)."""
+    from runtime.objects import READY, ObjectTable, Replica
+    from runtime.store import NodeStore
+
+    mib = 1 << 20
+    stores = [NodeStore(0, 8 * mib), NodeStore(1, 8 * mib)]
+    table = ObjectTable(stores, str(tmp_path))
+    off = table.alloc(0, 6 * mib)
+    payload = np.arange(6 * mib, dtype=np.uint8) % 251
+    memoryview(stores[0].mm)[off:off + 6 * mib] = payload.tobytes()
+    table.incref(7)
+    e = table.complete(7, 0, ("s", off, 0, ((0, 6 * mib),), 6 * mib, 6 * mib, ()))
+    assert e.state == READY
+    e.replicas[1] = Replica(table.alloc(1, 6 * mib), ready=False, copier=1)  # in flight
+    assert table.alloc(0, 6 * mib) is not None  # room made on node 0 by evicting object 7
+    assert 0 not in e.replicas and e.disk is not None
+    with open(e.disk, "rb") as f:
+        assert f.read() == payload.tobytes()
