@@ -302,3 +302,27 @@ def test_variance_with_masks_is_one_computation(fn, axis):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         check_against_numpy(body, a, block_shape=(3, 2))
+
+
+def test_small_reduction_of_a_few_blocks_is_combined_by_the_driver():
+    """``x.sum()`` of a few blocks: one task per block, the partials combined where they are
+    fetched (no combining task); the plan can be explained before it runs, and the result is
+    driver-resident once used. More partials than FOLD_MAX: a tree of tasks, as before."""
+    a = np.arange(40.0).reshape(8, 5)
+    x = nps.array(a, block_shape=(1, 5))  # 8 row blocks
+    s = nps.sum(x)
+    assert s.pending("driver") is not None
+    assert "8 tasks" in nums.explain(s)
+    assert s.pending("driver") is not None  # explaining ran nothing
+    assert float(s) == a.sum()
+    assert s.pending("driver") is None and s._local is not None  # driver-resident now
+    assert_same(nps.var(x, axis=0), np.var(a, axis=0))
+    assert_same(nps.argmax(x), np.argmax(a))
+    with pytest.warns(RuntimeWarning, match="Degrees of freedom"):
+        want = np.var(a, ddof=40)
+    with pytest.warns(RuntimeWarning, match="Degrees of freedom"):
+        got = float(nps.var(x, ddof=40))
+    assert got == want
+    wide = nps.array(np.ones(64), block_shape=(4,))  # 16 partials
+    assert nps.sum(wide).pending("driver") is None
+    assert float(nps.sum(wide)) == 64.0

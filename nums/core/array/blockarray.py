@@ -168,6 +168,8 @@ def local_value(x: Any) -> np.ndarray | None:
     """The driver-resident value of BlockArray ``x`` (read-only), or None."""
     if x._link is not None:
         x._sync()
+    if x._local is None and type(x._pending) is DriverValue:
+        x._pending.settle(x)
     return x._local
 
 
@@ -240,8 +242,9 @@ class Resident(Pending):
 
     kind = "resident"
 
-    def __init__(self, value: np.ndarray):
+    def __init__(self, value: np.ndarray, from_tasks: bool = False):
         self.value = value
+        self.from_tasks = from_tasks  # the driver combined it from tasks' results
 
     def compute(self, x: BlockArray) -> np.ndarray:
         blocks = np.empty(x._grid.grid_shape, dtype=object)
@@ -250,6 +253,32 @@ class Resident(Pending):
         value = np.array(self.value, copy=True)
         blocks[(0,) * x.ndim] = backend().put(value, int(x._nodes.flat[0]))
         return blocks
+
+
+class DriverValue(Pending):
+    """A small one-block result the driver computes on first use from other arrays' blocks
+    (``make()`` returns its value; a reduction to a few numbers combines its partial results
+    here rather than in one more task). Once computed, the array is driver-resident."""
+
+    kind = "driver"
+
+    def __init__(self, make: Callable[[], np.ndarray], graph: Callable[[], Any]):
+        self._make, self._graph = make, graph
+
+    def settle(self, x: BlockArray) -> None:
+        """Compute the value; ``x`` becomes driver-resident."""
+        value = np.asarray(self._make())
+        value.flags.writeable = False
+        self._make = self._graph = None  # the partial results can go
+        x._local = value
+        x._pending = Resident(value, from_tasks=True)
+
+    def compute(self, x: BlockArray) -> np.ndarray:
+        self.settle(x)
+        return x._pending.compute(x)
+
+    def graph(self, x: BlockArray) -> Any:
+        return self._graph()
 
 
 class BlockArray:

@@ -325,12 +325,15 @@ def explain_array(x: Any, plot: bool = False, max_outputs: int = 32) -> str:
     """
     if not isinstance(x, BlockArray):
         raise TypeError(f"explain takes a BlockArray, not {type(x).__name__}")
-    if blockarray.local_value(x) is not None and x._blocks is None:  # never distributed
+    # (a DriverValue is explained by its tasks' plan, without running them)
+    if (x.pending("driver") is None and blockarray.local_value(x) is not None
+            and x._blocks is None and not getattr(x._pending, "from_tasks", False)):
+        # never distributed
         return (f"driver-resident: {x.shape} {x.dtype}, {x.nbytes} bytes (at most "
                 f"local_bytes={blockarray.local_limit()} in one block) is held by the driver "
                 "and computed there with NumPy: no tasks, nothing moved")
     pending = x.pending()
-    graph = pending.graph(x) if pending is not None else None
+    graph = pending.graph(x) if pending is not None and pending.kind != "resident" else None
     if graph is None:
         raise ValueError(
             "nothing to explain: the blocks of this array are already computed (explain an "

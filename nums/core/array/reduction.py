@@ -10,17 +10,20 @@ gathered.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from nums.core import progress
 from nums.core.array import kernels, resident
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.blockarray import BlockArray, DriverValue, submit
 from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
-from nums.core.array.planning import OpGraph
+from nums.core.array.planning import FOLD_MAX, OpGraph
 from nums.core.array.regions import broadcast_region
 from nums.core.graph.grid import ArrayGrid
+from runtime.errors import warnings_at_caller
 
 
 def _out_grid(x: BlockArray, axes: tuple[int, ...], keepdims: bool, dtype: Any) -> ArrayGrid:
@@ -53,6 +56,9 @@ def _reduce(
     result; the partials of each output block are summed with ``combine`` in the plan's order
     and the last combination applies ``finalize``, casts and reshapes."""
     grid = _out_grid(x, axes, keepdims, dtype)
+    here = _combined_here(x, axes, grid, partial, combine, finalize, finalize_kwargs)
+    if here is not None:
+        return here
     groups: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
     for idx in x.grid.indices():
         key = tuple(i for a, i in enumerate(idx) if a not in axes)
@@ -80,6 +86,41 @@ def _reduce(
                 parts.append(partial(g, idx, shape, grid.dtype))
             g.output(out_idx, g.sum(parts, combine_task, final))
     return g.finish(grid)
+
+
+# partial results a reduction's driver combines, at most (bytes in all)
+COMBINE_HERE_BYTES = 1 << 19
+
+
+def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partial: Callable,
+                   combine: Callable, finalize: Callable | None,
+                   finalize_kwargs: dict) -> BlockArray | None:
+    """A reduction to one small block (``x.sum()``, ``x.mean(axis=0)`` of a tall array) whose
+    partial results are combined by the driver, which fetches them anyway: one task per
+    block and no combining task (a round trip less); None when the result has several
+    blocks, the partials are more than ``FOLD_MAX`` or larger than ``COMBINE_HERE_BYTES``."""
+    if grid.num_blocks != 1 or x.size == 0 or x.grid.num_blocks > FOLD_MAX:
+        return None  # (more partials: a tree of tasks, as a task folds at most FOLD_MAX)
+    out_bytes = max(1, math.prod(grid.shape)) * grid.dtype.itemsize
+    if 2 * out_bytes * x.grid.num_blocks > COMBINE_HERE_BYTES:  # (arg partials are pairs)
+        return None
+    pshape = tuple(g if a in axes else n for a, (g, n) in enumerate(zip(x.grid.grid_shape,
+                                                                        x.shape)))
+    pblock = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+    g = OpGraph("reduce")
+    for idx in x.grid.indices():
+        with g.tree(idx):
+            g.output(idx, partial(g, idx, pblock, grid.dtype))
+    partials = g.finish(ArrayGrid(pshape, pblock, grid.dtype))
+
+    def make() -> np.ndarray:
+        refs = [partials.blocks[idx] for idx in x.grid.indices()]
+        parts = progress.get(refs, "reduce")
+        with warnings_at_caller():
+            return kernels.reduce_finalize(combine, finalize, grid.shape, grid.dtype,
+                                           finalize_kwargs, *parts)
+
+    return BlockArray(grid, None, None, pending=DriverValue(make, lambda: g))
 
 
 def _combine_task(combine: Callable, node: int, refs: list) -> Any:
