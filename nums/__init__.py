@@ -106,8 +106,8 @@ def init(
         Arrays of one block and at most this many bytes live in the driver as numpy arrays
         and operations on them run there with NumPy, without a task (a task's round trip
         costs far more than NumPy on a small array); they join distributed operations
-        unchanged. ``0`` distributes every array. Default ``NUMS_LOCAL_BYTES``, else 16 MiB
-        (measured: ``asv_bench/benchmarks/bench_small.py``).
+        unchanged. ``0`` distributes every array. Default ``NUMS_LOCAL_BYTES``, else 64 MiB, the
+        default block size (measured: ``asv_bench/benchmarks/bench_small.py``).
     dashboard : bool, optional
         Start the live dashboard (:func:`dashboard`) with the session and print its URL on
         stderr. Default ``NUMS_DASHBOARD`` (``1``/``0``), else False.

@@ -22,7 +22,7 @@ DEFAULT_BLOCK_BYTES = 64 * 2**20
 # arrays of at most this many bytes (and one block) live in the driver as numpy arrays
 # (nums.core.array.resident); measured in asv_bench/benchmarks/bench_small.py, see
 # docs/small_arrays.md
-DEFAULT_LOCAL_BYTES = 16 * 2**20
+DEFAULT_LOCAL_BYTES = 64 * 2**20  # = DEFAULT_BLOCK_BYTES: every one-block array
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Each operation runs for vectors of 1e3 to 1e7 float64 elements with three engine
 
 - ``numpy``: the reference;
 - ``nums``: the default session, where an array of one block of at most ``local_bytes``
-  (16 MiB, 2e6 float64) lives in the driver and operations on it run there with NumPy
+  (64 MiB, 8e6 float64) lives in the driver and operations on it run there with NumPy
   (driver-resident);
 - ``nums-distributed``: the same with ``local_bytes=0``, every array in the store and every
   operation a task (what every size cost before), so the threshold can be read off the
