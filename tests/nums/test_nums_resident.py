@@ -310,3 +310,61 @@ def test_small_results_of_large_operands_are_fetched_once(backend_name):
         assert not _resident(many + v)
     finally:
         _restore(backend_name)
+
+
+@pytest.fixture
+def in_parts(monkeypatch):
+    """Every resident ufunc result of more than 64 bytes computed in three parts by the
+    driver's threads; yields the list of part counts of the calls made that way."""
+    from nums.core.array import fperrors, resident
+
+    monkeypatch.setattr(resident, "PARTS_BYTES", 64)
+    monkeypatch.setattr(fperrors, "THREADS", 3)
+    calls = []
+    orig = fperrors.call_parts
+
+    def spy(name, fn, parts):
+        calls.append(len(parts))
+        return orig(name, fn, parts)
+
+    monkeypatch.setattr(fperrors, "call_parts", spy)
+    return calls
+
+
+def test_ufuncs_in_parts_are_numpys(backend_name, in_parts):
+    a = RNG.random((40, 7))
+    row, col = RNG.random(7), RNG.random((40, 1))
+    i8 = np.arange(280, dtype=np.int8).reshape(40, 7)
+    x, r, c, xi = (nps.asarray(v) for v in (a, row, col, i8))
+    resident = local_value(x) is not None
+    for got, want in [(nps.sin(x), np.sin(a)), (x * r, a * row), (c - x, col - a),
+                      (x + 1.5, a + 1.5), (xi + 1.5, i8 + 1.5), (xi * 3, i8 * 3),
+                      (np.float32(2) * x, np.float32(2) * a), (x * r + 1, a * row + 1),
+                      (nps.power(x, c), np.power(a, col)), (x > r, a > row)]:
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got.get(), want)  # bit for bit
+    if resident:
+        assert in_parts and set(in_parts) == {3}
+
+
+def test_ufunc_in_parts_warnings_and_errstate(backend_name, in_parts):
+    a = np.r_[np.ones(30), np.zeros(30)].reshape(20, 3)
+    x = nps.asarray(a)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        got = 1.0 / x
+    with warnings.catch_warnings(record=True) as want:
+        warnings.simplefilter("always")
+        np.testing.assert_array_equal(got.get(), 1.0 / a)
+    msgs = [str(w.message) for w in seen if issubclass(w.category, RuntimeWarning)]
+    if local_value(x) is not None:  # (a distributed array's tasks warn when they run)
+        assert msgs == ["divide by zero encountered in divide"]  # once, though 2 parts met it
+        assert all(w.filename == __file__ for w in seen)
+        assert in_parts == [3]
+    with np.errstate(divide="raise"):
+        with pytest.raises(FloatingPointError):
+            (1.0 / x).get()
+    with np.errstate(divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal((1.0 / x).get(), 1.0 / a)
+    del want

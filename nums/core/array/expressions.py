@@ -322,31 +322,37 @@ def _into(dst: np.ndarray, e: tuple, leaves: Sequence[Any], memo: dict,
     e[1](*args, out=dst)
 
 
-_WEAK_SCALARS = (int, float, complex)  # numpy's loop choice treats these as weak (NEP 50)
-
-
-def _loop_dtype(e: tuple, leaves: Sequence[Any]) -> np.dtype | None:
-    """The output dtype of the loop numpy picks for ufunc node ``e`` (None when that is not
-    a plain one-output ufunc call or cannot be told)."""
-    ufunc, kwargs = e[1], e[3]
-    if not isinstance(ufunc, np.ufunc) or ufunc.nout != 1 or kwargs:
+def loop_out_dtype(ufunc: Any, operands: Sequence[Any]) -> np.dtype | None:
+    """The output dtype of the loop numpy picks for one-output ``ufunc`` on ``operands``
+    (arrays, numpy scalars, dtypes, or Python ``int``/``float``/``complex``, which are weak
+    as NEP 50 says); None when that cannot be told (another kind of operand or callable, or
+    numpy has no loop: the call itself then raises numpy's error)."""
+    if not isinstance(ufunc, np.ufunc) or ufunc.nout != 1:
         return None
     ins: list[Any] = []
-    for c in e[4]:
-        if c[0] == "ufunc":
-            ins.append(c[2])
+    for v in operands:
+        if isinstance(v, np.dtype):
+            ins.append(v)
+        elif type(v) in (int, float, complex):
+            ins.append(type(v))
+        elif isinstance(v, np.ndarray | np.generic):
+            ins.append(v.dtype)
+        elif type(v) is bool:
+            ins.append(np.dtype(bool))
         else:
-            v = leaves[c[1]] if c[0] == "leaf" else c[1]
-            if type(v) in _WEAK_SCALARS:
-                ins.append(type(v))
-            elif isinstance(v, np.ndarray | np.generic):
-                ins.append(v.dtype)
-            else:
-                return None
+            return None
     try:
         return ufunc.resolve_dtypes((*ins, None))[-1]
     except Exception:  # noqa: BLE001 - numpy decides at the call (and raises there)
         return None
+
+
+def _loop_dtype(e: tuple, leaves: Sequence[Any]) -> np.dtype | None:
+    """:func:`loop_out_dtype` of ufunc node ``e`` (None with keywords)."""
+    if e[3]:
+        return None
+    return loop_out_dtype(e[1], [c[2] if c[0] == "ufunc" else
+                                 leaves[c[1]] if c[0] == "leaf" else c[1] for c in e[4]])
 
 
 def _direct_nodes(dst: np.ndarray, expr: tuple, leaves: Sequence[Any]) -> set[int]:

@@ -20,7 +20,9 @@ errors are not redirected here (a ufunc on numeric arrays raises none).
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from runtime.errors import warn
@@ -81,3 +83,60 @@ def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         for errtype in dict.fromkeys(errors):
             warn(f"{errtype} encountered in {name}", RuntimeWarning)
     return result
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+THREADS = _cores()  # parts :func:`call_parts` runs at once (this process's cores)
+_pool: list[ThreadPoolExecutor] = []  # made on first use
+os.register_at_fork(after_in_child=_pool.clear)  # a forked child has none of its threads
+
+
+def _run_part(ours: Any, fn: Any, args: tuple, kwargs: dict) -> list[str]:
+    """One part of :func:`call_parts`, in any thread: the error kinds it met."""
+    errors: list[str] = []
+    _seen.errors = errors
+    token = _extobj_contextvar.set(ours)
+    try:
+        fn(*args, **kwargs)
+    finally:
+        _extobj_contextvar.reset(token)
+    return errors
+
+
+def call_parts(name: str, fn: Any, parts: list[tuple[tuple, dict]]) -> Any:
+    """``fn(*args, **kwargs)`` for each ``(args, kwargs)`` of ``parts`` (parts of one ufunc
+    call, each writing its own ``out=``), the first in this thread and the others in a pool
+    of threads at once (NumPy releases the GIL in its loops), with the caller's
+    floating-point error settings in every thread and the warnings of all parts raised once
+    per kind at the user's line, as :func:`call` does; None, or ``NotImplemented`` when
+    this path does not apply (as :func:`call`)."""
+    if _extobj_contextvar is None:
+        return NotImplemented
+    ours = _ours()
+    if ours is None:
+        return NotImplemented
+    if not _pool:
+        _pool.append(ThreadPoolExecutor(max(1, THREADS - 1), thread_name_prefix="nums-driver"))
+    futures = [_pool[0].submit(_run_part, ours, fn, a, k) for a, k in parts[1:]]
+    errors: list[str] = []
+    failure: BaseException | None = None
+    try:
+        errors += _run_part(ours, fn, *parts[0])
+    except BaseException as e:  # noqa: BLE001 - raised once every part has ended
+        failure = e
+    for f in futures:
+        try:
+            errors += f.result()
+        except BaseException as e:  # noqa: BLE001
+            failure = failure or e
+    if failure is not None:
+        raise failure
+    for errtype in dict.fromkeys(errors):
+        warn(f"{errtype} encountered in {name}", RuntimeWarning)
+    return None
