@@ -55,7 +55,7 @@ def _binary(fn: Any, reflected: bool = False) -> Any:
             out = resident.ufunc_into_temporary(uf, args, 0 if reflected else 1)
             if out is not None:
                 return out
-        if not _is_operand(other):
+        if type(other) is not BlockArray and not _is_operand(other):
             return NotImplemented
         return fn(other, self) if reflected else fn(self, other)
 

@@ -129,23 +129,25 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
     if len(args) != ufunc.nin:
         return None
     vals = []
-    arrays = False
+    big = -1  # bytes of the largest array operand (-1: none)
     for a in args:
         t = type(a)
         if t is BlockArray:
             if a._link is not None:
                 a._sync()  # a view: its value from its root's current one
-            if a._local is None:
+            v = a._local
+            if v is None:
                 return None
-            vals.append(a._local)
-            arrays = True
+            vals.append(v)
+            if v.nbytes > big:
+                big = v.nbytes
         elif t in _SCALARS:
             vals.append(a)
         else:
             return None
-    if not arrays:
+    if big < 0:
         return None
-    res = _in_parts(ufunc, vals, None)
+    res = _in_parts(ufunc, vals, None) if 2 * big >= PARTS_BYTES else None
     if res is None:
         res = fperrors.call(ufunc.__name__, ufunc, *vals)
     if res is NotImplemented:
@@ -238,7 +240,7 @@ def ufunc_into_temporary(ufunc: np.ufunc, args: Sequence[Any], tmp: int) -> Bloc
         return None
     v.flags.writeable = True
     try:
-        res = _in_parts(ufunc, vals, v)
+        res = _in_parts(ufunc, vals, v) if v.nbytes >= PARTS_BYTES else None
         if res is None:
             res = fperrors.call(ufunc.__name__, ufunc, *vals, out=v)
     finally:

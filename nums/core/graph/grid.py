@@ -230,6 +230,9 @@ class ArrayGrid:
         where that part lands in the region. Blocks a stepped slice skips are not listed."""
         if any(s.step not in (None, 1) for s in slices):
             return self._stepped_overlaps(slices)
+        whole = self._whole_block(slices)
+        if whole is not None:  # the common read: exactly one block (planners ask per block)
+            return [whole]
         ranges = [self.blocks_overlapping(axis, s.start, s.stop) for axis, s in enumerate(slices)]
         out = []
         for idx in itertools.product(*ranges):
@@ -242,6 +245,18 @@ class ArrayGrid:
             dst = tuple(slice(l - s.start, h - s.start) for l, h, s in zip(lo, hi, slices))
             out.append((idx, src, dst))
         return out
+
+    def _whole_block(self, slices: Sequence[slice]) -> tuple[tuple[int, ...], tuple,
+                                                              tuple] | None:
+        """``overlaps``' one entry when ``slices`` (step 1) are exactly one non-empty block."""
+        idx = []
+        for s, b, n in zip(slices, self.block_shape, self.shape):
+            i, r = divmod(s.start, b)
+            if r or s.stop != min(s.start + b, n) or s.stop <= s.start:
+                return None
+            idx.append(i)
+        whole = tuple([slice(0, s.stop - s.start) for s in slices])
+        return tuple(idx), whole, whole
 
     def _stepped_overlaps(self, slices: Sequence[slice]) -> list[tuple[tuple[int, ...], tuple,
                                                                        tuple]]:
