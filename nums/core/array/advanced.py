@@ -33,11 +33,18 @@ from nums.core import progress
 from nums.core.array import index_kernels as ik
 from nums.core.array import resident
 from nums.core.array.advanced_keys import Group, ParsedKey, parse, shape_text
-from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    block_limit,
+    local_value,
+    make_grid,
+    submit,
+    worker_count,
+)
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import basic_spec, basic_values
 from nums.core.array.relayout import reshape, transpose
-from nums.core.graph.grid import ArrayGrid
+from nums.core.graph.grid import ArrayGrid, default_block_shape
 
 
 def getitem(x: BlockArray, key: Any) -> BlockArray:
@@ -167,6 +174,9 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
         raise IndexError("shape mismatch: indexing arrays could not be broadcast together "
                          f"with shapes {shapes} ") from None
     sizes = [g.size if g.kind == "int" else None for g in groups]
+    # a driver-resident index is a numpy array here: index_chunks splits it over the workers
+    indices = [i if not isinstance(i, BlockArray) or local_value(i) is None else local_value(i)
+               for i in indices]
     if (len(indices) == 1 and sizes[0] is not None and isinstance(indices[0], BlockArray)
             and indices[0].dtype == np.int64 and _in_bounds(indices[0], sizes[0])):
         return indices[0], tuple(indices[0].shape)  # the index is its own linear index
@@ -254,6 +264,9 @@ def nonzero(mask: BlockArray) -> tuple[BlockArray, ...]:
 # ---------------------------------------------------------------------------- the gather
 
 
+SPLIT_BYTES = 1 << 20  # a gather's result from this size is split over the workers
+
+
 def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
                  rest_shape: tuple = (), dtype: Any = np.float64) -> tuple[ArrayGrid, dict]:
     """The chunks of the linear indices ``lin`` (its blocks, or a blocking of a numpy
@@ -270,7 +283,10 @@ def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
             raise_bounds(parsed)
         return lgrid, dict(zip(lgrid.indices(), found))
     bshape = lin.shape
-    default = make_grid(bshape + tuple(rest_shape), dtype).block_shape[:len(bshape)]
+    # the result's default blocks, but at least one per worker from SPLIT_BYTES: a result the
+    # driver could hold (up to local_bytes) is still computed by every worker
+    default = default_block_shape(bshape + tuple(rest_shape), np.dtype(dtype), block_limit(),
+                                  worker_count(), split_bytes=SPLIT_BYTES)[:len(bshape)]
     lgrid = ArrayGrid(bshape, default, np.int64)
     return lgrid, {j: ik.touched_blocks(lin[lgrid.block_slices(j)], dims, bs, gs)
                    for j in lgrid.indices()}
