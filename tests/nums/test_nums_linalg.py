@@ -404,3 +404,25 @@ def test_tiled_solve_backward_error_on_ill_conditioned_inputs(kappa, matrix, mon
     ref = np.linalg.solve(a, b)
     numpy_backward = np.linalg.norm(a @ ref - b) / (np.linalg.norm(a) * np.linalg.norm(ref))
     assert backward <= max(10 * numpy_backward, 60 * eps), (backward, numpy_backward)
+
+
+@pytest.mark.parametrize("ord", [None, 2, 1, np.inf, "fro"])
+def test_norm_of_a_driver_resident_array_is_numpys_bit_for_bit(ord):
+    """A small array's norm is NumPy's own (computed in the driver): the same value to the
+    last bit, where the distributed sqrt(sum(x * x)) may differ in rounding."""
+    from nums.core.array.blockarray import local_value
+
+    v = np.random.default_rng(7).standard_normal(1001) * 1e3
+    x = nps.asarray(v)
+    vec_ord = ord if ord != "fro" else None
+    got = nps.linalg.norm(x, ord=vec_ord)
+    if local_value(x) is not None:
+        assert float(got) == np.linalg.norm(v, ord=vec_ord)
+    else:
+        np.testing.assert_allclose(float(got), np.linalg.norm(v, ord=vec_ord), rtol=1e-12)
+    m = v[:1000].reshape(40, 25)
+    got = nps.linalg.norm(nps.asarray(m), ord=ord, axis=None if ord in (None, "fro") else (0, 1))
+    want = np.linalg.norm(m, ord=ord, axis=None if ord in (None, "fro") else (0, 1))
+    np.testing.assert_allclose(got.get(), want, rtol=1e-12)
+    with pytest.raises(ValueError):
+        nps.linalg.norm(x, ord="fro")  # numpy's error: 'fro' is a matrix norm

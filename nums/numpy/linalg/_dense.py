@@ -10,11 +10,13 @@ of matrices are assembled on one worker, where numpy.linalg runs and the results
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 from numpy.linalg._linalg import EighResult, SlogdetResult
 
+from nums.core.array import resident
 from nums.core.array.blockarray import BlockArray, backend
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
@@ -122,10 +124,16 @@ def eigvalsh(a: Any, UPLO: str = "L") -> BlockArray:
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> BlockArray:
     """nums implementation of numpy.linalg.norm.
 
-    Distributed for ``ord=None`` (2-norm of vectors, Frobenius of matrices), ``ord`` in
+    A driver-resident array's norm is NumPy's, computed in the driver. Distributed for
+    ``ord=None`` (2-norm of vectors, Frobenius of matrices), ``ord`` in
     ``(1, inf, -inf)`` for vectors, and ``'fro'``; other orders run on one worker.
     """
     x = asarray(x)
+    # a driver-resident (or small fetched) array: NumPy's own norm, its value bit for bit
+    local = resident.kernel(functools.partial(np.linalg.norm, ord=ord, axis=axis,
+                                              keepdims=keepdims), [x])
+    if local is not None:
+        return local
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
     if ord is None or ord == "fro" or (ord == 2 and vector):
         a = absolute(x) if x.dtype.kind == "c" else x
