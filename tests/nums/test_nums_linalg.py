@@ -423,6 +423,9 @@ def test_norm_of_a_driver_resident_array_is_numpys_bit_for_bit(ord):
     m = v[:1000].reshape(40, 25)
     got = nps.linalg.norm(nps.asarray(m), ord=ord, axis=None if ord in (None, "fro") else (0, 1))
     want = np.linalg.norm(m, ord=ord, axis=None if ord in (None, "fro") else (0, 1))
-    np.testing.assert_allclose(got.get(), want, rtol=1e-12)
-    with pytest.raises(ValueError):
-        nps.linalg.norm(x, ord="fro")  # numpy's error: 'fro' is a matrix norm
+    np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
+    for arr in (x, nps.array(v, block_shape=(100,))):  # resident or not: numpy's error
+        with pytest.raises(ValueError, match="Invalid norm order 'fro' for vectors"):
+            nps.linalg.norm(arr, ord="fro")
+        with pytest.raises(ValueError, match="Invalid norm order 'nuc' for vectors"):
+            nps.linalg.norm(arr, ord="nuc", axis=0)

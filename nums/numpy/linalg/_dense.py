@@ -135,6 +135,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
     if local is not None:
         return local
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
+    if vector and isinstance(ord, str) and (axis is not None or x.ndim == 1):
+        raise ValueError(f"Invalid norm order '{ord}' for vectors")  # numpy's error
     if ord is None or ord == "fro" or (ord == 2 and vector):
         a = absolute(x) if x.dtype.kind == "c" else x
         s = _red.sum(a * a, axis=axis, keepdims=keepdims)
