@@ -317,3 +317,19 @@ def test_task_retries_setting(monkeypatch):
     assert resolve(backend="serial").task_retries == 7
     with pytest.raises(ValueError, match="task_retries"):
         resolve(backend="serial", task_retries=-1)
+
+
+def test_get_copies_blocks_on_several_threads(monkeypatch):
+    """get() of a large multi-block array copies its blocks in parts on the driver's
+    threads: every block lands where it belongs, whatever the number of parts."""
+    from nums.core.array import blockarray, threads
+
+    monkeypatch.setattr(blockarray, "GET_PARTS_BYTES", 0)
+    a = np.arange(7 * 9 * 5, dtype=np.float64).reshape(7, 9, 5)
+    x = nps.array(a, block_shape=(2, 4, 5))  # 4 x 3 blocks, edges smaller
+    for k in (1, 2, 3, 16):
+        monkeypatch.setattr(threads, "THREADS", k)
+        np.testing.assert_array_equal(x.get(), a)
+    assert threads.run([lambda: 1, lambda: 2, lambda: 3]) == [1, 2, 3]
+    with pytest.raises(ZeroDivisionError):
+        threads.run([lambda: 1, lambda: 1 / 0])

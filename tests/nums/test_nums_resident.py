@@ -316,10 +316,10 @@ def test_small_results_of_large_operands_are_fetched_once(backend_name):
 def in_parts(monkeypatch):
     """Every resident ufunc result of more than 64 bytes computed in three parts by the
     driver's threads; yields the list of part counts of the calls made that way."""
-    from nums.core.array import fperrors, resident
+    from nums.core.array import fperrors, resident, threads
 
     monkeypatch.setattr(resident, "PARTS_BYTES", 64)
-    monkeypatch.setattr(fperrors, "THREADS", 3)
+    monkeypatch.setattr(threads, "THREADS", 3)
     calls = []
     orig = fperrors.call_parts
 

@@ -19,6 +19,7 @@ store once, on first access to ``blocks`` (:class:`Resident`), and joins the dis
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import platform
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from nums.core import context, progress
-from nums.core.array import kernels
+from nums.core.array import kernels, threads
 from nums.core.array.capacity import check_fits
 from nums.core.array.geometry import Flags, root_stand_in
 from nums.core.graph.grid import ArrayGrid, default_block_shape
@@ -226,6 +227,14 @@ TEMPORARY_REFCOUNTS = platform.python_implementation() == "CPython" and sys.vers
 # a fetched one-block array this small stays in the driver (a sum, a gradient, a d-by-d
 # Hessian: the bookkeeping that follows runs there); a larger one would cost a second copy
 KEEP_ON_GET_BYTES = 2**20
+
+
+GET_PARTS_BYTES = 4 << 20  # get() copies blocks on several threads from this size
+
+
+def _copy_blocks(out: np.ndarray, grid: ArrayGrid, pairs: list) -> None:
+    for idx, value in pairs:
+        out[grid.block_slices(idx)] = value
 
 
 class _HandedOver(Pending):
@@ -562,8 +571,12 @@ class BlockArray:
                 kept.flags.writeable = False
             return out
         out = np.empty(self.shape, dtype=self.dtype)
-        for idx, value in zip(self.grid.indices(), values):
-            out[self.grid.block_slices(idx)] = value
+        pairs = list(zip(self.grid.indices(), values))
+        k = min(threads.THREADS, len(pairs)) if out.nbytes >= GET_PARTS_BYTES else 1
+        # the copies out of the store in parts, on the driver's threads (1.4x faster on 2
+        # cores for 8e7 bytes in two blocks)
+        threads.run([functools.partial(_copy_blocks, out, self.grid, pairs[i::k])
+                     for i in range(k)])
         return out
 
     def persist(self) -> BlockArray:

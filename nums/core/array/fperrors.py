@@ -20,11 +20,11 @@ errors are not redirected here (a ufunc on numeric arrays raises none).
 
 from __future__ import annotations
 
-import os
+import functools
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from nums.core.array import threads
 from runtime.errors import warn
 
 try:  # NumPy 2: the error state is a context variable holding an extobj capsule
@@ -85,17 +85,6 @@ def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
-
-
-THREADS = _cores()  # parts :func:`call_parts` runs at once (this process's cores)
-_pool: list[ThreadPoolExecutor] = []  # made on first use
-os.register_at_fork(after_in_child=_pool.clear)  # a forked child has none of its threads
-
 
 def _run_part(ours: Any, fn: Any, args: tuple, kwargs: dict) -> list[str]:
     """One part of :func:`call_parts`, in any thread: the error kinds it met."""
@@ -121,22 +110,9 @@ def call_parts(name: str, fn: Any, parts: list[tuple[tuple, dict]]) -> Any:
     ours = _ours()
     if ours is None:
         return NotImplemented
-    if not _pool:
-        _pool.append(ThreadPoolExecutor(max(1, THREADS - 1), thread_name_prefix="nums-driver"))
-    futures = [_pool[0].submit(_run_part, ours, fn, a, k) for a, k in parts[1:]]
     errors: list[str] = []
-    failure: BaseException | None = None
-    try:
-        errors += _run_part(ours, fn, *parts[0])
-    except BaseException as e:  # noqa: BLE001 - raised once every part has ended
-        failure = e
-    for f in futures:
-        try:
-            errors += f.result()
-        except BaseException as e:  # noqa: BLE001
-            failure = failure or e
-    if failure is not None:
-        raise failure
+    for found in threads.run([functools.partial(_run_part, ours, fn, a, k) for a, k in parts]):
+        errors += found
     for errtype in dict.fromkeys(errors):
         warn(f"{errtype} encountered in {name}", RuntimeWarning)
     return None

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import fperrors, kernels
+from nums.core.array import fperrors, kernels, threads
 from nums.core.array.blockarray import (
     BlockArray,
     Resident,
@@ -172,7 +172,7 @@ def _in_parts(ufunc: np.ufunc, vals: Sequence[Any], out: np.ndarray | None) -> A
     split, so they are NumPy's. The result, or None when that does not apply (small, object
     dtypes, broadcasting that would not split by rows, a result too large for the driver)
     and the caller calls NumPy once; NotImplemented as :func:`fperrors.call`."""
-    k = fperrors.THREADS
+    k = threads.THREADS
     if k < 2:
         return None
     arrays = [v for v in vals if type(v) is np.ndarray]
