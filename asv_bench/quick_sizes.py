@@ -1,0 +1,56 @@
+"""The size sweep of ``bench_small`` outside asv: ``python asv_bench/quick_sizes.py
+[sizes]`` (default ``1e3,1e4,1e5,1e6,3e6,1e7``) prints NumPy's time / nums's time (above 1:
+nums faster) of ``x * y + 1`` (nums: ``(x * y + 1).get()``), ``float(x.sum())`` and
+``x[::2] + 1`` (nums: ``(x[::2] + 1).get()``) on float64 vectors, medians of 7 repeats of
+as many calls as take about a fifth of a second. asv's figures for the same calls are
+larger at small sizes for a reason not found yet (see docs/benchmarks.md); this is what a
+plain Python process sees."""
+
+from __future__ import annotations
+
+import sys
+import time
+import timeit
+
+import numpy
+
+import nums
+import nums.numpy as nnp
+
+
+def _median(f) -> float:
+    f()
+    timer = timeit.Timer(f)
+    k, _ = timer.autorange()
+    k = max(1, k // 4)
+    return sorted(timer.repeat(7, k))[3] / k
+
+
+def _row(n: int) -> str:
+    rng = numpy.random.default_rng(0)
+    a, b = rng.random(n), rng.random(n)
+    x, y = nnp.asarray(a), nnp.asarray(b)
+    ops = {
+        "x*y+1": (lambda: a * b + 1, lambda: (x * y + 1).get()),
+        "sum": (lambda: float(a.sum()), lambda: float(x.sum())),
+        "x[::2]+1": (lambda: a[::2] + 1, lambda: (x[::2] + 1).get()),
+    }
+    cells = []
+    for name, (f_numpy, f_nums) in ops.items():
+        t_numpy, t_nums = _median(f_numpy), _median(f_nums)
+        cells.append(f"{name} {t_numpy * 1e6:.3g}/{t_nums * 1e6:.3g} us = "
+                     f"{t_numpy / t_nums:.2f}")
+    return f"{n:.0e}: " + "   ".join(cells)
+
+
+def main(sizes: list[int]) -> None:
+    nums.init()
+    time.sleep(1.5)  # the store's pages are faulted in in the background at start
+    for n in sizes:
+        print(_row(n), flush=True)
+    nums.shutdown()
+
+
+if __name__ == "__main__":
+    arg = sys.argv[1] if len(sys.argv) > 1 else "1e3,1e4,1e5,1e6,3e6,1e7"
+    main([int(float(s)) for s in arg.split(",")])
