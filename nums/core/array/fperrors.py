@@ -63,15 +63,14 @@ def _ours() -> Any:
     return ours
 
 
-def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """``fn(*args, **kwargs)`` (NumPy computing on arrays) with its floating-point warnings
-    raised at the user's line, named as NumPy names them (``name``: the ufunc's name, or
-    ``"reduce"`` for a reduction); ``NotImplemented`` when this fast path does not apply."""
-    if _extobj_contextvar is None:
-        return NotImplemented
-    ours = _ours()
-    if ours is None:
-        return NotImplemented
+def _state() -> Any:
+    """The extobj to run under (see :func:`_ours`); None when this path does not apply."""
+    return None if _extobj_contextvar is None else _ours()
+
+
+def _run(ours: Any, fn: Any, args: tuple, kwargs: dict) -> tuple[Any, list[str]]:
+    """``fn(*args, **kwargs)`` under ``ours``, in any thread: its result and the error kinds
+    it met."""
     errors: list[str] = []
     _seen.errors = errors
     token = _extobj_contextvar.set(ours)
@@ -79,23 +78,25 @@ def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         result = fn(*args, **kwargs)
     finally:
         _extobj_contextvar.reset(token)
+    return result, errors
+
+
+def _report(name: str, errors: list[str]) -> None:
+    for errtype in dict.fromkeys(errors):  # once per kind, as NumPy
+        warn(f"{errtype} encountered in {name}", RuntimeWarning)
+
+
+def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` (NumPy computing on arrays) with its floating-point warnings
+    raised at the user's line, named as NumPy names them (``name``: the ufunc's name, or
+    ``"reduce"`` for a reduction); ``NotImplemented`` when this fast path does not apply."""
+    ours = _state()
+    if ours is None:
+        return NotImplemented
+    result, errors = _run(ours, fn, args, kwargs)
     if errors:
-        for errtype in dict.fromkeys(errors):
-            warn(f"{errtype} encountered in {name}", RuntimeWarning)
+        _report(name, errors)
     return result
-
-
-
-def _run_part(ours: Any, fn: Any, args: tuple, kwargs: dict) -> list[str]:
-    """One part of :func:`call_parts`, in any thread: the error kinds it met."""
-    errors: list[str] = []
-    _seen.errors = errors
-    token = _extobj_contextvar.set(ours)
-    try:
-        fn(*args, **kwargs)
-    finally:
-        _extobj_contextvar.reset(token)
-    return errors
 
 
 def call_parts(name: str, fn: Any, parts: list[tuple[tuple, dict]]) -> Any:
@@ -105,14 +106,11 @@ def call_parts(name: str, fn: Any, parts: list[tuple[tuple, dict]]) -> Any:
     floating-point error settings in every thread and the warnings of all parts raised once
     per kind at the user's line, as :func:`call` does; None, or ``NotImplemented`` when
     this path does not apply (as :func:`call`)."""
-    if _extobj_contextvar is None:
-        return NotImplemented
-    ours = _ours()
+    ours = _state()
     if ours is None:
         return NotImplemented
     errors: list[str] = []
-    for found in threads.run([functools.partial(_run_part, ours, fn, a, k) for a, k in parts]):
+    for _, found in threads.run([functools.partial(_run, ours, fn, a, k) for a, k in parts]):
         errors += found
-    for errtype in dict.fromkeys(errors):
-        warn(f"{errtype} encountered in {name}", RuntimeWarning)
+    _report(name, errors)
     return None
