@@ -33,18 +33,11 @@ from nums.core import progress
 from nums.core.array import index_kernels as ik
 from nums.core.array import resident
 from nums.core.array.advanced_keys import Group, ParsedKey, parse, shape_text
-from nums.core.array.blockarray import (
-    BlockArray,
-    block_limit,
-    local_value,
-    make_grid,
-    submit,
-    worker_count,
-)
+from nums.core.array.blockarray import BlockArray, local_value, make_grid, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import basic_spec, basic_values
 from nums.core.array.relayout import reshape, transpose
-from nums.core.graph.grid import ArrayGrid, default_block_shape
+from nums.core.graph.grid import ArrayGrid
 
 
 def getitem(x: BlockArray, key: Any) -> BlockArray:
@@ -125,7 +118,7 @@ def compress(y: BlockArray, axis: int, mask: BlockArray) -> BlockArray:
                                         node=int(y.nodes[idx]))
     rest_shape = tuple(y.shape[a] for a in rest)
     total = int(offsets[-1])
-    rows = make_grid((total,) + rest_shape, y.dtype).block_shape[0]
+    rows = make_grid((total,) + rest_shape, y.dtype, spread=True).block_shape[0]
     grid = ArrayGrid((total,) + rest_shape, (rows,) + tuple(y.block_shape[a] for a in rest),
                      y.dtype)
 
@@ -175,7 +168,7 @@ def linear_indices(shape: tuple[int, ...], parsed: ParsedKey) -> tuple[Any, tupl
                          f"with shapes {shapes} ") from None
     sizes = [g.size if g.kind == "int" else None for g in groups]
     # a driver-resident index is a numpy array here: index_chunks splits it over the workers
-    indices = [i if not isinstance(i, BlockArray) or local_value(i) is None else local_value(i)
+    indices = [v if isinstance(i, BlockArray) and (v := local_value(i)) is not None else i
                for i in indices]
     if (len(indices) == 1 and sizes[0] is not None and isinstance(indices[0], BlockArray)
             and indices[0].dtype == np.int64 and _in_bounds(indices[0], sizes[0])):
@@ -233,7 +226,7 @@ def flatnonzero(mask: BlockArray) -> BlockArray:
     counts = progress.get([submit(ik.length, p, node=n) for p, n in zip(pieces, nodes)],
                           "count")
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    grid = make_grid((int(offsets[-1]),), np.int64)
+    grid = make_grid((int(offsets[-1]),), np.int64, spread=True)
 
     def spans(idx):
         a, b = grid.axis_start(0, idx[0]), grid.axis_stop(0, idx[0])
@@ -264,9 +257,6 @@ def nonzero(mask: BlockArray) -> tuple[BlockArray, ...]:
 # ---------------------------------------------------------------------------- the gather
 
 
-SPLIT_BYTES = 1 << 20  # a gather's result from this size is split over the workers
-
-
 def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
                  rest_shape: tuple = (), dtype: Any = np.float64) -> tuple[ArrayGrid, dict]:
     """The chunks of the linear indices ``lin`` (its blocks, or a blocking of a numpy
@@ -283,10 +273,7 @@ def index_chunks(lin: Any, dims: tuple, bs: tuple, gs: tuple, parsed: ParsedKey,
             raise_bounds(parsed)
         return lgrid, dict(zip(lgrid.indices(), found))
     bshape = lin.shape
-    # the result's default blocks, but at least one per worker from SPLIT_BYTES: a result the
-    # driver could hold (up to local_bytes) is still computed by every worker
-    default = default_block_shape(bshape + tuple(rest_shape), np.dtype(dtype), block_limit(),
-                                  worker_count(), split_bytes=SPLIT_BYTES)[:len(bshape)]
+    default = make_grid(bshape + tuple(rest_shape), dtype, spread=True).block_shape[:len(bshape)]
     lgrid = ArrayGrid(bshape, default, np.int64)
     return lgrid, {j: ik.touched_blocks(lin[lgrid.block_slices(j)], dims, bs, gs)
                    for j in lgrid.indices()}

@@ -87,8 +87,17 @@ def normalize_shape(shape: Any) -> tuple[int, ...]:
         ) from None
 
 
-def make_grid(shape: Any, dtype: Any, block_shape: Any = None) -> ArrayGrid:
-    """The grid of a new array: explicit ``block_shape`` or the session's default."""
+# a result that tasks compute from distributed arrays is split over the workers from this
+# size, though the driver may hold one-block arrays up to local_bytes (the default was
+# measured at 16 MiB before arrays up to a block were computed in the driver)
+SPREAD_BYTES = 16 * 2**20
+
+
+def make_grid(shape: Any, dtype: Any, block_shape: Any = None, spread: bool = False) -> ArrayGrid:
+    """The grid of a new array: explicit ``block_shape`` or the session's default. With
+    ``spread`` (a result computed by tasks from distributed arrays, such as ``x[mask]`` or a
+    sort) it has at least one block per worker from ``SPREAD_BYTES``, so that every worker
+    computes it."""
     shape = normalize_shape(shape)
     if any(n < 0 for n in shape):
         raise ValueError("negative dimensions are not allowed")
@@ -96,9 +105,11 @@ def make_grid(shape: Any, dtype: Any, block_shape: Any = None) -> ArrayGrid:
     check_fits(shape, dtype)  # before anything is done per block
     if block_shape is None:
         ctx = context.get()
-        local = ctx.settings.local_bytes
+        split = ctx.settings.local_bytes
+        if spread:
+            split = min(split, SPREAD_BYTES) if split > 0 else SPREAD_BYTES
         block_shape = default_block_shape(shape, dtype, ctx.settings.block_bytes, ctx.num_workers,
-                                          split_bytes=local if local > 0 else None)
+                                          split_bytes=split if split > 0 else None)
     else:
         block_shape = normalize_shape(block_shape)
         if len(block_shape) != len(shape):

@@ -333,7 +333,7 @@ def explain_array(x: Any, plot: bool = False, max_outputs: int = 32) -> str:
                 f"local_bytes={blockarray.local_limit()} in one block) is held by the driver "
                 "and computed there with NumPy: no tasks, nothing moved")
     pending = x.pending()
-    graph = pending.graph(x) if pending is not None and pending.kind != "resident" else None
+    graph = pending.graph(x) if pending is not None else None
     if graph is None:
         raise ValueError(
             "nothing to explain: the blocks of this array are already computed (explain an "

@@ -169,15 +169,14 @@ PARTS_BYTES = 4 << 20
 def _in_parts(ufunc: np.ufunc, vals: Sequence[Any], out: np.ndarray | None) -> Any:
     """``ufunc(*vals, out=out)`` (a new array when ``out`` is None) computed in parts of
     rows, one per core of the driver, at once: elementwise results do not depend on the
-    split, so they are NumPy's. The result, or None when that does not apply (small, object
-    dtypes, broadcasting that would not split by rows, a result too large for the driver)
-    and the caller calls NumPy once; NotImplemented as :func:`fperrors.call`."""
+    split, so they are NumPy's. The result, or None when that does not apply (a result under
+    ``PARTS_BYTES``, object operands, a result that is not a number, one row, a result too
+    large for the driver) and the caller calls NumPy once; NotImplemented as
+    :func:`fperrors.call`. Callers check the operands' size first (the cheap test)."""
     k = threads.THREADS
     if k < 2:
         return None
-    arrays = [v for v in vals if type(v) is np.ndarray]
-    if max(a.nbytes for a in arrays) < PARTS_BYTES // 2 or any(a.dtype.hasobject
-                                                             for a in arrays):
+    if any(type(v) is np.ndarray and v.dtype.hasobject for v in vals):
         return None
     if out is None:
         try:
@@ -185,7 +184,7 @@ def _in_parts(ufunc: np.ufunc, vals: Sequence[Any], out: np.ndarray | None) -> A
         except ValueError:
             return None  # NumPy raises its error
         dtype = loop_out_dtype(ufunc, vals)
-        if (dtype is None or dtype.hasobject or not shape or
+        if (dtype is None or dtype.kind not in "biufc" or not shape or
                 math.prod(shape) * dtype.itemsize > local_limit()):
             return None
     else:

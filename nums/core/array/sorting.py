@@ -71,7 +71,7 @@ def partition_along(x: BlockArray, kth: Any, axis: int, arg: bool, kind: str) ->
     axis fits in blocks (a 1-D array that fits one default block is put in one); a split
     1-D array is sorted instead (a valid partition for every ``kth``)."""
     if x.ndim == 1 and x.grid.grid_shape[0] > 1:
-        if make_grid(x.shape, x.dtype).grid_shape != (1,):
+        if make_grid(x.shape, x.dtype, spread=True).grid_shape != (1,):
             return sort_along(x, axis, arg)
         x = rechunk(x, None)
     x = whole_axis(x, axis)
@@ -86,7 +86,7 @@ def sample_sort(x: BlockArray, arg: bool = False, kind: Any = None,
     n = x.shape[0]
     carry = arg or payload is not None
     dtype = np.dtype(np.intp) if arg else (payload.dtype if payload is not None else x.dtype)
-    out_grid = make_grid((n,), dtype)
+    out_grid = make_grid((n,), dtype, spread=True)
     nranges = out_grid.grid_shape[0] if n else 1
     grid = x.grid
     nblocks = grid.grid_shape[0]
@@ -248,7 +248,7 @@ def compact(x: BlockArray, mask: BlockArray) -> BlockArray:
         count_refs.append(count)
     counts = [int(c) for c in backend().get(count_refs)] if count_refs else []
     total = sum(counts)
-    out = make_grid((total,), x.dtype)
+    out = make_grid((total,), x.dtype, spread=True)
     return from_pieces([r if c else None for r, c in zip(refs, counts)], counts, out)
 
 
