@@ -36,21 +36,17 @@ MIB = 2**20
 
 
 def _start_nums(engine: str) -> None:
-    import nums
-
     if engine == "nums-ray":
         if not _engines.have("ray"):
             raise NotImplementedError("ray is not installed (pip install -e .[bench])")
         _engines.start("ray")  # a local Ray with 2 CPUs on loopback
-        nums.init(backend="ray")
+        _engines.start_nums(backend="ray")
     else:
-        nums.init()
+        _engines.start_nums()
 
 
 def _stop_nums(engine: str) -> None:
-    import nums
-
-    nums.shutdown()
+    _engines.stop_nums()
     if engine == "nums-ray":
         _engines.stop("ray")
 

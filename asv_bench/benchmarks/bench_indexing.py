@@ -38,10 +38,9 @@ class _Base:
         self.rows = rng.integers(0, n, max(1, n // 10))
         self.engine = engine
         if engine == "nums":
-            import nums
             import nums.numpy as nnp
 
-            nums.init()
+            _engines.start_nums()
             self.x = nnp.array(a).persist()
             self.xp = nnp
         else:
@@ -52,9 +51,7 @@ class _Base:
     def teardown(self, engine, n):
         self.__dict__.clear()
         if engine == "nums":
-            import nums
-
-            nums.shutdown()
+            _engines.stop_nums()
 
     def done(self, result):
         return result.persist() if self.engine == "nums" else result

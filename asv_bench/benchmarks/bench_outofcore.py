@@ -29,12 +29,9 @@ def _data_bytes() -> int:
 
 
 def _start(store: str):
-    import nums
-
-    nums.shutdown()
     data = _data_bytes()
-    nums.init(backend="embedded", object_store_bytes=data // 2 if store == "twice the store"
-              else 4 * data)
+    _engines.start_nums(backend="embedded", object_store_bytes=data // 2
+                        if store == "twice the store" else 4 * data)
     import nums.numpy as np
     import runtime as rt
 
@@ -70,10 +67,8 @@ class OutOfCore:
         self.X, self.y, self.idle = _start(store)
 
     def teardown(self, store):
-        import nums
-
         del self.X, self.y
-        nums.shutdown()
+        _engines.stop_nums()
 
     def time_sum(self, store):
         float(self.X.sum())

@@ -41,18 +41,15 @@ class PlannedLoads:
     warmup_time = 0
 
     def setup(self, load, optimizer, scale):
-        import nums
         from nums import workloads as loads
 
-        nums.init(backend="embedded", num_nodes=4, workers_per_node=1,
-                  cluster_shape=loads.CLUSTER_SHAPES[load], optimizer=optimizer)
+        _engines.start_nums(backend="embedded", num_nodes=4, workers_per_node=1,
+                            cluster_shape=loads.CLUSTER_SHAPES[load], optimizer=optimizer)
         self.run = loads.make(load, scale)
 
     def teardown(self, load, optimizer, scale):
-        import nums
-
         self.__dict__.clear()
-        nums.shutdown()
+        _engines.stop_nums()
 
     def time_load(self, load, optimizer, scale):
         self.run()
@@ -109,17 +106,14 @@ class PlanRealOp:
     timeout = 300
 
     def setup(self):
-        import nums
         import nums.numpy as nps
 
-        nums.init(backend="embedded", num_nodes=4, workers_per_node=1)
+        _engines.start_nums(backend="embedded", num_nodes=4, workers_per_node=1)
         self.A = nps.zeros((1000, 1000), block_shape=(10, 10)).persist()
 
     def teardown(self):
-        import nums
-
         self.__dict__.clear()
-        nums.shutdown()
+        _engines.stop_nums()
 
     def time_build_and_plan(self):
         self.A.sum(axis=0)  # the result is never used: its tasks are not submitted
@@ -140,10 +134,9 @@ class Fusion:
     warmup_time = 0
 
     def setup(self, mode, n):
-        import nums
         import nums.numpy as nps
 
-        nums.init()
+        _engines.start_nums()
         rng = nps.random.default_rng(0)
         self.x, self.y = rng.random(n).persist(), rng.random(n).persist()
         self.nbytes = 8 * n
@@ -151,10 +144,8 @@ class Fusion:
             self.run(mode)
 
     def teardown(self, mode, n):
-        import nums
-
         self.__dict__.clear()
-        nums.shutdown()
+        _engines.stop_nums()
 
     def run(self, mode):
         if mode == "fused":

@@ -56,9 +56,7 @@ class Programs:
 
     def setup(self, engine, program):
         if engine == "nums":
-            import nums
-
-            nums.init()
+            _engines.start_nums()
         elif engine == "dask" and not _engines.have("dask"):
             raise NotImplementedError("dask is not installed (pip install -e .[bench])")
         self.xp, self.keep, self.scalar, convert = engine_hooks(engine)
@@ -70,9 +68,7 @@ class Programs:
     def teardown(self, engine, program):
         self.__dict__.clear()
         if engine == "nums":
-            import nums
-
-            nums.shutdown()
+            _engines.stop_nums()
 
     def run(self):
         return self.fn(self.xp, self.keep, self.scalar, *self.args)

@@ -31,25 +31,23 @@ SIZES = [10**3, 10**4, 10**5, 10**6, 3 * 10**6, 10**7]
 
 
 def start(engine: str):
-    """The engine's numpy namespace (a nums session started for the nums engines)."""
+    """The engine's numpy namespace (a nums session started for the nums engines, or the
+    running one kept)."""
     if engine == "numpy":
         return numpy
-    import nums
     import nums.numpy as nnp
 
-    nums.init(local_bytes=0 if engine == "nums-distributed" else None)
-    # a new session faults its store's first pages in, in background threads of every
-    # process, for about half a second: samples of microseconds taken meanwhile would time
-    # the start-up, not the operation
-    time.sleep(1.5)
+    if _engines.start_nums(local_bytes=0 if engine == "nums-distributed" else None):
+        # a new session faults its store's first pages in, in background threads of every
+        # process, for about half a second: samples of microseconds taken meanwhile would
+        # time the start-up, not the operation
+        time.sleep(1.5)
     return nnp
 
 
 def stop(engine: str) -> None:
     if engine != "numpy":
-        import nums
-
-        nums.shutdown()
+        _engines.stop_nums()
 
 
 def materialise(value):
@@ -58,20 +56,29 @@ def materialise(value):
 
 
 class SizeSweep:
-    """One operation per method on float64 vectors of ``n`` elements."""
+    """One operation per method on float64 vectors of ``n`` elements.
+
+    No ``setup``: asv_runner 0.3 re-runs a benchmark's setup before every sample and then
+    times a single call per sample, cold. The inputs are made on first use instead (the
+    first call of asv's calibration, within ``warmup_time``), so that asv times batches of
+    as many calls as a sample needs, as a loop in a script runs them.
+    """
 
     params = (ENGINES, SIZES)
     param_names = ["engine", "n"]
     timeout = 300
     number = 0  # asv picks how many calls make a sample (microseconds to milliseconds)
     repeat = (5, 20, 10.0)
+    warmup_time = 4.0  # the first call starts the session (about 2 s)
 
-    def setup(self, engine, n):
+    def _inputs(self, engine, n):
         self.xp = start(engine)
         rng = numpy.random.default_rng(0)
         self.x = self.xp.asarray(rng.random(n))
         self.y = self.xp.asarray(rng.random(n))
-        self.time_elementwise(engine, n)  # warm: a session's first tasks start its workers
+        if engine != "numpy":
+            (self.x * self.y + 1).get()  # a session's first tasks start its workers
+        return self.x, self.y
 
     def teardown(self, engine, n):
         stop(engine)
@@ -80,39 +87,53 @@ class SizeSweep:
     # does: ``get()`` of a temporary hands its value over, while ``get()`` of an array that
     # a name (such as ``materialise``'s parameter) still holds must copy it
     def time_elementwise(self, engine, n):
+        try:
+            x, y = self.x, self.y
+        except AttributeError:
+            x, y = self._inputs(engine, n)
         if engine == "numpy":
-            self.x * self.y + 1
+            x * y + 1
         else:
-            (self.x * self.y + 1).get()
+            (x * y + 1).get()
 
     def time_sum(self, engine, n):
-        float(self.x.sum())
+        try:
+            x = self.x
+        except AttributeError:
+            x, _ = self._inputs(engine, n)
+        float(x.sum())
 
     def time_strided(self, engine, n):
+        try:
+            x = self.x
+        except AttributeError:
+            x, _ = self._inputs(engine, n)
         if engine == "numpy":
-            self.x[::2] + 1
+            x[::2] + 1
         else:
-            (self.x[::2] + 1).get()
+            (x[::2] + 1).get()
 
 
 class Bookkeeping:
-    """100 iterations of ``v = v / np.linalg.norm(v)`` with ``v`` of 100 elements."""
+    """100 iterations of ``v = v / np.linalg.norm(v)`` with ``v`` of 100 elements (inputs
+    made on first use, as in :class:`SizeSweep`)."""
 
     params = [ENGINES]
     param_names = ["engine"]
     timeout = 300
     number = 0
     repeat = (5, 20, 10.0)
-
-    def setup(self, engine):
-        self.xp = start(engine)
-        self.v = self.xp.asarray(numpy.random.default_rng(0).random(100))
+    warmup_time = 4.0
 
     def teardown(self, engine):
         stop(engine)
 
     def time_normalize_loop(self, engine):
-        np, v = self.xp, self.v
+        try:
+            np, v = self.xp, self.v
+        except AttributeError:
+            np = self.xp = start(engine)
+            v = self.v = np.asarray(numpy.random.default_rng(0).random(100))
         for _ in range(100):
             v = v / np.linalg.norm(v)
         return materialise(v)

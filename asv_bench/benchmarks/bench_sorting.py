@@ -51,10 +51,9 @@ class _Base:
     def setup(self, engine, n):
         self.engine = engine
         if engine == "nums":
-            import nums
             import nums.numpy as nnp
 
-            nums.init()
+            _engines.start_nums()
             self.xp = nnp
         else:
             self.xp = numpy
@@ -70,9 +69,7 @@ class _Base:
     def teardown(self, engine, n):
         self.__dict__.clear()
         if engine == "nums":
-            import nums
-
-            nums.shutdown()
+            _engines.stop_nums()
 
     def run(self):
         return self.done(self.operation(self.xp, **self.args))
@@ -90,10 +87,8 @@ class _Base:
         if self.engine == "numpy":
             return _memory.numpy_peak_extra(lambda: (self.inputs(n),),
                                             lambda d: self.operation(numpy, **d))
-        import nums
-
-        nums.shutdown()  # a fresh session: workers whose heaps have not grown yet
-        nums.init()
+        _engines.stop_nums()  # a fresh session: workers whose heaps have not grown yet
+        _engines.start_nums()
         small = self._engine_inputs(self.inputs(10_000))
         self.done(self.operation(self.xp, **small))  # workers import what the tasks need
         del small
