@@ -153,7 +153,7 @@ def resident(value: np.ndarray) -> BlockArray:
     read-only and never written again (pass a copy of anything a user may change)."""
     if not isinstance(value, np.ndarray):
         value = np.array(value)  # a numpy scalar (an element taken by indexing)
-    value.flags.writeable = False
+    value.setflags(write=False)
     grid = ArrayGrid.one_block(value.shape, value.dtype)
     return BlockArray(grid, None, _ZERO_NODES[value.ndim], Resident(value), local=value)
 

@@ -83,6 +83,10 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
     integer-array or boolean key a new array (as in numpy). A key of one integer per axis
     gives an independent 0-d array, where numpy gives a scalar (a copy too)."""
+    if x._local is not None and x._link is None and _plain_key(key):
+        view = _resident_view(x, key)
+        if view is not None:
+            return view
     if is_basic(key):
         spec = basic_spec(x.shape, key)
         if len(spec) == x.ndim and all(s[0] == "int" for s in spec) and Ellipsis not in (
@@ -90,6 +94,37 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
             return basic_values(x, spec)  # one element: numpy gives a scalar, not a view
         return make_view(x, IndexOp(spec))
     return advanced.getitem(x, key)
+
+
+def _plain_key(key: Any) -> bool:
+    """Whether ``key`` is a slice, or a tuple of slices, Python ints, None and Ellipsis."""
+    if type(key) is slice:
+        return True
+    if type(key) is not tuple:
+        return False
+    for k in key:
+        t = type(k)
+        if not (t is slice or t is int or k is None or k is Ellipsis):
+            return False
+    return True
+
+
+def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
+    """The view ``x[key]`` of driver-resident root ``x`` for a plain basic key, made from
+    numpy's view of its value (the fast path of :func:`getitem`: its spec is worked out
+    only if the view is written or its root changes); None when numpy's result is not a
+    view (a scalar) or the key is invalid (the general path raises nums's error)."""
+    try:
+        value = x._local[key]
+    except (IndexError, TypeError, ValueError):
+        return None
+    if type(value) is not np.ndarray:
+        return None
+    view = resident.resident(value)  # shares the root's immutable values
+    view._link = ViewLink(x, IndexOp(None, x.shape, key))
+    view._stand_in = x._geometry()[key]
+    view._seen = x._version
+    return view
 
 
 # ---------------------------------------------------------------------------- ops
@@ -124,10 +159,18 @@ def compose(outer: list, inner: list) -> tuple[list, list[int]] | None:
 
 
 class IndexOp(ViewOp):
-    """``parent[key]`` for a basic key, held as its spec."""
+    """``parent[key]`` for a basic key, held as its spec (worked out from the key on first
+    use when made from ``parent_shape`` and ``key``)."""
 
-    def __init__(self, spec: list):
-        self.spec = spec
+    def __init__(self, spec: list | None, parent_shape: tuple[int, ...] = (),
+                 key: Any = None):
+        self._spec, self._parent_shape, self._key = spec, parent_shape, key
+
+    @property
+    def spec(self) -> list:
+        if self._spec is None:
+            self._spec = basic_spec(self._parent_shape, self._key)
+        return self._spec
 
     def values(self, parent: BlockArray) -> BlockArray:
         return basic_values(parent, self.spec)
