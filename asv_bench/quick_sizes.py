@@ -3,9 +3,7 @@
 nums faster) of ``x * y + 1`` (nums: ``(x * y + 1).get()``), ``float(x.sum())``,
 ``x[::2] + 1`` (nums: ``(x[::2] + 1).get()``) and two compute-bound ufuncs, ``np.sin(x)``
 and ``x ** 1.5`` (nums: ``.get()`` of them), on float64 vectors, medians of 7 repeats of
-as many calls as take about a fifth of a second. asv's figures for the same calls are
-larger at small sizes for a reason not found yet (see docs/benchmarks.md); this is what a
-plain Python process sees."""
+as many calls as take about a fifth of a second, in a plain Python process."""
 
 from __future__ import annotations
 
