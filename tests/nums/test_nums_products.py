@@ -295,3 +295,24 @@ def test_new_axes_of_an_expression():
     r = (m * 2)[:, None, :]
     assert_same((r + m[None]).sum(axis=0), (m.get()[:, None, :] * 2 + m.get()[None]).sum(0),
                 rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int64, np.bool_, np.float32])
+def test_output_block_sums_its_products_in_one_task(dtype):
+    # on one node, with an output block per worker, each output block of ``a @ b`` is one
+    # task that adds its block products (no combining tasks): NumPy's values, dtypes, and
+    # transposed operands read as they are
+    import nums
+
+    a = (R.standard_normal((12, 12)) * 4).astype(dtype)
+    v = (R.standard_normal(12) * 4).astype(dtype)
+    b = (R.standard_normal((12, 6)) * 4).astype(dtype)
+    x = nps.array(a, block_shape=(3, 3)).persist()
+    before = _tasks_run()
+    got = (x @ nps.array(v, block_shape=(3,))).persist()
+    if nums.settings().num_nodes == 1:  # (several nodes: products where their blocks are)
+        assert _tasks_run() - before <= 4 + 4  # four output blocks, and v's four blocks put
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    assert_same(got, a @ v, rtol=tol, atol=tol)
+    assert_same(x.T @ nps.array(b, block_shape=(3, 2)), a.T @ b, rtol=tol, atol=tol)
+    assert_same(nps.array(b, block_shape=(3, 2)).T @ x, b.T @ a, rtol=tol, atol=tol)

@@ -509,6 +509,19 @@ def matmul_t(a: np.ndarray, b: np.ndarray, ta: bool, tb: bool, dtype) -> np.ndar
     return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)
 
 
+def matmul_sum(ta: bool, tb: bool, dtype, n: int, *blocks: np.ndarray) -> np.ndarray:
+    """``sum_k op(a_k) @ op(b_k)`` of the ``n`` blocks ``a_k`` then ``n`` blocks ``b_k``
+    (``op`` transposes when its flag is set), accumulated in place in the first product."""
+    out = None
+    for a, b in zip(blocks[:n], blocks[n:]):
+        p = np.matmul(a.T if ta else a, b.T if tb else b)
+        if out is None:
+            out = p
+        else:
+            out += p
+    return out.astype(dtype, copy=False)
+
+
 def write_npy_region(path: str, slices: tuple, block: np.ndarray) -> None:
     """Write ``block`` into ``slices`` of the .npy file at ``path`` (a memory map)."""
     m = np.load(path, mmap_mode="r+")

@@ -4,7 +4,9 @@ An output block is the sum over the contracted block index of products of aligne
 Operands are first rechunked so their contracted axes share block boundaries (the smaller
 operand moves). Each partial product is a task of the operation's graph; where it runs and
 which partials are added where is decided by the session's optimizer
-(:mod:`nums.core.array.planning`).
+(:mod:`nums.core.array.planning`). On one node, a 2-d product with an output block per
+worker computes each output block's products and their sum in one task instead
+(``_sum_in_one_task``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from nums.core import context
 from nums.core.array import kernels, resident
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.blockarray import BlockArray, submit, worker_count
 from nums.core.array.fusion import for_consumer, operand_pieces
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
@@ -129,22 +132,55 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
     col_bs = (sb.block_shape[0 if tb else 1],) if b.ndim == 2 else ()
     grid = ArrayGrid(rows + cols, row_bs + col_bs, dtype)
     sa, sb = sa.copy(), sb.copy()  # snapshots: the tasks are submitted on first use
+    contracted = sa.grid_shape[ka]
+    whole_rows = _sum_in_one_task(sa, sb, contracted, grid)
     g = OpGraph("matmul")
     for idx in grid.indices():
         i = idx[0] if rows else 0
         j = idx[-1] if cols else 0
         with g.tree(idx):
-            parts = []
-            for k in range(sa.grid_shape[ka]):
+            parts, pairs, children = [], [], []
+            for k in range(contracted):
                 ai = ((k, i) if ta else (i, k)) if rows else (k,)
                 bi = ((j, k) if tb else (k, j)) if cols else (k,)
-                children = g.reads(sa, sa.grid.block_slices(ai), sa.shape)
-                children += g.reads(sb, sb.grid.block_slices(bi), sb.shape)
+                reads = g.reads(sa, sa.grid.block_slices(ai), sa.shape)
+                reads += g.reads(sb, sb.grid.block_slices(bi), sb.shape)
+                if whole_rows:
+                    pairs.append((ai, bi))
+                    children += reads
+                    continue
                 emit = functools.partial(_matmul2d_task, sa, sb, ai, bi, ta, tb, grid.dtype)
+                parts.append(g.task(emit, reads, grid.block_shape_at(idx), grid.dtype,
+                                    kind="tensordot"))
+            if whole_rows:
+                emit = functools.partial(_matmul_sum_task, sa, sb, tuple(pairs), ta, tb,
+                                         grid.dtype)
                 parts.append(g.task(emit, children, grid.block_shape_at(idx), grid.dtype,
                                     kind="tensordot"))
             g.output(idx, _sum_or_zeros(g, parts, grid, idx))
     return g.finish(grid)
+
+
+def _sum_in_one_task(sa: BlockArray, sb: BlockArray, contracted: int, grid: ArrayGrid) -> bool:
+    """Whether each output block's products and their sum run as one task: on one node
+    (every block is in the one store, read in place), with at least one output block per
+    worker (the products of a block would otherwise be the only parallelism) and operands
+    with blocks (a pending expression is evaluated inside per-product kernels). One task per
+    output block has no combining tasks and no round trip for them: ``A @ v`` of a square
+    matrix in 2 x 2 blocks is two tasks instead of four products and two additions."""
+    return (contracted > 1 and context.get().settings.num_nodes == 1
+            and grid.num_blocks >= worker_count()
+            and sa.pending("fused") is None and sb.pending("fused") is None)
+
+
+def _matmul_sum_task(
+    sa: BlockArray, sb: BlockArray, pairs: tuple, ta: bool, tb: bool, dtype: Any,
+    node: int, refs: list,
+) -> Any:
+    """One output block as the sum of its block products, in one task on ``node``."""
+    a_refs = [sa.blocks[ai] for ai, _ in pairs]
+    b_refs = [sb.blocks[bi] for _, bi in pairs]
+    return submit(kernels.matmul_sum, ta, tb, dtype, len(pairs), *a_refs, *b_refs, node=node)
 
 
 def _matmul2d_task(
