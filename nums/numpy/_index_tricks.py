@@ -40,7 +40,7 @@ s_ = np.s_
 index_exp = np.index_exp
 ndindex = np.ndindex
 
-_SCALAR_TYPES = tuple(np._core.numeric.ScalarType)  # what r_ keeps as a (weak) scalar
+_SCALAR_TYPES = tuple(np.ScalarType)  # what r_ keeps as a (weak) scalar
 
 
 def _matrix_error(name: str) -> NotImplementedError:
