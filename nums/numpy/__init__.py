@@ -30,6 +30,7 @@ from nums.numpy import (
     _from_iterable,
     _histograms,
     _index_arithmetic,
+    _index_tricks,
     _inplace,
     _io,
     _logic,
@@ -70,6 +71,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _vectors, _convolution, _assembling, _small_on_driver, _padding, _polynomial,
                 _from_iterable,
                 _sequences,
+                _index_tricks,
                 _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
                 _array_api):
     _registry.register_module(_family)

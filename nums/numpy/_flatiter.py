@@ -8,6 +8,7 @@ the number of positions, the last of repeated positions wins).
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -16,11 +17,23 @@ from nums.core.array.blockarray import BlockArray
 from nums.numpy import _inplace
 
 
+def block_rows(x: BlockArray) -> Iterator[np.ndarray]:
+    """The values of ``x`` one block-row at a time (the blocks of one grid row along the
+    first axis, fetched together when the previous block-row has been consumed), so that
+    iterating a BlockArray on the driver never holds the whole array."""
+    if x.ndim == 0 or x.size == 0:
+        yield x.get()
+        return
+    bounds = x.grid.boundaries(0)
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        yield x[start:stop].get()
+
+
 class FlatIter:
     """nums implementation of ``numpy.flatiter`` (``x.flat``). Differs: iterating fetches
-    the array; ``x.flat[i]`` for one position is a 0-d array (numpy gives a scalar); a
-    BlockArray key, and the value of a write, are fetched to the driver (positions and
-    values, never the array)."""
+    the array one block-row at a time (``block_rows``); ``x.flat[i]`` for one position
+    is a 0-d array (numpy gives a scalar); a BlockArray key, and the value of a write, are
+    fetched to the driver (positions and values, never the array)."""
 
     def __init__(self, base: BlockArray):
         self._base = base
@@ -33,8 +46,9 @@ class FlatIter:
     def __len__(self) -> int:
         return self._base.size
 
-    def __iter__(self):
-        return iter(self._base.get().reshape(-1))
+    def __iter__(self) -> Iterator[Any]:
+        for rows in block_rows(self._base):
+            yield from rows.reshape(-1)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return self._base.get().reshape(-1).astype(dtype or self._base.dtype, copy=False)

@@ -42,6 +42,25 @@ def _has_blockarray(x: Any) -> bool:
     return False
 
 
+WRITE_FLAGS = frozenset({"readwrite", "writeonly", "allocate", "writemasked"})
+
+
+def refuse_writes(name: str, op: Any, op_flags: Any) -> None:
+    """NotImplementedError when NumPy's iterator ``name`` would write into a BlockArray
+    operand (``op_flags`` as NumPy's: one list for every operand, or one list per operand):
+    it iterates over a gathered copy, so the writes would be lost."""
+    ops = list(op) if isinstance(op, list | tuple) else [op]
+    per_op = op_flags if op_flags and isinstance(op_flags[0], list | tuple) else [
+        op_flags or []] * len(ops)
+    for x, flags in zip(ops, per_op):
+        writes = WRITE_FLAGS & set([flags] if isinstance(flags, str) else flags or [])
+        if isinstance(x, BlockArray) and writes:
+            raise NotImplementedError(
+                f"nums.numpy.{name} iterates over a copy of a BlockArray gathered on the "
+                f"driver, so writes through it ({', '.join(sorted(writes))}) would be lost; "
+                "iterate x.get() and assign back")
+
+
 def asmatrix(data: Any, dtype: Any = None) -> np.matrix:
     """A ``numpy.matrix`` of the gathered values of ``data`` (on the driver, a
     ``GatherWarning``): nums has no distributed matrix class (see the module notes)."""
@@ -73,17 +92,10 @@ def nested_iters(op: Any, axes: Any, flags: Any = None, op_flags: Any = None,
                  op_dtypes: Any = None, order: str = "K", casting: str = "safe",
                  buffersize: int = 0) -> tuple:
     """NumPy's ``nditer`` objects over gathered copies of the BlockArray operands (on the
-    driver, a ``GatherWarning``). Writing through the iterators (``readwrite`` or
-    ``writeonly`` in ``op_flags``) into a BlockArray would change only the copy, so it
-    raises; iterate ``x.get()`` and assign back instead."""
-    ops = list(op) if isinstance(op, list | tuple) else [op]
-    per_op = op_flags if op_flags is not None and op_flags and isinstance(
-        op_flags[0], list | tuple) else [op_flags or []] * len(ops)
-    for x, fl in zip(ops, per_op):
-        if isinstance(x, BlockArray) and {"readwrite", "writeonly"} & set(fl or []):
-            raise NotImplementedError(
-                "nums.numpy.nested_iters iterates over a copy of a BlockArray gathered on the "
-                "driver, so writes through it would be lost; iterate x.get() and assign back")
+    driver, a ``GatherWarning``). Writing through the iterators into a BlockArray
+    (``readwrite``, ``writeonly``, ``allocate`` or ``writemasked`` in its ``op_flags``)
+    would change only the copy, so it raises; iterate ``x.get()`` and assign back instead."""
+    refuse_writes("nested_iters", op, op_flags)
     (op,) = _gathered_once("nested_iters", op)
     return np.nested_iters(op, axes, flags=flags, op_flags=op_flags, op_dtypes=op_dtypes,
                            order=order, casting=casting, buffersize=buffersize)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+from collections import Counter
 from types import ModuleType
 from typing import Any
 
@@ -183,6 +184,15 @@ def public_numpy(module: ModuleType = np) -> list[str]:
     return names
 
 
+def _is_numpy_object(obj: Any) -> bool:
+    """A NumPy class (other than scalar types and ``dtype``) or a non-callable instance of a
+    NumPy class (``r_``, ``mgrid``, ...): the table's last section."""
+    if isinstance(obj, type):
+        return not issubclass(obj, np.generic | np.dtype)
+    return not callable(obj) and type(obj).__module__.startswith("numpy") and not isinstance(
+        obj, ModuleType | np.generic | np.dtype)
+
+
 def fallbacks() -> list[str]:
     """NumPy's public top-level callables that nums runs through the fallback (NumPy in one
     task next to the data)."""
@@ -227,5 +237,14 @@ def support_table() -> str:
             entry = table.get(n)
             lines.append(f"| `{n}` | {statuses[n]} | {entry.family if entry else ''} |")
         lines.append("")
+    objects = sorted(n for n, e in REGISTRY.items() if _is_numpy_object(e.numpy))
+    statuses = {n: _status(REGISTRY[n]) for n in objects}
+    summary = ", ".join(f"{c} {s}" for s, c in sorted(Counter(statuses.values()).items()))
+    lines += ["## numpy classes and objects", "",
+              f"{len(objects)} of NumPy's classes and index objects in nums.numpy "
+              f"(the others are not): {summary}.", "",
+              "| name | status | family |", "| --- | --- | --- |"]
+    lines += [f"| `{n}` | {statuses[n]} | {REGISTRY[n].family} |" for n in objects]
+    lines.append("")
     return "\n".join(lines)
 
