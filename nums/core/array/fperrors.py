@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from nums.core.array import threads
@@ -97,6 +98,19 @@ def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     if errors:
         _report(name, errors)
     return result
+
+
+def run_quiet(fn: Any, args: Sequence[Any]) -> tuple[bool, Any]:
+    """``(True, fn(*args))`` when NumPy's code in ``fn`` met no floating-point error that the
+    caller's settings make a warning; ``(False, None)`` when it met one, or this path does not
+    apply: the caller then runs ``fn`` again where its warnings are caught and raised at the
+    user's line with NumPy's own messages (``fn`` must be free of side effects, and raise no
+    warnings of its own other than floating-point ones)."""
+    ours = _state()
+    if ours is None:
+        return False, None
+    result, errors = _run(ours, fn, args, {})
+    return (False, None) if errors else (True, result)
 
 
 def call_ufunc(ufunc: Any, vals: list) -> Any:

@@ -108,6 +108,8 @@ def _result(value: Any, sources: Sequence[Any]) -> BlockArray | None:
     value = np.asarray(value)
     if not fits_local(value.shape, value.dtype):
         return None
+    if value.base is None and all(value is not s for s in sources):
+        return resident(value)  # a new array (the common case): it shares nothing
     arrays = [s for s in sources if isinstance(s, np.ndarray)]
     # driver-resident values are read-only; a writable operand is the caller's numpy array,
     # which the result must not share (it would be frozen, or change under it)
@@ -288,12 +290,17 @@ def kernel(fn: Callable, args: Sequence[Any], shape: tuple[int, ...] | None = No
            pick: int | None = None) -> BlockArray | None:
     """Kernel ``fn(*args)`` (BlockArrays among ``args`` replaced by their values) in the
     driver, its result (item ``pick`` of it, when given) reshaped to ``shape``; None when an
-    array argument is distributed or the result too large."""
+    array argument is distributed or the result too large. ``fn`` computes with NumPy and
+    has no side effects; its only warnings are floating-point ones (see
+    :func:`fperrors.run_quiet`)."""
     vals = values(args)
     if vals is None:
         return None
-    with warnings_at_caller():
-        res = fn(*vals)
+    # kernels are NumPy math on immutable values: run again only to catch a warning
+    done, res = fperrors.run_quiet(fn, vals)
+    if not done:
+        with warnings_at_caller():
+            res = fn(*vals)
     if pick is not None:
         res = res[pick]
     if shape is not None:
