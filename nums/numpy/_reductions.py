@@ -55,7 +55,10 @@ def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
         if out is None and where is True:  # small arrays: NumPy, here
             if dtype is not None:
                 kw["dtype"] = dtype
-            local = resident.reduce_here(npfunc, a, {"axis": axis, "keepdims": keepdims, **kw})
+            # the ufunc's reduce: what numpy's function calls on an ndarray, without its
+            # wrapper's microsecond
+            local = resident.reduce_here(uf.reduce, a, {"axis": axis, "keepdims": keepdims,
+                                                        **kw})
             kw.pop("dtype", None)
             if local is not None:
                 return local
