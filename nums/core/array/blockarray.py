@@ -618,7 +618,8 @@ class BlockArray:
                     "Use a.any() or a.all()"
                 )
             raise TypeError("only length-1 arrays can be converted to Python scalars")
-        return self.get().reshape(())
+        local = local_value(self)  # (converted to a Python scalar at once: no copy needed)
+        return (self.get() if local is None else local).reshape(())
 
     def __bool__(self) -> bool:
         return bool(self._scalar("bool"))
