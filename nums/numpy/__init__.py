@@ -55,6 +55,7 @@ from nums.numpy import (
     _stacking,
     _statistics,
     _utilities,
+    _vectorize,
     _vectors,
     _windows,
     fft,
@@ -71,7 +72,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _from_iterable,
                 _sequences,
                 _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
-                _array_api):
+                _array_api, _vectorize):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
