@@ -58,6 +58,7 @@ from nums.numpy import (
     _vectorize,
     _vectors,
     _windows,
+    emath,
     fft,
     linalg,
     random,
@@ -76,6 +77,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
+_registry.register_module(emath, _np.emath, _registry.EMATH)
 _registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
@@ -101,7 +103,7 @@ def support_table() -> str:
 
 
 __all__ = sorted(_registry.REGISTRY) + [
-    "BlockArray", "ndarray", "fft", "linalg", "random", "fallbacks", "support_table",
+    "BlockArray", "ndarray", "emath", "fft", "linalg", "random", "fallbacks", "support_table",
     "GatherWarning", "UFUNC_TABLE",
 ]
 del _family
