@@ -60,6 +60,7 @@ from nums.numpy import (
     _windows,
     emath,
     fft,
+    lib,
     linalg,
     random,
 )
@@ -78,6 +79,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
 _registry.register_module(emath, _np.emath, _registry.EMATH)
+_registry.register_module(lib.stride_tricks, _np.lib.stride_tricks, _registry.LIB)
 _registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
@@ -103,7 +105,8 @@ def support_table() -> str:
 
 
 __all__ = sorted(_registry.REGISTRY) + [
-    "BlockArray", "ndarray", "emath", "fft", "linalg", "random", "fallbacks", "support_table",
+    "BlockArray", "ndarray", "emath", "fft", "lib", "linalg", "random", "fallbacks",
+    "support_table",
     "GatherWarning", "UFUNC_TABLE",
 ]
 del _family
