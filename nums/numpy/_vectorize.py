@@ -13,9 +13,12 @@ attributes, errors and decorator forms), whose call runs on BlockArrays:
   blocks, cast to the output types, as NumPy's ``vectorize`` does), through
   :func:`nums.core.array.elementwise.ufunc_apply`, so every block has the same dtype and a
   function returning a tuple gives a tuple of arrays;
-- with ``signature=`` (core dimensions), or output types whose size NumPy chooses from all
-  the values (strings, bytes, void, datetimes, objects), NumPy's ``vectorize`` runs on whole
-  copies of the arguments on one worker next to the data (the fallback, a ``GatherWarning``).
+- with ``signature=`` (core dimensions), the loop dimensions are split into blocks and the
+  core dimensions are whole in every task (:mod:`nums.numpy._vectorize_signature`);
+- output types whose size NumPy chooses from all the values (strings, bytes, void,
+  datetimes, objects without ``signature``; objects and unsized strings with it) run NumPy's
+  ``vectorize`` on whole copies of the arguments on one worker next to the data (the
+  fallback, a ``GatherWarning``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import numpy as np
 from nums.core.array import resident
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.elementwise import broadcast_shapes, ufunc_apply
+from nums.numpy import _vectorize_signature
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
 from runtime.errors import warnings_at_caller
@@ -114,8 +118,9 @@ class vectorize(np.vectorize):
         NumPy's: the first result is reused (on the driver's own NumPy path only; the block
         tasks call ``pyfunc`` on every element).
     signature : str, optional
-        A generalized ufunc signature: NumPy's ``vectorize`` on one worker next to the data
-        (the fallback), or in the driver for small arrays.
+        A generalized ufunc signature: the loop dimensions are split into blocks, the core
+        dimensions are whole in every task; output core sizes and types not known from the
+        arguments come from ``pyfunc`` on the first loop index, on the driver, as in NumPy.
 
     Notes
     -----
@@ -134,9 +139,13 @@ class vectorize(np.vectorize):
             v_args, v_kwargs = values[0]
             with warnings_at_caller():
                 return _as_blockarrays(super().__call__(*v_args, **v_kwargs))
-        if self.signature is not None:
-            return run_fallback(self._numpy(), args, kwargs, "numpy.vectorize")
         func, vargs = self._bind(args, kwargs)
+        core_dims = getattr(self, "_in_and_out_core_dims", None)  # NumPy's parsed signature
+        if self.signature is not None:
+            out = None if core_dims is None else _vectorize_signature.call(
+                func, vargs, core_dims, self.otypes, self._name())
+            return out if out is not None else run_fallback(self._numpy(), args, kwargs,
+                                                            "numpy.vectorize")
         if not vargs:
             return func()
         operands = [asarray(v) if isinstance(v, np.ndarray | list | tuple) else v
@@ -145,10 +154,12 @@ class vectorize(np.vectorize):
         otypes = self.otypes if self.otypes is not None else self._first_types(func, operands)
         if _WHOLE_ARRAY_TYPES & set(otypes):
             return run_fallback(self._numpy(), args, kwargs, "numpy.vectorize")
-        kernel = _Elementwise(func, len(operands), len(otypes),
-                              getattr(self.pyfunc, "__name__", "vectorize"))
+        kernel = _Elementwise(func, len(operands), len(otypes), self._name())
         outs = ufunc_apply(kernel, operands, tuple(np.dtype(t) for t in otypes), shape, {})
         return tuple(outs) if len(outs) > 1 else outs[0]
+
+    def _name(self) -> str:
+        return getattr(self.pyfunc, "__name__", "vectorize")
 
     def _numpy(self) -> np.vectorize:
         """NumPy's vectorize of the same settings (for NumPy's own call on a worker)."""

@@ -131,14 +131,62 @@ def test_errors_as_numpy(backend_name):
                         block_shape=(2, 3))
 
 
-def test_whole_array_types_and_signature_through_numpy(backend_name):
+def test_whole_array_types_through_numpy(backend_name):
     x = nps.array(A, block_shape=(2, 3))
+    with pytest.warns(nps.GatherWarning):  # a string of the length NumPy chooses from all
+        nps._fallback._warned.discard("numpy.vectorize")
+        got = nps.vectorize(lambda u: f"{u:.2f}")(x)
+    assert_same(got, np.vectorize(lambda u: f"{u:.2f}")(A))
+
+
+V = RNG.standard_normal(7)
+SIGNATURES = [
+    (lambda r: r.sum(), "(n)->()", None),
+    (lambda r, s: r @ s, "(n),(n)->()", None),
+    (lambda r: np.sort(r)[::-1][:2], "(n)->(k)", None),
+    (lambda r: (r.min(), r.argmax()), "(n)->(),()", None),
+    (lambda r: np.outer(r, r[:2]), "(n)->(n,m)", None),
+    (lambda r, s: r * s, "(n),(n)->(n)", "f"),
+    (lambda r, s: (r - s, int(r[0] > 0)), "(n),(n)->(n),()", [np.float64, np.int8]),
+]
+
+
+@pytest.mark.parametrize("fn, signature, otypes", SIGNATURES)
+@pytest.mark.parametrize("block_shape", [None, (2, 3), (1, 7)])
+def test_signature_core_dimensions_match_numpy(fn, signature, otypes, block_shape,
+                                               backend_name):
+    nin = signature.split("->")[0].count("(")
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", nps.GatherWarning)
-        got = nps.vectorize(lambda u: f"{u:.2f}")(x)  # a string of NumPy's chosen length
-        assert_same(got, np.vectorize(lambda u: f"{u:.2f}")(A))
-        sig = nps.vectorize(lambda row: np.sort(row)[::-1][:2], signature="(n)->(k)")
-        assert_same(sig(x), np.vectorize(sig.pyfunc, signature="(n)->(k)")(A))
+        warnings.simplefilter("error", nps.GatherWarning)  # distributed, no fallback
+        check_against_numpy(
+            lambda xp, a, v: xp.vectorize(fn, signature=signature, otypes=otypes)(
+                *[a, v[0]][:nin]), A, V[None], block_shape=block_shape)
+
+
+def test_signature_results_stay_distributed(backend_name):
+    x = nps.array(A, block_shape=(2, 7))
+    lo, hi = nps.vectorize(lambda r: (r.min(), r.max()), signature="(n)->(),()")(x)
+    assert lo.grid.num_blocks == hi.grid.num_blocks == 3
+    assert_same((lo, hi), (A.min(axis=1), A.max(axis=1)))
+    top = nps.vectorize(lambda r: np.sort(r)[-3:], signature="(n)->(k)")(x)
+    assert top.grid.grid_shape == (3, 1)
+    assert_same(top, np.sort(A, axis=1)[:, -3:])
+
+
+def test_signature_errors_as_numpy(backend_name):
+    def dot(r, s):
+        return r @ s
+
+    for body in (
+            lambda xp, a: xp.vectorize(dot, signature="(n),(n)->()")(a, a[:, :3]),
+            lambda xp, a: xp.vectorize(dot, signature="(n),(n)->()")(a),
+            lambda xp, a: xp.vectorize(lambda r: (r, r), signature="(n)->()")(a),
+            lambda xp, a: xp.vectorize(np.sum, signature="(n,m,k)->()")(a),
+            lambda xp, a: xp.vectorize(np.sum, signature="(n)->()")(a[:0]),
+            lambda xp, a: xp.vectorize(np.sort, signature="(n)->(k)", otypes="d")(a[:0]),
+            lambda xp, a: xp.vectorize(np.sum, signature="(n)->()", otypes="f")(a[:0]),
+            lambda xp, a: xp.vectorize(np.sum, signature="(n)->()")(a, a[:2])):
+        check_against_numpy(body, A, block_shape=(2, 3))
 
 
 def test_results_stay_distributed(backend_name):
