@@ -36,9 +36,6 @@ from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
 from runtime.errors import warnings_at_caller
 
-# output type codes whose itemsize or unit NumPy derives from all the values
-_WHOLE_ARRAY_TYPES = set("USVOMma")
-
 
 class _Bound:
     """``pyfunc`` with its excluded arguments in place, called with the vectorized ones
@@ -152,10 +149,11 @@ class vectorize(np.vectorize):
                     for v in vargs]
         shape = broadcast_shapes(*[_shape(v) for v in operands])
         otypes = self.otypes if self.otypes is not None else self._first_types(func, operands)
-        if _WHOLE_ARRAY_TYPES & set(otypes):
+        dtypes = _vectorize_signature.fixed_dtypes(otypes)
+        if dtypes is None:
             return run_fallback(self._numpy(), args, kwargs, "numpy.vectorize")
-        kernel = _Elementwise(func, len(operands), len(otypes), self._name())
-        outs = ufunc_apply(kernel, operands, tuple(np.dtype(t) for t in otypes), shape, {})
+        kernel = _Elementwise(func, len(operands), len(dtypes), self._name())
+        outs = ufunc_apply(kernel, operands, tuple(dtypes), shape, {})
         return tuple(outs) if len(outs) > 1 else outs[0]
 
     def _name(self) -> str:

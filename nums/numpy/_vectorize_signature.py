@@ -31,6 +31,18 @@ from nums.core.graph.grid import broadcast_slices as grid_broadcast_slices
 from nums.numpy._convert import asarray
 
 
+def fixed_dtypes(otypes: Any) -> list[np.dtype] | None:
+    """The output types as dtypes that every block can hold alone, or None when one of them
+    NumPy sizes from all the values (objects, void, strings of no length, datetimes of no
+    unit)."""
+    dtypes = [np.dtype(t) for t in otypes]
+    for dt in dtypes:
+        if dt.kind in "OV" or (dt.kind in "SU" and dt.itemsize == 0) or (
+                dt.kind in "Mm" and np.datetime_data(dt)[0] == "generic"):
+            return None
+    return dtypes
+
+
 def _core_sizes(sizes: dict, arg: Any, core_dims: tuple) -> None:
     """Record the sizes of ``core_dims`` from the trailing axes of ``arg`` (NumPy's checks)."""
     if not core_dims:
@@ -97,7 +109,8 @@ def call(func: Any, vargs: list, core_dims: tuple, otypes: Any, name: str) -> An
         for result, dims in zip(results, out_core):
             _core_sizes(sizes, result, dims)
         dtypes = dtypes or [np.asarray(r).dtype for r in results]
-    if any(dt.kind in "OV" or (dt.kind in "SU" and dt.itemsize == 0) for dt in dtypes):
+    dtypes = fixed_dtypes(dtypes)
+    if dtypes is None:
         return None
     shapes = [loop + tuple(sizes[d] for d in dims) for dims in out_core]
     if math.prod(loop) == 0:

@@ -137,6 +137,10 @@ def test_whole_array_types_through_numpy(backend_name):
         nps._fallback._warned.discard("numpy.vectorize")
         got = nps.vectorize(lambda u: f"{u:.2f}")(x)
     assert_same(got, np.vectorize(lambda u: f"{u:.2f}")(A))
+    day = np.datetime64("2020-01-01")
+    for otypes in (None, [np.dtype("M8[D]")]):  # a unit chosen from the values, or given
+        got = nps.vectorize(lambda u: day + int(u), otypes=otypes)(x)
+        assert_same(got, np.vectorize(lambda u: day + int(u), otypes=otypes)(A))
 
 
 V = RNG.standard_normal(7)
