@@ -53,8 +53,8 @@ def test_reference_covers_every_public_name(site):
 
     src, out = site
     pages = {p.stem for p in (out / "reference" / "generated").glob("*.html")}
-    for module in (nums, nps, nps.linalg, nps.fft, nps.random, nums.models, nums.monitor,
-                   runtime):
+    for module in (nums, nps, nps.linalg, nps.fft, nps.random, nps.emath, nps.lib,
+                   nps.lib.stride_tricks, nums.models, nums.monitor, runtime):
         for name in module.__all__:
             if name == "__version__" or type(getattr(module, name)).__name__ == "module":
                 continue

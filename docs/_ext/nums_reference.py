@@ -32,13 +32,18 @@ MODULES = [
     ("nums.numpy.linalg", "nums.numpy.linalg"),
     ("nums.numpy.fft", "nums.numpy.fft"),
     ("nums.numpy.random", "nums.numpy.random"),
+    ("nums.numpy.emath", "nums.numpy.emath"),
+    ("nums.numpy.lib", "nums.numpy.lib"),
+    ("nums.numpy.lib.stride_tricks", "nums.numpy.lib.stride_tricks"),
     ("nums.models", "nums.models: generalized linear models"),
     ("nums.monitor", "nums.monitor: the live dashboard"),
     ("runtime", "runtime: the embedded engine"),
 ]
 
 _NUMPY_MODULES = {"nums.numpy": numpy, "nums.numpy.linalg": numpy.linalg,
-                  "nums.numpy.fft": numpy.fft, "nums.numpy.random": numpy.random}
+                  "nums.numpy.fft": numpy.fft, "nums.numpy.random": numpy.random,
+                  "nums.numpy.emath": numpy.emath, "nums.numpy.lib": numpy.lib,
+                  "nums.numpy.lib.stride_tricks": numpy.lib.stride_tricks}
 
 
 def _write(path: Path, text: str, written: set[Path]) -> None:

@@ -56,9 +56,12 @@ from nums.numpy import (
     _stacking,
     _statistics,
     _utilities,
+    _vectorize,
     _vectors,
     _windows,
+    emath,
     fft,
+    lib,
     linalg,
     random,
 )
@@ -73,10 +76,12 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _sequences,
                 _index_tricks,
                 _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
-                _array_api):
+                _array_api, _vectorize):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
+_registry.register_module(emath, _np.emath, _registry.EMATH)
+_registry.register_module(lib.stride_tricks, _np.lib.stride_tricks, _registry.LIB)
 _registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
@@ -102,7 +107,8 @@ def support_table() -> str:
 
 
 __all__ = sorted(_registry.REGISTRY) + [
-    "BlockArray", "ndarray", "fft", "linalg", "random", "fallbacks", "support_table",
+    "BlockArray", "ndarray", "emath", "fft", "lib", "linalg", "random", "fallbacks",
+    "support_table",
     "GatherWarning", "UFUNC_TABLE",
 ]
 del _family

@@ -58,6 +58,8 @@ NOT_METHODS = {"sort", "partition", "resize", "copy", "astype", "fill", "put", "
 REGISTRY: dict[str, Entry] = {}  # nums.numpy names
 LINALG: dict[str, Entry] = {}  # nums.numpy.linalg names
 FFT: dict[str, Entry] = {}  # nums.numpy.fft names
+EMATH: dict[str, Entry] = {}  # nums.numpy.emath names
+LIB: dict[str, Entry] = {}  # nums.numpy.lib.stride_tricks names
 BY_NUMPY: dict[Any, Any] = {}  # numpy callable -> its nums implementation
 
 

@@ -110,6 +110,12 @@ def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
     return own(block[slices])
 
 
+def sliding_windows(block: np.ndarray, window_shape: tuple, axis: tuple) -> np.ndarray:
+    """Every window of ``window_shape`` over ``axis`` of ``block`` (numpy's
+    ``sliding_window_view``), copied into a new block."""
+    return own(np.lib.stride_tricks.sliding_window_view(block, window_shape, axis))
+
+
 def diagonal(block: np.ndarray, axis1: int, axis2: int) -> np.ndarray:
     """The main diagonal of ``block`` over ``axis1`` and ``axis2`` (as the last axis)."""
     return own(np.diagonal(block, 0, axis1, axis2))

@@ -1,0 +1,69 @@
+"""``nums.numpy.lib.stride_tricks``: NumPy's ``numpy.lib.stride_tricks`` on BlockArrays.
+
+``sliding_window_view`` is a distributed read-only view (:mod:`nums.core.array.sliding`):
+each block of windows is computed from its region of the array plus a halo from the next
+blocks, and a later write to the array is seen through it, as in NumPy. ``broadcast_to``,
+``broadcast_arrays`` and ``broadcast_shapes`` are those of ``nums.numpy``. ``as_strided``
+takes strides in bytes of NumPy's memory layout, which blocks do not have: on a BlockArray
+it runs NumPy's ``as_strided`` through the fallback (one worker, a ``GatherWarning``) and
+returns a view of the array (writes through a writeable one reach it, as in NumPy).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.sliding import sliding_window
+from nums.numpy._convert import asarray
+from nums.numpy._fallback import run_fallback
+from nums.numpy._manipulation import broadcast_arrays, broadcast_shapes, broadcast_to
+
+
+def sliding_window_view(x: Any, window_shape: Any, axis: Any = None, *, subok: bool = False,
+                        writeable: bool = False) -> BlockArray:
+    """nums implementation of ``numpy.lib.stride_tricks.sliding_window_view``: a read-only
+    view computed block by block (each block reads its region plus a halo from the
+    neighbouring blocks, never the whole array); later writes to ``x`` are seen through it.
+    ``writeable=True`` (NumPy's writeable view of overlapping memory, where one write changes
+    many windows) raises NotImplementedError. ``subok`` has no effect (BlockArrays have no
+    subclasses). Unlike NumPy's view, which costs no memory, its blocks hold the windows:
+    ``prod(window_shape)`` times the memory of ``x`` (reduce the windows, as in
+    ``sliding_window_view(x, w).mean(axis=-1)``, rather than keeping the view)."""
+    if writeable:
+        raise NotImplementedError(
+            "nums.numpy.lib.stride_tricks.sliding_window_view(writeable=True): windows of a "
+            "BlockArray are a read-only view; write into x itself (the view sees it)")
+    x = asarray(x)
+    window_shape = (tuple(window_shape) if np.iterable(window_shape) else (window_shape,))
+    # NumPy's own checks (negative, too long, wrong number of axes), on x's stand-in
+    np.lib.stride_tricks.sliding_window_view(x._geometry(), window_shape, axis)
+    window_shape = tuple(operator.index(w) for w in window_shape)
+    axes = (tuple(range(x.ndim)) if axis is None
+            else normalize_axis_tuple(axis, x.ndim, allow_duplicate=True))
+    return sliding_window(x, window_shape, axes)
+
+
+def as_strided(x: Any, shape: Any = None, strides: Any = None, subok: bool = False,
+               writeable: bool = True) -> Any:
+    """nums implementation of ``numpy.lib.stride_tricks.as_strided``. Strides are byte
+    steps through NumPy's memory, which blocks do not have: on a BlockArray, NumPy's
+    ``as_strided`` runs through the fallback on a whole copy of ``x`` on one worker (a
+    ``GatherWarning``) and the result is a view of ``x`` (read through, and written through
+    when ``writeable``, as in NumPy). Any other ``x`` is NumPy's: the view of its memory."""
+    if not isinstance(x, BlockArray):
+        return np.lib.stride_tricks.as_strided(x, shape, strides, subok, writeable)
+    return run_fallback(np.lib.stride_tricks.as_strided, (x, shape, strides, subok, writeable),
+                        {}, "numpy.lib.stride_tricks.as_strided")
+
+
+__all__ = ["as_strided", "sliding_window_view", "broadcast_to", "broadcast_arrays",
+           "broadcast_shapes"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

@@ -1,0 +1,145 @@
+"""``nums.numpy.lib`` against ``numpy.lib``: ``stride_tricks.sliding_window_view`` (values,
+NumPy's errors, a read-only view that sees later writes, distributed blocks), ``as_strided``
+(a view through the fallback), and the names of ``numpy.lib`` that nums re-exports."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same, check_against_numpy
+
+import nums.numpy as nps
+from nums.core.array.blockarray import BlockArray
+from nums.core.array.planning import record
+
+RNG = np.random.default_rng(5)
+A2 = RNG.standard_normal((7, 9))
+A1 = np.arange(23.0)
+
+CASES_2D = [((2, 3), None), (3, 1), (4, -2), ((2, 2), (0, 0)), ((3, 1, 2), (1, 0, 1)),
+            ((7, 9), None), ((1, 1), None), (0, 0), ((2,), (-1,))]
+
+
+def _swv(xp):
+    return xp.lib.stride_tricks.sliding_window_view
+
+
+@pytest.mark.parametrize("window_shape, axis", CASES_2D)
+@pytest.mark.parametrize("block_shape", [None, (2, 2), (3, 4), (7, 1)])
+def test_sliding_window_view_matches_numpy(window_shape, axis, block_shape, backend_name):
+    check_against_numpy(lambda xp, a: _swv(xp)(a, window_shape, axis), A2,
+                        block_shape=block_shape)
+
+
+@pytest.mark.parametrize("window", [1, 2, 5, 23])
+def test_one_dimensional_windows_and_their_reductions(window, backend_name):
+    check_against_numpy(lambda xp, a: _swv(xp)(a, window), A1, block_shape=(4,))
+    check_against_numpy(lambda xp, a: _swv(xp)(a, window).mean(axis=-1), A1, block_shape=(4,))
+    check_against_numpy(lambda xp, a: _swv(xp)(a[3:-2:2], window // 2 + 1), A1,
+                        block_shape=(5,))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.float32, np.complex128, np.bool_])
+def test_dtypes(dtype, backend_name):
+    a = (A2 * 3).astype(dtype)
+    check_against_numpy(lambda xp, a: _swv(xp)(a, (2, 3)), a, block_shape=(2, 2))
+
+
+@pytest.mark.parametrize("window_shape, axis", [(-1, 0), ((8, 1), None), ((2, 2, 2), None),
+                                                ((2, 2), 0), (2, 2), (2, (0, 1)), (2.5, 0),
+                                                ((3,), None)])
+def test_errors_as_numpy(window_shape, axis, backend_name):
+    with pytest.raises(Exception) as expected:
+        np.lib.stride_tricks.sliding_window_view(A2, window_shape, axis)
+    x = nps.array(A2, block_shape=(2, 2))
+    with pytest.raises(type(expected.value)) as got:
+        nps.lib.stride_tricks.sliding_window_view(x, window_shape, axis)
+    assert str(got.value) == str(expected.value)
+
+
+def test_a_read_only_view_that_sees_later_writes(backend_name):
+    a = A2.copy()
+    x = nps.array(a, block_shape=(3, 2))
+    v = nps.lib.stride_tricks.sliding_window_view(x, (2, 3))
+    e = np.lib.stride_tricks.sliding_window_view(a, (2, 3))
+    assert v.base is x and not v.flags.writeable and not e.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        e[0, 0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        v[0, 0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        v += 1
+    assert_same(v, e)
+    x[1:4, 2] = -7.0  # a write to x is seen through the windows, as in numpy
+    a[1:4, 2] = -7.0
+    assert_same(v, e)
+    x += 1
+    a += 1
+    assert_same(v[2:, ::2], e[2:, ::2])
+    assert nps.shares_memory(v, x) and np.shares_memory(e, a)
+
+
+def test_writeable_windows_raise(backend_name):
+    x = nps.array(A1, block_shape=(4,))
+    with pytest.raises(NotImplementedError, match="read-only"):
+        nps.lib.stride_tricks.sliding_window_view(x, 3, writeable=True)
+
+
+def test_numpy_dispatch_and_inputs(backend_name):
+    x = nps.array(A1, block_shape=(4,))
+    got = np.lib.stride_tricks.sliding_window_view(x, 4)  # NumPy's function reaches nums's
+    assert isinstance(got, BlockArray)
+    assert_same(got, np.lib.stride_tricks.sliding_window_view(A1, 4))
+    got = nps.lib.stride_tricks.sliding_window_view(A1, 4, subok=True)  # a NumPy array
+    assert isinstance(got, BlockArray)
+    assert_same(got, np.lib.stride_tricks.sliding_window_view(A1, 4))
+
+
+def test_windows_stay_distributed_and_read_only_their_halo(backend_name):
+    x = nps.array(A1, block_shape=(4,))
+    with record() as plans:
+        v = nps.lib.stride_tricks.sliding_window_view(x, 3)
+        blocks = v.blocks
+    assert blocks.size == v.grid.num_blocks == 6  # one block of windows per block of x
+    assert v.grid.block_shape == (4, 3)
+    # each task reads its own block and the next one (the halo), never all six
+    reads = [len(step.inputs) for plan in plans for step in plan.steps]
+    assert reads and max(reads) <= 2
+
+
+def test_as_strided_is_a_view_through_the_fallback(backend_name):
+    a = A1.copy()
+    x = nps.array(a, block_shape=(4,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        s = nps.lib.stride_tricks.as_strided(x, (5, 3), (16, 8))
+    e = np.lib.stride_tricks.as_strided(a, (5, 3), (16, 8))
+    assert isinstance(s, BlockArray) and s.base is x
+    assert_same(s, e)
+    s[1, 1] = -1.0  # writes reach x, as numpy's view writes a
+    e[1, 1] = -1.0
+    assert_same(x, a)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        r = nps.lib.stride_tricks.as_strided(x, (3,), (8,), writeable=False)
+    with pytest.raises(ValueError, match="read-only"):
+        r[0] = 1.0
+    n = nps.lib.stride_tricks.as_strided(a, (2, 2), (8, 8))  # a NumPy array: NumPy's view
+    assert isinstance(n, np.ndarray) and np.shares_memory(n, a)
+
+
+def test_lib_names():
+    lib = nps.lib
+    assert lib.scimath is nps.emath
+    assert lib.NumpyVersion is np.lib.NumpyVersion and lib.NumpyVersion("1.2.0") < "1.10.0"
+    assert lib.mixins is np.lib.mixins and lib.array_utils is np.lib.array_utils
+    assert lib.stride_tricks.broadcast_to is nps.broadcast_to
+    assert set(dir(lib)) == set(lib.__all__)
+    assert set(dir(lib)) <= set(np.lib.__all__)
+    assert set(dir(lib.stride_tricks)) >= {"as_strided", "sliding_window_view"}
+    with pytest.raises(AttributeError, match="nums.numpy.save"):
+        lib.format  # noqa: B018
+    with pytest.raises(AttributeError):
+        lib.no_such_name  # noqa: B018
