@@ -36,8 +36,8 @@ from .errors import (
 from .refs import ObjectRef
 
 __all__ = [
-    "init", "shutdown", "is_initialized", "remote", "put", "get", "wait", "nodes", "metrics",
-    "task_events", "activity",
+    "init", "shutdown", "is_initialized", "in_worker", "remote", "put", "get", "wait", "nodes",
+    "metrics", "task_events", "activity",
     "kill_node", "ObjectLostError",
     "output_buffer",
     "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
@@ -105,6 +105,11 @@ def init(num_nodes: int = 1, workers_per_node: int | None = None,
 def is_initialized() -> bool:
     """True between ``init`` and ``shutdown`` (in the driver or inside a task)."""
     return context.current is not None
+
+
+def in_worker() -> bool:
+    """True in a worker process (inside a task or an actor), False in the driver's."""
+    return getattr(context.current, "is_worker", False)
 
 
 def shutdown() -> None:

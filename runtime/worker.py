@@ -54,6 +54,8 @@ def _lost(oid: int, exc: OSError) -> ObjectLostError:
 class WorkerClient:
     """The context inside a worker: runs tasks and forwards API calls to the driver."""
 
+    is_worker = True  # (runtime.in_worker)
+
     def __init__(self, chan: BlockingChannel, uid: int, node: int, segments: list):
         self.chan = chan
         self.uid = uid

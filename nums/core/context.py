@@ -7,6 +7,7 @@ explicitly and :func:`nums.shutdown` ends it.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import threading
 
 from nums.config import Settings, resolve
@@ -89,8 +90,31 @@ def _fit_nodes(settings: Settings, backend: Backend) -> Settings:
 def get() -> Context:
     with _lock:
         if _current is None:
-            return init()
+            return init(**IN_TASK_SETTINGS) if in_task() else init()
         return _current
+
+
+# A session started inside a task: user code that a task runs (the function given to
+# apply_along_axis, piecewise, vectorize, ...) and that calls nums.numpy on the NumPy data it
+# is given computes in this process with NumPy (every array one driver-resident block), as
+# that code does under ``import numpy as np``: it starts no workers of its own.
+IN_TASK_SETTINGS = {"backend": "serial", "num_nodes": 1, "block_bytes": 1 << 50,
+                    "local_bytes": 1 << 50, "progress": False, "dashboard": False}
+
+
+def in_task() -> bool:
+    """Whether this process is a worker running tasks of a session (the embedded runtime's or
+    Ray's), rather than a user's process."""
+    runtime = sys.modules.get("runtime")
+    if runtime is not None and runtime.in_worker():
+        return True
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        try:
+            return ray.get_runtime_context().worker.mode == ray.WORKER_MODE
+        except AttributeError:  # a Ray without these: assume the driver
+            return False
+    return False
 
 
 def is_initialized() -> bool:

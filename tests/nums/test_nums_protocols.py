@@ -154,3 +154,19 @@ def test_unpicklable_ufunc_runs_on_the_driver_with_a_warning():
         warnings.simplefilter("ignore", GatherWarning)  # said once per function
         got = f(nps.array(xn))
     np.testing.assert_array_equal(np.asarray(got.get() if hasattr(got, "get") else got), f(xn))
+
+
+def test_user_functions_in_tasks_may_call_nums_numpy():
+    # a script's own functions that tasks run (apply_along_axis, piecewise, vectorize) call
+    # ``np.`` functions of the namespace they were written with, nums.numpy, on the NumPy
+    # blocks they are given: NumPy's results, computed where the task runs
+    rng = np.random.default_rng(7)
+    a = rng.random((23, 17))
+    x = nps.array(a, block_shape=(5, 4))
+    got = nps.apply_along_axis(lambda r: nps.sum(r ** 2) + nps.max(r), 0, x)
+    np.testing.assert_allclose(got.get(), (a ** 2).sum(0) + a.max(0), rtol=1e-12)
+    v = np.arange(40.0)
+    got = nps.piecewise(nps.array(v, block_shape=(7,)), [v < 20], [lambda t: nps.sqrt(t), 0])
+    np.testing.assert_allclose(got.get(), np.piecewise(v, [v < 20], [np.sqrt, 0]))
+    norms = nps.vectorize(lambda r: nps.linalg.norm(r), signature="(n)->()")(x)
+    np.testing.assert_allclose(norms.get(), np.linalg.norm(a, axis=1), rtol=1e-12)
