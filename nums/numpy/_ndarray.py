@@ -28,7 +28,10 @@ _UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "in
 
 
 def _is_operand(x: Any) -> bool:
-    return isinstance(x, BlockArray | np.ndarray | np.generic | int | float | complex | bool | list)
+    # strings too: ``names == "fig"`` compares elementwise in NumPy (Python's fallback for
+    # NotImplemented would answer a single False)
+    return x is None or isinstance(x, BlockArray | np.ndarray | np.generic | int | float
+                                   | complex | bool | list | tuple | str | bytes)
 
 
 def _binary(fn: Any, reflected: bool = False) -> Any:

@@ -10,6 +10,7 @@ import pytest
 from nums_helpers import assert_same
 
 import nums.numpy as nps
+from nums.core.array.blockarray import BlockArray
 from nums.numpy._elementwise import UFUNC_TABLE
 
 A = np.linspace(-3.0, 3.0, 30).reshape(5, 6)
@@ -361,3 +362,22 @@ def test_pending_results_do_not_see_later_writes_but_views_do():
     assert_same(t, A * 2)
     assert_same(xt, expected.T)
     assert_same(x[1:], expected[1:])
+
+
+def test_operators_with_strings_bytes_and_none_are_elementwise():
+    # NumPy compares every element with a str, bytes or None operand; an operator that
+    # declined them left Python to answer one False (``np.where(names == "fig", ...)``
+    # then silently changed nothing)
+    names = np.array(["apple", "kiwi", "fig", "banana", "cherry", "date", "egg"] * 3)
+    s = nps.array(names, block_shape=(4,))
+    for f in (lambda t: t == "fig", lambda t: t > "cherry", lambda t: "fig" != t,
+              lambda t: t + "_x", lambda t: t.astype("S") == b"fig", lambda t: t == None,  # noqa: E711
+              lambda t: t != None):  # noqa: E711
+        got, want = f(s), f(names)
+        assert isinstance(got, BlockArray)
+        np.testing.assert_array_equal(got.get(), want)
+    swapped = nps.where(s == "fig", "FIG", s)
+    np.testing.assert_array_equal(swapped.get(), np.where(names == "fig", "FIG", names))
+    assert swapped.dtype == np.where(names == "fig", "FIG", names).dtype
+    with pytest.raises(TypeError):
+        nps.arange(3.0) < None  # noqa: B015
