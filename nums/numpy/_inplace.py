@@ -8,6 +8,7 @@ and every view of it. Index arguments are fetched to the driver (numpy checks th
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -217,11 +218,19 @@ def partition_method(self: BlockArray, kth: Any, axis: int = -1, kind: str = "in
 
 
 def view_method(self: BlockArray, dtype: Any = None, type: Any = None) -> BlockArray:
-    """``ndarray.view``: a new view of the same values (reinterpreting the dtype is not
-    supported yet and raises)."""
-    if type is not None or (dtype is not None and np.dtype(dtype) != self.dtype):
-        raise NotImplementedError("nums supports ndarray.view() without a new dtype or type")
-    return self[...]
+    """``ndarray.view``: a new view of the same values, with its bytes read as ``dtype``
+    when given (a dtype of the same itemsize; others raise NotImplementedError). ``type``
+    may only be ``numpy.ndarray`` (or BlockArray): nums has no ndarray subclasses."""
+    if isinstance(dtype, builtins.type) and issubclass(dtype, np.ndarray | BlockArray):
+        dtype, type = None, dtype  # ``x.view(np.ndarray)``: NumPy takes the type
+    if type is not None and not (isinstance(type, builtins.type)
+                                 and issubclass(type, BlockArray | np.ndarray)
+                                 and type in (np.ndarray, BlockArray)):
+        raise NotImplementedError("nums supports ndarray.view(type=) for numpy.ndarray only "
+                                  "(no ndarray subclasses)")
+    if dtype is None:
+        return self[...]
+    return views.dtype_view(self, dtype)
 
 
 METHODS = {"fill": fill_method, "put": put_method, "sort": sort_method,

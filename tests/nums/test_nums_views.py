@@ -381,3 +381,27 @@ def test_small_write_replaces_only_the_blocks_it_touches():
     changed = [idx for idx in np.ndindex(*x.grid_shape) if x.blocks[idx] is not before[idx]]
     assert sorted(changed) == [(0, 0), (0, 2), (3, 1)]
     assert float(x.sum()) == 6.0
+
+
+@pytest.mark.parametrize("src,dst", [(np.int64, np.float64), (np.float64, np.uint64),
+                                     (np.float32, np.int32), (np.int16, np.float16)])
+def test_view_as_dtype_of_the_same_itemsize(src, dst):
+    # ``x.view(dtype)`` reads the bytes as ``dtype``; writes on either side are seen on the
+    # other, as in NumPy
+    a = np.arange(-30, 30).reshape(6, 10).astype(src)
+    x = nps.array(a.copy(), block_shape=(4, 3))
+    v = x.view(dst)
+    want = a.copy()
+    np.testing.assert_array_equal(v.get(), want.view(dst))
+    assert v.dtype == dst and v.base is x
+    v[1:3, 2] = 7
+    want.view(dst)[1:3, 2] = 7
+    np.testing.assert_array_equal(x.get(), want)
+    x[5, :4] = 3
+    want[5, :4] = 3
+    np.testing.assert_array_equal(v.get(), want.view(dst))
+    assert x.view(np.ndarray).base is x and x.view().dtype == src
+    with pytest.raises(TypeError):
+        x.view(object)  # NumPy's error
+    with pytest.raises(NotImplementedError):
+        x.view(np.int8)  # another itemsize: not supported (NumPy changes the last axis)

@@ -450,6 +450,19 @@ def with_part(block: np.ndarray, value: Any, part: str) -> np.ndarray:
     return out
 
 
+def reinterpret(block: np.ndarray, dtype: Any) -> np.ndarray:
+    """The bytes of ``block`` read as ``dtype`` (of the same itemsize), as a new block."""
+    return own(block.view(dtype))
+
+
+def with_bytes_of(block: np.ndarray, value: Any, view: Any) -> np.ndarray:
+    """A copy of ``block`` whose bytes, read as ``view`` (a dtype of its itemsize), were set
+    to ``value`` (cast to ``view``, as an assignment into ``block.view(view)`` casts)."""
+    out = own(block)
+    out.view(view)[...] = value
+    return out
+
+
 def _strided(whole: np.ndarray, offset: int, shape: tuple, strides: tuple) -> np.ndarray:
     flat = whole.reshape(-1)
     item = flat.itemsize

@@ -251,6 +251,41 @@ class PartOp(ViewOp):
         write_basic(parent, spec, new)
 
 
+class DtypeOp(ViewOp):
+    """``parent.view(dtype)`` for a dtype of the parent's itemsize: each block's bytes read
+    as ``dtype``."""
+
+    def __init__(self, dtype: np.dtype):
+        self.dtype = dtype
+
+    def values(self, parent: BlockArray) -> BlockArray:
+        return parent.map_blocks(kernels.reinterpret, self.dtype, dtype=self.dtype)
+
+    def stand_in(self, g: np.ndarray) -> np.ndarray:
+        return g.view(self.dtype)
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        selected = basic_values(parent, spec)
+        new = map_broadcast(kernels.with_bytes_of, [selected, value], parent.dtype,
+                            shape=selected.shape, kwargs={"view": self.dtype})
+        write_basic(parent, spec, new)
+
+
+def dtype_view(x: BlockArray, dtype: Any) -> BlockArray:
+    """``x.view(dtype)``: NumPy's errors (checked on a one-element array of ``x``'s dtype and
+    ``x``'s shape), a view reinterpreting the bytes when ``dtype`` has ``x``'s itemsize;
+    other itemsizes (which change the last axis's length) raise NotImplementedError."""
+    dtype = np.dtype(dtype)
+    np.empty(x.shape[:-1] + (1,) if x.ndim else (), x.dtype).view(dtype)  # NumPy's errors
+    if dtype == x.dtype:
+        return make_view(x, IndexOp(full_spec(x.shape)))
+    if dtype.itemsize != x.dtype.itemsize:
+        raise NotImplementedError(
+            f"nums supports ndarray.view(dtype) for dtypes of the array's itemsize only "
+            f"({x.dtype} has {x.dtype.itemsize} bytes, {dtype} {dtype.itemsize})")
+    return make_view(x, DtypeOp(dtype))
+
+
 class StridedOp(ViewOp):
     """A strided view of the parent's values in C order (offset, shape and strides in
     elements): what a numpy function reached through the fallback returned as a view of its
