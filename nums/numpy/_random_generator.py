@@ -107,8 +107,8 @@ class Generator:
     ) -> Any:
         shape = _shape(size)
         if shape is None:
-            value = getattr(self._driver, method)(**kwargs)
-            return value if dtype is None else np.asarray(value, dtype=dtype)[()]
+            # NumPy's generator's own value and type (a Python float where NumPy gives one)
+            return getattr(self._driver, method)(**kwargs)
         key = self._next_key()
         sample = np.asarray(getattr(np.random.default_rng(0), method)(size=1, **kwargs))
         out_dtype = np.dtype(dtype) if dtype is not None else sample.dtype

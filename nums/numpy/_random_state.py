@@ -77,7 +77,9 @@ class RandomState:
 
     def randint(self, low: Any, high: Any = None, size: Any = None, dtype: Any = int) -> Any:
         """Random integers from [low, high)."""
-        return self._gen.integers(low, high, size, dtype=np.dtype(dtype))
+        value = self._gen.integers(low, high, size, dtype=np.dtype(dtype))
+        # one draw of the default ``dtype=int`` is a Python int in NumPy
+        return int(value) if dtype is int and isinstance(value, np.integer) else value
 
     def random_integers(self, low: Any, high: Any = None, size: Any = None) -> Any:
         """Random integers from [low, high] (deprecated in NumPy: use randint)."""

@@ -186,3 +186,15 @@ def test_array_parameter_draws_are_reproducible_and_independent():
     np.testing.assert_array_equal(a, b)
     blocks = [a[i:i + 5, j:j + 2] for i in range(0, 20, 5) for j in range(0, 4, 2)]
     assert len({blk.tobytes() for blk in blocks}) == len(blocks)  # own streams
+
+
+def test_single_draws_have_numpys_python_types():
+    # size=None draws are NumPy's values and types (a Python float or int where NumPy
+    # returns one: ``isinstance(np.random.randint(5), int)`` holds in NumPy)
+    for draw in (lambda r: r.randint(5), lambda r: r.randint(5, dtype=np.int32),
+                 lambda r: r.rand(), lambda r: r.randn(), lambda r: r.random_sample(),
+                 lambda r: r.normal(), lambda r: r.poisson()):
+        assert type(draw(nps.random)) is type(draw(np.random))
+    for draw in (lambda g: g.random(), lambda g: g.standard_normal(), lambda g: g.integers(5),
+                 lambda g: g.random(dtype=np.float32)):
+        assert type(draw(nps.random.default_rng(1))) is type(draw(np.random.default_rng(1)))
