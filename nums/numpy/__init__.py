@@ -39,6 +39,7 @@ from nums.numpy import (
     _nanfunctions,
     _ndarray,
     _numpy_elementwise,
+    _numpy_modules,
     _numpy_objects,
     _padding,
     _polynomial,
@@ -71,7 +72,7 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _from_iterable,
                 _sequences,
                 _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
-                _array_api):
+                _numpy_modules, _array_api):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)

@@ -183,15 +183,27 @@ def public_numpy(module: ModuleType = np) -> list[str]:
     return names
 
 
+def public_names(module: ModuleType = np) -> list[str]:
+    """NumPy's other public names in ``module``: classes, modules and constants (the
+    callables are :func:`public_numpy`'s)."""
+    functions = set(public_numpy(module))
+    return [n for n in dir(module) if not n.startswith("_") and n not in functions]
+
+
+# names that nums.numpy defines outside the families (its own packages and array class)
+PACKAGES = {"linalg": "distributed (nums.numpy.linalg)", "fft": "distributed (nums.numpy.fft)",
+            "random": "distributed (nums.numpy.random)", "ndarray": "BlockArray (nums's array)"}
+
+
 def fallbacks() -> list[str]:
     """NumPy's public top-level callables that nums runs through the fallback (NumPy in one
     task next to the data)."""
     return sorted(n for n in public_numpy() if n not in REGISTRY)
 
 
-def _status(entry: Entry | None) -> str:
+def _status(entry: Entry | None, missing: str = "fallback") -> str:
     if entry is None:
-        return "fallback"
+        return missing
     if entry.impl is entry.numpy:
         return "numpy's own (no array data)"
     return getattr(entry.impl, "_nums_status", "distributed")
@@ -214,6 +226,10 @@ def support_table() -> str:
              "*fallback*: NumPy in one task on the worker that holds most of the arguments'",
              "bytes, on whole copies of them, with a `GatherWarning` (writes and views are kept,",
              "see numpy_api.md).", "",
+             "The last section lists NumPy's other public names (classes, modules, constants):",
+             "*numpy's own* there is NumPy's object itself; *NumPy's, on the driver*: NumPy's",
+             "module or class seen through nums, so that BlockArray arguments are gathered",
+             "on the driver with a `GatherWarning` rather than silently by NumPy.", "",
              f"Generated with NumPy {np.__version__} (other versions have other names).", ""]
     for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG),
                                  ("numpy.fft", np.fft, FFT)):
@@ -227,5 +243,15 @@ def support_table() -> str:
             entry = table.get(n)
             lines.append(f"| `{n}` | {statuses[n]} | {entry.family if entry else ''} |")
         lines.append("")
+    names = public_names()
+    statuses = {n: PACKAGES.get(n) or _status(REGISTRY.get(n), "missing (AttributeError)")
+                for n in names}
+    lines += ["## other public names of numpy", "",
+              f"{len(names)} public classes, modules and constants.", "",
+              "| name | status | family |", "| --- | --- | --- |"]
+    for n in names:
+        entry = REGISTRY.get(n)
+        lines.append(f"| `{n}` | {statuses[n]} | {entry.family if entry else ''} |")
+    lines.append("")
     return "\n".join(lines)
 
