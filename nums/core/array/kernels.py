@@ -31,7 +31,7 @@ def full(shape: tuple, value: Any, dtype: np.dtype) -> np.ndarray:
 
 
 def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> np.ndarray:
-    if np.dtype(dtype).kind in "iub":
+    if np.dtype(dtype).kind in "iubmM":  # dates and durations: integers of their unit
         return (start + (offset + np.arange(count, dtype=np.int64)) * step).astype(dtype)
     idx = np.arange(offset, offset + count, dtype=np.float64)
     return (start + idx * step).astype(dtype)
