@@ -470,6 +470,14 @@ def ufunc_reduce(block: np.ndarray, *mask: np.ndarray, axis, keepdims, ufunc, **
     return ufunc.reduce(block, axis=axis, keepdims=keepdims, **kwargs)
 
 
+def ufunc_reduceat(part: np.ndarray, ufunc, indices: np.ndarray, axis: int, dtype,
+                   keep: int) -> np.ndarray:
+    """``ufunc.reduceat`` of a stretch of an array along ``axis``; the first ``keep``
+    results (a last index may only mark where the stretch's last segment ends)."""
+    out = ufunc.reduceat(part, indices, axis=axis, dtype=dtype)
+    return out[(slice(None),) * axis + (slice(0, keep),)]
+
+
 def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:
     return np.asarray(np.count_nonzero(block, axis=axis, keepdims=keepdims), dtype=np.intp)
 
