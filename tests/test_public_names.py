@@ -9,7 +9,8 @@ import types
 import numpy as np
 import pytest
 
-PACKAGES = ["nums", "nums.numpy", "nums.numpy.linalg", "nums.numpy.random", "nums.models",
+PACKAGES = ["nums", "nums.numpy", "nums.numpy.linalg", "nums.numpy.random", "nums.numpy.strings",
+            "nums.numpy.char", "nums.models",
             "nums.io", "runtime"]
 
 

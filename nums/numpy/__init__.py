@@ -58,9 +58,11 @@ from nums.numpy import (
     _utilities,
     _vectors,
     _windows,
+    char,
     fft,
     linalg,
     random,
+    strings,
 )
 from nums.numpy._fallback import GatherWarning, numpy_fallback
 
@@ -76,6 +78,10 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
+_registry.register_module(strings, _np.strings, _registry.STRINGS)
+_registry.register_module(char, _np.char, _registry.CHAR)
+_registry.register("strings", strings, "strings")
+_registry.register("char", char, "char")
 _registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -57,6 +58,8 @@ NOT_METHODS = {"sort", "partition", "resize", "copy", "astype", "fill", "put", "
 REGISTRY: dict[str, Entry] = {}  # nums.numpy names
 LINALG: dict[str, Entry] = {}  # nums.numpy.linalg names
 FFT: dict[str, Entry] = {}  # nums.numpy.fft names
+STRINGS: dict[str, Entry] = {}  # nums.numpy.strings names
+CHAR: dict[str, Entry] = {}  # nums.numpy.char names
 BY_NUMPY: dict[Any, Any] = {}  # numpy callable -> its nums implementation
 
 
@@ -232,7 +235,9 @@ def support_table() -> str:
              "on the driver with a `GatherWarning` rather than silently by NumPy.", "",
              f"Generated with NumPy {np.__version__} (other versions have other names).", ""]
     for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG),
-                                 ("numpy.fft", np.fft, FFT)):
+                                 ("numpy.fft", np.fft, FFT),
+                                 ("numpy.strings", np.strings, STRINGS),
+                                 ("numpy.char", np.char, CHAR)):
         names = public_numpy(module)
         statuses = {n: _status(table.get(n)) for n in names}
         counts = {s: sum(1 for v in statuses.values() if v == s) for s in set(statuses.values())}
@@ -244,7 +249,10 @@ def support_table() -> str:
             lines.append(f"| `{n}` | {statuses[n]} | {entry.family if entry else ''} |")
         lines.append("")
     names = public_names()
-    statuses = {n: PACKAGES.get(n) or _status(REGISTRY.get(n), "missing (AttributeError)")
+    namespace = sys.modules.get("nums.numpy")  # the package being filled from here
+    statuses = {n: PACKAGES.get(n) or _status(REGISTRY.get(n), "nums's (not in the registry)"
+                                              if hasattr(namespace, n)
+                                              else "missing (AttributeError)")
                 for n in names}
     lines += ["## other public names of numpy", "",
               f"{len(names)} public classes, modules and constants.", "",
