@@ -114,3 +114,18 @@ def test_support_page_lists_every_name_with_a_status():
     for name in ("ma", "testing", "rec", "matrix", "poly1d", "polynomial"):
         assert "GatherWarning" in rows[name], name
     assert "distributed" in rows["linalg"] and "BlockArray" in rows["ndarray"]
+
+
+def test_numpys_own_modules_gather_blockarrays_visibly():
+    x = nps.array(np.arange(8.0), block_shape=(3,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nps.GatherWarning)
+        np.testing.assert_array_equal(np.asarray(x), np.arange(8.0))  # the user's own fetch
+        assert np.array(x).sum() == 28.0
+    _fallback._warned.discard("numpy.ma.core.MaskedArray.__new__")
+    with pytest.warns(nps.GatherWarning, match=r"numpy\.ma\.core\.MaskedArray"):
+        m = np.ma.masked_array(x, mask=np.arange(8) > 5)
+    assert m.sum() == 15.0
+    _fallback._warned.discard("numpy.testing._private.utils.assert_allclose")
+    with pytest.warns(nps.GatherWarning, match=r"numpy\.testing\..*assert_allclose"):
+        np.testing.assert_allclose(x, np.arange(8.0))
