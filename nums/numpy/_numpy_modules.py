@@ -17,6 +17,7 @@ exceptions, submodules' contents) is NumPy's own.
 from __future__ import annotations
 
 import functools
+import sys
 import types
 from typing import Any
 
@@ -147,6 +148,11 @@ ctypeslib = GatheringModule(np.ctypeslib)
 matrix = GatheringClass(np.matrix, "numpy.matrix")
 poly1d = GatheringClass(np.poly1d, "numpy.poly1d")
 busdaycalendar = GatheringClass(np.busdaycalendar, "numpy.busdaycalendar")
+
+# ``import nums.numpy.ma as ma``, ``import nums.numpy.typing as npt``, as with NumPy's
+for _name in ("dtypes", "typing", "f2py", "core", "ma", "testing", "rec", "polynomial",
+              "ctypeslib"):
+    sys.modules.setdefault(f"nums.numpy.{_name}", globals()[_name])
 
 __all__ = ["dtypes", "typing", "f2py", "core", "memmap", "recarray", "flatiter", "ma",
            "testing", "rec", "polynomial", "ctypeslib", "matrix", "poly1d", "busdaycalendar"]

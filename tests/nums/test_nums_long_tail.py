@@ -129,3 +129,14 @@ def test_numpys_own_modules_gather_blockarrays_visibly():
     _fallback._warned.discard("numpy.testing._private.utils.assert_allclose")
     with pytest.warns(nps.GatherWarning, match=r"numpy\.testing\..*assert_allclose"):
         np.testing.assert_allclose(x, np.arange(8.0))
+
+
+def test_numpys_modules_import_under_nums_numpy():
+    import nums.numpy.ma as ma
+    import nums.numpy.typing as npt
+    from nums.numpy.polynomial import Polynomial
+    from nums.numpy.testing import assert_array_equal
+
+    assert ma is nps.ma and npt is np.typing
+    assert Polynomial.__wrapped__ is np.polynomial.Polynomial
+    assert_array_equal(np.arange(3), [0, 1, 2])  # no BlockArray: NumPy's, no warning
