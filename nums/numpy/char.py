@@ -1,7 +1,7 @@
 """nums.numpy.char: NumPy's legacy string module (``numpy.char``) on BlockArrays of strings.
 
-Its functions that are ``numpy.strings``'s are :mod:`nums.numpy.strings`'s (block by block
-where the result's width is known from the dtypes, else the fallback). Its own comparisons
+Its functions that are ``numpy.strings``'s are :mod:`nums.numpy.strings`'s (block by block,
+in two passes where the result's width depends on the data). Its own comparisons
 (``equal not_equal less less_equal greater greater_equal compare_chararrays``, which ignore
 trailing whitespace) run NumPy's function block by block (boolean results). ``array`` and
 ``asarray`` return NumPy's ``chararray`` (a NumPy subclass whose items and comparisons strip

@@ -10,11 +10,16 @@ Block by block, where the result's dtype follows from the arguments' dtypes alon
   with integer or boolean results (``count find rfind startswith endswith``): NumPy's
   function on each block, array arguments broadcast and cut as the blocks.
 
-The others make strings as wide as their longest result (``center ljust rjust zfill
-multiply replace expandtabs mod partition rpartition encode decode``: NumPy sizes the result
-from all the data) or raise on the data (``index rindex``: a substring not found), so they
-are the fallback: NumPy in one task on the worker that holds the data, with a
-``GatherWarning`` once, results as BlockArrays. ``slice`` with array bounds does the same.
+In two passes, where NumPy sizes the result from all the data (``center ljust rjust zfill
+multiply replace expandtabs encode decode``: strings as wide as the longest result): NumPy's
+function on each block gives that block's width, the widest is the result's dtype, then
+NumPy's function on each block again, cast to it (the values are NumPy's; the work is done
+twice). ``index`` and ``rindex`` raise on the data (a substring not found): the first pass
+finds it, so the error is raised at the call.
+
+``mod``, ``partition`` and ``rpartition`` (per-element formatting objects, three results) and
+``slice`` with array bounds are the fallback: NumPy in one task on the worker that holds the
+data, with a ``GatherWarning`` once, results as BlockArrays.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.elementwise import map_broadcast
@@ -31,13 +37,17 @@ from nums.numpy._convert import asarray
 from nums.numpy._elementwise import for_ufunc
 from nums.numpy._fallback import numpy_fallback, run_fallback
 
-_nums_status = ("distributed (string ufuncs and the functions of known result width block by "
-                "block; widths that depend on the data through the fallback)")
+_nums_status = ("distributed (block by block; a result width that depends on the data in two "
+                "passes; mod, partition, rpartition through the fallback)")
 
 UFUNCS = [n for n in dir(np.strings) if isinstance(getattr(np.strings, n), np.ufunc)]
 SAME_DTYPE = ["upper", "lower", "swapcase", "capitalize", "title", "strip", "lstrip", "rstrip",
               "translate", "slice"]
 SEARCHES = ["count", "find", "rfind", "startswith", "endswith"]
+WIDTH_FROM_DATA = ["center", "ljust", "rjust", "zfill", "multiply", "replace", "expandtabs",
+                   "encode", "decode", "index", "rindex"]
+TWO_PASSES = "distributed (two passes: the result's width, or an error, from the data)"
+_RESULT_KIND = {"encode": "S", "decode": "U"}  # else the input's kind ("U" or "S")
 # array bounds of slice are checked for a zero step on their values: not on stand-ins
 SCALAR_ARGUMENTS = {"slice"}
 
@@ -68,6 +78,8 @@ def blockwise(np_func: Any, module: Any = np.strings) -> Any:
                 isinstance(v, BlockArray | np.ndarray | list | tuple) for v in values[1:]):
             return run_fallback(np_func, args, kwargs, full_name)
         operands = [asarray(values[0])] + [_operand(v) for v in values[1:]]
+        if name in WIDTH_FROM_DATA:
+            return _two_passes(np_func, operands, args, kwargs, full_name)
         dtype = np.asarray(dry_run(np_func, *operands)).dtype
         return map_broadcast(np_func, operands, dtype)
 
@@ -76,13 +88,37 @@ def blockwise(np_func: Any, module: Any = np.strings) -> Any:
     call.__doc__ = (f"nums implementation of ``{full_name}``: NumPy's function on each block "
                     "(its result's dtype follows from the arguments' dtypes), array arguments "
                     "broadcast and cut as the blocks.")
+    if name in WIDTH_FROM_DATA:
+        call.__doc__ = (f"nums implementation of ``{full_name}``, in two passes over the "
+                        "blocks: the widest block result (or NumPy's error) first, then NumPy's "
+                        "function on each block cast to that dtype.")
+        call._nums_status = TWO_PASSES  # type: ignore[attr-defined]
     return call
 
 
-globals().update({n: for_ufunc(getattr(np.strings, n)) for n in UFUNCS})
-globals().update({n: blockwise(getattr(np.strings, n)) for n in SAME_DTYPE + SEARCHES})
+def _two_passes(np_func: Any, operands: list, args: tuple, kwargs: dict,
+                full_name: str) -> Any:
+    """``np_func`` whose result's width (or whose error) depends on the data: each block's
+    result width, the widest makes the dtype, then each block again cast to it."""
+    a = operands[0]
+    widths = map_broadcast(kernels.result_itemsize, operands, np.int64, kwargs={"fn": np_func})
+    if widths.size == 0:  # no data: NumPy on the empty arguments
+        return run_fallback(np_func, args, kwargs, full_name)
+    itemsize = int(widths.max())  # the first pass's errors are raised here, at the call
+    if np_func.__name__ in ("index", "rindex"):
+        dtype = np.dtype(np.intp)
+    else:
+        kind = _RESULT_KIND.get(np_func.__name__, a.dtype.char)
+        dtype = np.dtype(f"{kind}{itemsize // 4 if kind == 'U' else itemsize}")
+    return map_broadcast(np_func, operands, dtype)
 
-__all__ = sorted(UFUNCS + SAME_DTYPE + SEARCHES)
+
+globals().update({n: for_ufunc(getattr(np.strings, n)) for n in UFUNCS})
+globals().update({n: blockwise(getattr(np.strings, n))
+                  for n in SAME_DTYPE + SEARCHES + WIDTH_FROM_DATA})
+slice._nums_status = "distributed (array bounds: fallback)"  # type: ignore[name-defined] # noqa: F821
+
+__all__ = sorted(UFUNCS + SAME_DTYPE + SEARCHES + WIDTH_FROM_DATA)
 
 
 def fallbacks() -> list[str]:

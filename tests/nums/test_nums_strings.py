@@ -1,6 +1,7 @@
 """``nums.numpy.strings`` and ``nums.numpy.char`` against NumPy's on arrays of strings split
 into tiny blocks: block by block where the result's width is known from the dtypes (no
-gathering), the fallback with a GatherWarning where it depends on the data, NumPy's errors;
+gathering), in two passes where it depends on the data, the fallback with a GatherWarning
+for the rest, NumPy's errors;
 NumPy's own functions on BlockArrays reach the same code."""
 
 from __future__ import annotations
@@ -75,12 +76,41 @@ def test_string_functions_broadcast_and_raise_as_numpy(body):
 
 
 @pytest.mark.parametrize("name, args", [
-    ("center", (12,)), ("center", (4, "*")), ("ljust", (9,)), ("rjust", (9, "-")),
-    ("zfill", (6,)), ("multiply", (3,)), ("replace", ("ab", "XYZ")), ("expandtabs", (2,)),
-    ("partition", (" ",)), ("rpartition", ("b",)), ("index", ("",)), ("index", ("b",)),
-    ("rindex", ("zz",)), ("mod", ("x",)), ("encode", ()), ("slice", (np.arange(12) % 3,)),
+    ("center", (12,)), ("center", (4, "*")), ("center", (np.arange(12),)), ("ljust", (9,)),
+    ("rjust", (9, "-")), ("zfill", (6,)), ("multiply", (3,)), ("multiply", (np.arange(12) % 4,)),
+    ("replace", ("ab", "XYZ")), ("replace", ("ab", "", 1)), ("expandtabs", (2,)),
+    ("encode", ()), ("index", ("",)), ("rindex", ("a", 0, 20)),
+    ("index", ("b",)),  # ValueError: substring not found, raised at the call
+    ("center", ("x",)),  # TypeError
+    ("encode", ("ascii",)),  # UnicodeEncodeError
 ])
-def test_string_functions_whose_width_depends_on_data_are_the_fallback(name, args):
+def test_string_functions_whose_width_depends_on_data_run_in_two_passes(name, args):
+    catcher = _no_gather()
+    try:
+        check_against_numpy(lambda xp, a: getattr(xp.strings, name)(a, *args), WORDS,
+                            block_shape=(5,))
+    finally:
+        catcher.__exit__(None, None, None)
+
+
+def test_two_passes_of_bytes_and_empty_arrays():
+    catcher = _no_gather()
+    try:
+        check_against_numpy(lambda xp, a: xp.strings.decode(a), BYTES, block_shape=(3,))
+        check_against_numpy(lambda xp, a: xp.strings.center(a, 9, b"."), BYTES,
+                            block_shape=(3,))
+    finally:
+        catcher.__exit__(None, None, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        check_against_numpy(lambda xp, a: xp.strings.zfill(a[:0], 4), WORDS)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("mod", ("x",)), ("partition", (" ",)), ("rpartition", ("b",)),
+    ("slice", (np.arange(12) % 3,)),
+])
+def test_string_functions_through_the_fallback(name, args):
     assert name in nps.strings.fallbacks() or name == "slice"
     _fallback._warned.discard(f"numpy.strings.{name}")
     with warnings.catch_warnings():
@@ -88,12 +118,6 @@ def test_string_functions_whose_width_depends_on_data_are_the_fallback(name, arg
         check_against_numpy(lambda xp, a: getattr(xp.strings, name)(a, *args), WORDS,
                             block_shape=(5,))
     assert f"numpy.strings.{name}" in _fallback._warned
-
-
-def test_decode_through_the_fallback():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", nps.GatherWarning)
-        check_against_numpy(lambda xp, a: xp.strings.decode(a), BYTES, block_shape=(3,))
 
 
 def test_numpys_own_string_functions_on_blockarrays_run_nums():
@@ -121,6 +145,7 @@ def test_numpys_own_string_functions_on_blockarrays_run_nums():
     lambda xp, a: xp.char.str_len(a),
     lambda xp, a: xp.char.add(a, "!"),
     lambda xp, a: xp.char.isdigit(a),
+    lambda xp, a: xp.char.center(a, 11),  # two passes
 ])
 def test_char_block_by_block(body):
     catcher = _no_gather()
@@ -132,7 +157,6 @@ def test_char_block_by_block(body):
 
 @pytest.mark.parametrize("body", [
     lambda xp, a: xp.char.multiply(a, 2),
-    lambda xp, a: xp.char.center(a, 11),
     lambda xp, a: xp.char.partition(a, "b"),
     lambda xp, a: xp.char.join("-", a),
 ])
@@ -173,6 +197,7 @@ def test_module_names_and_statuses():
     rows = {line.split("`")[1]: line for line in page.split("## numpy.char")[1].splitlines()
             if line.startswith("| `")}
     assert "distributed" in rows["upper"] and "fallback" in rows["multiply"]
+    assert "two passes" in rows["center"] and "fallback" in rows["partition"]
     assert "chararray" in rows["array"]
     other = page.split("## other public names of numpy")[1]
     assert "| `strings` | distributed" in other and "| `char` | distributed" in other

@@ -478,6 +478,14 @@ def ufunc_reduceat(part: np.ndarray, ufunc, indices: np.ndarray, axis: int, dtyp
     return out[(slice(None),) * axis + (slice(0, keep),)]
 
 
+def result_itemsize(*blocks: Any, fn) -> np.ndarray:
+    """The itemsize of ``fn(*blocks)``'s result at each of its elements (a function whose
+    result's width depends on the data: its blocks' widths, then the widest, make the
+    result's dtype)."""
+    result = np.asarray(fn(*blocks))
+    return np.full(result.shape, result.dtype.itemsize, dtype=np.int64)
+
+
 def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:
     return np.asarray(np.count_nonzero(block, axis=axis, keepdims=keepdims), dtype=np.intp)
 
