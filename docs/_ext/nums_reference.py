@@ -32,13 +32,16 @@ MODULES = [
     ("nums.numpy.linalg", "nums.numpy.linalg"),
     ("nums.numpy.fft", "nums.numpy.fft"),
     ("nums.numpy.random", "nums.numpy.random"),
+    ("nums.numpy.strings", "nums.numpy.strings"),
+    ("nums.numpy.char", "nums.numpy.char"),
     ("nums.models", "nums.models: generalized linear models"),
     ("nums.monitor", "nums.monitor: the live dashboard"),
     ("runtime", "runtime: the embedded engine"),
 ]
 
 _NUMPY_MODULES = {"nums.numpy": numpy, "nums.numpy.linalg": numpy.linalg,
-                  "nums.numpy.fft": numpy.fft, "nums.numpy.random": numpy.random}
+                  "nums.numpy.fft": numpy.fft, "nums.numpy.random": numpy.random,
+                  "nums.numpy.strings": numpy.strings, "nums.numpy.char": numpy.char}
 
 
 def _write(path: Path, text: str, written: set[Path]) -> None:
@@ -77,6 +80,17 @@ def _stub(module: str, name: str, obj: object) -> str:
                  f"``{np_name}``.\n")
         if summary:
             text += "\n" + "\n".join("   " + line for line in summary.splitlines()) + "\n"
+        return text
+    wrapped = getattr(obj, "__wrapped__", None)
+    if isinstance(wrapped, type) and not isinstance(obj, type):
+        # NumPy's class seen through nums (``nums.numpy.matrix``): its own two paragraphs,
+        # not autodoc of NumPy's class (whose Methods and Attributes are not nums names)
+        summary, lead = ((inspect.getdoc(obj) or "").split("\n\n") + ["", ""])[:2]
+        text += f".. py:class:: {name}\n\n"
+        for paragraph in (summary, lead):
+            if paragraph.strip():
+                text += "\n".join("   " + line for line in _plain(paragraph).splitlines())
+                text += "\n\n"
         return text
     if isinstance(obj, type):
         directive = "autoexception" if issubclass(obj, BaseException) else "autoclass"

@@ -1,11 +1,12 @@
 """NumPy's own modules and classes in the nums namespace.
 
 Names without array data (``numpy.typing``, ``numpy.dtypes``, ``numpy.f2py``, ``numpy.core``,
-``numpy.memmap``, ``numpy.recarray``, ``numpy.flatiter``) are NumPy's objects, re-exported.
+``numpy.memmap``, ``numpy.recarray``, ``numpy.flatiter``, ``numpy.busdaycalendar``: a weekmask
+and a short list of holidays) are NumPy's objects, re-exported.
 
 NumPy modules and classes that take array data (``numpy.ma``, ``numpy.testing``,
-``numpy.rec``, ``numpy.polynomial``, ``numpy.ctypeslib``, ``numpy.matrix``, ``numpy.poly1d``,
-``numpy.busdaycalendar``) would turn a BlockArray into a NumPy array without a word (NumPy
+``numpy.rec``, ``numpy.polynomial``, ``numpy.ctypeslib``, ``numpy.matrix``, ``numpy.poly1d``)
+would turn a BlockArray into a NumPy array without a word (NumPy
 calls ``BlockArray.__array__``, which is how ``numpy.asarray(x)`` fetches values on purpose).
 Here they are NumPy's, seen through a thin layer that makes that gather visible: calling one
 of their functions or classes with BlockArray arguments gathers them on the driver with a
@@ -138,6 +139,7 @@ core = np.core
 memmap = np.memmap  # a file mapped by NumPy (nums reads files with nums.numpy.load/fromfile)
 recarray = np.recarray
 flatiter = np.flatiter
+busdaycalendar = np.busdaycalendar  # a weekmask and a short list of holidays
 
 # NumPy's modules and classes that take array data: the gather is visible
 ma = GatheringModule(np.ma)
@@ -147,7 +149,6 @@ polynomial = GatheringModule(np.polynomial)
 ctypeslib = GatheringModule(np.ctypeslib)
 matrix = GatheringClass(np.matrix, "numpy.matrix")
 poly1d = GatheringClass(np.poly1d, "numpy.poly1d")
-busdaycalendar = GatheringClass(np.busdaycalendar, "numpy.busdaycalendar")
 
 # ``import nums.numpy.ma as ma``, ``import nums.numpy.typing as npt``, as with NumPy's
 for _name in ("dtypes", "typing", "f2py", "core", "ma", "testing", "rec", "polynomial",
