@@ -122,6 +122,8 @@ def ufunc_reduceat(uf: np.ufunc, a: Any, indices: Any, axis: Any = 0, dtype: Any
     a = asarray(a)
     if isinstance(indices, BlockArray):
         indices = indices.get()
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]  # NumPy's one-output tuple
     ax = _reduceat_axis(a, axis)
     # NumPy's checks (binary ufunc, scalar, indices and their bounds, axis, dtype) on a
     # stand-in of no data: the real length along the axis (stride 0), the other axes empty

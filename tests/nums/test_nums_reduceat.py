@@ -90,6 +90,10 @@ def test_reduceat_of_dates_and_out():
     got = nps.add.reduceat(x, [0, 10, 50], out=out)
     assert got is out
     assert_same(out, np.add.reduceat(VECTOR, [0, 10, 50]))
+    assert nps.maximum.reduceat(x, [0, 10, 50], out=(out,)) is out
+    assert_same(out, np.maximum.reduceat(VECTOR, [0, 10, 50]))
+    with pytest.raises(ValueError):
+        nps.add.reduceat(x, [0, 10, 50], out=nps.zeros(4))
 
 
 def test_numpy_reduceat_on_a_blockarray_runs_nums_without_gathering():
