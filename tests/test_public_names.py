@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 PACKAGES = ["nums", "nums.numpy", "nums.numpy.linalg", "nums.numpy.random", "nums.numpy.emath",
-            "nums.numpy.lib", "nums.numpy.lib.stride_tricks", "nums.models", "nums.io",
-            "runtime"]
+            "nums.numpy.lib", "nums.numpy.lib.stride_tricks", "nums.numpy.strings",
+            "nums.numpy.char", "nums.models", "nums.io", "runtime"]
 
 
 @pytest.mark.parametrize("name", PACKAGES)

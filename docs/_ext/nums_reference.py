@@ -35,6 +35,8 @@ MODULES = [
     ("nums.numpy.emath", "nums.numpy.emath"),
     ("nums.numpy.lib", "nums.numpy.lib"),
     ("nums.numpy.lib.stride_tricks", "nums.numpy.lib.stride_tricks"),
+    ("nums.numpy.strings", "nums.numpy.strings"),
+    ("nums.numpy.char", "nums.numpy.char"),
     ("nums.models", "nums.models: generalized linear models"),
     ("nums.monitor", "nums.monitor: the live dashboard"),
     ("runtime", "runtime: the embedded engine"),
@@ -43,7 +45,8 @@ MODULES = [
 _NUMPY_MODULES = {"nums.numpy": numpy, "nums.numpy.linalg": numpy.linalg,
                   "nums.numpy.fft": numpy.fft, "nums.numpy.random": numpy.random,
                   "nums.numpy.emath": numpy.emath, "nums.numpy.lib": numpy.lib,
-                  "nums.numpy.lib.stride_tricks": numpy.lib.stride_tricks}
+                  "nums.numpy.lib.stride_tricks": numpy.lib.stride_tricks,
+                  "nums.numpy.strings": numpy.strings, "nums.numpy.char": numpy.char}
 
 
 def _write(path: Path, text: str, written: set[Path]) -> None:
@@ -82,6 +85,17 @@ def _stub(module: str, name: str, obj: object) -> str:
                  f"``{np_name}``.\n")
         if summary:
             text += "\n" + "\n".join("   " + line for line in summary.splitlines()) + "\n"
+        return text
+    wrapped = getattr(obj, "__wrapped__", None)
+    if isinstance(wrapped, type) and not isinstance(obj, type):
+        # NumPy's class seen through nums (``nums.numpy.matrix``): its own two paragraphs,
+        # not autodoc of NumPy's class (whose Methods and Attributes are not nums names)
+        summary, lead = ((inspect.getdoc(obj) or "").split("\n\n") + ["", ""])[:2]
+        text += f".. py:class:: {name}\n\n"
+        for paragraph in (summary, lead):
+            if paragraph.strip():
+                text += "\n".join("   " + line for line in _plain(paragraph).splitlines())
+                text += "\n\n"
         return text
     if isinstance(obj, type):
         directive = "autoexception" if issubclass(obj, BaseException) else "autoclass"

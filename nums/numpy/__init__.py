@@ -40,6 +40,7 @@ from nums.numpy import (
     _nanfunctions,
     _ndarray,
     _numpy_elementwise,
+    _numpy_modules,
     _numpy_objects,
     _padding,
     _polynomial,
@@ -59,11 +60,13 @@ from nums.numpy import (
     _vectorize,
     _vectors,
     _windows,
+    char,
     emath,
     fft,
     lib,
     linalg,
     random,
+    strings,
 )
 from nums.numpy._fallback import GatherWarning, numpy_fallback
 
@@ -76,12 +79,16 @@ for _family in (_convert, _dtypes, _creation, _elementwise, _manipulation, _logi
                 _sequences,
                 _index_tricks,
                 _sorting, _histograms, _statistics, _lookup, _einsum, _numpy_objects,
-                _array_api, _vectorize):
+                _numpy_modules, _array_api, _vectorize):
     _registry.register_module(_family)
 _registry.register_module(linalg, _np.linalg, _registry.LINALG)
 _registry.register_module(fft, _np.fft, _registry.FFT)
 _registry.register_module(emath, _np.emath, _registry.EMATH)
 _registry.register_module(lib.stride_tricks, _np.lib.stride_tricks, _registry.LIB)
+_registry.register_module(strings, _np.strings, _registry.STRINGS)
+_registry.register_module(char, _np.char, _registry.CHAR)
+_registry.register("strings", strings, "strings")
+_registry.register("char", char, "char")
 _registry.document_module(random, _np.random)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()

@@ -17,6 +17,7 @@ from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, s
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.numpy._convert import _scalar, asarray
+from nums.numpy._datetime_arange import date_range, wants_dates
 from nums.numpy._device import check_device
 from nums.numpy._elementwise import power
 from nums.numpy._manipulation import broadcast_to, diagonal, reshape
@@ -115,9 +116,17 @@ def arange(
     start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, device: Any = None,
     block_shape: Any = None
 ) -> BlockArray:
-    """nums implementation of numpy.arange."""
+    """nums implementation of numpy.arange. Dates and durations (datetime64/timedelta64
+    dtypes, or arguments) follow NumPy's rules for their unit, length and errors."""
     check_device(device)
     start, stop, step = _scalar(start), _scalar(stop), _scalar(step)
+    if wants_dates(start, stop, step, dtype):
+        res_dtype, start, step, n = date_range(start, stop, step, dtype)
+        return _progression(start, step, n, res_dtype, block_shape)
+    for x in (start, stop, step):
+        if isinstance(x, str | bytes):
+            raise TypeError("arange() not supported for inputs with DType "
+                            f"{type(np.asarray(x).dtype)}.")
     if stop is None:
         start, stop = 0, start
     if step is None:
@@ -126,6 +135,13 @@ def arange(
         raise ZeroDivisionError("division by zero")
     res_dtype = np.result_type(start, stop, step) if dtype is None else np.dtype(dtype)
     n = max(0, math.ceil((stop - start) / step))
+    return _progression(start, step, n, res_dtype, block_shape)
+
+
+def _progression(start: Any, step: Any, n: int, res_dtype: np.dtype,
+                 block_shape: Any) -> BlockArray:
+    """``start + i * step`` for ``i`` in ``range(n)`` as ``res_dtype``, block by block
+    (datetime64/timedelta64: ``start`` and ``step`` are integers of the dtype's unit)."""
     grid = make_grid((n,), res_dtype, block_shape)
     return BlockArray.build(
         grid,

@@ -27,6 +27,15 @@ datetime64, timedelta64 = _np.datetime64, _np.timedelta64
 generic, number, integer, signedinteger = _np.generic, _np.number, _np.integer, _np.signedinteger
 unsignedinteger, inexact, floating = _np.unsignedinteger, _np.inexact, _np.floating
 complexfloating = _np.complexfloating
+character, flexible, record = _np.character, _np.flexible, _np.record
+# extended precision: only where the platform has it (as in NumPy)
+_EXTENDED = [n for n in ("float96", "float128", "complex192", "complex256") if hasattr(_np, n)]
+globals().update({n: getattr(_np, n) for n in _EXTENDED})
+
+# type tables and constants
+False_, True_ = _np.False_, _np.True_
+ScalarType, sctypeDict, typecodes = _np.ScalarType, _np.sctypeDict, _np.typecodes
+little_endian = _np.little_endian
 
 # constants
 pi, e, inf, nan, newaxis, euler_gamma = _np.pi, _np.e, _np.inf, _np.nan, None, _np.euler_gamma
@@ -124,6 +133,16 @@ __all__ = [
     "inexact",
     "floating",
     "complexfloating",
+    "character",
+    "flexible",
+    "record",
+    *_EXTENDED,
+    "False_",
+    "True_",
+    "ScalarType",
+    "sctypeDict",
+    "typecodes",
+    "little_endian",
     "pi",
     "e",
     "inf",

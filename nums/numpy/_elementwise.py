@@ -23,7 +23,7 @@ from nums.core.array.writes import ufunc_at, write_out
 from nums.core.backend.base import float_error_settings
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import gathered
-from nums.numpy._ufunc_methods import ufunc_accumulate, ufunc_reduce
+from nums.numpy._ufunc_methods import ufunc_accumulate, ufunc_reduce, ufunc_reduceat
 
 # name -> category; the categories document the table, every name is a numpy ufunc.
 UFUNC_TABLE: dict[str, str] = {}
@@ -73,7 +73,8 @@ class ufunc:
 
     Calls accept numpy's arguments ``out``, ``where``, ``dtype``, ``casting``, ``order``
     (ignored) and ``signature``; ``out`` must hold BlockArrays. Methods ``reduce``,
-    ``accumulate`` and ``outer`` are supported for the ufuncs where numpy has them.
+    ``accumulate``, ``reduceat``, ``outer`` and ``at`` are supported for the ufuncs where
+    numpy has them.
     """
 
     def __init__(self, np_ufunc: np.ufunc, name: str):
@@ -215,6 +216,13 @@ class ufunc:
     def accumulate(self, array: Any, axis: int = 0, dtype: Any = None, out: Any = None) -> Any:
         """nums implementation of ``numpy.ufunc.accumulate`` along one axis."""
         return ufunc_accumulate(self._ufunc, array, axis, dtype, out)
+
+    def reduceat(self, array: Any, indices: Any, axis: Any = 0, dtype: Any = None,
+                 out: Any = None) -> Any:
+        """nums implementation of ``numpy.ufunc.reduceat``: each output block reduces the
+        stretch of the array its segments cover with NumPy, in one task (NumPy's values bit
+        for bit)."""
+        return ufunc_reduceat(self._ufunc, array, indices, axis, dtype, out)
 
     def at(self, a: Any, indices: Any, b: Any = None, /) -> None:
         """nums implementation of ``numpy.ufunc.at``: unbuffered in place, so repeated

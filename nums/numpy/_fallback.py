@@ -61,6 +61,17 @@ def gathered(x: Any) -> Any:
     return x
 
 
+def has_blockarray(x: Any) -> bool:
+    """Whether ``x`` is a BlockArray or holds one (in lists, tuples, dicts)."""
+    if isinstance(x, BlockArray):
+        return True
+    if isinstance(x, list | tuple):
+        return any(has_blockarray(v) for v in x)
+    if isinstance(x, dict):
+        return any(has_blockarray(v) for v in x.values())
+    return False
+
+
 class _Call:
     """The array arguments of one call: each distinct BlockArray or numpy array once."""
 

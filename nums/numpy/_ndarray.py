@@ -14,6 +14,7 @@ from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray
 from nums.core.array.planning import explain_array
 from nums.numpy import _flatiter, _inplace, _logic, _manipulation, _products, _protocols
 from nums.numpy._elementwise import UFUNCS
+from nums.numpy._fallback import warn_gather
 from nums.numpy._io_binary import tofile
 
 _BINARY = {
@@ -123,8 +124,26 @@ def _array_function(self: BlockArray, func: Any, types: Any, args: tuple, kwargs
     return _protocols.array_function(func, types, args, kwargs)
 
 
+_core_array = BlockArray.__array__
+
+
+def _array(self: BlockArray, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+    """``numpy.asarray(x)``: the values of ``x`` (how a user fetches them, silently). When
+    NumPy's own Python code converts a BlockArray this way (``numpy.ma.masked_array(x)``,
+    ``numpy.testing.assert_allclose(x, ...)``, ``numpy.polynomial``'s functions, ...), the
+    gather is not the user's explicit request: it warns (``GatherWarning``, once per NumPy
+    function), as every gather of nums does."""
+    caller = sys._getframe(1)
+    module = caller.f_globals.get("__name__", "")
+    if module == "numpy" or module.startswith("numpy."):
+        code = caller.f_code
+        warn_gather(f"{module}.{getattr(code, 'co_qualname', code.co_name)}", "the driver")
+    return _core_array(self, dtype, copy)
+
+
 def install() -> None:
     """Put the ndarray API on BlockArray."""
+    BlockArray.__array__ = _array
     for op, name in _BINARY.items():
         fn = UFUNCS[name]
         setattr(BlockArray, f"__{op}__", _binary(fn))

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
-from nums.numpy._fallback import gathered, warn_gather
+from nums.numpy._fallback import gathered, has_blockarray, warn_gather
 from runtime.errors import warnings_at_caller
 
 MATRIX = "on the driver (returns a numpy.matrix)"
@@ -27,19 +27,9 @@ ITERATORS = "on the driver (NumPy's nditer iterators)"
 
 
 def _gathered_once(name: str, *values: Any) -> Any:
-    if any(_has_blockarray(v) for v in values):
+    if any(has_blockarray(v) for v in values):
         warn_gather(f"numpy.{name}", "the driver")
     return gathered(values)
-
-
-def _has_blockarray(x: Any) -> bool:
-    if isinstance(x, BlockArray):
-        return True
-    if isinstance(x, list | tuple):
-        return any(_has_blockarray(v) for v in x)
-    if isinstance(x, dict):
-        return any(_has_blockarray(v) for v in x.values())
-    return False
 
 
 WRITE_FLAGS = frozenset({"readwrite", "writeonly", "allocate", "writemasked"})

@@ -35,9 +35,11 @@ def array_ufunc(uf: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
         kwargs = dict(kwargs, out=kwargs["out"][0])
     if method == "__call__":
         return wrapper(*inputs, **kwargs)
-    if method in ("reduce", "accumulate", "outer", "at"):
+    if method == "reduceat" and len(inputs) == 2:
+        kwargs = {k: v for k, v in kwargs.items() if k != "indices"}  # NumPy passes it twice
+    if method in ("reduce", "accumulate", "reduceat", "outer", "at"):
         return getattr(wrapper, method)(*inputs, **kwargs)
-    # reduceat (and any later method): NumPy in one task next to the data
+    # any later method: NumPy in one task next to the data
     return run_fallback(getattr(uf, method), inputs, kwargs, f"{uf.__name__}.{method}")
 
 

@@ -141,6 +141,8 @@ def count_nonzero(a: Any, axis: Any = None, *, keepdims: bool = False) -> BlockA
 
 def _mean_dtypes(a: BlockArray, dtype: Any) -> tuple[np.dtype, np.dtype]:
     res = np.asarray(dry_run(np.mean, a, dtype=dtype)).dtype
+    if res.kind == "m":
+        return res, None  # durations: ufuncs take no unit in dtype=; numpy sums in the unit
     acc = res
     if dtype is None and a.dtype.kind in "iub":
         acc = np.dtype(np.float64)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import sys
 from collections import Counter
 from types import ModuleType
 from typing import Any
@@ -60,6 +61,8 @@ LINALG: dict[str, Entry] = {}  # nums.numpy.linalg names
 FFT: dict[str, Entry] = {}  # nums.numpy.fft names
 EMATH: dict[str, Entry] = {}  # nums.numpy.emath names
 LIB: dict[str, Entry] = {}  # nums.numpy.lib.stride_tricks names
+STRINGS: dict[str, Entry] = {}  # nums.numpy.strings names
+CHAR: dict[str, Entry] = {}  # nums.numpy.char names
 BY_NUMPY: dict[Any, Any] = {}  # numpy callable -> its nums implementation
 
 
@@ -186,13 +189,18 @@ def public_numpy(module: ModuleType = np) -> list[str]:
     return names
 
 
-def _is_numpy_object(obj: Any) -> bool:
-    """A NumPy class (other than scalar types and ``dtype``) or a non-callable instance of a
-    NumPy class (``r_``, ``mgrid``, ...): the table's last section."""
-    if isinstance(obj, type):
-        return not issubclass(obj, np.generic | np.dtype)
-    return not callable(obj) and type(obj).__module__.startswith("numpy") and not isinstance(
-        obj, ModuleType | np.generic | np.dtype)
+def public_names(module: ModuleType = np) -> list[str]:
+    """NumPy's other public names in ``module``: classes, modules and constants (the
+    callables are :func:`public_numpy`'s)."""
+    functions = set(public_numpy(module))
+    return [n for n in dir(module) if not n.startswith("_") and n not in functions]
+
+
+# names that nums.numpy defines outside the families (its own packages and array class)
+PACKAGES = {"linalg": "distributed (nums.numpy.linalg)", "fft": "distributed (nums.numpy.fft)",
+            "random": "distributed (nums.numpy.random)", "ndarray": "BlockArray (nums's array)",
+            "emath": "distributed (nums.numpy.emath)",
+            "lib": "nums.numpy.lib (stride_tricks.sliding_window_view distributed)"}
 
 
 def fallbacks() -> list[str]:
@@ -201,9 +209,9 @@ def fallbacks() -> list[str]:
     return sorted(n for n in public_numpy() if n not in REGISTRY)
 
 
-def _status(entry: Entry | None) -> str:
+def _status(entry: Entry | None, missing: str = "fallback") -> str:
     if entry is None:
-        return "fallback"
+        return missing
     if entry.impl is entry.numpy:
         return "numpy's own (no array data)"
     return getattr(entry.impl, "_nums_status", "distributed")
@@ -226,9 +234,15 @@ def support_table() -> str:
              "*fallback*: NumPy in one task on the worker that holds most of the arguments'",
              "bytes, on whole copies of them, with a `GatherWarning` (writes and views are kept,",
              "see numpy_api.md).", "",
+             "The last section lists NumPy's other public names (classes, modules, constants):",
+             "*numpy's own* there is NumPy's object itself; *NumPy's, on the driver*: NumPy's",
+             "module or class seen through nums, so that BlockArray arguments are gathered",
+             "on the driver with a `GatherWarning` rather than silently by NumPy.", "",
              f"Generated with NumPy {np.__version__} (other versions have other names).", ""]
     for title, module, table in (("numpy", np, REGISTRY), ("numpy.linalg", np.linalg, LINALG),
-                                 ("numpy.fft", np.fft, FFT)):
+                                 ("numpy.fft", np.fft, FFT),
+                                 ("numpy.strings", np.strings, STRINGS),
+                                 ("numpy.char", np.char, CHAR)):
         names = public_numpy(module)
         statuses = {n: _status(table.get(n)) for n in names}
         counts = {s: sum(1 for v in statuses.values() if v == s) for s in set(statuses.values())}
@@ -239,14 +253,19 @@ def support_table() -> str:
             entry = table.get(n)
             lines.append(f"| `{n}` | {statuses[n]} | {entry.family if entry else ''} |")
         lines.append("")
-    objects = sorted(n for n, e in REGISTRY.items() if _is_numpy_object(e.numpy))
-    statuses = {n: _status(REGISTRY[n]) for n in objects}
+    names = public_names()
+    namespace = sys.modules.get("nums.numpy")  # the package being filled from here
+    statuses = {n: PACKAGES.get(n) or _status(REGISTRY.get(n), "nums's (not in the registry)"
+                                              if hasattr(namespace, n)
+                                              else "missing (AttributeError)")
+                for n in names}
     summary = ", ".join(f"{c} {s}" for s, c in sorted(Counter(statuses.values()).items()))
-    lines += ["## numpy classes and objects", "",
-              f"{len(objects)} of NumPy's classes and index objects in nums.numpy "
-              f"(the others are not): {summary}.", "",
+    lines += ["## other public names of numpy", "",
+              f"{len(names)} public classes, modules and constants: {summary}.", "",
               "| name | status | family |", "| --- | --- | --- |"]
-    lines += [f"| `{n}` | {statuses[n]} | {REGISTRY[n].family} |" for n in objects]
+    for n in names:
+        entry = REGISTRY.get(n)
+        lines.append(f"| `{n}` | {statuses[n]} | {entry.family if entry else ''} |")
     lines.append("")
     return "\n".join(lines)
 

@@ -1,5 +1,6 @@
-"""``ufunc.reduce`` and ``ufunc.accumulate`` as trees of block tasks, and the argument
-helpers every reduction shares (axes, ``where=``, ``out=``)."""
+"""``ufunc.reduce`` and ``ufunc.accumulate`` as trees of block tasks, ``ufunc.reduceat`` by
+stretches of the array, and the argument helpers every reduction shares (axes, ``where=``,
+``out=``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import cumulate, tree_reduce
+from nums.core.array.regions import region
 from nums.core.array.writes import write_out
 from nums.numpy._convert import asarray
 
@@ -103,3 +105,74 @@ def ufunc_accumulate(
     res = dry_run(uf.accumulate, a, axis=axis, **({"dtype": dtype} if dtype else {}))
     ax = normalize_axis_index(axis, a.ndim)
     return finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)
+
+
+def ufunc_reduceat(uf: np.ufunc, a: Any, indices: Any, axis: Any = 0, dtype: Any = None,
+                   out: Any = None) -> BlockArray:
+    """``uf.reduceat`` along ``axis``: segment ``k`` is ``a[indices[k]:indices[k+1]]``
+    reduced, or ``a[indices[k]]`` where ``indices[k] >= indices[k+1]``; the last runs to the
+    end.
+
+    Each output block's task reads the stretch of ``a`` that its segments cover (the other
+    axes cut as ``a``'s blocks) and runs NumPy's ``reduceat`` on it, so every value is
+    NumPy's, bit for bit: a segment is reduced whole, in one task, in NumPy's order (NumPy
+    starts from the segment's first element and adds the rest pairwise; partial results per
+    block would round differently). A segment that spans many blocks is assembled on one node.
+    """
+    a = asarray(a)
+    if isinstance(indices, BlockArray):
+        indices = indices.get()
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]  # NumPy's one-output tuple
+    ax = _reduceat_axis(a, axis)
+    # NumPy's checks (binary ufunc, scalar, indices and their bounds, axis, dtype) on a
+    # stand-in of no data: the real length along the axis (stride 0), the other axes empty
+    shape = tuple(n if i == ax else 0 for i, n in enumerate(a.shape))
+    kw = {} if dtype is None else {"dtype": dtype}
+    if ax is not None:
+        shape, axis = shape + (0,) * (a.ndim == 1), ax  # 1-d: no loop over its length
+    res = uf.reduceat(np.broadcast_to(np.zeros((), a.dtype), shape), indices, axis=axis, **kw)
+    ind = np.asarray(indices).astype(np.intp) if isinstance(indices, np.ndarray) else np.array(
+        indices, dtype=np.intp)
+    m, n = len(ind), a.shape[ax]
+    ends = np.empty(m, dtype=np.intp)  # where each segment's stretch ends
+    if m:
+        ends[:-1] = np.where(ind[:-1] < ind[1:], ind[1:], ind[:-1] + 1)
+        ends[-1] = n
+    shape = a.shape[:ax] + (m,) + a.shape[ax + 1:]
+    if 0 in shape:  # no segment, or nothing in each: no data to read
+        return finish(BlockArray.from_numpy(np.empty(shape, res.dtype)), out)
+    block_shape = list(a.block_shape)
+    block_shape[ax] = min(m, block_shape[ax])
+    grid = make_grid(shape, res.dtype, block_shape)
+
+    def stretch(idx: tuple) -> tuple[list, np.ndarray, int]:
+        sl = list(grid.block_slices(idx))
+        k = sl[ax]
+        lo, hi = int(ind[k].min()), int(ends[k].max())
+        local, end = ind[k] - lo, int(ends[k.stop - 1])
+        if end < hi:  # where the last segment ends, when the stretch runs beyond it
+            local = np.append(local, end - lo)
+        sl[ax] = slice(lo, hi)
+        return sl, local, k.stop - k.start
+
+    def task(idx: tuple, node: int) -> Any:
+        sl, local, keep = stretch(idx)
+        part, _ = region(a, sl, node)
+        return submit(kernels.ufunc_reduceat, part, uf, local, ax, dtype, keep, node=node)
+
+    result = BlockArray.build(grid, task, reads=lambda idx: [(a, stretch(idx)[0])],
+                              name=f"{uf.__name__}.reduceat")
+    return finish(result, out)
+
+
+def _reduceat_axis(a: BlockArray, axis: Any) -> int | None:
+    """The one axis of a reduceat (None where NumPy will raise: its dry run says why)."""
+    if isinstance(axis, tuple) and len(axis) == 1:
+        axis = axis[0]
+    if axis is None and a.ndim == 1:
+        return 0
+    try:
+        return normalize_axis_index(axis, a.ndim) if a.ndim else None
+    except (TypeError, np.exceptions.AxisError):
+        return None

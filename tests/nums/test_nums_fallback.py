@@ -147,7 +147,7 @@ def test_numpy_objects_on_the_driver():
     assert nps.test.__doc__ and "test runner" in nps.test.__doc__
 
 
-def test_ufunc_method_without_nums_implementation():
+def test_ufunc_method_through_numpys_protocol_returns_its_out():
     a = np.arange(10.0)
     x = nps.array(a, block_shape=(3,))
     assert_same(np.add.reduceat(x, [0, 4, 7]), np.add.reduceat(a, [0, 4, 7]))

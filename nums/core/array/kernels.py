@@ -31,7 +31,7 @@ def full(shape: tuple, value: Any, dtype: np.dtype) -> np.ndarray:
 
 
 def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> np.ndarray:
-    if np.dtype(dtype).kind in "iub":
+    if np.dtype(dtype).kind in "iubmM":  # dates and durations: integers of their unit
         return (start + (offset + np.arange(count, dtype=np.int64)) * step).astype(dtype)
     idx = np.arange(offset, offset + count, dtype=np.float64)
     return (start + idx * step).astype(dtype)
@@ -487,6 +487,22 @@ def ufunc_reduce(block: np.ndarray, *mask: np.ndarray, axis, keepdims, ufunc, **
     if mask:
         kwargs["where"] = np.broadcast_to(mask[0], block.shape)
     return ufunc.reduce(block, axis=axis, keepdims=keepdims, **kwargs)
+
+
+def ufunc_reduceat(part: np.ndarray, ufunc, indices: np.ndarray, axis: int, dtype,
+                   keep: int) -> np.ndarray:
+    """``ufunc.reduceat`` of a stretch of an array along ``axis``; the first ``keep``
+    results (a last index may only mark where the stretch's last segment ends)."""
+    out = ufunc.reduceat(part, indices, axis=axis, dtype=dtype)
+    return out[(slice(None),) * axis + (slice(0, keep),)]
+
+
+def result_itemsize(*blocks: Any, fn) -> np.ndarray:
+    """The itemsize of ``fn(*blocks)``'s result at each of its elements (a function whose
+    result's width depends on the data: its blocks' widths, then the widest, make the
+    result's dtype)."""
+    result = np.asarray(fn(*blocks))
+    return np.full(result.shape, result.dtype.itemsize, dtype=np.int64)
 
 
 def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:

@@ -1,0 +1,140 @@
+"""NumPy's long tail of public names: every one exists in nums.numpy; types and constants are
+NumPy's own; NumPy's modules and classes that take array data gather BlockArrays with a
+visible GatherWarning; the support page lists every name with its status."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import nums.numpy as nps
+from nums.numpy import _fallback, _registry
+
+
+def test_every_public_numpy_name_exists():
+    missing = [k for k in dir(np) if not k.startswith("_") and not hasattr(nps, k)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", ["False_", "True_", "ScalarType", "little_endian",
+                                  "sctypeDict", "typecodes", "character", "flexible", "record",
+                                  "dtypes", "typing", "f2py", "core", "memmap", "recarray",
+                                  "flatiter", "busdaycalendar"])
+def test_names_without_array_data_are_numpys_own(name):
+    assert getattr(nps, name) is getattr(np, name)
+    assert _registry._status(_registry.REGISTRY[name]) == "numpy's own (no array data)"
+
+
+def test_extended_precision_types_follow_the_platform():
+    for name in ("float96", "float128", "complex192", "complex256"):
+        assert hasattr(nps, name) == hasattr(np, name)
+        if hasattr(np, name):
+            assert getattr(nps, name) is getattr(np, name)
+
+
+def _gather_warned(name):
+    _fallback._warned.discard(name)
+    return pytest.warns(nps.GatherWarning, match=name.replace(".", r"\."))
+
+
+def test_masked_arrays_gather_visibly_and_match_numpy():
+    a = np.arange(10.0)
+    x = nps.array(a, block_shape=(3,))
+    with _gather_warned("numpy.ma.masked_array"):
+        m = nps.ma.masked_array(x, mask=a > 5)
+    e = np.ma.masked_array(a, mask=a > 5)
+    assert type(m) is type(e) and isinstance(m, nps.ma.MaskedArray)
+    np.testing.assert_array_equal(m.mask, e.mask)
+    assert m.sum() == e.sum()
+    assert nps.ma.masked is np.ma.masked and nps.ma.MAError is np.ma.MAError
+    assert nps.ma.__name__ == "nums.numpy.ma"
+    assert "masked_array" in dir(nps.ma)
+
+
+def test_testing_asserts_gather_visibly_and_still_fail():
+    x = nps.array(np.arange(6.0), block_shape=(4,))
+    with _gather_warned("numpy.testing.assert_allclose"):
+        nps.testing.assert_allclose(x, np.arange(6.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        with pytest.raises(AssertionError):
+            nps.testing.assert_allclose(x, np.arange(6.0) + 1)
+        with pytest.raises(AssertionError):
+            nps.testing.assert_array_equal(x, np.zeros(6))
+
+
+def test_classes_with_array_data_gather_visibly():
+    c = np.array([1.0, -2.0, 3.0])
+    x = nps.array(c, block_shape=(2,))
+    with _gather_warned("numpy.poly1d"):
+        p = nps.poly1d(x)
+    assert isinstance(p, np.poly1d) and isinstance(p, nps.poly1d)
+    assert p(2.0) == np.poly1d(c)(2.0)
+    assert issubclass(np.poly1d, nps.poly1d)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        with _gather_warned("numpy.matrix"):
+            m = nps.matrix(nps.eye(2, block_shape=(1, 1)))
+    assert type(m) is np.matrix
+    np.testing.assert_array_equal(m, np.eye(2))
+    assert nps.poly1d.__wrapped__ is np.poly1d  # subclass NumPy's class itself
+
+
+def test_record_arrays_and_polynomials_gather_visibly():
+    a, b = np.arange(3), np.arange(3.0)
+    with _gather_warned("numpy.rec.fromarrays"):
+        r = nps.rec.fromarrays([nps.array(a), nps.array(b)], names="a,b")
+    e = np.rec.fromarrays([a, b], names="a,b")
+    assert r.dtype == e.dtype and r.tolist() == e.tolist()
+    x = nps.array(np.linspace(0, 1, 7), block_shape=(3,))
+    with _gather_warned("numpy.polynomial.polynomial.polyval"):
+        v = nps.polynomial.polynomial.polyval(x, [1.0, 2.0, 3.0])
+    np.testing.assert_allclose(v, np.polynomial.polynomial.polyval(x.get(), [1.0, 2.0, 3.0]))
+    with _gather_warned("numpy.polynomial.Polynomial"):
+        p = nps.polynomial.Polynomial(nps.array([1.0, 2.0]))
+    assert p == np.polynomial.Polynomial([1.0, 2.0])
+    # no BlockArray argument: no warning, NumPy's result
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nps.GatherWarning)
+        assert nps.polynomial.polynomial.polyval(2.0, [1.0, 1.0]) == 3.0
+
+
+def test_support_page_lists_every_name_with_a_status():
+    page = nps.support_table()
+    other = page.split("## other public names of numpy", 1)[1]
+    rows = {line[3:].split("`", 1)[0]: line for line in other.splitlines()
+            if line.startswith("| `")}
+    assert set(rows) == set(_registry.public_names())
+    assert "missing" not in other
+    assert "numpy's own" in rows["typecodes"] and "numpy's own" in rows["dtypes"]
+    for name in ("ma", "testing", "rec", "matrix", "poly1d", "polynomial"):
+        assert "GatherWarning" in rows[name], name
+    assert "distributed" in rows["linalg"] and "BlockArray" in rows["ndarray"]
+
+
+def test_numpys_own_modules_gather_blockarrays_visibly():
+    x = nps.array(np.arange(8.0), block_shape=(3,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", nps.GatherWarning)
+        np.testing.assert_array_equal(np.asarray(x), np.arange(8.0))  # the user's own fetch
+        assert np.array(x).sum() == 28.0
+    _fallback._warned.discard("numpy.ma.core.MaskedArray.__new__")
+    with pytest.warns(nps.GatherWarning, match=r"numpy\.ma\.core\.MaskedArray"):
+        m = np.ma.masked_array(x, mask=np.arange(8) > 5)
+    assert m.sum() == 15.0
+    _fallback._warned.discard("numpy.testing._private.utils.assert_allclose")
+    with pytest.warns(nps.GatherWarning, match=r"numpy\.testing\..*assert_allclose"):
+        np.testing.assert_allclose(x, np.arange(8.0))
+
+
+def test_numpys_modules_import_under_nums_numpy():
+    import nums.numpy.ma as ma
+    import nums.numpy.typing as npt
+    from nums.numpy.polynomial import Polynomial
+    from nums.numpy.testing import assert_array_equal
+
+    assert ma is nps.ma and npt is np.typing
+    assert Polynomial.__wrapped__ is np.polynomial.Polynomial
+    assert_array_equal(np.arange(3), [0, 1, 2])  # no BlockArray: NumPy's, no warning

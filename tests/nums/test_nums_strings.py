@@ -1,0 +1,203 @@
+"""``nums.numpy.strings`` and ``nums.numpy.char`` against NumPy's on arrays of strings split
+into tiny blocks: block by block where the result's width is known from the dtypes (no
+gathering), in two passes where it depends on the data, the fallback with a GatherWarning
+for the rest, NumPy's errors;
+NumPy's own functions on BlockArrays reach the same code."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same, check_against_numpy
+
+import nums.numpy as nps
+from nums.numpy import _fallback, _registry
+
+WORDS = np.array(["  Hello ", "wOrld", "abc", "a1b2", "", "xyz  ", "Title Case", "123",
+                  "ab ab ab", " q", "ÄÖü", "tab\there"])
+BYTES = np.array([b"  Hello ", b"wOrld", b"abc", b"a1b2", b"", b"xyz  ", b"123", b"ab ab"])
+GRID = np.array([["ab", "cd ", "e"], ["", "fgh", "Ij"]])
+
+DISTRIBUTED = [
+    ("upper", ()), ("lower", ()), ("swapcase", ()), ("capitalize", ()), ("title", ()),
+    ("strip", ()), ("strip", ("a ",)), ("lstrip", ()), ("rstrip", ("z ",)),
+    ("translate", ({97: "Z", 98: None},)), ("slice", (1,)), ("slice", (1, None, 2)),
+    ("slice", (-3, None)), ("count", ("ab",)), ("count", ("a", 1, 5)), ("find", ("b", 1)),
+    ("rfind", ("b",)), ("startswith", ("a",)), ("startswith", ("b", 1)), ("endswith", (" ",)),
+    ("isalpha", ()), ("isalnum", ()), ("isdecimal", ()), ("isdigit", ()), ("islower", ()),
+    ("isnumeric", ()), ("isspace", ()), ("istitle", ()), ("isupper", ()), ("str_len", ()),
+    ("equal", ("abc",)), ("not_equal", ("abc",)), ("less", ("b",)), ("greater_equal", ("b",)),
+]
+
+
+def _no_gather():
+    catcher = warnings.catch_warnings()
+    catcher.__enter__()
+    warnings.simplefilter("error", nps.GatherWarning)
+    return catcher
+
+
+@pytest.mark.parametrize("name, args", DISTRIBUTED)
+def test_string_functions_of_known_width_run_block_by_block(name, args):
+    catcher = _no_gather()
+    try:
+        check_against_numpy(lambda xp, a: getattr(xp.strings, name)(a, *args), WORDS,
+                            block_shape=(5,))
+        if name not in ("translate",) and not name.startswith("isnum") and not (
+                name.startswith("isdec")):  # NumPy: str only
+            check_against_numpy(lambda xp, a: getattr(xp.strings, name)(
+                a, *[s.encode() if isinstance(s, str) else s for s in args]), BYTES,
+                block_shape=(3,))
+        x = nps.array(WORDS, block_shape=(5,))
+        assert isinstance(getattr(nps.strings, name)(x, *args), nps.BlockArray)
+    finally:
+        catcher.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, a: xp.strings.add(a, a[::-1]),
+    lambda xp, a: xp.strings.find(a, xp.asarray(["a", "b", "c"])[None, :]),
+    lambda xp, a: xp.strings.count(a, "b", start=xp.asarray([0, 1, 2])),
+    lambda xp, a: xp.strings.startswith(a, ["a", "f", ""]),
+    lambda xp, a: xp.strings.upper(a.T),
+    lambda xp, a: xp.strings.str_len(a).sum(axis=0),
+    lambda xp, a: xp.strings.upper(xp.ones(a.shape)),  # TypeError: not strings
+    lambda xp, a: xp.strings.find(a, 3),  # NumPy's error
+    lambda xp, a: xp.strings.strip(a, 5),
+])
+def test_string_functions_broadcast_and_raise_as_numpy(body):
+    catcher = _no_gather()
+    try:
+        check_against_numpy(body, GRID, block_shape=(1, 2))
+    finally:
+        catcher.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("center", (12,)), ("center", (4, "*")), ("center", (np.arange(12),)), ("ljust", (9,)),
+    ("rjust", (9, "-")), ("zfill", (6,)), ("multiply", (3,)), ("multiply", (np.arange(12) % 4,)),
+    ("replace", ("ab", "XYZ")), ("replace", ("ab", "", 1)), ("expandtabs", (2,)),
+    ("encode", ()), ("index", ("",)), ("rindex", ("a", 0, 20)),
+    ("index", ("b",)),  # ValueError: substring not found, raised at the call
+    ("center", ("x",)),  # TypeError
+    ("encode", ("ascii",)),  # UnicodeEncodeError
+])
+def test_string_functions_whose_width_depends_on_data_run_in_two_passes(name, args):
+    catcher = _no_gather()
+    try:
+        check_against_numpy(lambda xp, a: getattr(xp.strings, name)(a, *args), WORDS,
+                            block_shape=(5,))
+    finally:
+        catcher.__exit__(None, None, None)
+
+
+def test_two_passes_of_bytes_and_empty_arrays():
+    catcher = _no_gather()
+    try:
+        check_against_numpy(lambda xp, a: xp.strings.decode(a), BYTES, block_shape=(3,))
+        check_against_numpy(lambda xp, a: xp.strings.center(a, 9, b"."), BYTES,
+                            block_shape=(3,))
+    finally:
+        catcher.__exit__(None, None, None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        check_against_numpy(lambda xp, a: xp.strings.zfill(a[:0], 4), WORDS)
+
+
+@pytest.mark.parametrize("name, args", [
+    ("mod", ("x",)), ("partition", (" ",)), ("rpartition", ("b",)),
+    ("slice", (np.arange(12) % 3,)),
+])
+def test_string_functions_through_the_fallback(name, args):
+    assert name in nps.strings.fallbacks() or name == "slice"
+    _fallback._warned.discard(f"numpy.strings.{name}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        check_against_numpy(lambda xp, a: getattr(xp.strings, name)(a, *args), WORDS,
+                            block_shape=(5,))
+    assert f"numpy.strings.{name}" in _fallback._warned
+
+
+def test_numpys_own_string_functions_on_blockarrays_run_nums():
+    x = nps.array(WORDS, block_shape=(5,))
+    catcher = _no_gather()
+    try:
+        got = np.strings.upper(x)
+        lengths = np.strings.str_len(x)
+        found = np.char.find(x, "b")
+    finally:
+        catcher.__exit__(None, None, None)
+    assert isinstance(got, nps.BlockArray) and isinstance(lengths, nps.BlockArray)
+    assert_same(got, np.strings.upper(WORDS))
+    assert_same(lengths, np.strings.str_len(WORDS))
+    assert_same(found, np.char.find(WORDS, "b"))
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, a: xp.char.equal(a, "abc  "),  # char's comparisons ignore trailing spaces
+    lambda xp, a: xp.char.not_equal(a, a[::-1]),
+    lambda xp, a: xp.char.less(a, "b"),
+    lambda xp, a: xp.char.greater_equal(a, "b "),
+    lambda xp, a: xp.char.compare_chararrays(a, a[::-1], "<", True),
+    lambda xp, a: xp.char.upper(a),
+    lambda xp, a: xp.char.str_len(a),
+    lambda xp, a: xp.char.add(a, "!"),
+    lambda xp, a: xp.char.isdigit(a),
+    lambda xp, a: xp.char.center(a, 11),  # two passes
+])
+def test_char_block_by_block(body):
+    catcher = _no_gather()
+    try:
+        check_against_numpy(body, WORDS, block_shape=(5,))
+    finally:
+        catcher.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, a: xp.char.multiply(a, 2),
+    lambda xp, a: xp.char.partition(a, "b"),
+    lambda xp, a: xp.char.join("-", a),
+])
+def test_char_functions_of_data_dependent_width_are_the_fallback(body):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        check_against_numpy(body, WORDS, block_shape=(5,))
+
+
+def test_char_split_gives_numpys_lists():
+    x = nps.array(WORDS, block_shape=(5,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        got = nps.char.split(x)
+    assert got.dtype == object
+    assert got.get().tolist() == np.char.split(WORDS).tolist()
+
+
+def test_chararrays_are_numpys_made_on_the_driver_with_a_warning():
+    x = nps.array(WORDS, block_shape=(5,))
+    _fallback._warned.discard("numpy.char.array")
+    with pytest.warns(nps.GatherWarning, match=r"numpy\.char\.array"):
+        c = nps.char.array(x)
+    assert type(c) is np.char.chararray and isinstance(c, nps.char.chararray)
+    np.testing.assert_array_equal(c, np.char.array(WORDS))
+    assert c[0] == np.char.array(WORDS)[0]  # chararray strips trailing whitespace
+
+
+def test_module_names_and_statuses():
+    assert set(nps.strings.__all__) | set(nps.strings.fallbacks()) == {
+        n for n in _registry.public_numpy(np.strings)}
+    assert set(dir(nps.char)) >= set(_registry.public_numpy(np.char))
+    with pytest.raises(AttributeError):
+        nps.strings.no_such_function  # noqa: B018 - the lookup is the test
+    page = nps.support_table()
+    for title in ("## numpy.strings", "## numpy.char"):
+        assert title in page
+    rows = {line.split("`")[1]: line for line in page.split("## numpy.char")[1].splitlines()
+            if line.startswith("| `")}
+    assert "distributed" in rows["upper"] and "fallback" in rows["multiply"]
+    assert "two passes" in rows["center"] and "fallback" in rows["partition"]
+    assert "chararray" in rows["array"]
+    other = page.split("## other public names of numpy")[1]
+    assert "| `strings` | distributed" in other and "| `char` | distributed" in other
