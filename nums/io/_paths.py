@@ -30,7 +30,8 @@ def store_for(url: str | os.PathLike, storage_options: dict | None = None) -> St
     elif "://" in text:
         raise ValueError(f"nums I/O: unsupported URL scheme in {text!r} (a path, file:// "
                          "or s3://)")
-    return LocalStore(Path(text).expanduser())
+    # absolute in the user's process: tasks run in workers, whose current directory is theirs
+    return LocalStore(Path(text).expanduser().absolute())
 
 
 def file_for(url: str | os.PathLike, storage_options: dict | None = None

@@ -24,6 +24,7 @@ from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_on_driver
 from nums.numpy._io_binary import frombuffer, fromfile
 from nums.numpy._io_npz import open_npz, savez, savez_compressed
+from nums.numpy._io_paths import task_path
 from nums.numpy._io_text import genfromtxt, loadtxt, savetxt
 
 
@@ -35,7 +36,7 @@ def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._
             isinstance(arr, BlockArray) and arr.dtype.hasobject):
         return run_on_driver(np.save, (file, arr, allow_pickle), {}, "numpy.save")
     x = asarray(arr)
-    path = os.fspath(file)
+    path = task_path(file)
     if not path.endswith(".npy"):
         path += ".npy"
     header = np.lib.format.open_memmap(path, mode="w+", dtype=x.dtype, shape=x.shape)
@@ -66,7 +67,7 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
         return npz
     if not isinstance(file, str | os.PathLike):
         return run_on_driver(np.load, (file,), kwargs, "numpy.load")
-    path = os.fspath(file)
+    path = task_path(file)
     with open(path, "rb") as f:
         if f.read(6) != b"\x93NUMPY":
             return run_on_driver(np.load, (file,), kwargs, "numpy.load")

@@ -16,6 +16,7 @@ from nums.core import progress
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.numpy._fallback import run_on_driver
+from nums.numpy._io_paths import task_path
 
 
 def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offset: int = 0,
@@ -29,7 +30,7 @@ def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offs
             dtype.itemsize == 0):
         return run_on_driver(np.fromfile, (file, dtype, count, sep, offset), {},
                             "numpy.fromfile")
-    path = os.fspath(file)
+    path = task_path(file)
     size = os.path.getsize(path)  # FileNotFoundError, as numpy's
     if offset < 0 or offset > size:  # numpy's own errors
         return run_on_driver(np.fromfile, (file, dtype, count, sep, offset), {},
@@ -68,7 +69,7 @@ def tofile(self: BlockArray, fid: Any, sep: str = "", format: str = "%s") -> Non
     if sep != "" or not isinstance(fid, str | os.PathLike) or self.dtype.hasobject:
         return run_on_driver(np.ndarray.tofile, (self, fid, sep, format), {},
                             "numpy.ndarray.tofile")
-    path = os.fspath(fid)
+    path = task_path(fid)
     with open(path, "wb") as f:
         if self.ndim == 0:
             f.write(self.get().tobytes())

@@ -15,7 +15,6 @@ driver and split into blocks.
 
 from __future__ import annotations
 
-import os
 import struct
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -26,6 +25,7 @@ import numpy as np
 from nums.core import progress
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, node_of, submit
+from nums.numpy._io_paths import task_path
 
 ZIP_PREFIXES = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, an empty archive
 LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")  # the zip local file header: 30 bytes
@@ -61,7 +61,7 @@ def _write_blockarray(f: Any, x: BlockArray) -> None:
 
 def _savez(file: Any, args: tuple, kwds: dict, compress: bool, allow_pickle: bool) -> None:
     if not hasattr(file, "write"):
-        file = os.fspath(file)
+        file = task_path(file)
         if not file.endswith(".npz"):
             file = file + ".npz"
     named = dict(kwds)
@@ -303,7 +303,7 @@ def open_npz(file: Any, allow_pickle: bool, pickle_kwargs: dict, max_header_size
             return None
         return NpzFile(file, own_fid=False, allow_pickle=allow_pickle,
                        pickle_kwargs=pickle_kwargs, max_header_size=max_header_size)
-    path = os.fspath(file)
+    path = task_path(file)
     fid = open(path, "rb")
     try:
         if fid.read(4) not in ZIP_PREFIXES:

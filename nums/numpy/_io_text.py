@@ -27,6 +27,7 @@ from nums.core import progress
 from nums.core.array.blockarray import BlockArray, backend, make_grid, node_of, one_block, submit
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_on_driver
+from nums.numpy._io_paths import task_path
 from nums.numpy._manipulation import concatenate, reshape, transpose
 
 PART_BYTES = 32 * 2**20  # bytes parsed per task
@@ -227,7 +228,7 @@ def loadtxt(fname: Any, dtype: Any = float, comments: Any = "#", delimiter: Any 
     if reason is None:
         kwargs = {"dtype": dtype, "comments": comments, "delimiter": delimiter,
                   "usecols": usecols, "encoding": encoding}
-        x = _read_parallel("loadtxt", os.fspath(fname), skiprows, kwargs)
+        x = _read_parallel("loadtxt", task_path(fname), skiprows, kwargs)
     if x is None:
         return run_on_driver(np.loadtxt, (fname,), {
             "dtype": dtype, "comments": comments, "delimiter": delimiter,
@@ -278,7 +279,7 @@ def genfromtxt(fname: Any, dtype: Any = float, comments: Any = "#", delimiter: A
     if reason is None:
         kwargs = {"dtype": dtype, "comments": comments, "delimiter": delimiter,
                   "usecols": usecols, "encoding": encoding}
-        x = _read_parallel("genfromtxt", os.fspath(fname), skip_header, kwargs)
+        x = _read_parallel("genfromtxt", task_path(fname), skip_header, kwargs)
     if x is None:
         kwargs = dict(given, dtype=dtype, comments=comments, delimiter=delimiter,
                       skip_header=skip_header, usecols=usecols, unpack=unpack,

@@ -564,3 +564,26 @@ def test_zarr_overwrite_errors_and_empty(tmp_path):
     zarr.open_group(str(tmp_path / "g.zarr"), mode="w")
     with pytest.raises(FileNotFoundError, match="no Zarr array"):
         nums.read_zarr(tmp_path / "g.zarr")
+
+
+def test_relative_paths_follow_the_users_current_directory(tmp_path, monkeypatch):
+    # the session's workers started in another directory: a relative path means the user's
+    # current one (a script's os.chdir, a notebook's %cd), for the tasks that read and write
+    a = np.arange(60.0).reshape(12, 5)
+    x = nps.array(a, block_shape=(5, 2))
+    x.get()  # the workers run before the change of directory
+    monkeypatch.chdir(tmp_path)
+    nps.save("x.npy", x)
+    nps.savez("z.npz", a=x)
+    x.tofile("raw.bin")
+    np.savetxt("t.csv", a, delimiter=",")
+    nums.write("native", x)
+    assert {"x.npy", "z.npz", "raw.bin", "native"} <= {p.name for p in tmp_path.iterdir()}
+    np.testing.assert_array_equal(np.load(tmp_path / "x.npy"), a)
+    assert_same(nps.load("x.npy"), a)
+    assert_same(nps.load("x.npy", mmap_mode="r"), a)
+    assert_same(nps.load("z.npz")["a"], a)
+    assert_same(nps.fromfile("raw.bin").reshape(12, 5), a)
+    assert_same(nps.loadtxt("t.csv", delimiter=","), a)
+    assert_same(nums.read_csv("t.csv", header=None), a)
+    assert_same(nums.read("native"), a)
