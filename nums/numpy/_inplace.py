@@ -223,9 +223,7 @@ def view_method(self: BlockArray, dtype: Any = None, type: Any = None) -> BlockA
     may only be ``numpy.ndarray`` (or BlockArray): nums has no ndarray subclasses."""
     if isinstance(dtype, builtins.type) and issubclass(dtype, np.ndarray | BlockArray):
         dtype, type = None, dtype  # ``x.view(np.ndarray)``: NumPy takes the type
-    if type is not None and not (isinstance(type, builtins.type)
-                                 and issubclass(type, BlockArray | np.ndarray)
-                                 and type in (np.ndarray, BlockArray)):
+    if type is not None and type not in (np.ndarray, BlockArray):
         raise NotImplementedError("nums supports ndarray.view(type=) for numpy.ndarray only "
                                   "(no ndarray subclasses)")
     if dtype is None:

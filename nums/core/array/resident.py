@@ -151,7 +151,7 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
         return None
     res = _in_parts(ufunc, vals, None) if 2 * big >= PARTS_BYTES else None
     if res is None:
-        res = fperrors.call_ufunc(ufunc, vals)
+        res = fperrors.call(ufunc.__name__, ufunc, *vals)
     if res is NotImplemented:
         return None
     if type(res) is not np.ndarray:

@@ -272,11 +272,11 @@ class DtypeOp(ViewOp):
 
 
 def dtype_view(x: BlockArray, dtype: Any) -> BlockArray:
-    """``x.view(dtype)``: NumPy's errors (checked on a one-element array of ``x``'s dtype and
-    ``x``'s shape), a view reinterpreting the bytes when ``dtype`` has ``x``'s itemsize;
-    other itemsizes (which change the last axis's length) raise NotImplementedError."""
+    """``x.view(dtype)``: NumPy's errors (checked on one line of ``x``'s last axis), a view
+    reinterpreting the bytes when ``dtype`` has ``x``'s itemsize; other itemsizes (which
+    change the last axis's length) raise NotImplementedError."""
     dtype = np.dtype(dtype)
-    np.empty(x.shape[:-1] + (1,) if x.ndim else (), x.dtype).view(dtype)  # NumPy's errors
+    np.empty((1,) * (x.ndim - 1) + x.shape[-1:], x.dtype).view(dtype)  # NumPy's errors
     if dtype == x.dtype:
         return make_view(x, IndexOp(full_spec(x.shape)))
     if dtype.itemsize != x.dtype.itemsize:
