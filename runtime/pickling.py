@@ -14,6 +14,7 @@ import io
 import linecache
 import marshal
 import os
+import pickle
 import types
 from collections import ChainMap
 from collections.abc import Callable
@@ -64,4 +65,28 @@ def dumps(obj: object, buffer_callback: Callable | None = None) -> bytes:
     """``obj`` pickled with :class:`Pickler` (protocol 5); read back with ``pickle.loads``."""
     f = io.BytesIO()
     Pickler(f, protocol=5, buffer_callback=buffer_callback).dump(obj)
+    return f.getvalue()
+
+
+class ByValue(Exception):
+    """An object the C pickler would send by reference although the receiver cannot import
+    it (see :class:`FastPickler`)."""
+
+
+class FastPickler(pickle.Pickler):
+    """The C pickler, refusing (with :class:`ByValue`) the functions and classes of the
+    sender's ``__main__`` (a script's ``def``): by reference they would name a module that a
+    worker does not have; the caller then pickles the value with :class:`Pickler`."""
+
+    def reducer_override(self, obj: object) -> object:
+        if ((type(obj) is types.FunctionType or isinstance(obj, type))
+                and getattr(obj, "__module__", None) == "__main__"):
+            raise ByValue(obj)
+        return NotImplemented
+
+
+def fast_dumps(obj: object, buffer_callback: Callable | None = None) -> bytes:
+    """``obj`` pickled with :class:`FastPickler` (protocol 5)."""
+    f = io.BytesIO()
+    FastPickler(f, protocol=5, buffer_callback=buffer_callback).dump(obj)
     return f.getvalue()

@@ -21,7 +21,7 @@ import numpy as np
 from . import refs
 from .allocator import align_up
 from .errors import SerializationError
-from .pickling import dumps
+from .pickling import dumps, fast_dumps
 from .spill import create_private
 
 INLINE_MAX = 100 * 1024  # objects smaller than this travel inline with control messages
@@ -65,8 +65,8 @@ def serialize(value: object, what: str = "value") -> Serialized:
     refs.start_collecting()
     try:
         try:  # the C pickler is several times faster; cloudpickle handles the rest
-            header = pickle.dumps(value, protocol=5, buffer_callback=bufs.append)
-        except Exception:  # noqa: BLE001 - lambdas, local classes, ... need cloudpickle
+            header = fast_dumps(value, bufs.append)
+        except Exception:  # noqa: BLE001 - lambdas, a script's functions, ... need cloudpickle
             bufs.clear()
             refs.stop_collecting()
             refs.start_collecting()

@@ -157,3 +157,32 @@ def test_not_initialised():
     with pytest.raises(rt.NotInitializedError):
         rt.put(1)
 
+
+
+def test_a_scripts_own_functions_travel_as_arguments(tmp_path):
+    # a function (or class) defined in the user's script lives in its ``__main__``, which a
+    # worker does not have: the C pickler would send it by name and the worker fail to find it
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import runtime as rt\n"
+        "def twice(v):\n"
+        "    return 2 * v\n"
+        "class Plus:\n"
+        "    def __init__(self, k):\n"
+        "        self.k = k\n"
+        "    def __call__(self, v):\n"
+        "        return v + self.k\n"
+        "def call(f, v):\n"
+        "    return f(v)\n"
+        "rt.init(num_nodes=1, workers_per_node=1)\n"
+        "task = rt.remote(call)\n"
+        "print(rt.get(task.remote(twice, 21)), rt.get(task.remote(Plus(1), 41)))\n"
+        "rt.shutdown()\n")
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["42", "42"]
