@@ -12,7 +12,15 @@ import numpy as np
 from nums.core.array import printing, relayout, resident, views, writes
 from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray
 from nums.core.array.planning import explain_array
-from nums.numpy import _flatiter, _inplace, _logic, _manipulation, _products, _protocols
+from nums.numpy import (
+    _creation,
+    _flatiter,
+    _inplace,
+    _logic,
+    _manipulation,
+    _products,
+    _protocols,
+)
 from nums.numpy._elementwise import UFUNCS
 from nums.numpy._fallback import warn_gather
 from nums.numpy._io_binary import tofile
@@ -64,6 +72,26 @@ def _binary(fn: Any, reflected: bool = False) -> Any:
         return fn(other, self) if reflected else fn(self, other)
 
     return elide
+
+
+def _equality(fn: Any, unequal: bool) -> Any:
+    """``==`` or ``!=``: the ufunc, and where it has no loop for the two dtypes (a number
+    array and a string), NumPy's answer: every element differs."""
+    compare = _binary(fn)
+
+    def method(self, other):
+        try:
+            return compare(self, other)
+        except TypeError:
+            other_dtype = other.dtype if isinstance(other, BlockArray) else np.asarray(
+                other).dtype
+            probe = np.empty(0, self.dtype) == np.empty(0, other_dtype)  # NumPy's own rule
+            if not isinstance(probe, np.ndarray):
+                raise
+            shape = np.broadcast_shapes(self.shape, np.shape(other))
+            return _creation.full(shape, unequal, dtype=bool)
+
+    return method
 
 
 def _inplace_op(fn: Any) -> Any:
@@ -154,7 +182,8 @@ def install() -> None:
     BlockArray.__rmatmul__ = _binary(_products.matmul, reflected=True)
     BlockArray.__imatmul__ = _inplace_op(_products.matmul)
     for op, name in _COMPARISONS.items():
-        setattr(BlockArray, f"__{op}__", _binary(UFUNCS[name]))
+        setattr(BlockArray, f"__{op}__", _equality(UFUNCS[name], op == "ne")
+                if op in ("eq", "ne") else _binary(UFUNCS[name]))
     for op, name in _UNARY.items():
         setattr(BlockArray, f"__{op}__", _unary(UFUNCS[name]))
     BlockArray.__getitem__ = views.getitem

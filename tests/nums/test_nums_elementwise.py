@@ -381,3 +381,9 @@ def test_operators_with_strings_bytes_and_none_are_elementwise():
     assert swapped.dtype == np.where(names == "fig", "FIG", names).dtype
     with pytest.raises(TypeError):
         nps.arange(3.0) < None  # noqa: B015
+    # numbers against a string: no loop, and NumPy's == / != answer that every element differs
+    nums_ = nps.array(np.arange(12.0).reshape(3, 4), block_shape=(2, 3))
+    np.testing.assert_array_equal((nums_ == "a").get(), np.zeros((3, 4), bool))
+    np.testing.assert_array_equal(("a" != nums_).get(), np.ones((3, 4), bool))
+    with pytest.raises(TypeError):
+        nums_ < "a"  # noqa: B015
