@@ -244,17 +244,18 @@ class _Gathered:
         return value
 
 
-def run_on_driver(func: Any, args: tuple, kwargs: dict, name: str) -> Any:
+def run_on_driver(func: Any, args: tuple, kwargs: dict, name: str, wrap: bool = True) -> Any:
     """``func(*args, **kwargs)`` by numpy on the driver, on gathered copies of the BlockArray
     arguments (a GatherWarning, once); writes and views as in
-    :func:`run_fallback`. For files and objects that only the driver has."""
+    :func:`run_fallback`. For files and objects that only the driver has. With ``wrap``
+    False the result is NumPy's object as it is (a masked array, an assertion's None)."""
     gather = _Gathered()
     warn_gather(name, "the driver")
     g_args, g_kwargs = gather(args), gather(kwargs)
     with warnings_at_caller():  # NumPy's own warnings name the user's line
         result = func(*g_args, **g_kwargs)
     gather.write_back()
-    return gather.wrap(result, name)
+    return gather.wrap(result, name) if wrap else result
 
 
 def numpy_fallback(name: str, module: Any = np) -> Any:

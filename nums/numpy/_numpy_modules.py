@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from nums.numpy._docstrings import compose
-from nums.numpy._fallback import gathered, has_blockarray, warn_gather
+from nums.numpy._fallback import has_blockarray, run_on_driver
 from runtime.errors import warnings_at_caller
 
 OWN = "numpy's own (no array data)"
@@ -33,9 +33,8 @@ GATHERS = "NumPy's, on the driver (BlockArray arguments gathered with a GatherWa
 
 
 def _call_gathered(func: Any, name: str, args: tuple, kwargs: dict) -> Any:
-    if has_blockarray((args, kwargs)):
-        warn_gather(name, "the driver")
-        args, kwargs = gathered(args), gathered(kwargs)
+    if has_blockarray((args, kwargs)):  # gathered, and what NumPy writes into them kept
+        return run_on_driver(func, args, kwargs, name, wrap=False)
     with warnings_at_caller():  # NumPy's own warnings name the user's line
         return func(*args, **kwargs)
 

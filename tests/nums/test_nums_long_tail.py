@@ -138,3 +138,13 @@ def test_numpys_modules_import_under_nums_numpy():
     assert ma is nps.ma and npt is np.typing
     assert Polynomial.__wrapped__ is np.polynomial.Polynomial
     assert_array_equal(np.arange(3), [0, 1, 2])  # no BlockArray: NumPy's, no warning
+
+
+def test_numpys_modules_keep_their_writes_into_blockarrays():
+    # NumPy's module functions run on gathered copies: what they write (out=) is written back
+    x = nps.array(np.arange(10.0), block_shape=(3,))
+    out = nps.zeros(10, block_shape=(4,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        nps.ma.add(x, 1.0, out=out)
+    np.testing.assert_array_equal(out.get(), np.arange(10.0) + 1)
