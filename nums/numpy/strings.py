@@ -78,9 +78,9 @@ def blockwise(np_func: Any, module: Any = np.strings) -> Any:
                 isinstance(v, BlockArray | np.ndarray | list | tuple) for v in values[1:]):
             return run_fallback(np_func, args, kwargs, full_name)
         operands = [asarray(values[0])] + [_operand(v) for v in values[1:]]
+        dtype = np.asarray(dry_run(np_func, *operands)).dtype  # NumPy's errors, at the call
         if name in WIDTH_FROM_DATA:
             return _two_passes(np_func, operands, args, kwargs, full_name)
-        dtype = np.asarray(dry_run(np_func, *operands)).dtype
         return map_broadcast(np_func, operands, dtype)
 
     call.__name__ = call.__qualname__ = name
@@ -128,7 +128,8 @@ def fallbacks() -> list[str]:
 
 
 def __getattr__(name: str) -> Any:
-    """The functions whose result width depends on the data: the fallback."""
+    """The functions nums does not implement (``mod``, ``partition``, ``rpartition``): the
+    fallback."""
     return numpy_fallback(name, np.strings)
 
 
