@@ -124,6 +124,8 @@ def loads_region(mm, offset: int, header_len: int, layout: Layout,
 
 def loads_file(path: str, header_len: int, layout: Layout) -> object:
     """Value of a spilled object, read from its file into private memory."""
+    if path is None:  # its last copy went with a lost node: the reader's recovery makes it again
+        raise FileNotFoundError("the object has no copy left")
     with open(path, "rb") as f:
         data = bytearray(f.read())
     mv = memoryview(data)

@@ -200,6 +200,8 @@ class WorkerClient:
                 self._release(oid, snode)
             else:
                 try:
+                    if src[2] is None:  # no copy left (see serialization.loads_file)
+                        raise FileNotFoundError("the object has no copy left")
                     with open(src[2], "rb") as f:
                         if f.readinto(memoryview(self.segments[node])[off:off + size]) != size:
                             raise OSError("the file is shorter than the object")
