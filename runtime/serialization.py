@@ -157,9 +157,12 @@ def map_fd(fd: int, capacity: int):
     kernel's default (``never``) the request changes nothing.
     """
     import mmap
+
+    from . import segments
     mm = mmap.mmap(fd, capacity)
     try:
         mm.madvise(mmap.MADV_HUGEPAGE)
     except (AttributeError, OSError):  # not Linux, or a kernel without THP
         pass
+    segments.register(mm)
     return mm

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 
+from . import segments
 from .allocator import Allocator
 from .prefault import Prefaulter
 from .serialization import map_fd
@@ -61,6 +62,7 @@ class NodeStore:
     def close(self) -> None:
         if self.prefaulter is not None:
             self.prefaulter.stop()
+        segments.forget(self.mm)
         try:
             self.mm.close()
         except BufferError:  # zero-copy views still alive in the user's hands: leave the map

