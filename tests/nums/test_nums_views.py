@@ -405,3 +405,14 @@ def test_view_as_dtype_of_the_same_itemsize(src, dst):
         x.view(object)  # NumPy's error
     with pytest.raises(NotImplementedError):
         x.view(np.int8)  # another itemsize: not supported (NumPy changes the last axis)
+
+
+def test_setting_shape_or_dtype_raises_a_clear_error():
+    # numpy changes the array in place; a nums array's views are defined on its shape, so
+    # the assignment raises (it raised "property has no setter") and leaves x unchanged
+    x = nps.arange(12.0)
+    with pytest.raises(AttributeError, match="reshape"):
+        x.shape = (3, 4)
+    with pytest.raises(AttributeError, match="view"):
+        x.dtype = np.int64
+    assert x.shape == (12,) and x.dtype == np.float64

@@ -522,6 +522,12 @@ class BlockArray:
     def shape(self) -> tuple[int, ...]:
         return self._grid.shape
 
+    @shape.setter
+    def shape(self, value: Any) -> None:
+        # numpy reshapes in place; here views of an array are defined on its shape
+        raise AttributeError("a nums array cannot change its shape in place (numpy's "
+                             "`x.shape = ...`); use `x = x.reshape(...)`")
+
     @property
     def ndim(self) -> int:
         return self._grid.ndim
@@ -533,6 +539,11 @@ class BlockArray:
     @property
     def dtype(self) -> np.dtype:
         return self._grid.dtype
+
+    @dtype.setter
+    def dtype(self, value: Any) -> None:
+        raise AttributeError("a nums array cannot change its dtype in place (numpy's "
+                             "`x.dtype = ...`); use `x = x.view(dtype)`")
 
     @property
     def itemsize(self) -> int:
