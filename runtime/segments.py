@@ -68,3 +68,28 @@ def shared_view(arrays: Sequence[Any], dtype: Any) -> tuple[Any, list[int]] | No
     whole = np.frombuffer(mm, dtype, count=(end - start) // size)
     whole.flags.writeable = False
     return whole, [(s[0] - start) // size for s in spans]
+
+
+def writable_alias(a: Any) -> Any:
+    """A writable array over the same memory as ``a``, a read-only view of a store segment
+    mapped in this process; ``a`` itself otherwise.
+
+    For NumPy functions that copy a read-only input before reading it (``argmax``,
+    ``argmin`` and ``bincount`` ask for a writeable array; the copy doubled their time on
+    store blocks here). The caller must not write through the alias: store objects are
+    immutable and shared by every reader.
+    """
+    import numpy as np
+
+    if not isinstance(a, np.ndarray) or a.flags.writeable or a.dtype.hasobject or not a.size:
+        return a
+    addr = a.__array_interface__["data"][0]
+    with _lock:
+        found = [m for m in _mapped if m[0] <= addr < m[1]]
+    if not found or found[0][2].closed:
+        return a
+    start, _, mm = found[0]
+    try:
+        return np.ndarray(a.shape, a.dtype, buffer=mm, offset=addr - start, strides=a.strides)
+    except (TypeError, ValueError):  # strides reaching outside the mapping: not a store view
+        return a

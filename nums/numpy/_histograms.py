@@ -68,11 +68,11 @@ def _result(ref: Any, node: int, shape: tuple[int, ...], dtype: Any) -> BlockArr
 
 
 def _minmax(a: BlockArray) -> tuple[Any, Any]:
-    from nums.numpy._reductions import max as nmax
-    from nums.numpy._reductions import min as nmin
-
-    lo, hi = backend().get([nmin(a).blocks[()], nmax(a).blocks[()]])
-    return np.asarray(lo, a.dtype)[()], np.asarray(hi, a.dtype)[()]
+    """The smallest and largest value of ``a`` (NaN if any is NaN, as NumPy's ``min`` and
+    ``max``): one pass over each block, the per-block pairs fetched."""
+    pairs = backend().get([ref for ref, _ in _per_block(a, sort_kernels.extremes)])
+    pairs = np.stack([p for p in pairs if p.size])
+    return np.min(pairs[:, 0]), np.max(pairs[:, 1])
 
 
 # ---------------------------------------------------------------------------- bincount
@@ -134,8 +134,9 @@ def _bins(a: BlockArray, bins: Any, range: Any, weights: Any) -> tuple[Any, Any,
                 n = int(np.ceil(_np_hist._unsigned_subtract(last, first) / width))
         bins, range = n, (first, last)
     if np.ndim(bins) == 0:
-        edges = np.histogram_bin_edges(_stand_in(a), bins, range=range)
-        first, last = _np_hist._get_outer_edges(_stand_in(a), range)
+        stand_in = _stand_in(a)
+        edges = np.histogram_bin_edges(stand_in, bins, range=range)
+        first, last = _np_hist._get_outer_edges(stand_in, range)
         return bins, (first, last), edges
     edges = np.histogram_bin_edges(np.empty(0, a.dtype), bins)  # numpy's checks
     return edges, None, edges

@@ -527,3 +527,29 @@ def test_sample_sort_in_chunks(monkeypatch, kind):
     assert_same(nps.argsort(x), np.argsort(a, kind="stable"))
     assert_same(nps.unique(x, return_index=True, return_inverse=True, return_counts=True),
                 np.unique(a, return_index=True, return_inverse=True, return_counts=True))
+
+
+def test_counting_and_arg_extremes_of_store_blocks(rng):
+    """bincount, histogram and argmax/argmin of blocks large enough to live in the store of
+    the embedded runtime (read through writable aliases there, which NumPy does not copy),
+    with ties (the first index wins) and NaN."""
+    n = 3 * 20_000
+    labels = rng.integers(0, 50, n)
+    w = rng.random(n)
+    x = nps.array(labels, block_shape=(20_000,))
+    xw = nps.array(w, block_shape=(20_000,))
+    np.testing.assert_array_equal(nps.bincount(x).get(), np.bincount(labels))
+    np.testing.assert_allclose(nps.bincount(x, weights=xw).get(), np.bincount(labels, w))
+    counts, edges = nps.histogram(xw, bins=7)
+    want = np.histogram(w, bins=7)
+    np.testing.assert_array_equal(counts.get(), want[0])
+    np.testing.assert_array_equal(edges.get(), want[1])
+    assert int(nps.argmax(x)) == int(np.argmax(labels))  # many ties
+    assert int(nps.argmin(x)) == int(np.argmin(labels))
+    m = w.reshape(3, -1).copy()
+    m[1, 7] = np.nan
+    xm = nps.array(m, block_shape=(1, 20_000))
+    np.testing.assert_array_equal(nps.argmax(xm, axis=1).get(), np.argmax(m, axis=1))
+    assert int(nps.argmin(xm)) == int(np.argmin(m))
+    with pytest.raises(ValueError):
+        nps.histogram(xm)  # autodetected range of [nan, nan]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import runtime as rt
-from runtime.segments import shared_view
+from runtime.segments import shared_view, writable_alias
 
 
 @rt.remote
@@ -38,3 +38,25 @@ def test_other_arrays_are_not_read_through_a_segment(one_node):
     assert shared_view([stored[::2]], np.int32) is None  # not contiguous
     assert shared_view([stored, np.arange(3, dtype=np.int32)], np.int32) is None
     assert shared_view([], np.int32) is None
+
+
+@rt.remote
+def alias_of(a):
+    from runtime.segments import writable_alias
+
+    alias = writable_alias(a)
+    return (not a.flags.writeable, alias.flags.writeable, np.shares_memory(a, alias),
+            np.array_equal(alias, a), alias.strides == a.strides)
+
+
+def test_writable_alias_of_a_store_object(one_node):
+    base = np.arange(300_000, dtype=np.int64).reshape(1000, 300)
+    ref = rt.put(base)
+    assert rt.get(alias_of.remote(ref)) == (True, True, True, True, True)
+    stored = rt.get(ref)
+    view = stored[::3, ::-2]  # any strides inside the mapping
+    alias = writable_alias(view)
+    assert alias.flags.writeable and np.array_equal(alias, view)
+    private = np.arange(5.0)
+    private.flags.writeable = False
+    assert writable_alias(private) is private  # not store memory: unchanged

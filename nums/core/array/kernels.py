@@ -18,7 +18,7 @@ from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expre
     matmul_expr,
     reduce_partial_expr,
 )
-from nums.core.backend.buffers import new_block
+from nums.core.backend.buffers import new_block, numpy_input
 from runtime.errors import warn
 
 # ---------------------------------------------------------------------------- creation
@@ -279,14 +279,15 @@ def arg_partial(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Local extreme values and their global indices, keepdims shaped."""
     func = np.argmax if mode == "max" else np.argmin
+    data = numpy_input(block)  # (argmax copies a read-only block first)
     if axis is None:
-        local = int(func(block))
+        local = int(func(data))
         vals = block.reshape(-1)[local : local + 1].reshape((1,) * block.ndim)
         multi = np.unravel_index(local, block.shape) if block.ndim else ()
         glob = tuple(int(m) + s for m, s in zip(multi, starts))
         idx = np.full((1,) * block.ndim, np.ravel_multi_index(glob, shape) if shape else 0)
         return vals, idx.astype(np.intp)
-    local = func(block, axis=axis, keepdims=True)
+    local = func(data, axis=axis, keepdims=True)
     vals = np.take_along_axis(block, local, axis=axis)
     return vals, (local + starts[axis]).astype(np.intp)
 

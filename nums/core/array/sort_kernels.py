@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.backend.buffers import new_block
+from nums.core.backend.buffers import new_block, numpy_input
 
 # ---------------------------------------------------------------------------- sorting
 
@@ -276,6 +276,14 @@ def searchsorted_part(block: np.ndarray, v: np.ndarray, side: str) -> np.ndarray
     return np.searchsorted(block, v, side=side).astype(np.intp, copy=False)
 
 
+def extremes(block: np.ndarray, _: Any = None) -> np.ndarray:
+    """``[min, max]`` of a block (NaN where it holds one, as NumPy's); empty if it is."""
+    if not block.size:
+        return np.empty(0, block.dtype)
+    data = numpy_input(block)
+    return np.array([np.min(data), np.max(data)], dtype=block.dtype)
+
+
 def add_parts(*parts: np.ndarray) -> np.ndarray:
     total = parts[0].copy()
     for p in parts[1:]:
@@ -308,7 +316,9 @@ def scatter_inverse(perm: np.ndarray, ranks: np.ndarray) -> np.ndarray:
 
 
 def bincount_part(block: np.ndarray, weights: np.ndarray | None, length: int) -> np.ndarray:
-    return np.bincount(block.reshape(-1), None if weights is None else weights.reshape(-1),
+    # (bincount copies read-only arguments first)
+    return np.bincount(numpy_input(block.reshape(-1)),
+                       None if weights is None else numpy_input(weights.reshape(-1)),
                        minlength=length)
 
 

@@ -17,8 +17,9 @@ import numpy as np
 try:
     from runtime import output_buffer as _output_buffer
     from runtime.segments import shared_view as _shared_view
+    from runtime.segments import writable_alias as _writable_alias
 except ImportError:  # pragma: no cover - nums without its runtime
-    _output_buffer = _shared_view = None
+    _output_buffer = _shared_view = _writable_alias = None
 
 
 def new_block(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
@@ -36,3 +37,12 @@ def shared_view(blocks: Sequence[np.ndarray], dtype: Any) -> tuple[np.ndarray, l
     if _shared_view is None:
         return None
     return _shared_view(blocks, dtype)
+
+
+def numpy_input(block: np.ndarray) -> np.ndarray:
+    """``block`` as NumPy's functions that copy read-only arguments (``argmax``, ``argmin``,
+    ``bincount``) read it without the copy: a writable alias of a store block of the
+    embedded runtime, the block itself elsewhere. Never write through it."""
+    if _writable_alias is None:
+        return block
+    return _writable_alias(block)
