@@ -368,3 +368,31 @@ def test_ufunc_in_parts_warnings_and_errstate(backend_name, in_parts):
         warnings.simplefilter("error")
         np.testing.assert_array_equal((1.0 / x).get(), 1.0 / a)
     del want
+
+
+@pytest.mark.parametrize("op", ["pairwise", "outer", "ufunc"])
+def test_small_operands_broadcast_to_a_large_result_are_split(backend_name, op):
+    # driver-resident operands whose broadcast result exceeds local_bytes: the result is
+    # distributed in the session's blocks (it was one block the size of the whole result,
+    # after NumPy had computed it once in the driver only to find it too large)
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 4096,
+                     "local_bytes": 4096})
+        p = RNG.random((40, 3))
+        x = nps.asarray(p)
+        assert _resident(x)
+        if op == "pairwise":
+            d = ((x[:, None, :] - x[None, :, :]) ** 2).sum(-1)
+            want = ((p[:, None, :] - p[None, :, :]) ** 2).sum(-1)
+            big = x[:, None, :] - x[None, :, :]
+        elif op == "outer":
+            d = big = nps.outer(x[:, 0], x[:, 1])
+            want = np.outer(p[:, 0], p[:, 1])
+        else:
+            d = big = nps.add(x[:, :1], x[:, 1], dtype=np.float64)  # the general ufunc path
+            want = np.add(p[:, :1], p[:, 1])
+        assert not _resident(big)
+        assert big.grid.grid_shape != (1,) * big.ndim  # in several blocks
+        assert_same(d, want)
+    finally:
+        _restore(backend_name)

@@ -123,6 +123,19 @@ _SCALARS = frozenset([int, float, bool, complex, np.float64, np.float32, np.int6
                       np.bool_, np.complex128])
 
 
+def broadcasts_beyond_driver(vals: Sequence[Any]) -> bool:
+    """Whether arrays ``vals`` broadcast to a result too large for the driver (counting the
+    widest operand's item size): then NumPy must not run here only to find out (``x[:,
+    None] - x[None, :]`` of a small ``x`` can be gigabytes), and the distributed path
+    computes it. False for shapes that do not broadcast (NumPy raises its error)."""
+    arrays = [v for v in vals if type(v) is np.ndarray]
+    try:
+        shape = np.broadcast_shapes(*[v.shape for v in arrays])
+    except ValueError:
+        return False
+    return math.prod(shape) * max(v.itemsize for v in arrays) > local_limit()
+
+
 def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
     """The fast path of :func:`ufunc_call` for the common call ``ufunc(*args)`` of a
     one-output ufunc without keywords, where each argument is a driver-resident array or a
@@ -132,6 +145,7 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
         return None
     vals = []
     big = -1  # bytes of the largest array operand (-1: none)
+    shape = None  # of the array operands; False once two differ
     for a in args:
         t = type(a)
         if t is BlockArray:
@@ -143,11 +157,15 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
             vals.append(v)
             if v.nbytes > big:
                 big = v.nbytes
+            if shape is None:
+                shape = v.shape
+            elif shape != v.shape:
+                shape = False
         elif t in _SCALARS:
             vals.append(a)
         else:
             return None
-    if big < 0:
+    if big < 0 or (shape is False and broadcasts_beyond_driver(vals)):
         return None
     res = _in_parts(ufunc, vals, None) if 2 * big >= PARTS_BYTES else None
     if res is None:
@@ -261,7 +279,7 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
     (:func:`nums.core.array.writes.write_out`), so that their views see them.
     """
     vals = values(inputs)
-    if vals is None:
+    if vals is None or broadcasts_beyond_driver(vals):
         return None
     has_out = any(o is not None for o in outs)
     if where is not True:
