@@ -14,6 +14,7 @@ from nums.core.array import kernels, regions, relayout
 from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
 from nums.core.array.dtypes import result_type
 from nums.core.array.elementwise import map_broadcast
+from nums.core.array.fusion import region_part, take_for_regions
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
 from nums.core.array.writes import write_out
 from nums.core.graph.grid import ArrayGrid
@@ -297,11 +298,21 @@ def concatenate(
                 out.append((a, sl))
         return out
 
+    # pending expressions (``x ** 2`` of np.column_stack([x, x ** 2])) are evaluated by
+    # the joining tasks, straight into their place
+    fused = {id(a): take_for_regions(a) for a in arrays}
+
     def task(idx, node):
-        refs = [regions.region(a, sl, node)[0] for a, sl in parts(idx)]
-        if len(refs) == 1:
-            return refs[0]
-        return submit(kernels.concatenate, axis, *refs, node=node)
+        here = parts(idx)
+        if len(here) == 1:  # (an expression's blocks are then computed, and kept)
+            return regions.region(here[0][0], here[0][1], node)[0]
+        specs, refs = [], []
+        for a, sl in here:
+            spec, r = region_part(a, fused[id(a)], sl, node)
+            specs.append(spec)
+            refs += r
+        return submit(kernels.join_parts, axis, grid.block_shape_at(idx), out_dtype, specs,
+                      *refs, node=node)
 
     return BlockArray.build(grid, task, reads=parts, name="concatenate")
 

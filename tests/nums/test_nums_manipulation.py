@@ -37,3 +37,16 @@ def test_roll(shift, axis):
 def test_roll_errors():
     check_against_numpy(lambda xp, a: xp.roll(a, [[1]], (0,)), A)
     check_against_numpy(lambda xp, a: xp.roll(a, 1, 3), A)
+
+
+@pytest.mark.parametrize("block_shape", [(2, 2, 2), (3, 4, 3), (7, 5, 3)])
+def test_joins_of_pending_expressions(block_shape):
+    # the joining task evaluates the parts that are pending expressions (a cast among them)
+    # straight into their place, next to parts cut from blocks
+    def body(xp, a):
+        i = (a * 2).astype(np.int32)
+        return (xp.concatenate([a, a ** 2, i], axis=1), xp.hstack([a[:, :3] + 1, xp.exp(-a)]),
+                xp.concatenate([a[1:] - a[:-1], a], axis=0),
+                xp.concatenate([i, -i], axis=2), xp.column_stack([a[:, 0, 0], a[:, 1, 0] ** 2]))
+
+    check_against_numpy(body, A / 50, block_shape=block_shape)

@@ -194,6 +194,21 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     return out
 
 
+def fused_eval_into(dst: np.ndarray, spec: tuple, *leaves: Any) -> None:
+    """``dst[...] = fused_eval(spec, *leaves)``, written straight into ``dst`` where the
+    expression allows (no block of its own, no copy)."""
+    tiled = _tiled_eval(spec, leaves)
+    if tiled is not None:
+        dst[...] = tiled
+        return
+    expr, leaves = _leaf_views(spec[0], leaves)
+    expr = shared(expr)
+    if expr[0] != "ufunc":
+        dst[...] = evaluate(expr, leaves, {})
+        return
+    _eval_into(dst, expr, leaves)
+
+
 MAX_TILES = 64
 
 

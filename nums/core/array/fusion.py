@@ -222,6 +222,22 @@ def take_for_regions(x: BlockArray) -> Fused | None:
     return x.pending("fused")
 
 
+def region_part(x: BlockArray, fused: Fused | None, slices: Sequence[slice],
+                node: int) -> tuple[tuple, list]:
+    """``(part, refs)`` for a kernel that joins regions (:func:`kernels.join_parts`): the
+    region ``x[slices]`` (step-1 slices) as the pending expression ``fused`` of ``x``
+    (:func:`take_for_regions`) evaluated in the kernel, a block's part sliced in the kernel,
+    or else a ref to it cut out by a task."""
+    if fused is not None:
+        spec, refs = region_pieces(fused, x.shape, slices, node)
+        return ("expr", spec, len(refs)), refs
+    inside = block_view(x, slices)
+    if inside is not None:
+        idx, local = inside
+        return ("slices", local, 1), [x.blocks[idx]]
+    return ("slices", None, 1), [region(x, slices, node)[0]]
+
+
 def region_pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice],
                   node: int) -> tuple[Any, list]:
     """``(spec, refs)`` evaluating ``x[slices]`` of the array of ``x_shape`` that pending

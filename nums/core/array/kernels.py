@@ -15,6 +15,7 @@ import numpy as np
 
 from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expressions)
     fused_eval,
+    fused_eval_into,
     matmul_expr,
     reduce_partial_expr,
 )
@@ -163,6 +164,31 @@ def gather_rows(shape: tuple, dtype, specs: Sequence[tuple], *blocks: np.ndarray
 
 def concatenate(axis: int, *blocks: np.ndarray) -> np.ndarray:
     return np.concatenate(blocks, axis=axis)
+
+
+def join_parts(axis: int, shape: tuple, dtype: Any, parts: Sequence[tuple],
+               *refs: Any) -> np.ndarray:
+    """A block of ``shape`` joined along ``axis`` from ``parts``, each ``(kind, arg, n)``
+    over the next ``n`` of ``refs``: ``("slices", local)`` a block's part (``local`` None:
+    all of it), ``("expr", spec)`` a pending expression evaluated straight into its place
+    (see :func:`fused_eval`). One task for what took a task per part and one to join."""
+    out = new_block(shape, dtype)
+    at, pos = 0, 0
+    for kind, arg, n in parts:
+        leaves = refs[pos:pos + n]
+        pos += n
+        if kind == "expr":
+            width = arg[1][axis]
+        else:
+            piece = leaves[0] if arg is None else leaves[0][tuple(arg)]
+            width = piece.shape[axis]
+        dst = out[(slice(None),) * axis + (slice(at, at + width),)]
+        if kind == "expr":
+            fused_eval_into(dst, arg, *leaves)
+        else:
+            dst[...] = piece
+        at += width
+    return out
 
 
 # ---------------------------------------------------------------------------- elementwise
