@@ -173,10 +173,12 @@ def _unique(ar: Any, return_index: bool, return_inverse: bool, return_counts: bo
                         equal_nan=equal_nan)
         return tuple(BlockArray.from_numpy(r) for r in (res if isinstance(res, tuple)
                                                            else (res,)))
-    s = sorting.sort_along(a, 0, False)
+    perm = sorting.sort_along(a, 0, True) if return_index or return_inverse else None
+    # the sorted values: gathered by the stable argsort when there is one (a gather costs
+    # a fraction of a second sort), else sorted
+    s = sorting.sort_along(a, 0, False) if perm is None else a[perm]
     mask = sorting.adjacent(s, "new", equal_nan)
     out = [sorting.compact(s, mask)]
-    perm = sorting.sort_along(a, 0, True) if return_index or return_inverse else None
     if return_index:
         out.append(sorting.compact(perm, mask))
     if return_inverse:
