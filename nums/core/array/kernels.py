@@ -337,15 +337,25 @@ def arg_finalize(pair: tuple) -> np.ndarray:
     return pair[1]
 
 
-def cumulative(
-    ufunc: np.ufunc, axis: int, dtype, block: np.ndarray, prev: np.ndarray | None = None
-) -> np.ndarray:
-    """``ufunc.accumulate`` of a block along ``axis``, continued from the previous block."""
-    out = ufunc.accumulate(block, axis=axis, dtype=dtype)
-    if prev is not None and prev.shape[axis] > 0:
-        last = np.take(prev, [-1], axis=axis)
-        out = ufunc(out, last, dtype=dtype)
-    return out
+def cumulative(ufunc: np.ufunc, axis: int, dtype, block: np.ndarray) -> np.ndarray:
+    """``ufunc.accumulate`` of a block along ``axis``, on its own."""
+    return ufunc.accumulate(block, axis=axis, dtype=dtype)
+
+
+def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
+                     prev: np.ndarray | None = None) -> np.ndarray | None:
+    """The last slice along ``axis`` of a block's final accumulation: its own (``local``)
+    continued from ``prev``, the carry of the blocks before it (None: none)."""
+    if local.shape[axis] == 0:
+        return prev
+    last = np.take(local, [-1], axis=axis)
+    return last if prev is None else ufunc(last, prev, dtype=dtype)
+
+
+def cumulative_continue(ufunc: np.ufunc, dtype, local: np.ndarray,
+                        carry: np.ndarray | None) -> np.ndarray:
+    """A block's accumulation ``local`` continued from the blocks before it."""
+    return local if carry is None else ufunc(local, carry, dtype=dtype)
 
 
 # ---------------------------------------------------------------------------- products

@@ -212,19 +212,29 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
 
 
 def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArray:
-    """``ufunc.accumulate`` along ``axis``: each block continues from the previous one."""
+    """``ufunc.accumulate`` along ``axis``: every block accumulates on its own, at once; a
+    chain of small tasks carries the last slice of each block to the next, which continues
+    from it (the values of a chain of whole blocks, without its waits)."""
     local = resident.kernel(kernels.cumulative, [ufunc, axis, np.dtype(dtype), x])
     if local is not None:
         return local
     grid = ArrayGrid(x.shape, x.block_shape, dtype)
+    own = np.empty(grid.grid_shape, dtype=object)
+    for idx in grid.indices():
+        own[idx] = submit(kernels.cumulative, ufunc, axis, grid.dtype, x.blocks[idx],
+                          node=int(x.nodes[idx]))
     blocks = np.empty(grid.grid_shape, dtype=object)
+    carries: dict[tuple[int, ...], Any] = {}
     for idx in grid.indices():
         node = int(x.nodes[idx])
-        prev = None
-        if idx[axis] > 0:
-            p = list(idx)
-            p[axis] -= 1
-            prev = blocks[tuple(p)]
-        args = (ufunc, axis, grid.dtype, x.blocks[idx]) + ((prev,) if prev is not None else ())
-        blocks[idx] = submit(kernels.cumulative, *args, node=node)
+        if idx[axis] == 0:
+            blocks[idx] = own[idx]
+            continue
+        p = list(idx)
+        p[axis] -= 1
+        p = tuple(p)
+        carries[idx] = submit(kernels.cumulative_carry, ufunc, axis, grid.dtype, own[p],
+                              *((carries[p],) if p in carries else ()), node=node)
+        blocks[idx] = submit(kernels.cumulative_continue, ufunc, grid.dtype, own[idx],
+                             carries[idx], node=node)
     return BlockArray(grid, blocks, x.nodes.copy())
