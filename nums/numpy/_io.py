@@ -12,6 +12,7 @@ object arrays) runs NumPy on the driver, as a fallback does.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -40,9 +41,11 @@ def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._
     if not path.endswith(".npy"):
         path += ".npy"
     header = np.lib.format.open_memmap(path, mode="w+", dtype=x.dtype, shape=x.shape)
+    offset = header.offset
     del header  # the file exists, with its header, at its full size
-    refs = [submit(kernels.write_npy_region, path, x.grid.block_slices(idx), x.blocks[idx],
-                   node=int(x.nodes[idx])) for idx in x.grid.indices()]
+    refs = [submit(kernels.write_raw_region, path, offset, x.shape, x.dtype,
+                   x.grid.block_slices(idx), x.blocks[idx], node=int(x.nodes[idx]))
+            for idx in x.grid.indices()]
     progress.get(refs, "save")
 
 
@@ -75,7 +78,8 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
         version = np.lib.format.read_magic(f)
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0) else
                        np.lib.format.read_array_header_2_0)
-        shape, _, dtype = read_header(f, max_header_size=max_header_size)
+        shape, fortran, dtype = read_header(f, max_header_size=max_header_size)
+        offset = f.tell()
     if dtype.hasobject:
         return run_on_driver(np.load, (file,), kwargs, "numpy.load")
     if mmap_mode in ("r+", "w+"):
@@ -84,10 +88,17 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
                                   "mmap_mode=None or 'r' (and nums.numpy.save to write)")
     if mmap_mode not in (None, "r", "c"):
         raise ValueError(f"mode must be one of ['r', 'c', 'r+', 'w+'] (got {mmap_mode!r})")
+    count = math.prod(shape)
+    have = (os.path.getsize(path) - offset) // dtype.itemsize if dtype.itemsize else count
+    if have < count:
+        raise ValueError(f"Failed to read all data for array. Expected {shape} = {count} "
+                         f"elements, could only read {have} elements. (file seems not fully "
+                         "written?)")
     grid = make_grid(shape, dtype)
 
     def task(idx, node):
-        return submit(kernels.read_npy_region, path, grid.block_slices(idx), node=node)
+        return submit(kernels.read_raw_region, path, offset, shape, dtype, fortran,
+                      grid.block_slices(idx), node=node)
 
     return BlockArray.build(grid, task)
 

@@ -129,6 +129,7 @@ def test_npy_save_and_load_as_numpy(tmp_path, dtype, shape, block_shape):
     value = _values(shape, dtype)
     nps.save(tmp_path / "a", nps.array(value, block_shape=block_shape))  # .npy appended
     assert_same(np.load(tmp_path / "a.npy"), value)
+    assert_same(nps.load(tmp_path / "a.npy", mmap_mode="r" if value.ndim % 2 else None), value)
     np.save(tmp_path / "b.npy", np.asfortranarray(value) if value.ndim else value)
     loaded = nps.load(tmp_path / "b.npy")
     assert isinstance(loaded, nps.BlockArray)
@@ -149,3 +150,12 @@ def test_npy_load_modes_and_fallbacks(tmp_path):
     with open(tmp_path / "a.npy", "rb") as f, warnings.catch_warnings():  # a file object
         warnings.simplefilter("ignore", nps.GatherWarning)
         assert_same(nps.load(f), value)
+
+
+def test_npy_short_file_raises_numpys_error(tmp_path):
+    np.save(tmp_path / "t.npy", np.arange(1000.0))
+    os.truncate(tmp_path / "t.npy", 4000)
+    with pytest.raises(ValueError, match="could only read 484 elements"):
+        np.load(tmp_path / "t.npy")
+    with pytest.raises(ValueError, match="could only read 484 elements"):
+        nps.load(tmp_path / "t.npy")

@@ -8,6 +8,7 @@ state; everything they need arrives as arguments.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -594,25 +595,43 @@ def matmul_sum(ta: bool, tb: bool, dtype, n: int, *blocks: np.ndarray) -> np.nda
     return out.astype(dtype, copy=False)
 
 
-def write_npy_region(path: str, slices: tuple, block: np.ndarray) -> None:
-    """Write ``block`` into ``slices`` of the .npy file at ``path`` (a memory map)."""
-    m = np.load(path, mmap_mode="r+")
-    m[tuple(slices)] = block
-    m.flush()
-    del m
-
-
-def read_npy_region(path: str, slices: tuple) -> np.ndarray:
-    """``slices`` of the .npy file at ``path`` (from a memory map), as an array in memory."""
-    m = np.load(path, mmap_mode="r")
-    return np.array(m[tuple(slices)], order="C")
+def _byte_range(offset: int, shape: tuple, dtype, slices: tuple) -> tuple[int, int] | None:
+    """``(start, length)`` in the file of ``slices`` of the C-order array of ``shape`` and
+    ``dtype`` stored at byte ``offset``, when the region is one contiguous byte range (whole
+    along every axis after the first); None otherwise."""
+    slices = tuple(slices)
+    if not shape or any(s.start not in (0, None) or s.stop not in (n, None) or s.step not in
+                        (1, None) for s, n in zip(slices[1:], shape[1:])):
+        return None
+    first = slices[0]
+    if first.step not in (1, None):
+        return None
+    lo, hi, _ = first.indices(shape[0])
+    row = int(np.prod(shape[1:], dtype=np.int64)) * np.dtype(dtype).itemsize
+    return offset + lo * row, max(0, hi - lo) * row
 
 
 def read_raw_region(path: str, offset: int, shape: tuple, dtype, fortran: bool,
                     slices: tuple) -> np.ndarray:
     """``slices`` of the raw array of ``shape`` and ``dtype`` (C order, or Fortran order)
-    stored at byte ``offset`` of the file at ``path`` (a memory map), as an array in memory.
-    (Members of .npz archives stored uncompressed, ``numpy.fromfile``'s binary files.)"""
+    stored at byte ``offset`` of the file at ``path``, as an array in memory: read straight
+    into the result when the region is one byte range (``.npy`` files, members of ``.npz``
+    archives stored uncompressed, ``numpy.fromfile``'s binary files), else from a memory
+    map."""
+    span = None if fortran else _byte_range(offset, shape, dtype, slices)
+    if span is not None:
+        out = new_block(tuple(len(range(*s.indices(n))) for s, n in zip(slices, shape)), dtype)
+        view = memoryview(out.reshape(-1).view(np.uint8))
+        start, length = span
+        with open(path, "rb", buffering=0) as f:
+            done = 0
+            while done < length:
+                got = os.preadv(f.fileno(), [view[done:]], start + done)
+                if got <= 0:  # (NumPy's error for a short file)
+                    raise ValueError(f"{path}: the file ends before byte {start + length} "
+                                     "(file seems not fully written?)")
+                done += got
+        return out
     m = np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=tuple(shape),
                   order="F" if fortran else "C")
     out = np.array(m[tuple(slices)], order="C")
@@ -623,10 +642,20 @@ def read_raw_region(path: str, offset: int, shape: tuple, dtype, fortran: bool,
 def write_raw_region(path: str, offset: int, shape: tuple, dtype, slices: tuple,
                      block: np.ndarray) -> None:
     """Write ``block`` into ``slices`` of the raw C-order array of ``shape`` and ``dtype``
-    at byte ``offset`` of the file at ``path`` (a memory map; the file has its full size)."""
+    at byte ``offset`` of the file at ``path`` (the file has its full size): one write of
+    its bytes when the region is one byte range, else through a memory map. As NumPy's
+    ``save``, the data goes to the operating system's cache (no ``fsync``)."""
+    span = _byte_range(offset, shape, dtype, slices)
+    if span is not None:
+        data = memoryview(np.ascontiguousarray(block, dtype=dtype).reshape(-1).view(np.uint8))
+        start, length = span
+        with open(path, "r+b", buffering=0) as f:
+            done = 0
+            while done < length:
+                done += os.pwrite(f.fileno(), data[done:], start + done)
+        return
     m = np.memmap(path, dtype=dtype, mode="r+", offset=offset, shape=tuple(shape))
     m[tuple(slices)] = block
-    m.flush()
     del m
 
 
