@@ -53,15 +53,22 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
             m.dtype, y.dtype, np.float64)
     dtype = np.dtype(dtype)
     X = _as_2d(m, dtype)
-    if not rowvar and m.ndim != 1:
+    # the samples along axis 1 of X, as NumPy lays the data out (``rowvar``); data stored
+    # with the samples along its rows (``rowvar=False`` on a 2-d array) stays as it is, with
+    # the samples along axis 0: transposing it would copy it before the product
+    axis = 0 if not rowvar and m.ndim != 1 else 1
+    if axis == 1 and not rowvar:
         X = X.T
-    if X.shape[0] == 0:
+    if X.shape[1 - axis] == 0:
         return u.zeros((0, 0))
     if y is not None:
         Y = _as_2d(y, dtype)
-        if not rowvar and Y.shape[0] != 1:
+        if axis == 1 and not rowvar and Y.shape[0] != 1:
             Y = Y.T
-        X = u.concatenate([X, Y], axis=0)
+        elif axis == 0 and Y.shape[0] == 1:  # (one variable's samples, as a row)
+            Y = Y.T
+        X = u.concatenate([X, Y], axis=1 - axis)
+    n = X.shape[axis]
     if ddof is None:
         ddof = 1 if not bias else 0
     w = None
@@ -69,15 +76,15 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
         fw = asarray(fweights).astype(float)
         if not bool(u.all(fw == u.around(fw))):
             raise TypeError("fweights must be integer")
-        w = _weights(fw, X.shape[1], "fweights")
+        w = _weights(fw, n, "fweights")
     aw = None
     if aweights is not None:
-        aw = _weights(aweights, X.shape[1], "aweights")
+        aw = _weights(aweights, n, "aweights")
         w = aw if w is None else w * aw
-    avg, w_sum = u.average(X, axis=1, weights=w, returned=True)
+    avg, w_sum = u.average(X, axis=axis, weights=w, returned=True)
     w_sum = w_sum[0]
     if w is None:
-        fact = X.shape[1] - ddof
+        fact = n - ddof
     elif ddof == 0:
         fact = w_sum
     elif aw is None:
@@ -90,9 +97,12 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
 
         warn("Degrees of freedom <= 0 for slice", RuntimeWarning)
         fact = 0.0
-    X = X - avg[:, None]
-    X_T = X.T if w is None else (X * w).T
-    c = u.dot(X, X_T.conj())
+    if axis == 1:
+        X = X - avg[:, None]
+        c = u.dot(X, (X if w is None else X * w).T.conj())
+    else:
+        X = X - avg[None, :]
+        c = u.dot(X.T, (X if w is None else X * w[:, None]).conj())
     with np.errstate(divide="ignore"):  # NumPy divides by a zero fact silently here too
         scale = np.true_divide(1, fact)
     return u.squeeze(c * scale)

@@ -208,6 +208,16 @@ def test_cov_and_corrcoef(rowvar):
     check_against_numpy(lambda xp, a: xp.cov(a[0] if rowvar else a[:, 0]), data, rtol=1e-10)
     check_against_numpy(lambda xp, a: xp.corrcoef(a[0] if rowvar else a[:, 0]), data)
     check_against_numpy(lambda xp, a: xp.cov(a, fweights=np.full(40, 1.5)), data)  # TypeError
+    # y as one variable (1-d, or one row), complex data, weights with y, no variables
+    check_against_numpy(lambda xp, a, b: xp.cov(a, b[0], rowvar=rowvar), data, y, rtol=1e-10)
+    check_against_numpy(lambda xp, a, b: xp.cov(a, b[:1], rowvar=rowvar), data, y, rtol=1e-10)
+    z = data + 1j * np.roll(data, 3)
+    check_against_numpy(lambda xp, a: xp.cov(a, rowvar=rowvar), z, block_shape=(3, 7),
+                        rtol=1e-10)
+    check_against_numpy(lambda xp, a, b, w: xp.cov(a, b if rowvar else b.T, rowvar=rowvar,
+                                                   aweights=w), data, y, aw, rtol=1e-10)
+    check_against_numpy(lambda xp, a: xp.cov(a[:0] if rowvar else a[:, :0], rowvar=rowvar),
+                        data)
 
 
 def test_ediff1d():
