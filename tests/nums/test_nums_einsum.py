@@ -194,3 +194,21 @@ def test_numpy_dispatch_reaches_einsum():
     assert isinstance(r, nps.BlockArray)
     assert_same(r, np.einsum("ij,kj->ik", a, a))
     assert np.einsum_path("ij,jk", x, x.T)[0] == np.einsum_path("ij,jk", a, a.T)[0]
+
+
+@pytest.mark.parametrize("block_shape", [(3, 6), (2, 2), (7, 6)])
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.complex128])
+def test_einsum_summed_products(block_shape, dtype):
+    # operands without an index of their own (row-wise dot products): NumPy's einsum per
+    # pair of blocks when the summed axes are whole in blocks, else a product and a sum
+    rng = np.random.default_rng(2)
+    a = (rng.random((7, 6)) * 10).astype(dtype)
+    b = (rng.random((7, 6)) * 10).astype(dtype)
+    t = (rng.random((4, 7, 6)) * 10).astype(dtype)
+    x, y = nps.array(a, block_shape=block_shape), nps.array(b, block_shape=block_shape)
+    xt = nps.array(t, block_shape=(2,) + block_shape)
+    for spec, ops, nops in [("ij,ij->i", (a, b), (x, y)), ("ij,ij->j", (a, b), (x, y)),
+                            ("ij,ji->i", (a, b.T), (x, y.T)), ("ij,ij->", (a, a), (x, x)),
+                            ("bij,bij->b", (t, t), (xt, xt)), ("bij,bij->bi", (t, t), (xt, xt)),
+                            ("bij,ij->bi", (t, a), (xt, x))]:
+        assert_same(nps.einsum(spec, *nops), np.einsum(spec, *ops), rtol=1e-12)

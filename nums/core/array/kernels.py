@@ -362,6 +362,10 @@ def cumulative_continue(ufunc: np.ufunc, dtype, local: np.ndarray,
 # ---------------------------------------------------------------------------- products
 
 
+def einsum_pair(spec: str, dtype, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.asarray(np.einsum(spec, a, b)).astype(dtype, copy=False)
+
+
 def tensordot(a: np.ndarray, b: np.ndarray, axes, dtype) -> np.ndarray:
     return np.asarray(np.tensordot(a, b, axes=axes)).astype(dtype, copy=False)
 
