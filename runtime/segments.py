@@ -41,9 +41,10 @@ def shared_view(arrays: Sequence[Any], dtype: Any) -> tuple[Any, list[int]] | No
     array of ``arrays``, and each array's element offset in it.
 
     None unless all of them are C-contiguous arrays of ``dtype`` inside one segment mapped
-    in this process, at offsets that are multiples of the item size (as the store aligns
-    them). Elements of the view outside the arrays are other objects' memory or free space:
-    read only the offsets of the arrays' own elements.
+    in this process, a whole number of items apart (the view starts where that puts an
+    item at each array's start; the store aligns buffers to 64 bytes, so items whose size
+    divides 64 always are). Elements of the view outside the arrays are other objects'
+    memory or free space: read only the offsets of the arrays' own elements.
     """
     import numpy as np
 
@@ -63,11 +64,12 @@ def shared_view(arrays: Sequence[Any], dtype: Any) -> tuple[Any, list[int]] | No
     if not found:
         return None
     start, end, mm = found[0]
-    if mm.closed or any((s[0] - start) % size for s in spans):
+    first = (spans[0][0] - start) % size  # where the view's first item starts
+    if mm.closed or any((s[0] - start - first) % size for s in spans):
         return None
-    whole = np.frombuffer(mm, dtype, count=(end - start) // size)
+    whole = np.frombuffer(mm, dtype, count=(end - start - first) // size, offset=first)
     whole.flags.writeable = False
-    return whole, [(s[0] - start) // size for s in spans]
+    return whole, [(s[0] - start - first) // size for s in spans]
 
 
 def writable_alias(a: Any) -> Any:

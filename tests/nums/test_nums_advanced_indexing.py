@@ -654,8 +654,27 @@ def test_random_gather_across_many_blocks(dtype, rng):
     bs = (1 << 17) // size + 7
     a = (rng.random(5 * bs) * 100).astype(np.int64).astype(dtype)
     x = nps.array(a, block_shape=(bs,))
-    idx = rng.integers(-a.size, a.size, 3 * bs)
+    idx = rng.integers(-a.size, a.size, 20_000)
+    assert_same(x[nps.array(idx, block_shape=(7_000,))], a[idx])
+    idx = idx[:600]  # a NumPy index is split in the tests' small blocks
     assert_same(x[idx], a[idx])
-    i = nps.array(idx, block_shape=(2 * bs,))
-    assert_same(x[i], a[idx])
     assert_same(x[idx[:1]], a[idx[:1]])
+
+
+@pytest.mark.parametrize("dtype,ncols", [(np.float64, 8), (np.float64, 3), (np.int8, 5),
+                                         (np.complex64, 2), (np.bool_, 1)])
+def test_random_row_gather_across_many_blocks(dtype, ncols, rng):
+    """``x[idx]`` and ``x[idx, 1:]`` of a 2-d array with a random index over many blocks of
+    rows; blocks of 128 KiB and more live in the store of the embedded runtime, where whole
+    rows are read through one view of its segment when the blocks lie a whole number of
+    rows apart there (else, and for ``x[:, idx]``, the general path)."""
+    row = np.dtype(dtype).itemsize * ncols
+    bs = (1 << 17) // row + 3
+    a = (rng.random((4 * bs, ncols)) * 100).astype(dtype)
+    x = nps.array(a, block_shape=(bs, ncols))
+    idx = rng.integers(-a.shape[0], a.shape[0], 20_000)
+    assert_same(x[nps.array(idx, block_shape=(7_000,))], a[idx])
+    idx = idx[:600]  # a NumPy index is split in the tests' small blocks
+    assert_same(x[idx], a[idx])
+    assert_same(x[idx, -1:], a[idx, -1:])
+    assert_same(x[:, idx[:ncols] % ncols], a[:, idx[:ncols] % ncols])

@@ -8,6 +8,7 @@ index arrays address). ``-1`` marks an index that is out of bounds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -122,7 +123,7 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
     flat = np.asarray(lin).reshape(-1)
     whole = new_block(np.shape(lin) + tuple(rest), dtype)
     out = whole.reshape((flat.size,) + tuple(rest))  # a view: the points in C order
-    if len(ids) > 1 and len(dims) == 1 and not rest and _gather_shared(
+    if len(ids) > 1 and tuple(axes) == (0,) and len(dims) == 1 and _gather_shared(
             flat, out, block_shape[0], grid_shape[0], ids, blocks):
         return whole
     front = tuple(range(len(axes)))
@@ -147,12 +148,21 @@ def gather_points(lin: np.ndarray, rest: tuple, dtype, axes: tuple, dims: tuple,
 
 def _gather_shared(flat: np.ndarray, out: np.ndarray, size: int, count: int,
                    ids: Sequence[int], blocks: Sequence[np.ndarray]) -> bool:
-    """:func:`gather_points` of 1-d blocks (of ``size`` elements, ``count`` of them) that lie
-    in one store segment: each point's position in the segment is its index plus its
-    block's offset there, so one ``take`` from the segment replaces routing the points
-    block by block (half the time of a random gather at 1e8). False (nothing written)
-    where the blocks are not in one segment."""
-    shared = shared_view(blocks, out.dtype)
+    """:func:`gather_points` along the first axis of blocks (``size`` rows each, ``count``
+    of them) that lie in one store segment: each point's row in the segment is its index
+    plus its block's offset there, so one ``take`` from the segment (its rows seen as items
+    of the row's bytes) replaces routing the points block by block (at 1e8 elements,
+    half the time of a random gather; rows of 8 float64, a quarter). False (nothing
+    written) where the blocks are not in one segment at offsets a whole number of rows
+    apart, or are not C-contiguous."""
+    if not all(b.flags.c_contiguous for b in blocks) or not out.size:
+        return False
+    item = out.dtype
+    if out.ndim > 1:  # rows as items of their bytes
+        item = np.dtype((np.void, out.dtype.itemsize * math.prod(out.shape[1:])))
+        blocks = [b.reshape(-1).view(item) for b in blocks]
+        out = out.reshape(out.shape[0], -1).view(item).reshape(-1)
+    shared = shared_view(blocks, item)
     if shared is None:
         return False
     segment, offsets = shared
