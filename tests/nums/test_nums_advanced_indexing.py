@@ -678,3 +678,32 @@ def test_random_row_gather_across_many_blocks(dtype, ncols, rng):
     assert_same(x[idx], a[idx])
     assert_same(x[idx, -1:], a[idx, -1:])
     assert_same(x[:, idx[:ncols] % ncols], a[:, idx[:ncols] % ncols])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.int32, np.complex128])
+def test_scatter_into_store_blocks(dtype, rng):
+    """``np.add.at``, ``np.maximum.at`` and assignment of a 1-d array of several blocks of
+    128 KiB and more at a BlockArray index (repeated entries) blocked like its values (on
+    the embedded runtime: one task per run of blocks reads every pair in place). NumPy's
+    results bit for bit (repeats accumulate in the index's order; of repeated assignments
+    the last wins)."""
+    bs = (1 << 17) // np.dtype(dtype).itemsize + 5
+    n = 5 * bs
+    base = (rng.random(n) * 100).astype(dtype)
+    idx = rng.integers(0, n, 60_000)
+    idx[::7] = idx[3]  # many repeats of one position
+    vals = (rng.random(60_000) * 10).astype(dtype)
+    for op in ("add", "maximum", "set"):
+        want = base.copy()
+        x = nps.array(base, block_shape=(bs,))
+        i = nps.array(idx, block_shape=(20_000,))
+        v = nps.array(vals, block_shape=(20_000,))
+        if op == "set":
+            want[idx] = vals
+            x[i] = v
+        elif op == "maximum" and dtype is np.complex128:
+            continue
+        else:
+            getattr(np, op).at(want, idx, vals)
+            getattr(nps, op).at(x, i, v)
+        np.testing.assert_array_equal(x.get(), want)
