@@ -160,7 +160,7 @@ def _write_ranges(x: BlockArray, lin: BlockArray, value: Any, scalar: Any,
             continue
         sizes = [x.grid.block_shape_at((int(i),))[0] for i in run]
         lo = x.grid.axis_start(0, int(run[0]))
-        refs = submit(ik.write_range, ufunc, lo, sizes, len(chunks), scalar,
+        refs = submit(ik.write_range, ufunc, lo, sizes, x.shape[0], len(chunks), scalar,
                       *[x.blocks[(int(i),)] for i in run], *chunks, *vals, node=node,
                       num_returns=len(sizes))
         for i, ref in zip(run, [refs] if len(sizes) == 1 else refs):

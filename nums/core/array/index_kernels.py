@@ -394,14 +394,15 @@ def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tup
     return out
 
 
-def write_range(ufunc, lo: int, sizes: Sequence[int], nchunks: int, scalar,
+def write_range(ufunc, lo: int, sizes: Sequence[int], size: int, nchunks: int, scalar,
                 *args: np.ndarray):
-    """New blocks of a 1-d array for a run of its blocks (``args`` begins with them; they
-    hold elements ``lo ..`` and have ``sizes``) after the pairs of every chunk of index
-    (the next ``nchunks`` of ``args``, 1-d, in bounds, in order) and values (the rest of
-    ``args``, blocked like the index; or ``scalar``) that fall in the run are written, in
-    the index's order (the last of repeated indices wins), or applied with ``ufunc.at``
-    (repeats accumulate). One new block per size."""
+    """New blocks of a 1-d array (of ``size`` elements) for a run of its blocks (``args``
+    begins with them; they hold elements ``lo ..`` and have ``sizes``) after the pairs of
+    every chunk of index (the next ``nchunks`` of ``args``, 1-d, in bounds, in order) and
+    values (the rest of ``args``, blocked like the index; or ``scalar``) that fall in the
+    run are written, in the index's order (the last of repeated indices wins), or applied
+    with ``ufunc.at`` (repeats accumulate). One new block per size. (The first and the last
+    run compare each index once.)"""
     n = len(sizes)
     blocks, chunks, vals = args[:n], args[n:n + nchunks], args[n + nchunks:]
     hi = lo + sum(sizes)
@@ -413,7 +414,8 @@ def write_range(ufunc, lo: int, sizes: Sequence[int], nchunks: int, scalar,
         for start in range(0, chunk.size, PIECE):
             c = chunk[start:start + PIECE]
             # positions then take: a boolean index of a random mask is several times slower
-            inside = np.flatnonzero((c >= lo) & (c < hi))
+            inside = np.flatnonzero((c >= lo) & (c < hi) if lo and hi < size else
+                                    c < hi if hi < size else c >= lo)
             at = c.take(inside)
             at -= lo
             v = values[start:start + PIECE].take(inside) if vals else scalar
