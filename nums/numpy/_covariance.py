@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.views import transposed_matrix
 from nums.numpy._convert import asarray
 
 
@@ -52,22 +53,25 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
         dtype = np.result_type(m.dtype, np.float64) if y is None else np.result_type(
             m.dtype, y.dtype, np.float64)
     dtype = np.dtype(dtype)
-    X = _as_2d(m, dtype)
     # the samples along axis 1 of X, as NumPy lays the data out (``rowvar``); data stored
-    # with the samples along its rows (``rowvar=False`` on a 2-d array) stays as it is, with
-    # the samples along axis 0: transposing it would copy it before the product
-    axis = 0 if not rowvar and m.ndim != 1 else 1
-    if axis == 1 and not rowvar:
+    # with the samples along its rows (``rowvar=False`` on a 2-d array, or ``rowvar=True``
+    # on the transposed view of such an array) stays as it is, with the samples along axis
+    # 0: transposing it would copy it before the product
+    m_rowvar = rowvar
+    base = transposed_matrix(m)
+    if base is not None:
+        m, m_rowvar = base, not rowvar
+    X = _as_2d(m, dtype)
+    axis = 0 if not m_rowvar and m.ndim != 1 else 1
+    if axis == 1 and not m_rowvar:
         X = X.T
     if X.shape[1 - axis] == 0:
         return u.zeros((0, 0))
     if y is not None:
         Y = _as_2d(y, dtype)
-        if axis == 1 and not rowvar and Y.shape[0] != 1:
+        if not rowvar and Y.shape[0] != 1:  # NumPy's layout of y: variables in rows
             Y = Y.T
-        elif axis == 0 and Y.shape[0] == 1:  # (one variable's samples, as a row)
-            Y = Y.T
-        X = u.concatenate([X, Y], axis=1 - axis)
+        X = u.concatenate([X, Y if axis == 1 else Y.T], axis=1 - axis)
     n = X.shape[axis]
     if ddof is None:
         ddof = 1 if not bias else 0

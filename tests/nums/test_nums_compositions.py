@@ -218,6 +218,13 @@ def test_cov_and_corrcoef(rowvar):
                                                    aweights=w), data, y, aw, rtol=1e-10)
     check_against_numpy(lambda xp, a: xp.cov(a[:0] if rowvar else a[:, :0], rowvar=rowvar),
                         data)
+    # the transposed view of the data (read in its own layout), with y
+    check_against_numpy(lambda xp, a, b: xp.corrcoef(a.T, b.T, rowvar=not rowvar), data, y,
+                        block_shape=(3, 7), rtol=1e-10)
+    check_against_numpy(lambda xp, a, b: xp.cov(a.T, b if rowvar else b.T,
+                                                rowvar=not rowvar), data, y, rtol=1e-10)
+    check_against_numpy(lambda xp, a, b: xp.cov(a.T, b[0], rowvar=not rowvar, ddof=0),
+                        data, y, rtol=1e-10)
 
 
 def test_ediff1d():

@@ -354,6 +354,16 @@ def transpose_view(x: BlockArray, axes: Sequence[int]) -> BlockArray:
     return make_view(x, TransposeOp(axes))
 
 
+def transposed_matrix(x: BlockArray) -> BlockArray | None:
+    """The 2-d array that ``x`` is the transposed view of (``x = a.T``), or None: for
+    operations that can read ``a`` in its own layout instead of transposing its blocks."""
+    link = x._link
+    if x.ndim == 2 and link is not None and isinstance(link.op, TransposeOp) and (
+            link.op.axes == (1, 0)):
+        return link.parent
+    return None
+
+
 def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None) -> BlockArray:
     """``x.reshape(shape)``: a view where numpy gives one (``copy=False`` requires it), else
     an independent array. Adding or removing axes of length 1 is an index view."""
