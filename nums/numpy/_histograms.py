@@ -67,12 +67,13 @@ def _result(ref: Any, node: int, shape: tuple[int, ...], dtype: Any) -> BlockArr
     return rechunk(one_block(ref, shape, dtype, node), None)
 
 
-def _minmax(a: BlockArray) -> tuple[Any, Any]:
+def _minmax(a: BlockArray, axis: int | None = None) -> tuple[Any, Any]:
     """The smallest and largest value of ``a`` (NaN if any is NaN, as NumPy's ``min`` and
-    ``max``): one pass over each block, the per-block pairs fetched."""
-    pairs = backend().get([ref for ref, _ in _per_block(a, sort_kernels.extremes)])
+    ``max``), or of each column along ``axis`` 0 of a 2-d ``a`` whose blocks hold whole
+    rows: one pass over each block, the per-block pairs fetched."""
+    pairs = backend().get([ref for ref, _ in _per_block(a, sort_kernels.extremes, axis)])
     pairs = np.stack([p for p in pairs if p.size])
-    return np.min(pairs[:, 0]), np.max(pairs[:, 1])
+    return np.min(pairs[:, 0], axis=0), np.max(pairs[:, 1], axis=0)
 
 
 # ---------------------------------------------------------------------------- bincount
@@ -196,15 +197,10 @@ def histogramdd(sample: Any, bins: Any = 10, range: Any = None, density: Any = N
         raise ValueError("sample must be 1-d or 2-d")  # numpy: atleast_2d then (N, D)
     w = None if weights is None else ravel(asarray(weights))
     n, d = sample.shape
-    if n:
-        from nums.numpy._reductions import max as nmax
-        from nums.numpy._reductions import min as nmin
-
-        lo, hi = backend().get([nmin(sample, axis=0).blocks.reshape(-1)[0],
-                                nmax(sample, axis=0).blocks.reshape(-1)[0]]) \
-            if sample.grid.grid_shape[1] == 1 else (nmin(sample, axis=0).get(),
-                                                     nmax(sample, axis=0).get())
-        stand = np.stack([lo, hi]).astype(sample.dtype)
+    full = sample if sample.grid.grid_shape[1] == 1 else rechunk(
+        sample, (sample.block_shape[0], max(d, 1)))  # whole rows in every block
+    if n and d:
+        stand = np.stack(_minmax(full, 0)).astype(sample.dtype)
     else:
         stand = np.empty((0, d), sample.dtype)
     bins = _numpy(bins)
@@ -212,8 +208,6 @@ def histogramdd(sample: Any, bins: Any = 10, range: Any = None, density: Any = N
     _, edges = np.histogramdd(stand, bins=bins, range=range)  # numpy's edges and checks
     if w is not None and w.shape[0] != n:
         raise ValueError(f"weights should have the same length as sample ({n})")
-    full = sample if sample.grid.grid_shape[1] == 1 else rechunk(
-        sample, (sample.block_shape[0], max(d, 1)))
     shape = tuple(len(e) - 1 for e in edges)
     dtype = dry_run(np.histogramdd, stand[:0], bins=edges, density=density,
                     weights=None if w is None else np.empty(0, w.dtype))[0].dtype

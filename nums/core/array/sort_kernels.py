@@ -276,12 +276,14 @@ def searchsorted_part(block: np.ndarray, v: np.ndarray, side: str) -> np.ndarray
     return np.searchsorted(block, v, side=side).astype(np.intp, copy=False)
 
 
-def extremes(block: np.ndarray, _: Any = None) -> np.ndarray:
-    """``[min, max]`` of a block (NaN where it holds one, as NumPy's); empty if it is."""
+def extremes(block: np.ndarray, _: Any = None, axis: int | None = None) -> np.ndarray:
+    """``[min, max]`` of a block (NaN where it holds one, as NumPy's), or along ``axis``
+    (stacked: shape 2 by the other axes); empty if the block is."""
     if not block.size:
         return np.empty(0, block.dtype)
     data = numpy_input(block)
-    return np.array([np.min(data), np.max(data)], dtype=block.dtype)
+    return np.stack([np.min(data, axis=axis), np.max(data, axis=axis)]).astype(
+        block.dtype, copy=False)
 
 
 def add_parts(*parts: np.ndarray) -> np.ndarray:
