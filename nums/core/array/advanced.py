@@ -105,10 +105,11 @@ def compress(y: BlockArray, axis: int, mask: BlockArray) -> BlockArray:
             full[a] = c
         return tuple(full)
 
+    direct = not before and d == 1  # rows: taken straight into the result's blocks
     pieces = {}
     for r in itertools.product(*others):
         for i in range(n):
-            if counts[i]:
+            if counts[i] and not direct:
                 idx = src(i, r)
                 block = y.blocks[idx] if not before else submit(
                     ik.axes_first, y.blocks[idx], tuple(range(axis, axis + d)),
@@ -129,6 +130,11 @@ def compress(y: BlockArray, axis: int, mask: BlockArray) -> BlockArray:
 
     def task(idx, node):
         used = spans(idx)
+        if direct:
+            pairs = [ref for i, _, _ in used for ref in (y.blocks[src(i, idx[1:])],
+                                                         mask.blocks[(i,)])]
+            return submit(ik.masked_concat, y.dtype, [(lo, hi) for _, lo, hi in used],
+                          grid.block_shape_at(idx)[1:], *pairs, node=node)
         return submit(ik.concat_pieces, y.dtype, [(lo, hi) for _, lo, hi in used],
                       *[pieces[(i, idx[1:])] for i, _, _ in used],
                       rest=grid.block_shape_at(idx)[1:], node=node)

@@ -272,6 +272,22 @@ def concat_pieces(dtype, spans: Sequence[tuple[int, int]], *pieces: np.ndarray,
     return np.concatenate(parts).astype(dtype, copy=False)
 
 
+def masked_concat(dtype, spans: Sequence[tuple[int, int]], rest: tuple,
+                  *pairs: np.ndarray) -> np.ndarray:
+    """One block of ``x[mask]`` (a 1-d mask over the rows): from each ``(block, mask)`` of
+    ``pairs`` (flattened, in turn), its selected rows ``lo:hi`` of ``spans``, taken
+    straight into the block (no piece of selected rows first)."""
+    total = sum(hi - lo for lo, hi in spans)
+    out = new_block((total,) + tuple(rest), dtype)
+    at = 0
+    for k, (lo, hi) in enumerate(spans):
+        block, mask = pairs[2 * k], pairs[2 * k + 1]
+        rows = np.flatnonzero(mask.astype(bool, copy=False))[lo:hi]
+        np.take(block, rows, axis=0, out=out[at:at + hi - lo], mode="clip")  # (in range)
+        at += hi - lo
+    return out
+
+
 def count_true(mask: np.ndarray) -> int:
     return int(np.count_nonzero(mask))
 
