@@ -396,3 +396,14 @@ def test_small_operands_broadcast_to_a_large_result_are_split(backend_name, op):
         assert_same(d, want)
     finally:
         _restore(backend_name)
+
+
+def test_scalar_operands_into_out_arrays(backend_name):
+    # only ``out=`` (and ``where=``) are arrays: NumPy fills them (a size check of the
+    # operands' broadcast raised a ValueError on no array operand)
+    x = nps.zeros(3)
+    assert nps.add(1, 2, out=x) is x
+    assert_same(x, np.full(3, 3.0))
+    w = nps.zeros(3)
+    nps.multiply(2.0, 3.0, out=w, where=nps.asarray([True, False, True]))
+    assert_same(w, np.array([6.0, 0.0, 6.0]))

@@ -129,6 +129,8 @@ def broadcasts_beyond_driver(vals: Sequence[Any]) -> bool:
     None] - x[None, :]`` of a small ``x`` can be gigabytes), and the distributed path
     computes it. False for shapes that do not broadcast (NumPy raises its error)."""
     arrays = [v for v in vals if type(v) is np.ndarray]
+    if not arrays:  # scalars only (``np.add(1, 2, out=x)``): the result is ``out``'s size
+        return False
     try:
         shape = np.broadcast_shapes(*[v.shape for v in arrays])
     except ValueError:
