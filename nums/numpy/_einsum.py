@@ -250,7 +250,7 @@ def _pair(sa: str, a: BlockArray, sb: str, b: BlockArray, output: str,
         if free_a:
             b2 = expand_dims(b2, tuple(range(len(batch), len(batch) + len(free_a))))
         return "".join(batch + free_a + free_b), multiply(a2, b2, dtype=dtype)
-    if not free_a and not free_b:  # ``ij,ij->i``: a product summed, fused in one pass
+    if not free_a and not free_b:  # ``ij,ij->i``: a product summed over the inner axes
         a2 = transpose(a, [sa.index(c) for c in batch + inner])
         b2 = transpose(b, [sb.index(c) for c in batch + inner])
         return "".join(batch), _summed_product(a2, b2, len(batch), dtype)

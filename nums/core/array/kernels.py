@@ -175,19 +175,17 @@ def join_parts(axis: int, shape: tuple, dtype: Any, parts: Sequence[tuple],
     (see :func:`fused_eval`). One task for what took a task per part and one to join."""
     out = new_block(shape, dtype)
     at, pos = 0, 0
+    lead = (slice(None),) * axis
     for kind, arg, n in parts:
         leaves = refs[pos:pos + n]
         pos += n
         if kind == "expr":
             width = arg[1][axis]
+            fused_eval_into(out[lead + (slice(at, at + width),)], arg, *leaves)
         else:
             piece = leaves[0] if arg is None else leaves[0][tuple(arg)]
             width = piece.shape[axis]
-        dst = out[(slice(None),) * axis + (slice(at, at + width),)]
-        if kind == "expr":
-            fused_eval_into(dst, arg, *leaves)
-        else:
-            dst[...] = piece
+            out[lead + (slice(at, at + width),)] = piece
         at += width
     return out
 
