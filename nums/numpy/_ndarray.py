@@ -12,6 +12,7 @@ import numpy as np
 from nums.core.array import printing, relayout, resident, views, writes
 from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray
 from nums.core.array.planning import explain_array
+from nums.core.array.resident import binary_here
 from nums.numpy import (
     _creation,
     _flatiter,
@@ -55,6 +56,9 @@ def _binary(fn: Any, reflected: bool = False) -> Any:
         return method
 
     def elide(self, other):
+        out = binary_here(uf, other, self) if reflected else binary_here(uf, self, other)
+        if out is not None:  # small arrays: NumPy here, at once
+            return out
         # an operand held only by the interpreter's stack and this call is a temporary,
         # whose value the result may reuse (resident.ufunc_into_temporary)
         if sys.getrefcount(self) == 3:

@@ -51,6 +51,11 @@ def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
         initial: Any = _NoValue,
         where: Any = True,
     ) -> BlockArray:
+        if (axis is None and dtype is None and out is None and not keepdims
+                and initial is _NoValue and where is True):  # x.sum() of a small array
+            local = resident.reduce_all(uf, a)
+            if local is not None:
+                return local
         kw = {} if initial is _NoValue else {"initial": initial}
         if out is None and where is True:  # small arrays: NumPy, here
             if dtype is not None:

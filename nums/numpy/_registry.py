@@ -30,7 +30,7 @@ import dataclasses
 import inspect
 import sys
 from collections import Counter
-from types import ModuleType
+from types import FunctionType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -140,13 +140,23 @@ def install_methods(table: dict[str, Entry]) -> None:
 
 
 def _method(name: str, impl: Any) -> Any:
-    def method(self, *args: Any, **kwargs: Any) -> Any:
-        return impl(self, *args, **kwargs)
+    sig = _method_signature(impl)
+    if type(impl) is FunctionType and sig is not None:
+        # a copy of the function (its code, defaults and closure) with the method's name
+        # and documentation: ``x.sum()`` calls it with no wrapper between (a wrapper costs a
+        # quarter of a microsecond, against NumPy's one on a small array)
+        method = FunctionType(impl.__code__, impl.__globals__, name, impl.__defaults__,
+                              impl.__closure__)
+        method.__kwdefaults__ = impl.__kwdefaults__
+        method.__annotations__ = impl.__annotations__
+        method.__module__ = impl.__module__
+    else:
+        def method(self, *args: Any, **kwargs: Any) -> Any:
+            return impl(self, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
     method.__doc__ = (f"``nums.numpy.{name}`` of this array: see :func:`nums.numpy.{name}`, "
                       "whose first argument is this array.")
-    sig = _method_signature(impl)
     if sig is not None:
         method.__signature__ = sig
     return method

@@ -222,6 +222,20 @@ def test_fast_path_reports_numpys_floating_point_errors(backend_name):
             x / 0.0
         with pytest.warns(RuntimeWarning, match="invalid value encountered in sqrt"):
             nps.sqrt(x)
+    # an error met before the one NumPy raises for is warned of, as NumPy does, and only once
+    # (not again by the next call)
+    for values in (x, a):
+        with warnings.catch_warnings(record=True) as caught, np.errstate(divide="warn",
+                                                                          invalid="raise"):
+            warnings.simplefilter("always")
+            with pytest.raises(FloatingPointError, match="invalid value"):
+                values / 0.0
+            values + 1.0
+            values * 2.0
+        if values is x:
+            got = [(w.category, str(w.message)) for w in caught]
+    assert got == [(w.category, str(w.message)) for w in caught]
+    assert got == [(RuntimeWarning, "divide by zero encountered in divide")]
     seen = []
     with np.errstate(all="call", call=lambda kind, flag: seen.append(kind)):
         x / 0.0  # "call" mode: the general path, the caller's function called
@@ -407,3 +421,42 @@ def test_scalar_operands_into_out_arrays(backend_name):
     w = nps.zeros(3)
     nps.multiply(2.0, 3.0, out=w, where=nps.asarray([True, False, True]))
     assert_same(w, np.array([6.0, 0.0, 6.0]))
+
+
+def test_shortest_operator_path_is_numpys(backend_name):
+    # operators and one-argument ufuncs on small driver-resident arrays and scalars take the
+    # shortest path (resident.binary_here); shapes that broadcast, numpy array operands,
+    # views, 0-d arrays and results wider than local_bytes take the general one
+    a = RNG.random((4, 3))
+    i8 = np.arange(12, dtype=np.int8).reshape(4, 3)
+    x, xi, row = nps.asarray(a), nps.asarray(i8), nps.asarray(a[0])
+    zero_d = nps.asarray(np.float32(2.5))
+    cases = [
+        (x * x, a * a), (x - 1, a - 1), (1 - x, 1 - a), (2 ** x, 2 ** a), (x / 0.5, a / 0.5),
+        (xi * 3, i8 * 3), (xi + 1.5, i8 + 1.5), (xi // 2, i8 // 2), (x > 0.5, a > 0.5),
+        (np.float32(2) * x, np.float32(2) * a), (x * np.int64(3), a * np.int64(3)),
+        (x * row, a * a[0]), (x + a[0], a + a[0]), (x[::2] * x[1::2], a[::2] * a[1::2]),
+        (x.T - x.T, a.T - a.T), (zero_d * zero_d, np.float32(2.5) * np.float32(2.5)),
+        (zero_d + 1, np.float32(2.5) + 1), (-x, -a), (abs(-x), abs(-a)), (~xi, ~i8),
+        (nps.sin(x), np.sin(a)), (nps.exp(zero_d), np.exp(np.float32(2.5))),
+        (nps.multiply(x, 2), np.multiply(a, 2)), (nps.negative(xi), np.negative(i8)),
+    ]
+    for got, want in cases:
+        assert _resident(got) or not _resident(x)  # (arrays of several blocks: distributed)
+        assert got.shape == np.shape(want) and got.dtype == np.asarray(want).dtype
+        assert_same(got, want)
+    with pytest.raises(TypeError):
+        x & 1  # NumPy's error: no bitwise_and for floats
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        x + nps.ones(2)
+    try:  # an int8 array at the driver's limit times a float: the result is distributed
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 4096,
+                     "local_bytes": 4096})
+        b = np.arange(4000, dtype=np.int8)
+        y = nps.asarray(b)
+        assert _resident(y)
+        z = y * 1.5
+        assert not _resident(z)
+        assert_same(z, b * 1.5)
+    finally:
+        _restore(backend_name)

@@ -148,14 +148,24 @@ def fits_local(shape: tuple[int, ...], dtype: np.dtype) -> bool:
     return math.prod(shape) * dtype.itemsize <= local_limit()
 
 
-def resident(value: np.ndarray) -> BlockArray:
+def resident(value: np.ndarray, like: BlockArray | None = None) -> BlockArray:
     """A driver-resident BlockArray holding ``value``, which the caller hands over: it is made
-    read-only and never written again (pass a copy of anything a user may change)."""
-    if not isinstance(value, np.ndarray):
+    read-only and never written again (pass a copy of anything a user may change). ``like``:
+    a driver-resident array whose grid is ``value``'s when shape and dtype agree (it saves
+    looking the grid up; small operations make one array each)."""
+    if type(value) is not np.ndarray and not isinstance(value, np.ndarray):
         value = np.array(value)  # a numpy scalar (an element taken by indexing)
     value.setflags(write=False)
-    grid = ArrayGrid.one_block(value.shape, value.dtype)
-    return BlockArray(grid, None, _ZERO_NODES[value.ndim], Resident(value), local=value)
+    grid = None if like is None else like._grid
+    if grid is None or grid.dtype is not value.dtype or grid.shape != value.shape:
+        grid = ArrayGrid.one_block(value.shape, value.dtype)
+    x = _new_array(BlockArray)  # BlockArray.__init__ without its checks (one block, here)
+    x._grid, x._blocks, x._nodes = grid, None, _ZERO_NODES[value.ndim]
+    x._pending, x._local = Resident(value), value
+    return x
+
+
+_new_array = object.__new__
 
 
 def _zero_nodes(ndim: int) -> np.ndarray:
@@ -261,10 +271,12 @@ class Resident(Pending):
     """The block of a driver-resident array, put in the store when first needed there."""
 
     kind = "resident"
+    from_tasks = False  # the driver combined it from tasks' results
 
     def __init__(self, value: np.ndarray, from_tasks: bool = False):
         self.value = value
-        self.from_tasks = from_tasks  # the driver combined it from tasks' results
+        if from_tasks:
+            self.from_tasks = True
 
     def compute(self, x: BlockArray) -> np.ndarray:
         blocks = np.empty(x._grid.grid_shape, dtype=object)
@@ -313,6 +325,14 @@ class BlockArray:
     __array_priority__ = 100.0
     __hash__ = None  # type: ignore[assignment]
 
+    # fields every new array starts with; class attributes, so that making an array (one
+    # per operation on small arrays, see resident()) sets only the fields that differ
+    _uses = 0  # consumers that inlined a pending expression (nums.core.array.fusion)
+    _link = None  # views: parent, op and root (nums.core.array.views.ViewLink)
+    _version = 0  # roots: how many writes replaced their blocks
+    _seen = -1  # views: the root's version their blocks were computed at
+    _stand_in: np.ndarray | None = None  # numpy geometry (geometry.py)
+
     def __init__(
         self,
         grid: ArrayGrid,
@@ -332,16 +352,11 @@ class BlockArray:
         # a Pending result (a transpose, a fused expression, a plan): blocks are computed on
         # first access, so consumers can read the sources directly instead
         self._pending = pending
-        self._uses = 0  # consumers that inlined a pending expression (nums.core.array.fusion)
         if nodes is None:
             nodes = np.zeros(grid.grid_shape, dtype=np.int64)
             for idx in grid.indices():
                 nodes[idx] = node_of(idx)
         self._nodes = nodes
-        self._link = None  # views: parent, op and root (nums.core.array.views.ViewLink)
-        self._version = 0  # roots: how many writes replaced their blocks
-        self._seen = -1  # views: the root's version their blocks were computed at
-        self._stand_in: np.ndarray | None = None  # numpy geometry (geometry.py)
         self._local = local  # driver-resident value (module docstring)
 
     # ------------------------------------------------------------------ state and views

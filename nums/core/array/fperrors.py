@@ -34,20 +34,30 @@ except ImportError:  # pragma: no cover - other NumPy versions: the general path
     _extobj_contextvar = None
 
 _KINDS = ("divide", "over", "under", "invalid")
-_seen = threading.local()  # the error kinds the recorder saw during this thread's call
+# the error kinds the recorder saw, by thread: written only when NumPy meets an error, so
+# that a call without one (nearly all) needs no set-up, only a look at whether it is empty
+_seen: dict[int, list[str]] = {}
 _cache: dict[int, tuple[Any, Any]] = {}  # id(caller's extobj) -> (it, ours or None)
 
 
 def _record(errtype: str, flag: int) -> None:
-    _seen.errors.append(errtype)
+    _seen.setdefault(threading.get_ident(), []).append(errtype)
+
+
+_last: tuple[Any, Any] = (None, None)  # the last (caller's extobj, ours): the usual hit
 
 
 def _ours() -> Any:
     """The extobj to run under for the caller's current one (itself when no mode is
     "warn"); None when a mode is "call" or "log"."""
+    global _last
     user = _extobj_contextvar.get()
+    last = _last  # one read: another thread may replace it
+    if last[0] is user:
+        return last[1]
     hit = _cache.get(id(user))
     if hit is not None and hit[0] is user:
+        _last = hit
         return hit[1]
     modes = _get_extobj_dict()
     kinds = {k: modes[k] for k in _KINDS}
@@ -61,6 +71,7 @@ def _ours() -> Any:
     if len(_cache) > 256:
         _cache.clear()
     _cache[id(user)] = (user, ours)  # holding ``user`` keeps its id from being reused
+    _last = (user, ours)
     return ours
 
 
@@ -72,14 +83,29 @@ def _state() -> Any:
 def _run(ours: Any, fn: Any, args: tuple, kwargs: dict) -> tuple[Any, list[str]]:
     """``fn(*args, **kwargs)`` under ``ours``, in any thread: its result and the error kinds
     it met."""
-    errors: list[str] = []
-    _seen.errors = errors
     token = _extobj_contextvar.set(ours)
     try:
         result = fn(*args, **kwargs)
+    except BaseException:
+        _met()  # forgotten: a later call in this thread must not report it
+        raise
     finally:
         _extobj_contextvar.reset(token)
-    return result, errors
+    return result, _met()
+
+
+def _met() -> list[str]:
+    """The error kinds the recorder saw in this thread since the last look (and forgets
+    them)."""
+    return _seen.pop(threading.get_ident(), []) if _seen else []
+
+
+def _report_met(name: str) -> None:
+    """Warn of what this thread's call met before it raised (and forget it: a later call
+    must not report it)."""
+    errors = _met()
+    if errors:
+        _report(name, errors)
 
 
 def _report(name: str, errors: list[str]) -> None:
@@ -93,12 +119,19 @@ def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     ``"reduce"`` for a reduction); ``NotImplemented`` when this fast path does not apply.
     The hot path of small driver-resident arrays: one lookup and two context-variable
     switches around NumPy's call."""
-    ours = _state()
+    ours = _ours() if _extobj_contextvar is not None else None
     if ours is None:
         return NotImplemented
-    result, errors = _run(ours, fn, args, kwargs)
-    if errors:
-        _report(name, errors)
+    token = _extobj_contextvar.set(ours)  # (_run, inlined: this is the hot path)
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException:
+        _report_met(name)  # NumPy warns of the errors it met before the one it raises for
+        raise
+    finally:
+        _extobj_contextvar.reset(token)
+    if _seen:
+        _report(name, _met())
     return result
 
 

@@ -138,6 +138,49 @@ def broadcasts_beyond_driver(vals: Sequence[Any]) -> bool:
     return math.prod(shape) * max(v.itemsize for v in arrays) > local_limit()
 
 
+def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
+    """The shortest path of all, for the most frequent call of a script's bookkeeping: a
+    binary operator (``x * y``, ``v / 2``) on driver-resident arrays of one shape and scalars,
+    under ``ELIDE_BYTES`` (larger operands take :func:`ufunc_here`, which splits a large
+    result across threads or writes into a temporary). None: take the general path."""
+    like = None
+    ta = type(a)
+    if ta is BlockArray:
+        if a._link is not None:
+            a._sync()  # a view: its value from its root's current one
+        v = a._local
+        if v is None or v.nbytes >= ELIDE_BYTES or 2 * v.nbytes >= PARTS_BYTES:
+            return None
+        like = a
+    elif ta in _SCALARS:
+        v = a
+    else:
+        return None
+    tb = type(b)
+    if tb is BlockArray:
+        if b._link is not None:
+            b._sync()
+        w = b._local
+        if w is None or w.nbytes >= ELIDE_BYTES or 2 * w.nbytes >= PARTS_BYTES:
+            return None
+        if like is None:
+            like = b
+        elif w.shape != v.shape:
+            return None  # broadcasting: ufunc_here checks the result's size first
+    elif tb in _SCALARS:
+        w = b
+    else:
+        return None
+    if like is None:
+        return None
+    res = fperrors.call(ufunc.__name__, ufunc, v, w)
+    if type(res) is not np.ndarray:
+        return None if res is NotImplemented else resident(np.array(res))  # 0-d operands
+    if res.nbytes > local_limit():
+        return None  # a wider dtype of a driver-sized operand: distributed
+    return resident(res, like)
+
+
 def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
     """The fast path of :func:`ufunc_call` for the common call ``ufunc(*args)`` of a
     one-output ufunc without keywords, where each argument is a driver-resident array or a
@@ -145,6 +188,22 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
     path)."""
     if len(args) != ufunc.nin:
         return None
+    if len(args) == 2:
+        res = binary_here(ufunc, args[0], args[1])
+        if res is not None:
+            return res
+    elif len(args) == 1 and type(args[0]) is BlockArray:  # np.sin(x), -x (as binary_here)
+        a = args[0]
+        if a._link is not None:
+            a._sync()
+        v = a._local
+        if v is not None and v.nbytes < ELIDE_BYTES and 2 * v.nbytes < PARTS_BYTES:
+            res = fperrors.call(ufunc.__name__, ufunc, v)
+            if res is NotImplemented:
+                return None
+            if type(res) is not np.ndarray:
+                return resident(np.array(res))  # a numpy scalar, of a 0-d operand
+            return resident(res, a) if res.nbytes <= local_limit() else None
     vals = []
     big = -1  # bytes of the largest array operand (-1: none)
     shape = None  # of the array operands; False once two differ
@@ -362,6 +421,22 @@ def reduce_here(fn: Callable, x: BlockArray, kwargs: dict) -> BlockArray | None:
     if v is None:
         return None
     res = fperrors.call("reduce", fn, v, **kwargs)
+    if res is NotImplemented:
+        return None
+    return resident(res if type(res) is np.ndarray else np.array(res))
+
+
+def reduce_all(ufunc: np.ufunc, x: Any) -> BlockArray | None:
+    """``ufunc.reduce(value, axis=None)`` of a driver-resident ``x`` (``x.sum()``,
+    ``x.max()``): :func:`reduce_here` for the most frequent call, without keywords."""
+    if type(x) is not BlockArray:
+        return None
+    if x._link is not None:
+        x._sync()
+    v = x._local
+    if v is None:
+        return None
+    res = fperrors.call("reduce", ufunc.reduce, v, None)
     if res is NotImplemented:
         return None
     return resident(res if type(res) is np.ndarray else np.array(res))
