@@ -49,6 +49,7 @@ from nums.numpy import (
     _reductions,
     _registry,
     _repeating,
+    _resident_calls,
     _selection,
     _sequences,
     _small_on_driver,
@@ -90,6 +91,8 @@ _registry.register_module(char, _np.char, _registry.CHAR)
 _registry.register("strings", strings, "strings")
 _registry.register("char", char, "char")
 _registry.document_module(random, _np.random)
+_resident_calls.install({"REGISTRY": (_registry.REGISTRY, None),
+                         "LINALG": (_registry.LINALG, linalg)}, _registry.BY_NUMPY)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
 _array_api.install()

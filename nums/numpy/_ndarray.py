@@ -25,6 +25,7 @@ from nums.numpy import (
 from nums.numpy._elementwise import UFUNCS
 from nums.numpy._fallback import warn_gather
 from nums.numpy._io_binary import tofile
+from nums.numpy._registry import REGISTRY
 
 _BINARY = {
     "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "true_divide",
@@ -99,7 +100,12 @@ def _equality(fn: Any, unequal: bool) -> Any:
 
 
 def _inplace_op(fn: Any) -> Any:
+    uf = getattr(fn, "_ufunc", None)
+    short = uf is not None and uf.nin == 2 and uf.nout == 1
+
     def method(self, other):
+        if short and resident.inplace_here(uf, self, other):  # small arrays: NumPy, here
+            return self
         if not _is_operand(other):
             return NotImplemented
         return fn(self, other, out=self)
@@ -182,8 +188,9 @@ def install() -> None:
         setattr(BlockArray, f"__r{op}__", _binary(fn, reflected=True))
         if op != "divmod":
             setattr(BlockArray, f"__i{op}__", _inplace_op(fn))
-    BlockArray.__matmul__ = _binary(_products.matmul)
-    BlockArray.__rmatmul__ = _binary(_products.matmul, reflected=True)
+    matmul = REGISTRY["matmul"].impl  # with its shortcut for driver-resident operands
+    BlockArray.__matmul__ = _binary(matmul)
+    BlockArray.__rmatmul__ = _binary(matmul, reflected=True)
     BlockArray.__imatmul__ = _inplace_op(_products.matmul)
     for op, name in _COMPARISONS.items():
         setattr(BlockArray, f"__{op}__", _equality(UFUNCS[name], op == "ne")

@@ -460,3 +460,39 @@ def test_shortest_operator_path_is_numpys(backend_name):
         assert_same(z, b * 1.5)
     finally:
         _restore(backend_name)
+
+
+def test_inplace_operators_on_small_arrays_are_numpys(backend_name):
+    # ``x op= y`` of a driver-resident root takes the shortest path (resident.inplace_here):
+    # NumPy's results, casting and broadcasting errors; views see the new value
+    a = RNG.random((4, 3))
+    x = nps.asarray(a)
+    view = x[1:, ::2]
+    x += 1.0
+    a += 1.0
+    x *= x[::-1]  # an operand that is a view of the target: its value before the write
+    a *= a[::-1].copy()
+    x -= nps.asarray(a[0])  # broadcast along the rows
+    a -= a[0].copy()
+    assert_same(x, a)
+    assert_same(view, a[1:, ::2])
+    i = nps.asarray(np.arange(6))
+    with pytest.raises(TypeError, match="Cannot cast ufunc"):
+        i += 1.5  # NumPy's same_kind casting error
+    assert_same(i, np.arange(6))
+    with pytest.raises(ValueError, match="non-broadcastable output"):
+        i += nps.ones((2, 6), dtype=int)
+    i //= 2
+    i <<= 1
+    assert_same(i, (np.arange(6) // 2) << 1)
+    frozen = nps.broadcast_to(nps.asarray([1.0, 2.0]), (3, 2))
+    with pytest.raises(ValueError, match="read-only"):
+        frozen += 1.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        z = nps.asarray(np.array([1.0, 0.0]))
+        z /= 0.0
+        line = sys._getframe().f_lineno - 1
+    assert [str(w.message) for w in caught] == ["divide by zero encountered in divide",
+                                                "invalid value encountered in divide"]
+    assert caught[0].filename == __file__ and caught[0].lineno == line

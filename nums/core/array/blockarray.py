@@ -143,6 +143,13 @@ def block_limit() -> int:
     return ctx.settings.block_bytes
 
 
+def one_local_block(nbytes: int) -> bool:
+    """Whether a new array of ``nbytes`` without an explicit block shape is one block (the
+    grid :func:`make_grid` would give it) and driver-resident: a shortcut for small arrays,
+    which need not work out their grid."""
+    return nbytes <= local_limit() and nbytes <= block_limit()
+
+
 def fits_local(shape: tuple[int, ...], dtype: np.dtype) -> bool:
     """Whether an array of ``shape`` and ``dtype`` is small enough to be driver-resident."""
     return math.prod(shape) * dtype.itemsize <= local_limit()
@@ -489,6 +496,8 @@ class BlockArray:
     def from_numpy(cls, x: np.ndarray, block_shape: Any = None) -> BlockArray:
         """Split a numpy array into blocks and put each on its node."""
         x = np.asarray(x)
+        if block_shape is None and one_local_block(x.nbytes):
+            return resident(np.array(x, copy=True))  # (without working out its grid)
         grid = make_grid(x.shape, x.dtype, block_shape)
         if grid.num_blocks == 1 and fits_local(x.shape, x.dtype):
             return resident(np.array(x, copy=True))
@@ -505,6 +514,10 @@ class BlockArray:
 
     @classmethod
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
+        if block_shape is None:  # a small array (zeros(3)): made here, without a grid first
+            shape, dtype = normalize_shape(shape), np.dtype(dtype)
+            if min(shape, default=0) >= 0 and one_local_block(math.prod(shape) * dtype.itemsize):
+                return resident(kernels.full(shape, value, dtype))
         grid = make_grid(shape, dtype, block_shape)
         if grid.num_blocks == 1 and fits_local(grid.shape, grid.dtype):
             return resident(kernels.full(grid.shape, value, grid.dtype))

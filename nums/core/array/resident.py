@@ -31,6 +31,7 @@ temporary is unreachable by anyone else (its reference counts and its value's sa
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -140,9 +141,10 @@ def broadcasts_beyond_driver(vals: Sequence[Any]) -> bool:
 
 def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
     """The shortest path of all, for the most frequent call of a script's bookkeeping: a
-    binary operator (``x * y``, ``v / 2``) on driver-resident arrays of one shape and scalars,
-    under ``ELIDE_BYTES`` (larger operands take :func:`ufunc_here`, which splits a large
-    result across threads or writes into a temporary). None: take the general path."""
+    binary operator (``x * y``, ``v / 2``, ``v / norm(v)``) on driver-resident arrays of one
+    shape, 0-d arrays and scalars, under ``ELIDE_BYTES`` (larger operands take
+    :func:`ufunc_here`, which splits a large result across threads or writes into a
+    temporary). None: take the general path."""
     like = None
     ta = type(a)
     if ta is BlockArray:
@@ -163,9 +165,9 @@ def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
         w = b._local
         if w is None or w.nbytes >= ELIDE_BYTES or 2 * w.nbytes >= PARTS_BYTES:
             return None
-        if like is None:
-            like = b
-        elif w.shape != v.shape:
+        if like is None or not v.ndim:
+            like = b  # (the operand of the result's shape, for its grid)
+        elif w.ndim and w.shape != v.shape:
             return None  # broadcasting: ufunc_here checks the result's size first
     elif tb in _SCALARS:
         w = b
@@ -179,6 +181,38 @@ def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
     if res.nbytes > local_limit():
         return None  # a wider dtype of a driver-sized operand: distributed
     return resident(res, like)
+
+
+def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
+    """``x op= other`` (``x += 1``, ``v *= w``) of a driver-resident root ``x`` and a
+    driver-resident array or scalar ``other``: NumPy's ``ufunc(new, other, out=new)`` on a
+    copy of ``x``'s value (NumPy's casting and broadcasting errors), which becomes ``x``'s
+    value as any write does (its views see it). False: take the general path."""
+    if x._link is not None or type(x) is not BlockArray:
+        return False
+    v = x._local
+    g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
+    if v is None or (g is not None and not g.flags.writeable):
+        return False  # (a read-only array: the general path raises NumPy's error)
+    t = type(other)
+    if t is BlockArray:
+        if other._link is not None:
+            other._sync()
+        w = other._local
+        if w is None:
+            return False
+    elif t in _SCALARS:
+        w = other
+    else:
+        return False
+    new = v.copy()
+    res = _in_parts(ufunc, (new, w), new) if new.nbytes >= PARTS_BYTES else None
+    if res is None:
+        res = fperrors.call(ufunc.__name__, ufunc, new, w, out=new)
+    if res is NotImplemented:
+        return False
+    x._assume(resident(new, x))
+    return True
 
 
 def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
@@ -385,6 +419,113 @@ def kernel(fn: Callable, args: Sequence[Any], shape: tuple[int, ...] | None = No
     if shape is not None:
         res = np.reshape(res, shape)
     return _result(res, vals)
+
+
+def kernel_of(fn: Callable, x: Any) -> BlockArray | None:
+    """:func:`kernel` for the frequent call of one driver-resident array and no other
+    argument (``norm(v)``), without the general one's conversions; None otherwise."""
+    if type(x) is not BlockArray:
+        return None
+    if x._link is not None:
+        x._sync()
+    v = x._local
+    if v is None:
+        return None
+    done, res = fperrors.run_quiet(fn, (v,))
+    if not done:
+        with warnings_at_caller():
+            res = fn(v)
+    if isinstance(res, np.generic):
+        return resident(np.array(res))  # a number (a norm): new, and small
+    return _result(res, (v,))
+
+
+_NUMBER_KINDS = frozenset("biufc")
+_GENERAL = (False, None)
+
+
+def _number_value(x: BlockArray) -> np.ndarray | None:
+    """The value of driver-resident ``x`` when it holds numbers and is not empty, else None."""
+    if x._link is not None:
+        x._sync()
+    v = x._local
+    if v is None or not v.size or v.dtype.kind not in _NUMBER_KINDS:
+        return None
+    return v
+
+
+def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
+               fits: Callable | None = None, numbers: bool = False) -> tuple[bool, Any]:
+    """``(True, result)`` of NumPy's ``fn(*args, **kwargs)`` on the values of its
+    driver-resident array arguments (directly, in lists and tuples of arguments, and among
+    ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
+    argument is distributed, empty or not of numbers, a NumPy array is among the arguments,
+    ``out=`` is given, no argument is an array, or ``fits(values, kwargs)`` says the result
+    would be too large. For functions whose result is a new array (or several, or a number):
+    see :mod:`nums.numpy._resident_calls`. Numbers of the result (numpy scalars) become 0-d
+    arrays, unless ``numbers`` (functions that give numpy scalars, as ``linalg.det``)."""
+    vals: list[Any] = []
+    arrays: list[np.ndarray] = []
+    for a in args:
+        t = type(a)
+        if t is BlockArray:
+            v = _number_value(a)
+            if v is None:
+                return _GENERAL
+            vals.append(v)
+            arrays.append(v)
+        elif t is list or t is tuple:
+            items = []
+            for e in a:
+                te = type(e)
+                if te is BlockArray:
+                    e = _number_value(e)
+                    if e is None:
+                        return _GENERAL
+                    arrays.append(e)
+                elif te is np.ndarray or te is list or te is tuple:
+                    return _GENERAL
+                items.append(e)
+            vals.append(t(items))
+        elif t is np.ndarray:
+            return _GENERAL
+        else:
+            vals.append(a)
+    kw = {}
+    for k, a in kwargs.items():
+        t = type(a)
+        if k == "out" and a is not None:
+            return _GENERAL
+        if t is BlockArray:
+            a = _number_value(a)
+            if a is None:
+                return _GENERAL
+            arrays.append(a)
+        elif t is np.ndarray:
+            return _GENERAL
+        kw[k] = a
+    if not arrays or (fits is not None and not fits(vals, kw)):
+        return _GENERAL
+    done, res = fperrors.run_quiet(functools.partial(fn, **kw) if kw else fn, vals)
+    if not done:
+        with warnings_at_caller():
+            res = fn(*vals, **kw)
+    return True, _wrapped(res, arrays, numbers)
+
+
+def _wrapped(res: Any, sources: list[np.ndarray], numbers: bool) -> Any:
+    """NumPy's result as nums gives it: arrays (and numpy scalars, unless ``numbers``) as
+    BlockArrays, in the same tuple (or named tuple); other objects as they are."""
+    t = type(res)
+    if t is np.ndarray:
+        local = _result(res, sources)
+        return local if local is not None else BlockArray.from_numpy(res)
+    if isinstance(res, np.generic):
+        return res if numbers else resident(np.array(res))
+    if isinstance(res, tuple):
+        items = [_wrapped(r, sources, numbers) for r in res]
+        return t(*items) if hasattr(res, "_fields") else t(items)
+    return res
 
 
 def apply(fn: Callable, operands: Sequence[Any], kwargs: dict) -> Any:

@@ -1,0 +1,204 @@
+"""NumPy's function called at once on driver-resident arrays (nums.numpy._resident_calls).
+
+For every function with the shortcut: its result on driver-resident operands is NumPy's own
+result on their values, bit for bit, and of the same kind (type, dtype, shape, named tuple)
+as the general path's; the shortcut is taken where it applies (the ``local`` configuration,
+where the arrays are driver-resident) and not for distributed, empty or non-number operands,
+NumPy arrays among the arguments, ``out=``, or results too large for the driver.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import BACKEND_CONFIGS
+
+import nums
+import nums.numpy as nps
+from nums.core.array import resident
+from nums.core.array.blockarray import BlockArray, local_value
+from nums.numpy import _registry, _resident_calls
+
+RNG = np.random.default_rng(1606)
+
+X = RNG.random(12)
+Y = RNG.random(12)
+M = RNG.random((4, 5))
+S = RNG.random((4, 4)) + 4 * np.eye(4)
+SPD = S @ S.T
+XI = RNG.integers(0, 6, 12)
+XN = np.where(RNG.random(12) < 0.3, np.nan, X)
+MN = np.where(RNG.random((4, 5)) < 0.3, np.nan, M)
+SORTED = np.sort(X)
+
+# (table, function, positional arguments, keyword arguments): numpy arrays become BlockArrays
+CASES = [
+    ("REGISTRY", "mean", (X,), {}), ("REGISTRY", "mean", (M,), {"axis": 0}),
+    ("REGISTRY", "mean", (M,), {"axis": 1, "keepdims": True}),
+    ("REGISTRY", "mean", (X,), {"dtype": np.float32}),
+    ("REGISTRY", "mean", (M,), {"where": M > 0.3}),
+    ("REGISTRY", "std", (X,), {}), ("REGISTRY", "std", (M,), {"axis": 0, "ddof": 1}),
+    ("REGISTRY", "var", (XI,), {}), ("REGISTRY", "average", (X,), {}),
+    ("REGISTRY", "average", (M,), {"axis": 1, "weights": M[0], "returned": True}),
+    ("REGISTRY", "median", (X,), {}), ("REGISTRY", "median", (M,), {"axis": 1}),
+    ("REGISTRY", "percentile", (X, 90), {}), ("REGISTRY", "percentile", (X, [10, 50]), {}),
+    ("REGISTRY", "percentile", (M, 50), {"axis": 0}), ("REGISTRY", "quantile", (X, 0.5), {}),
+    ("REGISTRY", "argmax", (X,), {}), ("REGISTRY", "argmax", (M,), {"axis": 1}),
+    ("REGISTRY", "argmin", (M,), {}), ("REGISTRY", "ptp", (M,), {"axis": 0}),
+    ("REGISTRY", "cumsum", (XI,), {}), ("REGISTRY", "cumsum", (M,), {"axis": 1}),
+    ("REGISTRY", "cumprod", (X,), {}), ("REGISTRY", "diff", (X,), {"n": 2}),
+    ("REGISTRY", "diff", (M,), {"axis": 0}), ("REGISTRY", "unique", (XI,), {}),
+    ("REGISTRY", "unique", (XI,), {"return_counts": True}),
+    ("REGISTRY", "unique", (XI,), {"return_index": True, "return_inverse": True}),
+    ("REGISTRY", "flatnonzero", (XI,), {}), ("REGISTRY", "argwhere", (M > 0.5,), {}),
+    ("REGISTRY", "round", (X, 2), {}), ("REGISTRY", "around", (M,), {}),
+    ("REGISTRY", "trace", (M,), {}), ("REGISTRY", "count_nonzero", (XI,), {}),
+    ("REGISTRY", "count_nonzero", (M > 0.5,), {"axis": 0}),
+    ("REGISTRY", "nanmean", (XN,), {}), ("REGISTRY", "nansum", (MN,), {"axis": 0}),
+    ("REGISTRY", "nanmax", (XN,), {}), ("REGISTRY", "nanmin", (MN,), {"axis": 1}),
+    ("REGISTRY", "nanstd", (XN,), {}), ("REGISTRY", "nanvar", (MN,), {"axis": 0}),
+    ("REGISTRY", "nanargmax", (XN,), {}), ("REGISTRY", "nanargmin", (XN,), {}),
+    ("REGISTRY", "nanmedian", (XN,), {}), ("REGISTRY", "nanpercentile", (XN, 25), {}),
+    ("REGISTRY", "nanquantile", (XN, 0.75), {}), ("REGISTRY", "nanprod", (XN,), {}),
+    ("REGISTRY", "nancumsum", (XN,), {}), ("REGISTRY", "prod", (M,), {"axis": 1}),
+    ("REGISTRY", "any", (XI,), {}), ("REGISTRY", "all", (M > 0.1,), {"axis": 0}),
+    ("REGISTRY", "array_equal", (X, X), {}), ("REGISTRY", "array_equal", (X, Y), {}),
+    ("REGISTRY", "array_equiv", (X, X), {}),
+    ("REGISTRY", "concatenate", ([X, Y],), {}),
+    ("REGISTRY", "concatenate", ([M, M],), {"axis": 1}),
+    ("REGISTRY", "concatenate", ((X, XI),), {}),
+    ("REGISTRY", "stack", ([X, Y],), {}), ("REGISTRY", "stack", ([X, Y],), {"axis": 1}),
+    ("REGISTRY", "vstack", ([X, Y],), {}), ("REGISTRY", "hstack", ([M, M],), {}),
+    ("REGISTRY", "column_stack", ([X, Y],), {}),
+    ("REGISTRY", "searchsorted", (SORTED, Y), {}),
+    ("REGISTRY", "searchsorted", (SORTED, 0.5), {"side": "right"}),
+    ("REGISTRY", "bincount", (XI,), {}), ("REGISTRY", "bincount", (XI,), {"weights": X}),
+    ("REGISTRY", "where", (M > 0.5, M, 0.0), {}), ("REGISTRY", "where", (X > 0.5, X, Y), {}),
+    ("REGISTRY", "clip", (X, 0.2, 0.8), {}), ("REGISTRY", "clip", (M, M[0], 0.9), {}),
+    ("REGISTRY", "isclose", (X, Y), {}), ("REGISTRY", "allclose", (X, X), {}),
+    ("REGISTRY", "allclose", (X, Y), {}),
+    ("REGISTRY", "dot", (X, Y), {}), ("REGISTRY", "dot", (M.T, M[:, 0]), {}),
+    ("REGISTRY", "matmul", (M, M.T), {}), ("REGISTRY", "matmul", (X, X), {}),
+    ("REGISTRY", "inner", (X, Y), {}), ("REGISTRY", "vdot", (X, Y), {}),
+    ("LINALG", "norm", (X,), {}), ("LINALG", "norm", (M,), {"ord": 1}),
+    ("LINALG", "norm", (M,), {"axis": 0}), ("LINALG", "det", (S,), {}),
+    ("LINALG", "slogdet", (S,), {}), ("LINALG", "inv", (S,), {}),
+    ("LINALG", "solve", (S, M[0, :4]), {}), ("LINALG", "eigh", (SPD,), {}),
+    ("LINALG", "eigvalsh", (SPD,), {}), ("LINALG", "cholesky", (SPD,), {}),
+    ("LINALG", "matrix_rank", (M,), {}), ("LINALG", "pinv", (M,), {}),
+    ("LINALG", "eigvals", (S,), {}),
+]
+
+
+def _table(name: str) -> dict:
+    return getattr(_registry, name)
+
+
+def _nums(v):
+    if isinstance(v, np.ndarray):
+        return nps.asarray(v)
+    if isinstance(v, list) and any(isinstance(e, np.ndarray) for e in v):
+        return [_nums(e) for e in v]
+    if isinstance(v, tuple):
+        return tuple(_nums(e) for e in v)
+    return v
+
+
+def _assert_numpys(got, want, general, exact):
+    """``got`` is NumPy's result ``want`` as nums gives it (bit for bit when ``exact``), of
+    the kind ``general`` is."""
+    assert type(got) is type(general)
+    if isinstance(got, tuple):
+        assert len(got) == len(want) == len(general)
+        for g, w, r in zip(got, want, general):
+            _assert_numpys(g, w, r, exact)
+        return
+    if isinstance(got, BlockArray):
+        value = got.get()
+        assert value.dtype == np.asarray(want).dtype == general.dtype
+        assert value.shape == np.shape(want) == general.shape
+        if exact:  # NumPy's own call: NumPy's bits, NaN where NumPy has one
+            np.testing.assert_array_equal(value, want)
+        else:  # distributed: sums in another order
+            tol = 1e-12 if value.dtype.itemsize >= 8 else 1e-6
+            np.testing.assert_allclose(value, want, rtol=tol, atol=tol)
+        return
+    assert got == want or (got != got and want != want)
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_shortcut_gives_numpys_result(backend_name, case):
+    table, name, args, kwargs = CASES[case]
+    fn = _table(table)[name].impl
+    np_fn = _table(table)[name].numpy
+    nargs, nkwargs = _nums(args), {k: _nums(v) for k, v in kwargs.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN slices in the nan-functions
+        want = np_fn(*args, **kwargs)
+        got = fn(*nargs, **nkwargs)
+        general = _resident_calls.general(fn)(*nargs, **nkwargs)
+        taken, _ = resident.numpy_call(np_fn, nargs, nkwargs,
+                                       numbers=name in _resident_calls._NUMBERS)
+    _assert_numpys(got, want, general, exact=taken)
+    if backend_name == "local":  # every operand driver-resident: the shortcut is taken
+        assert taken
+
+
+def test_every_listed_function_has_a_case():
+    listed = set()
+    for groups in (_resident_calls._SAME_OR_SMALLER, _resident_calls._BROADCASTING,
+                   _resident_calls._PRODUCTS):
+        for table, names in groups.items():
+            listed.update((table, n) for n in names)
+    assert listed == {(t, n) for t, n, _, _ in CASES}
+    for table, name in listed:  # installed: namespace, module and methods use the shortcut
+        fn = _table(table)[name].impl
+        assert _resident_calls.general(fn) is not fn
+    assert nps.mean is _registry.REGISTRY["mean"].impl
+    assert nps.linalg.norm is _registry.LINALG["norm"].impl
+    assert BlockArray.mean.__code__ is nps.mean.__code__
+
+
+def test_the_general_path_where_the_shortcut_does_not_apply(backend_name):
+    x = nps.asarray(X)
+    if local_value(x) is None:
+        pytest.skip("arrays of this configuration are distributed: no shortcut")
+    empty = nps.asarray(np.zeros(0))
+    strings = nps.asarray(np.array(["a", "b"]))
+    for args, kwargs in [((x, np.ones(12)), {}), ((empty,), {}), ((strings,), {}),
+                         ((x,), {"out": nps.zeros(())}), ((1.0, 2.0), {}),
+                         (([x, np.ones(3)],), {})]:
+        assert resident.numpy_call(np.mean, args, kwargs) == (False, None)
+    # results larger than the driver's limit are not computed in the driver first
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 4096,
+                     "local_bytes": 4096})
+        col, row = nps.asarray(np.ones((40, 1))), nps.asarray(np.ones((1, 40)))
+        assert resident.numpy_call(np.where, (col > 0, col, row), {},
+                                   _resident_calls._broadcast_fits) == (False, None)
+        assert resident.numpy_call(np.dot, (col, row), {},
+                                   _resident_calls._product_fits) == (False, None)
+        got = nps.where(col > 0, col, row)
+        assert local_value(got) is None
+        np.testing.assert_array_equal(got.get(), np.ones((40, 40)))
+        np.testing.assert_array_equal(nps.dot(col, row).get(), np.ones((40, 40)))
+    finally:
+        nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
+
+def test_warnings_of_the_shortcut_are_numpys(backend_name):
+    x = nps.asarray(np.array([1.0, np.inf]))
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        nps.std(x)
+        nps.mean(nps.asarray(np.array([1e308, 1e308])))
+    with warnings.catch_warnings(record=True) as want:
+        warnings.simplefilter("always")
+        np.std(np.array([1.0, np.inf]))
+        np.mean(np.array([1e308, 1e308]))
+    assert sorted(str(w.message) for w in got) == sorted(str(w.message) for w in want)
+    with np.errstate(all="raise"):
+        with pytest.raises(FloatingPointError):
+            nps.std(x)
