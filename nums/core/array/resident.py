@@ -421,37 +421,33 @@ def kernel(fn: Callable, args: Sequence[Any], shape: tuple[int, ...] | None = No
     return _result(res, vals)
 
 
-def kernel_of(fn: Callable, x: Any) -> BlockArray | None:
-    """:func:`kernel` for the frequent call of one driver-resident array and no other
-    argument (``norm(v)``), without the general one's conversions; None otherwise."""
-    if type(x) is not BlockArray:
-        return None
-    if x._link is not None:
-        x._sync()
-    v = x._local
-    if v is None:
-        return None
-    done, res = fperrors.run_quiet(fn, (v,))
-    if not done:
-        with warnings_at_caller():
-            res = fn(v)
-    if isinstance(res, np.generic):
-        return resident(np.array(res))  # a number (a norm): new, and small
-    return _result(res, (v,))
-
-
 _NUMBER_KINDS = frozenset("biufc")
 _GENERAL = (False, None)
 
 
 def _number_value(x: BlockArray) -> np.ndarray | None:
     """The value of driver-resident ``x`` when it holds numbers and is not empty, else None."""
-    if x._link is not None:
-        x._sync()
-    v = x._local
+    v = _value_here(x)
     if v is None or not v.size or v.dtype.kind not in _NUMBER_KINDS:
         return None
     return v
+
+
+_REFUSED = object()
+
+
+def _operand(a: Any, arrays: list[np.ndarray]) -> Any:
+    """An argument for NumPy: a driver-resident array's value (also added to ``arrays``),
+    another object as it is; ``_REFUSED`` for a NumPy array or a BlockArray whose value is
+    not here (or not numbers)."""
+    t = type(a)
+    if t is BlockArray:
+        v = _number_value(a)
+        if v is None:
+            return _REFUSED
+        arrays.append(v)
+        return v
+    return _REFUSED if t is np.ndarray else a
 
 
 def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
@@ -468,40 +464,23 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     arrays: list[np.ndarray] = []
     for a in args:
         t = type(a)
-        if t is BlockArray:
-            v = _number_value(a)
-            if v is None:
-                return _GENERAL
-            vals.append(v)
-            arrays.append(v)
-        elif t is list or t is tuple:
+        if t is list or t is tuple:  # arrays to join: one level
             items = []
             for e in a:
-                te = type(e)
-                if te is BlockArray:
-                    e = _number_value(e)
-                    if e is None:
-                        return _GENERAL
-                    arrays.append(e)
-                elif te is np.ndarray or te is list or te is tuple:
+                e = _operand(e, arrays)
+                if e is _REFUSED or type(e) is list or type(e) is tuple:
                     return _GENERAL
                 items.append(e)
-            vals.append(t(items))
-        elif t is np.ndarray:
-            return _GENERAL
+            a = t(items)
         else:
-            vals.append(a)
+            a = _operand(a, arrays)
+            if a is _REFUSED:
+                return _GENERAL
+        vals.append(a)
     kw = {}
     for k, a in kwargs.items():
-        t = type(a)
-        if k == "out" and a is not None:
-            return _GENERAL
-        if t is BlockArray:
-            a = _number_value(a)
-            if a is None:
-                return _GENERAL
-            arrays.append(a)
-        elif t is np.ndarray:
+        a = _operand(a, arrays)
+        if a is _REFUSED or (k == "out" and a is not None):
             return _GENERAL
         kw[k] = a
     if not arrays or (fits is not None and not fits(vals, kw)):
@@ -550,15 +529,21 @@ def _part(value: Any, sources: Sequence[Any]) -> Any:
     return value[()] if isinstance(value, np.ndarray) else value
 
 
-def reduce_here(fn: Callable, x: BlockArray, kwargs: dict) -> BlockArray | None:
-    """The fast path of reductions: NumPy's ``fn(value, **kwargs)`` (``numpy.sum`` and the
-    like) on the value of a driver-resident ``x``, without ``out`` or ``where``; None when
-    ``x`` is distributed (take the general path)."""
+def _value_here(x: Any) -> np.ndarray | None:
+    """The value of ``x`` when it is a driver-resident BlockArray (a view synced first), else
+    None."""
     if type(x) is not BlockArray:
         return None
     if x._link is not None:
         x._sync()
-    v = x._local
+    return x._local
+
+
+def reduce_here(fn: Callable, x: BlockArray, kwargs: dict) -> BlockArray | None:
+    """The fast path of reductions: NumPy's ``fn(value, **kwargs)`` (``numpy.sum`` and the
+    like) on the value of a driver-resident ``x``, without ``out`` or ``where``; None when
+    ``x`` is distributed (take the general path)."""
+    v = _value_here(x)
     if v is None:
         return None
     res = fperrors.call("reduce", fn, v, **kwargs)
@@ -570,11 +555,7 @@ def reduce_here(fn: Callable, x: BlockArray, kwargs: dict) -> BlockArray | None:
 def reduce_all(ufunc: np.ufunc, x: Any) -> BlockArray | None:
     """``ufunc.reduce(value, axis=None)`` of a driver-resident ``x`` (``x.sum()``,
     ``x.max()``): :func:`reduce_here` for the most frequent call, without keywords."""
-    if type(x) is not BlockArray:
-        return None
-    if x._link is not None:
-        x._sync()
-    v = x._local
+    v = _value_here(x)
     if v is None:
         return None
     res = fperrors.call("reduce", ufunc.reduce, v, None)

@@ -128,10 +128,6 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
     ``ord=None`` (2-norm of vectors, Frobenius of matrices), ``ord`` in
     ``(1, inf, -inf)`` for vectors, and ``'fro'``; other orders run on one worker.
     """
-    if ord is None and axis is None and not keepdims:  # norm(v) of a small v: at once
-        local = resident.kernel_of(np.linalg.norm, x)
-        if local is not None:
-            return local
     x = asarray(x)
     # a driver-resident (or small fetched) array: NumPy's own norm, its value bit for bit
     local = resident.kernel(functools.partial(np.linalg.norm, ord=ord, axis=axis,
