@@ -496,3 +496,40 @@ def test_inplace_operators_on_small_arrays_are_numpys(backend_name):
     assert [str(w.message) for w in caught] == ["divide by zero encountered in divide",
                                                 "invalid value encountered in divide"]
     assert caught[0].filename == __file__ and caught[0].lineno == line
+
+
+def test_item_reads_and_writes_of_small_arrays_are_numpys(backend_name):
+    # x[i] and x[key] = scalar of a driver-resident root take the short paths (views'
+    # _resident_view, resident.assign_here): NumPy's values and errors, views see writes
+    a = np.arange(12, dtype=np.int64).reshape(3, 4)
+    x = nps.asarray(a)
+    first, row, col = x[1, 2], x[1], x[:, 3]
+    x[1, 2] = 7.9  # truncated to the integer dtype, as NumPy does
+    a[1, 2] = 7.9
+    x[0] = -1
+    a[0] = -1
+    x[2, 1:3] = nps.asarray(np.int64(40))
+    a[2, 1:3] = 40
+    assert_same(x, a)
+    assert_same(first, np.array(6)) and first.shape == ()
+    assert_same(row, a[1])
+    assert_same(col, a[:, 3])
+    assert int(x[-1, -1]) == a[-1, -1]
+    with pytest.raises(IndexError):
+        x[3, 0] = 1
+    with pytest.raises(IndexError):
+        x[0, 9]
+    with pytest.raises(ValueError):
+        x[0, 0] = float("nan")
+    small = nps.asarray(np.zeros(3, dtype=np.int8))
+    with pytest.raises(OverflowError):
+        small[0] = 300
+    f = nps.asarray(np.zeros(2))
+    with pytest.raises(TypeError):
+        f[0] = 1 + 2j  # NumPy refuses a Python complex
+    with pytest.warns(np.exceptions.ComplexWarning):
+        f[0] = np.complex128(1 + 2j)  # and casts a NumPy one, with its warning
+    assert_same(f, np.array([1.0, 0.0]))
+    frozen = nps.broadcast_to(nps.asarray([1.0, 2.0]), (3, 2))
+    with pytest.raises(ValueError, match="read-only"):
+        frozen[0, 0] = 5.0

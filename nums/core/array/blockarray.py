@@ -167,7 +167,7 @@ def resident(value: np.ndarray, like: BlockArray | None = None) -> BlockArray:
     if grid is None or grid.dtype is not value.dtype or grid.shape != value.shape:
         grid = ArrayGrid.one_block(value.shape, value.dtype)
     x = _new_array(BlockArray)  # BlockArray.__init__ without its checks (one block, here)
-    x._grid, x._blocks, x._nodes = grid, None, _ZERO_NODES[value.ndim]
+    x._grid, x._blocks, x._nodes = grid, None, ZERO_NODES[value.ndim]
     x._pending, x._local = Resident(value), value
     return x
 
@@ -181,7 +181,7 @@ def _zero_nodes(ndim: int) -> np.ndarray:
     return nodes
 
 
-_ZERO_NODES = [_zero_nodes(n) for n in range(65)]  # node 0, any rank
+ZERO_NODES = [_zero_nodes(n) for n in range(65)]  # node 0, any rank
 
 
 def kept(result: np.ndarray, *sources: np.ndarray) -> np.ndarray:

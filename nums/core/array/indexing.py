@@ -58,6 +58,20 @@ def _without_none(spec: list) -> list:
     return [s for s in spec if s is not None]
 
 
+def plain_key(key: Any) -> bool:
+    """Whether ``key`` is a slice, a Python int, or a tuple of slices, Python ints, None and
+    Ellipsis."""
+    if type(key) is slice or type(key) is int:
+        return True
+    if type(key) is not tuple:
+        return False
+    for k in key:
+        t = type(k)
+        if not (t is slice or t is int or k is None or k is Ellipsis):
+            return False
+    return True
+
+
 def is_basic(key: Any, zero_d_arrays: bool = False) -> bool:
     """Whether ``key`` is a basic index (ints, slices, None, Ellipsis): a view in numpy.
     A 0-d integer array selects as an int does, but numpy's result is then a copy: it counts

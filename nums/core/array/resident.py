@@ -215,6 +215,31 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
     return True
 
 
+def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
+    """``x[key] = value`` of a driver-resident root ``x`` for a basic key of slices and ints
+    (the caller checked it) and a scalar or driver-resident ``value``: NumPy's assignment
+    into a copy of the value, which becomes ``x``'s value as any write does. False (the
+    general path, which raises nums's errors) for other values, a read-only ``x``, or a key
+    or value NumPy refuses."""
+    g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
+    if g is not None and not g.flags.writeable:
+        return False
+    t = type(value)
+    if t is BlockArray:
+        value = _value_here(value)
+        if value is None:
+            return False
+    elif t not in _SCALARS or (t is complex or t is np.complex128) and x.dtype.kind != "c":
+        return False  # (complex into reals: NumPy's ComplexWarning, at the user's line)
+    new = x._local.copy()
+    try:
+        new[key] = value
+    except (IndexError, TypeError, ValueError, OverflowError):
+        return False
+    x._assume(resident(new, x))
+    return True
+
+
 def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
     """The fast path of :func:`ufunc_call` for the common call ``ufunc(*args)`` of a
     one-output ufunc without keywords, where each argument is a driver-resident array or a

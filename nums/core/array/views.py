@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import advanced, kernels, regions, relayout, resident
-from nums.core.array.blockarray import BlockArray, Pending, make_grid, submit
+from nums.core.array.blockarray import ZERO_NODES, BlockArray, Pending, make_grid, submit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.geometry import reshaped, strided
 from nums.core.array.indexing import (
@@ -31,6 +31,7 @@ from nums.core.array.indexing import (
     basic_values,
     full_spec,
     is_basic,
+    plain_key,
     spec_key,
 )
 from nums.core.array.writes import reshape_value, transpose_value, write_basic
@@ -72,8 +73,9 @@ class _NotSynced(Pending):
 def make_view(parent: BlockArray, op: ViewOp) -> BlockArray:
     """A view of ``parent`` through ``op``; its blocks are computed on first use."""
     g = op.stand_in(parent._geometry())
-    grid = ArrayGrid(g.shape, tuple(max(1, n) for n in g.shape), g.dtype)
-    view = BlockArray(grid, None, np.zeros(grid.grid_shape, dtype=np.int64), _NotSynced())
+    # a placeholder grid of one block (the first sync sets the real one) and its node
+    grid = ArrayGrid.one_block(g.shape, g.dtype)
+    view = BlockArray(grid, None, ZERO_NODES[g.ndim], _NotSynced())
     view._link = ViewLink(parent, op)
     view._stand_in = g
     return view
@@ -83,7 +85,7 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
     integer-array or boolean key a new array (as in numpy). A key of one integer per axis
     gives an independent 0-d array, where numpy gives a scalar (a copy too)."""
-    if x._local is not None and x._link is None and _plain_key(key):
+    if x._local is not None and x._link is None and plain_key(key):
         view = _resident_view(x, key)
         if view is not None:
             return view
@@ -96,30 +98,19 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     return advanced.getitem(x, key)
 
 
-def _plain_key(key: Any) -> bool:
-    """Whether ``key`` is a slice, or a tuple of slices, Python ints, None and Ellipsis."""
-    if type(key) is slice:
-        return True
-    if type(key) is not tuple:
-        return False
-    for k in key:
-        t = type(k)
-        if not (t is slice or t is int or k is None or k is Ellipsis):
-            return False
-    return True
-
-
 def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
     """The view ``x[key]`` of driver-resident root ``x`` for a plain basic key, made from
     numpy's view of its value (the fast path of :func:`getitem`: its spec is worked out
-    only if the view is written or its root changes); None when numpy's result is not a
-    view (a scalar) or the key is invalid (the general path raises nums's error)."""
+    only if the view is written or its root changes), or the 0-d array of the one element a
+    key of integers selects; None when the key is invalid (the general path raises nums's
+    error)."""
     try:
         value = x._local[key]
     except (IndexError, TypeError, ValueError):
         return None
     if type(value) is not np.ndarray:
-        return None
+        # one element (x[i]): an independent 0-d array, as the general path gives it
+        return resident.resident(np.array(value)) if isinstance(value, np.generic) else None
     view = resident.resident(value)  # shares the root's immutable values
     view._link = ViewLink(x, IndexOp(None, x.shape, key))
     view._stand_in = x._geometry()[key]
