@@ -30,8 +30,9 @@ import numpy as np
 
 from nums.core.array import resident
 
-# result no larger than the operands (reductions, sorts, selections, joins, elementwise
-# functions that do not broadcast, decompositions of square matrices)
+# result no larger than the operands (reductions, selections, joins, elementwise functions
+# that do not broadcast, decompositions of matrices); not ``bincount``, whose result is as
+# long as the largest value
 _SAME_OR_SMALLER = {
     "REGISTRY": (
         "mean", "std", "var", "average", "median", "percentile", "quantile", "argmax",
@@ -40,7 +41,7 @@ _SAME_OR_SMALLER = {
         "nansum", "nanmax", "nanmin", "nanstd", "nanvar", "nanargmax", "nanargmin",
         "nanmedian", "nanpercentile", "nanquantile", "nanprod", "nancumsum", "prod", "any",
         "all", "array_equal", "array_equiv", "concatenate", "stack", "vstack", "hstack",
-        "column_stack", "searchsorted", "bincount",
+        "column_stack", "searchsorted",
     ),
     "LINALG": ("norm", "det", "slogdet", "inv", "solve", "eigh", "eigvalsh", "cholesky",
                "matrix_rank", "pinv", "eigvals"),
@@ -54,8 +55,9 @@ _PRODUCTS = {"REGISTRY": ("dot", "matmul", "inner", "vdot")}
 
 
 def _broadcast_fits(vals: list, kwargs: dict) -> bool:
-    shapes = [v.shape for v in vals if type(v) is np.ndarray]
-    shapes += [v.shape for v in kwargs.values() if type(v) is np.ndarray]
+    operands = [*vals, *kwargs.values()]
+    shapes = [v.shape if type(v) is np.ndarray else np.shape(v) for v in operands
+              if type(v) is np.ndarray or type(v) is list or type(v) is tuple]
     first = shapes[0] if shapes else ()
     if all(s == first for s in shapes):
         return True
@@ -78,8 +80,10 @@ def _product_fits(vals: list, kwargs: dict) -> bool:
 
 
 # keywords with which a function takes the general path: ``unique(axis=)`` is a fallback
-# (NumPy next to the data, with its GatherWarning)
+# (NumPy next to the data, with its GatherWarning); ``overwrite_input`` would have NumPy
+# write into the (immutable) value
 _GENERAL_KEYWORDS = {"unique": {"axis"}}
+_NEVER = {"overwrite_input"}
 
 
 def _keywords(fn: Any) -> frozenset:
@@ -95,7 +99,7 @@ def _keywords(fn: Any) -> frozenset:
 def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any:
     # keywords that both take (nums's may take others, as the Array API's ``descending``, or
     # refuse one of NumPy's, as ``nansum``'s ``initial``: those calls take the general path)
-    keywords = (_keywords(np_fn) & _keywords(impl)) - _GENERAL_KEYWORDS.get(name, set())
+    keywords = (_keywords(np_fn) & _keywords(impl)) - _GENERAL_KEYWORDS.get(name, set()) - _NEVER
 
     @functools.wraps(impl)
     def shortcut(*args: Any, **kwargs: Any) -> Any:
