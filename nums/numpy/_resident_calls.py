@@ -35,11 +35,11 @@ from nums.core.array import resident
 # long as the largest value
 _SAME_OR_SMALLER = {
     "REGISTRY": (
-        "mean", "std", "var", "average", "median", "percentile", "quantile", "argmax",
+        "mean", "std", "var", "average", "median", "argmax",
         "argmin", "ptp", "cumsum", "cumprod", "diff", "unique",
         "flatnonzero", "argwhere", "round", "around", "trace", "count_nonzero", "nanmean",
         "nansum", "nanmax", "nanmin", "nanstd", "nanvar", "nanargmax", "nanargmin",
-        "nanmedian", "nanpercentile", "nanquantile", "nanprod", "nancumsum", "prod", "any",
+        "nanmedian", "nanprod", "nancumsum", "prod", "any",
         "all", "array_equal", "array_equiv", "concatenate", "stack", "vstack", "hstack",
         "column_stack", "searchsorted",
     ),
@@ -48,6 +48,8 @@ _SAME_OR_SMALLER = {
 }
 # functions that give numbers as numpy scalars, as NumPy does (the others: 0-d arrays)
 _NUMBERS = {"det", "slogdet", "matrix_rank"}
+# one result per quantile and remaining element: checked before NumPy runs
+_QUANTILES = {"REGISTRY": ("percentile", "quantile", "nanpercentile", "nanquantile")}
 # results of the operands' broadcast shape: checked before NumPy runs
 _BROADCASTING = {"REGISTRY": ("where", "clip", "isclose", "allclose")}
 # matrix products: the result's size is checked before NumPy runs
@@ -66,6 +68,12 @@ def _broadcast_fits(vals: list, kwargs: dict) -> bool:
     except ValueError:
         return True  # NumPy raises its error
     return math.prod(shape) * 16 <= resident.local_limit()
+
+
+def _quantiles_fit(vals: list, kwargs: dict) -> bool:
+    a = vals[0] if vals else kwargs.get("a")
+    q = vals[1] if len(vals) > 1 else kwargs.get("q")
+    return np.size(a) * np.size(q) * 16 <= resident.local_limit()
 
 
 def _product_fits(vals: list, kwargs: dict) -> bool:
@@ -121,8 +129,8 @@ def install(tables: dict[str, tuple[dict, ModuleType | None]], by_numpy: dict) -
     """Put the shortcut in front of each listed function of the registry's tables (by name:
     the table, and the public module whose attribute it also replaces, if any) and of its
     entry for ``__array_function__`` in ``by_numpy``. Before the methods are installed."""
-    for groups, fits in ((_SAME_OR_SMALLER, None), (_BROADCASTING, _broadcast_fits),
-                         (_PRODUCTS, _product_fits)):
+    for groups, fits in ((_SAME_OR_SMALLER, None), (_QUANTILES, _quantiles_fit),
+                         (_BROADCASTING, _broadcast_fits), (_PRODUCTS, _product_fits)):
         for table_name, names in groups.items():
             table, module = tables[table_name]
             for name in names:

@@ -152,8 +152,8 @@ def test_shortcut_gives_numpys_result(backend_name, case):
 
 def test_every_listed_function_has_a_case():
     listed = set()
-    for groups in (_resident_calls._SAME_OR_SMALLER, _resident_calls._BROADCASTING,
-                   _resident_calls._PRODUCTS):
+    for groups in (_resident_calls._SAME_OR_SMALLER, _resident_calls._QUANTILES,
+                   _resident_calls._BROADCASTING, _resident_calls._PRODUCTS):
         for table, names in groups.items():
             listed.update((table, n) for n in names)
     assert listed == {(t, n) for t, n, _, _ in CASES}
@@ -186,6 +186,12 @@ def test_the_general_path_where_the_shortcut_does_not_apply(backend_name):
                                    _resident_calls._product_fits) == (False, None)
         assert resident.numpy_call(np.where, (col > 0, col, [1.0] * 40), {},
                                    _resident_calls._broadcast_fits) == (False, None)
+        q = nps.asarray(np.linspace(0, 100, 40))
+        assert resident.numpy_call(np.percentile, (col, q), {"axis": 1},
+                                   _resident_calls._quantiles_fit) == (False, None)
+        np.testing.assert_allclose(nps.percentile(col, q, axis=1).get(),
+                                   np.percentile(np.ones((40, 1)), np.linspace(0, 100, 40),
+                                                 axis=1))
         got = nps.where(col > 0, col, row)
         assert local_value(got) is None
         np.testing.assert_array_equal(got.get(), np.ones((40, 40)))
