@@ -99,8 +99,9 @@ def _round_block(x: np.ndarray, decimals: int) -> np.ndarray:
 def round(a: Any, decimals: int = 0, out: Any = None) -> BlockArray:
     """nums implementation of numpy.round."""
     a = asarray(a)
-    dry_run(np.round, a, decimals)
-    result = a.map_blocks(_round_block, decimals)
+    # NumPy's dtype: float16 for booleans (a copy of the booleans was returned before)
+    dtype = np.asarray(dry_run(np.round, a, decimals)).dtype
+    result = a.map_blocks(_round_block, decimals, dtype=dtype)
     if out is not None:
         return write_out(out, result)
     return result

@@ -325,11 +325,12 @@ def _arg(mode: str, npfunc: Any):
     ) -> BlockArray:
         a = asarray(a)
         dry_run(npfunc, a, axis=axis, keepdims=keepdims)
-        if a.size == 0:
-            raise ValueError(f"attempt to get {npfunc.__name__} of an empty sequence")
         ax = None if axis is None else normalize_axis_index(axis, a.ndim)
-        if ax is not None and a.shape[ax] == 0:
+        if a.shape[ax] == 0 if ax is not None else a.size == 0:
             raise ValueError(f"attempt to get {npfunc.__name__} of an empty sequence")
+        if a.size == 0:  # another axis is empty: an empty result, as NumPy gives it
+            shape = tuple(1 if i == ax else n for i, n in enumerate(a.shape) if keepdims or i != ax)
+            return finish(BlockArray.full(shape, 0, np.intp), out)
         result = arg_reduce(a, mode, ax, keepdims)
         return finish(result, out)
 

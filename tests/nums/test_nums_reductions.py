@@ -116,6 +116,28 @@ def test_argminmax(name, axis):
     )
 
 
+@pytest.mark.parametrize("name", ["argmax", "argmin"])
+def test_arg_extremes_of_empty_arrays(name):
+    # an empty result where another axis than the reduced one is empty (it raised), NumPy's
+    # error where the reduced axis is empty
+    e = np.zeros((3, 0), np.int32)
+    for axis, keepdims in [(0, False), (0, True), (-2, False)]:
+        got = getattr(nps, name)(nps.asarray(e), axis=axis, keepdims=keepdims)
+        assert_same(got, getattr(np, name)(e, axis=axis, keepdims=keepdims))
+    for axis in (None, 1):
+        with pytest.raises(ValueError, match="empty sequence"):
+            getattr(nps, name)(nps.asarray(e), axis=axis)
+
+
+def test_round_of_booleans_is_float16():
+    b = np.array([True, False, True])
+    for x in (nps.asarray(b), nps.array(b, block_shape=(2,))):
+        assert_same(nps.round(x), np.round(b))  # float16, as NumPy (the booleans before)
+        assert nps.around(x).dtype == np.float16
+        with pytest.raises(TypeError):
+            nps.round(x, 1)  # NumPy's casting error
+
+
 def test_argmax_nan_first():
     a = np.array([1.0, 5.0, np.nan, 7.0, np.nan, 0.0, 9.0])
     x = nps.array(a, block_shape=(2,))
