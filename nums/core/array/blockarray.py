@@ -73,6 +73,8 @@ def node_of(index: Sequence[int]) -> int:
 
 def normalize_shape(shape: Any) -> tuple[int, ...]:
     """A shape argument (int or sequence of ints) as a tuple, as numpy accepts it."""
+    if type(shape) is tuple and all(type(n) is int for n in shape):
+        return shape  # (the usual case, at once: a failed operator.index costs a microsecond)
     if isinstance(shape, BlockArray):
         raise TypeError("shape must be a sequence of integers, not a BlockArray")
     try:
@@ -99,15 +101,21 @@ def make_grid(shape: Any, dtype: Any, block_shape: Any = None, spread: bool = Fa
     sort) it has at least one block per worker from ``SPREAD_BYTES``, so that every worker
     computes it."""
     shape = normalize_shape(shape)
-    if any(n < 0 for n in shape):
+    if min(shape, default=0) < 0:
         raise ValueError("negative dimensions are not allowed")
     dtype = np.dtype(dtype)
-    check_fits(shape, dtype)  # before anything is done per block
     if block_shape is None:
         ctx = context.get()
         split = ctx.settings.local_bytes
         if spread:
             split = min(split, SPREAD_BYTES) if split > 0 else SPREAD_BYTES
+        nbytes = math.prod(shape) * dtype.itemsize
+        if nbytes <= ctx.settings.block_bytes and (split <= 0 or nbytes <= split):
+            # one block (default_block_shape's answer, worked out at once: small arrays
+            # make one per operation), the shared grid of its shape
+            return ArrayGrid.one_block(shape, dtype)
+    check_fits(shape, dtype)  # before anything is done per block
+    if block_shape is None:
         block_shape = default_block_shape(shape, dtype, ctx.settings.block_bytes, ctx.num_workers,
                                           split_bytes=split if split > 0 else None)
     else:
@@ -143,13 +151,6 @@ def block_limit() -> int:
     return ctx.settings.block_bytes
 
 
-def one_local_block(nbytes: int) -> bool:
-    """Whether a new array of ``nbytes`` without an explicit block shape is one block (the
-    grid :func:`make_grid` would give it) and driver-resident: a shortcut for small arrays,
-    which need not work out their grid."""
-    return nbytes <= local_limit() and nbytes <= block_limit()
-
-
 def fits_local(shape: tuple[int, ...], dtype: np.dtype) -> bool:
     """Whether an array of ``shape`` and ``dtype`` is small enough to be driver-resident."""
     return math.prod(shape) * dtype.itemsize <= local_limit()
@@ -160,7 +161,7 @@ def resident(value: np.ndarray, like: BlockArray | None = None) -> BlockArray:
     read-only and never written again (pass a copy of anything a user may change). ``like``:
     a driver-resident array whose grid is ``value``'s when shape and dtype agree (it saves
     looking the grid up; small operations make one array each)."""
-    if type(value) is not np.ndarray and not isinstance(value, np.ndarray):
+    if not isinstance(value, np.ndarray):
         value = np.array(value)  # a numpy scalar (an element taken by indexing)
     value.setflags(write=False)
     grid = None if like is None else like._grid
@@ -496,8 +497,6 @@ class BlockArray:
     def from_numpy(cls, x: np.ndarray, block_shape: Any = None) -> BlockArray:
         """Split a numpy array into blocks and put each on its node."""
         x = np.asarray(x)
-        if block_shape is None and one_local_block(x.nbytes):
-            return resident(np.array(x, copy=True))  # (without working out its grid)
         grid = make_grid(x.shape, x.dtype, block_shape)
         if grid.num_blocks == 1 and fits_local(x.shape, x.dtype):
             return resident(np.array(x, copy=True))
@@ -514,10 +513,6 @@ class BlockArray:
 
     @classmethod
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
-        if block_shape is None:  # a small array (zeros(3)): made here, without a grid first
-            shape, dtype = normalize_shape(shape), np.dtype(dtype)
-            if min(shape, default=0) >= 0 and one_local_block(math.prod(shape) * dtype.itemsize):
-                return resident(kernels.full(shape, value, dtype))
         grid = make_grid(shape, dtype, block_shape)
         if grid.num_blocks == 1 and fits_local(grid.shape, grid.dtype):
             return resident(kernels.full(grid.shape, value, grid.dtype))
