@@ -53,7 +53,7 @@ def _ufunc_reduction(uf: np.ufunc, npfunc: Any):
     ) -> BlockArray:
         if (axis is None and dtype is None and out is None and not keepdims
                 and initial is _NoValue and where is True):  # x.sum() of a small array
-            local = resident.reduce_all(uf, a)
+            local = resident.reduce_here(uf.reduce, a, {}, None)
             if local is not None:
                 return local
         kw = {} if initial is _NoValue else {"initial": initial}

@@ -564,26 +564,15 @@ def _value_here(x: Any) -> np.ndarray | None:
     return x._local
 
 
-def reduce_here(fn: Callable, x: BlockArray, kwargs: dict) -> BlockArray | None:
-    """The fast path of reductions: NumPy's ``fn(value, **kwargs)`` (``numpy.sum`` and the
-    like) on the value of a driver-resident ``x``, without ``out`` or ``where``; None when
-    ``x`` is distributed (take the general path)."""
+def reduce_here(fn: Callable, x: BlockArray, kwargs: dict, *args: Any) -> BlockArray | None:
+    """The fast path of reductions: NumPy's ``fn(value, *args, **kwargs)`` (``numpy.sum``
+    and the like; ``x.sum()`` passes ``ufunc.reduce`` and ``axis=None`` by position, the
+    quickest call) on the value of a driver-resident ``x``, without ``out`` or ``where``;
+    None when ``x`` is distributed (take the general path)."""
     v = _value_here(x)
     if v is None:
         return None
-    res = fperrors.call("reduce", fn, v, **kwargs)
-    if res is NotImplemented:
-        return None
-    return resident(res if type(res) is np.ndarray else np.array(res))
-
-
-def reduce_all(ufunc: np.ufunc, x: Any) -> BlockArray | None:
-    """``ufunc.reduce(value, axis=None)`` of a driver-resident ``x`` (``x.sum()``,
-    ``x.max()``): :func:`reduce_here` for the most frequent call, without keywords."""
-    v = _value_here(x)
-    if v is None:
-        return None
-    res = fperrors.call("reduce", ufunc.reduce, v, None)
+    res = fperrors.call("reduce", fn, v, *args, **kwargs)
     if res is NotImplemented:
         return None
     return resident(res if type(res) is np.ndarray else np.array(res))
