@@ -92,7 +92,8 @@ _registry.register("strings", strings, "strings")
 _registry.register("char", char, "char")
 _registry.document_module(random, _np.random)
 _resident_calls.install({"REGISTRY": (_registry.REGISTRY, None),
-                         "LINALG": (_registry.LINALG, linalg)}, _registry.BY_NUMPY)
+                         "LINALG": (_registry.LINALG, linalg),
+                         "FFT": (_registry.FFT, fft)}, _registry.BY_NUMPY)
 _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
 _array_api.install()

@@ -12,10 +12,14 @@ driver-resident: what the general path would have computed, in NumPy's time plus
 microseconds. Any other call takes the general path, unchanged.
 
 Functions whose NumPy result may be a view of an argument (``reshape``, ``transpose``,
-``split``, ...) are not here: nums's views follow writes to their root. Nor are functions
-whose result can be far larger than their operands (``outer``, ``kron``, ``tile``); those
-that broadcast (``where``, ``clip``, ``isclose``) and products check the size of their result
-before NumPy runs.
+``split``, ``trim_zeros``, ...) are not here: nums's views follow writes to their root.
+Functions whose result can be larger than their operands (those that broadcast, products,
+``outer``, ``kron``, ``tile``, ``repeat``, ``meshgrid``, ``cov``, ``bincount``,
+``histogram``, quantiles, FFTs of another length) check the size of their result before
+NumPy runs, and take the general path when it would not fit in the driver. ``sort`` and
+``argsort`` are NumPy's stable sort, as nums's general path is (NumPy's default is not
+stable: equal keys could come out in another order); a call that names ``kind`` or
+``stable`` takes the general path.
 """
 
 from __future__ import annotations
@@ -30,9 +34,9 @@ import numpy as np
 
 from nums.core.array import resident
 
-# result no larger than the operands (reductions, selections, joins, elementwise functions
-# that do not broadcast, decompositions of matrices); not ``bincount``, whose result is as
-# long as the largest value
+# result no larger than the operands (reductions, selections, joins, set operations,
+# elementwise functions that do not broadcast, decompositions of matrices); not
+# ``unique_values``, whose values NumPy gives in the order of a hash table (nums's are sorted)
 _SAME_OR_SMALLER = {
     "REGISTRY": (
         "mean", "std", "var", "average", "median", "argmax",
@@ -42,12 +46,21 @@ _SAME_OR_SMALLER = {
         "nanmedian", "nanprod", "nancumsum", "prod", "any",
         "all", "array_equal", "array_equiv", "concatenate", "stack", "vstack", "hstack",
         "column_stack", "searchsorted",
+        "nonzero", "extract", "compress", "take", "digitize", "interp", "isin",
+        "intersect1d", "union1d", "setdiff1d", "setxor1d", "unique_counts", "unique_inverse",
+        "unique_all", "partition", "argpartition", "lexsort", "roll",
+        "triu", "tril", "delete", "insert", "append", "convolve", "correlate", "gradient",
+        "ediff1d", "trapezoid", "nan_to_num", "cumulative_sum", "cumulative_prod",
+        "nancumprod", "polyval", "polyfit",
     ),
     "LINALG": ("norm", "det", "slogdet", "inv", "solve", "eigh", "eigvalsh", "cholesky",
-               "matrix_rank", "pinv", "eigvals"),
+               "matrix_rank", "pinv", "eigvals", "eig", "qr", "svd", "svdvals", "lstsq",
+               "cond", "matrix_power", "tensorsolve", "matrix_norm", "vector_norm"),
 }
+# NumPy's stable sort (nums's sort is stable; NumPy's default is not)
+_STABLE = {"REGISTRY": ("sort", "argsort")}
 # functions that give numbers as numpy scalars, as NumPy does (the others: 0-d arrays)
-_NUMBERS = {"det", "slogdet", "matrix_rank"}
+_NUMBERS = {"det", "slogdet", "matrix_rank", "cond", "lstsq"}
 # one result per quantile and remaining element: checked before NumPy runs
 _QUANTILES = {"REGISTRY": ("percentile", "quantile", "nanpercentile", "nanquantile")}
 # results of the operands' broadcast shape: checked before NumPy runs
@@ -56,10 +69,26 @@ _BROADCASTING = {"REGISTRY": ("where", "clip", "isclose", "allclose")}
 _PRODUCTS = {"REGISTRY": ("dot", "matmul", "inner", "vdot")}
 
 
+def _bytes_fit(items: float) -> bool:
+    """Whether a result of ``items`` elements (of up to 16 bytes) fits in the driver."""
+    return items * 16 <= resident.local_limit()
+
+
+def _arg(vals: list, kwargs: dict, i: int, name: str, default: Any = None) -> Any:
+    """Argument ``name`` of a call, given at position ``i`` or by name."""
+    return vals[i] if len(vals) > i else kwargs.get(name, default)
+
+
 def _broadcast_fits(vals: list, kwargs: dict) -> bool:
-    operands = [*vals, *kwargs.values()]
-    shapes = [v.shape if type(v) is np.ndarray else np.shape(v) for v in operands
-              if type(v) is np.ndarray or type(v) is list or type(v) is tuple]
+    shapes = []
+    for v in [*vals, *kwargs.values()]:
+        if type(v) is np.ndarray:
+            shapes.append(v.shape)
+        elif type(v) is list or type(v) is tuple:
+            if any(type(e) is np.ndarray for e in v):  # ``select``'s lists of arrays
+                shapes.extend(np.shape(e) for e in v)
+            else:
+                shapes.append(np.shape(v))
     first = shapes[0] if shapes else ()
     if all(s == first for s in shapes):
         return True
@@ -67,13 +96,103 @@ def _broadcast_fits(vals: list, kwargs: dict) -> bool:
         shape = np.broadcast_shapes(*shapes)
     except ValueError:
         return True  # NumPy raises its error
-    return math.prod(shape) * 16 <= resident.local_limit()
+    return _bytes_fit(math.prod(shape))
 
 
 def _quantiles_fit(vals: list, kwargs: dict) -> bool:
-    a = vals[0] if vals else kwargs.get("a")
-    q = vals[1] if len(vals) > 1 else kwargs.get("q")
-    return np.size(a) * np.size(q) * 16 <= resident.local_limit()
+    return _bytes_fit(np.size(_arg(vals, kwargs, 0, "a")) * np.size(_arg(vals, kwargs, 1, "q")))
+
+
+def _sizes(vals: list, kwargs: dict) -> list[int]:
+    return [v.size for v in [*vals, *kwargs.values()] if type(v) is np.ndarray]
+
+
+def _pair_fits(vals: list, kwargs: dict) -> bool:
+    """``outer``, ``kron``: the product of the operands' sizes."""
+    return _bytes_fit(math.prod(_sizes(vals, kwargs)))
+
+
+def _meshgrid_fits(vals: list, kwargs: dict) -> bool:
+    return _bytes_fit(len(vals) * math.prod(np.size(v) for v in vals))
+
+
+def _int_or_none(v: Any) -> int | None:
+    return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else None
+
+
+def _bins_fit(bins: Any, dims: int) -> bool:
+    """``histogram``'s ``bins`` (per dimension): ints and edges, not rules such as 'auto',
+    whose count depends on the data."""
+    if isinstance(bins, str):
+        return False
+    count = _int_or_none(bins)
+    if count is not None:
+        return _bytes_fit(float(count + 1) ** dims)
+    if dims > 1 and isinstance(bins, (list, tuple)) and len(bins) == dims:
+        counts = [_int_or_none(b) if _int_or_none(b) is not None else
+                  (np.size(b) if not isinstance(b, str) else None) for b in bins]
+        return None not in counts and _bytes_fit(math.prod(c + 1 for c in counts))
+    return dims == 1 and not isinstance(bins, (dict, set))  # edges: an operand's size
+
+
+def _histogram_fits(vals: list, kwargs: dict) -> bool:
+    return _bins_fit(_arg(vals, kwargs, 1, "bins", 10), 1)
+
+
+def _histogram2d_fits(vals: list, kwargs: dict) -> bool:
+    return _bins_fit(_arg(vals, kwargs, 2, "bins", 10), 2)
+
+
+def _histogramdd_fits(vals: list, kwargs: dict) -> bool:
+    sample = _arg(vals, kwargs, 0, "sample")
+    dims = sample.shape[1] if type(sample) is np.ndarray and sample.ndim == 2 else len(sample)
+    return _bins_fit(_arg(vals, kwargs, 1, "bins", 10), dims)
+
+
+def _bincount_fits(vals: list, kwargs: dict) -> bool:
+    """As long as the largest value (and ``minlength``)."""
+    x = _arg(vals, kwargs, 0, "x")
+    if type(x) is not np.ndarray or x.dtype.kind not in "iub":
+        return False  # NumPy's or nums's error on the general path
+    length = _int_or_none(kwargs.get("minlength", 0))
+    return length is not None and _bytes_fit(max(int(x.max()) + 1, length))
+
+
+def _repeat_fits(vals: list, kwargs: dict) -> bool:
+    a, repeats = _arg(vals, kwargs, 0, "a"), _arg(vals, kwargs, 1, "repeats")
+    most = _int_or_none(repeats)
+    if most is None:
+        r = np.asarray(repeats)
+        if r.dtype.kind not in "iu" or not r.size:
+            return False
+        most = int(r.max())
+    return _bytes_fit(np.size(a) * max(most, 0))
+
+
+def _tile_fits(vals: list, kwargs: dict) -> bool:
+    reps = np.asarray(_arg(vals, kwargs, 1, "reps"))
+    return (reps.dtype.kind in "iu" and reps.ndim <= 1
+            and _bytes_fit(np.size(_arg(vals, kwargs, 0, "A")) * math.prod(
+                max(int(r), 0) for r in reps.reshape(-1))))
+
+
+def _vander_fits(vals: list, kwargs: dict) -> bool:
+    x = _arg(vals, kwargs, 0, "x")
+    n = _arg(vals, kwargs, 1, "N")
+    n = np.size(x) if n is None else _int_or_none(n)
+    return n is not None and _bytes_fit(np.size(x) * max(n, 0))
+
+
+def _covariance_fits(vals: list, kwargs: dict) -> bool:
+    """``cov``, ``corrcoef``: a square of side the number of variables, at most the longest
+    axis of each operand."""
+    side = sum(max(np.shape(v), default=1) for v in vals[:2] if v is not None)
+    return _bytes_fit(side * side)
+
+
+def _same_length_fits(vals: list, kwargs: dict) -> bool:
+    """FFTs: NumPy's own length (``n=`` or ``s=`` given: the general path)."""
+    return len(vals) == 1 and kwargs.get("n") is None and kwargs.get("s") is None
 
 
 def _product_fits(vals: list, kwargs: dict) -> bool:
@@ -84,13 +203,60 @@ def _product_fits(vals: list, kwargs: dict) -> bool:
         return False  # stacks of matrices, scalars: the general path
     rows = a.shape[0] if a.ndim == 2 else 1
     cols = b.shape[-1] if b.ndim == 2 else 1
-    return rows * cols * 16 <= resident.local_limit()
+    return _bytes_fit(rows * cols)
 
+
+def _chain_fits(vals: list, kwargs: dict) -> bool:
+    """``multi_dot``: every product of the chain (in whatever order NumPy takes it) is at
+    most the largest of its dimensions squared."""
+    arrays = vals[0] if len(vals) == 1 and type(vals[0]) in (list, tuple) else ()
+    if len(arrays) < 2 or any(type(a) is not np.ndarray or a.ndim > 2 for a in arrays):
+        return False
+    return _bytes_fit(max(max(a.shape, default=1) for a in arrays) ** 2)
+
+
+def _einsum_fits(vals: list, kwargs: dict) -> bool:
+    """``einsum`` of explicit letters (no ``...``) without ``optimize``: its output's
+    dimensions, from the subscripts and the operands' shapes."""
+    spec, operands = (vals[0], vals[1:]) if vals else (None, ())
+    if type(spec) is not str or "." in spec or "optimize" in kwargs:
+        return False
+    inputs, _, output = spec.replace(" ", "").partition("->")
+    terms = inputs.split(",")
+    if len(terms) != len(operands) or any(type(a) is not np.ndarray for a in operands):
+        return False
+    sizes: dict[str, int] = {}
+    for term, a in zip(terms, operands):
+        if len(term) != a.ndim:
+            return False  # NumPy's error, from the general path
+        for letter, n in zip(term, a.shape):
+            sizes[letter] = max(sizes.get(letter, 1), n)
+    if "->" not in spec:
+        output = "".join(sorted(c for c in sizes if inputs.count(c) == 1))
+    return all(c in sizes for c in output) and _bytes_fit(math.prod(sizes[c] for c in output))
+
+
+# results whose size its own check works out (above)
+_CHECKED = {
+    "REGISTRY": {"bincount": _bincount_fits, "histogram": _histogram_fits,
+                 "histogram_bin_edges": _histogram_fits, "histogram2d": _histogram2d_fits,
+                 "histogramdd": _histogramdd_fits, "repeat": _repeat_fits, "tile": _tile_fits,
+                 "outer": _pair_fits, "kron": _pair_fits, "meshgrid": _meshgrid_fits,
+                 "vander": _vander_fits, "cov": _covariance_fits,
+                 "corrcoef": _covariance_fits, "cross": _broadcast_fits,
+                 "select": _broadcast_fits, "einsum": _einsum_fits},
+    "LINALG": {"outer": _pair_fits, "cross": _broadcast_fits, "multi_dot": _chain_fits},
+    "FFT": {name: _same_length_fits for name in (
+        "fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",
+        "fftn", "ifftn", "rfftn", "irfftn", "fftshift", "ifftshift")},
+}
 
 # keywords with which a function takes the general path: ``unique(axis=)`` is a fallback
-# (NumPy next to the data, with its GatherWarning); ``overwrite_input`` would have NumPy
-# write into the (immutable) value
-_GENERAL_KEYWORDS = {"unique": {"axis"}}
+# (NumPy next to the data, with its GatherWarning); a sort's ``kind`` or ``stable`` is the
+# general path's to honour; ``meshgrid(copy=False)`` gives views; ``overwrite_input`` would
+# have NumPy write into the (immutable) value
+_GENERAL_KEYWORDS = {"unique": {"axis"}, "sort": {"kind", "stable"},
+                     "argsort": {"kind", "stable"}, "meshgrid": {"copy", "sparse"}}
 _NEVER = {"overwrite_input"}
 
 
@@ -129,20 +295,32 @@ def install(tables: dict[str, tuple[dict, ModuleType | None]], by_numpy: dict) -
     """Put the shortcut in front of each listed function of the registry's tables (by name:
     the table, and the public module whose attribute it also replaces, if any) and of its
     entry for ``__array_function__`` in ``by_numpy``. Before the methods are installed."""
-    for groups, fits in ((_SAME_OR_SMALLER, None), (_QUANTILES, _quantiles_fit),
-                         (_BROADCASTING, _broadcast_fits), (_PRODUCTS, _product_fits)):
-        for table_name, names in groups.items():
-            table, module = tables[table_name]
-            for name in names:
-                entry = table.get(name)
-                if entry is None or entry.numpy is None or entry.impl is entry.numpy:
-                    continue
-                fast = _shortcut(entry.impl, entry.numpy, fits, name in _NUMBERS, name)
-                if by_numpy.get(entry.numpy) is entry.impl:
-                    by_numpy[entry.numpy] = fast
-                if module is not None and getattr(module, name, None) is entry.impl:
-                    setattr(module, name, fast)
-                entry.impl = fast
+    for table_name, name, fits in listed():
+        table, module = tables[table_name]
+        entry = table.get(name)
+        if entry is None or entry.numpy is None or entry.impl is entry.numpy:
+            continue
+        np_fn = entry.numpy
+        if name in _STABLE.get(table_name, ()):
+            np_fn = functools.wraps(np_fn)(functools.partial(np_fn, kind="stable"))
+        fast = _shortcut(entry.impl, np_fn, fits, name in _NUMBERS, name)
+        if by_numpy.get(entry.numpy) is entry.impl:
+            by_numpy[entry.numpy] = fast
+        if module is not None and getattr(module, name, None) is entry.impl:
+            setattr(module, name, fast)
+        entry.impl = fast
+
+
+def listed() -> list[tuple[str, str, Any]]:
+    """``(table, name, fits)`` of every function with the shortcut."""
+    out = []
+    for groups, fits in ((_SAME_OR_SMALLER, None), (_STABLE, None),
+                         (_QUANTILES, _quantiles_fit), (_BROADCASTING, _broadcast_fits),
+                         (_PRODUCTS, _product_fits)):
+        out += [(table, name, fits) for table, names in groups.items() for name in names]
+    out += [(table, name, fits) for table, checks in _CHECKED.items()
+            for name, fits in checks.items()]
+    return out
 
 
 def general(fn: Any) -> Any:

@@ -19,7 +19,6 @@ computed by NumPy directly (nothing to distribute).
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -34,6 +33,7 @@ from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import broadcast_to, ravel, reshape, transpose
 from nums.numpy._ufunc_methods import finish
+from runtime.errors import warn
 
 _NP = {("median", False): np.median, ("median", True): np.nanmedian,
        ("quantile", False): np.quantile, ("quantile", True): np.nanquantile,
@@ -186,7 +186,7 @@ def _select(kind: str, nan: bool, b: BlockArray, q: Any, method: str,
     if nan and has_nan:
         n -= count
         if n == 0:
-            warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=4)
+            warn("All-NaN slice encountered", RuntimeWarning)
             if kind == "median":
                 return last
             return np.full(np.shape(q), np.nan, dtype=b.dtype)[()]

@@ -11,7 +11,6 @@ nums' ``arange``, slicing and ``concatenate``.
 from __future__ import annotations
 
 import operator
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +23,7 @@ from nums.core.array.writes import to_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 from nums.numpy._device import check_device
+from runtime.errors import warn
 
 __all__ = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "fftn", "ifftn",
            "rfft2", "irfft2", "rfftn", "irfftn", "fftfreq", "rfftfreq", "fftshift",
@@ -115,16 +115,15 @@ def ihfft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,
 
 
 def _nd_args(x: BlockArray, s: Sequence[int] | None, axes: Sequence[int] | None,
-             inverse_real: bool = False, stacklevel: int = 4) -> tuple[list[int], list[int]]:
+             inverse_real: bool = False) -> tuple[list[int], list[int]]:
     """The lengths and axes of an N-dimensional transform, with NumPy's defaults: every
     axis (or ``axes``), the input's lengths (or ``s``; -1 means the input's), and for an
     inverse real transform an even last length from the input's."""
     given = s is not None
     if axes is None:
         if given:
-            warnings.warn("`axes` should not be `None` if `s` is not `None` (deprecated in "
-                          "NumPy 2.0); pass the axes explicitly", DeprecationWarning,
-                          stacklevel=stacklevel)
+            warn("`axes` should not be `None` if `s` is not `None` (deprecated in NumPy "
+                 "2.0); pass the axes explicitly", DeprecationWarning)
             axes = list(range(-len(s), 0))
         else:
             axes = list(range(x.ndim))
@@ -137,8 +136,8 @@ def _nd_args(x: BlockArray, s: Sequence[int] | None, axes: Sequence[int] | None,
     if inverse_real and not given and axes:
         s[-1] = (x.shape[axes[-1]] - 1) * 2
     if any(v is None for v in s):
-        warnings.warn("None in `s` is deprecated in NumPy 2.0; pass -1 (or the length) "
-                      "instead", DeprecationWarning, stacklevel=stacklevel)
+        warn("None in `s` is deprecated in NumPy 2.0; pass -1 (or the length) instead",
+             DeprecationWarning)
         s = [x.shape[a] if v is None else v for v, a in zip(s, axes)]
     s = [x.shape[a] if v == -1 else operator.index(v) for v, a in zip(s, axes)]
     return s, axes
@@ -181,7 +180,7 @@ def rfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
     """The N-dimensional discrete Fourier transform of real input (real over the last of
     ``axes``, complex over the others)."""
     x = asarray(a)
-    s, axes = _nd_args(x, s, axes, stacklevel=3)
+    s, axes = _nd_args(x, s, axes)
     x = _one_axis("rfft", x, s[-1], axes[-1], norm)
     for k in range(len(axes) - 2, -1, -1):
         x = _one_axis("fft", x, s[k], axes[k], norm)
@@ -192,7 +191,7 @@ def irfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
            out: Any = None) -> BlockArray:
     """The inverse of :func:`rfftn`."""
     x = asarray(a)
-    s, axes = _nd_args(x, s, axes, inverse_real=True, stacklevel=3)
+    s, axes = _nd_args(x, s, axes, inverse_real=True)
     for k in range(len(axes) - 1):
         x = _one_axis("ifft", x, s[k], axes[k], norm)
     x = _one_axis("irfft", x, s[-1], axes[-1], norm)

@@ -519,7 +519,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
 
 def _wrapped(res: Any, sources: list[np.ndarray], numbers: bool) -> Any:
     """NumPy's result as nums gives it: arrays (and numpy scalars, unless ``numbers``) as
-    BlockArrays, in the same tuple (or named tuple); other objects as they are."""
+    BlockArrays, in the same tuple (or named tuple, or list); other objects as they are."""
     t = type(res)
     if t is np.ndarray:
         local = _result(res, sources)
@@ -529,6 +529,8 @@ def _wrapped(res: Any, sources: list[np.ndarray], numbers: bool) -> Any:
     if isinstance(res, tuple):
         items = [_wrapped(r, sources, numbers) for r in res]
         return t(*items) if hasattr(res, "_fields") else t(items)
+    if t is list:  # ``histogramdd``'s edges
+        return [_wrapped(r, sources, numbers) for r in res]
     return res
 
 
