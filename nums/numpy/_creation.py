@@ -135,6 +135,11 @@ def arange(
         raise ZeroDivisionError("division by zero")
     res_dtype = np.result_type(start, stop, step) if dtype is None else np.dtype(dtype)
     n = max(0, math.ceil((stop - start) / step))
+    if res_dtype.kind in "iu":  # NumPy casts the first two elements as Python integers
+        info = np.iinfo(res_dtype)
+        for v in (start, start + step)[:min(n, 2)]:
+            if not info.min <= int(v) <= info.max:
+                raise OverflowError(f"Python integer {int(v)} out of bounds for {res_dtype}")
     return _progression(start, step, n, res_dtype, block_shape)
 
 

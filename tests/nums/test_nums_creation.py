@@ -99,6 +99,34 @@ def test_arange(args):
     assert_same(nps.arange(*args), np.arange(*args), rtol=1e-12)
 
 
+def test_arange_is_numpys_bit_for_bit():
+    # NumPy fills arange as first + i * (second - first) in the result's dtype, from the casts
+    # of start and start + step: with an integer dtype and float arguments, or float32,
+    # float16 and some float64 steps, start + i * step gives other values
+    rng = np.random.default_rng(1206)
+    dtypes = [None, np.float64, np.float32, np.float16, np.int64, np.int8, np.uint8,
+              np.complex64, np.complex128]
+    cases = [((0.5, 5, 1.5), int), ((-1.5, 7, 1.2), np.int8), ((0.1, 1.0, 0.2), None),
+             ((0, 1, 0.1), np.float16), ((0.1, 1.0, 0.2), np.float32)]
+    for _ in range(60):
+        start, step = float(np.round(rng.uniform(-10, 10), 1)), float(rng.uniform(0.05, 3))
+        stop = start + step * rng.integers(0, 40) + 0.01
+        cases.append(((start, stop, step), dtypes[rng.integers(len(dtypes))]))
+    cases += [((-1, 0, 1), np.uint8), ((-3.9, 5, 1.2), np.uint8), ((250, 300, 7), np.uint8),
+              ((0.5, 300.2, 7.3), np.uint8), ((250, 252, 7), np.uint8)]  # raises, wraps
+    for args, dtype in cases:
+        try:
+            want = np.arange(*args, dtype=dtype)
+        except OverflowError as e:
+            with pytest.raises(OverflowError, match=str(e)):
+                nps.arange(*args, dtype=dtype)
+            continue
+        for block in (None, (3,)):
+            got = nps.arange(*args, dtype=dtype, block_shape=block).get()
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want, strict=True, err_msg=f"{args} {dtype}")
+
+
 def test_arange_dtype_and_block_shape():
     assert_same(nps.arange(7, dtype=np.float32), np.arange(7, dtype=np.float32))
     assert nps.arange(100, block_shape=(7,)).grid_shape == (15,)

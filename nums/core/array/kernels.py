@@ -33,10 +33,33 @@ def full(shape: tuple, value: Any, dtype: np.dtype) -> np.ndarray:
 
 
 def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> np.ndarray:
-    if np.dtype(dtype).kind in "iubmM":  # dates and durations: integers of their unit
-        return (start + (offset + np.arange(count, dtype=np.int64)) * step).astype(dtype)
-    idx = np.arange(offset, offset + count, dtype=np.float64)
-    return (start + idx * step).astype(dtype)
+    """Elements ``offset`` to ``offset + count`` of ``numpy.arange(start, ..., step,
+    dtype)``, computed as NumPy fills its result: the first two are ``start`` and ``start +
+    step`` cast to ``dtype``, element ``i`` after them ``first + i * (second - first)`` in the
+    dtype's arithmetic (float16's in float32, integers' modulo 2**64, complex numbers' part
+    by part). Dates and durations: ``start`` and ``step`` are integers of their unit."""
+    dtype = np.dtype(dtype)
+    i = np.arange(offset, offset + count, dtype=np.int64)
+    if dtype.kind in "mM":
+        return (start + i * step).astype(dtype)
+    head = np.array([start, start + step]).astype(dtype)
+    if dtype.kind in "iub":
+        wide = head.astype(np.uint64 if dtype.kind == "u" else np.int64)
+        out = (wide[0] + i.astype(wide.dtype) * (wide[1:] - wide[:1])).astype(dtype)
+    else:
+        calc = np.dtype(np.float32) if dtype == np.float16 else dtype
+        parts = [head.astype(calc)] if dtype.kind == "f" else [head.real, head.imag]
+        for k, p in enumerate(parts):
+            parts[k] = p[0] + i.astype(p.dtype) * (p[1:] - p[:1])
+        if dtype.kind == "f":
+            out = parts[0].astype(dtype)
+        else:
+            out = np.empty(count, dtype)
+            out.real, out.imag = parts
+    for j in (0, 1):  # the first two elements are NumPy's casts themselves
+        if offset <= j < offset + count:
+            out[j - offset] = head[j]
+    return out
 
 
 def linspace(
