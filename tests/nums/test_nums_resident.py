@@ -533,3 +533,30 @@ def test_item_reads_and_writes_of_small_arrays_are_numpys(backend_name):
     frozen = nps.broadcast_to(nps.asarray([1.0, 2.0]), (3, 2))
     with pytest.raises(ValueError, match="read-only"):
         frozen[0, 0] = 5.0
+
+
+def test_mask_and_index_writes_of_small_arrays_are_numpys(backend_name):
+    # x[mask] = v and x[idx] = v with a driver-resident key (resident.assign_here): NumPy's
+    # assignment, its repeated-index rule and its errors; views see the new values
+    a = np.linspace(-1, 1, 12)
+    x = nps.asarray(a)
+    view = x[::3]
+    mask, idx = nps.asarray(a > 0.2), nps.asarray(np.array([0, 5, -1, 5]))
+    x[mask] = 0.5
+    a[a > 0.2] = 0.5
+    x[idx] = nps.asarray(np.array([1.0, 2.0, 3.0, 4.0]))  # index 5 twice: the last wins
+    a[np.array([0, 5, -1, 5])] = np.array([1.0, 2.0, 3.0, 4.0])
+    x[nps.asarray(np.array([1, 2]))] = 7
+    a[[1, 2]] = 7
+    assert_same(x, a)
+    assert_same(view, a[::3])
+    i = nps.asarray(np.arange(5))
+    i[nps.asarray(np.array([True, False, True, False, False]))] = 2.9  # truncated
+    assert_same(i, np.array([2, 1, 2, 3, 4]))
+    with pytest.raises(IndexError):
+        x[nps.asarray(np.array([12]))] = 1.0
+    with pytest.raises(IndexError):
+        x[nps.asarray(np.ones(5, dtype=bool))] = 1.0
+    with pytest.raises(ValueError):
+        x[mask] = nps.asarray(np.ones(2))
+    assert_same(x, a)

@@ -217,13 +217,17 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
 
 def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
     """``x[key] = value`` of a driver-resident root ``x`` for a basic key of slices and ints
-    (the caller checked it) and a scalar or driver-resident ``value``: NumPy's assignment
-    into a copy of the value, which becomes ``x``'s value as any write does. False (the
-    general path, which raises nums's errors) for other values, a read-only ``x``, or a key
-    or value NumPy refuses."""
+    or a driver-resident mask or index array (the caller checked the key's type) and a
+    scalar or driver-resident ``value``: NumPy's assignment into a copy of the value, which
+    becomes ``x``'s value as any write does. False (the general path, which raises nums's
+    errors) for other keys and values, a read-only ``x``, or a key or value NumPy refuses."""
     g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
     if g is not None and not g.flags.writeable:
         return False
+    if type(key) is BlockArray:  # ``x[mask] = 0``, ``x[idx] = v``
+        key = _value_here(key)
+        if key is None or key.dtype.kind not in "biu":
+            return False
     t = type(value)
     if t is BlockArray:
         value = _value_here(value)

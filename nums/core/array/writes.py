@@ -44,8 +44,8 @@ def check_writeable(x: BlockArray, message: str = "assignment destination is rea
 
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
-    if x._local is not None and x._link is None and plain_key(key) and resident.assign_here(
-            x, key, value):
+    if x._local is not None and x._link is None and (
+            plain_key(key) or type(key) is BlockArray) and resident.assign_here(x, key, value):
         return  # a small array: NumPy's assignment into a copy of its value
     check_writeable(x)
     if is_basic(key, zero_d_arrays=True):
