@@ -110,7 +110,7 @@ class Generator:
             # NumPy's generator's own value and type (a Python float where NumPy gives one)
             return getattr(self._driver, method)(**kwargs)
         key = self._next_key()
-        sample = np.asarray(getattr(np.random.default_rng(0), method)(size=1, **kwargs))
+        sample = np.asarray(getattr(_PROBE, method)(size=1, **kwargs))
         out_dtype = np.dtype(dtype) if dtype is not None else sample.dtype
         grid = make_grid(shape, out_dtype, block_shape)
         order = {idx: i for i, idx in enumerate(grid.indices())}
@@ -358,13 +358,18 @@ DISTRIBUTIONS = (
 ).split()
 
 
+# draws whose values nobody reads (a result's dtype, NumPy's checks of parameters): one
+# generator for all of them (a new one costs more than a small draw itself)
+_PROBE = np.random.default_rng(0)
+
+
 def _result_dtype(method: str, scalars: dict, arrays: dict, local: dict) -> np.dtype:
     """The dtype of a draw (NumPy's, from one draw with harmless parameters)."""
     probe = {**scalars, **{k: np.asarray(v).reshape(-1)[:1] if k in local and np.size(v)
                            else None for k, v in arrays.items()}}
     probe = {k: v for k, v in probe.items() if v is not None}
     try:
-        sample = getattr(np.random.default_rng(0), method)(**probe, size=1)
+        sample = getattr(_PROBE, method)(**probe, size=1)
     except (ValueError, TypeError):
         sample = None
     if sample is not None:
@@ -378,7 +383,7 @@ def _validate(method: str, scalars: dict, local: dict) -> None:
     """NumPy's checks of parameter values held in the driver (its errors, its messages):
     one draw per distinct broadcast combination would cost as much as the data, so NumPy
     draws once over the parameters as given (their size, not the output's)."""
-    getattr(np.random.default_rng(0), method)(**scalars, **local)
+    getattr(_PROBE, method)(**scalars, **local)
 
 
 def _make_method(name: str):
