@@ -13,7 +13,14 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    fits_local,
+    make_grid,
+    normalize_shape,
+    resident,
+    submit,
+)
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.numpy._convert import _scalar, asarray
@@ -140,6 +147,9 @@ def arange(
         for v in (start, start + step)[:min(n, 2)]:
             if not info.min <= int(v) <= info.max:
                 raise OverflowError(f"Python integer {int(v)} out of bounds for {res_dtype}")
+    grid = make_grid((n,), res_dtype, block_shape)
+    if grid.num_blocks == 1 and fits_local(grid.shape, res_dtype):
+        return resident(np.arange(start, stop, step, dtype=res_dtype))  # NumPy's own
     return _progression(start, step, n, res_dtype, block_shape)
 
 
