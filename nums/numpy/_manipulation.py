@@ -67,6 +67,8 @@ def moveaxis(a: Any, source: Any, destination: Any) -> BlockArray:
 
 def _resolve_shape(size: int, shape: Any) -> tuple[int, ...]:
     shape = normalize_shape(shape)
+    if math.prod(shape) == size and min(shape, default=0) >= 0:
+        return shape  # (the common case: a shape of the right size)
     unknown = [i for i, n in enumerate(shape) if n == -1]
     if len(unknown) > 1:
         raise ValueError("can only specify one unknown dimension")

@@ -560,3 +560,27 @@ def test_mask_and_index_writes_of_small_arrays_are_numpys(backend_name):
     with pytest.raises(ValueError):
         x[mask] = nps.asarray(np.ones(2))
     assert_same(x, a)
+
+
+def test_reshape_views_of_small_arrays_are_numpys(backend_name):
+    # reshape and ravel of a driver-resident root: numpy's view of the value at once, then
+    # synced as any view (writes through the root and through the view)
+    a = np.arange(12.0)
+    x = nps.asarray(a.copy())
+    r, ra = x.reshape(3, 4), a.reshape(3, 4)
+    f, fa = r.ravel(), ra.ravel()
+    m, ma = x.reshape(2, -1), a.reshape(2, -1)
+    assert_same(r, ra)
+    assert_same(f, fa)
+    assert_same(m, ma)
+    assert r.base is x and _resident(r) == _resident(x)
+    r[1, 2] = -5.0
+    ra[1, 2] = -5.0
+    x[0] = 7.0
+    a[0] = 7.0
+    assert_same(x, a)
+    assert_same(r, ra)
+    assert_same(f, fa)
+    assert_same(m, ma)
+    with pytest.raises(ValueError, match="cannot reshape"):
+        x.reshape(5, 3)

@@ -366,6 +366,13 @@ def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None
     key = _unit_axes_key(x.shape, shape)
     if key is not None and shape:  # (to 0-d: integer keys would give numpy's read-only scalar)
         return make_view(x, IndexOp(basic_spec(x.shape, key)))
+    if x._local is not None and x._link is None:  # a driver-resident root: its value
+        # reshaped at once (as _resident_view does for keys), synced as any view later
+        view = resident.resident(x._local.reshape(shape))
+        view._link = ViewLink(x, ReshapeOp(shape))
+        view._stand_in = g
+        view._seen = x._version
+        return view
     return make_view(x, ReshapeOp(shape))
 
 
