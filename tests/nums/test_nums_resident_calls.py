@@ -345,3 +345,26 @@ def test_results_too_large_for_the_driver_take_the_general_path(backend_name):
                     np.testing.assert_allclose(g.get(), w, rtol=1e-12, atol=1e-12)
     finally:
         nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
+
+def test_numpys_own_warnings_name_the_users_line(backend_name):
+    # NumPy's functions that warn in their Python code ("Degrees of freedom <= 0", "Mean of
+    # empty slice", "All-NaN slice encountered") give NumPy's warnings at the caller's line
+    a = np.array([[1.0, np.nan, 3.0], [np.nan, np.nan, np.nan]])
+    calls = [("nanvar", (a,), {"axis": 1, "ddof": 2}), ("nanmean", (a,), {"axis": 1}),
+             ("nanmax", (a,), {"axis": 1}), ("nanmedian", (a,), {"axis": 1}),
+             ("var", (a[0, ::2],), {"ddof": 3}), ("mean", (a[0],), {"where": a[0] > 5}),
+             ("cov", (a[0, ::2],), {"ddof": 5})]
+    for name, args, kwargs in calls:
+        nargs = [nps.asarray(v) for v in args]
+        nkwargs = {k: nps.asarray(v) if isinstance(v, np.ndarray) else v
+                   for k, v in kwargs.items()}
+        with warnings.catch_warnings(record=True) as want:
+            warnings.simplefilter("always")
+            getattr(np, name)(*args, **kwargs)
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            getattr(nps, name)(*nargs, **nkwargs)
+        assert want, name
+        assert {str(w.message) for w in got} == {str(w.message) for w in want}, name
+        assert {w.filename for w in got} == {__file__}, name

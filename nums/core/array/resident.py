@@ -480,7 +480,8 @@ def _operand(a: Any, arrays: list[np.ndarray]) -> Any:
 
 
 def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
-               fits: Callable | None = None, numbers: bool = False) -> tuple[bool, Any]:
+               fits: Callable | None = None, numbers: bool = False,
+               warns: bool = False) -> tuple[bool, Any]:
     """``(True, result)`` of NumPy's ``fn(*args, **kwargs)`` on the values of its
     driver-resident array arguments (directly, in lists and tuples of arguments, and among
     ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
@@ -488,7 +489,11 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     ``out=`` is given, no argument is an array, or ``fits(values, kwargs)`` says the result
     would be too large. For functions whose result is a new array (or several, or a number):
     see :mod:`nums.numpy._resident_calls`. Numbers of the result (numpy scalars) become 0-d
-    arrays, unless ``numbers`` (functions that give numpy scalars, as ``linalg.det``)."""
+    arrays, unless ``numbers`` (functions that give numpy scalars, as ``linalg.det``).
+    ``warns``: NumPy's function may warn by itself (``warnings.warn`` in its Python code,
+    "Degrees of freedom <= 0 for slice"): it runs where its warnings are caught and raised
+    again at the user's line, not at ours, which its stack level would name.
+    """
     vals: list[Any] = []
     arrays: list[np.ndarray] = []
     for a in args:
@@ -514,7 +519,8 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
         kw[k] = a
     if not arrays or (fits is not None and not fits(vals, kw)):
         return _GENERAL
-    done, res = fperrors.run_quiet(functools.partial(fn, **kw) if kw else fn, vals)
+    done, res = (False, None) if warns else fperrors.run_quiet(
+        functools.partial(fn, **kw) if kw else fn, vals)
     if not done:
         with warnings_at_caller():
             res = fn(*vals, **kw)
