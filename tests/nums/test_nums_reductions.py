@@ -348,3 +348,23 @@ def test_small_reduction_of_a_few_blocks_is_combined_by_the_driver():
     wide = nps.array(np.ones(64), block_shape=(4,))  # 16 partials
     assert nps.sum(wide).pending("driver") is None
     assert float(nps.sum(wide)) == 64.0
+
+
+def test_nanvar_beyond_its_degrees_of_freedom_is_nan():
+    # NumPy's nanvar/nanstd give NaN (with its warning) where ddof leaves no degree of
+    # freedom, not count-beyond-ddof's infinity
+    rng = np.random.default_rng(77)
+    a = rng.random((4, 6))
+    a[rng.random((4, 6)) < 0.4] = np.nan
+    a[:, 3] = np.nan
+    x = nps.asarray(a, block_shape=(3, 4))
+    for name in ("nanvar", "nanstd"):
+        for ddof in (0, 2, 5):
+            for axis in (None, 0, 1):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    got = getattr(nps, name)(x, axis=axis, ddof=ddof).get()
+                    want = getattr(np, name)(a, axis=axis, ddof=ddof)
+                np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=f"{name} {ddof}")
+    with pytest.warns(RuntimeWarning, match="Degrees of freedom <= 0 for slice"):
+        nps.nanvar(x, axis=0, ddof=5).get()

@@ -576,13 +576,17 @@ def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
                   divide_warns: bool, scalar: bool) -> np.ndarray:
     """``total / count`` of a masked mean or variance, warning as numpy does where a count is
     zero: ``message`` (numpy's own, e.g. "Mean of empty slice"), then the division's warnings
-    when ``divide_warns`` (mean and var) or none (nanmean and nanvar divide quietly)."""
+    when ``divide_warns`` (mean and var) or none (nanmean and nanvar divide quietly, and
+    give NaN where a count is zero, as numpy's nanvar does for ``ddof`` beyond it)."""
     if message and np.any(np.asarray(count) <= 0):
         warn(message, RuntimeWarning)  # in a task: relayed to the user's line
     if divide_warns:
         return divide_by(total, count, None, scalar)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.true_divide(total, count)
+        out = np.true_divide(total, count)
+    if out.dtype.kind == "f":
+        out = np.where(np.asarray(count) <= 0, out.dtype.type(np.nan), out)
+    return out
 
 
 def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False
