@@ -13,8 +13,9 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.dtypes import dry_run
-from nums.core.array.reduction import cumulate, tree_reduce
+from nums.core.array.reduction import REORDERABLE, cumulate, tree_reduce
 from nums.core.array.regions import region
+from nums.core.array.relayout import whole_axis
 from nums.core.array.writes import write_out
 from nums.numpy._convert import asarray
 
@@ -63,13 +64,17 @@ def ufunc_reduce(
     res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
     res_dtype = np.asarray(res).dtype
     axes = axes_of(a, axis)
+    folds = uf not in REORDERABLE  # NumPy's left fold: its one axis whole in each block
+    if folds and len(axes) == 1 and a.grid.grid_shape[axes[0]] > 1:
+        a = whole_axis(a, axes[0])
     pkw = {"ufunc": uf}
     if dtype is not None:
         pkw["dtype"] = dtype
-    if initial is not _NoValue and where is not True:
-        pkw["initial"] = initial  # blocks fully masked out need the initial value
+    if initial is not _NoValue and (where is not True or folds):
+        pkw["initial"] = initial  # blocks fully masked out need the initial value; a fold
+        # starts from it
     finalize, fkw = None, {}
-    if initial is not _NoValue and where is True:
+    if initial is not _NoValue and where is True and not folds:
         finalize, fkw = kernels.apply_initial, {"ufunc": uf, "initial": initial}
     elif nan_warning and res_dtype.kind in "fc":
         finalize, fkw = kernels.warn_if_nan, {"message": nan_warning}

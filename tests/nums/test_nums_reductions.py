@@ -368,3 +368,26 @@ def test_nanvar_beyond_its_degrees_of_freedom_is_nan():
                 np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=f"{name} {ddof}")
     with pytest.warns(RuntimeWarning, match="Degrees of freedom <= 0 for slice"):
         nps.nanvar(x, axis=0, ddof=5).get()
+
+
+@pytest.mark.parametrize("uf", [np.subtract, np.divide, np.floor_divide, np.remainder,
+                                np.left_shift, np.fmod, np.copysign])
+def test_reductions_of_ufuncs_that_are_not_reorderable_are_left_folds(uf):
+    # NumPy reduces and accumulates subtract, divide, ... one element after the other:
+    # partial results of blocks must not be combined by the ufunc (a tree), nor a carry
+    # continue them (a - b - c is not a - (b - c)). (Not power and arctan2: NumPy 2.4's own
+    # reduce of a contiguous float axis gives another value than its strided one for them,
+    # power.reduce([2., 3., 2.]) is 4.0)
+    rng = np.random.default_rng(31)
+    ints = uf in (np.left_shift, np.floor_divide, np.remainder)
+    a = rng.integers(1, 4, (5, 6, 4)) if ints else rng.random((5, 6, 4)) * 4 - 1.5
+    x = nps.asarray(a, block_shape=(2, 2, 3))
+    for axis in (0, 1, 2):
+        assert_same(uf.reduce(x, axis=axis), uf.reduce(a, axis=axis), rtol=1e-12)
+        assert_same(uf.reduce(x, axis=axis, initial=3, keepdims=True),
+                    uf.reduce(a, axis=axis, initial=3, keepdims=True), rtol=1e-12)
+        assert_same(uf.accumulate(x, axis=axis), uf.accumulate(a, axis=axis), rtol=1e-12)
+    v = nps.asarray(a[:, 0, 0], block_shape=(2,))
+    assert_same(uf.reduce(v), uf.reduce(a[:, 0, 0]), rtol=1e-12)
+    with pytest.raises(ValueError, match="not reorderable"):
+        uf.reduce(x, axis=None)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from nums.core import progress
-from nums.core.array import kernels, resident
+from nums.core.array import kernels, relayout, resident
 from nums.core.array.blockarray import BlockArray, DriverValue, submit
 from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
 from nums.core.array.planning import FOLD_MAX, OpGraph
@@ -211,13 +211,26 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
     return _reduce(x, axes, keepdims, vertex, combine, kernels.arg_finalize, {}, np.intp)
 
 
+# ufuncs whose reductions NumPy may reorder (its "reorderable" ones): the partial results of
+# blocks combine in any order, and a carry from the blocks before continues an accumulation.
+# Any other ufunc (subtract, divide, power, arctan2, floor_divide, remainder, shifts, ...) is a
+# left fold, one element after the other: its axis is made whole in each block.
+REORDERABLE = frozenset([np.add, np.multiply, np.logical_and, np.logical_or, np.logical_xor,
+                         np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.maximum,
+                         np.minimum, np.fmax, np.fmin, np.gcd, np.lcm, np.hypot,
+                         np.logaddexp, np.logaddexp2])
+
+
 def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArray:
     """``ufunc.accumulate`` along ``axis``: every block accumulates on its own, at once; a
     chain of small tasks carries the last slice of each block to the next, which continues
-    from it (the values of a chain of whole blocks, without its waits)."""
+    from it (the values of a chain of whole blocks, without its waits). A ufunc that is not
+    :data:`REORDERABLE` accumulates along the whole axis in one block."""
     local = resident.kernel(kernels.cumulative, [ufunc, axis, np.dtype(dtype), x])
     if local is not None:
         return local
+    if ufunc not in REORDERABLE and x.grid.grid_shape[axis] > 1:
+        x = relayout.whole_axis(x, axis)
     grid = ArrayGrid(x.shape, x.block_shape, dtype)
     own = np.empty(grid.grid_shape, dtype=object)
     for idx in grid.indices():
