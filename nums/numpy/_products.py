@@ -165,7 +165,9 @@ def trace(
         return _red.sum(diagonal(a, offset, axis1, axis2), dtype=res_dtype, out=out)
     m = moveaxis(a, (axis1, axis2), (-2, -1))
     mask = eye(m.shape[-2], m.shape[-1], k=offset, dtype=bool, block_shape=m.block_shape[-2:])
-    return _red.sum(multiply(m, mask), axis=(-2, -1), dtype=res_dtype, out=out)
+    # summed where the mask is set (a product with it would make NaN of an infinity off the
+    # diagonal)
+    return _red.sum(m, axis=(-2, -1), dtype=res_dtype, out=out, where=mask)
 
 
 __all__ = ["matmul", "tensordot", "dot", "vdot", "inner", "outer", "trace"]

@@ -429,3 +429,24 @@ def test_norm_of_a_driver_resident_array_is_numpys_bit_for_bit(ord):
             nps.linalg.norm(arr, ord="fro")
         with pytest.raises(ValueError, match="Invalid norm order 'nuc' for vectors"):
             nps.linalg.norm(arr, ord="nuc", axis=0)
+
+
+def test_norms_of_integer_arrays_are_of_floats():
+    # NumPy casts integers and booleans to float64 before squaring or taking absolute values:
+    # in the integer dtype they wrap (int8's -128, int16's squares, int64's 1e18)
+    v = np.r_[-128, 100, np.arange(1, 80)].astype(np.int8)
+    w = np.array([300, 400] * 20, np.int16)
+    u = np.array([[200, 100], [50, 3], [10, 20]], np.uint8)
+    m = np.arange(40).reshape(8, 5) * 10**9
+    cases = [(nps.linalg.norm, np.linalg.norm, v, {}), (nps.linalg.norm, np.linalg.norm, v,
+             {"ord": 1}), (nps.linalg.norm, np.linalg.norm, v, {"ord": np.inf}),
+             (nps.linalg.vector_norm, np.linalg.vector_norm, w, {}),
+             (nps.linalg.vector_norm, np.linalg.vector_norm, v, {"ord": -np.inf}),
+             (nps.linalg.norm, np.linalg.norm, u, {"axis": 0}),
+             (nps.linalg.norm, np.linalg.norm, m, {}),
+             (nps.linalg.matrix_norm, np.linalg.matrix_norm, m, {}),
+             (nps.linalg.matrix_norm, np.linalg.matrix_norm, u.astype(np.int8), {"ord": 1}),
+             (nps.linalg.norm, np.linalg.norm, np.array([True, False, True]), {})]
+    for ours, theirs, a, kwargs in cases:
+        assert_same(ours(nps.asarray(a, block_shape=(2,) * a.ndim), **kwargs),
+                    theirs(a, **kwargs), rtol=1e-12)

@@ -316,3 +316,18 @@ def test_output_block_sums_its_products_in_one_task(dtype):
     assert_same(got, a @ v, rtol=tol, atol=tol)
     assert_same(x.T @ nps.array(b, block_shape=(3, 2)), a.T @ b, rtol=tol, atol=tol)
     assert_same(nps.array(b, block_shape=(3, 2)).T @ x, b.T @ a, rtol=tol, atol=tol)
+
+
+def test_trace_of_stacks_ignores_what_is_off_the_diagonal():
+    # an infinity or NaN off the diagonal is not part of the trace (a product with an eye mask
+    # made NaN of it)
+    t = np.array([[[1.0], [2.0]], [[3.0], [4.0]], [[-np.inf], [5.0]]])
+    assert_same(nps.trace(nps.asarray(t, block_shape=(2, 1, 1))), np.trace(t))
+    assert_same(nps.linalg.trace(nps.moveaxis(nps.asarray(t), 2, 0)),
+                np.linalg.trace(np.moveaxis(t, 2, 0)))
+    r = np.random.default_rng(8).random((3, 4, 5, 2))
+    r[0, 1, 2, 1] = np.nan
+    for offset in (-1, 0, 2):
+        for axes in ((1, 2), (2, 0), (3, 1)):
+            assert_same(nps.trace(nps.asarray(r, block_shape=(2, 2, 2, 2)), offset, *axes),
+                        np.trace(r, offset, *axes), rtol=1e-12)

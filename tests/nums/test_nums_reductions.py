@@ -368,6 +368,12 @@ def test_nanvar_beyond_its_degrees_of_freedom_is_nan():
                 np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=f"{name} {ddof}")
     with pytest.warns(RuntimeWarning, match="Degrees of freedom <= 0 for slice"):
         nps.nanvar(x, axis=0, ddof=5).get()
+    c = np.tile(np.array([1 + 1j, 2 - 1j, np.nan, 3 + 0j]), 8)  # complex: a real result
+    for ddof in (0, 23, 24, 30):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            assert_same(nps.nanvar(nps.asarray(c, block_shape=(5,)), ddof=ddof),
+                        np.nanvar(c, ddof=ddof), rtol=1e-12)
 
 
 @pytest.mark.parametrize("uf", [np.subtract, np.divide, np.floor_divide, np.remainder,

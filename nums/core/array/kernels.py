@@ -584,7 +584,7 @@ def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
         return divide_by(total, count, None, scalar)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.true_divide(total, count)
-    if out.dtype.kind == "f":
+    if out.dtype.kind in "fc":  # (a complex array's sum of squares is complex)
         out = np.where(np.asarray(count) <= 0, out.dtype.type(np.nan), out)
     return out
 

@@ -134,13 +134,14 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
                                               keepdims=keepdims), [x])
     if local is not None:
         return local
+    if x.dtype.kind in "biu":
+        x = x.astype(np.float64)  # as NumPy: squares and absolute values of integers wrap
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
     if vector and isinstance(ord, str) and (axis is not None or x.ndim == 1):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")  # numpy's error
     if ord is None or ord == "fro" or (ord == 2 and vector):
         a = absolute(x) if x.dtype.kind == "c" else x
-        s = _red.sum(a * a, axis=axis, keepdims=keepdims)
-        return sqrt(s.astype(np.result_type(s.dtype, np.float64)) if s.dtype.kind in "iub" else s)
+        return sqrt(_red.sum(a * a, axis=axis, keepdims=keepdims))
     if vector and ord == 1:
         return _red.sum(absolute(x), axis=axis, keepdims=keepdims)
     if vector and ord == np.inf:

@@ -80,6 +80,8 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
                 ord: Any = 2) -> BlockArray:
     """Any ``ord`` (``sum(|x|**ord)**(1/ord)``, 0, inf, -inf), distributed."""
     x = asarray(x)
+    if x.dtype.kind in "biu":
+        x = x.astype(np.float64)  # as NumPy: squares and absolute values of integers wrap
     if axis is None:
         flat = reshape(x, (x.size,))
         out = vector_norm(flat, axis=0, ord=ord)
@@ -105,6 +107,8 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Block
     """Of 2-d arrays: ``'fro'``, the 1/-1/inf/-inf norms distributed; ``'nuc'`` and 2/-2 from
     the singular values (TSQR)."""
     x = asarray(x)
+    if x.dtype.kind in "biu":
+        x = x.astype(np.float64)  # as NumPy
     if x.ndim != 2:
         return _stacked_matrix_norm(x, keepdims, ord)
     a = absolute(x)
