@@ -79,6 +79,33 @@ def _binary(fn: Any, reflected: bool = False) -> Any:
     return elide
 
 
+def _fast_power(x: BlockArray, exponent: Any) -> Any:
+    """The ufunc NumPy computes ``x ** exponent`` with where it takes a shortcut (its
+    ``fast_scalar_power``): a Python int 2 is ``square`` (a boolean array's square is int8,
+    not power's int64), a Python int -1 ``reciprocal`` and a Python float 0.5 ``sqrt`` of a
+    floating-point or complex array (their values can differ from ``power``'s in the last
+    bit); None otherwise."""
+    t = type(exponent)
+    if t is int and exponent == 2:
+        return UFUNCS["square"]
+    if x.dtype.kind in "fc" and (t is int and exponent == -1 or t is float and exponent == 0.5):
+        return UFUNCS["reciprocal" if t is int else "sqrt"]
+    return None
+
+
+def _power(operator: Any, inplace: bool) -> Any:
+    """``x ** e`` (or ``x **= e``): NumPy's shortcut ufunc where it has one, else
+    ``operator``."""
+
+    def method(self, other):
+        fast = _fast_power(self, other)
+        if fast is None:
+            return operator(self, other)
+        return fast(self, out=self) if inplace else fast(self)
+
+    return method
+
+
 def _equality(fn: Any, unequal: bool) -> Any:
     """``==`` or ``!=``: the ufunc, and where it has no loop for the two dtypes (a number
     array and a string), NumPy's answer: every element differs."""
@@ -188,6 +215,8 @@ def install() -> None:
         setattr(BlockArray, f"__r{op}__", _binary(fn, reflected=True))
         if op != "divmod":
             setattr(BlockArray, f"__i{op}__", _inplace_op(fn))
+    BlockArray.__pow__ = _power(BlockArray.__pow__, inplace=False)
+    BlockArray.__ipow__ = _power(BlockArray.__ipow__, inplace=True)
     matmul = REGISTRY["matmul"].impl  # with its shortcut for driver-resident operands
     BlockArray.__matmul__ = _binary(matmul)
     BlockArray.__rmatmul__ = _binary(matmul, reflected=True)

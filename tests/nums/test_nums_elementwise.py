@@ -387,3 +387,35 @@ def test_operators_with_strings_bytes_and_none_are_elementwise():
     np.testing.assert_array_equal(("a" != nums_).get(), np.ones((3, 4), bool))
     with pytest.raises(TypeError):
         nums_ < "a"  # noqa: B015
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # roots of negatives, as NumPy's
+def test_power_operator_takes_numpys_shortcuts():
+    # NumPy computes x ** 2 as square (a boolean array's is int8), and x ** -1 and x ** 0.5
+    # of floating-point and complex arrays as reciprocal and sqrt (last bits differ from
+    # power's for complex numbers); x **= e likewise
+    rng = np.random.default_rng(12)
+    for dtype in (bool, np.int8, np.uint8, np.float16, np.float64, np.complex64):
+        a = rng.random(40) * 100 - 50 + (1j * rng.random(40) if np.dtype(dtype).kind == "c"
+                                         else 0)
+        a = a.astype(dtype)
+        for e in (2, -1, 0.5, 2.0, -1.0, 3, np.int64(2)):
+            try:
+                want = a ** e
+            except (ValueError, OverflowError) as err:
+                with pytest.raises(type(err)):  # (from the values: at the latest on get)
+                    (nps.asarray(a, block_shape=(7,)) ** e).get()
+                continue
+            got = (nps.asarray(a, block_shape=(7,)) ** e).get()
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
+            x, b = nps.asarray(a, block_shape=(7,)), a.copy()
+            try:
+                b **= e
+            except (TypeError, ValueError, OverflowError) as err:
+                with pytest.raises(type(err)):
+                    x **= e
+                    x.get()
+                continue
+            x **= e
+            np.testing.assert_array_equal(x.get(), b)
