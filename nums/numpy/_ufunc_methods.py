@@ -70,6 +70,8 @@ def ufunc_reduce(
     pkw = {"ufunc": uf}
     if dtype is not None:
         pkw["dtype"] = dtype
+    elif uf is np.add and res_dtype == np.float16:
+        pkw["dtype"] = np.float32  # as NumPy's sum of halves, in float32, rounded once
     if initial is not _NoValue and (where is not True or folds):
         pkw["initial"] = initial  # blocks fully masked out need the initial value; a fold
         # starts from it

@@ -397,3 +397,15 @@ def test_reductions_of_ufuncs_that_are_not_reorderable_are_left_folds(uf):
     assert_same(uf.reduce(v), uf.reduce(a[:, 0, 0]), rtol=1e-12)
     with pytest.raises(ValueError, match="not reorderable"):
         uf.reduce(x, axis=None)
+
+
+def test_sums_of_many_blocks_keep_numpys_accuracy():
+    # NumPy sums halves in float32 and rounds once, and sums pairwise: partial results of
+    # blocks summed in float16, or one after the other, drifted (3000 ones gave 3316)
+    assert_same(nps.sum(nps.asarray(np.ones(3000, np.float16), block_shape=(3,))),
+                np.sum(np.ones(3000, np.float16)))
+    h = np.random.default_rng(4).random(5000).astype(np.float16)
+    assert_same(nps.sum(nps.asarray(h, block_shape=(7,))), np.sum(h))
+    f = np.full(40000, 0.1, np.float32)  # 2500 partial sums (one after the other: 4000.097)
+    got = float(nps.sum(nps.asarray(f, block_shape=(16,))))
+    assert abs(got - 4000.0) < 0.03

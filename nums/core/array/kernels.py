@@ -276,13 +276,22 @@ def reduce_partial(fn: Callable, axes: tuple, kwargs: dict, block: np.ndarray, *
 
 
 def reduce_combine(combine: Callable, *parts: Any) -> Any:
-    return functools.reduce(combine, parts)
+    return _pairwise(combine, list(parts))
+
+
+def _pairwise(combine: Callable, parts: list) -> Any:
+    """``parts`` combined pairwise, neighbours first (as NumPy sums): the rounding error of a
+    sum of n partial results grows as log n, not n; the order of the parts is kept."""
+    while len(parts) > 1:
+        paired = [combine(parts[i], parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+        parts = paired + parts[len(parts) - len(parts) % 2:]
+    return parts[0]
 
 
 def reduce_finalize(
     combine: Callable | None, finalize: Callable | None, shape: tuple, dtype, fkw: dict, *parts
 ):
-    result = functools.reduce(combine, parts) if len(parts) > 1 else parts[0]
+    result = _pairwise(combine, list(parts)) if len(parts) > 1 else parts[0]
     if finalize is not None:
         result = finalize(result, **fkw)
     result = np.asarray(result)
