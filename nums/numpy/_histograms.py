@@ -91,7 +91,7 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> BlockArray:
     length = operator.index(minlength)
     if x.size:
         lo, hi = _minmax(x)
-        if lo < 0:
+        if lo < 0 or int(hi) > np.iinfo(np.intp).max:  # (NumPy casts to intp: negative)
             raise ValueError("'list' argument must have no negative elements")
         length = max(int(hi) + 1, length)
     if x.size == 0:

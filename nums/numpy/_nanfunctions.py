@@ -13,6 +13,7 @@ from nums.numpy import _elementwise as ew
 from nums.numpy import _reductions as red
 from nums.numpy._convert import asarray
 from nums.numpy._logic import where
+from nums.numpy._ufunc_methods import stand_where
 
 
 def _zeroed(a: BlockArray, fill: Any) -> BlockArray:
@@ -20,12 +21,14 @@ def _zeroed(a: BlockArray, fill: Any) -> BlockArray:
 
 
 def nansum(
-    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False
+    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
+    *, where: Any = True
 ) -> BlockArray:
     """nums implementation of numpy.nansum."""
     a = asarray(a)
-    dry_run(np.nansum, a, axis=axis, dtype=dtype, keepdims=keepdims)
-    return red.sum(_zeroed(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+    dry_run(np.nansum, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
+    return red.sum(_zeroed(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                   where=where)
 
 
 def nanprod(
@@ -55,13 +58,17 @@ def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) ->
 
 
 def nanmean(
-    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False
+    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
+    *, where: Any = True
 ) -> BlockArray:
     """nums implementation of numpy.nanmean."""
     a = asarray(a)
     if a.dtype.kind not in "fc":
-        return red.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims)
-    return red._mean(a, axis, dtype, out, keepdims, ew.logical_not(ew.isnan(a)), red.NANMEAN)
+        return red.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where)
+    mask = ew.logical_not(ew.isnan(a))
+    if where is not True:
+        mask = ew.logical_and(mask, asarray(where, dtype=bool))
+    return red._mean(a, axis, dtype, out, keepdims, mask, red.NANMEAN)
 
 
 def nanvar(

@@ -29,6 +29,7 @@ from nums.numpy._elementwise import (
     subtract,
     true_divide,
 )
+from nums.numpy._fallback import run_fallback
 from nums.numpy._manipulation import broadcast_to, concatenate, ravel, reshape
 from nums.numpy._ufunc_methods import (
     axes_of,
@@ -276,6 +277,14 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     a = asarray(a)
     if correction is not None:
         ddof = correction
+    if dtype is not None and np.dtype(dtype).kind in "biu":
+        # NumPy's mean, deviations and squares in that integer dtype, which wrap: its own
+        # function next to the data (an explicit fallback, with its GatherWarning)
+        fn = {np.var: np.nanvar, np.std: np.nanstd}[npfunc] if mode is NANVAR else npfunc
+        kwargs = {"axis": axis, "dtype": dtype, "out": out, "ddof": ddof, "keepdims": keepdims}
+        if where is not True and mode is not NANVAR:
+            kwargs["where"] = where
+        return run_fallback(fn, (a,), kwargs, f"numpy.{fn.__name__}")
     res = np.dtype(dry_run(npfunc, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims,
                            where=stand_where(where)).dtype)
     axes = axes_of(a, axis)

@@ -155,7 +155,10 @@ def _bincount_fits(vals: list, kwargs: dict) -> bool:
     if type(x) is not np.ndarray or x.dtype.kind not in "iub":
         return False  # NumPy's or nums's error on the general path
     length = _int_or_none(kwargs.get("minlength", 0))
-    return length is not None and _bytes_fit(max(int(x.max()) + 1, length))
+    largest = int(x.max())
+    if largest > np.iinfo(np.intp).max:
+        return True  # NumPy's error at once (it casts to intp: a negative element)
+    return length is not None and _bytes_fit(max(largest + 1, length))
 
 
 def _repeat_fits(vals: list, kwargs: dict) -> bool:

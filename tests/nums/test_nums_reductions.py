@@ -409,3 +409,46 @@ def test_sums_of_many_blocks_keep_numpys_accuracy():
     f = np.full(40000, 0.1, np.float32)  # 2500 partial sums (one after the other: 4000.097)
     got = float(nps.sum(nps.asarray(f, block_shape=(16,))))
     assert abs(got - 4000.0) < 0.03
+
+
+def test_nan_reductions_take_where():
+    rng = np.random.default_rng(9)
+    a = rng.random((5, 6))
+    a[rng.random((5, 6)) < 0.3] = np.nan
+    a[2] = np.nan
+    mask, row = rng.random((5, 6)) > 0.4, np.array([True, False, True, True, False, True])
+    x = nps.asarray(a, block_shape=(2, 4))
+    for name in ("nansum", "nanmean"):
+        for axis in (None, 0, 1):
+            for where in (mask, row):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # empty slices, as NumPy
+                    assert_same(getattr(nps, name)(x, axis=axis, where=nps.asarray(where)),
+                                getattr(np, name)(a, axis=axis, where=where), rtol=1e-12)
+
+
+def test_var_with_an_integer_dtype_is_numpys():
+    # NumPy computes in that dtype, wrapping (int8: [19, -15, 16, 10]): its own function,
+    # next to the data, with the fallback's warning
+    i = np.array([[3, -1, 4, 1, -5, 9], [2, 6, -5, 3, 5, -8], [9, 7, 9, 3, -2, 3]])
+    for a in (i, i * 0.5):
+        x = nps.asarray(a, block_shape=(2, 4))
+        for name in ("var", "std", "nanvar"):
+            for dtype in (np.int8, np.uint8, np.int32):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", nps.GatherWarning)
+                    try:
+                        want = getattr(np, name)(a, axis=1, dtype=dtype)
+                    except TypeError as err:  # std's root of an integer: NumPy refuses
+                        with pytest.raises(type(err)):
+                            getattr(nps, name)(x, axis=1, dtype=dtype).get()
+                        continue
+                    assert_same(getattr(nps, name)(x, axis=1, dtype=dtype), want)
+
+
+def test_errors_of_bincount_and_vecdot_are_numpys():
+    big = nps.asarray(np.array([2**63 + 5, 1, 3], np.uint64), block_shape=(2,))
+    with pytest.raises(ValueError, match="negative elements"):
+        nps.bincount(big)  # NumPy casts to intp: a negative element
+    with pytest.raises(ValueError, match="does not have enough dimensions"):
+        nps.vecdot(nps.asarray(2.0), nps.arange(3.0))

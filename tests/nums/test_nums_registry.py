@@ -110,6 +110,7 @@ def test_parameters_marked_not_accepted_are_refused():
     for name, call in (("zeros", lambda kw: nps.zeros(3, **kw)),
                        ("ones_like", lambda kw: nps.ones_like(nps.zeros(3), **kw)),
                        ("nansum", lambda kw: nps.nansum(nps.zeros(3), **kw)),
+                       ("nanprod", lambda kw: nps.nanprod(nps.zeros(3), **kw)),
                        ("vstack", lambda kw: nps.vstack([nps.zeros(3)], **kw))):
         lines = getattr(nps, name).__doc__.splitlines()
         refused = [lines[i - 1].split(" :")[0] for i, line in enumerate(lines)

@@ -69,6 +69,10 @@ def matrix_transpose(x: Any, /) -> BlockArray:
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
     """``sum(conj(x1) * x2, axis)`` (distributed)."""
     a, b = asarray(x1), asarray(x2)
+    for i, operand in enumerate((a, b)):
+        if operand.ndim == 0:
+            raise ValueError(f"vecdot: Input operand {i} does not have enough dimensions (has "
+                             "0, gufunc core with signature (n),(n)->() requires 1)")
     if a.shape[axis] != b.shape[axis]:
         raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
     left = conjugate(a) if a.dtype.kind == "c" else a
