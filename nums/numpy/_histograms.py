@@ -24,6 +24,7 @@ from nums.core.array.relayout import rechunk
 from nums.core.array.sorting import compact
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import ravel
+from runtime.errors import warn
 
 FAN_IN = 8  # partial counts added per task
 
@@ -143,12 +144,22 @@ def _bins(a: BlockArray, bins: Any, range: Any, weights: Any) -> tuple[Any, Any,
     return edges, None, edges
 
 
+def _histogram_input(a: Any) -> BlockArray:
+    """``a`` flattened; booleans as uint8, with NumPy's warning (its own conversion)."""
+    a = ravel(asarray(a))
+    if a.dtype == bool:
+        warn(f"Converting input from {a.dtype} to {np.uint8} for compatibility.",
+             RuntimeWarning)
+        a = a.astype(np.uint8)
+    return a
+
+
 def histogram_bin_edges(a: Any, bins: Any = 10, range: Any = None,
                         weights: Any = None) -> BlockArray:
     """nums implementation of numpy.histogram_bin_edges (the minimum and maximum are
     fetched; string estimators use nums' distributed ``std``/``percentile``/
     ``histogram``)."""
-    a = ravel(asarray(a))
+    a = _histogram_input(a)
     w = None if weights is None else ravel(asarray(weights))
     if w is not None and w.shape != a.shape:
         raise ValueError("weights should have the same shape as a.")
@@ -159,7 +170,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,
               weights: Any = None) -> tuple[BlockArray, BlockArray]:
     """nums implementation of numpy.histogram: every block counts its values in NumPy's
     bins (computed from the fetched minimum and maximum); counts are added in a tree."""
-    a = ravel(asarray(a))
+    a = _histogram_input(a)
     w = None if weights is None else ravel(asarray(weights))
     if w is not None and w.shape != a.shape:
         raise ValueError("weights should have the same shape as a.")

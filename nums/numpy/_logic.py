@@ -75,6 +75,10 @@ def clip(
     lo = a_min if a_min is not np._NoValue else (None if min is np._NoValue else min)
     hi = a_max if a_max is not np._NoValue else (None if max is np._NoValue else max)
     a = asarray(a)
+    if a.dtype.kind in "iu":  # as NumPy: Python ints beyond the dtype on their side clip nothing
+        info = np.iinfo(a.dtype)
+        lo = None if type(lo) is int and lo <= info.min else lo
+        hi = None if type(hi) is int and hi >= info.max else hi
     dtype = np.asarray(
         dry_run(np.clip, *[as_dtype_operand(v) for v in (a, _operand(lo), _operand(hi))])
     ).dtype

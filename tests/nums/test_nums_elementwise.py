@@ -419,3 +419,21 @@ def test_power_operator_takes_numpys_shortcuts():
                 continue
             x **= e
             np.testing.assert_array_equal(x.get(), b)
+
+
+def test_clip_of_integers_drops_python_int_bounds_beyond_the_dtype():
+    # NumPy 2's clip ignores a Python int bound beyond the dtype on the side it does not clip
+    # (clip(uint8, -1, 300) clips nothing) and raises NumPy's OverflowError otherwise
+    u = (np.arange(0, 1000, 10) % 256).astype(np.uint8)
+    i = np.arange(-120, 120, 3).astype(np.int8)
+    for a in (u, i):
+        x = nps.asarray(a, block_shape=(16,))
+        for lo, hi in [(-1, 300), (None, 300), (-1, None), (-1000, 1000), (0, 255),
+                       (np.int64(-1), 300), (-1.5, 300.5), (300, 400), (-5, -1)]:
+            try:
+                want = np.clip(a, lo, hi)
+            except OverflowError:
+                with pytest.raises(OverflowError):
+                    nps.clip(x, lo, hi).get()
+                continue
+            assert_same(nps.clip(x, lo, hi), want)

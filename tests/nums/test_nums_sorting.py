@@ -553,3 +553,17 @@ def test_counting_and_arg_extremes_of_store_blocks(rng):
     assert int(nps.argmin(xm)) == int(np.argmin(m))
     with pytest.raises(ValueError):
         nps.histogram(xm)  # autodetected range of [nan, nan]
+
+
+@pytest.mark.filterwarnings("ignore:Converting input from bool:RuntimeWarning")  # NumPy's
+def test_histogram_of_booleans_converts_them_as_numpy():
+    b = np.random.default_rng(5).random(300) > 0.4
+    x = nps.asarray(b, block_shape=(32,))
+    with pytest.warns(RuntimeWarning, match="Converting input from bool"):
+        counts, edges = nps.histogram(x, bins=4)
+    want = np.histogram(b, bins=4)
+    np.testing.assert_array_equal(counts.get(), want[0])
+    np.testing.assert_allclose(edges.get(), want[1])
+    with pytest.warns(RuntimeWarning, match="Converting input from bool"):
+        np.testing.assert_allclose(nps.histogram_bin_edges(x, bins=3).get(),
+                                   np.histogram_bin_edges(b, bins=3))
