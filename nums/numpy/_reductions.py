@@ -289,12 +289,19 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
                            where=stand_where(where)).dtype)
     axes = axes_of(a, axis)
     _, acc = _mean_dtypes(a, dtype)
+    # NumPy's deviations and their squares of halves are halves (beyond 256: infinity); the
+    # sums accumulate in float32 as its sums of halves do
+    half = res == np.float16 and a.dtype == np.float16
     if where is not True:  # per-position counts: elementwise deviations, masked sums
         mask = broadcast_to(asarray(where, dtype=bool), a.shape)
         inner = VAR_INNER_MEAN if mode[1] else QUIET
-        d = subtract(a, _mean(a, axes, acc, None, True, mask, inner))
+        m = _mean(a, axes, acc, None, True, mask, inner)
+        d = subtract(a, m.astype(np.float16) if half else m)
         sq = multiply(d, conjugate(d)).real if d.dtype.kind == "c" else multiply(d, d)
         total = sum(sq, axis=axes, dtype=acc, keepdims=keepdims, where=mask)
+        if half:
+            total = map_broadcast(kernels.divide_by, [total], np.float16,
+                                  kwargs={"count": 1, "total_dtype": np.float16})
         n = count_nonzero(mask, axis=axes, keepdims=keepdims)
         result = _divide_counts(total, maximum(subtract(n, ddof), 0), mode,
                                 _scalar(a, axes, keepdims))
@@ -309,12 +316,12 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
         axes,
         keepdims,
         kernels.sqdev_sum,
-        {"dtype": acc},
+        {"dtype": np.dtype(np.float16), "sum_dtype": acc} if half else {"dtype": acc},
         np.add,
         res,
         finalize,
         {"count": denom if denom > 0 else 0, "dtype": res,
-         "scalar": _scalar(a, axes, keepdims)},
+         "scalar": _scalar(a, axes, keepdims), **({"total_dtype": res} if half else {})},
         extras=[m],
     )
     return finish(result, out)

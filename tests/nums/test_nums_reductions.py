@@ -452,3 +452,25 @@ def test_errors_of_bincount_and_vecdot_are_numpys():
         nps.bincount(big)  # NumPy casts to intp: a negative element
     with pytest.raises(ValueError, match="does not have enough dimensions"):
         nps.vecdot(nps.asarray(2.0), nps.arange(3.0))
+
+
+def test_variance_of_halves_is_numpys():
+    # NumPy's squares and sums of halves are halves: a sum of squares beyond 65504 is
+    # infinite (with its overflow warning), where a float32 one was finite (28.97)
+    a = np.linspace(0, 100, 300).astype(np.float16)
+    x = nps.asarray(a, block_shape=(7,))
+    with pytest.warns(RuntimeWarning, match="overflow encountered in reduce"):
+        got = nps.std(x).get()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert_same(got, np.std(a))
+        assert_same(nps.var(x, where=nps.asarray(a > 3)), np.var(a, where=a > 3))
+    m = (np.random.default_rng(3).random((40, 30)) * 30).astype(np.float16)
+    for axis in (None, 0, 1):
+        for name in ("var", "std"):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                got = getattr(nps, name)(nps.asarray(m, block_shape=(7, 7)), axis=axis).get()
+                want = getattr(np, name)(m, axis=axis)
+            assert got.dtype == want.dtype
+            np.testing.assert_allclose(got.astype(float), want.astype(float), rtol=3e-3)

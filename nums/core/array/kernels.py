@@ -300,25 +300,36 @@ def reduce_finalize(
     return result.reshape(shape)
 
 
-def sqdev_sum(block: np.ndarray, mean: np.ndarray, axis, keepdims, dtype=None) -> np.ndarray:
-    """Sum of squared absolute deviations from ``mean`` (broadcast against ``block``)."""
+def sqdev_sum(block: np.ndarray, mean: np.ndarray, axis, keepdims, dtype=None,
+              sum_dtype=None) -> np.ndarray:
+    """Sum (in ``sum_dtype``) of squared absolute deviations from ``mean`` (broadcast against
+    ``block``), the deviations and squares in ``dtype``."""
     d = np.subtract(block, mean, dtype=dtype)
     if np.iscomplexobj(d):
         sq = d.real * d.real + d.imag * d.imag
     else:
         sq = d * d
-    return np.sum(sq, axis=axis, keepdims=keepdims)
+    return np.sum(sq, axis=axis, keepdims=keepdims, dtype=sum_dtype)
 
 
 def weighted_sum(block: np.ndarray, weights: np.ndarray, axis, keepdims, dtype=None):
     return np.sum(np.multiply(block, weights, dtype=dtype), axis=axis, keepdims=keepdims)
 
 
-def divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False) -> np.ndarray:
+def divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False,
+              total_dtype=None) -> np.ndarray:
     """``total / count`` warning as numpy's mean and var do when ``count`` is 0: an array
     result "invalid value encountered in divide", a scalar one (``scalar``: the reduction's
-    result is 0-d) "... in scalar divide"."""
+    result is 0-d) "... in scalar divide". ``total_dtype``: the dtype NumPy's sum gives
+    ``total`` first (float16 for a variance of halves: beyond 65504 it overflows, and NumPy
+    warns "overflow encountered in reduce")."""
     total = np.asarray(total)
+    if total_dtype is not None:
+        with np.errstate(over="ignore"):
+            rounded = total.astype(total_dtype)
+        if np.any(np.isinf(rounded) & np.isfinite(total)):
+            warn("overflow encountered in reduce", RuntimeWarning)
+        total = rounded
     if scalar:  # numpy scalars, as numpy's 0-d results divide
         out = total.reshape(())[()] / np.asarray(count).reshape(())[()]
     else:
@@ -598,10 +609,10 @@ def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
     return out
 
 
-def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False
-                   ) -> np.ndarray:
+def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False,
+                   total_dtype=None) -> np.ndarray:
     """``sqrt(total / count)`` (numpy's std: the variance's warnings, then the root)."""
-    return np.sqrt(divide_by(total, count, dtype, scalar))
+    return np.sqrt(divide_by(total, count, dtype, scalar, total_dtype))
 
 
 def warn_if_nan(result: np.ndarray, message: str) -> np.ndarray:
