@@ -64,6 +64,11 @@ def ufunc_reduce(
     res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
     res_dtype = np.asarray(res).dtype
     axes = axes_of(a, axis)
+    if a.size == 0 and initial is not _NoValue:  # nothing to reduce: ``initial`` everywhere
+        shape = tuple(1 if i in axes else n for i, n in enumerate(a.shape)
+                      if keepdims or i not in axes)
+        fill = uf.reduce(np.empty(0, a.dtype), **kw)
+        return finish(BlockArray.full(shape, fill, res_dtype), out)
     folds = uf not in REORDERABLE  # NumPy's left fold: its one axis whole in each block
     if folds and len(axes) == 1 and a.grid.grid_shape[axes[0]] > 1:
         a = whole_axis(a, axes[0])

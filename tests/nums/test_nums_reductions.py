@@ -474,3 +474,12 @@ def test_variance_of_halves_is_numpys():
                 want = getattr(np, name)(m, axis=axis)
             assert got.dtype == want.dtype
             np.testing.assert_allclose(got.astype(float), want.astype(float), rtol=3e-3)
+
+
+def test_reductions_of_empty_arrays_with_initial():
+    z = np.zeros((0, 3))
+    x = nps.asarray(z, block_shape=(1, 2))
+    for name, kwargs in (("max", {"axis": 0, "initial": -1.0}), ("min", {"initial": 5.0}),
+                         ("sum", {"axis": 1, "initial": 2, "keepdims": True}),
+                         ("max", {"axis": (0, 1), "initial": -1.0, "keepdims": True})):
+        assert_same(getattr(nps, name)(x, **kwargs), getattr(np, name)(z, **kwargs))
