@@ -707,3 +707,23 @@ def test_scatter_into_store_blocks(dtype, rng):
             getattr(np, op).at(want, idx, vals)
             getattr(nps, op).at(x, i, v)
         np.testing.assert_array_equal(x.get(), want)
+
+
+def test_out_of_range_python_ints_raise_even_when_nothing_is_selected():
+    # NumPy converts the value first: -1 into uint8 is its OverflowError for any key
+    a = np.arange(30, dtype=np.uint8).reshape(6, 5)
+    for key in [(np.array([], dtype=int), np.array([False, True, True, True, True])),
+                (np.array([], dtype=int),), (slice(0, 0),), (np.zeros(6, bool),)]:
+        x = nps.asarray(a, block_shape=(4, 3))
+        for value in (-1, 300):
+            with pytest.raises(OverflowError):
+                x[key] = value
+        b = a.copy()
+        try:
+            b[key] = 7
+        except IndexError:  # (the first key's arrays do not broadcast together)
+            with pytest.raises(IndexError):
+                x[key] = 7
+            continue
+        x[key] = 7
+        assert_same(x, b)

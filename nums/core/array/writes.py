@@ -48,6 +48,8 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
             plain_key(key) or type(key) is BlockArray) and resident.assign_here(x, key, value):
         return  # a small array: NumPy's assignment into a copy of its value
     check_writeable(x)
+    if type(value) is int and x.dtype.kind in "iu":
+        np.array(value, dtype=x.dtype)  # NumPy's OverflowError, even if nothing is selected
     if is_basic(key, zero_d_arrays=True):
         spec = basic_spec(x.shape, key)
         value = _prepare(value, x.dtype, spec_shape(spec), "basic")
