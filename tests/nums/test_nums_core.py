@@ -333,3 +333,23 @@ def test_get_copies_blocks_on_several_threads(monkeypatch):
     assert threads.run([lambda: 1, lambda: 2, lambda: 3]) == [1, 2, 3]
     with pytest.raises(ZeroDivisionError):
         threads.run([lambda: 1, lambda: 1 / 0])
+
+
+def test_astype_to_str_and_bytes_without_a_length_is_numpys():
+    # NumPy sizes an unsized str/bytes dtype from the source dtype (U21 for int64): each block
+    # guessed one character and the values were cut to it
+    for a in (np.array([1, 22, 333, -4444] * 5), np.linspace(-3, 3, 20),
+              np.array([True, False] * 10), np.arange(20) * 1j,
+              np.array(["1970-01-01", "2000-02-02"] * 10, dtype="datetime64[D]"),
+              np.array([b"abc", b"z"] * 10), np.array(["h\u00e9llo", "a"] * 10)):
+        x = nps.asarray(a, block_shape=(3,))
+        for dtype in (str, "S", "U", np.bytes_, "U3"):
+            try:
+                want = a.astype(dtype)
+            except (TypeError, UnicodeEncodeError, RuntimeError) as err:  # (dates into U3)
+                with pytest.raises(type(err)):
+                    x.astype(dtype).get()
+                continue
+            got = x.astype(dtype).get()
+            assert got.dtype == want.dtype, (a.dtype, dtype)
+            np.testing.assert_array_equal(got, want)

@@ -688,6 +688,10 @@ class BlockArray:
     def astype(self, dtype: Any, casting: str = "unsafe", copy: bool = True) -> BlockArray:
         """nums implementation of ``numpy.ndarray.astype`` (``order`` is not supported)."""
         dtype = np.dtype(dtype)
+        if dtype.kind in "SU" and dtype.itemsize == 0 and self.dtype.kind != "O":
+            # str and bytes without a length: NumPy's length for the source dtype (U21 for
+            # int64, U32 for float64), not the one character of each block's guess
+            dtype = np.empty(0, self.dtype).astype(dtype).dtype
         if not np.can_cast(self.dtype, dtype, casting=casting):
             raise TypeError(
                 f"Cannot cast array data from {self.dtype!r} to {dtype!r} "
