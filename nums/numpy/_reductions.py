@@ -34,6 +34,7 @@ from nums.numpy._manipulation import broadcast_to, concatenate, ravel, reshape
 from nums.numpy._ufunc_methods import (
     axes_of,
     finish,
+    loop_dtype,
     stand_where,
     ufunc_reduce,
 )
@@ -413,6 +414,7 @@ def _cum(uf: np.ufunc, npfunc: Any):
         a = asarray(a)
         if axis is None:
             a, axis = ravel(a), 0
+        dtype = loop_dtype(dtype, out, a.dtype)
         res = dry_run(npfunc, a, axis=axis, dtype=dtype)
         ax = normalize_axis_index(axis, a.ndim)
         return finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)

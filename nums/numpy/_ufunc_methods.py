@@ -34,6 +34,21 @@ def finish(result: BlockArray, out: Any) -> BlockArray:
     return write_out(out, result)
 
 
+def loop_dtype(dtype: Any, out: Any, operand: np.dtype) -> Any:
+    """The dtype a reduction or accumulation of an ``operand``-typed array computes in:
+    ``dtype``; else the floating-point or complex dtype of its ``out=`` array when integers
+    or booleans are cast to it (as NumPy: a product of int64 into a float64 ``out`` is
+    computed in floats, not wrapped); else None (the operand's rules, the result cast into
+    ``out``). NumPy's other choices of a loop for ``out=`` are not all followed."""
+    if dtype is not None:
+        return dtype
+    out = out[0] if isinstance(out, tuple) and len(out) == 1 else out
+    if (isinstance(out, BlockArray) and np.dtype(operand).kind in "biu"
+            and out.dtype.kind in "fc" and np.can_cast(operand, out.dtype, "same_kind")):
+        return out.dtype
+    return None
+
+
 def where_operand(where: Any) -> list:
     if where is True:
         return []
@@ -56,6 +71,7 @@ def ufunc_reduce(
     numpy's "All-NaN slice encountered")."""
     if not isinstance(a, BlockArray):
         a = asarray(a)
+    dtype = loop_dtype(dtype, out, a.dtype)
     kw: dict[str, Any] = {}
     if dtype is not None:
         kw["dtype"] = dtype
@@ -114,6 +130,7 @@ def ufunc_accumulate(
 ) -> BlockArray:
     """``uf.accumulate`` along ``axis`` (block after block)."""
     a = asarray(a)
+    dtype = loop_dtype(dtype, out, a.dtype)
     res = dry_run(uf.accumulate, a, axis=axis, **({"dtype": dtype} if dtype else {}))
     ax = normalize_axis_index(axis, a.ndim)
     return finish(cumulate(a, ax, uf, np.asarray(res).dtype), out)

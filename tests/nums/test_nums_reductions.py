@@ -483,3 +483,20 @@ def test_reductions_of_empty_arrays_with_initial():
                          ("sum", {"axis": 1, "initial": 2, "keepdims": True}),
                          ("max", {"axis": (0, 1), "initial": -1.0, "keepdims": True})):
         assert_same(getattr(nps, name)(x, **kwargs), getattr(np, name)(z, **kwargs))
+
+
+def test_integer_reductions_into_float_out_compute_in_floats():
+    # NumPy computes a reduction or accumulation in the dtype of a floating-point out= array
+    # that integers cast to: a product of 1e10s into a float64 out is 3e30, not int64's wrap
+    a = np.array([10**10, 10**10, 10**10, 3])
+    x = nps.asarray(a, block_shape=(2,))
+    for name in ("prod", "sum", "cumprod", "cumsum", "max"):
+        for dtype in (np.float64, np.float32, np.complex128):
+            shape = a.shape if name.startswith("cum") else ()
+            got, want = nps.asarray(np.zeros(shape, dtype)), np.zeros(shape, dtype)
+            getattr(nps, name)(x, out=got)
+            getattr(np, name)(a, out=want)
+            np.testing.assert_allclose(got.get(), want, rtol=1e-6)
+    out = nps.asarray(np.zeros(()))
+    np.multiply.reduce(x, out=out)
+    np.testing.assert_allclose(out.get(), 3e30)
