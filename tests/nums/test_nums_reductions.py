@@ -500,3 +500,15 @@ def test_integer_reductions_into_float_out_compute_in_floats():
     out = nps.asarray(np.zeros(()))
     np.multiply.reduce(x, out=out)
     np.testing.assert_allclose(out.get(), 3e30)
+
+
+def test_arg_extremes_of_dates_with_nat_across_blocks():
+    # NaT is the extreme of dates as NaN is of floats: its first index, as NumPy's
+    td = np.array([-254, -623, "NaT", "NaT", -502], "timedelta64[s]")
+    dt = np.array(["2000-01-01", "NaT", "1999-01-01", "2001-01-01", "NaT", "1990-01-01"],
+                  "datetime64[D]").reshape(3, 2)
+    for a in (td, dt):
+        x = nps.asarray(a, block_shape=(2,) * a.ndim)
+        for name in ("argmin", "argmax"):
+            for axis in (None, *range(a.ndim)):
+                assert_same(getattr(nps, name)(x, axis=axis), getattr(np, name)(a, axis=axis))

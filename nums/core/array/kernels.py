@@ -368,8 +368,9 @@ def arg_combine(mode: str, a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray]:
     else:
         better = vb < va
     tie = (vb == va) & (ib < ia)
-    if va.dtype.kind in "fc":
-        na, nb = np.isnan(va), np.isnan(vb)
+    if va.dtype.kind in "fcmM":  # NaN (and dates' NaT) is the extreme of both, first wins
+        na, nb = (np.isnat(va), np.isnat(vb)) if va.dtype.kind in "mM" else (np.isnan(va),
+                                                                          np.isnan(vb))
         better = (better & ~na) | (nb & ~na) | (nb & na & (ib < ia))
     take_b = better | tie
     return np.where(take_b, vb, va), np.where(take_b, ib, ia)
