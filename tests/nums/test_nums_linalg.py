@@ -450,3 +450,17 @@ def test_norms_of_integer_arrays_are_of_floats():
     for ours, theirs, a, kwargs in cases:
         assert_same(ours(nps.asarray(a, block_shape=(2,) * a.ndim), **kwargs),
                     theirs(a, **kwargs), rtol=1e-12)
+
+
+def test_lstsq_with_a_negative_rcond_cuts_at_machine_precision():
+    # rcond=-1 (NumPy's default before 1.14, still in scripts): LAPACK's machine precision,
+    # so a rank-deficient matrix keeps its rank, not a solution of 1e15s
+    rng = np.random.default_rng(21)
+    s = rng.random((6, 6))
+    s[5] = s[0] + 2 * s[1]
+    b = rng.random(6)
+    got = nps.linalg.lstsq(nps.asarray(s, block_shape=(2, 2)), nps.asarray(b, block_shape=(2,)),
+                           rcond=-1)
+    want = np.linalg.lstsq(s, b, rcond=-1)
+    assert int(got[2]) == int(want[2]) == 5
+    np.testing.assert_allclose(got[0].get(), want[0], rtol=1e-6, atol=1e-8)

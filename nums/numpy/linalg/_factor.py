@@ -190,6 +190,8 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
     if _small(a) and b.nbytes <= MAX_WORKER_BYTES:
         return on_worker("lstsq", a, b, rcond=rcond)
     dtype = np.result_type(result_dtype(a.dtype), b.dtype)
+    if rcond is not None and rcond < 0:
+        rcond = np.finfo(dtype).eps  # LAPACK's rule, which NumPy follows: machine precision
     if m >= n:
         fast = _lstsq_normal(a.astype(dtype, copy=False), b.astype(dtype, copy=False), rcond)
         if fast is not None:
