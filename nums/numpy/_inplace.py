@@ -63,7 +63,7 @@ def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
     if ind.dtype.kind not in "iu":
         ind = ind.astype(np.intp, casting="safe")  # numpy's TypeError for float indices
     ind = ind.reshape(-1).astype(np.intp)
-    values = np.asarray(_numpy(v)).reshape(-1)
+    values = writes.converted(_numpy(v), a.dtype).reshape(-1)
     n = a.size
     if values.size == 0 or ind.size == 0:
         return
@@ -91,10 +91,15 @@ def putmask(a: Any, mask: Any, values: Any) -> None:
     mask = asarray(mask)
     if mask.shape != a.shape:
         raise ValueError("putmask: mask and data must be the same size")
+    if isinstance(values, np.ndarray | BlockArray) and not np.can_cast(values.dtype, a.dtype,
+                                                                        "safe"):
+        what = "array data" if values.ndim else "scalar"  # NumPy's: arrays cast safely
+        raise TypeError(f"Cannot cast {what} from {values.dtype!r} to {a.dtype!r} according "
+                        "to the rule 'safe'")
     if not (isinstance(values, BlockArray) and values.shape == a.shape) and np.size(values) != 1:
-        values = np.resize(np.asarray(_numpy(values)), a.shape)
+        values = np.resize(writes.converted(_numpy(values), a.dtype), a.shape)
     elif not isinstance(values, BlockArray):
-        values = np.reshape(np.asarray(values), ())
+        values = np.reshape(writes.converted(values, a.dtype), ())
     writes.write_out(a, _where(mask.astype(bool), values, a).astype(a.dtype, copy=False))
 
 
@@ -110,7 +115,7 @@ def place(arr: Any, mask: Any, vals: Any) -> None:
         raise ValueError("place: mask and data must be the same size")
     mask = mask.reshape(arr.shape)
     count = int(mask.sum())
-    vals = np.asarray(_numpy(vals)).reshape(-1)
+    vals = writes.converted(_numpy(vals), arr.dtype).reshape(-1)
     if count == 0:
         return
     if vals.size == 0:
@@ -136,7 +141,7 @@ def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:
         step = 1 + int(np.cumprod(a.shape[:-1]).sum())
     writes.check_writeable(a)
     flat = np.arange(0, a.size if end is None else min(end, a.size), step, dtype=np.intp)
-    values = np.asarray(_numpy(val))
+    values = writes.converted(_numpy(val), a.dtype)
     if values.ndim:
         if values.size == 0:
             return

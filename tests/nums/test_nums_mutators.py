@@ -135,3 +135,38 @@ def test_write_reaches_the_blockarray(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # fallbacks warn once; RuntimeWarnings of log(<0)
         check_against_numpy(CASES[name], A, block_shape=(4, 3))
+
+
+def test_writes_raise_numpys_errors_for_values_the_dtype_cannot_hold():
+    # NumPy converts Python numbers to the array's dtype before writing them: out of an
+    # integer dtype's range OverflowError, NaN ValueError (they were wrapped or cast); and
+    # putmask casts arrays of values only safely
+    import nums.numpy as nps
+
+    base = np.arange(12, dtype=np.uint8)
+    i64 = np.arange(12, dtype=np.int64)
+    mask = np.array([1, 0, 1, 0, 0, 1] * 2, bool)
+    cases = [
+        (base, lambda xp, x: xp.putmask(x, xp.asarray(mask), -1)),
+        (base, lambda xp, x: xp.place(x, xp.asarray(mask), 300)),
+        (base, lambda xp, x: xp.put(x, [0, 2], -1)),
+        (base.reshape(3, 4), lambda xp, x: xp.fill_diagonal(x, -1)),
+        (base, lambda xp, x: x.flat.__setitem__([1, 2], 300)),
+        (i64, lambda xp, x: x.__setitem__(xp.asarray(mask), np.nan)),
+        (i64, lambda xp, x: xp.put(x, [0], np.nan)),
+        (base, lambda xp, x: xp.putmask(x, xp.asarray(mask), np.array([300, 2]))),
+        (base, lambda xp, x: xp.put(x, [0, 1], [1.5, 7])),
+        (base, lambda xp, x: xp.place(x, xp.asarray(mask), [5, 6])),
+        (i64, lambda xp, x: x.__setitem__(xp.asarray(mask), 2.5)),
+    ]
+    for a, write in cases:
+        want = a.copy()
+        try:
+            write(np, want)
+        except (OverflowError, ValueError, TypeError) as err:
+            with pytest.raises(type(err)):
+                write(nps, nps.asarray(a.copy(), block_shape=(2,) * a.ndim))
+            continue
+        x = nps.asarray(a.copy(), block_shape=(2,) * a.ndim)
+        write(nps, x)
+        np.testing.assert_array_equal(x.get(), want)

@@ -42,14 +42,26 @@ def check_writeable(x: BlockArray, message: str = "assignment destination is rea
         raise ValueError(message)
 
 
+def converted(values: Any, dtype: Any) -> np.ndarray:
+    """``values`` (numbers, lists of them, numpy arrays) as numpy converts what is written
+    into an array of ``dtype``: into an integer or boolean dtype, Python numbers out of its
+    range raise OverflowError and NaN ValueError (numpy arrays and numpy scalars are cast,
+    wrapping, as numpy casts them); other dtypes later, as the write casts."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "biu" and not isinstance(values, np.ndarray | np.generic):
+        return np.asarray(values, dtype=dtype)
+    return np.asarray(values)
+
+
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
     if x._local is not None and x._link is None and (
             plain_key(key) or type(key) is BlockArray) and resident.assign_here(x, key, value):
         return  # a small array: NumPy's assignment into a copy of its value
     check_writeable(x)
-    if type(value) is int and x.dtype.kind in "iu":
-        np.array(value, dtype=x.dtype)  # NumPy's OverflowError, even if nothing is selected
+    if type(value) is int or type(value) is float:
+        converted(value, x.dtype)  # NumPy's OverflowError or ValueError, even if nothing
+        # is selected
     if is_basic(key, zero_d_arrays=True):
         spec = basic_spec(x.shape, key)
         value = _prepare(value, x.dtype, spec_shape(spec), "basic")
