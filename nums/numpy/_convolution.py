@@ -1,8 +1,9 @@
 """One-dimensional ``convolve`` and ``correlate``, block by block: each output block reads
 the stretch of the longer input it overlaps plus ``len(kernel) - 1`` values on one side (a
-halo, from the neighbouring block), zero-padded at the ends, and computes its part with
-NumPy's own ``convolve`` in ``"valid"`` mode. The kernel (the shorter input) goes to every
-task once as one object. Results equal NumPy's up to the rounding of the dot products."""
+halo, from the neighbouring block), and computes its part with NumPy's own ``convolve``
+(in ``"full"`` mode, cut to the part: near the input's ends, no products beyond it). The
+kernel (the shorter input) goes to every task once as one object. Results equal NumPy's up
+to the rounding of the dot products."""
 
 from __future__ import annotations
 
@@ -33,12 +34,14 @@ def _as_1d(x: Any) -> BlockArray:
 
 def _full_part(a_part: np.ndarray, lo_pad: int, hi_pad: int, kernel: np.ndarray,
                dtype: np.dtype) -> np.ndarray:
-    """Outputs of the full convolution over one stretch of the input: the stretch padded
-    with the zeros beyond the input's ends, convolved in ``valid`` mode."""
-    if lo_pad or hi_pad:
-        a_part = np.concatenate([np.zeros(lo_pad, a_part.dtype), a_part,
-                                 np.zeros(hi_pad, a_part.dtype)])
-    return np.convolve(a_part, kernel, "valid").astype(dtype, copy=False)
+    """Outputs of the full convolution over one stretch of the input, which reaches
+    ``lo_pad`` and ``hi_pad`` values beyond the input's ends: the stretch's own full
+    convolution, cut to them (near the ends NumPy leaves out the products beyond the input;
+    zeros padded there would make NaN of an infinity or NaN of the kernel)."""
+    m = len(kernel)
+    count = len(a_part) + lo_pad + hi_pad - m + 1
+    full = np.convolve(a_part, kernel, "full")
+    return full[m - 1 - lo_pad: m - 1 - lo_pad + count].astype(dtype, copy=False)
 
 
 def _convolve(a: BlockArray, v: BlockArray, mode: int) -> BlockArray:

@@ -469,3 +469,22 @@ def test_interp_and_lexsort():
     check_against_numpy(lambda q, p, r, s: q.lexsort((s, p, r)), a, b, c, block_shape=(6,))
     check_against_numpy(lambda q, p, r: q.lexsort((p, r[:5])), a, b)  # ValueError
     check_against_numpy(lambda q, p, r: q.lexsort(q.stack([p, r])), a, b)
+
+
+def test_convolve_and_correlate_leave_out_products_beyond_the_input():
+    # NumPy's full convolution sums only the products within the input: zeros padded at the
+    # ends made NaN of an infinity or NaN of the kernel there
+    rng = np.random.default_rng(17)
+    cases = [(np.arange(1.0, 11), np.array([0.0, 1.0, np.inf])),
+             (np.array([-3.5, -1, 2, 2.5, -3, -3.5, 0, 2]), np.array([0.0, 1.5, np.nan]))]
+    for _ in range(40):
+        a, v = rng.random(rng.integers(3, 25)) * 4 - 2, rng.random(rng.integers(1, 6)) * 4 - 2
+        a[rng.integers(a.size)] = [np.inf, np.nan, -np.inf][rng.integers(3)]
+        v[rng.integers(v.size)] = [np.inf, np.nan][rng.integers(2)]
+        cases.append((a, v))
+    for a, v in cases:
+        for name in ("convolve", "correlate"):
+            for mode in ("full", "same", "valid"):
+                want = getattr(np, name)(a, v, mode)
+                got = getattr(nps, name)(nps.asarray(a, block_shape=(3,)), nps.asarray(v), mode)
+                np.testing.assert_allclose(got.get(), want, rtol=1e-12, atol=1e-12)
