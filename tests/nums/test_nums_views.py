@@ -416,3 +416,23 @@ def test_setting_shape_or_dtype_raises_a_clear_error():
     with pytest.raises(AttributeError, match="view"):
         x.dtype = np.int64
     assert x.shape == (12,) and x.dtype == np.float64
+
+
+def test_writes_through_zero_d_views_made_with_an_ellipsis():
+    # x[1, ..., 2] is NumPy's writable 0-d view: writes through it reach x (its stand-in was
+    # a read-only numpy scalar)
+    x, a = nps.arange(6).reshape(2, 3), np.arange(6).reshape(2, 3)
+    x[1, ..., 2] += 1
+    a[1, ..., 2] += 1
+    v, w = x[0, 1, ...], a[0, 1, ...]
+    v[()] = 7
+    w[()] = 7
+    y, b = nps.arange(6), np.arange(6)
+    y[..., 2] += 1
+    b[..., 2] += 1
+    np.testing.assert_array_equal(x.get(), a)
+    np.testing.assert_array_equal(y.get(), b)
+    assert int(v) == 7
+    frozen = nps.broadcast_to(nps.arange(3), (2, 3))
+    with pytest.raises(ValueError, match="read-only"):
+        frozen[1, ..., 2] = 5

@@ -167,7 +167,8 @@ class IndexOp(ViewOp):
         return basic_values(parent, self.spec)
 
     def stand_in(self, g: np.ndarray) -> np.ndarray:
-        return g[spec_key(self.spec)]
+        # (the Ellipsis: a key of ints gives numpy's 0-d view, not a read-only scalar)
+        return g[(*spec_key(self.spec), Ellipsis)]
 
     def write(self, parent: BlockArray, spec: list, value: Any) -> None:
         composed = compose(self.spec, spec)
