@@ -101,7 +101,7 @@ def _power(operator: Any, inplace: bool) -> Any:
         fast = _fast_power(self, other)
         if fast is None:
             return operator(self, other)
-        return fast(self, out=self) if inplace else fast(self)
+        return fast(self, out=self) if inplace and not self._element else fast(self)
 
     return method
 
@@ -131,6 +131,8 @@ def _inplace_op(fn: Any) -> Any:
     short = uf is not None and uf.nin == 2 and uf.nout == 1
 
     def method(self, other):
+        if self._element:  # x[i] op= v: a scalar's operator (a new value), as in NumPy
+            return fn(self, other)
         if short and resident.inplace_here(uf, self, other):  # small arrays: NumPy, here
             return self
         if not _is_operand(other):

@@ -584,3 +584,24 @@ def test_reshape_views_of_small_arrays_are_numpys(backend_name):
     assert_same(m, ma)
     with pytest.raises(ValueError, match="cannot reshape"):
         x.reshape(5, 3)
+
+
+def test_augmented_assignment_of_an_element_is_a_scalars(backend_name):
+    # x[i] op= v: NumPy's element is a scalar, whose operator makes a new value that the
+    # assignment then casts (x[1] *= 1.5 of integers truncates; nums refused the in-place
+    # float product into an integer 0-d array)
+    import operator
+
+    cases = [(np.arange(6), 1, operator.imul, 1.5),
+             (np.arange(6).reshape(2, 3), (1, 2), operator.iadd, 0.7),
+             (np.array([True, False, True]), 1, operator.iadd, 1),
+             (np.arange(5, dtype=np.uint8), 0, operator.isub, np.int64(1)),
+             (np.arange(6.0), 2, operator.ipow, 2), (np.arange(6), 3, operator.ifloordiv, 2)]
+    for a, key, op, value in cases:
+        want, x = a.copy(), nps.asarray(a.copy())
+        want[key] = op(want[key], value)  # what ``want[key] op= value`` does
+        x[key] = op(x[key], value)
+        assert_same(x, want)
+    e = nps.asarray(np.arange(3))[1]
+    e += 1  # a new value, as a scalar's: rebinding e
+    assert int(e) == 2

@@ -340,6 +340,9 @@ class BlockArray:
     _version = 0  # roots: how many writes replaced their blocks
     _seen = -1  # views: the root's version their blocks were computed at
     _stand_in: np.ndarray | None = None  # numpy geometry (geometry.py)
+    # x[i, j]: an element, which NumPy gives as a scalar; its augmented assignments make a
+    # new array as a scalar's do (``x[i] *= 1.5`` of integers: NumPy's float, then its cast)
+    _element = False
 
     def __init__(
         self,

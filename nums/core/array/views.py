@@ -93,7 +93,9 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
         spec = basic_spec(x.shape, key)
         if len(spec) == x.ndim and all(s[0] == "int" for s in spec) and Ellipsis not in (
                 key if isinstance(key, tuple) else (key,)):
-            return basic_values(x, spec)  # one element: numpy gives a scalar, not a view
+            element = basic_values(x, spec)  # one element: numpy gives a scalar, not a view
+            element._element = True
+            return element
         return make_view(x, IndexOp(spec))
     return advanced.getitem(x, key)
 
@@ -110,7 +112,11 @@ def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
         return None
     if type(value) is not np.ndarray:
         # one element (x[i]): an independent 0-d array, as the general path gives it
-        return resident.resident(np.array(value)) if isinstance(value, np.generic) else None
+        if not isinstance(value, np.generic):
+            return None
+        element = resident.resident(np.array(value))
+        element._element = True
+        return element
     view = resident.resident(value)  # shares the root's immutable values
     view._link = ViewLink(x, IndexOp(None, x.shape, key))
     view._stand_in = x._geometry()[key]
