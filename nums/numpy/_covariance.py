@@ -109,7 +109,7 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
         c = u.dot(X.T, (X if w is None else X * w[:, None]).conj())
     with np.errstate(divide="ignore"):  # NumPy divides by a zero fact silently here too
         scale = np.true_divide(1, fact)
-    return u.squeeze(c * scale)
+    return u.squeeze((c * scale).astype(c.dtype, copy=False))  # NumPy's c *= scale: c's dtype
 
 
 def corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) -> BlockArray:

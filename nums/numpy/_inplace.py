@@ -91,6 +91,8 @@ def putmask(a: Any, mask: Any, values: Any) -> None:
     mask = asarray(mask)
     if mask.shape != a.shape:
         raise ValueError("putmask: mask and data must be the same size")
+    if not isinstance(values, BlockArray) and np.size(values) == 0:
+        return  # no values: NumPy writes nothing
     if isinstance(values, np.ndarray | BlockArray) and not np.can_cast(values.dtype, a.dtype,
                                                                         "safe"):
         what = "array data" if values.ndim else "scalar"  # NumPy's: arrays cast safely

@@ -148,7 +148,7 @@ def array_equal(a1: Any, a2: Any, equal_nan: bool = False) -> bool:
     if a1.shape != a2.shape:
         return False
     eq = equal(a1, a2)
-    if equal_nan and a1.dtype.kind in "fc" and a2.dtype.kind in "fc":
+    if equal_nan and a1.dtype.kind in "fcmM" and a2.dtype.kind in "fcmM":  # NaN and NaT
         eq = logical_or(eq, logical_and(isnan(a1), isnan(a2)))
     return bool(_red.all(eq))
 

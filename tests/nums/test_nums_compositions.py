@@ -488,3 +488,21 @@ def test_convolve_and_correlate_leave_out_products_beyond_the_input():
                 want = getattr(np, name)(a, v, mode)
                 got = getattr(nps, name)(nps.asarray(a, block_shape=(3,)), nps.asarray(v), mode)
                 np.testing.assert_allclose(got.get(), want, rtol=1e-12, atol=1e-12)
+
+
+def test_small_differences_from_numpy_found_by_fuzzing():
+    # cov/corrcoef keep a float32 dtype=; array_equal(equal_nan=True) counts NaT as NaN;
+    # putmask with no values writes nothing
+    m = np.random.default_rng(2).random((4, 9))
+    for name in ("cov", "corrcoef"):
+        got = getattr(nps, name)(nps.asarray(m, block_shape=(2, 4)), dtype=np.float32)
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got.get(), getattr(np, name)(m, dtype=np.float32),
+                                   rtol=1e-5)
+    t = np.array(["NaT", 5, "NaT", 7, 8, 9, 1, 2], "timedelta64[s]")
+    assert nps.array_equal(nps.asarray(t, block_shape=(3,)), nps.asarray(t), equal_nan=True)
+    assert not nps.array_equal(nps.asarray(t, block_shape=(3,)), nps.asarray(t))
+    u = np.arange(6)
+    x = nps.asarray(u, block_shape=(4,))
+    nps.putmask(x, nps.asarray(u > 2), [])
+    np.testing.assert_array_equal(x.get(), u)
