@@ -335,27 +335,36 @@ def stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, *, dtype: Any =
                        casting=casting)
 
 
-def vstack(tup: Sequence[Any]) -> BlockArray:
+def vstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind"
+           ) -> BlockArray:
     """nums implementation of numpy.vstack."""
-    return concatenate([atleast_2d(a) for a in tup], axis=0)
+    return concatenate([_at_least(a, 2) for a in tup], axis=0, dtype=dtype, casting=casting)
 
 
-def hstack(tup: Sequence[Any]) -> BlockArray:
+def hstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind"
+           ) -> BlockArray:
     """nums implementation of numpy.hstack."""
-    arrs = [atleast_1d(a) for a in tup]
-    return concatenate(arrs, axis=0 if arrs and arrs[0].ndim == 1 else 1)
+    arrs = [_at_least(a, 1) for a in tup]
+    return concatenate(arrs, axis=0 if arrs and arrs[0].ndim == 1 else 1, dtype=dtype,
+                       casting=casting)
 
 
-def atleast_1d(a: Any) -> BlockArray:
-    """nums implementation of numpy.atleast_1d (one array; a view as in numpy)."""
+def _at_least(a: Any, ndim: int) -> BlockArray:
+    """``a`` with leading axes of length 1 up to ``ndim`` (a view, as in numpy)."""
     a = asarray(a)
-    return a[None] if a.ndim == 0 else a
+    return a[(None,) * (ndim - a.ndim)] if a.ndim < ndim else a
 
 
-def atleast_2d(a: Any) -> BlockArray:
-    """nums implementation of numpy.atleast_2d (one array; a view as in numpy)."""
-    a = asarray(a)
-    return a[(None,) * (2 - a.ndim)] if a.ndim < 2 else a
+def atleast_1d(*arys: Any) -> Any:
+    """nums implementation of numpy.atleast_1d (views as in numpy; a tuple for several)."""
+    out = tuple(_at_least(a, 1) for a in arys)
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_2d(*arys: Any) -> Any:
+    """nums implementation of numpy.atleast_2d (views as in numpy; a tuple for several)."""
+    out = tuple(_at_least(a, 2) for a in arys)
+    return out[0] if len(out) == 1 else out
 
 
 def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> BlockArray:

@@ -50,3 +50,22 @@ def test_joins_of_pending_expressions(block_shape):
                 xp.concatenate([i, -i], axis=2), xp.column_stack([a[:, 0, 0], a[:, 1, 0] ** 2]))
 
     check_against_numpy(body, A / 50, block_shape=block_shape)
+
+
+def test_stacking_takes_dtype_and_several_arrays_as_numpy():
+    from nums_helpers import assert_same
+
+    import nums.numpy as nps
+
+    a, b = np.arange(6), np.arange(6.0)
+    x, y = nps.asarray(a, block_shape=(4,)), nps.asarray(b, block_shape=(4,))
+    assert_same(nps.vstack([x, y], dtype=np.float32), np.vstack([a, b], dtype=np.float32))
+    assert_same(nps.hstack([x, y], dtype=np.int64, casting="unsafe"),
+                np.hstack([a, b], dtype=np.int64, casting="unsafe"))
+    with pytest.raises(TypeError):
+        nps.hstack([x, y], dtype=np.int64)  # same_kind: floats into ints
+    for name in ("atleast_1d", "atleast_2d"):
+        got, want = getattr(nps, name)(nps.asarray(3.0), x), getattr(np, name)(3.0, a)
+        assert isinstance(got, tuple) and len(got) == 2
+        for g, w in zip(got, want):
+            assert_same(g, w)
