@@ -83,3 +83,14 @@ def copy(a: Any, *, block_shape: Any = None) -> BlockArray:
 
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "copy"]
+
+
+def intp_values(values: Any) -> np.ndarray:
+    """Indices or counts (of ``take``, ``put``, ``repeat``) as NumPy converts them: Python
+    numbers and sequences element by element to intp (floats truncated, ``[]`` an empty
+    index), arrays by a same-kind cast (NumPy's TypeError for an array of floats)."""
+    if isinstance(values, BlockArray):
+        values = values.get()
+    if isinstance(values, np.ndarray | np.generic):
+        return np.asarray(values).astype(np.intp, casting="same_kind")
+    return np.asarray(values, dtype=np.intp)

@@ -17,7 +17,7 @@ from numpy.lib.array_utils import normalize_axis_index
 from nums.core.array import views, writes
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import as_dtype_operand
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, intp_values
 from nums.numpy._logic import where as _where
 from nums.numpy._registry import lookup
 
@@ -59,10 +59,7 @@ def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
         np.put(a, _numpy(ind), _numpy(v), mode=mode)
         return
     writes.check_writeable(a)
-    ind = np.asarray(_numpy(ind))
-    if ind.dtype.kind not in "iu":
-        ind = ind.astype(np.intp, casting="safe")  # numpy's TypeError for float indices
-    ind = ind.reshape(-1).astype(np.intp)
+    ind = intp_values(_numpy(ind)).reshape(-1)
     values = writes.converted(_numpy(v), a.dtype).reshape(-1)
     n = a.size
     if values.size == 0 or ind.size == 0:

@@ -18,7 +18,7 @@ from nums.core.array.fusion import region_part, take_for_regions
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
 from nums.core.array.writes import write_out
 from nums.core.graph.grid import ArrayGrid
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, intp_values
 
 
 def transpose(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
@@ -457,12 +457,7 @@ def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
     if axis is None:
         a, axis = ravel(a), 0
     axis = normalize_axis_index(axis, a.ndim)
-    if isinstance(indices, BlockArray):
-        indices = indices.get()
-    idx = np.asarray(indices)
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"Cannot cast array data from {idx.dtype!r} to dtype('int64') "
-                        "according to the rule 'safe'")
+    idx = intp_values(indices)
     n = a.shape[axis]
     if mode == "wrap":
         idx = idx % n

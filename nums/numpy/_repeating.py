@@ -10,7 +10,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from nums.core.array.blockarray import BlockArray
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, intp_values
 
 
 def _nps():
@@ -49,9 +49,7 @@ def repeat(a: Any, repeats: Any, axis: int | None = None) -> BlockArray:
         x, axis = u.ravel(x), 0
     axis = normalize_axis_index(axis, x.ndim)
     n = x.shape[axis]
-    counts = repeats.get() if isinstance(repeats, BlockArray) else np.asarray(repeats)
-    if counts.dtype.kind not in "iub":
-        np.repeat(np.zeros(1), counts)  # NumPy's TypeError for non-integer repeats
+    counts = intp_values(repeats)
     if np.any(counts < 0):
         raise ValueError("repeats may not contain negative values.")
     if counts.ndim == 0 or counts.size == 1:

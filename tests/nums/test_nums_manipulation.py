@@ -69,3 +69,25 @@ def test_stacking_takes_dtype_and_several_arrays_as_numpy():
         assert isinstance(got, tuple) and len(got) == 2
         for g, w in zip(got, want):
             assert_same(g, w)
+
+
+def test_take_put_and_repeat_convert_indices_as_numpy():
+    # Python sequences convert element by element ([] is an empty index, 1.7 is 1, True is 1);
+    # arrays of floats are NumPy's TypeError
+    import nums.numpy as nps
+
+    a = np.arange(20.0)
+    cases = [lambda xp, x: xp.take(x, []), lambda xp, x: xp.take(x, [1.7, 3]),
+             lambda xp, x: xp.take(x, [True, False]), lambda xp, x: xp.take(x, np.array([1.7])),
+             lambda xp, x: (xp.put(x, [], [1]), x)[1], lambda xp, x: (xp.put(x, [1.7], [9]), x)[1],
+             lambda xp, x: xp.repeat(x[:5], [2.0] * 5), lambda xp, x: xp.repeat(x[:0], []),
+             lambda xp, x: xp.repeat(x[:3], np.array([1.5, 2, 1]))]
+    for call in cases:
+        try:
+            want = np.asarray(call(np, a.copy()))
+        except TypeError:
+            with pytest.raises(TypeError):
+                call(nps, nps.asarray(a.copy(), block_shape=(3,))).get()
+            continue
+        got = call(nps, nps.asarray(a.copy(), block_shape=(3,))).get()
+        np.testing.assert_array_equal(got, want, strict=True)
