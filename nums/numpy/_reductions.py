@@ -301,8 +301,8 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
         sq = multiply(d, conjugate(d)).real if d.dtype.kind == "c" else multiply(d, d)
         total = sum(sq, axis=axes, dtype=acc, keepdims=keepdims, where=mask)
         if half:
-            total = map_broadcast(kernels.divide_by, [total], np.float16,
-                                  kwargs={"count": 1, "total_dtype": np.float16})
+            total = map_broadcast(kernels.sum_as, [total], np.float16,
+                                  kwargs={"dtype": np.float16})
         n = count_nonzero(mask, axis=axes, keepdims=keepdims)
         result = _divide_counts(total, maximum(subtract(n, ddof), 0), mode,
                                 _scalar(a, axes, keepdims))

@@ -120,19 +120,21 @@ def _int_or_none(v: Any) -> int | None:
     return int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, bool) else None
 
 
-def _bins_fit(bins: Any, dims: int) -> bool:
-    """``histogram``'s ``bins`` (per dimension): ints and edges, not rules such as 'auto',
-    whose count depends on the data."""
+def _bin_count(bins: Any) -> int | None:
+    """The bins one axis's ``bins`` makes: an int's count, edges' length; None for a rule
+    such as 'auto', whose count depends on the data."""
     if isinstance(bins, str):
-        return False
+        return None
     count = _int_or_none(bins)
-    if count is not None:
-        return _bytes_fit(float(count + 1) ** dims)
-    if dims > 1 and isinstance(bins, (list, tuple)) and len(bins) == dims:
-        counts = [_int_or_none(b) if _int_or_none(b) is not None else
-                  (np.size(b) if not isinstance(b, str) else None) for b in bins]
-        return None not in counts and _bytes_fit(math.prod(c + 1 for c in counts))
-    return dims == 1 and not isinstance(bins, (dict, set))  # edges: an operand's size
+    return count if count is not None else int(np.size(bins))
+
+
+def _bins_fit(bins: Any, dims: int) -> bool:
+    """``histogram``'s ``bins``: one entry for every axis, or one per axis."""
+    per_axis = (list(bins) if dims > 1 and isinstance(bins, list | tuple) and len(bins) == dims
+                else [bins] * dims)
+    counts = [_bin_count(b) for b in per_axis]
+    return None not in counts and _bytes_fit(math.prod(float(c + 1) for c in counts))
 
 
 def _histogram_fits(vals: list, kwargs: dict) -> bool:

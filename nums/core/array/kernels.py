@@ -325,11 +325,7 @@ def divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False,
     warns "overflow encountered in reduce")."""
     total = np.asarray(total)
     if total_dtype is not None:
-        with np.errstate(over="ignore"):
-            rounded = total.astype(total_dtype)
-        if np.any(np.isinf(rounded) & np.isfinite(total)):
-            warn("overflow encountered in reduce", RuntimeWarning)
-        total = rounded
+        total = sum_as(total, total_dtype)
     if scalar:  # numpy scalars, as numpy's 0-d results divide
         out = total.reshape(())[()] / np.asarray(count).reshape(())[()]
     else:
@@ -608,6 +604,16 @@ def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
     if out.dtype.kind in "fc":  # (a complex array's sum of squares is complex)
         out = np.where(np.asarray(count) <= 0, out.dtype.type(np.nan), out)
     return out
+
+
+def sum_as(total: np.ndarray, dtype) -> np.ndarray:
+    """A sum accumulated in a wider dtype, as NumPy's sum gives it in ``dtype`` (float16
+    for halves): beyond its range infinite, with NumPy's "overflow encountered in reduce"."""
+    with np.errstate(over="ignore"):
+        rounded = np.asarray(total).astype(dtype)
+    if np.any(np.isinf(rounded) & np.isfinite(total)):
+        warn("overflow encountered in reduce", RuntimeWarning)
+    return rounded
 
 
 def sqrt_divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False,
