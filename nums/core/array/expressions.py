@@ -11,6 +11,12 @@ Chunks are taken along axis 0 of the result. An operand (a "leaf" piece or a con
 part in the chunking when its axis 0 is the result's; one that broadcasts along axis 0 (fewer
 dimensions, or length 1 there) is passed whole. Elementwise results do not depend on the
 chunking; sums over chunks (products) differ from one BLAS call by rounding only.
+
+A *row product* node ``("matmul", dtype, ("leaf", i, ROWS), w, pattern)`` is the product
+``X @ w`` of a matrix leaf ``X`` with the vector ``w`` (a value), seen through ``pattern``
+as a leaf is; its rows are the rows of ``X``, which are those of the result (axis 0), so a
+chunk of the result reads the same chunk of ``X``'s rows. It lets ``X.T @ f(X @ w)`` read
+each chunk of ``X`` once from memory (see ``nums.core.array.fusion.row_product``).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ CHUNK_BYTES = 1 << 20  # bytes of result per chunk: with its temporaries, inside
 MIN_CHUNKED_BYTES = 4 * CHUNK_BYTES  # smaller results are evaluated in one go
 PRODUCT_CHUNK_BYTES = 1 << 19  # bytes of the larger operand per chunk of a product
 WHOLE_EXPR_BYTES = 1 << 22  # an expression operand this small is evaluated whole
+ROWS = "rows"  # the pattern of a row product's matrix leaf: its rows are the result's rows
 
 
 def view_shape(shape: Sequence[int], pattern: Sequence[int | None]) -> tuple[int, ...]:
@@ -64,12 +71,14 @@ def _view_leaves(e: tuple, leaves: Sequence[Any], out: list[Any]) -> tuple:
             piece = _join(piece, e[3], leaves)
         elif e[3] is not None:
             piece = piece[e[3]]
-        if e[2] is not None:
+        if e[2] is not None and e[2] != ROWS:
             piece = piece.reshape(view_shape(piece.shape, e[2]))
         out[e[1]] = piece
         return ("leaf", e[1])
     if e[0] == "const":
         return e
+    if e[0] == "matmul":
+        return ("matmul", e[1], _view_leaves(e[2], leaves, out), e[3], e[4])
     return ("ufunc", e[1], e[2], e[3], tuple(_view_leaves(c, leaves, out) for c in e[4]))
 
 
@@ -97,13 +106,32 @@ def evaluate(expr: tuple, leaves: Sequence[Any], memo: dict | None = None) -> An
         hit = memo.get(id(expr))
         if hit is not None:
             return hit
-    _, ufunc, dtype, kwargs, children = expr
-    result = np.asarray(ufunc(*[evaluate(c, leaves, memo) for c in children], **kwargs))
-    if result.dtype != dtype:
-        result = result.astype(dtype)
+    if kind == "matmul":
+        result = _row_product(expr, evaluate(expr[2], leaves, memo))
+    else:
+        _, ufunc, dtype, kwargs, children = expr
+        result = np.asarray(ufunc(*[evaluate(c, leaves, memo) for c in children], **kwargs))
+        if result.dtype != dtype:
+            result = result.astype(dtype)
     if memo is not None:
         memo[id(expr)] = result
     return result
+
+
+def _row_product(e: tuple, rows: Any) -> np.ndarray:
+    """The value of row product node ``e`` over ``rows`` of its matrix."""
+    _, dtype, _, w, pattern = e
+    result = np.asarray(np.matmul(rows, w))
+    if result.dtype != dtype:
+        result = result.astype(dtype)
+    if pattern is not None:
+        result = result.reshape(view_shape(result.shape, pattern))
+    return result
+
+
+def has_row_product(expr: tuple) -> bool:
+    """Whether an expression tree holds a row product node."""
+    return any(e[0] == "matmul" for e in nodes(expr))
 
 
 def _value_key(value: Any, kind: str) -> Any:
@@ -130,6 +158,10 @@ def _merge_equal(e: tuple, table: dict) -> tuple:
         return table.setdefault(e, e)
     if e[0] == "const":
         return table.setdefault(("const", _value_key(e[1], "const")), e)
+    if e[0] == "matmul":
+        child = _merge_equal(e[2], table)
+        key = ("matmul", e[1], id(child), id(e[3]), e[4])
+        return table.setdefault(key, ("matmul", e[1], child, e[3], e[4]))
     children = tuple(_merge_equal(c, table) for c in e[4])
     key = ("ufunc", e[1], e[2], _value_key(e[3], "kw"), tuple(id(c) for c in children))
     return table.setdefault(key, ("ufunc", e[1], e[2], e[3], children))
@@ -141,6 +173,8 @@ def nodes(expr: tuple) -> Iterator[tuple]:
     if expr[0] == "ufunc":
         for c in expr[4]:
             yield from nodes(c)
+    elif expr[0] == "matmul":
+        yield from nodes(expr[2])
 
 
 def _consts(expr: tuple) -> list[Any]:
@@ -148,8 +182,9 @@ def _consts(expr: tuple) -> list[Any]:
 
 
 def _follows_rows(x: Any, ndim: int, nrows: int) -> bool:
-    """True when ``x`` varies along axis 0 of a result of ``ndim`` dims and ``nrows`` rows."""
-    return np.ndim(x) == ndim and np.shape(x)[0] == nrows and nrows > 1
+    """True when ``x`` varies along axis 0 of a result of ``ndim`` dims and ``nrows`` rows
+    (an operand of more dims is the matrix of a row product, whose rows are the result's)."""
+    return np.ndim(x) >= ndim and np.shape(x)[0] == nrows and nrows > 1
 
 
 def _splittable(expr: tuple, leaves: Sequence[Any], shape: tuple[int, ...]) -> bool:
@@ -158,7 +193,7 @@ def _splittable(expr: tuple, leaves: Sequence[Any], shape: tuple[int, ...]) -> b
         return False
     ndim, nrows = len(shape), shape[0]
     for x in list(leaves) + _consts(expr):
-        if np.ndim(x) == ndim and np.shape(x)[0] not in (1, nrows):
+        if np.ndim(x) >= ndim and np.shape(x)[0] not in (1, nrows):
             return False
     # a constant spanning the rows would need slicing too: keep those whole-block
     return not any(_follows_rows(c, ndim, nrows) for c in _consts(expr))
@@ -229,6 +264,8 @@ def _tiled_eval(spec: tuple, leaves: Sequence[Any]) -> np.ndarray | None:
     joins = [e for e in nodes(expr) if e[0] == "leaf" and _is_join(e)]
     if not joins or any(e[2] is not None or tuple(e[3][1]) != shape for e in joins):
         return None  # a joined piece that broadcasts: joined (see _view_leaves)
+    if has_row_product(expr):
+        return None  # tiles cut columns too: a row product needs whole rows
     if any(np.ndim(c) > 0 for c in _consts(expr)):
         return None
     cuts = [{0, n} for n in shape]
@@ -452,7 +489,8 @@ def _expr_shape(expr: tuple, leaves: Sequence[Any]) -> tuple[int, ...]:
 def _weight_rows(w_expr: tuple, refs: Sequence[Any], shape: tuple) -> Any:
     """``rows(r0, r1)`` giving those rows of the weights ``w_expr``: evaluated once when they
     are small (a column, as in a Newton step), else per chunk."""
-    if int(np.prod(_expr_shape(w_expr, refs))) * 8 <= WHOLE_EXPR_BYTES:
+    if (not has_row_product(w_expr)
+            and int(np.prod(_expr_shape(w_expr, refs))) * 8 <= WHOLE_EXPR_BYTES):
         whole = np.asarray(evaluate(w_expr, refs, {}))
         if np.ndim(whole) == len(shape) and np.shape(whole)[0] == shape[0]:
             return lambda r0, r1: whole[r0:r1]
@@ -493,7 +531,8 @@ def matmul_expr(
     has_expr = a_spec is not None or b_spec is not None
     contract_rows = ta and not tb and len(a_shape) == 2 and a_shape[0] == b_shape[0]
     rows_out = not ta and len(a_shape) == 2
-    small = all(s is None or np.prod(sh) * 8 <= WHOLE_EXPR_BYTES
+    # an expression holding a row product reads its matrix: chunked, that read hits the cache
+    small = all(s is None or (np.prod(sh) * 8 <= WHOLE_EXPR_BYTES and not has_row_product(s[0]))
                 for s, sh in ((a_spec, a_shape), (b_spec, b_shape)))
     if (has_expr and contract_rows and not small and _can_split(a_spec, a_refs)
             and _can_split(b_spec, b_refs)):

@@ -17,19 +17,29 @@ larger operand is materialised first. A pending array used by up to ``INLINE_USE
 expressions is recomputed in each (cheap for elementwise math, and it saves a store write
 per use); a further use materialises it.
 Leaves are snapshots, so rebinding an input later (``x += 1``) does not change the result.
+
+A matrix-vector product ``X @ w`` of a distributed matrix in row blocks and a small
+driver-resident vector is pending too (:func:`row_product`): a *row product* node over ``X``
+(see ``nums.core.array.expressions``) that ufuncs extend like any expression. A product
+that contracts ``X``'s rows, ``X.T @ f(X @ w)``, evaluates it chunk by chunk inside its own
+kernel, so each chunk of ``X`` comes from memory once and is read again from the cache
+(NumPy reads ``X`` twice; a Newton step's ``X.T @ (X * s[:, None])`` the same). Any other
+consumer first *settles* the expression (:func:`settled`): the row products in it become
+leaves of the product's blocks, computed once by the ordinary block product and shared by
+every consumer, so no consumer reads ``X`` more often than NumPy would.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, Pending, submit
-from nums.core.array.expressions import nodes
+from nums.core.array.expressions import ROWS, has_row_product, nodes
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import block_view, broadcast_slices, region
 from nums.core.graph.grid import ArrayGrid
@@ -40,7 +50,7 @@ INLINE_USES = 3
 
 
 def _count_ops(expr: tuple) -> int:
-    return sum(e[0] == "ufunc" for e in nodes(expr))
+    return sum(e[0] in ("ufunc", "matmul") for e in nodes(expr))
 
 
 def _reindex(expr: tuple, mapping: list[int]) -> tuple:
@@ -48,6 +58,8 @@ def _reindex(expr: tuple, mapping: list[int]) -> tuple:
         return ("leaf", mapping[expr[1]], *expr[2:])
     if expr[0] == "const":
         return expr
+    if expr[0] == "matmul":
+        return ("matmul", expr[1], _reindex(expr[2], mapping), *expr[3:])
     return ("ufunc", expr[1], expr[2], expr[3], tuple(_reindex(c, mapping) for c in expr[4]))
 
 
@@ -89,7 +101,11 @@ def fuse_ufunc(
         if not isinstance(x, BlockArray):
             children.append(("const", x))
             continue
-        fused = _take_expression(x)
+        ahead = fused_expression(x)
+        # a row product's rows must stay on the result's axis 0 (a broadcast onto more axes
+        # would align them with the last): otherwise the operand is settled and computed
+        fused = None if ahead is not None and x.ndim != grid.ndim and has_row_product(
+            ahead[0]) else _take_expression(x)
         if fused is not None and _count_ops(fused[0]) < MAX_OPS:
             expr, sub_leaves, sub_windows = fused
             mapping = [_leaf_index(leaves, windows, leaf, win)
@@ -137,12 +153,78 @@ def _leaf_index(leaves: list[BlockArray], windows: list, x: BlockArray, win: Any
     return len(leaves) - 1
 
 
-def for_consumer(x: BlockArray) -> BlockArray:
+class RowProduct:
+    """The product of a row product node, computed by ``make`` (the ordinary block product,
+    itself pending until its blocks are read) at most once, for every consumer that settles
+    an expression holding the node (see :func:`settled`)."""
+
+    def __init__(self, make: Callable[[], BlockArray]):
+        self._make: Callable[[], BlockArray] | None = make
+        self._array: BlockArray | None = None
+
+    def array(self) -> BlockArray:
+        if self._array is None:
+            self._array, self._make = self._make(), None
+        return self._array
+
+
+def row_product(x: BlockArray, w: np.ndarray, dtype: Any, grid: ArrayGrid,
+                make: Callable[[], BlockArray]) -> BlockArray:
+    """``x @ w`` (``x`` a 2-d array with one block of columns, ``w`` a small vector value)
+    as a pending expression of ``grid`` (``x``'s row blocks); ``make()`` builds the same
+    product as an ordinary block product for consumers that settle it."""
+    leaf = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
+    w = np.array(w)
+    w.flags.writeable = False
+    node = ("matmul", np.dtype(dtype), ("leaf", 0, ROWS), w, None, RowProduct(make))
+    return BlockArray(grid, None, None, pending=Fused(node, (leaf,), (None,)))
+
+
+def _settled_expr(e: tuple, fused: Fused, leaves: list, windows: list) -> tuple:
+    if e[0] == "const":
+        return e
+    if e[0] == "leaf":
+        i = _leaf_index(leaves, windows, fused.leaves[e[1]], fused.windows[e[1]])
+        return ("leaf", i, *e[2:])
+    if e[0] == "matmul":
+        i = _leaf_index(leaves, windows, e[5].array(), None)
+        return ("leaf", i) if e[4] is None else ("leaf", i, e[4])
+    return ("ufunc", e[1], e[2], e[3],
+            tuple(_settled_expr(c, fused, leaves, windows) for c in e[4]))
+
+
+def _same_blocks(x: BlockArray, y: BlockArray) -> bool:
+    """Whether ``x`` and ``y`` hold the very same blocks (copies share the refs)."""
+    return x.grid.grid_shape == y.grid.grid_shape and x.grid.block_shape == y.grid.block_shape \
+        and all(a is b for a, b in zip(x.blocks.flat, y.blocks.flat))
+
+
+def settled(x: BlockArray, rows_of: BlockArray | None = None) -> BlockArray:
+    """``x`` with the row products of its pending expression replaced by leaves of their
+    products' blocks (computed once, shared), unless every one of them is over the blocks of
+    ``rows_of`` (a consumer that reads those rows itself evaluates them in its kernel)."""
+    fused = x.pending("fused")
+    if fused is None or not has_row_product(fused.expr):
+        return x
+    if rows_of is not None and rows_of.pending() is None and all(
+            _same_blocks(fused.leaves[e[1]], rows_of)
+            for e in nodes(fused.expr) if e[0] == "leaf" and len(e) > 2 and e[2] == ROWS):
+        return x
+    leaves: list[BlockArray] = []
+    windows: list = []
+    expr = _settled_expr(fused.expr, fused, leaves, windows)
+    x._pending = Fused(expr, tuple(leaves), tuple(windows))
+    return x
+
+
+def for_consumer(x: BlockArray, rows_of: BlockArray | None = None) -> BlockArray:
     """``x`` prepared for one consumer operation that reads it with :func:`operand_pieces`.
 
     Counts as a use of a pending expression (see :func:`_take_expression`): the first
-    consumer evaluates it inside its own kernels; later ones get materialised blocks.
+    consumer evaluates it inside its own kernels; later ones get materialised blocks. Row
+    products in it are settled (:func:`settled`) unless they are over ``rows_of``.
     """
+    settled(x, rows_of)
     if _take_expression(x) is None and fused_expression(x) is not None:
         x.blocks  # noqa: B018  (materialise and keep the blocks)
     return x
@@ -165,6 +247,8 @@ def _pieces_expr(expr: tuple, index: dict, local: list) -> tuple:
             "leaf", k)
     if expr[0] == "const":
         return expr
+    if expr[0] == "matmul":  # the kernel gets no product object (see RowProduct)
+        return ("matmul", expr[1], _pieces_expr(expr[2], index, local), expr[3], expr[4])
     return ("ufunc", expr[1], expr[2], expr[3],
             tuple(_pieces_expr(c, index, local) for c in expr[4]))
 
@@ -217,7 +301,7 @@ def take_for_regions(x: BlockArray) -> Fused | None:
     ``u[1:-1] = 0.5 * (u[:-2] + u[2:])`` computes each target block's part in the task that
     writes it); None when ``x`` is not a pending expression, or was used by enough consumers
     to be computed once."""
-    if not isinstance(x, BlockArray) or _take_expression(x) is None:
+    if not isinstance(x, BlockArray) or _take_expression(settled(x)) is None:
         return None
     return x.pending("fused")
 
@@ -303,14 +387,20 @@ def _expanded(expr: tuple, leaves: Sequence[BlockArray], ndim: int, places: list
     others new, of length 1), or None when a constant array is in the way."""
     if expr[0] == "const":
         return expr if np.ndim(expr[1]) == 0 else None
-    if expr[0] == "leaf":
-        leaf = leaves[expr[1]]
-        pattern = expr[2] if len(expr) > 2 else tuple(range(leaf.ndim))
+    if expr[0] in ("leaf", "matmul"):
+        if expr[0] == "leaf":
+            pattern = expr[2] if len(expr) > 2 else tuple(range(leaves[expr[1]].ndim))
+        else:
+            pattern = expr[4] if expr[4] is not None else (0,)
         padded = (None,) * (ndim - len(pattern)) + tuple(pattern)
         new: list[int | None] = [None] * new_ndim
         for axis, place in zip(padded, places):
             new[place] = axis
-        return ("leaf", expr[1], tuple(new))
+        if expr[0] == "leaf":
+            return ("leaf", expr[1], tuple(new))
+        if new[0] != 0:
+            return None  # a row product's rows stay on axis 0
+        return ("matmul", expr[1], expr[2], expr[3], tuple(new), *expr[5:])
     children = [_expanded(c, leaves, ndim, places, new_ndim) for c in expr[4]]
     if any(c is None for c in children):
         return None
@@ -357,6 +447,10 @@ class Fused(Pending):
                     pattern: tuple | None) -> list[slice]:
         """The slices of leaf ``i`` that use ``pattern`` of it reads for ``out_slices`` of
         the result (of ``out_shape``)."""
+        if pattern == ROWS:  # a row product's matrix: the result's rows, every column
+            leaf = self.leaves[i]
+            rows = out_slices[0] if leaf.shape[0] == out_shape[0] else slice(0, leaf.shape[0])
+            return [rows, slice(0, leaf.shape[1])]
         win = self.windows[i]
         if win is None:
             return broadcast_slices(self.leaves[i], out_slices, out_shape, pattern)
@@ -367,10 +461,20 @@ class Fused(Pending):
                 for s, o, st in zip(sl, offsets, steps)]
 
     def compute(self, x: BlockArray) -> np.ndarray:
-        """One :func:`kernels.fused_eval` task per block, placed by the optimizer."""
+        """One :func:`kernels.fused_eval` task per block, placed by the optimizer (none when
+        the expression is an array as it is: a settled row product's blocks are taken)."""
+        if has_row_product(self.expr):
+            return settled(x)._pending.compute(x)
+        leaf = self.leaves[0] if self.expr == ("leaf", 0) and self.windows[0] is None else None
+        if (leaf is not None and leaf.grid.shape == x.grid.shape and leaf.dtype == x.dtype
+                and leaf.grid.block_shape == x.grid.block_shape):
+            x.nodes = leaf.nodes
+            return leaf.blocks
         planned = fused_graph(x).finish(x.grid)
         x.nodes = planned.nodes
         return planned.blocks
 
     def graph(self, x: BlockArray) -> OpGraph:
+        if has_row_product(self.expr):
+            return settled(x)._pending.graph(x)
         return fused_graph(x)

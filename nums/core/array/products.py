@@ -20,8 +20,8 @@ import numpy as np
 
 from nums.core import context
 from nums.core.array import kernels, resident
-from nums.core.array.blockarray import BlockArray, submit, worker_count
-from nums.core.array.fusion import for_consumer, operand_pieces
+from nums.core.array.blockarray import BlockArray, local_value, submit, worker_count
+from nums.core.array.fusion import for_consumer, operand_pieces, row_product
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
 from nums.core.array.relayout import align_axis
@@ -111,14 +111,40 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
 
     A pending transpose is read from its source blocks, and a pending fused elementwise
     expression is evaluated inside the product's kernel (never stored). A vector's blocks
-    enter the block products as they are: no reshape tasks.
+    enter the block products as they are: no reshape tasks. ``X @ w`` of a matrix in row
+    blocks and a small driver-resident vector is itself pending (:func:`fusion.row_product`).
     """
     local = resident.matmul(a, b, dtype)
     if local is not None:
         return local
+    w = _small_vector(a, b, dtype)
+    if w is not None:
+        return row_product(a, w, dtype, ArrayGrid(a.shape[:1], a.block_shape[:1], dtype),
+                           functools.partial(_matmul2d_planned, a.copy(), b, dtype))
+    return _matmul2d_planned(a, b, dtype)
+
+
+ROW_PRODUCT_VECTOR_BYTES = 1 << 16  # a vector this small travels inside each task's spec
+
+
+def _small_vector(a: BlockArray, b: BlockArray, dtype: Any) -> np.ndarray | None:
+    """The value of ``b`` when ``a @ b`` is a row product: ``a`` a plain numeric matrix in
+    row blocks (one block of columns), ``b`` a small driver-resident numeric vector."""
+    if (a.ndim != 2 or b.ndim != 1 or a.grid.grid_shape[1] != 1 or a.pending() is not None
+            or np.dtype(dtype).kind not in "biufc" or a.dtype.kind not in "biufc"
+            or b.nbytes > ROW_PRODUCT_VECTOR_BYTES):
+        return None
+    w = local_value(b)
+    return w if w is not None and w.dtype.kind in "biufc" else None
+
+
+def _matmul2d_planned(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
+    """:func:`matmul2d` as a planned block product (its tasks run on first use)."""
     sa, ta = _unwrap_transpose(a)
     sb, tb = _unwrap_transpose(b)
-    sa, sb = for_consumer(sa), (for_consumer(sb) if sb is not sa else sb)
+    sa = for_consumer(sa)
+    # a product over the rows of sa (``X.T @ f(X @ w)``) evaluates row products of sa itself
+    sb = for_consumer(sb, rows_of=sa if ta and not tb else None) if sb is not sa else sb
     ka = 0 if (ta or a.ndim == 1) else 1  # contracted axis in each source
     kb = 1 if tb else 0
     if sa.block_shape[ka] != sb.block_shape[kb]:
