@@ -508,6 +508,15 @@ def _weighted_gram(a: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.matmul(a.T, a * w)
 
 
+def widened(x: Any, dtype) -> Any:
+    """A float16 operand of a product whose result is float32 as float32: a float16 product
+    is computed in float32 and rounded once at the end (``nums.core.array.products``), as
+    NumPy accumulates float16 products in float32."""
+    if getattr(x, "dtype", None) == np.float16 and np.dtype(dtype) == np.float32:
+        return np.asarray(x, dtype=np.float32)
+    return x
+
+
 def matmul_expr(
     ta: bool, tb: bool, dtype: Any, a_spec: Any, na: int, b_spec: Any, *refs: Any
 ) -> np.ndarray:
@@ -545,11 +554,12 @@ def matmul_expr(
         for r0 in range(0, a_shape[0], step):
             r1 = min(r0 + step, a_shape[0])
             if weights is not None:
-                part = _weighted_gram(a_refs[0][r0:r1], weight_rows(r0, r1))
+                part = _weighted_gram(widened(a_refs[0][r0:r1], dtype),
+                                      widened(weight_rows(r0, r1), dtype))
             else:
                 part = np.matmul(
-                    _operand_rows(a_spec, a_refs, r0, r1).T,
-                    _operand_rows(b_spec, b_refs, r0, r1),
+                    widened(_operand_rows(a_spec, a_refs, r0, r1), dtype).T,
+                    widened(_operand_rows(b_spec, b_refs, r0, r1), dtype),
                 )
             if out is None:
                 out = np.array(part, dtype=dtype)
@@ -557,15 +567,16 @@ def matmul_expr(
                 np.add(out, part, out=out, casting="unsafe")
         return out
     if has_expr and rows_out and a_spec is not None and _can_split(a_spec, a_refs):
-        b = _whole(b_spec, b_refs)
+        b = widened(_whole(b_spec, b_refs), dtype)
         b = b.T if tb else b
         step = _row_step(a_shape, 8, PRODUCT_CHUNK_BYTES)
         pieces = [
-            np.matmul(_operand_rows(a_spec, a_refs, r0, min(r0 + step, a_shape[0])), b)
+            np.matmul(widened(_operand_rows(a_spec, a_refs, r0, min(r0 + step, a_shape[0])),
+                              dtype), b)
             for r0 in range(0, a_shape[0], step)
         ]
         return np.concatenate(pieces, axis=0).astype(dtype, copy=False)
-    a, b = _whole(a_spec, a_refs), _whole(b_spec, b_refs)
+    a, b = widened(_whole(a_spec, a_refs), dtype), widened(_whole(b_spec, b_refs), dtype)
     a = a.T if ta else a
     b = b.T if tb else b
     return np.matmul(a, b).astype(dtype, copy=False)

@@ -19,6 +19,7 @@ from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expre
     fused_eval_into,
     matmul_expr,
     reduce_partial_expr,
+    widened,
 )
 from nums.core.backend.buffers import new_block, numpy_input
 from runtime.errors import warn
@@ -405,11 +406,12 @@ def einsum_pair(spec: str, dtype, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def tensordot(a: np.ndarray, b: np.ndarray, axes, dtype) -> np.ndarray:
+    a, b = widened(a, dtype), widened(b, dtype)
     return np.asarray(np.tensordot(a, b, axes=axes)).astype(dtype, copy=False)
 
 
 def matmul(a: np.ndarray, b: np.ndarray, dtype) -> np.ndarray:
-    return np.matmul(a, b).astype(dtype, copy=False)
+    return np.matmul(widened(a, dtype), widened(b, dtype)).astype(dtype, copy=False)
 
 
 def add(*parts: np.ndarray) -> np.ndarray:
@@ -635,6 +637,7 @@ def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
 
 def matmul_t(a: np.ndarray, b: np.ndarray, ta: bool, tb: bool, dtype) -> np.ndarray:
     """``op(a) @ op(b)`` where ``op`` transposes when its flag is set (no copies)."""
+    a, b = widened(a, dtype), widened(b, dtype)
     return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)
 
 
@@ -643,6 +646,7 @@ def matmul_sum(ta: bool, tb: bool, dtype, n: int, *blocks: np.ndarray) -> np.nda
     (``op`` transposes when its flag is set), accumulated in place in the first product."""
     out = None
     for a, b in zip(blocks[:n], blocks[n:]):
+        a, b = widened(a, dtype), widened(b, dtype)
         p = np.matmul(a.T if ta else a, b.T if tb else b)
         if out is None:
             out = p

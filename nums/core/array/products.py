@@ -42,12 +42,21 @@ def _align_pair(
     return a, b
 
 
+def _half(dtype: Any) -> bool:
+    """Whether a product of result ``dtype`` is computed in float32 and rounded once at the
+    end: NumPy accumulates float16 products in float32, where a sum of float16 block
+    products would round every partial result (3.6% off on 20000 elements in blocks of 10)."""
+    return np.dtype(dtype) == np.float16
+
+
 def tensordot(
     a: BlockArray, b: BlockArray, axes_a: Sequence[int], axes_b: Sequence[int], dtype: Any
 ) -> BlockArray:
     local = resident.tensordot(a, b, axes_a, axes_b, dtype)
     if local is not None:
         return local
+    if _half(dtype):
+        return tensordot(a, b, axes_a, axes_b, np.float32).astype(np.float16)
     a, b = _align_pair(a, b, list(zip(axes_a, axes_b)))
     free_a = [i for i in range(a.ndim) if i not in axes_a]
     free_b = [i for i in range(b.ndim) if i not in axes_b]
@@ -140,6 +149,8 @@ def _small_vector(a: BlockArray, b: BlockArray, dtype: Any) -> np.ndarray | None
 
 def _matmul2d_planned(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
     """:func:`matmul2d` as a planned block product (its tasks run on first use)."""
+    if _half(dtype):
+        return _matmul2d_planned(a, b, np.float32).astype(np.float16)
     sa, ta = _unwrap_transpose(a)
     sb, tb = _unwrap_transpose(b)
     sa = for_consumer(sa)
@@ -231,6 +242,8 @@ def matmul(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
         return local
     if a.ndim == 2 and b.ndim == 2:
         return matmul2d(a, b, dtype)
+    if _half(dtype):
+        return matmul(a, b, np.float32).astype(np.float16)
     a, b = _align_pair(a, b, [(a.ndim - 1, b.ndim - 2)])
     batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
     nb = len(batch)
