@@ -376,6 +376,23 @@ def test_nanvar_beyond_its_degrees_of_freedom_is_nan():
                         np.nanvar(c, ddof=ddof), rtol=1e-12)
 
 
+def test_float16_accumulations_round_as_numpy():
+    """NumPy's running float16 sum rounds at every step (and stalls at 2048 for values below
+    1): a block's carry added at its end would give another, larger, answer."""
+    rng = np.random.default_rng(9)
+    a = rng.random(6000).astype(np.float16)
+    x = nps.asarray(a, block_shape=(700,))
+    assert_same(nps.cumsum(x), np.cumsum(a), rtol=0)
+    assert_same(np.add.accumulate(x), np.add.accumulate(a), rtol=0)
+    assert_same(nps.cumprod(x[:40] + 1), np.cumprod(a[:40] + 1), rtol=0)
+    assert_same(np.logaddexp.accumulate(x[:500]), np.logaddexp.accumulate(a[:500]), rtol=0)
+    m = nps.asarray(a.reshape(60, 100), block_shape=(7, 30))
+    assert_same(nps.cumsum(m, axis=0), np.cumsum(a.reshape(60, 100), axis=0), rtol=0)
+    assert_same(np.maximum.accumulate(m, axis=1), np.maximum.accumulate(a.reshape(60, 100),
+                                                                        axis=1), rtol=0)
+    assert_same(nps.cumsum(x, dtype=np.float32), np.cumsum(a, dtype=np.float32), rtol=1e-5)
+
+
 @pytest.mark.parametrize("uf", [np.subtract, np.divide, np.floor_divide, np.remainder,
                                 np.left_shift, np.fmod, np.copysign])
 def test_reductions_of_ufuncs_that_are_not_reorderable_are_left_folds(uf):
