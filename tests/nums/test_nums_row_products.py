@@ -144,6 +144,27 @@ def test_row_product_snapshots_its_operands():
     e[0] = 101.0 * w0[0] + (a[0, 1:] + 1) @ w0[1:]
     e[1] = -5.0
     assert_same(z, e + 1, rtol=1e-12)
+    # writes to the vector later, in place or through a view of it, do not reach the product
+    # (whichever consumer computes it: settled, or inside a product over X's rows)
+    x = _matrix(a, 6)
+    w = _vector(w0)
+    z, z2 = x @ w, x @ w
+    w[0] = 100.0
+    w += 1
+    assert_same(z, a @ w0, rtol=1e-12)
+    assert_same(x.T @ z2, a.T @ (a @ w0), rtol=1e-12)
+    big = _vector(np.stack([w0, w0 * 2], axis=1))
+    col = big[:, 0]
+    z = x @ col
+    big[0, 0] = -7.0
+    assert_same(z, a @ w0, rtol=1e-12)
+    zs = []
+    w = _vector(np.zeros(3))
+    for _ in range(3):  # a loop keeping its predictions while it updates the weights
+        zs.append(x @ w)
+        w += 0.5
+    assert_same(nps.stack(zs), np.stack([a @ np.full(3, 0.5 * k) for k in range(3)]),
+                rtol=1e-12)
 
 
 def test_vectors_that_are_not_small_or_resident_take_the_block_product():

@@ -170,12 +170,11 @@ class RowProduct:
 
 def row_product(x: BlockArray, w: np.ndarray, dtype: Any, grid: ArrayGrid,
                 make: Callable[[], BlockArray]) -> BlockArray:
-    """``x @ w`` (``x`` a 2-d array with one block of columns, ``w`` a small vector value)
-    as a pending expression of ``grid`` (``x``'s row blocks); ``make()`` builds the same
-    product as an ordinary block product for consumers that settle it."""
+    """``x @ w`` (``x`` a 2-d array with one block of columns, ``w`` a small vector value that
+    is never written: the caller's snapshot) as a pending expression of ``grid`` (``x``'s
+    row blocks); ``make()`` builds the same product as an ordinary block product for
+    consumers that settle it."""
     leaf = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
-    w = np.array(w)
-    w.flags.writeable = False
     node = ("matmul", np.dtype(dtype), ("leaf", 0, ROWS), w, None, RowProduct(make))
     return BlockArray(grid, None, None, pending=Fused(node, (leaf,), (None,)))
 

@@ -21,6 +21,7 @@ import numpy as np
 from nums.core import context
 from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, local_value, submit, worker_count
+from nums.core.array.blockarray import resident as resident_array
 from nums.core.array.fusion import for_consumer, operand_pieces, row_product
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
@@ -128,8 +129,12 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
         return local
     w = _small_vector(a, b, dtype)
     if w is not None:
+        # snapshots of both operands: writes to either later must not reach the product
+        w = np.array(w)
+        w.flags.writeable = False
         return row_product(a, w, dtype, ArrayGrid(a.shape[:1], a.block_shape[:1], dtype),
-                           functools.partial(_matmul2d_planned, a.copy(), b, dtype))
+                           functools.partial(_matmul2d_planned, a.copy(), resident_array(w),
+                                             dtype))
     return _matmul2d_planned(a, b, dtype)
 
 
