@@ -181,8 +181,12 @@ def _nan_to_num(x, nan, posinf, neginf):
 def nan_to_num(
     x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None
 ) -> BlockArray:
-    """nums implementation of numpy.nan_to_num (``copy=False`` replaces in place)."""
+    """nums implementation of numpy.nan_to_num (``copy=False`` replaces in place and returns
+    ``x`` itself, as NumPy does; of an array with no floating-point values too)."""
+    given = x
     x = asarray(x)
+    if not copy and isinstance(given, BlockArray) and x.dtype.kind not in "fc":
+        return given
     result = x.map_blocks(_nan_to_num, nan, posinf, neginf)
     if not copy and x.dtype.kind in "fc":
         return write_out(x, result)

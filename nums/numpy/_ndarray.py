@@ -208,6 +208,18 @@ def _array(self: BlockArray, dtype: Any = None, copy: bool | None = None) -> np.
     return _core_array(self, dtype, copy)
 
 
+def _conjugate(self: BlockArray) -> BlockArray:
+    """As ``ndarray.conjugate``: the array itself when its values are numbers that are not
+    complex (NumPy returns ``self``: a write to the result is a write to the array), NumPy's
+    TypeError for other non-numeric values, else the ``conjugate`` ufunc's new array."""
+    kind = self.dtype.kind
+    if kind in "biuf":
+        return self
+    if kind not in "cO":
+        raise TypeError("cannot conjugate non-numeric dtype")
+    return UFUNCS["conjugate"](self)
+
+
 def install() -> None:
     """Put the ndarray API on BlockArray."""
     BlockArray.__array__ = _array
@@ -238,6 +250,7 @@ def install() -> None:
     BlockArray.reshape = _reshape
     BlockArray.transpose = _transpose
     BlockArray.__round__ = _round
+    BlockArray.conj = BlockArray.conjugate = _conjugate
     BlockArray.__str__ = printing.to_str
     BlockArray.__repr__ = printing.to_repr
     BlockArray.__format__ = printing.to_format

@@ -261,7 +261,11 @@ _CHECKED = {
 # general path's to honour; ``meshgrid(copy=False)`` gives views; ``overwrite_input`` would
 # have NumPy write into the (immutable) value
 _GENERAL_KEYWORDS = {"unique": {"axis"}, "sort": {"kind", "stable"},
-                     "argsort": {"kind", "stable"}, "meshgrid": {"copy", "sparse"}}
+                     "argsort": {"kind", "stable"}, "meshgrid": {"copy", "sparse"},
+                     "nan_to_num": {"copy"}}
+# functions that take the general path when given more positional arguments than this:
+# ``nan_to_num(x, False)`` writes into ``x`` (NumPy would write into the immutable value)
+_MAX_POSITIONAL = {"nan_to_num": 1}
 _NEVER = {"overwrite_input"}
 
 # functions whose NumPy code warns by itself (an all-NaN slice, no degrees of freedom, a
@@ -289,10 +293,11 @@ def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any
     keywords = (_keywords(np_fn) & _keywords(impl)) - _GENERAL_KEYWORDS.get(name, set()) - _NEVER
 
     warns, warns_with = name in _OWN_WARNINGS, _OWN_WARNINGS_WITH.get(name, frozenset())
+    max_positional = _MAX_POSITIONAL.get(name, 1 << 30)
 
     @functools.wraps(impl)
     def shortcut(*args: Any, **kwargs: Any) -> Any:
-        if not kwargs or keywords.issuperset(kwargs):
+        if (not kwargs or keywords.issuperset(kwargs)) and len(args) <= max_positional:
             try:
                 done, result = resident.numpy_call(
                     np_fn, args, kwargs, fits, numbers,

@@ -436,3 +436,28 @@ def test_writes_through_zero_d_views_made_with_an_ellipsis():
     frozen = nps.broadcast_to(nps.arange(3), (2, 3))
     with pytest.raises(ValueError, match="read-only"):
         frozen[1, ..., 2] = 5
+
+
+def test_conjugate_of_real_numbers_and_nan_to_num_in_place_are_the_array():
+    """``x.conj()`` of real numbers is ``x`` itself in NumPy, and ``nan_to_num(x, copy=False)``
+    writes into ``x`` and returns it (an integer ``x`` unchanged): writes to the result are
+    writes to ``x``."""
+    for a in (np.arange(5.0), np.arange(5), np.array([True, False])):
+        x = nps.asarray(a.copy())
+        assert x.conj() is x and x.conjugate() is x
+    c = nps.asarray(np.array([1 + 2j, 3 - 1j]))
+    assert_same(c.conj(), np.array([1 - 2j, 3 + 1j]))
+    with pytest.raises(TypeError, match="non-numeric"):
+        nps.asarray(np.array(["a"])).conj()
+    for block_shape in (None, (3,)):
+        a = np.array([1.0, np.nan, np.inf, -np.inf, 2.0])
+        x = nps.asarray(a.copy(), block_shape=block_shape)
+        r = nps.nan_to_num(x, copy=False)
+        assert r is x
+        assert_same(x, np.nan_to_num(a))
+        x = nps.asarray(a.copy(), block_shape=block_shape)
+        assert nps.nan_to_num(x, False) is x  # copy given by position
+        assert_same(x, np.nan_to_num(a))
+        i = nps.asarray(np.array([1, 2, 3]), block_shape=block_shape)
+        assert nps.nan_to_num(i, copy=False) is i
+        assert nps.nan_to_num(i) is not i

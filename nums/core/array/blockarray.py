@@ -304,12 +304,17 @@ class DriverValue(Pending):
 
     def __init__(self, make: Callable[[], np.ndarray], graph: Callable[[], Any]):
         self._make, self._graph = make, graph
+        self._value: np.ndarray | None = None
 
     def settle(self, x: BlockArray) -> None:
-        """Compute the value; ``x`` becomes driver-resident."""
-        value = np.asarray(self._make())
-        value.flags.writeable = False
-        self._make = self._graph = None  # the partial results can go
+        """Compute the value (once: copies of ``x`` share this object and settle with the
+        same value); ``x`` becomes driver-resident."""
+        value = self._value
+        if value is None:
+            value = np.asarray(self._make())
+            value.flags.writeable = False
+            self._value = value
+            self._make = self._graph = None  # the partial results can go
         x._local = value
         x._pending = Resident(value, from_tasks=True)
 
@@ -318,7 +323,7 @@ class DriverValue(Pending):
         return x._pending.compute(x)
 
     def graph(self, x: BlockArray) -> Any:
-        return self._graph()
+        return None if self._graph is None else self._graph()
 
 
 class BlockArray:

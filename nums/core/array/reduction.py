@@ -195,6 +195,7 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
                             _out_shape(x, axes, keepdims), pick=1)
     if local is not None:
         return local
+    x = x.copy()  # a snapshot: the tasks are submitted on first use (after a later x.sort())
 
     def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
         return submit(
