@@ -101,6 +101,16 @@ class FlatIter:
         return x[coords]
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(key, int | np.integer) and not isinstance(key, bool | np.bool_):
+            # one item: NumPy converts a scalar as one item (an integer out of range or NaN
+            # into integers is its "Error setting single item" ValueError; a 0-d array is
+            # cast); a 0-d nums result stands for the scalar NumPy would have
+            if isinstance(value, BlockArray) and value.ndim == 0:
+                value = np.asarray(value.get())[()]
+            if np.ndim(value) == 0 and not isinstance(value, np.ndarray | BlockArray):
+                probe = np.empty(1, self._base.dtype)
+                probe.flat[0] = value
+                value = probe[0]
         pos, _ = self._positions(key)
         _inplace.put(self._base, pos, value)
 

@@ -43,6 +43,10 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
         raise ValueError(f"could not broadcast input array from shape {src_shape} "
                          f"into shape {dst.shape}")
     if where is True:
+        if isinstance(src, BlockArray | np.ndarray | np.generic) and np.ndim(src) == 0:
+            # a numpy scalar or 0-d array is cast as an array (wrapping), as NumPy's copyto
+            # does; Python numbers keep the assignment's range errors
+            src = np.asarray(src.get() if isinstance(src, BlockArray) else src)
         dst[...] = src
         return
     writes.write_out(dst, _where(where, src, dst).astype(dst.dtype, copy=False))

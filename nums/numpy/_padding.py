@@ -84,6 +84,8 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
               "linear_ramp": _pairs(kwargs.get("end_values", 0), x.ndim, False)}.get(mode)
     stat = (_pairs(kwargs["stat_length"], x.ndim, True) if kwargs.get("stat_length") is not None
             else None)
+    if mode in ("maximum", "minimum") and stat is not None and any(0 in p for p in stat):
+        raise ValueError("stat_length of 0 yields no value for padding")  # (any axis: NumPy)
     out = x
     for axis, (before, after) in enumerate(widths):
         if not before and not after:
@@ -121,11 +123,9 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
             head = _ramp(out, axis, before, eb, _side(out, axis, 0, 1), reverse=False)
             tail = _ramp(out, axis, after, ea, _side(out, axis, n - 1, n), reverse=True)
             out = u.concatenate([head, out, tail], axis=axis)
-        else:  # maximum, minimum, mean
+        else:  # maximum, minimum, mean (of no values: NaN, as NumPy's mean of an empty slice)
             sb, sa = stat[axis] if stat is not None else (n, n)
-            sb, sa = max(1, min(sb, n)) if n else sb, max(1, min(sa, n)) if n else sa
-            if n == 0 or sb == 0 or sa == 0:
-                raise ValueError("stat_length of 0 yields no value for padding")
+            sb, sa = min(sb, n), min(sa, n)
             head = _stat(mode, _side(out, axis, 0, sb), axis, out.dtype)
             tail = _stat(mode, _side(out, axis, n - sa, n), axis, out.dtype)
             parts = [u.broadcast_to(head, _stretch(out, axis, before)), out,

@@ -3,6 +3,8 @@ views, ufunc compositions, selection and index arrays) against NumPy, on tiny bl
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from nums_helpers import assert_same, check_against_numpy
@@ -506,3 +508,22 @@ def test_small_differences_from_numpy_found_by_fuzzing():
     x = nps.asarray(u, block_shape=(4,))
     nps.putmask(x, nps.asarray(u > 2), [])
     np.testing.assert_array_equal(x.get(), u)
+
+
+def test_pad_statistics_of_zero_values():
+    """``stat_length=0``: NumPy's mean of no values is NaN (cast into integers as NumPy casts
+    NaN), and its maximum and minimum refuse, for any axis."""
+    a = np.array([3.0, 1, 2, 5, 4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for x in (a, np.arange(5)):
+            for sl in (0, (0, 1), (1, 0)):
+                assert_same(nps.pad(nps.asarray(x, block_shape=(2,)), 2, mode="mean",
+                                    stat_length=sl),
+                            np.pad(x, 2, mode="mean", stat_length=sl))
+    m = np.arange(12.0).reshape(3, 4)
+    for mode in ("maximum", "minimum"):
+        for sl in (0, (0, 1), ((0, 0), (1, 1))):
+            with pytest.raises(ValueError, match="stat_length of 0"):
+                nps.pad(nps.asarray(m, block_shape=(2, 2)), ((0, 0), (1, 1)), mode=mode,
+                        stat_length=sl)

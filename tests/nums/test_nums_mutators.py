@@ -9,7 +9,9 @@ import warnings
 
 import numpy as np
 import pytest
-from nums_helpers import check_against_numpy
+from nums_helpers import assert_same, check_against_numpy
+
+import nums.numpy as nps
 
 A = np.random.default_rng(5).random((6, 7)) * 10 - 3
 DATES = np.arange("2024-01-01", "2024-01-15", dtype="datetime64[D]")
@@ -170,3 +172,47 @@ def test_writes_raise_numpys_errors_for_values_the_dtype_cannot_hold():
         x = nps.asarray(a.copy(), block_shape=(2,) * a.ndim)
         write(nps, x)
         np.testing.assert_array_equal(x.get(), want)
+
+
+_SCALAR_VALUES = [np.int16(302), np.float64(302.7), np.uint8(200), np.int64(-129),
+                  np.array(302, np.int16), np.float32(1e10), np.bool_(True), np.float64(np.nan),
+                  302, 3, 2.5]
+_WRITES = {
+    "element": lambda xp, y, v: y.__setitem__(1, v),
+    "slice": lambda xp, y, v: y.__setitem__(slice(1, 3), v),
+    "ellipsis": lambda xp, y, v: y.__setitem__(Ellipsis, v),
+    "fancy": lambda xp, y, v: y.__setitem__([1, 2], v),
+    "mask": lambda xp, y, v: y.__setitem__(y > 2, v),
+    "put": lambda xp, y, v: xp.put(y, [1], v),
+    "fill": lambda xp, y, v: y.fill(v),
+    "copyto": lambda xp, y, v: xp.copyto(y, v, casting="unsafe"),
+    "flat item": lambda xp, y, v: y.flat.__setitem__(1, v),
+    "flat slice": lambda xp, y, v: y.flat.__setitem__(slice(1, 3), v),
+    # a scalar of an operation (nums's 0-d result) written back, as NumPy's scalar
+    "element op": lambda xp, y, v: y.__setitem__(1, y[1] + v),
+}
+
+
+@pytest.mark.parametrize("write", list(_WRITES))
+def test_scalars_written_into_integers_as_numpy(write):
+    """NumPy converts a scalar written into one item or a basic selection of an integer array
+    as a Python number (out of range: OverflowError; one flat item: ValueError), and casts
+    0-d arrays and the scalars of fancy writes, ``put`` and ``copyto`` as arrays (wrapping)."""
+    base = np.array([1, 2, 3, 4], np.int8)
+    for v in _SCALAR_VALUES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = base.copy()
+            try:
+                _WRITES[write](np, expected, v)
+            except Exception as e:  # noqa: BLE001
+                expected = type(e)
+            for block_shape in (None, (3,)):
+                got = nps.asarray(base.copy(), block_shape=block_shape)
+                try:
+                    _WRITES[write](nps, got, v)
+                except Exception as e:  # noqa: BLE001
+                    assert type(e) is expected, (write, v, e)
+                    continue
+                assert not isinstance(expected, type), (write, v, got.get(), expected)
+                assert_same(got, expected)

@@ -136,6 +136,10 @@ def test_imag_of_real_array_is_read_only_zeros():
     check_against_numpy(lambda xp, a: a.imag, A)
     with pytest.raises(ValueError, match="read-only"):
         nps.array(A).imag[0] = 1
+    for a in (np.array(["ab", "c"]), np.array([b"x"]), np.array([True]),
+              np.array(["2020-01-01"], "datetime64[D]"), np.array([1, "a"], object)):
+        for block_shape in (None, (1,)):  # NumPy's zeros of the dtype: '' for strings
+            assert_same(nps.imag(nps.asarray(a, block_shape=block_shape)), np.imag(a))
 
 
 def test_iteration_yields_views():

@@ -233,6 +233,8 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
         value = _value_here(value)
         if value is None:
             return False
+        if value.ndim == 0 and x.dtype.kind in "iu":
+            value = value[()]  # a 0-d result is NumPy's scalar (see writes.as_scalar)
     elif t not in _SCALARS or (t is complex or t is np.complex128) and x.dtype.kind != "c":
         return False  # (complex into reals: NumPy's ComplexWarning, at the user's line)
     new = x._local.copy()

@@ -420,7 +420,9 @@ def part_view(x: BlockArray, part: str) -> BlockArray:
         return make_view(x, PartOp(part))
     if part == "real":
         return make_view(x, IndexOp(full_spec(x.shape)))
-    zeros = BlockArray.full(x.shape, 0, x.dtype, x.block_shape)
+    # NumPy's zeros of the dtype: '' for strings, the epoch for dates, 0 for objects
+    zero = 0 if x.dtype.kind == "O" else np.zeros((), x.dtype)[()]
+    zeros = BlockArray.full(x.shape, zero, x.dtype, x.block_shape)
     zeros._geometry().flags.writeable = False
     return zeros
 

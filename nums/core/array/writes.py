@@ -142,11 +142,25 @@ def _scalar(value: Any, dtype: np.dtype) -> np.ndarray:
     return probe
 
 
+def as_scalar(value: BlockArray, dtype: np.dtype) -> bool:
+    """Whether 0-d ``value`` written by a basic index into an integer array of ``dtype``
+    follows NumPy's rules for scalars (an out-of-range value is an OverflowError, NaN a
+    ValueError) rather than its cast of arrays (which wraps): nums's 0-d results stand for
+    the scalars NumPy returns (``x[i] + v``, ``x.sum()``), so ``x[0] = x[0] + 300`` of an
+    int8 ``x`` raises as in NumPy, and so does a 0-d array made on purpose, which NumPy
+    would wrap (an error, never another value)."""
+    return value.ndim == 0 and np.dtype(dtype).kind in "iu"
+
+
 def _prepare(value: Any, dtype: np.dtype, sel: tuple[int, ...], kind: str) -> Any:
     """A value ready to write into a selection of shape ``sel``: a cast scalar, or an array
     (numpy or BlockArray) with ``len(sel)`` axes that broadcasts to ``sel``."""
+    if isinstance(value, BlockArray) and kind == "basic" and as_scalar(value, dtype):
+        return _scalar(np.asarray(value.get())[()], dtype)
     if not isinstance(value, BlockArray):
         if not isinstance(value, np.ndarray) and np.ndim(value) == 0:
+            if kind != "basic" and isinstance(value, np.generic):
+                value = np.asarray(value)  # NumPy casts it as an array into a fancy selection
             return _scalar(value, dtype)  # Python and numpy scalars: numpy's scalar rules
         if not isinstance(value, np.ndarray):  # sequences convert to the target dtype
             value = np.array(value, dtype=dtype)
