@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 from numpy.exceptions import AxisError
@@ -42,7 +41,7 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> BlockArray:
         raise ValueError("Axes must be different.")
     if not (-m.ndim <= first < m.ndim and -m.ndim <= second < m.ndim):
         raise ValueError(f"Axes={axes} out of range for array of ndim={m.ndim}.")
-    k = operator.index(k) % 4
+    k = k % 4  # NumPy's arithmetic: an integral float k turns too (and 1.5 as 3)
     if k == 0:
         return m[:]
     if k == 2:

@@ -72,7 +72,7 @@ def _kth(a: BlockArray, kth: Any, axis: Any) -> int | None:
         n = a.size
     else:
         n = a.shape[normalize_axis_index(axis, a.ndim)] if a.ndim else None
-    if n is not None:
+    if n:  # (an empty axis takes any kth, as in NumPy)
         for v in k.reshape(-1):
             if not -n <= int(v) < n:
                 raise ValueError(f"kth(={int(v)}) out of bounds ({n})")

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
+from nums_helpers import assert_same
 
 import nums.numpy as nps
 from nums.numpy import _fallback, _registry
@@ -148,3 +149,23 @@ def test_numpys_modules_keep_their_writes_into_blockarrays():
         warnings.simplefilter("ignore", nps.GatherWarning)
         nps.ma.add(x, 1.0, out=out)
     np.testing.assert_array_equal(out.get(), np.arange(10.0) + 1)
+
+
+def test_numpy_edge_cases_of_partition_rot90_cond_and_timedeltas():
+    """Calls NumPy answers and nums refused (or answered with another exception type)."""
+    for block_shape in (None, (2,)):
+        e = nps.asarray(np.array([]), block_shape=block_shape)
+        assert_same(nps.partition(e, 0), np.partition(np.array([]), 0))  # any kth: empty
+        assert_same(nps.argpartition(e, 5), np.argpartition(np.array([]), 5))
+        t = np.array([1, 2, 3, 4, 5], "m8[s]")
+        assert_same(nps.cumsum(nps.asarray(t, block_shape=block_shape)), np.cumsum(t))
+        assert_same(np.add.accumulate(nps.asarray(t, block_shape=block_shape)),
+                    np.add.accumulate(t))
+    m = np.arange(6.0).reshape(2, 3)
+    for k in (1.0, 2.0, 1.5, -1.0):  # NumPy's k % 4 arithmetic (1.5 turns as 3)
+        assert_same(nps.rot90(nps.asarray(m, block_shape=(1, 2)), k), np.rot90(m, k))
+    d = np.arange(9).reshape(3, 3).astype("m8[s]")
+    assert nps.trace(nps.asarray(d, block_shape=(2, 2))).get() == np.trace(d)
+    for shape in ((0, 0), (3, 0, 0)):
+        with pytest.raises(np.linalg.LinAlgError, match="empty"):
+            nps.linalg.cond(nps.asarray(np.zeros(shape)))

@@ -377,9 +377,18 @@ def arg_finalize(pair: tuple) -> np.ndarray:
     return pair[1]
 
 
+def _loop_dtype(dtype, *arrays: Any) -> Any:
+    """``dtype`` for a ufunc's ``dtype=``, or None where the arrays have it and it is a
+    datetime or timedelta with a unit (NumPy's ufuncs refuse those as ``dtype=``)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind in "mM" and all(getattr(a, "dtype", None) == dtype for a in arrays):
+        return None
+    return dtype
+
+
 def cumulative(ufunc: np.ufunc, axis: int, dtype, block: np.ndarray) -> np.ndarray:
     """``ufunc.accumulate`` of a block along ``axis``, on its own."""
-    return ufunc.accumulate(block, axis=axis, dtype=dtype)
+    return ufunc.accumulate(block, axis=axis, dtype=_loop_dtype(dtype, block))
 
 
 def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
@@ -389,13 +398,13 @@ def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
     if local.shape[axis] == 0:
         return prev
     last = np.take(local, [-1], axis=axis)
-    return last if prev is None else ufunc(last, prev, dtype=dtype)
+    return last if prev is None else ufunc(last, prev, dtype=_loop_dtype(dtype, last, prev))
 
 
 def cumulative_continue(ufunc: np.ufunc, dtype, local: np.ndarray,
                         carry: np.ndarray | None) -> np.ndarray:
     """A block's accumulation ``local`` continued from the blocks before it."""
-    return local if carry is None else ufunc(local, carry, dtype=dtype)
+    return local if carry is None else ufunc(local, carry, dtype=_loop_dtype(dtype, local, carry))
 
 
 # ---------------------------------------------------------------------------- products

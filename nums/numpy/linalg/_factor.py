@@ -16,6 +16,7 @@ a tall or wide array, are available on one worker only (the complete ``m x m`` f
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -307,6 +308,8 @@ def cond(x: Any, p: Any = None) -> Any:
     """``p`` None, 2 or -2 from the singular values (distributed); other norms on one worker
     (small square arrays)."""
     a = _matrix(x, "cond")
+    if a.size == 0 and math.prod(a.shape[-2:]) == 0:
+        raise np.linalg.LinAlgError("cond is not defined on empty arrays")
     if p in (None, 2, -2) and a.ndim == 2:
         s = svdvals(a).get()
         with np.errstate(all="ignore"):
