@@ -17,19 +17,38 @@ def _scalar(x: Any) -> Any:
     return x.get()[()] if isinstance(x, BlockArray) and x.ndim == 0 else x
 
 
+def made_0d(x: BlockArray) -> BlockArray:
+    """``x``, marked as a 0-d array made as one when it has no axes (it changes in place
+    under ``+=``, as NumPy's 0-d arrays do; see ``nums.numpy._ndarray._scalar_like``)."""
+    if x.ndim == 0:
+        x._array0d = True
+    return x
+
+
 def array(
     object: Any,
     dtype: Any = None,
     *,
     copy: bool | None = True,
+    order: str = "K",
+    subok: bool = False,
     ndmin: int = 0,
+    like: Any = None,
     block_shape: Any = None,
 ) -> BlockArray:
     """nums implementation of numpy.array.
 
     Accepts lists, scalars, numpy arrays and BlockArrays. A numpy input is split into blocks
-    and put into the store (``block_shape=`` chooses the split).
+    and put into the store (``block_shape=`` chooses the split). ``order`` (NumPy's memory
+    order) does not change values: a copy's blocks are C-ordered; without a copy (``copy``
+    None or False), 'C' or 'F' copy a BlockArray without that contiguity, as NumPy.
     """
+    if order not in ("C", "F", "A", "K", None):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if isinstance(object, BlockArray) and not copy and not in_order(object, order):
+        if copy is False:
+            raise ValueError("Unable to avoid copy while creating an array as requested.")
+        copy = True
     if isinstance(object, BlockArray):
         out = object.astype(dtype, copy=bool(copy)) if dtype is not None else object
         if copy and out is object:
@@ -38,9 +57,9 @@ def array(
             out = reshape_view(out, (1,) * (ndmin - out.ndim) + out.shape)
         if block_shape is not None:
             out = rechunk(out, block_shape)
-        return out
+        return made_0d(out) if out is not object else out
     value = np.array(object, dtype=dtype, ndmin=ndmin)
-    return BlockArray.from_numpy(value, block_shape)
+    return made_0d(BlockArray.from_numpy(value, block_shape))
 
 
 def asarray(
@@ -56,10 +75,14 @@ def asarray(
     """nums implementation of numpy.asarray.
 
     A BlockArray of the requested dtype is returned as it is (``copy=True``: an independent
-    copy; ``copy=False`` raises where a copy is needed, as numpy). ``order`` is accepted and
-    ignored (blocks are C-ordered); ``block_shape=`` chooses the blocks (a new array).
+    copy; ``copy=False`` raises where a copy is needed, as numpy). ``order='C'`` or ``'F'``
+    copy an array whose layout is not the one asked for, as NumPy copies it (the copy's
+    blocks are C-ordered: its flags say so); ``block_shape=`` chooses the blocks (a new
+    array).
     """
     check_device(device)
+    if order not in (None, "K", "A", "C", "F"):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     if isinstance(a, BlockArray):
         if dtype is not None and np.dtype(dtype) != a.dtype:
             if copy is False:
@@ -67,19 +90,41 @@ def asarray(
             a = a.astype(dtype)
         elif copy:
             a = a.copy()
+        elif not in_order(a, order):
+            if copy is False:
+                raise ValueError("Unable to avoid copy while creating an array as requested.")
+            a = a.copy()
         return rechunk(a, block_shape) if block_shape is not None else a
     if copy is False:
         raise ValueError("Unable to avoid copy while creating an array as requested.")
-    return BlockArray.from_numpy(np.asarray(a, dtype=dtype), block_shape)
+    return made_0d(BlockArray.from_numpy(np.asarray(a, dtype=dtype), block_shape))
+
+
+def in_order(x: BlockArray, order: Any) -> bool:
+    """Whether ``x`` has the memory layout ``order`` asks for (NumPy copies it otherwise):
+    ``'C'`` or ``'F'`` contiguity; ``'A'``, ``'K'`` or None any (NumPy's asarray keeps
+    those as they are)."""
+    if order == "C":
+        return bool(x.flags.c_contiguous)
+    if order == "F":
+        return bool(x.flags.f_contiguous)
+    return True
 
 
 asanyarray = asarray
-ascontiguousarray = asarray
 
 
-def copy(a: Any, *, block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.copy."""
-    return array(a, copy=True, block_shape=block_shape)
+def ascontiguousarray(a: Any, dtype: Any = None, *, like: Any = None) -> BlockArray:
+    """nums implementation of numpy.ascontiguousarray: ``asarray(a, order='C')`` with at
+    least one axis (a copy of a view that is not C-contiguous, as NumPy's)."""
+    x = asarray(a, dtype=dtype, order="C")
+    return x[None] if x.ndim == 0 else x
+
+
+def copy(a: Any, order: str = "K", subok: bool = False, *,
+         block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.copy (``order``: see :func:`array`)."""
+    return array(a, copy=True, order=order, block_shape=block_shape)
 
 
 __all__ = ["array", "asarray", "asanyarray", "ascontiguousarray", "copy"]

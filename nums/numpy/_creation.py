@@ -23,7 +23,7 @@ from nums.core.array.blockarray import (
 )
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
-from nums.numpy._convert import _scalar, asarray
+from nums.numpy._convert import _scalar, asarray, made_0d
 from nums.numpy._datetime_arange import date_range, wants_dates
 from nums.numpy._device import check_device
 from nums.numpy._elementwise import power
@@ -48,7 +48,7 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
     if dtype is None:
         dtype = np.array(fill_value).dtype
     np.array(fill_value).astype(dtype)  # numpy's cast error, if any
-    return BlockArray.full(shape, fill_value, dtype, block_shape)
+    return made_0d(BlockArray.full(shape, fill_value, dtype, block_shape))
 
 
 def zeros(shape: Any, dtype: Any = float, *, device: Any = None,
@@ -58,14 +58,14 @@ def zeros(shape: Any, dtype: Any = float, *, device: Any = None,
     dtype = _dtype_or_default(dtype)
     # zero bytes, as in NumPy: '' for strings, not '0'
     zero = np.zeros((), dtype)[()] if dtype.kind in "USV" else 0
-    return BlockArray.full(shape, zero, dtype, block_shape)
+    return made_0d(BlockArray.full(shape, zero, dtype, block_shape))
 
 
 def ones(shape: Any, dtype: Any = None, *, device: Any = None,
          block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.ones."""
     check_device(device)
-    return BlockArray.full(shape, 1, _dtype_or_default(dtype), block_shape)
+    return made_0d(BlockArray.full(shape, 1, _dtype_or_default(dtype), block_shape))
 
 
 def empty(shape: Any, dtype: Any = float, *, device: Any = None,
@@ -346,6 +346,8 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     if not sparse:
         full_shape = tuple(np.broadcast_shapes(*[tuple(s) for s in shapes]))
         out = [broadcast_to(o, full_shape) for o in out]
+    if copy:  # NumPy's default: new arrays, not views of the inputs
+        out = [o.copy() for o in out]
     return tuple(out)
 
 

@@ -35,6 +35,11 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
         src if isinstance(src, BlockArray) or np.ndim(src) == 0 else np.asarray(src)),
         casting=casting)
     src_shape = tuple(src.shape if isinstance(src, BlockArray) else np.shape(src))
+    if len(src_shape) > dst.ndim and all(n == 1 for n in src_shape[:len(src_shape) - dst.ndim]):
+        # leading axes of length 1 beyond dst's are dropped, as NumPy's copyto does
+        src_shape = src_shape[len(src_shape) - dst.ndim:]
+        src = src.reshape(src_shape) if isinstance(src, BlockArray) else np.reshape(
+            np.asarray(src), src_shape)
     try:
         full = np.broadcast_shapes(src_shape, dst.shape)
     except ValueError:

@@ -103,7 +103,9 @@ def reshape(
         shape = newshape
     a = asarray(a)
     shape = _resolve_shape(a.size, shape)
-    if order in ("F", "f"):
+    if order in ("K", "k"):
+        raise ValueError("order 'K' is not permitted for reshaping")
+    if order in ("F", "f") or order in ("A", "a") and _fortran(a):
         return transpose(reshape(transpose(a), shape[::-1], copy=copy, block_shape=block_shape))
     if order not in ("C", "c", "A", "a"):
         raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
@@ -114,21 +116,36 @@ def reshape(
     return reshape_view(a, shape, copy)
 
 
-def ravel(a: Any, order: str = "C") -> BlockArray:
-    """nums implementation of numpy.ravel: a view when ``a`` is C-contiguous, as in numpy."""
-    a = asarray(a)
-    if order in ("F", "f"):
-        return ravel(transpose(a))
+def _fortran(a: BlockArray) -> bool:
+    """Whether order 'A' means 'F' for ``a`` (F-contiguous and not C-contiguous)."""
+    return a.ndim > 1 and bool(a.flags.f_contiguous) and not a.flags.c_contiguous
+
+
+def _in_order(a: BlockArray, order: str) -> BlockArray:
+    """``a`` with its axes in the order ``ravel``/``flatten`` read them for ``order``: 'C' as
+    it is, 'F' reversed, 'A' reversed when ``a`` is F-contiguous, and 'K' in the order of
+    its memory (axes by decreasing stride size, as NumPy; an axis of negative stride keeps
+    its own direction)."""
+    if order in ("F", "f") or order in ("A", "a") and _fortran(a):
+        return transpose(a)
+    if order in ("K", "k") and a.ndim > 1:
+        strides = a._geometry().strides
+        perm = sorted(range(a.ndim), key=lambda i: -abs(strides[i]))
+        return transpose_view(a, perm) if perm != list(range(a.ndim)) else a
     if order not in ("C", "c", "A", "a", "K", "k"):
         raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
-    return ravel_view(a)
+    return a
+
+
+def ravel(a: Any, order: str = "C") -> BlockArray:
+    """nums implementation of numpy.ravel: a view when the elements in ``order`` are
+    contiguous, as in numpy."""
+    return ravel_view(_in_order(asarray(a), order))
 
 
 def flatten(a: Any, order: str = "C") -> BlockArray:
     """nums implementation of numpy.ndarray.flatten (always a copy)."""
-    a = asarray(a)
-    if order in ("F", "f"):
-        a = transpose(a)
+    a = _in_order(asarray(a), order)
     return relayout.reshape(a, (a.size,))
 
 

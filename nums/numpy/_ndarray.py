@@ -93,6 +93,13 @@ def _fast_power(x: BlockArray, exponent: Any) -> Any:
     return None
 
 
+def _scalar_like(x: BlockArray) -> bool:
+    """Whether ``x`` stands for a NumPy scalar: an element ``x[i]``, or a 0-d result that is
+    not a view and was not made as a 0-d array (``acc = x.sum(); acc += 1`` makes a new
+    value, as NumPy's scalar does, so earlier references keep theirs)."""
+    return x._element or (x.ndim == 0 and x._link is None and not x._array0d)
+
+
 def _power(operator: Any, inplace: bool) -> Any:
     """``x ** e`` (or ``x **= e``): NumPy's shortcut ufunc where it has one, else
     ``operator``."""
@@ -101,7 +108,7 @@ def _power(operator: Any, inplace: bool) -> Any:
         fast = _fast_power(self, other)
         if fast is None:
             return operator(self, other)
-        return fast(self, out=self) if inplace and not self._element else fast(self)
+        return fast(self, out=self) if inplace and not _scalar_like(self) else fast(self)
 
     return method
 
@@ -131,7 +138,7 @@ def _inplace_op(fn: Any) -> Any:
     short = uf is not None and uf.nin == 2 and uf.nout == 1
 
     def method(self, other):
-        if self._element:  # x[i] op= v: a scalar's operator (a new value), as in NumPy
+        if _scalar_like(self):  # acc += v, x[i] op= v: a scalar's operator (a new value)
             return fn(self, other)
         if short and resident.inplace_here(uf, self, other):  # small arrays: NumPy, here
             return self
@@ -220,6 +227,16 @@ def _conjugate(self: BlockArray) -> BlockArray:
     return UFUNCS["conjugate"](self)
 
 
+def _setflags(self: BlockArray, write: Any = None, align: Any = None, uic: Any = None) -> None:
+    """As ``ndarray.setflags``: ``write`` sets ``flags.writeable`` (NumPy's errors); blocks
+    are always aligned (``align`` is accepted and changes nothing), and ``uic``
+    (WRITEBACKIFCOPY) can only be cleared, as in NumPy."""
+    if uic:
+        raise ValueError("cannot set WRITEBACKIFCOPY flag to True")
+    if write is not None:
+        self.flags.writeable = bool(write)
+
+
 def install() -> None:
     """Put the ndarray API on BlockArray."""
     BlockArray.__array__ = _array
@@ -251,6 +268,7 @@ def install() -> None:
     BlockArray.transpose = _transpose
     BlockArray.__round__ = _round
     BlockArray.conj = BlockArray.conjugate = _conjugate
+    BlockArray.setflags = _setflags
     BlockArray.__str__ = printing.to_str
     BlockArray.__repr__ = printing.to_repr
     BlockArray.__format__ = printing.to_format

@@ -78,7 +78,7 @@ def resize(a: Any, new_shape: Any) -> BlockArray:
     if x.size == 0 or size == 0:
         return u.zeros(new_shape, dtype=x.dtype)
     copies = -(-size // x.size)
-    joined = u.concatenate([x] * copies) if copies > 1 else x
+    joined = u.concatenate([x] * copies) if copies > 1 else x[:size].copy()  # a new array
     return u.reshape(joined[:size], new_shape)
 
 

@@ -36,9 +36,11 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
         dtype = np.result_type(*[c.dtype for c in choices])
     except TypeError as e:
         raise TypeError("Choicelist elements do not have a common dtype") from e
+    # a Python number as default is weak (NEP 50), as in NumPy's result_type of it
+    weak = default if type(default) in (int, float, complex, bool) else None
     default = default if isinstance(default, BlockArray) else np.asarray(default)
     try:
-        dtype = np.result_type(dtype, default.dtype)
+        dtype = np.result_type(dtype, default.dtype if weak is None else weak)
     except TypeError as e:
         raise TypeError("Choicelists and default value do not have a common dtype") from e
     conds = [asarray(c) for c in condlist]

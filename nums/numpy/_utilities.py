@@ -33,7 +33,7 @@ from numpy import (  # noqa: F401 - re-exported: no array data, NumPy's own
 
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.printing import printable
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, in_order
 from nums.numpy._device import check_device
 
 
@@ -76,17 +76,18 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> B
 
 
 def asfortranarray(a: Any, dtype: Any = None, *, like: Any = None) -> BlockArray:
-    """nums implementation of ``numpy.asfortranarray``. BlockArrays have no memory order:
-    the values (and dtype) are NumPy's; the flags report the layout of the blocks."""
-    x = asarray(a, dtype=dtype)
+    """nums implementation of ``numpy.asfortranarray``: ``a`` itself where it is
+    F-contiguous, else a copy, as NumPy's (whose blocks are C-ordered: the flags report the
+    layout of the blocks)."""
+    x = asarray(a, dtype=dtype, order="F")
     return x[None] if x.ndim == 0 else x
 
 
 def require(a: Any, dtype: Any = None, requirements: Any = None, *, like: Any = None
             ) -> BlockArray:
     """nums implementation of ``numpy.require``: ``W`` (writeable) and ``O`` (owns its data)
-    copy a view that is read-only or a view; ``C``, ``F``, ``A`` are met by every BlockArray
-    (no memory order); ``E`` is always met."""
+    copy a view that is read-only or a view; ``C`` and ``F`` copy an array without that
+    contiguity, as NumPy (the copy's blocks are C-ordered); ``A`` and ``E`` are always met."""
     x = asarray(a, dtype=dtype)
     reqs = set()
     for r in ([requirements] if isinstance(requirements, str) else requirements or []):
@@ -100,6 +101,9 @@ def require(a: Any, dtype: Any = None, requirements: Any = None, *, like: Any = 
         raise ValueError("Cannot specify both C and Fortran contiguous.")
     if ("O" in reqs and x.base is not None) or ("W" in reqs and not x.flags.writeable):
         x = x.copy()
+    for order in ("C", "F"):
+        if order in reqs and not in_order(x, order):
+            x = x.copy()
     return x
 
 

@@ -465,3 +465,36 @@ def test_conjugate_of_real_numbers_and_nan_to_num_in_place_are_the_array():
         i = nps.asarray(np.array([1, 2, 3]), block_shape=block_shape)
         assert nps.nan_to_num(i, copy=False) is i
         assert nps.nan_to_num(i) is not i
+
+
+def test_scalar_results_are_new_values_under_augmented_assignment():
+    """NumPy's reductions and elements are immutable scalars: ``acc += 1`` rebinds ``acc``
+    and earlier references keep their values; a 0-d array made as one changes in place."""
+    a = np.arange(5.0)
+    for block_shape in (None, (2,)):
+        x = nps.asarray(a, block_shape=block_shape)
+        acc, kept = x.sum(), []
+        for _ in range(3):
+            kept.append(acc)
+            acc += 1
+        assert [float(v) for v in kept] == [10.0, 11.0, 12.0]
+        i = x.argmax()
+        j = i
+        j += 1
+        assert int(i) == 4 and int(j) == 5
+        m = x.max() * 2
+        n = m
+        n **= 2
+        assert float(m) == 8.0 and float(n) == 64.0
+        e = x[2]
+        f = e
+        e -= 1
+        assert float(f) == 2.0
+        for made in (nps.array(5.0), nps.zeros(()), nps.asarray(5.0), nps.full((), 5.0)):
+            alias = made
+            made += 1
+            assert float(alias) == float(made)  # a 0-d array: in place, as NumPy
+        v = x[1:]
+        w = v
+        w += 1  # a view changes in place, and its base with it
+        assert_same(v, a[1:] + 1)

@@ -348,6 +348,11 @@ class BlockArray:
     # x[i, j]: an element, which NumPy gives as a scalar; its augmented assignments make a
     # new array as a scalar's do (``x[i] *= 1.5`` of integers: NumPy's float, then its cast)
     _element = False
+    # a 0-d array made as one (np.array(5.0), np.zeros(())): NumPy's 0-d arrays change in
+    # place under ``+=``; any other 0-d result stands for the scalar NumPy returns (a
+    # reduction, ``x[i] + 1``), whose augmented assignment makes a new value (see
+    # nums.numpy._ndarray._inplace_op)
+    _array0d = False
 
     def __init__(
         self,
@@ -693,8 +698,13 @@ class BlockArray:
             yield self[i]
 
     # ------------------------------------------------------------------ conversions
-    def astype(self, dtype: Any, casting: str = "unsafe", copy: bool = True) -> BlockArray:
-        """nums implementation of ``numpy.ndarray.astype`` (``order`` is not supported)."""
+    def astype(self, dtype: Any, casting: str = "unsafe", copy: bool = True, *,
+               order: str = "K", subok: bool = True) -> BlockArray:
+        """nums implementation of ``numpy.ndarray.astype`` (``order``, NumPy's memory order
+        of a copy, does not change values: checked, and blocks stay C-ordered; ``casting``
+        and ``copy`` come before it when given by position)."""
+        if order not in ("C", "F", "A", "K"):
+            raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
         dtype = np.dtype(dtype)
         if dtype.kind in "SU" and dtype.itemsize == 0 and self.dtype.kind != "O":
             # str and bytes without a length: NumPy's length for the source dtype (U21 for
@@ -714,9 +724,12 @@ class BlockArray:
             return resident(local.astype(dtype))
         return self.map_blocks(kernels.astype, dtype, dtype=dtype)
 
-    def copy(self) -> BlockArray:
+    def copy(self, order: str = "C") -> BlockArray:
         """An independent array with the same values (blocks are immutable: refs are shared,
-        and later writes to either array give it new blocks)."""
+        and later writes to either array give it new blocks). ``order`` is NumPy's memory
+        order, which does not change values: checked, and blocks stay C-ordered."""
+        if order not in ("C", "F", "A", "K"):
+            raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
         grid = self.grid
         if self._blocks is None:
             out = BlockArray(grid, None, self._nodes.copy(), self._pending)

@@ -90,6 +90,11 @@ class Flags:
         link = self._array._link
         if value and link is not None and getattr(link.op, "readonly", False):
             raise ValueError("cannot set WRITEABLE flag to True of this array")
+        if value and link is None and not self._g.flags.writeable:
+            # an array that owns its data may be made writeable again, as in NumPy (its
+            # stand-in, a view of a small buffer, could not)
+            self._array._stand_in = root_stand_in(self._g.shape, self._g.dtype)
+            return
         self._g.flags.writeable = bool(value)  # numpy's own rules (and errors)
 
     @property

@@ -498,6 +498,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     """
     vals: list[Any] = []
     arrays: list[np.ndarray] = []
+    inputs: dict[int, BlockArray] = {}  # id of a value -> the argument it is the value of
     for a in args:
         t = type(a)
         if t is list or t is tuple:  # arrays to join: one level
@@ -509,9 +510,12 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                 items.append(e)
             a = t(items)
         else:
+            given = a
             a = _operand(a, arrays)
             if a is _REFUSED:
                 return _GENERAL
+            if t is BlockArray:
+                inputs[id(a)] = given
         vals.append(a)
     kw = {}
     for k, a in kwargs.items():
@@ -526,6 +530,13 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     if not done:
         with warnings_at_caller():
             res = fn(*vals, **kw)
+    if type(res) is np.ndarray:
+        if id(res) in inputs:
+            return True, inputs[id(res)]  # NumPy gave the argument itself (diff(a, n=0))
+        if any(np.may_share_memory(res, inputs[k]._local) for k in inputs):
+            # a view of an argument (einsum('ij->ji', a)): nums's own function gives it
+            # as a view, which sees later writes to the argument, as NumPy's does
+            return _GENERAL
     return True, _wrapped(res, arrays, numbers)
 
 

@@ -1,0 +1,99 @@
+"""Which results share their input's memory, as NumPy's do: a write to the input later is
+seen through a view or the input itself returned, and never through a copy (found by a
+differential fuzz of programs that mutate arrays after using them)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums.numpy as nps
+
+A = np.arange(24.0).reshape(2, 3, 4)
+M = np.array([[3.0, 1.0, 2.0], [6.0, 5.0, 4.0]])
+
+CALLS = {
+    "ascontiguousarray of .T": lambda xp, x: xp.ascontiguousarray(x.T),
+    "ascontiguousarray of [:, ::2]": lambda xp, x: xp.ascontiguousarray(x[:, ::2]),
+    "ascontiguousarray": lambda xp, x: xp.ascontiguousarray(x),
+    "asfortranarray": lambda xp, x: xp.asfortranarray(x),
+    "asfortranarray of .T": lambda xp, x: xp.asfortranarray(x.T),
+    "asfortranarray of a row": lambda xp, x: xp.asfortranarray(x[0]),
+    "asarray order F": lambda xp, x: xp.asarray(x, order="F"),
+    "asarray order C of .T": lambda xp, x: xp.asarray(x.T, order="C"),
+    "asarray order A of [:, ::2]": lambda xp, x: xp.asarray(x[:, ::2], order="A"),
+    "asarray order K of .T": lambda xp, x: xp.asarray(x.T, order="K"),
+    "require C of .T": lambda xp, x: xp.require(x.T, requirements="C"),
+    "require F": lambda xp, x: xp.require(x, requirements=["F"]),
+    "array copy=None order F": lambda xp, x: xp.array(x, copy=None, order="F"),
+    "array order F": lambda xp, x: xp.array(x, order="F"),
+    "copy order K": lambda xp, x: xp.copy(x, order="K"),
+    "method copy order F": lambda xp, x: x.copy(order="F"),
+    "astype order F": lambda xp, x: x.astype(np.float32, order="F"),
+    "resize to fewer": lambda xp, x: xp.resize(x, 4),
+    "resize to its shape": lambda xp, x: xp.resize(x, (2, 3)),
+    "meshgrid": lambda xp, x: xp.meshgrid(x[0], x[1])[0],
+    "meshgrid sparse": lambda xp, x: xp.meshgrid(x[0], x[1], sparse=True)[1],
+    "diff n=0": lambda xp, x: xp.diff(x, n=0),
+    "matrix_power 1": lambda xp, x: xp.linalg.matrix_power(x[:, :2], 1),
+    "einsum ij->ji": lambda xp, x: xp.einsum("ij->ji", x),
+    "einsum ij": lambda xp, x: xp.einsum("ij", x),
+    "ravel K of .T": lambda xp, x: x.T.ravel("K"),
+}
+
+
+@pytest.mark.parametrize("name", list(CALLS))
+def test_results_share_memory_with_their_input_as_numpy(name):
+    for block_shape in (None, (1, 2)):
+        expected_in = M.copy()
+        expected = CALLS[name](np, expected_in)
+        x = nps.asarray(M.copy(), block_shape=block_shape)
+        got = CALLS[name](nps, x)
+        for arr in (expected_in, x):
+            arr[0, 1] = -9.0  # a write to the input after the call
+            if arr is x:
+                x.sort(axis=1)
+            else:
+                arr.sort(axis=1)
+        assert_same(got, np.array(expected))
+
+
+def test_memory_orders_of_ravel_flatten_and_reshape():
+    views = {"T": lambda v: v.T, "axes 1, 0, 2": lambda v: v.transpose(1, 0, 2),
+             "reversed rows": lambda v: v[:, ::-1], "reversed then T": lambda v: v[::-1].T,
+             "strided T": lambda v: v[:, :, ::2].T, "swapped": lambda v: v.swapaxes(0, 2)}
+    for view in views.values():
+        for order in "CAKF":
+            for fn in ("ravel", "flatten"):
+                got = getattr(view(nps.asarray(A, block_shape=(1, 2, 3))), fn)(order)
+                assert_same(got, getattr(view(A), fn)(order))
+        for order in "CAF":
+            assert_same(view(nps.asarray(A, block_shape=(1, 2, 3))).reshape(-1, order=order),
+                        view(A).reshape(-1, order=order))
+    with pytest.raises(ValueError, match="not permitted"):
+        nps.asarray(A).reshape(-1, order="K")
+    with pytest.raises(ValueError, match="order must be one of"):
+        nps.asarray(A, order="X")
+
+
+def test_select_default_is_weak_and_copyto_drops_leading_unit_axes():
+    c, f = np.array([True, False]), np.array([1.0, 2.0], np.float32)
+    for default in (0, 0.5, np.float64(0.5), 1j):
+        assert_same(nps.select([nps.asarray(c)], [nps.asarray(f)], default=default),
+                    np.select([c], [f], default=default))
+    y = nps.zeros(7)
+    nps.copyto(y, nps.asarray(np.arange(7.0))[None, None])
+    assert_same(y, np.arange(7.0))
+
+
+def test_setflags():
+    x = nps.zeros(5, block_shape=(2,))
+    x.setflags(write=False)
+    with pytest.raises(ValueError, match="read-only"):
+        x[0] = 1
+    x.setflags(write=True)  # an array that owns its data may be made writeable again
+    x[0] = 1
+    assert_same(x, np.array([1.0, 0, 0, 0, 0]))
+    with pytest.raises(ValueError, match="WRITEBACKIFCOPY"):
+        x.setflags(uic=True)
