@@ -45,18 +45,27 @@ def _is_operand(x: Any) -> bool:
                                    | complex | bool | list | tuple | str | bytes)
 
 
+_SEQUENCES = (list, tuple, str, bytes)
+
+
 def _binary(fn: Any, reflected: bool = False) -> Any:
     uf = getattr(fn, "_ufunc", None)
+    # ``[0] * x[3]``: a scalar times a sequence repeats the sequence, as NumPy's scalars do
+    # (Python repeats it through ``__index__`` once the operator declines)
+    repeats = uf is np.multiply
     if not (TEMPORARY_REFCOUNTS and uf is not None and uf.nin == 2 and uf.nout == 1):
 
         def method(self, other):
-            if not _is_operand(other):
+            if not _is_operand(other) or (
+                    repeats and type(other) in _SEQUENCES and _scalar_like(self)):
                 return NotImplemented
             return fn(other, self) if reflected else fn(self, other)
 
         return method
 
     def elide(self, other):
+        if repeats and type(other) in _SEQUENCES and _scalar_like(self):
+            return NotImplemented
         out = binary_here(uf, other, self) if reflected else binary_here(uf, self, other)
         if out is not None:  # small arrays: NumPy here, at once
             return out
@@ -237,6 +246,23 @@ def _setflags(self: BlockArray, write: Any = None, align: Any = None, uic: Any =
         self.flags.writeable = bool(write)
 
 
+def _hash(self: BlockArray) -> int:
+    """A 0-d result that stands for NumPy's scalar hashes as the scalar does (``x.sum() in
+    {10.0}``, ``{x[1]: ...}``); arrays are unhashable, as NumPy's."""
+    if _scalar_like(self):
+        return hash(self.get()[()])
+    raise TypeError("unhashable type: 'BlockArray'")
+
+
+def _is_integer(self: BlockArray) -> bool:
+    """As a NumPy scalar's ``is_integer`` (of a 0-d result): whether its value is a whole
+    number."""
+    if self.ndim != 0 or self.dtype.kind not in "biuf":
+        raise AttributeError("'BlockArray' object has no attribute 'is_integer'")
+    value = self.get()[()]
+    return bool(value.is_integer()) if self.dtype.kind == "f" else True
+
+
 def install() -> None:
     """Put the ndarray API on BlockArray."""
     BlockArray.__array__ = _array
@@ -269,6 +295,8 @@ def install() -> None:
     BlockArray.__round__ = _round
     BlockArray.conj = BlockArray.conjugate = _conjugate
     BlockArray.setflags = _setflags
+    BlockArray.__hash__ = _hash
+    BlockArray.is_integer = _is_integer
     BlockArray.__str__ = printing.to_str
     BlockArray.__repr__ = printing.to_repr
     BlockArray.__format__ = printing.to_format

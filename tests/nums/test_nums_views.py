@@ -498,3 +498,22 @@ def test_scalar_results_are_new_values_under_augmented_assignment():
         w = v
         w += 1  # a view changes in place, and its base with it
         assert_same(v, a[1:] + 1)
+
+
+def test_scalar_results_in_python_expressions():
+    """Where Python code treats NumPy's scalars as numbers: a sequence times an integer
+    scalar repeats it, scalars hash as their values (sets and dict keys), ``is_integer``."""
+    i = nps.asarray(np.arange(5), block_shape=(2,))
+    f = nps.asarray(np.arange(5.0), block_shape=(2,))
+    assert [0] * i[3] == [0, 0, 0] and i[3] * [0] == [0, 0, 0]
+    assert "ab" * i[2] == "abab" and (1,) * i[:3].sum() == (1, 1, 1)
+    with pytest.raises(TypeError):
+        [1] * f[2]  # noqa: B018  (as NumPy: a sequence times a float)
+    assert_same([1] + i[2], np.array([3]))  # other operators still take the list as an array
+    assert_same([0] * nps.array(2), np.array([0]))  # a 0-d array multiplies, as NumPy's
+    assert f.sum() in {10.0} and {f[1]: "a"}[1.0] == "a"
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(f)
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(nps.array(5.0))
+    assert f.sum().is_integer() and not (f.sum() / 3).is_integer() and i[2].is_integer()
