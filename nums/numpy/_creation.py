@@ -183,11 +183,14 @@ def linspace(
     *,
     device: Any = None, block_shape: Any = None,
 ) -> Any:
-    """nums implementation of numpy.linspace (scalar ``start`` and ``stop`` only)."""
+    """nums implementation of numpy.linspace: scalar ``start`` and ``stop`` block by block;
+    array ones (points along ``axis`` for each pair) by NumPy's linspace in the driver, then
+    put into blocks."""
     check_device(device)
     start, stop, num = _scalar(start), _scalar(stop), _scalar(num)
     if np.ndim(start) or np.ndim(stop):
-        raise NotImplementedError("nums.numpy.linspace supports scalar start and stop only")
+        return _in_driver(np.linspace, (start, stop, num, endpoint, retstep, dtype, axis),
+                          block_shape)
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
@@ -225,13 +228,27 @@ def logspace(
     *,
     block_shape: Any = None,
 ) -> BlockArray:
-    """nums implementation of numpy.logspace (scalar arguments only)."""
+    """nums implementation of numpy.logspace (array arguments: see :func:`linspace`)."""
     start, stop, base = _scalar(start), _scalar(stop), _scalar(base)
+    if np.ndim(start) or np.ndim(stop) or np.ndim(base):
+        return _in_driver(np.logspace, (start, stop, num, endpoint, base, dtype, axis),
+                          block_shape)
     y = linspace(start, stop, num, endpoint, block_shape=block_shape)
     out = power(base, y)
     if dtype is not None:
         out = out.astype(dtype)
     return out
+
+
+def _in_driver(fn: Any, args: tuple, block_shape: Any) -> Any:
+    """``fn(*args)`` of NumPy on the values of array arguments, its arrays as BlockArrays
+    (a ``retstep`` pair stays a pair)."""
+    values = [a.get() if isinstance(a, BlockArray) else a for a in args]
+    res = fn(*values)
+    if isinstance(res, tuple):
+        return tuple(BlockArray.from_numpy(np.asarray(r)) if isinstance(r, np.ndarray)
+                     else r for r in res)
+    return BlockArray.from_numpy(res, block_shape)
 
 
 def _diagonal_pattern(kernel: Any, N: int, M: int | None, k: int, dtype: Any,

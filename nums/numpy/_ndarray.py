@@ -263,6 +263,25 @@ def _is_integer(self: BlockArray) -> bool:
     return bool(value.is_integer()) if self.dtype.kind == "f" else True
 
 
+def _byteswap_block(block: np.ndarray) -> np.ndarray:
+    return block.byteswap()
+
+
+def _byteswap(self: BlockArray, inplace: bool = False) -> BlockArray:
+    """As ``ndarray.byteswap``: the bytes of every element swapped, same dtype (a new array,
+    or written into this one with ``inplace=True``, which returns it)."""
+    swapped = self.map_blocks(_byteswap_block)
+    if not inplace:
+        return swapped
+    self[...] = swapped
+    return self
+
+
+def _tobytes(self: BlockArray, order: str = "C") -> bytes:
+    """As ``ndarray.tobytes``: the values' bytes, fetched to the driver (as ``get()``)."""
+    return self.get().tobytes(order=order)
+
+
 def install() -> None:
     """Put the ndarray API on BlockArray."""
     BlockArray.__array__ = _array
@@ -297,6 +316,8 @@ def install() -> None:
     BlockArray.setflags = _setflags
     BlockArray.__hash__ = _hash
     BlockArray.is_integer = _is_integer
+    BlockArray.byteswap = _byteswap
+    BlockArray.tobytes = _tobytes
     BlockArray.__str__ = printing.to_str
     BlockArray.__repr__ = printing.to_repr
     BlockArray.__format__ = printing.to_format

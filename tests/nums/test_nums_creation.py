@@ -255,3 +255,20 @@ def test_impossible_sizes_raise_numpys_memory_error(make):
     with pytest.raises(MemoryError, match=r"^Unable to allocate .* for an array with shape"):
         make(nnp).get()
     assert tasks_run() == before
+
+
+def test_linspace_logspace_with_array_endpoints_and_byte_methods():
+    a, b = np.array([0.0, 1.0]), np.array([1.0, 5.0])
+    assert_same(nps.linspace(nps.asarray(a), nps.asarray(b), 5), np.linspace(a, b, 5))
+    y, step = nps.linspace(a, b, 4, axis=1, retstep=True)
+    ey, estep = np.linspace(a, b, 4, axis=1, retstep=True)
+    assert_same(y, ey)
+    assert_same(step, estep)
+    assert_same(nps.logspace(nps.asarray(a), b, 3), np.logspace(a, b, 3))
+    assert_same(nps.logspace(0, 1, 3, base=nps.asarray(b)), np.logspace(0, 1, 3, base=b))
+    m = np.arange(7.0).reshape(7, 1) * 1.5
+    x = nps.asarray(m, block_shape=(3, 1))
+    assert x.tobytes() == m.tobytes() and x.T.tobytes("F") == m.T.tobytes("F")
+    assert_same(x.byteswap(), m.byteswap())
+    assert x.byteswap(inplace=True) is x
+    assert_same(x, m.byteswap())
