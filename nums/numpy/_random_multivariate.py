@@ -73,7 +73,7 @@ def _piece(param: np.ndarray, batch_rank: int, slices: tuple) -> np.ndarray:
     length 1 are kept as they are (a broadcast parameter is not materialized)."""
     key = tuple(slice(None) if n == 1 else s
                 for n, s in zip(param.shape[:batch_rank], slices))
-    return np.ascontiguousarray(param[key])
+    return np.asarray(param[key], order="C")  # (ascontiguousarray would make 0-d 1-d)
 
 
 def draw(key: tuple, batch: tuple[int, ...], event: tuple[int, ...], dtype: Any,

@@ -132,6 +132,8 @@ def test_event_axis_is_never_split():
     (7, [[0.2, 0.8], [0.5, 0.5]], None, None),
     (0, [0.5, 0.5], 3, None),
     (10, [0.5, 0.5], (0, 2), None),
+    (10, [0.2, 0.8], None, None),  # one count, no size: one draw (its count was made 1-d)
+    (10, np.array([0.1, 0.2, 0.7]), (), None),
 ])
 def test_multinomial_shapes_and_sums(n, pvals, size, block_shape):
     ref = np.random.default_rng(0).multinomial(n, pvals, size=size)
