@@ -95,7 +95,7 @@ def dlpack(self: BlockArray, /, *, stream: Any = None, max_version: Any = None,
                           "a copy is needed and copy=False forbids it")
     if dl_device is not None and tuple(dl_device) != (DLPACK_CPU, 0):
         raise BufferError(f"unsupported DLPack device {dl_device}: only (1, 0), the CPU")
-    values = np.ascontiguousarray(self.get())
+    values = np.asarray(self.get(), order="C")  # (ascontiguousarray makes 0-d 1-d)
     kwargs: dict[str, Any] = {"stream": stream}
     if max_version is not None:
         kwargs["max_version"] = max_version

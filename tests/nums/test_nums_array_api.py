@@ -133,6 +133,7 @@ def test_dlpack_round_trips():
     assert nps.from_dlpack(x) is x and nps.from_dlpack(x, copy=True) is not x
     with pytest.raises(BufferError):
         x.__dlpack__(copy=False)  # gathering the blocks is a copy
+    assert np.from_dlpack(nps.asarray(np.float64(3.5))).shape == ()  # 0-d stays 0-d
     with pytest.raises(BufferError):
         nps.from_dlpack(a, copy=False)
     with pytest.raises(ValueError, match="Device not understood"):
