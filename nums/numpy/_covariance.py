@@ -58,9 +58,11 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
     # on the transposed view of such an array) stays as it is, with the samples along axis
     # 0: transposing it would copy it before the product
     m_rowvar = rowvar
+    if not rowvar and m.ndim < 2:
+        m_rowvar = True  # NumPy transposes only 2-d data: a vector is one variable
     base = transposed_matrix(m)
     if base is not None:
-        m, m_rowvar = base, not rowvar
+        m, m_rowvar = base, not m_rowvar
     X = _as_2d(m, dtype)
     axis = 0 if not m_rowvar and m.ndim != 1 else 1
     if axis == 1 and not m_rowvar:

@@ -169,6 +169,8 @@ class ufunc:
         dtypes = ufunc_result_dtypes(
             uf, inputs, out=outs if out is not None else None, where=where, **kwargs
         )
+        if uf is np.power and dtypes[0].kind in "iu":
+            _check_integer_exponent(inputs[1])
         shapes = [x.shape for x in inputs if isinstance(x, BlockArray)]
         if isinstance(where, BlockArray):
             shapes.append(where.shape)
@@ -281,6 +283,20 @@ def for_ufunc(np_ufunc: np.ufunc) -> ufunc | None:
             return None
         wrapped = BY_NUMPY[np_ufunc] = ufunc(np_ufunc, np_ufunc.__name__)
     return wrapped
+
+
+def _check_integer_exponent(exponent: Any) -> None:
+    """NumPy's ValueError for a negative exponent of an integer power, at the call (not when
+    the blocks are computed); a distributed exponent is checked by one reduction."""
+    if isinstance(exponent, BlockArray):
+        if exponent.dtype.kind != "i" or exponent.size == 0:
+            return
+        negative = bool((exponent < 0).any())
+    else:
+        values = np.asarray(exponent)
+        negative = values.dtype.kind == "i" and bool((values < 0).any())
+    if negative:
+        raise ValueError("Integers to negative integer powers are not allowed.")
 
 
 __all__ = ["ufunc", *UFUNCS]

@@ -95,8 +95,8 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> BlockArray:
         if lo < 0 or int(hi) > np.iinfo(np.intp).max:  # (NumPy casts to intp: negative)
             raise ValueError("'list' argument must have no negative elements")
         length = max(int(hi) + 1, length)
-    if x.size == 0:
-        return BlockArray.full((length,), 0, dtype)
+    if x.size == 0:  # NumPy's integer zeros, with weights too
+        return BlockArray.full((length,), 0, np.intp)
     ref, node = _tree_add(_per_block(x, sort_kernels.bincount_part, length, extra=w))
     return _result(ref, node, (length,), dtype)
 

@@ -171,7 +171,7 @@ def squeeze(a: Any, axis: Any = None) -> BlockArray:
         if any(a.shape[i] != 1 for i in axes):
             raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
     key = tuple(0 if i in axes else slice(None) for i in range(a.ndim))
-    return a[key]
+    return a[(*key, Ellipsis)]  # (a view also when no axis is left: not x[0]'s element)
 
 
 def flip(m: Any, axis: Any = None) -> BlockArray:

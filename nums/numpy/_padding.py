@@ -160,8 +160,10 @@ def _ramp(x: BlockArray, axis: int, width: int, end: Any, edge: BlockArray, reve
     shape = [1] * x.ndim
     shape[axis] = width
     k = u.reshape(u.arange(width, dtype=float), tuple(shape))
-    start = u.full(edge.shape, end, dtype=float) if np.ndim(end) == 0 else asarray(end)
-    delta = edge.astype(float) - start
+    # complex values ramp in complex (NumPy's linspace keeps the imaginary part)
+    work = complex if x.dtype.kind == "c" or np.iscomplexobj(end) else float
+    start = u.full(edge.shape, end, dtype=work) if np.ndim(end) == 0 else asarray(end)
+    delta = edge.astype(work) - start
     step = delta / width if width else delta
     ramp = k * step + start
     if reverse:

@@ -169,3 +169,37 @@ def test_numpy_edge_cases_of_partition_rot90_cond_and_timedeltas():
     for shape in ((0, 0), (3, 0, 0)):
         with pytest.raises(np.linalg.LinAlgError, match="empty"):
             nps.linalg.cond(nps.asarray(np.zeros(shape)))
+
+
+def test_fuzz_round_four_answers_as_numpy():
+    """Silent differences a differential fuzz of views and edge inputs found."""
+    v = np.arange(9.0)
+    for x in (nps.asarray(v), nps.asarray(v, block_shape=(4,)), nps.asarray(v)[::1]):
+        assert_same(nps.cov(x, rowvar=False), np.cov(v, rowvar=False))  # one variable
+        assert_same(nps.corrcoef(x, rowvar=False), np.corrcoef(v, rowvar=False))
+        assert_same(nps.cov(x, rowvar=False, aweights=nps.ones(9)),
+                    np.cov(v, rowvar=False, aweights=np.ones(9)))
+    m = np.random.default_rng(2).random((4, 6))
+    assert_same(nps.cov(nps.asarray(m, block_shape=(2, 3)), rowvar=False),
+                np.cov(m, rowvar=False), rtol=1e-12)
+    c = np.array([1 + 2j, 3 + 4j])
+    for kw in ({}, {"end_values": 5j}):
+        assert_same(nps.pad(nps.asarray(c, block_shape=(1,)), 2, mode="linear_ramp", **kw),
+                    np.pad(c, 2, mode="linear_ramp", **kw))
+    x = nps.asarray(np.array([2.5]), block_shape=(1,))
+    s = nps.squeeze(x)  # a 0-d view, as NumPy's
+    x[0] = 7.0
+    assert float(s) == 7.0
+    s[...] = 42.0
+    assert_same(x, np.array([42.0]))
+    with pytest.raises(ValueError, match="Improper number of dimensions"):
+        nps.linalg.norm(nps.asarray(np.arange(60.0).reshape(3, 4, 5), block_shape=(2, 2, 2)),
+                        "fro")
+    i = nps.asarray(np.arange(13), block_shape=(5,))
+    with pytest.raises(ValueError, match="negative integer powers"):
+        i ** -1  # noqa: B018  (at the call, as NumPy; not when the blocks are computed)
+    with pytest.raises(ValueError, match="negative integer powers"):
+        nps.power(i, nps.asarray(-np.ones(13, int), block_shape=(5,)))
+    assert_same(nps.bincount(nps.asarray(np.array([], int), block_shape=(1,)),
+                             weights=nps.asarray(np.array([])), minlength=2),
+                np.bincount(np.array([], int), weights=np.array([]), minlength=2))

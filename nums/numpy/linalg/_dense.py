@@ -139,6 +139,10 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
     if vector and isinstance(ord, str) and (axis is not None or x.ndim == 1):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")  # numpy's error
+    if ord is not None and axis is None and x.ndim > 2:
+        raise ValueError("Improper number of dimensions to norm.")  # NumPy's, for any ord
+    if ord == "fro" and (vector or (isinstance(axis, tuple) and len(axis) > 2)):
+        raise ValueError("Improper number of dimensions to norm.")
     if ord is None or ord == "fro" or (ord == 2 and vector):
         a = absolute(x) if x.dtype.kind == "c" else x
         return sqrt(_red.sum(a * a, axis=axis, keepdims=keepdims))
