@@ -97,7 +97,9 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
         fact = w_sum - ddof
     else:
         fact = w_sum - ddof * u.sum(w * aw) / w_sum
-    fact = float(fact) if isinstance(fact, BlockArray) else fact
+    # NumPy's scalar (complex for complex data, whose weights sum is complex: its <= orders
+    # complex numbers as NumPy does)
+    fact = fact.get()[()] if isinstance(fact, BlockArray) else fact
     if fact <= 0:
         from runtime.errors import warn
 

@@ -399,7 +399,9 @@ def average(
     )
     wb = broadcast_to(w, a.shape) if w.shape != a.shape else w
     scl = sum(wb, axis=axis, dtype=res_dtype, keepdims=keepdims)
-    if bool(any(scl == 0.0)):
+    # NumPy sums 1-d weights by themselves: they sum to zero also where ``a`` is empty
+    alone = scl if w.shape == a.shape else sum(w, axis=axis, dtype=res_dtype)
+    if bool(any(alone == 0.0)):
         raise ZeroDivisionError("Weights sum to zero, can't be normalized")
     avg = true_divide(num, scl)
     if returned:

@@ -203,3 +203,13 @@ def test_fuzz_round_four_answers_as_numpy():
     assert_same(nps.bincount(nps.asarray(np.array([], int), block_shape=(1,)),
                              weights=nps.asarray(np.array([])), minlength=2),
                 np.bincount(np.array([], int), weights=np.array([]), minlength=2))
+
+
+def test_average_zero_weights_of_empty_arrays_and_complex_weighted_cov():
+    for a, kw in ((np.zeros((0, 0)), {"axis": 0, "weights": np.zeros(0)}),
+                  (np.zeros((3, 0)), {"axis": 0, "weights": np.zeros(3)})):
+        with pytest.raises(ZeroDivisionError):  # NumPy sums the 1-d weights by themselves
+            nps.average(nps.asarray(a), **kw)
+    c, w = np.array([1 + 1j, 2, 3j, 4, 5 - 1j]), np.array([1.5, 2, 1, 1, 1])
+    assert_same(nps.cov(nps.asarray(c, block_shape=(2,)), aweights=nps.asarray(w)),
+                np.cov(c, aweights=w), rtol=1e-12)
