@@ -194,6 +194,16 @@ def kept(result: np.ndarray, *sources: np.ndarray) -> np.ndarray:
     return result.copy()
 
 
+def written_as_scalar(value: Any, dtype: Any) -> bool:
+    """Whether 0-d ``value`` written by a basic index into an integer array of ``dtype``
+    follows NumPy's rules for scalars (an out-of-range value is an OverflowError, NaN a
+    ValueError) rather than its cast of arrays (which wraps): nums's 0-d results stand for
+    the scalars NumPy returns (``x[i] + v``, ``x.sum()``), so ``x[0] = x[0] + 300`` of an
+    int8 ``x`` raises as in NumPy, and so does a 0-d array made on purpose, which NumPy
+    would wrap (an error, never another value)."""
+    return value.ndim == 0 and np.dtype(dtype).kind in "iu"
+
+
 def local_value(x: Any) -> np.ndarray | None:
     """The driver-resident value of BlockArray ``x`` (read-only), or None."""
     if x._link is not None:

@@ -377,7 +377,7 @@ def arg_finalize(pair: tuple) -> np.ndarray:
     return pair[1]
 
 
-def _loop_dtype(dtype, *arrays: Any) -> Any:
+def _dtype_argument(dtype, *arrays: Any) -> Any:
     """``dtype`` for a ufunc's ``dtype=``, or None where the arrays have it and it is a
     datetime or timedelta with a unit (NumPy's ufuncs refuse those as ``dtype=``)."""
     dtype = np.dtype(dtype)
@@ -388,7 +388,7 @@ def _loop_dtype(dtype, *arrays: Any) -> Any:
 
 def cumulative(ufunc: np.ufunc, axis: int, dtype, block: np.ndarray) -> np.ndarray:
     """``ufunc.accumulate`` of a block along ``axis``, on its own."""
-    return ufunc.accumulate(block, axis=axis, dtype=_loop_dtype(dtype, block))
+    return ufunc.accumulate(block, axis=axis, dtype=_dtype_argument(dtype, block))
 
 
 def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
@@ -398,13 +398,15 @@ def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
     if local.shape[axis] == 0:
         return prev
     last = np.take(local, [-1], axis=axis)
-    return last if prev is None else ufunc(last, prev, dtype=_loop_dtype(dtype, last, prev))
+    return last if prev is None else ufunc(last, prev, dtype=_dtype_argument(dtype, last, prev))
 
 
 def cumulative_continue(ufunc: np.ufunc, dtype, local: np.ndarray,
                         carry: np.ndarray | None) -> np.ndarray:
     """A block's accumulation ``local`` continued from the blocks before it."""
-    return local if carry is None else ufunc(local, carry, dtype=_loop_dtype(dtype, local, carry))
+    if carry is None:
+        return local
+    return ufunc(local, carry, dtype=_dtype_argument(dtype, local, carry))
 
 
 # ---------------------------------------------------------------------------- products

@@ -50,6 +50,7 @@ from nums.core.array.blockarray import (
     local_value,
     resident,
     worker_count,
+    written_as_scalar,
 )
 from nums.core.array.expressions import loop_out_dtype
 from nums.core.graph.grid import ArrayGrid
@@ -233,8 +234,8 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
         value = _value_here(value)
         if value is None:
             return False
-        if value.ndim == 0 and x.dtype.kind in "iu":
-            value = value[()]  # a 0-d result is NumPy's scalar (see writes.as_scalar)
+        if written_as_scalar(value, x.dtype):
+            value = value[()]  # a 0-d result is NumPy's scalar
     elif t not in _SCALARS or (t is complex or t is np.complex128) and x.dtype.kind != "c":
         return False  # (complex into reals: NumPy's ComplexWarning, at the user's line)
     new = x._local.copy()

@@ -23,7 +23,7 @@ from nums.core.array import advanced_write, kernels, regions, relayout, resident
 from nums.core.array.advanced import linear_indices
 from nums.core.array.advanced_keys import parse, shape_text
 from nums.core.array.advanced_write import axis_hits
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.blockarray import BlockArray, submit, written_as_scalar
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.fusion import region_pieces, take_for_regions
 from nums.core.array.indexing import (
@@ -142,20 +142,10 @@ def _scalar(value: Any, dtype: np.dtype) -> np.ndarray:
     return probe
 
 
-def as_scalar(value: BlockArray, dtype: np.dtype) -> bool:
-    """Whether 0-d ``value`` written by a basic index into an integer array of ``dtype``
-    follows NumPy's rules for scalars (an out-of-range value is an OverflowError, NaN a
-    ValueError) rather than its cast of arrays (which wraps): nums's 0-d results stand for
-    the scalars NumPy returns (``x[i] + v``, ``x.sum()``), so ``x[0] = x[0] + 300`` of an
-    int8 ``x`` raises as in NumPy, and so does a 0-d array made on purpose, which NumPy
-    would wrap (an error, never another value)."""
-    return value.ndim == 0 and np.dtype(dtype).kind in "iu"
-
-
 def _prepare(value: Any, dtype: np.dtype, sel: tuple[int, ...], kind: str) -> Any:
     """A value ready to write into a selection of shape ``sel``: a cast scalar, or an array
     (numpy or BlockArray) with ``len(sel)`` axes that broadcasts to ``sel``."""
-    if isinstance(value, BlockArray) and kind == "basic" and as_scalar(value, dtype):
+    if isinstance(value, BlockArray) and kind == "basic" and written_as_scalar(value, dtype):
         return _scalar(np.asarray(value.get())[()], dtype)
     if not isinstance(value, BlockArray):
         if not isinstance(value, np.ndarray) and np.ndim(value) == 0:
