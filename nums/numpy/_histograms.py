@@ -202,8 +202,8 @@ def histogramdd(sample: Any, bins: Any = 10, range: Any = None, density: Any = N
 
         sample = stack(cols, axis=1) if cols else asarray(np.empty((0, 0)))
     sample = asarray(sample)
-    if sample.ndim == 1:
-        sample = sample.reshape((sample.shape[0], 1))
+    if sample.ndim < 2:  # numpy: atleast_2d, then transposed
+        sample = sample.reshape((sample.size, 1))
     if sample.ndim != 2:
         raise ValueError("sample must be 1-d or 2-d")  # numpy: atleast_2d then (N, D)
     w = None if weights is None else ravel(asarray(weights))

@@ -71,6 +71,8 @@ def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
     ind = intp_values(_numpy(ind)).reshape(-1)
     values = writes.converted(_numpy(v), a.dtype).reshape(-1)
     n = a.size
+    if n == 0 and ind.size and mode in ("raise", "wrap", "clip"):
+        raise IndexError("cannot replace elements of an empty array")
     if values.size == 0 or ind.size == 0:
         return
     if mode == "raise":

@@ -221,10 +221,22 @@ def unique(ar: Any, return_index: bool = False, return_inverse: bool = False,
             return_index=return_index, return_inverse=return_inverse,
             return_counts=return_counts, axis=axis, equal_nan=equal_nan, sorted=sorted),
             "numpy.unique(axis=...)")
-    dry_run(np.unique, asarray(ar), return_index=return_index, return_inverse=return_inverse,
+    ar = asarray(ar)
+    dry_run(np.unique, ar, return_index=return_index, return_inverse=return_inverse,
             return_counts=return_counts, equal_nan=equal_nan, sorted=sorted)
+    if not (equal_nan or return_index or return_inverse or return_counts):
+        equal_nan = _merges_nat(ar.dtype, np.unique, equal_nan=False, sorted=sorted)
     out = _unique(ar, return_index, return_inverse, return_counts, equal_nan)
     return out[0] if len(out) == 1 else out
+
+
+def _merges_nat(dtype: np.dtype, fn: Any, **kwargs: Any) -> bool:
+    """Whether NumPy's ``fn`` (unique values only) counts NaTs of ``dtype`` as one value
+    although NaNs are distinct: NumPy 2.3+'s hash-based path does so for datetime64 (not
+    for timedelta64, nor with counts or indices), so the answer is NumPy's own."""
+    if dtype.kind != "M":
+        return False
+    return fn(np.array(["NaT", "NaT"], dtype), **kwargs).size == 1
 
 
 _RESULTS = {name: type(getattr(np, name)(np.array([1]))) for name in
@@ -249,8 +261,9 @@ def unique_inverse(x: Any) -> Any:
 
 def unique_values(x: Any) -> BlockArray:
     """nums implementation of numpy.unique_values: the values are sorted (NumPy 2.3+
-    leaves their order unspecified); NaNs are distinct."""
-    return _unique(x, False, False, False, False)[0]
+    leaves their order unspecified); NaNs are distinct (NaTs of datetimes as NumPy's)."""
+    x = asarray(x)
+    return _unique(x, False, False, False, _merges_nat(x.dtype, np.unique_values))[0]
 
 
 # ---------------------------------------------------------------------------- sets

@@ -79,7 +79,8 @@ def ufunc_reduce(
         kw["initial"] = initial
     res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
     res_dtype = np.asarray(res).dtype
-    axes = axes_of(a, axis)
+    # a 0-d operand has no axis to reduce; NumPy accepts an int axis 0 or -1 for it
+    axes = axes_of(a, axis) if a.ndim else ()
     if a.size == 0 and initial is not _NoValue:  # nothing to reduce: ``initial`` everywhere
         shape = tuple(1 if i in axes else n for i, n in enumerate(a.shape)
                       if keepdims or i not in axes)

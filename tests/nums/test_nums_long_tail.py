@@ -213,3 +213,31 @@ def test_average_zero_weights_of_empty_arrays_and_complex_weighted_cov():
     c, w = np.array([1 + 1j, 2, 3j, 4, 5 - 1j]), np.array([1.5, 2, 1, 1, 1])
     assert_same(nps.cov(nps.asarray(c, block_shape=(2,)), aweights=nps.asarray(w)),
                 np.cov(c, aweights=w), rtol=1e-12)
+
+
+def test_nats_of_unique_0d_reductions_histogramdd_and_put_into_empty():
+    """Left from the fourth fuzz round: NumPy's NaT rule of unique datetimes (its hash path
+    counts NaTs as one value, with equal_nan=False too, but not with counts), ufunc.reduce
+    and histogramdd of 0-d arrays, and put into an empty array."""
+    d = np.array(["NaT", "2020-01-01", "NaT", "2020-01-01", "NaT"], dtype="M8[D]")
+    t = d - np.datetime64("2019-01-01")
+    for a in (d, t):
+        for block_shape in (None, (2,)):
+            x = nps.asarray(a, block_shape=block_shape)
+            assert_same(nps.unique(x, equal_nan=False), np.unique(a, equal_nan=False))
+            assert_same(nps.unique_values(x), np.unique_values(a))
+            for got, want in zip(nps.unique(x, equal_nan=False, return_counts=True),
+                                 np.unique(a, equal_nan=False, return_counts=True)):
+                assert_same(got, want)
+    z = np.array(3.0)
+    for axis in (0, -1, None, ()):
+        assert_same(nps.add.reduce(nps.asarray(z), axis=axis), np.add.reduce(z, axis=axis))
+    with pytest.raises(np.exceptions.AxisError):
+        nps.add.reduce(nps.asarray(z), axis=(0,))
+    for got, want in zip(nps.histogramdd(nps.asarray(z))[1], np.histogramdd(z)[1]):
+        assert_same(got, want)
+    assert_same(nps.histogramdd(nps.asarray(z))[0], np.histogramdd(z)[0])
+    for mode in ("raise", "wrap", "clip"):
+        with pytest.raises(IndexError, match="empty array"):
+            nps.put(nps.zeros(0), [0], [1.0], mode=mode)
+    nps.put(nps.zeros(0), [], [1.0])  # nothing to write: no error, as NumPy
