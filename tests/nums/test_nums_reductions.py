@@ -471,6 +471,16 @@ def test_errors_of_bincount_and_vecdot_are_numpys():
         nps.vecdot(nps.asarray(2.0), nps.arange(3.0))
 
 
+def test_overflowing_sum_of_halves_warns_as_numpys():
+    a = np.full(100, 60000, np.float16)  # accumulated in float32, rounded to inf at the end
+    for block_shape in (None, (7,)):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            got = nps.asarray(a, block_shape=block_shape).sum().get()
+        assert [str(w.message) for w in seen] == ["overflow encountered in reduce"]
+        assert_same(got, np.sum(a))
+
+
 def test_variance_of_halves_is_numpys():
     # NumPy's squares and sums of halves are halves: a sum of squares beyond 65504 is
     # infinite (with its overflow warning), where a float32 one was finite (28.97)

@@ -297,7 +297,9 @@ def reduce_finalize(
         result = finalize(result, **fkw)
     result = np.asarray(result)
     if dtype is not None and result.dtype != dtype:
-        result = result.astype(dtype)
+        # partials of halves are float32: their overflow is NumPy's "in reduce", not a cast's
+        narrows = result.dtype.kind == "f" and np.dtype(dtype).kind == "f"
+        result = sum_as(result, dtype) if narrows else result.astype(dtype)
     return result.reshape(shape)
 
 
