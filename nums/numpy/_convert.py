@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.geometry import memory_order
 from nums.core.array.relayout import rechunk
 from nums.core.array.views import reshape_view
 from nums.numpy._device import check_device
@@ -33,6 +34,7 @@ def array(
     order: str = "K",
     subok: bool = False,
     ndmin: int = 0,
+    ndmax: int = 0,
     like: Any = None,
     block_shape: Any = None,
 ) -> BlockArray:
@@ -43,8 +45,8 @@ def array(
     order) does not change values: a copy's blocks are C-ordered; without a copy (``copy``
     None or False), 'C' or 'F' copy a BlockArray without that contiguity, as NumPy.
     """
-    if order not in ("C", "F", "A", "K", None):
-        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    order = memory_order(order)
+    check_like(like)
     if isinstance(object, BlockArray) and not copy and not in_order(object, order):
         if copy is False:
             raise ValueError("Unable to avoid copy while creating an array as requested.")
@@ -58,7 +60,9 @@ def array(
         if block_shape is not None:
             out = rechunk(out, block_shape)
         return made_0d(out) if out is not object else out
-    value = np.array(object, dtype=dtype, ndmin=ndmin)
+    # ``ndmax`` (NumPy 2.4+) limits the axes found in nested sequences; passed on only when
+    # given, so that an older NumPy runs the common call
+    value = np.array(object, dtype=dtype, ndmin=ndmin, **({"ndmax": ndmax} if ndmax else {}))
     return made_0d(BlockArray.from_numpy(value, block_shape))
 
 
@@ -81,8 +85,8 @@ def asarray(
     array).
     """
     check_device(device)
-    if order not in (None, "K", "A", "C", "F"):
-        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    order = memory_order(order)
+    check_like(like)
     if isinstance(a, BlockArray):
         if dtype is not None and np.dtype(dtype) != a.dtype:
             if copy is False:
@@ -98,6 +102,15 @@ def asarray(
     if copy is False:
         raise ValueError("Unable to avoid copy while creating an array as requested.")
     return made_0d(BlockArray.from_numpy(np.asarray(a, dtype=dtype), block_shape))
+
+
+def check_like(like: Any) -> None:
+    """NumPy's check of ``like=``: an array that implements ``__array_function__`` (or None).
+    nums's functions return BlockArrays whatever it is (``like=`` asks NumPy to dispatch to
+    that array's library; here that library is nums)."""
+    if like is not None and not hasattr(like, "__array_function__"):
+        raise TypeError("The `like` argument must be an array-like that implements the "
+                        "`__array_function__` protocol.")
 
 
 def in_order(x: BlockArray, order: Any) -> bool:

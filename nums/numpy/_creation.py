@@ -21,9 +21,10 @@ from nums.core.array.blockarray import (
     resident,
     submit,
 )
+from nums.core.array.geometry import memory_order
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
-from nums.numpy._convert import _scalar, asarray, made_0d
+from nums.numpy._convert import _scalar, asarray, check_like, made_0d
 from nums.numpy._datetime_arange import date_range, wants_dates
 from nums.numpy._device import check_device
 from nums.numpy._elementwise import power
@@ -36,10 +37,10 @@ def _dtype_or_default(dtype: Any, default: Any = np.float64) -> np.dtype:
     return np.dtype(dtype)
 
 
-def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
-         block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.full."""
-    check_device(device)
+def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
+         device: Any = None, like: Any = None, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.full (``order``: see :func:`zeros`)."""
+    _created(device, order, like)
     fill_value = _scalar(fill_value)
     if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
         return broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
@@ -51,28 +52,38 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None,
     return made_0d(BlockArray.full(shape, fill_value, dtype, block_shape))
 
 
-def zeros(shape: Any, dtype: Any = float, *, device: Any = None,
-          block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.zeros."""
-    check_device(device)
+def zeros(shape: Any, dtype: Any = float, order: str = "C", *, device: Any = None,
+          like: Any = None, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.zeros. ``order`` ('C' or 'F', NumPy's memory order) is
+    checked and changes no values (blocks are C-ordered); ``like`` is checked as NumPy
+    does, and the result is a BlockArray whatever it is."""
+    _created(device, order, like)
     dtype = _dtype_or_default(dtype)
     # zero bytes, as in NumPy: '' for strings, not '0'
     zero = np.zeros((), dtype)[()] if dtype.kind in "USV" else 0
     return made_0d(BlockArray.full(shape, zero, dtype, block_shape))
 
 
-def ones(shape: Any, dtype: Any = None, *, device: Any = None,
-         block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.ones."""
-    check_device(device)
+def ones(shape: Any, dtype: Any = None, order: str = "C", *, device: Any = None,
+         like: Any = None, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.ones (``order``, ``like``: see :func:`zeros`)."""
+    _created(device, order, like)
     return made_0d(BlockArray.full(shape, 1, _dtype_or_default(dtype), block_shape))
 
 
-def empty(shape: Any, dtype: Any = float, *, device: Any = None,
-          block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.empty. Differs: the blocks hold zeros."""
-    check_device(device)
+def empty(shape: Any, dtype: Any = float, order: str = "C", *, device: Any = None,
+          like: Any = None, block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.empty (``order``, ``like``: see :func:`zeros`). Differs:
+    the blocks hold zeros."""
+    _created(device, order, like)
     return zeros(shape, dtype, block_shape=block_shape)
+
+
+def _created(device: Any, order: Any, like: Any, orders: str = "CF") -> None:
+    """The checks of a creation function's ``device=``, ``order=`` and ``like=``."""
+    check_device(device)
+    memory_order(order, orders)
+    check_like(like)
 
 
 def _like(a: Any, dtype: Any, shape: Any, block_shape: Any) -> tuple:
@@ -85,47 +96,52 @@ def _like(a: Any, dtype: Any, shape: Any, block_shape: Any) -> tuple:
     return normalize_shape(shape), np.dtype(dtype), block_shape
 
 
-def zeros_like(a: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
-               block_shape: Any = None):
-    """nums implementation of numpy.zeros_like (keeps ``a``'s block shape)."""
-    check_device(device)
+def zeros_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True,
+               shape: Any = None, *, device: Any = None, block_shape: Any = None):
+    """nums implementation of numpy.zeros_like (keeps ``a``'s block shape; ``order`` is
+    checked and changes no values; there are no subclasses for ``subok`` to keep)."""
+    _created(device, order, None, "CFAK")
     s, d, b = _like(a, dtype, shape, block_shape)
     return zeros(s, d, block_shape=b)
 
 
-def ones_like(a: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
-              block_shape: Any = None):
-    """nums implementation of numpy.ones_like (keeps ``a``'s block shape)."""
-    check_device(device)
+def ones_like(a: Any, dtype: Any = None, order: str = "K", subok: bool = True,
+              shape: Any = None, *, device: Any = None, block_shape: Any = None):
+    """nums implementation of numpy.ones_like (keeps ``a``'s block shape; ``order``,
+    ``subok``: see :func:`zeros_like`)."""
+    _created(device, order, None, "CFAK")
     s, d, b = _like(a, dtype, shape, block_shape)
     return ones(s, d, block_shape=b)
 
 
-def empty_like(a: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
-               block_shape: Any = None):
-    """nums implementation of numpy.empty_like (the blocks hold zeros)."""
-    check_device(device)
+def empty_like(a: Any, /, dtype: Any = None, order: str = "K", subok: bool = True,
+               shape: Any = None, *, device: Any = None, block_shape: Any = None):
+    """nums implementation of numpy.empty_like (the blocks hold zeros; ``order``,
+    ``subok``: see :func:`zeros_like`)."""
+    _created(device, order, None, "CFAK")
     s, d, b = _like(a, dtype, shape, block_shape)
     return zeros(s, d, block_shape=b)
 
 
 def full_like(
-    a: Any, fill_value: Any, dtype: Any = None, *, shape: Any = None, device: Any = None,
-    block_shape: Any = None
+    a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subok: bool = True,
+    shape: Any = None, *, device: Any = None, block_shape: Any = None
 ):
-    """nums implementation of numpy.full_like (keeps ``a``'s block shape)."""
-    check_device(device)
+    """nums implementation of numpy.full_like (keeps ``a``'s block shape; ``order``,
+    ``subok``: see :func:`zeros_like`)."""
+    _created(device, order, None, "CFAK")
     s, d, b = _like(a, dtype, shape, block_shape)
     return full(s, fill_value, d, block_shape=b)
 
 
 def arange(
     start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, device: Any = None,
-    block_shape: Any = None
+    like: Any = None, block_shape: Any = None
 ) -> BlockArray:
     """nums implementation of numpy.arange. Dates and durations (datetime64/timedelta64
-    dtypes, or arguments) follow NumPy's rules for their unit, length and errors."""
-    check_device(device)
+    dtypes, or arguments) follow NumPy's rules for their unit, length and errors
+    (``like``: see :func:`zeros`)."""
+    _created(device, None, like)
     start, stop, step = _scalar(start), _scalar(stop), _scalar(step)
     if wants_dates(start, stop, step, dtype):
         res_dtype, start, step, n = date_range(start, stop, step, dtype)
@@ -265,23 +281,27 @@ def _diagonal_pattern(kernel: Any, N: int, M: int | None, k: int, dtype: Any,
 
 
 def eye(
-    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, device: Any = None,
-    block_shape: Any = None
+    N: int, M: int | None = None, k: int = 0, dtype: Any = float, order: str = "C", *,
+    device: Any = None, like: Any = None, block_shape: Any = None
 ) -> BlockArray:
-    """nums implementation of numpy.eye."""
-    check_device(device)
+    """nums implementation of numpy.eye (``order``, ``like``: see :func:`zeros`)."""
+    _created(device, order, like)
     return _diagonal_pattern(kernels.eye, N, M, k, dtype, block_shape)
 
 
-def identity(n: int, dtype: Any = None, *, block_shape: Any = None) -> BlockArray:
-    """nums implementation of numpy.identity."""
+def identity(n: int, dtype: Any = None, *, like: Any = None,
+             block_shape: Any = None) -> BlockArray:
+    """nums implementation of numpy.identity (``like``: see :func:`zeros`)."""
+    check_like(like)
     return eye(n, dtype=_dtype_or_default(dtype), block_shape=block_shape)
 
 
 def tri(
-    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, block_shape: Any = None
+    N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, like: Any = None,
+    block_shape: Any = None
 ) -> BlockArray:
-    """nums implementation of numpy.tri."""
+    """nums implementation of numpy.tri (``like``: see :func:`zeros`)."""
+    check_like(like)
     return _diagonal_pattern(kernels.tri, N, M, k, dtype, block_shape)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.geometry import memory_order
 from nums.numpy._convert import asarray
 
 
@@ -20,8 +21,7 @@ def _nps():
 
 
 def _strides(dims: Sequence[int], order: str) -> list[int]:
-    if order not in ("C", "F"):
-        raise ValueError("only 'C' or 'F' order is permitted")
+    order = memory_order(order, "CF") or "C"
     out, step = [0] * len(dims), 1
     for i in (reversed(range(len(dims))) if order == "C" else range(len(dims))):
         out[i] = step

@@ -15,6 +15,7 @@ from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, s
 from nums.core.array.dtypes import result_type
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.fusion import region_part, take_for_regions
+from nums.core.array.geometry import memory_order
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
 from nums.core.array.writes import write_out
 from nums.core.graph.grid import ArrayGrid
@@ -103,12 +104,11 @@ def reshape(
         shape = newshape
     a = asarray(a)
     shape = _resolve_shape(a.size, shape)
-    if order in ("K", "k"):
+    order = memory_order(order)
+    if order == "K":
         raise ValueError("order 'K' is not permitted for reshaping")
-    if order in ("F", "f") or order in ("A", "a") and _fortran(a):
+    if order == "F" or order == "A" and _fortran(a):
         return transpose(reshape(transpose(a), shape[::-1], copy=copy, block_shape=block_shape))
-    if order not in ("C", "c", "A", "a"):
-        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     if block_shape is not None:
         if copy is False:
             raise ValueError("Unable to avoid creating a copy while reshaping.")
@@ -126,14 +126,13 @@ def _in_order(a: BlockArray, order: str) -> BlockArray:
     it is, 'F' reversed, 'A' reversed when ``a`` is F-contiguous, and 'K' in the order of
     its memory (axes by decreasing stride size, as NumPy; an axis of negative stride keeps
     its own direction)."""
-    if order in ("F", "f") or order in ("A", "a") and _fortran(a):
+    order = memory_order(order)
+    if order == "F" or order == "A" and _fortran(a):
         return transpose(a)
-    if order in ("K", "k") and a.ndim > 1:
+    if order == "K" and a.ndim > 1:
         strides = a._geometry().strides
         perm = sorted(range(a.ndim), key=lambda i: -abs(strides[i]))
         return transpose_view(a, perm) if perm != list(range(a.ndim)) else a
-    if order not in ("C", "c", "A", "a", "K", "k"):
-        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     return a
 
 
@@ -211,9 +210,10 @@ def _identity(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def broadcast_to(array: Any, shape: Any, *, block_shape: Any = None) -> BlockArray:
+def broadcast_to(array: Any, shape: Any, subok: bool = False, *,
+                 block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.broadcast_to: a read-only view, as in numpy (its blocks
-    hold the broadcast values)."""
+    hold the broadcast values; there are no subclasses for ``subok`` to keep)."""
     array = asarray(array)
     shape = normalize_shape(shape)
     ok = len(shape) >= array.ndim and all(
@@ -235,8 +235,9 @@ def _broadcast_values(array: BlockArray, shape: tuple, block_shape: Any) -> Bloc
     return map_broadcast(_identity, [array], array.dtype, shape=shape, block_shape=block_shape)
 
 
-def broadcast_arrays(*args: Any) -> tuple[BlockArray, ...]:
-    """nums implementation of numpy.broadcast_arrays.
+def broadcast_arrays(*args: Any, subok: bool = False) -> tuple[BlockArray, ...]:
+    """nums implementation of numpy.broadcast_arrays (there are no subclasses for ``subok``
+    to keep).
 
     Differs: arrays that are broadcast are read-only views (numpy still lets them be written
     with a FutureWarning); arrays that already have the shape are returned as they are.

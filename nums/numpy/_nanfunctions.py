@@ -15,6 +15,8 @@ from nums.numpy._convert import asarray
 from nums.numpy._logic import where
 from nums.numpy._ufunc_methods import stand_where
 
+_NoValue = np._NoValue
+
 
 def _zeroed(a: BlockArray, fill: Any) -> BlockArray:
     return where(ew.isnan(a), fill, a) if a.dtype.kind in "fc" else a
@@ -22,39 +24,48 @@ def _zeroed(a: BlockArray, fill: Any) -> BlockArray:
 
 def nansum(
     a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
-    *, where: Any = True
+    initial: Any = _NoValue, where: Any = True
 ) -> BlockArray:
     """nums implementation of numpy.nansum."""
     a = asarray(a)
-    dry_run(np.nansum, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
+    dry_run(np.nansum, a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial,
+            where=stand_where(where))
     return red.sum(_zeroed(a, 0), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
-                   where=where)
+                   initial=initial, where=where)
 
 
 def nanprod(
-    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False
+    a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
+    initial: Any = _NoValue, where: Any = True
 ) -> BlockArray:
     """nums implementation of numpy.nanprod."""
     a = asarray(a)
-    dry_run(np.nanprod, a, axis=axis, dtype=dtype, keepdims=keepdims)
-    return red.prod(_zeroed(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims)
+    dry_run(np.nanprod, a, axis=axis, dtype=dtype, keepdims=keepdims, initial=initial,
+            where=stand_where(where))
+    return red.prod(_zeroed(a, 1), axis=axis, dtype=dtype, out=out, keepdims=keepdims,
+                    initial=initial, where=where)
 
 
 ALL_NAN = red._numpy_message(np.nanmax, [np.nan])  # "All-NaN slice encountered"
 
 
-def nanmax(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
-    """nums implementation of numpy.nanmax (all-NaN slices give NaN and numpy's warning)."""
-    a = asarray(a)
-    dry_run(np.max, a, axis=axis, keepdims=keepdims)
-    return red.ufunc_reduce(np.fmax, a, axis, None, out, keepdims, nan_warning=ALL_NAN)
+def _nan_extreme(uf: np.ufunc, npfunc: Any) -> Any:
+    def reduction(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False,
+                  initial: Any = _NoValue, where: Any = True) -> BlockArray:
+        a = asarray(a)
+        dry_run(npfunc, a, axis=axis, keepdims=keepdims, initial=initial,
+                where=stand_where(where))
+        return red.ufunc_reduce(uf, a, axis, None, out, keepdims, initial, where,
+                                nan_warning=ALL_NAN)
+
+    reduction.__name__ = reduction.__qualname__ = npfunc.__name__
+    reduction.__doc__ = (f"nums implementation of numpy.{npfunc.__name__} (all-NaN slices "
+                         "give NaN and numpy's warning).")
+    return reduction
 
 
-def nanmin(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> BlockArray:
-    """nums implementation of numpy.nanmin (all-NaN slices give NaN and numpy's warning)."""
-    a = asarray(a)
-    dry_run(np.min, a, axis=axis, keepdims=keepdims)
-    return red.ufunc_reduce(np.fmin, a, axis, None, out, keepdims, nan_warning=ALL_NAN)
+nanmax = _nan_extreme(np.fmax, np.nanmax)
+nanmin = _nan_extreme(np.fmin, np.nanmin)
 
 
 def nanmean(
@@ -71,34 +82,28 @@ def nanmean(
     return red._mean(a, axis, dtype, out, keepdims, mask, red.NANMEAN)
 
 
-def nanvar(
-    a: Any,
-    axis: Any = None,
-    dtype: Any = None,
-    out: Any = None,
-    ddof: float = 0,
-    keepdims: bool = False,
-) -> BlockArray:
-    """``var`` over the values that are not NaN."""
-    a = asarray(a)
-    where = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
-    return red._var_std(a, axis, dtype, out, ddof, keepdims, where, None, np.var,
-                        kernels.divide_by, red.NANVAR if where is not True else red.VAR)
+def _nan_spread(npfunc: Any, finalize: Any) -> Any:
+    def reduction(a: Any, axis: Any = None, dtype: Any = None, out: Any = None,
+                  ddof: float = 0, keepdims: bool = False, *, where: Any = True,
+                  mean: Any = None, correction: Any = None) -> BlockArray:
+        a = asarray(a)
+        mask = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
+        if where is not True:
+            mask = asarray(where, dtype=bool) if mask is True else ew.logical_and(
+                mask, asarray(where, dtype=bool))
+        base = {np.nanvar: np.var, np.nanstd: np.std}[npfunc]
+        return red._var_std(a, axis, dtype, out, ddof, keepdims, mask, correction, base,
+                            finalize, red.NANVAR if a.dtype.kind in "fc" else red.VAR,
+                            mean=mean)
+
+    reduction.__name__ = reduction.__qualname__ = npfunc.__name__
+    reduction.__doc__ = (f"``{npfunc.__name__[3:]}`` over the values that are not NaN "
+                         "(``where=`` masks more of them; ``mean=`` as NumPy's).")
+    return reduction
 
 
-def nanstd(
-    a: Any,
-    axis: Any = None,
-    dtype: Any = None,
-    out: Any = None,
-    ddof: float = 0,
-    keepdims: bool = False,
-) -> BlockArray:
-    """``std`` over the values that are not NaN."""
-    a = asarray(a)
-    where = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
-    return red._var_std(a, axis, dtype, out, ddof, keepdims, where, None, np.std,
-                        kernels.sqrt_divide_by, red.NANVAR if where is not True else red.VAR)
+nanvar = _nan_spread(np.nanvar, kernels.divide_by)
+nanstd = _nan_spread(np.nanstd, kernels.sqrt_divide_by)
 
 
 def nancumsum(a: Any, axis: Any = None, dtype: Any = None, out: Any = None) -> BlockArray:

@@ -25,20 +25,36 @@ def _product_dtype(a: BlockArray, b: BlockArray) -> np.dtype:
                               np.zeros((1, 1), b.dtype))).dtype
 
 
-def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs: Any) -> Any:
+def matmul(x1: Any, x2: Any, /, out: Any = None, *, casting: str = "same_kind",
+           order: str = "K", dtype: Any = None, subok: bool = True, signature: Any = None,
+           axes: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
     """nums implementation of numpy.matmul: block products summed in a tree.
 
     Batch axes broadcast as in numpy; 1-d operands are promoted and the added axis removed.
+    The gufunc's keywords are NumPy's: ``dtype``, ``casting`` and ``signature`` choose the
+    result's dtype with NumPy's errors, ``axes`` the core axes of the operands and result
+    (``order`` and ``subok`` change no values; ``axis`` and ``keepdims`` raise NumPy's
+    TypeError).
     """
+    gufunc = {"casting": casting, "order": order, "subok": subok}
+    gufunc.update({k: v for k, v in (("dtype", dtype), ("signature", signature),
+                                     ("axes", axes), ("axis", axis), ("keepdims", keepdims))
+                   if v is not None and v is not False})
     if not isinstance(x1, BlockArray) and not isinstance(x2, BlockArray):
-        return np.matmul(x1, x2, dtype=dtype)
+        return np.matmul(x1, x2, **gufunc)
     a, b = asarray(x1), asarray(x2)
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(
             f"matmul: Input operand {0 if a.ndim == 0 else 1} does not have enough "
             "dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
         )
-    res_dtype = _product_dtype(a, b) if dtype is None else np.dtype(dtype)
+    # NumPy's checks of the keywords and its result dtype, on stand-ins of the operands
+    res_dtype = np.asarray(dry_run(np.matmul, a, b, **gufunc)).dtype
+    if dtype is not None or signature is not None:
+        # NumPy's loop takes its operands in the dtype asked for (cast by ``casting``)
+        a, b = (x if x.dtype == res_dtype else x.astype(res_dtype) for x in (a, b))
+    if axes is not None:
+        return _matmul_axes(a, b, axes, out, res_dtype)
     a2_shape = (1,) + a.shape if a.ndim == 1 else a.shape
     b2_shape = b.shape + (1,) if b.ndim == 1 else b.shape
     if a2_shape[-1] != b2_shape[-2]:
@@ -71,6 +87,27 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None, **kwargs:
             if b.ndim == 1:
                 shape = shape[:-1]
             result = reshape(result, shape)
+    if out is not None:
+        return write_out(out[0] if isinstance(out, tuple) else out, result)
+    return result
+
+
+def _matmul_axes(a: BlockArray, b: BlockArray, axes: Any, out: Any,
+                 res_dtype: np.dtype) -> BlockArray:
+    """``matmul(a, b, axes=axes)`` (checked by NumPy's dry run): the core axes of each
+    operand moved last, the product, and its core axes moved where ``axes`` puts them."""
+    def core(entry: Any, ndim: int) -> tuple[int, ...]:
+        entry = (entry,) if isinstance(entry, int | np.integer) else tuple(entry)
+        return tuple(normalize_axis_index(int(i), ndim) for i in entry)
+
+    a_core, b_core = core(axes[0], a.ndim), core(axes[1], b.ndim)
+    a = moveaxis(a, a_core, tuple(range(-len(a_core), 0)))
+    b = moveaxis(b, b_core, tuple(range(-len(b_core), 0)))
+    result = matmul(a, b, dtype=res_dtype, casting="unsafe")
+    n_out = (a.ndim > 1) + (b.ndim > 1)
+    if n_out:
+        r_core = core(axes[2], result.ndim)
+        result = moveaxis(result, tuple(range(-n_out, 0)), r_core)
     if out is not None:
         return write_out(out[0] if isinstance(out, tuple) else out, result)
     return result

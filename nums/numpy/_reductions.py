@@ -247,10 +247,10 @@ def var(
     mean: Any = None,
     correction: Any = None,
 ) -> BlockArray:
-    """Two passes: the mean, then the squared deviations (``where=`` masks both)."""
-    return _var_std(
-        a, axis, dtype, out, ddof, keepdims, where, correction, np.var, kernels.divide_by
-    )
+    """Two passes: the mean, then the squared deviations (``where=`` masks both; ``mean=``
+    replaces the first)."""
+    return _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, np.var,
+                    kernels.divide_by, mean=mean)
 
 
 def std(
@@ -265,45 +265,66 @@ def std(
     mean: Any = None,
     correction: Any = None,
 ) -> BlockArray:
-    """Two passes: the mean, then the squared deviations (``where=`` masks both)."""
-    return _var_std(
-        a, axis, dtype, out, ddof, keepdims, where, correction, np.std, kernels.sqrt_divide_by
-    )
+    """Two passes: the mean, then the squared deviations (``where=`` masks both; ``mean=``
+    replaces the first)."""
+    return _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, np.std,
+                    kernels.sqrt_divide_by, mean=mean)
 
 
 def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, finalize,
-             mode=VAR):
+             mode=VAR, mean=None):
     """The one variance: ``var``, ``std``, ``nanvar`` and ``nanstd`` (a not-NaN mask);
-    ``mode``: how an empty reduction warns (``VAR`` or ``NANVAR``)."""
+    ``mode``: how an empty reduction warns (``VAR`` or ``NANVAR``); ``mean``: NumPy's
+    ``mean=``, the values the deviations are taken from (broadcast against ``a``) in place
+    of the computed mean."""
     a = asarray(a)
     if correction is not None:
+        if ddof != 0:
+            raise ValueError("ddof and correction can't be provided simultaneously.")
         ddof = correction
+    fn = {np.var: np.nanvar, np.std: np.nanstd}[npfunc] if mode is NANVAR else npfunc
     if dtype is not None and np.dtype(dtype).kind in "biu":
         # NumPy's mean, deviations and squares in that integer dtype, which wrap: its own
         # function next to the data (an explicit fallback, with its GatherWarning)
-        fn = {np.var: np.nanvar, np.std: np.nanstd}[npfunc] if mode is NANVAR else npfunc
         kwargs = {"axis": axis, "dtype": dtype, "out": out, "ddof": ddof, "keepdims": keepdims}
-        if where is not True and mode is not NANVAR:
+        if where is not True:  # (nanvar's: the values that are not NaN, a valid mask too)
             kwargs["where"] = where
+        if mean is not None:
+            kwargs["mean"] = mean
         return run_fallback(fn, (a,), kwargs, f"numpy.{fn.__name__}")
-    res = np.dtype(dry_run(npfunc, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims,
-                           where=stand_where(where)).dtype)
+    if mean is not None and not isinstance(mean, BlockArray | int | float | complex):
+        mean = np.asarray(mean)  # (Python numbers stay weakly typed, as in NumPy)
+    given = {}  # (a stand-in of the mean: nanvar's deviations are written into ``a``'s)
+    if mean is not None:
+        given["mean"] = mean if not isinstance(mean, np.ndarray) else np.zeros(
+            tuple(1 if n else 0 for n in mean.shape), mean.dtype)
+    res = np.dtype(dry_run(fn, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims,
+                           where=stand_where(where), **given).dtype)
     axes = axes_of(a, axis)
     _, acc = _mean_dtypes(a, dtype)
     # NumPy's deviations and their squares of halves are halves (beyond 256: infinity); the
     # sums accumulate in float32 as its sums of halves do
     half = res == np.float16 and a.dtype == np.float16
-    if where is not True:  # per-position counts: elementwise deviations, masked sums
-        mask = broadcast_to(asarray(where, dtype=bool), a.shape)
-        inner = VAR_INNER_MEAN if mode[1] else QUIET
-        m = _mean(a, axes, acc, None, True, mask, inner)
-        d = subtract(a, m.astype(np.float16) if half else m)
+    if where is not True or mean is not None:
+        # per-position counts, or deviations from given values: elementwise deviations,
+        # masked sums
+        mask = True if where is True else broadcast_to(asarray(where, dtype=bool), a.shape)
+        if mean is None:
+            m = _mean(a, axes, acc, None, True, mask, VAR_INNER_MEAN if mode[1] else QUIET)
+            d = subtract(a, m.astype(np.float16) if half else m)
+        else:  # NumPy's ``a - mean``, squared and summed in its dtype (or ``dtype``);
+            # nanvar's is written into (a copy of) ``a``, so it keeps ``a``'s dtype
+            d = subtract(a, mean)
+            if mode is NANVAR:
+                d = d.astype(a.dtype, copy=False)
+            acc = dtype
         sq = multiply(d, conjugate(d)).real if d.dtype.kind == "c" else multiply(d, d)
         total = sum(sq, axis=axes, dtype=acc, keepdims=keepdims, where=mask)
         if half:
             total = map_broadcast(kernels.sum_as, [total], np.float16,
                                   kwargs={"dtype": np.float16})
-        n = count_nonzero(mask, axis=axes, keepdims=keepdims)
+        n = (_count(a, axes) if mask is True
+             else count_nonzero(mask, axis=axes, keepdims=keepdims))
         result = _divide_counts(total, maximum(subtract(n, ddof), 0), mode,
                                 _scalar(a, axes, keepdims))
         result = (sqrt(result) if npfunc is np.std else result).astype(res, copy=False)

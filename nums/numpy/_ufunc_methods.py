@@ -94,11 +94,15 @@ def ufunc_reduce(
         pkw["dtype"] = dtype
     elif uf is np.add and res_dtype == np.float16:
         pkw["dtype"] = np.float32  # as NumPy's sum of halves, in float32, rounded once
-    if initial is not _NoValue and (where is not True or folds):
-        pkw["initial"] = initial  # blocks fully masked out need the initial value; a fold
-        # starts from it
+    # ``initial`` counts once: a fold starts from it, and blocks fully masked out need it
+    # where the ufunc has no identity (maximum, fmin: combining it again changes nothing);
+    # otherwise it is combined with the reduced value at the end
+    in_blocks = initial is not _NoValue and (folds or (where is not True
+                                                       and uf.identity is None))
+    if in_blocks:
+        pkw["initial"] = initial
     finalize, fkw = None, {}
-    if initial is not _NoValue and where is True and not folds:
+    if initial is not _NoValue and not in_blocks:
         finalize, fkw = kernels.apply_initial, {"ufunc": uf, "initial": initial}
     elif nan_warning and res_dtype.kind in "fc":
         finalize, fkw = kernels.warn_if_nan, {"message": nan_warning}

@@ -272,3 +272,33 @@ def test_linspace_logspace_with_array_endpoints_and_byte_methods():
     assert_same(x.byteswap(), m.byteswap())
     assert x.byteswap(inplace=True) is x
     assert_same(x, m.byteswap())
+
+
+def test_order_like_and_subok_of_creation_functions_are_numpys():
+    for fn, args in ((nps.zeros, (3,)), (nps.ones, ((2, 3),)), (nps.empty, (3,)),
+                     (nps.full, (3, 1.5)), (nps.eye, (3,))):
+        for order in ("C", "F", "c", "f"):
+            assert_same(fn(*args, order=order), getattr(np, fn.__name__)(*args, order=order))
+        with pytest.raises(ValueError, match="only 'C' or 'F'"):
+            fn(*args, order="K")
+        with pytest.raises(ValueError, match="order must be one of"):
+            fn(*args, order="X")
+        with pytest.raises(TypeError, match="order must be str"):
+            fn(*args, order=1)
+        assert_same(fn(*args, like=nps.ones(2)), getattr(np, fn.__name__)(*args))
+        with pytest.raises(TypeError, match="__array_function__"):
+            fn(*args, like=[1, 2])
+    assert_same(nps.zeros(3, np.int8, "F"), np.zeros(3, np.int8, "F"))  # by position
+    x = nps.asarray(np.arange(6.0).reshape(2, 3), block_shape=(1, 2))
+    for fn in (nps.zeros_like, nps.ones_like, nps.empty_like):
+        assert_same(fn(x, np.int32, "K", True, (3, 2)), np.zeros((3, 2), np.int32) + (
+            fn is nps.ones_like))
+    assert_same(nps.full_like(x, 7, order="A", subok=False), np.full((2, 3), 7.0))
+    assert_same(nps.broadcast_to(nps.arange(3), (2, 3), subok=True),
+                np.broadcast_to(np.arange(3), (2, 3)))
+    assert_same(nps.arange(4, like=nps.ones(1)), np.arange(4))
+    assert_same(nps.identity(2, like=np.ones(1)), np.identity(2))
+    assert_same(nps.array([[1, 2], [3, 4]], ndmax=1, dtype=object),
+                np.array([[1, 2], [3, 4]], ndmax=1, dtype=object))
+    with pytest.raises(ValueError, match="maximum number of dimension"):
+        nps.array([[1, 2], [3, 4]], ndmax=1)

@@ -348,3 +348,31 @@ def test_float16_products_accumulate_in_float32():
     assert_same(_x(m, (7, 3)).T @ _x(a[:600], (7,)), m.T @ a[:600], rtol=2e-3)
     t = rng.random((2, 300, 3)).astype(np.float16)
     assert_same(_x(t, (1, 7, 2)) @ _x(m[:3, :2], (2, 2)), t @ m[:3, :2], rtol=2e-3)
+
+
+def test_matmul_gufunc_keywords_are_numpys():
+    """``axes=``, ``casting=``, ``dtype=`` and ``signature=`` of matmul were accepted and
+    ignored (any keyword was): another answer, or none of NumPy's errors."""
+    rng = np.random.default_rng(1)
+    for sa, sb in (((2, 3, 4), (2, 4, 3)), ((3, 4), (4,)), ((5, 4), (4, 2))):
+        a, b = rng.random(sa), rng.random(sb)
+        for split in (False, True):
+            bs = (lambda s: tuple(max(1, n // 2) for n in s)) if split else (lambda s: None)
+            x, y = nps.asarray(a, block_shape=bs(sa)), nps.asarray(b, block_shape=bs(sb))
+            if a.ndim > 1 and b.ndim > 1:
+                axes = [(-2, -1), (-2, -1), (-1, -2)]
+                assert_same(nps.matmul(x, y, axes=axes), np.matmul(a, b, axes=axes),
+                            rtol=1e-12)
+            else:
+                axes = [(1, 0), (0,), (0,)]
+                assert_same(nps.matmul(x.T, y, axes=axes), np.matmul(a.T, b, axes=axes),
+                            rtol=1e-12)
+            assert_same(nps.matmul(x, y, dtype=np.int64, casting="unsafe"),
+                        np.matmul(a, b, dtype=np.int64, casting="unsafe"))
+            assert_same(nps.matmul(x, y, signature="ff->f"), np.matmul(a, b, signature="ff->f"),
+                        rtol=1e-5)
+            with pytest.raises(np._core._exceptions._UFuncInputCastingError):
+                nps.matmul(x, y, dtype=np.int64)
+            for kw in ({"axis": 0}, {"keepdims": True}, {"bogus": 1}):
+                with pytest.raises(TypeError):
+                    nps.matmul(x, y, **kw)

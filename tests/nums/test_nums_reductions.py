@@ -539,3 +539,48 @@ def test_arg_extremes_of_dates_with_nat_across_blocks():
         for name in ("argmin", "argmax"):
             for axis in (None, *range(a.ndim)):
                 assert_same(getattr(nps, name)(x, axis=axis), getattr(np, name)(a, axis=axis))
+
+
+def test_mean_argument_of_var_and_std_and_nan_variants_is_used():
+    """``mean=`` was accepted and ignored (the computed mean was used instead): a silent
+    difference wherever the given values are not the mean."""
+    rng = np.random.default_rng(5)
+    a = rng.random((5, 6))
+    a32 = a.astype(np.float32)
+    an = a.copy()
+    an[1, 2] = np.nan
+    for block_shape in (None, (2, 4)):
+        x = nps.asarray(a, block_shape=block_shape)
+        for kw in ({"mean": np.zeros((1, 6)), "axis": 0}, {"mean": 0.5},
+                   {"mean": np.ones((5, 1)), "axis": 1, "keepdims": True, "ddof": 1},
+                   {"mean": np.zeros((1, 6)), "axis": 0, "where": a > 0.3}):
+            for name in ("var", "std"):
+                got = getattr(nps, name)(x, **{k: nps.asarray(v) if k == "where" else v
+                                                 for k, v in kw.items()})
+                assert_same(got, getattr(np, name)(a, **kw), rtol=1e-12)
+        # a Python mean stays weakly typed (float32 result), as in NumPy
+        assert_same(nps.var(nps.asarray(a32, block_shape=block_shape), mean=0.5),
+                    np.var(a32, mean=0.5), rtol=1e-5)
+        xn = nps.asarray(an, block_shape=block_shape)
+        for kw in ({"mean": np.zeros((1, 6)), "axis": 0}, {"where": an > 0.3, "axis": 1},
+                   {"correction": 1}):
+            for name in ("nanvar", "nanstd"):
+                got = getattr(nps, name)(xn, **{k: nps.asarray(v) if k == "where" else v
+                                                  for k, v in kw.items()})
+                assert_same(got, getattr(np, name)(an, **kw), rtol=1e-12)
+        with pytest.raises(ValueError, match="simultaneously"):
+            nps.var(x, ddof=1, correction=1)
+
+
+def test_initial_with_where_counts_once_over_blocks():
+    """``sum(initial=, where=)`` added ``initial`` once per block along the reduced axis."""
+    a = np.arange(12.0).reshape(3, 4)
+    m = a > 2
+    for block_shape in ((1, 4), (2, 2), None):
+        x = nps.asarray(a, block_shape=block_shape)
+        for name in ("sum", "prod", "max", "min", "nansum", "nanprod", "nanmax", "nanmin"):
+            for axis in (0, 1, None):
+                got = getattr(nps, name)(x, initial=2.0, axis=axis, where=nps.asarray(m))
+                assert_same(got, getattr(np, name)(a, initial=2.0, axis=axis, where=m))
+        assert_same(nps.add.reduce(x, initial=2.0, axis=0, where=m),
+                    np.add.reduce(a, initial=2.0, axis=0, where=m))

@@ -4,6 +4,7 @@ dispatch and in the generated docs page; fallbacks carry NumPy's signature and d
 from __future__ import annotations
 
 import inspect
+import io
 from pathlib import Path
 
 import numpy as np
@@ -107,11 +108,9 @@ def test_ufuncs_and_wrappers_show_numpy_signatures():
 
 def test_parameters_marked_not_accepted_are_refused():
     marked = 0
-    for name, call in (("zeros", lambda kw: nps.zeros(3, **kw)),
-                       ("ones_like", lambda kw: nps.ones_like(nps.zeros(3), **kw)),
-                       ("nansum", lambda kw: nps.nansum(nps.zeros(3), **kw)),
-                       ("nanprod", lambda kw: nps.nanprod(nps.zeros(3), **kw)),
-                       ("nanmax", lambda kw: nps.nanmax(nps.zeros(3), **kw))):
+    # (NumPy's documented parameters nums lacks: few are left; genfromtxt's two are the
+    # ones NumPy's own docstring still lists after their removal)
+    for name, call in (("genfromtxt", lambda kw: nps.genfromtxt(io.StringIO("1 2"), **kw)),):
         lines = getattr(nps, name).__doc__.splitlines()
         refused = [lines[i - 1].split(" :")[0] for i, line in enumerate(lines)
                    if "*nums*: not accepted" in line]
@@ -125,4 +124,4 @@ def test_parameters_marked_not_accepted_are_refused():
                 raise AssertionError(f"{name} accepted {param}")
         accepted = set(inspect.signature(getattr(nps, name)).parameters)
         assert not accepted & set(refused), name
-    assert marked >= 8
+    assert marked >= 2

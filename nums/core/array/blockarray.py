@@ -33,7 +33,7 @@ import numpy as np
 from nums.core import context, progress
 from nums.core.array import kernels, threads
 from nums.core.array.capacity import check_fits
-from nums.core.array.geometry import Flags, root_stand_in
+from nums.core.array.geometry import Flags, memory_order, root_stand_in
 from nums.core.graph.grid import ArrayGrid, default_block_shape
 from runtime.errors import warnings_at_caller
 
@@ -713,8 +713,7 @@ class BlockArray:
         """nums implementation of ``numpy.ndarray.astype`` (``order``, NumPy's memory order
         of a copy, does not change values: checked, and blocks stay C-ordered; ``casting``
         and ``copy`` come before it when given by position)."""
-        if order not in ("C", "F", "A", "K"):
-            raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+        memory_order(order)
         dtype = np.dtype(dtype)
         if dtype.kind in "SU" and dtype.itemsize == 0 and self.dtype.kind != "O":
             # str and bytes without a length: NumPy's length for the source dtype (U21 for
@@ -738,8 +737,7 @@ class BlockArray:
         """An independent array with the same values (blocks are immutable: refs are shared,
         and later writes to either array give it new blocks). ``order`` is NumPy's memory
         order, which does not change values: checked, and blocks stay C-ordered."""
-        if order not in ("C", "F", "A", "K"):
-            raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+        memory_order(order)
         grid = self.grid
         if self._blocks is None:
             out = BlockArray(grid, None, self._nodes.copy(), self._pending)

@@ -17,6 +17,25 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 
+def memory_order(order: Any, allowed: str = "CFAK") -> str | None:
+    """NumPy's check of an ``order=`` argument: its letter in upper case (NumPy accepts
+    either case), or None for None; NumPy's TypeError for a non-string, its ValueError for
+    another letter or one the caller does not take (``allowed``: creation functions take 'C'
+    and 'F' only). In nums the order is a memory layout, which changes no values."""
+    if order is None:
+        return None
+    if not isinstance(order, str):
+        raise TypeError(f"order must be str, not {type(order).__name__}")
+    letter = order.upper()
+    if letter not in ("C", "F", "A", "K"):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    if letter not in allowed:
+        if allowed == "CF":
+            raise ValueError("only 'C' or 'F' order is permitted")
+        raise ValueError(f"order {letter!r} is not permitted here")
+    return letter
+
+
 def c_strides(shape: Sequence[int], itemsize: int) -> tuple[int, ...]:
     """Strides in bytes of a C-contiguous array of ``shape``."""
     strides, step = [], itemsize
