@@ -102,6 +102,15 @@ def _fast_power(x: BlockArray, exponent: Any) -> Any:
     return None
 
 
+def _compress(self: BlockArray, condition: Any, axis: int | None = None,
+              out: Any = None) -> BlockArray:
+    """``x.compress(condition)``: ``nums.numpy.compress(condition, x)`` (the function takes
+    the condition first)."""
+    from nums.numpy._selection import compress
+
+    return compress(condition, self, axis, out)
+
+
 def _scalar_like(x: BlockArray) -> bool:
     """Whether ``x`` stands for a NumPy scalar: an element ``x[i]``, or a 0-d result that is
     not a view and was not made as a 0-d array (``acc = x.sum(); acc += 1`` makes a new
@@ -313,6 +322,7 @@ def install() -> None:
     BlockArray.transpose = _transpose
     BlockArray.__round__ = _round
     BlockArray.conj = BlockArray.conjugate = _conjugate
+    BlockArray.compress = _compress
     BlockArray.setflags = _setflags
     BlockArray.__hash__ = _hash
     BlockArray.is_integer = _is_integer

@@ -54,7 +54,8 @@ class Entry:
 # ndarray methods whose meaning differs from the function of the same name (the method works
 # in place or is BlockArray's own); the namespace installs the in-place ones itself
 NOT_METHODS = {"sort", "partition", "resize", "copy", "astype", "fill", "put", "view",
-               "reshape", "transpose", "item", "tolist"}
+               "reshape", "transpose", "item", "tolist",
+               "compress"}  # (numpy.compress takes the condition first, the method the array)
 
 REGISTRY: dict[str, Entry] = {}  # nums.numpy names
 LINALG: dict[str, Entry] = {}  # nums.numpy.linalg names

@@ -437,3 +437,34 @@ def test_clip_of_integers_drops_python_int_bounds_beyond_the_dtype():
                     nps.clip(x, lo, hi).get()
                 continue
             assert_same(nps.clip(x, lo, hi), want)
+
+
+def test_dtype_float64_of_a_ufunc_over_blocks_is_its_loop():
+    """``dtype=float64`` was applied as a cast of the result (a NumPy dtype compares equal to
+    None, the unknown loop): True + True gave 1.0, int8 // 0 gave 0 instead of inf."""
+    b = np.arange(40) % 3 == 0
+    i = np.array([0, 7, -7, 3], np.int8)
+    j = np.array([0, 2, 2, 0], np.int8)
+    for block_shape in ((10,), (3,)):
+        x = nps.asarray(b, block_shape=block_shape)
+        for dtype in (np.float64, "f8", float):
+            assert_same(nps.add(x, x, dtype=dtype), np.add(b, b, dtype=dtype))
+            assert_same(nps.add.outer(x[:4], x[:4], dtype=dtype),
+                        np.add.outer(b[:4], b[:4], dtype=dtype))
+        assert_same(nps.add(x, x, signature=(None, None, "d")),
+                    np.add(b, b, signature=(None, None, "d")))
+    with np.errstate(all="ignore"), nps.errstate(all="ignore"):
+        assert_same(nps.floor_divide(nps.asarray(i, block_shape=(2,)),
+                                     nps.asarray(j, block_shape=(2,)), dtype="f8"),
+                    np.floor_divide(i, j, dtype="f8"))
+
+
+def test_compress_method_takes_the_condition():
+    a = np.array([5.0, 6.0, 7.0])
+    for block_shape in (None, (2,)):
+        x = nps.asarray(a, block_shape=block_shape)
+        assert_same(x.compress([0, 1, 1]), a.compress([0, 1, 1]))
+        assert_same(x.compress([True, False, True]), a.compress([True, False, True]))
+    m = np.arange(6.0).reshape(2, 3)
+    assert_same(nps.asarray(m, block_shape=(1, 2)).compress([0, 1], axis=1),
+                m.compress([0, 1], axis=1))

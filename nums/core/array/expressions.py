@@ -407,13 +407,20 @@ def _loop_dtype(e: tuple, leaves: Sequence[Any]) -> np.dtype | None:
                                  leaves[c[1]] if c[0] == "leaf" else c[1] for c in e[4]])
 
 
+def _loops_in(e: tuple, leaves: Sequence[Any], dtype: np.dtype) -> bool:
+    """Whether ufunc node ``e``'s loop is known to give ``dtype`` (an unknown loop is None,
+    which a NumPy dtype compares equal to float64: hence ``is``)."""
+    loop = _loop_dtype(e, leaves)
+    return loop is not None and loop == dtype
+
+
 def _direct_nodes(dst: np.ndarray, expr: tuple, leaves: Sequence[Any]) -> set[int]:
     """Ids of the nodes :func:`_assign` computes with ``out=dst``: the root when its loop
     gives ``dst.dtype``, then its first operand and so on, while that operand is a ufunc node
     used once, of the same loop dtype, and no leaf may overlap ``dst`` (the first operand is
     written before the others are read)."""
     direct: set[int] = set()
-    if (expr[0] != "ufunc" or expr[2] != dst.dtype or _loop_dtype(expr, leaves) != dst.dtype
+    if (expr[0] != "ufunc" or expr[2] != dst.dtype or not _loops_in(expr, leaves, dst.dtype)
             or any(np.ndim(x) > dst.ndim for x in (*leaves, *_consts(expr)))):
         return direct
     direct.add(id(expr))
@@ -426,7 +433,7 @@ def _direct_nodes(dst: np.ndarray, expr: tuple, leaves: Sequence[Any]) -> set[in
     while True:
         c = e[4][0] if e[4] else None
         if (c is None or c[0] != "ufunc" or uses[id(c)] != 1
-                or _loop_dtype(c, leaves) != dst.dtype or c[2] != dst.dtype):
+                or not _loops_in(c, leaves, dst.dtype) or c[2] != dst.dtype):
             return direct
         direct.add(id(c))
         e = c

@@ -382,7 +382,8 @@ def ufunc_into_temporary(ufunc: np.ufunc, args: Sequence[Any], tmp: int) -> Bloc
     elif type(o) not in _SCALARS:
         return None
     vals = (v, o) if tmp == 0 else (o, v)
-    if loop_out_dtype(ufunc, vals) != v.dtype:
+    loop = loop_out_dtype(ufunc, vals)
+    if loop is None or loop != v.dtype:  # (None == float64 for a NumPy dtype)
         return None
     v.flags.writeable = True
     try:
