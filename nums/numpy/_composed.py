@@ -73,7 +73,8 @@ def isreal(x: Any) -> Any:
     x = asarray(x)
     if x.dtype.kind == "c":
         return x.imag == 0
-    return _ufuncs().ones(x.shape, dtype=bool)
+    # NumPy's ``imag(x) == 0``: the imaginary part of strings is '', which is not 0
+    return _ufuncs().full(x.shape, x.dtype.kind not in "SU", dtype=bool)
 
 
 def sinc(x: Any) -> BlockArray:

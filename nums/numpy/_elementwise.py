@@ -50,7 +50,7 @@ def _to_operand(x: Any) -> Any:
     """BlockArrays and scalars pass through; arrays and sequences are put in the store."""
     if isinstance(x, BlockArray):
         return x
-    if isinstance(x, np.ndarray | list | tuple):
+    if isinstance(x, np.ndarray | list | tuple | range):
         return BlockArray.from_numpy(np.asarray(x))
     return x
 
@@ -263,7 +263,8 @@ UFUNCS: dict[str, ufunc] = {}
 BY_NUMPY: dict[np.ufunc, ufunc] = {}
 for _name in UFUNC_TABLE:
     _np_uf = getattr(np, _name)
-    UFUNCS[_name] = ufunc(_np_uf, _name)
+    # NumPy's aliases are one object (``bitwise_not is invert``, ``conj is conjugate``)
+    UFUNCS[_name] = BY_NUMPY.get(_np_uf) or ufunc(_np_uf, _np_uf.__name__)
     BY_NUMPY.setdefault(_np_uf, UFUNCS[_name])
 
 globals().update(UFUNCS)

@@ -42,7 +42,7 @@ def _is_operand(x: Any) -> bool:
     # strings too: ``names == "fig"`` compares elementwise in NumPy (Python's fallback for
     # NotImplemented would answer a single False)
     return x is None or isinstance(x, BlockArray | np.ndarray | np.generic | int | float
-                                   | complex | bool | list | tuple | str | bytes)
+                                   | complex | bool | list | tuple | range | str | bytes)
 
 
 _SEQUENCES = (list, tuple, str, bytes)

@@ -468,3 +468,20 @@ def test_compress_method_takes_the_condition():
     m = np.arange(6.0).reshape(2, 3)
     assert_same(nps.asarray(m, block_shape=(1, 2)).compress([0, 1], axis=1),
                 m.compress([0, 1], axis=1))
+
+
+def test_range_operands_isreal_of_strings_iterable_and_ufunc_aliases():
+    a = np.arange(6.0)
+    for block_shape in (None, (2,)):
+        x = nps.asarray(a, block_shape=block_shape)
+        assert_same(x == range(6), a == range(6))  # a Python bool before
+        assert_same(x != range(6), a != range(6))
+        assert_same(x + range(6), a + range(6))
+        assert_same(range(6) * x, range(6) * a)
+        assert_same(x < range(6), a < range(6))
+        assert_same(nps.add(range(6), x), np.add(range(6), a))
+    s = np.array([2j, "a"], dtype="U")
+    assert_same(nps.isreal(nps.asarray(s)), np.isreal(s))
+    assert nps.iterable(nps.asarray(np.array(1.0))) is np.iterable(np.array(1.0))
+    assert nps.iterable(nps.ones(2))
+    assert nps.bitwise_not is nps.invert and nps.conj is nps.conjugate

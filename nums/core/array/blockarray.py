@@ -702,10 +702,9 @@ class BlockArray:
         return self.copy()
 
     def __iter__(self):
-        if self.ndim == 0:
+        if self.ndim == 0:  # at iter(), as NumPy's (numpy.iterable asks iter())
             raise TypeError("iteration over a 0-d array")
-        for i in range(self.shape[0]):
-            yield self[i]
+        return (self[i] for i in range(self.shape[0]))
 
     # ------------------------------------------------------------------ conversions
     def astype(self, dtype: Any, casting: str = "unsafe", copy: bool = True, *,
