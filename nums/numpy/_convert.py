@@ -51,6 +51,10 @@ def array(
         if copy is False:
             raise ValueError("Unable to avoid copy while creating an array as requested.")
         copy = True
+    if copy is False and (not isinstance(object, BlockArray) or (
+            dtype is not None and np.dtype(dtype) != object.dtype)):
+        # NumPy 2: a copy is needed (another dtype; data that is not a nums array yet)
+        raise ValueError("Unable to avoid copy while creating an array as requested.")
     if isinstance(object, BlockArray):
         out = object.astype(dtype, copy=bool(copy)) if dtype is not None else object
         if copy and out is object:

@@ -156,7 +156,11 @@ def arange(
         step = 1
     if step == 0:
         raise ZeroDivisionError("division by zero")
-    res_dtype = np.result_type(start, stop, step) if dtype is None else np.dtype(dtype)
+    if dtype is None:  # NumPy's arange takes numpy scalars' values as Python numbers'
+        res_dtype = np.result_type(*[v.item() if isinstance(v, np.generic) else v
+                                     for v in (start, stop, step)])
+    else:
+        res_dtype = np.dtype(dtype)
     n = max(0, math.ceil((stop - start) / step))
     if res_dtype.kind in "iu":  # NumPy casts the first two elements as Python integers
         info = np.iinfo(res_dtype)

@@ -4,6 +4,7 @@ methods that are functions of the namespace (``x.sum()``) come from the registry
 
 from __future__ import annotations
 
+import operator
 import sys
 from typing import Any
 
@@ -142,6 +143,12 @@ def _equality(fn: Any, unequal: bool) -> Any:
         except TypeError:
             other_dtype = other.dtype if isinstance(other, BlockArray) else np.asarray(
                 other).dtype
+            if self.dtype.names is not None and other_dtype.names is not None:
+                # structured arrays compare field by field (NumPy's operator, not its ufunc)
+                from nums.numpy._fallback import run_fallback
+
+                return run_fallback(operator.ne if unequal else operator.eq, (self, other),
+                                    {}, "numpy's ==/!= of structured arrays")
             probe = np.empty(0, self.dtype) == np.empty(0, other_dtype)  # NumPy's own rule
             if not isinstance(probe, np.ndarray):
                 raise

@@ -27,8 +27,14 @@ from nums.numpy._manipulation import concatenate, flip, ravel, reshape
 def _sort(a: Any, axis: Any, kind: Any, order: Any, stable: Any, arg: bool,
           descending: bool = False) -> BlockArray:
     a = asarray(a)
-    dry_run(np.argsort if arg else np.sort, a, axis=axis, kind=kind, order=order,
-            stable=stable)
+    fn = np.argsort if arg else np.sort
+    dry_run(fn, a, axis=axis, kind=kind, order=order, stable=stable)
+    if order is not None and a.dtype.names is not None:
+        if descending:
+            raise NotImplementedError("nums sorts by fields (order=) in ascending order only")
+        # fields compared in the order given, then the rest: NumPy's own sort
+        return run_fallback(fn, (a,), {"axis": axis, "kind": kind, "order": order,
+                                       "stable": stable}, f"numpy.{fn.__name__}(order=...)")
     if axis is None:
         a, axis = ravel(a), 0
     axis = normalize_axis_index(axis, a.ndim)
@@ -46,8 +52,9 @@ def sort(a: Any, axis: int | None = -1, kind: str | None = None, order: Any = No
          stable: bool | None = None, descending: bool = False) -> BlockArray:
     """nums implementation of numpy.sort: along an axis inside the blocks one task per
     block; along a split axis of a 1-D array a parallel sample sort; an n-d array split
-    along the axis is rechunked so the axis is whole. ``order`` (structured arrays) is not
-    supported (NumPy's error for plain dtypes). ``descending=True`` (the Array API's
+    along the axis is rechunked so the axis is whole. With ``order`` (the fields of a
+    structured array to compare first) NumPy sorts next to the data (a fallback, with its
+    ``GatherWarning``). ``descending=True`` (the Array API's
     keyword, which NumPy lacks) sorts from largest to smallest, ties in index order."""
     return _sort(a, axis, kind, order, stable, False, descending)
 
@@ -82,6 +89,9 @@ def _kth(a: BlockArray, kth: Any, axis: Any) -> int | None:
 def _partition(a: Any, kth: Any, axis: Any, kind: str, order: Any, arg: bool) -> BlockArray:
     a = asarray(a)
     fn = np.argpartition if arg else np.partition
+    if order is not None and a.dtype.names is not None:
+        return run_fallback(fn, (a, kth), {"axis": axis, "kind": kind, "order": order},
+                            f"numpy.{fn.__name__}(order=...)")
     n = _kth(a, kth, axis)
     if n:
         dry_run(fn, a, 0, axis=axis, kind=kind, order=order)

@@ -302,3 +302,17 @@ def test_order_like_and_subok_of_creation_functions_are_numpys():
                 np.array([[1, 2], [3, 4]], ndmax=1, dtype=object))
     with pytest.raises(ValueError, match="maximum number of dimension"):
         nps.array([[1, 2], [3, 4]], ndmax=1)
+
+
+def test_arange_of_numpy_scalars_and_array_copy_false_are_numpys():
+    for args in ((np.int8(3),), (np.float32(0.5), 3), (np.uint8(2), np.uint8(5)),
+                 (np.float16(1),), (0, np.float32(2), 0.5)):
+        for block_shape in (None, (2,)):
+            assert_same(nps.arange(*args, block_shape=block_shape), np.arange(*args))
+    assert_same(nps.mgrid[np.float32(0):1:0.5], np.mgrid[np.float32(0):1:0.5])
+    x = nps.arange(3.0)
+    assert nps.array(x, copy=False) is x
+    for call in (lambda: nps.array(x, copy=False, dtype=int),
+                 lambda: nps.array([1, 2], copy=False)):
+        with pytest.raises(ValueError, match="Unable to avoid copy"):
+            call()

@@ -567,3 +567,29 @@ def test_histogram_of_booleans_converts_them_as_numpy():
     with pytest.warns(RuntimeWarning, match="Converting input from bool"):
         np.testing.assert_allclose(nps.histogram_bin_edges(x, bins=3).get(),
                                    np.histogram_bin_edges(b, bins=3))
+
+
+def test_structured_arrays_sort_by_order_compare_and_read_fields():
+    """``order=`` was ignored (sorted by the first field), ``s == s`` was all False, and a
+    write into a field (a copy here, NumPy's view) was silently lost: now NumPy's sort, its
+    field-wise comparison, and read-only field copies (the write raises)."""
+    st = np.dtype([("a", "i4"), ("b", "f8")])
+    v = np.array([(3, 1.5), (1, 2.5), (2, -1.0), (5, 0.0), (4, 2.5)], dtype=st)
+    for block_shape in (None, (2,)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", nps.GatherWarning)
+            s = nps.asarray(v, block_shape=block_shape)
+            for order in ("b", ["b", "a"]):
+                assert_same(nps.sort(s, order=order), np.sort(v, order=order))
+                assert_same(nps.argsort(s, order=order), np.argsort(v, order=order))
+            assert_same(s == s, v == v)
+            assert_same(s[:3] != s[2:], v[:3] != v[2:])
+            t = nps.asarray(v, block_shape=block_shape)
+            t.sort(order="b")
+            assert_same(t, np.sort(v, order="b"))
+        assert_same(s["a"], v["a"])
+        assert_same(s[["b", "a"]], v[["b", "a"]])
+        with pytest.raises(ValueError, match="read-only"):
+            s["a"][0] = 9
+        s["a"] = [7, 8, 9, 10, 11]  # the way to write a field
+        assert_same(s["a"], np.array([7, 8, 9, 10, 11], "i4"))

@@ -163,6 +163,18 @@ def transpose(block: np.ndarray, axes: tuple) -> np.ndarray:
     return own(np.transpose(block, axes))
 
 
+def field(block: np.ndarray, key: Any) -> np.ndarray:
+    """A copy of field(s) ``key`` of a block of a structured array."""
+    return np.array(block[key])
+
+
+def with_field(block: np.ndarray, value: Any, key: str) -> np.ndarray:
+    """A copy of a block of a structured array with field ``key`` set to ``value``."""
+    out = np.array(block, copy=True)
+    out[key] = value
+    return out
+
+
 def astype(block: np.ndarray, dtype, casting: str = "unsafe") -> np.ndarray:
     return block.astype(dtype, casting=casting)
 

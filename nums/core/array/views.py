@@ -89,6 +89,8 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
         view = _resident_view(x, key)
         if view is not None:
             return view
+    if _is_field_key(x, key):
+        return _fields(x, key)
     if is_basic(key):
         spec = basic_spec(x.shape, key)
         if len(spec) == x.ndim and all(s[0] == "int" for s in spec) and Ellipsis not in (
@@ -98,6 +100,26 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
             return element
         return make_view(x, IndexOp(spec))
     return advanced.getitem(x, key)
+
+
+def _is_field_key(x: BlockArray, key: Any) -> bool:
+    """Whether ``key`` names fields of structured ``x`` (``x['a']``, ``x[['a', 'b']]``)."""
+    if x.dtype.names is None:
+        return False
+    return isinstance(key, str) or (isinstance(key, list) and bool(key)
+                                    and all(isinstance(k, str) for k in key))
+
+
+def _fields(x: BlockArray, key: Any) -> BlockArray:
+    """``x[key]`` of field names: NumPy gives a view; here a read-only copy, so that a write
+    into it raises rather than being lost (``x['a'] = v`` writes a field of ``x``)."""
+    stand = np.zeros(0, x.dtype)[key]  # NumPy's KeyError/ValueError for unknown names
+    if stand.dtype.subdtype is not None:
+        raise NotImplementedError("nums reads fields of scalar dtypes only (this field is a "
+                                  f"subarray of shape {stand.dtype.shape})")
+    out = x.map_blocks(kernels.field, key, dtype=stand.dtype)
+    out.setflags(write=False)
+    return out
 
 
 def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:

@@ -62,6 +62,17 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
     if type(value) is int or type(value) is float:
         converted(value, x.dtype)  # NumPy's OverflowError or ValueError, even if nothing
         # is selected
+    if isinstance(key, str) and x.dtype.names is not None:
+        # a field of a structured array: NumPy's assignment of the field in every block
+        if key not in x.dtype.names:
+            raise ValueError(f"no field of name {key}")
+        if not isinstance(value, BlockArray):
+            value = np.asarray(value)  # (a scalar goes to every task; an array in blocks)
+            value = BlockArray.from_numpy(value) if value.ndim else value
+        new = map_broadcast(kernels.with_field, [x, value], x.dtype, shape=x.shape,
+                            kwargs={"key": key})
+        write_basic(x, full_spec(x.shape), new)
+        return
     if is_basic(key, zero_d_arrays=True):
         spec = basic_spec(x.shape, key)
         value = _prepare(value, x.dtype, spec_shape(spec), "basic")
