@@ -43,9 +43,10 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
     _created(device, order, like)
     fill_value = _scalar(fill_value)
     if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
-        return broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
+        filled = broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
             make_grid(shape, dtype or np.asarray(fill_value).dtype, block_shape).block_shape
         )
+        return filled.copy()  # a new array of its own, writable (not the read-only broadcast)
     if dtype is None:
         dtype = np.array(fill_value).dtype
     np.array(fill_value).astype(dtype)  # numpy's cast error, if any

@@ -78,7 +78,10 @@ def blockwise(np_func: Any, module: Any = np.strings) -> Any:
                 isinstance(v, BlockArray | np.ndarray | list | tuple) for v in values[1:]):
             return run_fallback(np_func, args, kwargs, full_name)
         operands = [asarray(values[0])] + [_operand(v) for v in values[1:]]
-        dtype = np.asarray(dry_run(np_func, *operands)).dtype  # NumPy's errors, at the call
+        # NumPy's errors, at the call (index/rindex: find/rfind's, as a stand-in's empty
+        # strings contain no substring)
+        dry = {"index": np.strings.find, "rindex": np.strings.rfind}.get(name, np_func)
+        dtype = np.asarray(dry_run(dry, *operands)).dtype
         if name in WIDTH_FROM_DATA:
             return _two_passes(np_func, operands, args, kwargs, full_name)
         return map_broadcast(np_func, operands, dtype)

@@ -241,3 +241,33 @@ def test_nats_of_unique_0d_reductions_histogramdd_and_put_into_empty():
         with pytest.raises(IndexError, match="empty array"):
             nps.put(nps.zeros(0), [0], [1.0], mode=mode)
     nps.put(nps.zeros(0), [], [1.0])  # nothing to write: no error, as NumPy
+
+
+def test_fifth_fuzz_round_answers_as_numpy():
+    """linalg.cross of operands of different ranks (a wrong shape), strings.index and rindex
+    (they always raised: the dry run searched a stand-in's empty strings), full with an
+    array fill (a read-only result), Python complex numbers written into real arrays by a
+    mask, put, putmask and fill_diagonal (the imaginary part was dropped; NumPy raises)."""
+    a, b = np.array([1.0, 2, 3]), np.arange(12.0).reshape(4, 3)
+    x, y = nps.asarray(a, block_shape=(2,)), nps.asarray(b, block_shape=(2, 2))
+    assert_same(nps.linalg.cross(x, y), np.linalg.cross(a, b))
+    assert_same(nps.linalg.cross(y, x), np.linalg.cross(b, a))
+    s = np.array(["abc", "xbzb"])
+    for block_shape in (None, (1,)):
+        t = nps.asarray(s, block_shape=block_shape)
+        assert_same(nps.strings.index(t, "b"), np.strings.index(s, "b"))
+        assert_same(nps.strings.rindex(t, "b"), np.strings.rindex(s, "b"))
+        with pytest.raises(ValueError, match="substring not found"):
+            nps.strings.index(t, "q")
+    f = nps.full((2, 3), nps.arange(3))
+    f[0, 0] = 5
+    assert_same(f, np.array([[5, 1, 2], [0, 1, 2]]))
+    for block_shape in (None, (2,)):
+        v = nps.asarray(np.arange(5.0), block_shape=block_shape)
+        for write in (lambda v: v.__setitem__(v > 2, 1 + 2j),
+                      lambda v: nps.put(v, [0], 1 + 2j),
+                      lambda v: nps.putmask(v, v > 2, 1 + 2j),
+                      lambda v: nps.fill_diagonal(nps.zeros((2, 2)), 1 + 2j)):
+            with pytest.raises(TypeError, match="complex"):
+                write(v)
+        assert_same(v, np.arange(5.0))

@@ -46,9 +46,11 @@ def converted(values: Any, dtype: Any) -> np.ndarray:
     """``values`` (numbers, lists of them, numpy arrays) as numpy converts what is written
     into an array of ``dtype``: into an integer or boolean dtype, Python numbers out of its
     range raise OverflowError and NaN ValueError (numpy arrays and numpy scalars are cast,
-    wrapping, as numpy casts them); other dtypes later, as the write casts."""
+    wrapping, as numpy casts them); a Python complex number into a real dtype raises NumPy's
+    TypeError (a numpy complex value is cast, with NumPy's ComplexWarning); other dtypes
+    later, as the write casts."""
     dtype = np.dtype(dtype)
-    if dtype.kind in "biu" and not isinstance(values, np.ndarray | np.generic):
+    if dtype.kind in "biuf" and not isinstance(values, np.ndarray | np.generic):
         return np.asarray(values, dtype=dtype)
     return np.asarray(values)
 
@@ -59,9 +61,9 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
             plain_key(key) or type(key) is BlockArray) and resident.assign_here(x, key, value):
         return  # a small array: NumPy's assignment into a copy of its value
     check_writeable(x)
-    if type(value) is int or type(value) is float:
-        converted(value, x.dtype)  # NumPy's OverflowError or ValueError, even if nothing
-        # is selected
+    if type(value) is int or type(value) is float or type(value) is complex:
+        converted(value, x.dtype)  # NumPy's OverflowError, ValueError or TypeError, even if
+        # nothing is selected
     if isinstance(key, str) and x.dtype.names is not None:
         # a field of a structured array: NumPy's assignment of the field in every block
         if key not in x.dtype.names:
