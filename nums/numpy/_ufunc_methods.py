@@ -71,13 +71,24 @@ def ufunc_reduce(
     numpy's "All-NaN slice encountered")."""
     if not isinstance(a, BlockArray):
         a = asarray(a)
-    dtype = loop_dtype(dtype, out, a.dtype)
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]  # NumPy's one-output tuple
+    # an ``out=`` of another dtype (and no ``dtype=``) is where NumPy's loop writes: each
+    # block is reduced into a buffer of that dtype, as NumPy reduces into ``out``
+    out_loop = dtype is None and isinstance(out, BlockArray) and out.dtype != a.dtype
+    dtype = None if out_loop else loop_dtype(dtype, out, a.dtype)
     kw: dict[str, Any] = {}
     if dtype is not None:
         kw["dtype"] = dtype
     if initial is not _NoValue:
         kw["initial"] = initial
+    if out_loop:  # NumPy's loop and casting errors for that ``out``
+        axes = axes_of(a, axis) if a.ndim else ()
+        shape = tuple(1 if n or i in axes else 0 for i, n in enumerate(a.shape)
+                      if keepdims or i not in axes)
+        kw["out"] = np.zeros(shape, out.dtype)
     res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
+    kw.pop("out", None)
     res_dtype = np.asarray(res).dtype
     # a 0-d operand has no axis to reduce; NumPy accepts an int axis 0 or -1 for it
     axes = axes_of(a, axis) if a.ndim else ()
@@ -92,8 +103,10 @@ def ufunc_reduce(
     pkw = {"ufunc": uf}
     if dtype is not None:
         pkw["dtype"] = dtype
-    elif uf is np.add and res_dtype == np.float16:
+    elif uf is np.add and res_dtype == np.float16 and not out_loop:
         pkw["dtype"] = np.float32  # as NumPy's sum of halves, in float32, rounded once
+    if out_loop:
+        pkw["out_dtype"] = out.dtype
     # ``initial`` counts once: a fold starts from it, and blocks fully masked out need it
     # where the ufunc has no identity (maximum, fmin: combining it again changes nothing);
     # otherwise it is combined with the reduced value at the end
@@ -135,6 +148,16 @@ def ufunc_accumulate(
 ) -> BlockArray:
     """``uf.accumulate`` along ``axis`` (block after block)."""
     a = asarray(a)
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]  # NumPy's one-output tuple
+    if isinstance(axis, tuple) and len(axis) == 1:
+        axis = axis[0]  # (NumPy's accumulate takes a one-axis tuple)
+    if (dtype is None and isinstance(out, BlockArray) and out.dtype != a.dtype
+            and np.can_cast(a.dtype, out.dtype, "safe")):
+        # a wider ``out=``: NumPy's loop computes in its dtype (no overflow of the narrower)
+        dry_run(uf.accumulate, a, axis=axis, out=np.zeros(a.shape and (1,) * a.ndim,
+                                                           out.dtype))
+        a = a.astype(out.dtype)
     dtype = loop_dtype(dtype, out, a.dtype)
     res = dry_run(uf.accumulate, a, axis=axis, **({"dtype": dtype} if dtype else {}))
     ax = normalize_axis_index(axis, a.ndim)

@@ -584,3 +584,32 @@ def test_initial_with_where_counts_once_over_blocks():
                 assert_same(got, getattr(np, name)(a, initial=2.0, axis=axis, where=m))
         assert_same(nps.add.reduce(x, initial=2.0, axis=0, where=m),
                     np.add.reduce(a, initial=2.0, axis=0, where=m))
+
+
+def test_reduce_and_accumulate_into_a_wider_out_compute_in_its_dtype():
+    """NumPy's loop writes into ``out``: a float32 product into a float64 ``out`` does not
+    overflow (nums computed in float32: inf), a boolean subtract into int16 works."""
+    f = np.array([3.0, 1e30, 1e30, 2.0, 5.0], np.float32)
+    b = np.array([True, False, True, True])
+    i = np.array([1, 0, 2, 3])
+    m = np.array([[1.7, 2.6], [0.4, 3.9], [1.1, 0.2]])
+    for block_shape in (None, (2,)):
+        x = nps.asarray(f, block_shape=block_shape)
+        assert_same(nps.multiply.reduce(x, out=nps.zeros((), np.float64)),
+                    np.multiply.reduce(f, out=np.zeros((), np.float64)), rtol=1e-12)
+        assert_same(nps.multiply.accumulate(x, out=nps.zeros(5)),
+                    np.multiply.accumulate(f, out=np.zeros(5)), rtol=1e-12)
+        assert_same(nps.sum(x, out=nps.zeros((), np.float64)),
+                    np.sum(f, out=np.zeros((), np.float64)), rtol=1e-12)
+        xb = nps.asarray(b, block_shape=block_shape)
+        assert_same(nps.subtract.reduce(xb, out=nps.zeros((), np.int16)),
+                    np.subtract.reduce(b, out=np.zeros((), np.int16)))
+        assert_same(nps.logical_and.accumulate(xb, out=nps.zeros(4)),
+                    np.logical_and.accumulate(b, out=np.zeros(4)))
+        assert_same(nps.logical_or.reduce(nps.asarray(i, block_shape=block_shape),
+                                          out=nps.zeros((), float)),
+                    np.logical_or.reduce(i, out=np.zeros((), float)))
+        xm = nps.asarray(m, block_shape=None if block_shape is None else (2, 2))
+        assert_same(nps.add.reduce(xm, axis=0, out=(nps.zeros(2),)),
+                    np.add.reduce(m, axis=0, out=(np.zeros(2),)))
+        assert_same(nps.add.accumulate(xm, axis=(0,)), np.add.accumulate(m, axis=(0,)))

@@ -589,10 +589,16 @@ def strided_set(whole: np.ndarray, offset: int, shape: tuple, strides: tuple, ke
     return out
 
 
-def ufunc_reduce(block: np.ndarray, *mask: np.ndarray, axis, keepdims, ufunc, **kwargs):
-    """``ufunc.reduce`` of a block over ``axis`` (tuple), optionally with a where-mask."""
+def ufunc_reduce(block: np.ndarray, *mask: np.ndarray, axis, keepdims, ufunc,
+                 out_dtype=None, **kwargs):
+    """``ufunc.reduce`` of a block over ``axis`` (tuple), optionally with a where-mask;
+    ``out_dtype``: into a new array of that dtype, as NumPy reduces into an ``out=``."""
     if mask:
         kwargs["where"] = np.broadcast_to(mask[0], block.shape)
+    if out_dtype is not None:
+        shape = tuple(1 if i in axis else n for i, n in enumerate(block.shape)
+                      if keepdims or i not in axis)
+        kwargs["out"] = np.empty(shape, out_dtype)
     return ufunc.reduce(block, axis=axis, keepdims=keepdims, **kwargs)
 
 
