@@ -28,6 +28,8 @@ def choose(a: Any, choices: Any, out: Any = None, mode: str = "raise") -> BlockA
     idx = asarray(a)
     if idx.dtype.kind not in "iub":
         np.choose(np.zeros(1, idx.dtype), [np.zeros(1)])  # NumPy's TypeError
+    # Python numbers stay weakly typed for the result's dtype, as NumPy's (NEP 50)
+    weak = [c if type(c) in (int, float, complex, bool) else None for c in choices]
     options = [c if isinstance(c, BlockArray) else np.asarray(c) for c in choices]
     n = len(options)
     if n == 0:
@@ -41,7 +43,7 @@ def choose(a: Any, choices: Any, out: Any = None, mode: str = "raise") -> BlockA
         idx = idx % n
     else:
         idx = u.clip(idx, 0, n - 1)
-    dtype = np.result_type(*[c.dtype for c in options])
+    dtype = np.result_type(*[c.dtype if w is None else w for c, w in zip(options, weak)])
     shape = np.broadcast_shapes(idx.shape, *[c.shape for c in options])
     result = u.broadcast_to(asarray(options[-1]).astype(dtype), shape)
     for k in range(n - 2, -1, -1):

@@ -485,3 +485,27 @@ def test_range_operands_isreal_of_strings_iterable_and_ufunc_aliases():
     assert nps.iterable(nps.asarray(np.array(1.0))) is np.iterable(np.array(1.0))
     assert nps.iterable(nps.ones(2))
     assert nps.bitwise_not is nps.invert and nps.conj is nps.conjugate
+
+
+def test_outputs_left_none_choose_of_python_numbers_and_initial_cast():
+    a, b = np.array([7.0, -3.0, 5.0]), np.array([2.0, 2.0, 3.0])
+    for block_shape in (None, (2,)):
+        x, y = nps.asarray(a, block_shape=block_shape), nps.asarray(b, block_shape=block_shape)
+        got = nps.divmod(x, y, out=(None, nps.zeros(3)))
+        for g, e in zip(got, np.divmod(a, b, out=(None, np.zeros(3)))):
+            assert_same(g, e)  # the first was None
+        got = nps.modf(x, out=(None, nps.zeros(3)))
+        for g, e in zip(got, np.modf(a, out=(None, np.zeros(3)))):
+            assert_same(g, e)
+        i = nps.asarray(np.array([0, 1, 0]), block_shape=block_shape)
+        f32 = np.array([1.0, 2.0, 3.0], np.float32)
+        assert_same(nps.choose(i, [nps.asarray(f32, block_shape=block_shape), 5]),
+                    np.choose([0, 1, 0], [f32, 5]))  # float32, not float64
+        i8 = np.array([1, 2, 3], np.int8)
+        assert_same(nps.choose(i, [nps.asarray(i8, block_shape=block_shape), 300]),
+                    np.choose([0, 1, 0], [i8, 300]))
+        t = np.array([True, False, True, True])
+        assert_same(nps.bitwise_xor.reduce(nps.asarray(t, block_shape=block_shape), initial=2),
+                    np.bitwise_xor.reduce(t, initial=2))
+        assert_same(nps.add.reduce(nps.asarray(np.arange(3), block_shape=block_shape),
+                                   initial=1.5), np.add.reduce(np.arange(3), initial=1.5))

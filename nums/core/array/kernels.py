@@ -663,7 +663,9 @@ def warn_if_nan(result: np.ndarray, message: str) -> np.ndarray:
 
 
 def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
-    return ufunc(result, initial)
+    """``initial`` combined with a reduced ``result`` as NumPy's reduce combines it (cast to
+    the loop's dtype: ``bitwise_xor.reduce`` of booleans takes ``initial=2`` as True)."""
+    return ufunc.reduce(np.asarray(result)[np.newaxis], axis=0, initial=initial)
 
 
 def matmul_t(a: np.ndarray, b: np.ndarray, ta: bool, tb: bool, dtype) -> np.ndarray:

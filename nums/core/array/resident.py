@@ -424,8 +424,9 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
         it = iter(current)
         buffers = [None if o is None else next(it).copy() for o in outs]
         with warnings_at_caller():
-            ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
-        return [None if b is None else resident(b) for b in buffers]
+            res = ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
+        # an output left None (``divmod(a, b, out=(None, r))``) is NumPy's new array
+        return [resident(np.asarray(r)) for r in (res if ufunc.nout > 1 else (res,))]
     with warnings_at_caller():
         res = ufunc(*vals, **kwargs)
     results = [_result(r, vals) for r in (res if ufunc.nout > 1 else (res,))]
