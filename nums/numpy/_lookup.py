@@ -35,13 +35,12 @@ def _interp_block(block: np.ndarray, xp: Any, fp: Any, left: Any, right: Any, pe
 
 def lexsort(keys: Any, axis: int = -1) -> BlockArray:
     """nums implementation of ``numpy.lexsort`` for 1-d keys: stable ``argsort`` by the first
-    key, then by each next key in that order (the last key is the primary one). Keys of more
-    dimensions run NumPy through the explicit fallback."""
+    key, then by each next key in that order (the last key is the primary one). Keys of other
+    dimensions (a 1-d array: 0-d keys) run NumPy through the explicit fallback."""
     import nums.numpy as u
 
     if isinstance(keys, BlockArray):
-        if keys.ndim == 1:
-            return u.argsort(keys, kind="stable")
+        # (a 1-d array is NumPy's sequence of 0-d keys, whose order is the one element's)
         columns = [keys[i] for i in range(keys.shape[0])] if keys.ndim == 2 else None
     else:
         columns = [asarray(k) for k in keys]

@@ -68,12 +68,23 @@ nanmax = _nan_extreme(np.fmax, np.nanmax)
 nanmin = _nan_extreme(np.fmin, np.nanmin)
 
 
+def _inexact_only(a: BlockArray, dtype: Any, out: Any) -> None:
+    """NumPy's nanmean/nanvar/nanstd checks: floating-point data keeps an inexact dtype."""
+    if a.dtype.kind not in "fc":
+        return
+    if dtype is not None and np.dtype(dtype).kind not in "fc":
+        raise TypeError("If a is inexact, then dtype must be inexact")
+    if out is not None and getattr(out, "dtype", np.dtype(float)).kind not in "fc":
+        raise TypeError("If a is inexact, then out must be inexact")
+
+
 def nanmean(
     a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
     *, where: Any = True
 ) -> BlockArray:
     """nums implementation of numpy.nanmean."""
     a = asarray(a)
+    _inexact_only(a, dtype, out)
     if a.dtype.kind not in "fc":
         return red.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where)
     mask = ew.logical_not(ew.isnan(a))
@@ -87,6 +98,7 @@ def _nan_spread(npfunc: Any, finalize: Any) -> Any:
                   ddof: float = 0, keepdims: bool = False, *, where: Any = True,
                   mean: Any = None, correction: Any = None) -> BlockArray:
         a = asarray(a)
+        _inexact_only(a, dtype, out)
         mask = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
         if where is not True:
             mask = asarray(where, dtype=bool) if mask is True else ew.logical_and(

@@ -392,8 +392,10 @@ def average(
     a = asarray(a)
     if weights is None:
         avg = mean(a, axis, keepdims=keepdims)
+        if avg.size == 0:  # NumPy's a.size / avg.size for the weights' sum
+            raise ZeroDivisionError("division by zero")
         if returned:
-            scl = avg.dtype.type(a.size / avg.size) if avg.size else 0
+            scl = avg.dtype.type(a.size / avg.size)
             return avg, broadcast_to(asarray(np.asarray(scl, dtype=avg.dtype)), avg.shape)
         return avg
     w = asarray(weights)

@@ -271,3 +271,28 @@ def test_fifth_fuzz_round_answers_as_numpy():
             with pytest.raises(TypeError, match="complex"):
                 write(v)
         assert_same(v, np.arange(5.0))
+
+
+def test_fifth_fuzz_round_missing_errors_and_lexsort_of_one_array():
+    """Answers where NumPy raises (nanmean into an integer dtype gave garbage), and lexsort
+    of a 1-d array (NumPy's 0-d keys) that sorted it."""
+    v = np.array([1.5, 2.5, np.nan])
+    for block_shape in (None, (2,)):
+        x = nps.asarray(v, block_shape=block_shape)
+        for name in ("nanmean", "nanvar", "nanstd"):
+            with pytest.raises(TypeError, match="must be inexact"):
+                getattr(nps, name)(x, dtype=np.int64)
+        with pytest.raises(ZeroDivisionError):
+            nps.average(nps.asarray(np.zeros((3, 0)), block_shape=block_shape and (2, 1)),
+                        axis=0)
+        with pytest.raises(np.linalg.LinAlgError, match="square"):
+            nps.linalg.matrix_rank(nps.asarray(np.arange(6.0).reshape(2, 3),
+                                               block_shape=block_shape and (1, 2)),
+                                   hermitian=True)
+        k = np.array([9.0, 1, 5, 2])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", nps.GatherWarning)
+            assert_same(nps.lexsort(nps.asarray(k, block_shape=block_shape and (3,))),
+                        np.lexsort(k))
+        assert_same(nps.lexsort([nps.asarray(k, block_shape=block_shape and (3,))]),
+                    np.lexsort([k]))

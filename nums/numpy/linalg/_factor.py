@@ -294,6 +294,8 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *,
         raise ValueError("`tol` and `rtol` can't be both set.")
     if a.ndim > 2:  # a stack: numpy on one worker
         return on_worker("matrix_rank", a, tol=tol, hermitian=hermitian, rtol=rtol)
+    if hermitian and a.shape[0] != a.shape[1]:
+        raise np.linalg.LinAlgError("Last 2 dimensions of the array must be square")
     s = (on_worker("svd", a, compute_uv=False, hermitian=True) if hermitian and _small(a)
          else svdvals(a)).get()
     m, n = a.shape[-2:]
