@@ -51,6 +51,7 @@ def array(
         if copy is False:
             raise ValueError("Unable to avoid copy while creating an array as requested.")
         copy = True
+    object = _unmasked(object)
     if copy is False and (not isinstance(object, BlockArray) or (
             dtype is not None and np.dtype(dtype) != object.dtype)):
         # NumPy 2: a copy is needed (another dtype; data that is not a nums array yet)
@@ -105,7 +106,18 @@ def asarray(
         return rechunk(a, block_shape) if block_shape is not None else a
     if copy is False:
         raise ValueError("Unable to avoid copy while creating an array as requested.")
-    return made_0d(BlockArray.from_numpy(np.asarray(a, dtype=dtype), block_shape))
+    return made_0d(BlockArray.from_numpy(np.asarray(_unmasked(a), dtype=dtype), block_shape))
+
+
+def _unmasked(a: Any) -> Any:
+    """``a``, refused when it is a NumPy masked array with masked elements: nums arrays
+    have no mask, and NumPy's functions follow it (``np.mean(m)`` skips the masked
+    values), so taking the data would give another answer."""
+    if isinstance(a, np.ma.MaskedArray) and np.ma.is_masked(a):
+        raise TypeError("nums.numpy functions take no masked arrays (their mask would be "
+                        "lost): use numpy.ma's functions on it, or its values "
+                        "(m.filled(...), m.compressed(), or m.data as numpy.asarray takes)")
+    return a
 
 
 def check_like(like: Any) -> None:

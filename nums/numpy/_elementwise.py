@@ -21,7 +21,7 @@ from nums.core.array.fusion import fuse_ufunc
 from nums.core.array.views import reshape_view
 from nums.core.array.writes import ufunc_at, write_out
 from nums.core.backend.base import float_error_settings
-from nums.numpy._convert import asarray
+from nums.numpy._convert import _unmasked, asarray
 from nums.numpy._fallback import gathered
 from nums.numpy._ufunc_methods import ufunc_accumulate, ufunc_reduce, ufunc_reduceat
 
@@ -51,7 +51,7 @@ def _to_operand(x: Any) -> Any:
     if isinstance(x, BlockArray):
         return x
     if isinstance(x, np.ndarray | list | tuple | range):
-        return BlockArray.from_numpy(np.asarray(x))
+        return BlockArray.from_numpy(np.asarray(_unmasked(x)))
     return x
 
 

@@ -296,3 +296,14 @@ def test_fifth_fuzz_round_missing_errors_and_lexsort_of_one_array():
                         np.lexsort(k))
         assert_same(nps.lexsort([nps.asarray(k, block_shape=block_shape and (3,))]),
                     np.lexsort([k]))
+
+
+def test_masked_arrays_are_refused_rather_than_unmasked():
+    """np.mean(m) of a NumPy masked array skips its masked values; nums took the data (a
+    mean of 34 instead of 1.5). A masked array with masked values is now refused."""
+    m = np.ma.masked_array([1.0, 2.0, 99.0], mask=[0, 0, 1])
+    for call in (lambda: nps.mean(m), lambda: nps.sum(m), lambda: nps.sqrt(m),
+                 lambda: nps.asarray(m), lambda: nps.array(m), lambda: nps.add(m, 1)):
+        with pytest.raises(TypeError, match="masked arrays"):
+            call()
+    assert_same(nps.mean(np.ma.masked_array([1.0, 2.0])), np.float64(1.5))  # nothing masked
