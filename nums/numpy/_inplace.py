@@ -101,16 +101,21 @@ def putmask(a: Any, mask: Any, values: Any) -> None:
         raise ValueError("putmask: mask and data must be the same size")
     if not isinstance(values, BlockArray) and np.size(values) == 0:
         return  # no values: NumPy writes nothing
-    if isinstance(values, np.ndarray | BlockArray) and not np.can_cast(values.dtype, a.dtype,
-                                                                        "safe"):
-        what = "array data" if values.ndim else "scalar"  # NumPy's: arrays cast safely
-        raise TypeError(f"Cannot cast {what} from {values.dtype!r} to {a.dtype!r} according "
-                        "to the rule 'safe'")
+    _cast_safely(values, a.dtype)
     if not (isinstance(values, BlockArray) and values.shape == a.shape) and np.size(values) != 1:
         values = np.resize(writes.converted(_numpy(values), a.dtype), a.shape)
     elif not isinstance(values, BlockArray):
         values = np.reshape(writes.converted(values, a.dtype), ())
     writes.write_out(a, _where(mask.astype(bool), values, a).astype(a.dtype, copy=False))
+
+
+def _cast_safely(values: Any, dtype: np.dtype) -> None:
+    """NumPy's rule for the values of ``putmask`` and ``place``: arrays are cast safely."""
+    if isinstance(values, np.ndarray | BlockArray) and not np.can_cast(values.dtype, dtype,
+                                                                        "safe"):
+        what = "array data" if values.ndim else "scalar"
+        raise TypeError(f"Cannot cast {what} from {values.dtype!r} to {dtype!r} according "
+                        "to the rule 'safe'")
 
 
 def place(arr: Any, mask: Any, vals: Any) -> None:
@@ -125,6 +130,7 @@ def place(arr: Any, mask: Any, vals: Any) -> None:
         raise ValueError("place: mask and data must be the same size")
     mask = mask.reshape(arr.shape)
     count = int(mask.sum())
+    _cast_safely(vals, arr.dtype)
     vals = writes.converted(_numpy(vals), arr.dtype).reshape(-1)
     if count == 0:
         return

@@ -216,3 +216,19 @@ def test_scalars_written_into_integers_as_numpy(write):
                     continue
                 assert not isinstance(expected, type), (write, v, got.get(), expected)
                 assert_same(got, expected)
+
+
+def test_sequences_into_one_element_and_place_of_unsafe_values_raise_as_numpy():
+    a = np.arange(9).reshape(3, 3)
+    for block_shape in (None, (2, 2)):
+        x = nps.asarray(a, block_shape=block_shape)
+        with pytest.raises(TypeError):
+            x[1, 2] = [1.5]  # nums wrote 1
+        with pytest.raises(ValueError, match="sequence"):
+            x[1, 2] = nps.asarray(np.array([7]))
+        with pytest.raises(TypeError, match="safe"):
+            nps.place(x, x > 2, nps.asarray(np.array([1.5, 2.5])))
+        assert_same(x, a)
+        x[1, 2] = nps.asarray(np.array(8))  # a 0-d array is one value
+        x[1] = [5, 6, 7]
+        assert_same(x[1], np.array([5, 6, 7]))

@@ -42,6 +42,18 @@ def check_writeable(x: BlockArray, message: str = "assignment destination is rea
         raise ValueError(message)
 
 
+def _check_element_write(x: BlockArray, key: Any, value: Any) -> None:
+    """NumPy's error for a sequence or an array written into one element (``x[1, 2] =
+    [1.5]``: NumPy 2.4 raises where nums took its one value), by NumPy's own write of it
+    into an element of ``x``'s dtype."""
+    ints = key if type(key) is tuple else (key,)
+    if value is None or x.ndim == 0 or len(ints) != x.ndim or not all(
+            isinstance(k, int | np.integer) and not isinstance(k, bool) for k in ints):
+        return
+    stand = np.zeros(value.shape, value.dtype) if isinstance(value, BlockArray) else value
+    np.zeros(1, x.dtype)[0] = stand
+
+
 def converted(values: Any, dtype: Any) -> np.ndarray:
     """``values`` (numbers, lists of them, numpy arrays) as numpy converts what is written
     into an array of ``dtype``: into an integer or boolean dtype, Python numbers out of its
@@ -57,6 +69,8 @@ def converted(values: Any, dtype: Any) -> np.ndarray:
 
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
+    if not isinstance(value, int | float | complex | np.generic | str | bytes):
+        _check_element_write(x, key, value)
     if x._local is not None and x._link is None and (
             plain_key(key) or type(key) is BlockArray) and resident.assign_here(x, key, value):
         return  # a small array: NumPy's assignment into a copy of its value
