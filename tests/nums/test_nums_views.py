@@ -517,3 +517,16 @@ def test_scalar_results_in_python_expressions():
     with pytest.raises(TypeError, match="unhashable"):
         hash(nps.array(5.0))
     assert f.sum().is_integer() and not (f.sum() / 3).is_integer() and i[2].is_integer()
+
+
+def test_an_element_of_an_object_array_is_the_object():
+    """``a[2]`` of an object array holding a list was that list as a 1-d BlockArray."""
+    v = np.array([1, "m", [2, 3, 4]], dtype=object)
+    for block_shape in (None, (2,)):
+        a = nps.asarray(v, block_shape=block_shape)
+        assert a[2] == [2, 3, 4] and type(a[2]) is list
+        assert a[1] == "m" and a[0] == 1
+    a = nps.asarray(v)  # in the driver: the same objects, as NumPy's shallow copy shares them
+    b = a.copy()
+    b[2][0] = 10
+    assert a[2] == [10, 3, 4]

@@ -133,7 +133,12 @@ def own(view: np.ndarray) -> np.ndarray:
 
 
 def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
-    return own(block[slices])
+    part = block[slices]
+    if not isinstance(part, np.ndarray):  # an element of an object array (a list, ...)
+        out = np.empty((), block.dtype)
+        out[()] = part
+        return out
+    return own(part)
 
 
 def sliding_windows(block: np.ndarray, window_shape: tuple, axis: tuple) -> np.ndarray:

@@ -96,6 +96,8 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
         if len(spec) == x.ndim and all(s[0] == "int" for s in spec) and Ellipsis not in (
                 key if isinstance(key, tuple) else (key,)):
             element = basic_values(x, spec)  # one element: numpy gives a scalar, not a view
+            if x.dtype.kind == "O":
+                return element.get()[()]  # the object itself, as NumPy's
             element._element = True
             return element
         return make_view(x, IndexOp(spec))
@@ -133,6 +135,8 @@ def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
     except (IndexError, TypeError, ValueError):
         return None
     if type(value) is not np.ndarray:
+        if x.dtype.kind == "O":
+            return value  # an element of an object array: the object itself, as NumPy's
         # one element (x[i]): an independent 0-d array, as the general path gives it
         if not isinstance(value, np.generic):
             return None
