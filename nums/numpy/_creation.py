@@ -136,13 +136,17 @@ def full_like(
 
 
 def arange(
-    start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, device: Any = None,
-    like: Any = None, block_shape: Any = None
+    start: Any = None, stop: Any = None, step: Any = None, dtype: Any = None, *,
+    device: Any = None, like: Any = None, block_shape: Any = None
 ) -> BlockArray:
     """nums implementation of numpy.arange. Dates and durations (datetime64/timedelta64
     dtypes, or arguments) follow NumPy's rules for their unit, length and errors
     (``like``: see :func:`zeros`)."""
     _created(device, None, like)
+    if start is None:
+        if stop is None:
+            raise TypeError("arange() requires stop to be specified.")
+        start = 0  # arange(stop=4)
     start, stop, step = _scalar(start), _scalar(stop), _scalar(step)
     if wants_dates(start, stop, step, dtype):
         res_dtype, start, step, n = date_range(start, stop, step, dtype)
@@ -163,6 +167,9 @@ def arange(
     else:
         res_dtype = np.dtype(dtype)
     n = max(0, math.ceil((stop - start) / step))
+    if res_dtype.kind == "b" and n > 2:
+        raise TypeError("arange() is only supported for booleans when the result has at most "
+                        "length 2.")
     if res_dtype.kind in "iu":  # NumPy casts the first two elements as Python integers
         info = np.iinfo(res_dtype)
         for v in (start, start + step)[:min(n, 2)]:
@@ -291,6 +298,7 @@ def eye(
 ) -> BlockArray:
     """nums implementation of numpy.eye (``order``, ``like``: see :func:`zeros`)."""
     _created(device, order, like)
+    k = operator.index(k)  # NumPy's TypeError for a float
     return _diagonal_pattern(kernels.eye, N, M, k, dtype, block_shape)
 
 
@@ -312,6 +320,9 @@ def tri(
 
 def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
     m = asarray(m)
+    if m.ndim == 0:
+        raise TypeError(f"{'tril' if lower else 'triu'} of a 0-d array: NumPy needs at least "
+                        "one axis (tri() missing 1 required positional argument: 'N')")
     if m.ndim < 2:
         m = broadcast_to(m, (m.shape[0] if m.ndim else 1,) * 2)
     grid, blocks = m.grid, m.blocks

@@ -165,6 +165,8 @@ def squeeze(a: Any, axis: Any = None) -> BlockArray:
     a = asarray(a)
     if axis is None:
         axes = tuple(i for i, n in enumerate(a.shape) if n == 1)
+    elif a.ndim == 0 and axis in (0, -1, (0,), (-1,)):
+        axes = ()  # NumPy lets a 0-d array squeeze its one notional axis
     else:
         axes = normalize_axis_tuple(axis, a.ndim)
         if any(a.shape[i] != 1 for i in axes):
@@ -502,7 +504,12 @@ def size(a: Any, axis: int | None = None) -> int:
     """nums implementation of numpy.size."""
     if not isinstance(a, BlockArray):
         return np.size(a, axis)
-    return a.size if axis is None else a.shape[normalize_axis_index(axis, a.ndim)]
+    if axis is None:
+        return a.size
+    if isinstance(axis, tuple):  # NumPy 2.4+: the product of those axes' lengths
+        np.size(np.empty((0,) * a.ndim), axis)  # (NumPy's errors, and on older NumPy its own)
+        return math.prod(a.shape[i] for i in normalize_axis_tuple(axis, a.ndim))
+    return a.shape[normalize_axis_index(axis, a.ndim)]
 
 
 __all__ = [

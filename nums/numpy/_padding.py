@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
 from nums.numpy._convert import asarray
@@ -63,6 +64,12 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
     """nums implementation of ``numpy.pad`` (see the module docstring)."""
     u = _nps()
     x = asarray(array)
+    if isinstance(pad_width, dict):  # NumPy 2.3+: {axis: widths}, the other axes unpadded
+        widths = [(0, 0)] * x.ndim
+        for ax, w in pad_width.items():
+            widths[normalize_axis_index(ax, x.ndim)] = np.broadcast_to(
+                np.asarray(w), (2,)).tolist()
+        pad_width = widths
     if callable(mode) or mode not in _DISTRIBUTED or (
             mode in ("reflect", "symmetric") and kwargs.get("reflect_type") == "odd"
             and not _odd_fits(x, pad_width, mode)):

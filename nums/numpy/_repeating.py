@@ -50,7 +50,7 @@ def repeat(a: Any, repeats: Any, axis: int | None = None) -> BlockArray:
     axis = normalize_axis_index(axis, x.ndim)
     n = x.shape[axis]
     counts = intp_values(repeats)
-    if np.any(counts < 0):
+    if n and np.any(counts < 0):  # (NumPy checks them only when there is something to repeat)
         raise ValueError("repeats may not contain negative values.")
     if counts.ndim == 0 or counts.size == 1:
         r = int(counts.reshape(-1)[0]) if counts.size else 0

@@ -35,7 +35,7 @@ def _sort(a: Any, axis: Any, kind: Any, order: Any, stable: Any, arg: bool,
         # fields compared in the order given, then the rest: NumPy's own sort
         return run_fallback(fn, (a,), {"axis": axis, "kind": kind, "order": order,
                                        "stable": stable}, f"numpy.{fn.__name__}(order=...)")
-    if axis is None:
+    if axis is None or (arg and a.ndim == 0):  # (NumPy's argsort of 0-d: [0])
         a, axis = ravel(a), 0
     axis = normalize_axis_index(axis, a.ndim)
     if stable:

@@ -307,3 +307,36 @@ def test_masked_arrays_are_refused_rather_than_unmasked():
         with pytest.raises(TypeError, match="masked arrays"):
             call()
     assert_same(nps.mean(np.ma.masked_array([1.0, 2.0])), np.float64(1.5))  # nothing masked
+
+
+def test_fifth_fuzz_round_numpy_2_features_and_edge_cases():
+    """NumPy's answers where nums raised (0-d argsort with kind, 0-d squeeze(axis=0),
+    repeat of an empty array by -1, arange(stop=), size(axis=tuple), pad with a dict,
+    astype(casting='same_value')) or answered where NumPy raises (eye(k=1.0), tril of 0-d,
+    arange of more than two booleans)."""
+    z = np.array(3.5)
+    assert_same(nps.argsort(nps.asarray(z), kind="stable"), np.argsort(z, kind="stable"))
+    assert_same(nps.squeeze(nps.asarray(z), axis=0), np.squeeze(z, axis=0))
+    for block_shape in (None, (2,)):
+        e = nps.asarray(np.zeros(0), block_shape=block_shape)
+        assert_same(nps.repeat(e, -1), np.repeat(np.zeros(0), -1))
+        x = nps.asarray(np.arange(3), block_shape=block_shape)
+        assert_same(nps.pad(x, {0: (1, 2)}), np.pad(np.arange(3), {0: (1, 2)}))
+        f = nps.asarray(np.arange(5.0), block_shape=block_shape)
+        assert_same(f.astype(int, casting="same_value"),
+                    np.arange(5.0).astype(int, casting="same_value"))
+        with pytest.raises(ValueError, match="same_value"):
+            nps.asarray(np.array([1.0, 1.5, 2.0]), block_shape=block_shape).astype(
+                int, casting="same_value").get()
+    assert_same(nps.arange(stop=4), np.arange(stop=4))
+    with pytest.raises(TypeError, match="stop"):
+        nps.arange()
+    assert nps.size(nps.ones((2, 3, 4)), axis=(0, 1)) == np.size(np.ones((2, 3, 4)),
+                                                                axis=(0, 1))
+    with pytest.raises(TypeError):
+        nps.eye(3, k=1.0)
+    with pytest.raises(TypeError):
+        nps.tril(nps.asarray(z))
+    with pytest.raises(TypeError, match="booleans"):
+        nps.arange(0, 1, 0.25, dtype=bool, block_shape=(2,))
+    assert_same(nps.arange(0, 2, dtype=bool), np.arange(0, 2, dtype=bool))
