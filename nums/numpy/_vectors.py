@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.dtypes import dry_run
 from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 
@@ -21,17 +22,33 @@ def _nps():
 
 
 
-def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1) -> BlockArray:
-    """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)``."""
+def _in_loop_dtype(gufunc: Any, x1: Any, x2: Any, dtype: Any, casting: str,
+                   **kwargs: Any) -> tuple[BlockArray, BlockArray]:
+    """The operands of a gufunc call with ``dtype=``/``casting=``: NumPy's checks (a dry run)
+    and the operands cast to the loop's dtype, as NumPy's loop takes them."""
+    a, b = asarray(x1), asarray(x2)
+    if dtype is None and casting == "same_kind":
+        return a, b
+    res = np.asarray(dry_run(gufunc, a, b, dtype=dtype, casting=casting, **kwargs)).dtype
+    return tuple(x if x.dtype == res else x.astype(res) for x in (a, b))  # type: ignore
+
+
+def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, dtype: Any = None,
+           casting: str = "same_kind") -> BlockArray:
+    """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)`` (``dtype``
+    and ``casting`` as the gufunc's)."""
     from nums.numpy.linalg._misc import vecdot as linalg_vecdot
 
-    return to_out(out, linalg_vecdot(x1, x2, axis=axis))
+    a, b = _in_loop_dtype(np.vecdot, x1, x2, dtype, casting, axis=axis)
+    return to_out(out, linalg_vecdot(a, b, axis=axis))
 
 
-def matvec(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
-    """nums implementation of ``numpy.matvec``: matrices (last two axes) times vectors."""
+def matvec(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
+           casting: str = "same_kind") -> BlockArray:
+    """nums implementation of ``numpy.matvec``: matrices (last two axes) times vectors
+    (``dtype`` and ``casting`` as the gufunc's)."""
     u = _nps()
-    a, v = asarray(x1), asarray(x2)
+    a, v = _in_loop_dtype(np.matvec, x1, x2, dtype, casting)
     if a.ndim < 2 or v.ndim < 1:
         raise ValueError("matvec: Input operand does not have enough dimensions")
     if a.shape[-1] != v.shape[-1]:
@@ -41,10 +58,12 @@ def matvec(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
     return to_out(out, u.matmul(a, v[..., None])[..., 0])
 
 
-def vecmat(x1: Any, x2: Any, /, out: Any = None) -> BlockArray:
-    """nums implementation of ``numpy.vecmat``: conjugated vectors times matrices."""
+def vecmat(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
+           casting: str = "same_kind") -> BlockArray:
+    """nums implementation of ``numpy.vecmat``: conjugated vectors times matrices
+    (``dtype`` and ``casting`` as the gufunc's)."""
     u = _nps()
-    v, a = asarray(x1), asarray(x2)
+    v, a = _in_loop_dtype(np.vecmat, x1, x2, dtype, casting)
     if a.ndim < 2 or v.ndim < 1:
         raise ValueError("vecmat: Input operand does not have enough dimensions")
     if a.shape[-2] != v.shape[-1]:

@@ -376,3 +376,20 @@ def test_matmul_gufunc_keywords_are_numpys():
             for kw in ({"axis": 0}, {"keepdims": True}, {"bogus": 1}):
                 with pytest.raises(TypeError):
                     nps.matmul(x, y, **kw)
+
+
+def test_vecdot_axis_of_each_operand_and_dtype_of_the_vector_gufuncs():
+    a, v = np.arange(20.0).reshape(4, 5), np.arange(4.0)
+    x, y = nps.asarray(a, block_shape=(2, 2)), nps.asarray(v, block_shape=(3,))
+    assert_same(nps.vecdot(x, y, axis=0), np.vecdot(a, v, axis=0))  # it raised
+    assert_same(nps.linalg.vecdot(x, y, axis=0), np.linalg.vecdot(a, v, axis=0))
+    w = np.array([1.0, 2.0])
+    assert_same(nps.vecdot(nps.asarray(w), nps.asarray(w), dtype=np.complex128),
+                np.vecdot(w, w, dtype=np.complex128))
+    m, u = np.arange(6.0).reshape(2, 3), np.arange(3.0)
+    assert_same(nps.matvec(nps.asarray(m, block_shape=(1, 2)), nps.asarray(u), dtype=np.float32),
+                np.matvec(m, u, dtype=np.float32))
+    assert_same(nps.vecmat(nps.asarray(np.arange(2.0)), nps.asarray(m), dtype=np.float32),
+                np.vecmat(np.arange(2.0), m, dtype=np.float32))
+    with pytest.raises(np._core._exceptions._UFuncInputCastingError):
+        nps.vecdot(nps.asarray(w), nps.asarray(w), dtype=np.int64)

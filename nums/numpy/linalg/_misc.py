@@ -18,7 +18,7 @@ from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._creation import eye
 from nums.numpy._elementwise import absolute, conjugate, multiply, power
-from nums.numpy._manipulation import broadcast_to, reshape, swapaxes
+from nums.numpy._manipulation import broadcast_to, moveaxis, reshape, swapaxes
 from nums.numpy._manipulation import diagonal as _diagonal
 from nums.numpy._products import matmul as _matmul
 from nums.numpy._products import tensordot as _tensordot
@@ -74,6 +74,9 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
                              "0, gufunc core with signature (n),(n)->() requires 1)")
     if a.shape[axis] != b.shape[axis]:
         raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
+    # the core axis of each operand (the gufunc's), last, before the others broadcast
+    a, b = moveaxis(a, axis, -1), moveaxis(b, axis, -1)
+    axis = -1
     left = conjugate(a) if a.dtype.kind == "c" else a
     products = multiply(left, b)
     return _red.sum(products, axis=axis, dtype=products.dtype)  # NumPy's: no upcast
