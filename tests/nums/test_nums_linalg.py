@@ -464,3 +464,18 @@ def test_lstsq_with_a_negative_rcond_cuts_at_machine_precision():
     want = np.linalg.lstsq(s, b, rcond=-1)
     assert int(got[2]) == int(want[2]) == 5
     np.testing.assert_allclose(got[0].get(), want[0], rtol=1e-6, atol=1e-8)
+
+
+def test_factorizations_of_empty_matrices_over_several_blocks_are_numpys():
+    """qr, svd, pinv and lstsq of an empty matrix split into blocks raised IndexError."""
+    for shape, block_shape in (((0, 9), (1, 8)), ((9, 0), (4, 1))):
+        e = np.zeros(shape)
+        a = nps.asarray(e, block_shape=block_shape)
+        for got, want in zip(nps.linalg.qr(a), np.linalg.qr(e)):
+            assert_same(got, want)
+        for got, want in zip(nps.linalg.svd(a, full_matrices=False),
+                             np.linalg.svd(e, full_matrices=False)):
+            assert_same(got, want)
+        assert_same(nps.linalg.pinv(a), np.linalg.pinv(e))
+        assert_same(nps.linalg.lstsq(a, nps.zeros(shape[0]))[0],
+                    np.linalg.lstsq(e, np.zeros(shape[0]))[0])

@@ -52,9 +52,10 @@ def _matrix(a: Any, what: str) -> BlockArray:
 
 
 def _small(a: BlockArray) -> bool:
-    """One block, or a stack of matrices: numpy itself on one worker (numpy's exact
-    results; a stack over ``MAX_WORKER_BYTES`` raises there)."""
-    return a.ndim > 2 or (a.nbytes <= MAX_WORKER_BYTES and a.grid.num_blocks == 1)
+    """One block, a stack of matrices, or no elements: numpy itself on one worker (numpy's
+    exact results; a stack over ``MAX_WORKER_BYTES`` raises there)."""
+    return a.ndim > 2 or a.size == 0 or (a.nbytes <= MAX_WORKER_BYTES
+                                         and a.grid.num_blocks == 1)
 
 
 def _full_on_worker(a: BlockArray, what: str, option: str) -> None:
