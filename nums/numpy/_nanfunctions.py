@@ -49,6 +49,13 @@ def nanprod(
 ALL_NAN = red._numpy_message(np.nanmax, [np.nan])  # "All-NaN slice encountered"
 
 
+def _named(fn: Any, npfunc: Any, doc: str) -> Any:
+    """``fn`` (a closure made for ``npfunc``) with NumPy's name and ``doc``."""
+    fn.__name__ = fn.__qualname__ = npfunc.__name__
+    fn.__doc__ = doc
+    return fn
+
+
 def _nan_extreme(uf: np.ufunc, npfunc: Any) -> Any:
     def reduction(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False,
                   initial: Any = _NoValue, where: Any = True) -> BlockArray:
@@ -58,10 +65,8 @@ def _nan_extreme(uf: np.ufunc, npfunc: Any) -> Any:
         return red.ufunc_reduce(uf, a, axis, None, out, keepdims, initial, where,
                                 nan_warning=ALL_NAN)
 
-    reduction.__name__ = reduction.__qualname__ = npfunc.__name__
-    reduction.__doc__ = (f"nums implementation of numpy.{npfunc.__name__} (all-NaN slices "
-                         "give NaN and numpy's warning).")
-    return reduction
+    return _named(reduction, npfunc, f"nums implementation of numpy.{npfunc.__name__} "
+                  "(all-NaN slices give NaN and numpy's warning).")
 
 
 nanmax = _nan_extreme(np.fmax, np.nanmax)
@@ -108,10 +113,8 @@ def _nan_spread(npfunc: Any, finalize: Any) -> Any:
                             finalize, red.NANVAR if a.dtype.kind in "fc" else red.VAR,
                             mean=mean)
 
-    reduction.__name__ = reduction.__qualname__ = npfunc.__name__
-    reduction.__doc__ = (f"``{npfunc.__name__[3:]}`` over the values that are not NaN "
-                         "(``where=`` masks more of them; ``mean=`` as NumPy's).")
-    return reduction
+    return _named(reduction, npfunc, f"``{npfunc.__name__[3:]}`` over the values that are not "
+                  "NaN (``where=`` masks more of them; ``mean=`` as NumPy's).")
 
 
 nanvar = _nan_spread(np.nanvar, kernels.divide_by)
