@@ -18,6 +18,9 @@ exceptions, submodules' contents) is NumPy's own.
 from __future__ import annotations
 
 import functools
+import importlib
+import importlib.abc
+import importlib.util
 import sys
 import types
 from typing import Any
@@ -101,6 +104,8 @@ class GatheringModule(types.ModuleType):
         self.__wrapped__ = numpy_module
         self._nums_status = GATHERS
         self._seen: dict[str, Any] = {}
+        if hasattr(numpy_module, "__path__"):
+            self.__path__: list[str] = []  # a package: its submodules import (see _Finder)
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -148,6 +153,32 @@ polynomial = GatheringModule(np.polynomial)
 ctypeslib = GatheringModule(np.ctypeslib)
 matrix = GatheringClass(np.matrix, "numpy.matrix")
 poly1d = GatheringClass(np.poly1d, "numpy.poly1d")
+
+class _Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """``import nums.numpy.polynomial.chebyshev`` (``from numpy.polynomial.chebyshev import
+    chebfit``, as with NumPy's): a submodule of a gathering module is NumPy's submodule seen
+    through nums, as its attribute is."""
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+        parent, _, child = fullname.rpartition(".")
+        owner = sys.modules.get(parent)
+        if not isinstance(owner, GatheringModule):
+            return None
+        try:
+            importlib.import_module(f"{owner.__wrapped__.__name__}.{child}")
+        except ImportError:
+            return None
+        return importlib.util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec: Any) -> Any:
+        parent, _, child = spec.name.rpartition(".")
+        return getattr(sys.modules[parent], child)
+
+    def exec_module(self, module: Any) -> None:
+        pass  # (seen through: nothing to run)
+
+
+sys.meta_path.append(_Finder())
 
 # ``import nums.numpy.ma as ma``, ``import nums.numpy.typing as npt``, as with NumPy's
 for _name in ("dtypes", "typing", "f2py", "core", "ma", "testing", "rec", "polynomial",

@@ -340,3 +340,22 @@ def test_fifth_fuzz_round_numpy_2_features_and_edge_cases():
     with pytest.raises(TypeError, match="booleans"):
         nps.arange(0, 1, 0.25, dtype=bool, block_shape=(2,))
     assert_same(nps.arange(0, 2, dtype=bool), np.arange(0, 2, dtype=bool))
+
+
+def test_submodules_of_numpys_packages_import_under_nums_numpy():
+    """``from numpy.polynomial.chebyshev import chebfit`` as a nums script writes it failed
+    (nums.numpy.polynomial was not a package)."""
+    import importlib
+
+    from nums.numpy.polynomial.chebyshev import chebfit
+
+    p = importlib.import_module("nums.numpy.polynomial.polynomial")
+    x = np.linspace(0, 1, 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nps.GatherWarning)
+        assert_same(chebfit(nps.asarray(x), nps.asarray(x ** 2), 2),
+                    np.polynomial.chebyshev.chebfit(x, x ** 2, 2))
+        assert_same(p.polyval(2.0, nps.asarray([1.0, 2.0])), np.polynomial.polynomial.polyval(
+            2.0, [1.0, 2.0]))
+    with pytest.raises(ImportError):
+        importlib.import_module("nums.numpy.polynomial.no_such_module")

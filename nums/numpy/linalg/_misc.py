@@ -17,8 +17,8 @@ from nums.core.array.writes import write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._creation import eye
-from nums.numpy._elementwise import absolute, conjugate, multiply, power
-from nums.numpy._manipulation import broadcast_to, moveaxis, reshape, swapaxes
+from nums.numpy._elementwise import absolute, conjugate, multiply, power, subtract
+from nums.numpy._manipulation import broadcast_to, moveaxis, reshape, stack, swapaxes
 from nums.numpy._manipulation import diagonal as _diagonal
 from nums.numpy._products import matmul as _matmul
 from nums.numpy._products import tensordot as _tensordot
@@ -156,9 +156,17 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
     if a.shape[axis] != 3 or b.shape[axis] != 3:
         raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but "
                          f"they are {a.shape[axis]} and {b.shape[axis]} dimensional instead.")
-    from nums.numpy._vectors import cross as np_cross
+    # each operand's vectors along its own ``axis``, moved last, then broadcast together
+    a, b = moveaxis(a, axis, -1), moveaxis(b, axis, -1)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = broadcast_to(a, shape), broadcast_to(b, shape)
 
-    return np_cross(a, b, axis=axis)  # (which broadcasts the operands, as NumPy's)
+    def part(v: BlockArray, i: int) -> BlockArray:
+        return v[..., i]
+
+    comps = [subtract(multiply(part(a, j), part(b, k)), multiply(part(a, k), part(b, j)))
+             for j, k in ((1, 2), (2, 0), (0, 1))]
+    return moveaxis(stack(comps, axis=-1), -1, axis)
 
 
 def _chain_order(shapes: list[tuple[int, int]]) -> list[list[int]]:
