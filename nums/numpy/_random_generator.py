@@ -259,9 +259,7 @@ class Generator:
         if isinstance(x, int | np.integer):
             return asarray(self._driver.permutation(int(x)))
         x = asarray(x)
-        if x.ndim == 0:
-            raise IndexError("x must be an integer or at least 1-dimensional")
-        axis = normalize_axis_index(axis, x.ndim)
+        axis = normalize_axis_index(axis, x.ndim)  # (NumPy's AxisError for a 0-d x)
         perm = self._driver.permutation(x.shape[axis])
         return take_rows(x, perm) if axis == 0 else take(x, perm, axis=axis)
 

@@ -127,6 +127,8 @@ class RandomState:
 
     def permutation(self, x: Any) -> BlockArray:
         """A permuted range or a row-permuted copy of ``x``."""
+        if not isinstance(x, int | np.integer) and np.ndim(x) == 0:
+            raise IndexError("x must be an integer or at least 1-dimensional")  # NumPy's
         return self._gen.permutation(x)
 
     def shuffle(self, x: BlockArray) -> None:

@@ -198,3 +198,12 @@ def test_single_draws_have_numpys_python_types():
     for draw in (lambda g: g.random(), lambda g: g.standard_normal(), lambda g: g.integers(5),
                  lambda g: g.random(dtype=np.float32)):
         assert type(draw(nps.random.default_rng(1))) is type(draw(np.random.default_rng(1)))
+
+
+def test_permutation_of_0d_raises_each_api_s_own_error():
+    """Generator.permutation of a 0-d array raises NumPy's AxisError (a ValueError too);
+    RandomState's, NumPy's IndexError."""
+    with pytest.raises(np.exceptions.AxisError):
+        nps.random.default_rng(0).permutation("abc")
+    with pytest.raises(IndexError, match="at least 1-dimensional"):
+        nps.random.RandomState(0).permutation(nps.asarray(np.array(2.0)))
