@@ -613,3 +613,18 @@ def test_reduce_and_accumulate_into_a_wider_out_compute_in_its_dtype():
         assert_same(nps.add.reduce(xm, axis=0, out=(nps.zeros(2),)),
                     np.add.reduce(m, axis=0, out=(np.zeros(2),)))
         assert_same(nps.add.accumulate(xm, axis=(0,)), np.add.accumulate(m, axis=(0,)))
+
+
+def test_variance_of_complex_values_in_a_real_dtype_is_numpys():
+    """var/std of complex data with a real ``dtype=`` over several blocks raised; NumPy takes
+    the real parts' mean (with its ComplexWarning) and complex deviations from it."""
+    c = np.array([1 + 2j, 3 - 1j, 0.5j, 2, -1j])
+    for block_shape in (None, (2,)):
+        for name in ("var", "std"):
+            for dtype in (np.float64, np.float32):
+                with pytest.warns(np.exceptions.ComplexWarning):
+                    got = getattr(nps, name)(nps.asarray(c, block_shape=block_shape),
+                                             dtype=dtype).get()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
+                    assert_same(got, getattr(np, name)(c, dtype=dtype), rtol=1e-6)
