@@ -530,3 +530,14 @@ def test_an_element_of_an_object_array_is_the_object():
     b = a.copy()
     b[2][0] = 10
     assert a[2] == [10, 3, 4]
+
+
+def test_deepcopy_of_an_object_array_copies_its_objects():
+    import copy
+
+    v = np.array([1, "m", [2, 3, 4]], dtype=object)
+    for block_shape in (None, (2,)):
+        a = nps.asarray(v.copy(), block_shape=block_shape)
+        c = copy.deepcopy(a)
+        c[2][0] = 10  # NumPy's deep copy: a keeps its list
+        assert a[2] == [2, 3, 4]

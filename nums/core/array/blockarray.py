@@ -19,6 +19,7 @@ store once, on first access to ``blocks`` (:class:`Resident`), and joins the dis
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
 import operator
@@ -699,6 +700,8 @@ class BlockArray:
         return self.copy()
 
     def __deepcopy__(self, memo: dict) -> BlockArray:
+        if self.dtype.hasobject:  # NumPy deep-copies the objects of an object array too
+            return BlockArray.from_numpy(copy.deepcopy(self.get(), memo), self.block_shape)
         return self.copy()
 
     def __iter__(self):
