@@ -86,6 +86,8 @@ def trim_zeros(filt: Any, trim: str = "fb", axis: Any = None) -> BlockArray:
     """nums implementation of ``numpy.trim_zeros``: a view without the leading and/or
     trailing zeros (the bounding box of the non-zeros along ``axis``)."""
     u = _nps()
+    if isinstance(filt, list | tuple):  # NumPy slices the sequence itself: a list stays one
+        return np.trim_zeros(filt, trim, **({} if axis is None else {"axis": axis}))
     x = asarray(filt)
     trim = trim.lower()
     if trim not in {"fb", "bf", "f", "b"}:

@@ -359,3 +359,9 @@ def test_submodules_of_numpys_packages_import_under_nums_numpy():
             2.0, [1.0, 2.0]))
     with pytest.raises(ImportError):
         importlib.import_module("nums.numpy.polynomial.no_such_module")
+
+
+def test_trim_zeros_of_a_sequence_is_numpys_slice_of_it():
+    assert nps.trim_zeros([0, 1, 2, 0]) == np.trim_zeros([0, 1, 2, 0]) == [1, 2]
+    assert nps.trim_zeros((0, 1, 0), "f") == np.trim_zeros((0, 1, 0), "f")
+    assert_same(nps.trim_zeros(nps.asarray(np.array([0, 1, 2, 0]))), np.array([1, 2]))
