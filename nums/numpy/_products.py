@@ -25,6 +25,17 @@ def _product_dtype(a: BlockArray, b: BlockArray) -> np.dtype:
                               np.zeros((1, 1), b.dtype))).dtype
 
 
+def loop_operands(gufunc: np.ufunc, a: BlockArray, b: BlockArray,
+                  **kwargs: Any) -> tuple[BlockArray, BlockArray, np.dtype]:
+    """NumPy's checks of a gufunc call's keywords and its result dtype (a dry run on
+    stand-ins of ``a`` and ``b``); with ``dtype=`` or ``signature=`` the operands cast to that
+    loop's dtype, as NumPy's loop takes them (``casting`` checked the cast)."""
+    res = np.asarray(dry_run(gufunc, a, b, **kwargs)).dtype
+    if kwargs.get("dtype") is not None or kwargs.get("signature") is not None:
+        a, b = (x if x.dtype == res else x.astype(res) for x in (a, b))
+    return a, b, res
+
+
 def matmul(x1: Any, x2: Any, /, out: Any = None, *, casting: str = "same_kind",
            order: str = "K", dtype: Any = None, subok: bool = True, signature: Any = None,
            axes: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
@@ -48,11 +59,7 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, casting: str = "same_kind",
             f"matmul: Input operand {0 if a.ndim == 0 else 1} does not have enough "
             "dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
         )
-    # NumPy's checks of the keywords and its result dtype, on stand-ins of the operands
-    res_dtype = np.asarray(dry_run(np.matmul, a, b, **gufunc)).dtype
-    if dtype is not None or signature is not None:
-        # NumPy's loop takes its operands in the dtype asked for (cast by ``casting``)
-        a, b = (x if x.dtype == res_dtype else x.astype(res_dtype) for x in (a, b))
+    a, b, res_dtype = loop_operands(np.matmul, a, b, **gufunc)
     if axes is not None:
         return _matmul_axes(a, b, axes, out, res_dtype)
     a2_shape = (1,) + a.shape if a.ndim == 1 else a.shape

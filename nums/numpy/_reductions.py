@@ -305,18 +305,17 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     # NumPy's deviations and their squares of halves are halves (beyond 256: infinity); the
     # sums accumulate in float32 as its sums of halves do
     half = res == np.float16 and a.dtype == np.float16
+    mask = True if where is True else broadcast_to(asarray(where, dtype=bool), a.shape)
     if (mean is None and dtype is not None and a.dtype.kind == "c"
             and np.dtype(dtype).kind != "c"):
         # NumPy's mean of complex values in a real dtype: the real parts' (with its
         # ComplexWarning); the deviations from it stay complex
         warn("Casting complex values to real discards the imaginary part",
              np.exceptions.ComplexWarning)
-        mask = True if where is True else broadcast_to(asarray(where, dtype=bool), a.shape)
         mean = _mean(a.real, axes, dtype, None, True, mask, QUIET)
     if where is not True or mean is not None:
         # per-position counts, or deviations from given values: elementwise deviations,
         # masked sums
-        mask = True if where is True else broadcast_to(asarray(where, dtype=bool), a.shape)
         if mean is None:
             m = _mean(a, axes, acc, None, True, mask, VAR_INNER_MEAN if mode[1] else QUIET)
             d = subtract(a, m.astype(np.float16) if half else m)

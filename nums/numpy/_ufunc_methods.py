@@ -28,6 +28,11 @@ def axes_of(a: BlockArray, axis: Any) -> tuple[int, ...]:
     return tuple(sorted(normalize_axis_tuple(axis, a.ndim)))
 
 
+def single_out(out: Any) -> Any:
+    """``out`` of a one-output ufunc method: NumPy's one-element tuple taken apart."""
+    return out[0] if isinstance(out, tuple) and len(out) == 1 else out
+
+
 def finish(result: BlockArray, out: Any) -> BlockArray:
     if out is None:
         return result
@@ -42,7 +47,7 @@ def loop_dtype(dtype: Any, out: Any, operand: np.dtype) -> Any:
     ``out``). NumPy's other choices of a loop for ``out=`` are not all followed."""
     if dtype is not None:
         return dtype
-    out = out[0] if isinstance(out, tuple) and len(out) == 1 else out
+    out = single_out(out)
     if (isinstance(out, BlockArray) and np.dtype(operand).kind in "biu"
             and out.dtype.kind in "fc" and np.can_cast(operand, out.dtype, "same_kind")):
         return out.dtype
@@ -71,8 +76,9 @@ def ufunc_reduce(
     numpy's "All-NaN slice encountered")."""
     if not isinstance(a, BlockArray):
         a = asarray(a)
-    if isinstance(out, tuple) and len(out) == 1:
-        out = out[0]  # NumPy's one-output tuple
+    out = single_out(out)
+    # a 0-d operand has no axis to reduce; NumPy accepts an int axis 0 or -1 for it
+    axes = axes_of(a, axis) if a.ndim else ()
     # an ``out=`` of another dtype (and no ``dtype=``) is where NumPy's loop writes: each
     # block is reduced into a buffer of that dtype, as NumPy reduces into ``out``
     out_loop = dtype is None and isinstance(out, BlockArray) and out.dtype != a.dtype
@@ -83,15 +89,12 @@ def ufunc_reduce(
     if initial is not _NoValue:
         kw["initial"] = initial
     if out_loop:  # NumPy's loop and casting errors for that ``out``
-        axes = axes_of(a, axis) if a.ndim else ()
         shape = tuple(1 if n or i in axes else 0 for i, n in enumerate(a.shape)
                       if keepdims or i not in axes)
         kw["out"] = np.zeros(shape, out.dtype)
     res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
     kw.pop("out", None)
     res_dtype = np.asarray(res).dtype
-    # a 0-d operand has no axis to reduce; NumPy accepts an int axis 0 or -1 for it
-    axes = axes_of(a, axis) if a.ndim else ()
     if a.size == 0 and initial is not _NoValue:  # nothing to reduce: ``initial`` everywhere
         shape = tuple(1 if i in axes else n for i, n in enumerate(a.shape)
                       if keepdims or i not in axes)
@@ -148,15 +151,14 @@ def ufunc_accumulate(
 ) -> BlockArray:
     """``uf.accumulate`` along ``axis`` (block after block)."""
     a = asarray(a)
-    if isinstance(out, tuple) and len(out) == 1:
-        out = out[0]  # NumPy's one-output tuple
+    out = single_out(out)
     if isinstance(axis, tuple) and len(axis) == 1:
         axis = axis[0]  # (NumPy's accumulate takes a one-axis tuple)
     if (dtype is None and isinstance(out, BlockArray) and out.dtype != a.dtype
             and np.can_cast(a.dtype, out.dtype, "safe")):
         # a wider ``out=``: NumPy's loop computes in its dtype (no overflow of the narrower)
-        dry_run(uf.accumulate, a, axis=axis, out=np.zeros(a.shape and (1,) * a.ndim,
-                                                           out.dtype))
+        stand = tuple(builtins.min(n, 1) for n in a.shape)  # (the shape of a's stand-in)
+        dry_run(uf.accumulate, a, axis=axis, out=np.zeros(stand, out.dtype))
         a = a.astype(out.dtype)
     dtype = loop_dtype(dtype, out, a.dtype)
     res = dry_run(uf.accumulate, a, axis=axis, **({"dtype": dtype} if dtype else {}))
@@ -179,8 +181,7 @@ def ufunc_reduceat(uf: np.ufunc, a: Any, indices: Any, axis: Any = 0, dtype: Any
     a = asarray(a)
     if isinstance(indices, BlockArray):
         indices = indices.get()
-    if isinstance(out, tuple) and len(out) == 1:
-        out = out[0]  # NumPy's one-output tuple
+    out = single_out(out)
     ax = _reduceat_axis(a, axis)
     # NumPy's checks (binary ufunc, scalar, indices and their bounds, axis, dtype) on a
     # stand-in of no data: the real length along the axis (stride 0), the other axes empty

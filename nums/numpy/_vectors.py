@@ -10,9 +10,9 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
-from nums.core.array.dtypes import dry_run
 from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
+from nums.numpy._products import loop_operands
 
 
 def _nps():
@@ -24,13 +24,13 @@ def _nps():
 
 def _in_loop_dtype(gufunc: Any, x1: Any, x2: Any, dtype: Any, casting: str,
                    **kwargs: Any) -> tuple[BlockArray, BlockArray]:
-    """The operands of a gufunc call with ``dtype=``/``casting=``: NumPy's checks (a dry run)
-    and the operands cast to the loop's dtype, as NumPy's loop takes them."""
+    """The operands of a gufunc call with ``dtype=``/``casting=`` (see
+    :func:`nums.numpy._products.loop_operands`)."""
     a, b = asarray(x1), asarray(x2)
     if dtype is None and casting == "same_kind":
         return a, b
-    res = np.asarray(dry_run(gufunc, a, b, dtype=dtype, casting=casting, **kwargs)).dtype
-    return tuple(x if x.dtype == res else x.astype(res) for x in (a, b))  # type: ignore
+    a, b, _ = loop_operands(gufunc, a, b, dtype=dtype, casting=casting, **kwargs)
+    return a, b
 
 
 def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, dtype: Any = None,

@@ -722,11 +722,8 @@ class BlockArray:
             # int64, U32 for float64), not the one character of each block's guess
             dtype = np.empty(0, self.dtype).astype(dtype).dtype
         if casting == "same_value":  # NumPy 2.4+: a cast that must keep every value
-            local = local_value(self)
-            if local is not None:
-                return resident(local.astype(dtype, casting=casting))
-            # each block casts with NumPy's check (its ValueError when the result is read,
-            # as other errors of distributed values)
+            # each block casts with NumPy's check (a driver-resident array at once; blocks
+            # raise its ValueError when the result is read, as other errors of tasks)
             return self.map_blocks(kernels.astype, dtype, casting, dtype=dtype)
         if not np.can_cast(self.dtype, dtype, casting=casting):
             raise TypeError(

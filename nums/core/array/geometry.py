@@ -20,8 +20,8 @@ from numpy.lib.stride_tricks import as_strided
 def memory_order(order: Any, allowed: str = "CFAK") -> str | None:
     """NumPy's check of an ``order=`` argument: its letter in upper case (NumPy accepts
     either case), or None for None; NumPy's TypeError for a non-string, its ValueError for
-    another letter or one the caller does not take (``allowed``: creation functions take 'C'
-    and 'F' only). In nums the order is a memory layout, which changes no values."""
+    another letter or, with ``allowed="CF"`` (the creation functions), 'A' or 'K'. In nums
+    the order is a memory layout, which changes no values."""
     if order is None:
         return None
     if not isinstance(order, str):
@@ -30,9 +30,7 @@ def memory_order(order: Any, allowed: str = "CFAK") -> str | None:
     if letter not in ("C", "F", "A", "K"):
         raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
     if letter not in allowed:
-        if allowed == "CF":
-            raise ValueError("only 'C' or 'F' order is permitted")
-        raise ValueError(f"order {letter!r} is not permitted here")
+        raise ValueError("only 'C' or 'F' order is permitted")
     return letter
 
 

@@ -170,12 +170,12 @@ def transpose(block: np.ndarray, axes: tuple) -> np.ndarray:
 
 def field(block: np.ndarray, key: Any) -> np.ndarray:
     """A copy of field(s) ``key`` of a block of a structured array."""
-    return np.array(block[key])
+    return own(block[key])
 
 
 def with_field(block: np.ndarray, value: Any, key: str) -> np.ndarray:
     """A copy of a block of a structured array with field ``key`` set to ``value``."""
-    out = np.array(block, copy=True)
+    out = own(block)
     out[key] = value
     return out
 
