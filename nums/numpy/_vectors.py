@@ -37,10 +37,18 @@ def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, dtype: Any =
            casting: str = "same_kind") -> BlockArray:
     """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)`` (``dtype``
     and ``casting`` as the gufunc's)."""
-    from nums.numpy.linalg._misc import vecdot as linalg_vecdot
-
+    u = _nps()
     a, b = _in_loop_dtype(np.vecdot, x1, x2, dtype, casting, axis=axis)
-    return to_out(out, linalg_vecdot(a, b, axis=axis))
+    for i, operand in enumerate((a, b)):
+        if operand.ndim == 0:
+            raise ValueError(f"vecdot: Input operand {i} does not have enough dimensions (has "
+                             "0, gufunc core with signature (n),(n)->() requires 1)")
+    if a.shape[axis] != b.shape[axis]:
+        raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
+    # the core axis of each operand (the gufunc's), last, before the others broadcast
+    a, b = u.moveaxis(a, axis, -1), u.moveaxis(b, axis, -1)
+    products = u.multiply(u.conjugate(a) if a.dtype.kind == "c" else a, b)
+    return to_out(out, u.sum(products, axis=-1, dtype=products.dtype))  # NumPy's: no upcast
 
 
 def matvec(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,

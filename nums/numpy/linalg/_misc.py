@@ -17,12 +17,14 @@ from nums.core.array.writes import write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._creation import eye
-from nums.numpy._elementwise import absolute, conjugate, multiply, power, subtract
-from nums.numpy._manipulation import broadcast_to, moveaxis, reshape, stack, swapaxes
+from nums.numpy._elementwise import absolute, multiply, power
+from nums.numpy._manipulation import broadcast_to, reshape, swapaxes
 from nums.numpy._manipulation import diagonal as _diagonal
 from nums.numpy._products import matmul as _matmul
 from nums.numpy._products import tensordot as _tensordot
 from nums.numpy._products import trace as _trace
+from nums.numpy._vectors import cross as _np_cross
+from nums.numpy._vectors import vecdot as _np_vecdot
 from nums.numpy.linalg._dense import inv, solve
 from nums.numpy.linalg._factor import svdvals
 from nums.numpy.linalg._worker import LinAlgError, on_worker, one_worker
@@ -66,20 +68,8 @@ def matrix_transpose(x: Any, /) -> BlockArray:
 
 
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
-    """``sum(conj(x1) * x2, axis)`` (distributed)."""
-    a, b = asarray(x1), asarray(x2)
-    for i, operand in enumerate((a, b)):
-        if operand.ndim == 0:
-            raise ValueError(f"vecdot: Input operand {i} does not have enough dimensions (has "
-                             "0, gufunc core with signature (n),(n)->() requires 1)")
-    if a.shape[axis] != b.shape[axis]:
-        raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
-    # the core axis of each operand (the gufunc's), last, before the others broadcast
-    a, b = moveaxis(a, axis, -1), moveaxis(b, axis, -1)
-    axis = -1
-    left = conjugate(a) if a.dtype.kind == "c" else a
-    products = multiply(left, b)
-    return _red.sum(products, axis=axis, dtype=products.dtype)  # NumPy's: no upcast
+    """``sum(conj(x1) * x2, axis)``: ``numpy.vecdot``'s (distributed)."""
+    return _np_vecdot(x1, x2, axis=axis)
 
 
 def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
@@ -156,17 +146,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> BlockArray:
     if a.shape[axis] != 3 or b.shape[axis] != 3:
         raise ValueError(f"Both input arrays must be (arrays of) 3-dimensional vectors, but "
                          f"they are {a.shape[axis]} and {b.shape[axis]} dimensional instead.")
-    # each operand's vectors along its own ``axis``, moved last, then broadcast together
-    a, b = moveaxis(a, axis, -1), moveaxis(b, axis, -1)
-    shape = np.broadcast_shapes(a.shape, b.shape)
-    a, b = broadcast_to(a, shape), broadcast_to(b, shape)
-
-    def part(v: BlockArray, i: int) -> BlockArray:
-        return v[..., i]
-
-    comps = [subtract(multiply(part(a, j), part(b, k)), multiply(part(a, k), part(b, j)))
-             for j, k in ((1, 2), (2, 0), (0, 1))]
-    return moveaxis(stack(comps, axis=-1), -1, axis)
+    return _np_cross(a, b, axis=axis)  # numpy.cross's (its operands broadcast)
 
 
 def _chain_order(shapes: list[tuple[int, int]]) -> list[list[int]]:
