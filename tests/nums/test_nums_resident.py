@@ -605,3 +605,38 @@ def test_augmented_assignment_of_an_element_is_a_scalars(backend_name):
     e = nps.asarray(np.arange(3))[1]
     e += 1  # a new value, as a scalar's: rebinding e
     assert int(e) == 2
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int32, np.complex128])
+def test_products_with_a_small_driver_operand(backend_name, dtype):
+    """``A @ v``, ``A.T @ v``, ``v @ A``, ``v @ A.T``, ``A @ W`` and ``W @ A`` of a matrix in
+    several blocks of columns and rows with a small driver-resident operand: one task per
+    block of the result's long axis (the small operand travels inside their specs), NumPy's
+    values and dtypes, a result that is driver-resident once used, and snapshots of both
+    operands at the time of the product."""
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
+                     "local_bytes": 2**13})
+        a = (RNG.random((48, 40)) * 10).astype(dtype)
+        A = nps.array(a, block_shape=(16, 16))  # 3 x 3 blocks
+        v0, u0 = (RNG.random(40) * 10).astype(dtype), (RNG.random(48) * 10).astype(dtype)
+        W0 = (RNG.random((40, 3)) * 10).astype(dtype)
+        v, u, W = nps.asarray(v0), nps.asarray(u0), nps.asarray(W0)
+        f0 = RNG.random(40).astype(np.float32)
+        cases = [(A @ v, a @ v0), (A.T @ u, a.T @ u0), (u @ A, u0 @ a), (v @ A.T, v0 @ a.T),
+                 (A @ W, a @ W0), (W.T @ A.T, W0.T @ a.T), (A @ nps.asarray(f0), a @ f0)]
+        one_node = context.get().settings.num_nodes == 1
+        for got, expected in cases:
+            before = _tasks()
+            assert_same(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)
+            if before is not None and one_node:
+                assert _tasks() - before == 3  # one task per block of rows (or columns)
+            assert _resident(got)
+        w = A @ v
+        A[0, 0] = -1000  # writes after the product do not reach it
+        v[1] = -1000
+        assert_same(w, a @ v0, rtol=1e-5 if dtype == np.float32 else 1e-12)
+        with pytest.raises(ValueError, match="mismatch"):
+            A @ nps.ones(39)
+    finally:
+        _restore(backend_name)

@@ -18,9 +18,15 @@ from typing import Any
 
 import numpy as np
 
-from nums.core import context
+from nums.core import context, progress
 from nums.core.array import kernels, resident
-from nums.core.array.blockarray import BlockArray, local_value, submit, worker_count
+from nums.core.array.blockarray import (
+    BlockArray,
+    DriverValue,
+    local_value,
+    submit,
+    worker_count,
+)
 from nums.core.array.blockarray import resident as resident_array
 from nums.core.array.fusion import for_consumer, operand_pieces, row_product
 from nums.core.array.planning import OpGraph
@@ -135,7 +141,83 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
         return row_product(a, w, dtype, ArrayGrid(a.shape[:1], a.block_shape[:1], dtype),
                            functools.partial(_matmul2d_planned, a.copy(), resident_array(w),
                                              dtype))
-    return _matmul2d_planned(a, b, dtype)
+    local = _with_driver_operand(a, b, dtype)
+    if local is not None:
+        return local
+    return _kept_in_driver(_matmul2d_planned(a, b, dtype))
+
+
+def _with_driver_operand(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray | None:
+    """``a @ b`` of a distributed matrix and a small driver-resident vector or matrix (either
+    side: ``A @ v``, ``A.T @ v``, ``v @ A``, ``A @ W``) whose result is small, on one node: a
+    driver value (on first use, one task per block of the result's long axis, each given its
+    pieces of the small operand inside its spec, then fetched and kept in the driver). It
+    saves what the planned product costs an iteration of power iteration or conjugate
+    gradients besides the tasks themselves: putting the vector in the store in the matrix's
+    blocks, planning, and a fetch per later operation on the result. None: another path."""
+    right = local_value(b) if isinstance(b, BlockArray) else None
+    left = local_value(a) if right is None and isinstance(a, BlockArray) else None
+    small = right if right is not None else left
+    big = a if right is not None else b
+    if (small is None or small.nbytes > ROW_PRODUCT_VECTOR_BYTES or big.ndim != 2
+            or local_value(big) is not None or _half(dtype) or big.size == 0
+            or small.size == 0 or np.dtype(dtype).kind not in "biufc"
+            or small.dtype.kind not in "biufc" or big.dtype.kind not in "biufc"
+            or context.get().settings.num_nodes != 1):
+        return None
+    src, trans = _unwrap_transpose(big)
+    if src.pending() is not None:
+        return None  # a pending expression: the planned product evaluates it in its kernels
+    # axes of src: ``long`` gives the result's blocks, ``inner`` is contracted
+    inner = (1 if not trans else 0) if right is not None else (0 if not trans else 1)
+    long = 1 - inner
+    shape = ((big.shape[0],) + small.shape[1:] if right is not None
+             else small.shape[:-1] + (big.shape[1],))
+    nblocks = src.grid.grid_shape[long]
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if nblocks < worker_count() or not resident.fetchable_size(nbytes, 1):
+        return None  # one task would do all of it, or the result stays distributed
+    src = src.copy()  # a snapshot of the blocks: the tasks run on first use
+    bs = src.block_shape[inner]
+    k_blocks = src.grid.grid_shape[inner]
+
+    def make() -> np.ndarray:
+        refs = []
+        for j in range(nblocks):
+            idx = [(j, k) if long == 0 else (k, j) for k in range(k_blocks)]
+            m_refs = [src.blocks[i] for i in idx]
+            pieces = [small[..., k * bs:(k + 1) * bs] if left is not None
+                      else small[k * bs:(k + 1) * bs] for k in range(k_blocks)]
+            node = int(src.nodes[idx[0]])
+            if right is not None:
+                refs.append(submit(kernels.matmul_sum, trans, False, dtype, k_blocks, *m_refs,
+                                   *pieces, node=node))
+            else:
+                refs.append(submit(kernels.matmul_sum, False, trans, dtype, k_blocks,
+                                   *pieces, *m_refs, node=node))
+        parts = progress.get(refs, "matmul")
+        return np.concatenate(parts, axis=0 if right is not None else -1)
+
+    snapshots = (a.copy(), b.copy())
+
+    def graph() -> OpGraph:  # for nums.explain: the planned product's graph, tasks alike
+        planned = _matmul2d_planned(*snapshots, dtype)
+        return planned._pending.graph(planned)
+
+    grid = ArrayGrid.one_block(shape, np.dtype(dtype))
+    return BlockArray(grid, None, None, pending=DriverValue(make, graph))
+
+
+def _kept_in_driver(x: BlockArray) -> BlockArray:
+    """Planned product ``x`` as a driver value when it is small enough to be fetched
+    (:func:`resident.fetchable`: ``A @ v`` of a large matrix is a vector): its tasks still
+    run on first use, and the driver then keeps the value, so the vector arithmetic of an
+    iteration that follows (``v @ w``, ``norm(w)``, ``w / norm(w)``) runs here with NumPy at
+    once instead of fetching the blocks again for each operation."""
+    if not resident.fetchable(x):
+        return x
+    grid = ArrayGrid.one_block(x.shape, x.dtype)
+    return BlockArray(grid, None, None, pending=DriverValue(x.get, lambda: x._pending.graph(x)))
 
 
 ROW_PRODUCT_VECTOR_BYTES = 1 << 16  # a vector this small travels inside each task's spec

@@ -86,8 +86,13 @@ def fetchable(x: BlockArray) -> bool:
     it took the block layout of a larger operand (``A @ v`` has the row blocks of ``A``);
     small blocks chosen on purpose (a ``block_shape`` of many blocks, a session with small
     ``block_bytes``) stay distributed."""
-    return (x.nbytes <= min(FETCH_BYTES, local_limit(), block_limit() // 16)
-            and x.grid.num_blocks <= worker_count())
+    return fetchable_size(x.nbytes, x.grid.num_blocks)
+
+
+def fetchable_size(nbytes: int, num_blocks: int) -> bool:
+    """:func:`fetchable` of an array of ``nbytes`` in ``num_blocks`` blocks."""
+    return (nbytes <= min(FETCH_BYTES, local_limit(), block_limit() // 16)
+            and num_blocks <= worker_count())
 
 
 def fetched(x: BlockArray) -> np.ndarray:
