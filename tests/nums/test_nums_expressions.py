@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
+from nums_helpers import assert_same
 
+import nums
 import nums.numpy as nps
+from nums.core import context
 from nums.core.array import expressions as chunked
+
+RNG = np.random.default_rng(41)
 
 
 @pytest.fixture
@@ -202,3 +209,58 @@ def test_fused_eval_weak_scalar_overflow_raises_as_numpy():
         x + 1000
     with pytest.raises(OverflowError):
         chunked.fused_eval((expr, (10,)), x)
+
+
+def _tasks_run() -> int:
+    return sum(m["tasks_run"] for m in nums.metrics())
+
+
+def test_get_of_an_expression_is_computed_by_the_driver(backend_name):
+    """On a backend whose stores the driver maps (embedded), ``get()`` of a pending
+    expression computes the returned array from the leaves' blocks on the driver's threads:
+    no task, NumPy's values and dtypes, warnings once at the caller's line, ``np.errstate``
+    obeyed, snapshots of the leaves, the expression still usable afterwards."""
+    a, b = RNG.random((30, 7)), RNG.random((30, 7)) - 0.5
+    x, y = nps.array(a).persist(), nps.array(b).persist()
+    in_driver = context.get().backend.blocks_in_driver_memory
+    e = x * y + 1
+    before = _tasks_run()
+    got = e.get()
+    assert _tasks_run() == before or not in_driver
+    np.testing.assert_array_equal(got, a * b + 1)
+    assert got.flags.writeable and got.flags.c_contiguous
+    np.testing.assert_array_equal(e.get(), a * b + 1)  # still pending, and the same
+    x[0, 0] = 100.0  # after the expression: not in its value
+    np.testing.assert_array_equal(e.get(), a * b + 1)
+    assert_same(e.sum(), (a * b + 1).sum(), rtol=1e-12)
+    a[0, 0] = 100.0
+    shifted = x[1:, 2:] * 2 - x[:-1, :-2]  # pieces over several blocks (windows)
+    np.testing.assert_array_equal(shifted.get(), a[1:, 2:] * 2 - a[:-1, :-2])
+    i = nps.array(np.arange(12, dtype=np.int16).reshape(3, 4))
+    assert_same((i * 3 // 2).get(), np.arange(12, dtype=np.int16).reshape(3, 4) * 3 // 2)
+    assert_same((x[0, 0] // 8).get(), np.float64(a[0, 0] // 8))  # 0-d
+    assert (x[:0] + 1).get().shape == (0, 7)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = (1.0 / (y * 0)).get()
+    assert np.isinf(r).all()
+    messages = [str(w.message) for w in caught]
+    assert set(messages) == {"divide by zero encountered in divide"}
+    assert len(messages) == 1 or not in_driver  # (a task per block warns once each)
+    assert {w.filename for w in caught} == {__file__}
+    with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+        (1.0 / (y * 0)).get()
+
+
+def test_expression_rows_in_parts_are_fused_eval():
+    """The driver's parts of an expression over ranges of rows give the whole's values."""
+    a, b = RNG.random((3001, 700)), RNG.random(700)
+    spec = (("ufunc", np.add, np.dtype(float), {},
+             (("ufunc", np.multiply, np.dtype(float), {}, (("leaf", 0), ("leaf", 1))),
+              ("const", 1.0))), a.shape)
+    out = np.empty(a.shape)
+    parts = chunked.eval_into_parts(out, spec, [a, b], 3)
+    assert len(parts) == 3
+    for p in parts:
+        p()
+    np.testing.assert_array_equal(out, a * b + 1)

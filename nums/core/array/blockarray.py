@@ -237,6 +237,11 @@ class Pending:
         """The OpGraph that will compute ``x`` (for ``nums.explain``), or None."""
         return None
 
+    def value_here(self, x: BlockArray) -> np.ndarray | None:
+        """``x.get()`` computed in the driver without making ``x``'s blocks, or None (the
+        blocks are computed, then gathered)."""
+        return None
+
 
 def _build_here(grid: ArrayGrid, task: Callable, reads: Callable | None) -> BlockArray | None:
     """The one block of a small result built in the driver when every array it reads is
@@ -631,6 +636,10 @@ class BlockArray:
                 local.flags.writeable = True
                 return local
             return np.array(local, copy=True)
+        if self._pending is not None and self._blocks is None:
+            here = self._pending.value_here(self)
+            if here is not None:
+                return here
         refs = [self.blocks[idx] for idx in self.grid.indices()]
         values = progress.get(refs, "get")
         if len(values) == 1:

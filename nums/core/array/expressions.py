@@ -21,9 +21,10 @@ each chunk of ``X`` once from memory (see ``nums.core.array.fusion.row_product``
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -242,6 +243,28 @@ def fused_eval_into(dst: np.ndarray, spec: tuple, *leaves: Any) -> None:
         dst[...] = evaluate(expr, leaves, {})
         return
     _eval_into(dst, expr, leaves)
+
+
+def eval_into_parts(dst: np.ndarray, spec: tuple, leaves: Sequence[Any],
+                    k: int) -> list[Callable[[], None]]:
+    """:func:`fused_eval_into` of ``dst`` as up to ``k`` calls over ranges of its rows, to
+    run at once on threads (NumPy's loops release the GIL); one call when the rows cannot be
+    computed apart (see :func:`_splittable`), for pieces joined from several blocks, and
+    for results too small to gain from it."""
+    whole = [functools.partial(fused_eval_into, dst, spec, *leaves)]
+    expr = spec[0]
+    if (k < 2 or dst.nbytes < 2 * MIN_CHUNKED_BYTES or expr[0] != "ufunc"
+            or has_row_product(expr)
+            or any(e[0] == "leaf" and _is_join(e) for e in nodes(expr))):
+        return whole
+    expr, views = _leaf_views(expr, leaves)
+    if not _splittable(expr, views, dst.shape):
+        return whole
+    expr = shared(expr)
+    n, ndim = dst.shape[0], dst.ndim
+    bounds = sorted({n * i // k for i in range(k + 1)})
+    return [functools.partial(_eval_into, dst[r0:r1], expr, _rows_of(views, ndim, n, r0, r1))
+            for r0, r1 in zip(bounds[:-1], bounds[1:])]
 
 
 MAX_TILES = 64

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from nums.core.array import threads
@@ -146,6 +146,25 @@ def run_quiet(fn: Any, args: Sequence[Any]) -> tuple[bool, Any]:
         return False, None
     result, errors = _run(ours, fn, args, {})
     return (False, None) if errors else (True, result)
+
+
+def _under(extobj: Any, part: Callable[[], Any]) -> Any:
+    token = _extobj_contextvar.set(extobj)
+    try:
+        return part()
+    finally:
+        _extobj_contextvar.reset(token)
+
+
+def in_threads(parts: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Call ``parts`` at once on the driver's threads (:func:`threads.run`) under the
+    caller's floating-point error settings: NumPy keeps them in a context variable, which
+    the pool's threads do not inherit. Their warnings are NumPy's own, raised in the threads
+    (a caller wraps this in ``warnings_at_caller`` to raise them at the user's line)."""
+    if _extobj_contextvar is None:  # pragma: no cover - other NumPy versions
+        return threads.run(parts)
+    user = _extobj_contextvar.get()
+    return threads.run([functools.partial(_under, user, p) for p in parts])
 
 
 def call_parts(name: str, fn: Any, parts: list[tuple[tuple, dict]]) -> Any:

@@ -37,13 +37,15 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, Pending, submit
-from nums.core.array.expressions import ROWS, has_row_product, nodes
+from nums.core import progress
+from nums.core.array import fperrors, kernels, threads
+from nums.core.array.blockarray import BlockArray, Pending, backend, submit
+from nums.core.array.expressions import ROWS, eval_into_parts, has_row_product, nodes
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import block_view, broadcast_slices, region
 from nums.core.graph.grid import ArrayGrid
 from nums.core.graph.grid import broadcast_slices as grid_broadcast_slices
+from runtime.errors import warnings_at_caller
 
 MAX_OPS = 24
 INLINE_USES = 3
@@ -477,3 +479,26 @@ class Fused(Pending):
         if has_row_product(self.expr):
             return settled(x)._pending.graph(x)
         return fused_graph(x)
+
+    def value_here(self, x: BlockArray) -> np.ndarray | None:
+        """``x.get()`` computed by the driver's threads from the leaves' blocks, read in
+        place (a backend whose stores the driver maps): the returned array is written once,
+        where tasks would write blocks into the store for ``get()`` to copy out
+        (``(x * y + 1).get()`` reads ``x`` and ``y`` and writes the result, nothing more).
+        ``x`` stays pending. None for row products, object arrays and other backends."""
+        if (has_row_product(self.expr) or x.dtype.hasobject
+                or not backend().blocks_in_driver_memory):
+            return None
+        out = np.empty(x.shape, x.dtype)
+        blocks = [(idx, *operand_pieces(x, idx, 0)) for idx in x.grid.indices()]
+        values = iter(progress.get([r for _, _, refs in blocks for r in refs], "get"))
+        k = -(-threads.THREADS // max(1, len(blocks)))  # parts per block: every core busy
+        parts = []
+        for idx, spec, refs in blocks:
+            leaves = [next(values) for _ in refs]
+            dst = out[tuple(x.grid.block_slices(idx))] if out.ndim else out  # (a view)
+            parts += eval_into_parts(dst, spec, leaves, k)
+        del values
+        with warnings_at_caller():
+            fperrors.in_threads(parts)
+        return out

@@ -56,6 +56,11 @@ class Backend(ABC):
     """Submit kernels with a placement, put values, get and wait for results."""
 
     name: str = "base"
+    #: whether the driver reads every block in place in its own memory (``get`` returns
+    #: views of a store on this machine that it maps): then it may compute a result that it
+    #: returns from the blocks themselves, on its threads, instead of tasks writing blocks
+    #: for it to copy (see ``Pending.value_here``)
+    blocks_in_driver_memory: bool = False
 
     @abstractmethod
     def submit(

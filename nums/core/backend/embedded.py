@@ -24,6 +24,7 @@ class EmbeddedBackend(Backend):
     """Backend on the embedded runtime (``import runtime``)."""
 
     name = "embedded"
+    blocks_in_driver_memory = True  # the runtime's stores are on this machine, mapped here
 
     def __init__(self, num_nodes: int = 1, workers_per_node: int | None = None,
                  object_store_bytes: int | None = None, spill_dir: str | None = None,
