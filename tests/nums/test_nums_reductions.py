@@ -628,3 +628,54 @@ def test_variance_of_complex_values_in_a_real_dtype_is_numpys():
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", np.exceptions.ComplexWarning)
                     assert_same(got, getattr(np, name)(c, dtype=dtype), rtol=1e-6)
+
+
+def test_reductions_to_a_small_result_are_computed_by_the_driver(monkeypatch):
+    """On a backend whose stores the driver maps (embedded), a reduction whose result the
+    driver combines (``x.sum()``, ``argmax``, ``mean`` of an expression, with ``where=``)
+    computes its partials on the driver's threads from the blocks in place: no task, and
+    the values, dtypes, warnings and errors of the task path."""
+    from nums.core import context
+    from nums.core.array import reduction
+
+    a = R.random((40, 6)) - 0.5
+    x = nps.array(a, block_shape=(10, 6)).persist()  # 4 blocks: partials combined here
+    in_driver = context.get().backend.blocks_in_driver_memory
+    mask = a > 0
+    m = nps.array(mask, block_shape=(10, 6)).persist()
+    submitted: list = []
+    real = reduction.submit
+    monkeypatch.setattr(reduction, "submit", lambda fn, *a, **k: submitted.append(fn) or real(
+        fn, *a, **k))
+    got = [float(x.sum()), int(x.argmax()), float(((x - 0.5) ** 2).mean()),
+           float(nps.sum(x, where=m)), x.min(axis=0).get(),
+           int(nps.count_nonzero(x > 0))]
+    assert not submitted or not in_driver
+    np.testing.assert_allclose(got[0], a.sum(), rtol=1e-12)
+    assert got[1] == a.argmax()
+    np.testing.assert_allclose(got[2], ((a - 0.5) ** 2).mean(), rtol=1e-12)
+    np.testing.assert_allclose(got[3], a.sum(where=mask), rtol=1e-12)
+    np.testing.assert_array_equal(got[4], a.min(axis=0))
+    assert got[5] == np.count_nonzero(a > 0)
+    i8 = nps.array(np.full(50, 100, dtype=np.int8))
+    assert_same(i8.sum(), np.full(50, 100, dtype=np.int8).sum())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = float(nps.log(x * 0).sum())
+    assert r == -np.inf
+    assert {str(w.message) for w in caught} == {"divide by zero encountered in log"}
+    assert {w.filename for w in caught} == {__file__}
+    with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+        float(nps.log(x * 0).sum())
+
+
+def test_driver_threads_take_more_parts_than_threads_in_turn():
+    from nums.core.array import threads
+
+    assert threads.run([lambda i=i: i * i for i in range(23)]) == [i * i for i in range(23)]
+
+    def fail():
+        raise KeyError("part 7")
+
+    with pytest.raises(KeyError, match="part 7"):
+        threads.run([lambda: 1] * 7 + [fail] + [lambda: 1] * 9)

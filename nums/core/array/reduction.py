@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from nums.core import progress
-from nums.core.array import kernels, relayout, resident
-from nums.core.array.blockarray import BlockArray, DriverValue, submit
+from nums.core.array import fperrors, kernels, relayout, resident
+from nums.core.array.blockarray import BlockArray, DriverValue, backend, submit
 from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
 from nums.core.array.planning import FOLD_MAX, OpGraph
 from nums.core.array.regions import broadcast_region
@@ -51,12 +51,15 @@ def _reduce(
     finalize: Callable | None,
     finalize_kwargs: dict,
     dtype: Any,
+    call: Callable[[tuple[int, ...]], tuple[Callable, tuple]] | None = None,
 ) -> BlockArray:
     """Plan the reduction: ``partial(g, idx, shape, dtype)`` adds block ``idx``'s partial
     result; the partials of each output block are summed with ``combine`` in the plan's order
-    and the last combination applies ``finalize``, casts and reshapes."""
+    and the last combination applies ``finalize``, casts and reshapes. ``call(idx)``, when
+    given, is the ``(kernel, args)`` of block ``idx``'s partial (args may be refs), for a
+    driver that computes the partials itself (:func:`_partials_here`)."""
     grid = _out_grid(x, axes, keepdims, dtype)
-    here = _combined_here(x, axes, grid, partial, combine, finalize, finalize_kwargs)
+    here = _combined_here(x, axes, grid, partial, combine, finalize, finalize_kwargs, call)
     if here is not None:
         return here
     groups: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
@@ -93,12 +96,14 @@ COMBINE_HERE_BYTES = 1 << 19
 
 
 def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partial: Callable,
-                   combine: Callable, finalize: Callable | None,
-                   finalize_kwargs: dict) -> BlockArray | None:
+                   combine: Callable, finalize: Callable | None, finalize_kwargs: dict,
+                   call: Callable | None) -> BlockArray | None:
     """A reduction to one small block (``x.sum()``, ``x.mean(axis=0)`` of a tall array) whose
     partial results are combined by the driver, which fetches them anyway: one task per
-    block and no combining task (a round trip less); None when the result has several
-    blocks, the partials are more than ``FOLD_MAX`` or larger than ``COMBINE_HERE_BYTES``."""
+    block and no combining task (a round trip less), or no task at all when the driver
+    reads the blocks in place and ``call`` is given (:func:`_partials_here`); None when the
+    result has several blocks, the partials are more than ``FOLD_MAX`` or larger than
+    ``COMBINE_HERE_BYTES``."""
     if grid.num_blocks != 1 or x.size == 0 or x.grid.num_blocks > FOLD_MAX:
         return None  # (more partials: a tree of tasks, as a task folds at most FOLD_MAX)
     out_bytes = max(1, math.prod(grid.shape)) * grid.dtype.itemsize
@@ -107,20 +112,43 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
     pshape = tuple(g if a in axes else n for a, (g, n) in enumerate(zip(x.grid.grid_shape,
                                                                         x.shape)))
     pblock = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
-    g = OpGraph("reduce")
-    for idx in x.grid.indices():
-        with g.tree(idx):
-            g.output(idx, partial(g, idx, pblock, grid.dtype))
-    partials = g.finish(ArrayGrid(pshape, pblock, grid.dtype))
+
+    @functools.cache
+    def planned() -> tuple[OpGraph, BlockArray]:
+        g = OpGraph("reduce")
+        for idx in x.grid.indices():
+            with g.tree(idx):
+                g.output(idx, partial(g, idx, pblock, grid.dtype))
+        return g, g.finish(ArrayGrid(pshape, pblock, grid.dtype))
+
+    if call is None or not backend().blocks_in_driver_memory:
+        planned()  # (planned now: the partials' tasks are made from the blocks of now)
 
     def make() -> np.ndarray:
-        refs = [partials.blocks[idx] for idx in x.grid.indices()]
-        parts = progress.get(refs, "reduce")
         with warnings_at_caller():
+            if call is not None and backend().blocks_in_driver_memory:
+                parts = _partials_here([call(idx) for idx in x.grid.indices()])
+            else:
+                partials = planned()[1]
+                parts = progress.get([partials.blocks[idx] for idx in x.grid.indices()],
+                                     "reduce")
             return kernels.reduce_finalize(combine, finalize, grid.shape, grid.dtype,
                                            finalize_kwargs, *parts)
 
-    return BlockArray(grid, None, None, pending=DriverValue(make, lambda: g))
+    return BlockArray(grid, None, None, pending=DriverValue(make, lambda: planned()[0]))
+
+
+def _partials_here(calls: list[tuple[Callable, tuple]]) -> list[Any]:
+    """The partial results of kernels ``calls`` (``(kernel, args)``, args may be refs of
+    blocks) computed by the driver's threads at once, each block read in place: a reduction
+    whose result the driver fetches anyway has no task round trip and no plan to emit."""
+    be = backend()
+    values = iter(progress.get([a for _, args in calls for a in args if be.is_ref(a)],
+                               "reduce"))
+    bound = [functools.partial(fn, *[next(values) if be.is_ref(a) else a for a in args])
+             for fn, args in calls]
+    del values
+    return fperrors.in_threads(bound)
 
 
 def _combine_task(combine: Callable, node: int, refs: list) -> Any:
@@ -160,18 +188,19 @@ def tree_reduce(
     x = for_consumer(x).copy()  # snapshots: the tasks are submitted on first use
     extras = [e.copy() for e in extras]
 
-    def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
+    def call(idx: tuple[int, ...], node: int = 0) -> tuple[Callable, tuple]:
         slices = x.grid.block_slices(idx)
         pieces = [broadcast_region(e, slices, x.shape, node) for e in extras]
         spec, refs = operand_pieces(x, idx, node)
         if spec is None:
-            return submit(
-                kernels.reduce_partial, partial, axes, partial_kwargs, *refs, *pieces, node=node
-            )
-        return submit(  # a pending elementwise expression, evaluated inside the partial
-            kernels.reduce_partial_expr, partial, axes, partial_kwargs, spec, len(refs), *refs,
-            *pieces, node=node,
-        )
+            return kernels.reduce_partial, (partial, axes, partial_kwargs, *refs, *pieces)
+        # a pending elementwise expression, evaluated inside the partial
+        return kernels.reduce_partial_expr, (partial, axes, partial_kwargs, spec, len(refs),
+                                             *refs, *pieces)
+
+    def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
+        fn, args = call(idx, node)
+        return submit(fn, *args, node=node)
 
     plain = not extras and fused_expression(x) is None
 
@@ -185,7 +214,8 @@ def tree_reduce(
                 children += g.reads(e, slices, x.shape)
         return g.task(functools.partial(emit, idx), children, shape, dtype, kind="reduce")
 
-    return _reduce(x, axes, keepdims, vertex, combine, finalize, finalize_kwargs or {}, dtype)
+    return _reduce(x, axes, keepdims, vertex, combine, finalize, finalize_kwargs or {}, dtype,
+                   call)
 
 
 def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> BlockArray:
@@ -196,6 +226,10 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
     if local is not None:
         return local
     x = x.copy()  # a snapshot: the tasks are submitted on first use (after a later x.sort())
+
+    def call(idx: tuple[int, ...]) -> tuple[Callable, tuple]:
+        return kernels.arg_partial, (x.blocks[idx], mode, axis, x.grid.block_starts(idx),
+                                     x.shape)
 
     def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
         return submit(
@@ -209,7 +243,8 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
                       kind="reduce", nbytes=nbytes)
 
     combine = functools.partial(kernels.arg_combine, mode)
-    return _reduce(x, axes, keepdims, vertex, combine, kernels.arg_finalize, {}, np.intp)
+    return _reduce(x, axes, keepdims, vertex, combine, kernels.arg_finalize, {}, np.intp,
+                   call)
 
 
 # ufuncs whose reductions NumPy may reorder (its "reorderable" ones): the partial results of

@@ -30,7 +30,11 @@ os.register_at_fork(after_in_child=_pool.clear)
 
 def run(parts: Sequence[Callable[[], Any]]) -> list[Any]:
     """Call every part at once (the first in this thread) and return their results in
-    order; once all have ended, the first exception raised by any is raised again."""
+    order; once all have ended, the first exception raised by any is raised again. More
+    parts than threads are taken in turn by ``THREADS`` loops (this thread's among them), so
+    that every core stays busy until the last part."""
+    if len(parts) > THREADS > 1:
+        return _drained(parts)
     if len(parts) > 1 and not _pool:
         _pool.append(ThreadPoolExecutor(max(1, THREADS - 1), thread_name_prefix="nums-driver"))
     futures = [_pool[0].submit(p) for p in parts[1:]]
@@ -47,4 +51,16 @@ def run(parts: Sequence[Callable[[], Any]]) -> list[Any]:
             failure = failure or e
     if failure is not None:
         raise failure
+    return results
+
+
+def _drained(parts: Sequence[Callable[[], Any]]) -> list[Any]:
+    results: list[Any] = [None] * len(parts)
+    order = iter(range(len(parts)))  # (next() of a range iterator is atomic under the GIL)
+
+    def drain() -> None:
+        for i in order:
+            results[i] = parts[i]()
+
+    run([drain] * THREADS)
     return results
