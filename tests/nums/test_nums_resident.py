@@ -608,12 +608,19 @@ def test_augmented_assignment_of_an_element_is_a_scalars(backend_name):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int32, np.complex128])
-def test_products_with_a_small_driver_operand(backend_name, dtype):
+def test_products_with_a_small_driver_operand(backend_name, dtype, monkeypatch):
     """``A @ v``, ``A.T @ v``, ``v @ A``, ``v @ A.T``, ``A @ W`` and ``W @ A`` of a matrix in
-    several blocks of columns and rows with a small driver-resident operand: one task per
-    block of the result's long axis (the small operand travels inside their specs), NumPy's
+    several blocks of columns and rows with a small driver-resident operand: computed by the
+    driver from the blocks in place where it maps the stores (embedded), else one task per
+    block of the result's long axis (the small operand travels inside their specs); NumPy's
     values and dtypes, a result that is driver-resident once used, and snapshots of both
     operands at the time of the product."""
+    from nums.core.array import products
+
+    submitted: list = []
+    real = products.submit
+    monkeypatch.setattr(products, "submit", lambda fn, *a, **k: submitted.append(fn) or real(
+        fn, *a, **k))
     try:
         nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
                      "local_bytes": 2**13})
@@ -631,6 +638,8 @@ def test_products_with_a_small_driver_operand(backend_name, dtype):
             assert_same(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)
             if before is not None and one_node:
                 assert _tasks() - before == 3  # one task per block of rows (or columns)
+            if context.get().backend.blocks_in_driver_memory and one_node:
+                assert not submitted
             assert _resident(got)
         w = A @ v
         A[0, 0] = -1000  # writes after the product do not reach it

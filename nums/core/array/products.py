@@ -23,6 +23,7 @@ from nums.core.array import kernels, resident
 from nums.core.array.blockarray import (
     BlockArray,
     DriverValue,
+    backend,
     local_value,
     submit,
     worker_count,
@@ -33,6 +34,7 @@ from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
 from nums.core.array.relayout import align_axis
 from nums.core.graph.grid import ArrayGrid
+from runtime.errors import warnings_at_caller
 
 
 def _align_pair(
@@ -150,11 +152,13 @@ def matmul2d(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray:
 def _with_driver_operand(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray | None:
     """``a @ b`` of a distributed matrix and a small driver-resident vector or matrix (either
     side: ``A @ v``, ``A.T @ v``, ``v @ A``, ``A @ W``) whose result is small, on one node: a
-    driver value (on first use, one task per block of the result's long axis, each given its
-    pieces of the small operand inside its spec, then fetched and kept in the driver). It
-    saves what the planned product costs an iteration of power iteration or conjugate
-    gradients besides the tasks themselves: putting the vector in the store in the matrix's
-    blocks, planning, and a fetch per later operation on the result. None: another path."""
+    driver value, computed on first use and kept in the driver. A backend whose stores the
+    driver maps has the driver compute it from the blocks in place (NumPy's BLAS on every
+    core); another runs one task per block of the result's long axis, each given its pieces
+    of the small operand inside its spec. It saves what the planned product costs an
+    iteration of power iteration or conjugate gradients besides the arithmetic: putting the
+    vector in the store in the matrix's blocks, planning, the tasks' round trip, and a fetch
+    per later operation on the result. None: another path."""
     right = local_value(b) if isinstance(b, BlockArray) else None
     left = local_value(a) if right is None and isinstance(a, BlockArray) else None
     small = right if right is not None else left
@@ -175,27 +179,36 @@ def _with_driver_operand(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray
              else small.shape[:-1] + (big.shape[1],))
     nblocks = src.grid.grid_shape[long]
     nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
-    if nblocks < worker_count() or not resident.fetchable_size(nbytes, 1):
+    here = backend().blocks_in_driver_memory
+    if (nblocks < worker_count() and not here) or not resident.fetchable_size(nbytes, 1):
         return None  # one task would do all of it, or the result stays distributed
     src = src.copy()  # a snapshot of the blocks: the tasks run on first use
     bs = src.block_shape[inner]
     k_blocks = src.grid.grid_shape[inner]
 
+    pieces = [small[..., k * bs:(k + 1) * bs] if left is not None
+              else small[k * bs:(k + 1) * bs] for k in range(k_blocks)]
+
+    def call(j: int, m_blocks: list) -> tuple:  # the kernel and arguments of result block j
+        if right is not None:
+            return kernels.matmul_sum, (trans, False, dtype, k_blocks, *m_blocks, *pieces)
+        return kernels.matmul_sum, (False, trans, dtype, k_blocks, *pieces, *m_blocks)
+
     def make() -> np.ndarray:
-        refs = []
-        for j in range(nblocks):
-            idx = [(j, k) if long == 0 else (k, j) for k in range(k_blocks)]
-            m_refs = [src.blocks[i] for i in idx]
-            pieces = [small[..., k * bs:(k + 1) * bs] if left is not None
-                      else small[k * bs:(k + 1) * bs] for k in range(k_blocks)]
-            node = int(src.nodes[idx[0]])
-            if right is not None:
-                refs.append(submit(kernels.matmul_sum, trans, False, dtype, k_blocks, *m_refs,
-                                   *pieces, node=node))
-            else:
-                refs.append(submit(kernels.matmul_sum, False, trans, dtype, k_blocks,
-                                   *pieces, *m_refs, node=node))
-        parts = progress.get(refs, "matmul")
+        rows = [[(j, k) if long == 0 else (k, j) for k in range(k_blocks)]
+                for j in range(nblocks)]
+        if here:
+            # the driver reads the blocks in place and runs NumPy's product on them (its BLAS
+            # uses every core): no task, nothing to send, nothing to wait for
+            values = progress.get([src.blocks[i] for idx in rows for i in idx], "matmul")
+            with warnings_at_caller():
+                parts = [fn(*args) for fn, args in (
+                    call(j, values[j * k_blocks:(j + 1) * k_blocks]) for j in range(nblocks))]
+        else:
+            refs = [submit(fn, *args, node=int(src.nodes[rows[j][0]])) for j, (fn, args) in
+                    enumerate(call(j, [src.blocks[i] for i in idx]) for j, idx in
+                              enumerate(rows))]
+            parts = progress.get(refs, "matmul")
         return np.concatenate(parts, axis=0 if right is not None else -1)
 
     snapshots = (a.copy(), b.copy())
