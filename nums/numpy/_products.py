@@ -83,6 +83,8 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, casting: str = "same_kind",
     elif (a.ndim, b.ndim) in ((2, 1), (1, 2)):
         # matrix-vector: vector blocks go straight into the block products (no reshapes)
         result = products.matmul2d(a, b, res_dtype)
+    elif a.ndim == b.ndim == 1 and (dot := products.vector_dot(a, b, res_dtype)) is not None:
+        result = dot
     else:
         a2 = reshape(a, a2_shape) if a.ndim == 1 else a
         b2 = reshape(b, b2_shape) if b.ndim == 1 else b

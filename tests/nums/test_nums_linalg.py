@@ -479,3 +479,28 @@ def test_factorizations_of_empty_matrices_over_several_blocks_are_numpys():
         assert_same(nps.linalg.pinv(a), np.linalg.pinv(e))
         assert_same(nps.linalg.lstsq(a, nps.zeros(shape[0]))[0],
                     np.linalg.lstsq(e, np.zeros(shape[0]))[0])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.complex64, np.int32])
+@pytest.mark.parametrize("shape", [(50,), (9, 7), (4, 3, 5)])
+def test_whole_array_norms_are_dots_of_blocks(dtype, shape, monkeypatch):
+    """The 2-norm of a distributed vector and the Frobenius norm of a whole array are, as in
+    NumPy, the square root of the values' dot with themselves, block by block (no array of
+    squares is made): NumPy's value and dtype, ``keepdims``, expressions."""
+    from nums.numpy import _reductions
+
+    rng = np.random.default_rng(11)
+    a = (rng.random(shape) * 20 - 10).astype(dtype)
+    if np.dtype(dtype).kind == "c":
+        a = a + 1j * rng.random(shape).astype(np.float32)
+    x = nps.array(a, block_shape=tuple(max(1, n // 3) for n in shape))
+    squares: list = []  # sums of arrays of squares
+    real = _reductions.sum
+    monkeypatch.setattr(_reductions, "sum",
+                        lambda *args, **kw: squares.append(1) or real(*args, **kw))
+    rtol = 1e-5 if np.linalg.norm(a).dtype.itemsize <= 4 else 1e-12
+    for kw in [{}, {"keepdims": True}] + ([{"ord": "fro"}] if len(shape) == 2 else []) + (
+            [{"ord": 2}, {"axis": 0}] if len(shape) == 1 else []):
+        assert_same(nps.linalg.norm(x, **kw), np.linalg.norm(a, **kw), rtol=rtol)
+    assert not squares
+    assert_same(nps.linalg.norm(x - 1), np.linalg.norm(a - 1), rtol=rtol)

@@ -393,3 +393,35 @@ def test_vecdot_axis_of_each_operand_and_dtype_of_the_vector_gufuncs():
                 np.vecmat(np.arange(2.0), m, dtype=np.float32))
     with pytest.raises(np._core._exceptions._UFuncInputCastingError):
         nps.vecdot(nps.asarray(w), nps.asarray(w), dtype=np.int64)
+
+
+@pytest.mark.parametrize("dtypes", [(np.float64, np.float64), (np.float32, np.float32),
+                                    (np.int8, np.int8), (np.int64, np.float32),
+                                    (np.complex128, np.float64), (np.bool_, np.bool_)])
+def test_dot_of_two_distributed_vectors_is_a_reduction(dtypes, monkeypatch):
+    """``x @ y``, ``np.dot`` and ``np.matmul`` of two 1-d arrays in blocks: one partial
+    ``dot`` per block (no reshape into matrices, no rechunk of aligned blocks), NumPy's
+    dtype, and its value (integer wrap-around, booleans, complex without conjugation),
+    for blocks that do not line up and for pending expressions too."""
+    from nums.numpy import _products
+
+    rng = np.random.default_rng(5)
+    a = (rng.random(50) * 40 - 10).astype(dtypes[0])
+    b = (rng.random(50) * 40 - 10).astype(dtypes[1])
+    if dtypes[0] == np.complex128:
+        a = a + 1j * rng.random(50)
+    x, y = nps.array(a, block_shape=(8,)), nps.array(b, block_shape=(8,))
+    reshapes: list = []
+    real = _products.reshape
+    monkeypatch.setattr(_products, "reshape", lambda *args: reshapes.append(1) or real(*args))
+    for got, expected in [(x @ y, a @ b), (nps.dot(x, y), np.dot(a, b)),
+                          (nps.matmul(x, y), np.matmul(a, b))]:
+        assert got.shape == () and got.dtype == expected.dtype
+        assert_same(got, expected, rtol=1e-5 if expected.dtype.itemsize <= 4 else 1e-12)
+    assert not reshapes  # (into a row and a column: the general product)
+    z = nps.array(b, block_shape=(7,))  # other blocks
+    assert_same(x @ z, a @ b, rtol=1e-5 if (a @ b).dtype.itemsize <= 4 else 1e-12)
+    if dtypes[0] != np.bool_:
+        assert_same((x * 2) @ (y + 1), (a * 2) @ (b + 1),
+                    rtol=1e-5 if (a @ b).dtype.itemsize <= 4 else 1e-12)
+    assert_same(nps.array(a[:0]) @ nps.array(b[:0]), a[:0] @ b[:0])

@@ -293,6 +293,23 @@ def reduce_partial(fn: Callable, axes: tuple, kwargs: dict, block: np.ndarray, *
     return fn(block, *extra, axis=axes, keepdims=True, **kwargs)
 
 
+def dot_partial(a: np.ndarray, b: np.ndarray, axis, keepdims, dtype) -> np.ndarray:
+    """One block's share of the dot product of two vectors: NumPy's ``dot`` of the pieces
+    in ``dtype``, as a one-element array (the partials are added)."""
+    return np.asarray(np.dot(widened(a, dtype), widened(b, dtype))).reshape((1,) * a.ndim)
+
+
+def sqnorm_partial(block: np.ndarray, axis, keepdims) -> np.ndarray:
+    """One block's sum of squared magnitudes as NumPy's ``norm`` computes it: the ``dot`` of
+    the raveled values with themselves (of the real and imaginary parts, for complex)."""
+    v = block.ravel()
+    if v.dtype.kind == "c":
+        r = np.dot(v.real, v.real) + np.dot(v.imag, v.imag)
+    else:
+        r = np.dot(v, v)
+    return np.asarray(r).reshape((1,) * block.ndim)
+
+
 def reduce_combine(combine: Callable, *parts: Any) -> Any:
     return _pairwise(combine, list(parts))
 

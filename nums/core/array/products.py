@@ -31,6 +31,7 @@ from nums.core.array.blockarray import (
 from nums.core.array.blockarray import resident as resident_array
 from nums.core.array.fusion import for_consumer, operand_pieces, row_product
 from nums.core.array.planning import OpGraph
+from nums.core.array.reduction import tree_reduce
 from nums.core.array.regions import broadcast_region
 from nums.core.array.relayout import align_axis
 from nums.core.graph.grid import ArrayGrid
@@ -219,6 +220,19 @@ def _with_driver_operand(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray
 
     grid = ArrayGrid.one_block(shape, np.dtype(dtype))
     return BlockArray(grid, None, None, pending=DriverValue(make, graph))
+
+
+def vector_dot(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray | None:
+    """``a @ b`` of two distributed vectors (a 0-d result) as a reduction: each block's
+    ``dot`` with its piece of ``b``, the partials added (computed by the driver where it
+    reads the blocks in place); no reshape of either vector into a matrix. None for empty
+    or non-numeric operands (the general product)."""
+    if (a.ndim != 1 or b.ndim != 1 or a.size == 0 or _half(dtype)
+            or np.dtype(dtype).kind not in "biufc" or a.dtype.kind not in "biufc"
+            or b.dtype.kind not in "biufc"):
+        return None
+    return tree_reduce(a, (0,), False, kernels.dot_partial, {"dtype": np.dtype(dtype)},
+                       np.add, np.dtype(dtype), extras=[b])
 
 
 def _kept_in_driver(x: BlockArray) -> BlockArray:

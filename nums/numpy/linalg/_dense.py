@@ -16,8 +16,9 @@ from typing import Any
 import numpy as np
 from numpy.linalg._linalg import EighResult, SlogdetResult
 
-from nums.core.array import resident
+from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, backend
+from nums.core.array.reduction import tree_reduce
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._creation import eye
@@ -143,6 +144,13 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
         raise ValueError("Improper number of dimensions to norm.")  # NumPy's, for any ord
     if ord == "fro" and (vector or (isinstance(axis, tuple) and len(axis) > 2)):
         raise ValueError("Improper number of dimensions to norm.")
+    if (ord is None or ord == "fro" or (ord == 2 and x.ndim == 1)) and (
+            axis is None or x.ndim == 1) and x.size and x.dtype.kind in "fc":
+        # NumPy's way for the whole array: the square root of the dot of the values with
+        # themselves (no array of squares), block by block
+        real = np.empty(0, x.dtype).real.dtype
+        return sqrt(tree_reduce(x, tuple(range(x.ndim)), keepdims, kernels.sqnorm_partial,
+                                {}, np.add, real))
     if ord is None or ord == "fro" or (ord == 2 and vector):
         a = absolute(x) if x.dtype.kind == "c" else x
         return sqrt(_red.sum(a * a, axis=axis, keepdims=keepdims))
