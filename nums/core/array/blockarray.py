@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from nums.core import context, progress
-from nums.core.array import kernels, threads
+from nums.core.array import fperrors, kernels, threads
 from nums.core.array.capacity import check_fits
 from nums.core.array.geometry import Flags, memory_order, root_stand_in
 from nums.core.graph.grid import ArrayGrid, default_block_shape
@@ -56,6 +56,22 @@ def submit(fn: Callable, *args: Any, node: int = 0, num_returns: int = 1, **kwar
             result = fn(*args, **kwargs)
         return result if num_returns == 1 else list(result)
     return be.submit(fn, args, kwargs, node=node, num_returns=num_returns)
+
+
+def run_here(calls: Sequence[tuple[Callable, tuple]], label: str,
+             parallel: bool = True) -> list[Any]:
+    """The results of kernel ``calls`` (``(fn, args)``, args may be refs of blocks) computed
+    in the driver, each block read in place (a backend with ``blocks_in_driver_memory``): at
+    once on the driver's threads under the caller's ``np.errstate``, or one after the other
+    when each call uses every core itself (BLAS). The caller raises their warnings at the
+    user's line (``warnings_at_caller``)."""
+    be = backend()
+    values = iter(progress.get([a for _, args in calls for a in args if be.is_ref(a)],
+                               label))
+    bound = [functools.partial(fn, *[next(values) if be.is_ref(a) else a for a in args])
+             for fn, args in calls]
+    del values
+    return fperrors.in_threads(bound) if parallel else [f() for f in bound]
 
 
 def one_block(ref: Any, shape: tuple[int, ...], dtype: Any, node: int) -> BlockArray:

@@ -25,6 +25,7 @@ from nums.core.array.blockarray import (
     DriverValue,
     backend,
     local_value,
+    run_here,
     submit,
     worker_count,
 )
@@ -189,27 +190,21 @@ def _with_driver_operand(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray
 
     pieces = [small[..., k * bs:(k + 1) * bs] if left is not None
               else small[k * bs:(k + 1) * bs] for k in range(k_blocks)]
+    rows = [[(j, k) if long == 0 else (k, j) for k in range(k_blocks)] for j in range(nblocks)]
 
-    def call(j: int, m_blocks: list) -> tuple:  # the kernel and arguments of result block j
+    def call(m_blocks: list) -> tuple:  # the kernel and arguments of one result block
         if right is not None:
             return kernels.matmul_sum, (trans, False, dtype, k_blocks, *m_blocks, *pieces)
         return kernels.matmul_sum, (False, trans, dtype, k_blocks, *pieces, *m_blocks)
 
     def make() -> np.ndarray:
-        rows = [[(j, k) if long == 0 else (k, j) for k in range(k_blocks)]
-                for j in range(nblocks)]
-        if here:
-            # the driver reads the blocks in place and runs NumPy's product on them (its BLAS
-            # uses every core): no task, nothing to send, nothing to wait for
-            values = progress.get([src.blocks[i] for idx in rows for i in idx], "matmul")
-            with warnings_at_caller():
-                parts = [fn(*args) for fn, args in (
-                    call(j, values[j * k_blocks:(j + 1) * k_blocks]) for j in range(nblocks))]
+        calls = [call([src.blocks[i] for i in idx]) for idx in rows]
+        if here:  # NumPy's product on the blocks in place, one after the other: BLAS uses
+            with warnings_at_caller():  # every core (no task, nothing sent or waited for)
+                parts = run_here(calls, "matmul", parallel=False)
         else:
-            refs = [submit(fn, *args, node=int(src.nodes[rows[j][0]])) for j, (fn, args) in
-                    enumerate(call(j, [src.blocks[i] for i in idx]) for j, idx in
-                              enumerate(rows))]
-            parts = progress.get(refs, "matmul")
+            parts = progress.get([submit(fn, *args, node=int(src.nodes[idx[0]]))
+                                  for (fn, args), idx in zip(calls, rows)], "matmul")
         return np.concatenate(parts, axis=0 if right is not None else -1)
 
     snapshots = (a.copy(), b.copy())

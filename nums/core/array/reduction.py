@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from nums.core import progress
-from nums.core.array import fperrors, kernels, relayout, resident
-from nums.core.array.blockarray import BlockArray, DriverValue, backend, submit
+from nums.core.array import kernels, relayout, resident
+from nums.core.array.blockarray import BlockArray, DriverValue, backend, run_here, submit
 from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
 from nums.core.array.planning import FOLD_MAX, OpGraph
 from nums.core.array.regions import broadcast_region
@@ -57,7 +57,7 @@ def _reduce(
     result; the partials of each output block are summed with ``combine`` in the plan's order
     and the last combination applies ``finalize``, casts and reshapes. ``call(idx)``, when
     given, is the ``(kernel, args)`` of block ``idx``'s partial (args may be refs), for a
-    driver that computes the partials itself (:func:`_partials_here`)."""
+    driver that computes the partials itself (:func:`run_here`)."""
     grid = _out_grid(x, axes, keepdims, dtype)
     here = _combined_here(x, axes, grid, partial, combine, finalize, finalize_kwargs, call)
     if here is not None:
@@ -101,7 +101,7 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
     """A reduction to one small block (``x.sum()``, ``x.mean(axis=0)`` of a tall array) whose
     partial results are combined by the driver, which fetches them anyway: one task per
     block and no combining task (a round trip less), or no task at all when the driver
-    reads the blocks in place and ``call`` is given (:func:`_partials_here`); None when the
+    reads the blocks in place and ``call`` is given (:func:`run_here`); None when the
     result has several blocks, the partials are more than ``FOLD_MAX`` or larger than
     ``COMBINE_HERE_BYTES``."""
     if grid.num_blocks != 1 or x.size == 0 or x.grid.num_blocks > FOLD_MAX:
@@ -127,7 +127,7 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
     def make() -> np.ndarray:
         with warnings_at_caller():
             if call is not None and backend().blocks_in_driver_memory:
-                parts = _partials_here([call(idx) for idx in x.grid.indices()])
+                parts = run_here([call(idx) for idx in x.grid.indices()], "reduce")
             else:
                 partials = planned()[1]
                 parts = progress.get([partials.blocks[idx] for idx in x.grid.indices()],
@@ -136,19 +136,6 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
                                            finalize_kwargs, *parts)
 
     return BlockArray(grid, None, None, pending=DriverValue(make, lambda: planned()[0]))
-
-
-def _partials_here(calls: list[tuple[Callable, tuple]]) -> list[Any]:
-    """The partial results of kernels ``calls`` (``(kernel, args)``, args may be refs of
-    blocks) computed by the driver's threads at once, each block read in place: a reduction
-    whose result the driver fetches anyway has no task round trip and no plan to emit."""
-    be = backend()
-    values = iter(progress.get([a for _, args in calls for a in args if be.is_ref(a)],
-                               "reduce"))
-    bound = [functools.partial(fn, *[next(values) if be.is_ref(a) else a for a in args])
-             for fn, args in calls]
-    del values
-    return fperrors.in_threads(bound)
 
 
 def _combine_task(combine: Callable, node: int, refs: list) -> Any:
