@@ -10,6 +10,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.products import vector_dot
 from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 from nums.numpy._products import loop_operands
@@ -45,9 +46,14 @@ def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, dtype: Any =
                              "0, gufunc core with signature (n),(n)->() requires 1)")
     if a.shape[axis] != b.shape[axis]:
         raise ValueError("vecdot: Input operand 1 has a mismatch in its core dimension 0")
+    a = u.conjugate(a) if a.dtype.kind == "c" else a
+    if a.ndim == b.ndim == 1:  # two vectors: the dot of their blocks (no array of products)
+        dot = vector_dot(a, b, np.result_type(a.dtype, b.dtype))
+        if dot is not None:
+            return to_out(out, dot)
     # the core axis of each operand (the gufunc's), last, before the others broadcast
     a, b = u.moveaxis(a, axis, -1), u.moveaxis(b, axis, -1)
-    products = u.multiply(u.conjugate(a) if a.dtype.kind == "c" else a, b)
+    products = u.multiply(a, b)
     return to_out(out, u.sum(products, axis=-1, dtype=products.dtype))  # NumPy's: no upcast
 
 

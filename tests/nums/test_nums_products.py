@@ -419,6 +419,8 @@ def test_dot_of_two_distributed_vectors_is_a_reduction(dtypes, monkeypatch):
         assert got.shape == () and got.dtype == expected.dtype
         assert_same(got, expected, rtol=1e-5 if expected.dtype.itemsize <= 4 else 1e-12)
     assert not reshapes  # (into a row and a column: the general product)
+    assert_same(nps.vecdot(x, y), np.vecdot(a, b),  # (conjugates x)
+                rtol=1e-5 if np.vecdot(a, b).dtype.itemsize <= 4 else 1e-12)
     z = nps.array(b, block_shape=(7,))  # other blocks
     assert_same(x @ z, a @ b, rtol=1e-5 if (a @ b).dtype.itemsize <= 4 else 1e-12)
     if dtypes[0] != np.bool_:
