@@ -1,8 +1,9 @@
 """The size sweep of ``bench_small`` outside asv: ``python asv_bench/quick_sizes.py
 [sizes]`` (default ``1e3,1e4,1e5,1e6,3e6,1e7``) prints NumPy's time / nums's time (above 1:
 nums faster) of ``x * y + 1`` (nums: ``(x * y + 1).get()``), ``float(x.sum())``,
-``x[::2] + 1`` (nums: ``(x[::2] + 1).get()``) and two compute-bound ufuncs, ``np.sin(x)``
-and ``x ** 1.5`` (nums: ``.get()`` of them), on float64 vectors, medians of 7 repeats of
+``x[::2] + 1`` (nums: ``(x[::2] + 1).get()``), two compute-bound ufuncs, ``np.sin(x)``
+and ``x ** 1.5`` (nums: ``.get()`` of them), ``float(x @ y)`` and
+``float(np.linalg.norm(x))``, on float64 vectors, medians of 7 repeats of
 as many calls as take about a fifth of a second, in a plain Python process."""
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def _row(n: int) -> str:
         "x[::2]+1": (lambda: a[::2] + 1, lambda: (x[::2] + 1).get()),
         "sin": (lambda: numpy.sin(a), lambda: nnp.sin(x).get()),
         "x**1.5": (lambda: a ** 1.5, lambda: (x ** 1.5).get()),
+        "x@y": (lambda: float(a @ b), lambda: float(x @ y)),
+        "norm": (lambda: float(numpy.linalg.norm(a)), lambda: float(nnp.linalg.norm(x))),
     }
     cells = []
     for name, (f_numpy, f_nums) in ops.items():

@@ -12,7 +12,8 @@ Each operation runs for vectors of 1e3 to 1e7 float64 elements with three engine
 
 Operations, each materialised (a numpy array or a Python float at the end):
 ``x * y + 1`` (``time_elementwise``), ``float(x.sum())`` (``time_sum``),
-``(x[::2] + 1).get()`` (``time_strided``) and the bookkeeping loop of power iteration,
+``(x[::2] + 1).get()`` (``time_strided``), ``float(x @ y)`` (``time_dot``),
+``float(np.linalg.norm(x))`` (``time_norm``) and the bookkeeping loop of power iteration,
 100 times ``v = v / np.linalg.norm(v)`` on a vector of 100 elements (``Bookkeeping``).
 """
 
@@ -112,6 +113,20 @@ class SizeSweep:
             x[::2] + 1
         else:
             (x[::2] + 1).get()
+
+    def time_dot(self, engine, n):
+        try:
+            x, y = self.x, self.y
+        except AttributeError:
+            x, y = self._inputs(engine, n)
+        float(x @ y)
+
+    def time_norm(self, engine, n):
+        try:
+            x = self.x
+        except AttributeError:
+            x, _ = self._inputs(engine, n)
+        float(self.xp.linalg.norm(x))
 
 
 class Bookkeeping:
