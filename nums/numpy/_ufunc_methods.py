@@ -13,9 +13,14 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.dtypes import dry_run
-from nums.core.array.reduction import REORDERABLE, cumulate, tree_reduce
+from nums.core.array.reduction import (
+    REORDERABLE,
+    cumulate,
+    redone_after_overflow,
+    tree_reduce,
+)
 from nums.core.array.regions import region
-from nums.core.array.relayout import whole_axis
+from nums.core.array.relayout import rechunk, whole_axis
 from nums.core.array.writes import write_out
 from nums.numpy._convert import asarray
 
@@ -134,6 +139,12 @@ def ufunc_reduce(
         fkw,
         extras=where_operand(where),
     )
+    if (uf in (np.add, np.multiply) and res_dtype.kind in "fc" and not folds
+            and not out_loop and any(a.grid.grid_shape[i] > 1 for i in axes)):
+        whole = tuple(a.shape[i] or 1 if i in axes else n
+                      for i, n in enumerate(a.block_shape))
+        result = redone_after_overflow(result, a, lambda: ufunc_reduce(
+            uf, rechunk(a, whole), axis, dtype, None, keepdims, initial, where))
     return finish(result, out)
 
 

@@ -428,6 +428,37 @@ def test_sums_of_many_blocks_keep_numpys_accuracy():
     assert abs(got - 4000.0) < 0.03
 
 
+def test_sums_and_products_that_overflow_are_numpys():
+    # regrouped by blocks, a sum or product that overflows on the way gives another
+    # non-finite value than NumPy's order: 1e200 eight times then 1e-200 eight times is inf
+    # (NumPy) where the blocks' partials give inf * 0.0 = NaN
+    big = np.array([1e200] * 8 + [1e-200] * 8)
+    opposite = np.array([1e308] * 8 + [-1e308] * 8)  # NumPy's sum: 0.0, its cumsum: inf
+    rng = np.random.default_rng(3)
+    c = ((rng.random((892, 24)) * 20 - 5) + 1j * rng.random((892, 24))).astype(np.complex128)
+    m = np.array([[1e308] * 3, [1e308] * 3, [-1e308] * 3, [-1e308] * 3] * 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for a, bs in ((big, (5,)), (opposite, (3,)), (opposite[::-1].copy(), (8,)),
+                      (c, (300, 7)), (m, (5, 3))):
+            x = nps.asarray(a, block_shape=bs)
+            axes = [None] if a.ndim == 1 else [None, 0, 1]
+            for axis in axes:
+                for name in ("sum", "prod", "nansum"):
+                    assert_same(getattr(nps, name)(x, axis=axis),
+                                getattr(np, name)(a, axis=axis), rtol=1e-12)
+            for axis in (0, a.ndim - 1):
+                for name in ("cumsum", "cumprod"):
+                    assert_same(getattr(nps, name)(x, axis=axis),
+                                getattr(np, name)(a, axis=axis), rtol=1e-12)
+    # infinities given stay as they are: no second pass
+    given = np.array([np.inf, 1.0, -np.inf, 2.0] * 5)
+    with np.errstate(invalid="ignore"):
+        assert_same(nps.sum(nps.asarray(given, block_shape=(3,))), np.sum(given))
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        float(nps.prod(nps.asarray(big, block_shape=(5,))))
+
+
 def test_nan_reductions_take_where():
     rng = np.random.default_rng(9)
     a = rng.random((5, 6))

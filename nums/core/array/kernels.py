@@ -299,6 +299,11 @@ def dot_partial(a: np.ndarray, b: np.ndarray, axis, keepdims, dtype) -> np.ndarr
     return np.asarray(np.dot(widened(a, dtype), widened(b, dtype))).reshape((1,) * a.ndim)
 
 
+def all_finite(block: np.ndarray, axis, keepdims) -> np.ndarray:
+    """Whether every value of a block is finite, as a one-element array."""
+    return np.asarray(bool(np.isfinite(block).all())).reshape((1,) * block.ndim)
+
+
 def sqnorm_partial(block: np.ndarray, axis, keepdims) -> np.ndarray:
     """One block's sum of squared magnitudes as NumPy's ``norm`` computes it: the ``dot`` of
     the raveled values with themselves (of the real and imaginary parts, for complex)."""
@@ -428,21 +433,49 @@ def cumulative(ufunc: np.ufunc, axis: int, dtype, block: np.ndarray) -> np.ndarr
 
 
 def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
-                     prev: np.ndarray | None = None) -> np.ndarray | None:
-    """The last slice along ``axis`` of a block's final accumulation: its own (``local``)
-    continued from ``prev``, the carry of the blocks before it (None: none)."""
+                     block: np.ndarray, prev: np.ndarray | None = None) -> np.ndarray | None:
+    """The last slice along ``axis`` of a block's final accumulation: its own (``local``, of
+    ``block``) continued from ``prev``, the carry of the blocks before it (None: none)."""
     if local.shape[axis] == 0:
         return prev
     last = np.take(local, [-1], axis=axis)
-    return last if prev is None else ufunc(last, prev, dtype=_dtype_argument(dtype, last, prev))
+    if prev is None:
+        return last
+    out = ufunc(last, prev, dtype=_dtype_argument(dtype, last, prev))
+    if _overflowed(ufunc, out):
+        return np.take(_continued(ufunc, axis, dtype, prev, block), [-1], axis=axis)
+    return out
 
 
-def cumulative_continue(ufunc: np.ufunc, dtype, local: np.ndarray,
-                        carry: np.ndarray | None) -> np.ndarray:
-    """A block's accumulation ``local`` continued from the blocks before it."""
+def cumulative_continue(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
+                        block: np.ndarray, carry: np.ndarray | None) -> np.ndarray:
+    """A block's accumulation ``local`` (of ``block``) continued from the blocks before
+    it."""
     if carry is None:
         return local
-    return ufunc(local, carry, dtype=_dtype_argument(dtype, local, carry))
+    out = ufunc(local, carry, dtype=_dtype_argument(dtype, local, carry))
+    if _overflowed(ufunc, out):
+        return _continued(ufunc, axis, dtype, carry, block)
+    return out
+
+
+def _overflowed(ufunc: np.ufunc, out: np.ndarray) -> bool:
+    """Whether a sum or product of floats regrouped (a carry combined with a block's own
+    accumulation) has infinities or NaNs: an overflow along the way may have made them,
+    and NumPy's one element after the other may give others (inf where the regrouping
+    gives NaN), so the block is accumulated again in NumPy's order (:func:`_continued`).
+    Finite values differ from NumPy's only in rounding."""
+    return (ufunc in (np.add, np.multiply) and out.dtype.kind in "fc"
+            and not np.isfinite(out).all())
+
+
+def _continued(ufunc: np.ufunc, axis: int, dtype, carry: np.ndarray,
+               block: np.ndarray) -> np.ndarray:
+    """``block`` accumulated from ``carry``, one slice after the other as NumPy does."""
+    with np.errstate(all="ignore"):  # (the first computation gave the warnings)
+        both = np.concatenate([carry, block.astype(carry.dtype, copy=False)], axis=axis)
+        out = ufunc.accumulate(both, axis=axis, dtype=_dtype_argument(dtype, both))
+    return out[(slice(None),) * axis + (slice(1, None),)]
 
 
 # ---------------------------------------------------------------------------- products

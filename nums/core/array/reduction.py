@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -234,6 +235,38 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
                    call)
 
 
+def redone_after_overflow(result: BlockArray, x: BlockArray,
+                          redo: Callable[[], BlockArray]) -> BlockArray:
+    """``result``, a sum or product of ``x``'s blocks' partial results, or ``redo()``'s value
+    where ``result`` has infinities or NaNs although ``x`` has none.
+
+    Regrouping a sum or product of floats changes only its rounding, until an intermediate
+    value overflows: then NumPy's one order gives inf where the partials of blocks give NaN
+    (``1e200`` eight times then ``1e-200`` eight times), or 0.0 where they give NaN.
+    ``redo`` computes in NumPy's order (each reduced axis whole in a block); its warnings
+    were given by the first computation. Only a driver value (a small result) is checked:
+    a distributed result is returned as it is."""
+    pending = result._pending
+    if type(pending) is not DriverValue:
+        return result
+    x = x.copy()  # a snapshot: the check runs on first use
+
+    def make() -> np.ndarray:
+        value = result.get()
+        if np.isfinite(value).all():
+            return value
+        finite = tree_reduce(x, tuple(range(x.ndim)), False, kernels.all_finite, {},
+                             np.logical_and, np.bool_)
+        if not finite.get():
+            return value  # infinities or NaNs in x: they propagate, whatever the order
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return redo().get()
+
+    return BlockArray(result.grid, None, None,
+                      pending=DriverValue(make, lambda: pending.graph(result)))
+
+
 # ufuncs whose reductions NumPy may reorder (its "reorderable" ones): the partial results of
 # blocks combine in any order, and a carry from the blocks before continues an accumulation.
 # Any other ufunc (subtract, divide, power, arctan2, floor_divide, remainder, shifts, ...) is a
@@ -282,7 +315,8 @@ def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArra
         p[axis] -= 1
         p = tuple(p)
         carries[idx] = submit(kernels.cumulative_carry, ufunc, axis, grid.dtype, own[p],
-                              *((carries[p],) if p in carries else ()), node=node)
-        blocks[idx] = submit(kernels.cumulative_continue, ufunc, grid.dtype, own[idx],
-                             carries[idx], node=node)
+                              x.blocks[p], *((carries[p],) if p in carries else ()),
+                              node=node)
+        blocks[idx] = submit(kernels.cumulative_continue, ufunc, axis, grid.dtype, own[idx],
+                             x.blocks[idx], carries[idx], node=node)
     return BlockArray(grid, blocks, x.nodes.copy())
