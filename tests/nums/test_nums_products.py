@@ -165,6 +165,47 @@ def test_reshape_errors_and_block_shape():
     assert_same(y, np.arange(12).reshape(3, 4))
 
 
+def test_reshapes_of_distributed_arrays_are_read_where_used(monkeypatch):
+    """A reshape of a distributed array moves no values of its own: the consumers' kernels
+    (reductions, expressions, ``get()``) take the rows of the source that hold their part and
+    reshape them, whether the blocks line up with the new rows or not; writes through the
+    view and snapshots keep NumPy's meaning."""
+    from nums.core.array import kernels, relayout
+
+    moved: list = []
+    real = relayout.submit
+    monkeypatch.setattr(relayout, "submit",
+                        lambda fn, *a, **k: moved.append(fn) or real(fn, *a, **k))
+    a = np.arange(240.0) * 1.5
+    for bs in ((24,), (40,), (7,)):  # blocks of whole new rows, of 2.5 rows, unaligned
+        x = _x(a, bs)
+        r, e = x.reshape(-1, 16), a.reshape(-1, 16)
+        assert_same(r, e)
+        assert_same(r.mean(axis=1), e.mean(axis=1))
+        assert_same(r.sum(axis=0), e.sum(axis=0))
+        assert_same(r * 2 - r[:, :1], e * 2 - e[:, :1])
+        assert_same(r[3:11:2, 5:], e[3:11:2, 5:])
+        assert_same(nps.reshape(x * 2, (4, 6, 10)).max(axis=1),
+                    np.reshape(a * 2, (4, 6, 10)).max(axis=1))
+        assert_same(r.reshape(240)[::7], e.reshape(240)[::7])
+        m = _x(e, (5, 16))
+        assert_same(m.ravel() + x, e.ravel() + a)
+        assert_same(m.reshape(8, 30).sum(axis=1), e.reshape(8, 30).sum(axis=1))
+    assert kernels.flat_gather not in moved and kernels.reshape not in moved
+    for bs in ((24,), (7,)):
+        b = a.copy()
+        y = _x(b, bs)
+        v, w = y.reshape(-1, 16), b.reshape(-1, 16)
+        kept = v + 0  # the values of now
+        v[2:4] = -1.0
+        w[2:4] = -1.0
+        assert_same(y, b)
+        assert_same(kept, a.reshape(-1, 16))
+        y[:5] = 7.0
+        b[:5] = 7.0
+        assert_same(v, w)
+
+
 def test_expand_squeeze():
     a = np.arange(12.0).reshape(3, 1, 4)
     x = _x(a, (2, 1, 3))

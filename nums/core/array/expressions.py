@@ -67,11 +67,7 @@ def _view_leaves(e: tuple, leaves: Sequence[Any], out: list[Any]) -> tuple:
     if e[0] == "leaf":
         if len(e) == 2:
             return e
-        piece = leaves[e[1]]
-        if e[3] is not None and e[3] and e[3][0] == "join":
-            piece = _join(piece, e[3], leaves)
-        elif e[3] is not None:
-            piece = piece[e[3]]
+        piece = _local_piece(leaves[e[1]], e[3], leaves)
         if e[2] is not None and e[2] != ROWS:
             piece = piece.reshape(view_shape(piece.shape, e[2]))
         out[e[1]] = piece
@@ -81,6 +77,23 @@ def _view_leaves(e: tuple, leaves: Sequence[Any], out: list[Any]) -> tuple:
     if e[0] == "matmul":
         return ("matmul", e[1], _view_leaves(e[2], leaves, out), e[3], e[4])
     return ("ufunc", e[1], e[2], e[3], tuple(_view_leaves(c, leaves, out) for c in e[4]))
+
+
+def _local_piece(piece: Any, local: Any, leaves: Sequence[Any]) -> Any:
+    """``piece`` through a leaf node's view ``local``: None (as it is), slices,
+    ``("join", ...)`` (:func:`_join`), or ``("reshape", inner, offset, length, shape,
+    slices)``: the rows that ``inner`` gives, raveled, ``length`` values from ``offset``
+    reshaped to ``shape``, then ``slices`` of them (a reshape of a distributed array read
+    where it is used, ``fusion.reshaped``)."""
+    if local is None or not local:
+        return piece
+    if local[0] == "join":
+        return _join(piece, local, leaves)
+    if local[0] == "reshape":
+        _, inner, offset, length, shape, cut = local
+        rows = _local_piece(piece, inner, leaves)
+        return rows.reshape(-1)[offset:offset + length].reshape(shape)[cut]
+    return piece[local]
 
 
 def _join(first: Any, spec: tuple, leaves: Sequence[Any]) -> np.ndarray:

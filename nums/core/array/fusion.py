@@ -32,6 +32,7 @@ every consumer, so no consumer reads ``X`` more often than NumPy would.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -39,7 +40,7 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import fperrors, kernels, threads
-from nums.core.array.blockarray import BlockArray, Pending, backend, submit
+from nums.core.array.blockarray import BlockArray, Pending, backend, make_grid, submit
 from nums.core.array.expressions import ROWS, eval_into_parts, has_row_product, nodes
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import block_view, broadcast_slices, region
@@ -130,7 +131,8 @@ def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
     ``.blocks`` copies it in one task per block."""
     shape = grid.shape
     inner = x.pending("fused")
-    if inner is not None and inner.expr == ("leaf", 0) and inner.windows[0] is not None:
+    if (inner is not None and inner.expr == ("leaf", 0) and inner.windows[0] is not None
+            and not is_reshape(inner.windows[0])):
         # a window of a window (``u[1:][::2]``): one window of the first one's array
         o, st, _ = inner.windows[0]
         offsets = tuple(a + b * c for a, b, c in zip(o, st, offsets))
@@ -141,6 +143,59 @@ def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
     return BlockArray(grid, None, None,
                       pending=Fused(("leaf", 0), (x,), ((tuple(offsets), tuple(steps),
                                                          tuple(shape)),)))
+
+
+def is_reshape(win: Any) -> bool:
+    """Whether a leaf's window is a reshape (see :func:`reshaped`), not slices."""
+    return win is not None and win[0] == "reshape"
+
+
+ROW_BYTES = 1 << 20  # rows of a reshape read where used, at most (or two blocks)
+
+
+def reshaped(x: BlockArray, shape: tuple[int, ...]) -> BlockArray | None:
+    """``x.reshape(shape)`` (C order) of a distributed array as a pending expression reading
+    ``x``'s blocks where it is used: a consumer's kernel takes the rows of ``x`` that hold
+    its block's values and reshapes them, a view when they lie in one block
+    (``x.reshape(-1, 100).mean(axis=1)`` copies nothing). The result's blocks are whole
+    rows, each the values of one block of ``x`` when ``x``'s blocks are whole rows of a
+    multiple of the new row's length. None for 0-d and empty arrays, object arrays, and rows
+    longer than two blocks and ``ROW_BYTES`` (then the caller moves the values)."""
+    if (x.ndim == 0 or not shape or x.size == 0 or x.dtype.hasobject
+            or x.pending("fused") is not None and x.pending("fused").windows != (None,)
+            * len(x.pending("fused").leaves)):
+        return None
+    row = math.prod(shape[1:])
+    target = make_grid(shape, x.dtype)
+    if row * x.dtype.itemsize > max(2 * math.prod(target.block_shape) * x.dtype.itemsize,
+                                    ROW_BYTES):
+        return None
+    src_row = math.prod(x.shape[1:])
+    flat = x.block_shape[0] * src_row
+    if all(g == 1 for g in x.grid.grid_shape[1:]) and flat % row == 0:
+        rows = flat // row  # every block of the result is one block of x
+    else:
+        rows = max(1, math.prod(target.block_shape) // row)
+    grid = ArrayGrid(tuple(shape), (min(rows, shape[0]) or 1, *shape[1:]), x.dtype)
+    leaf = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
+    return BlockArray(grid, None, None, pending=Fused(("leaf", 0), (leaf,),
+                                                       (("reshape", tuple(shape)),)))
+
+
+def _reshape_source(src_shape: tuple[int, ...], shape: tuple[int, ...],
+                    sl: Sequence[slice]) -> tuple[list[slice], tuple]:
+    """The rows of the source (of ``src_shape``, every other axis whole) holding
+    ``reshaped[sl]`` (``reshaped`` of ``shape``), and the kernel's instruction that cuts that
+    part out of them: ``("reshape", None, offset, length, rows_shape, local)`` (the
+    first element after the tag is the view taking those rows out of a block, set later)."""
+    row, src_row = math.prod(shape[1:]), math.prod(src_shape[1:])
+    r0, r1 = sl[0].start, max(sl[0].start, sl[0].stop)
+    lo, hi = r0 * row, r1 * row
+    s0 = lo // src_row
+    s1 = max(s0, -(-hi // src_row))
+    src = [slice(s0, s1)] + [slice(0, n) for n in src_shape[1:]]
+    local = (slice(None), *(slice(s.start, s.stop) for s in sl[1:]))
+    return src, ("reshape", None, lo - s0 * src_row, hi - lo, (r1 - r0, *shape[1:]), local)
 
 
 def _leaf_index(leaves: list[BlockArray], windows: list, x: BlockArray, win: Any) -> int:
@@ -339,13 +394,19 @@ def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
     uses = leaf_uses(expr)
     refs, local, extra = [], [], []
     for i, pattern in uses:
-        sl = fused.leaf_slices(i, slices, x_shape, pattern)
-        if fused.windows[i] is not None and block_view(leaves[i], sl) is None:
+        win = fused.windows[i]
+        cut = None
+        if is_reshape(win):
+            sl, cut = _reshape_source(leaves[i].shape, win[1], grid_broadcast_slices(
+                win[1], slices, x_shape, pattern))
+        else:
+            sl = fused.leaf_slices(i, slices, x_shape, pattern)
+        if win is not None and block_view(leaves[i], sl) is None:
             ref, view = _joined(leaves[i], sl, extra)
         else:
             ref, view = _piece(leaves[i], sl, node)
         refs.append(ref)
-        local.append(view)
+        local.append(view if cut is None else (cut[0], view, *cut[2:]))
     if extra:  # refs of joined pieces after those of the uses
         n = len(refs)
         local = [_shift_join(v, n) for v in local]
@@ -358,6 +419,8 @@ def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
 
 def _shift_join(view: Any, n: int) -> Any:
     """A join instruction whose extra refs start at position ``n`` of the refs."""
+    if isinstance(view, tuple) and view and view[0] == "reshape":
+        return (view[0], _shift_join(view[1], n), *view[2:])
     if not (isinstance(view, tuple) and view and view[0] == "join"):
         return view
     return ("join", view[1], tuple((d, s, None if k is None else k + n) for d, s, k in view[2]))
@@ -455,6 +518,9 @@ class Fused(Pending):
         win = self.windows[i]
         if win is None:
             return broadcast_slices(self.leaves[i], out_slices, out_shape, pattern)
+        if is_reshape(win):
+            sl = grid_broadcast_slices(win[1], out_slices, out_shape, pattern)
+            return _reshape_source(self.leaves[i].shape, win[1], sl)[0]
         offsets, steps, shape = win
         sl = grid_broadcast_slices(shape, out_slices, out_shape, pattern)
         return [slice(o + st * s.start, o + st * max(s.start, s.stop - 1) + (s.stop > s.start),

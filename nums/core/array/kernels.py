@@ -33,30 +33,41 @@ def full(shape: tuple, value: Any, dtype: np.dtype) -> np.ndarray:
     return out
 
 
+FILL_CHUNK = 1 << 15  # elements of a progression computed at a time (in the cache)
+
+
 def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> np.ndarray:
     """Elements ``offset`` to ``offset + count`` of ``numpy.arange(start, ..., step,
     dtype)``, computed as NumPy fills its result: the first two are ``start`` and ``start +
     step`` cast to ``dtype``, element ``i`` after them ``first + i * (second - first)`` in the
     dtype's arithmetic (float16's in float32, integers' modulo 2**64, complex numbers' part
-    by part). Dates and durations: ``start`` and ``step`` are integers of their unit."""
+    by part). Dates and durations: ``start`` and ``step`` are integers of their unit. The
+    block is written once, a stretch at a time (no temporaries as large as the block)."""
     dtype = np.dtype(dtype)
-    i = np.arange(offset, offset + count, dtype=np.int64)
     if dtype.kind in "mM":
-        return (start + i * step).astype(dtype)
+        return (start + np.arange(offset, offset + count, dtype=np.int64) * step).astype(dtype)
     head = np.array([start, start + step]).astype(dtype)
     if dtype.kind in "iub":
         wide = head.astype(np.uint64 if dtype.kind == "u" else np.int64)
-        out = (wide[0] + i.astype(wide.dtype) * (wide[1:] - wide[:1])).astype(dtype)
+        parts = [wide]
+    elif dtype.kind == "f":
+        parts = [head.astype(np.float32 if dtype == np.float16 else dtype)]
     else:
-        calc = np.dtype(np.float32) if dtype == np.float16 else dtype
-        parts = [head.astype(calc)] if dtype.kind == "f" else [head.real, head.imag]
-        for k, p in enumerate(parts):
-            parts[k] = p[0] + i.astype(p.dtype) * (p[1:] - p[:1])
-        if dtype.kind == "f":
-            out = parts[0].astype(dtype)
-        else:
-            out = np.empty(count, dtype)
-            out.real, out.imag = parts
+        parts = [head.real, head.imag]
+    out = new_block((count,), dtype)
+    views = [out] if len(parts) == 1 else [out.real, out.imag]
+    steps = [(p[:1], p[1:] - p[:1]) for p in parts]  # (arrays: integers wrap quietly)
+    for a in range(0, count, FILL_CHUNK):
+        b = min(count, a + FILL_CHUNK)
+        i = np.arange(offset + a, offset + b, dtype=np.int64)
+        for (first, delta), view in zip(steps, views):
+            inplace = view.dtype == first.dtype
+            value = view[a:b] if inplace else np.empty(b - a, first.dtype)
+            value[...] = i  # (the index in the arithmetic's dtype)
+            np.multiply(value, delta, out=value)
+            np.add(value, first, out=value)
+            if not inplace:
+                view[a:b] = value  # (cast to the dtype: integers wrap, float16 rounds)
     for j in (0, 1):  # the first two elements are NumPy's casts themselves
         if offset <= j < offset + count:
             out[j - offset] = head[j]

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import kernels, resident
+from nums.core.array import fusion, kernels, resident
 from nums.core.array.blockarray import BlockArray, Pending, local_value, make_grid, submit
 from nums.core.array.regions import region
 from nums.core.graph.grid import ArrayGrid
@@ -107,6 +107,10 @@ def reshape(x: BlockArray, shape: tuple[int, ...], block_shape: Any = None) -> B
             lambda idx, node: submit(kernels.reshape, src_blocks[idx], grid.block_shape_at(idx),
                                      node=node),
             reads=source, name="reshape")
+    if block_shape is None:
+        pending = fusion.reshaped(x, tuple(shape))  # read where used: no copy of its own
+        if pending is not None:
+            return pending
     # general case: go through row blocks (each a contiguous flat range)
     src = _row_blocks(x)
     target = make_grid(shape, x.dtype, block_shape)
