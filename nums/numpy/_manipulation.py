@@ -254,6 +254,24 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     return np.broadcast_shapes(*shapes)
 
 
+def _joined_grid(arrays: Sequence[BlockArray], axis: int, shape: tuple[int, ...],
+                 dtype: np.dtype) -> ArrayGrid:
+    """The grid of arrays joined along ``axis``: the largest one's blocks (its blocks are
+    then taken as they are), a single block along the axis where every array has one; the
+    session's default grid when that would make many more blocks than the default (the
+    blocks of a small first piece, ``concatenate([[0], x])``, are no measure of the
+    result's)."""
+    largest = max(arrays, key=lambda a: a.size)
+    block_shape = list(largest.block_shape)
+    if all(a.grid_shape[axis] == 1 for a in arrays):
+        block_shape[axis] = max(1, shape[axis])  # single blocks along the axis stay single
+    grid = make_grid(shape, dtype, tuple(block_shape))
+    default = make_grid(shape, dtype)
+    if grid.num_blocks > 2 * default.num_blocks + len(arrays):
+        return default
+    return grid
+
+
 def concatenate(
     arrays: Sequence[Any],
     axis: int | None = 0,
@@ -302,10 +320,9 @@ def concatenate(
     shape = list(arrays[0].shape)
     shape[axis] = offsets[-1]
     if block_shape is None:
-        block_shape = list(arrays[0].block_shape)
-        if all(a.grid_shape[axis] == 1 for a in arrays):
-            block_shape[axis] = max(1, shape[axis])  # single blocks along the axis stay single
-    grid = make_grid(tuple(shape), out_dtype, block_shape)
+        grid = _joined_grid(arrays, axis, tuple(shape), out_dtype)
+    else:
+        grid = make_grid(tuple(shape), out_dtype, block_shape)
 
     def parts(idx):
         """The regions of the joined arrays that output block ``idx`` is made of."""

@@ -91,3 +91,24 @@ def test_take_put_and_repeat_convert_indices_as_numpy():
             continue
         got = call(nps, nps.asarray(a.copy(), block_shape=(3,))).get()
         np.testing.assert_array_equal(got, want, strict=True)
+
+
+def test_joined_arrays_take_the_blocks_of_the_largest():
+    """A small first piece (``concatenate([[0], x])``, the head of ``roll``) does not set the
+    result's blocks: with its one-element blocks a join of 1e7 elements planned 1e7 tasks
+    and ran out of memory."""
+    import nums.numpy as nps
+
+    a = np.arange(4000.0)
+    x = nps.asarray(a, block_shape=(1000,))
+    for got, want in ((nps.concatenate([[0.0], x]), np.concatenate([[0.0], a])),
+                      (nps.roll(x, 1), np.roll(a, 1)),
+                      (nps.hstack([x[:3], x]), np.hstack([a[:3], a])),
+                      (nps.append(x[-2:], x), np.append(a[-2:], a))):
+        assert got.grid.num_blocks <= 6
+        np.testing.assert_array_equal(got.get(), want)
+    m = nps.asarray(a.reshape(400, 10), block_shape=(100, 5))
+    got = nps.concatenate([m[:1], m], axis=0)
+    assert got.grid.num_blocks <= 12
+    np.testing.assert_array_equal(got.get(), np.concatenate([a.reshape(400, 10)[:1],
+                                                             a.reshape(400, 10)]))
