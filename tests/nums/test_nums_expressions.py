@@ -274,3 +274,42 @@ def test_expression_rows_in_parts_are_fused_eval():
     for p in parts:
         p()
     np.testing.assert_array_equal(out, a * b + 1)
+
+
+def test_astype_of_a_distributed_array_is_read_where_used(monkeypatch):
+    """``x.astype(dtype)`` of numbers is a pending expression (no task writes the cast blocks
+    first): NumPy's values for each pair of kinds, wrap-around and truncation included, in
+    expressions and reductions, NumPy's warnings and ``errstate``; booleans as the result
+    and complex numbers to reals take the blocks' own casts."""
+    from nums.core.array import blockarray
+
+    a = np.array([1e300, 1.5, -2.7, np.nan, 3.0, 2.0 ** 40, -7.0, 0.25] * 5)
+    x = nps.asarray(a, block_shape=(7,))
+    b = nps.asarray(a[1:3].repeat(20), block_shape=(6,))
+    for dt in ("f4", "f2", "i4", "u1", "i8", "c8", "c16"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            got, want = x.astype(dt), a.astype(dt)
+            assert got.pending("fused") is not None
+            np.testing.assert_array_equal(got.get(), want)
+            np.testing.assert_array_equal((got[2:] * 2).get(), want[2:] * 2)
+            assert_same(b.astype(dt).sum(), a[1:3].repeat(20).astype(dt).sum(), rtol=1e-6)
+    ints = nps.asarray(np.arange(-300, 300), block_shape=(64,))
+    for dt in ("i1", "u2", "f2", "c16", "b"):
+        np.testing.assert_array_equal(ints.astype(dt).get(), np.arange(-300, 300).astype(dt))
+    flags = nps.asarray(np.arange(50) % 3 == 0, block_shape=(8,))
+    np.testing.assert_array_equal(flags.astype(np.int8).get(),
+                                  (np.arange(50) % 3 == 0).astype(np.int8))
+    # not expressions: booleans as the result, complex numbers to reals (NumPy's warning)
+    assert x.astype(bool).pending("fused") is None
+    z = nps.asarray(a[1:3].astype(complex).repeat(20), block_shape=(6,))
+    with pytest.warns(np.exceptions.ComplexWarning):
+        np.testing.assert_array_equal(z.astype(float).get(), a[1:3].repeat(20))
+    with pytest.warns(RuntimeWarning, match="overflow encountered in cast"):
+        x.astype(np.float32).get()
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError, match="in cast"):
+        x.astype(np.float32).get()
+    monkeypatch.setattr(blockarray, "CAST", None)  # the blocks' casts give the same values
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        np.testing.assert_array_equal(x.astype("i4").get(), a.astype("i4"))

@@ -230,6 +230,11 @@ def local_value(x: Any) -> np.ndarray | None:
     return x._local
 
 
+# ``x.astype(dtype)`` as a pending elementwise expression, or None for these dtypes: ``(x,
+# dtype) -> BlockArray | None``. Set by nums.core.array.fusion (the layer above) when it is
+# imported.
+CAST: Callable | None = None
+
 # Places the tasks of BlockArray.build that read blocks: ``(name, grid, task, reads) ->
 # BlockArray``. Set by nums.core.array.planning (the layer above) when it is imported.
 PLANNER: Callable | None = None
@@ -762,6 +767,9 @@ class BlockArray:
         local = local_value(self)
         if local is not None:
             return resident(local.astype(dtype))
+        lazy = None if CAST is None else CAST(self, dtype)  # read where used, no task
+        if lazy is not None:
+            return lazy
         return self.map_blocks(kernels.astype, dtype, dtype=dtype)
 
     def copy(self, order: str = "C") -> BlockArray:

@@ -407,7 +407,7 @@ def _into(dst: np.ndarray, e: tuple, leaves: Sequence[Any], memo: dict,
             args.append(dst)
         else:
             args.append(evaluate(c, leaves, memo))
-    e[1](*args, out=dst)
+    e[1](*args, out=dst, **e[3])
 
 
 def loop_out_dtype(ufunc: Any, operands: Sequence[Any]) -> np.dtype | None:
@@ -436,8 +436,11 @@ def loop_out_dtype(ufunc: Any, operands: Sequence[Any]) -> np.dtype | None:
 
 
 def _loop_dtype(e: tuple, leaves: Sequence[Any]) -> np.dtype | None:
-    """:func:`loop_out_dtype` of ufunc node ``e`` (None with keywords)."""
+    """:func:`loop_out_dtype` of ufunc node ``e`` (None with keywords, but for a cast's:
+    ``dtype`` without checks, ``fusion.cast``)."""
     if e[3]:
+        if e[3].keys() == {"dtype", "casting"} and e[3]["casting"] == "unsafe":
+            return np.dtype(e[3]["dtype"])
         return None
     return loop_out_dtype(e[1], [c[2] if c[0] == "ufunc" else
                                  leaves[c[1]] if c[0] == "leaf" else c[1] for c in e[4]])

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from nums.core import progress
-from nums.core.array import fperrors, kernels, threads
+from nums.core.array import blockarray, fperrors, kernels, threads
 from nums.core.array.blockarray import BlockArray, Pending, backend, make_grid, submit
 from nums.core.array.expressions import ROWS, eval_into_parts, has_row_product, nodes
 from nums.core.array.planning import OpGraph
@@ -120,6 +120,21 @@ def fuse_ufunc(
     out_grid = ArrayGrid(grid.shape, grid.block_shape, dtype)
     return BlockArray(out_grid, None, None,
                       pending=Fused(expr, tuple(leaves), tuple(windows)))
+
+
+def cast(x: BlockArray, dtype: np.dtype) -> BlockArray | None:
+    """``x.astype(dtype)`` of numbers as a pending elementwise expression: NumPy's
+    ``positive`` computed in ``dtype`` from ``x`` cast to it without checks (the cast
+    ``astype`` makes, with its warnings, "overflow encountered in cast"), so ``.get()`` and
+    consumers read ``x``'s blocks and no task writes the cast blocks first. None for other
+    dtypes (booleans as the result, complex numbers to reals, which NumPy warns of)."""
+    if (x.dtype.kind not in "biufc" or dtype.kind not in "iufc"
+            or (x.dtype.kind == "c" and dtype.kind != "c")):
+        return None
+    return fuse_ufunc(np.positive, [x], dtype, {"dtype": dtype, "casting": "unsafe"}, x.grid)
+
+
+blockarray.CAST = cast
 
 
 def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
