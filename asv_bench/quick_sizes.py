@@ -2,8 +2,9 @@
 [sizes]`` (default ``1e3,1e4,1e5,1e6,3e6,1e7``) prints NumPy's time / nums's time (above 1:
 nums faster) of ``x * y + 1`` (nums: ``(x * y + 1).get()``), ``float(x.sum())``,
 ``x[::2] + 1`` (nums: ``(x[::2] + 1).get()``), two compute-bound ufuncs, ``np.sin(x)``
-and ``x ** 1.5`` (nums: ``.get()`` of them), ``float(x @ y)`` and
-``float(np.linalg.norm(x))``, on float64 vectors, medians of 7 repeats of
+and ``x ** 1.5`` (nums: ``.get()`` of them), ``float(x @ y)``,
+``float(np.linalg.norm(x))``, ``x.reshape(-1, 100).mean(axis=1)`` and ``x.astype(np.float32)``
+(nums: ``.get()`` of them), on float64 vectors, medians of 7 repeats of
 as many calls as take about a fifth of a second, in a plain Python process."""
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def _row(n: int) -> str:
         "x**1.5": (lambda: a ** 1.5, lambda: (x ** 1.5).get()),
         "x@y": (lambda: float(a @ b), lambda: float(x @ y)),
         "norm": (lambda: float(numpy.linalg.norm(a)), lambda: float(nnp.linalg.norm(x))),
+        "reshape": (lambda: a.reshape(-1, 100).mean(axis=1),
+                    lambda: x.reshape(-1, 100).mean(axis=1).get()),
+        "astype": (lambda: a.astype(numpy.float32), lambda: x.astype(numpy.float32).get()),
     }
     cells = []
     for name, (f_numpy, f_nums) in ops.items():

@@ -13,8 +13,10 @@ Each operation runs for vectors of 1e3 to 1e7 float64 elements with three engine
 Operations, each materialised (a numpy array or a Python float at the end):
 ``x * y + 1`` (``time_elementwise``), ``float(x.sum())`` (``time_sum``),
 ``(x[::2] + 1).get()`` (``time_strided``), ``float(x @ y)`` (``time_dot``),
-``float(np.linalg.norm(x))`` (``time_norm``) and the bookkeeping loop of power iteration,
-100 times ``v = v / np.linalg.norm(v)`` on a vector of 100 elements (``Bookkeeping``).
+``float(np.linalg.norm(x))`` (``time_norm``), ``x.reshape(-1, 100).mean(axis=1)``
+(``time_reshape_mean``), ``x.astype(np.float32)`` (``time_astype``) and the bookkeeping loop
+of power iteration, 100 times ``v = v / np.linalg.norm(v)`` on a vector of 100 elements
+(``Bookkeeping``).
 """
 
 from __future__ import annotations
@@ -127,6 +129,26 @@ class SizeSweep:
         except AttributeError:
             x, _ = self._inputs(engine, n)
         float(self.xp.linalg.norm(x))
+
+    def time_reshape_mean(self, engine, n):
+        try:
+            x = self.x
+        except AttributeError:
+            x, _ = self._inputs(engine, n)
+        if engine == "numpy":
+            x.reshape(-1, 100).mean(axis=1)
+        else:
+            x.reshape(-1, 100).mean(axis=1).get()
+
+    def time_astype(self, engine, n):
+        try:
+            x = self.x
+        except AttributeError:
+            x, _ = self._inputs(engine, n)
+        if engine == "numpy":
+            x.astype(numpy.float32)
+        else:
+            x.astype(numpy.float32).get()
 
 
 class Bookkeeping:
