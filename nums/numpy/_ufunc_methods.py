@@ -16,7 +16,6 @@ from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import (
     REORDERABLE,
     cumulate,
-    redone_after_overflow,
     tree_reduce,
 )
 from nums.core.array.regions import region
@@ -127,6 +126,18 @@ def ufunc_reduce(
         finalize, fkw = kernels.apply_initial, {"ufunc": uf, "initial": initial}
     elif nan_warning and res_dtype.kind in "fc":
         finalize, fkw = kernels.warn_if_nan, {"message": nan_warning}
+    redo = None
+    if (uf in (np.add, np.multiply) and res_dtype.kind in "fc" and not folds
+            and not out_loop and any(a.grid.grid_shape[i] > 1 for i in axes)):
+        # in NumPy's order (each reduced axis whole in a block), if it may have overflowed
+        snap = a.copy()
+        whole = tuple(a.shape[i] or 1 if i in axes else n
+                      for i, n in enumerate(a.block_shape))
+
+        def redo() -> BlockArray:
+            return ufunc_reduce(uf, rechunk(snap, whole), axis, dtype, None, keepdims,
+                                initial, where)
+
     result = tree_reduce(
         a,
         axes,
@@ -138,13 +149,8 @@ def ufunc_reduce(
         finalize,
         fkw,
         extras=where_operand(where),
+        redo=redo,
     )
-    if (uf in (np.add, np.multiply) and res_dtype.kind in "fc" and not folds
-            and not out_loop and any(a.grid.grid_shape[i] > 1 for i in axes)):
-        whole = tuple(a.shape[i] or 1 if i in axes else n
-                      for i, n in enumerate(a.block_shape))
-        result = redone_after_overflow(result, a, lambda: ufunc_reduce(
-            uf, rechunk(a, whole), axis, dtype, None, keepdims, initial, where))
     return finish(result, out)
 
 

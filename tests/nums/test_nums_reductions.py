@@ -451,10 +451,16 @@ def test_sums_and_products_that_overflow_are_numpys():
                 for name in ("cumsum", "cumprod"):
                     assert_same(getattr(nps, name)(x, axis=axis),
                                 getattr(np, name)(a, axis=axis), rtol=1e-12)
-    # infinities given stay as they are: no second pass
+    # infinities or NaNs given stay as they are
     given = np.array([np.inf, 1.0, -np.inf, 2.0] * 5)
     with np.errstate(invalid="ignore"):
         assert_same(nps.sum(nps.asarray(given, block_shape=(3,))), np.sum(given))
+    with_nan = np.concatenate([opposite, [np.nan]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert_same(nps.sum(nps.asarray(with_nan, block_shape=(4,))), np.sum(with_nan))
+        assert_same(nps.prod(nps.asarray(with_nan * 1e-100, block_shape=(4,))),
+                    np.prod(with_nan * 1e-100))
     with pytest.warns(RuntimeWarning, match="overflow"):
         float(nps.prod(nps.asarray(big, block_shape=(5,))))
 

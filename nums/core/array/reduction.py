@@ -53,14 +53,17 @@ def _reduce(
     finalize_kwargs: dict,
     dtype: Any,
     call: Callable[[tuple[int, ...]], tuple[Callable, tuple]] | None = None,
+    redo: Callable[[], BlockArray] | None = None,
 ) -> BlockArray:
     """Plan the reduction: ``partial(g, idx, shape, dtype)`` adds block ``idx``'s partial
     result; the partials of each output block are summed with ``combine`` in the plan's order
     and the last combination applies ``finalize``, casts and reshapes. ``call(idx)``, when
     given, is the ``(kernel, args)`` of block ``idx``'s partial (args may be refs), for a
-    driver that computes the partials itself (:func:`run_here`)."""
+    driver that computes the partials itself (:func:`run_here`); ``redo``, see
+    :func:`_overflowed`."""
     grid = _out_grid(x, axes, keepdims, dtype)
-    here = _combined_here(x, axes, grid, partial, combine, finalize, finalize_kwargs, call)
+    here = _combined_here(x, axes, grid, partial, combine, finalize, finalize_kwargs, call,
+                          redo)
     if here is not None:
         return here
     groups: dict[tuple[int, ...], list[tuple[int, ...]]] = {}
@@ -98,7 +101,7 @@ COMBINE_HERE_BYTES = 1 << 19
 
 def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partial: Callable,
                    combine: Callable, finalize: Callable | None, finalize_kwargs: dict,
-                   call: Callable | None) -> BlockArray | None:
+                   call: Callable | None, redo: Callable | None = None) -> BlockArray | None:
     """A reduction to one small block (``x.sum()``, ``x.mean(axis=0)`` of a tall array) whose
     partial results are combined by the driver, which fetches them anyway: one task per
     block and no combining task (a round trip less), or no task at all when the driver
@@ -133,10 +136,37 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
                 partials = planned()[1]
                 parts = progress.get([partials.blocks[idx] for idx in x.grid.indices()],
                                      "reduce")
-            return kernels.reduce_finalize(combine, finalize, grid.shape, grid.dtype,
-                                           finalize_kwargs, *parts)
+            value = kernels.reduce_finalize(combine, finalize, grid.shape, grid.dtype,
+                                            finalize_kwargs, *parts)
+        if redo is not None and _overflowed(x, value, parts):
+            with warnings.catch_warnings():  # (the first computation gave them)
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return redo().get()
+        return value
 
     return BlockArray(grid, None, None, pending=DriverValue(make, lambda: planned()[0]))
+
+
+def _overflowed(x: BlockArray, value: np.ndarray, parts: Sequence[np.ndarray]) -> bool:
+    """Whether a sum or product of floats regrouped by blocks (``value``, of the partial
+    results ``parts`` of ``x``'s blocks) may have overflowed on the way, so that NumPy's one
+    order could give another value: it has infinities or NaNs although ``x`` has none.
+
+    Regrouping changes only the rounding until an intermediate value overflows; then
+    NumPy's order gives inf where the blocks' partials give NaN (``1e200`` eight times then
+    ``1e-200`` eight times: inf * 0.0), or 0.0 where they give NaN (``1e308`` eight times
+    then ``-1e308`` eight times). A NaN among the real partials was given (NaN propagates,
+    whatever the order): no second look at ``x`` then, which would read it again."""
+    if np.isfinite(value).all():
+        return False
+    if value.dtype.kind == "f" and any(np.isnan(p).any() for p in parts):
+        return False
+    finite = tree_reduce(x, tuple(range(x.ndim)), False, kernels.all_finite, {},
+                         np.logical_and, np.bool_)
+    return bool(finite.get())
+
+
+# ufuncs whose reductions NumPy may reorder
 
 
 def _combine_task(combine: Callable, node: int, refs: list) -> Any:
@@ -161,6 +191,7 @@ def tree_reduce(
     finalize: Callable | None = None,
     finalize_kwargs: dict | None = None,
     extras: Sequence[BlockArray] = (),
+    redo: Callable[[], BlockArray] | None = None,
 ) -> BlockArray:
     """Reduce ``x`` over ``axes``.
 
@@ -168,6 +199,8 @@ def tree_reduce(
     block (``extras`` are broadcast against ``x`` block by block); ``combine(p, q)`` merges
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
+    ``redo()``: the reduction in NumPy's order, for a small result that may have overflowed
+    on the way (see :func:`_overflowed`).
     """
     local = resident.reduce(x, axes, keepdims, partial, partial_kwargs, combine, dtype,
                             finalize, finalize_kwargs, extras, _out_shape(x, axes, keepdims))
@@ -203,7 +236,7 @@ def tree_reduce(
         return g.task(functools.partial(emit, idx), children, shape, dtype, kind="reduce")
 
     return _reduce(x, axes, keepdims, vertex, combine, finalize, finalize_kwargs or {}, dtype,
-                   call)
+                   call, redo)
 
 
 def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> BlockArray:
@@ -233,38 +266,6 @@ def arg_reduce(x: BlockArray, mode: str, axis: int | None, keepdims: bool) -> Bl
     combine = functools.partial(kernels.arg_combine, mode)
     return _reduce(x, axes, keepdims, vertex, combine, kernels.arg_finalize, {}, np.intp,
                    call)
-
-
-def redone_after_overflow(result: BlockArray, x: BlockArray,
-                          redo: Callable[[], BlockArray]) -> BlockArray:
-    """``result``, a sum or product of ``x``'s blocks' partial results, or ``redo()``'s value
-    where ``result`` has infinities or NaNs although ``x`` has none.
-
-    Regrouping a sum or product of floats changes only its rounding, until an intermediate
-    value overflows: then NumPy's one order gives inf where the partials of blocks give NaN
-    (``1e200`` eight times then ``1e-200`` eight times), or 0.0 where they give NaN.
-    ``redo`` computes in NumPy's order (each reduced axis whole in a block); its warnings
-    were given by the first computation. Only a driver value (a small result) is checked:
-    a distributed result is returned as it is."""
-    pending = result._pending
-    if type(pending) is not DriverValue:
-        return result
-    x = x.copy()  # a snapshot: the check runs on first use
-
-    def make() -> np.ndarray:
-        value = result.get()
-        if np.isfinite(value).all():
-            return value
-        finite = tree_reduce(x, tuple(range(x.ndim)), False, kernels.all_finite, {},
-                             np.logical_and, np.bool_)
-        if not finite.get():
-            return value  # infinities or NaNs in x: they propagate, whatever the order
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return redo().get()
-
-    return BlockArray(result.grid, None, None,
-                      pending=DriverValue(make, lambda: pending.graph(result)))
 
 
 # ufuncs whose reductions NumPy may reorder (its "reorderable" ones): the partial results of
