@@ -188,6 +188,12 @@ def test_reshapes_of_distributed_arrays_are_read_where_used(monkeypatch):
         assert_same(nps.reshape(x * 2, (4, 6, 10)).max(axis=1),
                     np.reshape(a * 2, (4, 6, 10)).max(axis=1))
         assert_same(r.reshape(240)[::7], e.reshape(240)[::7])
+        assert_same(r[1:12:3, 2::5], e[1:12:3, 2::5])  # windows of reshapes
+        assert_same((r[::2][1:, ::3] * 2).sum(axis=0), (e[::2][1:, ::3] * 2).sum(axis=0))
+        assert_same(x.reshape(4, 60).reshape(12, 20)[1:, ::3], e.reshape(12, 20)[1:, ::3])
+        if x._local is None:  # (distributed: a fresh reshape's window reads its source)
+            fused = x.reshape(-1, 16)[1:12:3, 2::5].pending("fused")
+            assert fused.windows[0][0] == "reshape"
         m = _x(e, (5, 16))
         assert_same(m.ravel() + x, e.ravel() + a)
         assert_same(m.reshape(8, 30).sum(axis=1), e.reshape(8, 30).sum(axis=1))

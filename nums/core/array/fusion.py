@@ -146,6 +146,16 @@ def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
     ``.blocks`` copies it in one task per block."""
     shape = grid.shape
     inner = x.pending("fused")
+    if inner is not None and inner.expr == ("leaf", 0) and is_reshape(inner.windows[0]):
+        # a window of a reshape (``x.ravel()[::3]``, ``img.reshape(h, w)[::2, ::2]``): the
+        # reshape's leaf seen through both
+        rwin = inner.windows[0]
+        if len(rwin) > 2:
+            o, st, _ = rwin[2]
+            offsets = tuple(a + b * c for a, b, c in zip(o, st, offsets))
+            steps = tuple(b * c for b, c in zip(st, steps))
+        win = ("reshape", rwin[1], (tuple(offsets), tuple(steps), tuple(shape)))
+        return BlockArray(grid, None, None, pending=Fused(("leaf", 0), inner.leaves, (win,)))
     if (inner is not None and inner.expr == ("leaf", 0) and inner.windows[0] is not None
             and not is_reshape(inner.windows[0])):
         # a window of a window (``u[1:][::2]``): one window of the first one's array
@@ -176,9 +186,13 @@ def reshaped(x: BlockArray, shape: tuple[int, ...]) -> BlockArray | None:
     rows, each the values of one block of ``x`` when ``x``'s blocks are whole rows of a
     multiple of the new row's length. None for 0-d and empty arrays, object arrays, and rows
     longer than two blocks and ``ROW_BYTES`` (then the caller moves the values)."""
-    if (x.ndim == 0 or not shape or x.size == 0 or x.dtype.hasobject
-            or x.pending("fused") is not None and x.pending("fused").windows != (None,)
-            * len(x.pending("fused").leaves)):
+    if x.ndim == 0 or not shape or x.size == 0 or x.dtype.hasobject:
+        return None
+    inner = x.pending("fused")
+    if (inner is not None and inner.expr == ("leaf", 0) and is_reshape(inner.windows[0])
+            and len(inner.windows[0]) == 2):
+        x = inner.leaves[0]  # a reshape of a reshape: one reshape of the first's source
+    elif inner is not None and inner.windows != (None,) * len(inner.leaves):
         return None
     row = math.prod(shape[1:])
     target = make_grid(shape, x.dtype)
@@ -192,7 +206,10 @@ def reshaped(x: BlockArray, shape: tuple[int, ...]) -> BlockArray | None:
     else:
         rows = max(1, math.prod(target.block_shape) // row)
     grid = ArrayGrid(tuple(shape), (min(rows, shape[0]) or 1, *shape[1:]), x.dtype)
-    leaf = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
+    if inner is not None and x is inner.leaves[0]:
+        leaf = x  # (the first reshape's snapshot)
+    else:
+        leaf = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
     return BlockArray(grid, None, None, pending=Fused(("leaf", 0), (leaf,),
                                                        (("reshape", tuple(shape)),)))
 
@@ -209,8 +226,27 @@ def _reshape_source(src_shape: tuple[int, ...], shape: tuple[int, ...],
     s0 = lo // src_row
     s1 = max(s0, -(-hi // src_row))
     src = [slice(s0, s1)] + [slice(0, n) for n in src_shape[1:]]
-    local = (slice(None), *(slice(s.start, s.stop) for s in sl[1:]))
+    local = (slice(0, r1 - r0, sl[0].step), *(slice(s.start, s.stop, s.step) for s in sl[1:]))
     return src, ("reshape", None, lo - s0 * src_row, hi - lo, (r1 - r0, *shape[1:]), local)
+
+
+def _reshaped_slices(win: tuple, out_slices: Sequence[slice], out_shape: Sequence[int],
+                     pattern: tuple | None) -> list[slice]:
+    """The slices of the reshaped leaf of reshape window ``win`` (``("reshape", shape)``,
+    or ``("reshape", shape, window)`` when seen through a window of slices, as
+    :func:`window` makes) that a use with ``pattern`` reads for ``out_slices``."""
+    if len(win) == 2:
+        return grid_broadcast_slices(win[1], out_slices, out_shape, pattern)
+    offsets, steps, shape = win[2]
+    sl = grid_broadcast_slices(shape, out_slices, out_shape, pattern)
+    return [_through(s, o, st) for s, o, st in zip(sl, offsets, steps)]
+
+
+def _through(s: slice, offset: int, step: int) -> slice:
+    """The slice of an array that slice ``s`` of its window ``[offset::step]`` reads."""
+    return slice(offset + step * s.start,
+                 offset + step * max(s.start, s.stop - 1) + (s.stop > s.start),
+                 None if step == 1 else step)
 
 
 def _leaf_index(leaves: list[BlockArray], windows: list, x: BlockArray, win: Any) -> int:
@@ -412,8 +448,8 @@ def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
         win = fused.windows[i]
         cut = None
         if is_reshape(win):
-            sl, cut = _reshape_source(leaves[i].shape, win[1], grid_broadcast_slices(
-                win[1], slices, x_shape, pattern))
+            sl, cut = _reshape_source(leaves[i].shape, win[1], _reshaped_slices(
+                win, slices, x_shape, pattern))
         else:
             sl = fused.leaf_slices(i, slices, x_shape, pattern)
         if win is not None and block_view(leaves[i], sl) is None:
@@ -534,13 +570,11 @@ class Fused(Pending):
         if win is None:
             return broadcast_slices(self.leaves[i], out_slices, out_shape, pattern)
         if is_reshape(win):
-            sl = grid_broadcast_slices(win[1], out_slices, out_shape, pattern)
+            sl = _reshaped_slices(win, out_slices, out_shape, pattern)
             return _reshape_source(self.leaves[i].shape, win[1], sl)[0]
         offsets, steps, shape = win
         sl = grid_broadcast_slices(shape, out_slices, out_shape, pattern)
-        return [slice(o + st * s.start, o + st * max(s.start, s.stop - 1) + (s.stop > s.start),
-                      None if st == 1 else st)
-                for s, o, st in zip(sl, offsets, steps)]
+        return [_through(s, o, st) for s, o, st in zip(sl, offsets, steps)]
 
     def compute(self, x: BlockArray) -> np.ndarray:
         """One :func:`kernels.fused_eval` task per block, placed by the optimizer (none when
