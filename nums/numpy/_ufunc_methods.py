@@ -13,11 +13,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, make_grid, submit
 from nums.core.array.dtypes import dry_run
-from nums.core.array.reduction import (
-    REORDERABLE,
-    cumulate,
-    tree_reduce,
-)
+from nums.core.array.reduction import REORDERABLE, cumulate, tree_reduce
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk, whole_axis
 from nums.core.array.writes import write_out
@@ -130,12 +126,11 @@ def ufunc_reduce(
     if (uf in (np.add, np.multiply) and res_dtype.kind in "fc" and not folds
             and not out_loop and any(a.grid.grid_shape[i] > 1 for i in axes)):
         # in NumPy's order (each reduced axis whole in a block), if it may have overflowed
-        snap = a.copy()
         whole = tuple(a.shape[i] or 1 if i in axes else n
                       for i, n in enumerate(a.block_shape))
 
-        def redo() -> BlockArray:
-            return ufunc_reduce(uf, rechunk(snap, whole), axis, dtype, None, keepdims,
+        def redo(snapshot: BlockArray) -> BlockArray:
+            return ufunc_reduce(uf, rechunk(snapshot, whole), axis, dtype, None, keepdims,
                                 initial, where)
 
     result = tree_reduce(

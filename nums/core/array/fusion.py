@@ -146,28 +146,32 @@ def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
     ``.blocks`` copies it in one task per block."""
     shape = grid.shape
     inner = x.pending("fused")
-    if inner is not None and inner.expr == ("leaf", 0) and is_reshape(inner.windows[0]):
+    first = inner.windows[0] if inner is not None and inner.expr == ("leaf", 0) else None
+    if is_reshape(first):
         # a window of a reshape (``x.ravel()[::3]``, ``img.reshape(h, w)[::2, ::2]``): the
         # reshape's leaf seen through both
-        rwin = inner.windows[0]
-        if len(rwin) > 2:
-            o, st, _ = rwin[2]
-            offsets = tuple(a + b * c for a, b, c in zip(o, st, offsets))
-            steps = tuple(b * c for b, c in zip(st, steps))
-        win = ("reshape", rwin[1], (tuple(offsets), tuple(steps), tuple(shape)))
+        if len(first) > 2:
+            offsets, steps = _composed(first[2], offsets, steps)
+        win = ("reshape", first[1], (tuple(offsets), tuple(steps), tuple(shape)))
         return BlockArray(grid, None, None, pending=Fused(("leaf", 0), inner.leaves, (win,)))
-    if (inner is not None and inner.expr == ("leaf", 0) and inner.windows[0] is not None
-            and not is_reshape(inner.windows[0])):
+    if first is not None:
         # a window of a window (``u[1:][::2]``): one window of the first one's array
-        o, st, _ = inner.windows[0]
-        offsets = tuple(a + b * c for a, b, c in zip(o, st, offsets))
-        steps = tuple(b * c for b, c in zip(st, steps))
+        offsets, steps = _composed(first, offsets, steps)
         x = inner.leaves[0]
     else:
         x = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
     return BlockArray(grid, None, None,
                       pending=Fused(("leaf", 0), (x,), ((tuple(offsets), tuple(steps),
                                                          tuple(shape)),)))
+
+
+def _composed(win: tuple, offsets: Sequence[int],
+              steps: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Offsets and steps of window ``[offsets::steps]`` of window ``win`` of an array, as
+    one window of that array."""
+    o, st, _ = win
+    return (tuple(a + b * c for a, b, c in zip(o, st, offsets)),
+            tuple(b * c for b, c in zip(st, steps)))
 
 
 def is_reshape(win: Any) -> bool:
@@ -448,8 +452,7 @@ def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
         win = fused.windows[i]
         cut = None
         if is_reshape(win):
-            sl, cut = _reshape_source(leaves[i].shape, win[1], _reshaped_slices(
-                win, slices, x_shape, pattern))
+            sl, cut = fused.reshape_source(i, slices, x_shape, pattern)
         else:
             sl = fused.leaf_slices(i, slices, x_shape, pattern)
         if win is not None and block_view(leaves[i], sl) is None:
@@ -570,11 +573,19 @@ class Fused(Pending):
         if win is None:
             return broadcast_slices(self.leaves[i], out_slices, out_shape, pattern)
         if is_reshape(win):
-            sl = _reshaped_slices(win, out_slices, out_shape, pattern)
-            return _reshape_source(self.leaves[i].shape, win[1], sl)[0]
+            return self.reshape_source(i, out_slices, out_shape, pattern)[0]
         offsets, steps, shape = win
         sl = grid_broadcast_slices(shape, out_slices, out_shape, pattern)
         return [_through(s, o, st) for s, o, st in zip(sl, offsets, steps)]
+
+    def reshape_source(self, i: int, out_slices: Sequence[slice], out_shape: Sequence[int],
+                       pattern: tuple | None) -> tuple[list[slice], tuple]:
+        """For leaf ``i`` seen through a reshape window: the slices of the leaf that a use
+        with ``pattern`` reads for ``out_slices``, and the instruction that cuts the part
+        out of them (:func:`_reshape_source`)."""
+        win = self.windows[i]
+        return _reshape_source(self.leaves[i].shape, win[1],
+                               _reshaped_slices(win, out_slices, out_shape, pattern))
 
     def compute(self, x: BlockArray) -> np.ndarray:
         """One :func:`kernels.fused_eval` task per block, placed by the optimizer (none when

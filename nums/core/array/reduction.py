@@ -53,7 +53,7 @@ def _reduce(
     finalize_kwargs: dict,
     dtype: Any,
     call: Callable[[tuple[int, ...]], tuple[Callable, tuple]] | None = None,
-    redo: Callable[[], BlockArray] | None = None,
+    redo: Callable[[BlockArray], BlockArray] | None = None,
 ) -> BlockArray:
     """Plan the reduction: ``partial(g, idx, shape, dtype)`` adds block ``idx``'s partial
     result; the partials of each output block are summed with ``combine`` in the plan's order
@@ -141,7 +141,7 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
         if redo is not None and _overflowed(x, value, parts):
             with warnings.catch_warnings():  # (the first computation gave them)
                 warnings.simplefilter("ignore", RuntimeWarning)
-                return redo().get()
+                return redo(x).get()
         return value
 
     return BlockArray(grid, None, None, pending=DriverValue(make, lambda: planned()[0]))
@@ -166,9 +166,6 @@ def _overflowed(x: BlockArray, value: np.ndarray, parts: Sequence[np.ndarray]) -
     return bool(finite.get())
 
 
-# ufuncs whose reductions NumPy may reorder
-
-
 def _combine_task(combine: Callable, node: int, refs: list) -> Any:
     return submit(kernels.reduce_combine, combine, *refs, node=node)
 
@@ -191,7 +188,7 @@ def tree_reduce(
     finalize: Callable | None = None,
     finalize_kwargs: dict | None = None,
     extras: Sequence[BlockArray] = (),
-    redo: Callable[[], BlockArray] | None = None,
+    redo: Callable[[BlockArray], BlockArray] | None = None,
 ) -> BlockArray:
     """Reduce ``x`` over ``axes``.
 
@@ -199,8 +196,8 @@ def tree_reduce(
     block (``extras`` are broadcast against ``x`` block by block); ``combine(p, q)`` merges
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
-    ``redo()``: the reduction in NumPy's order, for a small result that may have overflowed
-    on the way (see :func:`_overflowed`).
+    ``redo(x)``: the reduction of (a snapshot of) ``x`` in NumPy's order, for a small result
+    that may have overflowed on the way (see :func:`_overflowed`).
     """
     local = resident.reduce(x, axes, keepdims, partial, partial_kwargs, combine, dtype,
                             finalize, finalize_kwargs, extras, _out_shape(x, axes, keepdims))
