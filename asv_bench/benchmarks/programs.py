@@ -24,6 +24,7 @@ def sizes(mb: float) -> dict:
     side = int(n ** 0.5)
     return {
         "stencil": (side, side),
+        "periodic": (side, side),
         "filter": (n,),
         "power": (int((n / 2) ** 0.5),) * 2,  # A is (m, m); half of the budget
         "cg": (int((n / 2) ** 0.5),) * 2,
@@ -42,6 +43,8 @@ def make_inputs(name: str, shape: tuple, seed: int = 0) -> tuple:
         u = numpy.zeros(shape)
         u[0, :] = 1.0
         return (u,)
+    if name == "periodic":
+        return (rng.random(shape),)
     if name == "filter":
         return rng.random(shape), rng.integers(0, shape[0], size=shape[0] // 10)
     if name in ("power", "cg"):
@@ -78,6 +81,16 @@ def stencil(xp, keep, scalar, u, sweeps: int = 10):
         u[1:-1, 1:-1] = 0.25 * (u[:-2, 1:-1] + u[2:, 1:-1] + u[1:-1, :-2] + u[1:-1, 2:])
         u = keep(u)
     return scalar(u.mean())
+
+
+def periodic(xp, keep, scalar, u, steps: int = 10):
+    """Explicit diffusion steps on a torus, written with ``roll`` (periodic boundaries); the
+    final sum of squares."""
+    for _ in range(steps):
+        u = u + 0.1 * (xp.roll(u, 1, 0) + xp.roll(u, -1, 0) + xp.roll(u, 1, 1)
+                       + xp.roll(u, -1, 1) - 4 * u)
+        u = keep(u)
+    return scalar((u * u).sum())
 
 
 def filter_gather(xp, keep, scalar, x, idx):
@@ -164,6 +177,7 @@ def mixed(xp, keep, scalar, x, w0, iters: int = 20):
 
 PROGRAMS = {
     "stencil": stencil,
+    "periodic": periodic,
     "filter": filter_gather,
     "power": power,
     "cg": cg,

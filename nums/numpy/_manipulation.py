@@ -11,10 +11,17 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from nums.core.array import kernels, regions, relayout
-from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    local_value,
+    make_grid,
+    normalize_shape,
+    resident,
+    submit,
+)
 from nums.core.array.dtypes import result_type
 from nums.core.array.elementwise import map_broadcast
-from nums.core.array.fusion import region_part, take_for_regions
+from nums.core.array.fusion import region_part, rolled, take_for_regions
 from nums.core.array.geometry import memory_order
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
 from nums.core.array.writes import write_out
@@ -184,9 +191,14 @@ def flip(m: Any, axis: Any = None) -> BlockArray:
 
 
 def roll(a: Any, shift: Any, axis: Any = None) -> BlockArray:
-    """Elements shifted cyclically along ``axis`` (the flattened array when None): a new array
-    made of two slices per axis, joined block by block."""
+    """Elements shifted cyclically along ``axis`` (the flattened array when None). Of a
+    distributed array: a pending expression that its consumers read from ``a``'s blocks
+    (:func:`nums.core.array.fusion.rolled`); of a driver-resident one, NumPy's roll in the
+    driver."""
     a = asarray(a)
+    value = local_value(a)
+    if value is not None:  # NumPy's roll here: a new value, of the same size
+        return resident(np.roll(value, shift, axis))
     if axis is None:
         return reshape(roll(ravel(a), shift, 0), a.shape)
     pairs = np.broadcast(np.asarray(shift), np.asarray(
@@ -196,6 +208,10 @@ def roll(a: Any, shift: Any, axis: Any = None) -> BlockArray:
     total: dict[int, int] = {}
     for sh, ax in pairs:
         total[int(ax)] = total.get(int(ax), 0) + operator.index(sh)
+    if any(total.values()):
+        out = rolled(a, tuple(total.get(ax, 0) for ax in range(a.ndim)))
+        if out is not None:
+            return out
     out = a
     for ax, sh in total.items():
         n = a.shape[ax]

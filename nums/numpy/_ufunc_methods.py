@@ -145,6 +145,7 @@ def ufunc_reduce(
         fkw,
         extras=where_operand(where),
         redo=redo,
+        regroups=not folds,
     )
     return finish(result, out)
 

@@ -112,3 +112,50 @@ def test_joined_arrays_take_the_blocks_of_the_largest():
     assert got.grid.num_blocks <= 12
     np.testing.assert_array_equal(got.get(), np.concatenate([a.reshape(400, 10)[:1],
                                                              a.reshape(400, 10)]))
+
+
+def test_rolls_of_distributed_arrays_are_read_where_used(monkeypatch):
+    """``roll`` of a distributed array moves no values of its own: its consumers (``get()``,
+    expressions, reductions, slices, another roll) read the source's blocks, two parts per
+    rolled axis, whatever the blocks; the result is a new array (writable, and blind to
+    later writes of the source), as NumPy's."""
+    import nums.numpy as nps
+    from nums.numpy import _manipulation
+
+    joins: list = []
+    real = _manipulation.submit
+    monkeypatch.setattr(_manipulation, "submit",
+                        lambda fn, *a, **k: joins.append(fn) or real(fn, *a, **k))
+    a = np.arange(7 * 6 * 5, dtype=np.float64).reshape(7, 6, 5) * 1.5 - 40
+    x = nps.asarray(a, block_shape=(3, 4, 2))
+    for shift, axis in ((1, 0), (-2, 1), ((2, -3), (0, 2)), ((9, 1, -1), (0, 1, 2)),
+                        (40, 0), ((1, 1), (0, 0)), ((3, -3), (2, 2))):
+        r, e = nps.roll(x, shift, axis), np.roll(a, shift, axis)
+        if x._local is None and shift != (3, -3):  # (shifts that cancel: a copy)
+            assert r.pending("fused").windows[0][0] == "roll"
+        np.testing.assert_array_equal(r.get(), e)
+        np.testing.assert_array_equal((r * 2 - x).get(), e * 2 - a)
+        np.testing.assert_allclose(r.sum(axis=1).get(), e.sum(axis=1))
+        np.testing.assert_allclose(float(r.max()), e.max())
+        np.testing.assert_array_equal(r[1:-1, ::2, 3].get(), e[1:-1, ::2, 3])
+        np.testing.assert_array_equal(nps.roll(r, (1, -4), (0, 2)).get(),
+                                      np.roll(e, (1, -4), (0, 2)))
+        np.testing.assert_array_equal(r.persist().get(), e)
+    stencil = nps.roll(x, 1, 0) + nps.roll(x, -1, 0) + nps.roll(x, 1, 1) - 3 * x
+    want = np.roll(a, 1, 0) + np.roll(a, -1, 0) + np.roll(a, 1, 1) - 3 * a
+    np.testing.assert_array_equal(stencil.get(), want)
+    np.testing.assert_allclose(float((stencil ** 2).sum()), (want ** 2).sum())
+    np.testing.assert_array_equal(nps.roll(x * 2, 3, 1).get(), np.roll(a * 2, 3, 1))
+    np.testing.assert_array_equal(nps.roll(x[1:, ::2], 2, 0).get(), np.roll(a[1:, ::2], 2, 0))
+    if x._local is None:
+        assert not joins  # no join of slices ran
+    b = a.copy()
+    y = nps.asarray(b, block_shape=(3, 4, 2))
+    r = nps.roll(y, 2, 1)
+    y[0] = 100.0  # a later write of the source is not seen
+    r[1] = -5.0  # the roll is a new array: the source is not written
+    e = np.roll(a, 2, 1)
+    e[1] = -5.0
+    np.testing.assert_array_equal(r.get(), e)
+    b[0] = 100.0
+    np.testing.assert_array_equal(y.get(), b)

@@ -716,3 +716,42 @@ def test_driver_threads_take_more_parts_than_threads_in_turn():
 
     with pytest.raises(KeyError, match="part 7"):
         threads.run([lambda: 1] * 7 + [fail] + [lambda: 1] * 9)
+
+
+def test_reductions_of_expressions_never_hold_a_whole_block(monkeypatch):
+    """A reduction of an elementwise expression over blocks of megabytes evaluates it a
+    cache-sized chunk of rows at a time and reduces each chunk (no block of the expression
+    is made): sums, means, extremes, counts, deviations, masks, NumPy's left folds (whose
+    rows are not regrouped) and rolled operands (read in tiles) give NumPy's values."""
+    from nums.core.array import expressions
+
+    rng = np.random.default_rng(5)
+    a, b = rng.random((1200, 900)), rng.random((1200, 900))
+    x = nps.asarray(a, block_shape=(600, 900))  # blocks of 4.3 MB
+    y = nps.asarray(b, block_shape=(600, 900))
+    e, f = x * 3 - y, a * 3 - b
+    close = np.testing.assert_allclose
+    close(float(e.sum()), f.sum())
+    close(e.sum(axis=0).get(), f.sum(axis=0))
+    close(e.sum(axis=1).get(), f.sum(axis=1))
+    close(nps.mean(e, axis=0).get(), np.mean(f, axis=0))
+    close(float(nps.std(e)), np.std(f))
+    close(nps.max(e, axis=0).get(), np.max(f, axis=0))
+    close(float(nps.min(e)), np.min(f))
+    close(float(nps.linalg.norm(e)), np.linalg.norm(f))
+    close(nps.sum(e, axis=0, where=y > 0.3).get(), np.sum(f, axis=0, where=b > 0.3))
+    close(nps.subtract.reduce(e, axis=0).get(), np.subtract.reduce(f, axis=0))
+    close(float((e.astype(np.float32) * 2).sum()), (f.astype(np.float32) * 2).sum(),
+          rtol=1e-5)
+    assert int(nps.count_nonzero(e > 1.0)) == np.count_nonzero(f > 1.0)
+    np.testing.assert_array_equal(((x > 0.5) + 0).sum(axis=0).get(), ((a > 0.5) + 0).sum(axis=0))
+    rolled = nps.roll(x, 1, 0) + nps.roll(x, -1, 1) - 2 * x
+    close(float((rolled ** 2).sum()), ((np.roll(a, 1, 0) + np.roll(a, -1, 1) - 2 * a) ** 2).sum())
+    if x._local is None and nums.core.context.get().backend.blocks_in_driver_memory:
+        # full reductions run on the driver's threads: no whole block of the expression
+        def whole(*args, **kwargs):
+            raise AssertionError("a whole block of the expression was made")
+
+        monkeypatch.setattr(expressions, "fused_eval", whole)
+        close(float((x * 3 - y).sum()), f.sum())
+        close(float(((nps.roll(x, 1, 0) - x) ** 2).sum()), ((np.roll(a, 1, 0) - a) ** 2).sum())

@@ -38,17 +38,18 @@ def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
 def output_grid(
     operands: Sequence[Any], shape: tuple[int, ...], dtype: Any, block_shape: Any = None
 ) -> ArrayGrid:
-    """Grid of an elementwise result: explicit, else borrowed from the operands. Along the
-    axes that only driver-resident operands span, the default block size (their one block
-    is no layout: ``x[:, None] - x[None, :]`` of a small ``x`` is split as any large
-    array)."""
+    """Grid of an elementwise result: explicit, else borrowed from the distributed operands.
+    Along the axes that only driver-resident operands span, the default block size (their
+    one block is no layout: ``x[:, None] - x[None, :]`` of a small ``x`` is split as any
+    large array, and so is ``0 + g`` of a driver-resident boolean ``g`` whose integer
+    result is too large for the driver)."""
     if block_shape is not None:
         return make_grid(shape, dtype, block_shape)
-    arrays = [x for x in operands if isinstance(x, BlockArray)]
+    arrays = [x for x in operands if isinstance(x, BlockArray)
+              and resident.local_value(x) is None]
     for x in arrays:
         if x.shape == shape:
             return ArrayGrid(shape, x.block_shape, dtype)
-    arrays = [x for x in arrays if resident.local_value(x) is None]
     default = make_grid(shape, dtype).block_shape
     bs = list(default)
     ndim = len(shape)

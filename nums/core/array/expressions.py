@@ -246,11 +246,18 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
 def fused_eval_into(dst: np.ndarray, spec: tuple, *leaves: Any) -> None:
     """``dst[...] = fused_eval(spec, *leaves)``, written straight into ``dst`` where the
     expression allows (no block of its own, no copy)."""
-    tiled = _tiled_eval(spec, leaves)
-    if tiled is not None:
-        dst[...] = tiled
+    expr = spec[0]
+    if (expr[0] == "leaf" and _is_join(expr) and expr[2] is None
+            and tuple(expr[3][1]) == dst.shape):
+        for at, src, k in expr[3][2]:  # a piece over several blocks: each part in its place
+            dst[at] = leaves[expr[1] if k is None else k][src]
         return
-    expr, leaves = _leaf_views(spec[0], leaves)
+    tiles = _tiles(spec, leaves)
+    if tiles is not None:
+        for tile, texpr, views in tiles:
+            _eval_into(dst[tile], texpr, views)
+        return
+    expr, leaves = _leaf_views(expr, leaves)
     expr = shared(expr)
     if expr[0] != "ufunc":
         dst[...] = evaluate(expr, leaves, {})
@@ -294,6 +301,19 @@ def _tiled_eval(spec: tuple, leaves: Sequence[Any]) -> np.ndarray | None:
     shifted slices are read in place). None when that does not apply (a joined leaf with a
     pattern or of another shape than the block's, an array constant, too many tiles): the
     caller joins."""
+    tiles = _tiles(spec, leaves)
+    if tiles is None:
+        return None
+    out = new_block(tuple(spec[1]), spec[0][2])
+    for tile, texpr, views in tiles:
+        _eval_into(out[tile], texpr, views)
+    return out
+
+
+def _tiles(spec: tuple, leaves: Sequence[Any]) -> list[tuple[tuple, tuple, list]] | None:
+    """The tiles of :func:`_tiled_eval`: per tile, its slices of the block, and the
+    expression over the views of the leaves that it reads; None when tiling does not
+    apply."""
     expr, shape = spec[0], tuple(spec[1])
     if expr[0] != "ufunc":
         return None
@@ -312,24 +332,28 @@ def _tiled_eval(spec: tuple, leaves: Sequence[Any]) -> np.ndarray | None:
     bounds = [sorted(c) for c in cuts]
     if math.prod(len(b) - 1 for b in bounds) > MAX_TILES:
         return None
-    out = new_block(shape, expr[2])
+    tiles = []
     for tile in itertools.product(*[list(zip(b[:-1], b[1:])) for b in bounds]):
         tile = tuple(slice(a, b) for a, b in tile)
         views: list[Any] = []
-        texpr = shared(_tile_leaves(expr, leaves, tile, shape, views))
-        _eval_into(out[tile], texpr, views)
-    return out
+        texpr = _tile_leaves(expr, leaves, tile, shape, views, {})
+        tiles.append((tile, shared(texpr), views))
+    return tiles
 
 
 def _tile_leaves(e: tuple, leaves: Sequence[Any], tile: tuple, shape: tuple,
-                 views: list) -> tuple:
+                 views: list, seen: dict) -> tuple:
     """``e`` over the views of its leaves that ``tile`` of the block reads (appended to
-    ``views``)."""
+    ``views``; ``seen``: the view of each leaf use met already, so that equal subtrees stay
+    equal and :func:`shared` computes them once)."""
     if e[0] == "const":
         return e
     if e[0] == "ufunc":
         return ("ufunc", e[1], e[2], e[3],
-                tuple(_tile_leaves(c, leaves, tile, shape, views) for c in e[4]))
+                tuple(_tile_leaves(c, leaves, tile, shape, views, seen) for c in e[4]))
+    key = (e[1], e[2] if len(e) > 2 else None, id(e[3]) if len(e) > 3 else None)
+    if key in seen:
+        return ("leaf", seen[key])
     if _is_join(e):
         for dst, src, k in e[3][2]:
             if all(d.start <= t.start and t.stop <= d.stop for d, t in zip(dst, tile)):
@@ -348,6 +372,7 @@ def _tile_leaves(e: tuple, leaves: Sequence[Any], tile: tuple, shape: tuple,
                 piece = piece.reshape(view_shape(piece.shape, e[2]))
         view = _tile_of(piece, tile, shape)
     views.append(view)
+    seen[key] = len(views) - 1
     return ("leaf", len(views) - 1)
 
 
@@ -382,10 +407,18 @@ def _eval_into(dst: np.ndarray, expr: tuple, leaves: Sequence[Any]) -> None:
         _assign(dst, expr, leaves, direct)
         return
     ndim, nrows = len(shape), shape[0]
-    step = _row_step(shape, dst.dtype.itemsize, CHUNK_BYTES)
+    # the widest value computed on the way sets the chunk (``(0 + g + g) == 3`` of booleans
+    # has int64 temporaries eight times the result's bytes)
+    step = _row_step(shape, _widest(expr, dst.dtype.itemsize), CHUNK_BYTES)
     for r0 in range(0, nrows, step):
         r1 = min(r0 + step, nrows)
         _assign(dst[r0:r1], expr, _rows_of(leaves, ndim, nrows, r0, r1), direct)
+
+
+def _widest(expr: tuple, itemsize: int) -> int:
+    """The largest item size among ``itemsize`` and the values ``expr``'s operations make."""
+    return max([itemsize] + [e[2].itemsize for e in nodes(expr)
+                             if e[0] in ("ufunc", "matmul") and e[2] is not None])
 
 
 def _assign(dst: np.ndarray, expr: tuple, leaves: Sequence[Any], direct: set[int]) -> None:
@@ -629,8 +662,80 @@ def matmul_expr(
 
 
 def reduce_partial_expr(
-    fn: Any, axes: tuple, kwargs: dict, spec: tuple, n_leaves: int, *args: Any
+    fn: Any, combine: Any, axes: tuple, kwargs: dict, spec: tuple, n_leaves: int, *args: Any
 ) -> Any:
-    """One block's partial reduction of a fused expression (evaluated in cache chunks)."""
-    block = fused_eval(spec, *args[:n_leaves])
-    return fn(block, *args[n_leaves:], axis=axes, keepdims=True, **kwargs)
+    """One block's partial reduction ``fn(block, *extras, axis=axes, keepdims=True,
+    **kwargs)`` of a fused expression.
+
+    A large block is never whole in memory: the expression is evaluated a chunk of rows at a
+    time into one cache-sized buffer, and each chunk reduced at once. The chunks' results
+    are joined along axis 0 when it is not reduced, else combined with ``combine`` (which
+    merges partial results, as the reduction's tree does across blocks; None: rows are not
+    regrouped, as NumPy's left folds need). Pieces joined from several blocks are read in
+    tiles (see :func:`_tiled_eval`) when every axis is reduced."""
+    leaves, extras = args[:n_leaves], args[n_leaves:]
+    expr, shape = spec[0], tuple(spec[1])
+    whole = set(axes) == set(range(len(shape)))
+    if (expr[0] == "leaf" and _is_join(expr) and expr[2] is None and whole
+            and combine is not None and not extras and tuple(expr[3][1]) == shape):
+        acc = None  # a piece over several blocks (``roll(x, 1).sum()``): each part in place
+        for _, src, k in expr[3][2]:
+            part = fn(leaves[expr[1] if k is None else k][src], axis=axes, keepdims=True,
+                      **kwargs)
+            acc = part if acc is None else combine(acc, part)
+        return acc
+    if (expr[0] == "ufunc" and not has_row_product(expr) and not kwargs.get("out_dtype")
+            and math.prod(shape) * _widest(expr, 1) >= MIN_CHUNKED_BYTES):
+        if any(e[0] == "leaf" and _is_join(e) for e in nodes(expr)):
+            tiles = _tiles(spec, leaves) if whole and combine is not None and not extras \
+                else None
+        else:
+            expr, views = _leaf_views(expr, leaves)
+            tiles = [(tuple(slice(0, n) for n in shape), shared(expr), views)]
+        if tiles is not None:
+            result = _reduce_tiles(fn, combine, axes, kwargs, tiles, extras)
+            if result is not None:
+                return result
+    block = fused_eval(spec, *leaves)
+    return fn(block, *extras, axis=axes, keepdims=True, **kwargs)
+
+
+def _reduce_tiles(fn: Any, combine: Any, axes: tuple, kwargs: dict,
+                  tiles: Sequence[tuple[tuple, tuple, list]], extras: Sequence[Any]) -> Any:
+    """:func:`reduce_partial_expr` of the block that ``tiles`` make up (one tile: the whole
+    block); None when the rows cannot be taken apart (the caller evaluates the block)."""
+    rows_reduced = 0 in axes
+    if rows_reduced and combine is None:
+        return None
+    plans = []
+    for tile, expr, views in tiles:
+        shape = tuple(s.stop - s.start for s in tile)
+        tile_extras = [_tile_of(e, tile, shape) for e in extras] if len(tiles) > 1 else extras
+        split = _splittable(expr, list(views) + list(tile_extras), shape)
+        if not split and math.prod(shape) * expr[2].itemsize > CHUNK_BYTES:
+            return None
+        plans.append((shape, expr, views, tile_extras, split))
+    widest = max(_widest(p[1], p[1][2].itemsize) for p in plans)
+    steps = [min(shape[0], _row_step(shape, widest, CHUNK_BYTES)) if split else shape[0]
+             for shape, _, _, _, split in plans]
+    buf = np.empty(max(k * math.prod(p[0][1:]) for k, p in zip(steps, plans)), plans[0][1][2])
+    acc, parts = None, []
+    for step, (shape, expr, views, tile_extras, _) in zip(steps, plans):
+        nrows, ndim = shape[0], len(shape)
+        dst_all = buf[:step * math.prod(shape[1:])].reshape((step, *shape[1:]))
+        direct = _direct_nodes(dst_all, expr, views)
+        for r0 in range(0, nrows, step):
+            r1 = min(r0 + step, nrows)
+            dst = dst_all[:r1 - r0]
+            _assign(dst, expr, _rows_of(views, ndim, nrows, r0, r1), direct)
+            part = fn(dst, *_rows_of(tile_extras, ndim, nrows, r0, r1), axis=axes,
+                      keepdims=True, **kwargs)
+            if not isinstance(part, np.ndarray):
+                return None  # (partial results that are not arrays: the block at once)
+            if np.may_share_memory(part, buf):
+                part = part.copy()  # (the buffer holds the next chunk next)
+            if rows_reduced:
+                acc = part if acc is None else combine(acc, part)
+            else:
+                parts.append(part)
+    return acc if rows_reduced else np.concatenate(parts, axis=0)

@@ -32,6 +32,7 @@ every consumer, so no consumer reads ``X`` more often than NumPy would.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -154,7 +155,7 @@ def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
             offsets, steps = _composed(first[2], offsets, steps)
         win = ("reshape", first[1], (tuple(offsets), tuple(steps), tuple(shape)))
         return BlockArray(grid, None, None, pending=Fused(("leaf", 0), inner.leaves, (win,)))
-    if first is not None:
+    if first is not None and not is_roll(first):
         # a window of a window (``u[1:][::2]``): one window of the first one's array
         offsets, steps = _composed(first, offsets, steps)
         x = inner.leaves[0]
@@ -177,6 +178,55 @@ def _composed(win: tuple, offsets: Sequence[int],
 def is_reshape(win: Any) -> bool:
     """Whether a leaf's window is a reshape (see :func:`reshaped`), not slices."""
     return win is not None and win[0] == "reshape"
+
+
+def is_roll(win: Any) -> bool:
+    """Whether a leaf's window is a cyclic shift (see :func:`rolled`), not slices."""
+    return win is not None and win[0] == "roll"
+
+
+def rolled(x: BlockArray, shifts: tuple[int, ...]) -> BlockArray | None:
+    """``np.roll`` of a distributed array by ``shifts`` (one per axis) as a pending
+    expression reading ``x``'s blocks where it is used: a consumer's kernel takes the (at
+    most two per axis) parts of ``x`` that its block's values come from, a view of a block
+    when they are one part in one block, else joined inside the kernel. So ``roll(u, 1, 0)
+    + roll(u, -1, 0) - 2 * u`` is one task per block and ``roll(x, 1).get()`` is written
+    once, by the driver's threads. A roll of a roll is one roll of the first one's source.
+    None for object arrays and empty ones (the caller joins slices)."""
+    if x.dtype.hasobject or x.size == 0:
+        return None
+    inner = x.pending("fused")
+    if inner is not None and inner.expr == ("leaf", 0) and is_roll(inner.windows[0]):
+        shifts = tuple(a + b for a, b in zip(inner.windows[0][1], shifts))
+        leaf = inner.leaves[0]
+    else:
+        leaf = BlockArray(x.grid, x.blocks, x.nodes)  # a snapshot of the blocks now
+    shifts = tuple(k % n for k, n in zip(shifts, x.shape))
+    grid = ArrayGrid(x.shape, x.block_shape, x.dtype)
+    return BlockArray(grid, None, None, pending=Fused(("leaf", 0), (leaf,),
+                                                       (("roll", shifts),)))
+
+
+def _roll_regions(shifts: Sequence[int], shape: Sequence[int],
+                  sl: Sequence[slice]) -> list[tuple[list[slice], tuple[slice, ...]]]:
+    """The parts of an array of ``shape`` that ``np.roll(array, shifts)[sl]`` (step-1
+    slices) reads: per part, its slices of the array and where it lands in the selection.
+    At most two parts per axis: the selection's values up to the array's end, then those
+    from its start."""
+    per_axis = []
+    for s, k, n in zip(sl, shifts, shape):
+        if s.step not in (None, 1):
+            raise NotImplementedError("a stepped read of a rolled array")
+        length = max(0, s.stop - s.start)
+        start = (s.start - k) % n
+        if start + length <= n:
+            per_axis.append([(slice(start, start + length), slice(0, length))])
+        else:
+            first = n - start
+            per_axis.append([(slice(start, n), slice(0, first)),
+                             (slice(0, length - first), slice(first, length))])
+    return [([p[0] for p in parts], tuple(p[1] for p in parts))
+            for parts in itertools.product(*per_axis)]
 
 
 ROW_BYTES = 1 << 20  # rows of a reshape read where used, at most (or two blocks)
@@ -373,22 +423,27 @@ def _piece(leaf: BlockArray, slices: list[slice], node: int) -> tuple[Any, tuple
     return region(leaf, slices, node)[0], None
 
 
-def _joined(leaf: BlockArray, slices: list[slice], refs: list) -> tuple[Any, tuple]:
-    """The first ref of ``leaf[slices]`` over several blocks, and the instruction that
-    joins it with the others (appended to ``refs``) inside the kernel
-    (see :func:`nums.core.array.expressions._view_leaves`): no task assembles it first."""
-    parts = leaf.grid.overlaps(slices)
-    shape = tuple(len(range(s.start, s.stop, s.step or 1)) for s in slices)
+def _joined(leaf: BlockArray, regions: Sequence[tuple[list[slice], tuple[slice, ...] | None]],
+            shape: tuple[int, ...], refs: list) -> tuple[Any, tuple]:
+    """The first ref of a piece of ``shape`` made of ``leaf``'s ``regions`` (each: its
+    slices of ``leaf``, and where it lands in the piece, None for all of it) over several
+    blocks, and the instruction that joins it with the others (appended to ``refs``) inside
+    the kernel (see :func:`nums.core.array.expressions._view_leaves`): no task assembles it
+    first."""
     placements = []
     first = None
-    for k, (bidx, src, dst) in enumerate(parts):
-        ref = leaf.blocks[bidx]
-        if k == 0:
-            first = ref
-            placements.append((tuple(dst), tuple(src), None))
-        else:
-            placements.append((tuple(dst), tuple(src), len(refs)))
-            refs.append(ref)
+    for slices, at in regions:
+        for bidx, src, dst in leaf.grid.overlaps(slices):
+            if at is not None:
+                dst = tuple(slice(a.start + d.start, a.start + d.stop)
+                            for a, d in zip(at, dst))
+            ref = leaf.blocks[bidx]
+            if first is None:
+                first = ref
+                placements.append((tuple(dst), tuple(src), None))
+            else:
+                placements.append((tuple(dst), tuple(src), len(refs)))
+                refs.append(ref)
     return first, ("join", shape, tuple(placements))
 
 
@@ -451,12 +506,21 @@ def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
     for i, pattern in uses:
         win = fused.windows[i]
         cut = None
+        regions = None
         if is_reshape(win):
             sl, cut = fused.reshape_source(i, slices, x_shape, pattern)
+        elif is_roll(win):
+            regions = fused.roll_regions(i, slices, x_shape, pattern)
+            sl = regions[0][0]
         else:
             sl = fused.leaf_slices(i, slices, x_shape, pattern)
-        if win is not None and block_view(leaves[i], sl) is None:
-            ref, view = _joined(leaves[i], sl, extra)
+        if regions is not None and len(regions) > 1:
+            shape_i = tuple(max(0, s.stop - s.start) for s in grid_broadcast_slices(
+                leaves[i].shape, slices, x_shape, pattern))
+            ref, view = _joined(leaves[i], regions, shape_i, extra)
+        elif win is not None and block_view(leaves[i], sl) is None:
+            shape_i = tuple(len(range(s.start, s.stop, s.step or 1)) for s in sl)
+            ref, view = _joined(leaves[i], [(sl, None)], shape_i, extra)
         else:
             ref, view = _piece(leaves[i], sl, node)
         refs.append(ref)
@@ -574,9 +638,27 @@ class Fused(Pending):
             return broadcast_slices(self.leaves[i], out_slices, out_shape, pattern)
         if is_reshape(win):
             return self.reshape_source(i, out_slices, out_shape, pattern)[0]
+        if is_roll(win):
+            raise ValueError("a rolled leaf reads several regions: see leaf_regions")
         offsets, steps, shape = win
         sl = grid_broadcast_slices(shape, out_slices, out_shape, pattern)
         return [_through(s, o, st) for s, o, st in zip(sl, offsets, steps)]
+
+    def leaf_regions(self, i: int, out_slices: Sequence[slice], out_shape: Sequence[int],
+                     pattern: tuple | None) -> list[list[slice]]:
+        """The regions of leaf ``i`` that use ``pattern`` of it reads for ``out_slices`` of
+        the result: one, or the parts of a rolled leaf (:func:`rolled`)."""
+        if is_roll(self.windows[i]):
+            return [r for r, _ in self.roll_regions(i, out_slices, out_shape, pattern)]
+        return [self.leaf_slices(i, out_slices, out_shape, pattern)]
+
+    def roll_regions(self, i: int, out_slices: Sequence[slice], out_shape: Sequence[int],
+                     pattern: tuple | None) -> list[tuple[list[slice], tuple[slice, ...]]]:
+        """For leaf ``i`` seen through a roll window: its parts that a use with ``pattern``
+        reads for ``out_slices`` and where each lands (:func:`_roll_regions`)."""
+        leaf = self.leaves[i]
+        return _roll_regions(self.windows[i][1], leaf.shape, grid_broadcast_slices(
+            leaf.shape, out_slices, out_shape, pattern))
 
     def reshape_source(self, i: int, out_slices: Sequence[slice], out_shape: Sequence[int],
                        pattern: tuple | None) -> tuple[list[slice], tuple]:

@@ -107,7 +107,8 @@ class OpGraph:
         out: list[int] = []
         for i, pattern in fused.leaf_uses():
             leaf = fused.leaves[i]
-            out += self.reads(leaf, fused.leaf_slices(i, slices, x.shape, pattern), leaf.shape)
+            for part in fused.leaf_regions(i, slices, x.shape, pattern):
+                out += self.reads(leaf, part, leaf.shape)
         return list(dict.fromkeys(out))
 
     def task(

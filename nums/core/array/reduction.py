@@ -189,6 +189,7 @@ def tree_reduce(
     finalize_kwargs: dict | None = None,
     extras: Sequence[BlockArray] = (),
     redo: Callable[[BlockArray], BlockArray] | None = None,
+    regroups: bool = True,
 ) -> BlockArray:
     """Reduce ``x`` over ``axes``.
 
@@ -197,7 +198,9 @@ def tree_reduce(
     two partials; ``finalize(p, **finalize_kwargs)`` turns the last partial into the result.
     A pending elementwise expression ``x`` is evaluated inside the partial reductions.
     ``redo(x)``: the reduction of (a snapshot of) ``x`` in NumPy's order, for a small result
-    that may have overflowed on the way (see :func:`_overflowed`).
+    that may have overflowed on the way (see :func:`_overflowed`). ``regroups``: whether
+    partial results of parts of a block may be combined too (rows of an expression reduced a
+    chunk at a time); False for NumPy's left folds, whose reduced axis is whole in a block.
     """
     local = resident.reduce(x, axes, keepdims, partial, partial_kwargs, combine, dtype,
                             finalize, finalize_kwargs, extras, _out_shape(x, axes, keepdims))
@@ -213,8 +216,8 @@ def tree_reduce(
         if spec is None:
             return kernels.reduce_partial, (partial, axes, partial_kwargs, *refs, *pieces)
         # a pending elementwise expression, evaluated inside the partial
-        return kernels.reduce_partial_expr, (partial, axes, partial_kwargs, spec, len(refs),
-                                             *refs, *pieces)
+        return kernels.reduce_partial_expr, (partial, combine if regroups else None, axes,
+                                             partial_kwargs, spec, len(refs), *refs, *pieces)
 
     def emit(idx: tuple[int, ...], node: int, refs: list) -> Any:
         fn, args = call(idx, node)
