@@ -13,7 +13,7 @@ import numpy as np
 from nums.core.array import printing, relayout, resident, views, writes
 from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray
 from nums.core.array.planning import explain_array
-from nums.core.array.resident import binary_here
+from nums.core.array.resident import binary_here, matmul_here
 from nums.numpy import (
     _creation,
     _flatiter,
@@ -87,6 +87,17 @@ def _binary(fn: Any, reflected: bool = False) -> Any:
         return fn(other, self) if reflected else fn(self, other)
 
     return elide
+
+
+def _matmul_operator(general: Any, reflected: bool) -> Any:
+    """``x @ y``: NumPy's product at once for driver-resident operands
+    (:func:`nums.core.array.resident.matmul_here`), else ``general``."""
+
+    def method(self, other):
+        out = matmul_here(other, self) if reflected else matmul_here(self, other)
+        return general(self, other) if out is None else out
+
+    return method
 
 
 def _fast_power(x: BlockArray, exponent: Any) -> Any:
@@ -310,8 +321,8 @@ def install() -> None:
     BlockArray.__pow__ = _power(BlockArray.__pow__, inplace=False)
     BlockArray.__ipow__ = _power(BlockArray.__ipow__, inplace=True)
     matmul = REGISTRY["matmul"].impl  # with its shortcut for driver-resident operands
-    BlockArray.__matmul__ = _binary(matmul)
-    BlockArray.__rmatmul__ = _binary(matmul, reflected=True)
+    BlockArray.__matmul__ = _matmul_operator(_binary(matmul), reflected=False)
+    BlockArray.__rmatmul__ = _matmul_operator(_binary(matmul, reflected=True), reflected=True)
     BlockArray.__imatmul__ = _inplace_op(_products.matmul)
     for op, name in _COMPARISONS.items():
         setattr(BlockArray, f"__{op}__", _equality(UFUNCS[name], op == "ne")

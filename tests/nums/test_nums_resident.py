@@ -462,6 +462,34 @@ def test_shortest_operator_path_is_numpys(backend_name):
         _restore(backend_name)
 
 
+def test_products_of_small_arrays_are_numpys(backend_name, monkeypatch):
+    """``x @ y`` of driver-resident vectors and matrices runs NumPy's matmul at once
+    (resident.matmul_here): NumPy's values, dtypes and errors; a vector by a vector is a 0-d
+    array; views are read as they are now."""
+    from nums.core.array import resident
+
+    a, b = RNG.random((5, 4)), RNG.random(4)
+    i = np.arange(20, dtype=np.int32).reshape(4, 5)
+    c = (RNG.random(4) + 1j * RNG.random(4)).astype(np.complex64)
+    t = np.array([True, False, True, True])
+    x, v, xi, xc, xt = (nps.asarray(m) for m in (a, b, i, c, t))
+    general = []
+    real = resident.numpy_call
+    monkeypatch.setattr(resident, "numpy_call",
+                        lambda *args, **kw: general.append(args) or real(*args, **kw))
+    for got, want in ((x @ v, a @ b), (v @ v, b @ b), (v @ xi, b @ i), (xi.T @ x.T, i.T @ a.T),
+                      (x.T @ x, a.T @ a), (xc @ v, c @ b), (xt @ xt, t @ t),
+                      (x[1:, ::2] @ v[::2], a[1:, ::2] @ b[::2]), (a @ v, a @ b)):
+        assert got.shape == np.shape(want) and got.dtype == np.asarray(want).dtype
+        assert_same(got, want)
+    if _resident(x):
+        assert not general  # (NumPy's matmul at once)
+    with pytest.raises(ValueError, match="mismatch in its core dimension"):
+        x @ x
+    with pytest.raises(ValueError, match="does not have enough dimensions"):
+        x @ nps.asarray(2.0)
+
+
 def test_inplace_operators_on_small_arrays_are_numpys(backend_name):
     # ``x op= y`` of a driver-resident root takes the shortest path (resident.inplace_here):
     # NumPy's results, casting and broadcasting errors; views see the new value

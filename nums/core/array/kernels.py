@@ -690,6 +690,10 @@ def result_itemsize(*blocks: Any, fn) -> np.ndarray:
 
 
 def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:
+    if keepdims and set(axis) == set(range(block.ndim)):
+        # NumPy counts a whole array in one pass; with ``axis`` it sums the values cast
+        # to intp (ten times slower)
+        return np.full((1,) * block.ndim, np.count_nonzero(block), dtype=np.intp)
     return np.asarray(np.count_nonzero(block, axis=axis, keepdims=keepdims), dtype=np.intp)
 
 

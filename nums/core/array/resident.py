@@ -189,6 +189,32 @@ def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
     return resident(res, like)
 
 
+def matmul_here(a: Any, b: Any) -> BlockArray | None:
+    """``a @ b`` of driver-resident vectors or matrices of numbers whose product is small:
+    NumPy's matmul here (its errors; its floating-point warnings at the user's line), a 1-d
+    by 1-d product as a 0-d array as the general path gives it; None: the general path
+    (the operator's short way past the checks every function call makes)."""
+    if type(a) is not BlockArray or type(b) is not BlockArray:
+        return None
+    if a._link is not None:
+        a._sync()
+    if b._link is not None:
+        b._sync()
+    v, w = a._local, b._local
+    if (v is None or w is None or not 0 < v.ndim <= 2 or not 0 < w.ndim <= 2
+            or not v.size or not w.size or v.dtype.kind not in _NUMBER_KINDS
+            or w.dtype.kind not in _NUMBER_KINDS):
+        return None
+    rows = v.shape[0] if v.ndim == 2 else 1
+    cols = w.shape[-1] if w.ndim == 2 else 1
+    if rows * cols * 16 > local_limit():
+        return None
+    res = fperrors.call("matmul", np.matmul, v, w)
+    if res is NotImplemented:
+        return None
+    return resident(res if type(res) is np.ndarray else np.array(res))
+
+
 def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
     """``x op= other`` (``x += 1``, ``v *= w``) of a driver-resident root ``x`` and a
     driver-resident array or scalar ``other``: NumPy's ``ufunc(new, other, out=new)`` on a
