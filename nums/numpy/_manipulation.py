@@ -13,6 +13,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from nums.core.array import kernels, regions, relayout
 from nums.core.array.blockarray import (
     BlockArray,
+    fits_local,
     local_value,
     make_grid,
     normalize_shape,
@@ -23,6 +24,7 @@ from nums.core.array.dtypes import result_type
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.fusion import region_part, rolled, take_for_regions
 from nums.core.array.geometry import memory_order
+from nums.core.array.joins import Joined
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
 from nums.core.array.writes import write_out
 from nums.core.graph.grid import ArrayGrid
@@ -339,6 +341,13 @@ def concatenate(
         grid = _joined_grid(arrays, axis, tuple(shape), out_dtype)
     else:
         grid = make_grid(tuple(shape), out_dtype, block_shape)
+    # pending expressions (``x ** 2`` of np.column_stack([x, x ** 2])) are evaluated by
+    # the joining tasks, straight into their place
+    fused_of = [take_for_regions(a) for a in arrays]
+    in_driver = all(n == 1 for n in grid.grid_shape) and fits_local(grid.shape, out_dtype)
+    if not in_driver:  # the blocks are made on first use: of the arrays as they are now
+        arrays = [a.copy() for a in arrays]
+    fused = {id(a): f for a, f in zip(arrays, fused_of)}
 
     def parts(idx):
         """The regions of the joined arrays that output block ``idx`` is made of."""
@@ -353,10 +362,6 @@ def concatenate(
                 out.append((a, sl))
         return out
 
-    # pending expressions (``x ** 2`` of np.column_stack([x, x ** 2])) are evaluated by
-    # the joining tasks, straight into their place
-    fused = {id(a): take_for_regions(a) for a in arrays}
-
     def task(idx, node):
         here = parts(idx)
         if len(here) == 1:  # (an expression's blocks are then computed, and kept)
@@ -369,7 +374,12 @@ def concatenate(
         return submit(kernels.join_parts, axis, grid.block_shape_at(idx), out_dtype, specs,
                       *refs, node=node)
 
-    return BlockArray.build(grid, task, reads=parts, name="concatenate")
+    def build() -> BlockArray:
+        return BlockArray.build(grid, task, reads=parts, name="concatenate")
+
+    if in_driver:
+        return build()
+    return BlockArray(grid, None, None, pending=Joined(arrays, axis, build))
 
 
 concat = concatenate

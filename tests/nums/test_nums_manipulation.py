@@ -159,3 +159,41 @@ def test_rolls_of_distributed_arrays_are_read_where_used(monkeypatch):
     np.testing.assert_array_equal(r.get(), e)
     b[0] = 100.0
     np.testing.assert_array_equal(y.get(), b)
+
+
+def test_joins_are_made_on_first_use(monkeypatch):
+    """``concatenate`` and the joins built on it make their blocks on first use, of the
+    arrays as they were when called; ``get()`` on a backend whose stores the driver maps
+    writes each input (an expression evaluated in place) straight into the result, with no
+    joining task."""
+    import nums.numpy as nps
+    from nums.core import context
+    from nums.core.array import kernels
+    from nums.numpy import _manipulation
+
+    a, b = np.arange(600.0) * 0.5, np.arange(600.0) - 7
+    x, y = nps.asarray(a, block_shape=(250,)), nps.asarray(b, block_shape=(160,))
+    joins: list = []
+    real = _manipulation.submit
+    monkeypatch.setattr(_manipulation, "submit", lambda fn, *args, **k: (
+        joins.append(fn) if fn is kernels.join_parts else None) or real(fn, *args, **k))
+    cases = [
+        (nps.stack([x, y], axis=1), np.stack([a, b], axis=1)),
+        (nps.column_stack([x, y ** 2, x[::2].repeat(2)]),
+         np.column_stack([a, b ** 2, a[::2].repeat(2)])),
+        (nps.concatenate([x * 2, y[::3], x[:5]]), np.concatenate([a * 2, b[::3], a[:5]])),
+        (nps.hstack([y, x]), np.hstack([b, a])),
+        (nps.vstack([x, y, x]), np.vstack([a, b, a])),
+    ]
+    x[0] = 1e6  # later writes are not seen
+    y[-1] = -1e6
+    mapped = x._local is None and context.get().backend.blocks_in_driver_memory
+    for got, want in cases:
+        np.testing.assert_array_equal(got.get(), want)
+        if mapped:
+            assert not joins, joins
+    for got, want in cases:  # blocks, for other consumers
+        np.testing.assert_array_equal((got * 2).sum(axis=0).get(), (want * 2).sum(axis=0))
+        got[0] = -3.0
+        want[0] = -3.0
+        np.testing.assert_array_equal(got.get(), want)

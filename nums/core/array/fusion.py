@@ -698,15 +698,24 @@ class Fused(Pending):
                 or not backend().blocks_in_driver_memory):
             return None
         out = np.empty(x.shape, x.dtype)
-        blocks = [(idx, *operand_pieces(x, idx, 0)) for idx in x.grid.indices()]
-        values = iter(progress.get([r for _, _, refs in blocks for r in refs], "get"))
-        k = -(-threads.THREADS // max(1, len(blocks)))  # parts per block: every core busy
-        parts = []
-        for idx, spec, refs in blocks:
-            leaves = [next(values) for _ in refs]
-            dst = out[tuple(x.grid.block_slices(idx))] if out.ndim else out  # (a view)
-            parts += eval_into_parts(dst, spec, leaves, k)
-        del values
+        parts = value_parts(x, out, x.grid.num_blocks)
         with warnings_at_caller():
             fperrors.in_threads(parts)
         return out
+
+
+def value_parts(x: BlockArray, dst: np.ndarray, blocks: int) -> list[Callable[[], None]]:
+    """Calls that write the value of ``x`` (a pending expression without row products, on a
+    backend whose stores the driver maps) into ``dst`` (of ``x``'s shape), to run at once on
+    the driver's threads, from the leaves' blocks read in place; ``blocks``: how many
+    blocks the calls of this write share the threads with (parts per block: every core
+    busy)."""
+    pieces = [(idx, *operand_pieces(x, idx, 0)) for idx in x.grid.indices()]
+    values = iter(progress.get([r for _, _, refs in pieces for r in refs], "get"))
+    k = -(-threads.THREADS // max(1, blocks))
+    parts = []
+    for idx, spec, refs in pieces:
+        leaves = [next(values) for _ in refs]
+        view = dst[tuple(x.grid.block_slices(idx))] if dst.ndim else dst
+        parts += eval_into_parts(view, spec, leaves, k)
+    return parts
