@@ -212,6 +212,46 @@ def test_reshapes_of_distributed_arrays_are_read_where_used(monkeypatch):
         assert_same(v, w)
 
 
+def test_integer_indices_with_slices_are_read_where_used(monkeypatch):
+    """``X[:, 3]``, ``pts.reshape(-1, 3)[:, 0]``, ``T[2, 1:9:2, 5]``: a window of the
+    source's blocks whose use drops the integers' axes, read by the consumers' kernels (no
+    task cuts the selection out first); writes through such a view and later writes of the
+    source keep NumPy's meaning."""
+    from nums.core.array import indexing, kernels
+
+    cuts: list = []
+    real = indexing.submit
+    monkeypatch.setattr(indexing, "submit",
+                        lambda fn, *a, **k: cuts.append(fn) or real(fn, *a, **k))
+    a = np.arange(360.0).reshape(40, 9) * 0.5 - 30
+    t = np.arange(2 * 11 * 7, dtype=np.int64).reshape(2, 11, 7)
+    for bs in ((7, 4), (40, 9), (3, 2)):
+        x, tt = _x(a, bs), _x(t, (1, 4, 3))
+        assert_same(x[:, 3], a[:, 3])
+        assert_same(x[:, 0] + x[:, 8] * 2, a[:, 0] + a[:, 8] * 2)
+        assert_same(x[5, 1::3], a[5, 1::3])
+        assert_same(x[2:30:4, 7], a[2:30:4, 7])
+        assert_same(x[:, 4].mean(), a[:, 4].mean())
+        assert_same((x[:, 1] ** 2).sum(), (a[:, 1] ** 2).sum())
+        assert_same(x[:, 2][::3], a[:, 2][::3])
+        assert_same(x.reshape(-1, 3)[:, 1], a.reshape(-1, 3)[:, 1])
+        assert_same(tt[1, 2:9:2, 5], t[1, 2:9:2, 5])
+        assert_same(tt[:, 3, :].sum(axis=0), t[:, 3, :].sum(axis=0))
+        assert_same(x[:, 3:4] * x[:, 5], a[:, 3:4] * a[:, 5])
+        if x._local is None:
+            assert x[:, 3].pending("fused").expr == ("leaf", 0, (0,))
+    assert kernels.take_slices not in cuts
+    b = a.copy()
+    y = _x(b, (7, 4))
+    col = y[:, 2]
+    y[4, 2] = 100.0
+    b[4, 2] = 100.0
+    assert_same(col, b[:, 2])  # the view sees the write
+    col[0] = -5.0
+    b[0, 2] = -5.0
+    assert_same(y, b)  # and writes through
+
+
 def test_expand_squeeze():
     a = np.arange(12.0).reshape(3, 1, 4)
     x = _x(a, (2, 1, 3))

@@ -166,6 +166,15 @@ def window(x: BlockArray, offsets: tuple[int, ...], steps: tuple[int, ...],
                                                          tuple(shape)),)))
 
 
+def dropped(x: BlockArray, kept: tuple[int, ...], grid: ArrayGrid) -> BlockArray:
+    """Window ``x`` (made by :func:`window`) with only its axes ``kept``, the others of
+    length 1 (an integer index: ``X[:, 3]`` is the window ``X[:, 3:4]`` seen without its
+    second axis); ``grid`` is the result's."""
+    fused = x.pending("fused")
+    return BlockArray(grid, None, None, pending=Fused(("leaf", 0, kept), fused.leaves,
+                                                       fused.windows))
+
+
 def _composed(win: tuple, offsets: Sequence[int],
               steps: Sequence[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Offsets and steps of window ``[offsets::steps]`` of window ``win`` of an array, as

@@ -12,7 +12,7 @@ import numpy as np
 
 from nums.core.array import kernels, resident
 from nums.core.array.blockarray import BlockArray, make_grid, submit
-from nums.core.array.fusion import expand_dims, window
+from nums.core.array.fusion import dropped, expand_dims, window
 from nums.core.array.regions import region
 from nums.core.graph.grid import ArrayGrid
 
@@ -163,6 +163,17 @@ def basic_values(x: BlockArray, spec: list) -> BlockArray:
     if all(s is not None and s[0] == "slice" and s[2] > 0 and s[3] > 0 for s in spec):
         # slices: read where used (a stencil's shifted slices cost no task of their own)
         return window(x, tuple(s[1] for s in spec), tuple(s[2] for s in spec), grid)
+    if (all(s is not None and (s[0] == "int" or s[2] > 0 and s[3] > 0) for s in spec)
+            and any(s[0] == "slice" for s in spec)):
+        # integers and slices (``X[:, 3]``, ``pts.reshape(-1, 3)[:, 0]``): a window of every
+        # axis, whose use drops the integers' axes
+        bs = iter(grid.block_shape)
+        whole = ArrayGrid(tuple(1 if s[0] == "int" else s[3] for s in spec),
+                          tuple(1 if s[0] == "int" else next(bs) for s in spec), x.dtype)
+        kept = tuple(a for a, s in enumerate(spec) if s[0] == "slice")
+        return dropped(window(x, tuple(s[1] for s in spec),
+                              tuple(1 if s[0] == "int" else s[2] for s in spec), whole),
+                       kept, grid)
 
     def source(idx):
         """The region of ``x`` that output block ``idx`` reads, and the key taking it."""
