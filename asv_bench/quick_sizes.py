@@ -4,7 +4,9 @@ nums faster) of ``x * y + 1`` (nums: ``(x * y + 1).get()``), ``float(x.sum())``,
 ``x[::2] + 1`` (nums: ``(x[::2] + 1).get()``), two compute-bound ufuncs, ``np.sin(x)``
 and ``x ** 1.5`` (nums: ``.get()`` of them), ``float(x @ y)``,
 ``float(np.linalg.norm(x))``, ``x.reshape(-1, 100).mean(axis=1)`` and ``x.astype(np.float32)``
-(nums: ``.get()`` of them), on float64 vectors, medians of 7 repeats of
+(nums: ``.get()`` of them), ``x - np.roll(x, 1)`` (nums: ``.get()``),
+``float(x.reshape(-1, 4)[:, 1].sum())`` and ``np.stack([x, y], axis=1)`` (nums: ``.get()``),
+on float64 vectors, medians of 7 repeats of
 as many calls as take about a fifth of a second, in a plain Python process."""
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ def _row(n: int) -> str:
         "reshape": (lambda: a.reshape(-1, 100).mean(axis=1),
                     lambda: x.reshape(-1, 100).mean(axis=1).get()),
         "astype": (lambda: a.astype(numpy.float32), lambda: x.astype(numpy.float32).get()),
+        "x-roll": (lambda: a - numpy.roll(a, 1), lambda: (x - nnp.roll(x, 1)).get()),
+        "column": (lambda: float(a.reshape(-1, 4)[:, 1].sum()),
+                   lambda: float(x.reshape(-1, 4)[:, 1].sum())),
+        "stack": (lambda: numpy.stack([a, b], axis=1), lambda: nnp.stack([x, y], axis=1).get()),
     }
     cells = []
     for name, (f_numpy, f_nums) in ops.items():

@@ -150,6 +150,33 @@ class SizeSweep:
         else:
             x.astype(numpy.float32).get()
 
+    def time_roll_difference(self, engine, n):
+        try:
+            x = self.x
+        except AttributeError:
+            x, _ = self._inputs(engine, n)
+        if engine == "numpy":
+            x - self.xp.roll(x, 1)
+        else:
+            (x - self.xp.roll(x, 1)).get()
+
+    def time_column_sum(self, engine, n):
+        try:
+            x = self.x
+        except AttributeError:
+            x, _ = self._inputs(engine, n)
+        float(x.reshape(-1, 4)[:, 1].sum())
+
+    def time_stack(self, engine, n):
+        try:
+            x, y = self.x, self.y
+        except AttributeError:
+            x, y = self._inputs(engine, n)
+        if engine == "numpy":
+            self.xp.stack([x, y], axis=1)
+        else:
+            self.xp.stack([x, y], axis=1).get()
+
 
 class Bookkeeping:
     """100 iterations of ``v = v / np.linalg.norm(v)`` with ``v`` of 100 elements (inputs
