@@ -747,6 +747,17 @@ def test_reductions_of_expressions_never_hold_a_whole_block(monkeypatch):
     np.testing.assert_array_equal(((x > 0.5) + 0).sum(axis=0).get(), ((a > 0.5) + 0).sum(axis=0))
     rolled = nps.roll(x, 1, 0) + nps.roll(x, -1, 1) - 2 * x
     close(float((rolled ** 2).sum()), ((np.roll(a, 1, 0) + np.roll(a, -1, 1) - 2 * a) ** 2).sum())
+    # a product that overflows in one block's chunks: inf in NumPy's order, where the
+    # chunks' partials give inf * 0.0 = NaN
+    big = np.concatenate([np.full(600_000, 1e200), np.full(600_000, 1e-200)])
+    one = nps.asarray(big, block_shape=(big.size,))
+    two = nps.asarray(np.concatenate([big, big]), block_shape=(big.size,))  # distributed
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert_same((one * 1.0).prod(), (big * 1.0).prod())
+        assert_same((two * 1.0).prod(), (np.concatenate([big, big]) * 1.0).prod())
+        assert_same(nps.roll(one, 5).prod(), np.roll(big, 5).prod())
+        assert_same(nps.roll(one, 600_010).prod(), np.roll(big, 600_010).prod())
     if x._local is None and nums.core.context.get().backend.blocks_in_driver_memory:
         # full reductions run on the driver's threads: no whole block of the expression
         def whole(*args, **kwargs):

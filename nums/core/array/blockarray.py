@@ -298,7 +298,8 @@ KEEP_ON_GET_BYTES = 2**20
 GET_PARTS_BYTES = 4 << 20  # get() copies blocks on several threads from this size
 
 
-def _copy_blocks(out: np.ndarray, grid: ArrayGrid, pairs: list) -> None:
+def copy_blocks(out: np.ndarray, grid: ArrayGrid, pairs: list) -> None:
+    """Each ``(grid index, block value)`` of ``pairs`` copied into its place in ``out``."""
     for idx, value in pairs:
         out[grid.block_slices(idx)] = value
 
@@ -674,7 +675,7 @@ class BlockArray:
         k = min(threads.THREADS, len(pairs)) if out.nbytes >= GET_PARTS_BYTES else 1
         # the copies out of the store in parts, on the driver's threads (1.4x faster on 2
         # cores for 8e7 bytes in two blocks)
-        threads.run([functools.partial(_copy_blocks, out, self.grid, pairs[i::k])
+        threads.run([functools.partial(copy_blocks, out, self.grid, pairs[i::k])
                      for i in range(k)])
         return out
 

@@ -100,9 +100,14 @@ def _join(first: Any, spec: tuple, leaves: Sequence[Any]) -> np.ndarray:
     """A leaf's piece over several blocks: ``spec`` is ``("join", shape, placements)``, each
     placement ``(dst, src, k)`` copying ``leaves[k][src]`` (``first`` when k is None)."""
     piece = np.empty(spec[1], dtype=first.dtype)
-    for dst, src, k in spec[2]:
-        piece[dst] = (first if k is None else leaves[k])[src]
+    _join_into(piece, first, spec, leaves)
     return piece
+
+
+def _join_into(out: np.ndarray, first: Any, spec: tuple, leaves: Sequence[Any]) -> None:
+    """:func:`_join` written into ``out`` (of the piece's shape)."""
+    for dst, src, k in spec[2]:
+        out[dst] = (first if k is None else leaves[k])[src]
 
 
 def evaluate(expr: tuple, leaves: Sequence[Any], memo: dict | None = None) -> Any:
@@ -249,8 +254,7 @@ def fused_eval_into(dst: np.ndarray, spec: tuple, *leaves: Any) -> None:
     expr = spec[0]
     if (expr[0] == "leaf" and _is_join(expr) and expr[2] is None
             and tuple(expr[3][1]) == dst.shape):
-        for at, src, k in expr[3][2]:  # a piece over several blocks: each part in its place
-            dst[at] = leaves[expr[1] if k is None else k][src]
+        _join_into(dst, leaves[expr[1]], expr[3], leaves)  # each part in its place
         return
     tiles = _tiles(spec, leaves)
     if tiles is not None:
@@ -672,7 +676,8 @@ def reduce_partial_expr(
     are joined along axis 0 when it is not reduced, else combined with ``combine`` (which
     merges partial results, as the reduction's tree does across blocks; None: rows are not
     regrouped, as NumPy's left folds need). Pieces joined from several blocks are read in
-    tiles (see :func:`_tiled_eval`) when every axis is reduced."""
+    tiles (see :func:`_tiled_eval`) when every axis is reduced. A regrouped result with
+    infinities or NaNs is computed again from the whole block (:func:`_regrouped_overflow`)."""
     leaves, extras = args[:n_leaves], args[n_leaves:]
     expr, shape = spec[0], tuple(spec[1])
     whole = set(axes) == set(range(len(shape)))
@@ -683,6 +688,8 @@ def reduce_partial_expr(
             part = fn(leaves[expr[1] if k is None else k][src], axis=axes, keepdims=True,
                       **kwargs)
             acc = part if acc is None else combine(acc, part)
+        if _regrouped_overflow(acc):
+            return fn(fused_eval(spec, *leaves), axis=axes, keepdims=True, **kwargs)
         return acc
     if (expr[0] == "ufunc" and not has_row_product(expr) and not kwargs.get("out_dtype")
             and math.prod(shape) * _widest(expr, 1) >= MIN_CHUNKED_BYTES):
@@ -738,4 +745,16 @@ def _reduce_tiles(fn: Any, combine: Any, axes: tuple, kwargs: dict,
                 acc = part if acc is None else combine(acc, part)
             else:
                 parts.append(part)
+    if rows_reduced and _regrouped_overflow(acc):
+        return None
     return acc if rows_reduced else np.concatenate(parts, axis=0)
+
+
+def _regrouped_overflow(value: Any) -> bool:
+    """Whether partial results regrouped in parts of a block (``value``, their combination)
+    hold infinities or NaNs, which another grouping may not give (an intermediate product
+    that overflows: ``1e200`` many times then ``1e-200`` as many, inf in NumPy's order, NaN
+    in halves): the block is then reduced at once, in NumPy's order. So is one with NaNs in
+    its data, which costs it a second pass."""
+    return (isinstance(value, np.ndarray) and value.dtype.kind in "fc"
+            and not np.isfinite(value).all())

@@ -433,12 +433,15 @@ def _piece(leaf: BlockArray, slices: list[slice], node: int) -> tuple[Any, tuple
 
 
 def _joined(leaf: BlockArray, regions: Sequence[tuple[list[slice], tuple[slice, ...] | None]],
-            shape: tuple[int, ...], refs: list) -> tuple[Any, tuple]:
-    """The first ref of a piece of ``shape`` made of ``leaf``'s ``regions`` (each: its
-    slices of ``leaf``, and where it lands in the piece, None for all of it) over several
-    blocks, and the instruction that joins it with the others (appended to ``refs``) inside
-    the kernel (see :func:`nums.core.array.expressions._view_leaves`): no task assembles it
-    first."""
+            refs: list) -> tuple[Any, tuple]:
+    """The first ref of a piece made of ``leaf``'s ``regions`` (each: its slices of
+    ``leaf``, and where it lands in the piece, None for all of it) over several blocks, and
+    the instruction that joins it with the others (appended to ``refs``) inside the kernel
+    (see :func:`nums.core.array.expressions._view_leaves`): no task assembles it first."""
+    if regions[0][1] is None:
+        shape = tuple(len(range(s.start, s.stop, s.step or 1)) for s in regions[0][0])
+    else:
+        shape = tuple(max(at[a].stop for _, at in regions) for a in range(len(regions[0][1])))
     placements = []
     first = None
     for slices, at in regions:
@@ -524,12 +527,9 @@ def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
         else:
             sl = fused.leaf_slices(i, slices, x_shape, pattern)
         if regions is not None and len(regions) > 1:
-            shape_i = tuple(max(0, s.stop - s.start) for s in grid_broadcast_slices(
-                leaves[i].shape, slices, x_shape, pattern))
-            ref, view = _joined(leaves[i], regions, shape_i, extra)
+            ref, view = _joined(leaves[i], regions, extra)
         elif win is not None and block_view(leaves[i], sl) is None:
-            shape_i = tuple(len(range(s.start, s.stop, s.step or 1)) for s in sl)
-            ref, view = _joined(leaves[i], [(sl, None)], shape_i, extra)
+            ref, view = _joined(leaves[i], [(sl, None)], extra)
         else:
             ref, view = _piece(leaves[i], sl, node)
         refs.append(ref)

@@ -20,7 +20,13 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import fperrors, fusion
-from nums.core.array.blockarray import BlockArray, Pending, backend, local_value
+from nums.core.array.blockarray import (
+    BlockArray,
+    Pending,
+    backend,
+    copy_blocks,
+    local_value,
+)
 from nums.core.array.expressions import has_row_product
 from runtime.errors import warnings_at_caller
 
@@ -66,5 +72,5 @@ def _value_parts(a: BlockArray, dst: np.ndarray, blocks: int) -> list[Callable[[
         return fusion.value_parts(a, dst, blocks)
     indices = list(a.grid.indices())
     values = progress.get([a.blocks[idx] for idx in indices], "get")
-    return [functools.partial(np.copyto, dst[tuple(a.grid.block_slices(idx))], v)
-            for idx, v in zip(indices, values)]
+    return [functools.partial(copy_blocks, dst, a.grid, [pair])
+            for pair in zip(indices, values)]
