@@ -16,10 +16,10 @@ Functions whose NumPy result may be a view of an argument (``reshape``, ``transp
 Functions whose result can be larger than their operands (those that broadcast, products,
 ``outer``, ``kron``, ``tile``, ``repeat``, ``meshgrid``, ``cov``, ``bincount``,
 ``histogram``, quantiles, FFTs of another length) check the size of their result before
-NumPy runs, and take the general path when it would not fit in the driver. ``sort`` and
-``argsort`` are NumPy's stable sort, as nums's general path is (NumPy's default is not
-stable: equal keys could come out in another order); a call that names ``kind`` or
-``stable`` takes the general path.
+NumPy runs, and take the general path when it would not fit in the driver. ``argsort`` is
+NumPy's stable sort, as nums's general path is (NumPy's default is not stable: equal keys
+could come out in another order); ``sort`` is NumPy's default one, as the general path's
+sort of values is; a call that names ``kind`` or ``stable`` takes the general path.
 """
 
 from __future__ import annotations
@@ -51,14 +51,16 @@ _SAME_OR_SMALLER = {
         "unique_all", "partition", "argpartition", "lexsort", "roll",
         "triu", "tril", "delete", "insert", "append", "convolve", "correlate", "gradient",
         "ediff1d", "trapezoid", "nan_to_num", "cumulative_sum", "cumulative_prod",
-        "nancumprod", "polyval", "polyfit",
+        "nancumprod", "polyval", "polyfit", "sort",
     ),
     "LINALG": ("norm", "det", "slogdet", "inv", "solve", "eigh", "eigvalsh", "cholesky",
                "matrix_rank", "pinv", "eigvals", "eig", "qr", "svd", "svdvals", "lstsq",
                "cond", "matrix_power", "tensorsolve", "matrix_norm", "vector_norm"),
 }
-# NumPy's stable sort (nums's sort is stable; NumPy's default is not)
-_STABLE = {"REGISTRY": ("sort", "argsort")}
+# NumPy's stable sort (nums's argsort is stable; NumPy's default is not). ``sort`` is
+# NumPy's own call: its values are those of any sort, and nums's general path sorts values
+# with the ``kind`` given (a stable sort of float32 takes three times as long)
+_STABLE = {"REGISTRY": ("argsort",)}
 # functions that give numbers as numpy scalars, as NumPy does (the others: 0-d arrays)
 _NUMBERS = {"det", "slogdet", "matrix_rank", "cond", "lstsq"}
 # one result per quantile and remaining element: checked before NumPy runs

@@ -326,6 +326,40 @@ def test_small_results_of_large_operands_are_fetched_once(backend_name):
         _restore(backend_name)
 
 
+def test_small_views_of_large_arrays_are_fetched(backend_name):
+    """A small view of a large array (``img[::16, ::16]``) has its root's grid of many
+    blocks; operations on it fetch its value once and run in the driver, NumPy's functions
+    too (``sort``, ``unique``, ``tile``), until a write to the root changes the view."""
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
+                     "local_bytes": 2**12})
+        img0 = RNG.random((192, 192))
+        img = nps.array(img0, block_shape=(64, 64))
+        small = img[::16, ::16]
+        assert small.grid.num_blocks == 9 and not _resident(small)
+        got = [small * 2]  # fetches the view (tasks compute it where the driver does not
+        # map the store), once
+        before = _tasks()
+        got += [nps.sort(small, axis=1), nps.tile(small, (2, 1)),
+                nps.unique((small * 4).astype(nps.int32), return_counts=True)[1]]
+        assert all(_resident(g) for g in got) and _tasks() == before
+        s0 = img0[::16, ::16]
+        assert_same(got[0], s0 * 2)
+        assert_same(got[1], np.sort(s0, axis=1))
+        assert_same(got[2], np.tile(s0, (2, 1)))
+        assert_same(got[3], np.unique((s0 * 4).astype(np.int32), return_counts=True)[1])
+        same = nps.diff(small, n=0)  # NumPy's diff gives its argument itself
+        img[0, :] = -1.0  # the root is written: the view shows it, and is fetched again
+        img0[0, :] = -1.0
+        assert_same(small * 2, img0[::16, ::16] * 2)
+        assert_same(nps.sort(small, axis=0), np.sort(img0[::16, ::16], axis=0))
+        assert_same(same, img0[::16, ::16])  # a copy or a view, it has the values
+        many = nps.array(img0[:8, :8], block_shape=(2, 2))  # blocks chosen small: distributed
+        assert not _resident(many * 2)
+    finally:
+        _restore(backend_name)
+
+
 @pytest.fixture
 def in_parts(monkeypatch):
     """Every resident ufunc result of more than 64 bytes computed in three parts by the

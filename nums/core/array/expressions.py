@@ -241,8 +241,14 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     shape = tuple(spec[1])
     dtype = expr[2] if expr[0] == "ufunc" else None
     if dtype is None:
-        out = np.asarray(evaluate(expr, leaves, {}))
-        return out if out.shape == shape else np.broadcast_to(out, shape).copy()
+        value = np.asarray(evaluate(expr, leaves, {}))
+        if value.dtype.hasobject:
+            return value if value.shape == shape else np.broadcast_to(value, shape).copy()
+        # a leaf is often a strided view of an input block (a column): copied once into the
+        # store, where returning the view would pickle its bytes in band (two more copies)
+        out = new_block(shape, value.dtype)
+        np.copyto(out, value)
+        return out
     out = new_block(shape, dtype)  # in the store already: returned without a copy
     _eval_into(out, expr, leaves)
     return out

@@ -85,8 +85,9 @@ def fetchable(x: BlockArray) -> bool:
     block size, in at most one block per worker. Such an array is distributed only because
     it took the block layout of a larger operand (``A @ v`` has the row blocks of ``A``);
     small blocks chosen on purpose (a ``block_shape`` of many blocks, a session with small
-    ``block_bytes``) stay distributed."""
-    return fetchable_size(x.nbytes, x.grid.num_blocks)
+    ``block_bytes``) stay distributed. A view (``img[::16, ::16]``) is fetchable in any
+    number of blocks: it has its root's grid, whatever its own size."""
+    return fetchable_size(x.nbytes, 1 if x._link is not None else x.grid.num_blocks)
 
 
 def fetchable_size(nbytes: int, num_blocks: int) -> bool:
@@ -99,13 +100,15 @@ def fetched(x: BlockArray) -> np.ndarray:
     """The value of small distributed ``x`` (read-only), fetched once per state of its
     blocks: the small vectors of an iteration (``w = A @ v`` then ``v @ w``, ``norm(w)``,
     ``w / norm(w)``) cost one fetch rather than a task round trip per operation."""
-    blocks = x.blocks
+    if x._link is not None:
+        x._sync()
+    state = x._blocks if x._blocks is not None else x._pending  # not computed: not asked to
     hit = x.__dict__.get("_fetched")
-    if hit is not None and hit[0] is blocks:
+    if hit is not None and hit[0] is state:
         return hit[1]
     value = x.get()
     value.flags.writeable = False
-    x._fetched = (blocks, value)
+    x._fetched = (state, value)
     return value
 
 
@@ -491,8 +494,11 @@ _GENERAL = (False, None)
 
 
 def _number_value(x: BlockArray) -> np.ndarray | None:
-    """The value of driver-resident ``x`` when it holds numbers and is not empty, else None."""
+    """The value of driver-resident ``x`` (or of small distributed ``x``, fetched: see
+    :func:`fetchable`) when it holds numbers and is not empty, else None."""
     v = _value_here(x)
+    if v is None and x.dtype.kind in _NUMBER_KINDS and x.size and fetchable(x):
+        v = fetched(x)
     if v is None or not v.size or v.dtype.kind not in _NUMBER_KINDS:
         return None
     return v
@@ -521,11 +527,13 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     """``(True, result)`` of NumPy's ``fn(*args, **kwargs)`` on the values of its
     driver-resident array arguments (directly, in lists and tuples of arguments, and among
     ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
-    argument is distributed, empty or not of numbers, a NumPy array is among the arguments,
-    ``out=`` is given, no argument is an array, or ``fits(values, kwargs)`` says the result
-    would be too large. For functions whose result is a new array (or several, or a number):
-    see :mod:`nums.numpy._resident_calls`. Numbers of the result (numpy scalars) become 0-d
-    arrays, unless ``numbers`` (functions that give numpy scalars, as ``linalg.det``).
+    argument is distributed (and not small), empty or not of numbers, a NumPy array is
+    among the arguments, ``out=`` is given, no argument is an array, or ``fits(values,
+    kwargs)`` says the result would be too large. For functions whose result is a new array
+    (or several, or a number): see :mod:`nums.numpy._resident_calls`. Numbers of the result
+    (numpy scalars) become 0-d arrays, unless ``numbers`` (functions that give numpy
+    scalars, as ``linalg.det``).
+    Small distributed array arguments are fetched (:func:`fetched`), as :func:`values` does.
     ``warns``: NumPy's function may warn by itself (``warnings.warn`` in its Python code,
     "Degrees of freedom <= 0 for slice"): it runs where its warnings are caught and raised
     again at the user's line, not at ours, which its stack level would name.
@@ -549,7 +557,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
             if a is _REFUSED:
                 return _GENERAL
             if t is BlockArray:
-                inputs[id(a)] = given
+                inputs[id(a)] = (given, a)
         vals.append(a)
     kw = {}
     for k, a in kwargs.items():
@@ -566,8 +574,10 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
             res = fn(*vals, **kw)
     if type(res) is np.ndarray:
         if id(res) in inputs:
-            return True, inputs[id(res)]  # NumPy gave the argument itself (diff(a, n=0))
-        if any(np.may_share_memory(res, inputs[k]._local) for k in inputs):
+            given = inputs[id(res)][0]  # NumPy gave the argument itself (diff(a, n=0)): a
+            # driver-resident one as it is; a fetched one (a copy of its value) as nums does
+            return (True, given) if given._local is res else _GENERAL
+        if any(np.may_share_memory(res, v) for _, v in inputs.values()):
             # a view of an argument (einsum('ij->ji', a)): nums's own function gives it
             # as a view, which sees later writes to the argument, as NumPy's does
             return _GENERAL
