@@ -360,6 +360,45 @@ def test_small_views_of_large_arrays_are_fetched(backend_name):
         _restore(backend_name)
 
 
+def test_small_gathers_of_rows_run_in_the_driver(backend_name):
+    """``X[batch]``, ``X[idx, 2]``, ``img[rows]`` of a large array with a small result: the
+    driver reads the rows from the blocks in place (where it maps them) and the result is
+    driver-resident; NumPy's values, shapes and errors either way."""
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
+                     "local_bytes": 2**12})
+        here = nums.core.context.get().backend.blocks_in_driver_memory
+        a = RNG.random((600, 4))
+        X = nps.array(a, block_shape=(128, 4))
+        img0 = RNG.random((96, 96)).astype(np.float32)
+        img = nps.array(img0, block_shape=(40, 40))  # columns split too
+        y0 = np.arange(700, dtype=np.int16)
+        y = nps.array(y0, block_shape=(150,))
+        idx = RNG.integers(-600, 600, 40)
+        cases = [(X, a, idx), (X, a, (idx, 2)), (X, a, (idx, slice(1, 3))),
+                 (X, a, (idx.reshape(5, 8), -1)), (X, a, [3, 599, 0, 3]),
+                 (X, a, (np.uint8(7) + np.arange(3, dtype=np.uint8), slice(None, None, -2))),
+                 (X, a, nps.asarray(np.abs(idx))), (img, img0, np.arange(0, 96, 11)[::-1]),
+                 (y, y0, np.array([699, -700, 5])), (X, a, np.array(5))]
+        for x, v, key in cases:
+            got = x[key]
+            numpy_key = key.get() if isinstance(key, nps.ndarray) else key
+            assert_same(got, v[numpy_key])
+            assert _resident(got) or not here
+        assert_same(img[[1, 50], 3:60], img0[[1, 50], 3:60])  # split columns, not taken
+        # whole: the general path
+        for key in (np.array([600]), (np.array([-601]), 0)):
+            with pytest.raises(IndexError) as ours:
+                X[key]
+            with pytest.raises(IndexError) as numpys:
+                a[key]
+            assert str(ours.value) == str(numpys.value)
+        with pytest.raises(IndexError, match="too many indices"):
+            y[np.array([1]), 0]
+    finally:
+        _restore(backend_name)
+
+
 @pytest.fixture
 def in_parts(monkeypatch):
     """Every resident ufunc result of more than 64 bytes computed in three parts by the

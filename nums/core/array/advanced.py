@@ -33,7 +33,16 @@ from nums.core import progress
 from nums.core.array import index_kernels as ik
 from nums.core.array import resident
 from nums.core.array.advanced_keys import Group, ParsedKey, parse, shape_text
-from nums.core.array.blockarray import BlockArray, local_value, make_grid, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    backend,
+    block_limit,
+    local_limit,
+    local_value,
+    make_grid,
+    submit,
+)
+from nums.core.array.blockarray import resident as driver_resident
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import basic_spec, basic_values
 from nums.core.array.relayout import reshape, transpose
@@ -45,6 +54,9 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     local = resident.take(x, key)  # a driver-resident array: NumPy's indexing in the driver
     if local is not None:
         return local
+    here = gather_here(x, key)
+    if here is not None:
+        return here
     parsed = parse(x.shape, key)
     if not parsed.groups:  # 0-d integer arrays only: ints that select a copy
         return basic_values(x, basic_spec(x.shape, parsed.basic))
@@ -67,6 +79,67 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
         order = (*range(nb, nb + place), *range(nb), *range(nb + place, nb + rest))
         out = transpose(out, order)
     return out
+
+
+GATHER_HERE_BYTES = 4 << 20
+
+
+def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
+    """``x[idx, ...]`` (an integer array over the first axis, then ints and slices) gathered
+    by the driver, as a driver-resident array, when the result is small (at most
+    ``GATHER_HERE_BYTES``, ``local_bytes`` and a sixteenth of the session's block size),
+    ``idx`` is a NumPy array or driver-resident, and the driver maps the blocks: a batch of
+    rows ``X[batch]``, ``X[idx, 2]`` (where the column would be made first), ``img[rows]``.
+    A task's round trip costs more than such a gather. None otherwise.
+
+    Each row block reads its rows with NumPy's own indexing, ``block[local, ...]``: the rest
+    of the key keeps NumPy's rules and errors (only the rows' bounds are checked here). Axes
+    after the first may be split only where the rest of the key takes them whole."""
+    if not backend().blocks_in_driver_memory or x.dtype.hasobject or not x.ndim:
+        return None
+    first, rest = (key[0], key[1:]) if type(key) is tuple and key else (key, ())
+    if isinstance(first, BlockArray):
+        first = local_value(first)
+    elif type(first) is list and first and all(type(i) is int for i in first):
+        first = np.asarray(first)
+    if (not isinstance(first, np.ndarray) or first.dtype.kind not in "iu"
+            or not all(type(k) is slice or type(k) is int for k in rest)
+            or len(rest) >= x.ndim):
+        return None
+    whole = all(k == slice(None) for k in rest)
+    if not whole and any(n > 1 for n in x.grid.grid_shape[1:]):
+        return None
+    tail = np.broadcast_to(np.zeros((), np.int8), (1,) + x.shape[1:])[(slice(None), *rest)]
+    shape = first.shape + tail.shape[1:]
+    limit = min(GATHER_HERE_BYTES, local_limit(), block_limit() // 16)
+    if math.prod(shape) * x.itemsize > limit:
+        return None
+    n = x.shape[0]
+    flat = first.reshape(-1).astype(np.int64, copy=False)
+    bad = (flat < -n) | (flat >= n)
+    if bad.any():
+        raise IndexError(f"index {flat[np.flatnonzero(bad)[0]]} is out of bounds for axis 0 "
+                         f"with size {n}")
+    flat = np.where(flat < 0, flat + n, flat)
+    starts = np.asarray(x.grid.boundaries(0)[:-1], dtype=np.int64)
+    which = np.searchsorted(starts, flat, side="right") - 1
+    out = np.empty((flat.size,) + tail.shape[1:], x.dtype)
+    touched = np.unique(which)
+    cols = list(itertools.product(*[range(g) for g in x.grid.grid_shape[1:]]))
+    refs = [x.blocks[(int(i), *c)] for i in touched for c in cols]
+    values = iter(progress.get(refs, "index"))
+    for i in touched:
+        rows = np.flatnonzero(which == i)
+        local = flat[rows] - starts[i]
+        for c in cols:
+            block = next(values)
+            # the block's columns: split axes are taken whole by the key; otherwise one block
+            cut = x.grid.block_slices((int(i), *c))[1:] if whole else ()
+            if len(rows) == flat.size:
+                out[(slice(None), *cut)] = block[(local, *rest)]
+            else:
+                out[(rows, *cut)] = block[(local, *rest)]
+    return driver_resident(out.reshape(shape))
 
 
 def _compressible(y: Any, g: Group) -> bool:

@@ -504,6 +504,19 @@ def _number_value(x: BlockArray) -> np.ndarray | None:
     return v
 
 
+def _all_fetchable(args: Sequence[Any], kwargs: dict) -> bool:
+    """Whether every distributed BlockArray among the arguments (and one level into lists
+    and tuples) is small enough to fetch: checked before any is fetched, so that a call
+    that takes the general path anyway fetches nothing (nor computes a pending array)."""
+    for a in (*args, *kwargs.values()):
+        items = a if type(a) is list or type(a) is tuple else (a,)
+        for e in items:
+            if type(e) is BlockArray and e._local is None and (
+                    e._link is None or _value_here(e) is None) and not fetchable(e):
+                return False
+    return True
+
+
 _REFUSED = object()
 
 
@@ -538,6 +551,8 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     "Degrees of freedom <= 0 for slice"): it runs where its warnings are caught and raised
     again at the user's line, not at ours, which its stack level would name.
     """
+    if not _all_fetchable(args, kwargs):
+        return _GENERAL
     vals: list[Any] = []
     arrays: list[np.ndarray] = []
     inputs: dict[int, BlockArray] = {}  # id of a value -> the argument it is the value of
