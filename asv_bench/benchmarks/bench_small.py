@@ -16,7 +16,7 @@ Operations, each materialised (a numpy array or a Python float at the end):
 ``float(np.linalg.norm(x))`` (``time_norm``), ``x.reshape(-1, 100).mean(axis=1)``
 (``time_reshape_mean``), ``x.astype(np.float32)`` (``time_astype``) and the bookkeeping loop
 of power iteration, 100 times ``v = v / np.linalg.norm(v)`` on a vector of 100 elements
-(``Bookkeeping``).
+(``Bookkeeping``), and small work on a large matrix (``SmallOfLarge``).
 """
 
 from __future__ import annotations
@@ -201,3 +201,64 @@ class Bookkeeping:
         for _ in range(100):
             v = v / np.linalg.norm(v)
         return materialise(v)
+
+
+class SmallOfLarge:
+    """Small work on a large array, as scripts do between the big steps: a batch of 256
+    random rows ``X[batch]`` and ``X[batch, 2]`` of a (4e6, 8) float64 matrix (256 MB),
+    and ``np.sort(X[::256], axis=1)`` of every 256th row (a view of 125 kB), beside NumPy and
+    Dask's threaded scheduler (which has no sort) (inputs made on first use, as in :class:`SizeSweep`)."""
+
+    params = [["numpy", "nums", "dask"]]
+    param_names = ["engine"]
+    timeout = 300
+    number = 0
+    repeat = (5, 20, 10.0)
+    warmup_time = 4.0
+    ROWS = 4 * 10**6
+
+    def teardown(self, engine):
+        if engine != "dask":
+            stop(engine)
+
+    def _inputs(self, engine):
+        rng = numpy.random.default_rng(0)
+        X = rng.random((self.ROWS, 8))
+        self.batch = rng.integers(0, self.ROWS, 256)
+        if engine == "dask":
+            if not _engines.have("dask"):
+                raise NotImplementedError("dask is not installed (pip install -e .[bench])")
+            import dask
+            import dask.array as da
+
+            dask.config.set(scheduler="threads")
+            self.xp, self.X = da, da.from_array(X, chunks="auto").persist()
+            self.out = lambda a: a.compute()
+        else:
+            self.xp = start(engine)
+            self.X = self.xp.asarray(X)
+            self.out = materialise
+        return self.X
+
+    def time_batch_rows(self, engine):
+        try:
+            X = self.X
+        except AttributeError:
+            X = self._inputs(engine)
+        self.out(X[self.batch])
+
+    def time_batch_column(self, engine):
+        try:
+            X = self.X
+        except AttributeError:
+            X = self._inputs(engine)
+        self.out(X[self.batch, 2])
+
+    def time_sort_strided_view(self, engine):
+        if engine == "dask":
+            raise NotImplementedError("dask.array has no sort")
+        try:
+            X = self.X
+        except AttributeError:
+            X = self._inputs(engine)
+        self.out(self.xp.sort(X[::256], axis=1))

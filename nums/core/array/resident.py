@@ -85,9 +85,15 @@ def fetchable(x: BlockArray) -> bool:
     block size, in at most one block per worker. Such an array is distributed only because
     it took the block layout of a larger operand (``A @ v`` has the row blocks of ``A``);
     small blocks chosen on purpose (a ``block_shape`` of many blocks, a session with small
-    ``block_bytes``) stay distributed. A view (``img[::16, ::16]``) is fetchable in any
-    number of blocks: it has its root's grid, whatever its own size."""
-    return fetchable_size(x.nbytes, 1 if x._link is not None else x.grid.num_blocks)
+    ``block_bytes``) stay distributed. A view of a root of large blocks (``img[::16,
+    ::16]``) is fetchable in any number of blocks: it has its root's grid, whatever its own
+    size."""
+    blocks = x.grid.num_blocks
+    if x._link is not None and blocks > 1:
+        root = x._link.root
+        if root.nbytes >= root.grid.num_blocks * (block_limit() // 16):
+            blocks = 1
+    return fetchable_size(x.nbytes, blocks)
 
 
 def fetchable_size(nbytes: int, num_blocks: int) -> bool:
