@@ -181,7 +181,9 @@ def metrics() -> list[dict]:
     """Per-node figures of the backend.
 
     Returns a list with one dict per node, with keys ``node``, ``store_bytes``,
-    ``peak_store_bytes``, ``bytes_received``, ``bytes_sent`` and ``tasks_run``.
+    ``peak_store_bytes``, ``bytes_received``, ``bytes_sent`` and ``tasks_run`` (the
+    embedded backend adds ``written_in_place``: blocks that writes changed in place, where
+    no other array, view or task held them, rather than in a copy).
     """
     return _context.get().backend.metrics()
 

@@ -21,7 +21,7 @@ import os
 import threading
 
 from . import context
-from .api import ActorHandle, get, output_buffer, put, remote, wait
+from .api import ActorHandle, donated, get, output_buffer, put, remote, wait
 from .errors import (
     ActorDiedError,
     GetTimeoutError,
@@ -40,6 +40,7 @@ __all__ = [
     "metrics", "task_events", "activity",
     "kill_node", "ObjectLostError",
     "output_buffer",
+    "donated",
     "ObjectRef", "ActorHandle", "TaskError", "WorkerCrashedError", "ActorDiedError",
     "ObjectFreedError", "GetTimeoutError", "NotInitializedError", "SerializationError",
     "ShutdownError",
@@ -131,7 +132,9 @@ def nodes() -> list[dict]:
 
 def metrics() -> list[dict]:
     """One dict per node: ``node``, ``store_bytes``, ``peak_store_bytes``, ``bytes_received``,
-    ``bytes_sent``, ``tasks_run`` (and ``num_objects``, ``spilled_bytes``, ``capacity_bytes``).
+    ``bytes_sent``, ``tasks_run`` (and ``written_in_place``: objects handed to a task to
+    write in place, see :func:`donated`; ``num_objects``, ``spilled_bytes``,
+    ``capacity_bytes``).
 
     Byte counts are payload bytes (pickle header plus buffers) of objects; ``bytes_sent`` and
     ``bytes_received`` count objects copied between nodes.

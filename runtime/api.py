@@ -270,3 +270,24 @@ def output_buffer(shape: int | tuple[int, ...], dtype: Any = float) -> Any:
     if maker is None:
         return np.empty(shape, dtype)
     return maker(shape, dtype)
+
+
+def donated(arr: Any, shared: bool = False) -> Any:
+    """``arr``, an argument of the running task read from the store, as a writable array
+    over the same memory when the task is the only holder of its object; else None.
+
+    The task may then write it in place and return it as its (whole) result, which becomes
+    the result object without a copy: a task that changes part of a large block (``x[0] =
+    1``) need not copy the rest. The object is handed over only when nothing else can read
+    it any more: no other reference (an ObjectRef in the driver, another task's argument,
+    an object containing it), no zero-copy value of it alive elsewhere, none on disk; its
+    copies on other nodes (made for earlier readers, read by no one now) are dropped. ``shared``: the task takes the object as several of its
+    arguments and reads them all before it writes (as ``out[key] = f(args)`` computed in a
+    new array first). A task given an object this way is not run again if its worker dies:
+    the object's value went with it (the task fails with ``WorkerCrashedError``). Outside
+    a task of the embedded runtime (the driver, Ray) it is None.
+    """
+    ctx = context.current
+    if not getattr(ctx, "is_worker", False):
+        return None
+    return ctx.donated(arr, shared)

@@ -68,7 +68,7 @@ from .errors import (
     reissue_warnings,
 )
 from .lineage import MAX_LINEAGE_DEPTH, Lineage
-from .objects import FAILED, PENDING, Entry, ObjectTable
+from .objects import FAILED, PENDING, READY, Entry, ObjectTable
 from .processes import WorkerProc, blas_threads, spawn
 from .protocol import DISK, TaskSpec
 from .refs import ObjectRef
@@ -76,6 +76,12 @@ from .scheduling import Request, Scheduling
 from .store import NodeStore
 
 DRIVER = 0  # pin holder id of the driver itself
+# a donation request (``_donation_request``) waits at most this long, and at most the time
+# a copy of its object would take at COPY_BYTES_PER_S, for references to go; the I/O thread
+# checks parked requests this often
+DONATION_WAIT_S = 0.002
+COPY_BYTES_PER_S = 4e9
+PARKED_POLL_S = 0.0002
 FAILING_DEATHS = 3  # worker deaths on a node within FAILING_WINDOW_S: retry elsewhere
 FAILING_WINDOW_S = 10.0
 BOOT_FAILURES_MAX = 4  # workers in a row dying before "ready": count attempts anyway
@@ -138,6 +144,9 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         self.actors: dict[int, Actor] = {}
         self.holds: dict[int, dict] = defaultdict(lambda: defaultdict(int))  # uid -> refs held
         self.allocs: dict[int, dict] = defaultdict(dict)  # uid -> {offset: oid} being written
+        # uid -> the running task given an argument to write in place (_donate)
+        self.writing_in_place: dict[int, int] = {}
+        self.parked: list[tuple] = []  # donation requests waiting for references to go
         self.want_write: set[WorkerProc] = set()
         self.dirty: list[WorkerProc] = []  # workers with queued messages (see _send)
         self.getters = 0  # threads in get() polling the sockets themselves
@@ -209,7 +218,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
                 # a thread blocked in get() polls for itself meanwhile (see _poll_until)
                 while self.getters and not self.closing:
                     self.cond.wait()
-            self._poll_once(0.05)
+            self._poll_once(PARKED_POLL_S if self.parked else 0.05)
 
     def _poll_once(self, timeout: float | None) -> None:
         """Wait for worker messages and handle them. Run by the I/O thread, and by a thread
@@ -263,6 +272,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         while u:
             oid, where = u.popleft()
             t.unpin(oid, where, DRIVER)
+        if self.parked:
+            self._recheck_parked()
 
     def _handle(self, w: WorkerProc, batch: tuple) -> None:
         """Apply one write of a worker: its messages, between its reference changes."""
@@ -292,6 +303,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
             else:
                 self.allocs[w.uid][off] = oid
                 self._send(w, ("reply", req, ("s", off)))
+        elif kind == "donate":
+            self._donation_request(w, *body)
         elif kind == "submit":
             self._submit(body, initial_refs=0)
         elif kind == "put":
@@ -310,6 +323,79 @@ class Driver(Scheduling, ActorScheduling, Lineage):
             w.ready = True
             self.boot_failures[w.node] = 0
         # "cancel" needs nothing: a late reply's pins come back from the worker
+
+    def _donate(self, w: WorkerProc, tid: int, oid: int, shared: bool) -> int | str | None:
+        """Hand object ``oid`` over to task ``tid`` running on ``w``, to be written in place
+        and sealed as its result (``WorkerClient.donated``): the allocated bytes of its
+        region, or None (nothing changes) unless the task is the object's only holder. Its
+        only references are the task's own arguments (once, or more with ``shared``), its
+        copy in ``w``'s node's store is pinned by those arguments alone (no zero-copy value,
+        no spill file), and its copies on other nodes (made for readers before) are read by
+        no one and dropped. The object then has no copy: its region
+        is one of the task's allocations, freed at "done" unless returned; the task is not
+        run again if its worker dies (``_worker_died``). ``"wait"``: only other references
+        stand in the way, which their holder may be about to drop (an array whose block is
+        being replaced by this task's result)."""
+        spec = w.inflight.get(tid)
+        t = self.table
+        e = t.entries.get(oid)
+        if spec is None or e is None or spec.kind != "task":
+            return None
+        own = self._deps(spec).count(oid)
+        if (e.state != READY or e.freed or e.inline is not None or e.disk is not None
+                or e.contained or own == 0 or e.refs < own or (own > 1 and not shared)):
+            return None
+        rep = e.replicas.get(w.node)
+        held = t.pins_by_holder.get(w.uid, {})
+        if rep is None or not rep.ready or rep.pins != own or held.get((oid, w.node)) != own:
+            return None
+        if any(r.pins or not r.ready for r in e.replicas.values() if r is not rep):
+            return None  # a copy on another node is being made or read
+        if e.refs > own:
+            return "wait"
+        for node in [n for n in e.replicas if n != w.node]:  # copies made for readers
+            t._drop_replica(e, node)
+        del e.replicas[w.node]
+        e.consumed = True  # a rebuild that reads it makes it again (Lineage._rebuild)
+        st = self.stores[w.node]
+        st.lru.pop(oid, None)
+        st.store_bytes -= e.size
+        st.written_in_place += 1
+        self.allocs[w.uid][rep.offset] = 0
+        self.writing_in_place[w.uid] = tid
+        return e.alloc_size
+
+    def _donation_request(self, w: WorkerProc, req: int, tid: int, oid: int,
+                          shared: bool) -> None:
+        """Answer a worker's request for an argument to write in place (:meth:`_donate`). A
+        request that only other references stand in the way of waits for them to go (the
+        caller replacing its block drops its reference just after it submits the task), at
+        most about the time a copy of the object would take, and is then refused."""
+        self._drain()  # references the caller has just released
+        answer = self._donate(w, tid, oid, shared)
+        if answer == "wait":
+            e = self.table.entries[oid]
+            wait = min(DONATION_WAIT_S, e.size / COPY_BYTES_PER_S)
+            self.parked.append((w, req, tid, oid, shared, time.monotonic() + wait))
+            return
+        self._send(w, ("reply", req, answer))
+
+    def _recheck_parked(self) -> None:
+        """Answer the parked donation requests that can be answered now (see
+        :meth:`_donation_request`)."""
+        now = time.monotonic()
+        keep = []
+        parked, self.parked = self.parked, []
+        for item in parked:
+            w, req, tid, oid, shared, deadline = item
+            if not w.alive or tid not in w.inflight:
+                continue
+            answer = self._donate(w, tid, oid, shared)
+            if answer == "wait" and now < deadline:
+                keep.append(item)
+                continue
+            self._send(w, ("reply", req, None if answer == "wait" else answer))
+        self.parked = keep + self.parked
 
     # ================================================================== failures
     def _worker_died(self, w: WorkerProc) -> None:
@@ -348,12 +434,19 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         # keep dying before they start (then every attempt counts, so retries end).
         ran = w.ready or self.boot_failures[w.node] >= BOOT_FAILURES_MAX
         requeue = []
+        writing = self.writing_in_place.pop(w.uid, None)
         for spec in list(w.inflight.values()):
             self._undo_attempt(spec)
             if w.actor_id is None:
                 self.running[w.node] -= 1
             if actor is not None:
                 self._finish(spec, ("e", actor.dead), w.node)
+                continue
+            if spec.tid == writing:  # its argument was being written in place: not again
+                self._finish(spec, ("e", error_info(WorkerCrashedError(
+                    f"task {spec.name} failed: its worker process (pid {w.pid}) died ({how}) "
+                    "while it wrote an argument in place, whose value is lost with it"),
+                    spec.name)), w.node)
                 continue
             if ran:
                 spec.attempts += 1
@@ -434,6 +527,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
 
     def decref(self, oid: int) -> None:
         self.refq.append((oid, -1))
+        if self.parked:  # a donation may wait for this reference to go
+            self._wake()
 
     def submit(self, spec: TaskSpec) -> list[ObjectRef]:
         with self.lock:

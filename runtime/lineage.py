@@ -105,7 +105,11 @@ class Lineage:
             return
         t = self.table
         for d in self._deps(spec):
-            if d in t.entries:
+            e = t.entries.get(d)
+            if e is not None:
+                if e.consumed and e.state == READY:  # being written in place: no copy left
+                    e.consumed = False
+                    self._lose(e, "its copy was written in place by a task")
                 continue
             parent = self.lineage.get(d)
             if parent is None:  # cannot happen while lineage_refs holds it; be safe

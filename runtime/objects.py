@@ -39,7 +39,7 @@ class Replica:
 class Entry:
     __slots__ = ("id", "state", "size", "alloc_size", "header_len", "layout", "inline", "error",
                  "home", "replicas", "disk", "disk_pins", "refs", "contained", "waiters",
-                 "sent_to", "freed")
+                 "sent_to", "freed", "consumed")
 
     def __init__(self, oid: int):
         self.id = oid
@@ -59,6 +59,7 @@ class Entry:
         self.waiters: list = []
         self.sent_to: set[int] = set()  # nodes an inline object was shipped to (counted once)
         self.freed = False
+        self.consumed = False  # its one copy was handed to a task to write in place
 
 
 SPILL_RESERVE_BYTES = 1 << 30  # free disk that spilling never takes

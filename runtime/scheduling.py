@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import time
 
-from .errors import ActorDiedError, ObjectFreedError, error_info
+from .errors import ActorDiedError, ObjectFreedError, ObjectLostError, error_info
 from .objects import FAILED, PENDING, Entry, Replica
 from .processes import WorkerProc
 from .protocol import DISK, TaskSpec
@@ -250,6 +250,9 @@ class Scheduling:
         spec = w.inflight.pop(tid, None)
         if spec is None:
             return
+        writing = self.writing_in_place.get(w.uid) == tid  # it writes an argument in place
+        if writing:
+            del self.writing_in_place[w.uid]
         lost = self._lost_argument(results) if w.actor_id is None else None
         if w.node in self.dead_nodes or lost is not None:
             # its node was killed, or an argument's spill file was gone: not a result
@@ -262,7 +265,11 @@ class Scheduling:
                 self.stores[w.node].allocator.free(off)
             self._undo_attempt(spec)
             self.running[w.node] -= 1
-            if lost is not None and self._disk_copy_lost(lost):
+            if writing:  # the argument it wrote in place is gone: it cannot run again
+                self._finish(spec, ("e", error_info(ObjectLostError(
+                    f"task {spec.name} cannot run again: it wrote an argument in place, "
+                    "and the result was lost"), spec.name)), w.node)
+            elif lost is not None and self._disk_copy_lost(lost):
                 self._wait_for(spec, lost)
             else:
                 self._on_ready(spec)

@@ -33,6 +33,7 @@ class NodeStore:
         self.bytes_sent = 0
         self.bytes_received = 0
         self.tasks_run = 0
+        self.written_in_place = 0  # objects handed to a task to write in place (donated)
         self.spilled_bytes = 0
         self.prefaulter: Prefaulter | None = None
 
@@ -54,6 +55,7 @@ class NodeStore:
             "bytes_received": self.bytes_received,
             "bytes_sent": self.bytes_sent,
             "tasks_run": self.tasks_run,
+            "written_in_place": self.written_in_place,
             "num_objects": len(self.lru),
             "spilled_bytes": self.spilled_bytes,
             "capacity_bytes": self.capacity,

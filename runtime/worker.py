@@ -76,8 +76,13 @@ class WorkerClient:
         self.init_error: tuple | None = None
         self.outq: list = []
         # output buffers handed out during the current task: data address -> (offset,
-        # allocated bytes, buffer bytes); the driver frees those not returned at "done"
-        self.out_buffers: dict[int, tuple[int, int, int]] = {}
+        # allocated bytes, buffer bytes, the buffer's offset in its region); the driver
+        # frees those not returned at "done"
+        self.out_buffers: dict[int, tuple[int, int, int, int]] = {}
+        # the current task's arguments read from this node's store, by the address of
+        # their one buffer: (object id, region offset, buffer offset in it, buffer bytes)
+        self.task_args: dict[int, tuple[int, int, int, int]] = {}
+        self.task_id: int | None = None
         self.returning = False  # in a blocking get: hand queued tasks back to the driver
 
     # ------------------------------------------------------------------ messaging
@@ -228,24 +233,57 @@ class WorkerClient:
         off = where[1]
         arr = np.frombuffer(self.segments[self.node], dtype, count=count,
                             offset=off + OUT_RESERVE).reshape(shape)
-        self.out_buffers[arr.ctypes.data] = (off, OUT_RESERVE + nbytes, nbytes)
+        self.out_buffers[arr.ctypes.data] = (off, OUT_RESERVE + nbytes, nbytes, OUT_RESERVE)
         return arr
+
+    def donated(self, arr: np.ndarray, shared: bool = False) -> np.ndarray | None:
+        """``arr`` (an argument of the running task, read-only) as a writable array over the
+        same memory, when the driver hands its object over: the task is its only holder
+        (no other task, array or zero-copy value reads it), so the task may write it in
+        place and return it as its result, without a copy. None otherwise. ``shared``: the
+        task may take the object as several of its arguments (it reads them all before it
+        writes)."""
+        if not isinstance(arr, np.ndarray) or not arr.flags.c_contiguous or not arr.size:
+            return None
+        info = self.task_args.get(arr.ctypes.data)
+        if info is None or info[3] != arr.nbytes or self.task_id is None:
+            return None
+        oid, off, rel, nbytes = info
+        answer = self.request("donate", (self.task_id, oid, shared))
+        if answer is None:
+            return None
+        del self.task_args[arr.ctypes.data]
+        out = np.ndarray(arr.shape, arr.dtype, buffer=self.segments[self.node],
+                         offset=off + rel)
+        self.out_buffers[out.ctypes.data] = (off, answer, nbytes, rel)
+        return out
+
+    def _note_argument(self, loc: tuple, value: object) -> None:
+        """Remember an argument read in place from this node's store as one array (a
+        candidate for :meth:`donated`)."""
+        if loc[0] == "c":  # copied into this node first: read where it was copied
+            loc = ("s", loc[1], loc[3], loc[4], loc[6], loc[7])
+        if (loc[0] != "s" or loc[2] != self.node or len(loc[5]) != 1
+                or not isinstance(value, np.ndarray)):
+            return
+        rel, nbytes = loc[5][0]
+        if value.nbytes == nbytes and value.flags.c_contiguous:
+            self.task_args[value.ctypes.data] = (loc[1], loc[3], rel, nbytes)
 
     def _sealed(self, ser: serialization.Serialized) -> tuple | None:
         """The result as an output buffer of this task, sealed in place (no copy)."""
-        if not self.out_buffers or len(ser.buffers) != 1 or len(ser.header) > OUT_RESERVE:
+        if not self.out_buffers or len(ser.buffers) != 1:
             return None
         buf = ser.buffers[0]
         if not buf.nbytes:
             return None
         hit = self.out_buffers.get(np.frombuffer(buf, np.uint8).ctypes.data)
-        if hit is None or hit[2] != buf.nbytes:
+        if hit is None or hit[2] != buf.nbytes or len(ser.header) > hit[3]:
             return None
-        off, size, nbytes = hit
+        off, size, nbytes, rel = hit
         del self.out_buffers[np.frombuffer(buf, np.uint8).ctypes.data]
         memoryview(self.segments[self.node])[off:off + len(ser.header)] = ser.header
-        return ("s", off, len(ser.header), ((OUT_RESERVE, nbytes),), ser.size, size,
-                ser.contained)
+        return ("s", off, len(ser.header), ((rel, nbytes),), ser.size, size, ser.contained)
 
     def store_result(self, value: object, oid: int) -> tuple:
         """Serialize a value produced here; large ones go into this node's store."""
@@ -278,11 +316,14 @@ class WorkerClient:
             if fn_id is not None and fn_id not in self.fns:
                 self.fns[fn_id] = pickle.loads(self.fn_blobs.pop(fn_id))
             args, kwargs = self.load(payload)
+            self.task_id = tid
             for pos, loc in ref_locs:
+                value = self.load(loc)
+                self._note_argument(loc, value)
                 if isinstance(pos, int):
-                    args[pos] = self.load(loc)
+                    args[pos] = value
                 else:
-                    kwargs[pos] = self.load(loc)
+                    kwargs[pos] = value
             if kind == "task":
                 fn = self.fns[fn_id]
             elif kind == "actor_new":
@@ -312,6 +353,8 @@ class WorkerClient:
                 self.init_error = info
             del exc
         self.out_buffers.clear()
+        self.task_args.clear()
+        self.task_id = None
         took = time.perf_counter() - started
         warned = describe_warnings(warned)
         body = (tid, results, took, warned) if warned else (tid, results, took)

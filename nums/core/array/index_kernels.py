@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nums.core.array.kernels import canonical, own, ufunc_at
+from nums.core.array.kernels import canonical, own, ufunc_at, writable
 from nums.core.backend.buffers import new_block, shared_view
 
 
@@ -380,12 +380,12 @@ def split_pairs(lin: np.ndarray, starts: tuple, bshape: tuple, values: np.ndarra
 
 def scatter_pairs(block: np.ndarray, axes: tuple, others: tuple, other_keys: tuple,
                   ufunc, scalar, *pieces: tuple) -> np.ndarray:
-    """A copy of ``block`` with the pairs of ``pieces`` (from :func:`split_pairs`) written in
-    their C order over the index, so that of repeated indices the last wins (numpy's
-    assignment), or applied with ``ufunc.at`` (repeats accumulate). The block's ``axes``
-    take the coordinates, its other axes the keys ``other_keys``; ``scalar`` is the value
-    when the pieces carry none."""
-    out = own(block)
+    """``block`` (:func:`~nums.core.array.kernels.writable`) with the pairs of ``pieces``
+    (from :func:`split_pairs`) written in their C order over the index, so that of repeated
+    indices the last wins (numpy's assignment), or applied with ``ufunc.at`` (repeats
+    accumulate). The block's ``axes`` take the coordinates, its other axes the keys
+    ``other_keys``; ``scalar`` is the value when the pieces carry none."""
+    out = writable(block)
     moved = np.moveaxis(out, tuple(axes) + tuple(others), tuple(range(out.ndim)))
     per_value = pieces[0][2] is not None
     used = [p for p in pieces if p[0].size]

@@ -21,7 +21,7 @@ from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expre
     reduce_partial_expr,
     widened,
 )
-from nums.core.backend.buffers import new_block, numpy_input
+from nums.core.backend.buffers import donated, new_block, numpy_input
 from runtime.errors import warn
 
 # ---------------------------------------------------------------------------- creation
@@ -143,6 +143,16 @@ def own(view: np.ndarray) -> np.ndarray:
     return out
 
 
+def writable(block: np.ndarray, shared: bool = False) -> np.ndarray:
+    """``block`` to change in part and return: the block itself, written in place, when the
+    task is the only reader left of its object (:func:`~nums.core.backend.buffers.donated`:
+    a write into a root's block that no view, copy or other task holds), else a copy
+    (:func:`own`). ``shared``: the task reads the same block as another argument too, all
+    of them before it writes."""
+    out = donated(block, shared)
+    return own(block) if out is None else out
+
+
 def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
     part = block[slices]
     if not isinstance(part, np.ndarray):  # an element of an object array (a list, ...)
@@ -185,8 +195,8 @@ def field(block: np.ndarray, key: Any) -> np.ndarray:
 
 
 def with_field(block: np.ndarray, value: Any, key: str) -> np.ndarray:
-    """A copy of a block of a structured array with field ``key`` set to ``value``."""
-    out = own(block)
+    """A block of a structured array with field ``key`` set to ``value`` (:func:`writable`)."""
+    out = writable(block)
     out[key] = value
     return out
 
@@ -568,23 +578,24 @@ def choice_take(idx: np.ndarray, offsets: Sequence[int], *blocks: np.ndarray) ->
 
 
 def set_region(block: np.ndarray, dst: tuple, value: Any) -> np.ndarray:
-    """A copy of ``block`` with ``out[dst] = value`` (numpy's casting and broadcasting)."""
-    out = own(block)
+    """``block`` with ``out[dst] = value`` (numpy's casting and broadcasting), in place or in a
+    copy (:func:`writable`)."""
+    out = writable(block)
     out[dst] = value
     return out
 
 
 def set_region_expr(block: np.ndarray, dst: tuple, spec: tuple, *leaves: Any) -> np.ndarray:
-    """A copy of ``block`` with ``out[dst]`` = the fused expression ``spec`` over ``leaves``
-    (see :func:`fused_eval`)."""
-    out = own(block)
+    """``block`` with ``out[dst]`` = the fused expression ``spec`` over ``leaves`` (see
+    :func:`fused_eval`), in place or in a copy (:func:`writable`)."""
+    out = writable(block, shared=True)  # the value is computed whole before it is written
     out[dst] = fused_eval(spec, *leaves)
     return out
 
 
 def masked_fill(block: np.ndarray, mask: np.ndarray, value: Any) -> np.ndarray:
-    """A copy of ``block`` with ``out[mask] = value`` (``mask`` broadcasts)."""
-    out = own(block)
+    """``block`` with ``out[mask] = value`` (``mask`` broadcasts; :func:`writable`)."""
+    out = writable(block)
     out[np.broadcast_to(mask, out.shape)] = value
     return out
 
@@ -611,9 +622,9 @@ def ufunc_at(ufunc: Any, target: np.ndarray, key: Any, values: Any = None) -> No
 
 
 def scatter(block: np.ndarray, coords: tuple, values: Any, ufunc: Any = None) -> np.ndarray:
-    """A copy of ``block`` with ``out[coords] = values`` (the last of repeated coordinates
+    """``block`` (:func:`writable`) with ``out[coords] = values`` (the last of repeated coordinates
     wins, as in numpy), or ``ufunc.at(out, coords, values)`` (repeats accumulate)."""
-    out = own(block)
+    out = writable(block)
     if ufunc is None:
         out[coords] = values
     else:
@@ -622,8 +633,9 @@ def scatter(block: np.ndarray, coords: tuple, values: Any, ufunc: Any = None) ->
 
 
 def with_part(block: np.ndarray, value: Any, part: str) -> np.ndarray:
-    """A copy of complex ``block`` with its ``part`` ("real" or "imag") set to ``value``."""
-    out = own(block)
+    """Complex ``block`` (:func:`writable`) with its ``part`` ("real" or "imag") set to
+    ``value``."""
+    out = writable(block)
     getattr(out, part)[...] = value
     return out
 
@@ -634,9 +646,10 @@ def reinterpret(block: np.ndarray, dtype: Any) -> np.ndarray:
 
 
 def with_bytes_of(block: np.ndarray, value: Any, view: Any) -> np.ndarray:
-    """A copy of ``block`` whose bytes, read as ``view`` (a dtype of its itemsize), were set
-    to ``value`` (cast to ``view``, as an assignment into ``block.view(view)`` casts)."""
-    out = own(block)
+    """``block`` (:func:`writable`) whose bytes, read as ``view`` (a dtype of its itemsize),
+    were set to ``value`` (cast to ``view``, as an assignment into ``block.view(view)``
+    casts)."""
+    out = writable(block)
     out.view(view)[...] = value
     return out
 

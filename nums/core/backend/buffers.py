@@ -3,8 +3,9 @@
 On the embedded runtime, ``runtime.output_buffer`` places the block directly in the node's
 object store, so that returning it from the task costs no copy; elsewhere (serial and Ray
 backends, small blocks) it is ``numpy.empty``. A kernel fills the block completely and
-returns it whole. A kernel handed many blocks of one store may read them through one view
-of the store's segment (:func:`shared_view`).
+returns it whole. A kernel that changes part of an input block asks for the block itself
+(:func:`donated`), which it gets when nothing else reads it. A kernel handed many blocks of
+one store may read them through one view of the store's segment (:func:`shared_view`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 import numpy as np
 
 try:
+    from runtime import donated as _donated
     from runtime import output_buffer as _output_buffer
     from runtime.segments import shared_view as _shared_view
     from runtime.segments import writable_alias as _writable_alias
 except ImportError:  # pragma: no cover - nums without its runtime
-    _output_buffer = _shared_view = _writable_alias = None
+    _output_buffer = _shared_view = _writable_alias = _donated = None
 
 
 def new_block(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
@@ -27,6 +29,17 @@ def new_block(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     if _output_buffer is None:
         return np.empty(shape, dtype)
     return _output_buffer(shape, dtype)
+
+
+def donated(block: np.ndarray, shared: bool = False) -> np.ndarray | None:
+    """``block`` (a task's argument) as a writable array over its own memory when the task
+    is the only holder of its object (``runtime.donated``: no array, view or other task
+    reads it any more), to write in place and return as the task's result; None elsewhere
+    (the kernel copies it). ``shared``: the task reads the block among its other arguments
+    too, all of them before it writes."""
+    if _donated is None:
+        return None
+    return _donated(block, shared)
 
 
 def shared_view(blocks: Sequence[np.ndarray], dtype: Any) -> tuple[np.ndarray, list[int]] | None:
