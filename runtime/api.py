@@ -281,7 +281,10 @@ def donated(arr: Any, shared: bool = False) -> Any:
     1``) need not copy the rest. The object is handed over only when nothing else can read
     it any more: no other reference (an ObjectRef in the driver, another task's argument,
     an object containing it), no zero-copy value of it alive elsewhere, none on disk; its
-    copies on other nodes (made for earlier readers, read by no one now) are dropped. ``shared``: the task takes the object as several of its
+    copies on other nodes (made for earlier readers, read by no one now) are dropped. When
+    one other reference stands in the way, the request waits for it to go (the caller
+    replacing its array's block drops it just after submitting the task), at most about the
+    time a copy would take. ``shared``: the task takes the object as several of its
     arguments and reads them all before it writes (as ``out[key] = f(args)`` computed in a
     new array first). A task given an object this way is not run again if its worker dies:
     the object's value went with it (the task fails with ``WorkerCrashedError``). Outside

@@ -333,8 +333,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         no spill file), and its copies on other nodes (made for readers before) are read by
         no one and dropped. The object then has no copy: its region
         is one of the task's allocations, freed at "done" unless returned; the task is not
-        run again if its worker dies (``_worker_died``). ``"wait"``: only other references
-        stand in the way, which their holder may be about to drop (an array whose block is
+        run again if its worker dies (``_worker_died``). ``"wait"``: only one other reference
+        stands in the way, which its holder may be about to drop (an array whose block is
         being replaced by this task's result)."""
         spec = w.inflight.get(tid)
         t = self.table
@@ -352,7 +352,9 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         if any(r.pins or not r.ready for r in e.replicas.values() if r is not rep):
             return None  # a copy on another node is being made or read
         if e.refs > own:
-            return "wait"
+            # one other reference may be the caller's, about to go; more are other holders
+            # (tasks that read it too, as a stencil's neighbours do): no use waiting
+            return "wait" if e.refs == own + 1 else None
         for node in [n for n in e.replicas if n != w.node]:  # copies made for readers
             t._drop_replica(e, node)
         del e.replicas[w.node]

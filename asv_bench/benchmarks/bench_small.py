@@ -205,9 +205,10 @@ class Bookkeeping:
 
 class SmallOfLarge:
     """Small work on a large array, as scripts do between the big steps: a batch of 256
-    random rows ``X[batch]`` and ``X[batch, 2]`` of a (4e6, 8) float64 matrix (256 MB),
-    and ``np.sort(X[::256], axis=1)`` of every 256th row (a view of 125 kB), beside NumPy and
-    Dask's threaded scheduler (which has no sort) (inputs made on first use, as in :class:`SizeSweep`)."""
+    random rows ``X[batch]`` and ``X[batch, 2]`` of a (4e6, 8) float64 matrix (256 MB), ten
+    element writes ``X[i, 2] = 0.5`` (materialised: ``persist()``), and ``np.sort(X[::256],
+    axis=1)`` of every 256th row (a view of 125 kB), beside NumPy and Dask's threaded
+    scheduler (which has no sort) (inputs made on first use, as in :class:`SizeSweep`)."""
 
     params = [["numpy", "nums", "dask"]]
     param_names = ["engine"]
@@ -253,6 +254,18 @@ class SmallOfLarge:
         except AttributeError:
             X = self._inputs(engine)
         self.out(X[self.batch, 2])
+
+    def time_element_writes(self, engine):
+        try:
+            X = self.X
+        except AttributeError:
+            X = self._inputs(engine)
+        for i in range(0, self.ROWS, self.ROWS // 10):
+            X[i, 2] = 0.5
+        if engine == "nums":
+            X.persist()
+        elif engine == "dask":
+            X.persist()
 
     def time_sort_strided_view(self, engine):
         if engine == "dask":
