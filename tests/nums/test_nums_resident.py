@@ -378,16 +378,28 @@ def test_small_gathers_of_rows_run_in_the_driver(backend_name):
         cases = [(X, a, idx), (X, a, (idx, 2)), (X, a, (idx, slice(1, 3))),
                  (X, a, (idx.reshape(5, 8), -1)), (X, a, [3, 599, 0, 3]),
                  (X, a, (np.uint8(7) + np.arange(3, dtype=np.uint8), slice(None, None, -2))),
-                 (X, a, nps.asarray(np.abs(idx))), (img, img0, np.arange(0, 96, 11)[::-1]),
+                 (X, a, nps.asarray(np.abs(idx) % 600)), (img, img0, np.arange(0, 96, 11)[::-1]),
                  (y, y0, np.array([699, -700, 5])), (X, a, np.array(5))]
         for x, v, key in cases:
             got = x[key]
             numpy_key = key.get() if isinstance(key, nps.ndarray) else key
             assert_same(got, v[numpy_key])
             assert _resident(got) or not here
+        rows, cols = np.array([95, 0, 41, -3]), np.array([7, -1, 40, 39, 80])
+        t0 = RNG.random((30, 20, 6))
+        t = nps.array(t0, block_shape=(8, 6, 6))
+        for x, v, key in [(img, img0, np.ix_(rows, cols)), (img, img0, (rows, cols[:4])),
+                          (img, img0, (rows[:, None], cols[None, :])),
+                          (img, img0, (rows[:, None], np.array([[5, 6]]))),
+                          (X, a, ([1, 2, 599], [0, 3, -1])), (t, t0, np.ix_([29, 0, 9], [19, 5])),
+                          (t, t0, (np.array([[1], [20]]), np.array([3, 3, 18])))]:
+            got = x[key]
+            assert_same(got, v[key])
+            assert _resident(got) or not here
         assert_same(img[[1, 50], 3:60], img0[[1, 50], 3:60])  # split columns, not taken
         # whole: the general path
-        for key in (np.array([600]), (np.array([-601]), 0)):
+        for key in (np.array([600]), (np.array([-601]), 0), (np.array([1, 2]), [0, 4]),
+                    np.ix_([0, 1], [0, -5]), (np.array([1, 2]), np.array([0, 1, 2]))):
             with pytest.raises(IndexError) as ours:
                 X[key]
             with pytest.raises(IndexError) as numpys:

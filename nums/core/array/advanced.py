@@ -85,25 +85,44 @@ GATHER_HERE_BYTES = 4 << 20
 
 
 def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
-    """``x[idx, ...]`` (an integer array over the first axis, then ints and slices) gathered
-    by the driver, as a driver-resident array, when the result is small (at most
-    ``GATHER_HERE_BYTES``, ``local_bytes`` and a sixteenth of the session's block size),
-    ``idx`` is a NumPy array or driver-resident, and the driver maps the blocks: a batch of
-    rows ``X[batch]``, ``X[idx, 2]`` (where the column would be made first), ``img[rows]``.
-    A task's round trip costs more than such a gather. None otherwise.
+    """``x[key]`` gathered by the driver, as a driver-resident array, when the result is
+    small (at most ``GATHER_HERE_BYTES``, ``local_bytes`` and a sixteenth of the session's
+    block size), the index arrays are NumPy arrays or driver-resident, and the driver maps
+    the blocks; None otherwise. A task's round trip costs more than such a gather. Keys:
 
-    Each row block reads its rows with NumPy's own indexing, ``block[local, ...]``: the rest
-    of the key keeps NumPy's rules and errors (only the rows' bounds are checked here). Axes
-    after the first may be split only where the rest of the key takes them whole."""
+    - an integer array over the first axis, then ints and slices: a batch of rows
+      ``X[batch]``, ``X[idx, 2]`` (where the column would be made first), ``img[rows]``.
+      Each row block reads its rows with NumPy's own indexing, ``block[local, ...]``: the
+      rest of the key keeps NumPy's rules and errors. Axes after the first may be split
+      only where the rest of the key takes them whole;
+    - integer arrays over the first axes, the others whole: ``img[np.ix_(rows, cols)]`` (a
+      submatrix: each block reads its rows and columns at once) and points ``img[r, c]``.
+    """
     if not backend().blocks_in_driver_memory or x.dtype.hasobject or not x.ndim:
         return None
-    first, rest = (key[0], key[1:]) if type(key) is tuple and key else (key, ())
-    if isinstance(first, BlockArray):
-        first = local_value(first)
-    elif type(first) is list and first and all(type(i) is int for i in first):
-        first = np.asarray(first)
-    if (not isinstance(first, np.ndarray) or first.dtype.kind not in "iu"
-            or not all(type(k) is slice or type(k) is int for k in rest)
+    items = key if type(key) is tuple else (key,)
+    arrays = []
+    for k in items:
+        a = _index_array(k)
+        if a is None:
+            break
+        arrays.append(a)
+    if not arrays or len(items) > x.ndim:
+        return None
+    rest = items[len(arrays):]
+    limit = min(GATHER_HERE_BYTES, local_limit(), block_limit() // 16)
+    if len(arrays) > 1:
+        if any(k != slice(None) for k in rest):
+            return None
+        try:
+            bshape = np.broadcast_shapes(*[a.shape for a in arrays])
+        except ValueError:
+            return None  # NumPy's error, from the general path
+        if math.prod(bshape + x.shape[len(arrays):]) * x.itemsize > limit:
+            return None
+        return driver_resident(_gather_arrays(x, arrays, bshape))
+    first = arrays[0]
+    if (not all(type(k) is slice or type(k) is int for k in rest)
             or len(rest) >= x.ndim):
         return None
     whole = all(k == slice(None) for k in rest)
@@ -111,18 +130,9 @@ def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
         return None
     tail = np.broadcast_to(np.zeros((), np.int8), (1,) + x.shape[1:])[(slice(None), *rest)]
     shape = first.shape + tail.shape[1:]
-    limit = min(GATHER_HERE_BYTES, local_limit(), block_limit() // 16)
     if math.prod(shape) * x.itemsize > limit:
         return None
-    n = x.shape[0]
-    flat = first.reshape(-1).astype(np.int64, copy=False)
-    bad = (flat < -n) | (flat >= n)
-    if bad.any():
-        raise IndexError(f"index {flat[np.flatnonzero(bad)[0]]} is out of bounds for axis 0 "
-                         f"with size {n}")
-    flat = np.where(flat < 0, flat + n, flat)
-    starts = np.asarray(x.grid.boundaries(0)[:-1], dtype=np.int64)
-    which = np.searchsorted(starts, flat, side="right") - 1
+    flat, which, starts = _routed(x, first.reshape(-1), 0)
     out = np.empty((flat.size,) + tail.shape[1:], x.dtype)
     touched = np.unique(which)
     cols = list(itertools.product(*[range(g) for g in x.grid.grid_shape[1:]]))
@@ -140,6 +150,81 @@ def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
             else:
                 out[(rows, *cut)] = block[(local, *rest)]
     return driver_resident(out.reshape(shape))
+
+
+def _index_array(k: Any) -> np.ndarray | None:
+    """An entry of a key as an integer NumPy array (a driver-resident BlockArray's value, a
+    list of ints), else None."""
+    if isinstance(k, BlockArray):
+        k = local_value(k)
+    elif type(k) is list and k and all(type(i) is int for i in k):
+        k = np.asarray(k)
+    if isinstance(k, np.ndarray) and k.dtype.kind in "iu":
+        return k
+    return None
+
+
+def _routed(x: BlockArray, idx: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray,
+                                                                np.ndarray]:
+    """Integer indices ``idx`` along ``axis`` of ``x`` with NumPy's bounds error, made
+    non-negative; the block along ``axis`` of each; the blocks' first indices."""
+    n = x.shape[axis]
+    idx = idx.astype(np.int64, copy=False)
+    bad = (idx < -n) | (idx >= n)
+    if bad.any():
+        first = idx.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]
+        raise IndexError(f"index {first} is out of bounds for axis {axis} with size {n}")
+    idx = np.where(idx < 0, idx + n, idx)
+    starts = np.asarray(x.grid.boundaries(axis)[:-1], dtype=np.int64)
+    return idx, np.searchsorted(starts, idx, side="right") - 1, starts
+
+
+def _gather_arrays(x: BlockArray, arrays: list[np.ndarray], bshape: tuple) -> np.ndarray:
+    """``x[arrays]`` for integer arrays over the first ``len(arrays)`` axes (the others
+    whole), read from the blocks in place: an outer selection (``np.ix_``: each array
+    varies along its own axis) block by block as a submatrix, other index shapes point by
+    point."""
+    k = len(arrays)
+    rest = x.shape[k:]
+    out = np.empty(bshape + rest, x.dtype)
+    others = list(itertools.product(*[range(g) for g in x.grid.grid_shape[k:]]))
+    outer = len(bshape) == k and all(
+        all(n == 1 for j, n in enumerate(a.shape) if j != i) and a.ndim == k
+        for i, a in enumerate(arrays))
+    if outer:
+        routes = [_routed(x, a.reshape(-1), axis) for axis, a in enumerate(arrays)]
+        per_axis = [[(int(b), np.flatnonzero(which == b)) for b in np.unique(which)]
+                    for _, which, _ in routes]
+        combos = list(itertools.product(*per_axis))
+    else:
+        flat = [np.broadcast_to(a, bshape).reshape(-1) for a in arrays]
+        routes = [_routed(x, f, axis) for axis, f in enumerate(flat)]
+        bid = np.zeros(math.prod(bshape), np.int64)
+        for axis, (_, which, _) in enumerate(routes):
+            bid = bid * x.grid.grid_shape[axis] + which
+        combos = [tuple(int(c) for c in np.unravel_index(int(b), x.grid.grid_shape[:k]))
+                  for b in np.unique(bid)]
+    ids_of = [tuple(p[0] for p in combo) if outer else combo for combo in combos]
+    blocks = iter(progress.get([x.blocks[(*ids, *o)] for ids in ids_of for o in others],
+                               "index"))
+    flat_out = out.reshape((-1,) + rest)
+    for combo, ids in zip(combos, ids_of):
+        if outer:  # the rows and columns this block holds, at once
+            where = np.ix_(*[p[1] for p in combo])
+            local = np.ix_(*[routes[a][0][p[1]] - routes[a][2][p[0]]
+                             for a, p in enumerate(combo)])
+        else:  # the points this block holds
+            m = np.flatnonzero(bid == np.ravel_multi_index(ids, x.grid.grid_shape[:k]))
+            where = (m,)
+            local = tuple(routes[a][0][m] - routes[a][2][ids[a]] for a in range(k))
+        for o in others:
+            block = next(blocks)
+            cut = x.grid.block_slices((*ids, *o))[k:]
+            if outer:
+                out[(*where, *cut)] = block[(*local, *([slice(None)] * len(rest)))]
+            else:
+                flat_out[(*where, *cut)] = block[local]
+    return out
 
 
 def _compressible(y: Any, g: Group) -> bool:
