@@ -203,6 +203,13 @@ class Bookkeeping:
         return materialise(v)
 
 
+def _no_dask_sort(engine):
+    """A method's own setup (asv calls it with the parameters only): raised there, asv skips
+    the case."""
+    if engine == "dask":
+        raise NotImplementedError("dask.array has no sort")
+
+
 class SmallOfLarge:
     """Small work on a large array, as scripts do between the big steps: a batch of 256
     random rows ``X[batch]`` and ``X[batch, 2]`` of a (4e6, 8) float64 matrix (256 MB), ten
@@ -268,10 +275,10 @@ class SmallOfLarge:
             X.persist()
 
     def time_sort_strided_view(self, engine):
-        if engine == "dask":
-            raise NotImplementedError("dask.array has no sort")
         try:
             X = self.X
         except AttributeError:
             X = self._inputs(engine)
         self.out(self.xp.sort(X[::256], axis=1))
+
+    time_sort_strided_view.setup = _no_dask_sort
