@@ -17,7 +17,15 @@ import numpy as np
 from numpy.lib import _histograms_impl as _np_hist
 
 from nums.core.array import sort_kernels
-from nums.core.array.blockarray import BlockArray, backend, one_block, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    backend,
+    fits_local,
+    local_value,
+    one_block,
+    resident,
+    submit,
+)
 from nums.core.array.dtypes import dry_run
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
@@ -88,6 +96,9 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> BlockArray:
     dry_run(np.bincount, x, weights=w, minlength=minlength)
     if w is not None and w.shape != x.shape:
         raise ValueError("The weights and list don't have the same length.")
+    here = _bincount_here(x, w, minlength)
+    if here is not None:
+        return here
     dtype = np.dtype(np.intp) if w is None else np.dtype(np.float64)
     length = operator.index(minlength)
     if x.size:
@@ -99,6 +110,22 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> BlockArray:
         return BlockArray.full((length,), 0, np.intp)
     ref, node = _tree_add(_per_block(x, sort_kernels.bincount_part, length, extra=w))
     return _result(ref, node, (length,), dtype)
+
+
+def _bincount_here(x: BlockArray, w: BlockArray | None, minlength: Any) -> BlockArray | None:
+    """NumPy's ``bincount`` in the driver when ``x`` is driver-resident and the weights are
+    distributed but no larger than ``local_bytes`` (a weighted group-by of a column of a
+    large matrix, ``bincount(g, weights=X[:, 0])``): the weights are fetched, read from their
+    blocks in place, rather than ``x`` put in the store and both counted by tasks. None
+    otherwise (calls on driver-resident arrays alone take NumPy's call at once)."""
+    xv = local_value(x)
+    if (xv is None or w is None or not xv.size or local_value(w) is not None
+            or not fits_local(w.shape, w.dtype)):
+        return None
+    length = max(int(xv.max()) + 1, operator.index(minlength))
+    if not fits_local((length,), np.dtype(np.float64)):
+        return None
+    return resident(np.bincount(xv, w.get(), minlength=minlength))
 
 
 # ---------------------------------------------------------------------------- histogram

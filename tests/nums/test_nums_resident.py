@@ -411,6 +411,37 @@ def test_small_gathers_of_rows_run_in_the_driver(backend_name):
         _restore(backend_name)
 
 
+def test_bincount_of_resident_labels_with_distributed_weights(backend_name):
+    """``bincount(g, weights=X[:, 0])`` with driver-resident labels and a column of a large
+    matrix: the weights are fetched and NumPy counts in the driver; NumPy's values and
+    errors."""
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
+                     "local_bytes": 2**14})
+        a = RNG.random((1000, 4))
+        X = nps.array(a, block_shape=(300, 4))
+        g0 = RNG.integers(0, 7, 1000)
+        g = nps.asarray(g0)
+        assert _resident(g) and not _resident(X)
+        got = nps.bincount(g, weights=X[:, 1], minlength=9)
+        assert _resident(got)
+        assert_same(got, np.bincount(g0, weights=a[:, 1], minlength=9), rtol=0)
+        assert_same(nps.bincount(g, weights=X[:, 1] * 2), np.bincount(g0, weights=a[:, 1] * 2))
+        bad = g0.copy()
+        bad[5] = -1
+        with pytest.raises(ValueError) as ours:
+            nps.bincount(nps.asarray(bad), weights=X[:, 0])
+        with pytest.raises(ValueError) as numpys:
+            np.bincount(bad, weights=a[:, 0])
+        assert str(ours.value) == str(numpys.value)
+        big = g0.copy()
+        big[0] = 10**6  # a result larger than local_bytes: the general path
+        assert_same(nps.bincount(nps.asarray(big), weights=X[:, 2]),
+                    np.bincount(big, weights=a[:, 2]))
+    finally:
+        _restore(backend_name)
+
+
 @pytest.fixture
 def in_parts(monkeypatch):
     """Every resident ufunc result of more than 64 bytes computed in three parts by the
