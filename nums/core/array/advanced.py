@@ -112,8 +112,8 @@ def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
     rest = items[len(arrays):]
     limit = min(GATHER_HERE_BYTES, local_limit(), block_limit() // 16)
     if len(arrays) > 1:
-        if any(k != slice(None) for k in rest):
-            return None
+        if any(type(k) is not slice or k != slice(None) for k in rest):
+            return None  # (a mask, an int, a partial slice: the general path)
         try:
             bshape = np.broadcast_shapes(*[a.shape for a in arrays])
         except ValueError:
