@@ -411,6 +411,57 @@ def test_small_gathers_of_rows_run_in_the_driver(backend_name):
         _restore(backend_name)
 
 
+def test_random_keys_of_arrays_the_driver_gathers_from(backend_name):
+    """Random keys (ints, slices, integer arrays of every shape, lists, masks, 0-d arrays,
+    driver-resident index arrays) on arrays of large blocks, where small results are
+    gathered by the driver: NumPy's values, or NumPy's error type and message."""
+    rng = np.random.default_rng(1605)
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
+                     "local_bytes": 2**14})
+
+        def entry(n):
+            r = rng.integers(0, 9)
+            if r == 0:
+                return int(rng.integers(-n, n))
+            if r == 1:
+                return slice(None)
+            if r == 2:
+                return slice(int(rng.integers(0, n)), None, int(rng.integers(1, 3)))
+            if r == 3:
+                low = -n - 1 if rng.random() < 0.1 else -n  # sometimes out of bounds
+                return rng.integers(low, n, size=int(rng.integers(0, 6)))
+            if r == 4:
+                return rng.integers(-n, n, size=(int(rng.integers(1, 3)), int(rng.integers(1, 4))))
+            if r == 5:
+                return rng.integers(0, n, size=3).tolist()
+            if r == 6:
+                return rng.random(n) < 0.5
+            if r == 7:
+                return np.array(int(rng.integers(-n, n)))
+            return nps.asarray(rng.integers(0, n, size=4))
+
+        for _ in range(150):
+            shape = tuple(int(rng.integers(3, 30)) for _ in range(int(rng.integers(1, 4))))
+            a = rng.random(shape)
+            x = nps.array(a, block_shape=tuple(int(rng.integers(1, n + 1)) for n in shape))
+            key = tuple(entry(n) for n in shape[:int(rng.integers(1, len(shape) + 1))])
+            if rng.random() < 0.3:
+                key = key[0]
+            numpy_key = tuple(k.get() if isinstance(k, nps.ndarray) else k for k in key) if (
+                isinstance(key, tuple)) else (key.get() if isinstance(key, nps.ndarray) else key)
+            try:
+                expected = a[numpy_key]
+            except IndexError as e:
+                with pytest.raises(IndexError) as ours:
+                    x[key]
+                assert str(ours.value) == str(e)
+                continue
+            assert_same(x[key], expected)
+    finally:
+        _restore(backend_name)
+
+
 def test_bincount_of_resident_labels_with_distributed_weights(backend_name):
     """``bincount(g, weights=X[:, 0])`` with driver-resident labels and a column of a large
     matrix: the weights are fetched and NumPy counts in the driver; NumPy's values and
