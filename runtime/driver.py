@@ -387,8 +387,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         :meth:`_donation_request`)."""
         now = time.monotonic()
         keep = []
-        parked, self.parked = self.parked, []
-        for item in parked:
+        for item in self.parked:
             w, req, tid, oid, shared, deadline = item
             if not w.alive or tid not in w.inflight:
                 continue
@@ -397,7 +396,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
                 keep.append(item)
                 continue
             self._send(w, ("reply", req, None if answer == "wait" else answer))
-        self.parked = keep + self.parked
+        self.parked = keep
 
     # ================================================================== failures
     def _worker_died(self, w: WorkerProc) -> None:

@@ -517,8 +517,7 @@ def _all_fetchable(args: Sequence[Any], kwargs: dict) -> bool:
     for a in (*args, *kwargs.values()):
         items = a if type(a) is list or type(a) is tuple else (a,)
         for e in items:
-            if type(e) is BlockArray and e._local is None and (
-                    e._link is None or _value_here(e) is None) and not fetchable(e):
+            if type(e) is BlockArray and _value_here(e) is None and not fetchable(e):
                 return False
     return True
 
