@@ -49,6 +49,22 @@ def test_default_block_shape_tall_skinny_rows_only():
         1_000_000,)
 
 
+
+@pytest.mark.parametrize("n,blocks", [(10**8, 12), (5 * 10**7, 6), (2 * 10**7, 3), (10**9, 120),
+                                      (3 * 10**7 + 7, 4), (999_983, 3)])
+def test_default_blocks_hold_whole_rows_of_reshapes(n, blocks):
+    # a split vector's blocks are rounded to a multiple of small row widths, so that
+    # ``x.reshape(-1, k)`` keeps its rows inside blocks; the blocks stay balanced
+    (b,) = default_block_shape((n,), np.float64, -(-n // blocks) * 8, 1)
+    count = -(-n // b)
+    assert count <= blocks and n - (count - 1) * b >= 7 * b // 8
+    widths = [k for k in (2, 3, 4, 5, 8, 10, 12, 16, 100) if b % k == 0]
+    if b >= 8 * 5040 * blocks:
+        assert widths == [2, 3, 4, 5, 8, 10, 12, 16, 100] or b % 5040 == 0
+    # an exact split into blocks of a multiple of 16 is kept as it is
+    assert default_block_shape((4000, 4000), np.float64, 2000 * 2000 * 8, 4) == (2000, 2000)
+    assert default_block_shape((2_000_000, 8), np.float64, 64 * 2**20, 2) == (1_000_000, 8)
+
 def test_settings_from_env(monkeypatch):
     monkeypatch.setenv("NUMS_BACKEND", "serial")
     monkeypatch.setenv("NUMS_NUM_NODES", "4")

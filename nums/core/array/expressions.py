@@ -709,6 +709,14 @@ def reduce_partial_expr(
             result = _reduce_tiles(fn, combine, axes, kwargs, tiles, extras)
             if result is not None:
                 return result
+    if expr[0] == "leaf" and not _is_join(expr):
+        # a bare leaf (``X[:, k].sum()``) is reduced where it lies: fused_eval would copy the
+        # strided view into a new block first (three times the memory traffic)
+        lexpr, views = _leaf_views(expr, leaves)
+        value = np.asarray(evaluate(lexpr, views, {}))
+        if value.shape != shape:
+            value = np.broadcast_to(value, shape)
+        return fn(value, *extras, axis=axes, keepdims=True, **kwargs)
     block = fused_eval(spec, *leaves)
     return fn(block, *extras, axis=axes, keepdims=True, **kwargs)
 
