@@ -27,6 +27,7 @@ from nums.core.array.blockarray import (
     submit,
 )
 from nums.core.array.dtypes import dry_run
+from nums.core.array.fusion import consumed, submit_on
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.core.array.sorting import compact
@@ -61,13 +62,17 @@ def _tree_add(parts: list, finish: Any = None, finish_args: tuple = ()) -> tuple
     return parts[0]
 
 
-def _per_block(x: BlockArray, fn: Any, *args: Any, extra: BlockArray | None = None) -> list:
-    """``fn(block, extra_region, *args)`` on every block of ``x`` (on its node)."""
+def _per_block(x: BlockArray, fn: Any, *args: Any, extra: BlockArray | None = None,
+               passes: int = 1) -> list:
+    """``fn(block, extra_region, *args)`` on every block of ``x`` (on its node); a column
+    ``X[:, k]`` is read in the blocks of ``X`` (the range and the counts both read it).
+    ``passes``: how often ``fn`` reads its block (see ``fusion.submit_on``)."""
+    x = consumed(x, once=False)
     out = []
     for idx in x.grid.indices():
         node = int(x.nodes[idx])
         w = None if extra is None else region(extra, x.grid.block_slices(idx), node)[0]
-        out.append((submit(fn, x.blocks[idx], w, *args, node=node), node))
+        out.append((submit_on(fn, x, idx, w, *args, node=node, passes=passes), node))
     return out
 
 
@@ -80,7 +85,7 @@ def _minmax(a: BlockArray, axis: int | None = None) -> tuple[Any, Any]:
     """The smallest and largest value of ``a`` (NaN if any is NaN, as NumPy's ``min`` and
     ``max``), or of each column along ``axis`` 0 of a 2-d ``a`` whose blocks hold whole
     rows: one pass over each block, the per-block pairs fetched."""
-    pairs = backend().get([ref for ref, _ in _per_block(a, sort_kernels.extremes, axis)])
+    pairs = backend().get([ref for ref, _ in _per_block(a, sort_kernels.extremes, axis, passes=2)])
     pairs = np.stack([p for p in pairs if p.size])
     return np.min(pairs[:, 0], axis=0), np.max(pairs[:, 1], axis=0)
 

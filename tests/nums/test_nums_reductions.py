@@ -465,6 +465,33 @@ def test_sums_and_products_that_overflow_are_numpys():
         float(nps.prod(nps.asarray(big, block_shape=(5,))))
 
 
+
+def test_accumulations_of_columns_and_expressions_read_their_sources():
+    # a column or an elementwise expression is accumulated by tasks that read its sources
+    # (no store copy of it first); values, and NumPy's order where a regrouped float sum
+    # overflows, as for a plain array
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal((40, 6))
+    x = nps.asarray(a, block_shape=(7, 6))
+    for name in ("cumsum", "cumprod"):
+        assert_same(getattr(nps, name)(x[:, 2]), getattr(np, name)(a[:, 2]), rtol=1e-10)
+        assert_same(getattr(nps, name)(x * 0.5 + 1, axis=0),
+                    getattr(np, name)(a * 0.5 + 1, axis=0), rtol=1e-10)
+        assert_same(getattr(nps, name)(x.reshape(-1, 4)[:, 1]),
+                    getattr(np, name)(a.reshape(-1, 4)[:, 1]), rtol=1e-10)
+    assert_same(nps.maximum.accumulate(x[:, 1] - 2, axis=0),
+                np.maximum.accumulate(a[:, 1] - 2, axis=0))
+    col = x[:, 3]
+    assert_same(nps.cumsum(col), np.cumsum(a[:, 3]), rtol=1e-10)
+    assert_same(nps.cumsum(col), np.cumsum(a[:, 3]), rtol=1e-10)  # used twice: still a view
+    opposite = np.array([[1e308, 1.0]] * 8 + [[-1e308, 1.0]] * 8)
+    y = nps.asarray(opposite, block_shape=(3, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for expr, exp in ((y[:, 0], opposite[:, 0]), (y[:, 0] * 1.0, opposite[:, 0] * 1.0),
+                          (y * 1.5, opposite * 1.5)):
+            assert_same(nps.cumsum(expr, axis=0), np.cumsum(exp, axis=0))
+
 def test_nan_reductions_take_where():
     rng = np.random.default_rng(9)
     a = rng.random((5, 6))

@@ -555,6 +555,30 @@ def test_counting_and_arg_extremes_of_store_blocks(rng):
         nps.histogram(xm)  # autodetected range of [nan, nan]
 
 
+def test_statistics_of_columns_and_expressions_read_their_sources(monkeypatch):
+    """A column (or a view of a vector's rows) and an elementwise expression are read by
+    the order statistics', histogram's and bincount's tasks in the blocks they come from:
+    NumPy's answers, for the selection (several passes over a block) too."""
+    from nums.core.array import sorting
+
+    monkeypatch.setattr(sorting, "SELECT_SAMPLES", 60)
+    a = R.standard_normal((1200, 5))
+    a[7, 2] = np.nan
+    x = nps.array(a, block_shape=(170, 5))
+    labels = R.integers(0, 9, (1200, 5))
+    xl = nps.array(labels, block_shape=(170, 5))
+    for got, want in ((x[:, 1], a[:, 1]), (x[:, 1] * 2 - 1, a[:, 1] * 2 - 1),
+                      (x.reshape(-1, 4)[:, 3], a.reshape(-1, 4)[:, 3]), (x[:, 2], a[:, 2])):
+        assert_same(nps.median(got), np.median(want))
+        assert_same(nps.percentile(got, [1, 25, 99.5]), np.percentile(want, [1, 25, 99.5]))
+        if not np.isnan(want).any():
+            assert_same(nps.histogram(got, bins=13)[0], np.histogram(want, bins=13)[0])
+            assert_same(nps.histogram(got, bins=6, range=(-1, 1))[0],
+                        np.histogram(want, bins=6, range=(-1, 1))[0])
+    assert_same(nps.bincount(xl[:, 3]), np.bincount(labels[:, 3]))
+    assert_same(nps.bincount(xl[:, 3] + 1, weights=x[:, 0]),
+                np.bincount(labels[:, 3] + 1, weights=a[:, 0]))
+
 @pytest.mark.filterwarnings("ignore:Converting input from bool:RuntimeWarning")  # NumPy's
 def test_histogram_of_booleans_converts_them_as_numpy():
     b = np.random.default_rng(5).random(300) > 0.4

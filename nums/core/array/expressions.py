@@ -254,6 +254,42 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     return out
 
 
+
+def operand_value(spec: tuple, leaves: Sequence[Any]) -> np.ndarray:
+    """The value of a block that a consumer kernel reads as an expression over ``leaves``
+    (see ``fusion.submit_on``): a view of a bare leaf (a column ``X[:, k]``, a window) where
+    it lies, read-only; any other expression evaluated (:func:`fused_eval`)."""
+    expr, shape = spec[0], tuple(spec[1])
+    if expr[0] == "leaf" and not _is_join(expr):
+        lexpr, views = _leaf_views(expr, leaves)
+        value = np.asarray(views[lexpr[1]]).view()
+        value.flags.writeable = False
+        return value if value.shape == shape else np.broadcast_to(value, shape)
+    return fused_eval(spec, *leaves)
+
+
+def on_operand(fn: Any, pos: int, spec: tuple, n_leaves: int, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` with the value of the operand ``(spec, args[:n_leaves])`` (see
+    :func:`operand_value`) inserted at position ``pos`` of the other arguments; ``pos``
+    below 0: at ``-pos - 1``, copied first if it is a strided view (for a kernel that reads
+    its block many times: a column read in place brings its matrix's rows each time)."""
+    value = operand_value(spec, args[:n_leaves])
+    if pos < 0:
+        pos = -pos - 1
+        value = np.ascontiguousarray(value)
+    rest = list(args[n_leaves:])
+    rest.insert(pos, value)
+    return fn(*rest, **kwargs)
+
+
+def on_lazy_operand(fn: Any, pos: int, spec: tuple, n_leaves: int, *args: Any,
+                    **kwargs: Any) -> Any:
+    """:func:`on_operand` for a kernel that may not read the operand: it gets a function
+    that computes the value when called."""
+    rest = list(args[n_leaves:])
+    rest.insert(pos, functools.partial(operand_value, spec, args[:n_leaves]))
+    return fn(*rest, **kwargs)
+
 def fused_eval_into(dst: np.ndarray, spec: tuple, *leaves: Any) -> None:
     """``dst[...] = fused_eval(spec, *leaves)``, written straight into ``dst`` where the
     expression allows (no block of its own, no copy)."""
@@ -709,15 +745,9 @@ def reduce_partial_expr(
             result = _reduce_tiles(fn, combine, axes, kwargs, tiles, extras)
             if result is not None:
                 return result
-    if expr[0] == "leaf" and not _is_join(expr):
-        # a bare leaf (``X[:, k].sum()``) is reduced where it lies: fused_eval would copy the
-        # strided view into a new block first (three times the memory traffic)
-        lexpr, views = _leaf_views(expr, leaves)
-        value = np.asarray(evaluate(lexpr, views, {}))
-        if value.shape != shape:
-            value = np.broadcast_to(value, shape)
-        return fn(value, *extras, axis=axes, keepdims=True, **kwargs)
-    block = fused_eval(spec, *leaves)
+    # a bare leaf (``X[:, k].sum()``) is reduced where it lies: a copy of the strided view
+    # into a new block first would triple the memory traffic
+    block = operand_value(spec, leaves)
     return fn(block, *extras, axis=axes, keepdims=True, **kwargs)
 
 

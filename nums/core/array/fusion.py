@@ -473,6 +473,46 @@ def operand_pieces(x: BlockArray, idx: tuple[int, ...], node: int) -> tuple[Any,
     return _pieces(fused, x.shape, x.grid.block_slices(idx), x.grid.block_shape_at(idx), node)
 
 
+
+def is_view_of_blocks(x: BlockArray) -> bool:
+    """Whether ``x`` is pending as a bare leaf: another array's blocks seen through a window
+    (a column ``X[:, k]``, ``x.reshape(-1, 4)[:, 1]``), which a consumer's task reads where
+    it lies (:func:`submit_on`) at no cost."""
+    fused = x.pending("fused")
+    return fused is not None and fused.expr[0] == "leaf"
+
+
+def consumed(x: BlockArray, once: bool = True) -> BlockArray:
+    """``x`` prepared for a consumer that reads each block with :func:`submit_on`. A view of
+    blocks (:func:`is_view_of_blocks`) stays one. Any other pending expression is evaluated
+    inside the consumer's tasks when the consumer reads each block ``once`` (it counts as a
+    use, see :func:`for_consumer`); a consumer that reads blocks more than once (samples, then
+    counts) gets them computed in the store first."""
+    if x.pending("fused") is None or is_view_of_blocks(x):
+        return x
+    if once:
+        return for_consumer(x)
+    x.blocks  # noqa: B018  (materialise and keep the blocks)
+    return x
+
+
+def submit_on(fn: Callable, x: BlockArray, idx: tuple[int, ...], *args: Any, node: int,
+              pos: int = 0, lazy: bool = False, passes: int = 1, **kwargs: Any) -> Any:
+    """``submit(fn, *args, node=node)`` with block ``idx`` of ``x`` (prepared by
+    :func:`consumed`) inserted at position ``pos`` of ``args``: a pending expression of ``x``
+    is read by the task itself (:func:`nums.core.array.expressions.operand_value`), so that
+    ``np.cumsum(X[:, 0])`` reads the column in ``X``'s blocks rather than a copy of it made
+    by tasks of its own first. ``lazy``: ``fn`` gets a function computing the block (it reads
+    it only in rare cases) in place of the value, where the value is not a block already.
+    ``passes``: how often ``fn`` reads the block; a kernel of several passes gets a strided
+    view copied first."""
+    spec, refs = operand_pieces(x, idx, node)
+    if spec is None:
+        return submit(fn, *args[:pos], refs[0], *args[pos:], node=node, **kwargs)
+    wrap = kernels.on_lazy_operand if lazy else kernels.on_operand
+    where = -pos - 1 if passes > 1 and not lazy else pos
+    return submit(wrap, fn, where, spec, len(refs), *refs, *args, node=node, **kwargs)
+
 def take_for_regions(x: BlockArray) -> Fused | None:
     """The pending expression of ``x`` for one consumer that evaluates parts of it by
     :func:`region_pieces` (a write of an expression into a region of another array:

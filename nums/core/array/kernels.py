@@ -18,6 +18,8 @@ from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expre
     fused_eval,
     fused_eval_into,
     matmul_expr,
+    on_lazy_operand,
+    on_operand,
     reduce_partial_expr,
     widened,
 )
@@ -454,12 +456,16 @@ def _dtype_argument(dtype, *arrays: Any) -> Any:
 
 
 def cumulative(ufunc: np.ufunc, axis: int, dtype, block: np.ndarray) -> np.ndarray:
-    """``ufunc.accumulate`` of a block along ``axis``, on its own."""
-    return ufunc.accumulate(block, axis=axis, dtype=_dtype_argument(dtype, block))
+    """``ufunc.accumulate`` of a block along ``axis``, on its own (into a store buffer:
+    returned without a copy)."""
+    dt = _dtype_argument(dtype, block)
+    if dt is None or np.dtype(dt).hasobject or block.size == 0:
+        return ufunc.accumulate(block, axis=axis, dtype=dt)
+    return ufunc.accumulate(block, axis=axis, dtype=dt, out=new_block(block.shape, dt))
 
 
 def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
-                     block: np.ndarray, prev: np.ndarray | None = None) -> np.ndarray | None:
+                     block: Any, prev: np.ndarray | None = None) -> np.ndarray | None:
     """The last slice along ``axis`` of a block's final accumulation: its own (``local``, of
     ``block``) continued from ``prev``, the carry of the blocks before it (None: none)."""
     if local.shape[axis] == 0:
@@ -469,20 +475,29 @@ def cumulative_carry(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
         return last
     out = ufunc(last, prev, dtype=_dtype_argument(dtype, last, prev))
     if _overflowed(ufunc, out):
-        return np.take(_continued(ufunc, axis, dtype, prev, block), [-1], axis=axis)
+        return np.take(_continued(ufunc, axis, dtype, prev, _value(block)), [-1], axis=axis)
     return out
 
 
 def cumulative_continue(ufunc: np.ufunc, axis: int, dtype, local: np.ndarray,
-                        block: np.ndarray, carry: np.ndarray | None) -> np.ndarray:
-    """A block's accumulation ``local`` (of ``block``) continued from the blocks before
-    it."""
+                        block: Any, carry: np.ndarray | None) -> np.ndarray:
+    """A block's accumulation ``local`` (of ``block``, or a function computing it) continued
+    from the blocks before it."""
     if carry is None:
         return local
-    out = ufunc(local, carry, dtype=_dtype_argument(dtype, local, carry))
+    dt = _dtype_argument(dtype, local, carry)
+    if dt is None or np.dtype(dt).hasobject:
+        out = ufunc(local, carry, dtype=dt)
+    else:
+        out = ufunc(local, carry, dtype=dt, out=new_block(local.shape, dt))
     if _overflowed(ufunc, out):
-        return _continued(ufunc, axis, dtype, carry, block)
+        return _continued(ufunc, axis, dtype, carry, _value(block))
     return out
+
+
+def _value(block: Any) -> np.ndarray:
+    """A block, given as itself or as a function computing it (``on_lazy_operand``)."""
+    return block() if callable(block) else block
 
 
 def _overflowed(ufunc: np.ufunc, out: np.ndarray) -> bool:

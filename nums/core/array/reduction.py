@@ -20,7 +20,13 @@ import numpy as np
 from nums.core import progress
 from nums.core.array import kernels, relayout, resident
 from nums.core.array.blockarray import BlockArray, DriverValue, backend, run_here, submit
-from nums.core.array.fusion import for_consumer, fused_expression, operand_pieces
+from nums.core.array.fusion import (
+    consumed,
+    for_consumer,
+    fused_expression,
+    operand_pieces,
+    submit_on,
+)
 from nums.core.array.planning import FOLD_MAX, OpGraph
 from nums.core.array.regions import broadcast_region
 from nums.core.graph.grid import ArrayGrid
@@ -300,11 +306,13 @@ def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArra
     if (ufunc not in REORDERABLE or _rounds_in_half(ufunc, dtype)) and (
             x.grid.grid_shape[axis] > 1):
         x = relayout.whole_axis(x, axis)
+    # a pending expression (a column, ``1 + r``) is read by the tasks themselves
+    x = consumed(x)
     grid = ArrayGrid(x.shape, x.block_shape, dtype)
     own = np.empty(grid.grid_shape, dtype=object)
     for idx in grid.indices():
-        own[idx] = submit(kernels.cumulative, ufunc, axis, grid.dtype, x.blocks[idx],
-                          node=int(x.nodes[idx]))
+        own[idx] = submit_on(kernels.cumulative, x, idx, ufunc, axis, grid.dtype, pos=3,
+                             node=int(x.nodes[idx]))
     blocks = np.empty(grid.grid_shape, dtype=object)
     carries: dict[tuple[int, ...], Any] = {}
     for idx in grid.indices():
@@ -315,9 +323,10 @@ def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArra
         p = list(idx)
         p[axis] -= 1
         p = tuple(p)
-        carries[idx] = submit(kernels.cumulative_carry, ufunc, axis, grid.dtype, own[p],
-                              x.blocks[p], *((carries[p],) if p in carries else ()),
-                              node=node)
-        blocks[idx] = submit(kernels.cumulative_continue, ufunc, axis, grid.dtype, own[idx],
-                             x.blocks[idx], carries[idx], node=node)
+        # (the source blocks are read again only where a float sum overflowed)
+        carries[idx] = submit_on(kernels.cumulative_carry, x, p, ufunc, axis, grid.dtype,
+                                 own[p], *((carries[p],) if p in carries else ()), pos=4,
+                                 lazy=True, node=node)
+        blocks[idx] = submit_on(kernels.cumulative_continue, x, idx, ufunc, axis, grid.dtype,
+                                own[idx], carries[idx], pos=4, lazy=True, node=node)
     return BlockArray(grid, blocks, x.nodes.copy())

@@ -42,6 +42,7 @@ from nums.core.array.blockarray import (
     resident,
     submit,
 )
+from nums.core.array.fusion import consumed, submit_on
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.core.graph.grid import default_block_shape
@@ -331,7 +332,8 @@ def select(x: BlockArray, ranks: Sequence[int], n_valid: int) -> np.ndarray | No
     grid = x.grid
     nb = grid.grid_shape[0]
     per = max(1, SELECT_SAMPLES // max(nb, 1))
-    refs = [submit(sort_kernels.strided_sample, x.blocks[(i,)], per, node=int(x.nodes[(i,)]))
+    x = consumed(x, once=False)  # a column is read in its matrix's blocks, by both passes
+    refs = [submit_on(sort_kernels.strided_sample, x, (i,), per, node=int(x.nodes[(i,)]))
             for i in range(nb)]
     samples = np.concatenate(backend().get(refs))
     if samples.dtype.kind == "f":
@@ -347,8 +349,8 @@ def select(x: BlockArray, ranks: Sequence[int], n_valid: int) -> np.ndarray | No
     lo_open, hi_open = lo_i < 0, hi_i > m - 1
     lo = samples[np.clip(lo_i, 0, m - 1)]
     hi = samples[np.clip(hi_i, 0, m - 1)]
-    cuts = [submit(sort_kernels.bracket, x.blocks[(i,)], lo, hi, lo_open, hi_open,
-                   node=int(x.nodes[(i,)]), num_returns=1 + len(ranks)) for i in range(nb)]
+    cuts = [submit_on(sort_kernels.bracket, x, (i,), lo, hi, lo_open, hi_open, passes=6,
+                      node=int(x.nodes[(i,)]), num_returns=1 + len(ranks)) for i in range(nb)]
     counts = np.stack(backend().get([c[0] for c in cuts]))  # (blocks, 2, ranks)
     below, inside = counts[:, 0].sum(axis=0), counts[:, 1].sum(axis=0)
     limit = max(n_valid // 4, 4 * SELECT_SAMPLES)
