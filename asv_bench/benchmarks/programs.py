@@ -33,6 +33,7 @@ def sizes(mb: float) -> dict:
         "standardise": (n // 8, 8),
         "montecarlo": (n // 2,),
         "mixed": (n // 8, 8),
+        "timeseries": (n // 8, 8),
     }
 
 
@@ -69,6 +70,8 @@ def make_inputs(name: str, shape: tuple, seed: int = 0) -> tuple:
         return rng.random(shape), rng.random(shape)
     if name == "mixed":
         return rng.standard_normal(shape), rng.standard_normal(shape[1])
+    if name == "timeseries":
+        return rng.normal(0.0, 0.01, shape), numpy.full(shape[1], 1.0 / shape[1])
     raise ValueError(name)
 
 
@@ -175,6 +178,22 @@ def mixed(xp, keep, scalar, x, w0, iters: int = 20):
     return total + scalar(score.std())
 
 
+def timeseries(xp, keep, scalar, r, w, window: int = 250):
+    """Daily returns of a few assets (a column each): prices by cumulative sums, a rolling
+    mean by differences of one, a histogram of an asset's returns, sign changes, and a
+    portfolio's growth and Sharpe ratio. Work on columns of a tall matrix."""
+    window = max(1, min(window, r.shape[0] // 4))
+    final = scalar(xp.cumsum(r, axis=0)[-1].sum())  # log prices at the end
+    c = xp.cumsum(r[:, 0])
+    best = scalar(((c[window:] - c[:-window]) / window).max())
+    counts, _ = xp.histogram(r[:, 1], bins=50, range=(-0.05, 0.05))
+    flips = scalar(xp.count_nonzero(xp.sign(r[1:, 2]) != xp.sign(r[:-1, 2])))
+    port = keep(r @ w)
+    growth = scalar(xp.cumprod(1.0 + port)[-1])
+    sharpe = scalar(port.mean()) / scalar(port.std())
+    return final + best + scalar(counts[20]) + flips + growth + sharpe
+
+
 PROGRAMS = {
     "stencil": stencil,
     "periodic": periodic,
@@ -186,4 +205,5 @@ PROGRAMS = {
     "standardise": standardise,
     "montecarlo": montecarlo,
     "mixed": mixed,
+    "timeseries": timeseries,
 }
