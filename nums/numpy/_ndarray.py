@@ -194,7 +194,13 @@ def _unary(fn: Any) -> Any:
 
 def _reshape(self: BlockArray, *shape: Any, **kwargs: Any) -> BlockArray:
     """``ndarray.reshape``: the shape as one tuple or as several ints."""
-    return _manipulation.reshape(self, shape[0] if len(shape) == 1 else shape, **kwargs)
+    shape = shape[0] if len(shape) == 1 else shape
+    if self._local is not None and self._link is None and not kwargs and (
+            type(shape) is int or type(shape) is tuple and all(type(n) is int for n in shape)):
+        view = views.resident_reshape(self, shape)  # a small array's view, at once
+        if view is not None:
+            return view
+    return _manipulation.reshape(self, shape, **kwargs)
 
 
 def _transpose(self: BlockArray, *axes: Any) -> BlockArray:

@@ -781,6 +781,56 @@ def test_reshape_views_of_small_arrays_are_numpys(backend_name):
         x.reshape(5, 3)
 
 
+
+def test_views_of_views_of_small_arrays_are_numpys(backend_name):
+    # chains of reshapes, slices and transposes of a driver-resident array (views of views
+    # are made from the synced parent's value at once), then writes through any of them and
+    # through the root: every array shows NumPy's values, copies stay copies
+    nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16})
+    try:
+        _views_of_views()
+    finally:
+        _restore(backend_name)
+
+
+def _views_of_views() -> None:
+    rng = np.random.default_rng(18)
+    shapes = {24: [(4, 6), (2, 12), (3, 8), (2, 3, 4), (24,), (6, 4)]}
+    assert _resident(nps.asarray(np.arange(24.0)))
+    for _ in range(60):
+        a = np.arange(24.0)
+        pairs = [(nps.asarray(a.copy()), a)]
+        for _ in range(8):  # views made after writes too: from their parent's new values
+            v, va = pairs[int(rng.integers(len(pairs)))]
+            op = int(rng.integers(4))
+            if op == 3 and va.ndim and va.size:
+                idx = tuple(int(rng.integers(n)) for n in va.shape)
+                value = float(rng.integers(100, 200))
+                v[idx] = value
+                va[idx] = value
+            elif op == 0 and va.size == 24:
+                shape = shapes[24][int(rng.integers(6))]
+                pairs.append((v.reshape(shape), va.reshape(shape)))
+            elif op == 1 and va.ndim:
+                key = tuple(slice(int(rng.integers(0, 2)), None, int(rng.integers(1, 3)))
+                            for _ in range(va.ndim))
+                if rng.random() < 0.3:
+                    key = (int(rng.integers(va.shape[0])),) + key[1:]
+                pairs.append((v[key], va[key]))
+            else:
+                pairs.append((v.T, va.T))
+            assert_same(*pairs[-1])
+        for _ in range(3):
+            v, va = pairs[int(rng.integers(len(pairs)))]
+            if va.ndim and va.size:
+                idx = tuple(int(rng.integers(n)) for n in va.shape)
+                value = float(rng.integers(100, 200))
+                v[idx] = value
+                va[idx] = value
+        for v, va in pairs:
+            assert_same(v, va)
+
+
 def test_augmented_assignment_of_an_element_is_a_scalars(backend_name):
     # x[i] op= v: NumPy's element is a scalar, whose operator makes a new value that the
     # assignment then casts (x[1] *= 1.5 of integers truncates; nums refused the in-place

@@ -135,16 +135,16 @@ def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-def run_quiet(fn: Any, args: Sequence[Any]) -> tuple[bool, Any]:
-    """``(True, fn(*args))`` when NumPy's code in ``fn`` met no floating-point error that the
-    caller's settings make a warning; ``(False, None)`` when it met one, or this path does not
-    apply: the caller then runs ``fn`` again where its warnings are caught and raised at the
-    user's line with NumPy's own messages (``fn`` must be free of side effects, and raise no
-    warnings of its own other than floating-point ones)."""
+def run_quiet(fn: Any, args: Sequence[Any], kwargs: dict | None = None) -> tuple[bool, Any]:
+    """``(True, fn(*args, **kwargs))`` when NumPy's code in ``fn`` met no floating-point
+    error that the caller's settings make a warning; ``(False, None)`` when it met one, or
+    this path does not apply: the caller then runs ``fn`` again where its warnings are
+    caught and raised at the user's line with NumPy's own messages (``fn`` must be free of
+    side effects, and raise no warnings of its own other than floating-point ones)."""
     ours = _state()
     if ours is None:
         return False, None
-    result, errors = _run(ours, fn, args, {})
+    result, errors = _run(ours, fn, args, kwargs or {})
     return (False, None) if errors else (True, result)
 
 

@@ -31,7 +31,6 @@ temporary is unreachable by anyone else (its reference counts and its value's sa
 
 from __future__ import annotations
 
-import functools
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -121,11 +120,16 @@ def fetched(x: BlockArray) -> np.ndarray:
 def _result(value: Any, sources: Sequence[Any]) -> BlockArray | None:
     """``value`` (numpy's result) as a driver-resident array; None when it is too large to
     stay in the driver (the caller then takes the distributed path)."""
-    value = np.asarray(value)
-    if not fits_local(value.shape, value.dtype):
+    if type(value) is not np.ndarray:
+        value = np.asarray(value)
+    if value.nbytes > local_limit():
         return None
-    if value.base is None and all(value is not s for s in sources):
-        return resident(value)  # a new array (the common case): it shares nothing
+    if value.base is None:
+        for s in sources:
+            if value is s:
+                break
+        else:
+            return resident(value)  # a new array (the common case): it shares nothing
     arrays = [s for s in sources if isinstance(s, np.ndarray)]
     # driver-resident values are read-only; a writable operand is the caller's numpy array,
     # which the result must not share (it would be frozen, or change under it)
@@ -587,8 +591,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
         kw[k] = a
     if not arrays or (fits is not None and not fits(vals, kw)):
         return _GENERAL
-    done, res = (False, None) if warns else fperrors.run_quiet(
-        functools.partial(fn, **kw) if kw else fn, vals)
+    done, res = (False, None) if warns else fperrors.run_quiet(fn, vals, kw)
     if not done:
         with warnings_at_caller():
             res = fn(*vals, **kw)
@@ -597,7 +600,8 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
             given = inputs[id(res)][0]  # NumPy gave the argument itself (diff(a, n=0)): a
             # driver-resident one as it is; a fetched one (a copy of its value) as nums does
             return (True, given) if given._local is res else _GENERAL
-        if any(np.may_share_memory(res, v) for _, v in inputs.values()):
+        if res.base is not None and any(  # (a new array shares nothing)
+                np.may_share_memory(res, v) for _, v in inputs.values()):
             # a view of an argument (einsum('ij->ji', a)): nums's own function gives it
             # as a view, which sees later writes to the argument, as NumPy's does
             return _GENERAL

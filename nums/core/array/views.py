@@ -85,10 +85,13 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
     integer-array or boolean key a new array (as in numpy). A key of one integer per axis
     gives an independent 0-d array, where numpy gives a scalar (a copy too)."""
-    if x._local is not None and x._link is None and plain_key(key):
-        view = _resident_view(x, key)
-        if view is not None:
-            return view
+    if plain_key(key):
+        if x._link is not None:
+            x._sync()  # a view: its current value (a view of a driver-resident root too)
+        if x._local is not None:
+            view = _resident_view(x, key)
+            if view is not None:
+                return view
     if _is_field_key(x, key):
         return _fields(x, key)
     if is_basic(key):
@@ -125,11 +128,11 @@ def _fields(x: BlockArray, key: Any) -> BlockArray:
 
 
 def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
-    """The view ``x[key]`` of driver-resident root ``x`` for a plain basic key, made from
-    numpy's view of its value (the fast path of :func:`getitem`: its spec is worked out
-    only if the view is written or its root changes), or the 0-d array of the one element a
-    key of integers selects; None when the key is invalid (the general path raises nums's
-    error)."""
+    """The view ``x[key]`` of driver-resident ``x`` (a root, or a synced view) for a plain
+    basic key, made from numpy's view of its value (the fast path of :func:`getitem`: its
+    spec is worked out only if the view is written or its root changes), or the 0-d array
+    of the one element a key of integers selects; None when the key is invalid (the
+    general path raises nums's error)."""
     try:
         value = x._local[key]
     except (IndexError, TypeError, ValueError):
@@ -144,9 +147,9 @@ def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
         element._element = True
         return element
     view = resident.resident(value)  # shares the root's immutable values
-    view._link = ViewLink(x, IndexOp(None, x.shape, key))
+    view._link = link = ViewLink(x, IndexOp(None, x.shape, key))
     view._stand_in = x._geometry()[key]
-    view._seen = x._version
+    view._seen = link.root._version
     return view
 
 
@@ -386,6 +389,27 @@ def transposed_matrix(x: BlockArray) -> BlockArray | None:
             link.op.axes == (1, 0)):
         return link.parent
     return None
+
+
+def resident_reshape(x: BlockArray, shape: Any) -> BlockArray | None:
+    """``x.reshape(shape)`` of a driver-resident root at once, where it is a view that moves
+    values (the case :func:`reshape_view` makes from the root's value): NumPy parses the
+    shape on the value; None for any other case (the general path, with its errors)."""
+    v = x._local
+    try:
+        r = v.reshape(shape)
+    except (TypeError, ValueError):
+        return None
+    if not r.ndim or [n for n in v.shape if n != 1] == [n for n in r.shape if n != 1]:
+        return None  # axes of length 1 added or removed: an index view
+    g = reshaped(x._geometry(), r.shape)
+    if g is None:
+        return None  # NumPy copies
+    view = resident.resident(r)
+    view._link = ViewLink(x, ReshapeOp(r.shape))
+    view._stand_in = g
+    view._seen = x._version
+    return view
 
 
 def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None) -> BlockArray:
