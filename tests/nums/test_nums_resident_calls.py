@@ -111,7 +111,9 @@ CASES = [
     ("REGISTRY", "sort", (XI,), {}), ("REGISTRY", "sort", (M,), {"axis": 0}),
     ("REGISTRY", "sort", (XZ,), {}), ("REGISTRY", "argsort", (XI,), {}),
     ("REGISTRY", "argsort", (XZ,), {}), ("REGISTRY", "argsort", (M,), {"axis": None}),
-    ("REGISTRY", "argsort", (XT,), {}),
+    ("REGISTRY", "argsort", (XT,), {}), ("REGISTRY", "argsort", (X,), {}),
+    ("REGISTRY", "argsort", (M,), {"axis": 0}), ("REGISTRY", "argsort", (MN,), {}),
+    ("REGISTRY", "argsort", (XI,), {"order": None}),
     # rearranging, joining, differences, polynomials
     ("REGISTRY", "roll", (X, 3), {}), ("REGISTRY", "roll", (M, -1), {"axis": 1}),
     ("REGISTRY", "triu", (M,), {}), ("REGISTRY", "tril", (M, -1), {}),
