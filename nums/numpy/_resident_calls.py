@@ -269,6 +269,9 @@ _GENERAL_KEYWORDS = {"unique": {"axis"}, "sort": {"kind", "stable"},
 # ``nan_to_num(x, False)`` writes into ``x`` (NumPy would write into the immutable value)
 _MAX_POSITIONAL = {"nan_to_num": 1}
 _NEVER = {"overwrite_input"}
+# NumPy's functions that copy a read-only argument first: given writable aliases of the
+# values (``resident.writable_alias``)
+_ALIASED = {"bincount", "argmax", "argmin", "take"}
 
 # functions whose NumPy code warns by itself (an all-NaN slice, no degrees of freedom, a
 # poorly conditioned fit), always or with these keywords: their warnings are caught and
@@ -295,6 +298,7 @@ def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any
     keywords = (_keywords(np_fn) & _keywords(impl)) - _GENERAL_KEYWORDS.get(name, set()) - _NEVER
 
     warns, warns_with = name in _OWN_WARNINGS, _OWN_WARNINGS_WITH.get(name, frozenset())
+    aliases = name in _ALIASED
     max_positional = _MAX_POSITIONAL.get(name, 1 << 30)
 
     @functools.wraps(impl)
@@ -303,7 +307,7 @@ def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any
             try:
                 done, result = resident.numpy_call(
                     np_fn, args, kwargs, fits, numbers,
-                    warns or bool(kwargs and not warns_with.isdisjoint(kwargs)))
+                    warns or bool(kwargs and not warns_with.isdisjoint(kwargs)), aliases)
             except TypeError:
                 done = False  # arguments NumPy's function refuses (``clip(x, 0.4)``, which
                 # the Array API allows): nums's own path, which takes them or raises

@@ -323,6 +323,40 @@ LARGE_RESULTS = [
 ]
 
 
+
+def test_functions_that_copy_read_only_arrays_read_writable_aliases(backend_name):
+    """bincount, argmax, argmin and take copy a read-only argument before reading it: on
+    driver-resident values (read-only) of some size they get writable aliases of them,
+    NumPy's results, and the values stay as they were, read-only, shared with no result."""
+    rng = np.random.default_rng(19)
+    labels, weights = rng.integers(0, 40, 30_000), rng.random(30_000)
+    weights[123] = 7.0
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**20})
+        x, w = nps.asarray(labels), nps.asarray(weights)
+        if local_value(x) is None:
+            pytest.skip("operands of this configuration are distributed: no shortcut")
+        v = local_value(w)
+        alias = resident.writable_alias(v[1:])
+        assert alias.flags.writeable and np.shares_memory(alias, v)
+        assert_same(alias, weights[1:])
+        small = v[:10]
+        assert resident.writable_alias(small) is small  # small values go as they are
+        del alias
+        assert_same(nps.bincount(x, weights=w, minlength=50),
+                    np.bincount(labels, weights=weights, minlength=50))
+        assert_same(nps.bincount(x), np.bincount(labels))
+        assert int(nps.argmax(w)) == 123 and int(w.argmax()) == 123
+        assert int(nps.argmin(x[5:])) == int(np.argmin(labels[5:]))
+        picked = nps.take(w, x)
+        assert_same(picked, np.take(weights, labels))
+        assert not np.may_share_memory(local_value(picked), v)
+        assert not v.flags.writeable and not local_value(x).flags.writeable
+        assert_same(w, weights)
+        assert_same(x, labels)
+    finally:
+        nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
 def test_results_too_large_for_the_driver_take_the_general_path(backend_name):
     values = {"x": np.linspace(0, 1, 40), "col": np.linspace(0, 1, 40)[:, None],
               "ints": np.arange(12), "big_int": np.array([0, 1000, 3])}

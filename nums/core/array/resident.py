@@ -31,6 +31,7 @@ temporary is unreachable by anyone else (its reference counts and its value's sa
 
 from __future__ import annotations
 
+import ctypes
 import math
 import sys
 from collections.abc import Callable, Sequence
@@ -543,9 +544,36 @@ def _operand(a: Any, arrays: list[np.ndarray]) -> Any:
     return _REFUSED if t is np.ndarray else a
 
 
+# NumPy's functions that copy a read-only argument before reading it (they ask for a
+# writeable array): given a writable alias of a value from this size, they read it in place
+# (2e6 elements: bincount with weights 5.3 -> 2.2 ms, argmax 0.69 -> 0.22 ms)
+ALIAS_BYTES = 1 << 16
+
+
+def writable_alias(v: np.ndarray) -> np.ndarray:
+    """A writable array over the memory of read-only ``v`` (a driver-resident value, or a
+    view of one), for a NumPy function that reads it and would copy it otherwise; ``v``
+    itself when small, writable, of objects, or not over memory an ndarray owns. Never
+    written through; it does not keep the memory alive (the caller holds ``v``)."""
+    if v.flags.writeable or v.nbytes < ALIAS_BYTES or v.dtype.hasobject:
+        return v
+    owner = v
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    if owner.base is not None or not owner.nbytes:
+        return v  # memory of another object (a buffer, a mapping): as it is
+    start = owner.__array_interface__["data"][0]
+    memory = (ctypes.c_char * owner.nbytes).from_address(start)
+    try:
+        return np.ndarray(v.shape, v.dtype, buffer=memory,
+                          offset=v.__array_interface__["data"][0] - start, strides=v.strides)
+    except (TypeError, ValueError):
+        return v
+
+
 def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                fits: Callable | None = None, numbers: bool = False,
-               warns: bool = False) -> tuple[bool, Any]:
+               warns: bool = False, aliases: bool = False) -> tuple[bool, Any]:
     """``(True, result)`` of NumPy's ``fn(*args, **kwargs)`` on the values of its
     driver-resident array arguments (directly, in lists and tuples of arguments, and among
     ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
@@ -558,7 +586,9 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     Small distributed array arguments are fetched (:func:`fetched`), as :func:`values` does.
     ``warns``: NumPy's function may warn by itself (``warnings.warn`` in its Python code,
     "Degrees of freedom <= 0 for slice"): it runs where its warnings are caught and raised
-    again at the user's line, not at ours, which its stack level would name.
+    again at the user's line, not at ours, which its stack level would name. ``aliases``:
+    ``fn`` copies read-only arrays; it gets writable aliases of the values
+    (:func:`writable_alias`).
     """
     if not _all_fetchable(args, kwargs):
         return _GENERAL
@@ -581,6 +611,12 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
             if a is _REFUSED:
                 return _GENERAL
             if t is BlockArray:
+                if aliases:
+                    alias = writable_alias(a)
+                    if alias is not a:
+                        arrays.append(alias)  # (held: NumPy's result must not share it)
+                        inputs[id(alias)] = (given, alias)
+                        a = alias
                 inputs[id(a)] = (given, a)
         vals.append(a)
     kw = {}
@@ -588,6 +624,11 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
         a = _operand(a, arrays)
         if a is _REFUSED or (k == "out" and a is not None):
             return _GENERAL
+        if aliases and type(a) is np.ndarray:
+            alias = writable_alias(a)
+            if alias is not a:
+                arrays.append(alias)
+                a = alias
         kw[k] = a
     if not arrays or (fits is not None and not fits(vals, kw)):
         return _GENERAL
