@@ -385,7 +385,7 @@ def _in_parts(ufunc: np.ufunc, vals: Sequence[Any], out: np.ndarray | None) -> A
     if nrows < k or math.prod(shape) * dtype.itemsize < PARTS_BYTES:
         return None
     if out is None:
-        out = np.empty(shape, dtype)
+        out = threads.new_array(shape, dtype)
     bounds = [nrows * i // k for i in range(k + 1)]
     ndim = len(shape)
     parts = []
