@@ -3,8 +3,9 @@
 The programs are in :mod:`programs` (stencil sweeps with slices, periodic diffusion with
 ``roll``, filtering and gathers, power iteration, conjugate gradients, gradient-descent
 logistic regression, k-means, standardisation, Monte Carlo, a script mixing a large array
-with small vectors), written once for every engine. Inputs are about
-``NUMS_BENCH_PROGRAM_MB`` megabytes (default 256) of float64 per program, converted to the
+with small vectors, a time series worked on by columns), written once for every engine.
+Inputs are about ``NUMS_BENCH_PROGRAM_MB`` megabytes (default 256) of float64 per program,
+converted to the
 engine's arrays in ``setup``; each program is run once there so the timed runs find memory
 already touched. Dask runs its threaded scheduler.
 """
