@@ -15,7 +15,9 @@ import numpy as np
 from nums.core.array import kernels
 from nums.core.array.blockarray import (
     BlockArray,
+    block_limit,
     fits_local,
+    local_limit,
     make_grid,
     normalize_shape,
     resident,
@@ -35,6 +37,27 @@ def _dtype_or_default(dtype: Any, default: Any = np.float64) -> np.dtype:
     if dtype is None:
         return np.dtype(default)
     return np.dtype(dtype)
+
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _small_filled(shape: Any, dtype: Any, one: bool) -> BlockArray | None:
+    """``zeros(shape, dtype)`` (``ones`` when ``one``) at once when the call is the plain one
+    (a shape of ints, a dtype of numbers, no other argument) and its result is
+    driver-resident: NumPy's array held in the driver, without the general path's checks
+    (about 2 microseconds of ``np.zeros(n)``'s 3.5); None otherwise."""
+    t = type(shape)
+    if t is int:
+        n = shape
+    elif t is tuple and all(type(k) is int for k in shape):
+        n = math.prod(shape)
+    else:
+        return None
+    dt = _FLOAT64 if dtype is float or dtype is None else np.dtype(dtype)
+    if n < 0 or dt.kind not in "biufc" or n * dt.itemsize > min(local_limit(), block_limit()):
+        return None
+    return made_0d(resident(np.ones(shape, dt) if one else np.zeros(shape, dt)))
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
@@ -58,6 +81,10 @@ def zeros(shape: Any, dtype: Any = float, order: str = "C", *, device: Any = Non
     """nums implementation of numpy.zeros. ``order`` ('C' or 'F', NumPy's memory order) is
     checked and changes no values (blocks are C-ordered); ``like`` is checked as NumPy
     does, and the result is a BlockArray whatever it is."""
+    if order == "C" and device is None and like is None and block_shape is None:
+        small = _small_filled(shape, dtype, False)
+        if small is not None:
+            return small
     _created(device, order, like)
     dtype = _dtype_or_default(dtype)
     # zero bytes, as in NumPy: '' for strings, not '0'
@@ -68,6 +95,10 @@ def zeros(shape: Any, dtype: Any = float, order: str = "C", *, device: Any = Non
 def ones(shape: Any, dtype: Any = None, order: str = "C", *, device: Any = None,
          like: Any = None, block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.ones (``order``, ``like``: see :func:`zeros`)."""
+    if order == "C" and device is None and like is None and block_shape is None:
+        small = _small_filled(shape, dtype, True)
+        if small is not None:
+            return small
     _created(device, order, like)
     return made_0d(BlockArray.full(shape, 1, _dtype_or_default(dtype), block_shape))
 

@@ -67,6 +67,20 @@ def test_creation_below_the_threshold_is_resident(backend_name):
               nps.random.default_rng(0).random(3), nps.eye(2)):
         assert _resident(x)
     assert not _resident(nps.arange(40, block_shape=(8,)))  # several blocks: distributed
+    # the plain zeros and ones (NumPy's array at once): values, dtypes, shapes as NumPy's
+    for shape in (3, (2, 2), (), (0,), (1, 0, 2)):
+        for dtype in (None, float, int, bool, np.complex64, "u1"):
+            for name in ("zeros", "ones"):
+                got = getattr(nps, name)(shape, dtype)
+                want = getattr(np, name)(shape, dtype)
+                assert _resident(got) and got.dtype == want.dtype
+                assert_same(got, want)
+    z = nps.zeros(())
+    alias = z
+    z += 1  # a 0-d array made as one changes in place, as NumPy's
+    assert float(alias) == 1.0
+    with pytest.raises(ValueError, match="negative"):
+        nps.zeros(-1)
 
 
 def test_get_returns_an_independent_array(backend_name):
