@@ -50,6 +50,12 @@ def _convolve(a: BlockArray, v: BlockArray, mode: int) -> BlockArray:
     dtype = np.convolve(np.zeros(1, a.dtype), np.zeros(1, v.dtype)).dtype
     start, length = {2: (0, n + m - 1), 1: ((m - 1) // 2, n), 0: (m - 1, n - m + 1)}[mode]
     grid = make_grid((length,), dtype)
+    parts = a.grid.grid_shape[0]
+    if grid.num_blocks < parts:
+        # a result of one block from a split input: as many blocks as the input, each
+        # computed next to its stretch of it (a product per kernel entry and output: worth
+        # all the workers at sizes where an elementwise result would stay one block)
+        grid = make_grid((length,), dtype, block_shape=(max(1, -(-length // parts)),))
     kernel, _ = region(v, [slice(0, m)])
     a_work = a.astype(dtype) if a.dtype != dtype else a
 
