@@ -514,3 +514,17 @@ def test_dot_of_two_distributed_vectors_is_a_reduction(dtypes, monkeypatch):
         assert_same((x * 2) @ (y + 1), (a * 2) @ (b + 1),
                     rtol=1e-5 if (a @ b).dtype.itemsize <= 4 else 1e-12)
     assert_same(nps.array(a[:0]) @ nps.array(b[:0]), a[:0] @ b[:0])
+
+
+@pytest.mark.parametrize("dtypes", [("f8", "f8"), ("f4", "f8"), ("c16", "f8"), ("i8", "i8")])
+def test_products_with_large_block_results(dtypes):
+    # a block's product of a megabyte or more is computed into a store buffer (returned
+    # without a copy) where its dtype is the operands' own: NumPy's values for every case
+    rng = np.random.default_rng(23)
+    a = (rng.standard_normal((300_000, 4)) * 10).astype(dtypes[0])
+    m = (rng.standard_normal((4, 3)) * 10).astype(dtypes[1])
+    x = nps.array(a, block_shape=(150_000, 4))
+    tol = {"rtol": 1e-10, "atol": 1e-9}  # (sums of four products of tens: BLAS's rounding)
+    assert_same(x @ nps.array(m), a @ m, **tol)
+    assert_same(x @ nps.array(m[:, 0]), a @ m[:, 0], **tol)
+    assert_same(nps.array(m.T) @ x.T, m.T @ a.T, **tol)

@@ -8,6 +8,7 @@ state; everything they need arrives as arguments.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -772,9 +773,31 @@ def apply_initial(result: np.ndarray, ufunc, initial) -> np.ndarray:
 
 
 def matmul_t(a: np.ndarray, b: np.ndarray, ta: bool, tb: bool, dtype) -> np.ndarray:
-    """``op(a) @ op(b)`` where ``op`` transposes when its flag is set (no copies)."""
+    """``op(a) @ op(b)`` where ``op`` transposes when its flag is set (no copies); a large
+    result is written into a store buffer (returned without a copy: ``X @ w`` of a tall
+    block writes its rows once)."""
     a, b = widened(a, dtype), widened(b, dtype)
-    return np.matmul(a.T if ta else a, b.T if tb else b).astype(dtype, copy=False)
+    a, b = (a.T if ta else a), (b.T if tb else b)
+    shape = _product_shape(a, b)
+    if (shape is not None and math.prod(shape) * np.dtype(dtype).itemsize >= OUT_BUFFER_BYTES
+            and np.result_type(a.dtype, b.dtype) == dtype and np.dtype(dtype).kind in "fc"):
+        return np.matmul(a, b, out=new_block(shape, dtype))
+    return np.matmul(a, b).astype(dtype, copy=False)
+
+
+OUT_BUFFER_BYTES = 1 << 20  # results from this size are computed into store buffers
+
+
+def _product_shape(a: np.ndarray, b: np.ndarray) -> tuple[int, ...] | None:
+    """The shape of ``a @ b`` for operands of one or two axes whose inner lengths agree
+    (None: let NumPy work it out, or raise)."""
+    if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:
+        return (a.shape[0], b.shape[1])
+    if a.ndim == 2 and b.ndim == 1 and a.shape[1] == b.shape[0]:
+        return (a.shape[0],)
+    if a.ndim == 1 and b.ndim == 2 and a.shape[0] == b.shape[0]:
+        return (b.shape[1],)
+    return None
 
 
 def matmul_sum(ta: bool, tb: bool, dtype, n: int, *blocks: np.ndarray) -> np.ndarray:
