@@ -796,6 +796,23 @@ def test_reshape_views_of_small_arrays_are_numpys(backend_name):
 
 
 
+
+def test_results_that_view_numpys_own_arrays_are_independent(backend_name):
+    # np.roll of a small array is a reshape of NumPy's own new array: held as it is (no
+    # copy), frozen, and independent of its operand both ways, as NumPy's result
+    a = np.arange(8.0).reshape(2, 4)
+    x = nps.asarray(a.copy())
+    r, ra = nps.roll(x, 1), np.roll(a, 1)
+    assert _resident(r)
+    assert not local_value(r).flags.writeable and not local_value(r).base.flags.writeable
+    x[0, 0] = 99.0
+    assert_same(r, ra)
+    r[1, 1] = -5.0
+    ra[1, 1] = -5.0
+    a[0, 0] = 99.0
+    assert_same(r, ra)
+    assert_same(x, a)
+
 def test_views_of_views_of_small_arrays_are_numpys(backend_name):
     # chains of reshapes, slices and transposes of a driver-resident array (views of views
     # are made from the synced parent's value at once), then writes through any of them and

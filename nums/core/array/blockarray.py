@@ -204,9 +204,15 @@ ZERO_NODES = [_zero_nodes(n) for n in range(65)]  # node 0, any rank
 
 def kept(result: np.ndarray, *sources: np.ndarray) -> np.ndarray:
     """``result`` of NumPy on driver-resident ``sources``, fit to be held by :func:`resident`:
-    itself when new or a view of the (immutable) sources, else a copy (never a view of
-    memory a caller may still write)."""
+    itself when new or a view of the (immutable) sources, or a view of a new array that
+    nothing else holds (``np.roll(x, 1)`` is a reshape of NumPy's own result; that array is
+    frozen too), else a copy (never a view of memory a caller may still write)."""
     if result.base is None or any(np.may_share_memory(result, s) for s in sources):
+        return result
+    base = result.base
+    # held by ``result`` alone: its base, this name and getrefcount's argument
+    if type(base) is np.ndarray and base.base is None and sys.getrefcount(base) == 3:
+        base.flags.writeable = False
         return result
     return result.copy()
 
