@@ -319,7 +319,6 @@ def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any
     return shortcut
 
 
-
 def _stable_argsort(a: np.ndarray, axis: Any = -1, kind: Any = None, order: Any = None) -> Any:
     """NumPy's stable ``argsort`` of ``a``, found by its default sort where no two keys are
     equal (then the orders are the same): for float64 keys without ties, 5.5 times faster

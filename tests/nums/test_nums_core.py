@@ -49,7 +49,6 @@ def test_default_block_shape_tall_skinny_rows_only():
         1_000_000,)
 
 
-
 @pytest.mark.parametrize("n,blocks", [(10**8, 12), (5 * 10**7, 6), (2 * 10**7, 3), (10**9, 120),
                                       (3 * 10**7 + 7, 4), (999_983, 3)])
 def test_default_blocks_hold_whole_rows_of_reshapes(n, blocks):

@@ -254,7 +254,6 @@ def fused_eval(spec: tuple, *leaves: Any) -> np.ndarray:
     return out
 
 
-
 def operand_value(spec: tuple, leaves: Sequence[Any]) -> np.ndarray:
     """The value of a block that a consumer kernel reads as an expression over ``leaves``
     (see ``fusion.submit_on``): a view of a bare leaf (a column ``X[:, k]``, a window) where

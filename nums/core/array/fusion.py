@@ -473,7 +473,6 @@ def operand_pieces(x: BlockArray, idx: tuple[int, ...], node: int) -> tuple[Any,
     return _pieces(fused, x.shape, x.grid.block_slices(idx), x.grid.block_shape_at(idx), node)
 
 
-
 def is_view_of_blocks(x: BlockArray) -> bool:
     """Whether ``x`` is pending as a bare leaf: another array's blocks seen through a window
     (a column ``X[:, k]``, ``x.reshape(-1, 4)[:, 1]``), which a consumer's task reads where
@@ -512,6 +511,7 @@ def submit_on(fn: Callable, x: BlockArray, idx: tuple[int, ...], *args: Any, nod
     wrap = kernels.on_lazy_operand if lazy else kernels.on_operand
     where = -pos - 1 if passes > 1 and not lazy else pos
     return submit(wrap, fn, where, spec, len(refs), *refs, *args, node=node, **kwargs)
+
 
 def take_for_regions(x: BlockArray) -> Fused | None:
     """The pending expression of ``x`` for one consumer that evaluates parts of it by
