@@ -18,8 +18,9 @@ Functions whose result can be larger than their operands (those that broadcast, 
 ``histogram``, quantiles, FFTs of another length) check the size of their result before
 NumPy runs, and take the general path when it would not fit in the driver. ``argsort``
 gives NumPy's stable order, as nums's general path does (NumPy's default is not stable:
-equal keys could come out in another order); ``sort`` is NumPy's default one, as the general path's
-sort of values is; a call that names ``kind`` or ``stable`` takes the general path.
+equal keys could come out in another order); ``sort`` is NumPy's default one, as the
+general path's sort of values is; a call that names ``kind`` or ``stable`` takes the
+general path.
 """
 
 from __future__ import annotations
@@ -325,10 +326,9 @@ def _stable_argsort(a: np.ndarray, axis: Any = -1, kind: Any = None, order: Any 
     than NumPy's stable sort (a Timsort). Keys with ties (or two NaNs, which sort last in
     any order) are sorted again stably."""
     if kind is None and order is None and a.dtype.kind in "iuf" and a.size > 1:
-        flat = a.reshape(-1) if axis is None else a
-        idx = np.argsort(flat, axis=-1 if axis is None else axis)
-        keys = np.moveaxis(np.take_along_axis(flat, idx, axis=-1 if axis is None else axis),
-                           -1 if axis is None else axis, -1)
+        flat, ax = (a.reshape(-1), -1) if axis is None else (a, axis)
+        idx = np.argsort(flat, axis=ax)
+        keys = np.moveaxis(np.take_along_axis(flat, idx, axis=ax), ax, -1)
         if keys.shape[-1] < 2:
             return idx
         ties = (keys[..., 1:] == keys[..., :-1]).any()
@@ -337,6 +337,7 @@ def _stable_argsort(a: np.ndarray, axis: Any = -1, kind: Any = None, order: Any 
         if not ties:
             return idx
     return np.argsort(a, axis=axis, kind="stable", order=order)
+
 
 def install(tables: dict[str, tuple[dict, ModuleType | None]], by_numpy: dict) -> None:
     """Put the shortcut in front of each listed function of the registry's tables (by name:

@@ -289,6 +289,7 @@ def on_lazy_operand(fn: Any, pos: int, spec: tuple, n_leaves: int, *args: Any,
     rest.insert(pos, functools.partial(operand_value, spec, args[:n_leaves]))
     return fn(*rest, **kwargs)
 
+
 def fused_eval_into(dst: np.ndarray, spec: tuple, *leaves: Any) -> None:
     """``dst[...] = fused_eval(spec, *leaves)``, written straight into ``dst`` where the
     expression allows (no block of its own, no copy)."""

@@ -615,7 +615,6 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                     alias = writable_alias(a)
                     if alias is not a:
                         arrays.append(alias)  # (held: NumPy's result must not share it)
-                        inputs[id(alias)] = (given, alias)
                         a = alias
                 inputs[id(a)] = (given, a)
         vals.append(a)

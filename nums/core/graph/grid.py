@@ -139,10 +139,6 @@ def _aligned(n: int, count: int) -> int:
         if m * ALIGN_SHARE * count <= block:
             return -(-block // m) * m
     return block
-    for m in ALIGNMENTS:
-        if m * ALIGN_SHARE * count <= block:
-            return -(-block // m) * m
-    return block
 
 
 class ArrayGrid:
