@@ -35,7 +35,7 @@ def fix(x: Any, out: Any = None) -> BlockArray:
     x = asarray(x)
     dtype = np.fix(np.zeros(1, x.dtype)).dtype
     result = _ufuncs().trunc(x, out=out)
-    return result if result.dtype == dtype else result.astype(dtype)
+    return result if result.dtype == dtype or out is not None else result.astype(dtype)
 
 
 def _not_for_complex(x: BlockArray) -> None:

@@ -11,10 +11,19 @@ from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import as_dtype_operand, dry_run
 from nums.core.array.elementwise import broadcast_shapes, map_broadcast
 from nums.core.array.views import part_view
-from nums.core.array.writes import write_out
+from nums.core.array.writes import check_out, write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
-from nums.numpy._elementwise import equal, isnan, logical_and, logical_or, maximum, minimum
+from nums.numpy._elementwise import (
+    equal,
+    isnan,
+    logical_and,
+    logical_or,
+    maximum,
+    minimum,
+    positive,
+    ufunc,
+)
 from nums.numpy._manipulation import stack
 
 
@@ -71,7 +80,8 @@ def clip(
     max: Any = np._NoValue,
     **kwargs: Any,
 ) -> BlockArray:
-    """nums implementation of numpy.clip."""
+    """nums implementation of numpy.clip. The ufunc keywords (``where``, ``dtype``,
+    ``casting``, ...) are those of nums's ufuncs (see :class:`nums.numpy.ufunc`)."""
     lo = a_min if a_min is not np._NoValue else (None if min is np._NoValue else min)
     hi = a_max if a_max is not np._NoValue else (None if max is np._NoValue else max)
     a = asarray(a)
@@ -79,6 +89,13 @@ def clip(
         info = np.iinfo(a.dtype)
         lo = None if type(lo) is int and lo <= info.min else lo
         hi = None if type(hi) is int and hi >= info.max else hi
+    if lo is None and hi is None:
+        return positive(a, out=out, **kwargs)  # as NumPy (an error for booleans)
+    if kwargs or out is not None:  # as NumPy: its clip ufunc (or the bound's) with them
+        if lo is None or hi is None:
+            uf = minimum if lo is None else maximum
+            return uf(a, _operand(hi if lo is None else lo), out=out, **kwargs)
+        return _CLIP(a, _operand(lo), _operand(hi), out=out, **kwargs)
     dtype = np.asarray(
         dry_run(np.clip, *[as_dtype_operand(v) for v in (a, _operand(lo), _operand(hi))])
     ).dtype
@@ -89,11 +106,10 @@ def clip(
         result = minimum(result, _operand(hi))
     if result.dtype != dtype:
         result = result.astype(dtype)
-    if result is a:
-        result = a.copy()
-    if out is not None:
-        return write_out(out, result)
     return result
+
+
+_CLIP = ufunc(np._core.umath.clip, "clip")  # NumPy's ufunc behind numpy.clip
 
 
 def _round_block(x: np.ndarray, decimals: int) -> np.ndarray:
@@ -105,6 +121,8 @@ def round(a: Any, decimals: int = 0, out: Any = None) -> BlockArray:
     a = asarray(a)
     # NumPy's dtype: float16 for booleans (a copy of the booleans was returned before)
     dtype = np.asarray(dry_run(np.round, a, decimals)).dtype
+    if a.dtype.kind in "fc":  # NumPy's first ufunc into ``out``, and its casting error
+        check_out(out, dtype, "same_kind", np.rint if decimals == 0 else np.multiply)
     result = a.map_blocks(_round_block, decimals, dtype=dtype)
     if out is not None:
         return write_out(out, result)

@@ -26,7 +26,7 @@ from nums.core.array.fusion import region_part, rolled, take_for_regions
 from nums.core.array.geometry import memory_order
 from nums.core.array.joins import Joined
 from nums.core.array.views import derived_view, ravel_view, reshape_view, transpose_view
-from nums.core.array.writes import write_out
+from nums.core.array.writes import check_out, write_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray, intp_values
 
@@ -517,6 +517,7 @@ def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
     gathered block by block.
     """
     a = asarray(a)
+    check_out(out, a.dtype, "safe")  # NumPy casts ``out`` to ``a``'s dtype and back
     if axis is None:
         a, axis = ravel(a), 0
     axis = normalize_axis_index(axis, a.ndim)

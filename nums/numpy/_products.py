@@ -11,7 +11,7 @@ from numpy.lib.array_utils import normalize_axis_index
 from nums.core.array import products, resident
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
-from nums.core.array.writes import write_out
+from nums.core.array.writes import check_out, write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._creation import eye
@@ -60,6 +60,8 @@ def matmul(x1: Any, x2: Any, /, out: Any = None, *, casting: str = "same_kind",
             "dimensions (has 0, gufunc core with signature (n?,k),(k,m?)->(n?,m?) requires 1)"
         )
     a, b, res_dtype = loop_operands(np.matmul, a, b, **gufunc)
+    if casting == "same_kind":
+        check_out(out[0] if isinstance(out, tuple) else out, res_dtype, casting, np.matmul)
     if axes is not None:
         return _matmul_axes(a, b, axes, out, res_dtype)
     a2_shape = (1,) + a.shape if a.ndim == 1 else a.shape
@@ -151,6 +153,7 @@ def dot(a: Any, b: Any, out: Any = None) -> Any:
     a, b = asarray(a), asarray(b)
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b, out=out)
+    check_out(out, _product_dtype(a, b), "exact")
     if a.ndim <= 2 and b.ndim <= 2:
         if a.shape[-1] != b.shape[0 if b.ndim == 1 else -2]:
             raise ValueError(

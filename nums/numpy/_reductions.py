@@ -19,6 +19,7 @@ from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
+from nums.core.array.writes import check_out
 from nums.numpy._convert import asarray
 from nums.numpy._elementwise import (
     conjugate,
@@ -300,6 +301,8 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
             tuple(1 if n else 0 for n in mean.shape), mean.dtype)
     res = np.dtype(dry_run(fn, a, axis=axis, dtype=dtype, ddof=0, keepdims=keepdims,
                            where=stand_where(where), **given).dtype)
+    if npfunc is np.std:  # NumPy's std: the variance, then its square root into ``out``
+        check_out(out, res, "same_kind", np.sqrt)
     axes = axes_of(a, axis)
     _, acc = _mean_dtypes(a, dtype)
     # NumPy's deviations and their squares of halves are halves (beyond 256: infinity); the
@@ -361,7 +364,9 @@ def ptp(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False) -> Bl
     a = asarray(a)
     dry_run(np.ptp, a, axis=axis, keepdims=keepdims)
 
-    return finish(subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims)), out)
+    result = subtract(max(a, axis, keepdims=keepdims), min(a, axis, keepdims=keepdims))
+    check_out(out, result.dtype, "same_kind", np.subtract)  # NumPy's last ufunc into ``out``
+    return finish(result, out)
 
 
 def _arg(mode: str, npfunc: Any):
@@ -370,6 +375,7 @@ def _arg(mode: str, npfunc: Any):
     ) -> BlockArray:
         a = asarray(a)
         dry_run(npfunc, a, axis=axis, keepdims=keepdims)
+        check_out(out, np.intp, "safe")  # NumPy's: ``out`` must cast safely to indices
         ax = None if axis is None else normalize_axis_index(axis, a.ndim)
         if a.shape[ax] == 0 if ax is not None else a.size == 0:
             raise ValueError(f"attempt to get {npfunc.__name__} of an empty sequence")

@@ -13,7 +13,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.elementwise import map_broadcast
-from nums.core.array.writes import to_out
+from nums.core.array.writes import check_out, to_out
 from nums.numpy._convert import asarray
 
 
@@ -130,6 +130,7 @@ def compress(condition: Any, a: Any, axis: int | None = None, out: Any = None) -
     if cond.ndim != 1:
         raise ValueError("condition must be a 1-d array")
     x = asarray(a)
+    check_out(out, x.dtype, "safe")  # as ``take``
     if axis is None:
         x, axis = u.ravel(x), 0
     axis = normalize_axis_index(axis, x.ndim)

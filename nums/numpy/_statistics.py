@@ -29,6 +29,7 @@ from nums.core.array import sort_kernels, sorting
 from nums.core.array.blockarray import BlockArray, backend, submit
 from nums.core.array.dtypes import dry_run
 from nums.core.array.regions import region
+from nums.core.array.writes import check_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import broadcast_to, ravel, reshape, transpose
@@ -38,6 +39,11 @@ from runtime.errors import warn
 _NP = {("median", False): np.median, ("median", True): np.nanmedian,
        ("quantile", False): np.quantile, ("quantile", True): np.nanquantile,
        ("percentile", False): np.percentile, ("percentile", True): np.nanpercentile}
+
+
+# methods whose quantiles NumPy interpolates, adding into ``out`` (a ufunc's casting rule)
+_INTERPOLATED = frozenset(("linear", "weibull", "hazen", "median_unbiased", "normal_unbiased",
+                           "interpolated_inverted_cdf", "averaged_inverted_cdf", "midpoint"))
 
 
 def _numpy(x: Any) -> Any:
@@ -82,6 +88,10 @@ def _stat(kind: str, nan: bool, a: Any, q: Any, axis: Any, out: Any, method: str
         res = fn(np.empty(a.shape, a.dtype), *args, **kw)
         return finish(BlockArray.from_numpy(np.asarray(res)), out)
     dtype = np.asarray(probe).dtype
+    if kind != "median" and not nan:  # NumPy's last step into ``out``: an interpolation
+        # (a ufunc's cast) or a ``take`` of the values (``out`` cast to their dtype)
+        check_out(out, dtype, *(("same_kind", np.add) if method in _INTERPOLATED
+                                else ("safe",)))
     qshape = () if kind == "median" else np.shape(q)
     axes = tuple(range(a.ndim)) if axis is None else normalize_axis_tuple(axis, a.ndim)
     if keepdims:

@@ -11,13 +11,14 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.blockarray import BlockArray, local_value, make_grid, submit
 from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import REORDERABLE, cumulate, tree_reduce
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk, whole_axis
 from nums.core.array.writes import write_out
 from nums.numpy._convert import asarray
+from runtime.errors import warnings_at_caller
 
 _NoValue = np._NoValue
 
@@ -82,6 +83,15 @@ def ufunc_reduce(
     # an ``out=`` of another dtype (and no ``dtype=``) is where NumPy's loop writes: each
     # block is reduced into a buffer of that dtype, as NumPy reduces into ``out``
     out_loop = dtype is None and isinstance(out, BlockArray) and out.dtype != a.dtype
+    # ... but into a narrower ``out`` of floating-point values NumPy's loop runs in their
+    # dtype and casts its partial result into ``out`` after each buffer: the value reduced
+    # whole, cast once (that, unless the cast rounds other than monotonically)
+    narrowed = out_loop and a.dtype.kind in "fc" and not np.can_cast(a.dtype, out.dtype)
+    if narrowed:
+        exact = _reduced_here(uf, a, axis, out, keepdims, initial, where)
+        if exact is not None:
+            return exact
+        _check_cast_once(uf, a.dtype, out.dtype)
     dtype = None if out_loop else loop_dtype(dtype, out, a.dtype)
     kw: dict[str, Any] = {}
     if dtype is not None:
@@ -108,7 +118,7 @@ def ufunc_reduce(
         pkw["dtype"] = dtype
     elif uf is np.add and res_dtype == np.float16 and not out_loop:
         pkw["dtype"] = np.float32  # as NumPy's sum of halves, in float32, rounded once
-    if out_loop:
+    if out_loop and not narrowed:
         pkw["out_dtype"] = out.dtype
     # ``initial`` counts once: a fold starts from it, and blocks fully masked out need it
     # where the ufunc has no identity (maximum, fmin: combining it again changes nothing);
@@ -148,6 +158,41 @@ def ufunc_reduce(
         regroups=not folds,
     )
     return finish(result, out)
+
+
+def _reduced_here(uf: np.ufunc, a: BlockArray, axis: Any, out: BlockArray, keepdims: bool,
+                  initial: Any, where: Any) -> BlockArray | None:
+    """``uf.reduce`` of driver-resident ``a`` into ``out`` by NumPy itself (its casts of
+    partial results included), ``out`` given the result as any write; None when ``a`` (or
+    ``where``) is distributed."""
+    v = local_value(a)
+    w = where if not isinstance(where, BlockArray) else local_value(where)
+    if v is None or w is None:
+        return None
+    buf = np.array(out.get())  # (a copy: NumPy leaves unselected elements as they are)
+    kw = {} if initial is _NoValue else {"initial": initial}
+    with warnings_at_caller():
+        uf.reduce(v, axis=axis, out=buf, keepdims=keepdims, where=w, **kw)
+    return write_out(out, BlockArray.from_numpy(buf))
+
+
+# reductions whose result cast once equals NumPy's casts of partial results (casts keep
+# order)
+_CAST_ONCE = frozenset((np.maximum, np.minimum, np.fmax, np.fmin))
+
+
+def _check_cast_once(uf: np.ufunc, dtype: np.dtype, out_dtype: np.dtype) -> None:
+    """Raise for a distributed reduction whose result cast once into ``out_dtype`` may not
+    be NumPy's: integers (or booleans) from floating-point or complex sums and products, where
+    NumPy truncates the partial result of each of its buffers (its value depends on its
+    buffer size), and real parts of complex products."""
+    if uf in _CAST_ONCE or (out_dtype.kind == "c" or (out_dtype.kind == "f" and (
+            dtype.kind == "f" or uf is np.add))):
+        return  # (floats: rounded once, within an ulp of NumPy's roundings per buffer)
+    raise NotImplementedError(
+        f"nums: {uf.__name__}.reduce of {dtype} values into an out= of {out_dtype} casts "
+        "NumPy's partial results after each of its buffers, which nums does not reproduce "
+        "on distributed arrays; reduce without out= and cast the result, or pass dtype=")
 
 
 def stand_where(where: Any) -> Any:

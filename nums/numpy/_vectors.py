@@ -11,7 +11,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.products import vector_dot
-from nums.core.array.writes import to_out
+from nums.core.array.writes import check_out, to_out
 from nums.numpy._convert import asarray
 from nums.numpy._products import loop_operands
 
@@ -40,6 +40,8 @@ def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, dtype: Any =
     and ``casting`` as the gufunc's)."""
     u = _nps()
     a, b = _in_loop_dtype(np.vecdot, x1, x2, dtype, casting, axis=axis)
+    if casting == "same_kind":
+        check_out(out, np.result_type(a.dtype, b.dtype), casting, np.vecdot)
     for i, operand in enumerate((a, b)):
         if operand.ndim == 0:
             raise ValueError(f"vecdot: Input operand {i} does not have enough dimensions (has "
@@ -63,6 +65,8 @@ def matvec(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
     (``dtype`` and ``casting`` as the gufunc's)."""
     u = _nps()
     a, v = _in_loop_dtype(np.matvec, x1, x2, dtype, casting)
+    if casting == "same_kind":
+        check_out(out, np.result_type(a.dtype, v.dtype), casting, np.matvec)
     if a.ndim < 2 or v.ndim < 1:
         raise ValueError("matvec: Input operand does not have enough dimensions")
     if a.shape[-1] != v.shape[-1]:
@@ -78,6 +82,8 @@ def vecmat(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
     (``dtype`` and ``casting`` as the gufunc's)."""
     u = _nps()
     v, a = _in_loop_dtype(np.vecmat, x1, x2, dtype, casting)
+    if casting == "same_kind":
+        check_out(out, np.result_type(a.dtype, v.dtype), casting, np.vecmat)
     if a.ndim < 2 or v.ndim < 1:
         raise ValueError("vecmat: Input operand does not have enough dimensions")
     if a.shape[-2] != v.shape[-1]:

@@ -439,6 +439,35 @@ def test_clip_of_integers_drops_python_int_bounds_beyond_the_dtype():
             assert_same(nps.clip(x, lo, hi), want)
 
 
+def test_clip_takes_numpys_ufunc_keywords_and_out_casting():
+    """``clip``'s ``where=`` (and the ufunc keywords) were ignored, and a float result was
+    cast into an integer ``out`` without NumPy's error: both silently other values."""
+    a = np.linspace(-2, 2, 45).reshape(9, 5)
+    m = (np.arange(45) % 3 == 0).reshape(9, 5)
+    for block_shape in ((4, 2), (9, 5)):
+        x = nps.asarray(a, block_shape=block_shape)
+        mask = nps.asarray(m, block_shape=block_shape)
+        for lo, hi in [(-1, 1), (None, 0.5), (-0.5, None), (None, None)]:
+            for where in (True, m):
+                want = np.full_like(a, 7.0)
+                np.clip(a, lo, hi, out=want, where=where)
+                out = nps.full_like(x, 7.0)
+                got = nps.clip(x, lo, hi, out=out, where=mask if where is m else True)
+                assert got is out
+                np.testing.assert_array_equal(out.get(), want)
+        assert_same(nps.clip(x, -1, 1, dtype=np.float32), np.clip(a, -1, 1, dtype=np.float32))
+        ints = nps.zeros((9, 5), dtype=np.int64)
+        with pytest.raises(TypeError) as err:
+            np.clip(a, -1, 1, out=np.zeros((9, 5), dtype=np.int64))
+        with pytest.raises(type(err.value)):
+            nps.clip(x, -1, 1, out=ints)
+        np.testing.assert_array_equal(ints.get(), np.zeros((9, 5), dtype=np.int64))
+        with pytest.raises(TypeError):
+            np.clip(m)
+        with pytest.raises(TypeError):
+            nps.clip(mask)
+
+
 def test_dtype_float64_of_a_ufunc_over_blocks_is_its_loop():
     """``dtype=float64`` was applied as a cast of the result (a NumPy dtype compares equal to
     None, the unknown loop): True + True gave 1.0, int8 // 0 gave 0 instead of inf."""

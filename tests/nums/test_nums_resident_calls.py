@@ -4,7 +4,8 @@ For every function with the shortcut: its result on driver-resident operands is 
 result on their values, bit for bit, and of the same kind (type, dtype, shape, named tuple)
 as the general path's; the shortcut is taken where it applies (the ``local`` configuration,
 where the arrays are driver-resident) and not for distributed, empty or non-number operands,
-NumPy arrays among the arguments, ``out=``, or results too large for the driver.
+NumPy arrays among the arguments, ``out=`` other than a writable driver-resident root, or
+results too large for the driver. With such an ``out=``, NumPy's result becomes its value.
 """
 
 from __future__ import annotations
@@ -255,7 +256,7 @@ def test_the_general_path_where_the_shortcut_does_not_apply(backend_name):
     empty = nps.asarray(np.zeros(0))
     strings = nps.asarray(np.array(["a", "b"]))
     for args, kwargs in [((x, np.ones(12)), {}), ((empty,), {}), ((strings,), {}),
-                         ((x,), {"out": nps.zeros(())}), ((1.0, 2.0), {}),
+                         ((x,), {"out": nps.zeros(())[...]}), ((1.0, 2.0), {}),
                          (([x, np.ones(3)],), {})]:
         assert resident.numpy_call(np.mean, args, kwargs) == (False, None)
     # results larger than the driver's limit are not computed in the driver first
@@ -281,6 +282,46 @@ def test_the_general_path_where_the_shortcut_does_not_apply(backend_name):
         np.testing.assert_array_equal(nps.dot(col, row).get(), np.ones((40, 40)))
     finally:
         nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
+
+def test_out_of_the_shortcut_is_numpys(backend_name):
+    m = RNG.random((6, 5))
+    x = nps.asarray(m)
+    if local_value(x) is None:
+        pytest.skip("arrays of this configuration are distributed: no shortcut")
+    for kwargs in ({}, {"where": m > 0.5}):
+        want = np.full_like(m, 7.0)
+        np.clip(m, 0.2, 0.8, out=want, **kwargs)
+        out = nps.full_like(x, 7.0)
+        before = out.copy()
+        row = out[1]  # a view taken before the write sees it, as NumPy's does
+        args = (x, 0.2, 0.8)
+        kw = {**kwargs, "out": out}
+        kw = {k: nps.asarray(v) if isinstance(v, np.ndarray) else v for k, v in kw.items()}
+        done, got = resident.numpy_call(np.clip, args, kw)
+        assert done and got is out
+        np.testing.assert_array_equal(out.get(), want)
+        np.testing.assert_array_equal(row.get(), want[1])
+        np.testing.assert_array_equal(before.get(), np.full_like(m, 7.0))
+        assert nps.clip(x, 0.2, 0.8, **kw) is out
+        np.testing.assert_array_equal(out.get(), want)
+    # NumPy's casting error, and nothing written
+    ints = nps.zeros((6, 5), dtype=int)
+    with pytest.raises(TypeError) as err:
+        np.clip(m, 0.2, 0.8, out=np.zeros((6, 5), dtype=int))
+    with pytest.raises(type(err.value)):
+        nps.clip(x, 0.2, 0.8, out=ints)
+    np.testing.assert_array_equal(ints.get(), np.zeros((6, 5), dtype=int))
+    # a read-only root and a view take the general path, with NumPy's error and result
+    frozen = nps.zeros((6, 5))
+    frozen.flags.writeable = False
+    assert resident.numpy_call(np.clip, (x, 0.2, 0.8), {"out": frozen}) == (False, None)
+    with pytest.raises(ValueError, match="read-only"):
+        nps.clip(x, 0.2, 0.8, out=frozen)
+    big = nps.zeros((8, 5))
+    assert nps.clip(x, 0.2, 0.8, out=big[1:7]) is not None
+    np.testing.assert_array_equal(big.get()[1:7], np.clip(m, 0.2, 0.8))
+    np.testing.assert_array_equal(big.get()[[0, 7]], 0)
 
 
 def test_warnings_of_the_shortcut_are_numpys(backend_name):

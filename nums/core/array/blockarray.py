@@ -168,6 +168,9 @@ def block_limit() -> int:
     return ctx.settings.block_bytes
 
 
+CALLOC_BYTES = 1 << 20  # a driver-resident array of zero bytes this large is NumPy's zeros
+
+
 def fits_local(shape: tuple[int, ...], dtype: np.dtype) -> bool:
     """Whether an array of ``shape`` and ``dtype`` is small enough to be driver-resident."""
     return math.prod(shape) * dtype.itemsize <= local_limit()
@@ -572,6 +575,11 @@ class BlockArray:
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
         grid = make_grid(shape, dtype, block_shape)
         if grid.num_blocks == 1 and fits_local(grid.shape, grid.dtype):
+            if grid.size * grid.dtype.itemsize >= CALLOC_BYTES and grid.dtype.kind != "O":
+                probe = np.zeros((), grid.dtype)
+                probe[()] = value
+                if not any(probe.tobytes()):  # zero bytes: NumPy's zeros, whose pages are
+                    return resident(np.zeros(grid.shape, grid.dtype))  # mapped when touched
             return resident(kernels.full(grid.shape, value, grid.dtype))
         return cls.build(
             grid,

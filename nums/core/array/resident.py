@@ -467,7 +467,9 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
         if current is None:
             return None
         it = iter(current)
-        buffers = [None if o is None else next(it).copy() for o in outs]
+        # every element is written unless ``where`` selects: new buffers, else copies
+        buffers = [None if o is None else np.empty_like(next(it)) if where is True
+                   else next(it).copy() for o in outs]
         with warnings_at_caller():
             res = ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
         # an output left None (``divmod(a, b, out=(None, r))``) is NumPy's new array
@@ -578,8 +580,10 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     driver-resident array arguments (directly, in lists and tuples of arguments, and among
     ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
     argument is distributed (and not small), empty or not of numbers, a NumPy array is
-    among the arguments, ``out=`` is given, no argument is an array, or ``fits(values,
-    kwargs)`` says the result would be too large. For functions whose result is a new array
+    among the arguments, ``out=`` is not a driver-resident writable root (see
+    :func:`_out_buffer`; one that is gets NumPy's result as its new value, and is the
+    result), no argument is an array, or ``fits(values, kwargs)`` says the result would be
+    too large. For functions whose result is a new array
     (or several, or a number): see :mod:`nums.numpy._resident_calls`. Numbers of the result
     (numpy scalars) become 0-d arrays, unless ``numbers`` (functions that give numpy
     scalars, as ``linalg.det``).
@@ -619,9 +623,16 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                 inputs[id(a)] = (given, a)
         vals.append(a)
     kw = {}
+    out = kwargs.get("out")
     for k, a in kwargs.items():
+        if k == "out" and a is not None:
+            a = _out_buffer(a, "where" in kwargs)
+            if a is None:
+                return _GENERAL
+            kw[k] = a
+            continue
         a = _operand(a, arrays)
-        if a is _REFUSED or (k == "out" and a is not None):
+        if a is _REFUSED:
             return _GENERAL
         if aliases and type(a) is np.ndarray:
             alias = writable_alias(a)
@@ -635,6 +646,11 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     if not done:
         with warnings_at_caller():
             res = fn(*vals, **kw)
+    if out is not None:
+        if res is not kw["out"]:
+            return _GENERAL  # (NumPy gives ``out`` back; anything else: nums's own path)
+        out._assume(resident(res, out))  # out's new value, as any write (its views see it)
+        return True, out
     if type(res) is np.ndarray:
         if id(res) in inputs:
             given = inputs[id(res)][0]  # NumPy gave the argument itself (diff(a, n=0)): a
@@ -646,6 +662,19 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
             # as a view, which sees later writes to the argument, as NumPy's does
             return _GENERAL
     return True, _wrapped(res, arrays, numbers)
+
+
+def _out_buffer(out: Any, where: bool) -> np.ndarray | None:
+    """The array NumPy writes into for ``out=`` a driver-resident writable root: a new one
+    (a copy of the current value when ``where`` selects the elements written), which becomes
+    the root's value; None for other ``out`` arguments (the general path: views, distributed
+    arrays, read-only ones, whose error it raises)."""
+    if type(out) is not BlockArray or out._link is not None or out._local is None:
+        return None
+    g = out._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
+    if g is not None and not g.flags.writeable:
+        return None
+    return out._local.copy() if where else np.empty_like(out._local)
 
 
 def _wrapped(res: Any, sources: list[np.ndarray], numbers: bool) -> Any:
@@ -810,11 +839,24 @@ def write(x: BlockArray, key: tuple, value: Any) -> bool:
     if v is None:
         return False
     if isinstance(value, BlockArray):
+        w = local_value(value)
+        if (w is not None and w.shape == v.shape and w.dtype == v.dtype
+                and _whole(key, v.shape)):
+            x._assume(resident(w))  # values are immutable: x shares it (``out=`` results)
+            return True
         value = value.get()  # at most the selection: small
     new = v.copy()
     new[key] = value
     x._assume(resident(new))
     return True
+
+
+def _whole(key: tuple, shape: tuple[int, ...]) -> bool:
+    """Whether basic ``key`` (of :func:`nums.core.array.indexing.spec_key`) selects all of
+    an array of ``shape``, in order."""
+    return len(key) == len(shape) and all(
+        type(k) is slice and k.step == 1 and k.start == 0 and k.stop == n
+        for k, n in zip(key, shape))
 
 
 def assigned(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> BlockArray | None:

@@ -18,6 +18,7 @@ import itertools
 from typing import Any
 
 import numpy as np
+from numpy._core._exceptions import _UFuncOutputCastingError  # NumPy's error for ``out=``
 
 from nums.core.array import advanced_write, kernels, regions, relayout, resident
 from nums.core.array.advanced import linear_indices
@@ -126,6 +127,29 @@ def write_out(out: Any, result: BlockArray) -> BlockArray:
     check_writeable(out, "output array is read-only")
     write_basic(out, full_spec(out.shape), result)
     return out
+
+
+def check_out(out: Any, dtype: Any, rule: str, ufunc: np.ufunc | None = None) -> None:
+    """NumPy's check of the ``out=`` array of a function whose result has ``dtype``, raised
+    before any work (an ``out`` that is not a BlockArray is :func:`write_out`'s error):
+
+    - ``"same_kind"``: the result is a ufunc's output (``round``, ``std``, ``ptp``,
+      ``matmul``), cast with NumPy's default rule: its ``UFuncTypeError``, naming ``ufunc``;
+    - ``"exact"``: ``dot``, which writes only into a C-contiguous array of the result's dtype;
+    - ``"safe"``: functions that cast ``out`` to the result's dtype and back (``take``,
+      ``compress``, ``argmax``): ``out``'s dtype must cast safely to it.
+    """
+    if not isinstance(out, BlockArray):
+        return
+    dtype = np.dtype(dtype)
+    if rule == "same_kind" and not np.can_cast(dtype, out.dtype, "same_kind"):
+        raise _UFuncOutputCastingError(ufunc, "same_kind", dtype, out.dtype, 0)
+    if rule == "exact" and (out.dtype != dtype or not out._geometry().flags.c_contiguous):
+        raise ValueError("output array is not acceptable (must have the right datatype, "
+                         "number of dimensions, and be a C-Array)")
+    if rule == "safe" and not np.can_cast(out.dtype, dtype, "safe"):
+        raise TypeError(f"Cannot cast array data from {out.dtype!r} to {dtype!r} according "
+                        "to the rule 'safe'")
 
 
 def to_out(out: Any, result: BlockArray) -> BlockArray:
