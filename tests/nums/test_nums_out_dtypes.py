@@ -45,11 +45,11 @@ CASES = [
 OUT_DTYPES = [np.float64, np.float32, np.int64, np.int8, np.bool_, np.complex128]
 
 
-def _outcome(call):
+def _outcome(call, *args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return None, call()
+            return None, call(*args)
         except Exception as exc:  # noqa: BLE001 - the outcome compared with NumPy's
             return exc, None
 
@@ -62,9 +62,9 @@ def test_out_of_another_dtype_is_numpys_or_an_error(name, call, shape):
             full = (shape[0] + 2,) + shape[1:] if view else shape
             want = np.full(full, 5, dtype=dtype)
             got = nps.asarray(want.copy())
-            want_error, _ = _outcome(lambda: call(np, A, want[1:-1] if view else want))
+            want_error, _ = _outcome(call, np, A, want[1:-1] if view else want)
             got_out = got[1:-1] if view else got
-            got_error, result = _outcome(lambda: call(nps, x, got_out))
+            got_error, result = _outcome(call, nps, x, got_out)
             where = f"{name} into {np.dtype(dtype)}{' (a view)' if view else ''}"
             if want_error is not None:
                 assert got_error is not None, f"{where}: NumPy raises {want_error!r}"
