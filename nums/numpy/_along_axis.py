@@ -30,10 +30,11 @@ def _per_line(x: BlockArray, axis: int, out_len: int | None, dtype: np.dtype, fn
     else:
         shape[axis], block_shape[axis] = out_len, max(1, out_len)
     grid = ArrayGrid(tuple(shape), tuple(block_shape), dtype)
-    blocks = source.blocks
+    # (blocks read inside the task: a driver-resident source gives its value there, and the
+    # result is computed in the driver)
     return BlockArray.build(
-        grid, lambda idx, node: submit(_line_kernel, fn, blocks[_source_index(idx, axis,
-                                                                                 out_len)],
+        grid, lambda idx, node: submit(_line_kernel, fn,
+                                       source.blocks[_source_index(idx, axis, out_len)],
                                        dtype, args, kwargs, node=node),
         reads=lambda idx: [(source, source.grid.block_slices(_source_index(idx, axis,
                                                                             out_len)))],
@@ -116,10 +117,9 @@ def take_along_axis(arr: Any, indices: Any, axis: int | None = -1) -> BlockArray
 
     ind = rechunk(i_full, tuple(bs))
     grid = ArrayGrid(i_full.shape, tuple(bs), a.dtype)
-    a_blocks, i_blocks = src.blocks, ind.blocks
-    return BlockArray.build(
-        grid, lambda b, node: submit(_take_lines, a_blocks[b[:axis] + (0,) + b[axis + 1:]],
-                                     i_blocks[b], axis, bound, node=node),
+    return BlockArray.build(  # (blocks read inside the task: see _per_line)
+        grid, lambda b, node: submit(_take_lines, src.blocks[b[:axis] + (0,) + b[axis + 1:]],
+                                     ind.blocks[b], axis, bound, node=node),
         reads=lambda b: [(src, src.grid.block_slices(b[:axis] + (0,) + b[axis + 1:])),
                          (ind, ind.grid.block_slices(b))],
         name="take_along_axis")

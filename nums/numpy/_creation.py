@@ -356,11 +356,12 @@ def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
                         "one axis (tri() missing 1 required positional argument: 'N')")
     if m.ndim < 2:
         m = broadcast_to(m, (m.shape[0] if m.ndim else 1,) * 2)
-    grid, blocks = m.grid, m.blocks
+    grid = m.grid
 
-    def task(idx, node):
+    def task(idx, node):  # (blocks read here: a driver-resident m gives its value)
         starts = grid.block_starts(idx)
-        return submit(kernels.tri_mask, blocks[idx], starts[-2], starts[-1], k, lower, node=node)
+        return submit(kernels.tri_mask, m.blocks[idx], starts[-2], starts[-1], k, lower,
+                      node=node)
 
     return BlockArray.build(grid, task, reads=lambda idx: [(m, grid.block_slices(idx))],
                             name="tril" if lower else "triu")

@@ -422,10 +422,13 @@ for _name in DISTRIBUTIONS:
 
 def _take_1d(pool: BlockArray, idx: BlockArray) -> BlockArray:
     offsets = pool.grid.boundaries(0)[:-1]
-    refs = [pool.blocks[(i,)] for i in range(pool.grid_shape[0])]
-    blocks = idx.blocks
     grid = ArrayGrid(idx.shape, idx.block_shape, pool.dtype)
+
+    def task(b: tuple, node: int) -> Any:  # (blocks read here: see BlockArray.blocks)
+        refs = [pool.blocks[(i,)] for i in range(pool.grid_shape[0])]
+        return submit(kernels.choice_take, idx.blocks[b], offsets, *refs, node=node)
+
     return BlockArray.build(
-        grid, lambda b, node: submit(kernels.choice_take, blocks[b], offsets, *refs, node=node),
+        grid, task,
         reads=lambda b: [(idx, idx.grid.block_slices(b)), (pool, [slice(0, pool.shape[0])])],
         name="choice")

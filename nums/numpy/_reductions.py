@@ -307,7 +307,7 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     _, acc = _mean_dtypes(a, dtype)
     # NumPy's deviations and their squares of halves are halves (beyond 256: infinity); the
     # sums accumulate in float32 as its sums of halves do
-    half = res == np.float16 and a.dtype == np.float16
+    half = res == np.float16 and (a.dtype == np.float16 or dtype is not None)
     mask = True if where is True else broadcast_to(asarray(where, dtype=bool), a.shape)
     if (mean is None and dtype is not None and a.dtype.kind == "c"
             and np.dtype(dtype).kind != "c"):

@@ -52,7 +52,8 @@ _SAME_OR_SMALLER = {
         "unique_all", "partition", "argpartition", "lexsort", "roll",
         "triu", "tril", "delete", "insert", "append", "convolve", "correlate", "gradient",
         "ediff1d", "trapezoid", "nan_to_num", "cumulative_sum", "cumulative_prod",
-        "nancumprod", "polyval", "polyfit", "sort",
+        "nancumprod", "polyval", "polyfit", "sort", "packbits", "ravel_multi_index",
+        "unravel_index",
     ),
     "LINALG": ("norm", "det", "slogdet", "inv", "solve", "eigh", "eigvalsh", "cholesky",
                "matrix_rank", "pinv", "eigvals", "eig", "qr", "svd", "svdvals", "lstsq",
@@ -67,7 +68,7 @@ _NUMBERS = {"det", "slogdet", "matrix_rank", "cond", "lstsq"}
 # one result per quantile and remaining element: checked before NumPy runs
 _QUANTILES = {"REGISTRY": ("percentile", "quantile", "nanpercentile", "nanquantile")}
 # results of the operands' broadcast shape: checked before NumPy runs
-_BROADCASTING = {"REGISTRY": ("where", "clip", "isclose", "allclose")}
+_BROADCASTING = {"REGISTRY": ("where", "clip", "isclose", "allclose", "choose")}
 # matrix products: the result's size is checked before NumPy runs
 _PRODUCTS = {"REGISTRY": ("dot", "matmul", "inner", "vdot")}
 
@@ -244,6 +245,38 @@ def _einsum_fits(vals: list, kwargs: dict) -> bool:
     return all(c in sizes for c in output) and _bytes_fit(math.prod(sizes[c] for c in output))
 
 
+def _unpackbits_fits(vals: list, kwargs: dict) -> bool:
+    """Eight bits per byte (or ``count`` of them along ``axis``)."""
+    count = _int_or_none(kwargs.get("count"))
+    return _bytes_fit(np.size(_arg(vals, kwargs, 0, "a")) * max(8, abs(count or 0)))
+
+
+def _diag_fits(vals: list, kwargs: dict) -> bool:
+    """``diag`` of a vector: its square matrix (a matrix's diagonal is NumPy's view: the
+    general path, whose views follow writes)."""
+    v = _arg(vals, kwargs, 0, "v")
+    k = _int_or_none(_arg(vals, kwargs, 1, "k", 0))
+    return np.ndim(v) == 1 and k is not None and _bytes_fit((np.size(v) + abs(k)) ** 2)
+
+
+def _pad_fits(vals: list, kwargs: dict) -> bool:
+    """``pad``: each axis grown by its widths (widths NumPy refuses: its error)."""
+    a, width = _arg(vals, kwargs, 0, "array"), _arg(vals, kwargs, 1, "pad_width")
+    try:
+        widths = np.broadcast_to(np.asarray(width, dtype=np.int64), (np.ndim(a), 2))
+    except (TypeError, ValueError):
+        return True
+    return _bytes_fit(math.prod(n + int(w.sum()) for n, w in zip(np.shape(a), widths)))
+
+
+def _along_axis_fits(vals: list, kwargs: dict) -> bool:
+    """``take_along_axis``: the indices broadcast against the array's other axes."""
+    arr, ind = _arg(vals, kwargs, 0, "arr"), _arg(vals, kwargs, 1, "indices")
+    if type(arr) is not np.ndarray or type(ind) is not np.ndarray or arr.ndim != ind.ndim:
+        return True  # NumPy's error (or its flattened case, no larger than the indices)
+    return _bytes_fit(math.prod(max(m, n) for m, n in zip(arr.shape, ind.shape)))
+
+
 # results whose size its own check works out (above)
 _CHECKED = {
     "REGISTRY": {"bincount": _bincount_fits, "histogram": _histogram_fits,
@@ -252,7 +285,9 @@ _CHECKED = {
                  "outer": _pair_fits, "kron": _pair_fits, "meshgrid": _meshgrid_fits,
                  "vander": _vander_fits, "cov": _covariance_fits,
                  "corrcoef": _covariance_fits, "cross": _broadcast_fits,
-                 "select": _broadcast_fits, "einsum": _einsum_fits},
+                 "select": _broadcast_fits, "einsum": _einsum_fits,
+                 "unpackbits": _unpackbits_fits, "diag": _diag_fits, "pad": _pad_fits,
+                 "take_along_axis": _along_axis_fits},
     "LINALG": {"outer": _pair_fits, "cross": _broadcast_fits, "multi_dot": _chain_fits},
     "FFT": {name: _same_length_fits for name in (
         "fft", "ifft", "rfft", "irfft", "hfft", "ihfft", "fft2", "ifft2", "rfft2", "irfft2",

@@ -63,10 +63,11 @@ def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
     block_shape = list(source.block_shape)
     block_shape[ax] = max(1, length)
     grid = ArrayGrid(tuple(shape), tuple(block_shape), dtype)
-    blocks = source.blocks
+    # (blocks read inside the task: a driver-resident source gives its value there)
     result = BlockArray.build(
         grid,
-        lambda idx, node: submit(_transform, kind, blocks[idx], n, ax, norm, dtype, node=node),
+        lambda idx, node: submit(_transform, kind, source.blocks[idx], n, ax, norm, dtype,
+                                 node=node),
         reads=lambda idx: [(source, source.grid.block_slices(idx))],
         name=kind)
     return to_out(out, result)

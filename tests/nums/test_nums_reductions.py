@@ -428,6 +428,24 @@ def test_sums_of_many_blocks_keep_numpys_accuracy():
     assert abs(got - 4000.0) < 0.03
 
 
+def test_variance_in_float16_of_other_dtypes_is_numpys():
+    """``var(ints, dtype=float16)``: NumPy's squares and their sum are halves, which
+    overflow to inf beyond 65504 (nums computed them in float32: a finite value)."""
+    a = np.random.default_rng(5).integers(-100, 100, (12, 5))
+    f = np.linspace(-30, 30, 60).reshape(12, 5)
+    for v in (a, f):
+        for block_shape in ((4, 2), (12, 5)):
+            x = nps.asarray(v, block_shape=block_shape)
+            for fn in ("var", "std"):
+                for axis in (None, 0, 1):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        want = getattr(np, fn)(v, axis=axis, dtype=np.float16)
+                        got = getattr(nps, fn)(x, axis=axis, dtype=np.float16).get()
+                    assert got.dtype == np.float16
+                    np.testing.assert_allclose(got, want, rtol=1e-2)
+
+
 def test_sums_and_products_that_overflow_are_numpys():
     # regrouped by blocks, a sum or product that overflows on the way gives another
     # non-finite value than NumPy's order: 1e200 eight times then 1e-200 eight times is inf

@@ -92,8 +92,10 @@ def normalize_shape(shape: Any) -> tuple[int, ...]:
     """A shape argument (int or sequence of ints) as a tuple, as numpy accepts it."""
     if type(shape) is tuple and all(type(n) is int for n in shape):
         return shape  # (the usual case, at once: a failed operator.index costs a microsecond)
-    if isinstance(shape, BlockArray):
-        raise TypeError("shape must be a sequence of integers, not a BlockArray")
+    if isinstance(shape, BlockArray):  # ``zeros(x.max() + 1)``: its value, as NumPy reads it
+        if shape.ndim > 1:
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        shape = shape.get()
     try:
         return (operator.index(shape),)
     except TypeError:

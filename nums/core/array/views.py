@@ -366,6 +366,11 @@ class DerivedOp(ViewOp):
         self.fn, self.np_fn, self.args = fn, np_fn, args
 
     def values(self, parent: BlockArray) -> BlockArray:
+        v = resident.local_value(parent)
+        if v is not None:  # NumPy's own view of the (immutable) value, if the driver would
+            out = self.np_fn(v, *self.args)  # hold its values (a broadcast may be large)
+            if out.nbytes <= resident.local_limit():
+                return resident.resident(out)
         return self.fn(parent, *self.args)
 
     def stand_in(self, g: np.ndarray) -> np.ndarray:
