@@ -485,6 +485,39 @@ def test_masks_blocked_like_the_array(mask_axes, rng):
     check_against_numpy(lambda xp, a: a[a[:, :, :, 0] > 0.5, 1:], x, block_shape=(2, 6, 2, 3))
 
 
+@pytest.mark.parametrize("shape,block", [((6, 4, 1024), (3, 4, 256)),
+                                         ((6, 4, 1024), (6, 4, 300)),
+                                         ((6, 4, 1024), (6, 2, 1024)),
+                                         ((60, 3000), (25, 1024)),
+                                         ((3, 2, 2, 1500), (2, 2, 2, 700))])
+def test_masks_of_arrays_split_after_the_first_axis_select_in_runs(shape, block, rng,
+                                                                   backend_name):
+    """``x[mask]`` of a mask of ``x``'s shape blocked as ``x``, split along a later axis:
+    each block's selected runs, interleaved in C order (advanced.compress_runs)."""
+    from nums_helpers import BACKEND_CONFIGS
+
+    import nums
+    from nums.core.array import advanced
+    from nums.core.array.advanced_keys import parse
+
+    try:  # results in blocks of 8 KiB (the suite's 64-byte blocks: thousands of them)
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**13})
+        two = nps.asarray(np.zeros((3, 2, 2, 1500)), block_shape=(2, 2, 1, 700))  # 2 axes
+        assert not advanced._in_runs(two, parse(two.shape, two > 0).groups[0])
+        assert_same(two[two == 0], np.zeros(18000))
+        for dtype in (np.float32, np.int64, np.complex128, np.bool_):
+            a = (rng.standard_normal(shape) * 10).astype(dtype)
+            x = nps.asarray(a, block_shape=block)
+            for density in (0.0, 0.02, 0.5, 1.0):
+                m = rng.random(shape) < density
+                mask = nps.asarray(m, block_shape=block)
+                assert advanced._in_runs(x, parse(x.shape, mask).groups[0])
+                assert_same(x[mask], a[m])
+            assert_same(x[x != 0], a[a != 0])  # a pending mask
+    finally:
+        nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_ufunc_at_generated(seed):
     rng, x, block, spec = _case(seed + 1000)

@@ -61,14 +61,16 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     if not parsed.groups:  # 0-d integer arrays only: ints that select a copy
         return basic_values(x, basic_spec(x.shape, parsed.basic))
     g = parsed.groups[0] if len(parsed.groups) == 1 else None
-    lin = None if g is not None and _compressible(x.shape, g) else linear_indices(
-        x.shape, parsed)[0]
+    lin = None if g is not None and (_compressible(x.shape, g) or _in_runs(x, g)) else (
+        linear_indices(x.shape, parsed)[0])
     y = x
     if any(not (isinstance(k, slice) and k == slice(None)) for k in parsed.basic):
         y = basic_values(x, basic_spec(x.shape, parsed.basic))
     axes = parsed.axes()
     if lin is None and _compressible(y, g):
         out = compress(y, g.axis, g.index)
+    elif lin is None and _in_runs(y, g):
+        out = compress_runs(y, g.index)
     else:
         if lin is None:
             lin = linear_indices(x.shape, parsed)[0]
@@ -300,6 +302,71 @@ def compress(y: BlockArray, axis: int, mask: BlockArray) -> BlockArray:
     return BlockArray.build(
         grid, task, name="compress",
         reads=lambda idx: [(y, y.grid.block_slices(src(i, idx[1:]))) for i, _, _ in spans(idx)])
+
+
+# a mask's selection is taken in runs (one per row of a block) when they average at least
+# this many elements of the array; shorter runs: the general gather by positions
+RUN_ELEMENTS = 256
+
+
+def _in_runs(y: BlockArray, g: Group | None) -> bool:
+    """Whether ``y[mask]`` (a mask of ``y``'s shape, blocked as ``y``, split along one axis
+    after the first, and maybe the first) is taken by :func:`compress_runs`."""
+    if g is None or g.kind != "mask" or not isinstance(g.index, BlockArray) or g.axis:
+        return False
+    mask = g.index
+    if (mask.ndim != y.ndim or y.ndim < 2 or mask.shape != y.shape
+            or mask.block_shape != y.block_shape or y.size == 0):
+        return False
+    split = [a for a, n in enumerate(y.grid.grid_shape) if n > 1]
+    if not split or split == [0] or len(set(split) - {0}) > 1:
+        return False  # (one block, rows: :func:`compress`; two later axes split: a row's
+        # runs come from blocks of both, and a group of blocks is not one stretch)
+    s = split[-1]
+    runs = math.prod(y.shape[:s]) * y.grid.grid_shape[s]
+    return runs * RUN_ELEMENTS <= y.size
+
+
+def compress_runs(y: BlockArray, mask: BlockArray) -> BlockArray:
+    """``y[mask]`` for a mask of ``y``'s shape blocked as ``y``, split along one axis ``s``
+    after the first (and maybe the first): each block takes its selected elements where it
+    is, with their counts per row (its axes before ``s``); only the counts come to the
+    driver. In C order the result takes, for each row, the runs of the blocks along ``s``
+    in turn (the blocks of one block row of axis 0 are one stretch of it): each result
+    block interleaves the runs it holds, so the selected elements move once."""
+    grid = y.grid
+    gs = grid.grid_shape
+    s = max(a for a, n in enumerate(gs) if n > 1)
+    tail = (0,) * (y.ndim - s - 1)
+    parts = {idx: submit(ik.masked_runs, y.blocks[idx], mask.blocks[idx], s,
+                         node=int(y.nodes[idx]), num_returns=2) for idx in grid.indices()}
+    counts = dict(zip(parts, progress.get([p[1] for p in parts.values()], "count")))
+    groups = []  # (members' block indices, counts (members x rows), first element, total)
+    start = 0
+    for g in itertools.product(*[range(n) for n in gs[:s]]):
+        members = [g + (j,) + tail for j in range(gs[s])]
+        c = np.stack([counts[m] for m in members])
+        total = int(c.sum())
+        groups.append((members, c, start, total))
+        start += total
+    out_grid = ArrayGrid((start,), make_grid((start,), y.dtype, spread=True).block_shape,
+                         y.dtype)
+
+    def plan(idx: tuple) -> list:
+        a, b = out_grid.axis_start(0, idx[0]), out_grid.axis_stop(0, idx[0])
+        return [(members, max(a, lo) - lo, min(b, lo + n) - lo, c)
+                for members, c, lo, n in groups if lo < b and lo + n > a]
+
+    def task(idx: tuple, node: int) -> Any:
+        used = plan(idx)
+        return submit(ik.interleave_runs, y.dtype, [(lo, hi, c) for _, lo, hi, c in used],
+                      *[parts[m][0] for members, _, _, _ in used for m in members],
+                      node=node)
+
+    return BlockArray.build(
+        out_grid, task, name="compress",
+        reads=lambda idx: [(y, grid.block_slices(m)) for members, _, _, _ in plan(idx)
+                           for m in members])
 
 
 # ---------------------------------------------------------------------------- index arrays

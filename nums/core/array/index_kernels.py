@@ -292,6 +292,49 @@ def count_true(mask: np.ndarray) -> int:
     return int(np.count_nonzero(mask))
 
 
+def masked_runs(block: np.ndarray, mask: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """``block[mask]`` (C order) and how many of its elements each row holds, a row being
+    an index over the block's axes before ``axis`` (int64 counts, in C order)."""
+    mask = mask.astype(bool, copy=False)
+    flat = mask.reshape(-1)
+    # positions then take: faster than a boolean index (a block is contiguous)
+    values = block.reshape(-1).take(np.flatnonzero(flat))
+    rows = math.prod(mask.shape[:axis])
+    counts = np.count_nonzero(flat.reshape(rows, -1), axis=1) if rows else np.zeros(0)
+    return values, counts.astype(np.int64, copy=False)
+
+
+def interleave_runs(dtype, plan: Sequence[tuple[int, int, np.ndarray]],
+                    *values: np.ndarray) -> np.ndarray:
+    """One block of a selection made of runs (:func:`masked_runs`): for each group of
+    ``plan``, ``(lo, hi, counts)`` with ``counts`` (members x rows) the members' counts per
+    row, elements ``lo:hi`` of the group's sequence, which takes row after row the run of
+    each member in turn; ``values``: the members' selected values, group after group."""
+    out = new_block((sum(hi - lo for lo, hi, _ in plan),), dtype)
+    pos = 0
+    k = 0
+    for lo, hi, counts in plan:
+        members = counts.shape[0]
+        group = values[k:k + members]
+        k += members
+        lengths = counts.T.reshape(-1)  # runs in order: (row, member)
+        ends = np.cumsum(lengths)
+        starts = (np.cumsum(counts, axis=1) - counts).T.reshape(-1)  # in each member's values
+        first = int(np.searchsorted(ends, lo, side="right"))
+        last = int(np.searchsorted(ends, hi, side="left")) + 1
+        at = lo
+        for r, end, length, start in zip(range(first, last), ends[first:last].tolist(),
+                                         lengths[first:last].tolist(),
+                                         starts[first:last].tolist()):
+            take = min(end, hi) - at
+            if take > 0:
+                src = start + at - (end - length)
+                out[pos:pos + take] = group[r % members][src:src + take]
+                pos += take
+                at += take
+    return out
+
+
 def masked_rows(block: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """``block[mask]`` for a mask over the block's leading axes."""
     mask = mask.astype(bool, copy=False)
