@@ -518,6 +518,25 @@ def test_masks_of_arrays_split_after_the_first_axis_select_in_runs(shape, block,
         nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
 
 
+def test_gathered_blocks_are_sized_for_the_result(rng, backend_name):
+    """``x[:, mask]``: the mask's positions are one small block, but the result's blocks
+    hold a column per position (they were as long as the positions' block: one block of
+    the whole result, computed by one task)."""
+    import nums
+    from nums_helpers import BACKEND_CONFIGS
+
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16})
+        a = rng.standard_normal((64, 8, 512))
+        x = nps.asarray(a, block_shape=(64, 8, 16))
+        got = x[:, x[0] > 0]  # (a mask over two axes: its positions are one block)
+        assert got.grid.num_blocks > 1
+        assert got.block_shape[0] * got.block_shape[1] * 8 <= 2**16
+        assert_same(got, a[:, a[0] > 0])
+    finally:
+        nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_ufunc_at_generated(seed):
     rng, x, block, spec = _case(seed + 1000)

@@ -45,7 +45,7 @@ from nums.core.array.blockarray import (
 from nums.core.array.blockarray import resident as driver_resident
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import basic_spec, basic_values
-from nums.core.array.relayout import reshape, transpose
+from nums.core.array.relayout import rechunk, reshape, transpose
 from nums.core.graph.grid import ArrayGrid
 
 
@@ -526,6 +526,11 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
     rest_bs = tuple(y.block_shape[a] for a in rest)
     bshape = tuple(np.shape(lin))
     nb = len(bshape)
+    if isinstance(lin, BlockArray) and rest_shape:  # result blocks sized for the result (a
+        # mask's positions over a matrix's columns, in one block, made one 72 MB block)
+        default = make_grid(bshape + rest_shape, y.dtype, spread=True).block_shape[:nb]
+        if math.prod(lin.block_shape) > math.prod(default):
+            lin = rechunk(lin, default)
     lgrid, touched = index_chunks(lin, dims, bs, gs, parsed, rest_shape, y.dtype)
     grid = ArrayGrid(bshape + rest_shape, lgrid.block_shape + rest_bs, y.dtype)
 
