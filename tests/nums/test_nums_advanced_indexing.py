@@ -522,8 +522,9 @@ def test_gathered_blocks_are_sized_for_the_result(rng, backend_name):
     """``x[:, mask]``: the mask's positions are one small block, but the result's blocks
     hold a column per position (they were as long as the positions' block: one block of
     the whole result, computed by one task)."""
-    import nums
     from nums_helpers import BACKEND_CONFIGS
+
+    import nums
 
     try:
         nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16})
