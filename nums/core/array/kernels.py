@@ -344,6 +344,10 @@ def sqnorm_partial(block: np.ndarray, axis, keepdims) -> np.ndarray:
     return np.asarray(r).reshape((1,) * block.ndim)
 
 
+# partial kernels whose NumPy call is BLAS's (for floating-point blocks): multi-threaded
+BLAS_PARTIALS = frozenset((dot_partial, sqnorm_partial))
+
+
 def reduce_combine(combine: Callable, *parts: Any) -> Any:
     return _pairwise(combine, list(parts))
 
