@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from nums_helpers import check_against_numpy
+from nums_helpers import assert_same, check_against_numpy
+
+import nums.numpy as nps
 
 A = np.arange(7 * 5 * 3, dtype=np.float64).reshape(7, 5, 3)
 
@@ -50,6 +52,27 @@ def test_joins_of_pending_expressions(block_shape):
                 xp.concatenate([i, -i], axis=2), xp.column_stack([a[:, 0, 0], a[:, 1, 0] ** 2]))
 
     check_against_numpy(body, A / 50, block_shape=block_shape)
+
+
+def test_joins_of_views_read_their_roots_in_place():
+    """``stack([x, y], axis=1).get()`` writes each input's values straight into the result;
+    a view that holds all of its root's elements in order (``x[:, None]``, a reshape) is
+    written from its root's blocks, other views (transposes, slices) from their own."""
+    rng = np.random.default_rng(7)
+    a, b = rng.standard_normal(300), rng.standard_normal(300)
+    m = rng.standard_normal((20, 15))
+    x, y = nps.asarray(a, block_shape=(64,)), nps.asarray(b, block_shape=(70,))
+    xm = nps.asarray(m, block_shape=(8, 6))
+    assert_same(nps.stack([x, y], axis=1), np.stack([a, b], axis=1))
+    assert_same(nps.stack([x, y * 2], axis=0), np.stack([a, b * 2], axis=0))
+    assert_same(nps.concatenate([x.reshape(20, 15), xm, xm.T[:, ::-1].T]),
+                np.concatenate([a.reshape(20, 15), m, m.T[:, ::-1].T]))
+    assert_same(nps.hstack([xm, xm.T.reshape(20, 15), xm[:, 2:4]]),
+                np.hstack([m, m.T.reshape(20, 15), m[:, 2:4]]))
+    x[0] = 100.0  # a view reads its root's current values
+    a[0] = 100.0
+    assert_same(nps.stack([x[:, None], y[:, None]], axis=2), np.stack([a[:, None], b[:, None]],
+                                                                     axis=2))
 
 
 def test_stacking_takes_dtype_and_several_arrays_as_numpy():

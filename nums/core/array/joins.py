@@ -67,6 +67,15 @@ def _value_parts(a: BlockArray, dst: np.ndarray, blocks: int) -> list[Callable[[
     local = local_value(a)
     if local is not None:
         return [functools.partial(np.copyto, dst, local)]
+    root = _reshaped_root(a)
+    if root is not None:  # ``x[:, None]`` of ``stack([x, y], axis=1)``: x's values, in place
+        flat = dst.view()
+        try:
+            flat.shape = root.shape  # (raises where a copy would be needed)
+        except AttributeError:
+            pass
+        else:
+            return _value_parts(root, flat, blocks)
     fused = a.pending("fused")
     if fused is not None and not has_row_product(fused.expr):
         return fusion.value_parts(a, dst, blocks)
@@ -74,3 +83,14 @@ def _value_parts(a: BlockArray, dst: np.ndarray, blocks: int) -> list[Callable[[
     values = progress.get([a.blocks[idx] for idx in indices], "get")
     return [functools.partial(copy_blocks, dst, a.grid, [pair])
             for pair in zip(indices, values)]
+
+
+def _reshaped_root(a: BlockArray) -> BlockArray | None:
+    """The root of view ``a`` when ``a`` holds all of the root's elements in their order (a
+    reshape, ``expand_dims``), else None."""
+    if a._link is None:
+        return None
+    root = a._link.root
+    if a.size != root.size or a.dtype != root.dtype or not a._geometry().flags.c_contiguous:
+        return None
+    return root
