@@ -67,8 +67,20 @@ def array(
         return made_0d(out) if out is not object else out
     # ``ndmax`` (NumPy 2.4+) limits the axes found in nested sequences; passed on only when
     # given, so that an older NumPy runs the common call
+    if type(object) in (list, tuple):
+        object = _values_within(object)
     value = np.array(object, dtype=dtype, ndmin=ndmin, **({"ndmax": ndmax} if ndmax else {}))
     return made_0d(BlockArray.from_numpy(value, block_shape))
+
+
+def _values_within(seq: list | tuple) -> list | tuple:
+    """``seq`` with the BlockArrays in it (at any depth of lists and tuples) replaced by
+    their values: NumPy reads an element through ``__array__`` for numbers, but its
+    discovery of dates fails on such an object (``array([d.min(), d.max()])``)."""
+    if not any(isinstance(e, BlockArray) or type(e) in (list, tuple) for e in seq):
+        return seq
+    return type(seq)(e.get() if isinstance(e, BlockArray) else
+                     _values_within(e) if type(e) in (list, tuple) else e for e in seq)
 
 
 def asarray(

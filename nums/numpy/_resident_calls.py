@@ -6,10 +6,11 @@ dtypes and shapes and asks :mod:`nums.core.array.resident` to run its kernels in
 driver when its operands are small: 10-40 microseconds on a vector of a hundred elements,
 where NumPy takes one or two. For the functions below, whose NumPy result is a new array
 (or a tuple of them, or a number) no larger than what their operands allow, a call whose
-array arguments are all driver-resident (numbers, not empty, no ``out=``) is NumPy's call on
-their values instead (:func:`nums.core.array.resident.numpy_call`), and its result becomes
-driver-resident: what the general path would have computed, in NumPy's time plus about two
-microseconds. Any other call takes the general path, unchanged.
+array arguments are all driver-resident (numbers, strings or dates, not empty; an ``out=``
+a writable driver-resident root) is NumPy's call on their values instead
+(:func:`nums.core.array.resident.numpy_call`), and its result becomes driver-resident: what
+the general path would have computed, in NumPy's time plus about two microseconds. Any
+other call takes the general path, unchanged.
 
 Functions whose NumPy result may be a view of an argument (``reshape``, ``transpose``,
 ``split``, ``trim_zeros``, ...) are not here: nums's views follow writes to their root.

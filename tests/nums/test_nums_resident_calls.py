@@ -3,7 +3,7 @@
 For every function with the shortcut: its result on driver-resident operands is NumPy's own
 result on their values, bit for bit, and of the same kind (type, dtype, shape, named tuple)
 as the general path's; the shortcut is taken where it applies (the ``local`` configuration,
-where the arrays are driver-resident) and not for distributed, empty or non-number operands,
+where the arrays are driver-resident) and not for distributed or empty operands, or objects,
 NumPy arrays among the arguments, ``out=`` other than a writable driver-resident root, or
 results too large for the driver. With such an ``out=``, NumPy's result becomes its value.
 """
@@ -266,8 +266,8 @@ def test_the_general_path_where_the_shortcut_does_not_apply(backend_name):
     if local_value(x) is None:
         pytest.skip("arrays of this configuration are distributed: no shortcut")
     empty = nps.asarray(np.zeros(0))
-    strings = nps.asarray(np.array(["a", "b"]))
-    for args, kwargs in [((x, np.ones(12)), {}), ((empty,), {}), ((strings,), {}),
+    objects = nps.asarray(np.array([1, "b"], dtype=object))
+    for args, kwargs in [((x, np.ones(12)), {}), ((empty,), {}), ((objects,), {}),
                          ((x,), {"out": nps.zeros(())[...]}), ((1.0, 2.0), {}),
                          (([x, np.ones(3)],), {})]:
         assert resident.numpy_call(np.mean, args, kwargs) == (False, None)
@@ -294,6 +294,26 @@ def test_the_general_path_where_the_shortcut_does_not_apply(backend_name):
         np.testing.assert_array_equal(nps.dot(col, row).get(), np.ones((40, 40)))
     finally:
         nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
+
+def test_strings_and_dates_take_the_shortcut(backend_name):
+    words = np.array(["pear", "fig", "apple", "fig", "kiwi"])
+    days = np.array(["2021-03-01", "2020-01-05", "NaT", "2020-01-05"], dtype="datetime64[D]")
+    w, d = nps.asarray(words), nps.asarray(days)
+    if local_value(w) is None:
+        pytest.skip("arrays of this configuration are distributed: no shortcut")
+    for fn, arg, kwargs in [(np.unique, w, {"return_inverse": True, "return_counts": True}),
+                            (np.sort, w, {}), (np.argsort, d, {"kind": None}),
+                            (np.unique, d, {"return_index": True}), (np.max, d, {})]:
+        done, got = resident.numpy_call(fn, (arg,), kwargs)
+        assert done
+        want = fn(words if arg is w else days, **kwargs)
+        for g, e in zip(got if isinstance(want, tuple) else (got,),
+                        want if isinstance(want, tuple) else (want,)):
+            assert_same(g, e)
+    assert_same(nps.unique(w, return_counts=True), np.unique(words, return_counts=True))
+    with pytest.raises(TypeError):  # NumPy's error, from the general path
+        nps.mean(w)
 
 
 def test_out_of_the_shortcut_is_numpys(backend_name):

@@ -503,16 +503,20 @@ def kernel(fn: Callable, args: Sequence[Any], shape: tuple[int, ...] | None = No
 
 
 _NUMBER_KINDS = frozenset("biufc")
+# values NumPy's functions take as they are in the driver: numbers, strings, bytes, dates and
+# durations (immutable values; objects and structured arrays take the general path)
+_VALUE_KINDS = frozenset("biufcUSmM")
 _GENERAL = (False, None)
 
 
 def _number_value(x: BlockArray) -> np.ndarray | None:
-    """The value of driver-resident ``x`` (or of small distributed ``x``, fetched: see
-    :func:`fetchable`) when it holds numbers and is not empty, else None."""
+    """The value of driver-resident ``x`` (or of small distributed ``x`` of numbers,
+    fetched: see :func:`fetchable`) when it holds values (:data:`_VALUE_KINDS`) and is not
+    empty, else None."""
     v = _value_here(x)
     if v is None and x.dtype.kind in _NUMBER_KINDS and x.size and fetchable(x):
         v = fetched(x)
-    if v is None or not v.size or v.dtype.kind not in _NUMBER_KINDS:
+    if v is None or not v.size or v.dtype.kind not in _VALUE_KINDS:
         return None
     return v
 
@@ -589,12 +593,12 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     """``(True, result)`` of NumPy's ``fn(*args, **kwargs)`` on the values of its
     driver-resident array arguments (directly, in lists and tuples of arguments, and among
     ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
-    argument is distributed (and not small), empty or not of numbers, a NumPy array is
-    among the arguments, ``out=`` is not a driver-resident writable root (see
-    :func:`_out_buffer`; one that is gets NumPy's result as its new value, and is the
-    result), no argument is an array, or ``fits(values, kwargs)`` says the result would be
-    too large. For functions whose result is a new array
-    (or several, or a number): see :mod:`nums.numpy._resident_calls`. Numbers of the result
+    argument is distributed (and not small), empty or not of values (numbers, strings,
+    dates), a NumPy array is among the arguments, ``out=`` is not a driver-resident
+    writable root (see :func:`_out_buffer`; one that is gets NumPy's result as its new
+    value, and is the result), no argument is an array, or ``fits(values, kwargs)`` says
+    the result would be too large. For functions whose result is a new array (or several,
+    or a number): see :mod:`nums.numpy._resident_calls`. Numbers of the result
     (numpy scalars) become 0-d arrays, unless ``numbers`` (functions that give numpy
     scalars, as ``linalg.det``).
     Small distributed array arguments are fetched (:func:`fetched`), as :func:`values` does.
