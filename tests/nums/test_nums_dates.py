@@ -188,3 +188,16 @@ def test_date_ranges_made_by_nums_compute_like_numpys():
     assert_same(d > np.datetime64("2026-02-14"), e > np.datetime64("2026-02-14"))
     assert_same(nps.arange(datetime.date(2026, 1, 1), datetime.date(2026, 1, 4)),
                 np.arange(datetime.date(2026, 1, 1), datetime.date(2026, 1, 4)))
+
+
+def test_array_of_a_list_of_zero_d_dates():
+    """``np.array([d.min(), d.max()])``: NumPy's discovery of dates does not read the 0-d
+    elements' ``__array__`` (it raised 'Could not convert object to NumPy datetime')."""
+    days = np.array(["2021-03-01", "2020-01-05", "2022-07-30"], dtype="datetime64[D]")
+    for block_shape in (None, (2,)):
+        d = nps.asarray(days, block_shape=block_shape)
+        assert_same(nps.array([d.min(), d.max()]), np.array([days.min(), days.max()]))
+        assert_same(nps.array([[d[0], days[1]], (d[2], d[0])]),
+                    np.array([[days[0], days[1]], (days[2], days[0])]))
+        assert_same(nps.array([d.max() - d.min(), np.timedelta64(3, "D")]),
+                    np.array([days.max() - days.min(), np.timedelta64(3, "D")]))
