@@ -829,8 +829,11 @@ def take(x: BlockArray, key: Any) -> BlockArray | None:
 
 
 def _gathered(key: Any) -> Any:
+    """``key`` with its BlockArrays as NumPy arrays: the (read-only) values of
+    driver-resident ones as they are (NumPy only reads an index), others fetched."""
     if isinstance(key, BlockArray):
-        return key.get()
+        v = local_value(key)
+        return key.get() if v is None else v
     if isinstance(key, tuple):
         return tuple(_gathered(k) for k in key)
     if isinstance(key, list):
@@ -881,8 +884,8 @@ def assigned(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> Blo
     v = local_value(x)
     if v is None:
         return None
-    if isinstance(value, BlockArray):
-        value = value.get()  # broadcasts to the selection of a small array: small
+    if isinstance(value, BlockArray):  # broadcasts to the selection of a small array: small
+        value = _gathered(value)  # (only read: a driver-resident value as it is)
     new = v.copy()
     with warnings_at_caller():
         if ufunc is None:
