@@ -12,6 +12,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, local_value, make_grid, submit
+from nums.core.array.blockarray import resident as driver_resident
 from nums.core.array.dtypes import dry_run
 from nums.core.array.reduction import REORDERABLE, cumulate, tree_reduce
 from nums.core.array.regions import region
@@ -169,11 +170,11 @@ def _reduced_here(uf: np.ufunc, a: BlockArray, axis: Any, out: BlockArray, keepd
     w = where if not isinstance(where, BlockArray) else local_value(where)
     if v is None or w is None:
         return None
-    buf = np.array(out.get())  # (a copy: NumPy leaves unselected elements as they are)
+    buf = out.get()  # (a new copy: NumPy leaves unselected elements as they are)
     kw = {} if initial is _NoValue else {"initial": initial}
     with warnings_at_caller():
         uf.reduce(v, axis=axis, out=buf, keepdims=keepdims, where=w, **kw)
-    return write_out(out, BlockArray.from_numpy(buf))
+    return write_out(out, driver_resident(buf))
 
 
 # reductions whose result cast once equals NumPy's casts of partial results (casts keep

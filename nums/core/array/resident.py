@@ -468,8 +468,8 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
             return None
         it = iter(current)
         # every element is written unless ``where`` selects: new buffers, else copies
-        buffers = [None if o is None else np.empty_like(next(it)) if where is True
-                   else next(it).copy() for o in outs]
+        buffers = [None if o is None else _buffer(next(it), where is not True)
+                   for o in outs]
         with warnings_at_caller():
             res = ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
         # an output left None (``divmod(a, b, out=(None, r))``) is NumPy's new array
@@ -689,7 +689,13 @@ def _out_buffer(out: Any, where: bool) -> np.ndarray | None:
     g = out._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
     if g is not None and not g.flags.writeable:
         return None
-    return out._local.copy() if where else np.empty_like(out._local)
+    return _buffer(out._local, where)
+
+
+def _buffer(current: np.ndarray, keep: bool) -> np.ndarray:
+    """A new array for NumPy's ``out=`` in place of an output's ``current`` value: its copy
+    when ``keep`` (``where=`` selects the elements written), else an empty one."""
+    return current.copy() if keep else np.empty_like(current)
 
 
 def _wrapped(res: Any, sources: list[np.ndarray], numbers: bool) -> Any:
@@ -850,31 +856,24 @@ def relayout(x: BlockArray, fn: Callable, *args: Any) -> BlockArray | None:
     return resident(fn(v, *args))
 
 
-def write(x: BlockArray, key: tuple, value: Any) -> bool:
-    """Root ``x`` with ``x[key] = value`` (a basic key; ``value`` prepared by the write
-    path), as a new value; False when ``x`` is distributed."""
+def write(x: BlockArray, key: tuple, value: Any, whole: bool = False) -> bool:
+    """Root ``x`` with ``x[key] = value`` (a basic key, ``whole`` when it selects all of
+    ``x``; ``value`` prepared by the write path), as a new value; False when ``x`` is
+    distributed."""
     v = local_value(x)
     if v is None:
         return False
     if isinstance(value, BlockArray):
         w = local_value(value)
-        if (w is not None and w.shape == v.shape and w.dtype == v.dtype
-                and _whole(key, v.shape)):
+        if whole and w is not None and w.shape == v.shape and w.dtype == v.dtype:
             x._assume(resident(w))  # values are immutable: x shares it (``out=`` results)
             return True
-        value = value.get()  # at most the selection: small
+        value = _gathered(value)  # at most the selection: small (only read)
     new = v.copy()
     new[key] = value
     x._assume(resident(new))
     return True
 
-
-def _whole(key: tuple, shape: tuple[int, ...]) -> bool:
-    """Whether basic ``key`` (of :func:`nums.core.array.indexing.spec_key`) selects all of
-    an array of ``shape``, in order."""
-    return len(key) == len(shape) and all(
-        type(k) is slice and k.step == 1 and k.start == 0 and k.stop == n
-        for k, n in zip(key, shape))
 
 
 def assigned(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> BlockArray | None:

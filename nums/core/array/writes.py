@@ -242,10 +242,11 @@ def _full_mask(x: BlockArray, key: Any) -> BlockArray | None:
 
 
 def _root_write(x: BlockArray, spec: list, value: Any) -> None:
-    if resident.write(x, spec_key(spec), value):
+    whole = all(s == ("slice", 0, 1, n) for s, n in zip(spec, x.shape))
+    if resident.write(x, spec_key(spec), value, whole):
         return
     grid = x.grid
-    if all(s == ("slice", 0, 1, n) for s, n in zip(spec, x.shape)):
+    if whole:
         if isinstance(value, BlockArray) and value.shape == x.shape:
             x._assume(value.astype(x.dtype) if value.dtype != x.dtype else value.copy())
             return
