@@ -8,6 +8,7 @@ numpy; ``out`` must be a BlockArray, which is rebound to the new blocks.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import cloudpickle
@@ -169,12 +170,12 @@ class ufunc:
         dtypes = ufunc_result_dtypes(
             uf, inputs, out=outs if out is not None else None, where=where, **kwargs
         )
-        if uf is np.power and dtypes[0].kind in "iu":
-            _check_integer_exponent(inputs[1])
         shapes = [x.shape for x in inputs if isinstance(x, BlockArray)]
         if isinstance(where, BlockArray):
             shapes.append(where.shape)
         shape = broadcast_shapes(*shapes) if shapes else ()
+        if uf is np.power and dtypes[0].kind in "iu" and math.prod(shape) and where is not False:
+            _check_integer_exponent(inputs[1], where)
         for o in outs:
             if o is not None:
                 full = np.broadcast_shapes(shape, o.shape) if _bcastable(shape, o.shape) else None
@@ -286,17 +287,22 @@ def for_ufunc(np_ufunc: np.ufunc) -> ufunc | None:
     return wrapped
 
 
-def _check_integer_exponent(exponent: Any) -> None:
+def _check_integer_exponent(exponent: Any, where: Any = True) -> None:
     """NumPy's ValueError for a negative exponent of an integer power, at the call (not when
-    the blocks are computed); a distributed exponent is checked by one reduction."""
+    the blocks are computed), for the elements computed (``where``; the result is not
+    empty); a distributed exponent is checked by one reduction."""
     if isinstance(exponent, BlockArray):
         if exponent.dtype.kind != "i" or exponent.size == 0:
             return
-        negative = bool((exponent < 0).any())
+        below = exponent < 0
     else:
         values = np.asarray(exponent)
-        negative = values.dtype.kind == "i" and bool((values < 0).any())
-    if negative:
+        if values.dtype.kind != "i":
+            return
+        below = values < 0
+    if isinstance(where, BlockArray):
+        below = UFUNCS["logical_and"](below, where)
+    if bool(below.any()):
         raise ValueError("Integers to negative integer powers are not allowed.")
 
 

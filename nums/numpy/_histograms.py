@@ -96,7 +96,7 @@ def _minmax(a: BlockArray, axis: int | None = None) -> tuple[Any, Any]:
 def bincount(x: Any, weights: Any = None, minlength: int = 0) -> BlockArray:
     """nums implementation of numpy.bincount: the largest value (fetched) sets the length;
     each block counts, the counts are added in a tree."""
-    x = asarray(x)
+    x = asarray(_bincount_sequence(x))
     w = None if weights is None else asarray(weights)
     dry_run(np.bincount, x, weights=w, minlength=minlength)
     if w is not None and w.shape != x.shape:
@@ -115,6 +115,21 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> BlockArray:
         return BlockArray.full((length,), 0, np.intp)
     ref, node = _tree_add(_per_block(x, sort_kernels.bincount_part, length, extra=w))
     return _result(ref, node, (length,), dtype)
+
+
+def _bincount_sequence(x: Any) -> Any:
+    """A sequence that is not an array as NumPy's ``bincount`` converts it: empty, as
+    integers; other values that do not cast safely to integers, cast unsafely with NumPy's
+    DeprecationWarning (``[0.0, 1.0]``). Arrays are ``x`` itself (NumPy refuses floats)."""
+    if isinstance(x, BlockArray | np.ndarray):
+        return x
+    v = np.asarray(x)
+    if v.ndim != 1 or v.dtype.kind in "biu":
+        return v  # (other ranks: NumPy's error from the dry run)
+    if v.size:
+        warn("Non-integer input passed to bincount. In a future version of NumPy, this will "
+             "be an error. (Deprecated NumPy 2.1)", DeprecationWarning)
+    return np.array(x, dtype=np.intp)
 
 
 def _bincount_here(x: BlockArray, w: BlockArray | None, minlength: Any) -> BlockArray | None:
@@ -176,14 +191,21 @@ def _bins(a: BlockArray, bins: Any, range: Any, weights: Any) -> tuple[Any, Any,
     return edges, None, edges
 
 
-def _histogram_input(a: Any) -> BlockArray:
-    """``a`` flattened; booleans as uint8, with NumPy's warning (its own conversion)."""
-    a = ravel(asarray(a))
+def _histogram_input(a: Any, weights: Any) -> tuple[BlockArray, BlockArray | None]:
+    """``a`` and ``weights`` flattened, as NumPy's ``_ravel_and_check_weights``: booleans as
+    uint8 with NumPy's warning; the weights' shape checked against ``a``'s before raveling."""
+    a = asarray(a)
     if a.dtype == bool:
         warn(f"Converting input from {a.dtype} to {np.uint8} for compatibility.",
              RuntimeWarning)
         a = a.astype(np.uint8)
-    return a
+    w = None
+    if weights is not None:
+        w = asarray(weights)
+        if w.shape != a.shape:
+            raise ValueError("weights should have the same shape as a.")
+        w = ravel(w)
+    return ravel(a), w
 
 
 def histogram_bin_edges(a: Any, bins: Any = 10, range: Any = None,
@@ -191,10 +213,7 @@ def histogram_bin_edges(a: Any, bins: Any = 10, range: Any = None,
     """nums implementation of numpy.histogram_bin_edges (the minimum and maximum are
     fetched; string estimators use nums' distributed ``std``/``percentile``/
     ``histogram``)."""
-    a = _histogram_input(a)
-    w = None if weights is None else ravel(asarray(weights))
-    if w is not None and w.shape != a.shape:
-        raise ValueError("weights should have the same shape as a.")
+    a, w = _histogram_input(a, weights)
     return BlockArray.from_numpy(_bins(a, bins, range, w)[2])
 
 
@@ -202,10 +221,7 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,
               weights: Any = None) -> tuple[BlockArray, BlockArray]:
     """nums implementation of numpy.histogram: every block counts its values in NumPy's
     bins (computed from the fetched minimum and maximum); counts are added in a tree."""
-    a = _histogram_input(a)
-    w = None if weights is None else ravel(asarray(weights))
-    if w is not None and w.shape != a.shape:
-        raise ValueError("weights should have the same shape as a.")
+    a, w = _histogram_input(a, weights)
     probe = dry_run(np.histogram, a, bins=10 if isinstance(bins, str | BlockArray) else bins,
                     range=range, density=density, weights=w)
     block_bins, block_range, edges = _bins(a, bins, range, w)
@@ -238,7 +254,7 @@ def histogramdd(sample: Any, bins: Any = 10, range: Any = None, density: Any = N
         sample = sample.reshape((sample.size, 1))
     if sample.ndim != 2:
         raise ValueError("sample must be 1-d or 2-d")  # numpy: atleast_2d then (N, D)
-    w = None if weights is None else ravel(asarray(weights))
+    w = None if weights is None else asarray(weights)
     n, d = sample.shape
     full = sample if sample.grid.grid_shape[1] == 1 else rechunk(
         sample, (sample.block_shape[0], max(d, 1)))  # whole rows in every block
@@ -249,8 +265,10 @@ def histogramdd(sample: Any, bins: Any = 10, range: Any = None, density: Any = N
     bins = _numpy(bins)
     bins = [_numpy(b) for b in bins] if isinstance(bins, list | tuple) else bins
     _, edges = np.histogramdd(stand, bins=bins, range=range)  # numpy's edges and checks
-    if w is not None and w.shape[0] != n:
-        raise ValueError(f"weights should have the same length as sample ({n})")
+    if w is not None:  # NumPy's checks: its bincount of the bin numbers reads the weights
+        dry_run(np.bincount, np.zeros(min(n, 1), np.intp), weights=w)
+        if w.shape != (n,):
+            raise ValueError("The weights and list don't have the same length.")
     shape = tuple(len(e) - 1 for e in edges)
     dtype = dry_run(np.histogramdd, stand[:0], bins=edges, density=density,
                     weights=None if w is None else np.empty(0, w.dtype))[0].dtype

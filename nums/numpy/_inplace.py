@@ -9,6 +9,7 @@ and every view of it. Index arguments are fetched to the driver (numpy checks th
 from __future__ import annotations
 
 import builtins
+import operator
 from typing import Any
 
 import numpy as np
@@ -225,6 +226,7 @@ def put_method(self: BlockArray, indices: Any, values: Any, mode: str = "raise")
 def sort_method(self: BlockArray, axis: int = -1, kind: Any = None, order: Any = None,
                 **kwargs: Any) -> None:
     """``ndarray.sort``: sorts in place (the values of ``numpy.sort``)."""
+    axis = operator.index(axis)  # the method, unlike ``numpy.sort``, takes no axis=None
     writes.check_writeable(self)
     sort = lookup("sort")  # distributed once declared, else the fallback
     writes.write_out(self, sort(self, axis=axis, kind=kind, order=order, **kwargs))
@@ -233,6 +235,7 @@ def sort_method(self: BlockArray, axis: int = -1, kind: Any = None, order: Any =
 def partition_method(self: BlockArray, kth: Any, axis: int = -1, kind: str = "introselect",
                      order: Any = None) -> None:
     """``ndarray.partition``: partitions in place (the values of ``numpy.partition``)."""
+    axis = operator.index(axis)  # as ``ndarray.sort``: no axis=None
     writes.check_writeable(self)
     partition = lookup("partition")
     writes.write_out(self, partition(self, kth, axis=axis, kind=kind, order=order))

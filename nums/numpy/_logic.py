@@ -99,7 +99,9 @@ def clip(
     dtype = np.asarray(
         dry_run(np.clip, *[as_dtype_operand(v) for v in (a, _operand(lo), _operand(hi))])
     ).dtype
-    result = a
+    # in the result's dtype first, as NumPy's clip loop casts its inputs (``clip(int8, 300,
+    # int64_array)``: 300 is an int64, not an int8 out of range)
+    result = a if a.dtype == dtype else a.astype(dtype)
     if lo is not None:
         result = maximum(result, _operand(lo))
     if hi is not None:

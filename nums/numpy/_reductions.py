@@ -31,7 +31,7 @@ from nums.numpy._elementwise import (
     true_divide,
 )
 from nums.numpy._fallback import run_fallback
-from nums.numpy._manipulation import broadcast_to, concatenate, ravel, reshape
+from nums.numpy._manipulation import broadcast_to, concatenate, ravel, reshape, transpose
 from nums.numpy._ufunc_methods import (
     axes_of,
     finish,
@@ -143,7 +143,8 @@ for _f, _n in (
 def count_nonzero(a: Any, axis: Any = None, *, keepdims: bool = False) -> BlockArray:
     """nums implementation of numpy.count_nonzero (returns a BlockArray, 0-d for axis=None)."""
     a = asarray(a)
-    axes = axes_of(a, axis)
+    dry_run(np.count_nonzero, a, axis=axis, keepdims=keepdims)
+    axes = axes_of(a, axis) if a.ndim else ()  # NumPy's sum takes axis 0 or -1 of a 0-d a
     return tree_reduce(a, axes, keepdims, kernels.count_nonzero, {}, np.add, np.intp)
 
 
@@ -187,12 +188,14 @@ VAR_INNER_MEAN = (None, True)
 QUIET = (None, False)
 
 
-def _divide_counts(total: BlockArray, count: BlockArray, mode: tuple, scalar: bool
-                   ) -> BlockArray:
-    """``total / count`` block by block, warning as ``mode`` says where a count is zero."""
+def _divide_counts(total: BlockArray, count: BlockArray, mode: tuple, scalar: bool,
+                   variance: bool = False) -> BlockArray:
+    """``total / count`` block by block, warning as ``mode`` says where a count is zero
+    (``variance``: NaN where it is not positive, as NumPy's nanvar)."""
     dtype = np.true_divide(np.ones(1, total.dtype), np.ones(1, count.dtype)).dtype
     return map_broadcast(kernels.divide_counts, [total, count], dtype,
-                         kwargs={"message": mode[0], "divide_warns": mode[1], "scalar": scalar})
+                         kwargs={"message": mode[0], "divide_warns": mode[1], "scalar": scalar,
+                                 "variance": variance})
 
 
 def mean(
@@ -316,6 +319,11 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
         warn("Casting complex values to real discards the imaginary part",
              np.exceptions.ComplexWarning)
         mean = _mean(a.real, axes, dtype, None, True, mask, QUIET)
+    if (mode is NANVAR and mean is None and dtype is not None and a.dtype.kind != "c"
+            and np.dtype(dtype).kind == "c"):
+        # NumPy's nanvar writes the (complex) deviations into a copy of the real ``a``
+        warn("Casting complex values to real discards the imaginary part",
+             np.exceptions.ComplexWarning)
     if where is not True or mean is not None:
         # per-position counts, or deviations from given values: elementwise deviations,
         # masked sums
@@ -328,7 +336,11 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
             if mode is NANVAR:
                 d = d.astype(a.dtype, copy=False)
             acc = dtype
-        sq = multiply(d, conjugate(d)).real if d.dtype.kind == "c" else multiply(d, d)
+        if d.dtype.kind == "c" and a.dtype.kind == "c":
+            # NumPy's squared magnitudes of complex deviations are real, summed in ``dtype``
+            sq, acc = multiply(d, conjugate(d)).real, dtype
+        else:
+            sq = multiply(d, d)
         total = sum(sq, axis=axes, dtype=acc, keepdims=keepdims, where=mask)
         if half:
             total = map_broadcast(kernels.sum_as, [total], np.float16,
@@ -336,7 +348,7 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
         n = (_count(a, axes) if mask is True
              else count_nonzero(mask, axis=axes, keepdims=keepdims))
         result = _divide_counts(total, maximum(subtract(n, ddof), 0), mode,
-                                _scalar(a, axes, keepdims))
+                                _scalar(a, axes, keepdims), variance=True)
         result = (sqrt(result) if npfunc is np.std else result).astype(res, copy=False)
         return finish(result, out)
     m = _mean(a, axes, acc, None, True, True, VAR_INNER_MEAN if mode[1] else QUIET)
@@ -376,7 +388,8 @@ def _arg(mode: str, npfunc: Any):
         a = asarray(a)
         dry_run(npfunc, a, axis=axis, keepdims=keepdims)
         check_out(out, np.intp, "safe")  # NumPy's: ``out`` must cast safely to indices
-        ax = None if axis is None else normalize_axis_index(axis, a.ndim)
+        # (a 0-d ``a`` takes axis 0 or -1: NumPy ravels it)
+        ax = None if axis is None or a.ndim == 0 else normalize_axis_index(axis, a.ndim)
         if a.shape[ax] == 0 if ax is not None else a.size == 0:
             raise ValueError(f"attempt to get {npfunc.__name__} of an empty sequence")
         if a.size == 0:  # another axis is empty: an empty result, as NumPy gives it
@@ -425,10 +438,10 @@ def average(
             raise ValueError(
                 "Shape of weights must be consistent with shape of a along specified axis."
             )
-        wshape = [1] * a.ndim
-        for ax, n in zip(sorted(axes), [a.shape[ax] for ax in sorted(axes)]):
-            wshape[ax] = n
-        w = reshape(w, tuple(wshape))
+        # the weights' axes in the order of ``axis`` (``axis=(1, 0)``: transposed), as NumPy
+        if list(axes) != sorted(axes):
+            w = transpose(w, tuple(int(i) for i in np.argsort(axes)))
+        w = reshape(w, tuple(n if ax in axes else 1 for ax, n in enumerate(a.shape)))
     axes = axes_of(a, axis)
     num = tree_reduce(
         a, axes, keepdims, kernels.weighted_sum, {"dtype": res_dtype}, np.add, res_dtype, extras=[w]
@@ -450,8 +463,8 @@ def _cum(uf: np.ufunc, npfunc: Any):
         a: Any, axis: int | None = None, dtype: Any = None, out: Any = None
     ) -> BlockArray:
         a = asarray(a)
-        if axis is None:
-            a, axis = ravel(a), 0
+        if axis is None or a.ndim == 0:  # NumPy's: a 0-d ``a`` is cumulated as 1-d
+            a, axis = ravel(a), 0 if axis is None else axis
         dtype = loop_dtype(dtype, out, a.dtype)
         res = dry_run(npfunc, a, axis=axis, dtype=dtype)
         ax = normalize_axis_index(axis, a.ndim)

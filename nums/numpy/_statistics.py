@@ -107,6 +107,11 @@ def _stat(kind: str, nan: bool, a: Any, q: Any, axis: Any, out: Any, method: str
         res = _select(kind, nan, b, q, method, wb)
         result = BlockArray.from_numpy(np.asarray(res))
     else:
+        if nan and kind != "median" and dtype != a.dtype and a.dtype.kind in "fc" and (
+                _first_lane_all_nan(b)):
+            # NumPy's apply_along_axis writes every lane into an array of the first lane's
+            # dtype, and an all-NaN lane's quantiles have ``a``'s
+            dtype = a.dtype
         result = _per_lane(fn, kind, b, wb, q, method, dtype)
     result = reshape(result, tuple(qshape) + rshape)
     return finish(result, out)
@@ -121,6 +126,14 @@ def _lanes(a: BlockArray, axes: tuple[int, ...]) -> BlockArray:
     others = [d for d in range(a.ndim) if d not in axes]
     t = transpose(a, others + list(axes))
     return reshape(t, tuple(a.shape[d] for d in others) + (-1,))
+
+
+def _first_lane_all_nan(b: BlockArray) -> bool:
+    """Whether the first lane of ``b`` (its last axis) holds NaNs only."""
+    from nums.numpy._elementwise import isnan
+    from nums.numpy._reductions import all as nall
+
+    return bool(nall(isnan(b[(0,) * (b.ndim - 1)])))
 
 
 def _per_lane(fn: Any, kind: str, b: BlockArray, wb: BlockArray | None, q: Any, method: str,
@@ -169,6 +182,8 @@ class _Sorted:
 
     def take(self, positions: Any) -> np.ndarray:
         positions = np.asarray(positions, dtype=np.intp).reshape(-1)
+        if not positions.size:  # (an empty ``q``)
+            return np.empty(0, self.b.dtype)
         if self.s is None and self.b.dtype.kind in "iuf":
             order = np.unique(positions)
             got = sorting.select(self.b, order, self.n_valid)

@@ -401,6 +401,8 @@ def divide_by(total: np.ndarray, count: Any, dtype=None, scalar: bool = False,
     total = np.asarray(total)
     if total_dtype is not None:
         total = sum_as(total, total_dtype)
+    if dtype is not None and np.dtype(dtype).kind == "c" and total.dtype.kind != "c":
+        total = total.astype(dtype)  # NumPy divides a complex sum: 0 / 0 is nan+nanj
     if scalar:  # numpy scalars, as numpy's 0-d results divide
         out = total.reshape(())[()] / np.asarray(count).reshape(())[()]
     else:
@@ -434,11 +436,11 @@ def arg_partial(
 def arg_combine(mode: str, a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray]:
     va, ia = a
     vb, ib = b
-    if mode == "max":
-        better = vb > va
-    else:
-        better = vb < va
-    tie = (vb == va) & (ib < ia)
+    # complex NaNs set "invalid" in these comparisons; NaN is handled below and NumPy's
+    # argmax does not warn
+    with np.errstate(invalid="ignore"):
+        better = vb > va if mode == "max" else vb < va
+        tie = (vb == va) & (ib < ia)
     if va.dtype.kind in "fcmM":  # NaN (and dates' NaT) is the extreme of both, first wins
         na, nb = (np.isnat(va), np.isnat(vb)) if va.dtype.kind in "mM" else (np.isnan(va),
                                                                           np.isnan(vb))
@@ -731,18 +733,19 @@ def count_nonzero(block: np.ndarray, axis, keepdims) -> np.ndarray:
 
 
 def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
-                  divide_warns: bool, scalar: bool) -> np.ndarray:
+                  divide_warns: bool, scalar: bool, variance: bool = False) -> np.ndarray:
     """``total / count`` of a masked mean or variance, warning as numpy does where a count is
     zero: ``message`` (numpy's own, e.g. "Mean of empty slice"), then the division's warnings
     when ``divide_warns`` (mean and var) or none (nanmean and nanvar divide quietly, and
-    give NaN where a count is zero, as numpy's nanvar does for ``ddof`` beyond it)."""
+    give NaN where a count is zero, as numpy's nanvar does for ``variance`` with ``ddof``
+    beyond it; nanmean's empty slices are its division's 0 / 0, nan+nanj if complex)."""
     if message and np.any(np.asarray(count) <= 0):
         warn(message, RuntimeWarning)  # in a task: relayed to the user's line
     if divide_warns:
         return divide_by(total, count, None, scalar)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.true_divide(total, count)
-    if out.dtype.kind in "fc":  # (a complex array's sum of squares is complex)
+    if variance and out.dtype.kind in "fc":  # (a complex array's sum of squares is complex)
         out = np.where(np.asarray(count) <= 0, out.dtype.type(np.nan), out)
     return out
 
