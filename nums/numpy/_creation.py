@@ -173,6 +173,11 @@ def arange(
     """nums implementation of numpy.arange. Dates and durations (datetime64/timedelta64
     dtypes, or arguments) follow NumPy's rules for their unit, length and errors
     (``like``: see :func:`zeros`)."""
+    if (type(start) is int and type(stop) in _INT_OR_NONE and type(step) in _INT_OR_NONE
+            and dtype is None and device is None and like is None and block_shape is None):
+        small = _small_int_range(start, stop, step)  # (a script's ``arange(n)``, at once)
+        if small is not None:
+            return small
     _created(device, None, like)
     if start is None:
         if stop is None:
@@ -210,6 +215,25 @@ def arange(
     if grid.num_blocks == 1 and fits_local(grid.shape, res_dtype):
         return resident(np.arange(start, stop, step, dtype=res_dtype))  # NumPy's own
     return _progression(start, step, n, res_dtype, block_shape)
+
+
+_INT_OR_NONE = (int, type(None))
+_INT64_SAFE = 2**62
+
+
+def _small_int_range(start: int, stop: int | None, step: int | None) -> BlockArray | None:
+    """``arange`` of Python ints as NumPy's int64 ``arange`` in the driver when the result
+    is one driver-resident block; None: the general path (its checks and errors)."""
+    if stop is None:
+        start, stop = 0, start
+    step = 1 if step is None else step
+    if not step or not (-_INT64_SAFE < start < _INT64_SAFE and -_INT64_SAFE < stop < _INT64_SAFE
+                        and -_INT64_SAFE < step < _INT64_SAFE):
+        return None
+    n = len(range(start, stop, step))
+    if 8 * n > min(local_limit(), block_limit()):
+        return None
+    return resident(np.arange(start, stop, step))
 
 
 def _progression(start: Any, step: Any, n: int, res_dtype: np.dtype,

@@ -538,6 +538,32 @@ def test_gathered_blocks_are_sized_for_the_result(rng, backend_name):
         nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
 
 
+def test_small_gathers_of_row_blocks(rng, backend_name):
+    """``X[idx]`` of few rows (a minibatch) is gathered by the driver from the blocks where
+    it maps them: indices sorted or not, repeated, negative, empty, with ints and slices
+    after them, and NumPy's bounds error."""
+    from nums_helpers import BACKEND_CONFIGS
+
+    import nums
+
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 2**16,
+                     "local_bytes": 2**16})
+        a = rng.standard_normal((64, 8))
+        x = nps.asarray(a, block_shape=(16, 8))
+        keys = [rng.permutation(64)[:20], np.sort(rng.permutation(64)[:20]),
+                np.array([3, 3, -1, 17, 0, -64]), np.array([], np.int64),
+                np.arange(16, 32), np.array([[1, 40], [63, 2]])]
+        for idx in keys:
+            for key in (idx, (idx, 2), (idx, slice(1, 5)), (idx, slice(None))):
+                assert_same(x[key], a[key])
+            assert_same(x[nps.asarray(idx)], a[idx])
+        with pytest.raises(IndexError, match="out of bounds"):
+            x[np.array([1, 64])]
+    finally:
+        nums.init(**{"block_bytes": 64, **BACKEND_CONFIGS[backend_name]})
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_ufunc_at_generated(seed):
     rng, x, block, spec = _case(seed + 1000)

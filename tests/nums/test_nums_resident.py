@@ -593,6 +593,26 @@ def test_small_operands_broadcast_to_a_large_result_are_split(backend_name, op):
         _restore(backend_name)
 
 
+@pytest.mark.parametrize("rows", [24, 80])
+def test_products_of_small_operands_larger_than_the_driver_holds(backend_name, rows):
+    # ``W @ W.T`` of driver-resident operands whose result exceeds local_bytes: NumPy's
+    # product here up to a few times local_bytes, put in blocks (it was computed here,
+    # found too large, and computed again by one task); beyond, the planned product
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 4096,
+                     "local_bytes": 4096})
+        p = RNG.random((rows, 5))
+        w = nps.asarray(p)
+        assert _resident(w)
+        for got, want in ((w @ w.T, p @ p.T), (nps.matmul(w, w.T), p @ p.T),
+                          (nps.tensordot(w, w, axes=([1], [1])), p @ p.T),
+                          (nps.dot(w, w.T), p @ p.T)):
+            assert not _resident(got) and got.grid.num_blocks > 1
+            assert_same(got, want, rtol=1e-12)
+    finally:
+        _restore(backend_name)
+
+
 def test_scalar_operands_into_out_arrays(backend_name):
     # only ``out=`` (and ``where=``) are arrays: NumPy fills them (a size check of the
     # operands' broadcast raised a ValueError on no array operand)

@@ -128,30 +128,54 @@ def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
             or len(rest) >= x.ndim):
         return None
     whole = all(k == slice(None) for k in rest)
-    if not whole and any(n > 1 for n in x.grid.grid_shape[1:]):
+    gshape = x.grid.grid_shape
+    if not whole and any(n > 1 for n in gshape[1:]):
         return None
-    tail = np.broadcast_to(np.zeros((), np.int8), (1,) + x.shape[1:])[(slice(None), *rest)]
-    shape = first.shape + tail.shape[1:]
+    if rest:
+        tail = np.broadcast_to(np.zeros((), np.int8), (1,) + x.shape[1:])[(slice(None), *rest)]
+        tail_shape = tail.shape[1:]
+    else:
+        tail_shape = x.shape[1:]
+    shape = first.shape + tail_shape
     if math.prod(shape) * x.itemsize > limit:
         return None
     flat, which, starts = _routed(x, first.reshape(-1), 0)
-    out = np.empty((flat.size,) + tail.shape[1:], x.dtype)
-    touched = np.unique(which)
-    cols = list(itertools.product(*[range(g) for g in x.grid.grid_shape[1:]]))
-    refs = [x.blocks[(int(i), *c)] for i in touched for c in cols]
+    out = np.empty((flat.size,) + tail_shape, x.dtype)
+    cols = list(itertools.product(*[range(g) for g in gshape[1:]]))
+    groups = _row_groups(which, gshape[0])
+    refs = [x.blocks[(i, *c)] for i, _ in groups for c in cols]
     values = iter(progress.get(refs, "index"))
-    for i in touched:
-        rows = np.flatnonzero(which == i)
+    for i, rows in groups:
         local = flat[rows] - starts[i]
         for c in cols:
             block = next(values)
             # the block's columns: split axes are taken whole by the key; otherwise one block
-            cut = x.grid.block_slices((int(i), *c))[1:] if whole else ()
-            if len(rows) == flat.size:
-                out[(slice(None), *cut)] = block[(local, *rest)]
-            else:
-                out[(rows, *cut)] = block[(local, *rest)]
+            cut = x.grid.block_slices((i, *c))[1:] if whole and len(cols) > 1 else ()
+            out[(rows, *cut)] = block[(local, *rest)]
     return driver_resident(out.reshape(shape))
+
+
+def _row_groups(which: np.ndarray, n: int) -> list[tuple[int, Any]]:
+    """The positions of ``which`` (a block number in ``range(n)`` per index) that fall in
+    each block, for the blocks that have any: a slice where they are consecutive (sorted
+    indices: each block's rows are copied at once), else an integer array."""
+    if not which.size:
+        return []
+    if n == 1:
+        return [(0, slice(None))]
+    if (which[1:] >= which[:-1]).all():
+        order = None  # (sorted: the positions of each block are a run)
+        ordered = which
+    else:
+        order = np.argsort(which, kind="stable")
+        ordered = which[order]
+    bounds = np.searchsorted(ordered, np.arange(n + 1)).tolist()
+    groups = []
+    for i in range(n):
+        a, b = bounds[i], bounds[i + 1]
+        if a < b:
+            groups.append((i, slice(a, b) if order is None else order[a:b]))
+    return groups
 
 
 def _index_array(k: Any) -> np.ndarray | None:
@@ -172,11 +196,13 @@ def _routed(x: BlockArray, idx: np.ndarray, axis: int) -> tuple[np.ndarray, np.n
     non-negative; the block along ``axis`` of each; the blocks' first indices."""
     n = x.shape[axis]
     idx = idx.astype(np.int64, copy=False)
-    bad = (idx < -n) | (idx >= n)
-    if bad.any():
+    low, high = (int(idx.min()), int(idx.max())) if idx.size else (0, -1)
+    if low < -n or high >= n:
+        bad = (idx < -n) | (idx >= n)
         first = idx.reshape(-1)[np.flatnonzero(bad.reshape(-1))[0]]
         raise IndexError(f"index {first} is out of bounds for axis {axis} with size {n}")
-    idx = np.where(idx < 0, idx + n, idx)
+    if low < 0:
+        idx = np.where(idx < 0, idx + n, idx)
     starts = np.asarray(x.grid.boundaries(axis)[:-1], dtype=np.int64)
     return idx, np.searchsorted(starts, idx, side="right") - 1, starts
 

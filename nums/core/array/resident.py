@@ -43,11 +43,13 @@ from nums.core.array import fperrors, kernels, threads
 from nums.core.array.blockarray import (
     BlockArray,
     Resident,
+    backend,
     block_limit,
     fits_local,
     kept,
     local_limit,
     local_value,
+    make_grid,
     resident,
     worker_count,
     written_as_scalar,
@@ -782,21 +784,85 @@ def tensordot(a: BlockArray, b: BlockArray, axes_a: Sequence[int], axes_b: Seque
     vals = values([a, b])
     if vals is None:
         return None
+    shape = tuple(n for i, n in enumerate(a.shape) if i not in axes_a) + tuple(
+        n for i, n in enumerate(b.shape) if i not in axes_b)
+    if not _product_here(shape, dtype):
+        va, vb = vals
+        if (np.ndim(va) == 2 and np.ndim(vb) == 2 and len(axes_a) == 1
+                and va.dtype.kind in "biufc" and vb.dtype.kind in "biufc"):
+            # a product of matrices: ``va`` with its contracted axis last, ``vb`` first
+            return _product_in_blocks(va if axes_a[0] % 2 else va.T,
+                                      vb if not axes_b[0] % 2 else vb.T, dtype)
+        return None
     with warnings_at_caller():
         res = kernels.tensordot(vals[0], vals[1], (list(axes_a), list(axes_b)), dtype)
-    return _result(res, vals)
+    return _product_result(res, vals)
 
 
 def matmul(a: BlockArray, b: BlockArray, dtype: Any) -> BlockArray | None:
     vals = values([a, b])
     if vals is None:
         return None
+    shape = _matmul_shape(a.shape, b.shape)
+    if shape is None:
+        return None
+    if not _product_here(shape, dtype):
+        if vals[0].ndim == 2 and vals[1].ndim == 2:
+            return _product_in_blocks(vals[0], vals[1], dtype)
+        return None
     with warnings_at_caller():
         res = np.matmul(vals[0], vals[1])
     res = np.asarray(res)
     if res.dtype != dtype:
         res = res.astype(dtype)
-    return _result(res, vals)
+    return _product_result(res, vals)
+
+
+# a product of driver-resident operands whose result is larger than ``local_bytes`` (``W @
+# W.T`` of a (3000, 300) matrix is 72 MB) is computed here by NumPy (its BLAS on every core,
+# a symmetric product as one) up to this many times ``local_bytes``, then put in blocks;
+# a larger one is the planned product
+PRODUCT_HERE_FACTOR = 4
+
+
+def _product_here(shape: tuple[int, ...], dtype: Any) -> bool:
+    return math.prod(shape) * np.dtype(dtype).itemsize <= PRODUCT_HERE_FACTOR * local_limit()
+
+
+def _product_result(res: np.ndarray, vals: Sequence[Any]) -> BlockArray:
+    """A product computed here: driver-resident when it fits, else put in blocks."""
+    out = _result(res, vals)
+    return out if out is not None else BlockArray.from_numpy(res)
+
+
+def _product_in_blocks(va: np.ndarray, vb: np.ndarray, dtype: Any) -> BlockArray:
+    """``va @ vb`` of matrices in the driver, one block of the result at a time (NumPy's
+    BLAS on every core; the driver holds one block of it), each put on its node."""
+    grid = make_grid((va.shape[0], vb.shape[1]), dtype)
+    be = backend()
+
+    def block(idx: tuple[int, ...], node: int) -> Any:
+        rows, cols = grid.block_slices(idx)
+        return be.put(kernels.matmul(va[rows], vb[:, cols], grid.dtype), node)
+
+    with warnings_at_caller():
+        return BlockArray.build(grid, block)
+
+
+def _matmul_shape(sa: tuple[int, ...], sb: tuple[int, ...]) -> tuple[int, ...] | None:
+    """The shape of ``matmul`` of operands of shapes ``sa`` and ``sb``; None when they do
+    not multiply (NumPy's error comes from the general path)."""
+    if not sa or not sb:
+        return None
+    a2 = sa if len(sa) > 1 else (1,) + sa
+    b2 = sb if len(sb) > 1 else sb + (1,)
+    if a2[-1] != b2[-2]:
+        return None
+    try:
+        batch = np.broadcast_shapes(a2[:-2], b2[:-2])
+    except ValueError:
+        return None
+    return batch + (sa[-2:-1] if len(sa) > 1 else ()) + (sb[-1:] if len(sb) > 1 else ())
 
 
 def blockwise(fn: Callable, operands: Sequence[Any], dtype: Any, shape: tuple[int, ...],
