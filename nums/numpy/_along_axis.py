@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array import resident
+from nums.core.array.blockarray import BlockArray, local_limit, local_value, submit
 from nums.core.array.relayout import whole_axis
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
@@ -110,6 +111,9 @@ def take_along_axis(arr: Any, indices: Any, axis: int | None = -1) -> BlockArray
         if hi >= bound or lo < -bound:
             bad = hi if hi >= bound else lo
             raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {bound}")
+    points = _as_points(a, idx, axis, other)
+    if points is not None:
+        return points
     src = whole_axis(a_full, axis)
     bs = list(src.block_shape)
     bs[axis] = max(1, i_full.shape[axis])
@@ -123,6 +127,28 @@ def take_along_axis(arr: Any, indices: Any, axis: int | None = -1) -> BlockArray
         reads=lambda b: [(src, src.grid.block_slices(b[:axis] + (0,) + b[axis + 1:])),
                          (ind, ind.grid.block_slices(b))],
         name="take_along_axis")
+
+
+def _as_points(a: BlockArray, idx: BlockArray, axis: int, other: list) -> BlockArray | None:
+    """``take_along_axis`` of a distributed ``a`` by a small driver-resident (or fetchable)
+    ``idx`` (the ``k`` best of each row) as a gather of its points, ``a[rows, idx]``: the
+    blocks are read where they are, not laid out with ``axis`` whole first. None: the
+    general path."""
+    if local_value(a) is not None or idx.size * a.itemsize > local_limit():
+        return None
+    value = local_value(idx)
+    if value is None and resident.fetchable(idx):  # (``argpartition(-S, k)[:, :k]``)
+        value = resident.fetched(idx)
+    if value is None:
+        return None
+    key = []
+    for k in range(a.ndim):
+        if k == axis:
+            key.append(value)
+            continue
+        line = np.arange(other[k]) if a.shape[k] != 1 else np.zeros(other[k], np.intp)
+        key.append(line.reshape([-1 if j == k else 1 for j in range(a.ndim)]))
+    return a[tuple(key)]
 
 
 def _take_lines(block: np.ndarray, indices: np.ndarray, axis: int, bound: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, local_limit, resident
 from nums.numpy._convert import asarray
 
 
@@ -48,13 +48,34 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> BlockArray
 
 def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple[BlockArray, BlockArray]:
     """nums implementation of ``numpy.tril_indices`` (``nonzero`` of ``tri``)."""
+    here = _indices_here(np.tril_indices, n, k, m)
+    if here is not None:
+        return here
     u = _nps()
     return u.nonzero(u.tri(n, m, k=k, dtype=bool))
+
+
+def _indices_here(fn: Callable, n: Any, k: Any, m: Any) -> tuple[BlockArray, ...] | None:
+    """NumPy's ``fn(n, k, m)`` in the driver when the index arrays it makes are
+    driver-resident; None: the distributed ``nonzero``."""
+    if not all(isinstance(v, int | np.integer) for v in (n, k, n if m is None else m)):
+        return None
+    n, k, m = int(n), int(k), None if m is None else int(m)
+    cols = n if m is None else m
+    first = np.arange(n) + k  # (triu: each row's first column; tril: its last)
+    per_row = (np.clip(cols - first, 0, cols) if fn is np.triu_indices
+               else np.clip(first + 1, 0, cols))
+    if int(per_row.sum()) * np.dtype(np.intp).itemsize > local_limit():
+        return None
+    return tuple(resident(a) for a in fn(n, k, m))
 
 
 def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[BlockArray, BlockArray]:
     """nums implementation of ``numpy.triu_indices`` (``nonzero`` of the complement of
     ``tri``)."""
+    here = _indices_here(np.triu_indices, n, k, m)
+    if here is not None:
+        return here
     u = _nps()
     return u.nonzero(~u.tri(n, m, k=k - 1, dtype=bool))
 

@@ -613,6 +613,34 @@ def test_products_of_small_operands_larger_than_the_driver_holds(backend_name, r
         _restore(backend_name)
 
 
+def test_pairs_of_a_distributed_similarity_matrix(backend_name):
+    # a script's ``S = W @ W.T``, its upper triangle ``S[triu_indices(n, 1)]`` and each row's
+    # best ``take_along_axis(S, argpartition(-S, k)[:, :k], 1)``: the index arrays are
+    # NumPy's, made in the driver; the gathers read the blocks (assembled in the driver when
+    # they map them) instead of relaying the matrix out
+    try:
+        nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 4096,
+                     "local_bytes": 8192})
+        p = RNG.random((40, 6))
+        w = nps.asarray(p)
+        s = w @ w.T
+        want = p @ p.T
+        assert not _resident(s)
+        for k in (1, 0, -3):
+            iu, il = nps.triu_indices(40, k), nps.tril_indices(40, k, 30)
+            assert all(_resident(i) for i in iu + il)
+            assert_same(s[iu], want[np.triu_indices(40, k)])
+            assert_same(s[:, :30][il], want[:, :30][np.tril_indices(40, k, 30)])
+        best = nps.argpartition(-s, 3, axis=1)[:, :3]
+        got = nps.take_along_axis(s, best, axis=1)
+        assert_same(got, np.take_along_axis(want, best.get(), axis=1))
+        top = nps.argpartition(-s, 2, axis=0)[:2]
+        assert_same(nps.take_along_axis(s, top, axis=0),
+                    np.take_along_axis(want, top.get(), axis=0))
+    finally:
+        _restore(backend_name)
+
+
 def test_scalar_operands_into_out_arrays(backend_name):
     # only ``out=`` (and ``where=``) are arrays: NumPy fills them (a size check of the
     # operands' broadcast raised a ValueError on no array operand)

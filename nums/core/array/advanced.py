@@ -55,6 +55,8 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     if local is not None:
         return local
     here = gather_here(x, key)
+    if here is None:
+        here = gather_assembled(x, key)
     if here is not None:
         return here
     parsed = parse(x.shape, key)
@@ -153,6 +155,40 @@ def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
             cut = x.grid.block_slices((i, *c))[1:] if whole and len(cols) > 1 else ()
             out[(rows, *cut)] = block[(local, *rest)]
     return driver_resident(out.reshape(shape))
+
+
+# a gather whose result is at least this fraction of its source is NumPy's on the source
+# assembled in the driver
+ASSEMBLED_SHARE = 0.25
+
+
+def gather_assembled(x: BlockArray, key: Any) -> BlockArray | None:
+    """``x[arrays]`` (integer arrays over the first axes, the others whole: ``S[iu]`` of
+    ``triu_indices``) as NumPy's own indexing of ``x``'s value assembled in the driver, when
+    the result is driver-resident and at least ``ASSEMBLED_SHARE`` of ``x``, and the driver
+    maps the blocks: one copy of ``x`` costs less than routing every point to its block
+    (twice NumPy's time per block for each index array). None otherwise."""
+    if not backend().blocks_in_driver_memory or x.dtype.hasobject or not x.ndim:
+        return None
+    items = key if type(key) is tuple else (key,)
+    arrays = []
+    for k in items:
+        a = _index_array(k)
+        if a is None:
+            break
+        arrays.append(a)
+    rest = items[len(arrays):]
+    if (not arrays or len(items) > x.ndim
+            or any(type(k) is not slice or k != slice(None) for k in rest)):
+        return None
+    try:
+        bshape = np.broadcast_shapes(*[a.shape for a in arrays])
+    except ValueError:
+        return None  # NumPy's error, from the general path
+    nbytes = math.prod(bshape + x.shape[len(arrays):]) * x.itemsize
+    if nbytes > local_limit() or nbytes < ASSEMBLED_SHARE * x.nbytes:
+        return None
+    return driver_resident(np.asarray(x.get()[tuple(arrays)]))
 
 
 def _row_groups(which: np.ndarray, n: int) -> list[tuple[int, Any]]:
