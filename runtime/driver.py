@@ -642,9 +642,9 @@ class Driver(Scheduling, ActorScheduling, Lineage):
                 elif e.inline is not None:
                     locs.append(("i", e.id, *e.inline))
                 else:
-                    node = next((n for n, r in sorted(e.replicas.items(),
-                                                      key=lambda x: x[0] != e.home)
-                                 if r.ready), DISK)
+                    home = e.replicas.get(e.home)  # its home copy first, else any
+                    node = e.home if home is not None and home.ready else next(
+                        (n for n, r in e.replicas.items() if r.ready), DISK)
                     self.table.pin(e, node, DRIVER)
                     if node == DISK:
                         locs.append(("d", e.id, e.disk, e.header_len, e.layout))

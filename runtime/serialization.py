@@ -118,8 +118,38 @@ def loads_region(mm, offset: int, header_len: int, layout: Layout,
     bufs = [view[a:a + n] for a, n in layout]
     header = view[:header_len]
     del region, view
+    if len(bufs) == 1:  # (a NumPy array, usually: rebuilt from its header's form once seen)
+        key = bytes(header)
+        form = _ARRAY_FORMS.get(key, _UNSEEN)
+        if form is not _UNSEEN and form is not None:
+            return np.frombuffer(bufs[0], form[0]).reshape(form[1], order=form[2])
     value = pickle.loads(header, buffers=bufs)
+    if len(bufs) == 1 and form is _UNSEEN:
+        if len(_ARRAY_FORMS) >= _ARRAY_FORMS_MAX:
+            _ARRAY_FORMS.clear()
+        _ARRAY_FORMS[key] = _array_form(value, bufs[0])
     return value
+
+
+# the headers of arrays read from regions (pickles of ``dtype``, ``shape`` and ``order``:
+# byte-equal headers rebuild alike) -> that form, or None for any other value; unpickling
+# costs ten times NumPy's ``frombuffer`` and ``reshape`` of the buffer
+_ARRAY_FORMS: dict[bytes, tuple | None] = {}
+_ARRAY_FORMS_MAX = 4096
+_UNSEEN = object()
+
+
+def _array_form(value: object, buf: memoryview) -> tuple | None:
+    """``(dtype, shape, order)`` of ``value`` when it is a plain array holding all of
+    ``buf`` in C or Fortran order, else None."""
+    if type(value) is not np.ndarray or value.nbytes != buf.nbytes or value.dtype.hasobject:
+        return None
+    c, f = value.flags.c_contiguous, value.flags.f_contiguous
+    if not (c or f):
+        return None
+    if value.size and value.ctypes.data != np.frombuffer(buf, np.uint8).ctypes.data:
+        return None  # (not the buffer itself)
+    return value.dtype, value.shape, "C" if c else "F"
 
 
 def loads_file(path: str, header_len: int, layout: Layout) -> object:
