@@ -78,6 +78,30 @@ def test_shapes_orders_and_views(one_node):
         assert np.asarray(got).dtype == np.asarray(v).dtype
 
 
+def test_repeated_reads_rebuild_each_form(one_node):
+    # a second read of a header rebuilds the array from the form the first one recorded:
+    # C and Fortran orders, 0-d and empty arrays, structured dtypes, and values that are
+    # not plain arrays (a subclass, a tuple holding one array) stay what they were
+    x = np.arange(24 * 5000, dtype=np.int32).reshape(24, 5000)
+    rec = np.zeros(20000, [("a", "i4"), ("b", "f8")])
+    rec["a"] = np.arange(20000)
+    values = [x, np.asfortranarray(x), x.T, np.zeros((0, 30000)), rec,
+              np.ma.masked_array(np.arange(30000.0)), (np.arange(30000.0), "tag")]
+    for v in values:
+        for _ in range(3):
+            got = rt.get(rt.put(v))
+            assert type(got) is type(v)
+            if isinstance(v, tuple):
+                np.testing.assert_array_equal(got[0], v[0])
+                assert got[1] == v[1]
+                continue
+            np.testing.assert_array_equal(got, v)
+            assert got.dtype == v.dtype and got.shape == v.shape
+            assert got.flags.f_contiguous == v.flags.f_contiguous
+            if type(v) is np.ndarray:
+                assert not got.flags.writeable
+
+
 def test_get_is_zero_copy_and_read_only(one_node):
     x = np.random.default_rng(1).random(1_000_000)
     ref = rt.put(x)
