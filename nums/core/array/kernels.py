@@ -90,9 +90,14 @@ def linspace(
 
 
 def eye(shape: tuple, row0: int, col0: int, k: int, dtype) -> np.ndarray:
-    rows = np.arange(row0, row0 + shape[0])[:, None]
-    cols = np.arange(col0, col0 + shape[1])[None, :]
-    return (cols - rows == k).astype(dtype)
+    """The block at ``(row0, col0)`` of an identity with ones on diagonal ``k``: zeros (their
+    pages mapped when touched, as NumPy's eye) and the diagonal's entries in it."""
+    out = np.zeros(shape, dtype)
+    first, stop = max(row0, col0 - k), min(row0 + shape[0], col0 + shape[1] - k)
+    if stop > first:
+        i = np.arange(first, stop)
+        out[i - row0, i + k - col0] = 1
+    return out
 
 
 def tri(shape: tuple, row0: int, col0: int, k: int, dtype) -> np.ndarray:
