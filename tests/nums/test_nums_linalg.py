@@ -504,3 +504,68 @@ def test_whole_array_norms_are_dots_of_blocks(dtype, shape, monkeypatch):
         assert_same(nps.linalg.norm(x, **kw), np.linalg.norm(a, **kw), rtol=rtol)
     assert not squares
     assert_same(nps.linalg.norm(x - 1), np.linalg.norm(a - 1), rtol=rtol)
+
+
+def test_pinv_cutoffs_are_numpys():
+    """Without ``rtol`` NumPy cuts singular values at 1e-15 of the largest; ``rtol=None`` at
+    ``max(M, N) * eps`` (a ValueError for integers, as NumPy's ``finfo``)."""
+    a = np.vstack([np.diag([1.0, 2e-15, 1, 1, 1, 1]), np.zeros((6, 6))])
+    x = nps.asarray(a)
+    np.testing.assert_allclose(nps.linalg.pinv(x).get(), np.linalg.pinv(a), rtol=1e-6)
+    np.testing.assert_allclose(nps.linalg.pinv(x, rtol=None).get(),
+                               np.linalg.pinv(a, rtol=None), atol=1e-12)
+    with pytest.raises(ValueError):
+        np.linalg.pinv(np.ones((17, 8), bool), rtol=None)
+    with pytest.raises(ValueError):
+        nps.linalg.pinv(nps.asarray(np.ones((17, 8), bool)), rtol=None)
+
+
+def test_lstsq_computes_in_double_precision_as_numpy():
+    """NumPy's lstsq computes in double precision (its default cutoff is float64's epsilon)
+    and returns single precision only for single-precision operands."""
+    rng = np.random.default_rng(0)
+    a = (rng.standard_normal((10, 3)) @ rng.standard_normal((3, 10))).astype(np.float32)
+    b = rng.standard_normal((10, 1)).astype(np.float32)
+    got, want = nps.linalg.lstsq(nps.asarray(a), nps.asarray(b)), np.linalg.lstsq(a, b)
+    assert got[2] == want[2]
+    for g, w in zip((got[0], got[1], got[3]), (want[0], want[1], want[3])):
+        assert g.dtype == w.dtype
+    tall = rng.standard_normal((30, 4)).astype(np.float32)
+    for bb in (rng.random(30) < 0.5, rng.standard_normal(30), rng.standard_normal(30) + 1j):
+        got = nps.linalg.lstsq(nps.asarray(tall), nps.asarray(bb))
+        want = np.linalg.lstsq(tall, bb)
+        for g, w in zip((got[0], got[1], got[3]), (want[0], want[1], want[3])):
+            assert g.dtype == w.dtype
+            np.testing.assert_allclose(g.get(), w, rtol=1e-5, atol=1e-6)
+        assert got[2] == want[2]
+
+
+def test_linalg_argument_errors_are_numpys():
+    with pytest.raises(ValueError, match="can't be both set"):
+        nps.linalg.matrix_rank(nps.asarray(np.ones(3)), tol=1.0, rtol=0.1)
+    with pytest.raises(np.exceptions.AxisError):
+        nps.linalg.vector_norm(nps.asarray(np.array(2.0)), axis=-1)
+    with pytest.raises(np.exceptions.AxisError):
+        nps.linalg.norm(nps.asarray(np.ones(6)), None, (1, 0))
+    with pytest.raises(ValueError, match="Improper number"):
+        nps.linalg.norm(nps.asarray(np.ones(8)), None, (0, 1, 2))
+    with pytest.raises(np.exceptions.AxisError):
+        nps.linalg.norm(nps.asarray(np.ones(3)), "fro", (0, 1))
+    with pytest.raises(ValueError, match="Duplicate axes"):
+        nps.linalg.norm(nps.asarray(np.ones((3, 4))), None, (1, -1))
+    with pytest.raises(ValueError, match="for vectors"):
+        nps.linalg.norm(nps.asarray(np.ones((3, 4))), "fro", 0)
+
+
+def test_qr_of_nans_is_nans_as_numpy():
+    """The choice of TSQR's method measures R's condition: NaNs make it infinite (it raised
+    NumPy's "SVD did not converge" where NumPy's QR returns NaNs)."""
+    a = np.random.default_rng(2).random((6, 6))
+    a[2, 3] = np.nan
+    for mode in ("reduced", "complete", "r"):
+        want = np.linalg.qr(a.T, mode=mode)
+        got = nps.linalg.qr(nps.asarray(a).T, mode=mode)
+        want = want if isinstance(want, tuple) else (want,)
+        got = got if isinstance(got, tuple) else (got,)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(np.isnan(g.get()), np.isnan(w))

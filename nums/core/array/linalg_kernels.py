@@ -111,6 +111,19 @@ def svdvals_small(r: np.ndarray) -> np.ndarray:
     return np.linalg.svd(r, compute_uv=False)
 
 
+def condition_2(r: np.ndarray) -> float:
+    """The 2-norm condition number of ``r``; infinite when it is singular, holds NaN or
+    infinities, or its SVD does not converge (a choice of method, not a result: NumPy's
+    QR of such an array returns NaNs, it does not raise)."""
+    if not np.isfinite(r).all():
+        return np.inf
+    try:
+        values = np.linalg.svd(r, compute_uv=False)
+    except np.linalg.LinAlgError:
+        return np.inf
+    return float(values[0] / values[-1]) if values.size and values[-1] > 0 else np.inf
+
+
 def lstsq_small(u: np.ndarray, s: np.ndarray, vh: np.ndarray, qtb: np.ndarray,
                 cutoff: float, swap: bool = False) -> np.ndarray:
     """``Vh^H diag(1/s) U^H qtb``: the least-squares ``x`` of ``(Q U) diag(s) Vh x = b`` given

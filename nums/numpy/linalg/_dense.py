@@ -14,6 +14,7 @@ import functools
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 from numpy.linalg._linalg import EighResult, SlogdetResult
 
 from nums.core.array import kernels, resident
@@ -135,6 +136,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
                                               keepdims=keepdims), [x])
     if local is not None:
         return local
+    _check_norm_axes(x.ndim, ord, axis)
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)  # as NumPy: squares and absolute values of integers wrap
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
@@ -161,6 +163,27 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
     if vector and ord == -np.inf:
         return _red.min(absolute(x), axis=axis, keepdims=keepdims)
     return on_worker("norm", x, ord=ord, axis=axis, keepdims=keepdims)
+
+
+def _check_norm_axes(ndim: int, ord: Any, axis: Any) -> None:
+    """NumPy's checks of ``norm``'s ``axis``, in its order: one axis (a vector norm, no
+    string order) or two distinct ones (a matrix norm), each in range."""
+    if axis is None:
+        return
+    if not isinstance(axis, tuple):
+        try:
+            axis = (int(axis),)
+        except Exception as e:
+            raise TypeError("'axis' must be None, an integer or a tuple of integers") from e
+    if len(axis) == 1:
+        if isinstance(ord, str):
+            raise ValueError(f"Invalid norm order '{ord}' for vectors")
+        normalize_axis_index(axis[0], ndim)
+    elif len(axis) == 2:
+        if normalize_axis_index(axis[0], ndim) == normalize_axis_index(axis[1], ndim):
+            raise ValueError("Duplicate axes given.")
+    else:
+        raise ValueError("Improper number of dimensions to norm.")
 
 
 __all__ = ["solve", "inv", "det", "slogdet", "cholesky", "eigh", "eigvalsh", "norm"]

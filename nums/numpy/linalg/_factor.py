@@ -191,16 +191,46 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
         raise LinAlgError("Incompatible dimensions")
     if _small(a) and b.nbytes <= MAX_WORKER_BYTES:
         return on_worker("lstsq", a, b, rcond=rcond)
-    dtype = np.result_type(result_dtype(a.dtype), b.dtype)
-    if rcond is not None and rcond < 0:
+    dtype, out = _lstsq_types(a.dtype, b.dtype)
+    if rcond is None:
+        rcond = np.finfo(dtype).eps * max(m, n)
+    elif rcond < 0:
         rcond = np.finfo(dtype).eps  # LAPACK's rule, which NumPy follows: machine precision
+    return _in_dtype(_lstsq(a, b, rcond, dtype), out)
+
+
+def _lstsq_types(a: np.dtype, b: np.dtype) -> tuple[np.dtype, np.dtype]:
+    """NumPy's dtypes of ``lstsq``: it computes in double precision (complex if either is),
+    and returns single precision when both operands are single precision."""
+    for d in (a, b):
+        if d.kind in "fc" and np.dtype(d).type not in (np.float32, np.float64, np.complex64,
+                                                       np.complex128):
+            raise TypeError(f"array type {d} is unsupported in linalg")
+    cplx = a.kind == "c" or b.kind == "c"
+    single = all(d.type in (np.float32, np.complex64) for d in (a, b))
+    compute = np.dtype(np.complex128 if cplx else np.float64)
+    out = np.dtype((np.complex64 if cplx else np.float32) if single else compute)
+    return compute, out
+
+
+def _in_dtype(result: tuple, dtype: np.dtype) -> tuple:
+    """``lstsq``'s ``(x, residuals, rank, s)`` with ``x`` in ``dtype`` and the residuals and
+    singular values in its real dtype."""
+    x, resid, rank, s = result
+    real = np.zeros(0, dtype).real.dtype
+    return (x.astype(dtype, copy=False), resid.astype(real, copy=False), rank,
+            s.astype(real, copy=False))
+
+
+def _lstsq(a: BlockArray, b: BlockArray, rcond: float, dtype: np.dtype) -> tuple:
+    m, n = a.shape
     if m >= n:
         fast = _lstsq_normal(a.astype(dtype, copy=False), b.astype(dtype, copy=False), rcond)
         if fast is not None:
             return fast
     if m >= n:  # one pass: the R of [a | b] holds R, Q^H b and the residuals
         _check_skinny(n + (b.shape[1] if b.ndim == 2 else 1), dtype, "lstsq")
-        raug, node = r_augmented(a.astype(dtype, copy=False), b)
+        raug, node = r_augmented(a.astype(dtype, copy=False), b.astype(dtype, copy=False))
         result = submit(lk.lstsq_from_r, raug, n, m, rcond, b.ndim == 1, node=node)
         return unpack(result, node)
     q, u, s, vh, transposed = _svd_parts(a.astype(dtype, copy=False), "lstsq")
@@ -263,6 +293,8 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *,
     m, n = a.shape[-2:]
     if rcond is not None and rtol is not np._NoValue:
         raise ValueError("`rtol` and `rcond` can't be both set.")
+    if rcond is None and rtol is None:
+        rcond = max(m, n) * np.finfo(a.dtype).eps  # NumPy's (a ValueError for integers)
     if _small(a) or hermitian:
         kwargs = {"hermitian": hermitian}
         if rcond is not None:
@@ -272,9 +304,8 @@ def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *,
         return on_worker("pinv", a, **kwargs)
     q, u, s, vh, transposed = _svd_parts(a, "pinv")
     s_values = s.get()
-    if rcond is None:
-        rcond = (max(m, n) * np.finfo(s_values.dtype).eps if rtol in (None, np._NoValue)
-                 else rtol)
+    if rcond is None:  # NumPy's default without ``rtol``: 1e-15
+        rcond = 1e-15 if rtol is np._NoValue else rtol
     cutoff = float(np.asarray(rcond) * s_values.max()) if s_values.size else 0.0
     node = int(u.nodes.flat[0])
     k = u.shape[0]
@@ -289,10 +320,10 @@ def matrix_rank(A: Any, tol: Any = None, hermitian: bool = False, *,
                 rtol: Any = None) -> Any:
     """Singular values above ``tol`` (numpy's default ``S.max() * max(M, N) * eps``)."""
     a = asarray(A)
-    if a.ndim < 2:
-        return int(not bool(np.all(a.get() == 0)))
     if rtol is not None and tol is not None:
         raise ValueError("`tol` and `rtol` can't be both set.")
+    if a.ndim < 2:
+        return int(not bool(np.all(a.get() == 0)))
     if a.ndim > 2:  # a stack: numpy on one worker
         return on_worker("matrix_rank", a, tol=tol, hermitian=hermitian, rtol=rtol)
     if hermitian and a.shape[0] != a.shape[1]:

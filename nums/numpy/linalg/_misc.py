@@ -10,6 +10,7 @@ import operator
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.linalg._linalg import EigResult
 
 from nums.core.array.blockarray import BlockArray
@@ -76,6 +77,8 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
                 ord: Any = 2) -> BlockArray:
     """Any ``ord`` (``sum(|x|**ord)**(1/ord)``, 0, inf, -inf), distributed."""
     x = asarray(x)
+    if axis is not None:
+        normalize_axis_tuple(axis, x.ndim)  # NumPy's AxisError (a 0-d array has no axis)
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)  # as NumPy: squares and absolute values of integers wrap
     if axis is None:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import linalg_kernels as lk
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.blockarray import BlockArray, backend, submit
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
 from nums.core.graph.grid import ArrayGrid
@@ -104,9 +104,7 @@ def r_augmented(x: BlockArray, rhs: BlockArray) -> tuple[Any, int]:
 
 def _condition(root: _Step) -> float:
     """The 2-norm condition number of the (square) ``R`` of ``root``, on its node."""
-    values = one_block(submit(lk.svdvals_small, root.r, node=root.node), (root.k,),
-                       np.float64, root.node).get()
-    return values[0] / values[-1] if values[-1] > 0 else np.inf
+    return float(backend().get([submit(lk.condition_2, root.r, node=root.node)])[0])
 
 
 def _tree(x: BlockArray, with_q: bool, rhs: BlockArray | None = None) -> _Step:
