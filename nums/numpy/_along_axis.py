@@ -100,10 +100,9 @@ def take_along_axis(arr: Any, indices: Any, axis: int | None = -1) -> BlockArray
                                    for k in range(a.ndim)))
     i_full = broadcast_to(idx, tuple(idx.shape[k] if k == axis else other[k]
                                      for k in range(a.ndim)))
-    if a.shape[axis] == 0 and idx.shape[axis] > 0:
-        raise IndexError("cannot do a non-empty take from an empty axes.")
     bound = a.shape[axis]
-    if idx.size:  # NumPy raises at the call: one small reduction round to check the bounds
+    if i_full.size:  # NumPy raises at the call: one small reduction round to check the bounds
+        # (of the broadcast indices: NumPy checks none when they are empty)
         from nums.numpy._reductions import max as top
         from nums.numpy._reductions import min as bottom
 

@@ -9,15 +9,19 @@ and every view of it. Index arguments are fetched to the driver (numpy checks th
 from __future__ import annotations
 
 import builtins
+import gc
+import math
 import operator
+import sys
+import types
 from typing import Any
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import views, writes
-from nums.core.array.blockarray import BlockArray
-from nums.core.array.dtypes import as_dtype_operand
+from nums.core.array.blockarray import BlockArray, normalize_shape
+from nums.core.array.dtypes import as_dtype_operand, dry_run
 from nums.numpy._convert import asarray, intp_values
 from nums.numpy._logic import where as _where
 from nums.numpy._registry import lookup
@@ -32,7 +36,7 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
     if not isinstance(dst, BlockArray):
         np.copyto(dst, _numpy(src), casting=casting, where=_numpy(where))
         return
-    np.copyto(np.empty((0,), dst.dtype), as_dtype_operand(
+    dry_run(np.copyto, np.empty((0,), dst.dtype), as_dtype_operand(  # NumPy's casting errors
         src if isinstance(src, BlockArray) or np.ndim(src) == 0 else np.asarray(src)),
         casting=casting)
     src_shape = tuple(src.shape if isinstance(src, BlockArray) else np.shape(src))
@@ -49,9 +53,11 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
         raise ValueError(f"could not broadcast input array from shape {src_shape} "
                          f"into shape {dst.shape}")
     if where is True:
-        if isinstance(src, BlockArray | np.ndarray | np.generic) and np.ndim(src) == 0:
-            # a numpy scalar or 0-d array is cast as an array (wrapping), as NumPy's copyto
-            # does; Python numbers keep the assignment's range errors
+        if isinstance(src, BlockArray | np.ndarray | np.generic | float | complex) and (
+                np.ndim(src) == 0):
+            # a numpy scalar, 0-d array or Python float or complex is cast as an array
+            # (wrapping; NumPy's ComplexWarning), as NumPy's copyto does; Python integers
+            # keep the assignment's range errors (NEP 50)
             src = np.asarray(src.get() if isinstance(src, BlockArray) else src)
         dst[...] = src
         return
@@ -87,7 +93,11 @@ def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
         ind = np.clip(ind, 0, n - 1)
     else:
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
-    writes.assign(a, _flat_coords(a, ind), np.resize(values, ind.size))
+    values = np.resize(values, ind.size)
+    if a.ndim == 0:  # every index is the one element: the last value wins
+        writes.assign(a, (), values[-1:].reshape(()))
+        return
+    writes.assign(a, _flat_coords(a, ind), values)
 
 
 def putmask(a: Any, mask: Any, values: Any) -> None:
@@ -98,15 +108,19 @@ def putmask(a: Any, mask: Any, values: Any) -> None:
         return
     writes.check_writeable(a)
     mask = asarray(mask)
-    if mask.shape != a.shape:
+    if mask.size != a.size:  # NumPy compares sizes, and reads the mask flat
         raise ValueError("putmask: mask and data must be the same size")
+    if mask.shape != a.shape:
+        mask = mask.reshape(a.shape)
     if not isinstance(values, BlockArray) and np.size(values) == 0:
         return  # no values: NumPy writes nothing
     _cast_safely(values, a.dtype)
-    if not (isinstance(values, BlockArray) and values.shape == a.shape) and np.size(values) != 1:
+    if isinstance(values, BlockArray) and values.shape == a.shape:
+        pass
+    elif np.size(values) != 1:
         values = np.resize(writes.converted(_numpy(values), a.dtype), a.shape)
-    elif not isinstance(values, BlockArray):
-        values = np.reshape(writes.converted(values, a.dtype), ())
+    else:
+        values = np.reshape(writes.converted(_numpy(values), a.dtype), ())
     writes.write_out(a, _where(mask.astype(bool), values, a).astype(a.dtype, copy=False))
 
 
@@ -255,8 +269,54 @@ def view_method(self: BlockArray, dtype: Any = None, type: Any = None) -> BlockA
     return views.dtype_view(self, dtype)
 
 
+def resize_method(self: BlockArray, *new_shape: Any, refcheck: bool = True) -> None:
+    """``ndarray.resize``: changes the array in place to ``new_shape``, its elements in C order
+    kept, cut or followed by zeros. NumPy's errors: a view cannot change its size, and with
+    ``refcheck`` neither can an array that anything else refers to. Differs from NumPy: a
+    view, or an array that views refer to (``refcheck=False``, or the same size), raises
+    ``NotImplementedError``, as views of a nums array are defined on its shape."""
+    # NumPy's refcheck: references to ``self`` beyond the caller's name, this frame's and
+    # getrefcount's argument, and the bound method of a call like ``x.resize(*shape)``
+    referrers = ()
+    others = sys.getrefcount(self) - 3  # (a temporary has one less)
+    if others > 0:
+        referrers = gc.get_referrers(self)
+        others -= sum(isinstance(r, types.MethodType) and r.__func__ is resize_method
+                      for r in referrers)
+    if not new_shape or (len(new_shape) == 1 and new_shape[0] is None):
+        return  # ``a.resize()``: nothing changes, as in NumPy
+    if len(new_shape) == 1:
+        new_shape = new_shape[0]  # (``a.resize(())`` makes a 0-d array)
+    shape = normalize_shape(new_shape)
+    if any(n < 0 for n in shape):
+        raise ValueError("negative dimensions not allowed")
+    flags = self._geometry().flags
+    if not (flags.c_contiguous or flags.f_contiguous):
+        raise ValueError("resize only works on single-segment arrays")
+    size = math.prod(shape)
+    if size != self.size and self._link is not None:
+        raise ValueError("cannot resize this array: it does not own its data")
+    if size != self.size and others > 0 and refcheck:
+        raise ValueError("cannot resize an array that references or is referenced\nby another "
+                         "object in this way.\nUse the np.resize function to get a new resized "
+                         "copy or\n set refcheck=False to disable this check")
+    if self._link is not None or any(isinstance(r, views.ViewLink) for r in referrers):
+        raise NotImplementedError("nums cannot resize a view, or an array that views refer "
+                                  "to, in place (views are defined on their base's shape); "
+                                  "use `x = np.resize(x, shape)` (repeats the elements) or "
+                                  "`x = x.reshape(shape)`")
+    flat = lookup("ravel")(self)
+    if size <= self.size:
+        flat = flat[:size]
+    else:
+        flat = lookup("concatenate")([flat, lookup("zeros")(size - self.size, self.dtype)])
+    new = lookup("reshape")(flat, shape).copy()
+    new.blocks  # noqa: B018 (computed from the current blocks before ``self`` takes them)
+    writes.resize_root(self, new)
+
+
 METHODS = {"fill": fill_method, "put": put_method, "sort": sort_method,
-           "partition": partition_method, "view": view_method}
+           "partition": partition_method, "view": view_method, "resize": resize_method}
 
 __all__ = ["copyto", "put", "putmask", "place", "fill_diagonal", "put_along_axis",
            "shares_memory", "may_share_memory"]

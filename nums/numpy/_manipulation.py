@@ -174,8 +174,8 @@ def squeeze(a: Any, axis: Any = None) -> BlockArray:
     a = asarray(a)
     if axis is None:
         axes = tuple(i for i, n in enumerate(a.shape) if n == 1)
-    elif a.ndim == 0 and axis in (0, -1, (0,), (-1,)):
-        axes = ()  # NumPy lets a 0-d array squeeze its one notional axis
+    elif a.ndim == 0 and not isinstance(axis, tuple) and axis in (0, -1):
+        axes = ()  # NumPy lets a 0-d array squeeze its one notional axis (an int, not a tuple)
     else:
         axes = normalize_axis_tuple(axis, a.ndim)
         if any(a.shape[i] != 1 for i in axes):
@@ -209,7 +209,7 @@ def roll(a: Any, shift: Any, axis: Any = None) -> BlockArray:
         raise ValueError("'shift' and 'axis' should be scalars or 1D sequences")
     total: dict[int, int] = {}
     for sh, ax in pairs:
-        total[int(ax)] = total.get(int(ax), 0) + operator.index(sh)
+        total[int(ax)] = total.get(int(ax), 0) + int(sh)  # (NumPy's int(): floats truncate)
     if any(total.values()):
         out = rolled(a, tuple(total.get(ax, 0) for ax in range(a.ndim)))
         if out is not None:
@@ -522,13 +522,20 @@ def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
         a, axis = ravel(a), 0
     axis = normalize_axis_index(axis, a.ndim)
     idx = intp_values(indices)
+    if mode not in ("raise", "wrap", "clip"):
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
     n = a.shape[axis]
+    shape = a.shape[:axis] + idx.shape + a.shape[axis + 1:]
+    if n == 0 and math.prod(shape):
+        raise IndexError("cannot do a non-empty take from an empty axes.")
+    if math.prod(a.shape[:axis]) == 0 or (n == 0 and mode != "raise"):
+        # an empty result of which NumPy takes no line, so checks no index
+        result = BlockArray.full(shape, 0, a.dtype)
+        return write_out(out, result) if out is not None else result
     if mode == "wrap":
         idx = idx % n
     elif mode == "clip":
         idx = np.clip(idx, 0, n - 1)
-    elif mode != "raise":
-        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
     key = (slice(None),) * axis + ((int(idx),) if idx.ndim == 0 else (idx,))
     result = a[key].copy() if idx.ndim == 0 else a[key]
     return write_out(out, result) if out is not None else result

@@ -134,10 +134,7 @@ def compress(condition: Any, a: Any, axis: int | None = None, out: Any = None) -
     if axis is None:
         x, axis = u.ravel(x), 0
     axis = normalize_axis_index(axis, x.ndim)
-    picked = u.nonzero(cond)[0]
-    if picked.size and int(picked[-1].get()) >= x.shape[axis]:
-        raise IndexError(f"index {int(picked[-1].get())} is out of bounds for axis {axis} "
-                         f"with size {x.shape[axis]}")
+    picked = u.nonzero(cond)[0]  # (``take`` checks the bounds, as NumPy's compress)
     return to_out(out, u.take(x, picked, axis=axis))
 
 

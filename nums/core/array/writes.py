@@ -76,9 +76,6 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
             plain_key(key) or type(key) is BlockArray) and resident.assign_here(x, key, value):
         return  # a small array: NumPy's assignment into a copy of its value
     check_writeable(x)
-    if type(value) is int or type(value) is float or type(value) is complex:
-        converted(value, x.dtype)  # NumPy's OverflowError, ValueError or TypeError, even if
-        # nothing is selected
     if isinstance(key, str) and x.dtype.names is not None:
         # a field of a structured array: NumPy's assignment of the field in every block
         if key not in x.dtype.names:
@@ -100,6 +97,10 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
                 n for i, n in enumerate(value.shape) if i not in new_axes))
         write_basic(x, [s for s in spec if s is not None], value)
         return
+    if type(value) is int or type(value) is float or type(value) is complex:
+        # NumPy's OverflowError, ValueError or TypeError, even if nothing is selected (after
+        # the key's IndexError; a basic key's value is cast by _prepare after its check)
+        converted(value, x.dtype)
     mask = _full_mask(x, key)
     if mask is not None and not isinstance(value, BlockArray) and np.size(value) == 1:
         fill = _scalar(np.reshape(np.asarray(value), ()), x.dtype)
@@ -127,6 +128,18 @@ def write_out(out: Any, result: BlockArray) -> BlockArray:
     check_writeable(out, "output array is read-only")
     write_basic(out, full_spec(out.shape), result)
     return out
+
+
+def resize_root(x: BlockArray, new: BlockArray) -> None:
+    """``ndarray.resize``: the root ``x`` takes ``new``'s contents and shape. Views are
+    defined on their root's shape, so the caller makes sure that no view of ``x`` exists."""
+    writeable = x._geometry().flags.writeable
+    x._take_state(new)
+    x._version += 1
+    x._stand_in = None  # (a root's geometry is C-contiguous, of its new shape)
+    x._array0d = new.ndim == 0
+    if not writeable:  # (NumPy resizes a read-only array that owns its data, and keeps it so)
+        x._geometry().flags.writeable = False
 
 
 def check_out(out: Any, dtype: Any, rule: str, ufunc: np.ufunc | None = None) -> None:

@@ -1,0 +1,185 @@
+"""Edge cases of writes (``put``, ``putmask``, ``copyto``, assignment), selections (``take``,
+``compress``, ``take_along_axis``), ``roll``, ``squeeze`` and ``ndarray.resize`` against
+NumPy, with arrays split into blocks (``dist``: ``local_bytes=0``) and held in the driver
+(``driver``)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import BACKEND_CONFIGS, BLOCK_BYTES, assert_same
+
+import nums
+import nums.numpy as nps
+
+LAYOUTS = {
+    "dist": {"block_bytes": BLOCK_BYTES, "local_bytes": 0},
+    "driver": {"block_bytes": 2**20, "local_bytes": 2**20},
+}
+
+
+@pytest.fixture(params=list(LAYOUTS))
+def layout(backend_name, request):
+    nums.init(**{**BACKEND_CONFIGS[backend_name], **LAYOUTS[request.param]})
+    yield request.param
+    nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
+
+
+def _same_outcome(fn, *arrays):
+    """``fn(xp, *arrays)`` with numpy and with nums: the same result (values, shape, dtype)
+    or the same exception class and message."""
+    try:
+        expected = fn(np, *[np.array(a) for a in arrays])
+    except Exception as e:  # noqa: BLE001 (any NumPy error is the specification)
+        with pytest.raises(type(e), match=re.escape(str(e))):
+            fn(nps, *[nps.asarray(a) for a in arrays])
+        return
+    assert_same(fn(nps, *[nps.asarray(a) for a in arrays]), expected)
+
+
+def test_put_on_a_zero_d_array_keeps_the_last_value(layout):
+    for ind, v, mode in (([0, -1], [1, 2], "raise"), ([0, 3, 7], [1, 2, 3], "wrap"),
+                         ([0, -1], 7, "raise"), ([0, -1], [1.7, 2.9], "clip")):
+        a = np.array(5)
+        x = nps.asarray(a)
+        np.put(a, ind, v, mode=mode)
+        nps.put(x, ind, v, mode=mode)
+        assert_same(x, a)
+    with pytest.raises(IndexError, match="index 1 is out of bounds for axis 0 with size 1"):
+        nps.put(nps.asarray(np.array(5)), [0, 1], [1, 2])
+
+
+def test_putmask_compares_sizes_not_shapes(layout):
+    a = np.array(5.0)
+    x = nps.asarray(a)
+    np.putmask(a, np.array([True]), np.array([2.0]))
+    nps.putmask(x, nps.asarray(np.array([True])), nps.asarray(np.array([2.0])))
+    assert_same(x, a)
+    a = np.zeros((3, 2))
+    x = nps.asarray(a)
+    mask = np.array([[1, 0, 1], [0, 1, 1]], bool)  # read flat, as NumPy reads it
+    np.putmask(a, mask, np.arange(6.0).reshape(2, 3))
+    nps.putmask(x, nps.asarray(mask), nps.asarray(np.arange(6.0).reshape(2, 3)))
+    assert_same(x, a)
+    a = np.zeros(3)
+    x = nps.asarray(a)
+    np.putmask(a, np.ones(3, bool), np.array([[4.0]]))  # one value of another shape
+    nps.putmask(x, nps.asarray(np.ones(3, bool)), nps.asarray(np.array([[4.0]])))
+    assert_same(x, a)
+    with pytest.raises(ValueError, match="mask and data must be the same size"):
+        nps.putmask(nps.zeros(3), nps.ones(4, dtype=bool), 1.0)
+
+
+def test_copyto_casts_python_floats_and_complex_as_arrays(layout):
+    a = np.zeros(3, int)
+    x = nps.asarray(a)
+    with pytest.warns(np.exceptions.ComplexWarning):
+        np.copyto(a, 3.5 + 0j, casting="unsafe")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        nps.copyto(x, 3.5 + 0j, casting="unsafe")
+    assert_same(x, a)
+    assert w and all(issubclass(r.category, np.exceptions.ComplexWarning) for r in w)
+    assert not any(r.filename.endswith("_inplace.py") for r in w)  # not the casting probe's
+    a = np.zeros(3, int)
+    x = nps.asarray(a)
+    with pytest.warns(RuntimeWarning, match="invalid value encountered in cast"):
+        nps.copyto(x, float("nan"), casting="unsafe")
+    with pytest.warns(RuntimeWarning):
+        np.copyto(a, float("nan"), casting="unsafe")
+    assert_same(x, a)
+    # Python integers keep NEP 50's range check; the default rule still refuses floats
+    with pytest.raises(OverflowError, match="Python integer 300 out of bounds for uint8"):
+        nps.copyto(nps.zeros(3, dtype=np.uint8), 300, casting="unsafe")
+    with pytest.raises(TypeError, match="Cannot cast scalar from dtype"):
+        nps.copyto(nps.zeros(3, dtype=int), 2.5)
+
+
+def test_take_compress_take_along_axis_with_empty_results(layout):
+    cases = [
+        ((0, 0), [0, 5], 1), ((0, 3), [0, 5], 1), ((0, 3), 5, 1), ((2, 0), [0, 0], 1),
+        ((0,), [0], None), ((0,), [], None), ((2, 3, 0), [5], 1), ((2, 0, 0), [5], 1),
+        ((0, 0), [0], None),
+    ]
+    for shape, ind, axis in cases:
+        _same_outcome(lambda xp, a, ind=ind, axis=axis: xp.take(a, ind, axis=axis), np.zeros(shape))
+    _same_outcome(lambda xp, a: xp.take(a, [5], axis=1, mode="clip"), np.zeros((2, 0, 0)))
+    for cond, shape, axis in (([1, 0, 1, 1], (0, 3), 1), ([0, 0, 0, 1], (0, 3), 1),
+                              ([1, 0, 1, 1], (0, 3), 0), ([1, 0, 1, 1, 1], (2, 3), 1),
+                              ([1, 0, 1, 1], (0, 3), None)):
+        _same_outcome(lambda xp, a, c=cond, ax=axis: xp.compress(c, a, axis=ax),
+                      np.zeros(shape))
+    for shape, ind in (((0, 0), np.zeros((0, 2), int)), ((0, 3), np.full((0, 2), 7)),
+                       ((0, 3), np.full((1, 2), 7)), ((2, 0), np.zeros((2, 2), int)),
+                       ((2, 0), np.zeros((2, 0), int))):
+        _same_outcome(lambda xp, a, i: xp.take_along_axis(a, i, axis=1), np.zeros(shape), ind)
+
+
+def test_roll_truncates_float_shifts(layout):
+    for shift, axis, shape in ((1.5, None, (40,)), (-1.5, None, (40,)), ((1.5,), 0, (40,)),
+                               ((1.5, 2.7), (0, 1), (5, 8))):
+        _same_outcome(lambda xp, a, s=shift, ax=axis: xp.roll(a, s, ax),
+                      np.arange(40.0).reshape(shape))
+
+
+def test_squeeze_of_a_zero_d_array_takes_an_int_axis_only(layout):
+    for axis in ((0,), (-1,), (0, 0), 1):
+        _same_outcome(lambda xp, a, axis=axis: xp.squeeze(a, axis=axis), np.array(1.0))
+        _same_outcome(lambda xp, a, axis=axis: a.squeeze(axis), np.array(1.0))
+    for axis in (0, -1, ()):
+        _same_outcome(lambda xp, a, axis=axis: xp.squeeze(a, axis=axis), np.array(1.0))
+
+
+def test_assignment_checks_the_index_before_casting_the_value(layout):
+    def write(key, value, dtype=int):
+        def fn(xp, a):
+            a[key] = value
+            return a
+        _same_outcome(fn, np.zeros(3, dtype))
+
+    write(5, 1 + 1j)  # IndexError, as NumPy: the bounds first
+    write((0, 5), 1 + 1j)
+    write(slice(0, 0), 1 + 1j)  # TypeError even if nothing is selected
+    write([5], 1 + 1j)  # NumPy casts before checking a fancy index
+    write(np.array([True, False, True]), 1 + 1j)
+    write(np.array([True, False, True]), 300, np.uint8)
+    write(1, float("nan"))
+
+
+def test_resize_method(layout):
+    for new_shape, args in (((2, 3), ((2, 3),)), ((2, 3), (2, 3)), ((7, 9), ([7, 9],)),
+                            ((3,), (3,)), ((0,), (0,))):
+        a = np.arange(40.0)
+        x = nps.asarray(a)
+        result = x.resize(*args)  # (not in an assert: its bound method is a reference)
+        assert result is None
+        a.resize(new_shape)
+        assert_same(x, a)  # in place: kept, cut or followed by zeros (not repeated)
+    x = nps.asarray(np.array(5.0))
+    x.resize((2, 2))
+    assert_same(x, np.array([[5.0, 0.0], [0.0, 0.0]]))
+    x.resize(())
+    assert_same(x, np.array(5.0))
+    x = nps.arange(12.0)
+    with pytest.raises(ValueError, match="negative dimensions not allowed"):
+        x.resize(-1)
+    with pytest.raises(ValueError, match="it does not own its data"):
+        x[2:].resize(20)
+    with pytest.raises(ValueError, match="single-segment"):
+        x[::2].resize(6)
+    y = x  # another reference: NumPy's refcheck
+    with pytest.raises(ValueError, match="cannot resize an array that references"):
+        x.resize(20)
+    x.resize(20, refcheck=False)
+    assert_same(y, np.concatenate([np.arange(12.0), np.zeros(8)]))
+    del y
+    v = x[1:3]  # a view: defined on x's shape, so nums refuses where NumPy goes ahead
+    with pytest.raises(NotImplementedError, match="np.resize"):
+        x.resize(30, refcheck=False)
+    with pytest.raises(NotImplementedError, match="np.resize"):
+        v.resize((1, 2))
+    assert_same(v, np.array([1.0, 2.0]))
+    assert x.shape == (20,)
