@@ -87,3 +87,18 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture
 def rng():
     return np.random.default_rng(1234)
+
+
+# the layouts of the edge-case tests: every array split into blocks, or held in the driver
+LAYOUTS = {
+    "dist": {"block_bytes": BLOCK_BYTES, "local_bytes": 0},
+    "driver": {"block_bytes": 2**20, "local_bytes": 2**20},
+}
+
+
+@pytest.fixture(params=list(LAYOUTS))
+def layout(backend_name, request):
+    """Re-initialise the session in each layout for one test, then restore it."""
+    nums.init(**{**_CONFIGS[backend_name], **LAYOUTS[request.param]})
+    yield request.param
+    nums.init(**{"block_bytes": BLOCK_BYTES, **_CONFIGS[backend_name]})

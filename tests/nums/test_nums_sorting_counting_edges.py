@@ -8,23 +8,10 @@ import warnings
 
 import numpy as np
 import pytest
-from nums_helpers import BACKEND_CONFIGS, BLOCK_BYTES, assert_same
+from nums_helpers import assert_same
 
-import nums
 import nums.numpy as nps
 from nums.core import context
-
-LAYOUTS = {
-    "dist": {"block_bytes": BLOCK_BYTES, "local_bytes": 0},
-    "driver": {"block_bytes": 2**20, "local_bytes": 2**20},
-}
-
-
-@pytest.fixture(params=list(LAYOUTS))
-def layout(backend_name, request):
-    nums.init(**{**BACKEND_CONFIGS[backend_name], **LAYOUTS[request.param]})
-    yield request.param
-    nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
 
 
 def _raises_as_numpy(name, np_args, nums_args, np_kwargs=None, nums_kwargs=None):

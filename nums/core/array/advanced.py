@@ -102,18 +102,10 @@ def gather_here(x: BlockArray, key: Any) -> BlockArray | None:
     - integer arrays over the first axes, the others whole: ``img[np.ix_(rows, cols)]`` (a
       submatrix: each block reads its rows and columns at once) and points ``img[r, c]``.
     """
-    if not backend().blocks_in_driver_memory or x.dtype.hasobject or not x.ndim:
+    lead = _leading_arrays(x, key)
+    if lead is None:
         return None
-    items = key if type(key) is tuple else (key,)
-    arrays = []
-    for k in items:
-        a = _index_array(k)
-        if a is None:
-            break
-        arrays.append(a)
-    if not arrays or len(items) > x.ndim:
-        return None
-    rest = items[len(arrays):]
+    arrays, rest = lead
     limit = min(GATHER_HERE_BYTES, local_limit(), block_limit() // 16)
     if len(arrays) > 1:
         if any(type(k) is not slice or k != slice(None) for k in rest):
@@ -168,19 +160,10 @@ def gather_assembled(x: BlockArray, key: Any) -> BlockArray | None:
     the result is driver-resident and at least ``ASSEMBLED_SHARE`` of ``x``, and the driver
     maps the blocks: one copy of ``x`` costs less than routing every point to its block
     (twice NumPy's time per block for each index array). None otherwise."""
-    if not backend().blocks_in_driver_memory or x.dtype.hasobject or not x.ndim:
+    lead = _leading_arrays(x, key)
+    if lead is None or any(type(k) is not slice or k != slice(None) for k in lead[1]):
         return None
-    items = key if type(key) is tuple else (key,)
-    arrays = []
-    for k in items:
-        a = _index_array(k)
-        if a is None:
-            break
-        arrays.append(a)
-    rest = items[len(arrays):]
-    if (not arrays or len(items) > x.ndim
-            or any(type(k) is not slice or k != slice(None) for k in rest)):
-        return None
+    arrays = lead[0]
     try:
         bshape = np.broadcast_shapes(*[a.shape for a in arrays])
     except ValueError:
@@ -212,6 +195,24 @@ def _row_groups(which: np.ndarray, n: int) -> list[tuple[int, Any]]:
         if a < b:
             groups.append((i, slice(a, b) if order is None else order[a:b]))
     return groups
+
+
+def _leading_arrays(x: BlockArray, key: Any) -> tuple[list[np.ndarray], tuple] | None:
+    """The integer arrays that lead ``key`` (NumPy arrays, driver-resident values) and the
+    rest of it, for a gather the driver makes from the blocks it maps; None: not such a
+    key, or the driver does not map the blocks."""
+    if not backend().blocks_in_driver_memory or x.dtype.hasobject or not x.ndim:
+        return None
+    items = key if type(key) is tuple else (key,)
+    arrays = []
+    for k in items:
+        a = _index_array(k)
+        if a is None:
+            break
+        arrays.append(a)
+    if not arrays or len(items) > x.ndim:
+        return None
+    return arrays, items[len(arrays):]
 
 
 def _index_array(k: Any) -> np.ndarray | None:
