@@ -72,7 +72,8 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
         return filled.copy()  # a new array of its own, writable (not the read-only broadcast)
     if dtype is None:
         dtype = np.array(fill_value).dtype
-    np.array(fill_value).astype(dtype)  # numpy's cast error, if any
+    if np.dtype(dtype).kind != "O":  # NumPy's unsafe cast of the value (its errors, warnings)
+        fill_value = np.full((), fill_value, dtype)[()]
     return made_0d(BlockArray.full(shape, fill_value, dtype, block_shape))
 
 
@@ -202,7 +203,13 @@ def arange(
                                      for v in (start, stop, step)])
     else:
         res_dtype = np.dtype(dtype)
-    n = max(0, math.ceil((stop - start) / step))
+    length = (stop - start) / step
+    if not np.isfinite(length):
+        raise ValueError("Maximum allowed size exceeded")  # NumPy's, for an endless range
+    n = max(0, math.ceil(length))
+    if n * res_dtype.itemsize > np.iinfo(np.intp).max:
+        raise ValueError("array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
+                         "maximum possible size.")
     if res_dtype.kind == "b" and n > 2:
         raise TypeError("arange() is only supported for booleans when the result has at most "
                         "length 2.")
@@ -287,7 +294,7 @@ def linspace(
         lambda idx, node: submit(
             kernels.linspace,
             start,
-            step if div > 0 else 0.0,
+            step if div > 0 else delta,  # (one point: NumPy's 0 * delta + start)
             grid.axis_start(0, idx[0]),
             grid.block_shape_at(idx)[0],
             num - 1,

@@ -19,12 +19,16 @@ from nums.core.array.blockarray import BlockArray, backend
 from nums.core.array.dtypes import ufunc_result_dtypes
 from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_apply
 from nums.core.array.fusion import fuse_ufunc
+from nums.core.array.geometry import memory_order
 from nums.core.array.views import reshape_view
 from nums.core.array.writes import ufunc_at, write_out
 from nums.core.backend.base import float_error_settings
 from nums.numpy._convert import _unmasked, asarray
 from nums.numpy._fallback import gathered
 from nums.numpy._ufunc_methods import ufunc_accumulate, ufunc_reduce, ufunc_reduceat
+from runtime.errors import warn
+
+_NO_OUT = object()  # ``out`` not given (NumPy warns of ``where=`` without it; not of None)
 
 # name -> category; the categories document the table, every name is a numpy ufunc.
 UFUNC_TABLE: dict[str, str] = {}
@@ -113,7 +117,7 @@ class ufunc:
     def __call__(
         self,
         *args: Any,
-        out: Any = None,
+        out: Any = _NO_OUT,
         where: Any = True,
         dtype: Any = None,
         casting: str = "same_kind",
@@ -121,11 +125,17 @@ class ufunc:
         signature: Any = None,
         subok: bool = True,
     ) -> Any:
-        if (out is None and where is True and dtype is None and casting == "same_kind"
-                and signature is None and self._ufunc.nout == 1):
+        if (out is _NO_OUT and where is True and dtype is None and casting == "same_kind"
+                and signature is None and self._ufunc.nout == 1 and order == "K"):
             local = resident.ufunc_here(self._ufunc, args)  # small arrays: NumPy, here
             if local is not None:
                 return local
+        memory_order(order)  # NumPy's check (the blocks' layout is nums's)
+        if out is _NO_OUT:
+            out = None
+            if where is not True and len(args) <= self._ufunc.nin:
+                warn("'where' used without 'out', expect unitialized memory in output. If "
+                     "this is intentional, use out=None.", UserWarning)  # (NumPy's words)
         result = self._call(*args, out=out, where=where, dtype=dtype, casting=casting,
                             signature=signature)
         if isinstance(result, BlockArray) and result._local is not None:

@@ -18,10 +18,10 @@ from nums.numpy import (
     _creation,
     _flatiter,
     _inplace,
-    _logic,
     _manipulation,
     _products,
     _protocols,
+    _reductions,
 )
 from nums.numpy._elementwise import UFUNCS
 from nums.numpy._fallback import warn_gather
@@ -226,9 +226,16 @@ def _set_part(part: str) -> Any:
 
 
 def _round(self: BlockArray, ndigits: int | None = None) -> Any:
+    """``round(x)`` of a 0-d result (nums's 0-d arrays stand for NumPy's scalars, which
+    round); NumPy's arrays do not define it."""
     if self.ndim == 0:
         return round(self.get()[()], ndigits)
-    return _logic.round(self, ndigits or 0)
+    raise TypeError("type numpy.ndarray doesn't define __round__ method")
+
+
+def _contains(self: BlockArray, value: Any) -> bool:
+    """``value in x``: NumPy's ``(x == value).any()``, for any number of dimensions."""
+    return bool(_reductions.any(self == value))
 
 
 def _array_ufunc(self: BlockArray, ufunc: np.ufunc, method: str, *inputs: Any,
@@ -345,6 +352,7 @@ def install() -> None:
     BlockArray.reshape = _reshape
     BlockArray.transpose = _transpose
     BlockArray.__round__ = _round
+    BlockArray.__contains__ = _contains
     BlockArray.conj = BlockArray.conjugate = _conjugate
     BlockArray.compress = _compress
     BlockArray.setflags = _setflags

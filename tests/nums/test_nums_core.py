@@ -151,8 +151,17 @@ def test_astype_casting_error():
 
 
 def test_scalar_conversions():
-    x = nps.array([3.5])
+    x = nps.array(3.5)
     assert float(x) == 3.5 and int(x) == 3 and complex(x) == 3.5 + 0j and bool(x)
+    assert bool(nps.array([3.5]))
+    for conv in (float, int, complex):  # as NumPy's conversions of a size-1 array
+        try:
+            want = conv(np.array([3.5]))
+        except TypeError:
+            with pytest.raises(TypeError):
+                conv(nps.array([3.5]))
+        else:
+            assert conv(nps.array([3.5])) == want
     i = nps.array(4)
     assert [10, 20, 30, 40, 50][i] == 50
     assert range(10)[nps.array(2)] == 2
@@ -267,7 +276,8 @@ def test_zero_d_and_empty_arrays():
     assert_same(s * 2 + nps.array(1.0), np.array(6.0))
     assert_same(nps.sum(s), np.sum(np.array(2.5)))
     assert round(nps.array(2.567), 2) == 2.57
-    assert_same(round(nps.array([1.26, 2.5]), 1), np.round(np.array([1.26, 2.5]), 1))
+    with pytest.raises(TypeError):  # as NumPy's arrays (a 0-d result rounds: NumPy's scalar)
+        round(nps.array([1.26, 2.5]), 1)
     e = nps.zeros((0, 3))
     assert_same(e + 1, np.zeros((0, 3)) + 1)
     assert_same(e.T @ e, np.zeros((3, 3)))

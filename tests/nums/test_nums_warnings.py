@@ -189,3 +189,34 @@ def test_convergence_warning_names_the_fit(backend_name):
         LogisticRegression(solver="lbfgs", max_iter=1).fit(X, y)
     blamed = {(w.filename, w.lineno) for w in caught if w.category is ConvergenceWarning}
     assert blamed == {(__file__, line)}
+
+
+def test_pending_results_keep_the_errstate_of_their_call(layout):
+    """A reduction or cast computed after its ``np.errstate`` block ended raises, warns or
+    stays quiet as the block said (it followed the state at ``get()`` before)."""
+    x = nps.asarray(np.array([np.inf, -np.inf] * 20))
+    nan = nps.asarray(np.array([np.nan] * 40))
+    for op in (lambda: nps.add.reduce(x), lambda: nps.sum(x), lambda: x.mean(),
+               lambda: nan.astype("i8"), lambda: x - x):
+        with pytest.raises(FloatingPointError):
+            with np.errstate(all="raise"):
+                r = op()
+            r.get()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with np.errstate(all="ignore"):
+                r = op()
+            r.get()
+
+
+def test_ufunc_at_and_where_warn_as_numpy(layout):
+    a = nps.asarray(np.array([6, 1, -2]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (the casting probe's own 0 / 0 warned)
+        nps.floor_divide.at(a, [0], nps.asarray(np.array([4])))
+        nps.add(a, 1, where=a > 0, out=None)
+    np.testing.assert_array_equal(a.get(), np.array([1, 1, -2]))
+    with pytest.warns(UserWarning, match="'where' used without 'out'"):
+        nps.add(a, 1, where=a > 0)
+    with pytest.raises(ValueError, match="order must be one of"):
+        nps.add(a, 1, order="Z")

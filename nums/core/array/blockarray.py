@@ -237,7 +237,7 @@ def local_value(x: Any) -> np.ndarray | None:
     if x._link is not None:
         x._sync()
     if x._local is None and type(x._pending) is DriverValue:
-        x._pending.settle(x)
+        fperrors.run_under(x._pending.errors, x._pending.settle, x)
     return x._local
 
 
@@ -260,6 +260,12 @@ class Pending:
     """
 
     kind = ""
+    errors: Any = None  # the floating-point error state of the call that made it
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Pending:
+        made = object.__new__(cls)
+        made.errors = fperrors.captured()  # (its computation, later, runs under it)
+        return made
 
     def compute(self, x: BlockArray) -> np.ndarray:
         """Submit the tasks; the grid-shaped object array of ``x``'s block refs."""
@@ -499,7 +505,8 @@ class BlockArray:
             value[(0,) * self.ndim] = self._local  # a task run here reads the value itself
             return value
         if self._blocks is None:
-            self._blocks = self._pending.compute(self)
+            pending = self._pending
+            self._blocks = fperrors.run_under(pending.errors, pending.compute, self)
             self._pending = None
         return self._blocks
 
@@ -675,7 +682,7 @@ class BlockArray:
                 return local
             return np.array(local, copy=True)
         if self._pending is not None and self._blocks is None:
-            here = self._pending.value_here(self)
+            here = fperrors.run_under(self._pending.errors, self._pending.value_here, self)
             if here is not None:
                 return here
         refs = [self.blocks[idx] for idx in self.grid.indices()]
@@ -724,7 +731,9 @@ class BlockArray:
                 )
             raise TypeError("only length-1 arrays can be converted to Python scalars")
         local = local_value(self)  # (converted to a Python scalar at once: no copy needed)
-        return (self.get() if local is None else local).reshape(())
+        # of its own shape: NumPy's conversion decides (2.4 refuses a size-1 array of
+        # dimensions for int, float and complex)
+        return self.get() if local is None else local
 
     def __bool__(self) -> bool:
         return bool(self._scalar("bool"))

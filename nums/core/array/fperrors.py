@@ -75,6 +75,24 @@ def _ours() -> Any:
     return ours
 
 
+def captured() -> Any:
+    """The caller's floating-point error state (NumPy's extobj), for work done later."""
+    return None if _extobj_contextvar is None else _extobj_contextvar.get()
+
+
+def run_under(state: Any, fn: Any, *args: Any) -> Any:
+    """``fn(*args)`` under the error state ``state`` that :func:`captured` returned (a
+    pending result computed after its ``np.errstate`` block ended warns, raises or stays
+    quiet as the block said, as NumPy's call would have)."""
+    if state is None or _extobj_contextvar.get() is state:
+        return fn(*args)
+    token = _extobj_contextvar.set(state)
+    try:
+        return fn(*args)
+    finally:
+        _extobj_contextvar.reset(token)
+
+
 def _state() -> Any:
     """The extobj to run under (see :func:`_ours`); None when this path does not apply."""
     return None if _extobj_contextvar is None else _ours()

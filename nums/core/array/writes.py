@@ -115,7 +115,8 @@ def ufunc_at(x: BlockArray, ufunc: np.ufunc, key: Any, b: Any = None) -> None:
     check_writeable(x)
     probe = np.zeros(1, x.dtype)  # numpy's casting errors at the call
     stand = b if not isinstance(b, BlockArray | np.ndarray) else np.zeros(1, b.dtype)
-    ufunc.at(probe, [0], *(() if b is None else (stand,)))
+    with np.errstate(all="ignore"):  # (the probe's own arithmetic, 0 / 0, is not the user's)
+        ufunc.at(probe, [0], *(() if b is None else (stand,)))
     _advanced_write(x, key, b, ufunc)
 
 

@@ -1,0 +1,60 @@
+"""Creation and conversion edge cases against NumPy 2.4, in both layouts: ``in``, Python
+number conversions of arrays, ``full``'s unsafe casts, one-point ``linspace``, endless or
+too large ``arange``."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from nums_helpers import assert_same
+
+import nums.numpy as nps
+
+
+def test_in_is_any_equal(layout):
+    for a, v in ((np.array([[1, 2], [3, 4]]), 3), (np.array(3), 3), (np.arange(40.0), 7.5),
+                 (np.arange(40), 39), (np.array([[np.nan]]), np.nan)):
+        assert (v in nps.asarray(a)) == (v in a)
+
+
+def test_python_numbers_of_arrays(layout):
+    for conv in (float, int, complex):
+        with pytest.raises(TypeError):
+            conv(np.array([[5.0]]))
+        with pytest.raises(TypeError, match="0-dimensional"):
+            conv(nps.asarray(np.array([[5.0]])))
+        assert conv(nps.asarray(np.array([1.0, 2.5])).sum()) == conv(3.5)
+    assert bool(nps.asarray(np.array([[1]]))) is True
+    assert round(nps.asarray(np.array([1.5, 2.0])).sum()) == 4  # a 0-d result: NumPy's scalar
+    with pytest.raises(TypeError):
+        round(nps.asarray(np.array([2.5])))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
+def test_full_casts_its_value_unsafely(layout):
+    for shape, value, dtype in ((3, np.inf, "i4"), (3, np.nan, "i8"), (3, 1 + 2j, "f4"),
+                                (3, -1.5, "u1"), (7, "abc", "U2"), (4, 300.7, "u1")):
+        assert_same(nps.full(shape, value, dtype=dtype), np.full(shape, value, dtype=dtype))
+    assert_same(nps.full_like(nps.zeros(3, "u8"), 1e300), np.full_like(np.zeros(3, "u8"), 1e300))
+    with pytest.raises(OverflowError):
+        np.full(3, 2**70, dtype=bool)
+    with pytest.raises(OverflowError):
+        nps.full(3, 2**70, dtype=bool)
+
+
+def test_one_point_linspace_is_start_plus_zero_times_delta(layout):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for args in ((0, np.nan, 1), (0, np.inf, 1), (-np.inf, 3, 1), (1, 5, 1), (1, 5, 1, False)):
+            assert_same(nps.linspace(*args), np.linspace(*args))
+
+
+def test_arange_too_long_raises_numpys_value_error(layout):
+    for args in ((0, np.inf), (0, np.nan), (0, 2**62)):
+        with pytest.raises(ValueError):
+            np.arange(*args)
+        with pytest.raises(ValueError):
+            nps.arange(*args)
