@@ -33,8 +33,8 @@ def save(file: Any, arr: Any, allow_pickle: bool = True, fix_imports: Any = np._
          ) -> None:
     """To a path: the header, then each block written in place by a task on the node that
     holds it. File objects and arrays of Python objects: NumPy on the driver."""
-    if not isinstance(file, str | os.PathLike) or (
-            isinstance(arr, BlockArray) and arr.dtype.hasobject):
+    if not isinstance(file, str | os.PathLike) or not isinstance(arr, BlockArray) or (
+            arr.dtype.hasobject):  # (a NumPy array or list: NumPy's own save, here)
         return run_on_driver(np.save, (file, arr, allow_pickle), {}, "numpy.save")
     x = asarray(arr)
     path = task_path(file)
@@ -64,6 +64,10 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
               "max_header_size": max_header_size}
     if encoding not in ("ASCII", "latin1", "bytes"):
         raise ValueError("encoding must be 'ASCII', 'latin1', or 'bytes'")
+    if allow_pickle:  # as NumPy: a file trusted with pickles is trusted with a long header
+        max_header_size = 2**64
+    if mmap_mode == "readonly":  # (memmap's long name, which NumPy's load takes)
+        mmap_mode = "r"
     npz = open_npz(file, allow_pickle, {"encoding": encoding, "fix_imports": fix_imports},
                    max_header_size)
     if npz is not None:
@@ -76,6 +80,8 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
             return run_on_driver(np.load, (file,), kwargs, "numpy.load")
         f.seek(0)
         version = np.lib.format.read_magic(f)
+        if version not in ((1, 0), (2, 0)):  # (3.0: a UTF-8 header, NumPy's to read)
+            return BlockArray.from_numpy(np.load(path, **kwargs))
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0) else
                        np.lib.format.read_array_header_2_0)
         shape, fortran, dtype = read_header(f, max_header_size=max_header_size)

@@ -37,8 +37,18 @@ def _header(dtype: np.dtype, shape: tuple) -> dict:
             "shape": tuple(shape)}
 
 
+try:  # NumPy's writer of a header in the version it needs (private; else 1.0 or 2.0)
+    from numpy.lib._format_impl import _write_array_header as _NUMPY_WRITE_HEADER
+except ImportError:  # pragma: no cover - another NumPy
+    _NUMPY_WRITE_HEADER = None
+
+
 def _write_header(f: Any, header: dict) -> None:
-    """The ``.npy`` header in the oldest format version that holds it, as NumPy writes."""
+    """The ``.npy`` header in the oldest format version that holds it, as NumPy writes it
+    (2.0 for a long header, 3.0 for field names beyond latin-1, with NumPy's warnings)."""
+    if _NUMPY_WRITE_HEADER is not None:
+        _NUMPY_WRITE_HEADER(f, header)  # (NumPy's own choice of version)
+        return
     try:
         np.lib.format.write_array_header_1_0(f, header)
     except ValueError:  # longer than 1.0 allows

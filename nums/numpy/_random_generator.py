@@ -190,8 +190,8 @@ class Generator:
         # NumPy checks the values it is given (lam < 0, ...): those in the driver's memory
         # are checked here, with NumPy's own errors; BlockArray ones when the blocks draw
         dtype = _result_dtype(method, scalars, arrays, local)
-        if local:
-            _validate(method, scalars, local)
+        if local and len(local) == len(arrays):  # (with a BlockArray among them, NumPy's
+            _validate(method, scalars, local)    # checks run where the blocks draw)
         names = tuple(arrays)
         kernel = functools.partial(kernels.random_with_params, self._entropy,
                                    self._next_key(), method, names, scalars)
@@ -372,8 +372,10 @@ def _result_dtype(method: str, scalars: dict, arrays: dict, local: dict) -> np.d
         sample = None
     if sample is not None:
         return np.asarray(sample).dtype
+    if "dtype" in scalars:  # (integers, standard_gamma, ...: the dtype asked for)
+        return np.dtype(scalars["dtype"])
     integral = {"binomial", "geometric", "hypergeometric", "logseries", "negative_binomial",
-                "poisson", "zipf"}
+                "poisson", "zipf", "integers"}
     return np.dtype(np.int64 if method in integral else np.float64)
 
 

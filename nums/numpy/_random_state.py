@@ -31,7 +31,10 @@ class RandomState:
         self._gen = Generator(seed)
 
     def seed(self, seed: Any = None) -> None:
-        """Reseed: the following draws start from ``seed``'s streams."""
+        """Reseed: the following draws start from ``seed``'s streams (NumPy's checks of a
+        legacy seed: 0 to 2**32 - 1)."""
+        if seed is not None and not isinstance(seed, BlockArray):
+            np.random.RandomState(seed)  # (its errors; the streams are nums's)
         self._gen = Generator(seed)
 
     def get_state(self, legacy: bool = True) -> dict[str, Any]:
@@ -136,7 +139,10 @@ class RandomState:
         self._gen.shuffle(x)
 
     def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None) -> Any:
-        """Random samples from ``a``."""
+        """Random samples from ``a`` (an integer, or a 1-d array as NumPy's legacy choice
+        requires; the Generator's also takes rows of n-d arrays)."""
+        if (a.ndim if isinstance(a, BlockArray) else np.ndim(a)) > 1:
+            raise ValueError("a must be 1-dimensional")
         return self._gen.choice(a, size, replace, p)
 
 

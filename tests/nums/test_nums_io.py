@@ -159,3 +159,32 @@ def test_npy_short_file_raises_numpys_error(tmp_path):
         np.load(tmp_path / "t.npy")
     with pytest.raises(ValueError, match="could only read 484 elements"):
         nps.load(tmp_path / "t.npy")
+
+
+def test_npy_formats_and_options_as_numpy(tmp_path):
+    """Format 3.0 (field names beyond latin-1) read and written as NumPy does, a NumPy
+    array of objects saved by NumPy's own save, allow_pickle lifting the header limit, and
+    memmap's long name 'readonly'."""
+    a = np.zeros(3, [("α", "i4"), ("b", "f8")])
+    a["α"] = [1, 2, 3]
+    p = tmp_path / "v3.npy"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # (NumPy's note on format 3.0)
+        np.save(p, a)
+        got = nps.load(p)
+        assert got.dtype.names == ("α", "b")
+        np.testing.assert_array_equal(got.get()["α"], [1, 2, 3])
+        nps.savez(tmp_path / "v3.npz", x=nps.asarray(a))
+    with np.load(tmp_path / "v3.npz") as z:
+        np.testing.assert_array_equal(z["x"], a)
+    objs = np.array([1, "a", None], dtype=object)
+    nps.save(tmp_path / "objs.npy", objs)
+    assert list(np.load(tmp_path / "objs.npy", allow_pickle=True)) == [1, "a", None]
+    wide = np.zeros(1, [(f"f{i:04d}", "i1") for i in range(700)])
+    np.save(tmp_path / "wide.npy", wide)
+    with pytest.raises(ValueError):
+        nps.load(tmp_path / "wide.npy")
+    assert nps.load(tmp_path / "wide.npy", allow_pickle=True).shape == (1,)
+    np.save(tmp_path / "r.npy", np.arange(3.0))
+    np.testing.assert_array_equal(nps.load(tmp_path / "r.npy", mmap_mode="readonly").get(),
+                                  np.arange(3.0))

@@ -207,3 +207,22 @@ def test_permutation_of_0d_raises_each_api_s_own_error():
         nps.random.default_rng(0).permutation("abc")
     with pytest.raises(IndexError, match="at least 1-dimensional"):
         nps.random.RandomState(0).permutation(nps.asarray(np.array(2.0)))
+
+
+def test_array_parameters_in_blocks_keep_numpys_dtypes_and_checks(layout):
+    """Parameters held in blocks: the result's dtype is NumPy's (integers gave float64),
+    and a mix of driver and distributed parameters draws (its checks run where the blocks
+    draw); the legacy API's own checks (a 1-d population, a 32-bit seed)."""
+    g = nps.random.default_rng(0)
+    assert g.integers(nps.asarray(np.array([0, 1])), 10, dtype=np.int16).dtype == np.int16
+    assert nps.random.randint(0, nps.asarray(np.array([5, 10]))).dtype == np.int64
+    assert g.standard_gamma(nps.asarray(np.array([1.0, 2.0])), dtype=np.float32).dtype == \
+        np.float32
+    u = g.uniform(np.array([0.0, 5.0]), nps.asarray(np.array([1.0, 6.0]))).get()
+    assert u.shape == (2,) and (u[0] < 1 <= 5 <= u[1] < 6)
+    t = g.triangular(nps.asarray(np.array(0.0)), 1.0, np.array([2.0, 3.0])).get()
+    assert t.shape == (2,) and (t >= 0).all()
+    with pytest.raises(ValueError, match="1-dimensional"):
+        nps.random.choice(nps.asarray(np.arange(6).reshape(3, 2)), 2)
+    with pytest.raises(ValueError):
+        nps.random.seed(2**33)
