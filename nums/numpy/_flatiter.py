@@ -107,6 +107,9 @@ class FlatIter:
             # cast); a 0-d nums result stands for the scalar NumPy would have
             if isinstance(value, BlockArray) and value.ndim == 0:
                 value = np.asarray(value.get())[()]
+            if (value.ndim if isinstance(value, BlockArray) else np.ndim(value)) != 0:
+                raise ValueError("Error setting single item of array.")  # NumPy's, for any
+                # sequence or array with dimensions (even of one element)
             if np.ndim(value) == 0 and not isinstance(value, np.ndarray | BlockArray):
                 probe = np.empty(1, self._base.dtype)
                 probe.flat[0] = value

@@ -170,3 +170,18 @@ def test_resize_method(layout):
         v.resize((1, 2))
     assert_same(v, np.array([1.0, 2.0]))
     assert x.shape == (20,)
+
+
+def test_flat_item_takes_one_scalar(layout):
+    """``x.flat[i] = v`` sets one item: any sequence or array with dimensions (even of one
+    element) is NumPy's ValueError (nums wrote its first element)."""
+    for v in ([1, 2], np.array([[9]]), np.arange(3), np.array([5]), [7]):
+        x = nps.asarray(np.zeros(3))
+        with pytest.raises(ValueError, match="single item"):
+            x.flat[-1] = v
+        assert_same(x, np.zeros(3))
+    x = nps.asarray(np.zeros(3))
+    x.flat[-1] = np.array(3.5)
+    x.flat[0] = 2.5
+    x.flat[[1]] = [7]
+    assert_same(x, np.array([2.5, 7.0, 3.5]))
