@@ -220,7 +220,12 @@ def _set_part(part: str) -> Any:
     def setter(self: BlockArray, value: Any) -> None:
         if part == "imag" and self.dtype.kind != "c":
             raise TypeError("array does not have imaginary part to set")
-        writes.assign(views.part_view(self, part), Ellipsis, value)
+        target = views.part_view(self, part)
+        # NumPy copies the value in with an unsafe cast (its ComplexWarning, its warning for
+        # NaN into integers, 300 wrapping into uint8), not an assignment's checks
+        value = (value.astype(target.dtype) if isinstance(value, BlockArray)
+                 else np.asarray(value).astype(target.dtype))
+        writes.assign(target, Ellipsis, value)
 
     return setter
 

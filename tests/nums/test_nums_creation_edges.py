@@ -58,3 +58,22 @@ def test_arange_too_long_raises_numpys_value_error(layout):
             np.arange(*args)
         with pytest.raises(ValueError):
             nps.arange(*args)
+
+
+def test_real_and_imag_setters_cast_unsafely(layout):
+    """``x.real = v`` copies ``v`` in with NumPy's unsafe cast (its warnings), as NumPy's
+    setter does, not with an assignment's checks (which raised for 1j, NaN and 300)."""
+    for dtype, part, value in (("u1", "real", 1j), ("c16", "imag", 1j), ("u1", "real", np.nan),
+                               ("u1", "real", 300), ("c16", "imag", 2.5),
+                               ("f4", "real", np.array([1e300, 0, 0]))):
+        want, got = np.zeros(3, dtype), nps.asarray(np.zeros(3, dtype))
+        with warnings.catch_warnings(record=True) as w_np:
+            warnings.simplefilter("always")
+            setattr(want, part, value)
+        with warnings.catch_warnings(record=True) as w_nums:
+            warnings.simplefilter("always")
+            setattr(got, part, value)
+        assert_same(got, want)
+        assert {type(w.message) for w in w_nums} == {type(w.message) for w in w_np}
+    with pytest.raises(TypeError):
+        nps.asarray(np.zeros(3)).imag = 1.0
