@@ -2,10 +2,10 @@
 asv_bench/quick_user_programs.py [name,...]`` prints NumPy's time and nums's for each, and
 NumPy's time / nums's (above 1: nums faster), medians of ``REPS`` runs (environment,
 default 5) after one warm run, in one process. Inputs (a 1e7 float64 vector, 1e7 labels,
-(1e6, 10) and (2e6, 8) matrices, 2000 x 30 points) are made once and are in nums's store
-before timing; a nums result is fetched with ``get()`` where NumPy returns an array. These
-are the programs that found the slow paths of issue 16's last session; the whole programs
-of ``bench_programs`` are in ``quick_programs.py`` and asv."""
+(1e6, 10), (2e6, 8) and (3000, 300) matrices, 2000 x 30 points) are made once and are in
+nums's store before timing; a nums result is fetched with ``get()`` where NumPy returns an
+array. These are the programs that found the slow paths of issue 16's sessions; the whole
+programs of ``bench_programs`` are in ``quick_programs.py`` and asv."""
 
 from __future__ import annotations
 
@@ -47,6 +47,25 @@ def _euler(xp, d):
     return s
 
 
+def _gram_triu(xp, w):
+    """Cosine-like similarities of rows and their upper triangle (a script's pairs)."""
+    s = w @ w.T
+    return s[xp.triu_indices(w.shape[0], 1)]
+
+
+def _top_k(xp, d):
+    s = d["W"] @ d["W"].T
+    best = xp.argpartition(-s, 5, axis=1)[:, :5]
+    return xp.take_along_axis(s, best, axis=1)
+
+
+def _minibatches(xp, d):
+    total = 0.0
+    for i in range(100):  # rows of a large matrix by a shuffled index, 256 at a time
+        total += float(d["X"][d["perm"][i * 256:(i + 1) * 256]].sum())
+    return total
+
+
 PROGRAMS = {
     "moving_average": _moving_average,
     "groupby_bincount": lambda xp, d: xp.bincount(d["lab"], weights=d["x"]) / xp.bincount(
@@ -75,6 +94,11 @@ PROGRAMS = {
     "lstsq": lambda xp, d: xp.linalg.lstsq(d["Y"], d["y"], rcond=None)[0],
     "save_npy": lambda xp, d: xp.save(os.path.join(d["dir"], xp.__name__ + ".npy"), d["Y"]),
     "load_npy": lambda xp, d: xp.load(d["npy"]),
+    "gram_triu": lambda xp, d: _gram_triu(xp, d["W"]),
+    "gram_triu_small": lambda xp, d: _gram_triu(xp, d["W"][:300, :50]),
+    "top_k": _top_k,
+    "minibatches": _minibatches,
+    "eye": lambda xp, d: xp.eye(1000),
 }
 
 
@@ -82,7 +106,8 @@ def _inputs(tmp: str) -> dict:
     rng = numpy.random.default_rng(0)
     d = {"x": rng.random(10**7), "lab": rng.integers(0, 1000, 10**7),
          "X": rng.random((10**6, 10)), "P": rng.random((2000, 30)),
-         "Y": rng.random((2_000_000, 8))}
+         "Y": rng.random((2_000_000, 8)), "W": rng.random((3000, 300)),
+         "perm": rng.permutation(10**6)}
     d["y"] = d["Y"] @ rng.random(8)
     d["npy"] = os.path.join(tmp, "input.npy")
     numpy.save(d["npy"], d["Y"])
