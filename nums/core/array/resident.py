@@ -41,6 +41,7 @@ import numpy as np
 
 from nums.core.array import fperrors, kernels, threads
 from nums.core.array.blockarray import (
+    TEMPORARY_REFCOUNTS,
     BlockArray,
     Resident,
     backend,
@@ -232,16 +233,27 @@ def matmul_here(a: Any, b: Any) -> BlockArray | None:
 
 
 def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
-    """``x op= other`` (``x += 1``, ``v *= w``) of a driver-resident root ``x`` and a
-    driver-resident array or scalar ``other``: NumPy's ``ufunc(new, other, out=new)`` on a
-    copy of ``x``'s value (NumPy's casting and broadcasting errors), which becomes ``x``'s
-    value as any write does (its views see it). False: take the general path."""
-    if x._link is not None or type(x) is not BlockArray:
+    """``x op= other`` (``x += 1``, ``v *= w``, ``rec[i:j] += s``) of a driver-resident root
+    ``x``, or a view of one whose value is a numpy view of its root's, and a driver-resident
+    array or scalar ``other``: NumPy's ``ufunc(x, other, out=x)`` on the value (NumPy's
+    casting and broadcasting errors), in place when :func:`writable_value` allows it, else
+    on a copy that becomes the root's value (views see it, as any write). False: take the
+    general path."""
+    if type(x) is not BlockArray:
         return False
-    v = x._local
     g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
-    if v is None or (g is not None and not g.flags.writeable):
+    if g is not None and not g.flags.writeable:
         return False  # (a read-only array: the general path raises NumPy's error)
+    root = x
+    if x._link is not None:
+        root = x._link.root
+        if root._local is None:
+            return False
+        x._sync()
+        if x._local is None or x._local.base is not root._local:
+            return False
+    elif x._local is None:
+        return False
     t = type(other)
     if t is BlockArray:
         if other._link is not None:
@@ -249,18 +261,92 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
         w = other._local
         if w is None:
             return False
+        if w is root._local or w.base is root._local:
+            w = w.copy()  # (``x += x[::-1]``: read first, so that x's value is not held)
     elif t in _SCALARS:
         w = other
     else:
         return False
-    new = v.copy()
-    res = _in_parts(ufunc, (new, w), new) if new.nbytes >= PARTS_BYTES else None
-    if res is None:
-        res = fperrors.call(ufunc.__name__, ufunc, new, w, out=new)
+    new, in_place = writable_value(root)
+    if root is not x:
+        if not in_place:
+            return False  # (a view's value held elsewhere: the general path)
+        target = x._local  # a numpy view of ``new``, writable now that ``new`` is
+        target.flags.writeable = True
+    else:
+        target = new
+    try:
+        res = _in_parts(ufunc, (target, w), target) if target.nbytes >= PARTS_BYTES else None
+        if res is None:
+            res = fperrors.call(ufunc.__name__, ufunc, target, w, out=target)
+    except BaseException:
+        if in_place:  # NumPy's output is written before its error (as NumPy's array is)
+            _written(root, new, target)
+        raise
     if res is NotImplemented:
+        if in_place:
+            _written(root, new, target)  # (unchanged: the call did not run)
         return False
-    x._assume(resident(new, x))
+    _written(root, new, target)
     return True
+
+
+def _written(root: BlockArray, new: np.ndarray, target: np.ndarray) -> None:
+    if target is not new:
+        target.flags.writeable = False
+    root._assume(resident(new, root))
+
+
+def writable_value(x: BlockArray) -> tuple[np.ndarray, bool]:
+    """The array a write into driver-resident root ``x`` changes, and whether it is ``x``'s
+    value itself: so when no one but ``x`` and its views holds that value or a numpy view of
+    it (reference counts say so), else a copy. Values are immutable for everyone else:
+    another array sharing them, a caller's numpy array, a pending result. A write in place
+    costs what NumPy's costs (``rec[i:i + 64] += s`` in a loop); a copy costs the whole
+    array. The caller writes it and hands it back with ``x._assume(resident(new, x))``
+    (which makes it read-only again), also when the write fails after ``in_place``."""
+    v = x._local
+    if TEMPORARY_REFCOUNTS and v.base is None and x._link is None:
+        seen: list = []  # the Resident states counted (arrays may share one)
+        p = x._pending
+        if type(p) is Resident and p.value is v:
+            seen.append(p)
+        p = None
+        extra = sys.getrefcount(v) - 3 - len(seen)  # (x._local, v, the argument)
+        if extra == 0 or extra > 0 and _held_by_views(x, v, extra, seen):
+            v.flags.writeable = True
+            return v, True
+    return v.copy(), False
+
+
+def _held_by_views(x: BlockArray, v: np.ndarray, extra: int, seen: list) -> bool:
+    """Whether the ``extra`` references to ``v`` (``x``'s value) beyond ``x``'s own are all
+    live views of ``x`` holding ``v``, or numpy views of it that no one else holds."""
+    views = x.__dict__.get("_views")
+    if not views:
+        return False
+    parts: dict[int, list] = {}  # id(numpy view of v): [it, references from views of x]
+    for ref in list(views.values()):
+        w = ref()
+        if w is None or w._link is None or w._link.root is not x or w._local is None:
+            continue
+        lw, p = w._local, w._pending
+        state = type(p) is Resident and p.value is lw and not any(p is s for s in seen)
+        if state:
+            seen.append(p)
+        if lw is v:
+            extra -= 1 + state
+        elif lw.base is v:
+            entry = parts.get(id(lw))
+            if entry is None:
+                parts[id(lw)] = entry = [lw, 0]
+            entry[1] += 1 + state
+    w = lw = p = None
+    for entry in parts.values():
+        if sys.getrefcount(entry[0]) != entry[1] + 2:  # (the entry, the argument)
+            return False  # someone else holds a numpy view of v
+        extra -= 1
+    return extra == 0
 
 
 def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
@@ -285,13 +371,36 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
             value = value[()]  # a 0-d result is NumPy's scalar
     elif t not in _SCALARS or (t is complex or t is np.complex128) and x.dtype.kind != "c":
         return False  # (complex into reals: NumPy's ComplexWarning, at the user's line)
-    new = x._local.copy()
+    if t is BlockArray and type(value) is np.ndarray and _overlaps(value, x._local):
+        if type(key) is not np.ndarray and _same_place(value, x._local, key):
+            return True  # ``x[k] = x[k]`` (``x[k] += v`` ends so): nothing changes
+        value = value.copy()  # (read first, so that x's value is not held)
+    new, in_place = writable_value(x)
     try:
         new[key] = value
     except (IndexError, TypeError, ValueError, OverflowError):
-        return False
-    x._assume(resident(new, x))
+        return False  # (NumPy checks these before it writes)
+    finally:
+        if in_place:
+            x._assume(resident(new, x))
+    if not in_place:
+        x._assume(resident(new, x))
     return True
+
+
+def _overlaps(value: np.ndarray, root: np.ndarray) -> bool:
+    return value is root or value.base is root
+
+
+def _same_place(value: np.ndarray, root: np.ndarray, key: Any) -> bool:
+    """Whether numpy view ``value`` of ``root`` is ``root[key]`` itself (same elements)."""
+    try:
+        target = root[key]
+    except (IndexError, TypeError, ValueError):
+        return False
+    return (type(target) is np.ndarray and target.shape == value.shape
+            and target.strides == value.strides and target.dtype == value.dtype
+            and target.__array_interface__["data"][0] == value.__array_interface__["data"][0])
 
 
 def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
@@ -935,9 +1044,17 @@ def write(x: BlockArray, key: tuple, value: Any, whole: bool = False) -> bool:
             x._assume(resident(w))  # values are immutable: x shares it (``out=`` results)
             return True
         value = _gathered(value)  # at most the selection: small (only read)
-    new = v.copy()
-    new[key] = value
-    x._assume(resident(new))
+        if type(value) is np.ndarray and _overlaps(value, v):
+            if _same_place(value, v, key):
+                return True  # (nothing changes)
+            value = value.copy()  # (read first, so that x's value is not held)
+        del w
+    del v
+    new, in_place = writable_value(x)
+    try:
+        new[key] = value
+    finally:
+        x._assume(resident(new, x))
     return True
 
 
@@ -951,10 +1068,21 @@ def assigned(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> Blo
         return None
     if isinstance(value, BlockArray):  # broadcasts to the selection of a small array: small
         value = _gathered(value)  # (only read: a driver-resident value as it is)
-    new = v.copy()
-    with warnings_at_caller():
-        if ufunc is None:
-            new[_gathered(key)] = value
-        else:
-            ufunc.at(new, _gathered(key), *(() if value is None else (value,)))
+        if type(value) is np.ndarray and _overlaps(value, v):
+            value = value.copy()  # (read first, so that x's value is not held)
+    key = _gathered(key)
+    if type(key) is np.ndarray and _overlaps(key, v):
+        key = key.copy()
+    del v
+    new, in_place = writable_value(x)
+    try:
+        with warnings_at_caller():
+            if ufunc is None:
+                new[key] = value
+            else:
+                ufunc.at(new, key, *(() if value is None else (value,)))
+    except BaseException:
+        if in_place:
+            x._assume(resident(new, x))
+        raise
     return resident(new)

@@ -17,13 +17,21 @@ is a view exactly when numpy's stand-in reshapes without a copy.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from nums.core.array import advanced, kernels, regions, relayout, resident
-from nums.core.array.blockarray import ZERO_NODES, BlockArray, Pending, make_grid, submit
+from nums.core.array.blockarray import (
+    ZERO_NODES,
+    BlockArray,
+    Pending,
+    make_grid,
+    stands_for_scalar,
+    submit,
+)
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.geometry import reshaped, strided
 from nums.core.array.indexing import (
@@ -36,6 +44,20 @@ from nums.core.array.indexing import (
 )
 from nums.core.array.writes import reshape_value, transpose_value, write_basic
 from nums.core.graph.grid import ArrayGrid
+
+
+def link_view(view: BlockArray, parent: BlockArray, op: ViewOp) -> ViewLink:
+    """Make ``view`` a view of ``parent`` through ``op``; its root counts it among its live
+    views (``_views``: :func:`nums.core.array.resident.writable_value` tells from them
+    whether a write may change the root's value in place)."""
+    view._link = made = ViewLink(parent, op)
+    root = made.root
+    views = root.__dict__.get("_views")
+    if views is None:  # {id: weak reference} (arrays are unhashable, as numpy's)
+        root._views = views = {}
+    key = id(view)
+    views[key] = weakref.ref(view, lambda _, views=views, key=key: views.pop(key, None))
+    return made
 
 
 class ViewLink:
@@ -76,7 +98,7 @@ def make_view(parent: BlockArray, op: ViewOp) -> BlockArray:
     # a placeholder grid of one block (the first sync sets the real one) and its node
     grid = ArrayGrid.one_block(g.shape, g.dtype)
     view = BlockArray(grid, None, ZERO_NODES[g.ndim], _NotSynced())
-    view._link = ViewLink(parent, op)
+    link_view(view, parent, op)
     view._stand_in = g
     return view
 
@@ -99,12 +121,18 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
         if len(spec) == x.ndim and all(s[0] == "int" for s in spec) and Ellipsis not in (
                 key if isinstance(key, tuple) else (key,)):
             element = basic_values(x, spec)  # one element: numpy gives a scalar, not a view
-            if x.dtype.kind == "O":
-                return element.get()[()]  # the object itself, as NumPy's
+            if x.dtype.kind in _AS_SCALARS:
+                return element.get()[()]  # the object itself, or NumPy's str_ or bytes_
             element._element = True
             return element
         return make_view(x, IndexOp(spec))
     return advanced.getitem(x, key)
+
+
+# dtypes whose elements are NumPy's own (an object array's objects; the str_ and bytes_ of
+# text, which are Python strings: ``[s.split("@")[0] for s in emails]``); numbers are 0-d
+# arrays (see ``BlockArray._element``)
+_AS_SCALARS = "OUS"
 
 
 def _is_field_key(x: BlockArray, key: Any) -> bool:
@@ -138,8 +166,8 @@ def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
     except (IndexError, TypeError, ValueError):
         return None
     if type(value) is not np.ndarray:
-        if x.dtype.kind == "O":
-            return value  # an element of an object array: the object itself, as NumPy's
+        if x.dtype.kind in _AS_SCALARS:
+            return value  # the object itself, or NumPy's str_ or bytes_
         # one element (x[i]): an independent 0-d array, as the general path gives it
         if not isinstance(value, np.generic):
             return None
@@ -147,9 +175,9 @@ def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
         element._element = True
         return element
     view = resident.resident(value)  # shares the root's immutable values
-    view._link = link = ViewLink(x, IndexOp(None, x.shape, key))
+    made = link_view(view, x, IndexOp(None, x.shape, key))
     view._stand_in = x._geometry()[key]
-    view._seen = link.root._version
+    view._seen = made.root._version
     return view
 
 
@@ -357,13 +385,23 @@ class StridedOp(ViewOp):
 
 
 class DerivedOp(ViewOp):
-    """A read-only view numpy makes (``diagonal``, ``broadcast_to``): ``values`` by a nums
+    """A view numpy makes (``diagonal``, ``broadcast_to``: read-only; ``einsum('ii->i', a)``:
+    written through ``writes``, the same view as a :class:`StridedOp`): ``values`` by a nums
     function, the geometry by the numpy one."""
 
     readonly = True
 
-    def __init__(self, fn: Callable, np_fn: Callable, *args: Any):
+    def __init__(self, fn: Callable, np_fn: Callable, *args: Any,
+                 writes: StridedOp | None = None):
         self.fn, self.np_fn, self.args = fn, np_fn, args
+        self.writes = writes
+        if writes is not None:
+            self.readonly = False
+
+    def write(self, parent: BlockArray, spec: list, value: Any) -> None:
+        if self.writes is None:
+            super().write(parent, spec, value)
+        self.writes.write(parent, spec, value)
 
     def values(self, parent: BlockArray) -> BlockArray:
         v = resident.local_value(parent)
@@ -375,7 +413,8 @@ class DerivedOp(ViewOp):
 
     def stand_in(self, g: np.ndarray) -> np.ndarray:
         out = self.np_fn(g, *self.args)
-        out.flags.writeable = False
+        if self.readonly:
+            out.flags.writeable = False
         return out
 
 
@@ -411,7 +450,7 @@ def resident_reshape(x: BlockArray, shape: Any) -> BlockArray | None:
     if g is None:
         return None  # NumPy copies
     view = resident.resident(r)
-    view._link = ViewLink(x, ReshapeOp(r.shape))
+    link_view(view, x, ReshapeOp(r.shape))
     view._stand_in = g
     view._seen = x._version
     return view
@@ -431,7 +470,7 @@ def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None
     if x._local is not None and x._link is None:  # a driver-resident root: its value
         # reshaped at once (as _resident_view does for keys), synced as any view later
         view = resident.resident(x._local.reshape(shape))
-        view._link = ViewLink(x, ReshapeOp(shape))
+        link_view(view, x, ReshapeOp(shape))
         view._stand_in = g
         view._seen = x._version
         return view
@@ -470,7 +509,11 @@ def ravel_view(x: BlockArray) -> BlockArray:
 
 def part_view(x: BlockArray, part: str) -> BlockArray:
     """``x.real`` / ``x.imag``: views of a complex array; of a real one, ``real`` is a view
-    of all of it and ``imag`` read-only zeros (as numpy)."""
+    of all of it and ``imag`` read-only zeros (as numpy). Of a 0-d array that stands for a
+    scalar, a new one (NumPy's scalar has no views)."""
+    if stands_for_scalar(x):
+        return make_view(x, PartOp(part)).copy() if x.dtype.kind == "c" else (
+            x.copy() if part == "real" else BlockArray.full((), 0, x.dtype))
     if x.dtype.kind == "c":
         return make_view(x, PartOp(part))
     if part == "real":
@@ -482,8 +525,14 @@ def part_view(x: BlockArray, part: str) -> BlockArray:
     return zeros
 
 
-def derived_view(x: BlockArray, fn: Callable, np_fn: Callable, *args: Any) -> BlockArray:
-    return make_view(x, DerivedOp(fn, np_fn, *args))
+def derived_view(x: BlockArray, fn: Callable, np_fn: Callable, *args: Any,
+                 writes: StridedOp | None = None) -> BlockArray:
+    return make_view(x, DerivedOp(fn, np_fn, *args, writes=writes))
+
+
+def strided_op(offset: int, shape: Sequence[int], strides: Sequence[int],
+               writeable: bool = True) -> StridedOp:
+    return StridedOp(offset, shape, strides, writeable)
 
 
 def strided_view(x: BlockArray, offset: int, shape: Sequence[int], strides: Sequence[int],

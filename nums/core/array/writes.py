@@ -43,6 +43,21 @@ def check_writeable(x: BlockArray, message: str = "assignment destination is rea
         raise ValueError(message)
 
 
+def _itself(x: BlockArray, key: Any, value: BlockArray) -> bool:
+    """Whether ``value`` is the view ``x[key]`` (made by that same key)."""
+    made = value._link
+    if made is None or made.parent is not x or type(made.op).__name__ != "IndexOp":
+        return False
+    own = made.op._key
+    if own is None or type(own) is not type(key):
+        return False
+    if type(key) is tuple:
+        return len(own) == len(key) and all(
+            type(a) is type(b) and (a is b or type(a) in (int, slice) and a == b)
+            for a, b in zip(own, key))
+    return own is key or type(key) in (int, slice) and own == key
+
+
 def _check_element_write(x: BlockArray, key: Any, value: Any) -> None:
     """NumPy's error for a sequence or an array written into one element (``x[1, 2] =
     [1.5]``: NumPy 2.4 raises where nums took its one value), by NumPy's own write of it
@@ -70,6 +85,9 @@ def converted(values: Any, dtype: Any) -> np.ndarray:
 
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
+    if type(value) is BlockArray and _itself(x, key, value):
+        check_writeable(x)
+        return  # ``x[k] = x[k]`` (every ``x[k] += v`` ends so): nothing changes
     if not isinstance(value, int | float | complex | np.generic | str | bytes):
         _check_element_write(x, key, value)
     if x._local is not None and x._link is None and (
@@ -113,6 +131,8 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
 def ufunc_at(x: BlockArray, ufunc: np.ufunc, key: Any, b: Any = None) -> None:
     """``ufunc.at(x, key, b)``: unbuffered, so repeated indices apply repeatedly."""
     check_writeable(x)
+    if isinstance(b, list | tuple):
+        b = np.asarray(b)  # (as NumPy takes a sequence of values)
     probe = np.zeros(1, x.dtype)  # numpy's casting errors at the call
     stand = b if not isinstance(b, BlockArray | np.ndarray) else np.zeros(1, b.dtype)
     with np.errstate(all="ignore"):  # (the probe's own arithmetic, 0 / 0, is not the user's)
