@@ -10,7 +10,8 @@ import numpy as np
 
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.views import transposed_matrix
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, made_0d
+from runtime.errors import warnings_at_caller
 
 
 def _nps():
@@ -111,9 +112,10 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
     else:
         X = X - avg[None, :]
         c = u.dot(X.T, (X if w is None else X * w[:, None]).conj())
-    with np.errstate(divide="ignore"):  # NumPy divides by a zero fact silently here too
+    with warnings_at_caller():  # (NumPy's divide-by-zero warning of a zero fact)
         scale = np.true_divide(1, fact)
-    return u.squeeze((c * scale).astype(c.dtype, copy=False))  # NumPy's c *= scale: c's dtype
+    # NumPy's c *= scale: c's dtype; its 0-d result of one variable is an array, not a scalar
+    return made_0d(u.squeeze((c * scale).astype(c.dtype, copy=False)))
 
 
 def corrcoef(x: Any, y: Any = None, rowvar: bool = True, *, dtype: Any = None) -> BlockArray:

@@ -37,15 +37,15 @@ import numpy as np
 
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
-from nums.core.array.dtypes import dry_run
-from nums.core.array.views import derived_view
+from nums.core.array.dtypes import dry_run, dtype_of
+from nums.core.array.views import derived_view, strided_op
 from nums.core.array.writes import to_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._elementwise import multiply
 from nums.numpy._manipulation import diagonal, expand_dims, reshape, squeeze, transpose
-from nums.numpy._products import matmul, tensordot
+from nums.numpy._products import _tensordot, matmul
 
 
 def _array_positions(operands: tuple) -> list[int]:
@@ -115,8 +115,8 @@ def einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
     kwargs = {"dtype": dtype, "order": order, "casting": casting, "optimize": optimize}
     if out is not None:
         kwargs["out"] = out
-    res_dtype = np.asarray(dry_run(np.einsum, *_with(operands, positions, arrays),
-                                   **kwargs)).dtype
+    res_dtype = dtype_of(dry_run(np.einsum, *_with(operands, positions, arrays), **kwargs),
+                         *arrays)
     if len(arrays) == 1 and (dtype is None or np.dtype(dtype) == arrays[0].dtype):
         view = _view(arrays[0], plan[0][1])
         if view is not None:
@@ -173,7 +173,16 @@ def _view(a: BlockArray, spec: str) -> BlockArray | None:
         return None
     if len(set(ins)) == len(ins):
         return transpose(a, [ins.index(c) for c in outs])
-    return derived_view(a, _view_values, _view_geometry, spec)
+    # NumPy's diagonal of einsum is a writable view: its offset and strides, in elements of
+    # ``a``'s values in C order, from einsum on an array of that geometry (no memory read)
+    item = np.dtype(np.int64).itemsize
+    c_strides = [item * math.prod(a.shape[k + 1:]) for k in range(a.ndim)]
+    fake = np.lib.stride_tricks.as_strided(np.zeros(1, np.int64), a.shape, c_strides)
+    v = np.einsum(spec, fake)
+    offset = (v.__array_interface__["data"][0] - fake.__array_interface__["data"][0]) // item
+    writes = strided_op(offset, v.shape, [s // item for s in v.strides],
+                        a._geometry().flags.writeable)
+    return derived_view(a, _view_values, _view_geometry, spec, writes=writes)
 
 
 def _view_geometry(g: np.ndarray, spec: str) -> np.ndarray:
@@ -240,7 +249,7 @@ def _pair(sa: str, a: BlockArray, sb: str, b: BlockArray, output: str,
     free_a = [c for c in sa if c not in sb]
     free_b = [c for c in sb if c not in sa]
     if not batch and inner:
-        r = tensordot(a, b, axes=([sa.index(c) for c in inner], [sb.index(c) for c in inner]))
+        r = _tensordot(a, b, axes=([sa.index(c) for c in inner], [sb.index(c) for c in inner]))
         return "".join(free_a + free_b), r
     if not inner:  # no sum: a broadcast multiply, axes (batch, free_a, free_b)
         a2 = transpose(a, [sa.index(c) for c in batch + free_a])

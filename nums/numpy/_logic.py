@@ -13,7 +13,7 @@ from nums.core.array.elementwise import broadcast_shapes, map_broadcast
 from nums.core.array.views import part_view
 from nums.core.array.writes import check_out, write_out
 from nums.numpy import _reductions as _red
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, made_0d
 from nums.numpy._elementwise import (
     equal,
     isnan,
@@ -48,7 +48,8 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
         return np.where(c, x, y)
     operands = [as_dtype_operand(v) for v in (c, x, y)]
     dtype = np.asarray(dry_run(np.where, *operands)).dtype
-    return map_broadcast(np.where, [c, x, y], dtype, shape=_shapes(c, x, y))
+    # (NumPy's result of 0-d operands is a 0-d array, not a scalar)
+    return made_0d(map_broadcast(np.where, [c, x, y], dtype, shape=_shapes(c, x, y)))
 
 
 def nonzero(a: Any) -> tuple[BlockArray, ...]:

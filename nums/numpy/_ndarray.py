@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import printing, relayout, resident, views, writes
-from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray
+from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray, stands_for_scalar
 from nums.core.array.planning import explain_array
 from nums.core.array.resident import binary_here, matmul_here
 from nums.numpy import (
@@ -123,11 +123,7 @@ def _compress(self: BlockArray, condition: Any, axis: int | None = None,
     return compress(condition, self, axis, out)
 
 
-def _scalar_like(x: BlockArray) -> bool:
-    """Whether ``x`` stands for a NumPy scalar: an element ``x[i]``, or a 0-d result that is
-    not a view and was not made as a 0-d array (``acc = x.sum(); acc += 1`` makes a new
-    value, as NumPy's scalar does, so earlier references keep theirs)."""
-    return x._element or (x.ndim == 0 and x._link is None and not x._array0d)
+_scalar_like = stands_for_scalar
 
 
 def _power(operator: Any, inplace: bool) -> Any:
@@ -228,6 +224,15 @@ def _set_part(part: str) -> Any:
         writes.assign(target, Ellipsis, value)
 
     return setter
+
+
+def _setitem(self: BlockArray, key: Any, value: Any) -> None:
+    """``x[key] = value``; NumPy's TypeError for a 0-d result that stands for its scalar
+    (``s = x[1]; s[...] = 7``: a scalar has no items to assign)."""
+    if self.ndim == 0 and stands_for_scalar(self):
+        raise TypeError(f"'numpy.{self.dtype.type.__name__}' object does not support item "
+                        "assignment")
+    writes.assign(self, key, value)
 
 
 def _round(self: BlockArray, ndigits: int | None = None) -> Any:
@@ -348,7 +353,7 @@ def install() -> None:
     for op, name in _UNARY.items():
         setattr(BlockArray, f"__{op}__", _unary(UFUNCS[name]))
     BlockArray.__getitem__ = views.getitem
-    BlockArray.__setitem__ = writes.assign
+    BlockArray.__setitem__ = _setitem
     BlockArray.T = property(lambda self: _manipulation.transpose(self))
     BlockArray.mT = property(_matrix_transpose)
     BlockArray.real = property(lambda self: views.part_view(self, "real"), _set_part("real"))

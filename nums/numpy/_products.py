@@ -10,10 +10,10 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import products, resident
 from nums.core.array.blockarray import BlockArray
-from nums.core.array.dtypes import dry_run
+from nums.core.array.dtypes import dry_run, dtype_of
 from nums.core.array.writes import check_out, write_out
 from nums.numpy import _reductions as _red
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, made_0d
 from nums.numpy._creation import eye
 from nums.numpy._elementwise import conjugate, multiply
 from nums.numpy._manipulation import diagonal, moveaxis, ravel, reshape
@@ -30,7 +30,7 @@ def loop_operands(gufunc: np.ufunc, a: BlockArray, b: BlockArray,
     """NumPy's checks of a gufunc call's keywords and its result dtype (a dry run on
     stand-ins of ``a`` and ``b``); with ``dtype=`` or ``signature=`` the operands cast to that
     loop's dtype, as NumPy's loop takes them (``casting`` checked the cast)."""
-    res = np.asarray(dry_run(gufunc, a, b, **kwargs)).dtype
+    res = dtype_of(dry_run(gufunc, a, b, **kwargs), a, b)
     if kwargs.get("dtype") is not None or kwargs.get("signature") is not None:
         a, b = (x if x.dtype == res else x.astype(res) for x in (a, b))
     return a, b, res
@@ -126,6 +126,11 @@ def _matmul_axes(a: BlockArray, b: BlockArray, axes: Any, out: Any,
 
 def tensordot(a: Any, b: Any, axes: Any = 2) -> BlockArray:
     """nums implementation of numpy.tensordot: products of aligned blocks, summed in a tree."""
+    # (all axes summed: NumPy's 0-d array, not the scalar of dot, inner, vdot and einsum)
+    return made_0d(_tensordot(a, b, axes))
+
+
+def _tensordot(a: Any, b: Any, axes: Any = 2) -> BlockArray:
     a, b = asarray(a), asarray(b)
     try:
         n = operator.index(axes)
@@ -167,7 +172,7 @@ def dot(a: Any, b: Any, out: Any = None) -> Any:
             f"shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {a.ndim - 1}) "
             f"!= {b.shape[bax]} (dim {bax})"
         )
-    result = tensordot(a, b, axes=([a.ndim - 1], [bax]))
+    result = _tensordot(a, b, axes=([a.ndim - 1], [bax]))
     if out is not None:
         return write_out(out, result)
     return result
@@ -180,7 +185,7 @@ def vdot(a: Any, b: Any) -> BlockArray:
         raise ValueError(f"cannot reshape array of size {b.size} into shape ({a.size},)")
     if a.dtype.kind == "c":
         a = conjugate(a)
-    return tensordot(a, b, axes=1)
+    return _tensordot(a, b, axes=1)
 
 
 def inner(a: Any, b: Any) -> BlockArray:
@@ -193,7 +198,7 @@ def inner(a: Any, b: Any) -> BlockArray:
             f"shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {a.ndim - 1}) "
             f"!= {b.shape[-1]} (dim {b.ndim - 1})"
         )
-    return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
+    return _tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
 
 
 def outer(a: Any, b: Any, out: Any = None) -> BlockArray:

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import resident
+from nums.numpy._convert import made_0d
 
 # result no larger than the operands (reductions, selections, joins, set operations,
 # elementwise functions that do not broadcast, decompositions of matrices); not
@@ -66,6 +67,8 @@ _SAME_OR_SMALLER = {
 _STABLE = {"REGISTRY": ("argsort",)}
 # functions that give numbers as numpy scalars, as NumPy does (the others: 0-d arrays)
 _NUMBERS = {"det", "slogdet", "matrix_rank", "cond", "lstsq"}
+# functions whose 0-d result NumPy gives as a 0-d array, not a scalar (it changes in place)
+_ARRAYS_0D = {"where", "cov"}
 # one result per quantile and remaining element: checked before NumPy runs
 _QUANTILES = {"REGISTRY": ("percentile", "quantile", "nanpercentile", "nanquantile")}
 # results of the operands' broadcast shape: checked before NumPy runs
@@ -336,6 +339,7 @@ def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any
 
     warns, warns_with = name in _OWN_WARNINGS, _OWN_WARNINGS_WITH.get(name, frozenset())
     aliases = name in _ALIASED
+    arrays = name in _ARRAYS_0D
     max_positional = _MAX_POSITIONAL.get(name, 1 << 30)
 
     @functools.wraps(impl)
@@ -349,7 +353,7 @@ def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any
                 done = False  # arguments NumPy's function refuses (``clip(x, 0.4)``, which
                 # the Array API allows): nums's own path, which takes them or raises
             if done:
-                return result
+                return made_0d(result) if arrays else result
         return impl(*args, **kwargs)
 
     shortcut._nums_general = impl  # the general path (tests compare the two)

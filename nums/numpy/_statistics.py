@@ -25,7 +25,7 @@ import numpy as np
 from numpy.lib import _function_base_impl as _fb
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from nums.core.array import sort_kernels, sorting
+from nums.core.array import relayout, sort_kernels, sorting
 from nums.core.array.blockarray import BlockArray, backend, submit
 from nums.core.array.dtypes import dry_run
 from nums.core.array.regions import region
@@ -113,7 +113,11 @@ def _stat(kind: str, nan: bool, a: Any, q: Any, axis: Any, out: Any, method: str
             # dtype, and an all-NaN lane's quantiles have ``a``'s
             dtype = a.dtype
         result = _per_lane(fn, kind, b, wb, q, method, dtype)
-    result = reshape(result, tuple(qshape) + rshape)
+    # a new array, not a view of the computation's (a 0-d result stands for NumPy's scalar:
+    # ``m = np.median(x); t = m; t *= 3`` leaves ``m``)
+    shape = tuple(qshape) + rshape
+    if result.shape != shape or result._link is not None:
+        result = relayout.reshape(result, shape)
     return finish(result, out)
 
 

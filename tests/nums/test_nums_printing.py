@@ -31,7 +31,6 @@ SCALARS = {
     "datetime": lambda xp: xp.asarray(np.array(["2020-01-01", "2021-06-30"],
                                                dtype="datetime64[D]"))[1],
     "timedelta": lambda xp: xp.asarray(np.array([5, 7], dtype="timedelta64[s]")).sum(),
-    "string": lambda xp: xp.asarray(np.array(["ab", "c"]))[0],
 }
 
 

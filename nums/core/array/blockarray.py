@@ -19,6 +19,7 @@ store once, on first access to ``blocks`` (:class:`Resident`), and joins the dis
 
 from __future__ import annotations
 
+import builtins
 import copy
 import functools
 import math
@@ -232,6 +233,13 @@ def written_as_scalar(value: Any, dtype: Any) -> bool:
     return value.ndim == 0 and np.dtype(dtype).kind in "iu"
 
 
+def stands_for_scalar(x: BlockArray) -> bool:
+    """Whether ``x`` stands for a NumPy scalar: an element ``x[i]``, or a 0-d result that is
+    not a view and was not made as a 0-d array (``acc = x.sum(); acc += 1`` makes a new
+    value, as NumPy's scalar does, so earlier references keep theirs)."""
+    return x._element or (x.ndim == 0 and x._link is None and not x._array0d)
+
+
 def local_value(x: Any) -> np.ndarray | None:
     """The driver-resident value of BlockArray ``x`` (read-only), or None."""
     if x._link is not None:
@@ -279,6 +287,18 @@ class Pending:
         """``x.get()`` computed in the driver without making ``x``'s blocks, or None (the
         blocks are computed, then gathered)."""
         return None
+
+
+def call_user(fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, a user's function called by a kernel: nums's operations in it
+    take their usual paths, also when the kernel runs here for a driver-resident result
+    (whose task reads values, not refs: see :func:`_build_here`)."""
+    was = getattr(_here, "on", False)
+    _here.on = False
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _here.on = was
 
 
 def _build_here(grid: ArrayGrid, task: Callable, reads: Callable | None) -> BlockArray | None:
@@ -777,6 +797,8 @@ class BlockArray:
             # str and bytes without a length: NumPy's length for the source dtype (U21 for
             # int64, U32 for float64), not the one character of each block's guess
             dtype = np.empty(0, self.dtype).astype(dtype).dtype
+        elif dtype.kind in "SU" and dtype.itemsize == 0 and local_value(self) is None:
+            dtype = self._widest_text(dtype)
         if casting == "same_value":  # NumPy 2.4+: a cast that must keep every value
             # each block casts with NumPy's check (a driver-resident array at once; blocks
             # raise its ValueError when the result is read, as other errors of tasks)
@@ -797,6 +819,16 @@ class BlockArray:
         if lazy is not None:
             return lazy
         return self.map_blocks(kernels.astype, dtype, dtype=dtype)
+
+    def _widest_text(self, dtype: np.dtype) -> np.dtype:
+        """The string dtype (``U`` or ``S`` without a length) that objects in blocks cast to:
+        NumPy's, of the longest text among all blocks (each block alone would guess its
+        own)."""
+        refs = [submit(kernels.cast_dtype, self.blocks[idx], dtype, node=int(self.nodes[idx]))
+                for idx in self.grid.indices()]
+        found = progress.get(refs, "astype") if refs else []
+        return builtins.max(found, key=lambda d: d.itemsize,
+                            default=np.empty(0, self.dtype).astype(dtype).dtype)
 
     def copy(self, order: str = "C") -> BlockArray:
         """An independent array with the same values (blocks are immutable: refs are shared,
