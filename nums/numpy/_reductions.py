@@ -214,6 +214,14 @@ def mean(
 def _mean(a, axis, dtype, out, keepdims, where, mode):
     """``mean``, warning for empty reductions as ``mode`` says (``MEAN``, ``NANMEAN``, ...)."""
     a = asarray(a)
+    if a.dtype.kind == "O" and mode in (MEAN, NANMEAN):
+        # sums and a division of Python objects (a mean of Decimals is a Decimal): NumPy's
+        # own function next to the data (an explicit fallback, with its GatherWarning)
+        fn = np.nanmean if mode is NANMEAN else np.mean
+        kwargs = {"axis": axis, "dtype": dtype, "out": out, "keepdims": keepdims}
+        if where is not True:
+            kwargs["where"] = where
+        return run_fallback(fn, (a,), kwargs, f"numpy.{fn.__name__}")
     dry_run(np.mean, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
     axes = axes_of(a, axis)
     if mode[0] and where is True and _count(a, axes) == 0:
@@ -287,9 +295,10 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
             raise ValueError("ddof and correction can't be provided simultaneously.")
         ddof = correction
     fn = {np.var: np.nanvar, np.std: np.nanstd}[npfunc] if mode is NANVAR else npfunc
-    if dtype is not None and np.dtype(dtype).kind in "biu":
-        # NumPy's mean, deviations and squares in that integer dtype, which wrap: its own
-        # function next to the data (an explicit fallback, with its GatherWarning)
+    if dtype is not None and np.dtype(dtype).kind in "biu" or a.dtype.kind == "O":
+        # NumPy's mean, deviations and squares in that integer dtype, which wrap (or of
+        # Python objects): its own function next to the data (an explicit fallback, with its
+        # GatherWarning)
         kwargs = {"axis": axis, "dtype": dtype, "out": out, "ddof": ddof, "keepdims": keepdims}
         if where is not True:  # (nanvar's: the values that are not NaN, a valid mask too)
             kwargs["where"] = where
@@ -351,7 +360,12 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
                                 _scalar(a, axes, keepdims), variance=True)
         result = (sqrt(result) if npfunc is np.std else result).astype(res, copy=False)
         return finish(result, out)
-    m = _mean(a, axes, acc, None, True, True, VAR_INNER_MEAN if mode[1] else QUIET)
+    if half and _count(a, axes):
+        # NumPy's var of halves: the mean's sum rounded to a half (infinity past 65504, with
+        # NumPy's warning), divided in halves
+        m = true_divide(sum(a, axis=axes, dtype=dtype, keepdims=True), _count(a, axes))
+    else:
+        m = _mean(a, axes, acc, None, True, True, VAR_INNER_MEAN if mode[1] else QUIET)
     denom = _count(a, axes) - ddof
     if denom <= 0 and mode[0]:
         warn(mode[0], RuntimeWarning)

@@ -13,7 +13,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, local_value, make_grid, submit
 from nums.core.array.blockarray import resident as driver_resident
-from nums.core.array.dtypes import dry_run
+from nums.core.array.dtypes import dry_run, dtype_of
 from nums.core.array.reduction import REORDERABLE, cumulate, tree_reduce
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk, whole_axis
@@ -105,7 +105,7 @@ def ufunc_reduce(
         kw["out"] = np.zeros(shape, out.dtype)
     res = dry_run(uf.reduce, a, axis=axis, keepdims=keepdims, where=stand_where(where), **kw)
     kw.pop("out", None)
-    res_dtype = np.asarray(res).dtype
+    res_dtype = dtype_of(res, a)
     if a.size == 0 and initial is not _NoValue:  # nothing to reduce: ``initial`` everywhere
         shape = tuple(1 if i in axes else n for i, n in enumerate(a.shape)
                       if keepdims or i not in axes)

@@ -183,12 +183,20 @@ class vectorize(np.vectorize):
         element of every argument (fetched; the function runs once on the driver)."""
         if any(math.prod(_shape(v)) == 0 for v in operands):
             raise ValueError("cannot call `vectorize` on size 0 inputs unless `otypes` is set")
-        firsts = [np.asarray(v[(0,) * v.ndim].get() if isinstance(v, BlockArray) else v).flat[0]
-                  for v in operands]
+        firsts = [_first(v) for v in operands]
         with warnings_at_caller():
             outputs = func(*firsts)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
         return "".join(np.asarray(o).dtype.char for o in outputs)
+
+
+def _first(v: Any) -> Any:
+    """The first element of operand ``v`` as NumPy's loop hands it to the function (an object
+    array's element is the object itself)."""
+    if not isinstance(v, BlockArray):
+        return np.asarray(v).flat[0]
+    e = v[(0,) * v.ndim]
+    return e.get()[()] if isinstance(e, BlockArray) else e
 
 
 def _shape(x: Any) -> tuple[int, ...]:

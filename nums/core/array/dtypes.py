@@ -31,6 +31,16 @@ def result_type(*args: Any) -> np.dtype:
     return np.result_type(*[a.dtype if isinstance(a, BlockArray) else a for a in args])
 
 
+def dtype_of(result: Any, *operands: Any) -> np.dtype:
+    """The dtype of a dry run's ``result``: NumPy's, except where a reduction of object
+    arrays gave an element itself (a Python object, of object dtype; the stand-in's element
+    is the int 0, whose dtype would be int64)."""
+    if not isinstance(result, np.ndarray | np.generic) and any(
+            isinstance(a, BlockArray) and a.dtype.kind == "O" for a in operands):
+        return np.dtype(object)
+    return np.asarray(result).dtype
+
+
 def stand_in(x: Any, empty: bool = False) -> Any:
     """A tiny numpy array with ``x``'s dtype and rank (axes clipped to length 0 or 1)."""
     if isinstance(x, BlockArray):

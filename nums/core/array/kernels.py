@@ -213,6 +213,12 @@ def astype(block: np.ndarray, dtype, casting: str = "unsafe") -> np.ndarray:
     return block.astype(dtype, casting=casting)
 
 
+def cast_dtype(block: np.ndarray, dtype) -> np.dtype:
+    """The dtype NumPy's cast of ``block`` to ``dtype`` gives (a string length found from
+    the values)."""
+    return block.astype(dtype).dtype
+
+
 def flat_gather(shape: tuple, dtype, pieces: Sequence[tuple], *blocks: np.ndarray):
     """Fill a block of ``shape`` in C order from flat ranges ``(src_lo, src_hi, dst_lo)``."""
     out = np.empty(int(np.prod(shape)), dtype=dtype)
@@ -388,7 +394,7 @@ def sqdev_sum(block: np.ndarray, mean: np.ndarray, axis, keepdims, dtype=None,
     if np.iscomplexobj(d):
         sq = d.real * d.real + d.imag * d.imag
     else:
-        sq = d * d
+        sq = np.square(d)  # (NumPy's var squares: its overflow warning names ``square``)
     return np.sum(sq, axis=axis, keepdims=keepdims, dtype=sum_dtype)
 
 
@@ -710,7 +716,18 @@ def ufunc_reduce(block: np.ndarray, *mask: np.ndarray, axis, keepdims, ufunc,
         shape = tuple(1 if i in axis else n for i, n in enumerate(block.shape)
                       if keepdims or i not in axis)
         kwargs["out"] = np.empty(shape, out_dtype)
-    return ufunc.reduce(block, axis=axis, keepdims=keepdims, **kwargs)
+    out = ufunc.reduce(block, axis=axis, keepdims=keepdims, **kwargs)
+    if block.dtype.kind == "O" and not isinstance(out, np.ndarray):
+        out = object_0d(out)  # (the partial stays an object, not a str or float array)
+    return out
+
+
+def object_0d(value: Any) -> np.ndarray:
+    """A 0-d object array holding ``value`` (``np.array(value, object)`` would unpack a
+    sequence)."""
+    out = np.empty((), dtype=object)
+    out[()] = value
+    return out
 
 
 def ufunc_reduceat(part: np.ndarray, ufunc, indices: np.ndarray, axis: int, dtype,
