@@ -14,7 +14,13 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import resident
-from nums.core.array.blockarray import BlockArray, local_limit, local_value, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    call_user,
+    local_limit,
+    local_value,
+    submit,
+)
 from nums.core.array.relayout import whole_axis
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
@@ -48,7 +54,7 @@ def _source_index(idx: tuple, axis: int, out_len: int | None) -> tuple:
 
 def _line_kernel(fn: Callable, block: np.ndarray, dtype: np.dtype, args: tuple,
                  kwargs: dict) -> np.ndarray:
-    return np.asarray(fn(block, *args, **kwargs)).astype(dtype, copy=False)
+    return np.asarray(call_user(fn, block, *args, **kwargs)).astype(dtype, copy=False)
 
 
 def apply_along_axis(func1d: Callable, axis: int, arr: Any, *args: Any, **kwargs: Any

@@ -15,7 +15,10 @@ from nums.numpy._convert import asarray
 
 
 def _blockwise(fn: Any, operands: list, kwargs: dict) -> BlockArray:
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}  # NumPy refuses some Nones
+    # NumPy refuses some Nones; arrays of options (``holidays``, a ``weekmask``) go to every
+    # task as their values
+    kwargs = {k: v.get() if isinstance(v, BlockArray) else v for k, v in kwargs.items()
+              if v is not None}
     arrays = [asarray(x) for x in operands]
     stand_ins = [np.zeros(1, x.dtype) if x.dtype.kind != "M" else
                  np.array(["2001-01-01"], x.dtype) for x in arrays]
@@ -59,8 +62,8 @@ def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any =
                   ) -> BlockArray:
     """nums implementation of ``numpy.busday_offset`` (NumPy's per block; with
     ``roll="raise"``, a date off the calendar raises when the result is read)."""
-    given = {k: v for k, v in (("holidays", holidays), ("busdaycal", busdaycal))
-             if v is not None}
+    given = {k: v.get() if isinstance(v, BlockArray) else v
+             for k, v in (("holidays", holidays), ("busdaycal", busdaycal)) if v is not None}
     np.busday_offset(np.array(["2001-01-01"], "datetime64[D]"), 0, roll=roll,
                      weekmask=weekmask, **given)  # NumPy's checks of the arguments
     result = _blockwise(np.busday_offset, [_dates(dates), asarray(offsets)],

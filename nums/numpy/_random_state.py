@@ -10,6 +10,7 @@ NumPy's), and :meth:`RandomState.get_state` returns nums' state (a dict that
 
 from __future__ import annotations
 
+import inspect
 import sys
 from typing import Any
 
@@ -77,6 +78,21 @@ class RandomState:
         return self._gen.random(size)
 
     random = random_sample
+
+    def uniform(self, low: Any = 0.0, high: Any = 1.0, size: Any = None) -> Any:
+        """Uniform samples from ``[low, high)``: ``low + (high - low) * random_sample()``, as
+        NumPy's legacy method computes them (``high < low`` is allowed)."""
+        _legacy_checks("uniform", (low, high), {} if size is None else {"size": size})
+        if size is None:
+            shapes = [v.shape if isinstance(v, BlockArray) else np.shape(v) for v in (low, high)]
+            size = np.broadcast_shapes(*shapes)
+            if not size and not any(isinstance(v, BlockArray) for v in (low, high)):
+                size = None  # (one Python float, as NumPy's)
+        u = self._gen.random(size)
+        low = low if isinstance(low, BlockArray) or np.ndim(low) == 0 else np.asarray(low, float)
+        high = high if isinstance(high, BlockArray) or np.ndim(high) == 0 else np.asarray(
+            high, float)
+        return low + (high - low) * u
 
     def randint(self, low: Any, high: Any = None, size: Any = None, dtype: Any = int) -> Any:
         """Random integers from [low, high)."""
@@ -146,8 +162,26 @@ class RandomState:
         return self._gen.choice(a, size, replace, p)
 
 
+# draws whose values nobody reads: NumPy's legacy checks of parameters (its own rules:
+# ``hypergeometric`` needs ``nsample >= 1``; ``uniform`` takes ``high < low``)
+_PROBE = np.random.RandomState(0)
+
+
+def _legacy_checks(name: str, args: tuple, kwargs: dict) -> None:
+    """NumPy's legacy method ``name`` on the parameters as given (not ``size``) when they
+    are all in the driver: its errors, where the Generator's rules differ."""
+    params = list(args)
+    if "size" in kwargs or len(params) > _ARITY.get(name, len(params)):
+        params = params[:_ARITY.get(name, len(params))]
+    given = {k: v for k, v in kwargs.items() if k != "size"}
+    if any(isinstance(v, BlockArray) for v in [*params, *given.values()]):
+        return  # (checked where the blocks draw)
+    getattr(_PROBE, name)(*params, **given)
+
+
 def _legacy(name: str):
     def method(self, *args: Any, **kwargs: Any) -> Any:
+        _legacy_checks(name, args, kwargs)
         return getattr(self._gen, name)(*args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
@@ -155,5 +189,11 @@ def _legacy(name: str):
     return method
 
 
+# parameters of each legacy distribution (before ``size``), from NumPy's signatures
+_ARITY = {n: len([p for p in inspect.signature(getattr(np.random.RandomState, n)).parameters
+                  if p not in ("self", "size")])
+          for n in DISTRIBUTIONS if hasattr(np.random.RandomState, n)}
+
 for _name in DISTRIBUTIONS:
-    setattr(RandomState, _name, _legacy(_name))
+    if _name != "uniform":
+        setattr(RandomState, _name, _legacy(_name))

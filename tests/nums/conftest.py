@@ -56,11 +56,13 @@ def backend_name(request):
 def nums_session(backend_name, request):
     """(Re)start a session when the backend changes; shared across tests otherwise."""
     current = getattr(nums_session, "_current", None)
-    if current != backend_name:
+    in_layout = getattr(layout, "_current", None) is not None
+    if current != backend_name or (in_layout and "layout" not in request.fixturenames):
         if backend_name == "ray":
             request.getfixturevalue("local_ray")  # nums joins it and leaves it running
         nums.init(**{"block_bytes": BLOCK_BYTES, **_CONFIGS[backend_name]})
         nums_session._current = backend_name
+        layout._current = None
     yield backend_name
 
 
@@ -98,7 +100,10 @@ LAYOUTS = {
 
 @pytest.fixture(params=list(LAYOUTS))
 def layout(backend_name, request):
-    """Re-initialise the session in each layout for one test, then restore it."""
-    nums.init(**{**_CONFIGS[backend_name], **LAYOUTS[request.param]})
+    """The session in each layout (re-initialised when the layout changes; the next test
+    without this fixture gets the backend's own session back, see ``nums_session``)."""
+    want = (backend_name, request.param)
+    if getattr(layout, "_current", None) != want:
+        nums.init(**{**_CONFIGS[backend_name], **LAYOUTS[request.param]})
+        layout._current = want
     yield request.param
-    nums.init(**{"block_bytes": BLOCK_BYTES, **_CONFIGS[backend_name]})

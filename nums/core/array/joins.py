@@ -30,6 +30,8 @@ from nums.core.array.blockarray import (
 from nums.core.array.expressions import has_row_product
 from runtime.errors import warnings_at_caller
 
+MAX_DEPTH = 16
+
 
 class Joined(Pending):
     """``arrays`` (snapshots) joined along ``axis``; ``build()`` makes the blocks."""
@@ -39,6 +41,16 @@ class Joined(Pending):
     def __init__(self, arrays: Sequence[BlockArray], axis: int,
                  build: Callable[[], BlockArray]):
         self.arrays, self.axis, self.build = tuple(arrays), axis, build
+        # joins of joins not computed yet (an array grown in a loop, ``traj =
+        # np.vstack([traj, y])``): computing the last would recurse through all of them, so
+        # every MAX_DEPTH-th join computes the blocks of the joins it reads first
+        self.depth = 1 + max((a._pending.depth for a in arrays
+                              if type(a._pending) is Joined), default=0)
+        if self.depth > MAX_DEPTH:
+            for a in arrays:
+                if type(a._pending) is Joined:
+                    a.blocks  # noqa: B018
+            self.depth = 1
 
     def compute(self, x: BlockArray) -> np.ndarray:
         built = self.build()
