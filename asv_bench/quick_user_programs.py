@@ -2,9 +2,9 @@
 asv_bench/quick_user_programs.py [name,...]`` prints NumPy's time and nums's for each, and
 NumPy's time / nums's (above 1: nums faster), medians of ``REPS`` runs (environment,
 default 5) after one warm run, in one process. Inputs (a 1e7 float64 vector, 1e7 labels,
-(1e6, 10), (2e6, 8) and (3000, 300) matrices, 2000 x 30 points) are made once and are in
-nums's store before timing; a nums result is fetched with ``get()`` where NumPy returns an
-array. These are the programs that found the slow paths of issue 16's sessions; the whole
+(1e6, 10), (2e6, 8), (3000, 300) and (100, 100) matrices, 2000 x 30 points) are made once
+and are in nums's store before timing; a nums result is fetched with ``get()`` where NumPy
+returns an array. These are the programs that found the slow paths of issue 16's sessions; the whole
 programs of ``bench_programs`` are in ``quick_programs.py`` and asv."""
 
 from __future__ import annotations
@@ -66,6 +66,29 @@ def _minibatches(xp, d):
     return total
 
 
+def _overlap_add(xp, d):
+    """Resynthesis of a short-time Fourier transform: frames added into a long signal."""
+    rec = xp.zeros(10**6)
+    frame = d["frame"]
+    for i in range(0, 32_000, 16):
+        rec[i:i + 64] += frame
+    return rec
+
+
+def _lu(xp, d):
+    """LU with partial pivoting written by hand (row swaps, a column scaled, an outer
+    product subtracted per step) on a 100 x 100 matrix."""
+    a = d["A"].copy()
+    n = a.shape[0]
+    for i in range(n - 1):
+        k = i + int(xp.argmax(xp.abs(a[i:, i])))
+        if k != i:
+            a[[i, k]] = a[[k, i]]
+        a[i + 1:, i] /= a[i, i]
+        a[i + 1:, i + 1:] -= xp.outer(a[i + 1:, i], a[i, i + 1:])
+    return a
+
+
 PROGRAMS = {
     "moving_average": _moving_average,
     "groupby_bincount": lambda xp, d: xp.bincount(d["lab"], weights=d["x"]) / xp.bincount(
@@ -99,6 +122,8 @@ PROGRAMS = {
     "top_k": _top_k,
     "minibatches": _minibatches,
     "eye": lambda xp, d: xp.eye(1000),
+    "overlap_add": _overlap_add,
+    "lu_by_hand": _lu,
 }
 
 
@@ -107,7 +132,8 @@ def _inputs(tmp: str) -> dict:
     d = {"x": rng.random(10**7), "lab": rng.integers(0, 1000, 10**7),
          "X": rng.random((10**6, 10)), "P": rng.random((2000, 30)),
          "Y": rng.random((2_000_000, 8)), "W": rng.random((3000, 300)),
-         "perm": rng.permutation(10**6)}
+         "perm": rng.permutation(10**6), "frame": numpy.hanning(64),
+         "A": rng.random((100, 100)) + 100 * numpy.eye(100)}
     d["y"] = d["Y"] @ rng.random(8)
     d["npy"] = os.path.join(tmp, "input.npy")
     numpy.save(d["npy"], d["Y"])

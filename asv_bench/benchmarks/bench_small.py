@@ -179,8 +179,9 @@ class SizeSweep:
 
 
 class Bookkeeping:
-    """100 iterations of ``v = v / np.linalg.norm(v)`` with ``v`` of 100 elements (inputs
-    made on first use, as in :class:`SizeSweep`)."""
+    """100 iterations of ``v = v / np.linalg.norm(v)`` with ``v`` of 100 elements, and the
+    overlap-add of a short-time Fourier resynthesis: 2000 ``rec[i:i + 64] += frame`` into a
+    1e6-element signal (inputs made on first use, as in :class:`SizeSweep`)."""
 
     params = [ENGINES]
     param_names = ["engine"]
@@ -201,6 +202,17 @@ class Bookkeeping:
         for _ in range(100):
             v = v / np.linalg.norm(v)
         return materialise(v)
+
+    def time_overlap_add(self, engine):
+        try:
+            np, rec, frame = self.xp, self.rec, self.frame
+        except AttributeError:
+            np = self.xp = start(engine)
+            rec = self.rec = np.zeros(10**6)
+            frame = self.frame = np.asarray(numpy.hanning(64))
+        for i in range(0, 32_000, 16):
+            rec[i:i + 64] += frame
+        return materialise(rec)
 
 
 def _no_dask_sort(engine):

@@ -146,7 +146,13 @@ def _bins_fit(bins: Any, dims: int) -> bool:
 
 
 def _histogram_fits(vals: list, kwargs: dict) -> bool:
-    return _bins_fit(_arg(vals, kwargs, 1, "bins", 10), 1)
+    """An int's count or edges' length; a rule ('auto', 'fd', 'sturges', ...) gives fewer
+    bins than values on all but degenerate data, so the values' size bounds it (a result
+    too large for the driver is put in blocks when it is made)."""
+    bins = _arg(vals, kwargs, 1, "bins", 10)
+    if isinstance(bins, str):
+        return _bytes_fit(np.size(_arg(vals, kwargs, 0, "a")))
+    return _bins_fit(bins, 1)
 
 
 def _histogram2d_fits(vals: list, kwargs: dict) -> bool:

@@ -11,7 +11,8 @@ older version of its root computes them again when next used (:meth:`BlockArray.
 
 Small arrays are *driver-resident*: an array of one block of at most ``local_bytes``
 (:func:`local_limit`, a setting) may hold that block as a numpy array in the driver
-(``_local``, read-only, never written in place: like a block, it is replaced, not changed).
+(``_local``, read-only for everyone else: a write changes it in place only when nothing but
+the array and its views holds it, see ``resident.writable_value``; else it is replaced).
 Operations whose operands are all driver-resident run with NumPy in the driver
 (:mod:`nums.core.array.resident`); used with distributed operands, the block is put in the
 store once, on first access to ``blocks`` (:class:`Resident`), and joins the distributed path.

@@ -15,18 +15,20 @@ ufunc and operator), :func:`reduce` (every tree reduction), :func:`tensordot` an
 :func:`matmul` (products), :func:`index` and :func:`take` (indexing; views are
 index views of these values, see :mod:`nums.core.array.views`), :func:`write` and
 :func:`assigned` (the one write path), :func:`blockwise` (``map_broadcast``) and
-:func:`relayout` (transpose, reshape). Values are never written in place: a write makes a
-new value for the root (views see it, as they see new blocks), so a value handed out by
-``get()`` or held by a view never changes under anyone. NumPy runs under the caller's
-``np.errstate``, and its warnings are raised again at the user's line.
+:func:`relayout` (transpose, reshape). A value is immutable for everyone but its root and
+the root's views: a write changes it in place only when reference counts show that nobody
+else holds it or a numpy view of it (:func:`writable_value`), else it makes a new value for
+the root (views see it, as they see new blocks); a value handed out by ``get()``, shared
+with another array or held by a pending result never changes under anyone. NumPy runs
+under the caller's ``np.errstate``, and its warnings are raised again at the user's line.
 
 Three fast paths skip the general dispatch for the most frequent calls, where a few
 microseconds matter against NumPy's own time: :func:`ufunc_here` (a ufunc without keywords),
 :func:`reduce_here` (``sum``, ``max``, ... without ``out`` or ``where``), both reporting
 floating-point warnings through :mod:`nums.core.array.fperrors`, and
 :func:`ufunc_into_temporary`, which computes an operator into the value of a temporary
-operand (``x * y + 1``), as NumPy does. The one exception to "never written in place": a
-temporary is unreachable by anyone else (its reference counts and its value's say so).
+operand (``x * y + 1``), as NumPy does: a temporary is unreachable by anyone else (its
+reference counts and its value's say so).
 """
 
 from __future__ import annotations
@@ -294,7 +296,16 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
 def _written(root: BlockArray, new: np.ndarray, target: np.ndarray) -> None:
     if target is not new:
         target.flags.writeable = False
-    root._assume(resident(new, root))
+    revalue(root, new)
+
+
+def revalue(x: BlockArray, value: np.ndarray) -> None:
+    """Driver-resident root ``x`` takes ``value`` (of its shape and dtype: its own value
+    written in place, or a new one) as its value: a new state and version, as ``_assume``
+    gives (views sync again), without making an array to take it from."""
+    value.flags.writeable = False
+    x._blocks, x._pending, x._local, x._uses = None, Resident(value), value, 0
+    x._version += 1
 
 
 def writable_value(x: BlockArray) -> tuple[np.ndarray, bool]:
@@ -303,7 +314,7 @@ def writable_value(x: BlockArray) -> tuple[np.ndarray, bool]:
     it (reference counts say so), else a copy. Values are immutable for everyone else:
     another array sharing them, a caller's numpy array, a pending result. A write in place
     costs what NumPy's costs (``rec[i:i + 64] += s`` in a loop); a copy costs the whole
-    array. The caller writes it and hands it back with ``x._assume(resident(new, x))``
+    array. The caller writes it and hands it back with ``revalue(x, new)``
     (which makes it read-only again), also when the write fails after ``in_place``."""
     v = x._local
     if TEMPORARY_REFCOUNTS and v.base is None and x._link is None:
@@ -382,9 +393,9 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
         return False  # (NumPy checks these before it writes)
     finally:
         if in_place:
-            x._assume(resident(new, x))
+            revalue(x, new)
     if not in_place:
-        x._assume(resident(new, x))
+        revalue(x, new)
     return True
 
 
@@ -1054,7 +1065,7 @@ def write(x: BlockArray, key: tuple, value: Any, whole: bool = False) -> bool:
     try:
         new[key] = value
     finally:
-        x._assume(resident(new, x))
+        revalue(x, new)
     return True
 
 
@@ -1083,6 +1094,6 @@ def assigned(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> Blo
                 ufunc.at(new, key, *(() if value is None else (value,)))
     except BaseException:
         if in_place:
-            x._assume(resident(new, x))
+            revalue(x, new)
         raise
     return resident(new)

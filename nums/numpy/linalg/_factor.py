@@ -349,7 +349,7 @@ def cond(x: Any, p: Any = None) -> Any:
         with np.errstate(all="ignore"):
             value = s[0] / s[-1] if p in (None, 2) else s[-1] / s[0]
         if np.isnan(value) and not np.isnan(a.get() if _small(a) else s).any():
-            value = np.inf  # numpy: nan (0/0) becomes inf unless the input holds nans
+            value = s.dtype.type(np.inf)  # numpy: 0/0 becomes inf unless the input holds nans
         return value
     return on_worker("cond", a, p=p)
 
