@@ -54,11 +54,12 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
          max_header_size: int = 10000) -> Any:
     """A ``.npy`` path: a BlockArray, each block read by a task from a memory map of the
     file. ``mmap_mode`` ``"r"``/``"c"`` give the same values (a BlockArray, not a view of
-    the file); ``"r+"``/``"w+"`` raise NotImplementedError (writes would not reach the
-    file). An ``.npz`` archive (a path or a file object) gives an :class:`NpzFile` whose
-    values are BlockArrays: members stored uncompressed in an archive given by path are
-    read one task per block, others on the driver, then split into blocks (``mmap_mode`` is
-    ignored, as NumPy does). Pickles and ``.npy`` file objects: NumPy on the driver."""
+    the file; read-only for ``"r"``, as NumPy's map); ``"r+"``/``"w+"`` raise
+    NotImplementedError (writes would not reach the file). An ``.npz`` archive (a path or a
+    file object) gives an :class:`NpzFile` whose values are BlockArrays: members stored
+    uncompressed in an archive given by path are read one task per block, others on the
+    driver, then split into blocks (``mmap_mode`` is ignored, as NumPy does). Pickles and
+    ``.npy`` file objects: NumPy on the driver."""
     kwargs = {"mmap_mode": mmap_mode, "allow_pickle": allow_pickle,
               "fix_imports": fix_imports, "encoding": encoding,
               "max_header_size": max_header_size}
@@ -106,7 +107,10 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
         return submit(kernels.read_raw_region, path, offset, shape, dtype, fortran,
                       grid.block_slices(idx), node=node)
 
-    return BlockArray.build(grid, task)
+    out = BlockArray.build(grid, task)
+    if mmap_mode == "r":
+        out.setflags(write=False)  # (NumPy's memory map in mode 'r' refuses writes)
+    return out
 
 
 __all__ = ["save", "load", "savez", "savez_compressed", "fromfile", "frombuffer", "loadtxt",

@@ -16,6 +16,7 @@ driver and split into blocks.
 from __future__ import annotations
 
 import struct
+import weakref
 import zipfile
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -290,7 +291,9 @@ class _Attributes:
     """``npz.f.name``: NumPy's attribute access to an archive's members."""
 
     def __init__(self, npz: NpzFile) -> None:
-        object.__setattr__(self, "_npz", npz)
+        # a weak reference: no cycle, so an archive nobody holds is closed at once (its
+        # __del__), not at a garbage collection that finds its file unclosed
+        object.__setattr__(self, "_npz", weakref.proxy(npz))
 
     def __getattribute__(self, key: str) -> Any:
         try:

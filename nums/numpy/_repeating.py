@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, normalize_shape
 from nums.numpy._convert import asarray, intp_values
 
 
@@ -66,9 +66,7 @@ def repeat(a: Any, repeats: Any, axis: int | None = None) -> BlockArray:
 def resize(a: Any, new_shape: Any) -> BlockArray:
     """nums implementation of ``numpy.resize`` (the flattened input repeated, then cut)."""
     u = _nps()
-    if isinstance(new_shape, int | np.integer):
-        new_shape = (int(new_shape),)
-    new_shape = tuple(operator.index(d) for d in new_shape)
+    new_shape = normalize_shape(new_shape)
     x = u.ravel(asarray(a))
     size = 1
     for d in new_shape:

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import resident
+from nums.core.array.blockarray import BlockArray
 from nums.numpy._convert import made_0d
 
 # result no larger than the operands (reductions, selections, joins, set operations,
@@ -359,7 +360,7 @@ def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any
                 done = False  # arguments NumPy's function refuses (``clip(x, 0.4)``, which
                 # the Array API allows): nums's own path, which takes them or raises
             if done:
-                return made_0d(result) if arrays else result
+                return made_0d(result) if arrays and isinstance(result, BlockArray) else result
         return impl(*args, **kwargs)
 
     shortcut._nums_general = impl  # the general path (tests compare the two)

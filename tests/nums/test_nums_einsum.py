@@ -169,7 +169,9 @@ def test_einsum_views():
     d = nps.einsum("ii->i", sq)
     sq[1, 1] = -1.0  # the diagonal view sees the write
     assert d.get()[1] == -1.0
-    assert not d.flags.writeable
+    assert d.flags.writeable == np.einsum("ii->i", np.zeros((4, 4))).flags.writeable
+    d[2] = 7.0  # written through, as NumPy's diagonal of einsum
+    assert sq.get()[2, 2] == 7.0
 
 
 def test_einsum_path_from_shapes():

@@ -387,7 +387,6 @@ LARGE_RESULTS = [
     ("cov", lambda v: (v["col"],), {}),
     ("corrcoef", lambda v: (v["two"],), {"rowvar": False}),
     ("histogram", lambda v: (v["x"], 300), {}),
-    ("histogram", lambda v: (v["x"], "auto"), {}),
     ("histogram2d", lambda v: (v["x"], v["x"]), {"bins": 30}),
     ("einsum", lambda v: ("i,j->ij", v["x"], v["x"]), {}),
     ("einsum", lambda v: ("i,j", v["x"], v["x"]), {}),

@@ -52,12 +52,32 @@ def submit(fn: Callable, *args: Any, node: int = 0, num_returns: int = 1, **kwar
     """Submit ``fn(*args, **kwargs)`` as a task on ``node`` (or, while :meth:`BlockArray.build`
     makes a driver-resident array and no argument is a reference, call it here)."""
     be = context.get().backend
+    if any(type(a) in _CONTAINERS for a in (*args, *kwargs.values())):
+        args = tuple(scalar_values(a) for a in args)
+        kwargs = {k: scalar_values(v) for k, v in kwargs.items()}
     if getattr(_here, "on", False) and not any(
             be.is_ref(a) for a in (*args, *kwargs.values())):
         with warnings_at_caller():
             result = fn(*args, **kwargs)
         return result if num_returns == 1 else list(result)
     return be.submit(fn, args, kwargs, node=node, num_returns=num_returns)
+
+
+def scalar_values(a: Any) -> Any:
+    """``a`` with 0-d BlockArrays (also inside tuples and lists: ``range=(0, x.max())``) as
+    their NumPy scalars: a reduction's result passed where NumPy takes a number (a task's
+    argument, NumPy's own call); anything else as it is."""
+    t = type(a)
+    if t is BlockArray:
+        return a.get()[()] if a.ndim == 0 else a
+    if (t is tuple or t is list) and any(type(e) in _CONTAINERS for e in a):
+        return t(scalar_values(e) for e in a)
+    if t is dict and any(type(e) in _CONTAINERS for e in a.values()):
+        return {k: scalar_values(v) for k, v in a.items()}  # (a kernel's keywords)
+    return a
+
+
+_CONTAINERS: frozenset = frozenset()  # (with BlockArray, once defined: end of module)
 
 
 def run_here(calls: Sequence[tuple[Callable, tuple]], label: str,
@@ -815,11 +835,11 @@ class BlockArray:
             return self.copy()
         local = local_value(self)
         if local is not None:
-            return resident(local.astype(dtype))
+            return self._same_kind(resident(local.astype(dtype)))
         lazy = None if CAST is None else CAST(self, dtype)  # read where used, no task
         if lazy is not None:
-            return lazy
-        return self.map_blocks(kernels.astype, dtype, dtype=dtype)
+            return self._same_kind(lazy)
+        return self._same_kind(self.map_blocks(kernels.astype, dtype, dtype=dtype))
 
     def _widest_text(self, dtype: np.dtype) -> np.dtype:
         """The string dtype (``U`` or ``S`` without a length) that objects in blocks cast to:
@@ -842,4 +862,15 @@ class BlockArray:
         else:
             out = BlockArray(grid, self._blocks.copy(), self._nodes.copy())
         out._local = self._local  # immutable: shared, as block refs are
+        return self._same_kind(out)
+
+    def _same_kind(self, out: BlockArray) -> BlockArray:
+        """``out`` (a copy or cast of this array), a 0-d array where this one is a 0-d
+        array rather than a value that stands for NumPy's scalar (``np.zeros(()).copy()``
+        changes in place under ``+=``, as NumPy's)."""
+        if self.ndim == 0 and out is not self and not stands_for_scalar(self):
+            out._array0d = True
         return out
+
+
+_CONTAINERS = frozenset((BlockArray, tuple, list, dict))  # (see scalar_values)

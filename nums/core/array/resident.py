@@ -54,6 +54,7 @@ from nums.core.array.blockarray import (
     local_value,
     make_grid,
     resident,
+    scalar_values,
     worker_count,
     written_as_scalar,
 )
@@ -282,8 +283,9 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
         if res is None:
             res = fperrors.call(ufunc.__name__, ufunc, target, w, out=target)
     except BaseException:
-        if in_place:  # NumPy's output is written before its error (as NumPy's array is)
-            _written(root, new, target)
+        # NumPy's output is written before its error (errstate 'raise'): the array has it,
+        # as NumPy's has, whether written in place or into the copy
+        _written(root, new, target)
         raise
     if res is NotImplemented:
         if in_place:
@@ -669,6 +671,8 @@ def _operand(a: Any, arrays: list[np.ndarray]) -> Any:
             return _REFUSED
         arrays.append(v)
         return v
+    if t is tuple or t is list:
+        return scalar_values(a)  # (``range=(0, x.max())``: its numbers)
     return _REFUSED if t is np.ndarray else a
 
 
@@ -1093,7 +1097,7 @@ def assigned(x: BlockArray, key: Any, value: Any, ufunc: np.ufunc | None) -> Blo
             else:
                 ufunc.at(new, key, *(() if value is None else (value,)))
     except BaseException:
-        if in_place:
+        if in_place or x._link is None:  # (what NumPy wrote before its error stays)
             revalue(x, new)
         raise
     return resident(new)

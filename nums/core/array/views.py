@@ -512,8 +512,10 @@ def part_view(x: BlockArray, part: str) -> BlockArray:
     of all of it and ``imag`` read-only zeros (as numpy). Of a 0-d array that stands for a
     scalar, a new one (NumPy's scalar has no views)."""
     if stands_for_scalar(x):
-        return make_view(x, PartOp(part)).copy() if x.dtype.kind == "c" else (
+        out = make_view(x, PartOp(part)).copy() if x.dtype.kind == "c" else (
             x.copy() if part == "real" else BlockArray.full((), 0, x.dtype))
+        out._array0d = False  # (a new value that stands for NumPy's scalar too)
+        return out
     if x.dtype.kind == "c":
         return make_view(x, PartOp(part))
     if part == "real":
