@@ -377,6 +377,9 @@ class Resident(Pending):
     kind = "resident"
     from_tasks = False  # the driver combined it from tasks' results
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Resident:
+        return object.__new__(cls)  # (a value: nothing is computed later, under any state)
+
     def __init__(self, value: np.ndarray, from_tasks: bool = False):
         self.value = value
         if from_tasks:
