@@ -227,9 +227,10 @@ def _set_part(part: str) -> Any:
 
 
 def _setitem(self: BlockArray, key: Any, value: Any) -> None:
-    """``x[key] = value``; NumPy's TypeError for a 0-d result that stands for its scalar
-    (``s = x[1]; s[...] = 7``: a scalar has no items to assign)."""
-    if self.ndim == 0 and stands_for_scalar(self):
+    """``x[key] = value``; NumPy's TypeError for an element ``x[i]`` (``s = x[1]; s[...] =
+    7``: NumPy's scalar has no items to assign). Other 0-d results take the write (some are
+    NumPy's 0-d arrays: ``np.roll`` of a 0-d array)."""
+    if self._element:
         raise TypeError(f"'numpy.{self.dtype.type.__name__}' object does not support item "
                         "assignment")
     writes.assign(self, key, value)
