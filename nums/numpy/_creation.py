@@ -6,6 +6,7 @@ session's default block shape is used (see :func:`nums.init`'s ``block_bytes``).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import operator
 from typing import Any
@@ -72,8 +73,11 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
         return filled.copy()  # a new array of its own, writable (not the read-only broadcast)
     if dtype is None:
         dtype = np.array(fill_value).dtype
-    if np.dtype(dtype).kind != "O":  # NumPy's unsafe cast of the value (its errors, warnings)
-        fill_value = np.full((), fill_value, dtype)[()]
+    if np.dtype(dtype).kind != "O":  # NumPy's unsafe cast of the value (its errors, warnings;
+        # none for an empty array, where NumPy casts nothing)
+        empty = 0 in normalize_shape(shape)
+        with np.errstate(all="ignore") if empty else contextlib.nullcontext():
+            fill_value = np.full((), fill_value, dtype)[()]
     return made_0d(BlockArray.full(shape, fill_value, dtype, block_shape))
 
 
