@@ -292,3 +292,22 @@ def test_histogram_bins_by_a_rule(bins):
     exp = np.histogram(a, bins=bins)
     np.testing.assert_array_equal(got[0].get(), exp[0])
     np.testing.assert_allclose(got[1].get(), exp[1], rtol=1e-12)
+
+
+def test_arithmetic_of_elements_warns_as_numpys_scalars(layout):
+    """``q[0] - q[1]`` of uint8 quality scores: NumPy's scalar overflow warning (or its
+    FloatingPointError under errstate), where a 0-d array would wrap silently."""
+    if layout == "dist":
+        pytest.skip("elements of arrays in blocks: their arithmetic runs as 0-d arrays'")
+    for lib in (np, nps):
+        q = lib.asarray(np.array([40, 70], np.uint8))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            values = [int(q[0] - q[1]), int(-q[0]), int(q.max() * 4)]
+        assert values == [226, 216, 24]
+        assert [str(w.message) for w in caught] == [
+            "overflow encountered in scalar subtract",
+            "overflow encountered in scalar negative",
+            "overflow encountered in scalar multiply"], lib.__name__
+        with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+            q[0] - q[1]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import operator
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -55,6 +56,7 @@ from nums.core.array.blockarray import (
     make_grid,
     resident,
     scalar_values,
+    stands_for_scalar,
     worker_count,
     written_as_scalar,
 )
@@ -165,6 +167,17 @@ def broadcasts_beyond_driver(vals: Sequence[Any]) -> bool:
     return math.prod(shape) * max(v.itemsize for v in arrays) > local_limit()
 
 
+# NumPy's scalar arithmetic is its scalars' operators (the ufuncs on scalars run the array
+# loops, whose integer overflow is silent)
+_SCALAR_OPERATORS = {
+    np.add: operator.add, np.subtract: operator.sub, np.multiply: operator.mul,
+    np.true_divide: operator.truediv, np.floor_divide: operator.floordiv,
+    np.remainder: operator.mod, np.power: operator.pow, np.negative: operator.neg,
+    np.positive: operator.pos, np.absolute: operator.abs, np.left_shift: operator.lshift,
+    np.right_shift: operator.rshift,
+}
+
+
 def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
     """The shortest path of all, for the most frequent call of a script's bookkeeping: a
     binary operator (``x * y``, ``v / 2``, ``v / norm(v)``) on driver-resident arrays of one
@@ -201,7 +214,18 @@ def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
         return None
     if like is None:
         return None
-    res = fperrors.call(ufunc.__name__, ufunc, v, w)
+    name = ufunc.__name__
+    if (ta is not BlockArray or not v.ndim and stands_for_scalar(a)) and (
+            tb is not BlockArray or not w.ndim and stands_for_scalar(b)):
+        # values that stand for NumPy's scalars (``q[0] - q[1]``, ``x.max() + 1``): NumPy's
+        # scalar arithmetic, whose integer overflow warns ("scalar subtract") or raises
+        # under errstate where a 0-d array's wraps silently
+        v = v[()] if ta is BlockArray else v
+        w = w[()] if tb is BlockArray else w
+        name = "scalar " + name
+        res = fperrors.call(name, _SCALAR_OPERATORS.get(ufunc, ufunc), v, w)
+    else:
+        res = fperrors.call(name, ufunc, v, w)
     if type(res) is not np.ndarray:
         return None if res is NotImplemented else resident(np.array(res))  # 0-d operands
     if res.nbytes > local_limit():
@@ -433,7 +457,11 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
             a._sync()
         v = a._local
         if v is not None and v.nbytes < ELIDE_BYTES and 2 * v.nbytes < PARTS_BYTES:
-            res = fperrors.call(ufunc.__name__, ufunc, v)
+            if not v.ndim and stands_for_scalar(a):  # (NumPy's scalar: as binary_here)
+                res = fperrors.call("scalar " + ufunc.__name__,
+                                    _SCALAR_OPERATORS.get(ufunc, ufunc), v[()])
+            else:
+                res = fperrors.call(ufunc.__name__, ufunc, v)
             if res is NotImplemented:
                 return None
             if type(res) is not np.ndarray:
