@@ -38,6 +38,7 @@ import numpy as np
 from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, submit
 from nums.core.array.dtypes import dry_run, dtype_of
+from nums.core.array.relayout import rechunk
 from nums.core.array.views import derived_view, strided_op
 from nums.core.array.writes import to_out
 from nums.core.graph.grid import ArrayGrid
@@ -96,8 +97,7 @@ def einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
     Differs from NumPy: ``optimize=False`` is planned as ``'greedy'`` too (a single pass
     over all operands would hold their whole broadcast product); results agree up to float
     rounding. ``order=`` has no effect (blocks have no memory order). A one-operand einsum
-    that only permutes axes returns a writeable view, as NumPy does; one that takes a
-    diagonal returns a read-only view (NumPy's is writeable: write through an index).
+    that only permutes axes or takes a diagonal returns a writeable view, as NumPy does.
     """
     positions = _array_positions(operands)
     if not any(isinstance(operands[p], BlockArray) for p in positions) and not isinstance(
@@ -263,6 +263,9 @@ def _pair(sa: str, a: BlockArray, sb: str, b: BlockArray, output: str,
         a2 = transpose(a, [sa.index(c) for c in batch + inner])
         b2 = transpose(b, [sb.index(c) for c in batch + inner])
         return "".join(batch), _summed_product(a2, b2, len(batch), dtype)
+    by_blocks = _batch_blocks(sa, a, sb, b, batch, free_a, free_b, dtype)
+    if by_blocks is not None:  # ``nij,nj->ni``: small products per batch row, in NumPy
+        return "".join(batch + free_a + free_b), by_blocks
     # batch axes and a sum: matmul of (batch..., free_a, inner) by (batch..., inner, free_b)
     shape = {c: n for s, x in ((sa, a), (sb, b)) for c, n in zip(s, x.shape)}
     batch_shape = tuple(shape[c] for c in batch)
@@ -275,6 +278,43 @@ def _pair(sa: str, a: BlockArray, sb: str, b: BlockArray, output: str,
     r = matmul(grouped(a, sa, free_a, inner), grouped(b, sb, inner, free_b), dtype=dtype)
     r = reshape(r, batch_shape + tuple(shape[c] for c in free_a + free_b))
     return "".join(batch + free_a + free_b), r
+
+
+def _batch_blocks(sa: str, a: BlockArray, sb: str, b: BlockArray, batch: list,
+                  free_a: list, free_b: list, dtype: np.dtype) -> BlockArray | None:
+    """The batched product (axes ``batch + free_a + free_b``) as NumPy's einsum on each pair
+    of blocks, when the batch axes lead both operands (in that order) and every other axis
+    lies whole in their blocks: the larger operand's blocks decide the batch split (the other
+    is cut alike). NumPy's loop over many small products (``nij,nj->ni`` of 3 x 3 matrices)
+    is several times faster than a batched matmul; None for other layouts."""
+    nb = len(batch)
+    if sa[:nb] != "".join(batch) or sb[:nb] != "".join(batch) or 0 in a.shape + b.shape:
+        return None
+    if a.shape[:nb] != b.shape[:nb]:
+        return None  # (a length-1 batch axis that broadcasts)
+    big, small = (a, b) if a.size >= b.size else (b, a)
+    if any(n != 1 for n in big.grid_shape[nb:]):
+        return None
+    whole = big.block_shape[:nb]
+    cut = rechunk(small, whole + small.shape[nb:])
+    a, b = (big, cut) if big is a else (cut, big)
+    out = "".join(batch + free_a + free_b)
+    spec = f"{sa},{sb}->{out}"
+    free = tuple(n for s, x in ((sa, a), (sb, b)) for c, n in zip(s, x.shape)
+                 if c in free_a + free_b and s.index(c) >= nb)
+    grid = ArrayGrid(a.shape[:nb] + free, whole + free, dtype)
+    rest_a, rest_b = (0,) * (a.ndim - nb), (0,) * (b.ndim - nb)
+
+    def task(idx, node):
+        k = idx[:nb]
+        return submit(kernels.einsum_pair, spec, dtype, a.blocks[k + rest_a],
+                      b.blocks[k + rest_b], node=node)
+
+    def reads(idx):
+        k = idx[:nb]
+        return [(a, a.grid.block_slices(k + rest_a)), (b, b.grid.block_slices(k + rest_b))]
+
+    return BlockArray.build(grid, task, reads=reads, name="einsum")
 
 
 def _summed_product(a: BlockArray, b: BlockArray, nb: int, dtype: np.dtype) -> BlockArray:

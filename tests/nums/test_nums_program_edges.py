@@ -311,3 +311,15 @@ def test_arithmetic_of_elements_warns_as_numpys_scalars(layout):
             "overflow encountered in scalar multiply"], lib.__name__
         with np.errstate(over="raise"), pytest.raises(FloatingPointError):
             q[0] - q[1]
+
+
+@pytest.mark.parametrize("spec, s1, s2", [
+    ("nij,nj->ni", (50, 3, 3), (50, 3)), ("nij,njk->nik", (40, 3, 4), (40, 4, 2)),
+    ("nij,nj->in", (30, 3, 3), (30, 3)), ("nj,nij->ni", (30, 3), (30, 3, 3)),
+    ("abij,abj->abi", (4, 5, 3, 3), (4, 5, 3)),
+])
+def test_batched_small_products_by_einsum(spec, s1, s2):
+    rng = np.random.default_rng(1)
+    a, b = rng.random(s1), rng.random(s2)
+    got = nps.einsum(spec, nps.asarray(a), nps.asarray(b)).get()
+    np.testing.assert_allclose(got, np.einsum(spec, a, b), rtol=1e-12)
