@@ -2,10 +2,11 @@
 asv_bench/quick_user_programs.py [name,...]`` prints NumPy's time and nums's for each, and
 NumPy's time / nums's (above 1: nums faster), medians of ``REPS`` runs (environment,
 default 5) after one warm run, in one process. Inputs (a 1e7 float64 vector, 1e7 labels,
-(1e6, 10), (2e6, 8), (3000, 300) and (100, 100) matrices, 2000 x 30 points) are made once
-and are in nums's store before timing; a nums result is fetched with ``get()`` where NumPy
-returns an array. These are the programs that found the slow paths of issue 16's sessions; the whole
-programs of ``bench_programs`` are in ``quick_programs.py`` and asv."""
+(1e6, 10), (2e6, 8), (3000, 300) and (100, 100) matrices, 2000 x 30 points, 1e6 3 x 3
+matrices) are made once and are in nums's store before timing; a nums result is fetched
+with ``get()`` where NumPy returns an array. These are the programs that found the slow
+paths of issue 16's sessions; the whole programs of ``bench_programs`` are in
+``quick_programs.py`` and asv."""
 
 from __future__ import annotations
 
@@ -122,6 +123,7 @@ PROGRAMS = {
     "top_k": _top_k,
     "minibatches": _minibatches,
     "eye": lambda xp, d: xp.eye(1000),
+    "einsum_batched_rotations": lambda xp, d: xp.einsum("nij,nj->ni", d["R"], d["Y"][:10**6, :3]),
     "overlap_add": _overlap_add,
     "lu_by_hand": _lu,
 }
@@ -133,7 +135,7 @@ def _inputs(tmp: str) -> dict:
          "X": rng.random((10**6, 10)), "P": rng.random((2000, 30)),
          "Y": rng.random((2_000_000, 8)), "W": rng.random((3000, 300)),
          "perm": rng.permutation(10**6), "frame": numpy.hanning(64),
-         "A": rng.random((100, 100)) + 100 * numpy.eye(100)}
+         "A": rng.random((100, 100)) + 100 * numpy.eye(100), "R": rng.random((10**6, 3, 3))}
     d["y"] = d["Y"] @ rng.random(8)
     d["npy"] = os.path.join(tmp, "input.npy")
     numpy.save(d["npy"], d["Y"])
