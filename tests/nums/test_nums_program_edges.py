@@ -323,3 +323,18 @@ def test_batched_small_products_by_einsum(spec, s1, s2):
     a, b = rng.random(s1), rng.random(s2)
     got = nps.einsum(spec, nps.asarray(a), nps.asarray(b)).get()
     np.testing.assert_allclose(got, np.einsum(spec, a, b), rtol=1e-12)
+
+
+def test_many_quantiles_of_an_array_in_blocks():
+    """A QQ plot's probabilities: more ranks than a selection takes, with NaNs."""
+    a = np.random.default_rng(2).standard_normal(3000)
+    a[::97] = np.nan
+    q = (np.arange(1, 201) - 0.5) / 200
+    x = nps.asarray(a)
+    np.testing.assert_allclose(nps.nanquantile(x, q).get(), np.nanquantile(a, q), rtol=1e-12)
+    np.testing.assert_allclose(nps.quantile(x, q, method="hazen").get(),
+                               np.quantile(a, q, method="hazen"), equal_nan=True)
+    b = np.random.default_rng(3).integers(0, 50, 3000)
+    np.testing.assert_array_equal(nps.percentile(nps.asarray(b), np.arange(101),
+                                                 method="lower").get(),
+                                  np.percentile(b, np.arange(101), method="lower"))
