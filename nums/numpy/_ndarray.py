@@ -214,6 +214,9 @@ def _matrix_transpose(self: BlockArray) -> BlockArray:
 
 def _set_part(part: str) -> Any:
     def setter(self: BlockArray, value: Any) -> None:
+        if self._element:  # NumPy's scalar: its parts are not writable
+            raise AttributeError(f"attribute '{part}' of 'numpy.generic' objects is not "
+                                 "writable")
         if part == "imag" and self.dtype.kind != "c":
             raise TypeError("array does not have imaginary part to set")
         target = views.part_view(self, part)

@@ -338,3 +338,13 @@ def test_many_quantiles_of_an_array_in_blocks():
     np.testing.assert_array_equal(nps.percentile(nps.asarray(b), np.arange(101),
                                                  method="lower").get(),
                                   np.percentile(b, np.arange(101), method="lower"))
+
+
+def test_an_element_is_no_output_array():
+    x = nps.asarray(np.array([1.0 + 2j, 3.0]))
+    t = x[0]
+    with pytest.raises(TypeError, match="ArrayType"):
+        nps.negative(t, out=t)
+    with pytest.raises(AttributeError, match="not writable"):
+        t.real = 5
+    np.testing.assert_array_equal(x.get(), [1.0 + 2j, 3.0])

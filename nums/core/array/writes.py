@@ -144,6 +144,8 @@ def write_out(out: Any, result: BlockArray) -> BlockArray:
     """Write ``result`` into ``out`` (the ``out=`` argument of any function) and return it."""
     if not isinstance(out, BlockArray):
         raise TypeError("nums supports only BlockArray 'out' arguments")
+    if out._element:  # (``t = x[0]``: NumPy's scalar, not an array to write into)
+        raise TypeError("return arrays must be of ArrayType")
     if out.shape != result.shape:
         raise ValueError(f"output parameter has shape {out.shape}, expected {result.shape}")
     check_writeable(out, "output array is read-only")
