@@ -106,11 +106,13 @@ def cov(m: Any, y: Any = None, rowvar: bool = True, bias: bool = False, ddof: in
 
         warn("Degrees of freedom <= 0 for slice", RuntimeWarning)
         fact = 0.0
+    # NumPy's ``X -= avg``: the centred values in X's dtype (float32 data with float64
+    # weights are centred, then rounded to float32)
     if axis == 1:
-        X = X - avg[:, None]
+        X = (X - avg[:, None]).astype(X.dtype, copy=False)
         c = u.dot(X, (X if w is None else X * w).T.conj())
     else:
-        X = X - avg[None, :]
+        X = (X - avg[None, :]).astype(X.dtype, copy=False)
         c = u.dot(X.T, (X if w is None else X * w[:, None]).conj())
     with warnings_at_caller():  # (NumPy's divide-by-zero warning of a zero fact)
         scale = np.true_divide(1, fact)
