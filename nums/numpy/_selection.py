@@ -31,18 +31,23 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
         raise ValueError("list of cases must be same length as list of conditions")
     if len(condlist) == 0:
         raise ValueError("select with an empty condition list is not possible")
-    choices = [c if isinstance(c, BlockArray) else np.asarray(c) for c in choicelist]
+    # Python numbers among the choices and the default are weak (NEP 50), as in NumPy's
+    # result_type of them: ``select([c], [5], default=int8_array)`` is int8
+    weak = (int, float, complex)
+    items = [c if type(c) in weak or isinstance(c, BlockArray) else np.asarray(c)
+             for c in [*choicelist, default]]
     try:
-        dtype = np.result_type(*[c.dtype for c in choices])
+        dtype = np.result_type(*[c.dtype if isinstance(c, BlockArray | np.ndarray) else c
+                                 for c in items])
     except TypeError as e:
-        raise TypeError("Choicelist elements do not have a common dtype") from e
-    # a Python number as default is weak (NEP 50), as in NumPy's result_type of it
-    weak = default if type(default) in (int, float, complex, bool) else None
-    default = default if isinstance(default, BlockArray) else np.asarray(default)
-    try:
-        dtype = np.result_type(dtype, default.dtype if weak is None else weak)
-    except TypeError as e:
-        raise TypeError("Choicelists and default value do not have a common dtype") from e
+        raise TypeError(f"Choicelist and default value do not have a common dtype: {e}"
+                        ) from None
+    choices, default = items[:-1], items[-1]
+    for c in choices:  # NumPy copies each choice in with its 'same_kind' rule
+        have = c.dtype if isinstance(c, BlockArray | np.ndarray) else np.asarray(c).dtype
+        if not np.can_cast(have, dtype, "same_kind"):
+            raise TypeError(f"Cannot cast array data from {have!r} to {dtype!r} according to "
+                            "the rule 'same_kind'")
     conds = [asarray(c) for c in condlist]
     for i, c in enumerate(conds):
         if c.dtype != np.bool_:

@@ -348,3 +348,32 @@ def test_an_element_is_no_output_array():
     with pytest.raises(AttributeError, match="not writable"):
         t.real = 5
     np.testing.assert_array_equal(x.get(), [1.0 + 2j, 3.0])
+
+
+def test_select_keeps_python_numbers_weak():
+    s = np.array([0, 1, 2, 1], np.int8)
+    f = np.array([0.1, 0.6, 0.7, 0.2], np.float32)
+    u = np.arange(6, dtype=np.uint8)
+    for fn in (lambda m, a: m.select([a == 1], [5], default=a),
+               lambda m, a: m.select([a > 1, a == 0], [a, 7])):
+        got, exp = fn(nps, nps.asarray(s)), fn(np, s)
+        assert got.dtype == exp.dtype
+        np.testing.assert_array_equal(got.get(), exp)
+    got = nps.select([nps.asarray(f) > 0.5], [0.5], default=nps.asarray(f))
+    assert got.dtype == np.float32
+    with pytest.raises(TypeError, match="same_kind"):
+        nps.select([nps.asarray(u) > 3], [-1], default=nps.asarray(u))
+
+
+def test_strides_of_contiguous_arrays_for_as_strided():
+    g = np.arange(12.0).reshape(3, 4)
+    p, pn = nps.pad(nps.asarray(g), 1), np.pad(g, 1)
+    assert p.strides == pn.strides
+    s0, s1 = p.strides
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the fallback's GatherWarning)
+        w = nps.lib.stride_tricks.as_strided(p, shape=(3, 4, 3, 3), strides=(s0, s1, s0, s1))
+    exp = np.lib.stride_tricks.as_strided(pn, shape=(3, 4, 3, 3), strides=(s0, s1, s0, s1))
+    np.testing.assert_array_equal(_value(w), exp)
+    with pytest.raises(AttributeError, match="C-contiguous"):
+        nps.asarray(g).T.strides  # noqa: B018

@@ -695,6 +695,19 @@ class BlockArray:
         return self.size * self.itemsize
 
     @property
+    def strides(self) -> tuple[int, ...]:
+        """NumPy's strides of a C-contiguous array (``s0, s1 = P.strides`` for
+        ``as_strided(P, shape, strides)``). A view whose elements are not contiguous in C
+        order has none: nums's functions that take strides read a contiguous copy of it,
+        where NumPy's strides of the view would address other elements."""
+        g = self._geometry()
+        if not g.flags.c_contiguous:
+            raise AttributeError("nums gives strides of C-contiguous arrays only: this view's "
+                                 "NumPy strides would not address a contiguous copy of it "
+                                 "(use np.ascontiguousarray(x).strides)")
+        return g.strides
+
+    @property
     def block_shape(self) -> tuple[int, ...]:
         return self.grid.block_shape
 
