@@ -377,3 +377,30 @@ def test_strides_of_contiguous_arrays_for_as_strided():
     np.testing.assert_array_equal(_value(w), exp)
     with pytest.raises(AttributeError, match="C-contiguous"):
         nps.asarray(g).T.strides  # noqa: B018
+
+
+def test_integers_from_arrays_index_as_numpys_integers():
+    """``for i in np.arange(n): A[i][i] = 1`` and ``best = S[np.argmin(f)]``: NumPy indexes
+    with its integer scalars as with ints (views), not as 0-d arrays (copies)."""
+    for lib in (np, nps):
+        a = lib.zeros((3, 3))
+        for i in lib.arange(3):
+            a[i][i] = 1
+        edges = lib.asarray(np.array([[0, 1], [2, 0]]))
+        b = lib.zeros((3, 3))
+        for u, v in edges:
+            b[u][v] = 1
+        s = lib.asarray(np.arange(6.0).reshape(3, 2))
+        f = lib.asarray(np.array([3.0, 1.0, 2.0]))
+        best = s[lib.argmin(f)]
+        w = s[lib.argmax(f)]
+        s[:] = 0
+        w[:] = -1
+        col = s[:, lib.argmin(f)]
+        col[2] = 5
+        results = [_value(r) for r in (a, b, best, s)]
+        if lib is np:
+            expected = results
+        else:
+            for got, exp in zip(results, expected):
+                np.testing.assert_array_equal(got, exp)

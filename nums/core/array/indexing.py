@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels, resident
-from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.blockarray import BlockArray, make_grid, stands_for_scalar, submit
 from nums.core.array.fusion import dropped, expand_dims, window
 from nums.core.array.regions import region
 from nums.core.graph.grid import ArrayGrid
@@ -247,3 +247,21 @@ def take_rows(x: BlockArray, idx: np.ndarray) -> BlockArray:
                 for sb in np.unique(src_block[a:b])]
 
     return BlockArray.build(grid, task, reads=reads, name="take")
+
+
+def scalar_indices(key: Any) -> Any:
+    """``key`` with its 0-d integer BlockArrays that stand for NumPy's integers (an element
+    ``idx[k]``, ``argmax``'s result, a value of ``for i in np.arange(n)``) as those integers:
+    NumPy indexes with an integer scalar as with an int, a basic index (``A[i]`` is a view,
+    so ``A[i][j] = 1`` writes ``A``), where a 0-d array index would be advanced (a copy)."""
+    if type(key) is BlockArray:
+        return _scalar_index(key)
+    if any(type(k) is BlockArray for k in key):
+        return tuple(_scalar_index(k) if type(k) is BlockArray else k for k in key)
+    return key
+
+
+def _scalar_index(k: BlockArray) -> Any:
+    if k.ndim == 0 and k.dtype.kind in "iu" and stands_for_scalar(k):
+        return k.get()[()]
+    return k

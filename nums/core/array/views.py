@@ -40,6 +40,7 @@ from nums.core.array.indexing import (
     full_spec,
     is_basic,
     plain_key,
+    scalar_indices,
     spec_key,
 )
 from nums.core.array.writes import reshape_value, transpose_value, write_basic
@@ -107,6 +108,8 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
     integer-array or boolean key a new array (as in numpy). A key of one integer per axis
     gives an independent 0-d array, where numpy gives a scalar (a copy too)."""
+    if type(key) is BlockArray or type(key) is tuple:
+        key = scalar_indices(key)
     if plain_key(key):
         if x._link is not None:
             x._sync()  # a view: its current value (a view of a driver-resident root too)

@@ -32,6 +32,7 @@ from nums.core.array.indexing import (
     full_spec,
     is_basic,
     plain_key,
+    scalar_indices,
     spec_key,
     spec_shape,
 )
@@ -85,6 +86,8 @@ def converted(values: Any, dtype: Any) -> np.ndarray:
 
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
+    if type(key) is BlockArray or type(key) is tuple:
+        key = scalar_indices(key)  # (``A[i] = v`` of an integer NumPy gives as a scalar)
     if type(value) is BlockArray and _itself(x, key, value):
         check_writeable(x)
         return  # ``x[k] = x[k]`` (every ``x[k] += v`` ends so): nothing changes
