@@ -262,7 +262,10 @@ def _pair(sa: str, a: BlockArray, sb: str, b: BlockArray, output: str,
     if not free_a and not free_b:  # ``ij,ij->i``: a product summed over the inner axes
         a2 = transpose(a, [sa.index(c) for c in batch + inner])
         b2 = transpose(b, [sb.index(c) for c in batch + inner])
-        return "".join(batch), _summed_product(a2, b2, len(batch), dtype)
+        s2 = "".join(batch + inner)
+        r = _batch_blocks(s2, a2, s2, b2, batch, [], [], dtype)
+        return "".join(batch), (r if r is not None else _red.sum(
+            multiply(a2, b2, dtype=dtype), axis=tuple(range(len(batch), a2.ndim)), dtype=dtype))
     by_blocks = _batch_blocks(sa, a, sb, b, batch, free_a, free_b, dtype)
     if by_blocks is not None:  # ``nij,nj->ni``: small products per batch row, in NumPy
         return "".join(batch + free_a + free_b), by_blocks
@@ -286,7 +289,9 @@ def _batch_blocks(sa: str, a: BlockArray, sb: str, b: BlockArray, batch: list,
     of blocks, when the batch axes lead both operands (in that order) and every other axis
     lies whole in their blocks: the larger operand's blocks decide the batch split (the other
     is cut alike). NumPy's loop over many small products (``nij,nj->ni`` of 3 x 3 matrices)
-    is several times faster than a batched matmul; None for other layouts."""
+    is several times faster than a batched matmul, and NumPy's einsum sums short rows
+    (``ij,ij->i``) several times faster than a product and a reduction; None for other
+    layouts."""
     nb = len(batch)
     if sa[:nb] != "".join(batch) or sb[:nb] != "".join(batch) or 0 in a.shape + b.shape:
         return None
@@ -313,30 +318,6 @@ def _batch_blocks(sa: str, a: BlockArray, sb: str, b: BlockArray, batch: list,
     def reads(idx):
         k = idx[:nb]
         return [(a, a.grid.block_slices(k + rest_a)), (b, b.grid.block_slices(k + rest_b))]
-
-    return BlockArray.build(grid, task, reads=reads, name="einsum")
-
-
-def _summed_product(a: BlockArray, b: BlockArray, nb: int, dtype: np.dtype) -> BlockArray:
-    """``(a * b).sum(axis=(nb, ...))`` of operands of one shape: NumPy's einsum on each pair
-    of blocks when the summed axes lie whole in the blocks of both (einsum sums short rows
-    several times faster than a product and a reduction), else the product and the sum."""
-    axes = tuple(range(nb, a.ndim))
-    if (a.block_shape != b.block_shape or any(a.grid_shape[k] != 1 for k in axes)
-            or a.size == 0):
-        return _red.sum(multiply(a, b, dtype=dtype), axis=axes, dtype=dtype)
-    letters = "abcdefghijklmnopqrstuvwxyz"[:a.ndim]
-    spec = f"{letters},{letters}->{letters[:nb]}"
-    grid = ArrayGrid(a.shape[:nb], a.block_shape[:nb], dtype)
-    whole = (0,) * (a.ndim - nb)
-
-    def task(idx, node):
-        return submit(kernels.einsum_pair, spec, dtype, a.blocks[idx + whole],
-                      b.blocks[idx + whole], node=node)
-
-    def reads(idx):
-        sl = a.grid.block_slices(idx + whole)
-        return [(a, sl), (b, sl)]
 
     return BlockArray.build(grid, task, reads=reads, name="einsum")
 

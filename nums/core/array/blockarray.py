@@ -70,11 +70,19 @@ def scalar_values(a: Any) -> Any:
     t = type(a)
     if t is BlockArray:
         return a.get()[()] if a.ndim == 0 else a
-    if (t is tuple or t is list) and any(type(e) in _CONTAINERS for e in a):
-        return t(scalar_values(e) for e in a)
-    if t is dict and any(type(e) in _CONTAINERS for e in a.values()):
+    if not _holds_array(a):
+        return a  # (the common case: nothing rebuilt)
+    if t is dict:
         return {k: scalar_values(v) for k, v in a.items()}  # (a kernel's keywords)
-    return a
+    return t(scalar_values(e) for e in a)
+
+
+def _holds_array(a: Any) -> bool:
+    """Whether tuple, list or dict ``a`` holds a BlockArray, at any depth."""
+    t = type(a)
+    items = a.values() if t is dict else a if t is tuple or t is list else ()
+    return any(type(e) is BlockArray or type(e) in _CONTAINERS and _holds_array(e)
+               for e in items)
 
 
 _CONTAINERS: frozenset = frozenset()  # (with BlockArray, once defined: end of module)

@@ -294,7 +294,7 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
         w = other
     else:
         return False
-    new, in_place = writable_value(root)
+    new, in_place = writable_value(root, copy=root is x)
     if root is not x:
         if not in_place:
             return False  # (a view's value held elsewhere: the general path)
@@ -334,14 +334,15 @@ def revalue(x: BlockArray, value: np.ndarray) -> None:
     x._version += 1
 
 
-def writable_value(x: BlockArray) -> tuple[np.ndarray, bool]:
+def writable_value(x: BlockArray, copy: bool = True) -> tuple[np.ndarray | None, bool]:
     """The array a write into driver-resident root ``x`` changes, and whether it is ``x``'s
     value itself: so when no one but ``x`` and its views holds that value or a numpy view of
     it (reference counts say so), else a copy. Values are immutable for everyone else:
     another array sharing them, a caller's numpy array, a pending result. A write in place
     costs what NumPy's costs (``rec[i:i + 64] += s`` in a loop); a copy costs the whole
-    array. The caller writes it and hands it back with ``revalue(x, new)``
-    (which makes it read-only again), also when the write fails after ``in_place``."""
+    array (None without ``copy``: the caller has no use for one). The caller writes it and
+    hands it back with ``revalue(x, new)`` (which makes it read-only again), also when the
+    write fails after ``in_place``."""
     v = x._local
     if TEMPORARY_REFCOUNTS and v.base is None and x._link is None:
         seen: list = []  # the Resident states counted (arrays may share one)
@@ -353,7 +354,7 @@ def writable_value(x: BlockArray) -> tuple[np.ndarray, bool]:
         if extra == 0 or extra > 0 and _held_by_views(x, v, extra, seen):
             v.flags.writeable = True
             return v, True
-    return v.copy(), False
+    return (v.copy() if copy else None), False
 
 
 def _held_by_views(x: BlockArray, v: np.ndarray, extra: int, seen: list) -> bool:
@@ -409,8 +410,6 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
     elif t not in _SCALARS or (t is complex or t is np.complex128) and x.dtype.kind != "c":
         return False  # (complex into reals: NumPy's ComplexWarning, at the user's line)
     if t is BlockArray and type(value) is np.ndarray and _overlaps(value, x._local):
-        if type(key) is not np.ndarray and _same_place(value, x._local, key):
-            return True  # ``x[k] = x[k]`` (``x[k] += v`` ends so): nothing changes
         value = value.copy()  # (read first, so that x's value is not held)
     new, in_place = writable_value(x)
     try:
@@ -427,17 +426,6 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
 
 def _overlaps(value: np.ndarray, root: np.ndarray) -> bool:
     return value is root or value.base is root
-
-
-def _same_place(value: np.ndarray, root: np.ndarray, key: Any) -> bool:
-    """Whether numpy view ``value`` of ``root`` is ``root[key]`` itself (same elements)."""
-    try:
-        target = root[key]
-    except (IndexError, TypeError, ValueError):
-        return False
-    return (type(target) is np.ndarray and target.shape == value.shape
-            and target.strides == value.strides and target.dtype == value.dtype
-            and target.__array_interface__["data"][0] == value.__array_interface__["data"][0])
 
 
 def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
@@ -1088,8 +1076,6 @@ def write(x: BlockArray, key: tuple, value: Any, whole: bool = False) -> bool:
             return True
         value = _gathered(value)  # at most the selection: small (only read)
         if type(value) is np.ndarray and _overlaps(value, v):
-            if _same_place(value, v, key):
-                return True  # (nothing changes)
             value = value.copy()  # (read first, so that x's value is not held)
         del w
     del v

@@ -47,9 +47,9 @@ def check_writeable(x: BlockArray, message: str = "assignment destination is rea
 def _itself(x: BlockArray, key: Any, value: BlockArray) -> bool:
     """Whether ``value`` is the view ``x[key]`` (made by that same key)."""
     made = value._link
-    if made is None or made.parent is not x or type(made.op).__name__ != "IndexOp":
+    if made is None or made.parent is not x:
         return False
-    own = made.op._key
+    own = getattr(made.op, "_key", None)  # (an index view made from its key)
     if own is None or type(own) is not type(key):
         return False
     if type(key) is tuple:
