@@ -37,7 +37,7 @@ from nums.core import context, progress
 from nums.core.array import fperrors, kernels, threads
 from nums.core.array.capacity import check_fits
 from nums.core.array.geometry import Flags, memory_order, root_stand_in
-from nums.core.graph.grid import ArrayGrid, default_block_shape
+from nums.core.graph.grid import _ONE_BLOCK, ArrayGrid, default_block_shape
 from runtime.errors import warnings_at_caller
 
 
@@ -213,15 +213,18 @@ def resident(value: np.ndarray, like: BlockArray | None = None) -> BlockArray:
     read-only and never written again (pass a copy of anything a user may change). ``like``:
     a driver-resident array whose grid is ``value``'s when shape and dtype agree (it saves
     looking the grid up; small operations make one array each)."""
-    if not isinstance(value, np.ndarray):
+    if type(value) is not np.ndarray and not isinstance(value, np.ndarray):
         value = np.array(value)  # a numpy scalar (an element taken by indexing)
     value.setflags(write=False)
-    grid = None if like is None else like._grid
-    if grid is None or grid.dtype is not value.dtype or grid.shape != value.shape:
-        grid = ArrayGrid.one_block(value.shape, value.dtype)
+    shape = value.shape
+    if like is None or (grid := like._grid).shape != shape or grid.dtype is not value.dtype:
+        grid = _ONE_BLOCK.get((shape, id(value.dtype))) or ArrayGrid.one_block(
+            shape, value.dtype)
     x = _new_array(BlockArray)  # BlockArray.__init__ without its checks (one block, here)
-    x._grid, x._blocks, x._nodes = grid, None, ZERO_NODES[value.ndim]
-    x._pending, x._local = Resident(value), value
+    x._grid, x._blocks, x._nodes = grid, None, ZERO_NODES[len(shape)]
+    pending = _new_array(Resident)  # (Resident(value) without its two Python calls)
+    pending.value = x._local = value
+    x._pending = pending
     return x
 
 

@@ -137,10 +137,13 @@ def call(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
     ``"reduce"`` for a reduction); ``NotImplemented`` when this fast path does not apply.
     The hot path of small driver-resident arrays: one lookup and two context-variable
     switches around NumPy's call."""
-    ours = _ours() if _extobj_contextvar is not None else None
+    if _extobj_contextvar is None:
+        return NotImplemented
+    last = _last  # (_ours, inlined for its usual hit: this is the hot path)
+    ours = last[1] if last[0] is _extobj_contextvar.get() else _ours()
     if ours is None:
         return NotImplemented
-    token = _extobj_contextvar.set(ours)  # (_run, inlined: this is the hot path)
+    token = _extobj_contextvar.set(ours)  # (_run, inlined)
     try:
         result = fn(*args, **kwargs)
     except BaseException:

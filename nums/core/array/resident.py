@@ -750,6 +750,13 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     ``fn`` copies read-only arrays; it gets writable aliases of the values
     (:func:`writable_alias`).
     """
+    if not kwargs and len(args) == 1 and not aliases and type(args[0]) is BlockArray:
+        # one driver-resident array and nothing else (``np.mean(x)``, ``x.mean()``): the
+        # checks below, for the most frequent call
+        v = _value_here(args[0])
+        if v is not None and v.size and v.dtype.kind in _VALUE_KINDS:
+            return _finish_call(fn, [v], {}, [v], {id(v): (args[0], v)}, None, fits, numbers,
+                                warns)
     if not _all_fetchable(args, kwargs):
         return _GENERAL
     vals: list[Any] = []
@@ -797,6 +804,13 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                 arrays.append(alias)
                 a = alias
         kw[k] = a
+    return _finish_call(fn, vals, kw, arrays, inputs, out, fits, numbers, warns)
+
+
+def _finish_call(fn: Callable, vals: list, kw: dict, arrays: list[np.ndarray],
+                 inputs: dict, out: Any, fits: Callable | None, numbers: bool,
+                 warns: bool) -> tuple[bool, Any]:
+    """:func:`numpy_call` once its arguments are values: NumPy's call and its result."""
     if not arrays or (fits is not None and not fits(vals, kw)):
         return _GENERAL
     done, res = (False, None) if warns else fperrors.run_quiet(fn, vals, kw)
