@@ -288,9 +288,16 @@ def linspace(
     num = operator.index(num)
     if num < 0:
         raise ValueError(f"Number of samples, {num}, must be non-negative.")
-    res_dtype = np.linspace(start, stop, 2, dtype=dtype).dtype
+    if axis not in (0, -1):
+        np.linspace(start, stop, 0, axis=axis)  # (NumPy's AxisError for a 1-d result)
+    start, stop, dt = _linspace_operands(start, stop)
+    res_dtype = dt if dtype is None else np.dtype(dtype)
+    if dt.kind == "c" and res_dtype.kind in "iu":
+        np.floor(np.zeros(0, dt))  # NumPy's TypeError (it floors the points), at the call
     div = (num - 1) if endpoint else num
-    delta = stop - start
+    # NumPy's arithmetic, in its precision: the difference and step as numpy scalars of the
+    # inexact type of the endpoints (NumPy integers subtract without wrapping around)
+    delta = np.subtract(stop, start, dtype=dt)
     step = delta / div if div > 0 else np.nan
     grid = make_grid((num,), res_dtype, block_shape)
     out = BlockArray.build(
@@ -298,12 +305,13 @@ def linspace(
         lambda idx, node: submit(
             kernels.linspace,
             start,
-            step if div > 0 else delta,  # (one point: NumPy's 0 * delta + start)
+            delta,
+            div,
             grid.axis_start(0, idx[0]),
             grid.block_shape_at(idx)[0],
-            num - 1,
+            num - 1 if endpoint else -1,
             stop,
-            endpoint,
+            dt,
             grid.dtype,
             node=node,
         ),
@@ -332,6 +340,19 @@ def logspace(
     if dtype is not None:
         out = out.astype(dtype)
     return out
+
+
+def _linspace_operands(start: Any, stop: Any) -> tuple[Any, Any, np.dtype]:
+    """Scalar endpoints as NumPy's linspace takes them, and the inexact dtype it computes
+    in: Python numbers stay Python numbers (weak: ``linspace(np.float32(0), 1.5)`` is
+    float32) unless both are, then both become arrays; NumPy's scalars become 0-d arrays."""
+    python = (int, float, complex)
+    if type(start) in python and type(stop) in python:
+        start, stop = np.asarray(start), np.asarray(stop)
+    else:
+        start = start if type(start) in python else np.asarray(start)
+        stop = stop if type(stop) in python else np.asarray(stop)
+    return start, stop, np.result_type(start, stop, 0.0)
 
 
 def _in_driver(fn: Any, args: tuple, block_shape: Any) -> Any:

@@ -14,7 +14,9 @@ from nums.core.array.writes import to_out
 from nums.numpy._convert import asarray
 
 
-def _blockwise(fn: Any, operands: list, kwargs: dict) -> BlockArray:
+def _blockwise(fn: Any, operands: list, kwargs: dict, checked: bool = False) -> BlockArray:
+    """``fn`` of NumPy on each block of the broadcast ``operands``; ``checked``: errors NumPy
+    raises on values (a NaT, a date off the calendar) are raised at the call."""
     # NumPy refuses some Nones; arrays of options (``holidays``, a ``weekmask``) go to every
     # task as their values
     kwargs = {k: v.get() if isinstance(v, BlockArray) else v for k, v in kwargs.items()
@@ -23,8 +25,12 @@ def _blockwise(fn: Any, operands: list, kwargs: dict) -> BlockArray:
     stand_ins = [np.zeros(1, x.dtype) if x.dtype.kind != "M" else
                  np.array(["2001-01-01"], x.dtype) for x in arrays]
     dtype = np.asarray(fn(*stand_ins, **kwargs)).dtype
+    calendar = kwargs.pop("busdaycal", None)
+    if calendar is not None:  # (it does not pickle: its weekmask and holidays go to tasks)
+        kwargs.update(weekmask=calendar.weekmask, holidays=calendar.holidays)
     shape = broadcast_shapes(*[x.shape for x in arrays])
-    return map_broadcast(fn, arrays, dtype, shape=shape, kwargs=kwargs)
+    result = map_broadcast(fn, arrays, dtype, shape=shape, kwargs=kwargs)
+    return result._errors_now() if checked else result
 
 
 def _dates(x: Any) -> Any:
@@ -41,34 +47,40 @@ def i0(x: Any) -> BlockArray:
     return _blockwise(np.i0, [x], {})
 
 
-def is_busday(dates: Any, weekmask: Any = "1111100", holidays: Any = None,
+def _calendar(weekmask: Any, holidays: Any, busdaycal: Any) -> dict:
+    """The calendar arguments for NumPy: ``weekmask`` only when given (NumPy refuses one
+    beside ``busdaycal``; not given, it is NumPy's default ``"1111100"``)."""
+    given = {"holidays": holidays, "busdaycal": busdaycal}
+    return given if weekmask is None else {"weekmask": weekmask, **given}
+
+
+def is_busday(dates: Any, weekmask: Any = None, holidays: Any = None,
               busdaycal: Any = None, out: Any = None) -> BlockArray:
     """nums implementation of ``numpy.is_busday`` (NumPy's per block)."""
-    result = _blockwise(np.is_busday, [_dates(dates)],
-                        {"weekmask": weekmask, "holidays": holidays, "busdaycal": busdaycal})
+    result = _blockwise(np.is_busday, [_dates(dates)], _calendar(weekmask, holidays, busdaycal),
+                        checked=True)
     return to_out(out, result)
 
 
-def busday_count(begindates: Any, enddates: Any, weekmask: Any = "1111100",
+def busday_count(begindates: Any, enddates: Any, weekmask: Any = None,
                  holidays: Any = None, busdaycal: Any = None, out: Any = None) -> BlockArray:
     """nums implementation of ``numpy.busday_count`` (NumPy's per block)."""
     result = _blockwise(np.busday_count, [_dates(begindates), _dates(enddates)],
-                        {"weekmask": weekmask, "holidays": holidays, "busdaycal": busdaycal})
+                        _calendar(weekmask, holidays, busdaycal), checked=True)
     return to_out(out, result)
 
 
-def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any = "1111100",
+def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any = None,
                   holidays: Any = None, busdaycal: Any = None, out: Any = None
                   ) -> BlockArray:
-    """nums implementation of ``numpy.busday_offset`` (NumPy's per block; with
-    ``roll="raise"``, a date off the calendar raises when the result is read)."""
+    """nums implementation of ``numpy.busday_offset`` (NumPy's per block)."""
     given = {k: v.get() if isinstance(v, BlockArray) else v
-             for k, v in (("holidays", holidays), ("busdaycal", busdaycal)) if v is not None}
+             for k, v in _calendar(weekmask, holidays, busdaycal).items() if v is not None}
     np.busday_offset(np.array(["2001-01-01"], "datetime64[D]"), 0, roll=roll,
-                     weekmask=weekmask, **given)  # NumPy's checks of the arguments
+                     **given)  # NumPy's checks of the arguments
     result = _blockwise(np.busday_offset, [_dates(dates), asarray(offsets)],
-                        {"roll": roll, "weekmask": weekmask, "holidays": holidays,
-                         "busdaycal": busdaycal})
+                        {"roll": roll, **_calendar(weekmask, holidays, busdaycal)},
+                        checked=True)
     return to_out(out, result)
 
 

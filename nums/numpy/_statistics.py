@@ -315,7 +315,7 @@ def quantile(a: Any, q: Any, axis: Any = None, out: Any = None, overwrite_input:
              interpolation: Any = None) -> Any:
     """nums implementation of numpy.quantile (every method; ``weights`` with
     ``inverted_cdf``): per block, or a distributed sort and the needed order statistics."""
-    method = _method(method, interpolation)
+    method = _method(method, interpolation, "quantile")
     return _stat("quantile", False, a, q, axis, out, method, keepdims, weights)
 
 
@@ -323,7 +323,7 @@ def percentile(a: Any, q: Any, axis: Any = None, out: Any = None,
                overwrite_input: bool = False, method: str = "linear", keepdims: bool = False,
                *, weights: Any = None, interpolation: Any = None) -> Any:
     """nums implementation of numpy.percentile (as :func:`quantile`)."""
-    method = _method(method, interpolation)
+    method = _method(method, interpolation, "percentile")
     return _stat("percentile", False, a, q, axis, out, method, keepdims, weights)
 
 
@@ -332,7 +332,7 @@ def nanquantile(a: Any, q: Any, axis: Any = None, out: Any = None,
                 keepdims: Any = np._NoValue, *, weights: Any = None,
                 interpolation: Any = None) -> Any:
     """nums implementation of numpy.nanquantile (as :func:`quantile`, NaNs ignored)."""
-    method = _method(method, interpolation)
+    method = _method(method, interpolation, "nanquantile")
     return _stat("quantile", True, a, q, axis, out, method,
                  False if keepdims is np._NoValue else keepdims, weights)
 
@@ -342,15 +342,20 @@ def nanpercentile(a: Any, q: Any, axis: Any = None, out: Any = None,
                   keepdims: Any = np._NoValue, *, weights: Any = None,
                   interpolation: Any = None) -> Any:
     """nums implementation of numpy.nanpercentile (as :func:`quantile`, NaNs ignored)."""
-    method = _method(method, interpolation)
+    method = _method(method, interpolation, "nanpercentile")
     return _stat("percentile", True, a, q, axis, out, method,
                  False if keepdims is np._NoValue else keepdims, weights)
 
 
-def _method(method: str, interpolation: Any) -> str:
+def _method(method: str, interpolation: Any, name: str) -> str:
+    """``method``, or the one the deprecated ``interpolation=`` names where the installed
+    NumPy still takes it (NumPy 2.4 removed it: its TypeError)."""
     if interpolation is None:
         return method
-    return _fb._check_interpolation_as_method(method, interpolation, "quantile")
+    check = getattr(_fb, "_check_interpolation_as_method", None)
+    if check is None:
+        raise TypeError(f"{name}() got an unexpected keyword argument 'interpolation'")
+    return check(method, interpolation, "quantile")
 
 
 __all__ = ["median", "nanmedian", "quantile", "percentile", "nanquantile", "nanpercentile"]

@@ -778,6 +778,15 @@ class BlockArray:
         progress.wait([self.blocks[idx] for idx in self.grid.indices()], "persist")
         return self
 
+    def _errors_now(self) -> BlockArray:
+        """Compute the blocks now and raise here the error of any task that makes them
+        (NumPy raises a value's error at the call: ``astype(float)`` of ``"n/a"``); the
+        values stay where they are. Returns ``self``."""
+        if local_value(self) is None:
+            progress.get([submit(kernels.ready, self.blocks[idx], node=int(self.nodes[idx]))
+                          for idx in self.grid.indices()], "check")
+        return self
+
     def tolist(self) -> Any:
         return self.get().tolist()
 
@@ -863,6 +872,10 @@ class BlockArray:
         local = local_value(self)
         if local is not None:
             return self._same_kind(resident(local.astype(dtype)))
+        if self.dtype.kind in "SUO" and dtype.kind not in "SUO":
+            # a text that is not a number or date is NumPy's ValueError, at the call
+            return self._same_kind(
+                self.map_blocks(kernels.astype, dtype, dtype=dtype)._errors_now())
         lazy = None if CAST is None else CAST(self, dtype)  # read where used, no task
         if lazy is not None:
             return self._same_kind(lazy)

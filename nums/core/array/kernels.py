@@ -77,15 +77,26 @@ def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> n
     return out
 
 
-def linspace(
-    start: Any, step: Any, offset: int, count: int, last: int, stop: Any, endpoint: bool, dtype
-) -> np.ndarray:
-    idx = np.arange(offset, offset + count, dtype=np.float64)
-    y = idx * step + start
-    if endpoint and count and last > 0 and offset + count - 1 == last:
+def linspace(start: Any, delta: Any, div: int, offset: int, count: int, last: int, stop: Any,
+             dt: np.dtype, dtype) -> np.ndarray:
+    """Points ``offset`` to ``offset + count`` of NumPy's ``linspace`` (its arithmetic, in its
+    order and in the precision ``dt`` it computes in; ``last``: the index that is ``stop``,
+    -1 without an endpoint)."""
+    y = np.arange(offset, offset + count, dtype=np.float64).astype(dt)  # (NumPy's arange)
+    if div > 0:
+        step = delta / div
+        if step == 0:  # (denormal steps, as NumPy)
+            y /= div
+            y *= delta
+        else:
+            y *= step
+    else:
+        y = y * delta
+    y += start
+    if last > 0 and count and offset + count - 1 == last:
         y[-1] = stop
     if np.issubdtype(dtype, np.integer):
-        y = np.floor(y)
+        np.floor(y, out=y)
     return y.astype(dtype, copy=False)
 
 
@@ -211,6 +222,12 @@ def with_field(block: np.ndarray, value: Any, key: str) -> np.ndarray:
 
 def astype(block: np.ndarray, dtype, casting: str = "unsafe") -> np.ndarray:
     return block.astype(dtype, casting=casting)
+
+
+def ready(*blocks: Any) -> None:
+    """Nothing: a task that runs once its arguments are computed (their tasks' errors
+    become its own, raised where its result is fetched)."""
+    return None
 
 
 def cast_dtype(block: np.ndarray, dtype) -> np.dtype:
