@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array import views, writes
+from nums.core.array import resident, views, writes
 from nums.core.array.blockarray import BlockArray, normalize_shape
 from nums.core.array.dtypes import as_dtype_operand, dry_run
 from nums.numpy._convert import asarray, intp_values
@@ -36,6 +36,8 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
     if not isinstance(dst, BlockArray):
         np.copyto(dst, _numpy(src), casting=casting, where=_numpy(where))
         return
+    if resident.mutate_here(np.copyto, dst, (src,), {"casting": casting, "where": where}):
+        return  # a small array: NumPy's copyto on its value
     dry_run(np.copyto, np.empty((0,), dst.dtype), as_dtype_operand(  # NumPy's casting errors
         src if isinstance(src, BlockArray) or np.ndim(src) == 0 else np.asarray(src)),
         casting=casting)
@@ -74,6 +76,8 @@ def put(a: Any, ind: Any, v: Any, mode: str = "raise") -> None:
     if not isinstance(a, BlockArray):
         np.put(a, _numpy(ind), _numpy(v), mode=mode)
         return
+    if resident.mutate_here(np.put, a, (ind, v), {"mode": mode}):
+        return
     writes.check_writeable(a)
     ind = intp_values(_numpy(ind)).reshape(-1)
     values = writes.converted(_numpy(v), a.dtype).reshape(-1)
@@ -105,6 +109,8 @@ def putmask(a: Any, mask: Any, values: Any) -> None:
     ``mask.flat[n]``; distributed when ``values`` is a scalar or has ``a``'s shape."""
     if not isinstance(a, BlockArray):
         np.putmask(a, _numpy(mask), _numpy(values))
+        return
+    if resident.mutate_here(np.putmask, a, (mask, values)):
         return
     writes.check_writeable(a)
     mask = asarray(mask)
@@ -139,6 +145,8 @@ def place(arr: Any, mask: Any, vals: Any) -> None:
     if not isinstance(arr, BlockArray):
         np.place(arr, _numpy(mask), _numpy(vals))
         return
+    if resident.mutate_here(np.place, arr, (mask, vals)):
+        return
     writes.check_writeable(arr)
     mask = np.asarray(_numpy(mask), dtype=bool)
     if mask.size != arr.size:
@@ -158,6 +166,8 @@ def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:
     """nums implementation of numpy.fill_diagonal (``val`` repeated along the diagonal)."""
     if not isinstance(a, BlockArray):
         np.fill_diagonal(a, _numpy(val), wrap=wrap)
+        return
+    if resident.mutate_here(np.fill_diagonal, a, (val,), {"wrap": wrap}):
         return
     if a.ndim < 2:
         raise ValueError("array must be at least 2-d")
@@ -184,6 +194,8 @@ def put_along_axis(arr: Any, indices: Any, values: Any, axis: int | None) -> Non
     """nums implementation of numpy.put_along_axis."""
     if not isinstance(arr, BlockArray):
         np.put_along_axis(arr, _numpy(indices), _numpy(values), axis)
+        return
+    if resident.mutate_here(np.put_along_axis, arr, (indices, values, axis)):
         return
     writes.check_writeable(arr)
     indices = np.asarray(_numpy(indices))

@@ -133,3 +133,47 @@ def test_business_day_errors_raise_at_the_call():
     nat = nps.asarray(np.array(["NaT"] * 40, dtype="M8[D]"))
     with pytest.raises(ValueError, match="NaT"):
         nps.busday_count(sat, nat)
+
+
+MUTATORS = {
+    "putmask scalar": lambda m, a: m.putmask(a, a > 10, 0.5),
+    "putmask list": lambda m, a: m.putmask(a, a % 3 == 0, [1, 2, 3, 4, 5]),
+    "putmask reversed self": lambda m, a: m.putmask(a, a > 5, a[::-1]),
+    "putmask bad size": lambda m, a: m.putmask(a, [True, False], 1),
+    "putmask complex": lambda m, a: m.putmask(a, a > 5, 1j),
+    "place": lambda m, a: m.place(a, a > 7, [9, 8]),
+    "place empty": lambda m, a: m.place(a, a > 7, []),
+    "place a sum": lambda m, a: m.place(a, a > 7, a.sum()),
+    "put wrap": lambda m, a: m.put(a, [0, 5, 30], [7, 8], mode="wrap"),
+    "put at argmax": lambda m, a: m.put(a, a.argmax(), -1),
+    "fill_diagonal": lambda m, a: m.fill_diagonal(a, [1, 2], wrap=True),
+    "put_along_axis": lambda m, a: m.put_along_axis(a, m.argsort(a, axis=1)[:, :2], -1.0,
+                                                    axis=1),
+    "copyto where": lambda m, a: m.copyto(a, a[::-1], where=a > 10),
+    "copyto complex": lambda m, a: m.copyto(a, 1j),
+    "copyto where broadcast": lambda m, a: m.copyto(a, [1, 2, 3, 4, 5, 6],
+                                                    where=[True, False] * 3),
+}
+
+
+@pytest.mark.parametrize("name", list(MUTATORS))
+def test_functions_that_write_into_an_argument(name):
+    """NumPy's values, errors and warnings; a view of the array sees the write, a copy made
+    before does not (small arrays are written by NumPy's own function, in place)."""
+    def run(m):
+        a = m.asarray(np.arange(24.0).reshape(4, 6))
+        row, before = a[1], a.copy()
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try:
+                MUTATORS[name](m, a)
+                error = None
+            except Exception as e:  # noqa: BLE001 - compared with NumPy's
+                error = type(e)
+        found = sorted({str(x.message) for x in w})
+        return [np.asarray(_value(t)).tolist() for t in (a, row, before)], error, found
+
+    got, exp = run(nps), run(np)
+    assert got[0] == exp[0]
+    assert got[1] is exp[1] or (exp[1] is not None and issubclass(got[1], exp[1]))
+    assert got[2] == exp[2]

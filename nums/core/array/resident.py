@@ -424,6 +424,43 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
     return True
 
 
+def mutate_here(fn: Callable, x: Any, args: Sequence[Any], kwargs: dict | None = None
+                ) -> bool:
+    """NumPy's ``fn(value, *args, **kwargs)``, a function that writes into its first
+    argument (``np.putmask``, ``np.place``, ``np.put``, ``np.fill_diagonal``), on the value
+    of a driver-resident writeable root ``x``, whose other array arguments are held in the
+    driver too (or are NumPy's arrays, or scalars): in place when :func:`writable_value`
+    allows it, else into a copy that becomes ``x``'s value; NumPy's errors, and what it
+    wrote before one. False: the general path (``x`` distributed, a view, read-only, or an
+    argument in blocks)."""
+    if type(x) is not BlockArray or x._link is not None or x._local is None:
+        return False
+    g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
+    if g is not None and not g.flags.writeable:
+        return False
+    vals = []
+    for a in args:
+        if type(a) is BlockArray:
+            v = _value_here(a)
+            if v is None:
+                return False
+            if not v.ndim and stands_for_scalar(a):
+                v = v[()]  # (NumPy's scalar)
+            elif _overlaps(v, x._local):
+                v = v.copy()  # (read first, so that x's value is not held)
+            a = v
+        elif type(a) is list or type(a) is tuple:
+            a = scalar_values(a)
+        vals.append(a)
+    new, in_place = writable_value(x)
+    try:
+        with warnings_at_caller():
+            fn(new, *vals, **(kwargs or {}))
+    finally:
+        revalue(x, new)
+    return True
+
+
 def _overlaps(value: np.ndarray, root: np.ndarray) -> bool:
     return value is root or value.base is root
 
