@@ -231,8 +231,15 @@ class warnings_at_caller:  # noqa: N801 - used as a function: ``with warnings_at
     driver) and raise its warnings again when it ends without error, through :func:`warn`:
     each distinct one once, at the user's line rather than the line inside the block.
 
+    ``on_error``: raise them also when the block raises (before its error, as NumPy warns
+    of what it met before the error it raises), for a block whose error is the caller's
+    answer rather than a cue to try another way.
+
     A class rather than ``contextlib.contextmanager``, whose frames would be blamed.
     """
+
+    def __init__(self, on_error: bool = False):
+        self._on_error = on_error
 
     def __enter__(self) -> None:
         self._catch = warnings.catch_warnings(record=True)
@@ -241,7 +248,7 @@ class warnings_at_caller:  # noqa: N801 - used as a function: ``with warnings_at
 
     def __exit__(self, *exc_info: object) -> None:
         self._catch.__exit__(*exc_info)
-        if exc_info[0] is None:
+        if exc_info[0] is None or self._on_error:
             for w in {(w.category, str(w.message)): w for w in self._caught}.values():
                 warn(w.message, w.category)
 

@@ -19,6 +19,7 @@ from nums.core.array.blockarray import (
     call_user,
     local_limit,
     local_value,
+    scalar_values,
     submit,
 )
 from nums.core.array.relayout import whole_axis
@@ -184,6 +185,7 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
                 for a in ((axis,) if isinstance(axis, int | np.integer) else axis)]
     if len(set(axes)) != len(axes):
         raise ValueError("duplicate value in 'axis'")
+    varargs = scalar_values(varargs)  # (``h = x[1] - x[0]``: NumPy's scalar)
     n = len(varargs)
     if n == 0:
         spacing: list = [1.0] * len(axes)

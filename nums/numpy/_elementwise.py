@@ -173,7 +173,7 @@ class ufunc:
             return uf(*inputs, where=where, **kwargs)
         if where is not True and where is not False and not isinstance(where, BlockArray):
             where = bool(where)
-        local = resident.ufunc_call(uf, inputs, outs, where, kwargs)  # small: in the driver
+        local = resident.ufunc_call(uf, inputs, outs, where, kwargs, write_out)  # (small)
         if local is not None:
             final = [r if o is None else write_out(o, r) for o, r in zip(outs, local)]
             return final[0] if uf.nout == 1 else tuple(final)

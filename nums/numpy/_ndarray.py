@@ -4,6 +4,7 @@ methods that are functions of the namespace (``x.sum()``) come from the registry
 
 from __future__ import annotations
 
+import math
 import operator
 import sys
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 from nums.core.array import printing, relayout, resident, views, writes
 from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray, stands_for_scalar
 from nums.core.array.planning import explain_array
-from nums.core.array.resident import binary_here, matmul_here
+from nums.core.array.resident import binary_here, matmul_here, unary_here
 from nums.numpy import (
     _creation,
     _flatiter,
@@ -182,8 +183,11 @@ def _inplace_op(fn: Any) -> Any:
 
 
 def _unary(fn: Any) -> Any:
-    def method(self):
-        return fn(self)
+    uf = fn._ufunc
+
+    def method(self):  # ``-x``: a small array's (or NumPy scalar's) at once
+        out = unary_here(uf, self)
+        return fn(self) if out is None else out
 
     return method
 
@@ -317,6 +321,33 @@ def _is_integer(self: BlockArray) -> bool:
     return bool(value.is_integer()) if self.dtype.kind == "f" else True
 
 
+def _as_numpy(self: BlockArray) -> Any:
+    """What NumPy would hold: its scalar for a 0-d result that stands for one, else an
+    array."""
+    value = self.get()
+    return value[()] if _scalar_like(self) else value
+
+
+def _math(fn: Any) -> Any:
+    """``math.trunc``, ``math.floor``, ``math.ceil`` of nums arrays as of NumPy's scalars
+    (``math.trunc(np.mean(x))``) and arrays (their errors)."""
+    return lambda self: fn(_as_numpy(self))
+
+
+def _scalar_method(name: str) -> Any:
+    """A method of NumPy's scalars (``as_integer_ratio``, ``bit_count``) on 0-d results
+    that stand for one; arrays have none, as NumPy's."""
+    def method(self: BlockArray, *args: Any) -> Any:
+        value = _as_numpy(self)
+        if isinstance(value, np.ndarray) or not hasattr(value, name):
+            raise AttributeError(f"'{type(value).__module__}.{type(value).__name__}' object "
+                                 f"has no attribute '{name}'")
+        return getattr(value, name)(*args)
+
+    method.__name__ = name
+    return method
+
+
 def _byteswap_block(block: np.ndarray) -> np.ndarray:
     return block.byteswap()
 
@@ -372,6 +403,11 @@ def install() -> None:
     BlockArray.setflags = _setflags
     BlockArray.__hash__ = _hash
     BlockArray.is_integer = _is_integer
+    BlockArray.__trunc__ = _math(math.trunc)
+    BlockArray.__floor__ = _math(math.floor)
+    BlockArray.__ceil__ = _math(math.ceil)
+    BlockArray.as_integer_ratio = _scalar_method("as_integer_ratio")
+    BlockArray.bit_count = _scalar_method("bit_count")
     BlockArray.byteswap = _byteswap
     BlockArray.tobytes = _tobytes
     BlockArray.__str__ = printing.to_str

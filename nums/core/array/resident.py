@@ -167,6 +167,10 @@ def broadcasts_beyond_driver(vals: Sequence[Any]) -> bool:
     return math.prod(shape) * max(v.itemsize for v in arrays) > local_limit()
 
 
+# NumPy's scalars of numbers (``np.uint32(1664525)``), operands of the fast paths as they are
+_NUMPY_NUMBERS = frozenset(t for t in set(np.sctypeDict.values())
+                           if issubclass(t, np.number | np.bool_))
+
 # NumPy's scalar arithmetic is its scalars' operators (the ufuncs on scalars run the array
 # loops, whose integer overflow is silent)
 _SCALAR_OPERATORS = {
@@ -178,12 +182,15 @@ _SCALAR_OPERATORS = {
 }
 
 
-def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
+def binary_here(ufunc: np.ufunc, a: Any, b: Any, as_operator: bool = True
+                ) -> BlockArray | None:
     """The shortest path of all, for the most frequent call of a script's bookkeeping: a
     binary operator (``x * y``, ``v / 2``, ``v / norm(v)``) on driver-resident arrays of one
     shape, 0-d arrays and scalars, under ``ELIDE_BYTES`` (larger operands take
     :func:`ufunc_here`, which splits a large result across threads or writes into a
-    temporary). None: take the general path."""
+    temporary). Under an operator (``as_operator``; not a call of the ufunc), operands
+    that stand for NumPy's scalars compute as its scalars do. None: take the general
+    path."""
     like = None
     ta = type(a)
     if ta is BlockArray:
@@ -193,7 +200,7 @@ def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
         if v is None or v.nbytes >= ELIDE_BYTES or 2 * v.nbytes >= PARTS_BYTES:
             return None
         like = a
-    elif ta in _SCALARS:
+    elif ta in _SCALARS or ta in _NUMPY_NUMBERS:
         v = a
     else:
         return None
@@ -208,14 +215,14 @@ def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
             like = b  # (the operand of the result's shape, for its grid)
         elif w.ndim and w.shape != v.shape:
             return None  # broadcasting: ufunc_here checks the result's size first
-    elif tb in _SCALARS:
+    elif tb in _SCALARS or tb in _NUMPY_NUMBERS:
         w = b
     else:
         return None
     if like is None:
         return None
     name = ufunc.__name__
-    if (ta is not BlockArray or not v.ndim and stands_for_scalar(a)) and (
+    if as_operator and (ta is not BlockArray or not v.ndim and stands_for_scalar(a)) and (
             tb is not BlockArray or not w.ndim and stands_for_scalar(b)):
         # values that stand for NumPy's scalars (``q[0] - q[1]``, ``x.max() + 1``): NumPy's
         # scalar arithmetic, whose integer overflow warns ("scalar subtract") or raises
@@ -231,6 +238,30 @@ def binary_here(ufunc: np.ufunc, a: Any, b: Any) -> BlockArray | None:
     if res.nbytes > local_limit():
         return None  # a wider dtype of a driver-sized operand: distributed
     return resident(res, like)
+
+
+def unary_here(ufunc: np.ufunc, a: Any, as_operator: bool = True) -> BlockArray | None:
+    """``np.sin(x)``, ``-x`` of a small driver-resident ``x`` (as :func:`binary_here`; a
+    value that stands for NumPy's scalar under an operator, ``as_operator``, is the
+    scalar's: ``-i8[1]`` warns of its overflow, ``np.negative(i8[1])`` does not); None: the
+    general path."""
+    if type(a) is not BlockArray:
+        return None
+    if a._link is not None:
+        a._sync()
+    v = a._local
+    if v is None or v.nbytes >= ELIDE_BYTES or 2 * v.nbytes >= PARTS_BYTES:
+        return None
+    if as_operator and not v.ndim and stands_for_scalar(a):
+        res = fperrors.call("scalar " + ufunc.__name__, _SCALAR_OPERATORS.get(ufunc, ufunc),
+                            v[()])
+    else:
+        res = fperrors.call(ufunc.__name__, ufunc, v)
+    if res is NotImplemented:
+        return None
+    if type(res) is not np.ndarray:
+        return resident(np.array(res))  # a numpy scalar, of a 0-d operand
+    return resident(res, a) if res.nbytes <= local_limit() else None
 
 
 def matmul_here(a: Any, b: Any) -> BlockArray | None:
@@ -268,18 +299,8 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
     general path."""
     if type(x) is not BlockArray:
         return False
-    g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
-    if g is not None and not g.flags.writeable:
-        return False  # (a read-only array: the general path raises NumPy's error)
-    root = x
-    if x._link is not None:
-        root = x._link.root
-        if root._local is None:
-            return False
-        x._sync()
-        if x._local is None or x._local.base is not root._local:
-            return False
-    elif x._local is None:
+    root = _written_root(x)
+    if root is None:
         return False
     t = type(other)
     if t is BlockArray:
@@ -387,14 +408,33 @@ def _held_by_views(x: BlockArray, v: np.ndarray, extra: int, seen: list) -> bool
     return extra == 0
 
 
-def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
-    """``x[key] = value`` of a driver-resident root ``x`` for a basic key of slices and ints
-    or a driver-resident mask or index array (the caller checked the key's type) and a
-    scalar or driver-resident ``value``: NumPy's assignment into a copy of the value, which
-    becomes ``x``'s value as any write does. False (the general path, which raises nums's
-    errors) for other keys and values, a read-only ``x``, or a key or value NumPy refuses."""
+def _written_root(x: BlockArray) -> BlockArray | None:
+    """The root whose value a write into writeable ``x`` changes here: ``x``, a
+    driver-resident root, or the root of view ``x`` whose value is a numpy view of the
+    root's (synced); None otherwise (read-only, distributed: the general path)."""
     g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
     if g is not None and not g.flags.writeable:
+        return None  # (a read-only array: the general path raises NumPy's error)
+    if x._link is None:
+        return x if x._local is not None else None
+    root = x._link.root
+    if root._local is None:
+        return None
+    x._sync()
+    return root if x._local is not None and x._local.base is root._local else None
+
+
+def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
+    """``x[key] = value`` of a driver-resident root ``x``, or a view of one whose value is a
+    numpy view of its root's (``s[7][1] = v``), for a basic key of slices and ints or a
+    driver-resident mask or index array (the caller checked the key's type) and a scalar or
+    driver-resident ``value``: NumPy's assignment, in place when :func:`writable_value`
+    allows it, else (a root) into a copy that becomes its value as any write does. False
+    (the general path, which raises nums's errors) for other keys and values, a read-only
+    or distributed ``x``, a view whose root's value is held elsewhere, or a key or value
+    NumPy refuses."""
+    root = _written_root(x)
+    if root is None:
         return False
     if type(key) is BlockArray:  # ``x[mask] = 0``, ``x[idx] = v``
         key = _value_here(key)
@@ -409,18 +449,23 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
             value = value[()]  # a 0-d result is NumPy's scalar
     elif t not in _SCALARS or (t is complex or t is np.complex128) and x.dtype.kind != "c":
         return False  # (complex into reals: NumPy's ComplexWarning, at the user's line)
-    if t is BlockArray and type(value) is np.ndarray and _overlaps(value, x._local):
+    if t is BlockArray and type(value) is np.ndarray and _overlaps(value, root._local):
         value = value.copy()  # (read first, so that x's value is not held)
-    new, in_place = writable_value(x)
+    new, in_place = writable_value(root, copy=root is x)
+    if root is x:
+        target = new
+    elif not in_place:
+        return False  # (a view's value held elsewhere: the general path)
+    else:
+        target = x._local  # a numpy view of ``new``, writable now that ``new`` is
+        target.flags.writeable = True
     try:
-        new[key] = value
+        target[key] = value
     except (IndexError, TypeError, ValueError, OverflowError):
-        return False  # (NumPy checks these before it writes)
-    finally:
         if in_place:
-            revalue(x, new)
-    if not in_place:
-        revalue(x, new)
+            _written(root, new, target)
+        return False  # (NumPy checks these before it writes)
+    _written(root, new, target)
     return True
 
 
@@ -473,25 +518,13 @@ def ufunc_here(ufunc: np.ufunc, args: Sequence[Any]) -> BlockArray | None:
     if len(args) != ufunc.nin:
         return None
     if len(args) == 2:
-        res = binary_here(ufunc, args[0], args[1])
+        res = binary_here(ufunc, args[0], args[1], as_operator=False)
         if res is not None:
             return res
-    elif len(args) == 1 and type(args[0]) is BlockArray:  # np.sin(x), -x (as binary_here)
-        a = args[0]
-        if a._link is not None:
-            a._sync()
-        v = a._local
-        if v is not None and v.nbytes < ELIDE_BYTES and 2 * v.nbytes < PARTS_BYTES:
-            if not v.ndim and stands_for_scalar(a):  # (NumPy's scalar: as binary_here)
-                res = fperrors.call("scalar " + ufunc.__name__,
-                                    _SCALAR_OPERATORS.get(ufunc, ufunc), v[()])
-            else:
-                res = fperrors.call(ufunc.__name__, ufunc, v)
-            if res is NotImplemented:
-                return None
-            if type(res) is not np.ndarray:
-                return resident(np.array(res))  # a numpy scalar, of a 0-d operand
-            return resident(res, a) if res.nbytes <= local_limit() else None
+    elif len(args) == 1:
+        res = unary_here(ufunc, args[0], as_operator=False)
+        if res is not None:
+            return res
     vals = []
     big = -1  # bytes of the largest array operand (-1: none)
     shape = None  # of the array operands; False once two differ
@@ -620,13 +653,15 @@ def ufunc_into_temporary(ufunc: np.ufunc, args: Sequence[Any], tmp: int) -> Bloc
 
 
 def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray | None],
-               where: Any, kwargs: dict) -> list[BlockArray | None] | None:
+               where: Any, kwargs: dict, write: Callable) -> list[BlockArray | None] | None:
     """``ufunc(*inputs, out=outs, where=where, **kwargs)`` in the driver, or None.
 
     One driver-resident result per output of the ufunc, or None to take the distributed
     path. With ``out`` arrays, the results are their new values (computed on copies of their
-    values), which the caller writes into them through the one write path
-    (:func:`nums.core.array.writes.write_out`), so that their views see them.
+    values), which the caller writes into them through the one write path, ``write(out,
+    value)`` (:func:`nums.core.array.writes.write_out`), so that their views see them; an
+    error of ``np.errstate(...='raise')``, which NumPy raises after it wrote the outputs,
+    is raised after ``write`` wrote them.
     """
     vals = values(inputs)
     if vals is None or broadcasts_beyond_driver(vals):
@@ -647,8 +682,14 @@ def ufunc_call(ufunc: np.ufunc, inputs: Sequence[Any], outs: Sequence[BlockArray
         # every element is written unless ``where`` selects: new buffers, else copies
         buffers = [None if o is None else _buffer(next(it), where is not True)
                    for o in outs]
-        with warnings_at_caller():
-            res = ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
+        try:
+            with warnings_at_caller():
+                res = ufunc(*vals, out=tuple(buffers), where=where, **kwargs)
+        except FloatingPointError:
+            for o, b in zip(outs, buffers):
+                if o is not None:
+                    write(o, resident(b))
+            raise
         # an output left None (``divmod(a, b, out=(None, r))``) is NumPy's new array
         return [resident(np.asarray(r)) for r in (res if ufunc.nout > 1 else (res,))]
     with warnings_at_caller():
@@ -852,7 +893,7 @@ def _finish_call(fn: Callable, vals: list, kw: dict, arrays: list[np.ndarray],
         return _GENERAL
     done, res = (False, None) if warns else fperrors.run_quiet(fn, vals, kw)
     if not done:
-        with warnings_at_caller():
+        with warnings_at_caller(on_error=True):  # (NumPy's warnings, then its error)
             res = fn(*vals, **kw)
     if out is not None:
         if res is not kw["out"]:

@@ -108,9 +108,11 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
     integer-array or boolean key a new array (as in numpy). A key of one integer per axis
     gives an independent 0-d array, where numpy gives a scalar (a copy too)."""
-    if type(key) is BlockArray or type(key) is tuple:
+    plain = plain_key(key)  # (the common keys first: ``x[i, j]``, ``x[1:-1]``)
+    if not plain and (type(key) is BlockArray or type(key) is tuple):
         key = scalar_indices(key)
-    if plain_key(key):
+        plain = plain_key(key)
+    if plain:
         if x._link is not None:
             x._sync()  # a view: its current value (a view of a driver-resident root too)
         if x._local is not None:

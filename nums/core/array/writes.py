@@ -86,16 +86,17 @@ def converted(values: Any, dtype: Any) -> np.ndarray:
 
 def assign(x: BlockArray, key: Any, value: Any) -> None:
     """``x[key] = value`` with numpy's semantics, for every kind of key."""
-    if type(key) is BlockArray or type(key) is tuple:
+    if (type(key) is BlockArray or type(key) is tuple) and not plain_key(key):
         key = scalar_indices(key)  # (``A[i] = v`` of an integer NumPy gives as a scalar)
     if type(value) is BlockArray and _itself(x, key, value):
         check_writeable(x)
         return  # ``x[k] = x[k]`` (every ``x[k] += v`` ends so): nothing changes
-    if not isinstance(value, int | float | complex | np.generic | str | bytes):
+    if not isinstance(value, int | float | complex | np.generic | str | bytes) and not (
+            type(value) is BlockArray and not value.ndim):  # (a 0-d value fits an element)
         _check_element_write(x, key, value)
-    if x._local is not None and x._link is None and (
+    if (x._local is not None or x._link is not None) and (
             plain_key(key) or type(key) is BlockArray) and resident.assign_here(x, key, value):
-        return  # a small array: NumPy's assignment into a copy of its value
+        return  # a small array (or a view of one): NumPy's assignment, here
     check_writeable(x)
     if isinstance(key, str) and x.dtype.names is not None:
         # a field of a structured array: NumPy's assignment of the field in every block
