@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, local_value
 from nums.core.array.geometry import memory_order
 from nums.core.array.relayout import rechunk
 from nums.core.array.views import reshape_view
@@ -70,7 +70,18 @@ def array(
     if type(object) in (list, tuple):
         object = _values_within(object)
     value = np.array(object, dtype=dtype, ndmin=ndmin, **({"ndmax": ndmax} if ndmax else {}))
-    return made_0d(BlockArray.from_numpy(value, block_shape))
+    return made_0d(BlockArray.from_numpy(value, block_shape, copy=False))  # (a new array)
+
+
+def numpy_results(res: Any, block_shape: Any = None) -> Any:
+    """NumPy's new arrays ``res`` (one, or a tuple or list of them) as BlockArrays: held in
+    the driver as they are when small (a view of something else is copied), else put into
+    blocks; anything else as it is."""
+    if isinstance(res, np.ndarray):
+        return BlockArray.from_numpy(res, block_shape, copy=False)
+    if type(res) in (tuple, list):
+        return type(res)(numpy_results(r, block_shape) for r in res)
+    return res
 
 
 def _values_within(seq: list | tuple) -> list | tuple:
@@ -79,8 +90,16 @@ def _values_within(seq: list | tuple) -> list | tuple:
     discovery of dates fails on such an object (``array([d.min(), d.max()])``)."""
     if not any(isinstance(e, BlockArray) or type(e) in (list, tuple) for e in seq):
         return seq
-    return type(seq)(e.get() if isinstance(e, BlockArray) else
+    return type(seq)(_value_of(e) if isinstance(e, BlockArray) else
                      _values_within(e) if type(e) in (list, tuple) else e for e in seq)
+
+
+def _value_of(x: BlockArray) -> Any:
+    """The value of ``x`` for NumPy to read (a copy is made of it): its NumPy scalar when
+    0-d (``np.array([y[1], -y[0]])``), else an array (its own value when held here)."""
+    v = local_value(x)
+    v = x.get() if v is None else v
+    return v[()] if v.ndim == 0 and not v.dtype.hasobject else v
 
 
 def asarray(

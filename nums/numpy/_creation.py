@@ -19,6 +19,7 @@ from nums.core.array.blockarray import (
     block_limit,
     fits_local,
     local_limit,
+    local_value,
     make_grid,
     normalize_shape,
     resident,
@@ -27,7 +28,7 @@ from nums.core.array.blockarray import (
 from nums.core.array.geometry import memory_order
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk
-from nums.numpy._convert import _scalar, asarray, check_like, made_0d
+from nums.numpy._convert import _scalar, asarray, check_like, made_0d, numpy_results
 from nums.numpy._datetime_arange import date_range, wants_dates
 from nums.numpy._device import check_device
 from nums.numpy._elementwise import power
@@ -202,9 +203,10 @@ def arange(
         step = 1
     if step == 0:
         raise ZeroDivisionError("division by zero")
-    if dtype is None:  # NumPy's arange takes numpy scalars' values as Python numbers'
-        res_dtype = np.result_type(*[v.item() if isinstance(v, np.generic) else v
-                                     for v in (start, stop, step)])
+    if dtype is None:  # NumPy's: the arguments' dtypes as arrays, and at least int64 (a
+        # uint64 among them, or a Python int beyond int64, makes it float64)
+        res_dtype = np.result_type(np.int64, *[np.asarray(v).dtype
+                                               for v in (start, stop, step)])
     else:
         res_dtype = np.dtype(dtype)
     length = (stop - start) / step
@@ -359,11 +361,7 @@ def _in_driver(fn: Any, args: tuple, block_shape: Any) -> Any:
     """``fn(*args)`` of NumPy on the values of array arguments, its arrays as BlockArrays
     (a ``retstep`` pair stays a pair)."""
     values = [a.get() if isinstance(a, BlockArray) else a for a in args]
-    res = fn(*values)
-    if isinstance(res, tuple):
-        return tuple(BlockArray.from_numpy(np.asarray(r)) if isinstance(r, np.ndarray)
-                     else r for r in res)
-    return BlockArray.from_numpy(res, block_shape)
+    return numpy_results(fn(*values), block_shape)
 
 
 def _diagonal_pattern(kernel: Any, N: int, M: int | None, k: int, dtype: Any,
@@ -474,6 +472,12 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     if indexing not in ("xy", "ij"):
         raise ValueError("Valid values for `indexing` are 'xy' and 'ij'.")
     xs = [asarray(x) for x in xi]
+    values = [local_value(x) for x in xs]
+    if copy and xs and all(v is not None for v in values) and (
+            (sum if sparse else math.prod)(v.size for v in values) * len(xs)
+            * max(v.itemsize for v in values) <= local_limit()):
+        # small: NumPy's (new arrays), here
+        return numpy_results(np.meshgrid(*values, sparse=sparse, indexing=indexing))
     ndim = len(xs)
     shapes = []
     for i, x in enumerate(xs):

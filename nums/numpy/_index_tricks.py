@@ -1,13 +1,16 @@
 """NumPy's index tricks and iteration objects: ``r_``, ``c_``, ``mgrid``, ``ogrid``, ``s_``,
 ``index_exp``, ``ndindex``, ``ndenumerate``, ``nditer`` and ``broadcast``.
 
-- ``r_`` and ``c_`` turn their items into BlockArrays (slices with nums's ``arange`` and
-  ``linspace``, BlockArrays as views of themselves) and join them with nums's
-  ``concatenate``: BlockArray items are never gathered. NumPy's matrix forms (a string key,
-  the ``'r'`` and ``'c'`` directives) raise ``NotImplementedError``: nums has no
-  ``numpy.matrix``, and ``nums.numpy.asmatrix`` gathers, so the user asks for it explicitly.
-- ``mgrid`` and ``ogrid`` build each axis's values with nums's ``arange`` (as
-  ``nums.numpy.indices`` does); ``mgrid`` broadcasts and stacks them, block by block.
+- ``r_`` and ``c_`` of a small result whose items are held in the driver (or are slices,
+  numbers, NumPy's arrays) are NumPy's own, made here. Otherwise they turn their items into
+  BlockArrays (slices with nums's ``arange`` and ``linspace``, BlockArrays as views of
+  themselves) and join them with nums's ``concatenate``: BlockArray items are never
+  gathered. NumPy's matrix forms (a string key, the ``'r'`` and ``'c'`` directives) raise
+  ``NotImplementedError``: nums has no ``numpy.matrix``, and ``nums.numpy.asmatrix``
+  gathers, so the user asks for it explicitly.
+- ``mgrid`` and ``ogrid`` of a small grid are NumPy's own, made here; larger ones build
+  each axis's values with nums's ``arange`` (as ``nums.numpy.indices`` does), and
+  ``mgrid`` broadcasts and stacks them, block by block.
 - ``s_``, ``index_exp`` and ``ndindex`` only build slices and index tuples: NumPy's own.
 - ``ndenumerate`` of a BlockArray fetches its values one block-row at a time
   (``block_rows`` of ``nums/numpy/_flatiter.py``), never the whole array at once.
@@ -27,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, local_limit, local_value, stands_for_scalar
 from nums.core.array.dtypes import result_type
-from nums.numpy._convert import array
+from nums.numpy._convert import array, numpy_results
 from nums.numpy._creation import arange, linspace
 from nums.numpy._flatiter import block_rows
 from nums.numpy._manipulation import broadcast_to, concatenate, stack, swapaxes, transpose
@@ -74,6 +77,9 @@ class AxisConcatenator:
             raise _matrix_error(self._name())
         if not isinstance(key, tuple):
             key = (key,)
+        here = _small_items(key)
+        if here is not None:  # NumPy's, on the values (its result is a new array)
+            return numpy_results(getattr(np, self._name())[here])
         axis, ndmin, trans1d = self.axis, self.ndmin, self.trans1d
         objs: list[Any] = []
         kinds: list[Any] = []  # dtypes, and scalars as themselves (NEP 50's weak scalars)
@@ -105,6 +111,44 @@ class AxisConcatenator:
 
     def __len__(self) -> int:
         return 0
+
+
+def _small_items(key: tuple) -> tuple | None:
+    """The items of an ``r_``/``c_`` key as NumPy takes them (values of arrays held in the
+    driver, NumPy's scalars for 0-d results), when the result is small; None when an item
+    is in blocks, is a string directive (nums's own path), or the result would be large."""
+    items, count = [], 0
+    for item in key:
+        if isinstance(item, BlockArray):
+            v = local_value(item)
+            if v is None:
+                return None
+            item = v[()] if not v.ndim and stands_for_scalar(item) else v
+            count += v.size
+        elif isinstance(item, slice):
+            n = _grid_length(item)
+            if n is None:
+                return None
+            count += n
+        elif isinstance(item, str):
+            return None
+        else:
+            count += np.size(item)
+        items.append(item)
+    return tuple(items) if count * 16 <= local_limit() else None
+
+
+def _grid_length(item: slice) -> int | None:
+    """The number of values of slice ``item`` in an index trick (``arange``'s, or N of a
+    complex step ``Nj``); None for what is not numbers."""
+    start = 0 if item.start is None else item.start
+    step = 1 if item.step is None else item.step
+    try:
+        if isinstance(step, complex | np.complexfloating):
+            return int(abs(step))
+        return max(0, math.ceil((item.stop - start) / step))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
 
 
 def _directive(item: str, axis: int, ndmin: int, trans1d: int) -> tuple[int, int, int]:
@@ -217,6 +261,8 @@ class GridClass:
         self.sparse = sparse
 
     def __getitem__(self, key: Any) -> Any:
+        if _grid_fits(key):  # small: NumPy's grid (new arrays), here
+            return numpy_results((np.ogrid if self.sparse else np.mgrid)[key])
         try:
             axes = _grid_axes(key)
         except (IndexError, TypeError):
@@ -232,6 +278,15 @@ class GridClass:
         if not vectors:
             return arange(0, dtype=typ)
         return stack([broadcast_to(v.astype(typ, copy=False), tuple(sizes)) for v in vectors])
+
+
+def _grid_fits(key: Any) -> bool:
+    """Whether the dense grid of slice(s) ``key`` is small enough to be made here."""
+    items = key if isinstance(key, tuple) else (key,)
+    if not items or not all(isinstance(k, slice) for k in items):
+        return False
+    lengths = [_grid_length(k) for k in items]
+    return None not in lengths and math.prod(lengths) * len(items) * 16 <= local_limit()
 
 
 def _grid_axes(key: Any) -> list[Any]:
@@ -276,8 +331,8 @@ def _grid_1d(key: Any) -> BlockArray:
 class MGridClass(GridClass):
     """A dense mesh grid from slices (``numpy.mgrid``).
 
-    nums notes: a BlockArray, each axis's values made by nums's ``arange`` and broadcast
-    and stacked block by block (nothing is built on the driver).
+    nums notes: a BlockArray; a small one is NumPy's grid, made here, a larger one has each
+    axis's values made by nums's ``arange``, broadcast and stacked block by block.
     """
 
     __slots__ = ()

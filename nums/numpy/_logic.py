@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import advanced
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.advanced_keys import shape_text
+from nums.core.array.blockarray import BlockArray, scalar_values
 from nums.core.array.dtypes import as_dtype_operand, dry_run
 from nums.core.array.elementwise import broadcast_shapes, map_broadcast
 from nums.core.array.views import part_view
@@ -199,6 +200,13 @@ def _nan_to_num(x, nan, posinf, neginf):
     return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
 
 
+def _broadcasts_into(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def nan_to_num(
     x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None
 ) -> BlockArray:
@@ -208,7 +216,16 @@ def nan_to_num(
     x = asarray(x)
     if not copy and isinstance(given, BlockArray) and x.dtype.kind not in "fc":
         return given
-    result = x.map_blocks(_nan_to_num, nan, posinf, neginf)
+    fills = [scalar_values(f) for f in (nan, posinf, neginf)]
+    if any(np.ndim(f) for f in fills):  # arrays of values, cut as x's blocks
+        fills = [asarray(f) if np.ndim(f) else f for f in fills]
+        for f in fills:
+            if np.ndim(f) and not _broadcasts_into(f.shape, x.shape):
+                raise ValueError("could not broadcast input array from shape "
+                                 f"{shape_text(f.shape)} into shape {shape_text(x.shape)}")
+        result = map_broadcast(_nan_to_num, [x, *fills], x.dtype, shape=x.shape)
+    else:
+        result = x.map_blocks(_nan_to_num, *fills)
     if not copy and x.dtype.kind in "fc":
         return write_out(x, result)
     return result

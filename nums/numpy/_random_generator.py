@@ -12,13 +12,20 @@ same seed.
 from __future__ import annotations
 
 import functools
+import operator
 from typing import Any
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, normalize_shape, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    make_grid,
+    normalize_shape,
+    stands_for_scalar,
+    submit,
+)
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.indexing import take_rows
 from nums.core.array.writes import check_writeable, write_out
@@ -48,6 +55,20 @@ def _out_size(out: Any, size: Any, dtype: Any) -> tuple[int, ...]:
     return out.shape
 
 
+def number(x: Any) -> Any:
+    """A 0-d result that stands for NumPy's scalar (``k = y.max() + 1``) as that scalar,
+    where NumPy's random functions tell an integer from an array; anything else as it is."""
+    if type(x) is BlockArray and x.ndim == 0 and stands_for_scalar(x):
+        return x.get()[()]
+    return x
+
+
+def seed_value(seed: Any) -> Any:
+    """A seed as NumPy takes it: an array of ints in nums (or a 0-d result) as its value."""
+    return seed.get()[()] if type(seed) is BlockArray and not seed.ndim else (
+        seed.get() if type(seed) is BlockArray else seed)
+
+
 class Generator:
     """nums implementation of numpy.random.Generator (block-parallel draws).
 
@@ -64,6 +85,7 @@ class Generator:
     """
 
     def __init__(self, seed: Any = None):
+        seed = seed_value(seed)
         if isinstance(seed, np.random.Generator):
             seed = seed.bit_generator
         if isinstance(seed, np.random.BitGenerator):
@@ -256,6 +278,7 @@ class Generator:
         The permutation of indices is drawn on the driver (8 bytes per entry of the axis);
         the array is then gathered block by block (``take``).
         """
+        x = number(x)
         if isinstance(x, int | np.integer):
             return asarray(self._driver.permutation(int(x)))
         x = asarray(x)
@@ -311,6 +334,12 @@ class Generator:
         vector of ``a``'s length, is sent to the tasks); without replacement the indices
         are drawn on the driver (8 bytes per sample). Samples are gathered block by block.
         """
+        a = number(a)
+        if isinstance(a, BlockArray | np.ndarray) and a.ndim == 0:
+            try:  # (a 0-d array of an integer is that integer, as NumPy takes it)
+                a = operator.index(a.item())
+            except TypeError as e:
+                raise ValueError(f"a must be a sequence or an integer, not {np.ndarray}") from e
         if isinstance(a, int | np.integer):
             n = int(a)
             pool = None

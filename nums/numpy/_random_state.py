@@ -18,7 +18,7 @@ import numpy as np
 
 from nums.core.array.blockarray import BlockArray
 from nums.numpy import _random_multivariate as _mv
-from nums.numpy._random_generator import DISTRIBUTIONS, Generator
+from nums.numpy._random_generator import DISTRIBUTIONS, Generator, number, seed_value
 from runtime.errors import warn
 
 STATE_NAME = "nums.numpy.random"
@@ -34,7 +34,8 @@ class RandomState:
     def seed(self, seed: Any = None) -> None:
         """Reseed: the following draws start from ``seed``'s streams (NumPy's checks of a
         legacy seed: 0 to 2**32 - 1)."""
-        if seed is not None and not isinstance(seed, BlockArray):
+        seed = seed_value(seed)
+        if seed is not None:
             np.random.RandomState(seed)  # (its errors; the streams are nums's)
         self._gen = Generator(seed)
 
@@ -146,6 +147,7 @@ class RandomState:
 
     def permutation(self, x: Any) -> BlockArray:
         """A permuted range or a row-permuted copy of ``x``."""
+        x = number(x)
         if not isinstance(x, int | np.integer) and np.ndim(x) == 0:
             raise IndexError("x must be an integer or at least 1-dimensional")  # NumPy's
         return self._gen.permutation(x)
@@ -157,6 +159,7 @@ class RandomState:
     def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None) -> Any:
         """Random samples from ``a`` (an integer, or a 1-d array as NumPy's legacy choice
         requires; the Generator's also takes rows of n-d arrays)."""
+        a = number(a)
         if (a.ndim if isinstance(a, BlockArray) else np.ndim(a)) > 1:
             raise ValueError("a must be 1-dimensional")
         return self._gen.choice(a, size, replace, p)

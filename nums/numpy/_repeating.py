@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
-from nums.core.array.blockarray import BlockArray, normalize_shape
+from nums.core.array.blockarray import BlockArray, normalize_shape, scalar_values
 from nums.numpy._convert import asarray, intp_values
 
 
@@ -49,6 +49,14 @@ def repeat(a: Any, repeats: Any, axis: int | None = None) -> BlockArray:
         x, axis = u.ravel(x), 0
     axis = normalize_axis_index(axis, x.ndim)
     n = x.shape[axis]
+    kind = getattr(repeats, "dtype", None) if getattr(repeats, "ndim", 0) else None
+    if kind is not None and not np.can_cast(kind, np.intp, "safe"):
+        # an array of counts casts safely (a scalar, even uint64 or a float, is taken)
+        raise TypeError(f"Cannot cast array data from {kind!r} to {np.dtype(np.intp)!r} "
+                        "according to the rule 'safe'")
+    if kind is None:  # one count: as a Python number (``np.float64(2)``, ``x.max()``)
+        repeats = scalar_values(repeats)
+        repeats = repeats.item() if isinstance(repeats, np.generic) else repeats
     counts = intp_values(repeats)
     if n and np.any(counts < 0):  # (NumPy checks them only when there is something to repeat)
         raise ValueError("repeats may not contain negative values.")

@@ -4,6 +4,7 @@ and ``arange``: ``select``, ``piecewise`` (block by block), ``extract``, ``flatn
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -11,10 +12,10 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, local_limit
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.writes import check_out, to_out
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, numpy_results
 
 
 def _nps():
@@ -166,6 +167,9 @@ def indices(dimensions: Sequence[int], dtype: Any = int, sparse: bool = False) -
     u = _nps()
     dimensions = tuple(operator.index(d) for d in dimensions)
     n = len(dimensions)
+    size = sum(dimensions) if sparse else math.prod(dimensions) * n
+    if size * np.dtype(dtype).itemsize <= local_limit():  # small: NumPy's, here
+        return numpy_results(np.indices(dimensions, dtype=dtype, sparse=sparse))
     grids = []
     for i, dim in enumerate(dimensions):
         shape = (1,) * i + (dim,) + (1,) * (n - i - 1)

@@ -211,13 +211,23 @@ def irfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None,
     return irfftn(a, s, axes, norm, out)
 
 
+def _length(n: Any) -> int:
+    """The ``n`` of ``fftfreq``: an integer (a 0-d result standing for one too), else
+    NumPy's ValueError."""
+    if isinstance(n, BlockArray) and n.ndim == 0 and n.dtype.kind in "iu":
+        n = n.get()[()]
+    if not isinstance(n, int | np.integer):
+        raise ValueError("n should be an integer")
+    return int(n)
+
+
 def fftfreq(n: int, d: float = 1.0, device: Any = None, *, dtype: Any = None) -> BlockArray:
     """The sample frequencies of an ``n``-point transform with sample spacing ``d``
     (``dtype=``: the Array API's keyword, which NumPy lacks; a real floating dtype)."""
     from nums.numpy import arange, concatenate
 
     check_device(device)
-    n = operator.index(n)
+    n = _length(n)
     if n < 1:
         np.fft.fftfreq(n, d)  # NumPy's error
     step = 1.0 / (n * d)
@@ -240,7 +250,7 @@ def rfftfreq(n: int, d: float = 1.0, device: Any = None, *, dtype: Any = None) -
     from nums.numpy import arange
 
     check_device(device)
-    n = operator.index(n)
+    n = _length(n)
     step = 1.0 / (n * d)
     return _freq_dtype(arange(0, n // 2 + 1, dtype=int) * step, dtype)
 

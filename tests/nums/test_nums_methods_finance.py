@@ -177,3 +177,181 @@ def test_functions_that_write_into_an_argument(name):
     assert got[0] == exp[0]
     assert got[1] is exp[1] or (exp[1] is not None and issubclass(got[1], exp[1]))
     assert got[2] == exp[2]
+
+
+@pytest.mark.parametrize("stmt", [
+    "math.trunc(m.mean(x))", "math.floor(m.mean(x))", "math.ceil(x.max() / 7)",
+    "math.trunc(x.astype(m.float32)[3])", "math.floor(x.astype(m.float32)[3])",
+    "(x.sum() / 3).as_integer_ratio()", "x.astype(int)[5].bit_count()", "math.trunc(x)",
+    "math.floor(x)", "math.floor(m.array(2.5))", "x.as_integer_ratio()",
+])
+def test_math_of_results_as_of_numpys_scalars(stmt):
+    import math
+
+    def run(m):
+        try:
+            return repr(eval(stmt, {"m": m, "x": m.asarray(np.arange(20.0) * 1.5), "math": math}))
+        except (TypeError, AttributeError) as e:
+            return type(e).__name__, str(e)
+
+    assert run(nps) == run(np)
+
+
+def test_a_range_indexes_as_a_list():
+    """``p[range(n), y]`` (one-hot encoding, cross-entropy) reads and writes as NumPy."""
+    def run(m):
+        a = m.asarray(np.arange(40.0))
+        y = m.asarray(np.arange(40) % 3)
+        one_hot = m.zeros((40, 3))
+        one_hot[range(40), y] = 1
+        m.add.at(a, range(3), 1)
+        b = m.zeros((40, 3))
+        b[range(40), y] += 2
+        return [np.asarray(_value(t)).tolist() for t in
+                (a[range(3)], one_hot, a, one_hot[:, range(2)], one_hot[range(3), range(3)], b)]
+
+    assert run(nps) == run(np)
+    with pytest.raises(IndexError, match="out of bounds"):
+        nps.arange(10.0)[range(5, 12)]
+
+
+def test_nan_to_num_with_arrays_of_fill_values():
+    def run(m):
+        x = m.full(40, np.nan)
+        table = m.asarray(np.where(np.arange(40 * 64).reshape(40, 64) % 7 == 0, np.nan, 1.0))
+        y = m.asarray(np.array([np.nan, np.inf, -np.inf, 1.0] * 10, np.float32))
+        out = [m.nan_to_num(x, nan=m.arange(40.0)), m.nan_to_num(table, nan=np.arange(64.0)),
+               m.nan_to_num(table, nan=list(range(64))),
+               m.nan_to_num(y, nan=m.arange(40.0), posinf=m.arange(40) * 2, neginf=-5.5)]
+        w = x.copy()
+        assert m.nan_to_num(w, copy=False, nan=m.arange(40.0)) is w
+        return [np.asarray(_value(t)).tolist() for t in (*out, w)]
+
+    assert run(nps) == run(np)
+    with pytest.raises(ValueError, match=r"from shape \(2,40\) into shape \(40,\)"):
+        nps.nan_to_num(nps.full(40, np.nan), nan=np.ones((2, 40)))
+
+
+def test_random_functions_take_integers_from_arrays():
+    y = nps.arange(40) % 4
+    k = y.max() + 1  # NumPy's integer, a 0-d result here
+    rng = nps.random.default_rng(0)
+    assert sorted(_value(rng.permutation(k)).tolist()) == [0, 1, 2, 3]
+    assert rng.choice(k, 3).shape == (3,)
+    assert rng.choice(nps.array(4), 2).shape == (2,)  # (a 0-d array of an int, as NumPy)
+    assert isinstance(nps.random.default_rng(y.sum()), nps.random.Generator)
+    assert nps.random.RandomState(k).permutation(k).shape == (4,)
+    nps.random.seed(k)
+    assert nps.random.choice(k, 2).shape == (2,)
+    with pytest.raises(ValueError, match="Seed must be between"):
+        nps.random.seed(nps.asarray(-1))
+
+
+def test_fftfreq_of_a_float_is_numpys_error():
+    with pytest.raises(ValueError, match="n should be an integer"):
+        nps.fft.fftfreq(7.0)
+    with pytest.raises(ValueError, match="n should be an integer"):
+        nps.fft.rfftfreq(7.0)
+    n = nps.arange(8).max() + 1
+    np.testing.assert_array_equal(_value(nps.fft.fftfreq(n, 0.5)), np.fft.fftfreq(8, 0.5))
+
+
+@pytest.mark.parametrize("stmt", [
+    "m.r_[0:5, 7, 8]", "m.r_[0:1:5j, x]", "m.r_[x, 0.5, m.float32(1)]", "m.r_[x.sum(), 1]",
+    "m.r_[xi, 2**40]", "m.r_[xi.astype(m.int8), 3]", "m.r_['0,2', x, x]", "m.r_['-1', x2, x2]",
+    "m.c_[x, x]", "m.c_[x2, x2]", "m.c_[0:3, [1, 2, 3]]", "m.r_[0:10:0.5]", "m.r_[10:0:-3]",
+    "m.mgrid[0:4, 0:3]", "m.mgrid[0:1:3j, 0:2:4j]", "m.mgrid[0:5]", "m.mgrid[0:1:0.25]",
+    "m.ogrid[0:4, 0:3]", "m.ogrid[0:5]", "m.mgrid[0:4.5, 0:2]", "m.mgrid[3:0, 0:2]",
+    "m.ogrid[0:1:3j, 2:4]", "m.mgrid[0:4, 1:3, 0:2]", "m.indices((3, 4))",
+    "m.indices((3, 4), sparse=True)", "m.indices((2, 3), dtype=m.float32)", "m.indices((0, 3))",
+    "m.meshgrid(x, xi)", "m.meshgrid(x, xi, indexing='ij', sparse=True)", "m.meshgrid(x.sum(), x2)",
+])
+def test_index_tricks_and_grids_as_numpy(stmt):
+    """Small grids are NumPy's own, made here; their values, dtypes, shapes and types."""
+    def run(m):
+        env = {"m": m, "x": m.asarray(np.arange(5.0)), "xi": m.asarray(np.arange(4)),
+               "x2": m.asarray(np.arange(6.0).reshape(2, 3))}
+        try:
+            r = eval(stmt, env)
+        except ValueError as e:
+            return str(e)
+        parts = r if isinstance(r, tuple | list) else [r]
+        kind = type(r).__name__ if isinstance(r, tuple | list) else ""
+        return kind, [(np.asarray(_value(t)).dtype, np.asarray(_value(t)).tolist()) for t in parts]
+
+    assert run(nps) == run(np)
+
+
+def test_astype_to_another_byte_order():
+    a = nps.arange(40, dtype=np.uint64)
+    b = a.astype(">u4")
+    assert b.dtype == np.dtype(">u4")
+    assert _value(b).tobytes() == np.arange(40, dtype=">u4").tobytes()
+    np.testing.assert_array_equal(_value(nps.frombuffer(b.tobytes(), nps.uint8)),
+                                  np.frombuffer(np.arange(40, dtype=">u4").tobytes(), np.uint8))
+
+
+@pytest.mark.parametrize("stmt", [
+    "s[0] * m.uint32(1664525)", "s[0] * m.uint32(1664525) + m.uint32(1013904223)",
+    "c[0] + m.uint8(100)", "i[0] * m.uint8(255)", "-i8[1]", "abs(i8[1])", "i8[0] + i8[0]",
+    # a ufunc called on scalars never warns of integer overflow
+    "m.add(i8[0], i8[0])", "m.negative(i8[1])", "m.absolute(i8[1])", "m.multiply(s[0], s[0])",
+    "m.subtract(c[1], c[0])",
+])
+def test_overflow_warnings_of_scalars_as_numpy(stmt):
+    def run(m):
+        env = {"m": m, "s": m.asarray(np.array([4000000000, 3], np.uint32)),
+               "c": m.asarray(np.array([200, 13], np.uint8)),
+               "i": m.asarray(np.array([2**40, 3])),
+               "i8": m.asarray(np.array([-100, -128], np.int8))}
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            r = np.asarray(_value(eval(stmt, env)))
+        return r.dtype, r.tolist(), sorted({str(x.message) for x in w})
+
+    got, exp = run(nps), run(np)
+    assert got[:2] == exp[:2]
+    if nps.asarray(np.arange(3.0))._local is not None:  # (elements of arrays in blocks
+        assert got[2] == exp[2]  # compute as 0-d arrays: no scalar warnings, documented)
+
+
+@pytest.mark.parametrize("args", [(np.int32(5),), (np.uint64(5),), (np.int8(1), np.int8(5)),
+                                  (np.uint64(1), np.uint64(5)), (2**63 - 2, 2**63),
+                                  (np.int64(3), np.uint64(6)), (np.float16(1), 5),
+                                  (np.float32(1), np.float32(3), np.float32(0.5)),
+                                  (True, 2), (1, 5, np.uint8(1))])
+def test_arange_dtype_as_numpy(args):
+    got, exp = _value(nps.arange(*args)), np.arange(*args)
+    assert got.dtype == exp.dtype
+    np.testing.assert_array_equal(got, exp)
+
+
+@pytest.mark.parametrize("repeats", [np.array([1, 2, 0, 3], np.uint64), np.uint64(2), 2.5,
+                                     np.float64(2), [1.5, 2, 0, 3], np.array([1.0, 2, 0, 3])])
+def test_repeat_counts_as_numpy(repeats):
+    given = nps.asarray(repeats) if isinstance(repeats, np.ndarray) else repeats
+    try:
+        exp = np.repeat(np.arange(4), repeats)
+    except TypeError as e:
+        with pytest.raises(TypeError, match="according to the rule 'safe'"):
+            nps.repeat(nps.arange(4), given)
+        assert "safe" in str(e)
+    else:
+        np.testing.assert_array_equal(_value(nps.repeat(nps.arange(4), given)), exp)
+
+
+def test_out_keeps_what_numpy_wrote_before_an_errstate_error():
+    def run(m):
+        x = m.asarray(np.array([1.0, 2.0, 0.0, 4.0]))
+        tail = x[1:]
+        with m.errstate(divide="raise", invalid="raise"):
+            with pytest.raises(FloatingPointError):
+                m.divide(x, 0.0, out=x)
+        y = m.asarray(np.array([1.0, 2.0, 0.0, 4.0]))
+        with m.errstate(divide="raise"):
+            with pytest.raises(FloatingPointError):
+                m.log(y, out=y)
+        return [np.asarray(_value(t)).tolist() for t in (x, tail, y)]
+
+    if nps.asarray(np.arange(3.0))._local is not None:  # (arrays in blocks: documented)
+        assert repr(run(nps)) == repr(run(np))

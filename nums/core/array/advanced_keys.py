@@ -98,7 +98,7 @@ def parse(shape: tuple[int, ...], key: Any) -> ParsedKey:
             entries.append(("int", operator.index(k)))
         elif isinstance(k, bool | np.bool_):
             entries.append(("array", np.asarray(k)))
-        elif isinstance(k, BlockArray | np.ndarray | list | tuple):
+        elif isinstance(k, BlockArray | np.ndarray | list | tuple | range):
             entries.append(("array", _as_index(k)))
         else:
             raise IndexError(VALID_INDICES)

@@ -618,12 +618,17 @@ class BlockArray:
         return cls(grid, blocks, nodes)
 
     @classmethod
-    def from_numpy(cls, x: np.ndarray, block_shape: Any = None) -> BlockArray:
-        """Split a numpy array into blocks and put each on its node."""
+    def from_numpy(cls, x: np.ndarray, block_shape: Any = None, copy: bool = True
+                   ) -> BlockArray:
+        """Split a numpy array into blocks and put each on its node. ``copy=False``: ``x``
+        is a new array that nothing else holds, which a small result keeps as it is."""
         x = np.asarray(x)
-        grid = make_grid(x.shape, x.dtype, block_shape)
-        if grid.num_blocks == 1 and fits_local(x.shape, x.dtype):
-            return resident(np.array(x, copy=True))
+        if block_shape is None and x.nbytes <= local_limit() and x.nbytes <= block_limit():
+            grid = None  # (one block held here: no grid to work out)
+        else:
+            grid = make_grid(x.shape, x.dtype, block_shape)
+        if grid is None or grid.num_blocks == 1 and fits_local(x.shape, x.dtype):
+            return resident(np.array(x, copy=True) if copy or x.base is not None else x)
         be = backend()
 
         def put_block(idx: tuple[int, ...], node: int) -> Any:
@@ -682,7 +687,7 @@ class BlockArray:
 
     @property
     def ndim(self) -> int:
-        return self._grid.ndim
+        return len(self._grid.shape)  # (the grid's ndim, one property call less: hot)
 
     @property
     def size(self) -> int:
@@ -872,6 +877,8 @@ class BlockArray:
         local = local_value(self)
         if local is not None:
             return self._same_kind(resident(local.astype(dtype)))
+        if not dtype.isnative:  # (fused casts run ufuncs, which refuse a byte order)
+            return self._same_kind(self.map_blocks(kernels.astype, dtype, dtype=dtype))
         if self.dtype.kind in "SUO" and dtype.kind not in "SUO":
             # a text that is not a number or date is NumPy's ValueError, at the call
             return self._same_kind(
