@@ -24,7 +24,7 @@ from nums.core.array.blockarray import (
 )
 from nums.core.array.relayout import whole_axis
 from nums.core.graph.grid import ArrayGrid
-from nums.numpy._convert import asarray
+from nums.numpy._convert import asarray, numpy_results
 
 
 def _per_line(x: BlockArray, axis: int, out_len: int | None, dtype: np.dtype, fn: Callable,
@@ -63,8 +63,15 @@ def apply_along_axis(func1d: Callable, axis: int, arr: Any, *args: Any, **kwargs
     """nums implementation of ``numpy.apply_along_axis``: ``func1d`` runs on the lines of
     each block (the axis whole in every block), in tasks. The result's dtype and the shape
     of each line's result come from ``func1d`` on the first line, as in NumPy. The function
-    must be picklable (lambdas and local functions travel with cloudpickle)."""
+    must be picklable (lambdas and local functions travel with cloudpickle). An array held
+    in the driver runs NumPy's ``apply_along_axis`` there; an array in blocks needs lines
+    whose results have at most one axis (NotImplementedError otherwise)."""
     x = asarray(arr)
+    value = local_value(x)
+    func1d = _Values(func1d)
+    if value is not None:  # a small array: NumPy's own (results of any number of axes)
+        return numpy_results(np.asarray(call_user(np.apply_along_axis, func1d, axis, value,
+                                                  *args, **kwargs)))
     axis = normalize_axis_index(axis, x.ndim)
     if any(n == 0 for a, n in enumerate(x.shape) if a != axis):
         raise ValueError("Cannot apply_along_axis when any iteration dimensions are 0")
@@ -76,6 +83,18 @@ def apply_along_axis(func1d: Callable, axis: int, arr: Any, *args: Any, **kwargs
     out_len = None if res.ndim == 0 else res.shape[0]
     return _per_line(x, axis, out_len, res.dtype, _apply_lines, func1d, axis, args, kwargs,
                      name="apply_along_axis")
+
+
+class _Values:
+    """``fn`` giving NumPy's values for the BlockArrays it returns (nums's own functions
+    applied to the lines, ``np.sum``), as NumPy's ``apply_along_axis`` reads them."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        r = self.fn(*args, **kwargs)
+        return r.get() if isinstance(r, BlockArray) else r
 
 
 def _apply_lines(block: np.ndarray, func1d: Callable, axis: int, args: tuple, kwargs: dict

@@ -327,6 +327,24 @@ def resize_method(self: BlockArray, *new_shape: Any, refcheck: bool = True) -> N
     writes.resize_root(self, new)
 
 
+def set_shape(self: BlockArray, value: Any) -> None:
+    """``x.shape = shape``: NumPy's reshape in place (its errors: another size, a layout that
+    needs a copy). Differs from NumPy: a view, or an array with live views, raises
+    ``NotImplementedError`` (views are defined on their base's shape)."""
+    stand = self._geometry().view()
+    stand.shape = value  # NumPy's ValueError or AttributeError, on a stand-in of the layout
+    shape = stand.shape
+    if shape == self.shape:
+        return
+    held = self.__dict__.get("_views") or {}
+    if self._link is not None or any(ref() is not None for ref in list(held.values())):
+        raise NotImplementedError("nums cannot set the shape of a view, or of an array that "
+                                  "views refer to (views are defined on their base's shape); "
+                                  "use `x = x.reshape(shape)`")
+    new = lookup("reshape")(self, shape).copy()
+    writes.resize_root(self, new)
+
+
 METHODS = {"fill": fill_method, "put": put_method, "sort": sort_method,
            "partition": partition_method, "view": view_method, "resize": resize_method}
 

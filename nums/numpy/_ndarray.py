@@ -42,9 +42,11 @@ _UNARY = {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "in
 
 def _is_operand(x: Any) -> bool:
     # strings too: ``names == "fig"`` compares elementwise in NumPy (Python's fallback for
-    # NotImplemented would answer a single False)
+    # NotImplemented would answer a single False); a masked array computes the operation
+    # itself (``w * m`` as ``m * w``: NumPy's ndarray defers to it too)
     return x is None or isinstance(x, BlockArray | np.ndarray | np.generic | int | float
-                                   | complex | bool | list | tuple | range | str | bytes)
+                                   | complex | bool | list | tuple | range | str | bytes
+                                   ) and not isinstance(x, np.ma.MaskedArray)
 
 
 _SEQUENCES = (list, tuple, str, bytes)
@@ -397,6 +399,8 @@ def install() -> None:
     BlockArray.reshape = _reshape
     BlockArray.transpose = _transpose
     BlockArray.__round__ = _round
+    BlockArray.shape = property(BlockArray.shape.fget, _inplace.set_shape,
+                                doc="The shape; set in place as NumPy's (arrays without views)")
     BlockArray.__contains__ = _contains
     BlockArray.conj = BlockArray.conjugate = _conjugate
     BlockArray.compress = _compress

@@ -286,10 +286,12 @@ class Generator:
         perm = self._driver.permutation(x.shape[axis])
         return take_rows(x, perm) if axis == 0 else take(x, perm, axis=axis)
 
-    def shuffle(self, x: BlockArray, axis: int = 0) -> None:
-        """Shuffle ``x`` along ``axis`` in place (``x`` and its views see the new order)."""
+    def shuffle(self, x: Any, axis: int = 0) -> None:
+        """Shuffle ``x`` along ``axis`` in place (``x`` and its views see the new order); a
+        list or a NumPy array is shuffled by NumPy's generator, from this one's stream."""
         if not isinstance(x, BlockArray):
-            raise TypeError("nums shuffle needs a BlockArray")
+            self._driver.shuffle(x, axis)  # (NumPy's errors for what is not a sequence)
+            return
         check_writeable(x)
         write_out(x, self.permutation(x, axis))
 

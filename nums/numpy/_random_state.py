@@ -152,8 +152,8 @@ class RandomState:
             raise IndexError("x must be an integer or at least 1-dimensional")  # NumPy's
         return self._gen.permutation(x)
 
-    def shuffle(self, x: BlockArray) -> None:
-        """Shuffle the rows of ``x`` in place."""
+    def shuffle(self, x: Any) -> None:
+        """Shuffle the rows of ``x`` in place (a list or a NumPy array too)."""
         self._gen.shuffle(x)
 
     def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None) -> Any:

@@ -355,3 +355,64 @@ def test_out_keeps_what_numpy_wrote_before_an_errstate_error():
 
     if nps.asarray(np.arange(3.0))._local is not None:  # (arrays in blocks: documented)
         assert repr(run(nps)) == repr(run(np))
+
+
+@pytest.mark.parametrize("stmt", [
+    "m.apply_along_axis(m.diag, -1, b)", "m.apply_along_axis(lambda r: m.outer(r, r), 0, b)",
+    "m.apply_along_axis(m.sum, 1, b)", "m.apply_along_axis(m.sort, 1, b[:, ::-1])",
+    "m.apply_along_axis(m.median, 0, b)", "m.apply_along_axis(lambda r: r.max() - r.min(), 1, b)",
+])
+def test_apply_along_axis_as_numpy(stmt):
+    """NumPy's own example (``np.diag`` per row: a 3-d result) and nums's functions on the
+    lines."""
+    def run(m):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # (no GatherWarning for a small array)
+            r = eval(stmt, {"m": m, "b": m.asarray(np.arange(1, 10).reshape(3, 3))})
+        return np.asarray(_value(r)).dtype, np.asarray(_value(r)).tolist()
+
+    if nps.asarray(np.arange(3.0))._local is not None:
+        assert run(nps) == run(np)
+    else:  # (arrays in blocks: lines whose results have at most one axis)
+        if "diag" in stmt or "outer" in stmt:
+            with pytest.raises(NotImplementedError):
+                run(nps)
+        else:
+            assert run(nps) == run(np)
+
+
+def test_functions_of_small_numpy_arrays_give_new_arrays():
+    a = np.arange(6.0)
+    got = [nps.sum(a), nps.sort(a[::-1]), nps.squeeze(a.reshape(1, 6)), nps.asarray(a),
+           nps.concatenate([a, nps.zeros(2)]), nps.argmax(a), nps.median(a)]
+    exp = [np.asarray(_value(g)).copy() for g in got]
+    a[:] = -1  # the caller's array changes: no result follows it
+    for g, e in zip(got, exp):
+        assert type(g) is nps.BlockArray
+        np.testing.assert_array_equal(_value(g), e)
+
+
+def test_shuffle_a_list():
+    items = list(range(20))
+    nps.random.default_rng(0).shuffle(items)
+    assert sorted(items) == list(range(20)) and items != list(range(20))
+    nps.random.shuffle(items)
+    assert sorted(items) == list(range(20))
+    with pytest.raises(TypeError):
+        nps.random.shuffle(5)
+
+
+def test_repr_of_0d_arrays_and_of_scalars():
+    for expr in ["m.array(3.5)", "m.array(True)", "m.zeros(())", "m.arange(3).sum()",
+                 "m.arange(3.0)[1]", "m.asarray(np.array(2))", "m.array(5).reshape(())"]:
+        assert repr(eval(expr, {"m": nps, "np": np})) == repr(eval(expr, {"m": np, "np": np}))
+
+
+def test_operators_leave_masked_operands_to_the_masked_array():
+    m = np.ma.masked_invalid(np.array([[1.0, np.nan, 3.0], [4.0, 5.0, np.nan]]))
+    w = nps.asarray(np.array([1.0, 2.0, 3.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the masked array gathers w)
+        got, exp = w * m, np.array([1.0, 2.0, 3.0]) * m
+    assert isinstance(got, np.ma.MaskedArray)
+    assert got.tolist() == exp.tolist()

@@ -411,15 +411,28 @@ def test_view_as_dtype_of_the_same_itemsize(src, dst):
         x.view(np.int8)  # another itemsize: not supported (NumPy changes the last axis)
 
 
-def test_setting_shape_or_dtype_raises_a_clear_error():
-    # numpy changes the array in place; a nums array's views are defined on its shape, so
-    # the assignment raises (it raised "property has no setter") and leaves x unchanged
-    x = nps.arange(12.0)
-    with pytest.raises(AttributeError, match="reshape"):
-        x.shape = (3, 4)
+def test_setting_shape_reshapes_in_place_and_dtype_raises_a_clear_error():
+    # ``a.shape = (3, 4)`` reshapes in place, as NumPy; with live views (defined on the
+    # array's shape) or on a view it raises NotImplementedError and leaves x unchanged
+    x, a = nps.arange(12.0), np.arange(12.0)
+    x.shape = a.shape = (3, 4)
+    np.testing.assert_array_equal(x.get(), a)
+    x.shape = a.shape = (-1, 6)
+    x[1, 5] = a[1, 5] = -1
+    np.testing.assert_array_equal(x.get(), a)
+    with pytest.raises(ValueError, match="cannot reshape"):
+        x.shape = (5, 5)
+    with pytest.raises(AttributeError, match="Incompatible shape"):
+        x.T.shape = (12,)  # (NumPy's error for a layout that needs a copy)
+    row = x[0]
+    with pytest.raises(NotImplementedError, match="views"):
+        x.shape = (12,)
+    with pytest.raises(NotImplementedError, match="view"):
+        row.shape = (2, 3)
+    assert x.shape == (2, 6)
     with pytest.raises(AttributeError, match="view"):
         x.dtype = np.int64
-    assert x.shape == (12,) and x.dtype == np.float64
+    assert x.dtype == np.float64
 
 
 def test_writes_through_zero_d_views_made_with_an_ellipsis():

@@ -16,7 +16,7 @@ import numpy as np
 from numpy._core.arrayprint import _array_repr_implementation  # numpy's repr, with a hook
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, backend, submit
+from nums.core.array.blockarray import BlockArray, backend, stands_for_scalar, submit
 
 
 def _edge_indices(n: int, edge: int) -> list[int]:
@@ -72,10 +72,11 @@ def to_str(x: BlockArray) -> str:
 
 
 def to_repr(x: BlockArray) -> str:
-    """``repr(x)``: a 0-d array as its NumPy scalar's; otherwise numpy's ``repr`` (its
-    ``shape=``/``dtype=`` rules and line wrapping) with the block layout appended."""
+    """``repr(x)``: a 0-d result that stands for NumPy's scalar as that scalar's, a 0-d
+    array made as one (``np.array(3.5)``) as NumPy's 0-d array's; otherwise numpy's ``repr``
+    (its ``shape=``/``dtype=`` rules and line wrapping) with the block layout appended."""
     if x.ndim == 0:
-        return repr(scalar(x))
+        return repr(scalar(x)) if stands_for_scalar(x) else repr(x.get())
     text = _array_repr_implementation(x, array2string=_array2string)
     return f"{text[:-1]}, block_shape={x.block_shape}, grid_shape={x.grid_shape})"
 

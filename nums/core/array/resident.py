@@ -755,9 +755,10 @@ _REFUSED = object()
 
 
 def _operand(a: Any, arrays: list[np.ndarray]) -> Any:
-    """An argument for NumPy: a driver-resident array's value (also added to ``arrays``),
-    another object as it is; ``_REFUSED`` for a NumPy array or a BlockArray whose value is
-    not here (or not numbers)."""
+    """An argument for NumPy: a driver-resident array's value (also added to ``arrays``), a
+    small writable NumPy array of values as it is (added too: a result sharing its memory
+    is copied, see :func:`_result`), another object as it is; ``_REFUSED`` for a BlockArray
+    whose value is not here (or not values), or another NumPy array."""
     t = type(a)
     if t is BlockArray:
         v = _number_value(a)
@@ -767,7 +768,12 @@ def _operand(a: Any, arrays: list[np.ndarray]) -> Any:
         return v
     if t is tuple or t is list:
         return scalar_values(a)  # (``range=(0, x.max())``: its numbers)
-    return _REFUSED if t is np.ndarray else a
+    if t is np.ndarray:
+        if (not a.size or a.nbytes > local_limit() or a.dtype.kind not in _VALUE_KINDS
+                or not a.flags.writeable):
+            return _REFUSED  # (a read-only one could be a view a result must not keep)
+        arrays.append(a)
+    return a
 
 
 _PLAIN = frozenset((int, float, bool, complex, str, type(None)))
@@ -814,7 +820,8 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     driver-resident array arguments (directly, in lists and tuples of arguments, and among
     ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
     argument is distributed (and not small), empty or not of values (numbers, strings,
-    dates), a NumPy array is among the arguments, ``out=`` is not a driver-resident
+    dates), a NumPy array among the arguments is large, empty or read-only (small ones
+    count as driver-resident values), ``out=`` is not a driver-resident
     writable root (see :func:`_out_buffer`; one that is gets NumPy's result as its new
     value, and is the result), no argument is an array, or ``fits(values, kwargs)`` says
     the result would be too large. For functions whose result is a new array (or several,
@@ -988,7 +995,9 @@ def reduce_here(fn: Callable, x: BlockArray, kwargs: dict, *args: Any) -> BlockA
     None when ``x`` is distributed (take the general path)."""
     v = _value_here(x)
     if v is None:
-        return None
+        if type(x) is not np.ndarray or x.nbytes > local_limit():
+            return None
+        v = x  # a small NumPy array (``np.sum`` on the rows of apply_along_axis): as one here
     res = fperrors.call("reduce", fn, v, *args, **kwargs)
     if res is NotImplemented:
         return None
