@@ -267,10 +267,19 @@ def test_the_general_path_where_the_shortcut_does_not_apply(backend_name):
         pytest.skip("arrays of this configuration are distributed: no shortcut")
     empty = nps.asarray(np.zeros(0))
     objects = nps.asarray(np.array([1, "b"], dtype=object))
-    for args, kwargs in [((x, np.ones(12)), {}), ((empty,), {}), ((objects,), {}),
+    fixed = np.ones(12)
+    fixed.flags.writeable = False  # (a read-only NumPy array may be a view a result keeps)
+    for args, kwargs in [((x, fixed), {}), ((empty,), {}), ((objects,), {}),
                          ((x,), {"out": nps.zeros(())[...]}), ((1.0, 2.0), {}),
-                         (([x, np.ones(3)],), {})]:
+                         (([x, fixed[:3]],), {}), ((np.zeros(0),), {})]:
         assert resident.numpy_call(np.mean, args, kwargs) == (False, None)
+    # a small writable NumPy array counts as a value held here; a result sharing its memory
+    # is a copy
+    given = np.arange(12.0)
+    done, got = resident.numpy_call(np.squeeze, (given.reshape(1, 12),), {})
+    assert done and type(got) is nps.BlockArray
+    given[:] = -1
+    np.testing.assert_array_equal(got.get(), np.arange(12.0))
     # results larger than the driver's limit are not computed in the driver first
     try:
         nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": 4096,
