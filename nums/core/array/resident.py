@@ -87,7 +87,7 @@ def values(operands: Sequence[Any]) -> list[Any] | None:
     return out
 
 
-def fetchable(x: BlockArray) -> bool:
+def fetchable(x: BlockArray, limit: int = 0) -> bool:
     """Whether distributed ``x`` is small enough to be fetched for an operation in the
     driver: at most ``FETCH_BYTES`` and ``local_bytes`` and a sixteenth of the session's
     block size, in at most one block per worker. Such an array is distributed only because
@@ -95,12 +95,15 @@ def fetchable(x: BlockArray) -> bool:
     small blocks chosen on purpose (a ``block_shape`` of many blocks, a session with small
     ``block_bytes``) stay distributed. A view of a root of large blocks (``img[::16,
     ::16]``) is fetchable in any number of blocks: it has its root's grid, whatever its own
-    size."""
+    size. ``limit``: bytes beyond ``FETCH_BYTES`` for an operation that costs much more
+    than a fetch (a sort)."""
     blocks = x.grid.num_blocks
     if x._link is not None and blocks > 1:
         root = x._link.root
         if root.nbytes >= root.grid.num_blocks * (block_limit() // 16):
             blocks = 1
+    if limit > FETCH_BYTES:
+        return x.nbytes <= min(limit, local_limit()) and blocks <= worker_count()
     return fetchable_size(x.nbytes, blocks)
 
 
@@ -727,26 +730,26 @@ _VALUE_KINDS = frozenset("biufcUSmM")
 _GENERAL = (False, None)
 
 
-def _number_value(x: BlockArray) -> np.ndarray | None:
+def _number_value(x: BlockArray, limit: int = 0) -> np.ndarray | None:
     """The value of driver-resident ``x`` (or of small distributed ``x`` of numbers,
     fetched: see :func:`fetchable`) when it holds values (:data:`_VALUE_KINDS`) and is not
     empty, else None."""
     v = _value_here(x)
-    if v is None and x.dtype.kind in _NUMBER_KINDS and x.size and fetchable(x):
+    if v is None and x.dtype.kind in _NUMBER_KINDS and x.size and fetchable(x, limit):
         v = fetched(x)
     if v is None or not v.size or v.dtype.kind not in _VALUE_KINDS:
         return None
     return v
 
 
-def _all_fetchable(args: Sequence[Any], kwargs: dict) -> bool:
+def _all_fetchable(args: Sequence[Any], kwargs: dict, limit: int = 0) -> bool:
     """Whether every distributed BlockArray among the arguments (and one level into lists
     and tuples) is small enough to fetch: checked before any is fetched, so that a call
     that takes the general path anyway fetches nothing (nor computes a pending array)."""
     for a in (*args, *kwargs.values()):
         items = a if type(a) is list or type(a) is tuple else (a,)
         for e in items:
-            if type(e) is BlockArray and _value_here(e) is None and not fetchable(e):
+            if type(e) is BlockArray and _value_here(e) is None and not fetchable(e, limit):
                 return False
     return True
 
@@ -754,14 +757,14 @@ def _all_fetchable(args: Sequence[Any], kwargs: dict) -> bool:
 _REFUSED = object()
 
 
-def _operand(a: Any, arrays: list[np.ndarray]) -> Any:
+def _operand(a: Any, arrays: list[np.ndarray], limit: int = 0) -> Any:
     """An argument for NumPy: a driver-resident array's value (also added to ``arrays``), a
     small writable NumPy array of values as it is (added too: a result sharing its memory
     is copied, see :func:`_result`), another object as it is; ``_REFUSED`` for a BlockArray
     whose value is not here (or not values), or another NumPy array."""
     t = type(a)
     if t is BlockArray:
-        v = _number_value(a)
+        v = _number_value(a, limit)
         if v is None:
             return _REFUSED
         arrays.append(v)
@@ -815,7 +818,8 @@ def writable_alias(v: np.ndarray) -> np.ndarray:
 
 def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                fits: Callable | None = None, numbers: bool = False,
-               warns: bool = False, aliases: bool = False) -> tuple[bool, Any]:
+               warns: bool = False, aliases: bool = False, fetch_bytes: int = 0
+               ) -> tuple[bool, Any]:
     """``(True, result)`` of NumPy's ``fn(*args, **kwargs)`` on the values of its
     driver-resident array arguments (directly, in lists and tuples of arguments, and among
     ``kwargs``), arrays of the result driver-resident; ``(False, None)`` when an array
@@ -833,7 +837,8 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     "Degrees of freedom <= 0 for slice"): it runs where its warnings are caught and raised
     again at the user's line, not at ours, which its stack level would name. ``aliases``:
     ``fn`` copies read-only arrays; it gets writable aliases of the values
-    (:func:`writable_alias`).
+    (:func:`writable_alias`). ``fetch_bytes``: distributed arguments up to this size are
+    fetched (a sort costs far more than the fetch; see :func:`fetchable`).
     """
     if not kwargs and len(args) == 1 and not aliases and type(args[0]) is BlockArray:
         # one driver-resident array and nothing else (``np.mean(x)``, ``x.mean()``): the
@@ -842,7 +847,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
         if v is not None and v.size and v.dtype.kind in _VALUE_KINDS:
             return _finish_call(fn, [v], {}, [v], {id(v): (args[0], v)}, None, fits, numbers,
                                 warns)
-    if not _all_fetchable(args, kwargs):
+    if not _all_fetchable(args, kwargs, fetch_bytes):
         return _GENERAL
     vals: list[Any] = []
     arrays: list[np.ndarray] = []
@@ -852,7 +857,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
         if t is list or t is tuple:  # arrays to join: one level
             items = []
             for e in a:
-                e = _operand(e, arrays)
+                e = _operand(e, arrays, fetch_bytes)
                 if e is _REFUSED or ((type(e) is list or type(e) is tuple)
                                      and not _plain(e)):
                     return _GENERAL
@@ -860,7 +865,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
             a = t(items)
         else:
             given = a
-            a = _operand(a, arrays)
+            a = _operand(a, arrays, fetch_bytes)
             if a is _REFUSED:
                 return _GENERAL
             if t is BlockArray:
@@ -880,7 +885,7 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                 return _GENERAL
             kw[k] = a
             continue
-        a = _operand(a, arrays)
+        a = _operand(a, arrays, fetch_bytes)
         if a is _REFUSED:
             return _GENERAL
         if aliases and type(a) is np.ndarray:
