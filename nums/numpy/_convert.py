@@ -76,7 +76,8 @@ def array(
 def numpy_results(res: Any, block_shape: Any = None) -> Any:
     """NumPy's new arrays ``res`` (one, or a tuple or list of them) as BlockArrays: held in
     the driver as they are when small (a view of something else is copied), else put into
-    blocks; anything else as it is."""
+    blocks as :meth:`BlockArray.from_numpy` lays them out (the session's block size
+    decides, not only ``local_bytes``); anything else as it is."""
     if isinstance(res, np.ndarray):
         return BlockArray.from_numpy(res, block_shape, copy=False)
     if type(res) in (tuple, list):

@@ -23,7 +23,7 @@ from nums.core.array.blockarray import (
     BlockArray,
     make_grid,
     normalize_shape,
-    stands_for_scalar,
+    scalar_of,
     submit,
 )
 from nums.core.array.elementwise import map_broadcast
@@ -53,14 +53,6 @@ def _out_size(out: Any, size: Any, dtype: Any) -> tuple[int, ...]:
     if size is not None and normalize_shape(size) != out.shape:
         raise ValueError("size must match out.shape when used together")
     return out.shape
-
-
-def number(x: Any) -> Any:
-    """A 0-d result that stands for NumPy's scalar (``k = y.max() + 1``) as that scalar,
-    where NumPy's random functions tell an integer from an array; anything else as it is."""
-    if type(x) is BlockArray and x.ndim == 0 and stands_for_scalar(x):
-        return x.get()[()]
-    return x
 
 
 def seed_value(seed: Any) -> Any:
@@ -278,7 +270,7 @@ class Generator:
         The permutation of indices is drawn on the driver (8 bytes per entry of the axis);
         the array is then gathered block by block (``take``).
         """
-        x = number(x)
+        x = scalar_of(x)
         if isinstance(x, int | np.integer):
             return asarray(self._driver.permutation(int(x)))
         x = asarray(x)
@@ -336,7 +328,7 @@ class Generator:
         vector of ``a``'s length, is sent to the tasks); without replacement the indices
         are drawn on the driver (8 bytes per sample). Samples are gathered block by block.
         """
-        a = number(a)
+        a = scalar_of(a)
         if isinstance(a, BlockArray | np.ndarray) and a.ndim == 0:
             try:  # (a 0-d array of an integer is that integer, as NumPy takes it)
                 a = operator.index(a.item())

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, scalar_of
 from nums.numpy import _random_multivariate as _mv
-from nums.numpy._random_generator import DISTRIBUTIONS, Generator, number, seed_value
+from nums.numpy._random_generator import DISTRIBUTIONS, Generator, seed_value
 from runtime.errors import warn
 
 STATE_NAME = "nums.numpy.random"
@@ -147,7 +147,7 @@ class RandomState:
 
     def permutation(self, x: Any) -> BlockArray:
         """A permuted range or a row-permuted copy of ``x``."""
-        x = number(x)
+        x = scalar_of(x)
         if not isinstance(x, int | np.integer) and np.ndim(x) == 0:
             raise IndexError("x must be an integer or at least 1-dimensional")  # NumPy's
         return self._gen.permutation(x)
@@ -159,7 +159,7 @@ class RandomState:
     def choice(self, a: Any, size: Any = None, replace: bool = True, p: Any = None) -> Any:
         """Random samples from ``a`` (an integer, or a 1-d array as NumPy's legacy choice
         requires; the Generator's also takes rows of n-d arrays)."""
-        a = number(a)
+        a = scalar_of(a)
         if (a.ndim if isinstance(a, BlockArray) else np.ndim(a)) > 1:
             raise ValueError("a must be 1-dimensional")
         return self._gen.choice(a, size, replace, p)

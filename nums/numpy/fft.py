@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array.blockarray import BlockArray, submit
+from nums.core.array.blockarray import BlockArray, scalar_of, submit
 from nums.core.array.relayout import whole_axis
 from nums.core.array.writes import to_out
 from nums.core.graph.grid import ArrayGrid
@@ -214,8 +214,7 @@ def irfft2(a: Any, s: Any = None, axes: Any = (-2, -1), norm: str | None = None,
 def _length(n: Any) -> int:
     """The ``n`` of ``fftfreq``: an integer (a 0-d result standing for one too), else
     NumPy's ValueError."""
-    if isinstance(n, BlockArray) and n.ndim == 0 and n.dtype.kind in "iu":
-        n = n.get()[()]
+    n = scalar_of(n)
     if not isinstance(n, int | np.integer):
         raise ValueError("n should be an integer")
     return int(n)

@@ -272,6 +272,16 @@ def stands_for_scalar(x: BlockArray) -> bool:
     return x._element or (x.ndim == 0 and x._link is None and not x._array0d)
 
 
+def scalar_of(x: Any) -> Any:
+    """``x`` as NumPy would hold it where it tells a number from an array (an index, a
+    count, a seed): a 0-d result that stands for NumPy's scalar (:func:`stands_for_scalar`:
+    ``k = y.max() + 1``) as that scalar; anything else (a 0-d array made as one too) as it
+    is."""
+    if type(x) is BlockArray and not x.ndim and stands_for_scalar(x):
+        return x.get()[()]
+    return x
+
+
 def local_value(x: Any) -> np.ndarray | None:
     """The driver-resident value of BlockArray ``x`` (read-only), or None."""
     if x._link is not None:

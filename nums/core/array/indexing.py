@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels, resident
-from nums.core.array.blockarray import BlockArray, make_grid, stands_for_scalar, submit
+from nums.core.array.blockarray import BlockArray, make_grid, scalar_of, submit
 from nums.core.array.fusion import dropped, expand_dims, window
 from nums.core.array.regions import region
 from nums.core.graph.grid import ArrayGrid
@@ -262,6 +262,4 @@ def scalar_indices(key: Any) -> Any:
 
 
 def _scalar_index(k: BlockArray) -> Any:
-    if k.ndim == 0 and k.dtype.kind in "iu" and stands_for_scalar(k):
-        return k.get()[()]
-    return k
+    return scalar_of(k) if k.dtype.kind in "iu" else k

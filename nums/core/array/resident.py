@@ -318,14 +318,10 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
         w = other
     else:
         return False
-    new, in_place = writable_value(root, copy=root is x)
-    if root is not x:
-        if not in_place:
-            return False  # (a view's value held elsewhere: the general path)
-        target = x._local  # a numpy view of ``new``, writable now that ``new`` is
-        target.flags.writeable = True
-    else:
-        target = new
+    chosen = _write_target(x, root)
+    if chosen is None:
+        return False
+    new, target, in_place = chosen
     try:
         res = _in_parts(ufunc, (target, w), target) if target.nbytes >= PARTS_BYTES else None
         if res is None:
@@ -341,6 +337,23 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
         return False
     _written(root, new, target)
     return True
+
+
+def _write_target(x: BlockArray, root: BlockArray
+                  ) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """``(new, target, in_place)`` for a write into ``x`` (``root``, or a view of it whose
+    value is a numpy view of ``root``'s): ``new`` from :func:`writable_value`, ``target`` the
+    array to write (``new`` itself, or ``x``'s numpy view of it, made writable). None for a
+    view whose root's value is held elsewhere (the general path). The caller hands them
+    back with :func:`_written`."""
+    new, in_place = writable_value(root, copy=root is x)
+    if root is x:
+        return new, new, in_place
+    if not in_place:
+        return None
+    target = x._local  # a numpy view of ``new``, writable now that ``new`` is
+    target.flags.writeable = True
+    return new, target, True
 
 
 def _written(root: BlockArray, new: np.ndarray, target: np.ndarray) -> None:
@@ -454,14 +467,10 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
         return False  # (complex into reals: NumPy's ComplexWarning, at the user's line)
     if t is BlockArray and type(value) is np.ndarray and _overlaps(value, root._local):
         value = value.copy()  # (read first, so that x's value is not held)
-    new, in_place = writable_value(root, copy=root is x)
-    if root is x:
-        target = new
-    elif not in_place:
-        return False  # (a view's value held elsewhere: the general path)
-    else:
-        target = x._local  # a numpy view of ``new``, writable now that ``new`` is
-        target.flags.writeable = True
+    chosen = _write_target(x, root)
+    if chosen is None:
+        return False
+    new, target, in_place = chosen
     try:
         target[key] = value
     except (IndexError, TypeError, ValueError, OverflowError):
@@ -481,32 +490,36 @@ def mutate_here(fn: Callable, x: Any, args: Sequence[Any], kwargs: dict | None =
     allows it, else into a copy that becomes ``x``'s value; NumPy's errors, and what it
     wrote before one. False: the general path (``x`` distributed, a view, read-only, or an
     argument in blocks)."""
-    if type(x) is not BlockArray or x._link is not None or x._local is None:
+    if type(x) is not BlockArray or x._link is not None or _written_root(x) is not x:
         return False
-    g = x._stand_in  # (a root without one is writeable: see geometry.root_stand_in)
-    if g is not None and not g.flags.writeable:
+    kwargs = kwargs or {}
+    vals = [_mutator_operand(a, x._local) for a in (*args, *kwargs.values())]
+    if any(v is _REFUSED for v in vals):
         return False
-    vals = []
-    for a in args:
-        if type(a) is BlockArray:
-            v = _value_here(a)
-            if v is None:
-                return False
-            if not v.ndim and stands_for_scalar(a):
-                v = v[()]  # (NumPy's scalar)
-            elif _overlaps(v, x._local):
-                v = v.copy()  # (read first, so that x's value is not held)
-            a = v
-        elif type(a) is list or type(a) is tuple:
-            a = scalar_values(a)
-        vals.append(a)
     new, in_place = writable_value(x)
     try:
         with warnings_at_caller():
-            fn(new, *vals, **(kwargs or {}))
+            fn(new, *vals[:len(args)], **dict(zip(kwargs, vals[len(args):])))
     finally:
         revalue(x, new)
     return True
+
+
+def _mutator_operand(a: Any, written: np.ndarray) -> Any:
+    """An argument of :func:`mutate_here` for NumPy: a driver-resident array's value (a
+    copy where it overlaps the array ``written``; NumPy's scalar for a 0-d result that
+    stands for one), numbers within lists and tuples, anything else as it is; ``_REFUSED``
+    for an array in blocks."""
+    if type(a) is BlockArray:
+        v = _value_here(a)
+        if v is None:
+            return _REFUSED
+        if not v.ndim and stands_for_scalar(a):
+            return v[()]
+        return v.copy() if _overlaps(v, written) else v  # (read first: x's value not held)
+    if type(a) is list or type(a) is tuple:
+        return scalar_values(a)
+    return a
 
 
 def _overlaps(value: np.ndarray, root: np.ndarray) -> bool:
