@@ -112,7 +112,8 @@ def delete(arr: Any, obj: Any, axis: int | None = None) -> BlockArray:
                                  f"dimensional and match the axis length of {n}")
             keep = ~sel
         else:
-            if sel.size and sel.dtype.kind not in "iu":
+            # (an empty list is NumPy's empty index; an empty float array its error)
+            if (sel.size or isinstance(obj, np.ndarray)) and sel.dtype.kind not in "iu":
                 raise IndexError("arrays used as indices must be of integer (or boolean) "
                                  "type")
             if sel.ndim == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import operator
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from nums.core.array.views import derived_view, ravel_view, reshape_view, transp
 from nums.core.array.writes import check_out, write_out
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray, intp_values
+from runtime.errors import warn
 
 
 def transpose(a: Any, axes: Sequence[int] | None = None) -> BlockArray:
@@ -75,6 +77,27 @@ def moveaxis(a: Any, source: Any, destination: Any) -> BlockArray:
     return transpose_view(a, order)
 
 
+_NEWSHAPE = "newshape" in inspect.signature(np.reshape).parameters  # (NumPy < 2.4)
+
+
+def _reshape_shape(shape: Any, kwargs: dict) -> Any:
+    """The shape argument of :func:`reshape`, with NumPy's errors for the keywords it does
+    not take and its deprecation of ``newshape`` where it still takes it."""
+    newshape = kwargs.pop("newshape", np._NoValue) if _NEWSHAPE else np._NoValue
+    if kwargs:
+        raise TypeError(f"reshape() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if newshape is not np._NoValue:
+        if shape is not np._NoValue:
+            raise TypeError("You cannot specify 'newshape' and 'shape' arguments at the "
+                            "same time.")
+        warn("`newshape` keyword argument is deprecated, use `shape=...` or pass shape "
+             "positionally instead. (deprecated in NumPy 2.1)", DeprecationWarning)
+        return newshape
+    if shape is np._NoValue:
+        raise TypeError("reshape() missing 1 required positional argument: 'shape'")
+    return shape
+
+
 def _resolve_shape(size: int, shape: Any) -> tuple[int, ...]:
     shape = normalize_shape(shape)
     if math.prod(shape) == size and min(shape, default=0) >= 0:
@@ -96,21 +119,21 @@ def _resolve_shape(size: int, shape: Any) -> tuple[int, ...]:
 
 def reshape(
     a: Any,
-    shape: Any = None,
+    shape: Any = np._NoValue,
     order: str = "C",
     *,
-    newshape: Any = None,
     block_shape: Any = None,
     copy: bool | None = None,
+    **kwargs: Any,
 ) -> BlockArray:
     """nums implementation of numpy.reshape (orders 'C' and 'F').
 
     A view where numpy returns one (``copy=False`` requires it), else a new array. Adding or
     removing axes of length 1 reshapes each block; otherwise values move between blocks
     through row blocks. ``block_shape=`` chooses the result's blocks (and makes a copy).
+    ``newshape=`` is taken where the installed NumPy takes it (with its warning).
     """
-    if shape is None:
-        shape = newshape
+    shape = _reshape_shape(shape, kwargs)
     a = asarray(a)
     shape = _resolve_shape(a.size, shape)
     order = memory_order(order)
@@ -306,6 +329,8 @@ def concatenate(
                             "but both were provided.")
         result = concatenate(arrays, axis, dtype=out.dtype, casting=casting)
         return write_out(out, result)
+    if not hasattr(arrays, "__getitem__") or isinstance(arrays, dict):  # NumPy's sequences
+        raise TypeError("The first input argument needs to be a sequence")
     arrays = [asarray(a) for a in arrays]
     if not arrays:
         raise ValueError("need at least one array to concatenate")
@@ -385,10 +410,19 @@ def concatenate(
 concat = concatenate
 
 
+def stacked_sequence(arrays: Any) -> Any:
+    """``arrays`` of the stacking functions, refused as NumPy refuses it when it is not a
+    sequence (a generator, a set)."""
+    if not hasattr(arrays, "__getitem__"):
+        raise TypeError('arrays to stack must be passed as a "sequence" type such as list '
+                        "or tuple.")
+    return arrays
+
+
 def stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, *, dtype: Any = None,
           casting: str = "same_kind") -> BlockArray:
     """nums implementation of numpy.stack."""
-    arrays = [asarray(a) for a in arrays]
+    arrays = [asarray(a) for a in stacked_sequence(arrays)]
     if not arrays:
         raise ValueError("need at least one array to stack")
     if any(a.shape != arrays[0].shape for a in arrays):
@@ -401,13 +435,14 @@ def stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, *, dtype: Any =
 def vstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind"
            ) -> BlockArray:
     """nums implementation of numpy.vstack."""
-    return concatenate([_at_least(a, 2) for a in tup], axis=0, dtype=dtype, casting=casting)
+    return concatenate([_at_least(a, 2) for a in stacked_sequence(tup)], axis=0, dtype=dtype,
+                       casting=casting)
 
 
 def hstack(tup: Sequence[Any], *, dtype: Any = None, casting: str = "same_kind"
            ) -> BlockArray:
     """nums implementation of numpy.hstack."""
-    arrs = [_at_least(a, 1) for a in tup]
+    arrs = [_at_least(a, 1) for a in stacked_sequence(tup)]
     return concatenate(arrs, axis=0 if arrs and arrs[0].ndim == 1 else 1, dtype=dtype,
                        casting=casting)
 

@@ -11,7 +11,15 @@ import numpy as np
 
 from nums.core.array.blockarray import BlockArray
 from nums.numpy._convert import asarray
-from nums.numpy._manipulation import atleast_2d, concatenate, expand_dims, ravel, reshape, vstack
+from nums.numpy._manipulation import (
+    atleast_2d,
+    concatenate,
+    expand_dims,
+    ravel,
+    reshape,
+    stacked_sequence,
+    vstack,
+)
 
 
 def atleast_3d(*arys: Any) -> Any:
@@ -32,7 +40,7 @@ def atleast_3d(*arys: Any) -> Any:
 def column_stack(tup: Sequence[Any]) -> BlockArray:
     """nums implementation of ``numpy.column_stack`` (1-d arrays become columns)."""
     cols = []
-    for a in tup:
+    for a in stacked_sequence(tup):
         x = asarray(a)
         cols.append(x[:, None] if x.ndim == 1 else (x[None, None] if x.ndim == 0
                                                      else atleast_2d(x)))
@@ -41,7 +49,7 @@ def column_stack(tup: Sequence[Any]) -> BlockArray:
 
 def dstack(tup: Sequence[Any]) -> BlockArray:
     """nums implementation of ``numpy.dstack`` (along a third axis)."""
-    parts = atleast_3d(*tup)
+    parts = atleast_3d(*stacked_sequence(tup))
     return concatenate(list(parts) if isinstance(parts, tuple) else [parts], axis=2)
 
 

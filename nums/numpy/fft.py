@@ -258,6 +258,9 @@ def _shift(x: Any, axes: Any, sign: int) -> BlockArray:
     from nums.numpy import concatenate
 
     x = asarray(x)
+    if x.ndim == 0:  # NumPy's own: its errors (a 0-d array has no axis to shift)
+        np_fn = np.fft.fftshift if sign > 0 else np.fft.ifftshift
+        return asarray(np_fn(x.get(), axes))
     if axes is None:
         axes = tuple(range(x.ndim))
     elif isinstance(axes, int | np.integer):

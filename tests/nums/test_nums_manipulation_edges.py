@@ -185,3 +185,33 @@ def test_flat_item_takes_one_scalar(layout):
     x.flat[0] = 2.5
     x.flat[[1]] = [7]
     assert_same(x, np.array([2.5, 7.0, 3.5]))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda xp, a: xp.stack(x for x in [a, a]),
+    lambda xp, a: xp.hstack(x for x in [a, a]),
+    lambda xp, a: xp.vstack(x for x in [a, a]),
+    lambda xp, a: xp.dstack(x for x in [a, a]),
+    lambda xp, a: xp.column_stack(x for x in [a, a]),
+    lambda xp, a: xp.concatenate(x for x in [a, a]),
+    lambda xp, a: xp.concatenate({0: a}),
+    lambda xp, a: xp.concatenate(a.reshape(2, 3)),
+    lambda xp, a: xp.reshape(a, (2, 3), foo=1),
+    lambda xp, a: xp.reshape(a),
+    lambda xp, a: xp.reshape(a, shape=(3, 2)),
+    lambda xp, a: xp.delete(a, np.array([], dtype=float)),
+    lambda xp, a: xp.delete(a, []),
+    lambda xp, a: xp.fft.fftshift(a[0]),
+    lambda xp, a: xp.fft.ifftshift(a[0], axes=0),
+])
+def test_arguments_numpy_refuses_are_refused_as_numpy_does(layout, fn):
+    """Generators where NumPy wants sequences, keywords it does not take (``newshape`` in
+    NumPy 2.4), an empty float array as indices, a 0-d array to shift: NumPy's exception
+    types and messages, not a result."""
+    _same_outcome(fn, np.arange(6.0))
+
+
+@pytest.mark.skipif("newshape" in __import__("inspect").signature(np.reshape).parameters,
+                    reason="this NumPy still takes newshape= (with a DeprecationWarning)")
+def test_reshape_refuses_newshape_as_this_numpy_does(layout):
+    _same_outcome(lambda xp, a: xp.reshape(a, newshape=(2, 3)), np.arange(6.0))
