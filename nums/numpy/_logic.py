@@ -141,20 +141,18 @@ def _isclose_block(a, b, rtol, atol, equal_nan):
 
 
 def isclose(
-    a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    a: Any, b: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: bool = False
 ) -> Any:
-    """nums implementation of numpy.isclose."""
-    a, b = _operand(a), _operand(b)
-    if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
+    """nums implementation of numpy.isclose. Tolerances may be arrays, broadcast with ``a``
+    and ``b`` as NumPy broadcasts them (a tolerance per element)."""
+    a, b, rtol, atol = _operand(a), _operand(b), _operand(rtol), _operand(atol)
+    operands = [a, b, rtol, atol]
+    if not any(isinstance(x, BlockArray) for x in operands):
         return np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    dry_run(np.isclose, as_dtype_operand(a), as_dtype_operand(b), rtol=rtol, atol=atol)
-    return map_broadcast(
-        _isclose_block,
-        [a, b],
-        np.bool_,
-        shape=_shapes(a, b),
-        kwargs={"rtol": rtol, "atol": atol, "equal_nan": equal_nan},
-    )
+    dry_run(np.isclose, as_dtype_operand(a), as_dtype_operand(b), rtol=as_dtype_operand(rtol),
+            atol=as_dtype_operand(atol))
+    return map_broadcast(_isclose_block, operands, np.bool_, shape=_shapes(*operands),
+                         kwargs={"equal_nan": equal_nan})
 
 
 def allclose(

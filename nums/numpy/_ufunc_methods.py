@@ -131,7 +131,7 @@ def ufunc_reduce(
     finalize, fkw = None, {}
     if initial is not _NoValue and not in_blocks:
         finalize, fkw = kernels.apply_initial, {"ufunc": uf, "initial": initial}
-    elif nan_warning and res_dtype.kind in "fc":
+    elif nan_warning and res_dtype.kind in "fcmM":  # (NaN, and NaT of dates and times)
         finalize, fkw = kernels.warn_if_nan, {"message": nan_warning}
     redo = None
     if (uf in (np.add, np.multiply) and res_dtype.kind in "fc" and not folds

@@ -538,3 +538,21 @@ def test_outputs_left_none_choose_of_python_numbers_and_initial_cast():
                     np.bitwise_xor.reduce(t, initial=2))
         assert_same(nps.add.reduce(nps.asarray(np.arange(3), block_shape=block_shape),
                                    initial=1.5), np.add.reduce(np.arange(3), initial=1.5))
+
+
+@pytest.mark.parametrize("tol", [
+    lambda xp: xp.asarray(np.array([0.2, 0.0, 0.1, 0.0])),
+    lambda xp: np.array([0.2, 0.0, 0.1, 0.0]),
+    lambda xp: [0.2, 0.0, 0.1, 0.0],
+    lambda xp: xp.asarray(np.array([[0.2], [0.0]])),
+])
+def test_isclose_takes_a_tolerance_per_element(layout, tol):
+    """Array tolerances broadcast with the operands, as NumPy's (each block gets its part,
+    not the whole array)."""
+    a, b = np.array([1.0, 1.5, 2.0, 3.0]), np.array([1.1, 1.5, 2.5, 3.0])
+    x, y = nps.asarray(a), nps.asarray(b)
+    for name in ("atol", "rtol"):
+        expected = np.isclose(a, b, **{name: tol(np)})
+        assert_same(nps.isclose(x, y, **{name: tol(nps)}), expected)
+        assert_same(nps.isclose(x, 1.0, **{name: tol(nps)}), np.isclose(a, 1.0, **{name: tol(np)}))
+        assert bool(nps.allclose(x, y, **{name: tol(nps)})) == np.allclose(a, b, **{name: tol(np)})

@@ -220,3 +220,17 @@ def test_ufunc_at_and_where_warn_as_numpy(layout):
         nps.add(a, 1, where=a > 0)
     with pytest.raises(ValueError, match="order must be one of"):
         nps.add(a, 1, order="Z")
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[D]", "timedelta64[s]", "float64"])
+@pytest.mark.parametrize("fn", ["nanmin", "nanmax"])
+def test_nan_extrema_of_all_nat_slices_warn(layout, fn, dtype):
+    """NaT is the NaN of dates and times: an all-NaT slice warns as an all-NaN one does."""
+    a = np.array([[1, 2, 3], [0, 0, 0]]).astype(dtype)
+    a[1] = np.array("NaT" if dtype[0] in "dt" else np.nan).astype(dtype)
+    for arr, axis in ((a, 1), (a[1:], None)):
+        with pytest.warns(RuntimeWarning, match="All-NaN slice encountered"):
+            expected = getattr(np, fn)(arr, axis=axis)
+        with pytest.warns(RuntimeWarning, match="All-NaN slice encountered"):
+            got = getattr(nps, fn)(nps.asarray(arr), axis=axis).get()  # (computed here)
+        np.testing.assert_array_equal(np.asarray(got), expected)
