@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from nums_helpers import assert_same, check_against_numpy
@@ -249,3 +251,24 @@ def test_numpy_dispatches_to_nums():
         if name == "roots":
             got, expected = _sorted(got.get()), _sorted(expected)
         assert_same(got, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_fits_with_a_missing_value_give_nan_as_numpy(layout, bad):
+    """A NaN or inf in ``y`` or ``b`` propagates to the coefficients (NumPy's NaNs), on the
+    normal equations' path of tall arrays in blocks as on NumPy's."""
+    x = np.linspace(0, 1, 100)
+    y = 2 * x + 1
+    y[10] = bad
+    np.testing.assert_array_equal(nps.polyfit(nps.asarray(x), nps.asarray(y), 1).get(),
+                                  np.polyfit(x, y, 1))
+    a = np.random.default_rng(0).normal(size=(30, 4))
+    b = np.full(30, bad)
+    expected = np.linalg.lstsq(a, b, rcond=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (NumPy's LAPACK call warns of nothing)
+        got = nps.linalg.lstsq(nps.asarray(a), nps.asarray(b), rcond=None)
+        got[0].get()
+    np.testing.assert_array_equal(got[0].get(), expected[0])
+    np.testing.assert_array_equal(got[1].get(), expected[1])
+    assert int(got[2]) == expected[2]

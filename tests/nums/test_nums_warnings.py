@@ -234,3 +234,22 @@ def test_nan_extrema_of_all_nat_slices_warn(layout, fn, dtype):
         with pytest.warns(RuntimeWarning, match="All-NaN slice encountered"):
             got = getattr(nps, fn)(nps.asarray(arr), axis=axis).get()  # (computed here)
         np.testing.assert_array_equal(np.asarray(got), expected)
+
+
+@pytest.mark.parametrize("fn", ["sum", "var"])  # (mean divides before rounding: no overflow)
+def test_float16_sums_overflow_as_the_error_state_says(layout, fn):
+    """Halves are summed in float32 and rounded once, as NumPy does; their overflow is
+    NumPy's "overflow encountered in reduce" under the error state in force."""
+    a = np.full(400, 300, dtype=np.float16)
+    x = nps.asarray(a)
+    with np.errstate(over="raise"):
+        with pytest.raises(FloatingPointError, match="overflow encountered in reduce"):
+            getattr(np, fn)(a)
+        with pytest.raises(FloatingPointError, match="overflow encountered in reduce"):
+            getattr(nps, fn)(x).get()
+    with np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        expected = getattr(np, fn)(a)
+        np.testing.assert_array_equal(getattr(nps, fn)(x).get(), expected)
+    with pytest.warns(RuntimeWarning, match="overflow encountered in reduce"):
+        getattr(nps, fn)(x).get()

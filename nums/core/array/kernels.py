@@ -791,11 +791,13 @@ def divide_counts(total: np.ndarray, count: np.ndarray, message: str | None,
 
 def sum_as(total: np.ndarray, dtype) -> np.ndarray:
     """A sum accumulated in a wider dtype, as NumPy's sum gives it in ``dtype`` (float16
-    for halves): beyond its range infinite, with NumPy's "overflow encountered in reduce"."""
+    for halves): beyond its range infinite, with NumPy's "overflow encountered in reduce"
+    as the error state in force makes it (a warning, an error, nothing, a call)."""
     with np.errstate(over="ignore"):
         rounded = np.asarray(total).astype(dtype)
     if np.any(np.isinf(rounded) & np.isfinite(total)):
-        warn("overflow encountered in reduce", RuntimeWarning)
+        big = np.finfo(dtype).max
+        np.add.reduce(np.array([big, big], dtype=dtype))  # NumPy's own overflow, signalled
     return rounded
 
 

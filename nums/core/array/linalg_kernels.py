@@ -86,7 +86,8 @@ def inverse_upper(r: np.ndarray) -> np.ndarray:
     """``R^-1`` of an upper-triangular ``R`` (by triangular solves, not LU)."""
     from scipy.linalg import solve_triangular
 
-    return solve_triangular(r, np.eye(r.shape[0], dtype=r.dtype), lower=False)
+    return solve_triangular(r, np.eye(r.shape[0], dtype=r.dtype), lower=False,
+                            check_finite=False)  # (NaN propagates, as in NumPy)
 
 
 def rows_times(q: np.ndarray, start: int, stop: int, m: np.ndarray | None) -> np.ndarray:
@@ -183,8 +184,9 @@ def normal_solve(g: np.ndarray, c: np.ndarray, m: int, rcond, max_cond: float) -
 def _cho_solve(lower: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     from scipy.linalg import solve_triangular
 
-    y = solve_triangular(lower, rhs, lower=True)
-    return solve_triangular(lower.conj().T, y, lower=False)
+    # NaN or inf in ``rhs`` (a missing value in ``b``) propagate, as NumPy's lstsq gives them
+    y = solve_triangular(lower, rhs, lower=True, check_finite=False)
+    return solve_triangular(lower.conj().T, y, lower=False, check_finite=False)
 
 
 def normal_refine(g: np.ndarray, x0: np.ndarray, grad: np.ndarray, rr: np.ndarray, m: int,
@@ -214,7 +216,7 @@ def trsm_lower_t(lkk: np.ndarray, tile: np.ndarray) -> np.ndarray:
     """``tile @ inv(Lkk)^H``: a tile below the diagonal of the Cholesky factor."""
     from scipy.linalg import solve_triangular
 
-    return solve_triangular(lkk, tile.conj().T, lower=True).conj().T
+    return solve_triangular(lkk, tile.conj().T, lower=True, check_finite=False).conj().T
 
 
 def update_tile(tile: np.ndarray, lik: np.ndarray, ljk: np.ndarray) -> np.ndarray:

@@ -196,7 +196,10 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> tuple:
         rcond = np.finfo(dtype).eps * max(m, n)
     elif rcond < 0:
         rcond = np.finfo(dtype).eps  # LAPACK's rule, which NumPy follows: machine precision
-    return _in_dtype(_lstsq(a, b, rcond, dtype), out)
+    # NumPy's LAPACK call raises no floating-point warnings (an inf in ``b`` makes NaNs of
+    # the products here, silently in NumPy); its results are computed under this state too
+    with np.errstate(all="ignore"):
+        return _in_dtype(_lstsq(a, b, rcond, dtype), out)
 
 
 def _lstsq_types(a: np.dtype, b: np.dtype) -> tuple[np.dtype, np.dtype]:
