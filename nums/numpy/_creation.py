@@ -94,7 +94,7 @@ def zeros(shape: Any, dtype: Any = float, order: str = "C", *, device: Any = Non
     _created(device, order, like)
     dtype = _dtype_or_default(dtype)
     # zero bytes, as in NumPy: '' for strings, not '0'
-    zero = np.zeros((), dtype)[()] if dtype.kind in "USV" else 0
+    zero = np.zeros((), dtype)[()] if dtype.kind in "USVT" else 0  # (T: StringDType's "")
     return made_0d(BlockArray.full(shape, zero, dtype, block_shape))
 
 

@@ -57,6 +57,10 @@ def _to_operand(x: Any) -> Any:
         return x
     if isinstance(x, np.ndarray | list | tuple | range):
         return BlockArray.from_numpy(np.asarray(_unmasked(x)))
+    t = type(x)
+    if (not isinstance(x, np.generic) and hasattr(t, "__array__")
+            and not hasattr(t, "__array_ufunc__")):  # (a poly1d: its coefficients, as NumPy)
+        return BlockArray.from_numpy(np.asarray(x))
     return x
 
 

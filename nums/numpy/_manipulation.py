@@ -356,6 +356,10 @@ def concatenate(
                     f"{arrays[0].shape[d]} and the array at index {i} has size {a.shape[d]}"
                 )
     out_dtype = np.dtype(dtype) if dtype is not None else result_type(*arrays)
+    if out_dtype.kind in "SU" and out_dtype.itemsize == 0:  # ``dtype="U"``: NumPy's size,
+        # the widest of each array's own cast (a float64 is U32 where its strings are U1)
+        out_dtype = np.result_type(*[np.empty(0, a.dtype).astype(out_dtype).dtype
+                                     for a in arrays])
     arrays = [a.astype(out_dtype, casting=casting, copy=False) for a in arrays]
     offsets = [0]
     for a in arrays:

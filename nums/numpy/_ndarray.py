@@ -44,9 +44,15 @@ def _is_operand(x: Any) -> bool:
     # strings too: ``names == "fig"`` compares elementwise in NumPy (Python's fallback for
     # NotImplemented would answer a single False); a masked array computes the operation
     # itself (``w * m`` as ``m * w``: NumPy's ndarray defers to it too)
-    return x is None or isinstance(x, BlockArray | np.ndarray | np.generic | int | float
-                                   | complex | bool | list | tuple | range | str | bytes
-                                   ) and not isinstance(x, np.ma.MaskedArray)
+    if x is None or isinstance(x, BlockArray | np.ndarray | np.generic | int | float | complex
+                               | bool | list | tuple | range | str | bytes):
+        return not isinstance(x, np.ma.MaskedArray)
+    # an object NumPy's operators take as the array its ``__array__`` gives (``y * p`` of a
+    # poly1d ``p`` multiplies its coefficients, as NumPy's ndarray does): one without
+    # ``__array_ufunc__`` and without a higher ``__array_priority__`` (those NumPy defers to)
+    t = type(x)
+    return (hasattr(t, "__array__") and not hasattr(t, "__array_ufunc__")
+            and getattr(t, "__array_priority__", 0.0) <= 0.0)
 
 
 _SEQUENCES = (list, tuple, str, bytes)

@@ -14,7 +14,7 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import BlockArray, local_value, make_grid, submit
 from nums.core.array.blockarray import resident as driver_resident
 from nums.core.array.dtypes import dry_run, dtype_of
-from nums.core.array.reduction import REORDERABLE, cumulate, tree_reduce
+from nums.core.array.reduction import REORDERABLE, cumulate, keeps_order, tree_reduce
 from nums.core.array.regions import region
 from nums.core.array.relayout import rechunk, whole_axis
 from nums.core.array.writes import write_out
@@ -111,7 +111,9 @@ def ufunc_reduce(
                       if keepdims or i not in axes)
         fill = uf.reduce(np.empty(0, a.dtype), **kw)
         return finish(BlockArray.full(shape, fill, res_dtype), out)
-    folds = uf not in REORDERABLE  # NumPy's left fold: its one axis whole in each block
+    # NumPy's left fold: its one axis whole in each block (and the sum or product of
+    # strings or objects, which concatenate or multiply in order: partials are not swapped)
+    folds = uf not in REORDERABLE or keeps_order(uf, a.dtype)
     if folds and len(axes) == 1 and a.grid.grid_shape[axes[0]] > 1:
         a = whole_axis(a, axes[0])
     pkw = {"ufunc": uf}

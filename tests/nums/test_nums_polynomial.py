@@ -272,3 +272,18 @@ def test_fits_with_a_missing_value_give_nan_as_numpy(layout, bad):
     np.testing.assert_array_equal(got[0].get(), expected[0])
     np.testing.assert_array_equal(got[1].get(), expected[1])
     assert int(got[2]) == expected[2]
+
+
+@pytest.mark.parametrize("expr", ["a * p", "a + p", "a == p", "s + p", "s - p", "a / p",
+                                  "np_.add(a, p)", "np_.sin(p)", "a < p"])
+def test_arrays_operate_on_a_poly1d_as_on_its_coefficients(layout, expr):
+    """NumPy's arrays take a poly1d as the array of its coefficients (its ``__array__``):
+    elementwise, not polynomial arithmetic (``np.std(y) * p`` is an array)."""
+    p = np.poly1d([1.0, 2.0])
+    a, s = np.array([3.0, 5.0]), np.array(2.0)
+    expected = eval(expr, {"a": a, "s": s, "p": p, "np_": np})
+    got = eval(expr, {"a": nps.asarray(a), "s": nps.asarray(s), "p": p, "np_": nps})
+    assert isinstance(got, BlockArray)
+    assert_same(got, expected)
+    with pytest.raises(ValueError, match="could not be broadcast"):
+        nps.asarray(np.array([1.0, 2.0, 3.0])) * p

@@ -201,3 +201,75 @@ def test_module_names_and_statuses():
     assert "chararray" in rows["array"]
     other = page.split("## other public names of numpy")[1]
     assert "| `strings` | distributed" in other and "| `char` | distributed" in other
+
+
+def test_joins_into_an_unsized_text_dtype_take_numpy_size(layout):
+    """``dtype="U"`` (or ``str``, ``"S"``) to concatenate and the stacking functions: NumPy
+    sizes it from the inputs (a float64 is U32), never U1 (which cut every value)."""
+    s, f, i = np.array(["a"]), np.array([1.5, 22.25]), np.array([123])
+    for fn in (lambda xp, *a: xp.concatenate(a, dtype="U"),
+               lambda xp, *a: xp.hstack(a, dtype=str),
+               lambda xp, *a: xp.vstack(a, dtype="S")):
+        for arrays in ((s, f), (f, i)):
+            try:
+                expected = fn(np, *arrays)
+            except (TypeError, ValueError) as e:  # (NumPy's errors: casting, shapes)
+                with pytest.raises(type(e)):
+                    fn(nps, *[nps.asarray(a) for a in arrays])
+                continue
+            assert_same(fn(nps, *[nps.asarray(a) for a in arrays]), expected)
+
+
+def test_string_dtype_zeros_are_empty_strings_and_reductions_keep_whole_strings(layout):
+    sd = np.dtypes.StringDType()
+    assert nps.zeros(3, dtype=sd).get().tolist() == ["", "", ""]
+    assert nps.empty(2, dtype=sd).get().tolist() == ["", ""]
+    t = np.array(["w5", "w9", "apple", "zebra"] * 30, dtype=sd)
+    x = nps.asarray(t)
+    assert str(nps.max(x).get()) == "zebra"
+    assert str(nps.min(x).get()) == "apple"
+    u = np.array(["bb", "a", "ccc"] * 20, dtype=sd)
+    assert str(nps.add.reduce(nps.asarray(u)).get()) == np.add.reduce(u)
+
+
+def test_sums_of_strings_and_objects_keep_their_order(layout):
+    """A sum of strings or lists concatenates in order (not commutative): blocks' partial
+    results and carries are combined in the array's order, on any number of nodes."""
+    words = np.array(["bb", "a", "ccc"] * 20, dtype=object)
+    lists = np.empty(60, dtype=object)
+    lists[:] = [[k] for k in range(60)]
+    for a in (words, lists, np.array(["bb", "a", "ccc"] * 20, dtype=np.dtypes.StringDType())):
+        x = nps.asarray(a)
+        assert nps.add.reduce(x).get()[()] == np.add.reduce(a)
+        assert nps.sum(x).get()[()] == np.sum(a)
+        if a.dtype.kind == "O":
+            assert nps.cumsum(x).get().tolist() == np.cumsum(a).tolist()
+            assert nps.sum(x.reshape(20, 3), axis=0).get().tolist() == np.sum(
+                a.reshape(20, 3), axis=0).tolist()
+
+
+def test_field_writes_check_values_and_shapes_as_numpy(layout):
+    """``r[field] = v``: NumPy's conversion of ``v`` into the field's dtype (Python ints
+    beyond it, NaN into integers: errors, not wrapped values) and its broadcast (a longer or
+    shorter array is an error at the assignment, not cut)."""
+    dt = [("name", "U3"), ("n", "i2"), ("x", "f4")]
+    nested = np.dtype([("id", "i2"), ("pos", [("x", "f4"), ("y", "f4")])])
+    bad = [("n", 70000, OverflowError), ("n", np.nan, ValueError),
+           ("n", np.arange(61), ValueError), ("n", np.arange(59), ValueError),
+           ("x", "abc", ValueError)]
+    for field, value, err in bad:
+        r = nps.asarray(np.zeros(60, dt))
+        with pytest.raises(err):
+            np.zeros(60, dt)[field] = value
+        with pytest.raises(err):
+            r[field] = value
+        assert_same(r, np.zeros(60, dt))
+    for field, value in (("n", np.arange(60) * 2), ("name", "abcdef"), ("x", 2.5)):
+        a, r = np.zeros(60, dt), nps.asarray(np.zeros(60, dt))
+        a[field] = value
+        r[field] = nps.asarray(value) if isinstance(value, np.ndarray) else value
+        assert_same(r, a)
+    a, q = np.zeros(4, nested), nps.asarray(np.zeros(4, nested))
+    a["pos"] = (0.5, 3)
+    q["pos"] = (0.5, 3)
+    assert_same(q, a)

@@ -34,10 +34,13 @@ def result_type(*args: Any) -> np.dtype:
 def dtype_of(result: Any, *operands: Any) -> np.dtype:
     """The dtype of a dry run's ``result``: NumPy's, except where a reduction of object
     arrays gave an element itself (a Python object, of object dtype; the stand-in's element
-    is the int 0, whose dtype would be int64)."""
-    if not isinstance(result, np.ndarray | np.generic) and any(
-            isinstance(a, BlockArray) and a.dtype.kind == "O" for a in operands):
-        return np.dtype(object)
+    is the int 0, whose dtype would be int64), or one of StringDType arrays a ``str`` (of
+    their StringDType, not ``<U1``)."""
+    if not isinstance(result, np.ndarray | np.generic):
+        for kind in ("O", "T"):  # (T: a reduction of StringDType strings gives a str)
+            for a in operands:
+                if isinstance(a, BlockArray) and a.dtype.kind == kind:
+                    return a.dtype if kind == "T" else np.dtype(object)
     return np.asarray(result).dtype
 
 

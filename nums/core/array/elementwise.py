@@ -35,6 +35,14 @@ def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
         ) from None
 
 
+def broadcasts_to(shape: Sequence[int], target: tuple[int, ...]) -> bool:
+    """Whether ``shape`` broadcasts to ``target`` (a value written into an array of it)."""
+    try:
+        return np.broadcast_shapes(tuple(shape), target) == target
+    except ValueError:
+        return False
+
+
 def output_grid(
     operands: Sequence[Any], shape: tuple[int, ...], dtype: Any, block_shape: Any = None
 ) -> ArrayGrid:

@@ -297,6 +297,14 @@ EXACT = frozenset([np.maximum, np.minimum, np.fmax, np.fmin, np.logical_and, np.
                    np.logical_xor])  # no rounding: any grouping gives the same values
 
 
+def keeps_order(ufunc: np.ufunc, dtype: Any) -> bool:
+    """Whether ``ufunc`` on ``dtype`` must combine its partial results in their order: a sum
+    or product of strings or Python objects (concatenations of strings and lists, products
+    of matrices held as objects) is not commutative, though ``add`` and ``multiply`` of
+    numbers are."""
+    return ufunc in (np.add, np.multiply) and np.dtype(dtype).kind in "OSUT"
+
+
 def _rounds_in_half(ufunc: np.ufunc, dtype: Any) -> bool:
     """Whether a float16 accumulation rounds at every step: NumPy's running float16 sum stalls
     where a block's carry added at the end would not (``cumsum`` of 20000 values in [0, 1)
@@ -312,7 +320,8 @@ def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArra
     local = resident.kernel(kernels.cumulative, [ufunc, axis, np.dtype(dtype), x])
     if local is not None:
         return local
-    if (ufunc not in REORDERABLE or _rounds_in_half(ufunc, dtype)) and (
+    if (ufunc not in REORDERABLE or _rounds_in_half(ufunc, dtype)
+            or keeps_order(ufunc, x.dtype)) and (
             x.grid.grid_shape[axis] > 1):
         x = relayout.whole_axis(x, axis)
     # a pending expression (a column, ``1 + r``) is read by the tasks themselves

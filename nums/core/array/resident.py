@@ -1019,7 +1019,10 @@ def reduce_here(fn: Callable, x: BlockArray, kwargs: dict, *args: Any) -> BlockA
     res = fperrors.call("reduce", fn, v, *args, **kwargs)
     if res is NotImplemented:
         return None
-    return resident(res if type(res) is np.ndarray else np.array(res))
+    if type(res) is np.ndarray:
+        return resident(res)
+    # a numpy scalar, or a Python object (the sum of lists is a list: not an array of it)
+    return resident(np.array(res) if isinstance(res, np.generic) else kernels.object_0d(res))
 
 
 def reduce(x: BlockArray, axes: tuple[int, ...], keepdims: bool, partial: Callable,

@@ -25,7 +25,7 @@ from nums.core.array.advanced import linear_indices
 from nums.core.array.advanced_keys import parse, shape_text
 from nums.core.array.advanced_write import axis_hits
 from nums.core.array.blockarray import BlockArray, submit, written_as_scalar
-from nums.core.array.elementwise import map_broadcast
+from nums.core.array.elementwise import broadcasts_to, map_broadcast
 from nums.core.array.fusion import region_pieces, take_for_regions
 from nums.core.array.indexing import (
     basic_spec,
@@ -102,9 +102,17 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
         # a field of a structured array: NumPy's assignment of the field in every block
         if key not in x.dtype.names:
             raise ValueError(f"no field of name {key}")
+        field = x.dtype.fields[key][0]
         if not isinstance(value, BlockArray):
-            value = np.asarray(value)  # (a scalar goes to every task; an array in blocks)
-            value = BlockArray.from_numpy(value) if value.ndim else value
+            # NumPy's conversion into the field's dtype: its OverflowError for a Python int
+            # beyond it, ValueError for NaN into integers, a tuple as a nested record
+            value = np.asarray(value, dtype=None if field.subdtype else field)
+        if value.ndim and not broadcasts_to(value.shape, x.shape):
+            raise ValueError(f"could not broadcast input array from shape {value.shape} into "
+                             f"shape {x.shape}")
+        if not isinstance(value, BlockArray) and value.ndim:
+            value = BlockArray.from_numpy(value)  # (a scalar goes to every task; an array
+            # in blocks)
         new = map_broadcast(kernels.with_field, [x, value], x.dtype, shape=x.shape,
                             kwargs={"key": key})
         write_basic(x, full_spec(x.shape), new)
