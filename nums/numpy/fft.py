@@ -40,6 +40,22 @@ _LENGTH = {
 }
 
 
+def _check_out(kind: str, x: BlockArray, n: int | None, ax: int, norm: str | None,
+               out: Any) -> None:
+    """NumPy's casting error for ``out=`` (``fft`` into a float array), raised by its own
+    transform ``kind`` (the first one of an n-dimensional transform, as NumPy's) writing
+    into a small stand-in of ``out``'s dtype: nothing is computed or written."""
+    if not isinstance(out, BlockArray) or kind == "hfft":  # (NumPy's hfft takes no out)
+        return
+    points = 2 + (x.shape[ax] if n is None else n) % 2  # (the parity picks NumPy's loop)
+    shape = [1] * x.ndim
+    shape[ax] = points
+    out_shape = list(shape)
+    out_shape[ax] = _LENGTH[kind](points, points)
+    getattr(np.fft, kind)(np.zeros(shape, x.dtype), n=points, axis=ax, norm=norm,
+                          out=np.empty(out_shape, out.dtype))
+
+
 def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
               out: Any = None) -> BlockArray:
     x = asarray(a)
@@ -50,6 +66,8 @@ def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
     ax = normalize_axis_index(axis, x.ndim)
     length = _LENGTH[kind](x.shape[ax], n)
     stand_in = [1] * x.ndim
+    if x.shape[ax] < 1 and n is None:  # (rfft of nothing would be one point: NumPy's error)
+        length = 0
     if length < 1 or (n is not None and n < 1):
         stand_in[ax] = x.shape[ax]  # 0 or 1: NumPy raises its own error on it
         fn(np.zeros(stand_in, x.dtype), n=n, axis=ax, norm=norm)
@@ -57,6 +75,7 @@ def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
     # NumPy's result dtype and its check of ``norm``, from a two-point stand-in
     stand_in[ax] = 2
     dtype = fn(np.zeros(stand_in, x.dtype), n=2, axis=ax, norm=norm).dtype
+    _check_out(kind, x, n, ax, norm, out)
     source = whole_axis(x, ax, dtype)
     shape = list(x.shape)
     shape[ax] = length
@@ -147,6 +166,8 @@ def _nd_args(x: BlockArray, s: Sequence[int] | None, axes: Sequence[int] | None,
 def _complex_nd(kind: str, a: Any, s: Any, axes: Any, norm: str | None, out: Any) -> Any:
     x = asarray(a)
     s, axes = _nd_args(x, s, axes)
+    if out is not None and axes:
+        _check_out(kind, x, s[-1], normalize_axis_index(axes[-1], x.ndim), norm, out)
     for k in reversed(range(len(axes))):  # the last axis first, as NumPy does
         x = _one_axis(kind, x, s[k], axes[k], norm)
     return to_out(out, x)
@@ -182,6 +203,8 @@ def rfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
     ``axes``, complex over the others)."""
     x = asarray(a)
     s, axes = _nd_args(x, s, axes)
+    if out is not None and axes:
+        _check_out("rfft", x, s[-1], normalize_axis_index(axes[-1], x.ndim), norm, out)
     x = _one_axis("rfft", x, s[-1], axes[-1], norm)
     for k in range(len(axes) - 2, -1, -1):
         x = _one_axis("fft", x, s[k], axes[k], norm)
@@ -193,6 +216,8 @@ def irfftn(a: Any, s: Any = None, axes: Any = None, norm: str | None = None,
     """The inverse of :func:`rfftn`."""
     x = asarray(a)
     s, axes = _nd_args(x, s, axes, inverse_real=True)
+    if out is not None and axes:  # (NumPy's last transform writes into ``out``)
+        _check_out("irfft", x, s[-1], normalize_axis_index(axes[-1], x.ndim), norm, out)
     for k in range(len(axes) - 1):
         x = _one_axis("ifft", x, s[k], axes[k], norm)
     x = _one_axis("irfft", x, s[-1], axes[-1], norm)

@@ -117,3 +117,37 @@ def test_errors_are_numpys(call):
         if isinstance(r, nps.BlockArray):
             r.get()
     assert str(expected.value) == str(got.value)
+
+
+@pytest.mark.parametrize("name,a,shape,dtype", [
+    ("fft", np.arange(8.0), 8, float), ("rfft", np.arange(8.0), 5, float),
+    ("rfft", np.arange(7.0), 4, float), ("ifft", np.arange(8.0), 8, float),
+    ("irfft", np.arange(8.0), 14, int), ("ihfft", np.arange(8.0), 5, float),
+    ("fft2", np.arange(24.0).reshape(4, 6), (4, 6), float),
+    ("rfftn", np.arange(24.0).reshape(4, 6), (4, 4), float),
+    ("irfftn", np.arange(24.0).reshape(4, 6), (4, 10), float),
+    ("irfftn", np.arange(24.0).reshape(4, 6), (4, 10), int),
+    ("fft", np.arange(8.0), 8, np.complex64),
+])
+def test_out_of_another_kind_is_numpys_casting_error(layout, name, a, shape, dtype):
+    """A complex spectrum into a float ``out`` (or real values into an int one): NumPy's
+    UFuncTypeError, nothing written; ``out`` arrays NumPy takes are written."""
+    o, p = np.zeros(shape, dtype), nps.zeros(shape, dtype)
+    try:
+        expected = getattr(np.fft, name)(a, out=o)
+    except TypeError as e:
+        with pytest.raises(type(e), match=str(e).split("from")[0]):
+            getattr(nps.fft, name)(nps.asarray(a), out=p)
+        assert_same(p, np.zeros(shape, dtype))
+        return
+    got = getattr(nps.fft, name)(nps.asarray(a), out=p)
+    assert got is p
+    np.testing.assert_allclose(p.get(), expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["rfft", "ihfft", "fft", "irfft"])
+def test_transform_of_an_empty_axis_raises_at_the_call(layout, name):
+    with pytest.raises(ValueError, match="Invalid number of FFT data points"):
+        getattr(np.fft, name)(np.zeros((0, 3)), axis=0)
+    with pytest.raises(ValueError, match="Invalid number of FFT data points"):
+        getattr(nps.fft, name)(nps.asarray(np.zeros((0, 3))), axis=0)
