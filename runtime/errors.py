@@ -256,6 +256,8 @@ class warnings_at_caller:  # noqa: N801 - used as a function: ``with warnings_at
 def reissue_warnings(reported: list[tuple[str, str, str]]) -> None:
     """Raise in the caller the warnings that tasks reported (same category and message), so
     that its filters, ``-W error`` and ``pytest.warns`` see them, at the user's line
-    (:func:`warn`): Python's default filter shows each distinct message once per line."""
-    for module, qualname, message in reported:
+    (:func:`warn`): Python's default filter shows each distinct message once per line.
+    Each distinct warning is raised once (the blocks of one operation warn of the same
+    thing, as NumPy's one call does once)."""
+    for module, qualname, message in dict.fromkeys(reported):
         warn(message, _warning_category(module, qualname))

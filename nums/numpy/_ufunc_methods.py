@@ -11,7 +11,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, local_value, make_grid, submit
+from nums.core.array.blockarray import BlockArray, local_value, make_grid, raising_now, submit
 from nums.core.array.blockarray import resident as driver_resident
 from nums.core.array.dtypes import dry_run, dtype_of
 from nums.core.array.reduction import REORDERABLE, cumulate, keeps_order, tree_reduce
@@ -37,8 +37,8 @@ def single_out(out: Any) -> Any:
 
 def finish(result: BlockArray, out: Any) -> BlockArray:
     if out is None:
-        return result
-    return write_out(out, result)
+        return raising_now(result)
+    return raising_now(write_out(out, result))
 
 
 def loop_dtype(dtype: Any, out: Any, operand: np.dtype) -> Any:

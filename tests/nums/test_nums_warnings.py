@@ -253,3 +253,54 @@ def test_float16_sums_overflow_as_the_error_state_says(layout, fn):
         np.testing.assert_array_equal(getattr(nps, fn)(x).get(), expected)
     with pytest.warns(RuntimeWarning, match="overflow encountered in reduce"):
         getattr(nps, fn)(x).get()
+
+
+def test_a_result_keeps_the_error_state_it_was_made_under(layout):
+    """``y = 1 / z`` made under NumPy's defaults, then summed under ``errstate(divide=
+    "raise")``: NumPy warned at ``y`` and its sum is inf; nums's lazy ``y`` (whose
+    expression a later consumer may evaluate) is computed under ``y``'s own state, not the
+    consumer's: no FloatingPointError, and its warning is not lost under "ignore"."""
+    z = np.tile([0.0, 1.0, 2.0], 100)
+    x = nps.asarray(z)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = 1.0 / x
+        with np.errstate(divide="raise"):
+            assert float(y.sum()) == np.inf
+    # (each kind once; the serial backend raises each task's as it runs)
+    assert {str(w.message) for w in caught} == {"divide by zero encountered in divide"}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        y = nps.log(x)
+        with np.errstate(all="ignore"):
+            assert float((y * 2).max()) == float(np.max(np.log(z) * 2))
+    assert {str(w.message) for w in caught} == {"divide by zero encountered in log"}
+    with np.errstate(divide="raise"):  # (and one made under "raise" raises)
+        with pytest.raises(FloatingPointError):
+            float((1.0 / x).sum())
+
+
+@pytest.mark.parametrize("fn", [
+    lambda xp, x: xp.sum(x * 1e8), lambda xp, x: xp.prod(x), lambda xp, x: xp.cumsum(x * 1e8),
+    lambda xp, x: xp.multiply.accumulate(x), lambda xp, x: xp.multiply.reduceat(x, [0, 100]),
+    lambda xp, x: xp.mean(x * 1e8), lambda xp, x: xp.multiply.reduce(x.reshape(30, 10), axis=0),
+])
+def test_reductions_raise_at_the_call_under_errstate_raise(layout, fn):
+    """Under ``errstate(over="raise")`` NumPy's FloatingPointError comes from the call,
+    inside the user's ``try``: not from a later use of a lazy result."""
+    a = np.full(300, 1e300)
+    x = nps.asarray(a)
+    for xp, arr in ((np, a), (nps, x)):
+        caught = False
+        try:
+            with np.errstate(over="raise"):
+                fn(xp, arr)
+        except FloatingPointError:
+            caught = True
+        assert caught, xp.__name__
+
+
+def test_ufunc_at_raises_at_the_call_under_errstate_raise(layout):
+    c = nps.asarray(np.ones(40))
+    with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
+        nps.divide.at(c, np.arange(0, 40, 3), 0.0)

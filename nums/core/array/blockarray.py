@@ -37,6 +37,7 @@ from nums.core import context, progress
 from nums.core.array import fperrors, kernels, threads
 from nums.core.array.capacity import check_fits
 from nums.core.array.geometry import Flags, memory_order, root_stand_in
+from nums.core.backend.base import float_error_settings
 from nums.core.graph.grid import _ONE_BLOCK, ArrayGrid, default_block_shape
 from runtime.errors import warnings_at_caller
 
@@ -279,6 +280,17 @@ def scalar_of(x: Any) -> Any:
     is."""
     if type(x) is BlockArray and not x.ndim and stands_for_scalar(x):
         return x.get()[()]
+    return x
+
+
+def raising_now(x: Any) -> Any:
+    """``x`` (a result), computed now when the caller's floating-point error state raises
+    (``np.errstate(over="raise")``): NumPy's FloatingPointError comes from the call, inside
+    the user's ``try`` and ``errstate`` block, not from a later use of the result."""
+    if isinstance(x, BlockArray) and x._local is None:
+        settings = float_error_settings()
+        if settings is not None and "raise" in settings.values():
+            x._errors_now()
     return x
 
 
@@ -583,10 +595,16 @@ class BlockArray:
 
     def pending(self, kind: str | None = None) -> Pending | None:
         """The :class:`Pending` computation of this array's blocks when they are not computed
-        yet (of ``kind``, when given), else None."""
+        yet (of ``kind``, when given), else None. A pending ``"fused"`` expression made under
+        another floating-point error state than the caller's is not offered (None)."""
         if self._link is not None:
             self._sync()
         if self._blocks is None and (kind is None or self._pending.kind == kind):
+            if kind == "fused" and self._pending.errors is not fperrors.captured():
+                # an expression made under another floating-point error state is not
+                # inlined into this consumer (whose state would decide its warnings and
+                # errors): its blocks are computed under its own state, as NumPy's call was
+                return None
             return self._pending
         return None
 

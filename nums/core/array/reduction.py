@@ -19,7 +19,14 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import kernels, relayout, resident
-from nums.core.array.blockarray import BlockArray, DriverValue, backend, run_here, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    DriverValue,
+    backend,
+    raising_now,
+    run_here,
+    submit,
+)
 from nums.core.array.fusion import (
     consumed,
     for_consumer,
@@ -98,7 +105,7 @@ def _reduce(
                 shape = tuple(1 if a in axes else n for a, n in enumerate(block))
                 parts.append(partial(g, idx, shape, grid.dtype))
             g.output(out_idx, g.sum(parts, combine_task, final))
-    return g.finish(grid)
+    return raising_now(g.finish(grid))
 
 
 _BLAS_DTYPES = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.complex64,
@@ -159,7 +166,8 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
                 return redo(x).get()
         return value
 
-    return BlockArray(grid, None, None, pending=DriverValue(make, lambda: planned()[0]))
+    return raising_now(BlockArray(grid, None, None,
+                                  pending=DriverValue(make, lambda: planned()[0])))
 
 
 def _overflowed(x: BlockArray, value: np.ndarray, parts: Sequence[np.ndarray]) -> bool:
@@ -347,4 +355,4 @@ def cumulate(x: BlockArray, axis: int, ufunc: np.ufunc, dtype: Any) -> BlockArra
                                  lazy=True, node=node)
         blocks[idx] = submit_on(kernels.cumulative_continue, x, idx, ufunc, axis, grid.dtype,
                                 own[idx], carries[idx], pos=4, lazy=True, node=node)
-    return BlockArray(grid, blocks, x.nodes.copy())
+    return raising_now(BlockArray(grid, blocks, x.nodes.copy()))

@@ -24,7 +24,7 @@ from nums.core.array import advanced_write, kernels, regions, relayout, resident
 from nums.core.array.advanced import linear_indices
 from nums.core.array.advanced_keys import parse, shape_text
 from nums.core.array.advanced_write import axis_hits
-from nums.core.array.blockarray import BlockArray, submit, written_as_scalar
+from nums.core.array.blockarray import BlockArray, raising_now, submit, written_as_scalar
 from nums.core.array.elementwise import broadcasts_to, map_broadcast
 from nums.core.array.fusion import region_pieces, take_for_regions
 from nums.core.array.indexing import (
@@ -150,6 +150,7 @@ def ufunc_at(x: BlockArray, ufunc: np.ufunc, key: Any, b: Any = None) -> None:
     with np.errstate(all="ignore"):  # (the probe's own arithmetic, 0 / 0, is not the user's)
         ufunc.at(probe, [0], *(() if b is None else (stand,)))
     _advanced_write(x, key, b, ufunc)
+    raising_now(x)
 
 
 def write_out(out: Any, result: BlockArray) -> BlockArray:
