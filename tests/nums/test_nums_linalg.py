@@ -569,3 +569,24 @@ def test_qr_of_nans_is_nans_as_numpy():
         got = got if isinstance(got, tuple) else (got,)
         for g, w in zip(got, want):
             np.testing.assert_array_equal(np.isnan(g.get()), np.isnan(w))
+
+
+@pytest.mark.parametrize("fn", ["vector_norm", "matrix_norm", "norm"])
+@pytest.mark.parametrize("order", [None, np.inf, 1, 2, -np.inf, "fro", "nuc"])
+def test_norms_of_empty_and_stacked_arrays_and_default_orders(layout, fn, order):
+    """``ord=None`` is NumPy's default (Frobenius of a stack of matrices, not its smallest
+    singular value); the max-based norms of empty arrays are 0, as NumPy's; a float axis
+    counts as its int. NumPy's errors otherwise (any subclass of its type)."""
+    x3 = np.arange(24.0).reshape(2, 3, 4)
+    for a in (np.zeros(0), np.zeros((0, 3)), np.zeros((3, 0)), x3, x3[0], np.arange(5.0)):
+        for kw in ({}, {"axis": 0}, {"axis": 1.0}, {"keepdims": True}):
+            if fn == "matrix_norm" and "axis" in kw:
+                continue
+            try:
+                expected = getattr(np.linalg, fn)(a, ord=order, **kw)
+            except Exception as e:  # noqa: BLE001 (NumPy's error is the specification)
+                with pytest.raises(type(e)):
+                    nps.asarray(getattr(nps.linalg, fn)(nps.asarray(a), ord=order, **kw)).get()
+                continue
+            got = nps.asarray(getattr(nps.linalg, fn)(nps.asarray(a), ord=order, **kw))
+            np.testing.assert_allclose(got.get(), expected, rtol=1e-12, atol=1e-12)

@@ -137,6 +137,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
     if local is not None:
         return local
     _check_norm_axes(x.ndim, ord, axis)
+    if axis is not None and not isinstance(axis, tuple):
+        axis = int(axis)  # (NumPy's: a float axis counts as its int)
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)  # as NumPy: squares and absolute values of integers wrap
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
@@ -158,8 +160,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
         return sqrt(_red.sum(a * a, axis=axis, keepdims=keepdims))
     if vector and ord == 1:
         return _red.sum(absolute(x), axis=axis, keepdims=keepdims)
-    if vector and ord == np.inf:
-        return _red.max(absolute(x), axis=axis, keepdims=keepdims)
+    if vector and ord == np.inf:  # (0 of an empty array, as NumPy: its max starts from 0)
+        return _red.max(absolute(x), axis=axis, keepdims=keepdims, initial=0)
     if vector and ord == -np.inf:
         return _red.min(absolute(x), axis=axis, keepdims=keepdims)
     return on_worker("norm", x, ord=ord, axis=axis, keepdims=keepdims)

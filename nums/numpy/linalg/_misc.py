@@ -77,6 +77,10 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
                 ord: Any = 2) -> BlockArray:
     """Any ``ord`` (``sum(|x|**ord)**(1/ord)``, 0, inf, -inf), distributed."""
     x = asarray(x)
+    if ord is None:  # (NumPy's default: the 2-norm)
+        ord = 2
+    if axis is not None and not isinstance(axis, tuple):
+        axis = int(axis)  # (NumPy's norm takes a float axis as its int)
     if axis is not None:
         normalize_axis_tuple(axis, x.ndim)  # NumPy's AxisError (a 0-d array has no axis)
     if x.dtype.kind in "biu":
@@ -87,8 +91,8 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
         return reshape(out, (1,) * x.ndim) if keepdims else out
     a = absolute(x)
     real = np.zeros(0, x.dtype).real.dtype if x.dtype.kind in "fc" else np.float64
-    if ord == np.inf:
-        return _red.max(a, axis=axis, keepdims=keepdims).astype(real, copy=False)
+    if ord == np.inf:  # (0 of an empty array, as NumPy: its max starts from 0)
+        return _red.max(a, axis=axis, keepdims=keepdims, initial=0).astype(real, copy=False)
     if ord == -np.inf:
         return _red.min(a, axis=axis, keepdims=keepdims).astype(real, copy=False)
     if ord == 0:
@@ -106,6 +110,8 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Block
     """Of 2-d arrays: ``'fro'``, the 1/-1/inf/-inf norms distributed; ``'nuc'`` and 2/-2 from
     the singular values (TSQR)."""
     x = asarray(x)
+    if ord is None:  # (NumPy's default: Frobenius)
+        ord = "fro"
     if x.dtype.kind in "biu":
         x = x.astype(np.float64)  # as NumPy
     if x.ndim != 2:
@@ -115,13 +121,14 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Block
         out = power(_red.sum(multiply(a, a)), 0.5)
     elif ord in (1, -1):
         cols = _red.sum(a, axis=0)
-        out = _red.max(cols) if ord == 1 else _red.min(cols)
+        out = _red.max(cols, initial=0) if ord == 1 else _red.min(cols)
     elif ord in (np.inf, -np.inf):
         rows = _red.sum(a, axis=1)
-        out = _red.max(rows) if ord == np.inf else _red.min(rows)
+        out = _red.max(rows, initial=0) if ord == np.inf else _red.min(rows)
     elif ord in ("nuc", 2, -2):
         s = svdvals(x)
-        out = _red.sum(s) if ord == "nuc" else (_red.max(s) if ord == 2 else _red.min(s))
+        out = _red.sum(s) if ord == "nuc" else (
+            _red.max(s, initial=0) if ord == 2 else _red.min(s))
     else:
         raise ValueError("Invalid norm order for matrices.")
     return reshape(out, (1, 1)) if keepdims else out
@@ -135,11 +142,11 @@ def _stacked_matrix_norm(x: BlockArray, keepdims: bool, ord: Any) -> BlockArray:
         out = power(_red.sum(multiply(a, a), axis=(-2, -1)), 0.5)
     elif ord in (1, -1, np.inf, -np.inf):
         sums = _red.sum(a, axis=-2 if ord in (1, -1) else -1)
-        out = _red.max(sums, axis=-1) if ord > 0 else _red.min(sums, axis=-1)
+        out = _red.max(sums, axis=-1, initial=0) if ord > 0 else _red.min(sums, axis=-1)
     else:
         s = svdvals(x)
         out = _red.sum(s, axis=-1) if ord == "nuc" else (
-            _red.max(s, axis=-1) if ord == 2 else _red.min(s, axis=-1))
+            _red.max(s, axis=-1, initial=0) if ord == 2 else _red.min(s, axis=-1))
     return reshape(out, out.shape + (1, 1)) if keepdims else out
 
 
