@@ -13,6 +13,7 @@ from nums_helpers import assert_same, check_against_numpy
 import nums.numpy as nps
 from nums.core.array.blockarray import BlockArray
 from nums.core.array.planning import record
+from nums.numpy.lib.stride_tricks import as_strided as nps_as_strided
 
 RNG = np.random.default_rng(5)
 A2 = RNG.standard_normal((7, 9))
@@ -143,3 +144,22 @@ def test_lib_names():
         lib.format  # noqa: B018
     with pytest.raises(AttributeError):
         lib.no_such_name  # noqa: B018
+
+
+@pytest.mark.filterwarnings("ignore::nums.numpy.GatherWarning")
+def test_as_strided_of_a_view_steps_through_its_base(layout):
+    """NumPy's strides of a view (``a[:, 1:]``, ``a.T``, ``v[::2]``) are steps through its
+    base's memory: the same elements are read, and written through to the base."""
+    for xp, AS in ((np, np.lib.stride_tricks.as_strided), (nps, nps_as_strided)):
+        a = xp.asarray(np.arange(12).reshape(3, 4))
+        v = xp.asarray(np.arange(10.0))
+        got = [AS(a[:, 1:], (3, 2), (32, 8)), AS(a.T, (4, 2), (8, 32)),
+               AS(v[::2], (3, 2), (16, 16)), AS(v[2:], (3, 2), (8, 8)), AS(a[1:])]
+        s = AS(a[:, 1:], (3, 2), (32, 8))
+        s[1, 0] = -1
+        values = [np.asarray(g.get() if hasattr(g, "get") else g).tolist() for g in got]
+        values.append(np.asarray(a.get() if hasattr(a, "get") else a).tolist())
+        if xp is np:
+            expected = values
+        else:
+            assert values == expected

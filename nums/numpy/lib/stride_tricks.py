@@ -18,6 +18,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.geometry import offset_of
 from nums.core.array.sliding import sliding_window
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_fallback
@@ -57,8 +58,26 @@ def as_strided(x: Any, shape: Any = None, strides: Any = None, subok: bool = Fal
     when ``writeable``, as in NumPy). Any other ``x`` is NumPy's: the view of its memory."""
     if not isinstance(x, BlockArray):
         return np.lib.stride_tricks.as_strided(x, shape, strides, subok, writeable)
+    g = x._geometry()
+    if x._link is not None and not (g.flags.c_contiguous and offset_of(
+            g, x._link.root._geometry()) == 0):
+        # a view (``a[:, 1:]``, ``a.T``, ``v[::2]``): NumPy's strides are steps through its
+        # base's memory, so they apply to the base's values, from the view's first element
+        root = x._link.root
+        shape = g.shape if shape is None else shape
+        strides = g.strides if strides is None else strides
+        return run_fallback(_strided_at, (root, offset_of(g, root._geometry()), shape,
+                                          strides, subok, writeable), {},
+                            "numpy.lib.stride_tricks.as_strided")
     return run_fallback(np.lib.stride_tricks.as_strided, (x, shape, strides, subok, writeable),
                         {}, "numpy.lib.stride_tricks.as_strided")
+
+
+def _strided_at(base: np.ndarray, offset: int, shape: Any, strides: Any, subok: bool,
+                writeable: bool) -> np.ndarray:
+    """NumPy's ``as_strided`` of C-contiguous ``base``'s memory from byte ``offset``."""
+    start = base.reshape(-1)[offset // base.itemsize:] if base.size else base.reshape(-1)
+    return np.lib.stride_tricks.as_strided(start, shape, strides, subok, writeable)
 
 
 __all__ = ["as_strided", "sliding_window_view", "broadcast_to", "broadcast_arrays",
