@@ -434,6 +434,7 @@ def triu(m: Any, k: int = 0) -> BlockArray:
 def diag(v: Any, k: int = 0, *, block_shape: Any = None) -> BlockArray:
     """nums implementation of numpy.diag."""
     v = asarray(v)
+    k = operator.index(k)  # (NumPy takes any integer, a 0-d array too)
     if v.ndim == 1:
         n = v.shape[0] + abs(k)
         grid = make_grid((n, n), v.dtype, block_shape)

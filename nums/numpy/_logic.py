@@ -38,11 +38,14 @@ def _shapes(*xs: Any) -> tuple[int, ...]:
     return broadcast_shapes(*[x.shape for x in xs if isinstance(x, BlockArray)])
 
 
-def where(condition: Any, x: Any = None, y: Any = None) -> Any:
+_NOT_GIVEN = np._NoValue  # (None is a value: ``np.where(c, x, None)`` holds objects)
+
+
+def where(condition: Any, x: Any = _NOT_GIVEN, y: Any = _NOT_GIVEN, /) -> Any:
     """nums implementation of numpy.where (the one-argument form is ``nonzero``)."""
-    if x is None and y is None:
+    if x is _NOT_GIVEN and y is _NOT_GIVEN:
         return nonzero(condition)
-    if x is None or y is None:
+    if x is _NOT_GIVEN or y is _NOT_GIVEN:
         raise ValueError("either both or neither of x and y should be given")
     c, x, y = _operand(condition), _operand(x), _operand(y)
     if not any(isinstance(v, BlockArray) for v in (c, x, y)):

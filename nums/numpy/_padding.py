@@ -12,6 +12,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
+from nums.core.array.writes import converted
 from nums.numpy._convert import asarray
 
 _DISTRIBUTED = {"constant", "edge", "wrap", "reflect", "symmetric", "linear_ramp", "maximum",
@@ -99,7 +100,10 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
             continue
         n = out.shape[axis]
         if mode in ("constant", "empty"):
-            cb, ca = values[axis] if mode == "constant" else (0, 0)
+            # NumPy assigns the values into the padded array: a Python number its dtype
+            # cannot hold is its error (NaN or 1e20 into integers), not a wrapped value
+            cb, ca = ([converted(v.item() if isinstance(v, np.generic) else v, out.dtype)
+                       for v in values[axis]] if mode == "constant" else (0, 0))
             parts = [u.full(_stretch(out, axis, before), cb, dtype=out.dtype), out,
                      u.full(_stretch(out, axis, after), ca, dtype=out.dtype)]
             out = u.concatenate(parts, axis=axis)

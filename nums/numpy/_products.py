@@ -214,9 +214,10 @@ def trace(
     a = asarray(a)
     if a.ndim < 2:
         raise ValueError("diag requires an array of at least two dimensions")
-    res_dtype = np.trace(np.zeros((1, 1), a.dtype), dtype=dtype).dtype
-    if res_dtype.kind in "mM" and dtype is None:
-        res_dtype = None  # (NumPy's sum refuses a timedelta with its unit as dtype=)
+    # NumPy's checks of ``dtype``; without one, its trace is the sum's own (float16 summed
+    # in float32, rounded once; timedeltas in their unit; objects as Python's)
+    np.trace(np.zeros((1, 1), a.dtype), dtype=dtype)
+    res_dtype = dtype
     if a.ndim == 2 and {normalize_axis_index(axis1, 2), normalize_axis_index(axis2, 2)} == {0, 1}:
         return _red.sum(diagonal(a, offset, axis1, axis2), dtype=res_dtype, out=out)
     m = moveaxis(a, (axis1, axis2), (-2, -1))

@@ -215,3 +215,31 @@ def test_arguments_numpy_refuses_are_refused_as_numpy_does(layout, fn):
                     reason="this NumPy still takes newshape= (with a DeprecationWarning)")
 def test_reshape_refuses_newshape_as_this_numpy_does(layout):
     _same_outcome(lambda xp, a: xp.reshape(a, newshape=(2, 3)), np.arange(6.0))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda xp, a: xp.pad(a, 1, constant_values=np.nan),
+    lambda xp, a: xp.pad(a, 1, constant_values=1e20),
+    lambda xp, a: xp.pad(a, 1, constant_values=2**63),
+    lambda xp, a: xp.pad(a, 1, constant_values=(1, 2.7)),
+    lambda xp, a: xp.pad(a * 1.0, 1, constant_values=np.nan),
+    lambda xp, a: xp.where(a > 1, None, None),
+    lambda xp, a: xp.where(a > 1, a, None),
+    lambda xp, a: xp.where(a > 1, "x", None),
+    lambda xp, a: int(xp.trace(a.astype(object))),  # (a Python int in NumPy)
+    lambda xp, a: xp.trace(a.astype(np.float16) * 100.3),
+    lambda xp, a: xp.trace(a, dtype=np.float32),
+    lambda xp, a: xp.diag(a.ravel()[:3], xp.asarray(np.array([0, 1]))[1]),
+])
+def test_values_and_arguments_as_numpy_takes_them(layout, fn):
+    """pad's constant a dtype cannot hold is NumPy's error (not a wrapped border); None is
+    a value to ``where``; trace of objects and of halves (summed in float32) as NumPy's;
+    ``diag``'s ``k`` a 0-d integer array."""
+    _same_outcome(fn, np.arange(16).reshape(4, 4))
+
+
+def test_where_takes_its_arrays_by_position_only(layout):
+    with pytest.raises(TypeError):
+        np.where(np.arange(3) > 1, x=1, y=0)
+    with pytest.raises(TypeError):
+        nps.where(nps.arange(3) > 1, x=1, y=0)
