@@ -806,3 +806,23 @@ def test_out_of_range_python_ints_raise_even_when_nothing_is_selected():
             continue
         x[key] = 7
         assert_same(x, b)
+
+
+def test_object_arrays_gather_rows_and_keep_array_elements(layout):
+    """Rows of an object array gathered by integer arrays (over many blocks), and an
+    element that is itself an array, as NumPy gives them."""
+    o = np.arange(200).reshape(40, 5).astype(object)
+    x = nps.asarray(o)
+    for key in ([1, 30], [0, 19, 39], np.array([3, 17])):
+        assert_same(x[key], o[key])
+        assert_same(nps.take(x, key, axis=0), np.take(o, key, axis=0))
+    assert_same(x[[0, 19], 1:], o[[0, 19], 1:])
+    r, a = nps.asarray(o.copy()), o.copy()
+    r[[0, 19]] = r[[19, 0]]
+    a[[0, 19]] = a[[19, 0]]
+    assert_same(r, a)
+    e = np.empty(4, dtype=object)
+    e[:] = [np.arange(2), [1, 2, 3], (4,), None]
+    y = nps.asarray(e)
+    np.testing.assert_array_equal(y[0], e[0])
+    assert y[1] == [1, 2, 3] and y[2] == (4,) and y[3] is None

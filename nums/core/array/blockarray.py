@@ -789,7 +789,12 @@ class BlockArray:
         refs = [self.blocks[idx] for idx in self.grid.indices()]
         values = progress.get(refs, "get")
         if len(values) == 1:
-            out = np.array(values[0], dtype=self.dtype, copy=True).reshape(self.shape)
+            v = values[0]
+            if self.ndim == 0 and self.dtype == object and not (
+                    type(v) is np.ndarray and v.dtype == object and v.shape == ()):
+                out = kernels.object_0d(v)  # (a block that is the element, an array: whole)
+            else:
+                out = np.array(values[0], dtype=self.dtype, copy=True).reshape(self.shape)
             if out.nbytes <= KEEP_ON_GET_BYTES and fits_local(self.shape, self.dtype):
                 self._local = kept = out.copy()
                 kept.flags.writeable = False

@@ -155,8 +155,8 @@ def _gather_shared(flat: np.ndarray, out: np.ndarray, size: int, count: int,
     half the time of a random gather; rows of 8 float64, a quarter). False (nothing
     written) where the blocks are not in one segment at offsets a whole number of rows
     apart, or are not C-contiguous."""
-    if not all(b.flags.c_contiguous for b in blocks) or not out.size:
-        return False
+    if not all(b.flags.c_contiguous for b in blocks) or not out.size or out.dtype.hasobject:
+        return False  # (objects' rows cannot be seen as bytes)
     item = out.dtype
     if out.ndim > 1:  # rows as items of their bytes
         item = np.dtype((np.void, out.dtype.itemsize * math.prod(out.shape[1:])))
