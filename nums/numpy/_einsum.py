@@ -113,10 +113,13 @@ def einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
             if k >= 0:
                 _check_repeated(sub, arrays[k].shape)
     kwargs = {"dtype": dtype, "order": order, "casting": casting, "optimize": optimize}
-    if out is not None:
-        kwargs["out"] = out
+    # NumPy computes in the operands' (or ``dtype``'s) type and casts into ``out``: its
+    # dtype decides nothing but the casting check (a float product into an int ``out`` with
+    # casting='unsafe' is 4.5 cast to 4, not 1.5 cast to 1 first)
     res_dtype = dtype_of(dry_run(np.einsum, *_with(operands, positions, arrays), **kwargs),
                          *arrays)
+    if out is not None:
+        dry_run(np.einsum, *_with(operands, positions, arrays), out=out, **kwargs)
     if len(arrays) == 1 and (dtype is None or np.dtype(dtype) == arrays[0].dtype):
         view = _view(arrays[0], plan[0][1])
         if view is not None:

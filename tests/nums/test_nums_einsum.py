@@ -214,3 +214,26 @@ def test_einsum_summed_products(block_shape, dtype):
                             ("bij,bij->b", (t, t), (xt, xt)), ("bij,bij->bi", (t, t), (xt, xt)),
                             ("bij,ij->bi", (t, a), (xt, x))]:
         assert_same(nps.einsum(spec, *nops), np.einsum(spec, *ops), rtol=1e-12)
+
+
+@pytest.mark.parametrize("sub,shapes,out_shape,dtype,casting", [
+    ("ij,jk->ik", [(1, 2), (2, 1)], (1, 1), np.int64, "unsafe"),
+    ("ij->i", [(1, 2)], (1,), np.int64, "unsafe"),
+    ("ij,jk->ik", [(3, 4), (4, 2)], (3, 2), np.float32, "same_kind"),
+    ("ij,jk->ik", [(1, 2), (2, 1)], (1, 1), np.int64, "same_kind"),
+])
+def test_einsum_into_a_narrower_out_computes_in_the_operands_dtype(layout, sub, shapes,
+                                                                   out_shape, dtype, casting):
+    """NumPy computes in the operands' dtype and casts the result into ``out``: 1.5 * 1.5 +
+    1.5 * 1.5 into an int64 ``out`` is 4, not 2 (operands cast first)."""
+    ops = [np.full(s, 1.5) + np.arange(np.prod(s)).reshape(s) * 0.1 for s in shapes]
+    o, p = np.zeros(out_shape, dtype), nps.zeros(out_shape, dtype)
+    try:
+        np.einsum(sub, *ops, out=o, casting=casting)
+    except TypeError:
+        with pytest.raises(TypeError):
+            nps.einsum(sub, *[nps.asarray(a) for a in ops], out=p, casting=casting)
+        return
+    nps.einsum(sub, *[nps.asarray(a) for a in ops], out=p, casting=casting)
+    np.testing.assert_allclose(p.get(), o, rtol=1e-6)
+    assert p.dtype == o.dtype
