@@ -287,3 +287,15 @@ def test_arrays_operate_on_a_poly1d_as_on_its_coefficients(layout, expr):
     assert_same(got, expected)
     with pytest.raises(ValueError, match="could not be broadcast"):
         nps.asarray(np.array([1.0, 2.0, 3.0])) * p
+
+
+@pytest.mark.parametrize("scale_a,scale_b", [(1e200, 1e200), (1e155, 1.0), (1.0, 1e300)])
+def test_lstsq_of_badly_scaled_data_as_numpy(layout, scale_a, scale_b):
+    """Data whose normal equations overflow (A^T A beyond float64) take the QR path, as
+    NumPy's never squares the data; residuals that overflow are inf, not NaN."""
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(400, 5)) * scale_a, rng.normal(size=400) * scale_b
+    expected = np.linalg.lstsq(a, b, rcond=None)
+    got = nps.linalg.lstsq(nps.asarray(a), nps.asarray(b), rcond=None)
+    np.testing.assert_allclose(got[0].get(), expected[0], rtol=1e-8)
+    np.testing.assert_allclose(got[1].get(), expected[1], rtol=1e-8)

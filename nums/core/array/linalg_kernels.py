@@ -169,6 +169,10 @@ def normal_solve(g: np.ndarray, c: np.ndarray, m: int, rcond, max_cond: float) -
     ``A`` is full rank with ``cond(A) <= max_cond`` (so one refinement step restores
     accuracy); ``(None, False)`` otherwise (the caller factors ``A`` instead)."""
     n = g.shape[0]
+    if not (np.isfinite(g).all() and np.isfinite(c).all()):
+        # products that overflowed (data scaled to 1e155 and beyond), or NaN/inf in ``b``:
+        # the QR path computes what NumPy's does, without squaring the data
+        return None, False
     try:
         lower = np.linalg.cholesky(g)
     except np.linalg.LinAlgError:
@@ -202,6 +206,8 @@ def normal_refine(g: np.ndarray, x0: np.ndarray, grad: np.ndarray, rr: np.ndarra
     d2, g2 = (dx[:, None], grad[:, None]) if dx.ndim == 1 else (dx, grad)
     resid = (np.atleast_1d(rr) - 2 * np.real(np.sum(d2.conj() * g2, axis=0))
              + np.real(np.sum(d2.conj() * (g @ d2), axis=0)))
+    # a sum of squares that overflowed stays inf (NumPy's), not inf - inf
+    resid = np.where(np.isfinite(np.atleast_1d(rr)), resid, np.atleast_1d(rr))
     resid = np.maximum(resid, 0).astype(s.dtype) if m > n else np.empty((0,), s.dtype)
     return x, resid, np.int32(n), s  # full rank; an int32 as NumPy reports it
 
