@@ -590,3 +590,14 @@ def test_norms_of_empty_and_stacked_arrays_and_default_orders(layout, fn, order)
                 continue
             got = nps.asarray(getattr(nps.linalg, fn)(nps.asarray(a), ord=order, **kw))
             np.testing.assert_allclose(got.get(), expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("block_shape,tile", TILED[:2])
+def test_tiled_det_of_an_infinite_pivot(block_shape, tile, monkeypatch):
+    """An infinite pivot: NumPy's det is +-inf and slogdet's sign +-1 (not inf / inf)."""
+    _tiles_of(monkeypatch, tile)
+    for value in (np.inf, -np.inf):
+        a = np.eye(50)
+        a[3, 3] = value
+        check_against_numpy(lambda xp, a: xp.linalg.det(a), a, block_shape=block_shape)
+        check_against_numpy(lambda xp, a: xp.linalg.slogdet(a), a, block_shape=block_shape)

@@ -323,7 +323,9 @@ def diagonal_slogdet(lu_kk: np.ndarray) -> tuple:
     absd = np.abs(d)
     if not absd.all():
         return 0, -np.inf
-    return np.prod(d / absd), np.sum(np.log(absd))
+    # the sign of each pivot (of an infinite one too: inf / inf would be NaN)
+    sign = np.sign(d) if d.dtype.kind != "c" else d / absd
+    return np.prod(sign), np.sum(np.log(absd))
 
 
 def _householder_funcs(x: np.ndarray) -> tuple:
