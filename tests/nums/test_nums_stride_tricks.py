@@ -163,3 +163,34 @@ def test_as_strided_of_a_view_steps_through_its_base(layout):
             expected = values
         else:
             assert values == expected
+
+
+@pytest.mark.parametrize("window,key", [
+    (64, np.s_[::32]), (100, np.s_[5::7]), (16, np.s_[10:50]), (8, np.s_[0:3000:3]),
+    (8, np.s_[::-3]), (8, np.s_[::4, 2:]), (8, np.s_[7]),
+])
+def test_selected_windows_are_computed_alone(layout, window, key):
+    """``sliding_window_view(x, L)[::hop]`` (a framing) computes the windows kept, with
+    NumPy's values; other selections as before."""
+    a = np.random.default_rng(0).normal(size=3000)
+    x = nps.asarray(a)
+    expected = np.lib.stride_tricks.sliding_window_view(a, window)[key]
+    assert_same(nps.lib.stride_tricks.sliding_window_view(x, window)[key], expected)
+    a2 = np.arange(600.0).reshape(20, 30)
+    x2 = nps.asarray(a2)
+    for w, axis, k in (((3, 4), None, np.s_[::2, 1::3]), (5, 1, np.s_[2:9:3, ::4])):
+        assert_same(nps.lib.stride_tricks.sliding_window_view(x2, w, axis)[k],
+                    np.lib.stride_tricks.sliding_window_view(a2, w, axis)[k])
+
+
+def test_windows_of_a_long_signal_cost_nothing_until_used(layout):
+    """The view of every window of a long signal is as large as its windows (NumPy's costs
+    nothing): made without a MemoryError; ``[::hop]`` of it computes; all of it refuses."""
+    x = nps.zeros(10**6, block_shape=(2**17,))
+    view = nps.lib.stride_tricks.sliding_window_view(x, 10**6 // 2)
+    assert view.shape == (10**6 // 2 + 1, 10**6 // 2)
+    if layout == "driver":  # (blocks of a MiB: 24 of them selected; "dist" would make 4e5)
+        assert view[:: 10**5].shape == (6, 10**6 // 2)
+        assert float(view[:: 10**5].sum()) == 0.0
+        with pytest.raises(MemoryError):
+            view.sum()

@@ -145,7 +145,8 @@ def normalize_shape(shape: Any) -> tuple[int, ...]:
 SPREAD_BYTES = 16 * 2**20
 
 
-def make_grid(shape: Any, dtype: Any, block_shape: Any = None, spread: bool = False) -> ArrayGrid:
+def make_grid(shape: Any, dtype: Any, block_shape: Any = None, spread: bool = False,
+              check: bool = True) -> ArrayGrid:
     """The grid of a new array: explicit ``block_shape`` or the session's default. With
     ``spread`` (a result computed by tasks from distributed arrays, such as ``x[mask]`` or a
     sort) it has at least one block per worker from ``SPREAD_BYTES``, so that every worker
@@ -164,7 +165,8 @@ def make_grid(shape: Any, dtype: Any, block_shape: Any = None, spread: bool = Fa
             # one block (default_block_shape's answer, worked out at once: small arrays
             # make one per operation), the shared grid of its shape
             return ArrayGrid.one_block(shape, dtype)
-    check_fits(shape, dtype)  # before anything is done per block
+    if check:  # (not for a view's values, checked when they are computed)
+        check_fits(shape, dtype)  # before anything is done per block
     if block_shape is None:
         block_shape = default_block_shape(shape, dtype, ctx.settings.block_bytes, ctx.num_workers,
                                           split_bytes=split if split > 0 else None)
@@ -493,13 +495,16 @@ class BlockArray:
         nodes: np.ndarray | None = None,
         pending: Pending | None = None,
         local: np.ndarray | None = None,
+        check: bool = True,
     ):
         if local is None:  # (a driver-resident value is in memory already)
             if blocks is not None and blocks.shape != grid.grid_shape:
                 raise ValueError(f"blocks {blocks.shape} do not match grid {grid.grid_shape}")
             if blocks is None and pending is None:
                 raise ValueError("a BlockArray needs blocks or a pending transformation")
-            check_fits(grid.shape, grid.dtype)
+            if check:  # (not for a view, whose values are checked when they are computed:
+                # NumPy's windows of a long signal cost nothing until used, [::hop] little)
+                check_fits(grid.shape, grid.dtype)
         self._grid = grid
         self._blocks = blocks
         # a Pending result (a transpose, a fused expression, a plan): blocks are computed on

@@ -181,10 +181,15 @@ def take_slices(block: np.ndarray, slices: tuple) -> np.ndarray:
     return own(part)
 
 
-def sliding_windows(block: np.ndarray, window_shape: tuple, axis: tuple) -> np.ndarray:
+def sliding_windows(block: np.ndarray, window_shape: tuple, axis: tuple,
+                    steps: tuple | None = None) -> np.ndarray:
     """Every window of ``window_shape`` over ``axis`` of ``block`` (numpy's
-    ``sliding_window_view``), copied into a new block."""
-    return own(np.lib.stride_tricks.sliding_window_view(block, window_shape, axis))
+    ``sliding_window_view``), or every ``steps``-th along the block's own axes (the
+    windows ``[::hop]`` of a framing), copied into a new block."""
+    windows = np.lib.stride_tricks.sliding_window_view(block, window_shape, axis)
+    if steps is not None:
+        windows = windows[tuple(slice(None, None, k) for k in steps)]
+    return own(windows)
 
 
 def diagonal(block: np.ndarray, axis1: int, axis2: int) -> np.ndarray:

@@ -98,7 +98,7 @@ def make_view(parent: BlockArray, op: ViewOp) -> BlockArray:
     g = op.stand_in(parent._geometry())
     # a placeholder grid of one block (the first sync sets the real one) and its node
     grid = ArrayGrid.one_block(g.shape, g.dtype)
-    view = BlockArray(grid, None, ZERO_NODES[g.ndim], _NotSynced())
+    view = BlockArray(grid, None, ZERO_NODES[g.ndim], _NotSynced(), check=False)
     link_view(view, parent, op)
     view._stand_in = g
     return view
@@ -232,6 +232,13 @@ class IndexOp(ViewOp):
         return self._spec
 
     def values(self, parent: BlockArray) -> BlockArray:
+        link = parent._link
+        if (link is not None and isinstance(link.op, DerivedOp) and link.op.part is not None
+                and parent._local is None and parent.pending() is not None):
+            # (its blocks not computed, nor held in the driver: only the part selected)
+            out = link.op.part(link.parent, self.spec, *link.op.args)
+            if out is not None:
+                return out
         return basic_values(parent, self.spec)
 
     def stand_in(self, g: np.ndarray) -> np.ndarray:
@@ -397,9 +404,12 @@ class DerivedOp(ViewOp):
     readonly = True
 
     def __init__(self, fn: Callable, np_fn: Callable, *args: Any,
-                 writes: StridedOp | None = None):
+                 writes: StridedOp | None = None, part: Callable | None = None):
         self.fn, self.np_fn, self.args = fn, np_fn, args
         self.writes = writes
+        # ``part(parent, spec, *args)``: the values of a basic selection of the view made
+        # without all of its values (or None): the windows ``[::hop]`` of a framing
+        self.part = part
         if writes is not None:
             self.readonly = False
 
@@ -533,8 +543,8 @@ def part_view(x: BlockArray, part: str) -> BlockArray:
 
 
 def derived_view(x: BlockArray, fn: Callable, np_fn: Callable, *args: Any,
-                 writes: StridedOp | None = None) -> BlockArray:
-    return make_view(x, DerivedOp(fn, np_fn, *args, writes=writes))
+                 writes: StridedOp | None = None, part: Callable | None = None) -> BlockArray:
+    return make_view(x, DerivedOp(fn, np_fn, *args, writes=writes, part=part))
 
 
 def strided_op(offset: int, shape: Sequence[int], strides: Sequence[int],
