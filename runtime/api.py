@@ -42,11 +42,13 @@ def _arguments(args: tuple, kwargs: dict, name: str) -> tuple[tuple, list, list,
         if isinstance(a, ObjectRef):
             ref_args.append((k, a.id))
             plain_kwargs[k] = None
-    ser = serialization.serialize((plain_args, plain_kwargs), f"the arguments of {name}")
+    with serialization.task_arguments():
+        ser = serialization.serialize((plain_args, plain_kwargs), f"the arguments of {name}")
     if ser.size < serialization.INLINE_MAX:
         return ("i", None, *ser.inline()), ref_args, ser.contained, None
     # large arguments passed by value go through the store, never through a pipe
-    ref = context.get_context().put((plain_args, plain_kwargs))
+    with serialization.task_arguments():
+        ref = context.get_context().put((plain_args, plain_kwargs))
     return ("ref", ref.id), ref_args, [], ref
 
 

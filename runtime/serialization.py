@@ -9,6 +9,7 @@ owner can unpin the memory).
 
 from __future__ import annotations
 
+import contextvars
 import ctypes
 import os
 import pickle
@@ -57,6 +58,26 @@ class Serialized:
     def inline(self) -> tuple[bytes, tuple[bytes, ...]]:
         """The value as plain bytes, for messages."""
         return self.header, tuple(bytes(b) for b in self.buffers)
+
+
+_TASK_ARGUMENTS = contextvars.ContextVar("runtime_task_arguments", default=False)
+
+
+class task_arguments:  # noqa: N801 - used as a function: ``with task_arguments():``
+    """The block in which a task's arguments are pickled: an object that stands for data
+    held elsewhere (a caller's distributed array captured by a function the task runs)
+    can pickle as its value there (see :func:`for_task`)."""
+
+    def __enter__(self) -> None:
+        self._token = _TASK_ARGUMENTS.set(True)
+
+    def __exit__(self, *exc_info: object) -> None:
+        _TASK_ARGUMENTS.reset(self._token)
+
+
+def for_task() -> bool:
+    """Whether what is being pickled now goes to a task (its arguments)."""
+    return _TASK_ARGUMENTS.get()
 
 
 def serialize(value: object, what: str = "value") -> Serialized:

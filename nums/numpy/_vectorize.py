@@ -204,16 +204,13 @@ def _shape(x: Any) -> tuple[int, ...]:
 
 
 def _travelling(x: Any) -> Any:
-    """An excluded argument as it goes to the tasks: a BlockArray as its value when it is
-    small, else an error (``pyfunc`` on a worker cannot use a distributed array)."""
+    """An excluded argument as it goes to the tasks: a driver-resident BlockArray as its
+    value; a distributed one as it is (pickled for the tasks as its value, up to
+    ``CAPTURED_BYTES``, else a clear error: see ``BlockArray.__reduce_ex__``)."""
     if not isinstance(x, BlockArray):
         return x
     vals = resident.values([x])
-    if vals is None:
-        raise NotImplementedError(
-            "nums.numpy.vectorize: an excluded argument is a distributed BlockArray, which "
-            "the function cannot use in tasks on the workers; pass a small array (or x.get())")
-    return vals[0]
+    return x if vals is None else vals[0]
 
 
 __all__ = ["vectorize"]

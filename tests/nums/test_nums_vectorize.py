@@ -199,3 +199,41 @@ def test_results_stay_distributed(backend_name):
     for part in out:
         assert isinstance(part, BlockArray) and part.grid.num_blocks == x.grid.num_blocks > 1
     assert_same(out, np.vectorize(_pair)(A, 1.0))
+
+
+def test_functions_in_tasks_use_the_scripts_arrays_as_their_values(layout):
+    """A table of the script's used by a function that tasks run (closure, extra argument,
+    excluded argument) is sent as its NumPy value: NumPy's results."""
+    idx_n, tab_n, f_n = np.arange(20) % 7, np.arange(7) * 10, np.linspace(-1, 1, 20)
+    idx, tab, f = nps.asarray(idx_n), nps.asarray(tab_n), nps.asarray(f_n)
+    cases = [
+        (lambda: nps.vectorize(lambda i: tab[i])(idx),
+         lambda: np.vectorize(lambda i: tab_n[i])(idx_n)),
+        (lambda: nps.vectorize(lambda x: x + tab.sum())(f),
+         lambda: np.vectorize(lambda x: x + tab_n.sum())(f_n)),
+        (lambda: nps.piecewise(f, [f < 0], [lambda x: x * tab[1], lambda x: x + tab[2]]),
+         lambda: np.piecewise(f_n, [f_n < 0], [lambda x: x * tab_n[1], lambda x: x + tab_n[2]])),
+        (lambda: nps.apply_along_axis(lambda r, t: r.sum() + t[0], 0, f.reshape(4, 5), tab),
+         lambda: np.apply_along_axis(lambda r, t: r.sum() + t[0], 0, f_n.reshape(4, 5), tab_n)),
+        (lambda: nps.vectorize(lambda i, table: table[i], excluded={"table"})(idx, table=tab),
+         lambda: np.vectorize(lambda i, table: table[i], excluded={"table"})(idx_n,
+                                                                           table=tab_n)),
+    ]
+    for ours, numpys in cases:
+        np.testing.assert_allclose(nps.asarray(ours()).get(), numpys())
+
+
+def test_a_large_array_captured_by_a_function_in_tasks_is_a_clear_error(layout, monkeypatch):
+    """Beyond ``CAPTURED_BYTES`` a distributed array used by a function run in tasks is a
+    TypeError that says what to do (a driver-resident one is NumPy's value in any case)."""
+    from nums.core.array import blockarray
+
+    monkeypatch.setattr(blockarray, "CAPTURED_BYTES", 64)
+    x = nps.asarray(np.arange(100.0))
+    table = nps.asarray(np.arange(50.0))
+    if table._local is None and blockarray.backend().name != "serial":  # (tasks pickled)
+        with pytest.raises(TypeError, match="uses a distributed nums array"):
+            nps.vectorize(lambda v: v + table[3])(x).get()
+    else:
+        np.testing.assert_array_equal(nps.vectorize(lambda v: v + table[3])(x).get(),
+                                      np.arange(100.0) + 3)

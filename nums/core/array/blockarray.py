@@ -40,6 +40,7 @@ from nums.core.array.geometry import Flags, memory_order, root_stand_in
 from nums.core.backend.base import float_error_settings
 from nums.core.graph.grid import _ONE_BLOCK, ArrayGrid, default_block_shape
 from runtime.errors import warnings_at_caller
+from runtime.serialization import for_task
 
 
 def backend():
@@ -202,6 +203,9 @@ def block_limit() -> int:
         ctx = context.get()
     return ctx.settings.block_bytes
 
+
+# a caller's array captured by a function sent to tasks is sent as its value, up to this
+CAPTURED_BYTES = 64 << 20
 
 CALLOC_BYTES = 1 << 20  # a driver-resident array of zero bytes this large is NumPy's zeros
 
@@ -829,6 +833,22 @@ class BlockArray:
             progress.get([submit(kernels.ready, self.blocks[idx], node=int(self.nodes[idx]))
                           for idx in self.grid.indices()], "check")
         return self
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """Pickled for a task (a function run by ``vectorize``, ``piecewise``,
+        ``apply_along_axis`` that uses a table of the caller's: ``lambda i: T[i]``): as its
+        NumPy value, which the task computes with (its blocks' references mean nothing
+        there); up to ``CAPTURED_BYTES``, beyond which a clear error says what to do.
+        Otherwise pickled as any object."""
+        if not for_task():
+            return object.__reduce_ex__(self, protocol)
+        if self.nbytes > CAPTURED_BYTES:
+            raise TypeError(
+                f"a function run in tasks uses a distributed nums array of shape {self.shape} "
+                f"({self.nbytes} bytes, more than the {CAPTURED_BYTES} nums sends to each "
+                "task): pass it to the function as an argument it maps over, or send a "
+                "NumPy copy (x.get()) if the tasks may each hold one")
+        return np.asarray, (self.get(),)
 
     def tolist(self) -> Any:
         return self.get().tolist()

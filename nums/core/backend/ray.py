@@ -20,6 +20,7 @@ from typing import Any
 
 from nums.core.backend.base import METRIC_KEYS, Backend, float_error_settings, under_errstate
 from runtime import malloc
+from runtime.serialization import task_arguments
 
 INSTALL_HINT = ("the ray backend needs Ray and grpcio: pip install -e \".[ray]\" in the nums "
                 "checkout")
@@ -142,7 +143,8 @@ class RayBackend(Backend):
             fn, args = under_errstate, (errs, fn, *args)
         opts = self._run.options(scheduling_strategy=self._strategies[node],
                                  num_returns=num_returns, max_retries=self._retries)
-        return opts.remote(fn, num_returns, *args, **(kwargs or {}))
+        with task_arguments():  # (Ray pickles them here: see BlockArray.__reduce_ex__)
+            return opts.remote(fn, num_returns, *args, **(kwargs or {}))
 
     def put(self, value: Any, node: int = 0) -> Any:
         node = int(node)
