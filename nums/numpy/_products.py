@@ -134,13 +134,14 @@ def _tensordot(a: Any, b: Any, axes: Any = 2) -> BlockArray:
     a, b = asarray(a), asarray(b)
     try:
         n = operator.index(axes)
-        axes_a, axes_b = list(range(a.ndim - n, a.ndim)), list(range(n))
-        if n < 0 or n > a.ndim or n > b.ndim:
-            raise ValueError("shape-mismatch for sum")
     except TypeError:
         axes_a, axes_b = axes
-        axes_a = [axes_a] if isinstance(axes_a, int) else list(axes_a)
-        axes_b = [axes_b] if isinstance(axes_b, int) else list(axes_b)
+        axes_a = _axis_list(axes_a)
+        axes_b = _axis_list(axes_b)
+    else:  # (NumPy's: the last n of a, the first n of b; none for n <= 0)
+        if n > a.ndim or n > b.ndim:
+            raise IndexError("tuple index out of range")
+        axes_a, axes_b = list(range(a.ndim - n, a.ndim)) if n > 0 else [], list(range(max(n, 0)))
     if len(axes_a) != len(axes_b):
         raise ValueError("shape-mismatch for sum")
     axes_a = [normalize_axis_index(i, a.ndim) for i in axes_a]
@@ -149,6 +150,14 @@ def _tensordot(a: Any, b: Any, axes: Any = 2) -> BlockArray:
         if a.shape[ia] != b.shape[ib]:
             raise ValueError("shape-mismatch for sum")
     return products.tensordot(a, b, axes_a, axes_b, _product_dtype(a, b))
+
+
+def _axis_list(axes: Any) -> list:
+    """One side of tensordot's ``axes``: a sequence of axes, or one axis (any integer)."""
+    try:
+        return list(axes)
+    except TypeError:
+        return [axes]
 
 
 def dot(a: Any, b: Any, out: Any = None) -> Any:

@@ -601,3 +601,27 @@ def test_tiled_det_of_an_infinite_pivot(block_shape, tile, monkeypatch):
         a[3, 3] = value
         check_against_numpy(lambda xp, a: xp.linalg.det(a), a, block_shape=block_shape)
         check_against_numpy(lambda xp, a: xp.linalg.slogdet(a), a, block_shape=block_shape)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda xp, b: xp.linalg.multi_dot([xp.ones((4, 4)), b]),
+    lambda xp, b: xp.linalg.multi_dot([xp.ones((4, 4)), b, xp.ones((4, 4))]),
+    lambda xp, b: xp.linalg.multi_dot([b[0], b[1], b[2]], out=xp.zeros((4, 4), np.float32)),
+    lambda xp, b: xp.linalg.multi_dot([b[0], b[1], b[2][:, 0]], out=xp.zeros(4)),
+    lambda xp, b: xp.linalg.multi_dot([b[0], b[1], b[2][:, 0]], out=xp.zeros((4, 1))),
+    lambda xp, b: xp.tensordot(b, b, axes=(np.int64(0), np.int64(0))),
+    lambda xp, b: xp.tensordot(b[0], b[1], axes=-1),
+    lambda xp, b: xp.tensordot(b[0], b[1], axes=5),
+])
+def test_products_take_arguments_as_numpy(layout, fn):
+    """multi_dot of two arrays is their dot (any rank), its ``out`` as NumPy's; tensordot's
+    axes as NumPy reads them (NumPy integers, a non-positive count: the outer product)."""
+    b = np.random.default_rng(0).normal(size=(3, 4, 4))
+    try:
+        expected = fn(np, b)
+    except Exception as e:  # noqa: BLE001 (NumPy's error is the specification)
+        with pytest.raises(type(e)):
+            fn(nps, nps.asarray(b))
+        return
+    np.testing.assert_allclose(nps.asarray(fn(nps, nps.asarray(b))).get(), expected,
+                               rtol=1e-12, atol=1e-12)

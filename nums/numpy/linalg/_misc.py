@@ -14,13 +14,15 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from numpy.linalg._linalg import EigResult
 
 from nums.core.array.blockarray import BlockArray
-from nums.core.array.writes import write_out
+from nums.core.array.dtypes import result_type
+from nums.core.array.writes import check_out, write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray
 from nums.numpy._creation import eye
 from nums.numpy._elementwise import absolute, multiply, power
 from nums.numpy._manipulation import broadcast_to, reshape, swapaxes
 from nums.numpy._manipulation import diagonal as _diagonal
+from nums.numpy._products import dot as _dot
 from nums.numpy._products import matmul as _matmul
 from nums.numpy._products import tensordot as _tensordot
 from nums.numpy._products import trace as _trace
@@ -190,23 +192,32 @@ def multi_dot(arrays: Any, *, out: Any = None) -> BlockArray:
     arrays = [asarray(a) for a in arrays]
     if len(arrays) < 2:
         raise ValueError("Expecting at least two arrays.")
+    if len(arrays) == 2:  # (NumPy's: dot, of arrays of any rank)
+        return _dot(arrays[0], arrays[1], out=out)
     first_1d, last_1d = arrays[0].ndim == 1, arrays[-1].ndim == 1
     if first_1d:
         arrays[0] = arrays[0][None, :]
     if last_1d:
         arrays[-1] = arrays[-1][:, None]
-    if any(a.ndim != 2 for a in arrays):
-        raise LinAlgError("multi_dot: every array but the first and last must be 2-d")
+    for a in arrays:
+        if a.ndim != 2:
+            raise LinAlgError(f"{a.ndim}-dimensional array given. Array must be "
+                              "two-dimensional")
+    # NumPy's last product is a dot into ``out``: its dtype exactly, before any work
+    check_out(out, result_type(*arrays), "exact")
     split = _chain_order([a.shape for a in arrays])
     result = _chain_product(arrays, split, 0, len(arrays) - 1)
+    if out is not None:  # (NumPy's: ``out`` takes the 2-d product; 1-d ends are its views)
+        if out.shape != result.shape:
+            raise ValueError("output array is not acceptable (must have the right datatype, "
+                             "number of dimensions, and be a C-Array)")
+        result = write_out(out, result)
     if first_1d and last_1d:
-        result = result[0, 0]
-    elif first_1d:
-        result = result[0]
-    elif last_1d:
-        result = result[:, 0]
-    if out is not None:
-        return write_out(out, result)
+        return result[0, 0]
+    if first_1d:
+        return result[0]
+    if last_1d:
+        return result[:, 0]
     return result
 
 
