@@ -200,8 +200,10 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
     if axis is None:
         axes = list(range(x.ndim))
     else:
-        axes = [normalize_axis_index(a, x.ndim)
-                for a in ((axis,) if isinstance(axis, int | np.integer) else axis)]
+        if isinstance(axis, BlockArray) and not axis.ndim:
+            axis = operator.index(axis)  # (a 0-d integer array: one axis, as in NumPy)
+        axes = [normalize_axis_index(a, x.ndim) for a in (
+            (axis,) if isinstance(axis, int | np.integer) or np.ndim(axis) == 0 else axis)]
     if len(set(axes)) != len(axes):
         raise ValueError("duplicate value in 'axis'")
     varargs = scalar_values(varargs)  # (``h = x[1] - x[0]``: NumPy's scalar)
@@ -224,8 +226,11 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
         if x.shape[ax] < edge_order + 1:
             raise ValueError("Shape of array too small to calculate a numerical gradient, "
                              "at least (edge_order + 1) elements are required.")
-        stand_in = np.zeros(edge_order + 1 if np.ndim(dx) == 0 else len(dx), x.dtype)
-        dtype = np.gradient(stand_in, dx, edge_order=edge_order).dtype
+        # NumPy's result dtype, on a stand-in of zeros (whose own arithmetic, at repeated
+        # coordinates, is not the user's: no warnings), long enough for any edge order
+        stand_in = np.zeros(max(edge_order + 1, 3) if np.ndim(dx) == 0 else len(dx), x.dtype)
+        with np.errstate(all="ignore"):
+            dtype = np.gradient(stand_in, dx, edge_order=edge_order).dtype
         outs.append(_per_line(x, ax, x.shape[ax], dtype, _gradient_lines, dx, ax,
                               edge_order, name="gradient"))
     return outs[0] if len(outs) == 1 else tuple(outs)

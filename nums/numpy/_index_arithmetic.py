@@ -64,6 +64,8 @@ def unravel_index(indices: Any, shape: Any, order: str = "C") -> tuple[BlockArra
     idx = asarray(indices)
     if idx.dtype.kind not in "iu":
         np.unravel_index(np.zeros(1, idx.dtype), (1,))  # NumPy's TypeError
+    if isinstance(shape, BlockArray) and not shape.ndim:
+        shape = operator.index(shape)  # (a 0-d integer array is one length, as in NumPy)
     dims = [operator.index(d) for d in ((shape,) if isinstance(shape, int | np.integer)
                                         else shape)]
     size = int(np.prod(dims, dtype=np.int64))

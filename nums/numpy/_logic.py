@@ -16,7 +16,6 @@ from nums.core.array.writes import check_out, write_out
 from nums.numpy import _reductions as _red
 from nums.numpy._convert import asarray, made_0d
 from nums.numpy._elementwise import (
-    equal,
     isnan,
     logical_and,
     logical_or,
@@ -170,7 +169,7 @@ def array_equal(a1: Any, a2: Any, equal_nan: bool = False) -> bool:
     a1, a2 = asarray(a1), asarray(a2)
     if a1.shape != a2.shape:
         return False
-    eq = equal(a1, a2)
+    eq = a1 == a2  # (NumPy's operator: records compare field by field)
     if equal_nan and a1.dtype.kind in "fcmM" and a2.dtype.kind in "fcmM":  # NaN and NaT
         eq = logical_or(eq, logical_and(isnan(a1), isnan(a2)))
     return bool(_red.all(eq))
@@ -183,7 +182,7 @@ def array_equiv(a1: Any, a2: Any) -> bool:
         np.broadcast_shapes(a1.shape, a2.shape)
     except ValueError:
         return False
-    return bool(_red.all(equal(a1, a2)))
+    return bool(_red.all(a1 == a2))  # (NumPy's operator: records compare field by field)
 
 
 def real(val: Any) -> BlockArray:

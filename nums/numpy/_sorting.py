@@ -139,8 +139,11 @@ def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Bloc
     point). ``sorter`` is applied with :func:`nums.numpy.take`, which fetches the indices.
     A scalar ``v`` gives a 0-d BlockArray."""
     a = asarray(a)
-    dry_run(np.searchsorted, a, stand_in(v) if isinstance(v, BlockArray) else v, side=side,
-            sorter=None if sorter is None else np.zeros(min(a.size, 1), np.intp))
+    # NumPy's checks on a stand-in (an empty one of objects: its element, 0, would be
+    # compared with the values, strings in an object array)
+    probe = np.zeros(0, a.dtype) if a.dtype.hasobject else a
+    dry_run(np.searchsorted, probe, stand_in(v) if isinstance(v, BlockArray) else v, side=side,
+            sorter=None if sorter is None else np.zeros(min(probe.size, 1), np.intp))
     if sorter is not None:
         from nums.numpy._manipulation import take
 

@@ -81,9 +81,10 @@ def blockwise(np_func: Any, module: Any = np.strings) -> Any:
         # NumPy's errors, at the call (index/rindex: find/rfind's, as a stand-in's empty
         # strings contain no substring)
         dry = {"index": np.strings.find, "rindex": np.strings.rfind}.get(name, np_func)
-        dtype = np.asarray(dry_run(dry, *operands)).dtype
-        if name in WIDTH_FROM_DATA:
+        if name in WIDTH_FROM_DATA:  # (NumPy's errors from its first pass, on the data: a
+            # stand-in's empty strings are no fill characters of an array of them)
             return _two_passes(np_func, operands, args, kwargs, full_name)
+        dtype = np.asarray(dry_run(dry, *operands)).dtype
         return map_broadcast(np_func, operands, dtype)
 
     call.__name__ = call.__qualname__ = name

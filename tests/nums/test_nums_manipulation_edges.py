@@ -243,3 +243,25 @@ def test_where_takes_its_arrays_by_position_only(layout):
         np.where(np.arange(3) > 1, x=1, y=0)
     with pytest.raises(TypeError):
         nps.where(nps.arange(3) > 1, x=1, y=0)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda xp, a: xp.array_equal(_records(xp), _records(xp)),
+    lambda xp, a: xp.array_equiv(_records(xp), _records(xp)[:1]),
+    lambda xp, a: xp.searchsorted(xp.asarray(np.array(["apple", "banana", "cherry"],
+                                                     dtype=object)), "b"),
+    lambda xp, a: xp.char.center(xp.asarray(np.array(["a", "bb", "ccc"])), 7,
+                                 xp.asarray(np.array(["*", "-", "+"]))),
+    lambda xp, a: xp.gradient(a * a, axis=xp.argmax(xp.asarray(np.array([0, 1])))),
+    lambda xp, a: xp.unravel_index(5, xp.asarray(np.array(7))),
+    lambda xp, a: xp.gradient((a * a)[0], edge_order=0),
+])
+def test_data_dependent_arguments_as_numpy_takes_them(layout, fn):
+    """Records compared by array_equal (NumPy's ``==``), strings searched in an object
+    array, an array of fill characters, 0-d integer arrays as an axis or a length, an edge
+    order of 0: NumPy's results (checks on stand-ins whose data would not be the user's)."""
+    _same_outcome(fn, np.arange(24.0).reshape(4, 6))
+
+
+def _records(xp):
+    return xp.asarray(np.array([("bob", 3), ("al", 5)], [("name", "U5"), ("age", "i4")]))
