@@ -80,6 +80,19 @@ def _plan(operands: list, optimize: Any) -> list[tuple[tuple[int, ...], str]]:
 
 def einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
            casting: str = "safe", optimize: Any = False) -> Any:
+    """nums implementation of numpy.einsum (see :func:`_einsum`). Without ``optimize``,
+    NumPy's own loop checks no floating-point errors (an overflow gives inf silently, even
+    under ``errstate(over="raise")``): so here; with it, its products warn as NumPy's."""
+    if optimize is False:
+        with np.errstate(all="ignore"):
+            return _einsum(*operands, out=out, dtype=dtype, order=order, casting=casting,
+                           optimize=optimize)
+    return _einsum(*operands, out=out, dtype=dtype, order=order, casting=casting,
+                   optimize=optimize)
+
+
+def _einsum(*operands: Any, out: Any = None, dtype: Any = None, order: str = "K",
+            casting: str = "safe", optimize: Any = False) -> Any:
     """Distributed for every form NumPy accepts: subscripts with or without ``->``,
     ellipses, the interleaved ``operand, sublist, ..., [output]`` form, repeated indices
     (diagonals), summed indices, size-1 dimensions broadcasting, ``dtype=``, ``casting=``,

@@ -3,6 +3,8 @@ repeated indices, ellipses, size-1 broadcasting, the sublist form, dtypes, block
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from nums_helpers import assert_same
@@ -237,3 +239,23 @@ def test_einsum_into_a_narrower_out_computes_in_the_operands_dtype(layout, sub, 
     nps.einsum(sub, *[nps.asarray(a) for a in ops], out=p, casting=casting)
     np.testing.assert_allclose(p.get(), o, rtol=1e-6)
     assert p.dtype == o.dtype
+
+
+@pytest.mark.parametrize("fn,warns", [
+    (lambda xp, b: xp.einsum("i,i", b, b), False),
+    (lambda xp, b: xp.vdot(b, b), False),
+    (lambda xp, b: xp.einsum("i,i", b, b, optimize=True), True),
+    (lambda xp, b: xp.dot(b, b), True),
+])
+def test_overflow_warns_where_numpys_product_does(layout, fn, warns):
+    """NumPy's einsum loop (no optimize) and vdot check no floating-point errors; its dot
+    and optimized einsum do: the same warnings, and inf."""
+    b = np.array([1e300, 1e300])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert float(np.asarray(nps.asarray(fn(nps, nps.asarray(b))).get())) == np.inf
+    assert any("overflow" in str(w.message) for w in caught) == warns
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn(np, b)
+    assert any("overflow" in str(w.message) for w in caught) == warns
