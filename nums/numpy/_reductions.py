@@ -19,6 +19,7 @@ from nums.core.array.blockarray import BlockArray
 from nums.core.array.dtypes import dry_run
 from nums.core.array.elementwise import map_broadcast
 from nums.core.array.reduction import arg_reduce, cumulate, tree_reduce
+from nums.core.array.relayout import rechunk
 from nums.core.array.writes import check_out
 from nums.numpy._convert import asarray
 from nums.numpy._elementwise import (
@@ -233,6 +234,14 @@ def _mean(a, axis, dtype, out, keepdims, where, mode):
         count = count_nonzero(mask, axis=axis, keepdims=keepdims)
         result = _divide_counts(total, count, mode, _scalar(a, axes, keepdims))
         return finish(result.astype(res, copy=False), out)
+    redo = None
+    if np.dtype(acc).kind in "fc" and [i for i in axes if a.grid.grid_shape[i] > 1]:
+        # in NumPy's order (each reduced axis whole in a block), if it may have overflowed
+        whole = tuple(a.shape[i] or 1 if i in axes else n for i, n in enumerate(a.block_shape))
+
+        def redo(snapshot: BlockArray) -> BlockArray:
+            return _mean(rechunk(snapshot, whole), axis, dtype, None, keepdims, where, mode)
+
     result = tree_reduce(
         a,
         axes,
@@ -243,6 +252,7 @@ def _mean(a, axis, dtype, out, keepdims, where, mode):
         res,
         kernels.divide_by,
         {"count": _count(a, axes), "dtype": acc, "scalar": _scalar(a, axes, keepdims)},
+        redo=redo,
     )
     return finish(result, out)
 

@@ -811,3 +811,21 @@ def test_reductions_of_expressions_never_hold_a_whole_block(monkeypatch):
         monkeypatch.setattr(expressions, "fused_eval", whole)
         close(float((x * 3 - y).sum()), f.sum())
         close(float(((nps.roll(x, 1, 0) - x) ** 2).sum()), ((np.roll(a, 1, 0) - a) ** 2).sum())
+
+
+@pytest.mark.parametrize("fn", [
+    lambda xp, y: xp.sum(y, axis=0), lambda xp, y: xp.sum(y), lambda xp, y: xp.mean(y, axis=0),
+    lambda xp, y: xp.add.reduce(y, axis=0), lambda xp, y: xp.nansum(y, axis=0),
+    lambda xp, y: xp.prod(y * 1e-108, axis=0),
+])
+@pytest.mark.parametrize("shape", [(20, 4), (40, 40)])
+def test_sums_that_overflow_on_the_way_give_numpys_values(layout, fn, shape):
+    """Finite values whose running sum overflows (+1e308 then -1e308 along the axis):
+    NumPy's order gives inf where blocks' partial sums would give inf - inf = NaN; nums
+    computes such results again in NumPy's order (any number of output blocks)."""
+    y = np.full(shape, 1e308)
+    y[shape[0] // 2:] = -1e308
+    with np.errstate(all="ignore"):
+        expected = fn(np, y)
+        got = np.asarray(nps.asarray(fn(nps, nps.asarray(y))).get())
+    np.testing.assert_array_equal(got, expected)

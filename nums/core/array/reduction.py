@@ -22,6 +22,7 @@ from nums.core.array import kernels, relayout, resident
 from nums.core.array.blockarray import (
     BlockArray,
     DriverValue,
+    Pending,
     backend,
     raising_now,
     run_here,
@@ -105,7 +106,45 @@ def _reduce(
                 shape = tuple(1 if a in axes else n for a, n in enumerate(block))
                 parts.append(partial(g, idx, shape, grid.dtype))
             g.output(out_idx, g.sum(parts, combine_task, final))
+    if redo is not None:  # (a sum or product of floats regrouped: checked once computed)
+        first = g.finish(grid)
+        return raising_now(BlockArray(grid, None, first.nodes,
+                                      pending=_Rechecked(first, x, redo)))
     return raising_now(g.finish(grid))
+
+
+class _Rechecked(Pending):
+    """A sum or product of floats regrouped by blocks, of many output blocks: computed,
+    then, where it holds an infinity or a NaN although ``x`` has none (an intermediate
+    value overflowed: see :func:`_overflowed`), computed again in NumPy's order by
+    ``redo(x)``. One more wait, for the output blocks' checks, when the blocks are made."""
+
+    kind = "rechecked"
+
+    def __init__(self, first: BlockArray, x: BlockArray, redo: Callable):
+        self.first, self.x, self.redo = first, x, redo
+
+    def compute(self, out: BlockArray) -> np.ndarray:
+        first = self.first
+        blocks = first.blocks
+        out.nodes = first.nodes
+        flags = progress.get([submit(kernels.all_finite, blocks[idx], None, False,
+                                     node=int(first.nodes[idx]))
+                              for idx in first.grid.indices()], "reduce")
+        if all(bool(np.asarray(f).all()) for f in flags):
+            return blocks
+        x = self.x
+        finite = tree_reduce(x, tuple(range(x.ndim)), False, kernels.all_finite, {},
+                             np.logical_and, np.bool_)
+        if not bool(finite.get()):
+            return blocks  # (an infinity or a NaN in x: in any order, the same values)
+        with warnings.catch_warnings():  # (the first computation gave them)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            again = self.redo(x)
+            blocks = again.blocks
+            backend().wait(list(blocks.flat))  # (its tasks' warnings are relayed here)
+        out.nodes = again.nodes
+        return blocks
 
 
 _BLAS_DTYPES = frozenset(np.dtype(t) for t in (np.float32, np.float64, np.complex64,
@@ -178,11 +217,9 @@ def _overflowed(x: BlockArray, value: np.ndarray, parts: Sequence[np.ndarray]) -
     Regrouping changes only the rounding until an intermediate value overflows; then
     NumPy's order gives inf where the blocks' partials give NaN (``1e200`` eight times then
     ``1e-200`` eight times: inf * 0.0), or 0.0 where they give NaN (``1e308`` eight times
-    then ``-1e308`` eight times). A NaN among the real partials was given (NaN propagates,
-    whatever the order): no second look at ``x`` then, which would read it again."""
+    then ``-1e308`` eight times). A partial result's NaN may come from an overflow inside
+    its block too (``inf - inf``): ``x`` itself says whether it holds infinities or NaNs."""
     if np.isfinite(value).all():
-        return False
-    if value.dtype.kind == "f" and any(np.isnan(p).any() for p in parts):
         return False
     finite = tree_reduce(x, tuple(range(x.ndim)), False, kernels.all_finite, {},
                          np.logical_and, np.bool_)
