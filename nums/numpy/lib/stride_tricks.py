@@ -32,9 +32,12 @@ def sliding_window_view(x: Any, window_shape: Any, axis: Any = None, *, subok: b
     neighbouring blocks, never the whole array); later writes to ``x`` are seen through it.
     ``writeable=True`` (NumPy's writeable view of overlapping memory, where one write changes
     many windows) raises NotImplementedError. ``subok`` has no effect (BlockArrays have no
-    subclasses). Unlike NumPy's view, which costs no memory, its blocks hold the windows:
-    ``prod(window_shape)`` times the memory of ``x`` (reduce the windows, as in
-    ``sliding_window_view(x, w).mean(axis=-1)``, rather than keeping the view)."""
+    subclasses). Unlike NumPy's view, which costs no memory, its blocks hold the windows
+    once computed: ``prod(window_shape)`` times the memory of ``x`` (reduce the windows, as
+    in ``sliding_window_view(x, w).mean(axis=-1)``, rather than keeping the view). A
+    selection of whole windows, ``sliding_window_view(x, L)[::hop]`` (the frames of a
+    short-time Fourier transform), computes only the windows it keeps; the view itself
+    costs nothing until used."""
     if writeable:
         raise NotImplementedError(
             "nums.numpy.lib.stride_tricks.sliding_window_view(writeable=True): windows of a "
