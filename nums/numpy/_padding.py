@@ -71,6 +71,8 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
             widths[normalize_axis_index(ax, x.ndim)] = np.broadcast_to(
                 np.asarray(w), (2,)).tolist()
         pad_width = widths
+    if np.asarray(pad_width).dtype.kind != "i":  # (NumPy's check: not rounded, not bools)
+        raise TypeError("`pad_width` must be of integral type.")
     if callable(mode) or mode not in _DISTRIBUTED or (
             mode in ("reflect", "symmetric") and kwargs.get("reflect_type") == "odd"
             and not _odd_fits(x, pad_width, mode)):
