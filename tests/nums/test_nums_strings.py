@@ -273,3 +273,20 @@ def test_field_writes_check_values_and_shapes_as_numpy(layout):
     a["pos"] = (0.5, 3)
     q["pos"] = (0.5, 3)
     assert_same(q, a)
+
+
+@pytest.mark.parametrize("statement", [
+    "r[1] = (5, (0.5, 3))", "r[1:3] = (5, (0.5, 3))", "r[[0, 2]] = (7, (1, 2))",
+    "r[r['id'] == 0] = (9, (9, 9))", "r[:2] = [(1, (1, 1)), (2, (2, 2))]",
+    "f[f['n'] == 0] = ('q', 1, 2)", "f[[1, 3]] = [('a', 1, 1), ('b', 2, 2)]",
+])
+def test_records_written_from_tuples(layout, statement):
+    """A tuple is one record (nested tuples for nested fields), a list of them records:
+    written by any kind of key, as NumPy writes them."""
+    nested = np.dtype([("id", "i2"), ("pos", [("x", "f4"), ("y", "f4")])])
+    flat = np.dtype([("name", "U3"), ("n", "i2"), ("x", "f4")])
+    r, f = np.zeros(6, nested), np.zeros(6, flat)
+    exec(statement, {"r": r, "f": f})
+    rn, fn = nps.asarray(np.zeros(6, nested)), nps.asarray(np.zeros(6, flat))
+    exec(statement, {"r": rn, "f": fn})
+    assert rn.get().tolist() == r.tolist() and fn.get().tolist() == f.tolist()

@@ -131,6 +131,8 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
         # NumPy's OverflowError, ValueError or TypeError, even if nothing is selected (after
         # the key's IndexError; a basic key's value is cast by _prepare after its check)
         converted(value, x.dtype)
+    if x.dtype.names is not None and isinstance(value, tuple | list):
+        value = np.array(value, dtype=x.dtype)  # a record (nested tuples too), or records
     mask = _full_mask(x, key)
     if mask is not None and not isinstance(value, BlockArray) and np.size(value) == 1:
         fill = _scalar(np.reshape(np.asarray(value), ()), x.dtype)
@@ -248,7 +250,10 @@ def _prepare(value: Any, dtype: np.dtype, sel: tuple[int, ...], kind: str) -> An
     if isinstance(value, BlockArray) and kind == "basic" and written_as_scalar(value, dtype):
         return _scalar(np.asarray(value.get())[()], dtype)
     if not isinstance(value, BlockArray):
-        if not isinstance(value, np.ndarray) and np.ndim(value) == 0:
+        if dtype.names is not None and not isinstance(value, np.ndarray | np.generic):
+            # a record (a tuple, nested ones for nested fields) or a sequence of them
+            value = np.array(value, dtype=dtype)
+        elif not isinstance(value, np.ndarray) and np.ndim(value) == 0:
             if kind != "basic" and isinstance(value, np.generic):
                 value = np.asarray(value)  # NumPy casts it as an array into a fancy selection
             return _scalar(value, dtype)  # Python and numpy scalars: numpy's scalar rules
