@@ -152,9 +152,10 @@ def _fields(x: BlockArray, key: Any) -> BlockArray:
     """``x[key]`` of field names: NumPy gives a view; here a read-only copy, so that a write
     into it raises rather than being lost (``x['a'] = v`` writes a field of ``x``)."""
     stand = np.zeros(0, x.dtype)[key]  # NumPy's KeyError/ValueError for unknown names
-    if stand.dtype.subdtype is not None:
+    sub = x.dtype[key].subdtype if isinstance(key, str) else None  # (NumPy gives its
+    if sub is not None:  # elements as more axes: ``('v', 'f8', (3,))`` is 3 more values)
         raise NotImplementedError("nums reads fields of scalar dtypes only (this field is a "
-                                  f"subarray of shape {stand.dtype.shape})")
+                                  f"subarray of shape {sub[1]}); read x.get()[{key!r}]")
     out = x.map_blocks(kernels.field, key, dtype=stand.dtype)
     out.setflags(write=False)
     return out
