@@ -34,6 +34,7 @@ def sizes(mb: float) -> dict:
         "montecarlo": (n // 2,),
         "mixed": (n // 8, 8),
         "timeseries": (n // 8, 8),
+        "spectrogram": (n,),
     }
 
 
@@ -72,6 +73,9 @@ def make_inputs(name: str, shape: tuple, seed: int = 0) -> tuple:
         return rng.standard_normal(shape), rng.standard_normal(shape[1])
     if name == "timeseries":
         return rng.normal(0.0, 0.01, shape), numpy.full(shape[1], 1.0 / shape[1])
+    if name == "spectrogram":
+        t = numpy.arange(shape[0]) / 44100.0
+        return (numpy.sin(2 * numpy.pi * 440.0 * t) + 0.1 * rng.standard_normal(shape),)
     raise ValueError(name)
 
 
@@ -194,6 +198,15 @@ def timeseries(xp, keep, scalar, r, w, window: int = 250):
     return final + best + scalar(counts[20]) + flips + growth + sharpe
 
 
+def spectrogram(xp, keep, scalar, x, window: int = 1024, hop: int = 512):
+    """A short-time Fourier transform of a long signal, framed as NumPy users frame it
+    (``sliding_window_view(x, window)[::hop]``): the mean power spectrum's peak and the
+    loudest frame."""
+    frames = xp.lib.stride_tricks.sliding_window_view(x, window)[::hop]
+    spec = keep(xp.abs(xp.fft.rfft(frames * numpy.hanning(window), axis=-1)) ** 2)
+    return scalar(spec.mean(axis=0).max()) + scalar(spec.sum(axis=1).argmax())
+
+
 PROGRAMS = {
     "stencil": stencil,
     "periodic": periodic,
@@ -206,4 +219,5 @@ PROGRAMS = {
     "montecarlo": montecarlo,
     "mixed": mixed,
     "timeseries": timeseries,
+    "spectrogram": spectrogram,
 }
