@@ -3,6 +3,7 @@ integer arithmetic (with NumPy's bounds checks, one small reduction each)."""
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Sequence
 from typing import Any
@@ -40,8 +41,17 @@ def ravel_multi_index(multi_index: Sequence[Any], dims: Sequence[int], mode: Any
     modes = [mode] * len(dims) if isinstance(mode, str) else list(mode)
     if len(modes) != len(dims):
         raise ValueError(f"parameter mode must be a sequence of length {len(dims)}")
-    if any(c.dtype.kind not in "iu" for c in coords):
+    if any(c.dtype.kind not in "iub" for c in coords):  # (booleans count as 0 and 1)
         raise TypeError("only int indices permitted")
+    if not coords:  # (NumPy's: no coordinates, the one position 0)
+        return asarray(np.intp(0))
+    if any(d < 0 for d in dims):
+        raise ValueError("invalid entry in coordinates array")  # (NumPy's, of a negative dim)
+    if 0 in dims:
+        raise ValueError("cannot unravel if shape has zero entries (is empty).")
+    if math.prod(dims) > np.iinfo(np.intp).max:
+        raise ValueError("invalid dims: array size defined by dims is larger than the maximum "
+                         "possible size.")
     total = None
     for c, d, m, stride in zip(coords, dims, modes, _strides(dims, order)):
         c = c.astype(np.intp)

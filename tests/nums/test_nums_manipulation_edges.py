@@ -258,6 +258,10 @@ def test_where_takes_its_arrays_by_position_only(layout):
     lambda xp, a: xp.gradient(a * a, axis=xp.argmax(xp.asarray(np.array([0, 1])))),
     lambda xp, a: xp.unravel_index(5, xp.asarray(np.array(7))),
     lambda xp, a: xp.gradient((a * a)[0], edge_order=0),
+    lambda xp, a: xp.ravel_multi_index((), ()),
+    lambda xp, a: xp.ravel_multi_index(([1], [2]), (2**40, 2**30)),
+    lambda xp, a: xp.ravel_multi_index((xp.asarray([True]), xp.asarray([False])), (2, 2)),
+    lambda xp, a: xp.ravel_multi_index(([0], [0]), (0, 2), mode="wrap"),
 ])
 def test_data_dependent_arguments_as_numpy_takes_them(layout, fn):
     """Records compared by array_equal (NumPy's ``==``), strings searched in an object
