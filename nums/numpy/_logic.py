@@ -106,9 +106,11 @@ def clip(
     # in the result's dtype first, as NumPy's clip loop casts its inputs (``clip(int8, 300,
     # int64_array)``: 300 is an int64, not an int8 out of range)
     result = a if a.dtype == dtype else a.astype(dtype)
-    if lo is not None:
+    if lo is not None and hi is not None:  # (NumPy's clip loop: it keeps -0.0 at a 0.0
+        result = _CLIP(result, _operand(lo), _operand(hi))  # bound, where maximum does not)
+    elif lo is not None:
         result = maximum(result, _operand(lo))
-    if hi is not None:
+    elif hi is not None:
         result = minimum(result, _operand(hi))
     if result.dtype != dtype:
         result = result.astype(dtype)

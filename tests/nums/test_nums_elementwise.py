@@ -556,3 +556,14 @@ def test_isclose_takes_a_tolerance_per_element(layout, tol):
         assert_same(nps.isclose(x, y, **{name: tol(nps)}), expected)
         assert_same(nps.isclose(x, 1.0, **{name: tol(nps)}), np.isclose(a, 1.0, **{name: tol(np)}))
         assert bool(nps.allclose(x, y, **{name: tol(nps)})) == np.allclose(a, b, **{name: tol(np)})
+
+
+def test_clip_keeps_negative_zero_as_numpys_loop(layout):
+    """Both bounds: NumPy's clip loop (-0.0 at a 0.0 bound stays -0.0; maximum would give
+    0.0); one bound: maximum or minimum, as NumPy's clip calls them."""
+    a = np.array([-0.0, 0.0, -1.0, 2.0, np.nan, 0.5] * 4)
+    for bounds in ((0.0, 1.0), (-1.0, -0.0), (None, 0.0), (0.0, None)):
+        expected = np.clip(a, *bounds)
+        got = nps.clip(nps.asarray(a), *bounds).get()
+        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
