@@ -336,8 +336,8 @@ def set_shape(self: BlockArray, value: Any) -> None:
     shape = stand.shape
     if shape == self.shape:
         return
-    held = self.__dict__.get("_views") or {}
-    if self._link is not None or any(ref() is not None for ref in list(held.values())):
+    held = self.__dict__.get("_views") or []
+    if self._link is not None or any(ref() is not None for ref in list(held)):
         raise NotImplementedError("nums cannot set the shape of a view, or of an array that "
                                   "views refer to (views are defined on their base's shape); "
                                   "use `x = x.reshape(shape)`")

@@ -401,7 +401,7 @@ def _held_by_views(x: BlockArray, v: np.ndarray, extra: int, seen: list) -> bool
     if not views:
         return False
     parts: dict[int, list] = {}  # id(numpy view of v): [it, references from views of x]
-    for ref in list(views.values()):
+    for ref in list(views):
         w = ref()
         if w is None or w._link is None or w._link.root is not x or w._local is None:
             continue

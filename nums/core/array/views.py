@@ -54,10 +54,13 @@ def link_view(view: BlockArray, parent: BlockArray, op: ViewOp) -> ViewLink:
     view._link = made = ViewLink(parent, op)
     root = made.root
     views = root.__dict__.get("_views")
-    if views is None:  # {id: weak reference} (arrays are unhashable, as numpy's)
-        root._views = views = {}
-    key = id(view)
-    views[key] = weakref.ref(view, lambda _, views=views, key=key: views.pop(key, None))
+    if views is None:  # [weak reference] (no callbacks: they cost more than the view)
+        root._views = views = []
+    else:
+        n = len(views)
+        if n >= 64 and not n & (n - 1):  # at each power of two: the dead ones dropped
+            views[:] = [r for r in views if r() is not None]
+    views.append(weakref.ref(view))
     return made
 
 
