@@ -19,10 +19,11 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
     task, so it should be small next to ``x``."""
     table_x = xp.get() if isinstance(xp, BlockArray) else np.asarray(xp)
     table_f = fp.get() if isinstance(fp, BlockArray) else np.asarray(fp)
-    probe = np.interp(np.zeros(1), table_x, table_f, left, right, period)  # NumPy's checks
     if not isinstance(x, BlockArray) and np.ndim(x) == 0:
         return np.interp(x, table_x, table_f, left, right, period)
     points = asarray(x)
+    # NumPy's checks, on a point of x's dtype (complex or text x: its TypeError at the call)
+    probe = np.interp(np.zeros(1, points.dtype), table_x, table_f, left, right, period)
     return map_broadcast(_interp_block, [points], probe.dtype, shape=points.shape,
                          kwargs={"xp": table_x, "fp": table_f, "left": left, "right": right,
                                  "period": period})

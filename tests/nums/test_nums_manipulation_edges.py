@@ -262,6 +262,8 @@ def test_where_takes_its_arrays_by_position_only(layout):
     lambda xp, a: xp.ravel_multi_index(([1], [2]), (2**40, 2**30)),
     lambda xp, a: xp.ravel_multi_index((xp.asarray([True]), xp.asarray([False])), (2, 2)),
     lambda xp, a: xp.ravel_multi_index(([0], [0]), (0, 2), mode="wrap"),
+    lambda xp, a: xp.interp(xp.asarray(np.array([1j, 2.0])), [0, 1, 2], [0, 1, 2]),
+    lambda xp, a: xp.interp(xp.asarray(np.array([1, 2], dtype="m8[s]")), [0, 1, 2], [0, 1, 2]),
 ])
 def test_data_dependent_arguments_as_numpy_takes_them(layout, fn):
     """Records compared by array_equal (NumPy's ``==``), strings searched in an object
