@@ -290,3 +290,22 @@ def test_records_written_from_tuples(layout, statement):
     rn, fn = nps.asarray(np.zeros(6, nested)), nps.asarray(np.zeros(6, flat))
     exec(statement, {"r": rn, "f": fn})
     assert rn.get().tolist() == r.tolist() and fn.get().tolist() == f.tolist()
+
+
+def test_records_unpack_and_index_as_numpys(layout):
+    """An element of a structured array is a record, as NumPy's np.void: it unpacks
+    (``for name, age, w in people``), has a length and fields by position, and a text field
+    is NumPy's str_ (``rec['name'].upper()``)."""
+    a = np.array([("bob", 3, 1.5), ("al", 5, 2.5), ("cy", 7, 3.5)],
+                 [("name", "U5"), ("age", "i4"), ("w", "f8")])
+    x = nps.asarray(a)
+    assert [(str(n), int(g)) for n, g, _ in x] == [(str(n), int(g)) for n, g, _ in a]
+    assert len(x[0]) == len(a[0]) == 3
+    assert x[0][1] == a[0][1] and x[-1][-1] == a[-1][-1]
+    assert x[0]["name"].upper() == a[0]["name"].upper()
+    assert tuple(x[1]) == tuple(a[1])
+    assert float(x[0]["w"] * 2) == float(a[0]["w"] * 2)
+    with pytest.raises(TypeError):
+        len(nps.zeros((), dtype=a.dtype))  # (a 0-d array made as one: no length, as NumPy's)
+    with pytest.raises(TypeError):
+        len(np.zeros((), dtype=a.dtype))

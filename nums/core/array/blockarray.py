@@ -770,6 +770,8 @@ class BlockArray:
 
     def __len__(self) -> int:
         if self.ndim == 0:
+            if self._element and self.dtype.names is not None:
+                return len(self.dtype.names)  # (a record, NumPy's np.void: its fields)
             raise TypeError("len() of unsized object")
         return self.shape[0]
 
@@ -902,6 +904,8 @@ class BlockArray:
 
     def __iter__(self):
         if self.ndim == 0:  # at iter(), as NumPy's (numpy.iterable asks iter())
+            if self._element and self.dtype.names is not None:
+                return iter(self.get()[()])  # (a record: ``name, age = people[0]``)
             raise TypeError("iteration over a 0-d array")
         return (self[i] for i in range(self.shape[0]))
 

@@ -111,6 +111,10 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
     """nums implementation of ``ndarray.__getitem__``: a basic key gives a view, an
     integer-array or boolean key a new array (as in numpy). A key of one integer per axis
     gives an independent 0-d array, where numpy gives a scalar (a copy too)."""
+    if x._element and x.dtype.names is not None:
+        item = _record_item(x, key)
+        if item is not None:
+            return item
     plain = plain_key(key)  # (the common keys first: ``x[i, j]``, ``x[1:-1]``)
     if not plain and (type(key) is BlockArray or type(key) is tuple):
         key = scalar_indices(key)
@@ -141,6 +145,18 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
 # text, which are Python strings: ``[s.split("@")[0] for s in emails]``); numbers are 0-d
 # arrays (see ``BlockArray._element``)
 _AS_SCALARS = "OUS"
+
+
+def _record_item(x: BlockArray, key: Any) -> Any:
+    """``x[key]`` of a record ``x`` (an element of a structured array, NumPy's ``np.void``):
+    a field by position (``rec[1]``), or a field of text or objects by name, as NumPy's
+    scalar (``rec['name'].upper()``); None for other keys (numeric fields by name are 0-d
+    arrays, as elements of numeric arrays are)."""
+    if isinstance(key, int | np.integer) and not isinstance(key, bool):
+        return x.get()[()][key]
+    if isinstance(key, str) and key in x.dtype.names and x.dtype[key].kind in _AS_SCALARS:
+        return x.get()[()][key]
+    return None
 
 
 def _is_field_key(x: BlockArray, key: Any) -> bool:
