@@ -112,6 +112,18 @@ class ufunc:
         return self._ufunc.identity
 
     @property
+    def ntypes(self) -> int:
+        return self._ufunc.ntypes
+
+    @property
+    def signature(self) -> str | None:
+        return self._ufunc.signature
+
+    def resolve_dtypes(self, *args: Any, **kwargs: Any) -> tuple:
+        """NumPy's ``ufunc.resolve_dtypes`` (dtypes only: no array data)."""
+        return self._ufunc.resolve_dtypes(*args, **kwargs)
+
+    @property
     def types(self) -> list[str]:
         return self._ufunc.types
 

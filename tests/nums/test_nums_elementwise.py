@@ -567,3 +567,12 @@ def test_clip_keeps_negative_zero_as_numpys_loop(layout):
         got = nps.clip(nps.asarray(a), *bounds).get()
         np.testing.assert_array_equal(got, expected)
         np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+
+
+def test_ufuncs_describe_themselves_as_numpys():
+    for name in ("add", "sin", "divmod", "isnan"):
+        ours, theirs = getattr(nps, name), getattr(np, name)
+        assert (ours.ntypes, ours.signature, ours.types) == (theirs.ntypes, theirs.signature,
+                                                              theirs.types)
+    args = (np.dtype("f4"), np.dtype("f8"), None)
+    assert nps.add.resolve_dtypes(args) == np.add.resolve_dtypes(args)
