@@ -57,11 +57,19 @@ def _to_operand(x: Any) -> Any:
         return x
     if isinstance(x, np.ndarray | list | tuple | range):
         return BlockArray.from_numpy(np.asarray(_unmasked(x)))
-    t = type(x)
-    if (not isinstance(x, np.generic) and hasattr(t, "__array__")
-            and not hasattr(t, "__array_ufunc__")):  # (a poly1d: its coefficients, as NumPy)
+    if not isinstance(x, np.generic) and array_like_object(x):  # (a poly1d's coefficients)
         return BlockArray.from_numpy(np.asarray(x))
     return x
+
+
+def array_like_object(x: Any) -> bool:
+    """Whether NumPy's operators and ufuncs take ``x`` as the array its ``__array__`` gives
+    (``y * p`` of a poly1d ``p`` multiplies its coefficients): an object without
+    ``__array_ufunc__`` and without a higher ``__array_priority__`` (those NumPy defers
+    to)."""
+    t = type(x)
+    return (hasattr(t, "__array__") and not hasattr(t, "__array_ufunc__")
+            and getattr(t, "__array_priority__", 0.0) <= 0.0)
 
 
 def _normalize_out(out: Any, nout: int) -> tuple:

@@ -24,7 +24,7 @@ from nums.numpy import (
     _protocols,
     _reductions,
 )
-from nums.numpy._elementwise import UFUNCS
+from nums.numpy._elementwise import UFUNCS, array_like_object
 from nums.numpy._fallback import warn_gather
 from nums.numpy._io_binary import tofile
 from nums.numpy._registry import REGISTRY
@@ -47,12 +47,7 @@ def _is_operand(x: Any) -> bool:
     if x is None or isinstance(x, BlockArray | np.ndarray | np.generic | int | float | complex
                                | bool | list | tuple | range | str | bytes):
         return not isinstance(x, np.ma.MaskedArray)
-    # an object NumPy's operators take as the array its ``__array__`` gives (``y * p`` of a
-    # poly1d ``p`` multiplies its coefficients, as NumPy's ndarray does): one without
-    # ``__array_ufunc__`` and without a higher ``__array_priority__`` (those NumPy defers to)
-    t = type(x)
-    return (hasattr(t, "__array__") and not hasattr(t, "__array_ufunc__")
-            and getattr(t, "__array_priority__", 0.0) <= 0.0)
+    return array_like_object(x)  # (a poly1d: its coefficients, as NumPy's ndarray takes)
 
 
 _SEQUENCES = (list, tuple, str, bytes)

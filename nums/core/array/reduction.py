@@ -134,9 +134,7 @@ class _Rechecked(Pending):
         if all(bool(np.asarray(f).all()) for f in flags):
             return blocks
         x = self.x
-        finite = tree_reduce(x, tuple(range(x.ndim)), False, kernels.all_finite, {},
-                             np.logical_and, np.bool_)
-        if not bool(finite.get()):
+        if not _all_finite(x):
             return blocks  # (an infinity or a NaN in x: in any order, the same values)
         with warnings.catch_warnings():  # (the first computation gave them)
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -199,7 +197,7 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
                                      "reduce")
             value = kernels.reduce_finalize(combine, finalize, grid.shape, grid.dtype,
                                             finalize_kwargs, *parts)
-        if redo is not None and _overflowed(x, value, parts):
+        if redo is not None and _overflowed(x, value):
             with warnings.catch_warnings():  # (the first computation gave them)
                 warnings.simplefilter("ignore", RuntimeWarning)
                 return redo(x).get()
@@ -209,9 +207,9 @@ def _combined_here(x: BlockArray, axes: tuple[int, ...], grid: ArrayGrid, partia
                                   pending=DriverValue(make, lambda: planned()[0])))
 
 
-def _overflowed(x: BlockArray, value: np.ndarray, parts: Sequence[np.ndarray]) -> bool:
-    """Whether a sum or product of floats regrouped by blocks (``value``, of the partial
-    results ``parts`` of ``x``'s blocks) may have overflowed on the way, so that NumPy's one
+def _overflowed(x: BlockArray, value: np.ndarray) -> bool:
+    """Whether a sum or product of floats regrouped by blocks (``value``, of ``x``'s blocks'
+    partial results) may have overflowed on the way, so that NumPy's one
     order could give another value: it has infinities or NaNs although ``x`` has none.
 
     Regrouping changes only the rounding until an intermediate value overflows; then
@@ -219,8 +217,11 @@ def _overflowed(x: BlockArray, value: np.ndarray, parts: Sequence[np.ndarray]) -
     ``1e-200`` eight times: inf * 0.0), or 0.0 where they give NaN (``1e308`` eight times
     then ``-1e308`` eight times). A partial result's NaN may come from an overflow inside
     its block too (``inf - inf``): ``x`` itself says whether it holds infinities or NaNs."""
-    if np.isfinite(value).all():
-        return False
+    return not np.isfinite(value).all() and _all_finite(x)
+
+
+def _all_finite(x: BlockArray) -> bool:
+    """Whether ``x`` holds no infinity and no NaN (one more pass over it, block by block)."""
     finite = tree_reduce(x, tuple(range(x.ndim)), False, kernels.all_finite, {},
                          np.logical_and, np.bool_)
     return bool(finite.get())

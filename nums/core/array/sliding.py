@@ -13,7 +13,7 @@ task per output block, placed by the optimizer; the array is never gathered.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -77,15 +77,35 @@ class _Windows(Pending):
         return built.blocks
 
 
-def _source(grid: ArrayGrid, idx: tuple, ndim: int, axis: tuple) -> tuple[list, tuple]:
-    """The parent's region read by output block ``idx`` and the block's window lengths."""
+def _source(grid: ArrayGrid, idx: tuple, ndim: int, axis: tuple,
+            lead: Sequence[tuple[int, int]]) -> tuple[list, tuple]:
+    """The parent's region read by output block ``idx`` and the block's window lengths;
+    ``lead``: the first position and the step along each parent axis (``(0, 1)`` for every
+    window; ``[::hop]`` a step ``hop``)."""
     out = grid.block_slices(idx)
-    lo = [s.start for s in out[:ndim]]
-    hi = [s.stop for s in out[:ndim]]
+    lo = [first + step * o.start for (first, step), o in zip(lead, out[:ndim])]
+    hi = [first + step * (o.stop - 1) + 1 for (first, step), o in zip(lead, out[:ndim])]
     for t, a in zip(out[ndim:], axis):
         lo[a] += t.start
         hi[a] += t.stop - 1
     return [slice(a, b) for a, b in zip(lo, hi)], tuple(t.stop - t.start for t in out[ndim:])
+
+
+def _build(x: BlockArray, grid: ArrayGrid, axis: tuple, lead: Sequence[tuple[int, int]]
+           ) -> BlockArray:
+    """The windows of ``grid`` (positions by ``lead``, see :func:`_source`), one task per
+    block next to its region of ``x``."""
+    ndim = x.ndim
+    steps = None if all(step == 1 for _, step in lead) else tuple(step for _, step in lead)
+
+    def task(idx: tuple, node: int) -> Any:
+        slices, windows = _source(grid, idx, ndim, axis, lead)
+        ref, _ = region(x, slices, node)
+        return submit(kernels.sliding_windows, ref, windows, axis, steps, node=node)
+
+    return BlockArray.build(grid, task,
+                            reads=lambda idx: [(x, _source(grid, idx, ndim, axis, lead)[0])],
+                            name="sliding_window_view")
 
 
 def _values(x: BlockArray, window_shape: tuple, axis: tuple) -> BlockArray:
@@ -93,19 +113,11 @@ def _values(x: BlockArray, window_shape: tuple, axis: tuple) -> BlockArray:
     if math.prod(shape) == 0:
         return BlockArray.full(shape, 0, x.dtype)
     grid = _grid(x, shape, window_shape)
-    ndim = x.ndim
     x = x.copy()  # (a snapshot: the windows are computed on first use)
-
-    def task(idx: tuple, node: int) -> Any:
-        slices, windows = _source(grid, idx, ndim, axis)
-        ref, _ = region(x, slices, node)
-        return submit(kernels.sliding_windows, ref, windows, axis, node=node)
 
     def build() -> BlockArray:
         check_fits(shape, x.dtype)
-        return BlockArray.build(grid, task, reads=lambda idx: [(x, _source(grid, idx, ndim,
-                                                                           axis)[0])],
-                                name="sliding_window_view")
+        return _build(x, grid, axis, [(0, 1)] * x.ndim)
 
     # (nodes decided when built: a grid of every window can be too large to place now)
     nodes = np.broadcast_to(np.zeros((), np.int64), grid.grid_shape)
@@ -134,21 +146,4 @@ def _part(x: BlockArray, spec: list, window_shape: tuple, axis: tuple) -> BlockA
     steps = tuple(s[2] for s in lead)
     grid = _grid(x, shape, window_shape, steps)
     check_fits(shape, x.dtype)
-
-    def source(idx: tuple) -> tuple[list, tuple]:
-        out = grid.block_slices(idx)
-        lo = [s[1] + s[2] * o.start for s, o in zip(lead, out[:ndim])]
-        hi = [s[1] + s[2] * (o.stop - 1) + 1 for s, o in zip(lead, out[:ndim])]
-        for t, a in zip(out[ndim:], axis):
-            lo[a] += t.start
-            hi[a] += t.stop - 1
-        return [slice(a, b) for a, b in zip(lo, hi)], tuple(t.stop - t.start
-                                                             for t in out[ndim:])
-
-    def task(idx: tuple, node: int) -> Any:
-        slices, windows = source(idx)
-        ref, _ = region(x, slices, node)
-        return submit(kernels.sliding_windows, ref, windows, axis, steps, node=node)
-
-    return BlockArray.build(grid, task, reads=lambda idx: [(x, source(idx)[0])],
-                            name="sliding_window_view")
+    return _build(x, grid, axis, [(s[1], s[2]) for s in lead])
