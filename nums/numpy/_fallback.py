@@ -166,7 +166,8 @@ def _results(value: Any, call: _Call, part: Any, name: str) -> Any:
     if isinstance(value, View):
         x = call.arrays[value.k]
         if value.offset == 0 and tuple(value.shape) == x.shape and tuple(
-                value.strides) == _c_strides(x.shape):
+                value.strides) == _c_strides(x.shape) and (
+                value.writeable or not x.flags.writeable):
             return x  # the argument itself (an ``out=`` returned, ...), as in numpy
         if isinstance(x, BlockArray):
             return strided_view(x, value.offset, value.shape, value.strides, value.writeable)

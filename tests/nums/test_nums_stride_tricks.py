@@ -154,9 +154,13 @@ def test_as_strided_of_a_view_steps_through_its_base(layout):
         a = xp.asarray(np.arange(12).reshape(3, 4))
         v = xp.asarray(np.arange(10.0))
         got = [AS(a[:, 1:], (3, 2), (32, 8)), AS(a.T, (4, 2), (8, 32)),
-               AS(v[::2], (3, 2), (16, 16)), AS(v[2:], (3, 2), (8, 8)), AS(a[1:])]
+               AS(v[::2], (3, 2), (16, 16)), AS(v[2:], (3, 2), (8, 8)), AS(a[1:]),
+               AS(v[3:6], (3, 2), (16, 8)), AS(a[1:2], (2, 4), (32, 8))]  # (past the view)
         s = AS(a[:, 1:], (3, 2), (32, 8))
         s[1, 0] = -1
+        r = AS(v[2:5], (3,), (8,), writeable=False)  # (all the rows it reads: still read-only)
+        with pytest.raises(ValueError, match="read-only"):
+            r[0] = 1.0
         values = [np.asarray(g.get() if hasattr(g, "get") else g).tolist() for g in got]
         values.append(np.asarray(a.get() if hasattr(a, "get") else a).tolist())
         if xp is np:

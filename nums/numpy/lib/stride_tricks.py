@@ -56,24 +56,36 @@ def as_strided(x: Any, shape: Any = None, strides: Any = None, subok: bool = Fal
                writeable: bool = True) -> Any:
     """nums implementation of ``numpy.lib.stride_tricks.as_strided``. Strides are byte
     steps through NumPy's memory, which blocks do not have: on a BlockArray, NumPy's
-    ``as_strided`` runs through the fallback on a whole copy of ``x`` on one worker (a
-    ``GatherWarning``) and the result is a view of ``x`` (read through, and written through
-    when ``writeable``, as in NumPy). Any other ``x`` is NumPy's: the view of its memory."""
+    ``as_strided`` runs through the fallback on one worker (a ``GatherWarning``), on a copy
+    of the rows of ``x``'s base that the strides reach, from ``x``'s first element (a view
+    ``a[:, 1:]``, ``a.T``, ``v[::2]`` steps through its base's memory, as NumPy's strides
+    mean); the result is a view (read through, and written through when ``writeable``, as
+    in NumPy). Any other ``x`` is NumPy's: the view of its memory."""
     if not isinstance(x, BlockArray):
         return np.lib.stride_tricks.as_strided(x, shape, strides, subok, writeable)
     g = x._geometry()
-    if x._link is not None and not (g.flags.c_contiguous and offset_of(
-            g, x._link.root._geometry()) == 0):
-        # a view (``a[:, 1:]``, ``a.T``, ``v[::2]``): NumPy's strides are steps through its
-        # base's memory, so they apply to the base's values, from the view's first element
-        root = x._link.root
-        shape = g.shape if shape is None else shape
-        strides = g.strides if strides is None else strides
-        return run_fallback(_strided_at, (root, offset_of(g, root._geometry()), shape,
-                                          strides, subok, writeable), {},
-                            "numpy.lib.stride_tricks.as_strided")
-    return run_fallback(np.lib.stride_tricks.as_strided, (x, shape, strides, subok, writeable),
-                        {}, "numpy.lib.stride_tricks.as_strided")
+    root = x if x._link is None else x._link.root
+    shape = g.shape if shape is None else tuple(shape)
+    strides = g.strides if strides is None else tuple(strides)
+    rows, start = _rows_reached(root, offset_of(g, root._geometry()), shape, strides)
+    return run_fallback(_strided_at, (rows, start, shape, strides, subok, writeable), {},
+                        "numpy.lib.stride_tricks.as_strided")
+
+
+def _rows_reached(root: BlockArray, offset: int, shape: tuple, strides: tuple
+                  ) -> tuple[BlockArray, int]:
+    """The rows of C-ordered ``root`` holding every byte that ``shape`` and ``strides`` reach
+    from byte ``offset``, and that offset within them (only those rows are gathered)."""
+    if root.ndim == 0 or not root.size or 0 in shape or len(shape) != len(strides):
+        return root, offset  # (NumPy's own errors, or nothing to read)
+    lo = offset + sum(min(0, (n - 1) * k) for n, k in zip(shape, strides))
+    hi = offset + sum(max(0, (n - 1) * k) for n, k in zip(shape, strides)) + root.itemsize
+    row = root.nbytes // root.shape[0]
+    first = min(max(lo // row, 0), root.shape[0] - 1)
+    last = max(min(-(-hi // row), root.shape[0]), first + 1)
+    if first == 0 and last == root.shape[0]:
+        return root, offset
+    return root[first:last], offset - first * row
 
 
 def _strided_at(base: np.ndarray, offset: int, shape: Any, strides: Any, subok: bool,
