@@ -76,6 +76,12 @@ def _overlap_add(xp, d):
     return rec
 
 
+def _stft(xp, x, window=256, hop=128):
+    """Short-time spectra of a signal framed as NumPy users frame it."""
+    frames = xp.lib.stride_tricks.sliding_window_view(x, window)[::hop]
+    return xp.abs(xp.fft.rfft(frames * numpy.hanning(window), axis=-1))
+
+
 def _lu(xp, d):
     """LU with partial pivoting written by hand (row swaps, a column scaled, an outer
     product subtracted per step) on a 100 x 100 matrix."""
@@ -125,6 +131,8 @@ PROGRAMS = {
     "eye": lambda xp, d: xp.eye(1000),
     "einsum_batched_rotations": lambda xp, d: xp.einsum("nij,nj->ni", d["R"], d["Y"][:10**6, :3]),
     "overlap_add": _overlap_add,
+    "stft": lambda xp, d: _stft(xp, d["x"]),
+    "stft_small": lambda xp, d: _stft(xp, d["x"][:300_000]),
     "lu_by_hand": _lu,
 }
 
