@@ -53,7 +53,11 @@ def parse_text_range(reader: str, path: str, start: int, stop: int, kwargs: dict
             a = getattr(np, reader)(text, ndmin=2, **kwargs)
         except ValueError as exc:
             line = _lines_before(path, start) + 1  # counted only on errors
-            raise ValueError(f"{path} (the lines from line {line} on): {exc}") from None
+            where = f"{path} (the lines from line {line} on)"
+            if type(exc) is not ValueError:  # NumPy's own type (UnicodeDecodeError)
+                exc.add_note(where)
+                raise
+            raise ValueError(f"{where}: {exc}") from None
     if a.ndim != 2:
         a = a.reshape(a.shape[0] if a.ndim else 1, -1)
     return a, a.shape[0], a.shape[1]

@@ -6,7 +6,6 @@ functions that hold no array data (formatting of scalars, error settings, build 
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
@@ -32,7 +31,7 @@ from numpy import (  # noqa: F401 - re-exported: no array data, NumPy's own
 )
 
 from nums.core.array.blockarray import BlockArray
-from nums.core.array.printing import printable
+from nums.core.array.printing import print_threshold, printable
 from nums.numpy._convert import asarray, in_order
 from nums.numpy._device import check_device
 
@@ -117,17 +116,17 @@ def asarray_chkfinite(a: Any, dtype: Any = None, order: Any = None) -> BlockArra
     return x
 
 
-def _values(a: Any) -> tuple[Any, bool]:
+def _values(a: Any) -> tuple[Any, bool | None]:
     if isinstance(a, BlockArray):
         return printable(a)
-    return np.asarray(a), False
+    return np.asarray(a), None  # (NumPy's own summary)
 
 
 def array_str(a: Any, max_line_width: Any = None, precision: Any = None,
               suppress_small: Any = None) -> str:
     """nums implementation of ``numpy.array_str`` (only the printed values are fetched)."""
     values, summarised = _values(a)
-    with np.printoptions(threshold=0 if summarised else sys.maxsize):
+    with np.printoptions(threshold=print_threshold(summarised)):
         return np.array_str(values, max_line_width, precision, suppress_small)
 
 
@@ -149,7 +148,7 @@ def array_repr(arr: Any, max_line_width: Any = None, precision: Any = None,
 
 def _array2string(x: BlockArray, *args: Any, **kwargs: Any) -> str:
     values, summarised = printable(x)
-    kwargs["threshold"] = 0 if summarised else sys.maxsize
+    kwargs["threshold"] = print_threshold(summarised)
     return np.array2string(values, *args, **kwargs)
 
 
@@ -164,9 +163,9 @@ def array2string(a: Any, max_line_width: Any = None, precision: Any = None,
                if v is not None}
     with np.printoptions(**options):
         values, summarised = _values(a)
+        shown = print_threshold(summarised)
     return np.array2string(values, max_line_width, precision, suppress_small, separator,
-                           prefix, formatter=formatter,
-                           threshold=0 if summarised else sys.maxsize,
+                           prefix, formatter=formatter, threshold=shown,
                            edgeitems=edgeitems, sign=sign, floatmode=floatmode, suffix=suffix,
                            legacy=legacy)
 

@@ -77,3 +77,19 @@ def test_real_and_imag_setters_cast_unsafely(layout):
         assert {type(w.message) for w in w_nums} == {type(w.message) for w in w_np}
     with pytest.raises(TypeError):
         nps.asarray(np.zeros(3)).imag = 1.0
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.zeros((2, 2), dtype=("i4", (3,))),
+    lambda m: m.ones(4, dtype=("f8", (2, 2))),
+    lambda m: m.full(3, 7, dtype=("i2", (2,))),
+    lambda m: m.full((3,), [1, 2], dtype=("i4", (2,))),
+    lambda m: m.zeros_like(m.arange(3), dtype=("i4", (2,))),
+    lambda m: m.empty(5, dtype=("f4", (2,))).shape,
+    lambda m: m.arange(6).astype(("i4", (2,))),
+    lambda m: m.arange(6.5, 0.5, -0.5).reshape(3, 4).astype(("i4", (2,))),
+])
+def test_subarray_dtypes_add_numpys_trailing_axes(layout, make):
+    """A subarray dtype makes an array of its base dtype with its shape's axes at the end
+    (the arrays in blocks had the shape asked for, and their dtype, then failed when read)."""
+    assert_same(make(nps), make(np))

@@ -516,6 +516,18 @@ def test_loadtxt_parallel_errors_name_the_file_and_line(tmp_path, monkeypatch):
         nps.loadtxt(tmp_path / "bad.txt")
 
 
+def test_undecodable_text_raises_numpys_unicode_error(tmp_path, monkeypatch):
+    from nums.numpy import _io_text
+
+    monkeypatch.setattr(_io_text, "PART_BYTES", 10)
+    path = tmp_path / "latin.txt"
+    path.write_bytes("# temp\xe9rature\n1 2\n3 4\n".encode("latin1"))
+    for read in (nps.loadtxt, nps.genfromtxt):  # (``except UnicodeDecodeError:`` retries)
+        with pytest.raises(UnicodeDecodeError):
+            read(path)
+        assert_same(read(path, encoding="latin1"), np.loadtxt(path, encoding="latin1"))
+
+
 def test_local_only_formats_refuse_s3_urls():
     x = nps.arange(6.0)
     with pytest.raises(NotImplementedError, match="nums.write_csv works on local files only"):

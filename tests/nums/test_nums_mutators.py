@@ -232,3 +232,24 @@ def test_sequences_into_one_element_and_place_of_unsafe_values_raise_as_numpy():
         x[1, 2] = nps.asarray(np.array(8))  # a 0-d array is one value
         x[1] = [5, 6, 7]
         assert_same(x[1], np.array([5, 6, 7]))
+
+
+@pytest.mark.parametrize("key, value", [
+    (0, [1]), (2, {"k": 4}), (1, (2, 3)), (-1, "text"), (slice(None, 3), [[1], (2, 3), None]),
+    (slice(1, 3), [1]), (Ellipsis, [5]), ((0, 1), [1, 2]), ((slice(None), 1), [[1], [2]]),
+    (0, [1, [2], (3,)]),
+])
+def test_objects_written_into_object_arrays_as_numpy(layout, key, value):
+    """An element of an object array takes the object as it is (``o[0] = [1]`` holds the
+    list, where nums wrote 1 or a 0-d array), and sequences unpack only as deep as the
+    selection."""
+    shape = (2, 3) if isinstance(key, tuple) or value == [1, [2], (3,)] else (4,)
+    a = np.full(shape, None, dtype=object)
+    x = nps.full(shape, None, dtype=object)
+    a[key] = value
+    x[key] = value
+    assert x.get().tolist() == a.tolist()
+    v = x[:]  # through a view too
+    v[key] = {"z": 0}
+    a[key] = {"z": 0}
+    assert x.get().tolist() == a.tolist()

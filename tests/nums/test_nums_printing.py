@@ -126,3 +126,16 @@ def test_format_of_an_array_takes_only_the_empty_spec():
         format(a, ">20")
     with pytest.raises(TypeError, match="unsupported format string"):
         format(x, ">20")
+
+
+def test_summaries_without_edge_items_print_the_last_items_as_numpy():
+    """``edgeitems=0`` prints ``...`` and each axis's last item, sized from the whole array
+    (nums printed the middle item)."""
+    for a in (np.arange(3000), np.arange(50).reshape(5, 10), np.arange(3000.0) ** 1.5):
+        x = nps.asarray(a, block_shape=(7,) * a.ndim)
+        assert nps.array2string(x, threshold=10, edgeitems=0) == np.array2string(
+            a, threshold=10, edgeitems=0)
+        with np.printoptions(threshold=10, edgeitems=0):
+            assert str(x) == str(a)
+    # a NumPy array given to nums's functions is summarised by NumPy's own options
+    assert nps.array_str(np.arange(3000)) == np.array_str(np.arange(3000))

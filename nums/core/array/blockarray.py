@@ -679,6 +679,13 @@ class BlockArray:
 
     @classmethod
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
+        dtype = np.dtype(dtype)
+        if dtype.subdtype is not None:  # ("i4", (3,)): NumPy's trailing axes of its base
+            base, extra = dtype.subdtype
+            shape = normalize_shape(shape) + extra
+            if block_shape is not None:
+                block_shape = normalize_shape(block_shape) + extra
+            dtype = base
         grid = make_grid(shape, dtype, block_shape)
         if grid.num_blocks == 1 and fits_local(grid.shape, grid.dtype):
             if grid.size * grid.dtype.itemsize >= CALLOC_BYTES and grid.dtype.kind != "O":
@@ -917,6 +924,11 @@ class BlockArray:
         and ``copy`` come before it when given by position)."""
         memory_order(order)
         dtype = np.dtype(dtype)
+        if dtype.subdtype is not None:  # ("i4", (2,)): each value repeated along new axes
+            base, extra = dtype.subdtype
+            out = BlockArray.full(self.shape + extra, 0, base)
+            out[...] = self.astype(base, casting).reshape(self.shape + (1,) * len(extra))
+            return out
         if dtype.kind in "SU" and dtype.itemsize == 0 and self.dtype.kind != "O":
             # str and bytes without a length: NumPy's length for the source dtype (U21 for
             # int64, U32 for float64), not the one character of each block's guess

@@ -636,8 +636,22 @@ def set_region(block: np.ndarray, dst: tuple, value: Any) -> np.ndarray:
     """``block`` with ``out[dst] = value`` (numpy's casting and broadcasting), in place or in a
     copy (:func:`writable`)."""
     out = writable(block)
-    out[dst] = value
+    out[dst] = element_value(out, dst, value)
     return out
+
+
+def element_value(target: np.ndarray, key: Any, value: Any) -> Any:
+    """``value`` to write as ``target[key] = value``: the object a 0-d object array holds
+    when ``key`` selects one element of an object array (NumPy's ``o[0] = [1]`` holds the
+    list, which the write path carries in a 0-d array; written as it is, the element would
+    be the array)."""
+    if target.dtype.kind == "O" and type(value) is np.ndarray and not value.ndim and (
+            value.dtype.kind == "O"):
+        ints = key if type(key) is tuple else (key,)
+        if len(ints) == target.ndim and all(
+                isinstance(k, int | np.integer) and not isinstance(k, bool) for k in ints):
+            return value[()]
+    return value
 
 
 def set_region_expr(block: np.ndarray, dst: tuple, spec: tuple, *leaves: Any) -> np.ndarray:

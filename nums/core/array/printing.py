@@ -26,11 +26,16 @@ def _edge_indices(n: int, edge: int) -> list[int]:
     return list(range(edge)) + [n // 2] + list(range(n - edge, n))
 
 
-def printable(x: BlockArray) -> tuple[np.ndarray, bool]:
-    """Values to print: the whole array, or only its edges when numpy would summarise."""
+def printable(x: BlockArray) -> tuple[np.ndarray, bool | None]:
+    """Values to print: the whole array, or only its edges when numpy would summarise (then
+    True; False: the whole array, not summarised; None: the whole array, which NumPy
+    summarises itself)."""
     options = np.get_printoptions()
     if x.size <= options["threshold"]:
         return x.get(), False
+    if options["edgeitems"] == 0:  # NumPy sizes the fields from the whole array (its
+        return x.get(), None  # a[-0:]) and prints the last item of each axis
+
     wanted = [_edge_indices(n, options["edgeitems"]) for n in x.shape]
     out = np.empty(tuple(len(w) for w in wanted), dtype=x.dtype)
     refs, targets = [], []
@@ -49,6 +54,13 @@ def printable(x: BlockArray) -> tuple[np.ndarray, bool]:
     return out, True
 
 
+def print_threshold(summarised: bool | None) -> int:
+    """NumPy's ``threshold`` that prints :func:`printable`'s values as ``x``'s."""
+    if summarised is None:
+        return np.get_printoptions()["threshold"]
+    return 0 if summarised else sys.maxsize
+
+
 def scalar(x: BlockArray) -> Any:
     """The NumPy scalar (``numpy.float64``, ``numpy.bool``, ..., or the object of an object
     array) that a 0-d ``x`` holds: what NumPy's operation would have returned."""
@@ -61,7 +73,7 @@ def _array2string(x: BlockArray, max_line_width: Any = None, precision: Any = No
     """``numpy.array2string`` of ``x`` from its fetched values (its edges when summarised)."""
     values, summarised = printable(x)
     return np.array2string(values, max_line_width, precision, suppress_small, separator,
-                           prefix, suffix=suffix, threshold=0 if summarised else sys.maxsize)
+                           prefix, suffix=suffix, threshold=print_threshold(summarised))
 
 
 def to_str(x: BlockArray) -> str:

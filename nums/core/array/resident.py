@@ -1203,7 +1203,7 @@ def write(x: BlockArray, key: tuple, value: Any, whole: bool = False) -> bool:
     del v
     new, in_place = writable_value(x)
     try:
-        new[key] = value
+        new[key] = kernels.element_value(new, key, value)
     finally:
         revalue(x, new)
     return True

@@ -250,7 +250,15 @@ def _prepare(value: Any, dtype: np.dtype, sel: tuple[int, ...], kind: str) -> An
     if isinstance(value, BlockArray) and kind == "basic" and written_as_scalar(value, dtype):
         return _scalar(np.asarray(value.get())[()], dtype)
     if not isinstance(value, BlockArray):
-        if dtype.names is not None and not isinstance(value, np.ndarray | np.generic):
+        if dtype.kind == "O" and not isinstance(value, np.ndarray | np.generic):
+            # NumPy unpacks sequences only as deep as the selection: ``o[0] = [1]`` holds the
+            # list, ``o[:] = [[1], (2, 3), None]`` three objects
+            held = np.empty(sel, dtype=object)
+            held[...] = value
+            if not sel:
+                return held  # (the object, 0-d: _scalar would hold the array itself)
+            value = held
+        elif dtype.names is not None and not isinstance(value, np.ndarray | np.generic):
             # a record (a tuple, nested ones for nested fields) or a sequence of them
             value = np.array(value, dtype=dtype)
         elif not isinstance(value, np.ndarray) and np.ndim(value) == 0:
