@@ -164,6 +164,10 @@ class ufunc:
                             signature=signature)
         if isinstance(result, BlockArray) and result._local is not None:
             return result  # computed in the driver, under the caller's np.errstate already
+        if _object_loop(args):  # Python's operators on the elements: their errors (``x +
+            for r in result if type(result) is tuple else (result,):  # object()``) at the
+                if isinstance(r, BlockArray):  # call, as NumPy's (not when it is read)
+                    r._errors_now()
         errs = float_error_settings()
         if errs is not None:
             _settle(result, errs)
@@ -273,6 +277,22 @@ class ufunc:
         a, b = asarray(a), asarray(b)
         a2 = reshape_view(a, a.shape + (1,) * b.ndim)
         return self(a2, b, **kwargs)
+
+
+_PLAIN = (int, float, complex, bool, str, bytes, list, tuple, range, type(None))
+
+
+def _object_loop(args: tuple) -> bool:
+    """Whether a ufunc of ``args`` runs NumPy's object loop: an operand of object dtype, or
+    a Python object that is not a number (``datetime.date``, ``Decimal``)."""
+    for a in args:
+        dtype = getattr(a, "dtype", None)
+        if isinstance(dtype, np.dtype):
+            if dtype.kind == "O":
+                return True
+        elif not isinstance(a, _PLAIN):
+            return True
+    return False
 
 
 def _settle(result: Any, errs: dict) -> None:

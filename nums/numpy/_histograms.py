@@ -222,8 +222,11 @@ def histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,
     """nums implementation of numpy.histogram: every block counts its values in NumPy's
     bins (computed from the fetched minimum and maximum); counts are added in a tree."""
     a, w = _histogram_input(a, weights)
-    probe = dry_run(np.histogram, a, bins=10 if isinstance(bins, str | BlockArray) else bins,
-                    range=range, density=density, weights=w)
+    # (edges in blocks: two of their dtype, which dates and times need; NumPy makes no
+    # uniform bins of them)
+    stand = np.zeros(2, bins.dtype) if isinstance(bins, BlockArray) and bins.ndim == 1 else (
+        10 if isinstance(bins, str | BlockArray) else bins)
+    probe = dry_run(np.histogram, a, bins=stand, range=range, density=density, weights=w)
     block_bins, block_range, edges = _bins(a, bins, range, w)
     dtype = probe[0].dtype
     nbins = len(edges) - 1

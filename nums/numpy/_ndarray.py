@@ -47,7 +47,13 @@ def _is_operand(x: Any) -> bool:
     if x is None or isinstance(x, BlockArray | np.ndarray | np.generic | int | float | complex
                                | bool | list | tuple | range | str | bytes):
         return not isinstance(x, np.ma.MaskedArray)
-    return array_like_object(x)  # (a poly1d: its coefficients, as NumPy's ndarray takes)
+    if array_like_object(x):  # (a poly1d: its coefficients, as NumPy's ndarray takes)
+        return True
+    # any other object is one element (``dates == datetime.date(2024, 2, 29)``, ``x *
+    # Fraction(1, 3)``), as NumPy's ndarray takes it, unless it opts out of NumPy's operators
+    # (``__array_ufunc__ = None``), overrides them, or outranks arrays (``__array_priority__``)
+    return getattr(type(x), "__array_ufunc__", False) is False and getattr(
+        x, "__array_priority__", 0.0) <= 0.0
 
 
 _SEQUENCES = (list, tuple, str, bytes)

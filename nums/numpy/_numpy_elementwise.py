@@ -33,10 +33,26 @@ def _blockwise(fn: Any, operands: list, kwargs: dict, checked: bool = False) -> 
     return result._errors_now() if checked else result
 
 
-def _dates(x: Any) -> Any:
-    if isinstance(x, BlockArray):
-        return x if x.dtype.kind == "M" else x.astype("datetime64[D]")
+def _dates(x: Any, operand: int = 0) -> Any:
+    """Dates for the business-day functions: NumPy converts lists and scalars, and casts
+    arrays only safely to days (integers, text or seconds are its TypeError)."""
+    if isinstance(x, BlockArray | np.ndarray):
+        if not np.can_cast(x.dtype, "datetime64[D]", "safe"):
+            raise TypeError(f"Iterator operand {operand} dtype could not be cast from "
+                            f"dtype({str(x.dtype)!r}) to dtype('<M8[D]') according to the "
+                            "rule 'safe'")
+        return x if isinstance(x, BlockArray) else np.asarray(x, dtype="datetime64[D]")
     return np.asarray(x, dtype="datetime64[D]")
+
+
+def _to_safe_out(out: Any, result: BlockArray, operand: int) -> BlockArray:
+    """``result`` written into ``out`` when NumPy's safe cast allows it (its TypeError
+    otherwise, before anything is written)."""
+    if out is not None and not np.can_cast(result.dtype, out.dtype, "safe"):
+        raise TypeError(f"Iterator requested dtype could not be cast from "
+                        f"dtype({str(result.dtype)!r}) to dtype({str(out.dtype)!r}), the "
+                        f"operand {operand} dtype, according to the rule 'safe'")
+    return to_out(out, result)
 
 
 def i0(x: Any) -> BlockArray:
@@ -59,15 +75,15 @@ def is_busday(dates: Any, weekmask: Any = None, holidays: Any = None,
     """nums implementation of ``numpy.is_busday`` (NumPy's per block)."""
     result = _blockwise(np.is_busday, [_dates(dates)], _calendar(weekmask, holidays, busdaycal),
                         checked=True)
-    return to_out(out, result)
+    return _to_safe_out(out, result, 1)
 
 
 def busday_count(begindates: Any, enddates: Any, weekmask: Any = None,
                  holidays: Any = None, busdaycal: Any = None, out: Any = None) -> BlockArray:
     """nums implementation of ``numpy.busday_count`` (NumPy's per block)."""
-    result = _blockwise(np.busday_count, [_dates(begindates), _dates(enddates)],
+    result = _blockwise(np.busday_count, [_dates(begindates), _dates(enddates, 1)],
                         _calendar(weekmask, holidays, busdaycal), checked=True)
-    return to_out(out, result)
+    return _to_safe_out(out, result, 2)
 
 
 def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any = None,
@@ -78,10 +94,12 @@ def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any =
              for k, v in _calendar(weekmask, holidays, busdaycal).items() if v is not None}
     np.busday_offset(np.array(["2001-01-01"], "datetime64[D]"), 0, roll=roll,
                      **given)  # NumPy's checks of the arguments
+    if not isinstance(offsets, BlockArray | np.ndarray) and np.ndim(offsets) == 0:
+        offsets = np.asarray(offsets).astype(np.int64)  # NumPy takes a scalar 1.5 as 1
     result = _blockwise(np.busday_offset, [_dates(dates), asarray(offsets)],
                         {"roll": roll, **_calendar(weekmask, holidays, busdaycal)},
                         checked=True)
-    return to_out(out, result)
+    return _to_safe_out(out, result, 2)
 
 
 def datetime_as_string(arr: Any, unit: Any = None, timezone: str = "naive",
@@ -90,6 +108,9 @@ def datetime_as_string(arr: Any, unit: Any = None, timezone: str = "naive",
     x = asarray(arr)
     if x.dtype.kind != "M":
         np.datetime_as_string(np.zeros(1, x.dtype))  # NumPy's TypeError
+    if x.ndim == 0:  # NumPy's string of one date is as long as its text (<U10), not <U28
+        return asarray(np.datetime_as_string(x.get(), unit=unit, timezone=timezone,
+                                             casting=casting))
     return _blockwise(np.datetime_as_string, [x],
                       {"unit": unit, "timezone": timezone, "casting": casting})
 

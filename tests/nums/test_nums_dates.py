@@ -201,3 +201,52 @@ def test_array_of_a_list_of_zero_d_dates():
                     np.array([[days[0], days[1]], (days[2], days[0])]))
         assert_same(nps.array([d.max() - d.min(), np.timedelta64(3, "D")]),
                     np.array([days.max() - days.min(), np.timedelta64(3, "D")]))
+
+
+DAYS = np.arange("2024-02-26", "2024-03-04", dtype="datetime64[D]")
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, d: d == datetime.date(2024, 2, 29),
+    lambda xp, d: d != datetime.date(2024, 2, 29),
+    lambda xp, d: d < datetime.date(2024, 2, 29),
+    lambda xp, d: datetime.date(2024, 2, 29) <= d,
+    lambda xp, d: (d - d[0]) == datetime.timedelta(days=2),
+    lambda xp, d: d + datetime.timedelta(days=2),
+    lambda xp, d: d - datetime.date(2024, 1, 1),
+    lambda xp, d: d >= datetime.datetime(2024, 2, 28, 12),  # NumPy's TypeError at the call
+    lambda xp, d: (d - d[0]) + datetime.timedelta(2),  # its UFuncTypeError
+    lambda xp, d: xp.arange(5.0) + object(),
+])
+def test_python_dates_and_objects_are_operands_as_numpys(layout, body):
+    """A ``datetime.date`` (any object NumPy's ndarray takes as an element) is an operand of
+    the operators: ``dates == some_date`` was one ``False`` (Python's fallback), ``<`` a
+    TypeError; an error of the object loop is raised at the call, as NumPy's."""
+    check_against_numpy(body, DAYS)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, d: xp.busday_count(xp.arange(5), xp.arange(5) + 10),
+    lambda xp, d: xp.is_busday(np.array([True, False])),
+    lambda xp, d: xp.busday_offset(xp.arange(3), 1, roll="forward"),
+    lambda xp, d: xp.busday_count(d.astype("U10"), "2024-03-01"),
+    lambda xp, d: xp.busday_count(d.astype("datetime64[s]"), "2024-03-01"),
+    lambda xp, d: xp.busday_count(["2024-01-01"], d),
+    lambda xp, d: xp.busday_count(d[0], d, out=xp.zeros(7, dtype=np.int8)),
+    lambda xp, d: xp.busday_count(d[0], d, out=xp.zeros(7)),
+    lambda xp, d: xp.is_busday(d, out=xp.zeros(7, dtype=np.int8)),
+    lambda xp, d: xp.busday_offset(d[:3], 1.5, roll="forward"),
+    lambda xp, d: xp.busday_offset(d[:3], -1.5, roll="forward"),
+    lambda xp, d: xp.busday_offset(d[:3], xp.asarray([1.5, 1, 2]), roll="forward"),
+    lambda xp, d: xp.histogram(d.astype("datetime64[s]"), bins=d[::3].astype("datetime64[s]")),
+    lambda xp, d: xp.histogram(d - d[0], bins=(d - d[0])[::2]),
+    lambda xp, d: d.astype("U5"),  # NumPy's RuntimeError at the call
+    lambda xp, d: xp.datetime_as_string(d[2]),
+    lambda xp, d: xp.datetime_as_string(d.max(), unit="s"),
+])
+def test_business_days_histograms_and_texts_of_dates_as_numpy(layout, body):
+    """Arrays that are not days are NumPy's TypeError in the business-day functions (nums
+    read integers as days since 1970), an ``out`` they cannot be cast to safely too; a
+    histogram of dates with edges in blocks; a too short text of a date raises at the call;
+    the text of one date is as long as NumPy's."""
+    check_against_numpy(body, DAYS)

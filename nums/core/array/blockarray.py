@@ -953,8 +953,10 @@ class BlockArray:
             return self._same_kind(resident(local.astype(dtype)))
         if not dtype.isnative:  # (fused casts run ufuncs, which refuse a byte order)
             return self._same_kind(self.map_blocks(kernels.astype, dtype, dtype=dtype))
-        if self.dtype.kind in "SUO" and dtype.kind not in "SUO":
-            # a text that is not a number or date is NumPy's ValueError, at the call
+        if self.dtype.kind in "SUO" and dtype.kind not in "SUO" or (
+                self.dtype.kind == "M" and dtype.kind in "SU"):
+            # a text that is not a number or date is NumPy's ValueError, at the call (and a
+            # date's text longer than the string, its RuntimeError)
             return self._same_kind(
                 self.map_blocks(kernels.astype, dtype, dtype=dtype)._errors_now())
         lazy = None if CAST is None else CAST(self, dtype)  # read where used, no task
