@@ -25,7 +25,12 @@ from nums.core.array.writes import ufunc_at, write_out
 from nums.core.backend.base import float_error_settings
 from nums.numpy._convert import _unmasked, asarray
 from nums.numpy._fallback import gathered
-from nums.numpy._ufunc_methods import ufunc_accumulate, ufunc_reduce, ufunc_reduceat
+from nums.numpy._ufunc_methods import (
+    check_where,
+    ufunc_accumulate,
+    ufunc_reduce,
+    ufunc_reduceat,
+)
 from runtime.errors import warn
 
 _NO_OUT = object()  # ``out`` not given (NumPy warns of ``where=`` without it; not of None)
@@ -188,6 +193,7 @@ class ufunc:
             args = args[: uf.nin]
         inputs = tuple(_to_operand(a) for a in args)
         outs = _normalize_out(out, uf.nout)
+        check_where(where)
         if isinstance(where, np.ndarray | list):
             where = BlockArray.from_numpy(np.asarray(where, dtype=bool))
         kwargs: dict[str, Any] = {}

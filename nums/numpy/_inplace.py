@@ -25,6 +25,7 @@ from nums.core.array.dtypes import as_dtype_operand, dry_run
 from nums.numpy._convert import asarray, intp_values
 from nums.numpy._logic import where as _where
 from nums.numpy._registry import lookup
+from nums.numpy._ufunc_methods import check_where
 
 
 def _numpy(x: Any) -> Any:
@@ -38,6 +39,7 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
         return
     if resident.mutate_here(np.copyto, dst, (src,), {"casting": casting, "where": where}):
         return  # a small array: NumPy's copyto on its value
+    check_where(where)
     dry_run(np.copyto, np.empty((0,), dst.dtype), as_dtype_operand(  # NumPy's casting errors
         src if isinstance(src, BlockArray) or np.ndim(src) == 0 else np.asarray(src)),
         casting=casting)
@@ -226,14 +228,14 @@ def shares_memory(a: Any, b: Any, max_work: Any = None) -> bool:
     on their layouts; separate BlockArrays (and a BlockArray and a numpy array) never share."""
     if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
         return np.shares_memory(a, b, max_work=max_work)
-    return views.shares_memory(a, b, exact=True)
+    return views.shares_memory(a, b, exact=True, max_work=max_work)
 
 
 def may_share_memory(a: Any, b: Any, max_work: Any = None) -> bool:
     """nums implementation of numpy.may_share_memory (see :func:`shares_memory`)."""
     if not isinstance(a, BlockArray) and not isinstance(b, BlockArray):
         return np.may_share_memory(a, b, max_work=max_work)
-    return views.shares_memory(a, b, exact=False)
+    return views.shares_memory(a, b, exact=False, max_work=max_work)
 
 
 # ---------------------------------------------------------------------------- methods

@@ -13,7 +13,7 @@ from nums.numpy import _elementwise as ew
 from nums.numpy import _reductions as red
 from nums.numpy._convert import asarray
 from nums.numpy._logic import where
-from nums.numpy._ufunc_methods import stand_where
+from nums.numpy._ufunc_methods import stand_where, where_mask
 
 _NoValue = np._NoValue
 
@@ -94,7 +94,7 @@ def nanmean(
         return red.mean(a, axis=axis, dtype=dtype, out=out, keepdims=keepdims, where=where)
     mask = ew.logical_not(ew.isnan(a))
     if where is not True:
-        mask = ew.logical_and(mask, asarray(where, dtype=bool))
+        mask = ew.logical_and(mask, where_mask(where))
     return red._mean(a, axis, dtype, out, keepdims, mask, red.NANMEAN)
 
 
@@ -106,8 +106,8 @@ def _nan_spread(npfunc: Any, finalize: Any) -> Any:
         _inexact_only(a, dtype, out)
         mask = ew.logical_not(ew.isnan(a)) if a.dtype.kind in "fc" else True
         if where is not True:
-            mask = asarray(where, dtype=bool) if mask is True else ew.logical_and(
-                mask, asarray(where, dtype=bool))
+            mask = where_mask(where) if mask is True else ew.logical_and(
+                mask, where_mask(where))
         base = {np.nanvar: np.var, np.nanstd: np.std}[npfunc]
         return red._var_std(a, axis, dtype, out, ddof, keepdims, mask, correction, base,
                             finalize, red.NANVAR if a.dtype.kind in "fc" else red.VAR,

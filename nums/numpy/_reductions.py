@@ -39,6 +39,7 @@ from nums.numpy._ufunc_methods import (
     loop_dtype,
     stand_where,
     ufunc_reduce,
+    where_mask,
 )
 from runtime.errors import warn
 
@@ -229,7 +230,7 @@ def _mean(a, axis, dtype, out, keepdims, where, mode):
         warn(mode[0], RuntimeWarning)
     res, acc = _mean_dtypes(a, dtype)
     if where is not True:
-        mask = broadcast_to(asarray(where, dtype=bool), a.shape)
+        mask = broadcast_to(where_mask(where), a.shape)
         total = sum(a, axis=axis, dtype=acc, keepdims=keepdims, where=mask)
         count = count_nonzero(mask, axis=axis, keepdims=keepdims)
         result = _divide_counts(total, count, mode, _scalar(a, axes, keepdims))
@@ -330,7 +331,7 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     # NumPy's deviations and their squares of halves are halves (beyond 256: infinity); the
     # sums accumulate in float32 as its sums of halves do
     half = res == np.float16 and (a.dtype == np.float16 or dtype is not None)
-    mask = True if where is True else broadcast_to(asarray(where, dtype=bool), a.shape)
+    mask = True if where is True else broadcast_to(where_mask(where), a.shape)
     if (mean is None and dtype is not None and a.dtype.kind == "c"
             and np.dtype(dtype).kind != "c"):
         # NumPy's mean of complex values in a real dtype: the real parts' (with its

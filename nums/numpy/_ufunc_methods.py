@@ -59,7 +59,23 @@ def loop_dtype(dtype: Any, out: Any, operand: np.dtype) -> Any:
 def where_operand(where: Any) -> list:
     if where is True:
         return []
-    return [asarray(where, dtype=bool)]
+    return [where_mask(where)]
+
+
+def where_mask(where: Any) -> BlockArray:
+    """A ``where=`` argument as a boolean BlockArray (NumPy's TypeError for an array of
+    another dtype: :func:`check_where`)."""
+    check_where(where)
+    return asarray(where, dtype=bool)
+
+
+def check_where(where: Any) -> None:
+    """NumPy's TypeError for a ``where=`` array that is not boolean (a list or a scalar is
+    converted; an integer or float array is not cast)."""
+    if isinstance(where, BlockArray | np.ndarray) and not np.can_cast(where.dtype, bool,
+                                                                      "safe"):
+        raise TypeError(f"Cannot cast array data from dtype({str(where.dtype)!r}) to "
+                        "dtype('bool') according to the rule 'safe'")
 
 
 def ufunc_reduce(
@@ -201,6 +217,7 @@ def _check_cast_once(uf: np.ufunc, dtype: np.dtype, out_dtype: np.dtype) -> None
 def stand_where(where: Any) -> Any:
     if where is True:
         return True
+    check_where(where)
     if isinstance(where, BlockArray | np.ndarray | list):
         shape = where.shape if isinstance(where, BlockArray) else np.shape(where)
         return np.ones(tuple(builtins.min(n, 1) for n in shape), dtype=bool)

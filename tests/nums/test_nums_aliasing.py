@@ -97,3 +97,83 @@ def test_setflags():
     assert_same(x, np.array([1.0, 0, 0, 0, 0]))
     with pytest.raises(ValueError, match="WRITEBACKIFCOPY"):
         x.setflags(uic=True)
+
+
+def test_writeable_flag_set_on_writeable_arrays_and_views(layout):
+    """Making a writeable array writeable does nothing, as in NumPy (nums raised for fresh
+    arrays and results, whose stand-ins refused the flag)."""
+    for x in (nps.zeros(6), nps.arange(5.0) + 1, nps.array(1.0), nps.zeros((3, 4)).T,
+              nps.zeros(6)[1:4]):
+        x.setflags(write=True)
+        x.flags.writeable = True
+        assert x.flags.writeable
+        x[...] = 2
+        x.setflags(write=False)
+        with pytest.raises(ValueError, match="read-only"):
+            x[...] = 3
+        x.setflags(write=True)
+        x[...] = 4
+        assert_same(x, np.full(x.shape, 4.0))
+    with pytest.raises(ValueError):
+        nps.broadcast_to(nps.arange(4), (3, 4)).setflags(write=True)
+
+
+def test_item_fetches_one_element_with_numpys_errors(layout):
+    a = np.arange(24.0).reshape(4, 6)
+    x = nps.asarray(a)
+    for args in [(5,), (-1,), (23,), (1, 2), ((1, 2),), (-1, -1), (np.int64(3),)]:
+        assert x.item(*args) == a.item(*args) and type(x.item(*args)) is float
+    assert x[::2, 1::3].item(3) == a[::2, 1::3].item(3)
+    for args, error in [((), ValueError), ((24,), IndexError), ((-25,), IndexError),
+                        ((4, 0), IndexError), ((1, 2, 3), ValueError), ((1.5,), TypeError)]:
+        with pytest.raises(error):
+            x.item(*args)
+    o = nps.array(np.array([[1, "a"], [None, [2]]], dtype=object))
+    assert o.item(1, 1) == [2] and o.item(1) == "a"
+    assert nps.arange("2024-01-01", "2024-01-09", dtype="M8[D]").item(3) == np.datetime64(
+        "2024-01-04").item()
+
+
+def test_pickled_arrays_load_as_their_values(layout):
+    """``pickle`` (multiprocessing, joblib) of an array, a view or a result stores its values,
+    as NumPy's; nums raised TypeError."""
+    import pickle
+
+    a = np.arange(12.0).reshape(3, 4)
+    x = nps.asarray(a)
+    for got, want in [(x, a), (x[::2, 1:], a[::2, 1:]), (x.T, a.T), (x * 2, a * 2),
+                      (nps.array(["ab", "c"]), np.array(["ab", "c"]))]:
+        back = pickle.loads(pickle.dumps(got))
+        assert type(back) is nps.ndarray and back.flags.writeable
+        assert_same(back, want)
+        back += 1 if back.dtype.kind == "f" else ""
+    assert_same(x, a)  # a loaded view is a new array
+    s = pickle.loads(pickle.dumps(x.sum()))
+    t = s
+    s += 1  # still a value that stands for NumPy's scalar: a new value
+    assert float(t) == a.sum() and float(s) == a.sum() + 1
+
+
+def test_where_arrays_of_other_dtypes_raise_numpys_type_error(layout):
+    ones = nps.ones(4)
+    calls = (lambda w: nps.add(ones, 1, where=w, out=nps.zeros(4)),
+             lambda w: nps.sum(ones, where=w), lambda w: nps.add.reduce(ones, where=w),
+             lambda w: nps.copyto(nps.zeros(4), 1.0, where=w),
+             lambda w: nps.nansum(ones, where=w), lambda w: nps.nanmean(ones, where=w),
+             lambda w: nps.mean(ones, where=w), lambda w: nps.std(ones, where=w),
+             lambda w: nps.max(ones, where=w, initial=0))
+    for w in (np.array([1, 0, 1, 0]), nps.asarray(np.array([1.0, 0, 1, 0]))):
+        for call in calls:
+            with pytest.raises(TypeError, match="bool"):
+                call(w)
+    # lists and scalars are converted, as NumPy does
+    assert float(nps.sum(ones, where=[1, 0, 1, 0])) == 2.0
+    assert float(nps.sum(ones, where=1)) == 4.0
+
+
+def test_shares_memory_takes_numpys_max_work():
+    b = nps.arange(10)
+    assert not nps.may_share_memory(b[::2], b[1::2], max_work=-1)
+    assert nps.may_share_memory(b[::2], b[1::2])
+    with pytest.raises(np.exceptions.TooHardError):
+        nps.shares_memory(b[::2], b[1::2], max_work=0)

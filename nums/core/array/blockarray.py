@@ -238,6 +238,14 @@ def resident(value: np.ndarray, like: BlockArray | None = None) -> BlockArray:
 _new_array = object.__new__
 
 
+def _unpickled(value: np.ndarray, array0d: bool, element: bool) -> BlockArray:
+    """A pickled BlockArray (:meth:`BlockArray.__reduce_ex__`): its values, split into
+    blocks in the current session."""
+    x = BlockArray.from_numpy(value, copy=False)
+    x._array0d, x._element = array0d, element
+    return x
+
+
 def _zero_nodes(ndim: int) -> np.ndarray:
     nodes = np.zeros((1,) * ndim, dtype=np.int64)
     nodes.flags.writeable = False  # shared by every driver-resident array of this rank
@@ -848,9 +856,11 @@ class BlockArray:
         ``apply_along_axis`` that uses a table of the caller's: ``lambda i: T[i]``): as its
         NumPy value, which the task computes with (its blocks' references mean nothing
         there); up to ``CAPTURED_BYTES``, beyond which a clear error says what to do.
-        Otherwise pickled as any object."""
+        Otherwise (``pickle.dumps(x)``) pickled as its values too, as NumPy's arrays."""
         if not for_task():
-            return object.__reduce_ex__(self, protocol)
+            # (pickle, multiprocessing, joblib): its values, as NumPy pickles a view, which
+            # unpickle as a new array of the session that loads them
+            return _unpickled, (self.get(), self._array0d, self._element)
         if self.nbytes > CAPTURED_BYTES:
             raise TypeError(
                 f"a function run in tasks uses a distributed nums array of shape {self.shape} "
@@ -863,7 +873,19 @@ class BlockArray:
         return self.get().tolist()
 
     def item(self, *args: Any) -> Any:
-        return self.get().item(*args)
+        """NumPy's ``ndarray.item``: the element as a Python object, fetched alone (not the
+        whole array)."""
+        if local_value(self) is not None:
+            return self._local.item(*args)
+        np.broadcast_to(np.zeros((), self.dtype), self.shape).item(*args)  # NumPy's errors
+        if not args:
+            return self.get().item()  # (one element)
+        idx = args[0] if len(args) == 1 and type(args[0]) is tuple else args
+        if len(idx) == 1 and self.ndim != 1:  # an index into the flattened array
+            k = operator.index(idx[0])
+            idx = np.unravel_index(k + self.size if k < 0 else k, self.shape)
+        element = self[tuple(operator.index(i) for i in idx)]
+        return element.get().item() if type(element) is BlockArray else element  # (an object)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         out = self.get()

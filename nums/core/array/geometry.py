@@ -107,6 +107,8 @@ class Flags:
         link = self._array._link
         if value and link is not None and getattr(link.op, "readonly", False):
             raise ValueError("cannot set WRITEABLE flag to True of this array")
+        if value and self._g.flags.writeable:
+            return  # already (NumPy's stand-ins may refuse the flag they have)
         if value and link is None and not self._g.flags.writeable:
             # an array that owns its data may be made writeable again, as in NumPy (its
             # stand-in, a view of a small buffer, could not)

@@ -577,10 +577,10 @@ def strided_view(x: BlockArray, offset: int, shape: Sequence[int], strides: Sequ
     return make_view(x, StridedOp(offset, shape, strides, writeable))
 
 
-def shares_memory(a: Any, b: Any, exact: bool = True) -> bool:
-    """numpy's ``shares_memory`` (``may_share_memory`` when not ``exact``) for BlockArrays:
-    arrays with different roots never share; views of one root are compared by numpy on
-    their stand-ins."""
+def shares_memory(a: Any, b: Any, exact: bool = True, max_work: Any = None) -> bool:
+    """numpy's ``shares_memory`` (``may_share_memory`` when not ``exact``; ``max_work`` as
+    NumPy's) for BlockArrays: arrays with different roots never share; views of one root
+    are compared by numpy on their stand-ins."""
     if not isinstance(a, BlockArray) or not isinstance(b, BlockArray):
         return False
     ra = a if a._link is None else a._link.root
@@ -588,5 +588,5 @@ def shares_memory(a: Any, b: Any, exact: bool = True) -> bool:
     if ra is not rb:
         return False
     fn = np.shares_memory if exact else np.may_share_memory
-    return bool(fn(a._geometry(), b._geometry()))
+    return bool(fn(a._geometry(), b._geometry(), max_work=max_work))
 
