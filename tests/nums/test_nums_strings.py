@@ -309,3 +309,27 @@ def test_records_unpack_and_index_as_numpys(layout):
         len(nps.zeros((), dtype=a.dtype))  # (a 0-d array made as one: no length, as NumPy's)
     with pytest.raises(TypeError):
         len(np.zeros((), dtype=a.dtype))
+
+
+@pytest.mark.parametrize("value", [
+    np.ones((4, 2)), [1.0, 2.0], np.arange(4.0), np.arange(8.0).reshape(4, 2), 5.0,
+    np.arange(2.0)[None, :], np.arange(12).reshape(4, 3),
+])
+def test_subarray_fields_written_as_numpy(layout, value):
+    """``P['x'] = positions`` of a field of shape (2,): NumPy's broadcasting into the
+    field's shape (nums compared with the records' shape: it refused valid values and, with
+    blocks of 2 records, wrote a wrong one)."""
+    dt = np.dtype([("x", "f8", (2,)), ("m", "f4")])
+    a, x = np.zeros(4, dtype=dt), nps.zeros(4, dtype=dt)
+    try:
+        a["x"] = value
+    except ValueError:
+        with pytest.raises(ValueError):
+            x["x"] = value
+        return
+    x["x"] = value
+    x["m"] = 3
+    a["m"] = 3
+    got = x.get()
+    assert got.dtype == a.dtype
+    assert np.array_equal(got["x"], a["x"]) and np.array_equal(got["m"], a["m"])

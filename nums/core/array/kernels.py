@@ -218,10 +218,12 @@ def field(block: np.ndarray, key: Any) -> np.ndarray:
     return own(block[key])
 
 
-def with_field(block: np.ndarray, value: Any, key: str) -> np.ndarray:
-    """A block of a structured array with field ``key`` set to ``value`` (:func:`writable`)."""
+def with_field(block: np.ndarray, value: Any, key: str, source: str | None = None
+               ) -> np.ndarray:
+    """A block of a structured array with field ``key`` set to ``value`` (its field
+    ``source`` when given: a subarray field's values held as records) (:func:`writable`)."""
     out = writable(block)
-    out[key] = value
+    out[key] = value if source is None else value[source]
     return out
 
 

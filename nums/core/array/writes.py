@@ -103,7 +103,15 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
         if key not in x.dtype.names:
             raise ValueError(f"no field of name {key}")
         field = x.dtype.fields[key][0]
-        if not isinstance(value, BlockArray):
+        source = None
+        if field.subdtype is not None and np.ndim(value) != 0:
+            # a subarray field (``P['x'] = positions``): NumPy's assignment of the values
+            # into records holding that field alone (its broadcasting and errors), whose
+            # blocks then write it
+            held = np.empty(x.shape, dtype=[("v", field)])
+            held["v"] = value.get() if isinstance(value, BlockArray) else value
+            value, source = held, "v"
+        elif not isinstance(value, BlockArray):
             # NumPy's conversion into the field's dtype: its OverflowError for a Python int
             # beyond it, ValueError for NaN into integers, a tuple as a nested record
             value = np.asarray(value, dtype=None if field.subdtype else field)
@@ -114,7 +122,7 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
             value = BlockArray.from_numpy(value)  # (a scalar goes to every task; an array
             # in blocks)
         new = map_broadcast(kernels.with_field, [x, value], x.dtype, shape=x.shape,
-                            kwargs={"key": key})
+                            kwargs={"key": key, "source": source})
         write_basic(x, full_spec(x.shape), new)
         return
     if is_basic(key, zero_d_arrays=True):
