@@ -47,7 +47,7 @@ def _out_size(out: Any, size: Any, dtype: Any) -> tuple[int, ...]:
     if out.dtype != np.dtype(dtype):
         raise TypeError(f"Supplied output array has the wrong type. Expected "
                         f"{np.dtype(dtype)}, got {out.dtype}")
-    if not (out.flags.c_contiguous and out.flags.writeable):
+    if not ((out.flags.c_contiguous or out.flags.f_contiguous) and out.flags.writeable):
         raise ValueError("Supplied output array must be contiguous, writable, aligned, and in "
                          "machine byte-order.")
     if size is not None and normalize_shape(size) != out.shape:
@@ -284,6 +284,8 @@ class Generator:
         if not isinstance(x, BlockArray):
             self._driver.shuffle(x, axis)  # (NumPy's errors for what is not a sequence)
             return
+        if x.ndim == 0:
+            raise TypeError("len() of unsized object")  # NumPy's
         check_writeable(x)
         write_out(x, self.permutation(x, axis))
 
@@ -293,6 +295,8 @@ class Generator:
         from their own stream; ``axis=None`` permutes the flat indices on the driver."""
         x = asarray(x)
         if axis is None:
+            if x.ndim == 0:
+                raise TypeError("len() of unsized object")  # NumPy's
             perm = self._driver.permutation(x.size)
             result = reshape(take(ravel(x), perm), x.shape)
         else:
@@ -310,6 +314,9 @@ class Generator:
         if out is not None:
             if not isinstance(out, BlockArray):
                 raise TypeError("out must be a BlockArray")
+            if not np.can_cast(result.dtype, out.dtype, "safe"):
+                raise TypeError(f"Cannot cast array data from dtype({str(result.dtype)!r}) to "
+                                f"dtype({str(out.dtype)!r}) according to the rule 'safe'")
             return write_out(out, result)
         return result
 
@@ -345,8 +352,8 @@ class Generator:
             n = pool.shape[axis]
         if n == 0 and (size is None or np.prod(normalize_shape(size)) > 0):
             raise ValueError("a cannot be empty unless no samples are taken")
-        if p is not None:
-            p = np.asarray(p.get() if isinstance(p, BlockArray) else p, dtype=float)
+        if p is not None:  # (its dtype kept: NumPy's tolerance of its sum is float32's for
+            p = np.asarray(p.get() if isinstance(p, BlockArray) else p)  # float32 p)
         if size is None:
             i = self._driver.choice(n, replace=replace, p=p, shuffle=shuffle)
             if pool is None:
@@ -354,6 +361,9 @@ class Generator:
             item = take(pool, int(i), axis=axis)
             return item.get()[()] if pool.ndim == 1 else item
         shape = normalize_shape(size)
+        if n == 0:  # no samples of nothing: an empty result
+            idx = BlockArray.full(shape, 0, np.int64)
+            return idx if pool is None else take(pool, idx, axis=axis)
         if not replace:
             idx = asarray(self._driver.choice(n, size=shape, replace=False, p=p,
                                               shuffle=shuffle))

@@ -226,3 +226,37 @@ def test_array_parameters_in_blocks_keep_numpys_dtypes_and_checks(layout):
         nps.random.choice(nps.asarray(np.arange(6).reshape(3, 2)), 2)
     with pytest.raises(ValueError):
         nps.random.seed(2**33)
+
+
+def test_choice_permuted_shuffle_edges_as_numpy():
+    """float32 probabilities take NumPy's float32 tolerance of their sum (nums refused them);
+    no samples of an empty population are an empty result; permuted's out casts safely only;
+    a 0-d array is NumPy's TypeError for shuffle and permuted; draws into an F-ordered out."""
+    rng = nps.random.default_rng(0)
+    p32 = np.ones(7, np.float32) / 7
+    p32[0] += 2e-6  # off by more than float64's tolerance, within float32's
+    for p in (p32, nps.asarray(p32)):
+        assert rng.choice(7, 5, p=p).shape == (5,)
+        assert nps.random.choice(7, 5, p=p).shape == (5,)
+        assert rng.choice(7, 3, replace=False, p=p).shape == (3,)
+    p64 = np.ones(7) / 7
+    p64[0] += 1e-4
+    with pytest.raises(ValueError, match="sum to 1"):
+        rng.choice(7, 5, p=p64)
+    assert_same(rng.choice(0, 0), np.zeros(0, np.int64))
+    assert_same(rng.choice(0, (2, 0)), np.zeros((2, 0), np.int64))
+    assert nps.random.choice([], 0).shape == (0,)
+    assert rng.choice(nps.zeros((0, 3)), 0).shape == (0, 3)
+    with pytest.raises(ValueError):
+        rng.choice(0, 1)
+    with pytest.raises(TypeError, match="safe"):
+        rng.permuted(nps.arange(4.0), out=nps.zeros(4, np.float32))
+    out = nps.zeros(4)
+    rng.permuted(nps.arange(4), out=out)
+    assert sorted(out.get()) == [0, 1, 2, 3]
+    for shuffle in (rng.shuffle, nps.random.shuffle, rng.permuted):
+        with pytest.raises(TypeError, match="unsized"):
+            shuffle(nps.array(5.0))
+    a = nps.zeros((3, 4))
+    rng.random(out=a.T)
+    assert bool(((a > 0) & (a < 1)).all())
