@@ -13,7 +13,8 @@ form numpy has, as a distributed gather (the indexed array is never fetched).
    round of small tasks that also finds out-of-bounds indices). An output block that reads
    one block, or blocks all on the node it runs on, is one task
    (:func:`~nums.core.array.index_kernels.gather_points`, which reads them in place in the
-   node's store); otherwise each block it reads takes just the points asked of it where it is
+   node's store); otherwise the blocks of each node take just the points asked of them
+   where they are, in one task per node
    (:func:`~nums.core.array.index_kernels.take_points`) and the output block puts them in
    the order of the index (:func:`~nums.core.array.index_kernels.place_points`).
 4. The index dimensions are moved where numpy puts them.
@@ -617,17 +618,23 @@ def gather(y: BlockArray, axes: tuple[int, ...], lin: Any, parsed: ParsedKey) ->
             # one source block, or all of them in this node's store (read in place): one task
             return submit(ik.gather_points, c, rest_block, y.dtype, axes, dims, bs, gs, ids,
                           *[y.blocks[src] for src in sources], node=node)
-        # each source block sends only the points asked of it, taken where it is
+        # the source blocks of each node send only the points asked of them, taken where
+        # they are, in one task per node (not per block: blocks x blocks tasks)
+        groups: dict[int, list[int]] = {}
+        for k, src in enumerate(sources):
+            groups.setdefault(int(y.nodes[src]), []).append(k)
         if isinstance(c, np.ndarray):
             if j not in locals_of:  # the same for every output block of this chunk
                 locals_of[j] = ik.local_coords(c, dims, bs, gs, ids)
-            pieces = [submit(ik.take_local, y.blocks[src], axes, local, node=int(y.nodes[src]))
-                      for src, local in zip(sources, locals_of[j])]
+            pieces = [submit(ik.take_locals, axes, [locals_of[j][k] for k in ks],
+                             *[y.blocks[sources[k]] for k in ks], node=where)
+                      for where, ks in groups.items()]
         else:
-            pieces = [submit(ik.take_points, c, dims, bs, gs, ids, k, axes, y.blocks[src],
-                             node=int(y.nodes[src])) for k, src in enumerate(sources)]
-        return submit(ik.place_points, c, rest_block, y.dtype, dims, bs, gs, ids, *pieces,
-                      node=node)
+            pieces = [submit(ik.take_points, c, dims, bs, gs, ids, ks, axes,
+                             *[y.blocks[sources[k]] for k in ks], node=where)
+                      for where, ks in groups.items()]
+        return submit(ik.place_points, c, rest_block, y.dtype, dims, bs, gs, ids,
+                      list(groups.values()), *pieces, node=node)
 
     def reads(idx):
         j, r = idx[:nb], idx[nb:]

@@ -223,24 +223,40 @@ def take_local(block: np.ndarray, axes: tuple, local: tuple) -> np.ndarray:
     return own(moved[tuple(local)])
 
 
+def take_locals(axes: tuple, locals_: Sequence[tuple], *blocks: np.ndarray) -> np.ndarray:
+    """:func:`take_local` of several blocks of one node (``locals_[k]`` of ``blocks[k]``),
+    one after the other: what they send together to an output block of a gather."""
+    if len(blocks) == 1:
+        return take_local(blocks[0], axes, locals_[0])
+    return np.concatenate([take_local(b, axes, loc) for b, loc in zip(blocks, locals_)])
+
+
 def take_points(lin: np.ndarray, dims: tuple, block_shape: tuple, grid_shape: tuple,
-                ids: Sequence[int], k: int, axes: tuple, block: np.ndarray) -> np.ndarray:
-    """:func:`take_local` of the points of ``lin`` that block ``ids[k]`` holds (``ids``: all
-    the blocks ``lin`` addresses)."""
-    (local,) = local_coords(lin, dims, block_shape, grid_shape, ids, only=k)
-    return take_local(block, axes, local)
+                ids: Sequence[int], ks: Sequence[int], axes: tuple, *blocks: np.ndarray
+                ) -> np.ndarray:
+    """:func:`take_locals` of the points of ``lin`` that blocks ``ids[k]`` (``k`` in ``ks``)
+    hold (``ids``: all the blocks ``lin`` addresses)."""
+    if len(ks) == 1:
+        locals_ = local_coords(lin, dims, block_shape, grid_shape, ids, only=ks[0])
+    else:
+        every = local_coords(lin, dims, block_shape, grid_shape, ids)
+        locals_ = [every[k] for k in ks]
+    return take_locals(axes, locals_, *blocks)
 
 
 def place_points(lin: np.ndarray, rest: tuple, dtype, dims: tuple, block_shape: tuple,
-                 grid_shape: tuple, ids: Sequence[int], *pieces: np.ndarray) -> np.ndarray:
-    """An output block of a gather from the points each block sent (:func:`take_points`),
-    put back in the order of ``lin``."""
+                 grid_shape: tuple, ids: Sequence[int], groups: Sequence[Sequence[int]],
+                 *pieces: np.ndarray) -> np.ndarray:
+    """An output block of a gather from the points each node sent (:func:`take_points`,
+    :func:`take_locals`: ``pieces[g]`` holds those of blocks ``ids[k]``, ``k`` in
+    ``groups[g]``, one block after the other), put back in the order of ``lin``."""
     flat = np.asarray(lin).reshape(-1)
     whole = new_block(np.shape(lin) + tuple(rest), dtype)
     out = whole.reshape((flat.size,) + tuple(rest))
-    for pos, piece in zip(_positions_by_block(flat, dims, block_shape, grid_shape, ids),
-                          pieces):
-        out[pos] = piece
+    positions = _positions_by_block(flat, dims, block_shape, grid_shape, ids)
+    for group, piece in zip(groups, pieces):
+        out[positions[group[0]] if len(group) == 1 else np.concatenate(
+            [positions[k] for k in group])] = piece
     return whole
 
 
