@@ -24,9 +24,22 @@ from nums.numpy._manipulation import concatenate, flip, ravel, reshape
 # ---------------------------------------------------------------------------- sort
 
 
+def _objects_now(result: Any, a: BlockArray) -> Any:
+    """``result`` of sorting objects, computed at the call: Python's comparisons of them
+    raise there, as in NumPy (``[1, 'a', None]``), not when the result is read."""
+    if a.dtype.hasobject and isinstance(result, BlockArray):
+        result._errors_now()
+    return result
+
+
 def _sort(a: Any, axis: Any, kind: Any, order: Any, stable: Any, arg: bool,
           descending: bool = False) -> BlockArray:
     a = asarray(a)
+    return _objects_now(_sorted(a, axis, kind, order, stable, arg, descending), a)
+
+
+def _sorted(a: BlockArray, axis: Any, kind: Any, order: Any, stable: Any, arg: bool,
+            descending: bool) -> BlockArray:
     fn = np.argsort if arg else np.sort
     dry_run(fn, a, axis=axis, kind=kind, order=order, stable=stable)
     if order is not None and a.dtype.names is not None:
@@ -103,7 +116,7 @@ def _partition(a: Any, kth: Any, axis: Any, kind: str, order: Any, arg: bool) ->
     kth = kth.get() if isinstance(kth, BlockArray) else kth
     if a.size == 0:
         return sorting.sort_along(a, axis, arg)
-    return sorting.partition_along(a, kth, axis, arg, kind)
+    return _objects_now(sorting.partition_along(a, kth, axis, arg, kind), a)
 
 
 def partition(a: Any, kth: Any, axis: int | None = -1, kind: str = "introselect",
@@ -134,10 +147,11 @@ def sort_complex(a: Any) -> BlockArray:
 
 
 def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> BlockArray:
-    """nums implementation of numpy.searchsorted: each block of ``a`` counts the entries
-    left of each ``v`` and the counts are added (``a`` sorted, so that is the insertion
-    point). ``sorter`` is applied with :func:`nums.numpy.take`, which fetches the indices.
-    A scalar ``v`` gives a 0-d BlockArray."""
+    """nums implementation of numpy.searchsorted: the blocks of ``a`` on each node count
+    the entries left of each ``v`` (one task per node and block of ``v``) and the counts are
+    added (``a`` sorted, so that is the insertion point). ``sorter`` is applied with
+    :func:`nums.numpy.take`, which fetches the indices. A scalar ``v`` gives a 0-d
+    BlockArray."""
     a = asarray(a)
     # NumPy's checks on a stand-in (an empty one of objects: its element, 0, would be
     # compared with the values, strings in an object array)
@@ -150,16 +164,23 @@ def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Bloc
         sorter = asarray(sorter)
         if sorter.shape != a.shape:
             raise ValueError("sorter.size must equal a.size")
-        a = take(a, sorter)
+        try:
+            a = take(a, sorter)
+        except IndexError:
+            raise ValueError("Sorter index out of range.") from None  # NumPy's
     v = asarray(v)
     grid = v.grid.with_dtype(np.intp)
     if a.size == 0:
         return BlockArray.full(v.shape, 0, np.intp, v.block_shape)
     aidx = list(a.grid.indices())
 
+    by_node: dict[int, list] = {}  # the blocks of each node, counted in one task there
+    for i in aidx:
+        by_node.setdefault(int(a.nodes[i]), []).append(a.blocks[i])
+
     def task(idx: tuple[int, ...], node: int) -> Any:
-        parts = [submit(sort_kernels.searchsorted_part, a.blocks[i], v.blocks[idx], side,
-                        node=int(a.nodes[i])) for i in aidx]
+        parts = [submit(sort_kernels.searchsorted_part, v.blocks[idx], side, *blocks,
+                        node=where) for where, blocks in by_node.items()]
         if len(parts) == 1:
             return parts[0]
         return submit(sort_kernels.add_parts, *parts, node=node)
@@ -292,6 +313,13 @@ def isin(element: Any, test_elements: Any, assume_unique: bool = False,
     grid = e.grid.with_dtype(np.bool_)
     if t.size == 0:
         return BlockArray.full(e.shape, bool(invert), np.bool_, e.block_shape)
+    if kind == "table" and t.dtype.kind in "iu":  # NumPy's check of the whole range (each
+        low, high = int(t.min()), int(t.max())  # pair of blocks sees only part of it)
+        if high - low > np.iinfo(t.dtype).max:
+            raise RuntimeError(
+                "You have specified kind='table', but the range of values in `ar2` or `ar1` "
+                "exceed the maximum integer of the datatype. Please set `kind` to None or "
+                "'sort'.")
     tidx = list(t.grid.indices())
 
     def task(idx: tuple[int, ...], node: int) -> Any:

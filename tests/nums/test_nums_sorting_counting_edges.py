@@ -161,3 +161,32 @@ def test_numpy_calling_back_into_nums(layout):
                     nps.histogram2d(x, x, bins=[b, 2])
     finally:
         np.seterrcall(old)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp: xp.sort(xp.asarray(np.array([1, "a", 2.5, None] * 5, dtype=object))),
+    lambda xp: xp.argsort(xp.asarray(np.array([1, "a", 2.5, None] * 5, dtype=object))),
+    lambda xp: xp.partition(xp.asarray(np.array([1, "a", 2.5, None] * 5, dtype=object)), 2),
+    lambda xp: xp.sort(xp.asarray(np.array([3, 1, 2] * 7, dtype=object))),
+    lambda xp: xp.isin(xp.asarray(np.array([5, 6], np.int8)),
+                       xp.asarray(np.array([-100, 100, 5] * 10, np.int8)), kind="table"),
+    lambda xp: xp.isin(xp.asarray(np.array([5, 6], np.int8)),
+                       xp.asarray(np.array([1, 100, 5] * 10, np.int8)), kind="table"),
+    lambda xp: xp.searchsorted(xp.asarray([3, 1, 2]), 2, sorter=xp.asarray([0, 1, 5])),
+    lambda xp: xp.searchsorted(xp.asarray([3, 1, 2]), 2, sorter=xp.asarray([1, 2, 0])),
+    lambda xp: xp.searchsorted(xp.linspace(0, 1, 200) ** 2, xp.linspace(-0.1, 1.1, 30)),
+    lambda xp: xp.searchsorted(xp.arange(100) // 3, xp.arange(-1, 40), side="right"),
+    lambda xp: xp.zeros(2**62),
+    lambda xp: xp.bincount([2**62]),
+])
+def test_sorting_and_searching_errors_at_the_call_as_numpy(layout, body):
+    """Objects that do not compare raise NumPy's TypeError at the sort (not when it is read);
+    isin's table range is checked over all the test values; an out-of-range sorter is
+    NumPy's ValueError; an array beyond any size is NumPy's ValueError, not MemoryError."""
+    try:
+        expected = body(np)
+    except Exception as e:  # noqa: BLE001 - NumPy's exception is the specification
+        with pytest.raises(type(e)):
+            body(nps)
+        return
+    assert_same(body(nps), expected)

@@ -38,6 +38,9 @@ def check_fits(shape: tuple[int, ...], dtype: np.dtype) -> None:
     nbytes = math.prod(shape) * dtype.itemsize
     if nbytes <= CHECK_FITS_ABOVE:
         return
+    if nbytes > np.iinfo(np.intp).max:  # beyond any array, as NumPy says
+        raise ValueError("array is too big; `arr.size * arr.dtype.itemsize` is larger than "
+                         "the maximum possible size.")
     capacity = context.get().backend.capacity_bytes()
     if capacity is None:
         return

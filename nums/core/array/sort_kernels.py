@@ -270,10 +270,13 @@ def pick_sorted(k: int, *pieces: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------- searching
 
 
-def searchsorted_part(block: np.ndarray, v: np.ndarray, side: str) -> np.ndarray:
-    """How many entries of a sorted block lie left of each ``v`` (summed over the blocks of
-    a sorted array, that is ``searchsorted`` of the whole array)."""
-    return np.searchsorted(block, v, side=side).astype(np.intp, copy=False)
+def searchsorted_part(v: np.ndarray, side: str, *blocks: np.ndarray) -> np.ndarray:
+    """How many entries of the sorted ``blocks`` lie left of each ``v`` (summed over the
+    blocks of a sorted array, that is ``searchsorted`` of the whole array)."""
+    total = np.searchsorted(blocks[0], v, side=side).astype(np.intp, copy=False)
+    for block in blocks[1:]:
+        total += np.searchsorted(block, v, side=side)
+    return total
 
 
 def extremes(block: np.ndarray, _: Any = None, axis: int | None = None) -> np.ndarray:
