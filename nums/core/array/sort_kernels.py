@@ -81,12 +81,14 @@ def run_carried(order: np.ndarray | None, payload: np.ndarray | None, lo: int, h
     return order[lo:hi] + np.intp(offset)
 
 
-def run_piece(values: np.ndarray, order: np.ndarray | None, payload: np.ndarray | None,
-              lo: int, hi: int, offset: int, carry: bool) -> tuple:
-    """The run ``[lo, hi)`` of a locally sorted block as its own objects ``(values,
-    carried or None)``: how a run travels to another node."""
-    return (run_values(values, order, lo, hi).copy(),
-            run_carried(order, payload, lo, hi, offset).copy() if carry else None)
+def run_pieces(carry: bool, specs: list, *refs: np.ndarray) -> tuple:
+    """The runs ``specs`` (``(lo, hi, offset)``, three arrays each in ``refs``, as
+    :func:`merge_runs` reads them) of one node's blocks, one after the other, as two objects
+    ``(values, carried or None)``: how the runs of a node travel to another together."""
+    values, carried = _runs(specs, refs, carry)
+    if len(values) == 1:
+        return values[0].copy(), carried[0].copy() if carry else None
+    return np.concatenate(values), np.concatenate(carried) if carry else None
 
 
 def _runs(specs: list, refs: tuple, carry: bool) -> tuple[list, list]:

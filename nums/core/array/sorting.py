@@ -142,9 +142,11 @@ def _gather_runs(runs: list, lo: np.ndarray, hi: np.ndarray, node: int, carry: b
                  ) -> tuple[list, list, list]:
     """The non-empty runs ``[lo[i], hi[i])`` of the blocks' local orders, for a task on
     ``node``: ``(specs, refs)`` as :func:`sort_kernels.merge_runs` reads them, one run per
-    chunk it touches. A run on the same node is read in place; one on another node is cut
-    out there first (only it travels). Third: the block of each run."""
+    chunk it touches. A run on the same node is read in place; the runs on another node are
+    cut out there first, in one task per node (only they travel). Third: the block of each
+    run."""
     specs, refs, owners = [], [], []
+    away: dict[int, list] = {}  # node -> its runs (spec, sources, position in specs)
     for i, (values, chunks, pay, offset, where) in enumerate(runs):
         a, b = int(lo[i]), int(hi[i])
         for chunk, c0, c1 in chunks:
@@ -153,14 +155,21 @@ def _gather_runs(runs: list, lo: np.ndarray, hi: np.ndarray, node: int, carry: b
                 continue
             owners.append(i)
             srcs = [values, chunk, pay] if values is not None else [chunk, None, pay]
-            if where == node:
-                specs.append((ca, cb, offset))
-                refs += srcs
-            else:
-                v, c = submit(sort_kernels.run_piece, srcs[0], srcs[1], pay, ca, cb, offset,
-                              carry, node=where, num_returns=2)
-                specs.append((0, cb - ca, 0))
-                refs += [v, None, c]
+            specs.append((ca, cb, offset))
+            refs += srcs
+            if where != node:
+                away.setdefault(where, []).append(len(specs) - 1)
+    # the runs of another node are cut out there, in one task per node (only they travel)
+    for where, ks in away.items():
+        v, c = submit(sort_kernels.run_pieces, carry, [specs[k] for k in ks],
+                      *[r for k in ks for r in refs[3 * k:3 * k + 3]], node=where,
+                      num_returns=2)
+        at = 0
+        for k in ks:
+            n = specs[k][1] - specs[k][0]
+            specs[k] = (at, at + n, 0)
+            refs[3 * k:3 * k + 3] = [v, None, c]
+            at += n
     return specs, refs, owners
 
 
