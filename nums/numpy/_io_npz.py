@@ -25,7 +25,14 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, node_of, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    block_limit,
+    fits_local,
+    make_grid,
+    node_of,
+    submit,
+)
 from nums.numpy._io_paths import task_path
 
 ZIP_PREFIXES = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, an empty archive
@@ -198,7 +205,8 @@ class NpzFile(Mapping):
             shape, fortran, dtype = ((), False, np.dtype(object)) if read_header is None else (
                 read_header(f, max_header_size=self.max_header_size))
             if dtype.hasobject or info.compress_type != zipfile.ZIP_STORED or (
-                    self._path is None) or info.flag_bits & 1 or 0 in shape or not shape:
+                    self._path is None) or info.flag_bits & 1 or 0 in shape or not shape or (
+                    _one_local_block(shape, dtype)):  # (NumPy's read, here, costs least)
                 f.seek(0)
                 value = np.lib.format.read_array(f, allow_pickle=self.allow_pickle,
                                                  pickle_kwargs=self.pickle_kwargs,
@@ -218,6 +226,12 @@ class NpzFile(Mapping):
             raise zipfile.BadZipFile(f"{self._path}: bad local header of {info.filename}")
         name_length, extra_length = fields[-2], fields[-1]
         return info.header_offset + LOCAL_HEADER.size + name_length + extra_length
+
+
+def _one_local_block(shape: tuple, dtype: np.dtype) -> bool:
+    """Whether an array is one block held in the driver (as ``from_numpy`` keeps it)."""
+    return fits_local(shape, dtype) and np.dtype(dtype).itemsize * int(np.prod(shape)) <= (
+        block_limit())
 
 
 def _check_crc(path: str, start: int, info: zipfile.ZipInfo) -> None:
@@ -255,6 +269,8 @@ def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
     to the bits of the length), then combined with ``crc2``."""
     if length2 <= 0:
         return crc1
+    if crc1 == 0:  # (the CRC of nothing: zero bytes leave it zero)
+        return crc2
     odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
     even = _gf2_square(odd)  # two zero bits
     odd = _gf2_square(even)  # four zero bits
