@@ -285,16 +285,23 @@ class ufunc:
         return self(a2, b, **kwargs)
 
 
-_PLAIN = (int, float, complex, bool, str, bytes, list, tuple, range, type(None))
+_PLAIN = (int, float, complex, bool, str, bytes, range)
 
 
 def _object_loop(args: tuple) -> bool:
     """Whether a ufunc of ``args`` runs NumPy's object loop: an operand of object dtype, or
-    a Python object that is not a number (``datetime.date``, ``Decimal``)."""
+    a Python object that is not a number (``None``, ``datetime.date``, ``Decimal``; in a
+    list too)."""
     for a in args:
         dtype = getattr(a, "dtype", None)
         if isinstance(dtype, np.dtype):
             if dtype.kind == "O":
+                return True
+        elif isinstance(a, list | tuple):
+            try:
+                if np.asarray(a).dtype.kind == "O":
+                    return True
+            except (ValueError, TypeError):
                 return True
         elif not isinstance(a, _PLAIN):
             return True

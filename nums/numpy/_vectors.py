@@ -34,10 +34,79 @@ def _in_loop_dtype(gufunc: Any, x1: Any, x2: Any, dtype: Any, casting: str,
     return a, b
 
 
-def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, dtype: Any = None,
-           casting: str = "same_kind") -> BlockArray:
-    """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)`` (``dtype``
-    and ``casting`` as the gufunc's)."""
+_CORE_DIMS = {np.vecdot: (1, 1), np.matvec: (2, 1), np.vecmat: (1, 2)}  # of the operands
+
+
+def _core_axes(gufunc: Any, x1: Any, x2: Any, kwargs: dict) -> tuple:
+    """The gufunc keywords NumPy takes beyond ``dtype``/``casting`` (``order``, ``subok``,
+    ``signature``, ``axes``, ``axis``, ``keepdims``), checked by NumPy on stand-ins of the
+    operands' shapes (each axis at most 1 long): ``(a, b, place, dtype)``, the operands with
+    their core axes last, a function that puts the result's core axes where NumPy does, and
+    the dtype a ``signature`` names."""
+    a, b = asarray(x1), asarray(x2)
+    given = {k: v for k, v in kwargs.items() if v is not None}
+    if given.get("keepdims") is False:
+        del given["keepdims"]
+    if not given:
+        return a, b, lambda r: r, None
+    stands = [np.zeros(tuple(min(n, 1) for n in x.shape), x.dtype) for x in (a, b)]
+    gufunc(*stands, **given)  # NumPy's errors (keepdims of matvec, axis with axes, ...)
+    dtype = None
+    signature = given.get("signature")
+    if signature is not None:
+        names = signature.replace("->", ",").split(",") if isinstance(signature, str) else [
+            None if t is None else np.dtype(t).str for t in signature]
+        kinds = {np.dtype(t) for t in names if t} if not isinstance(signature, str) or (
+            "," in signature) else {np.dtype(c) for c in signature if c.isalnum()}
+        if len(kinds) != 1:
+            raise NotImplementedError(f"nums: {gufunc.__name__} with signature={signature!r} "
+                                      "of several dtypes; pass dtype= instead")
+        dtype = kinds.pop()
+    axes, axis = given.get("axes"), given.get("axis")
+    cores = _CORE_DIMS[gufunc]
+    if axes is None and axis is not None:
+        axes = [(axis,)] * len(cores)
+    out_axes = ()
+    if axes is not None:
+        moved = []
+        for x, entry, k in zip((a, b), axes, cores):
+            entry = (entry,) if isinstance(entry, int | np.integer) else tuple(entry)
+            src = [normalize_axis_index(int(i), x.ndim) for i in entry]
+            moved.append(_nps().moveaxis(x, src, list(range(x.ndim - k, x.ndim))))
+        a, b = moved
+        if len(axes) > 2:
+            out_axes = axes[2]
+            out_axes = (out_axes,) if isinstance(out_axes, int | np.integer) else tuple(
+                out_axes)
+        elif axis is not None and given.get("keepdims"):
+            out_axes = (axis,)
+    keep = bool(given.get("keepdims"))
+
+    def place(r: BlockArray) -> BlockArray:
+        if keep:  # vecdot's reduced axis kept where the inputs had it
+            at = out_axes[0] if out_axes else -1
+            return _nps().expand_dims(r, normalize_axis_index(int(at), r.ndim + 1))
+        if out_axes and r.ndim:
+            return _nps().moveaxis(r, -1, normalize_axis_index(int(out_axes[0]), r.ndim))
+        return r
+
+    return a, b, place, dtype
+
+
+def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int | None = None,
+           dtype: Any = None, casting: str = "same_kind", order: str = "K",
+           subok: bool = True, signature: Any = None, axes: Any = None,
+           keepdims: bool = False) -> BlockArray:
+    """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)`` (the gufunc's
+    keywords as NumPy's; ``order`` and ``subok`` change no values)."""
+    x1, x2, place, named = _core_axes(np.vecdot, x1, x2, {
+        "order": None if order == "K" else order, "subok": None if subok else subok,
+        "signature": signature, "axes": axes, "axis": axis, "keepdims": keepdims})
+    if axes is not None or keepdims or signature is not None or axis is not None:
+        # (the core axes are last now)
+        result = vecdot(x1, x2, dtype=dtype if named is None else named, casting=casting)
+        return to_out(out, place(result))
+    axis = -1
     u = _nps()
     a, b = _in_loop_dtype(np.vecdot, x1, x2, dtype, casting, axis=axis)
     if casting == "same_kind":
@@ -60,9 +129,17 @@ def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, dtype: Any =
 
 
 def matvec(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
-           casting: str = "same_kind") -> BlockArray:
+           casting: str = "same_kind", order: str = "K", subok: bool = True,
+           signature: Any = None, axes: Any = None, axis: Any = None,
+           keepdims: bool = False) -> BlockArray:
     """nums implementation of ``numpy.matvec``: matrices (last two axes) times vectors
-    (``dtype`` and ``casting`` as the gufunc's)."""
+    (the gufunc's keywords as NumPy's; ``order`` and ``subok`` change no values)."""
+    x1, x2, place, named = _core_axes(np.matvec, x1, x2, {
+        "order": None if order == "K" else order, "subok": None if subok else subok,
+        "signature": signature, "axes": axes, "axis": axis, "keepdims": keepdims})
+    if axes is not None or signature is not None:
+        result = matvec(x1, x2, dtype=dtype if named is None else named, casting=casting)
+        return to_out(out, place(result))
     u = _nps()
     a, v = _in_loop_dtype(np.matvec, x1, x2, dtype, casting)
     if casting == "same_kind":
@@ -77,9 +154,17 @@ def matvec(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
 
 
 def vecmat(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
-           casting: str = "same_kind") -> BlockArray:
-    """nums implementation of ``numpy.vecmat``: conjugated vectors times matrices
-    (``dtype`` and ``casting`` as the gufunc's)."""
+           casting: str = "same_kind", order: str = "K", subok: bool = True,
+           signature: Any = None, axes: Any = None, axis: Any = None,
+           keepdims: bool = False) -> BlockArray:
+    """nums implementation of ``numpy.vecmat``: conjugated vectors times matrices (the
+    gufunc's keywords as NumPy's; ``order`` and ``subok`` change no values)."""
+    x1, x2, place, named = _core_axes(np.vecmat, x1, x2, {
+        "order": None if order == "K" else order, "subok": None if subok else subok,
+        "signature": signature, "axes": axes, "axis": axis, "keepdims": keepdims})
+    if axes is not None or signature is not None:
+        result = vecmat(x1, x2, dtype=dtype if named is None else named, casting=casting)
+        return to_out(out, place(result))
     u = _nps()
     v, a = _in_loop_dtype(np.vecmat, x1, x2, dtype, casting)
     if casting == "same_kind":

@@ -16,6 +16,7 @@ import math
 import array_api_strict as xs  # the reference implementation (the test extra installs it)
 import numpy as np
 import pytest
+from nums_helpers import check_against_numpy
 
 import nums.numpy as nps
 
@@ -558,3 +559,43 @@ def test_reshape_to_0d_is_a_writeable_view():
     y = nps.asarray(np.ones((1, 1))).reshape(())
     y[...] = 3.0
     assert float(y) == 3.0
+
+
+A3 = np.arange(24.0).reshape(2, 3, 4)
+M3 = np.arange(24.0).reshape(2, 3, 4) - 5
+V2 = np.arange(8.0).reshape(2, 4)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, a, b, v: xp.vecdot(a, b, axis=0),
+    lambda xp, a, b, v: xp.vecdot(a, b, keepdims=True),
+    lambda xp, a, b, v: xp.vecdot(a, b, axis=1, keepdims=True),
+    lambda xp, a, b, v: xp.vecdot(a, b, axes=[(1,), (1,), ()]),
+    lambda xp, a, b, v: xp.vecdot(a, b, axes=[1, 1, ()]),
+    lambda xp, a, b, v: xp.vecdot(a, b, axes=[(1,), (1,), (0,)], keepdims=True),
+    lambda xp, a, b, v: xp.vecdot(a, b, axes=[(1,), (1,), ()], axis=1),
+    lambda xp, a, b, v: xp.vecdot(a, b, order="F", subok=False),
+    lambda xp, a, b, v: xp.vecdot(a.astype(np.float32), b, signature="dd->d"),
+    lambda xp, a, b, v: xp.matvec(a, v[:, None, :], keepdims=True),
+    lambda xp, a, b, v: xp.matvec(a, v, axes=[(-2, -1), (-1,), (-1,)]),
+    lambda xp, a, b, v: xp.matvec(xp.swapaxes(a, 1, 2), v, axes=[(-1, -2), (-1,), (0,)]),
+    lambda xp, a, b, v: xp.vecmat(v[:, :3], xp.swapaxes(b, 1, 2), axes=[(-1,), (-1, -2), (0,)]),
+    lambda xp, a, b, v: xp.vecmat(v[:, :3], b, keepdims=True),
+    lambda xp, a, b, v: xp.matvec(a, v[:, None, :], signature=(np.float64,) * 3),
+])
+def test_vector_gufuncs_take_numpys_keywords(body):
+    """``vecdot``, ``matvec`` and ``vecmat`` take the gufunc keywords NumPy takes (``axes``,
+    ``keepdims``, ``order``, ``subok``, ``signature``), with NumPy's errors."""
+    check_against_numpy(body, A3, M3, V2)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp, x: x + None, lambda xp, x: x < None, lambda xp, x: xp.maximum(x, None),
+    lambda xp, x: None // x, lambda xp, x: x + [None] * 6, lambda xp, x: x >= (None,) * 6,
+    lambda xp, x: x == None,  # noqa: E711 - NumPy's elementwise comparison
+    lambda xp, x: x + [1] * 6,
+])
+def test_none_operands_raise_at_the_call_as_numpy(body):
+    """``x + None`` (NumPy's object loop) raises NumPy's TypeError at the line (nums raised it
+    when the result was read)."""
+    check_against_numpy(body, np.arange(6.0))
