@@ -54,6 +54,8 @@ def frombuffer(buffer: Any, dtype: Any = float, count: int = -1, offset: int = 0
     """NumPy reads the buffer (its checks and errors), and the values are split into
     blocks: the result is a copy, so writes to it do not reach the buffer (in NumPy they
     do); it is read-only where NumPy's is. ``like`` is accepted and ignored."""
+    if isinstance(buffer, BlockArray):  # (its values' bytes, as NumPy's array exports)
+        buffer = buffer.get()
     a = np.frombuffer(buffer, dtype=dtype, count=count, offset=offset)
     out = BlockArray.from_numpy(a, block_shape)
     if not a.flags.writeable:

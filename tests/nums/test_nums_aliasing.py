@@ -177,3 +177,16 @@ def test_shares_memory_takes_numpys_max_work():
     assert nps.may_share_memory(b[::2], b[1::2])
     with pytest.raises(np.exceptions.TooHardError):
         nps.shares_memory(b[::2], b[1::2], max_work=0)
+
+
+def test_bytes_of_arrays_are_numpys_and_frombuffer_reads_them(layout):
+    """``bytes(x)`` is the values' bytes, as NumPy's buffer (nums iterated elements: wrong
+    for wider items, slow); ``frombuffer`` reads a nums array's bytes."""
+    for a in (np.array([1, 2], np.uint16), np.arange(200, dtype=np.uint8), np.array([1.5, -2]),
+              np.arange(6, dtype=np.int16).reshape(2, 3), np.array([b"ab", b"c"])):
+        x = nps.asarray(a)
+        assert bytes(x) == bytes(a)
+        assert bytes(x[::-1]) == bytes(a[::-1])
+    assert bytes(nps.arange(5, dtype=np.uint8)[2]) == bytes(np.arange(5, dtype=np.uint8)[2])
+    assert_same(nps.frombuffer(nps.arange(4, dtype=np.uint8), dtype=np.uint16),
+                np.frombuffer(np.arange(4, dtype=np.uint8), dtype=np.uint16))

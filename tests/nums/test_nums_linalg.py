@@ -625,3 +625,25 @@ def test_products_take_arguments_as_numpy(layout, fn):
         return
     np.testing.assert_allclose(nps.asarray(fn(nps, nps.asarray(b))).get(), expected,
                                rtol=1e-12, atol=1e-12)
+
+
+def test_svd_of_nan_raises_at_the_call_and_qr_takes_numpys_old_modes():
+    """``svd``/``svdvals`` in blocks raise NumPy's LinAlgError at the call (it came when the
+    result was read); ``qr``'s deprecated modes warn and work as NumPy's."""
+    a = np.arange(600.0).reshape(200, 3) % 7
+    a[5, 2] = np.nan
+    x = nps.asarray(a, block_shape=(20, 3))
+    for call in (lambda: nps.linalg.svd(x, full_matrices=False),
+                 lambda: nps.linalg.svd(x, compute_uv=False), lambda: nps.linalg.svdvals(x),
+                 lambda: nps.linalg.svdvals(x.T)):
+        with pytest.raises(np.linalg.LinAlgError):
+            call()
+    c = np.arange(12.0).reshape(4, 3) ** 1.5
+    for mode in ("full", "f", "economic", "e"):
+        with pytest.warns(DeprecationWarning):
+            want = np.linalg.qr(c, mode=mode)
+        with pytest.warns(DeprecationWarning):
+            got = nps.linalg.qr(nps.asarray(c), mode=mode)
+        for g, w in zip(got if isinstance(want, tuple) else [got],
+                        want if isinstance(want, tuple) else [want]):
+            assert_same(nps.abs(g), np.abs(w))

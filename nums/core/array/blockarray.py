@@ -918,6 +918,17 @@ class BlockArray:
     def __complex__(self) -> complex:
         return complex(self._scalar("complex"))
 
+    def __bytes__(self) -> bytes:
+        """``bytes(x)``: NumPy's (its buffer's bytes, in C order), from the gathered values."""
+        return bytes(self.get())
+
+    def __buffer__(self, flags: int) -> memoryview:
+        """The buffer protocol (Python 3.12+: ``memoryview(x)``, ``hashlib.md5(x)``,
+        ``f.write(x)``): a read-only buffer of the gathered values."""
+        value = self.get()
+        value.flags.writeable = False  # (a copy: writes could not reach the array)
+        return memoryview(value)
+
     def __index__(self) -> int:
         if self.ndim != 0 or self.dtype.kind not in "iub":
             raise TypeError("only integer scalar arrays can be converted to a scalar index")

@@ -39,6 +39,7 @@ from nums.numpy.linalg._worker import (
     unpack,
     whole,
 )
+from runtime.errors import warn
 
 MAX_FACTOR_BYTES = 64 * 2**20  # the largest n x n factor TSQR passes between nodes
 
@@ -93,6 +94,14 @@ def qr(a: Any, mode: str = "reduced") -> Any:
     when ``R`` is over 64 MiB (:mod:`._householder`); wide arrays as the QR of the first
     ``m`` columns, then ``Q^H`` times the rest. ``'raw'`` and ``'complete'`` of a tall
     array run on one worker (small arrays only). Column signs may differ from numpy's."""
+    if mode in ("f", "full"):  # NumPy's deprecated names, with its warnings
+        warn("The 'full' option is deprecated in favor of 'reduced'.\nFor backward "
+             "compatibility let mode default.", DeprecationWarning)
+        mode = "reduced"
+    elif mode in ("e", "economic"):
+        a = _matrix(a, "qr")
+        _full_on_worker(a, "qr", f"mode={mode!r}")
+        return on_worker("qr", a, mode=mode)  # (NumPy's warning, from the worker)
     if mode not in ("reduced", "complete", "r", "raw"):
         raise ValueError(f"Unrecognized mode '{mode}'")
     a = _matrix(a, "qr")
@@ -124,7 +133,8 @@ def _svd_parts(a: BlockArray, what: str) -> tuple[BlockArray, BlockArray, BlockA
     node = int(r.nodes.flat[0])
     u, s, vh = submit(lk.svd_small, r.blocks.flat[0], node=node, num_returns=3)
     real = np.zeros(0, r.dtype).real.dtype
-    return (q, one_block(u, (k, k), r.dtype, node), one_block(s, (k,), real, node),
+    values = one_block(s, (k,), real, node)._errors_now()  # (NumPy's LinAlgError: here)
+    return (q, one_block(u, (k, k), r.dtype, node), values,
             one_block(vh, (k, n), r.dtype, node), transposed)
 
 
@@ -165,7 +175,7 @@ def svdvals(x: Any, /) -> BlockArray:
     node = int(r.nodes.flat[0])
     real = np.zeros(0, r.dtype).real.dtype
     return one_block(submit(lk.svdvals_small, r.blocks.flat[0], node=node),
-                     (min(r.shape),), real, node)
+                     (min(r.shape),), real, node)._errors_now()  # (LinAlgError at the call)
 
 
 def _cutoff(s: np.ndarray, rcond: Any, m: int, n: int, dtype: Any) -> float:
