@@ -86,8 +86,17 @@ def clip(
 ) -> BlockArray:
     """nums implementation of numpy.clip. The ufunc keywords (``where``, ``dtype``,
     ``casting``, ...) are those of nums's ufuncs (see :class:`nums.numpy.ufunc`)."""
-    lo = a_min if a_min is not np._NoValue else (None if min is np._NoValue else min)
-    hi = a_max if a_max is not np._NoValue else (None if max is np._NoValue else max)
+    if a_min is np._NoValue and a_max is np._NoValue:  # NumPy's rules for the two spellings
+        lo = None if min is np._NoValue else min
+        hi = None if max is np._NoValue else max
+    elif a_min is np._NoValue or a_max is np._NoValue:
+        missing = "a_min" if a_min is np._NoValue else "a_max"
+        raise TypeError(f"clip() missing 1 required positional argument: '{missing}'")
+    elif min is not np._NoValue or max is not np._NoValue:
+        raise ValueError("Passing `min` or `max` keyword argument when `a_min` and `a_max` "
+                         "are provided is forbidden.")
+    else:
+        lo, hi = a_min, a_max
     a = asarray(a)
     if a.dtype.kind in "iu":  # as NumPy: Python ints beyond the dtype on their side clip nothing
         info = np.iinfo(a.dtype)
@@ -219,6 +228,9 @@ def nan_to_num(
     if not copy and isinstance(given, BlockArray) and x.dtype.kind not in "fc":
         return given
     fills = [scalar_values(f) for f in (nan, posinf, neginf)]
+    if x.dtype.kind in "fc" and not any(np.ndim(f) for f in fills):  # NumPy's errors for the
+        np.nan_to_num(np.array([np.nan, np.inf, -np.inf], x.dtype), nan=fills[0],  # fills
+                      posinf=fills[1], neginf=fills[2])  # (at the call, not when read)
     if any(np.ndim(f) for f in fills):  # arrays of values, cut as x's blocks
         fills = [asarray(f) if np.ndim(f) else f for f in fills]
         for f in fills:

@@ -113,6 +113,8 @@ def _stat(kind: str, nan: bool, a: Any, q: Any, axis: Any, out: Any, method: str
             # dtype, and an all-NaN lane's quantiles have ``a``'s
             dtype = a.dtype
         result = _per_lane(fn, kind, b, wb, q, method, dtype)
+        if wb is not None:  # NumPy's errors of the weights of each lane (all zero, NaN) at
+            result._errors_now()  # the call, as NumPy's (not when the result is read)
     # a new array, not a view of the computation's (a 0-d result stands for NumPy's scalar:
     # ``m = np.median(x); t = m; t *= 3`` leaves ``m``)
     shape = tuple(qshape) + rshape

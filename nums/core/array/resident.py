@@ -34,6 +34,7 @@ reference counts and its value's say so).
 from __future__ import annotations
 
 import ctypes
+import inspect
 import math
 import operator
 import sys
@@ -829,6 +830,34 @@ def writable_alias(v: np.ndarray) -> np.ndarray:
         return v
 
 
+_OUT_PARAMETERS: dict = {}  # NumPy function -> names of its parameters up to ``out``, or None
+
+
+def _out_by_name(fn: Callable, args: Sequence[Any], kwargs: dict) -> tuple:
+    """``args`` and ``kwargs`` with an ``out`` given by position (``np.round(x, 2, o)``) and
+    the arguments after it given by name, as the keyword ``out`` is handled (its writable
+    buffer); the same arguments otherwise."""
+    names = _OUT_PARAMETERS.get(fn, False)
+    if names is False:
+        names = None
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        positional = [p.name for p in params if p.kind in (
+            inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        if "out" in positional:
+            names = positional
+        _OUT_PARAMETERS[fn] = names
+    if names is None:
+        return args, kwargs
+    at = names.index("out")
+    if len(args) <= at or args[at] is None:
+        return args, kwargs
+    named = dict(zip(names[at:], args[at:]))
+    return tuple(args[:at]), {**kwargs, **named}
+
+
 def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
                fits: Callable | None = None, numbers: bool = False,
                warns: bool = False, aliases: bool = False, fetch_bytes: int = 0
@@ -853,6 +882,8 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     (:func:`writable_alias`). ``fetch_bytes``: distributed arguments up to this size are
     fetched (a sort costs far more than the fetch; see :func:`fetchable`).
     """
+    if len(args) > 1 and "out" not in kwargs:
+        args, kwargs = _out_by_name(fn, args, kwargs)
     if not kwargs and len(args) == 1 and not aliases and type(args[0]) is BlockArray:
         # one driver-resident array and nothing else (``np.mean(x)``, ``x.mean()``): the
         # checks below, for the most frequent call
