@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from nums_helpers import assert_same
+from nums_helpers import assert_same, check_against_numpy
 
 import nums.numpy as nps
 from nums.core import context
@@ -190,3 +190,18 @@ def test_sorting_and_searching_errors_at_the_call_as_numpy(layout, body):
             body(nps)
         return
     assert_same(body(nps), expected)
+
+
+@pytest.mark.parametrize("a, v", [
+    (np.repeat(np.arange(10), 7), np.arange(-1, 12)),  # ties across blocks
+    (np.sort(np.random.default_rng(3).random(300)), np.random.default_rng(4).random(50)),
+    (np.array([0.0, 1, 1, 1, 2, np.nan, np.nan]), np.array([np.nan, 1, 0.5, 3, -1])),
+    (np.arange(100), np.array([[1.5, 99.5], [100, -0.5]])),
+    (np.linspace(0, 1, 64).astype(np.float32), np.array([0.25, 0.5, 2.0])),
+    (np.array(["a", "b", "b", "c", "d", "e", "f", "g", "h"]), np.array(["b", "cc", "z"])),
+])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_of_many_blocks_as_numpy(a, v, side):
+    """Each value is counted against the blocks of the sorted array it falls in (ties
+    spanning blocks, both sides, NaN, 2-d values, strings)."""
+    check_against_numpy(lambda xp, a, v: xp.searchsorted(a, v, side=side), a, v)

@@ -275,9 +275,27 @@ def pick_sorted(k: int, *pieces: np.ndarray) -> np.ndarray:
 def searchsorted_part(v: np.ndarray, side: str, *blocks: np.ndarray) -> np.ndarray:
     """How many entries of the sorted ``blocks`` lie left of each ``v`` (summed over the
     blocks of a sorted array, that is ``searchsorted`` of the whole array)."""
-    total = np.searchsorted(blocks[0], v, side=side).astype(np.intp, copy=False)
-    for block in blocks[1:]:
-        total += np.searchsorted(block, v, side=side)
+    blocks = [b for b in blocks if b.size]
+    v = np.asarray(v)
+    total = np.zeros(v.shape, np.intp)
+    numbers = v.dtype.kind in "biu" or v.dtype.kind == "f" and not np.isnan(v).any()
+    if not numbers or any(b.dtype.kind not in "biuf" or b.dtype.kind == "f" and np.isnan(
+            b[-1]) for b in blocks) or len(blocks) < 2:
+        for block in blocks:
+            total += np.searchsorted(block, v, side=side)
+        return total
+    # numbers: a sorted array's blocks in order; a value counts every block before the one
+    # it falls in, and is searched in that block only
+    lasts = np.array([b[-1] for b in blocks])
+    k = np.searchsorted(lasts, v, side=side)  # the blocks wholly left of each value
+    total += np.concatenate(([0], np.cumsum([b.size for b in blocks])))[k]
+    flat_k, flat_v, flat_total = k.reshape(-1), v.reshape(-1), total.reshape(-1)
+    order = np.argsort(flat_k, kind="stable")
+    bounds = np.searchsorted(flat_k[order], np.arange(len(blocks) + 1))
+    for j, block in enumerate(blocks):
+        sel = order[bounds[j]:bounds[j + 1]]
+        if sel.size:
+            flat_total[sel] += np.searchsorted(block, flat_v[sel], side=side)
     return total
 
 
