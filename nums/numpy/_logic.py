@@ -85,18 +85,22 @@ def clip(
     **kwargs: Any,
 ) -> BlockArray:
     """nums implementation of numpy.clip. The ufunc keywords (``where``, ``dtype``,
-    ``casting``, ...) are those of nums's ufuncs (see :class:`nums.numpy.ufunc`)."""
+    ``casting``, ...) are those of nums's ufuncs (see :class:`nums.numpy.ufunc`). Differs:
+    one bound alone (``clip(x, 0.5)``, the array API's ``clip(x, min)``) clips below, where
+    NumPy raises TypeError."""
+    given_new = min is not np._NoValue or max is not np._NoValue
     if a_min is np._NoValue and a_max is np._NoValue:  # NumPy's rules for the two spellings
         lo = None if min is np._NoValue else min
         hi = None if max is np._NoValue else max
-    elif a_min is np._NoValue or a_max is np._NoValue:
-        missing = "a_min" if a_min is np._NoValue else "a_max"
-        raise TypeError(f"clip() missing 1 required positional argument: '{missing}'")
-    elif min is not np._NoValue or max is not np._NoValue:
+    elif a_min is not np._NoValue and a_max is not np._NoValue and given_new:
         raise ValueError("Passing `min` or `max` keyword argument when `a_min` and `a_max` "
                          "are provided is forbidden.")
-    else:
-        lo, hi = a_min, a_max
+    elif given_new:  # one bound of each spelling: NumPy's TypeError
+        missing = "a_min" if a_min is np._NoValue else "a_max"
+        raise TypeError(f"clip() missing 1 required positional argument: '{missing}'")
+    else:  # (one bound alone, ``clip(x, 0.5)``: the array API's, where NumPy raises)
+        lo = None if a_min is np._NoValue else a_min
+        hi = None if a_max is np._NoValue else a_max
     a = asarray(a)
     if a.dtype.kind in "iu":  # as NumPy: Python ints beyond the dtype on their side clip nothing
         info = np.iinfo(a.dtype)
