@@ -93,19 +93,34 @@ def _core_axes(gufunc: Any, x1: Any, x2: Any, kwargs: dict) -> tuple:
     return a, b, place, dtype
 
 
+def _with_keywords(fn: Any, gufunc: Any, x1: Any, x2: Any, out: Any, dtype: Any,
+                   casting: str, order: str, subok: bool, signature: Any, axes: Any,
+                   axis: Any, keepdims: bool) -> BlockArray | None:
+    """``fn`` (``vecdot``, ``matvec``, ``vecmat``) called with the gufunc keywords beyond
+    ``dtype``/``casting`` (see :func:`_core_axes`): its result, or None when none of them
+    rearranges the operands (``fn`` goes on with them as they are)."""
+    if order == "K" and subok and signature is None and axes is None and axis is None and (
+            not keepdims):
+        return None
+    x1, x2, place, named = _core_axes(gufunc, x1, x2, {
+        "order": None if order == "K" else order, "subok": None if subok else subok,
+        "signature": signature, "axes": axes, "axis": axis, "keepdims": keepdims})
+    if signature is None and axes is None and axis is None and not keepdims:
+        return None  # (order and subok: checked, no values change)
+    result = fn(x1, x2, dtype=dtype if named is None else named, casting=casting)
+    return to_out(out, place(result))
+
+
 def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int | None = None,
            dtype: Any = None, casting: str = "same_kind", order: str = "K",
            subok: bool = True, signature: Any = None, axes: Any = None,
            keepdims: bool = False) -> BlockArray:
     """nums implementation of ``numpy.vecdot``: ``sum(conj(x1) * x2, axis)`` (the gufunc's
     keywords as NumPy's; ``order`` and ``subok`` change no values)."""
-    x1, x2, place, named = _core_axes(np.vecdot, x1, x2, {
-        "order": None if order == "K" else order, "subok": None if subok else subok,
-        "signature": signature, "axes": axes, "axis": axis, "keepdims": keepdims})
-    if axes is not None or keepdims or signature is not None or axis is not None:
-        # (the core axes are last now)
-        result = vecdot(x1, x2, dtype=dtype if named is None else named, casting=casting)
-        return to_out(out, place(result))
+    done = _with_keywords(vecdot, np.vecdot, x1, x2, out, dtype, casting, order, subok,
+                          signature, axes, axis, keepdims)
+    if done is not None:
+        return done
     axis = -1
     u = _nps()
     a, b = _in_loop_dtype(np.vecdot, x1, x2, dtype, casting, axis=axis)
@@ -134,12 +149,10 @@ def matvec(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
            keepdims: bool = False) -> BlockArray:
     """nums implementation of ``numpy.matvec``: matrices (last two axes) times vectors
     (the gufunc's keywords as NumPy's; ``order`` and ``subok`` change no values)."""
-    x1, x2, place, named = _core_axes(np.matvec, x1, x2, {
-        "order": None if order == "K" else order, "subok": None if subok else subok,
-        "signature": signature, "axes": axes, "axis": axis, "keepdims": keepdims})
-    if axes is not None or signature is not None:
-        result = matvec(x1, x2, dtype=dtype if named is None else named, casting=casting)
-        return to_out(out, place(result))
+    done = _with_keywords(matvec, np.matvec, x1, x2, out, dtype, casting, order, subok,
+                          signature, axes, axis, keepdims)
+    if done is not None:
+        return done
     u = _nps()
     a, v = _in_loop_dtype(np.matvec, x1, x2, dtype, casting)
     if casting == "same_kind":
@@ -159,12 +172,10 @@ def vecmat(x1: Any, x2: Any, /, out: Any = None, *, dtype: Any = None,
            keepdims: bool = False) -> BlockArray:
     """nums implementation of ``numpy.vecmat``: conjugated vectors times matrices (the
     gufunc's keywords as NumPy's; ``order`` and ``subok`` change no values)."""
-    x1, x2, place, named = _core_axes(np.vecmat, x1, x2, {
-        "order": None if order == "K" else order, "subok": None if subok else subok,
-        "signature": signature, "axes": axes, "axis": axis, "keepdims": keepdims})
-    if axes is not None or signature is not None:
-        result = vecmat(x1, x2, dtype=dtype if named is None else named, casting=casting)
-        return to_out(out, place(result))
+    done = _with_keywords(vecmat, np.vecmat, x1, x2, out, dtype, casting, order, subok,
+                          signature, axes, axis, keepdims)
+    if done is not None:
+        return done
     u = _nps()
     v, a = _in_loop_dtype(np.vecmat, x1, x2, dtype, casting)
     if casting == "same_kind":
