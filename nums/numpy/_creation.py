@@ -23,6 +23,7 @@ from nums.core.array.blockarray import (
     make_grid,
     normalize_shape,
     resident,
+    subarray_axes,
     submit,
 )
 from nums.core.array.geometry import memory_order
@@ -67,9 +68,8 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
     """nums implementation of numpy.full (``order``: see :func:`zeros`)."""
     _created(device, order, like)
     fill_value = _scalar(fill_value)
-    if dtype is not None and np.dtype(dtype).subdtype is not None:  # ("i4", (2,)): NumPy's
-        dtype, extra = np.dtype(dtype).subdtype  # trailing axes, filled by broadcasting
-        shape = normalize_shape(shape) + extra
+    if dtype is not None:  # (a subarray dtype's axes, filled by broadcasting)
+        shape, dtype = subarray_axes(shape, dtype)
     if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
         filled = broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
             make_grid(shape, dtype or np.asarray(fill_value).dtype, block_shape).block_shape

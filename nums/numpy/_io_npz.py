@@ -15,6 +15,7 @@ driver and split into blocks.
 
 from __future__ import annotations
 
+import math
 import struct
 import weakref
 import zipfile
@@ -25,14 +26,7 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import kernels
-from nums.core.array.blockarray import (
-    BlockArray,
-    block_limit,
-    fits_local,
-    make_grid,
-    node_of,
-    submit,
-)
+from nums.core.array.blockarray import BlockArray, make_grid, node_of, one_local_block, submit
 from nums.numpy._io_paths import task_path
 
 ZIP_PREFIXES = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, an empty archive
@@ -206,7 +200,8 @@ class NpzFile(Mapping):
                 read_header(f, max_header_size=self.max_header_size))
             if dtype.hasobject or info.compress_type != zipfile.ZIP_STORED or (
                     self._path is None) or info.flag_bits & 1 or 0 in shape or not shape or (
-                    _one_local_block(shape, dtype)):  # (NumPy's read, here, costs least)
+                    one_local_block(dtype.itemsize * math.prod(shape))):  # (NumPy's read,
+                # here, costs least)
                 f.seek(0)
                 value = np.lib.format.read_array(f, allow_pickle=self.allow_pickle,
                                                  pickle_kwargs=self.pickle_kwargs,
@@ -226,12 +221,6 @@ class NpzFile(Mapping):
             raise zipfile.BadZipFile(f"{self._path}: bad local header of {info.filename}")
         name_length, extra_length = fields[-2], fields[-1]
         return info.header_offset + LOCAL_HEADER.size + name_length + extra_length
-
-
-def _one_local_block(shape: tuple, dtype: np.dtype) -> bool:
-    """Whether an array is one block held in the driver (as ``from_numpy`` keeps it)."""
-    return fits_local(shape, dtype) and np.dtype(dtype).itemsize * int(np.prod(shape)) <= (
-        block_limit())
 
 
 def _check_crc(path: str, start: int, info: zipfile.ZipInfo) -> None:

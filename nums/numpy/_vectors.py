@@ -54,10 +54,10 @@ def _core_axes(gufunc: Any, x1: Any, x2: Any, kwargs: dict) -> tuple:
     dtype = None
     signature = given.get("signature")
     if signature is not None:
-        names = signature.replace("->", ",").split(",") if isinstance(signature, str) else [
-            None if t is None else np.dtype(t).str for t in signature]
-        kinds = {np.dtype(t) for t in names if t} if not isinstance(signature, str) or (
-            "," in signature) else {np.dtype(c) for c in signature if c.isalnum()}
+        # ("dd->d": type characters; or a tuple of dtypes and Nones)
+        names = [c for c in signature if c.isalpha()] if isinstance(signature, str) else [
+            t for t in signature if t is not None]
+        kinds = {np.dtype(t) for t in names}
         if len(kinds) != 1:
             raise NotImplementedError(f"nums: {gufunc.__name__} with signature={signature!r} "
                                       "of several dtypes; pass dtype= instead")

@@ -313,7 +313,8 @@ def test_records_unpack_and_index_as_numpys(layout):
 
 @pytest.mark.parametrize("value", [
     np.ones((4, 2)), [1.0, 2.0], np.arange(4.0), np.arange(8.0).reshape(4, 2), 5.0,
-    np.arange(2.0)[None, :], np.arange(12).reshape(4, 3),
+    np.arange(2.0)[None, :], np.arange(12).reshape(4, 3), np.ones((1, 4, 2)),
+    np.ones((2, 4, 2)), np.ones((4, 1)), np.array([1e40, 2]),
 ])
 def test_subarray_fields_written_as_numpy(layout, value):
     """``P['x'] = positions`` of a field of shape (2,): NumPy's broadcasting into the

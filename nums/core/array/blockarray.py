@@ -210,6 +210,21 @@ CAPTURED_BYTES = 64 << 20
 CALLOC_BYTES = 1 << 20  # a driver-resident array of zero bytes this large is NumPy's zeros
 
 
+def subarray_axes(shape: Any, dtype: Any) -> tuple[tuple[int, ...], np.dtype]:
+    """``(shape, dtype)`` of an array NumPy makes with ``dtype``: a subarray dtype
+    (``("i4", (3,))``) adds its axes after ``shape`` and gives its base dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.subdtype is None:
+        return shape, dtype
+    base, extra = dtype.subdtype
+    return normalize_shape(shape) + extra, base
+
+
+def one_local_block(nbytes: int) -> bool:
+    """Whether an array of ``nbytes`` is one block held in the driver."""
+    return nbytes <= local_limit() and nbytes <= block_limit()
+
+
 def fits_local(shape: tuple[int, ...], dtype: np.dtype) -> bool:
     """Whether an array of ``shape`` and ``dtype`` is small enough to be driver-resident."""
     return math.prod(shape) * dtype.itemsize <= local_limit()
@@ -668,7 +683,7 @@ class BlockArray:
         """Split a numpy array into blocks and put each on its node. ``copy=False``: ``x``
         is a new array that nothing else holds, which a small result keeps as it is."""
         x = np.asarray(x)
-        if block_shape is None and x.nbytes <= local_limit() and x.nbytes <= block_limit():
+        if block_shape is None and one_local_block(x.nbytes):
             grid = None  # (one block held here: no grid to work out)
         else:
             grid = make_grid(x.shape, x.dtype, block_shape)
@@ -687,13 +702,10 @@ class BlockArray:
 
     @classmethod
     def full(cls, shape: Any, value: Any, dtype: Any, block_shape: Any = None) -> BlockArray:
-        dtype = np.dtype(dtype)
-        if dtype.subdtype is not None:  # ("i4", (3,)): NumPy's trailing axes of its base
-            base, extra = dtype.subdtype
-            shape = normalize_shape(shape) + extra
-            if block_shape is not None:
-                block_shape = normalize_shape(block_shape) + extra
-            dtype = base
+        given = np.dtype(dtype)
+        shape, dtype = subarray_axes(shape, given)
+        if block_shape is not None and given.subdtype is not None:
+            block_shape = normalize_shape(block_shape) + given.shape
         grid = make_grid(shape, dtype, block_shape)
         if grid.num_blocks == 1 and fits_local(grid.shape, grid.dtype):
             if grid.size * grid.dtype.itemsize >= CALLOC_BYTES and grid.dtype.kind != "O":

@@ -830,7 +830,9 @@ def writable_alias(v: np.ndarray) -> np.ndarray:
         return v
 
 
-_OUT_PARAMETERS: dict = {}  # NumPy function -> names of its parameters up to ``out``, or None
+# NumPy function -> the names of its positional parameters when ``out`` is one, else None
+_OUT_PARAMETERS: dict = {}
+_OUT_PARAMETERS_MAX = 1024
 
 
 def _out_by_name(fn: Callable, args: Sequence[Any], kwargs: dict) -> tuple:
@@ -848,6 +850,8 @@ def _out_by_name(fn: Callable, args: Sequence[Any], kwargs: dict) -> tuple:
             inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)]
         if "out" in positional:
             names = positional
+        if len(_OUT_PARAMETERS) >= _OUT_PARAMETERS_MAX:
+            _OUT_PARAMETERS.clear()  # (functions made per call would fill it)
         _OUT_PARAMETERS[fn] = names
     if names is None:
         return args, kwargs
@@ -882,8 +886,8 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     (:func:`writable_alias`). ``fetch_bytes``: distributed arguments up to this size are
     fetched (a sort costs far more than the fetch; see :func:`fetchable`).
     """
-    if len(args) > 1 and "out" not in kwargs:
-        args, kwargs = _out_by_name(fn, args, kwargs)
+    if len(args) > 1 and "out" not in kwargs and any(type(a) is BlockArray for a in args[1:]):
+        args, kwargs = _out_by_name(fn, args, kwargs)  # (an ``out`` can only be an array)
     if not kwargs and len(args) == 1 and not aliases and type(args[0]) is BlockArray:
         # one driver-resident array and nothing else (``np.mean(x)``, ``x.mean()``): the
         # checks below, for the most frequent call

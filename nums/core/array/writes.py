@@ -108,8 +108,19 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
             # a subarray field (``P['x'] = positions``): NumPy's assignment of the values
             # into records holding that field alone (its broadcasting and errors), whose
             # blocks then write it
-            held = np.empty(x.shape, dtype=[("v", field)])
-            held["v"] = value.get() if isinstance(value, BlockArray) else value
+            sub = field.shape
+            values = np.asarray(value.get() if isinstance(value, BlockArray) else value)
+            full = x.shape + sub
+            while values.ndim > len(full) and values.shape[0] == 1:
+                values = values[0]  # (leading axes of length 1 are dropped, as NumPy)
+            if not broadcasts_to(values.shape, full):
+                raise ValueError(f"could not broadcast input array from shape {values.shape} "
+                                 f"into shape {full}")
+            # as many records as the values have outside the field's axes (they broadcast
+            # to x's records in the blocks' tasks): not x's size, for a few values
+            values = values.reshape((1,) * (len(sub) - values.ndim) + values.shape)
+            held = np.empty(values.shape[:values.ndim - len(sub)], dtype=[("v", field)])
+            held["v"] = values  # (NumPy's conversion into the field's dtype, its errors)
             value, source = held, "v"
         elif not isinstance(value, BlockArray):
             # NumPy's conversion into the field's dtype: its OverflowError for a Python int
