@@ -71,7 +71,12 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
     if dtype is not None:  # (a subarray dtype's axes, filled by broadcasting)
         shape, dtype = subarray_axes(shape, dtype)
     if isinstance(fill_value, BlockArray) or np.ndim(fill_value) != 0:
-        filled = broadcast_to(asarray(fill_value, dtype=dtype), normalize_shape(shape)).rechunk(
+        # NumPy converts the value as an array of its own, then casts it unsafely (a tuple
+        # into records is values, not a record; 300 into uint8 wraps)
+        value = asarray(fill_value)
+        if dtype is not None:
+            value = value.astype(dtype)
+        filled = broadcast_to(value, normalize_shape(shape)).rechunk(
             make_grid(shape, dtype or np.asarray(fill_value).dtype, block_shape).block_shape
         )
         return filled.copy()  # a new array of its own, writable (not the read-only broadcast)

@@ -247,8 +247,17 @@ def _setitem(self: BlockArray, key: Any, value: Any) -> None:
     7``: NumPy's scalar has no items to assign). Other 0-d results take the write (some are
     NumPy's 0-d arrays: ``np.roll`` of a 0-d array)."""
     if self._element:
-        raise TypeError(f"'numpy.{self.dtype.type.__name__}' object does not support item "
-                        "assignment")
+        names = self.dtype.names
+        if names is None:
+            raise TypeError(f"'numpy.{self.dtype.type.__name__}' object does not support "
+                            "item assignment")
+        # a record (NumPy's np.void, a view of its array): a field, by name or position
+        if isinstance(key, int | np.integer) and not isinstance(key, bool):
+            if not -len(names) <= key < len(names):
+                raise IndexError(f"invalid index ({key})")
+            key = names[key]
+        elif not isinstance(key, str):
+            raise IndexError("invalid index")
     writes.assign(self, key, value)
 
 

@@ -84,8 +84,11 @@ def blockwise(np_func: Any, module: Any = np.strings) -> Any:
         if name in WIDTH_FROM_DATA:  # (NumPy's errors from its first pass, on the data: a
             # stand-in's empty strings are no fill characters of an array of them)
             return _two_passes(np_func, operands, args, kwargs, full_name)
-        dtype = np.asarray(dry_run(dry, *operands)).dtype
-        return map_broadcast(np_func, operands, dtype)
+        result = dry_run(dry, *operands)
+        if isinstance(result, np.generic):  # (0-d operands: NumPy's scalar result is only
+            # as wide as its value; an array's keeps the dtype, which nums's 0-d array takes)
+            result = dry_run(dry, np.empty(1, operands[0].dtype), *operands[1:])
+        return map_broadcast(np_func, operands, np.asarray(result).dtype)
 
     call.__name__ = call.__qualname__ = name
     call.__module__ = __name__

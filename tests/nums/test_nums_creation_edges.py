@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 import pytest
-from nums_helpers import assert_same
+from nums_helpers import assert_same, check_against_numpy
 
 import nums.numpy as nps
 
@@ -43,6 +43,20 @@ def test_full_casts_its_value_unsafely(layout):
         np.full(3, 2**70, dtype=bool)
     with pytest.raises(OverflowError):
         nps.full(3, 2**70, dtype=bool)
+
+
+@pytest.mark.filterwarnings("ignore::numpy.exceptions.ComplexWarning")
+@pytest.mark.parametrize("value,dtype", [
+    ((1, 2.0, True), [("a", "i4"), ("b", "f8"), ("c", "?")]),
+    (("a", 1, 2.0, True), [("s", "U2"), ("a", "i4"), ("b", "f8"), ("c", "?")]),
+    ([300, 1, -1], np.uint8), ([1.7, -2.2, 3.9], int), (["ab", "cd", "ef"], "U1"),
+    ([1 + 2j, 3, 4], float), ([1, 2], None),
+])
+def test_full_of_a_sequence_casts_it_as_numpys_copyto(layout, value, dtype):
+    """A sequence fill value is an array of its own values, cast unsafely into ``dtype`` (a
+    tuple into records is three values, not a record; 300 into uint8 wraps): nums converted
+    it with ``dtype``, which gave one record, or an OverflowError."""
+    check_against_numpy(lambda xp: xp.full(3, value, dtype=dtype))
 
 
 def test_one_point_linspace_is_start_plus_zero_times_delta(layout):

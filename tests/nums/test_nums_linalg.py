@@ -446,7 +446,13 @@ def test_norms_of_integer_arrays_are_of_floats():
              (nps.linalg.norm, np.linalg.norm, m, {}),
              (nps.linalg.matrix_norm, np.linalg.matrix_norm, m, {}),
              (nps.linalg.matrix_norm, np.linalg.matrix_norm, u.astype(np.int8), {"ord": 1}),
-             (nps.linalg.norm, np.linalg.norm, np.array([True, False, True]), {})]
+             (nps.linalg.norm, np.linalg.norm, np.array([True, False, True]), {}),
+             # timedelta64 too (nums kept its dtype: norm(t, 1) was a timedelta)
+             (nps.linalg.norm, np.linalg.norm, np.array([3, 4] * 9, "m8[s]"), {"ord": 1}),
+             (nps.linalg.norm, np.linalg.norm, np.array([3, 4] * 9, "m8[s]"), {}),
+             (nps.linalg.vector_norm, np.linalg.vector_norm, np.array([3, -4], "m8[s]"),
+              {"ord": np.inf}),
+             (nps.linalg.matrix_norm, np.linalg.matrix_norm, np.ones((3, 4), "m8[D]"), {})]
     for ours, theirs, a, kwargs in cases:
         assert_same(ours(nps.asarray(a, block_shape=(2,) * a.ndim), **kwargs),
                     theirs(a, **kwargs), rtol=1e-12)
@@ -647,3 +653,15 @@ def test_svd_of_nan_raises_at_the_call_and_qr_takes_numpys_old_modes():
         for g, w in zip(got if isinstance(want, tuple) else [got],
                         want if isinstance(want, tuple) else [want]):
             assert_same(nps.abs(g), np.abs(w))
+
+
+@pytest.mark.parametrize("a_shape,b_shape", [
+    ((6, 2, 3, 4), (6, 3)), ((4, 6, 6), (2, 3)), ((6, 4, 6), (6, 4)), ((2, 3, 4, 6), (2, 3, 4)),
+    ((6, 4, 3, 2), (6, 4)),
+])
+def test_tensorsolve_checks_shapes_by_numpys_rule(a_shape, b_shape):
+    """NumPy's rule: ``a`` must hold a square matrix of its trailing axes (LinAlgError), and
+    ``b``'s size is solve's to check (ValueError); nums checked ``b``'s size against them."""
+    rng = np.random.default_rng(0)
+    check_against_numpy(lambda xp, a, b: xp.linalg.tensorsolve(a, b),
+                        rng.standard_normal(a_shape), rng.standard_normal(b_shape), rtol=1e-6)

@@ -334,3 +334,68 @@ def test_subarray_fields_written_as_numpy(layout, value):
     got = x.get()
     assert got.dtype == a.dtype
     assert np.array_equal(got["x"], a["x"]) and np.array_equal(got["m"], a["m"])
+
+
+@pytest.mark.parametrize("statement", [
+    "r[['a', 'c']] = (7, True)", "r[['c', 'a']] = 5", "r[['a', 'c']] = np.arange(6)",
+    "r[['a', 'b']] = s", "r[['a', 'b']] = [(1, 2.5)] * 6", "r[['b']] = (4.5,)",
+    "r[['a', 'z']] = 1", "r[['a', 'a']] = 1", "r[['a', 'b']] = (1, 2, 3)",
+    "r[['a', 'b']] = np.ones(4)", "r[['a', 'b']] = one_field",
+])
+def test_several_fields_written_at_once(layout, statement):
+    """``x[['a', 'c']] = value`` writes those fields as NumPy does (a tuple is one record of
+    them, a structured array's fields go by position, a number into each field) and raises
+    NumPy's errors (unknown or repeated names, other records) (nums refused every such
+    write, with a misleading message)."""
+    dt = np.dtype([("a", "i4"), ("b", "f8"), ("c", "?")])
+    other = np.array([(3, 2.5)] * 6, dtype=[("p", "i4"), ("q", "f8")])
+    one = np.ones(6, dtype=[("p", "i4")])
+    a = np.arange(6 * 13, dtype=np.uint8).view(dt)
+    r = nps.asarray(a)
+    try:
+        exec(statement, {"r": a, "np": np, "s": other, "one_field": one})
+    except Exception as exc:  # noqa: BLE001 - NumPy's error is the specification
+        with pytest.raises(type(exc)):
+            exec(statement, {"r": r, "np": nps, "s": nps.asarray(other),
+                             "one_field": nps.asarray(one)})
+        assert r.get().tobytes() == np.arange(6 * 13, dtype=np.uint8).tobytes()
+        return
+    exec(statement, {"r": r, "np": nps, "s": nps.asarray(other), "one_field": nps.asarray(one)})
+    assert r.get().tolist() == a.tolist()
+
+
+def test_a_record_is_a_view_of_its_array(layout):
+    """``x[i]`` of a structured array is NumPy's np.void, a view: ``x[i]['k'] = v`` writes
+    ``x`` (nums raised NumPy's scalar TypeError), a field by position too, and the record
+    reads what later writes of ``x`` put there."""
+    dt = [("k", "i8"), ("v", "f4")]
+    a, x = np.zeros(7, dt), nps.zeros(7, dtype=dt)
+    for arr in (a, x):
+        rec = arr[2]
+        rec["k"] = 7
+        arr[3][1] = 2.5
+        arr[-1][-2] = 4
+        later = arr[5]
+        arr["k"] = np.arange(7) * 10
+    assert x.get().tolist() == a.tolist()
+    assert int(later["k"]) == 50 and tuple(later) == (50, 0.0)
+    for key, err in ((Ellipsis, IndexError), (2, IndexError), ("z", ValueError)):
+        with pytest.raises(err):
+            a[0][key] = 1
+        with pytest.raises(err):
+            x[0][key] = 1
+    with pytest.raises(TypeError):  # (a number's element is still NumPy's scalar)
+        nps.arange(3)[1][...] = 5
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp: xp.strings.strip("  hello  "), lambda xp: xp.char.strip(xp.array(" hello ")),
+    lambda xp: xp.strings.rstrip(xp.array(b"data  ")), lambda xp: xp.strings.slice("abcdef", 1, 4),
+    lambda xp: xp.strings.lstrip(xp.array(["  a ", " bbb"])[1]),
+    lambda xp: xp.strings.strip(xp.array("--x--"), "-"),
+])
+def test_string_functions_of_a_0d_value_keep_its_width(layout, body):
+    """``strip``/``slice`` of a scalar or 0-d array: the whole result (nums sized the result
+    from NumPy's scalar of an empty stand-in, one character, and cut it to its first)."""
+    expected, got = body(np), body(nps)
+    assert str(got.get()[()]) == str(expected) and got.shape == ()

@@ -132,6 +132,10 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
         spec = basic_spec(x.shape, key)
         if len(spec) == x.ndim and all(s[0] == "int" for s in spec) and Ellipsis not in (
                 key if isinstance(key, tuple) else (key,)):
+            if x.dtype.names is not None:  # a record: NumPy's np.void is a view of x
+                record = make_view(x, IndexOp(spec))  # (``x[i]['k'] = v`` writes x)
+                record._element = True
+                return record
             element = basic_values(x, spec)  # one element: numpy gives a scalar, not a view
             if x.dtype.kind in _AS_SCALARS:
                 return element.get()[()]  # the object itself, or NumPy's str_ or bytes_
@@ -193,8 +197,9 @@ def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
     if type(value) is not np.ndarray:
         if x.dtype.kind in _AS_SCALARS:
             return value  # the object itself, or NumPy's str_ or bytes_
-        # one element (x[i]): an independent 0-d array, as the general path gives it
-        if not isinstance(value, np.generic):
+        # one element (x[i]): an independent 0-d array, as the general path gives it (a
+        # record, NumPy's view of x: the general path's)
+        if not isinstance(value, np.generic) or x.dtype.names is not None:
             return None
         element = resident.resident(np.array(value))
         element._element = True

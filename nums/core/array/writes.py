@@ -126,15 +126,19 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
             # NumPy's conversion into the field's dtype: its OverflowError for a Python int
             # beyond it, ValueError for NaN into integers, a tuple as a nested record
             value = np.asarray(value, dtype=None if field.subdtype else field)
-        if value.ndim and not broadcasts_to(value.shape, x.shape):
-            raise ValueError(f"could not broadcast input array from shape {value.shape} into "
-                             f"shape {x.shape}")
-        if not isinstance(value, BlockArray) and value.ndim:
-            value = BlockArray.from_numpy(value)  # (a scalar goes to every task; an array
-            # in blocks)
-        new = map_broadcast(kernels.with_field, [x, value], x.dtype, shape=x.shape,
-                            kwargs={"key": key, "source": source})
-        write_basic(x, full_spec(x.shape), new)
+        _write_fields(x, key, value, source)
+        return
+    if type(key) is list and key and x.dtype.names is not None and all(
+            isinstance(k, str) for k in key):
+        # several fields (``x[['a', 'c']] = (7, True)``): NumPy's assignment to the fields
+        # as one record of them (a tuple, records or a structured array by position, a
+        # number into each field)
+        stand = np.zeros(1, x.dtype)[key]  # (NumPy's KeyError, ValueError for the names)
+        if isinstance(value, BlockArray):
+            stand[...] = np.zeros(1, value.dtype)  # (NumPy's TypeError for other fields)
+        else:
+            value = np.array(value, dtype=[(n, x.dtype.fields[n][0]) for n in key])
+        _write_fields(x, key, value, None)
         return
     if is_basic(key, zero_d_arrays=True):
         spec = basic_spec(x.shape, key)
@@ -159,6 +163,21 @@ def assign(x: BlockArray, key: Any, value: Any) -> None:
         write_basic(x, full_spec(x.shape), new)
         return
     _advanced_write(x, key, value, None)
+
+
+def _write_fields(x: BlockArray, key: str | list, value: Any, source: str | None) -> None:
+    """Write field ``key`` of structured ``x`` (or fields, a list of names) in every block
+    from ``value`` (a scalar, a numpy array or a BlockArray broadcast to ``x``'s shape; its
+    field ``source`` when given)."""
+    if value.ndim and not broadcasts_to(value.shape, x.shape):
+        raise ValueError(f"could not broadcast input array from shape {value.shape} into "
+                         f"shape {x.shape}")
+    if not isinstance(value, BlockArray) and value.ndim:
+        value = BlockArray.from_numpy(value)  # (a scalar goes to every task; an array in
+        # blocks)
+    new = map_broadcast(kernels.with_field, [x, value], x.dtype, shape=x.shape,
+                        kwargs={"key": key, "source": source})
+    write_basic(x, full_spec(x.shape), new)
 
 
 def ufunc_at(x: BlockArray, ufunc: np.ufunc, key: Any, b: Any = None) -> None:

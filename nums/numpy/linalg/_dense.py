@@ -123,6 +123,12 @@ def eigvalsh(a: Any, UPLO: str = "L") -> BlockArray:
     return on_worker("eigvalsh", a, UPLO=UPLO)
 
 
+def norm_operand(x: BlockArray) -> BlockArray:
+    """``x`` as NumPy's norms take it: other than inexact or object dtypes (integers, bools,
+    timedelta64) as float64 (squares and absolute values of integers would wrap)."""
+    return x if x.dtype.kind in "fcO" else x.astype(np.float64)
+
+
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> BlockArray:
     """nums implementation of numpy.linalg.norm.
 
@@ -139,8 +145,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
     _check_norm_axes(x.ndim, ord, axis)
     if axis is not None and not isinstance(axis, tuple):
         axis = int(axis)  # (NumPy's: a float axis counts as its int)
-    if x.dtype.kind in "biu":
-        x = x.astype(np.float64)  # as NumPy: squares and absolute values of integers wrap
+    x = norm_operand(x)
     vector = x.ndim == 1 or (isinstance(axis, int)) or (isinstance(axis, tuple) and len(axis) == 1)
     if vector and isinstance(ord, str) and (axis is not None or x.ndim == 1):
         raise ValueError(f"Invalid norm order '{ord}' for vectors")  # numpy's error

@@ -28,7 +28,7 @@ from nums.numpy._products import tensordot as _tensordot
 from nums.numpy._products import trace as _trace
 from nums.numpy._vectors import cross as _np_cross
 from nums.numpy._vectors import vecdot as _np_vecdot
-from nums.numpy.linalg._dense import inv, solve
+from nums.numpy.linalg._dense import inv, norm_operand, solve
 from nums.numpy.linalg._factor import svdvals
 from nums.numpy.linalg._worker import LinAlgError, on_worker, one_worker
 
@@ -85,8 +85,7 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False,
         axis = int(axis)  # (NumPy's norm takes a float axis as its int)
     if axis is not None:
         normalize_axis_tuple(axis, x.ndim)  # NumPy's AxisError (a 0-d array has no axis)
-    if x.dtype.kind in "biu":
-        x = x.astype(np.float64)  # as NumPy: squares and absolute values of integers wrap
+    x = norm_operand(x)
     if axis is None:
         flat = reshape(x, (x.size,))
         out = vector_norm(flat, axis=0, ord=ord)
@@ -114,8 +113,7 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Block
     x = asarray(x)
     if ord is None:  # (NumPy's default: Frobenius)
         ord = "fro"
-    if x.dtype.kind in "biu":
-        x = x.astype(np.float64)  # as NumPy
+    x = norm_operand(x)
     if x.ndim != 2:
         return _stacked_matrix_norm(x, keepdims, ord)
     a = absolute(x)
@@ -251,13 +249,12 @@ def tensorsolve(a: Any, b: Any, axes: Any = None) -> BlockArray:
     if axes is not None:
         order = [i for i in range(a.ndim) if i not in axes] + list(axes)
         a = a.transpose(order)
-    rows = b.size
-    cols_shape = a.shape[b.ndim:]
-    cols = math.prod(cols_shape)
-    if rows != cols:
+    cols_shape = a.shape[a.ndim - (a.ndim - b.ndim):]  # (NumPy's rule, its errors:
+    cols = math.prod(cols_shape)  # a square matrix of a; b's size is solve's to check)
+    if a.size != cols ** 2:
         raise LinAlgError("Input arrays must satisfy the requirement "
                           "prod(a.shape[b.ndim:]) == prod(a.shape[:b.ndim])")
-    x = solve(reshape(a, (rows, cols)), reshape(b, (rows,)))
+    x = solve(reshape(a, (cols, cols)), reshape(b, (b.size,)))
     return reshape(x, cols_shape)
 
 
