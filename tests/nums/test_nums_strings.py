@@ -389,7 +389,8 @@ def test_a_record_is_a_view_of_its_array(layout):
 
 
 @pytest.mark.parametrize("body", [
-    lambda xp: xp.strings.strip("  hello  "),  # noqa: B005 lambda xp: xp.char.strip(xp.array(" hello ")),
+    lambda xp: xp.strings.strip("  hello  "),  # noqa: B005 (NumPy's strip, not str's)
+    lambda xp: xp.char.strip(xp.array(" hello ")),
     lambda xp: xp.strings.rstrip(xp.array(b"data  ")), lambda xp: xp.strings.slice("abcdef", 1, 4),
     lambda xp: xp.strings.lstrip(xp.array(["  a ", " bbb"])[1]),
     lambda xp: xp.strings.strip(xp.array("--x--"), "-"),
