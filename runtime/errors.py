@@ -223,13 +223,63 @@ def warn(message: str | Warning, category: type[Warning] = UserWarning) -> None:
     frame, level = sys._getframe(1), 2  # stacklevel 2: the caller of this function
     while frame is not None and _is_internal(frame.f_code.co_filename):
         frame, level = frame.f_back, level + 1
+    if frame is not None and _shown_before(message, category, frame):
+        return
     warnings.warn(message, category, stacklevel=2 if frame is None else level)
+
+
+# what :func:`warn` showed under a "default", "module" or "once" filter, for each list of
+# filters it was shown under: Python forgets what it showed whenever the filters change, and
+# every ``catch_warnings`` (the runtime's around a task, NumPy's own) changes them and puts
+# them back, so a warning repeated at a user's line would show each time, where NumPy's
+# shows once. The filters the user sets still count: under another list of them a warning
+# shows again.
+_shown: dict[tuple, tuple] = {}  # (list id, filters) -> (the list, the keys shown under it)
+_SHOWN_LISTS = 16
+
+
+def _shown_before(message: str | Warning, category: type[Warning], frame: object) -> bool:
+    """Whether the user's filters show ``message`` at ``frame``'s line only once and it was
+    shown there already (remembering it otherwise)."""
+    if isinstance(message, Warning):
+        text, category = str(message), type(message)
+    else:
+        text = str(message)
+    filename, lineno = frame.f_code.co_filename, frame.f_lineno
+    module = frame.f_globals.get("__name__", "<string>")
+    # the list itself counts (``catch_warnings`` makes a new one: a new block of the user's
+    # forgets, as Python's; nums's own put the list back), held so its id is not reused
+    filters = (id(warnings.filters), tuple(warnings.filters))
+    action = warnings.defaultaction
+    for act, msg, cat, mod, ln in filters[1]:  # (the first filter that matches, as Python's)
+        if ((msg is None or msg.match(text)) and issubclass(category, cat)
+                and (mod is None or mod.match(module)) and (ln == 0 or ln == lineno)):
+            action = act
+            break
+    key = {"default": (filename, text, category, lineno), "module": (filename, text, category),
+           "once": (text, category)}.get(action)
+    if key is None:
+        return False
+    held = _shown.get(filters)
+    if held is None:
+        if len(_shown) >= _SHOWN_LISTS:
+            _shown.clear()
+        held = _shown[filters] = (warnings.filters, set())
+    shown = held[1]
+    if key in shown:
+        return True
+    shown.add(key)
+    return False
 
 
 class warnings_at_caller:  # noqa: N801 - used as a function: ``with warnings_at_caller():``
     """Run a block in this process (a task of an in-process backend, NumPy called on the
     driver) and raise its warnings again when it ends without error, through :func:`warn`:
     each distinct one once, at the user's line rather than the line inside the block.
+
+    ``seen``: the (category, message) pairs already raised again, which are not raised
+    again (and the new ones, added): the blocks of one operation, run one after the other,
+    warn of the same thing, which NumPy's one call does once.
 
     ``on_error``: raise them also when the block raises (before its error, as NumPy warns
     of what it met before the error it raises), for a block whose error is the caller's
@@ -238,8 +288,9 @@ class warnings_at_caller:  # noqa: N801 - used as a function: ``with warnings_at
     A class rather than ``contextlib.contextmanager``, whose frames would be blamed.
     """
 
-    def __init__(self, on_error: bool = False):
+    def __init__(self, on_error: bool = False, seen: set | None = None):
         self._on_error = on_error
+        self._seen = seen
 
     def __enter__(self) -> None:
         self._catch = warnings.catch_warnings(record=True)
@@ -249,7 +300,11 @@ class warnings_at_caller:  # noqa: N801 - used as a function: ``with warnings_at
     def __exit__(self, *exc_info: object) -> None:
         self._catch.__exit__(*exc_info)
         if exc_info[0] is None or self._on_error:
-            for w in {(w.category, str(w.message)): w for w in self._caught}.values():
+            for key, w in {(w.category, str(w.message)): w for w in self._caught}.items():
+                if self._seen is not None:
+                    if key in self._seen:
+                        continue
+                    self._seen.add(key)
                 warn(w.message, w.category)
 
 

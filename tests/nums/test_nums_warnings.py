@@ -304,3 +304,44 @@ def test_ufunc_at_raises_at_the_call_under_errstate_raise(layout):
     c = nps.asarray(np.ones(40))
     with np.errstate(divide="raise"), pytest.raises(FloatingPointError):
         nps.divide.at(c, np.arange(0, 40, 3), 0.0)
+
+
+def test_a_warning_repeated_at_a_line_shows_once_as_numpys(layout):
+    """Under Python's default filter a warning shows once per line, as NumPy's do in a loop
+    (nums showed it once per block, 127 times for ``x / 0`` in 64-byte blocks, and again on
+    each pass of a loop: every ``catch_warnings`` inside nums and NumPy made Python forget
+    what it had shown)."""
+    x = nps.linspace(-3, 3, 1001)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            (x / 0).get()
+            float(x.sum())  # (reads of other results between the warnings)
+    assert sorted(str(w.message) for w in caught) == [
+        "divide by zero encountered in divide", "invalid value encountered in divide"]
+    with warnings.catch_warnings(record=True) as caught:  # (new filters: shown again)
+        warnings.simplefilter("default")
+        (x / 0).get()
+    assert len(caught) == 2
+
+
+def test_the_blocks_of_one_operation_warn_once(backend_name):
+    """Under an "always" filter each distinct warning of one operation shows once, not once
+    per block (nums's serial backend raised each block's)."""
+    x = nps.asarray(np.linspace(-3, 3, 1001), block_shape=(8,))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        (x / 0).get()
+    assert sorted(str(w.message) for w in caught) == [
+        "divide by zero encountered in divide", "invalid value encountered in divide"]
+
+
+def test_a_task_warns_of_what_it_met_before_its_error(layout):
+    """NumPy warns of the errors its call met before the one it raises for (divide by zero,
+    then the invalid value ``errstate(invalid='raise')`` makes an error); nums's serial
+    backend and the Ray backend dropped the warnings of a task that raised."""
+    a = nps.asarray(np.arange(-18, 19, dtype=np.int8))
+    with pytest.warns(RuntimeWarning, match="divide by zero"):
+        with pytest.raises(FloatingPointError):
+            with nps.errstate(invalid="raise"):
+                float(((a * 1.0) // 0).sum())

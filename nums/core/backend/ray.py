@@ -67,7 +67,13 @@ def _run(fn: Callable, num_returns: int, *args: Any, **kwargs: Any) -> Any:
     kwargs = {k: _unwrap(v, warned) for k, v in kwargs.items()}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # the caller's filters decide, not ours
-        value = fn(*args, **kwargs)
+        try:
+            value = fn(*args, **kwargs)
+        except Exception as exc:  # its warnings go with its error (NumPy warns of what it
+            # met before the error it raises): ``get`` raises them before the error
+            exc._nums_warned = warned + [w for w in describe_warnings(caught)
+                                         if w not in warned]
+            raise
     for w in describe_warnings(caught):
         if w not in warned:
             warned.append(w)
@@ -160,7 +166,13 @@ class RayBackend(Backend):
     def get(self, refs: Any) -> Any:
         if isinstance(refs, tuple):
             refs = list(refs)
-        values = self._ray.get(refs)
+        try:
+            values = self._ray.get(refs)
+        except Exception as exc:  # a task's error: the warnings its task met first
+            from runtime.errors import reissue_warnings
+
+            reissue_warnings(getattr(getattr(exc, "cause", None), "_nums_warned", []))
+            raise
         warned: list = []
         if isinstance(refs, list):
             values = [_unwrap(v, warned) for v in values]

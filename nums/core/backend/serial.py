@@ -68,6 +68,7 @@ class SerialBackend(Backend):
 
     def __init__(self, num_nodes: int = 1):
         self._num_nodes = num_nodes
+        self._warned: set = set()  # the tasks' warnings raised since a result was read
         self._stats = [
             {
                 "node": i,
@@ -124,7 +125,9 @@ class SerialBackend(Backend):
         self._running[node] = name
         start = time.time()
         try:
-            with warnings_at_caller():  # as the runtime relays a worker's warnings
+            # as the runtime relays a worker's warnings: each distinct one once until a
+            # result is read (the blocks of one operation, as NumPy's one call)
+            with warnings_at_caller(on_error=True, seen=self._warned):
                 result = fn(*args, **kwargs)
         finally:
             self._running[node] = None
@@ -142,12 +145,13 @@ class SerialBackend(Backend):
         return self._store(value, self._check_node(node))
 
     def get(self, refs: Any) -> Any:
+        self._warned.clear()
         if isinstance(refs, list | tuple):
             return [r.value for r in refs]
         return refs.value
 
     def wait(self, refs: Sequence[Any]) -> None:
-        return None
+        self._warned.clear()
 
     def nodes(self) -> list[dict]:
         return [{"node": i, "workers": 1} for i in range(self._num_nodes)]
