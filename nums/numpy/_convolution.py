@@ -21,7 +21,7 @@ _MODES = {"valid": 0, "same": 1, "full": 2, 0: 0, 1: 1, 2: 2}
 
 def _mode(mode: Any) -> int:
     try:
-        return _MODES[mode.lower() if isinstance(mode, str) else mode]
+        return _MODES[mode]  # (NumPy's names are lower case: "SAME" is its ValueError)
     except (KeyError, TypeError):
         raise ValueError(f"mode must be one of 'valid', 'same', or 'full' (got {mode!r})"
                          ) from None

@@ -81,6 +81,8 @@ def _normalize_out(out: Any, nout: int) -> tuple:
     if out is None:
         return (None,) * nout
     if not isinstance(out, tuple):
+        if nout > 1:  # (NumPy's error: one array for two outputs)
+            raise TypeError("'out' must be a tuple of arrays")
         out = (out,)
     if len(out) != nout:
         raise ValueError(f"The 'out' tuple must have exactly {nout} entries: one per ufunc output")
@@ -280,6 +282,8 @@ class ufunc:
 
     def outer(self, a: Any, b: Any, **kwargs: Any) -> Any:
         """nums implementation of ``numpy.ufunc.outer``: ``a[..., None...] op b``."""
+        if self._ufunc.nin != 2:  # (``b`` would be the out= of a one-input ufunc)
+            raise ValueError("outer product only supported for binary functions")
         a, b = asarray(a), asarray(b)
         a2 = reshape_view(a, a.shape + (1,) * b.ndim)
         return self(a2, b, **kwargs)

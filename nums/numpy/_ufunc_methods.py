@@ -196,8 +196,9 @@ def _reduced_here(uf: np.ufunc, a: BlockArray, axis: Any, out: BlockArray, keepd
 
 
 # reductions whose result cast once equals NumPy's casts of partial results (casts keep
-# order)
-_CAST_ONCE = frozenset((np.maximum, np.minimum, np.fmax, np.fmin))
+# order; logical ones' partial results are booleans)
+_CAST_ONCE = frozenset((np.maximum, np.minimum, np.fmax, np.fmin, np.logical_and,
+                        np.logical_or, np.logical_xor))
 
 
 def _check_cast_once(uf: np.ufunc, dtype: np.dtype, out_dtype: np.dtype) -> None:

@@ -358,6 +358,8 @@ def test_convolve_correlate(fn, mode):
                             block_shape=(4,), rtol=1e-12, atol=1e-12)
     check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q[:0], mode), long, short)
     check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q, "bad"), long, short)
+    # NumPy's names are lower case (nums took "SAME" as "same")
+    check_against_numpy(lambda xp, p, q: getattr(xp, fn)(p, q, mode.upper()), long, short)
 
 
 def test_choose():

@@ -576,3 +576,15 @@ def test_ufuncs_describe_themselves_as_numpys():
                                                               theirs.types)
     args = (np.dtype("f4"), np.dtype("f8"), None)
     assert nps.add.resolve_dtypes(args) == np.add.resolve_dtypes(args)
+
+
+@pytest.mark.parametrize("name", ["negative", "sin", "sqrt", "isnan"])
+def test_outer_of_a_one_input_ufunc_is_numpys_error(layout, name):
+    """NumPy's ``outer`` is for two-input ufuncs: nums took ``negative.outer(a, b)`` as
+    ``negative(a[..., None], b)``, wrote the result into ``b`` (its out=) and returned it."""
+    b = nps.zeros(3)
+    with pytest.raises(ValueError, match="binary"):
+        getattr(np, name).outer(2.0, np.zeros(3))
+    with pytest.raises(ValueError, match="binary"):
+        getattr(nps, name).outer(2.0, b)
+    assert_same(b, np.zeros(3))

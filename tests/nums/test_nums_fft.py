@@ -151,3 +151,22 @@ def test_transform_of_an_empty_axis_raises_at_the_call(layout, name):
         getattr(np.fft, name)(np.zeros((0, 3)), axis=0)
     with pytest.raises(ValueError, match="Invalid number of FFT data points"):
         getattr(nps.fft, name)(nps.asarray(np.zeros((0, 3))), axis=0)
+
+
+@pytest.mark.parametrize("out_dtype", [np.uint8, np.int64, np.float32, np.float64])
+def test_hfft_into_out_checks_its_dtype(layout, out_dtype):
+    """``hfft(x, out=)``: the result is real, cast into ``out`` as ``irfft``'s (NumPy 2.4's
+    hfft ignores ``out``, numpy#30909); nums cast it into an integer out= unsafely, without
+    an error (255 for -1)."""
+    a = np.arange(5.0) + 1j
+    expected = np.fft.hfft(a)
+    out = nps.zeros(8, dtype=out_dtype)
+    if out_dtype in (np.uint8, np.int64):
+        with pytest.raises(TypeError):
+            np.fft.irfft(a.conj(), out=np.zeros(8, out_dtype))
+        with pytest.raises(TypeError):
+            nps.fft.hfft(nps.asarray(a), out=out)
+        return
+    got = nps.fft.hfft(nps.asarray(a), out=out)
+    assert got is out
+    np.testing.assert_allclose(out.get(), expected.astype(out_dtype), rtol=1e-6)

@@ -80,3 +80,30 @@ def test_out_of_another_dtype_is_numpys_or_an_error(name, call, shape):
                 np.testing.assert_allclose(values, want, rtol=1e-6, atol=1e-12, err_msg=where)
             else:
                 np.testing.assert_array_equal(values, want, err_msg=where)
+
+
+@pytest.mark.parametrize("name", ["logical_and", "logical_or", "logical_xor"])
+@pytest.mark.parametrize("out_dtype", [bool, np.int64, np.float32])
+@pytest.mark.parametrize("axis", [0, 1, None])
+def test_logical_reductions_of_floats_into_any_out(layout, name, out_dtype, axis):
+    """A logical reduction's partial results are booleans, so its result cast once is
+    NumPy's: nums refused floats into a boolean ``out=`` as it refuses float sums."""
+    f = np.linspace(-3, 3, 91).reshape(7, 13)
+    f[3] = 0
+    shape = {0: (13,), 1: (7,), None: ()}[axis]
+    expected = getattr(np, name).reduce(f, axis=axis, out=np.zeros(shape, out_dtype))
+    got = getattr(nps, name).reduce(nps.asarray(f), axis=axis, out=nps.zeros(shape, out_dtype))
+    assert got.dtype == expected.dtype and np.array_equal(got.get(), expected)
+
+
+def test_one_out_array_for_two_outputs_is_numpys_type_error(layout):
+    """``divmod(x, 2.5, out=arr)``: NumPy's TypeError (one array for two outputs), not a
+    ValueError."""
+    x = nps.arange(5.0)
+    for body in (lambda xp, a: xp.divmod(a, 2.5, out=xp.empty(5)),
+                 lambda xp, a: xp.modf(a, out=xp.empty(5)),
+                 lambda xp, a: xp.frexp(a, out=xp.empty(5))):
+        with pytest.raises(TypeError):
+            body(np, np.arange(5.0))
+        with pytest.raises(TypeError):
+            body(nps, x)
