@@ -187,6 +187,7 @@ def unwrap(p: Any, discont: float | None = None, axis: int = -1, *,
            period: float = 2 * np.pi) -> BlockArray:
     """nums implementation of ``numpy.unwrap`` (NumPy's per block, the axis whole)."""
     x = asarray(p)
+    discont, period = scalar_values((discont, period))  # (``period=np.ptp(p)``: a number)
     axis = normalize_axis_index(axis, x.ndim)
     dtype = np.unwrap(np.zeros(2, x.dtype), discont, period=period).dtype
     return _per_line(x, axis, x.shape[axis], dtype, np.unwrap, discont, axis, period=period,

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, scalar_values
 from nums.core.array.elementwise import map_broadcast
 from nums.numpy._convert import asarray
 
@@ -17,6 +17,7 @@ def interp(x: Any, xp: Any, fp: Any, left: Any = None, right: Any = None,
     """nums implementation of ``numpy.interp``: NumPy's on each block of ``x``; the table
     (``xp``, ``fp``: a function sampled at some points) is fetched and sent with every
     task, so it should be small next to ``x``."""
+    left, right, period = scalar_values((left, right, period))  # (0-d results: numbers)
     table_x = xp.get() if isinstance(xp, BlockArray) else np.asarray(xp)
     table_f = fp.get() if isinstance(fp, BlockArray) else np.asarray(fp)
     if not isinstance(x, BlockArray) and np.ndim(x) == 0:

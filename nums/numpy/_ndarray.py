@@ -291,10 +291,11 @@ def _array(self: BlockArray, dtype: Any = None, copy: bool | None = None) -> np.
     NumPy's own Python code converts a BlockArray this way (``numpy.ma.masked_array(x)``,
     ``numpy.testing.assert_allclose(x, ...)``, ``numpy.polynomial``'s functions, ...), the
     gather is not the user's explicit request: it warns (``GatherWarning``, once per NumPy
-    function), as every gather of nums does."""
+    function), as every gather of nums does. A 0-d array (a number: ``x.max()`` in NumPy's
+    histogram estimators) and an array held in the driver move nothing: no warning."""
     caller = sys._getframe(1)
     module = caller.f_globals.get("__name__", "")
-    if module == "numpy" or module.startswith("numpy."):
+    if (module == "numpy" or module.startswith("numpy.")) and self.ndim and self._local is None:
         code = caller.f_code
         warn_gather(f"{module}.{getattr(code, 'co_qualname', code.co_name)}", "the driver")
     return _core_array(self, dtype, copy)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array.blockarray import BlockArray, scalar_of, submit
+from nums.core.array.blockarray import BlockArray, scalar_of, scalar_values, submit
 from nums.core.array.relayout import whole_axis
 from nums.core.array.writes import to_out
 from nums.core.graph.grid import ArrayGrid
@@ -285,6 +285,7 @@ def _shift(x: Any, axes: Any, sign: int) -> BlockArray:
     from nums.numpy import concatenate
 
     x = asarray(x)
+    axes = scalar_values(axes)  # (``axes=np.argmax(v)``: NumPy's integer)
     if x.ndim == 0:  # NumPy's own: its errors (a 0-d array has no axis to shift)
         np_fn = np.fft.fftshift if sign > 0 else np.fft.ifftshift
         return asarray(np_fn(x.get(), axes))

@@ -3,9 +3,11 @@ views of arguments, read-only arguments, errors, the node it runs on, the warnin
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
-from nums_helpers import assert_same
+from nums_helpers import assert_same, check_against_numpy
 
 import nums
 import nums.numpy as nps
@@ -155,3 +157,31 @@ def test_ufunc_method_through_numpys_protocol_returns_its_out():
     r = np.multiply.reduceat(x, [1, 4, 7], out=out)
     assert r is out  # numpy returns its out= argument: so does the fallback
     assert_same(out, np.multiply.reduceat(a, [1, 4, 7]))
+
+
+@pytest.mark.parametrize("name", ["fftshift", "unwrap", "interp", "windows", "sturges",
+                                  "auto", "piecewise"])
+def test_numbers_from_nums_results_are_no_gathers(layout, name):
+    """A 0-d result passed where NumPy takes a number (``period=np.ptp(p)``,
+    ``axes=np.argmax(v)``, a window of ``x.min() + 2``, NumPy's histogram estimators taking
+    ``x.max()``), or a driver-held array NumPy's own code converts: nothing is gathered, so
+    no GatherWarning (nums warned, ran NumPy on the driver, or raised for ``axes``)."""
+    p = np.linspace(0, 20, 37)
+    img = np.arange(91, dtype=np.uint8).reshape(13, 7)
+    bodies = {
+        "fftshift": lambda xp, v: xp.fft.fftshift(xp.arange(6).reshape(2, 3),
+                                                  axes=xp.argmax(xp.asarray([0, 1]))),
+        "unwrap": lambda xp, v: xp.unwrap(v, period=xp.ptp(v)),
+        "interp": lambda xp, v: xp.interp(v, v[:10], v[:10] ** 2, period=v[10]),
+        "windows": lambda xp, v: xp.lib.stride_tricks.sliding_window_view(
+            xp.asarray(img), xp.asarray(img).min() + 2, axis=0).sum(axis=-1),
+        "sturges": lambda xp, v: xp.histogram_bin_edges(xp.arange(100), bins="sturges"),
+        "auto": lambda xp, v: xp.histogram(xp.arange(100), bins="auto")[0],
+        "piecewise": lambda xp, v: xp.piecewise(v, [v > 2], [lambda t: xp.sqrt(t), 0]),
+    }
+    # (in the piecewise of a distributed array, ``xp.sqrt`` of NumPy's array is a
+    # distributed array, which NumPy's piecewise gathers: a real gather, which may warn)
+    gathers = name == "piecewise" and layout == "dist"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore" if gathers else "error", nps.GatherWarning)
+        check_against_numpy(bodies[name], p, rtol=1e-12)

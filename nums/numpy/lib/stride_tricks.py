@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
-from nums.core.array.blockarray import BlockArray
+from nums.core.array.blockarray import BlockArray, scalar_values
 from nums.core.array.geometry import offset_of
 from nums.core.array.sliding import sliding_window
 from nums.numpy._convert import asarray
@@ -43,6 +43,7 @@ def sliding_window_view(x: Any, window_shape: Any, axis: Any = None, *, subok: b
             "nums.numpy.lib.stride_tricks.sliding_window_view(writeable=True): windows of a "
             "BlockArray are a read-only view; write into x itself (the view sees it)")
     x = asarray(x)
+    window_shape = scalar_values(window_shape)  # (``x.min() + 2``: a number)
     window_shape = (tuple(window_shape) if np.iterable(window_shape) else (window_shape,))
     # NumPy's own checks (negative, too long, wrong number of axes), on x's stand-in
     np.lib.stride_tricks.sliding_window_view(x._geometry(), window_shape, axis)
