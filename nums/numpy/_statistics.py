@@ -34,7 +34,7 @@ from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import broadcast_to, ravel, reshape, transpose
 from nums.numpy._ufunc_methods import finish
-from runtime.errors import warn
+from runtime.errors import warn, warnings_at_caller
 
 _NP = {("median", False): np.median, ("median", True): np.nanmedian,
        ("quantile", False): np.quantile, ("quantile", True): np.nanquantile,
@@ -276,9 +276,12 @@ def _weighted(s: BlockArray, ws: BlockArray, n: int, q: np.ndarray) -> Any:
 
     cdf = cumsum(ws[:n], dtype=np.float64)
     total = sorting.take_sorted(cdf, [n - 1])[0]
-    with np.errstate(all="ignore"):
-        if np.isnan(total / total):
-            raise ValueError("Weights included NaN, inf or were all zero.")
+    # NumPy divides the cdf by its last entry: its warning (or error, under errstate) for
+    # a total of zero or inf, which this one division by it meets too; then its ValueError
+    with warnings_at_caller(on_error=True):
+        ratio = np.divide(np.array([total], np.float64), total)
+    if np.isnan(ratio[0]):
+        raise ValueError("Weights included NaN, inf or were all zero.")
     cdf = cdf / total
     if q.dtype.kind == "f":
         cdf = cdf.astype(q.dtype)

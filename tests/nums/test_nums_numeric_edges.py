@@ -161,3 +161,23 @@ def test_positional_outs_clip_bounds_and_fills_as_numpy(layout, body):
     ``min=``/``max=`` with NumPy's rules (nums clipped anyway); nan_to_num's and weighted
     quantiles' errors at the call (they came when the result was read)."""
     check_against_numpy(body, X34, np.zeros((3, 4)))
+
+
+@pytest.mark.parametrize("weights", [np.zeros(20), np.r_[np.inf, np.ones(19)],
+                                     np.r_[np.nan, np.ones(19)]])
+def test_weighted_quantile_of_bad_weights_warns_then_raises_as_numpy(layout, weights):
+    """NumPy divides the weights' cumulative sum by its total: a total of zero or inf warns
+    "invalid value" (raises under ``errstate(invalid='raise')``) before its ValueError;
+    nums raised the ValueError alone."""
+    def run(xp, errs):
+        x, w = xp.asarray(np.arange(20.0)), xp.asarray(weights)
+        with warnings.catch_warnings(record=True) as caught, xp.errstate(**errs):
+            warnings.simplefilter("always")
+            try:
+                xp.quantile(x, 0.5, method="inverted_cdf", weights=w)
+            except Exception as exc:  # noqa: BLE001 - NumPy's error is the specification
+                return type(exc), [str(c.message) for c in caught]
+        raise AssertionError("no error")
+
+    for errs in ({}, {"invalid": "raise"}):
+        assert run(nps, errs) == run(np, errs)
