@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import kernels
+from nums.core.array.advanced_keys import shape_text
 from nums.core.array.blockarray import (
     BlockArray,
     block_limit,
@@ -402,22 +403,65 @@ def identity(n: int, dtype: Any = None, *, like: Any = None,
     return eye(n, dtype=_dtype_or_default(dtype), block_shape=block_shape)
 
 
+def _range_length(start: Any, stop: Any) -> int:
+    """How many values ``arange(start, stop)`` has, counted as NumPy counts them: the
+    ceiling of ``stop - start`` (Python arithmetic on the numbers given, floats included),
+    and no fewer than 0."""
+    span = stop - start
+    if isinstance(span, int | np.integer):
+        return max(int(span), 0)
+    span = float(span)  # (a complex span: TypeError, as NumPy's)
+    if math.isnan(span):
+        raise ValueError("arange: cannot compute length")
+    if math.isinf(span):
+        raise ValueError("Maximum allowed size exceeded")
+    return max(math.ceil(span), 0)
+
+
+def tri_layout(N: Any, M: Any, k: Any) -> tuple[int, int, int]:
+    """The shape of ``tri(N, M, k)`` and the integer diagonal ``d`` it keeps (the entries
+    with ``column - row <= d``), as NumPy's ``tri`` makes them for any real ``N``, ``M``,
+    ``k``.
+
+    NumPy compares the row numbers ``arange(N)`` with the column thresholds
+    ``arange(-k, M - k)`` taken as integers: their count is :func:`_range_length` (so a
+    float ``k`` can add a column by rounding, and ``k=1e30`` leave none), and they are
+    filled from the first two values truncated towards zero. Those two differ by one (the
+    diagonal ``-trunc(-k)``) except for ``0 < k < 1``, where both are 0: every entry kept.
+    """
+    M = N if M is None else M
+    rows, cols = _range_length(0, N), _range_length(-k, M - k)
+    first, second = int(-k), int(-k + 1)  # (k of another type: NumPy's TypeError too)
+    # (first is 0 when both are equal: every row reaches the threshold)
+    d = cols if first == second else -first
+    return rows, cols, min(max(d, -rows), cols)  # (beyond the corners: the same mask)
+
+
 def tri(
     N: int, M: int | None = None, k: int = 0, dtype: Any = float, *, like: Any = None,
     block_shape: Any = None
 ) -> BlockArray:
-    """nums implementation of numpy.tri (``like``: see :func:`zeros`)."""
+    """nums implementation of numpy.tri (``like``: see :func:`zeros`); float ``N``, ``M``
+    and ``k`` give NumPy's results (:func:`tri_layout`)."""
     check_like(like)
-    return _diagonal_pattern(kernels.tri, N, M, k, dtype, block_shape)
+    rows, cols, d = tri_layout(N, M, k)
+    return _diagonal_pattern(kernels.tri, rows, cols, d, dtype, block_shape)
 
 
-def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
+def _tri_mask(m: Any, k: Any, lower: bool) -> BlockArray:
     m = asarray(m)
     if m.ndim == 0:
         raise TypeError(f"{'tril' if lower else 'triu'} of a 0-d array: NumPy needs at least "
                         "one axis (tri() missing 1 required positional argument: 'N')")
-    if m.ndim < 2:
-        m = broadcast_to(m, (m.shape[0] if m.ndim else 1,) * 2)
+    # NumPy masks with tri(k) (tril) or the complement of tri(k - 1) (triu), so the entries
+    # kept are column - row <= d, or >= d + 1
+    N, M = m.shape[-2:] if m.ndim > 1 else (m.shape[0], None)
+    rows, cols, d = tri_layout(N, M, k if lower else k - 1)
+    k = d if lower else d + 1
+    # m broadcasts against the mask (a 1-d m along the rows; a float k's extra column)
+    shape = _broadcast_with_mask(m.shape, (rows, cols))
+    if shape != m.shape:
+        m = broadcast_to(m, shape)
     grid = m.grid
 
     def task(idx, node):  # (blocks read here: a driver-resident m gives its value)
@@ -427,6 +471,16 @@ def _tri_mask(m: Any, k: int, lower: bool) -> BlockArray:
 
     return BlockArray.build(grid, task, reads=lambda idx: [(m, grid.block_slices(idx))],
                             name="tril" if lower else "triu")
+
+
+def _broadcast_with_mask(shape: tuple, mask: tuple) -> tuple:
+    """The shape of NumPy's ``where(mask, m, zeros(1))`` for ``m`` of ``shape``; its
+    ValueError when they do not broadcast."""
+    try:
+        return np.broadcast_shapes(shape, mask)
+    except ValueError:
+        raise ValueError("operands could not be broadcast together with shapes "
+                         f"{shape_text(mask)} {shape_text(shape)} (1,) ") from None
 
 
 def tril(m: Any, k: int = 0) -> BlockArray:

@@ -12,6 +12,7 @@ import numpy as np
 
 from nums.core.array.blockarray import BlockArray, local_limit, resident
 from nums.numpy._convert import asarray
+from nums.numpy._creation import tri_layout
 
 
 def _nps():
@@ -47,7 +48,8 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> BlockArray
 
 
 def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple[BlockArray, BlockArray]:
-    """nums implementation of ``numpy.tril_indices`` (``nonzero`` of ``tri``)."""
+    """nums implementation of ``numpy.tril_indices`` (``nonzero`` of ``tri``; float ``n``,
+    ``k``, ``m`` as NumPy's ``tri`` takes them)."""
     here = _indices_here(np.tril_indices, n, k, m)
     if here is not None:
         return here
@@ -58,13 +60,13 @@ def tril_indices(n: int, k: int = 0, m: int | None = None) -> tuple[BlockArray, 
 def _indices_here(fn: Callable, n: Any, k: Any, m: Any) -> tuple[BlockArray, ...] | None:
     """NumPy's ``fn(n, k, m)`` in the driver when the index arrays it makes are
     driver-resident; None: the distributed ``nonzero``."""
-    if not all(isinstance(v, int | np.integer) for v in (n, k, n if m is None else m)):
-        return None
-    n, k, m = int(n), int(k), None if m is None else int(m)
-    cols = n if m is None else m
-    first = np.arange(n) + k  # (triu: each row's first column; tril: its last)
-    per_row = (np.clip(cols - first, 0, cols) if fn is np.triu_indices
-               else np.clip(first + 1, 0, cols))
+    lower = fn is np.tril_indices
+    # the mask keeps column - row <= d (tril: tri(k)) or >= d + 1 (triu: ~tri(k - 1))
+    rows, cols, d = tri_layout(n, m, k if lower else k - 1)
+    last = np.arange(rows) + d  # each row's last column kept (tril) or not (triu)
+    per_row = np.clip(last + 1, 0, cols)
+    if not lower:
+        per_row = cols - per_row
     if int(per_row.sum()) * np.dtype(np.intp).itemsize > local_limit():
         return None
     return tuple(resident(a) for a in fn(n, k, m))
@@ -72,7 +74,7 @@ def _indices_here(fn: Callable, n: Any, k: Any, m: Any) -> tuple[BlockArray, ...
 
 def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[BlockArray, BlockArray]:
     """nums implementation of ``numpy.triu_indices`` (``nonzero`` of the complement of
-    ``tri``)."""
+    ``tri``; float ``n``, ``k``, ``m`` as NumPy's ``tri`` takes them)."""
     here = _indices_here(np.triu_indices, n, k, m)
     if here is not None:
         return here

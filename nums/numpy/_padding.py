@@ -12,7 +12,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from nums.core.array.blockarray import BlockArray
-from nums.core.array.writes import converted
+from nums.core.array.dtypes import dry_run
 from nums.numpy._convert import asarray
 
 _DISTRIBUTED = {"constant", "edge", "wrap", "reflect", "symmetric", "linear_ramp", "maximum",
@@ -78,6 +78,8 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
             and not _odd_fits(x, pad_width, mode)):
         if not callable(mode) and mode not in _ALLOWED:
             raise ValueError(f"mode '{mode}' is not supported")
+        if mode == "median":  # (NumPy's error here, not a worker's)
+            _dtype_errors(x, _pairs(pad_width, x.ndim, as_index=True), mode, kwargs)
         from nums.numpy._fallback import numpy_fallback
 
         return numpy_fallback("pad")(x, pad_width, mode, **kwargs)
@@ -90,8 +92,14 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
             if (b or a) and x.shape[k] == 0:
                 raise ValueError(f"can't extend empty axis {k} using modes other than "
                                  "'constant' or 'empty'")
+        if x.size == 0:  # nothing to read the padding from, nor to write (NumPy's result)
+            return u.zeros(tuple(n + b + a for n, (b, a) in zip(x.shape, widths)), x.dtype)
+    if mode in ("linear_ramp", "maximum", "minimum", "mean"):
+        _dtype_errors(x, widths, mode, kwargs)
     values = {"constant": _pairs(kwargs.get("constant_values", 0), x.ndim, False),
               "linear_ramp": _pairs(kwargs.get("end_values", 0), x.ndim, False)}.get(mode)
+    if mode == "constant":
+        values = [tuple(_written(v, x.dtype) for v in pair) for pair in values]
     stat = (_pairs(kwargs["stat_length"], x.ndim, True) if kwargs.get("stat_length") is not None
             else None)
     if mode in ("maximum", "minimum") and stat is not None and any(0 in p for p in stat):
@@ -102,10 +110,7 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
             continue
         n = out.shape[axis]
         if mode in ("constant", "empty"):
-            # NumPy assigns the values into the padded array: a Python number its dtype
-            # cannot hold is its error (NaN or 1e20 into integers), not a wrapped value
-            cb, ca = ([converted(v.item() if isinstance(v, np.generic) else v, out.dtype)
-                       for v in values[axis]] if mode == "constant" else (0, 0))
+            cb, ca = values[axis] if mode == "constant" else (0, 0)
             parts = [u.full(_stretch(out, axis, before), cb, dtype=out.dtype), out,
                      u.full(_stretch(out, axis, after), ca, dtype=out.dtype)]
             out = u.concatenate(parts, axis=axis)
@@ -145,6 +150,27 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Bl
                      u.broadcast_to(tail, _stretch(out, axis, after))]
             out = u.concatenate(parts, axis=axis)
     return out if out is not x else x.copy()
+
+
+def _dtype_errors(x: BlockArray, widths: list, mode: str, kwargs: dict) -> None:
+    """Raise what NumPy's pad in ``mode`` raises for ``x``'s dtype (a timedelta has no mean,
+    ramp, or rounded statistic there), from NumPy's pad of a stand-in of at most one element
+    (not for objects: their errors depend on the values)."""
+    if x.dtype.kind == "O":
+        return
+    dry_run(np.pad, x, [(min(b, 1), min(a, 1)) for b, a in widths], mode,
+            **{k: np.asarray(v) if isinstance(v, BlockArray) else v for k, v in kwargs.items()})
+
+
+def _written(value: Any, dtype: np.dtype) -> Any:
+    """``value`` as NumPy's pad writes it into the padded array of ``dtype`` (for every axis
+    and side, padded or not): assigned as it comes from the pairs, with NumPy's casts,
+    warnings and errors. A NumPy scalar is cast (-1 into uint8: 255; complex into float:
+    the real part, with a ComplexWarning), except an integer out of a signed dtype's range
+    (OverflowError, as a Python int out of any integer dtype's range)."""
+    cell = np.empty(1, dtype)
+    cell[:] = value
+    return cell[0]
 
 
 def _odd_fits(x: BlockArray, pad_width: Any, mode: str) -> bool:

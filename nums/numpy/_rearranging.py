@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from numpy.exceptions import AxisError
 from numpy.lib.array_utils import normalize_axis_index
 
@@ -46,9 +47,12 @@ def rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> BlockArray:
         return m[:]
     if k == 2:
         return flip(flip(m, first), second)
-    order = list(range(m.ndim))
-    a, b = first % m.ndim, second % m.ndim
-    order[a], order[b] = order[b], order[a]
+    # the axes index an array of the axis numbers, as in NumPy: its IndexError for a float
+    # axis (and ValueError for a bool one)
+    order = np.arange(m.ndim)
+    swapped = order[second], order[first]
+    order[first], order[second] = swapped
+    order = order.tolist()
     if k == 1:
         return transpose(flip(m, second), order)
     return flip(transpose(m, order), second)

@@ -19,14 +19,39 @@ def _nps():
     return nps
 
 
+def _tile_reps(reps: Any, whole: bool, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """``reps`` as the integers NumPy's ``tile`` takes, with its errors.
+
+    Counts that all equal 1 (``1.0``, ``True``) ask for a copy when the input is an array
+    (``whole``). Otherwise NumPy multiplies each length by its count (``None``: TypeError),
+    repeats a non-empty input by each count other than 1 (``repeat``'s conversion: ``'ab'``
+    is its ValueError, ``2.0`` and ``'2'`` pass), then shapes the result with the products,
+    which must be integers (TypeError).
+    """
+    try:
+        tup = tuple(reps)
+    except TypeError:
+        tup = (reps,)
+    if whole and all(r == 1 for r in tup):
+        return (1,) * len(tup)
+    lengths = (1,) * (len(tup) - len(shape)) + tuple(shape)
+    for n, r in zip(reversed(lengths), reversed(tup)):
+        # NumPy's products of lengths and counts (None: TypeError); a sequence count would
+        # only be repeated n times, without error
+        if not isinstance(r, str | bytes | list | tuple):
+            n * r
+    if 0 not in shape:
+        for r in tup:
+            if r != 1:
+                np.empty((1, 0)).repeat(r, 0)  # (NumPy's conversion of a count; no data)
+    return tuple(operator.index(r) for r in tup)
+
+
 def tile(A: Any, reps: Any) -> BlockArray:
     """nums implementation of ``numpy.tile`` (copies joined with ``concatenate``)."""
     u = _nps()
-    try:
-        reps = tuple(operator.index(r) for r in reps)
-    except TypeError:
-        reps = (operator.index(reps),)
     c = asarray(A)
+    reps = _tile_reps(reps, isinstance(A, BlockArray | np.ndarray), c.shape)
     if len(reps) > c.ndim:
         c = u.reshape(c, (1,) * (len(reps) - c.ndim) + c.shape)
     reps = (1,) * (c.ndim - len(reps)) + reps

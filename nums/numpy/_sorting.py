@@ -101,6 +101,8 @@ def _kth(a: BlockArray, kth: Any, axis: Any) -> int | None:
 
 def _partition(a: Any, kth: Any, axis: Any, kind: str, order: Any, arg: bool) -> BlockArray:
     a = asarray(a)
+    if arg and a.ndim == 0:  # NumPy's argpartition takes a 0-d array as its one element
+        a = ravel(a)  # (partition raises its AxisError)
     fn = np.argpartition if arg else np.partition
     if order is not None and a.dtype.names is not None:
         return run_fallback(fn, (a, kth), {"axis": axis, "kind": kind, "order": order},
