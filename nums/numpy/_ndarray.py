@@ -407,6 +407,7 @@ def install() -> None:
     for op, name in _UNARY.items():
         setattr(BlockArray, f"__{op}__", _unary(UFUNCS[name]))
     BlockArray.__getitem__ = views.getitem
+    BlockArray.__iter__ = views.iterate
     BlockArray.__setitem__ = _setitem
     BlockArray.T = property(lambda self: _manipulation.transpose(self))
     BlockArray.mT = property(_matrix_transpose)

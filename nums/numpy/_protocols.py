@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from nums.numpy._elementwise import for_ufunc
-from nums.numpy._fallback import run_fallback
+from nums.numpy._fallback import gathered, run_fallback
 from nums.numpy._products import matmul
 from nums.numpy._registry import BY_NUMPY
 
@@ -21,6 +21,10 @@ _active = threading.local()  # numpy functions whose nums implementation is runn
 
 
 def array_ufunc(uf: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    if _numpy_out(kwargs):
+        # a NumPy array's out= (``w /= x.sum()``, ``y -= x`` of a NumPy array): NumPy's
+        # ufunc writes into it, here, from the operands' values (a 0-d result is a number)
+        return getattr(uf, method)(*gathered(inputs), **gathered(kwargs))
     if uf is np.matmul and method == "__call__":
         return matmul(*inputs, **kwargs)
     wrapper = for_ufunc(uf)
@@ -43,7 +47,15 @@ def array_ufunc(uf: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     return run_fallback(getattr(uf, method), inputs, kwargs, f"{uf.__name__}.{method}")
 
 
+def _numpy_out(kwargs: dict) -> bool:
+    """Whether the ``out=`` of a NumPy call is (or holds) a NumPy array."""
+    out = kwargs.get("out")
+    return any(isinstance(o, np.ndarray) for o in (out if isinstance(out, tuple) else (out,)))
+
+
 def array_function(func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+    if _numpy_out(kwargs):  # (``numpy.clip(a, 0, x.max(), out=b)``: NumPy's own, into b)
+        return func(*gathered(args), **gathered(kwargs))
     try:
         impl = BY_NUMPY.get(func)
     except TypeError:

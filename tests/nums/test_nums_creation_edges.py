@@ -107,3 +107,12 @@ def test_subarray_dtypes_add_numpys_trailing_axes(layout, make):
     """A subarray dtype makes an array of its base dtype with its shape's axes at the end
     (the arrays in blocks had the shape asked for, and their dtype, then failed when read)."""
     assert_same(make(nps), make(np))
+
+
+@pytest.mark.parametrize("args,kwargs", [((5,), {"dtype": object}), ((2**70, 2**70 + 20), {}),
+                                         ((0, 100, 2**64), {}), ((0.5, 30), {"dtype": object}),
+                                         ((1, 30, 3), {"dtype": object})])
+def test_arange_of_python_objects(layout, args, kwargs):
+    """An object arange (Python ints beyond int64 too) in blocks: NumPy's Python values
+    (nums's blocks raised "assignment destination is read-only")."""
+    check_against_numpy(lambda xp: xp.arange(*args, **kwargs))

@@ -173,3 +173,59 @@ def test_user_functions_in_tasks_may_call_nums_numpy():
     np.testing.assert_allclose(got.get(), np.piecewise(v, [v < 20], [np.sqrt, 0]))
     norms = nps.vectorize(lambda r: nps.linalg.norm(r), signature="(n)->()")(x)
     np.testing.assert_allclose(norms.get(), np.linalg.norm(a, axis=1), rtol=1e-12)
+
+
+def test_a_numpy_arrays_out_takes_nums_operands(layout):
+    """``w /= x.sum()``, ``y -= x`` and ``numpy.clip(..., out=b)`` of NumPy arrays ``w``,
+    ``y``, ``b`` with nums operands: NumPy computes into its array, as with NumPy's scalars
+    and arrays (nums refused a NumPy ``out=``: TypeError)."""
+    a = np.arange(1.0, 112.0).reshape(37, 3) / 10
+    x = nps.asarray(a)
+    results = []
+    for src in (a, x):
+        w = np.arange(1.0, 4.0)
+        w /= src.sum()
+        w += src.max()
+        w *= src[3, 1]
+        y = np.ones((37, 3))
+        y -= src
+        c = np.clip(np.arange(5.0), 0, src[1, 1], out=np.zeros(5))
+        d = np.divmod(np.arange(3.0), src[1, 1], out=(np.zeros(3), np.zeros(3)))
+        h = np.histogram(np.arange(10.0), bins=4, range=(float(src.min()), src.max()))[0]
+        results.append([w, y, c, d[0], d[1], h])
+        q = np.zeros(3, int)
+        with pytest.raises(TypeError):  # (NumPy's casting error, same_kind)
+            q += src.sum()
+    for got, expected in zip(*results[::-1]):
+        assert type(got) is np.ndarray
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [float, np.int8, "U2", object])
+def test_iterating_a_split_array_fetches_blocks_and_sees_writes(layout, dtype):
+    """``for v in x`` (``max(x)``, ``list(x)``, ``sum(x)``) gives ``x[i]`` in turn from
+    fetched blocks (nums ran a task per element: seconds for 1e4 elements), and sees a write
+    made by the loop to an element not yet reached, as NumPy's iteration does."""
+    a = np.arange(60).astype(dtype)
+    for arr in (a.copy(), nps.asarray(a.copy())):
+        seen = []
+        for v in arr:
+            seen.append(v.item() if hasattr(v, "item") else v)
+            if len(seen) == 3:
+                arr[40] = arr[2]
+        if arr is a or isinstance(arr, np.ndarray):
+            expected = seen
+    assert seen == expected
+    x = nps.asarray(a)
+    assert list(x[::-7]) == list(a[::-7])
+    if dtype is not object and dtype != "U2":
+        assert max(x) == max(a) and sum(x) == sum(a)
+        assert all(type(v) is type(x[0]) for v in x)  # (elements as x[i] gives them)
+
+
+def test_item_of_text_is_a_python_string(layout):
+    """``x.item(i)`` of a str or bytes array is Python's str or bytes, as NumPy's (nums gave
+    NumPy's str_ for arrays in blocks)."""
+    for values in (["a", "bc"] * 10, [b"a", b"bc"] * 10):
+        a = np.array(values)
+        assert type(nps.asarray(a).item(3)) is type(a.item(3)) and nps.asarray(a).item(3) == a.item(3)

@@ -897,7 +897,10 @@ class BlockArray:
             k = operator.index(idx[0])
             idx = np.unravel_index(k + self.size if k < 0 else k, self.shape)
         element = self[tuple(operator.index(i) for i in idx)]
-        return element.get().item() if type(element) is BlockArray else element  # (an object)
+        if type(element) is BlockArray:
+            return element.get().item()
+        # text: NumPy's str_ or bytes_ as Python's str or bytes; an object as it is
+        return element.item() if isinstance(element, np.str_ | np.bytes_) else element
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         out = self.get()
@@ -955,6 +958,10 @@ class BlockArray:
         return self.copy()
 
     def __iter__(self):
+        return self._iter_items()
+
+    def _iter_items(self):
+        """``self[0]``, ``self[1]``, ... (NumPy's TypeError for a 0-d array)."""
         if self.ndim == 0:  # at iter(), as NumPy's (numpy.iterable asks iter())
             if self._element and self.dtype.names is not None:
                 return iter(self.get()[()])  # (a record: ``name, age = people[0]``)

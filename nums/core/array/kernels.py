@@ -49,6 +49,12 @@ def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> n
     dtype = np.dtype(dtype)
     if dtype.kind in "mM":
         return (start + np.arange(offset, offset + count, dtype=np.int64) * step).astype(dtype)
+    if dtype.kind == "O":  # Python objects (ints beyond int64): Python's arithmetic
+        out = new_block((count,), dtype)
+        delta = (start + step) - start
+        out[...] = [start + (offset + j) * delta if offset + j else start
+                    for j in range(count)]
+        return out
     head = np.array([start, start + step]).astype(dtype)
     if dtype.kind in "iub":
         wide = head.astype(np.uint64 if dtype.kind == "u" else np.int64)

@@ -151,6 +151,44 @@ def getitem(x: BlockArray, key: Any) -> BlockArray:
 _AS_SCALARS = "OUS"
 
 
+def iterate(x: BlockArray) -> Any:
+    """``iter(x)``: ``x[0]``, ``x[1]``, ... as ``getitem`` gives them. The elements of a
+    distributed 1-d array of numbers or text come from its blocks, fetched a few thousand
+    elements at a time (not a task per element: ``max(x)``, ``list(x)``), again when the
+    array is written meanwhile, as NumPy's iteration sees such writes."""
+    if x.ndim != 1 or x._local is not None or x.dtype.names is not None or not x.size:
+        return x._iter_items()
+    return _elements(x)
+
+
+_ITERATION_CHUNK = 4096  # elements fetched at a time (whole blocks, at least one)
+
+
+def _elements(x: BlockArray) -> Any:
+    root = x if x._link is None else x._link.root
+    bounds = x.grid.boundaries(0)
+    chunks = [0]  # (consecutive blocks together, up to about a chunk's elements)
+    for b in bounds[1:]:
+        if b - chunks[-1] >= _ITERATION_CHUNK or b == bounds[-1]:
+            chunks.append(b)
+    for start, stop in zip(chunks[:-1], chunks[1:]):
+        i = start
+        while i < stop:
+            version, values = root._version, x[i:stop].get()
+            for j, value in enumerate(values, i):
+                if root._version != version:  # (written by the loop: fetch the rest again)
+                    i = j
+                    break
+                if x.dtype.kind in _AS_SCALARS:
+                    yield value  # the object itself, or NumPy's str_ or bytes_
+                else:
+                    element = resident.resident(np.array(value))
+                    element._element = True
+                    yield element
+            else:
+                i = stop
+
+
 def _record_item(x: BlockArray, key: Any) -> Any:
     """``x[key]`` of a record ``x`` (an element of a structured array, NumPy's ``np.void``):
     a field by position (``rec[1]``), or a field of text or objects by name, as NumPy's
