@@ -228,4 +228,5 @@ def test_item_of_text_is_a_python_string(layout):
     NumPy's str_ for arrays in blocks)."""
     for values in (["a", "bc"] * 10, [b"a", b"bc"] * 10):
         a = np.array(values)
-        assert type(nps.asarray(a).item(3)) is type(a.item(3)) and nps.asarray(a).item(3) == a.item(3)
+        got = nps.asarray(a).item(3)
+        assert type(got) is type(a.item(3)) and got == a.item(3)
