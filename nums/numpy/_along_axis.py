@@ -6,6 +6,7 @@ runs on each block in a task, so results are NumPy's. ``trapezoid`` is composed 
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -229,7 +230,8 @@ def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> An
                              "at least (edge_order + 1) elements are required.")
         # NumPy's result dtype, on a stand-in of zeros (whose own arithmetic, at repeated
         # coordinates, is not the user's: no warnings), long enough for any edge order
-        stand_in = np.zeros(max(edge_order + 1, 3) if np.ndim(dx) == 0 else len(dx), x.dtype)
+        stand_in = np.zeros(max(math.ceil(edge_order) + 1, 3) if np.ndim(dx) == 0 else len(dx),
+                            x.dtype)  # (NumPy takes edge_order=2.0, 1.5 as 2)
         with np.errstate(all="ignore"):
             dtype = np.gradient(stand_in, dx, edge_order=edge_order).dtype
         outs.append(_per_line(x, ax, x.shape[ax], dtype, _gradient_lines, dx, ax,
@@ -286,7 +288,9 @@ def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> Any:
     from nums.numpy._reductions import sum as total
 
     y = asarray(y)
-    axis = normalize_axis_index(axis, y.ndim)
+    # ``axis`` of y's slices; the differences of an x with more axes than y, and the sum of
+    # their product, take ``axis`` as given (NumPy's: -1 is x's last axis)
+    ax = normalize_axis_index(axis, y.ndim)
     if x is None:
         d = dx
     else:
@@ -296,14 +300,14 @@ def trapezoid(y: Any, x: Any = None, dx: float = 1.0, axis: int = -1) -> Any:
         if x.ndim == 1:
             d = diff(x)
             shape = [1] * y.ndim
-            shape[axis] = d.shape[0]
+            shape[ax] = d.shape[0]
             d = reshape(d, tuple(shape))
         else:
             d = diff(x, axis=axis)
     upper = [slice(None)] * y.ndim
     lower = [slice(None)] * y.ndim
-    upper[axis] = slice(1, None)
-    lower[axis] = slice(None, -1)
+    upper[ax] = slice(1, None)
+    lower[ax] = slice(None, -1)
     return total(d * (y[tuple(upper)] + y[tuple(lower)]) / 2.0, axis=axis)
 
 

@@ -102,9 +102,13 @@ def zeros(shape: Any, dtype: Any = float, order: str = "C", *, device: Any = Non
             return small
     _created(device, order, like)
     dtype = _dtype_or_default(dtype)
-    # zero bytes, as in NumPy: '' for strings, not '0'
-    zero = np.zeros((), dtype)[()] if dtype.kind in "USVT" else 0  # (T: StringDType's "")
-    return made_0d(BlockArray.full(shape, zero, dtype, block_shape))
+    return made_0d(BlockArray.full(shape, zero_of(dtype), dtype, block_shape))
+
+
+def zero_of(dtype: np.dtype) -> Any:
+    """The value of zero bytes in ``dtype``, as NumPy's zeros hold: '' for text (not '0'),
+    StringDType's "" too, 0 otherwise."""
+    return np.zeros((), dtype)[()] if dtype.kind in "USVT" else 0
 
 
 def ones(shape: Any, dtype: Any = None, order: str = "C", *, device: Any = None,
@@ -515,7 +519,8 @@ def diag(v: Any, k: int = 0, *, block_shape: Any = None) -> BlockArray:
             h, w = grid.block_shape_at(idx)
             part = along(idx)
             if part is None:
-                return submit(kernels.full, (h, w), 0, grid.dtype, node=node)
+                return submit(kernels.full, (h, w), zero_of(grid.dtype), grid.dtype,
+                              node=node)
             piece, _ = region(v, [part], node)
             return submit(kernels.diag_from_vector, (h, w), piece, r0, c0, k, grid.dtype, node=node)
 

@@ -200,6 +200,8 @@ def squeeze(a: Any, axis: Any = None) -> BlockArray:
     elif a.ndim == 0 and not isinstance(axis, tuple) and axis in (0, -1):
         axes = ()  # NumPy lets a 0-d array squeeze its one notional axis (an int, not a tuple)
     else:
+        if not isinstance(axis, tuple):
+            axis = operator.index(axis)  # (NumPy's TypeError for a list or a float)
         axes = normalize_axis_tuple(axis, a.ndim)
         if any(a.shape[i] != 1 for i in axes):
             raise ValueError("cannot select an axis to squeeze out which has size not equal to one")

@@ -383,6 +383,7 @@ def _stable_argsort(a: np.ndarray, axis: Any = -1, kind: Any = None, order: Any 
     equal (then the orders are the same): for float64 keys without ties, 5.5 times faster
     than NumPy's stable sort (a Timsort). Keys with ties (or two NaNs, which sort last in
     any order) are sorted again stably."""
+    a = np.asarray(a)  # (a list: ``argsort([v.max(), v.min()])``)
     if kind is None and order is None and a.dtype.kind in "iuf" and a.size > 1:
         flat, ax = (a.reshape(-1), -1) if axis is None else (a, axis)
         idx = np.argsort(flat, axis=ax)

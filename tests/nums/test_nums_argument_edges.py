@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
-from nums_helpers import assert_same, to_numpy
+from nums_helpers import assert_same, check_against_numpy, to_numpy
 
 import nums.numpy as nps
 
@@ -152,3 +152,42 @@ def test_argpartition_of_a_0d_array(layout):
     _same_outcome(lambda xp, x: xp.argpartition(x, 0, axis=1), a)
     _same_outcome(lambda xp, x: x.argpartition(0), a)
     _same_outcome(lambda xp, x: xp.partition(x, 0), a)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp: xp.diag(xp.asarray(np.array(["a", "bb", "ccc", "d", "e"]))),
+    lambda xp: xp.diag(xp.asarray(np.array([b"a", b"bb", b"c", b"d", b"e", b"f", b"g"])), k=-1),
+    lambda xp: xp.diagflat(xp.asarray(np.array(["p", "q", "r", "s", "t"])), k=1),
+])
+def test_diag_of_text_fills_empty_strings(layout, body):
+    """``diag`` of a text vector: NumPy's zeros of text are empty strings; nums filled the
+    blocks off the diagonal with '0'."""
+    check_against_numpy(body)
+
+
+@pytest.mark.parametrize("y_shape,x_shape,axis", [
+    ((2,), (3, 2), -1), ((5,), (2, 5), -1), ((3, 4), (2, 3, 4), -1), ((3, 4), (3, 4), 0),
+    ((3, 4), (3,), 0), ((3, 4), (2, 3, 4), 0), ((3, 4), (2, 3, 4), -2),
+])
+def test_trapezoid_with_x_of_more_axes_than_y(layout, y_shape, x_shape, axis):
+    """NumPy takes the differences of ``x`` along ``axis`` as given (-1: x's last axis);
+    nums took the axis normalised against ``y`` (x's first axis: silently other values, or
+    a broadcast error)."""
+    y = np.arange(1.0, 1.0 + np.prod(y_shape)).reshape(y_shape)
+    x = np.arange(1.0, 1.0 + np.prod(x_shape)).reshape(x_shape) ** 1.5
+    check_against_numpy(lambda xp, a, b: xp.trapezoid(a, b, axis=axis), y, x, rtol=1e-12)
+
+
+@pytest.mark.parametrize("body", [
+    lambda xp: xp.argsort([xp.asarray([3.0, 1.0]).max(), xp.asarray([3.0, 1.0]).min(), 2.0]),
+    lambda xp: xp.squeeze(xp.ones((1, 3, 1)), axis=[0, 2]),
+    lambda xp: xp.squeeze(xp.ones((1, 3, 1)), axis=0.0),
+    lambda xp: xp.squeeze(xp.ones((1, 3, 1)), axis=np.int64(2)),
+    lambda xp: xp.gradient(xp.arange(7.0) ** 2, edge_order=2.0),
+    lambda xp: xp.gradient(xp.arange(7.0) ** 2, edge_order=1.5),
+])
+def test_arguments_as_numpy_takes_them(layout, body):
+    """``argsort`` of a list of 0-d results (it raised AttributeError in the driver),
+    ``squeeze``'s TypeError for a list or float axis (nums took them), ``gradient`` with a
+    float ``edge_order`` (nums raised TypeError)."""
+    check_against_numpy(body)
