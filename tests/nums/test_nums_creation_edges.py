@@ -116,3 +116,11 @@ def test_arange_of_python_objects(layout, args, kwargs):
     """An object arange (Python ints beyond int64 too) in blocks: NumPy's Python values
     (nums's blocks raised "assignment destination is read-only")."""
     check_against_numpy(lambda xp: xp.arange(*args, **kwargs))
+
+
+def test_float16_arange_past_its_range_is_silent_inf(layout):
+    """NumPy fills a float16 arange past 65504 with inf, silently; nums's blocks warned
+    "overflow encountered in cast"."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_against_numpy(lambda xp: xp.arange(0, 1e5, 3e3, dtype=np.float16))

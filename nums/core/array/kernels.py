@@ -76,7 +76,8 @@ def arange(start: Any, step: Any, offset: int, count: int, dtype: np.dtype) -> n
             np.multiply(value, delta, out=value)
             np.add(value, first, out=value)
             if not inplace:
-                view[a:b] = value  # (cast to the dtype: integers wrap, float16 rounds)
+                with np.errstate(over="ignore"):  # (NumPy's fill casts silently: inf)
+                    view[a:b] = value  # (cast to the dtype: integers wrap, float16 rounds)
     for j in (0, 1):  # the first two elements are NumPy's casts themselves
         if offset <= j < offset + count:
             out[j - offset] = head[j]
