@@ -277,20 +277,61 @@ def reshaped(x: BlockArray, shape: tuple[int, ...]) -> BlockArray | None:
                                                        (("reshape", tuple(shape)),)))
 
 
-def _reshape_source(src_shape: tuple[int, ...], shape: tuple[int, ...],
-                    sl: Sequence[slice]) -> tuple[list[slice], tuple]:
-    """The rows of the source (of ``src_shape``, every other axis whole) holding
-    ``reshaped[sl]`` (``reshaped`` of ``shape``), and the kernel's instruction that cuts that
-    part out of them: ``("reshape", None, offset, length, rows_shape, local)`` (the
-    first element after the tag is the view taking those rows out of a block, set later)."""
-    row, src_row = math.prod(shape[1:]), math.prod(src_shape[1:])
+def _reshape_source(src_shape: tuple[int, ...], shape: tuple[int, ...], sl: Sequence[slice]
+                    ) -> tuple[list[slice], tuple, list[tuple[list[slice], tuple | None]]]:
+    """The part of the source (of ``src_shape``) holding ``reshaped[sl]`` (``reshaped`` of
+    ``shape``), the kernel's instruction that cuts ``reshaped[sl]`` out of it:
+    ``("reshape", None, offset, length, rows_shape, local)`` (the first element after the tag
+    is the view taking the part out of a block, set later), and the regions of the source
+    that fill the part, each with where it lands in it (None: all of it).
+
+    The part is the smallest box of the source that is one C-order range holding the values
+    (whole rows of the source only where the values cross rows), and the regions are the
+    boxes holding exactly those values (:func:`_flat_parts`), so that a block of the result
+    reads the source's blocks its values lie in and no others: a ravel of an array of many
+    blocks per row stays linear in the number of blocks."""
+    row = math.prod(shape[1:])
     r0, r1 = sl[0].start, max(sl[0].start, sl[0].stop)
     lo, hi = r0 * row, r1 * row
-    s0 = lo // src_row
-    s1 = max(s0, -(-hi // src_row))
-    src = [slice(s0, s1)] + [slice(0, n) for n in src_shape[1:]]
     local = (slice(0, r1 - r0, sl[0].step), *(slice(s.start, s.stop, s.step) for s in sl[1:]))
-    return src, ("reshape", None, lo - s0 * src_row, hi - lo, (r1 - r0, *shape[1:]), local)
+    parts = _flat_parts(src_shape, lo, hi)
+    if parts:
+        box = [slice(min(p[a].start for p in parts), max(p[a].stop for p in parts))
+               for a in range(len(src_shape))]
+        regions = [(p, tuple(slice(s.start - b.start, s.stop - b.start) for s, b in zip(p, box)))
+                   for p in parts] if len(parts) > 1 else [(box, None)]
+    else:  # no values: an empty row of the source
+        s0 = min(lo // max(1, math.prod(src_shape[1:])), src_shape[0])
+        box = [slice(s0, s0)] + [slice(0, n) for n in src_shape[1:]]
+        regions = [(box, None)]
+    start = sum(b.start * math.prod(src_shape[a + 1:]) for a, b in enumerate(box))
+    return box, ("reshape", None, lo - start, hi - lo, (r1 - r0, *shape[1:]), local), regions
+
+
+def _flat_parts(shape: Sequence[int], lo: int, hi: int) -> list[list[slice]]:
+    """Boxes of an array of ``shape`` (not empty) holding exactly its C-order values
+    ``[lo, hi)``, in that order: the rest of a first partial row, whole rows, the start of a
+    last partial row, each partial row split the same way along the next axis (at most
+    ``2 * ndim - 1`` boxes)."""
+    if hi <= lo:
+        return []
+    if not shape:
+        return [[]]
+    inner = math.prod(shape[1:])
+    a, b = lo // inner, (hi - 1) // inner  # the first and last rows along axis 0
+    if a == b:
+        return [[slice(a, a + 1), *p] for p in _flat_parts(shape[1:], lo - a * inner,
+                                                            hi - a * inner)]
+    parts = []
+    if lo > a * inner:  # the first row in part
+        parts += [[slice(a, a + 1), *p] for p in _flat_parts(shape[1:], lo - a * inner, inner)]
+        a += 1
+    last = b if hi < (b + 1) * inner else b + 1  # rows a..last-1 are whole
+    if last > a:
+        parts.append([slice(a, last), *(slice(0, n) for n in shape[1:])])
+    if last == b:  # the last row in part
+        parts += [[slice(b, b + 1), *p] for p in _flat_parts(shape[1:], 0, hi - b * inner)]
+    return parts
 
 
 def _reshaped_slices(win: tuple, out_slices: Sequence[slice], out_shape: Sequence[int],
@@ -560,7 +601,7 @@ def _pieces(fused: Fused, x_shape: tuple, slices: Sequence[slice], shape: tuple,
         cut = None
         regions = None
         if is_reshape(win):
-            sl, cut = fused.reshape_source(i, slices, x_shape, pattern)
+            sl, cut, regions = fused.reshape_source(i, slices, x_shape, pattern)
         elif is_roll(win):
             regions = fused.roll_regions(i, slices, x_shape, pattern)
             sl = regions[0][0]
@@ -699,6 +740,8 @@ class Fused(Pending):
         the result: one, or the parts of a rolled leaf (:func:`rolled`)."""
         if is_roll(self.windows[i]):
             return [r for r, _ in self.roll_regions(i, out_slices, out_shape, pattern)]
+        if is_reshape(self.windows[i]):
+            return [r for r, _ in self.reshape_source(i, out_slices, out_shape, pattern)[2]]
         return [self.leaf_slices(i, out_slices, out_shape, pattern)]
 
     def roll_regions(self, i: int, out_slices: Sequence[slice], out_shape: Sequence[int],
@@ -710,10 +753,10 @@ class Fused(Pending):
             leaf.shape, out_slices, out_shape, pattern))
 
     def reshape_source(self, i: int, out_slices: Sequence[slice], out_shape: Sequence[int],
-                       pattern: tuple | None) -> tuple[list[slice], tuple]:
+                       pattern: tuple | None) -> tuple[list[slice], tuple, list]:
         """For leaf ``i`` seen through a reshape window: the slices of the leaf that a use
-        with ``pattern`` reads for ``out_slices``, and the instruction that cuts the part
-        out of them (:func:`_reshape_source`)."""
+        with ``pattern`` reads for ``out_slices``, the instruction that cuts the part out of
+        them, and the regions of the leaf that fill them (:func:`_reshape_source`)."""
         win = self.windows[i]
         return _reshape_source(self.leaves[i].shape, win[1],
                                _reshaped_slices(win, out_slices, out_shape, pattern))
