@@ -126,6 +126,10 @@ def as_task_error(cause: BaseException | None, type_name: str, message: str,
                     err = cls.__new__(cls)
                 except TypeError:  # MemoryError and others refuse a foreign __new__
                     err = cls(*cause.args)
+                try:  # (the attributes its __init__ sets from its arguments: a
+                    base.__init__(err, *cause.args)  # UnicodeError's, SystemExit's code)
+                except Exception:  # noqa: BLE001 - an __init__ of other arguments
+                    pass
                 err.args = cause.args
                 err.__dict__.update(getattr(cause, "__dict__", {}))
             except Exception:  # noqa: BLE001 - any construction failure falls back below
@@ -146,11 +150,24 @@ def error_info(exc: BaseException, name: str) -> tuple:
     traceback."""
     tb = ("".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
           if exc.__traceback__ is not None else "")
-    try:
-        blob = dumps(exc)
+    try:  # its class, arguments and attributes (rebuilt by _rebuilt: an exception whose
+        # __init__ takes other arguments than it passes on would not unpickle)
+        blob = dumps((type(exc), exc.args, dict(getattr(exc, "__dict__", {}))))
     except Exception:  # noqa: BLE001 - unpicklable exceptions travel as text only
         blob = None
     return (blob, type(exc).__name__, str(exc), tb, name)
+
+
+def _rebuilt(cls: type, args: tuple, state: dict) -> BaseException:
+    """An exception of ``cls`` with ``args`` and attributes ``state``: made by its class
+    from its arguments where that works, else without its ``__init__``."""
+    try:
+        exc = cls(*args)
+    except Exception:  # noqa: BLE001 - an __init__ of other arguments
+        exc = cls.__new__(cls)
+        exc.args = args
+    exc.__dict__.update(state)
+    return exc
 
 
 def raise_error_info(info: tuple) -> None:
@@ -159,7 +176,7 @@ def raise_error_info(info: tuple) -> None:
     cause = None
     if blob is not None:
         try:
-            cause = pickle.loads(blob)
+            cause = _rebuilt(*pickle.loads(blob))
         except Exception:  # noqa: BLE001
             cause = None
     raise as_task_error(cause, type_name, message, tb, name)

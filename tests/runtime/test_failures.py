@@ -74,6 +74,41 @@ def test_remote_exception_type_and_traceback(one_node):
     assert info.value.code == 7
 
 
+class CodedError(ValueError):
+    """An exception whose ``__init__`` takes other arguments than it passes on (it did not
+    unpickle: the caller got a bare TaskError, not caught by ``except ValueError``)."""
+
+    def __init__(self, code, text):
+        super().__init__(f"{code}: {text}")
+        self.code = code
+
+
+@rt.remote
+def raises_unusual(kind):
+    if kind == "coded":
+        raise CodedError(42, "bad")
+    if kind == "unicode":
+        "é".encode("ascii")
+    raise SystemExit(3)
+
+
+def test_exceptions_keep_their_type_and_attributes(one_node):
+    """An exception comes back as its own type with its attributes: one whose ``__init__``
+    takes other arguments, and those whose attributes are set by ``__init__`` from its
+    arguments (UnicodeEncodeError's ``object``/``start``/``reason``, SystemExit's
+    ``code``: they came back as None)."""
+    with pytest.raises(CodedError) as info:
+        rt.get(raises_unusual.remote("coded"))
+    assert info.value.code == 42 and str(info.value).startswith("42: bad")
+    with pytest.raises(UnicodeEncodeError) as info:
+        rt.get(raises_unusual.remote("unicode"))
+    e = info.value
+    assert (e.object, e.start, e.end, e.encoding) == ("é", 0, 1, "ascii")
+    with pytest.raises(SystemExit) as info:
+        rt.get(raises_unusual.remote("exit"))
+    assert info.value.code == 3
+
+
 def test_remote_traceback_of_code_without_a_file(one_node):
     # a notebook cell: source known to linecache only, under a name no worker can open
     name = "/nonexistent/notebook-cell-7.py"
@@ -181,3 +216,4 @@ def test_retries_move_off_a_failing_node():
         assert rt.get(plus_one.options(node=0).remote(1), timeout=60) == 2
     finally:
         rt.shutdown()
+
