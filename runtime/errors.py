@@ -170,16 +170,22 @@ def _rebuilt(cls: type, args: tuple, state: dict) -> BaseException:
     return exc
 
 
+def error_cause(info: tuple) -> BaseException | None:
+    """The exception that ``error_info`` describes, rebuilt in this process; None when it
+    travelled as text only or cannot be rebuilt here."""
+    blob = info[0]
+    if blob is None:
+        return None
+    try:
+        return _rebuilt(*pickle.loads(blob))
+    except Exception:  # noqa: BLE001 - its class is not importable here
+        return None
+
+
 def raise_error_info(info: tuple) -> None:
     """Raise, in this process, the exception described by ``error_info``."""
-    blob, type_name, message, tb, name = info
-    cause = None
-    if blob is not None:
-        try:
-            cause = _rebuilt(*pickle.loads(blob))
-        except Exception:  # noqa: BLE001
-            cause = None
-    raise as_task_error(cause, type_name, message, tb, name)
+    _, type_name, message, tb, name = info
+    raise as_task_error(error_cause(info), type_name, message, tb, name)
 
 
 MAX_WARNINGS = 20  # distinct warnings reported per task

@@ -23,11 +23,10 @@ kept inline by the driver are never lost.
 from __future__ import annotations
 
 import os
-import pickle
 from collections import deque
 
 from . import ids
-from .errors import ObjectLostError, error_info
+from .errors import ObjectLostError, error_cause, error_info
 from .objects import PENDING, READY, Entry
 from .protocol import TaskSpec
 
@@ -147,10 +146,7 @@ class Lineage:
         it failed."""
         if not results or results[0][0] != "e" or results[0][1][1] != "ObjectLostError":
             return None
-        try:
-            return pickle.loads(results[0][1][0]).oid
-        except Exception:  # noqa: BLE001 - not ours to read: an ordinary failure
-            return None
+        return getattr(error_cause(results[0][1]), "oid", None)
 
     def _disk_copy_lost(self, oid: int) -> bool:
         """A reader found ``oid``'s spill file missing or unreadable: forget the file; True
