@@ -222,10 +222,7 @@ def arange(
                                                for v in (start, stop, step)])
     else:
         res_dtype = np.dtype(dtype)
-    length = (stop - start) / step
-    if not np.isfinite(length):
-        raise ValueError("Maximum allowed size exceeded")  # NumPy's, for an endless range
-    n = max(0, math.ceil(length))
+    n = _range_length(start, stop, step)
     if n * res_dtype.itemsize > np.iinfo(np.intp).max:
         raise ValueError("array is too big; `arr.size * arr.dtype.itemsize` is larger than the "
                          "maximum possible size.")
@@ -407,19 +404,16 @@ def identity(n: int, dtype: Any = None, *, like: Any = None,
     return eye(n, dtype=_dtype_or_default(dtype), block_shape=block_shape)
 
 
-def _range_length(start: Any, stop: Any) -> int:
-    """How many values ``arange(start, stop)`` has, counted as NumPy counts them: the
-    ceiling of ``stop - start`` (Python arithmetic on the numbers given, floats included),
-    and no fewer than 0."""
-    span = stop - start
-    if isinstance(span, int | np.integer):
-        return max(int(span), 0)
-    span = float(span)  # (a complex span: TypeError, as NumPy's)
-    if math.isnan(span):
+def _range_length(start: Any, stop: Any, step: Any = 1) -> int:
+    """How many values ``arange(start, stop, step)`` has, counted as NumPy counts them: the
+    ceiling of ``(stop - start) / step`` (Python arithmetic on the numbers given), and no
+    fewer than 0; NumPy's ValueErrors for a NaN or endless range."""
+    length = float((stop - start) / step)  # (a complex length: TypeError)
+    if math.isnan(length):
         raise ValueError("arange: cannot compute length")
-    if math.isinf(span):
+    if math.isinf(length):
         raise ValueError("Maximum allowed size exceeded")
-    return max(math.ceil(span), 0)
+    return max(math.ceil(length), 0)
 
 
 def tri_layout(N: Any, M: Any, k: Any) -> tuple[int, int, int]:
