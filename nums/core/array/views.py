@@ -166,6 +166,7 @@ _ITERATION_CHUNK = 4096  # elements fetched at a time (whole blocks, at least on
 
 def _elements(x: BlockArray) -> Any:
     root = x if x._link is None else x._link.root
+    as_objects = x.dtype.kind in _AS_SCALARS
     bounds = x.grid.boundaries(0)
     chunks = [0]  # (consecutive blocks together, up to about a chunk's elements)
     for b in bounds[1:]:
@@ -179,7 +180,7 @@ def _elements(x: BlockArray) -> Any:
                 if root._version != version:  # (written by the loop: fetch the rest again)
                     i = j
                     break
-                if x.dtype.kind in _AS_SCALARS:
+                if as_objects:
                     yield value  # the object itself, or NumPy's str_ or bytes_
                 else:
                     element = resident.resident(np.array(value))
