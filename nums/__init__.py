@@ -7,25 +7,26 @@ operation a task on a backend. A session starts on first use with settings from 
 
 from __future__ import annotations
 
-# the NumPy API on BlockArray (operators, methods, indexing) is installed by nums.numpy
-import nums.numpy  # noqa: E402,F401,I001
-from nums import models  # noqa: F401 - a public subpackage (dir(nums) lists it)
-from nums import monitor as _monitor
+import importlib
+import os
+import sys
+from typing import Any
+
 from nums.core import context as _context
-from nums.core.array.planning import explain_array as _explain_array
-from nums.io import (
-    delete,
-    exists,
-    read,
-    read_csv,
-    read_hdf5,
-    read_zarr,
-    write,
-    write_csv,
-    write_hdf5,
-    write_zarr,
-)
 from runtime.errors import add_internal_package as _add_internal_package
+
+# The public subpackages and the I/O functions load on first use (PEP 562 ``__getattr__``
+# below): a worker process that unpickles a task's kernel imports ``nums`` itself, and
+# loading the whole NumPy namespace there cost each worker 0.6 s of CPU before its first
+# task. ``import nums.numpy`` (or any use of ``nums.read``, ``nums.models``, ...) loads it
+# in the driver; it installs BlockArray's NumPy API (operators, methods, indexing).
+_IO_NAMES = frozenset({"delete", "exists", "read", "read_csv", "read_hdf5", "read_zarr",
+                       "write", "write_csv", "write_hdf5", "write_zarr"})
+
+if os.environ.get("NUMS_DASHBOARD"):
+    # the dashboard starts with a session when the settings ask for it: its hook must be
+    # registered before the first session (nums.init imports it for ``dashboard=True``)
+    import nums.monitor  # noqa: F401
 
 # warnings from nums and its tasks name the user's line, not nums's (runtime.errors.warn)
 _add_internal_package(__path__[0])
@@ -114,6 +115,8 @@ def init(
     dashboard_port : int, optional
         Its port on 127.0.0.1; 0 picks a free one. Default ``NUMS_DASHBOARD_PORT``, else 0.
     """
+    if dashboard:
+        import nums.monitor  # noqa: F401 - registers the hook that starts it with the session
     _context.init(
         backend=backend,
         num_nodes=num_nodes,
@@ -135,7 +138,9 @@ def init(
 
 def shutdown() -> None:
     """End the current session and release every object it holds; stop the dashboard."""
-    _monitor.stop()
+    monitor = sys.modules.get("nums.monitor")
+    if monitor is not None:  # (a dashboard runs only once the monitor is loaded)
+        monitor.stop()
     _context.shutdown()
 
 
@@ -161,7 +166,9 @@ def dashboard(port: int | None = None):
         (``http://127.0.0.1:PORT/?token=...``): a request without it gets 403.
         ``.stop()`` stops serving.
     """
-    return _monitor.start(port)
+    from nums import monitor
+
+    return monitor.start(port)
 
 
 def plot_timeline(since: float | None = None, gap: float = 1.0, ax=None):
@@ -210,7 +217,9 @@ def explain(x, plot: bool = False) -> str:
     str
         The report (also returned when plotting).
     """
-    return _explain_array(x, plot=plot)
+    from nums.core.array.planning import explain_array
+
+    return explain_array(x, plot=plot)
 
 
 def settings():
@@ -230,3 +239,12 @@ def __dir__() -> list[str]:
     """The public names: ``__all__`` and the public subpackages (no helpers, no internals
     such as ``nums.core``)."""
     return __all__ + _SUBPACKAGES
+
+
+def __getattr__(name: str) -> Any:
+    """The public subpackages and the I/O functions, loaded on first use."""
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"nums.{name}")
+    if name in _IO_NAMES:
+        return getattr(importlib.import_module("nums.io"), name)
+    raise AttributeError(f"module 'nums' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import printing, relayout, resident, views, writes
+from nums.core.array import blockarray, printing, relayout, resident, views, writes
 from nums.core.array.blockarray import TEMPORARY_REFCOUNTS, BlockArray, stands_for_scalar
 from nums.core.array.planning import explain_array
 from nums.core.array.resident import binary_here, matmul_here, unary_here
@@ -442,3 +442,10 @@ def install() -> None:
     BlockArray.__array_function__ = _array_function
     for name, method in _inplace.METHODS.items():
         setattr(BlockArray, name, method)
+    blockarray.UNPICKLE[0] = unpickled
+
+
+def unpickled(value: Any, array0d: bool, element: bool) -> BlockArray:
+    """A pickled BlockArray, loaded (a pickle names this function, so that loading it
+    imports nums.numpy and with it BlockArray's NumPy API)."""
+    return blockarray._unpickled(value, array0d, element)

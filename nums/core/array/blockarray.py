@@ -261,6 +261,12 @@ def _unpickled(value: np.ndarray, array0d: bool, element: bool) -> BlockArray:
     return x
 
 
+# what a pickled BlockArray names to load it by: nums.numpy sets its own (a wrapper of
+# _unpickled), so that loading a pickle in a process that has imported only ``nums``
+# imports the NumPy API that BlockArray's operators and methods come from
+UNPICKLE = [_unpickled]
+
+
 def _zero_nodes(ndim: int) -> np.ndarray:
     nodes = np.zeros((1,) * ndim, dtype=np.int64)
     nodes.flags.writeable = False  # shared by every driver-resident array of this rank
@@ -872,7 +878,7 @@ class BlockArray:
         if not for_task():
             # (pickle, multiprocessing, joblib): its values, as NumPy pickles a view, which
             # unpickle as a new array of the session that loads them
-            return _unpickled, (self.get(), self._array0d, self._element)
+            return UNPICKLE[0], (self.get(), self._array0d, self._element)
         if self.nbytes > CAPTURED_BYTES:
             raise TypeError(
                 f"a function run in tasks uses a distributed nums array of shape {self.shape} "
