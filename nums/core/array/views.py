@@ -501,7 +501,19 @@ class DerivedOp(ViewOp):
 
 
 def transpose_view(x: BlockArray, axes: Sequence[int]) -> BlockArray:
-    return make_view(x, TransposeOp(axes))
+    op = TransposeOp(axes)
+    link = x._link
+    if link is not None and link.root._local is not None:
+        x._sync()  # a view of a driver-resident root: its current value
+    if x._local is not None and (link is None or link.root._local is not None):
+        # driver-resident: the value transposed at once (as _resident_view does for keys),
+        # synced as any view later
+        view = resident.resident(x._local.transpose(op.axes))
+        made = link_view(view, x, op)
+        view._stand_in = x._geometry().transpose(op.axes)
+        view._seen = made.root._version
+        return view
+    return make_view(x, op)
 
 
 def transposed_matrix(x: BlockArray) -> BlockArray | None:
@@ -515,19 +527,22 @@ def transposed_matrix(x: BlockArray) -> BlockArray | None:
 
 
 def resident_reshape(x: BlockArray, shape: Any) -> BlockArray | None:
-    """``x.reshape(shape)`` of a driver-resident root at once, where it is a view that moves
-    values (the case :func:`reshape_view` makes from the root's value): NumPy parses the
-    shape on the value; None for any other case (the general path, with its errors)."""
+    """``x.reshape(shape)`` of a driver-resident root at once (the views :func:`reshape_view`
+    makes: an index view where axes of length 1 are added or removed, else a reshape view):
+    NumPy parses the shape on the value; None for any other case (the general path, with its
+    errors)."""
     v = x._local
     try:
         r = v.reshape(shape)
     except (TypeError, ValueError):
         return None
-    if not r.ndim or [n for n in v.shape if n != 1] == [n for n in r.shape if n != 1]:
-        return None  # axes of length 1 added or removed: an index view
-    g = reshaped(x._geometry(), r.shape)
-    if g is None:
-        return None  # NumPy copies
+    if not r.ndim:
+        return None
+    if v.shape == r.shape or 1 in v.shape or 1 in r.shape:
+        key = _unit_axes_key(v.shape, r.shape)
+        if key is not None:  # axes of length 1 added or removed: an index view
+            return _resident_view(x, key)
+    g = x._geometry().reshape(r.shape)  # a root's stand-in is C-contiguous: never a copy
     view = resident.resident(r)
     link_view(view, x, ReshapeOp(r.shape))
     view._stand_in = g
@@ -581,6 +596,10 @@ def _unit_axes_key(old: tuple[int, ...], new: tuple[int, ...]) -> tuple | None:
 
 def ravel_view(x: BlockArray) -> BlockArray:
     """``x.ravel()``: a view when ``x`` is C-contiguous (as numpy), else a copy."""
+    if x._local is not None and x._link is None:  # a driver-resident root: C-contiguous
+        view = resident_reshape(x, (x.size,))
+        if view is not None:
+            return view
     if x._geometry().flags.c_contiguous:
         return reshape_view(x, (x.size,))
     return relayout.reshape(x, (x.size,))
