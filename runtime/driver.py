@@ -32,7 +32,9 @@ Mutable state, all guarded by ``lock`` (``cond`` is its condition, notified on c
 - ``task_log``: the most recent finished tasks (``tasklog``), appended in ``_on_done``.
 - ``task_warnings``: warnings that finished tasks reported (category and message), not yet
   raised again in a caller's thread; ``get`` and ``wait`` raise them (``reissue_warnings``)
-  and empty it, in the order the tasks finished.
+  and empty it, in the order the tasks finished; with each, the ``epoch`` (reads so far) of
+  its task's submission. ``warned``: what was raised per epoch, so that a later read does
+  not raise again what tasks submitted before an earlier read raised.
 - ``refq``/``unpinq``: reference-count changes and pin releases from ``ObjectRef.__del__`` and
   zero-copy finalizers, appended without the lock (they may run in any thread) and applied in
   order by ``_drain`` before any decision is taken under the lock.
@@ -137,6 +139,8 @@ class Driver(Scheduling, ActorScheduling, Lineage):
         self.task_seconds: dict = {}  # function id -> recent run time of its tasks (pipelining)
         self.task_log: deque = tasklog.new_log()  # finished tasks, for dashboards
         self.task_warnings: deque = deque()  # reported by tasks, raised again in get/wait
+        self.epoch = 0  # the caller's reads so far (get/wait): see TaskSpec.epoch
+        self.warned: dict = {}  # (epoch, warning) already raised, of recent epochs
         self.replica_waiters: dict[tuple, list] = defaultdict(list)
         self.fn_blobs: dict[bytes, bytes] = {}
         self.workers: dict[int, WorkerProc] = {}
@@ -532,6 +536,7 @@ class Driver(Scheduling, ActorScheduling, Lineage):
             self._wake()
 
     def submit(self, spec: TaskSpec) -> list[ObjectRef]:
+        spec.epoch = self.epoch
         with self.lock:
             self._drain()
             self._submit(spec, initial_refs=1)
@@ -683,10 +688,25 @@ class Driver(Scheduling, ActorScheduling, Lineage):
                                           lambda: q.append((oid, node)))
 
     def _reissue_warnings(self) -> None:
-        """Raise the tasks' warnings in this (the caller's) thread, outside the lock."""
+        """Raise the tasks' warnings in this (the caller's) thread, outside the lock. A
+        warning that tasks submitted between the same two reads raised already is not
+        raised again: the blocks of one operation warn of the same thing, as NumPy's one
+        call does once, and those that finish after a read (blocks it did not need) must
+        not warn again at a later, unrelated read."""
+        self.epoch += 1  # tasks submitted from now on belong to the next read
         reported = []
+        warned = self.warned
         while self.task_warnings:
-            reported.extend(self.task_warnings.popleft())
+            epoch, found = self.task_warnings.popleft()
+            for w in found:
+                if epoch is not None:
+                    if (epoch, w) in warned:
+                        continue
+                    warned[(epoch, w)] = None
+                reported.append(w)
+        if len(warned) > 4096:  # forget the oldest epochs' (a bound, not a rule)
+            for key in list(warned)[:2048]:
+                del warned[key]
         if reported:
             reissue_warnings(reported)
 

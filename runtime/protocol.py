@@ -79,3 +79,6 @@ class TaskSpec:
     lineage_live: int = 0       # outputs whose lineage is this spec
     rebuilding: bool = False    # submitted again to make a lost output
     rebuild_of: TaskSpec | None = None  # the spec this task makes again
+    # the caller's reads (get/wait) before this task was submitted: its warnings are raised
+    # once per distinct message among the tasks of one such epoch (None: a worker's task)
+    epoch: int | None = None

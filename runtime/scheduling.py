@@ -245,9 +245,9 @@ class Scheduling:
                  warned: list | None = None) -> None:
         """Task ``tid`` finished on ``w`` after ``took`` seconds (as the worker measured),
         having raised the ``warned`` warnings (raised again in the caller's next get)."""
-        if warned:
-            self.task_warnings.append(warned)
         spec = w.inflight.pop(tid, None)
+        if warned:
+            self.task_warnings.append((None if spec is None else spec.epoch, warned))
         if spec is None:
             return
         writing = self.writing_in_place.get(w.uid) == tid  # it writes an argument in place

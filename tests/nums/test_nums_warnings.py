@@ -345,3 +345,20 @@ def test_a_task_warns_of_what_it_met_before_its_error(layout):
         with pytest.raises(FloatingPointError):
             with nps.errstate(invalid="raise"):
                 float(((a * 1.0) // 0).sum())
+
+
+def test_blocks_a_read_did_not_need_warn_with_it_not_at_a_later_read(layout):
+    """``(x / 0)[:3].get()`` warns as NumPy's ``x / 0`` does; the division's other blocks,
+    finished after that read, do not warn again at the next, unrelated read."""
+    import time
+
+    x = nps.arange(4000.0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        np.testing.assert_array_equal((x / 0)[:3].get(), [np.nan, np.inf, np.inf])
+    assert sorted(str(w.message) for w in caught) == [
+        "divide by zero encountered in divide", "invalid value encountered in divide"]
+    time.sleep(0.5)  # (the other blocks finish meanwhile, where they run in the background)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert float((nps.arange(4000.0) + 1).sum()) == 4000 * 4001 / 2

@@ -24,6 +24,11 @@ def warns(kind: str):
     if kind == "many":
         for i in range(50):
             warnings.warn(f"number {i}", UserWarning, stacklevel=1)
+    if kind == "late":
+        import time
+
+        time.sleep(1.0)
+        return np.sqrt(np.array([-1.0]))
     if kind == "then fails":
         warnings.warn("before the error", DeprecationWarning, stacklevel=1)
         raise ValueError("after the warning")
@@ -75,3 +80,16 @@ def test_warnings_name_the_callers_line(one_node):
         line = __import__("inspect").currentframe().f_lineno + 1
         rt.wait([ref], num_returns=1, timeout=60)
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line)]
+
+
+def test_tasks_submitted_before_one_read_raise_a_warning_once(one_node):
+    # the blocks of one operation warn of the same thing; those that finish after the read
+    # that warned (blocks it did not need) must not warn again at a later read
+    early, late = warns.remote("numpy"), warns.remote("late")
+    with pytest.warns(RuntimeWarning, match="invalid value"):
+        rt.get(early)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(rt.get(late), [np.nan])
+    with pytest.warns(RuntimeWarning, match="invalid value"):  # a task after the read: warns
+        rt.get(warns.remote("numpy"))
