@@ -174,11 +174,7 @@ def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None) -> Bloc
     grid = v.grid.with_dtype(np.intp)
     if a.size == 0:
         return BlockArray.full(v.shape, 0, np.intp, v.block_shape)
-    aidx = list(a.grid.indices())
-
-    by_node: dict[int, list] = {}  # the blocks of each node, counted in one task there
-    for i in aidx:
-        by_node.setdefault(int(a.nodes[i]), []).append(a.blocks[i])
+    by_node = sorting.packs(a)  # the blocks of each node, counted in one task there
 
     def task(idx: tuple[int, ...], node: int) -> Any:
         parts = [submit(sort_kernels.searchsorted_part, v.blocks[idx], side, *blocks,
@@ -209,10 +205,11 @@ def _unique(ar: Any, return_index: bool, return_inverse: bool, return_counts: bo
                         equal_nan=equal_nan)
         return tuple(BlockArray.from_numpy(r) for r in (res if isinstance(res, tuple)
                                                            else (res,)))
-    perm = sorting.sort_along(a, 0, True) if return_index or return_inverse else None
-    # the sorted values: gathered by the stable argsort when there is one (a gather costs
-    # a fraction of a second sort), else sorted
-    s = sorting.sort_along(a, 0, False) if perm is None else a[perm]
+    # the sorted values: from the stable argsort's own sort when there is one (a gather
+    # a[perm] reads every block for every block), else sorted
+    perm, s = sorting.argsort_values(a) if return_index or return_inverse else (None, None)
+    if s is None:
+        s = sorting.sort_along(a, 0, False) if perm is None else a[perm]
     mask = sorting.adjacent(s, "new", equal_nan)
     out = [sorting.compact(s, mask)]
     if return_index:
@@ -307,8 +304,9 @@ def unique_values(x: Any) -> BlockArray:
 
 def isin(element: Any, test_elements: Any, assume_unique: bool = False,
          invert: bool = False, *, kind: str | None = None) -> BlockArray:
-    """nums implementation of numpy.isin: one task per pair of blocks of ``element`` and
-    ``test_elements`` runs NumPy's isin; the answers are or-ed per block."""
+    """nums implementation of numpy.isin: one task per pair of a block of ``element`` and
+    a pack of ``test_elements``' blocks (:func:`nums.core.array.sorting.packs`) runs
+    NumPy's isin; the answers are or-ed per block."""
     e = asarray(element)
     t = ravel(asarray(test_elements))
     dry_run(np.isin, e, t, assume_unique=assume_unique, invert=invert, kind=kind)
@@ -322,11 +320,11 @@ def isin(element: Any, test_elements: Any, assume_unique: bool = False,
                 "You have specified kind='table', but the range of values in `ar2` or `ar1` "
                 "exceed the maximum integer of the datatype. Please set `kind` to None or "
                 "'sort'.")
-    tidx = list(t.grid.indices())
+    tparts = [ref for refs in sorting.packs(t).values() for ref in refs]
 
     def task(idx: tuple[int, ...], node: int) -> Any:
-        parts = [submit(sort_kernels.isin_part, e.blocks[idx], t.blocks[i], kind,
-                        node=int(e.nodes[idx])) for i in tidx]
+        parts = [submit(sort_kernels.isin_part, e.blocks[idx], ref, kind,
+                        node=int(e.nodes[idx])) for ref in tparts]
         return submit(sort_kernels.any_parts, invert, *parts, node=node)
 
     return BlockArray.build(grid, task)

@@ -521,6 +521,7 @@ def test_sample_sort_in_chunks(monkeypatch, kind):
 
     monkeypatch.setattr(sorting, "MIN_CHUNK_BYTES", 16)
     monkeypatch.setattr(sorting, "OVERSAMPLE", 1)  # few samples: cuts found between them
+    monkeypatch.setattr(sorting, "RUN_MIN_BYTES", 0)  # several runs and buckets, tiny ones
     a = _data(kind, 1500)
     x = nps.array(a, block_shape=(211,))
     assert_same(nps.sort(x), np.sort(a))

@@ -30,6 +30,14 @@ def partition_lanes(block: np.ndarray, kth: Any, axis: int, arg: bool, kind: str
     return fn(block, kth, axis=axis, kind=kind)
 
 
+def _samples(n: int, nsamples: int) -> np.ndarray:
+    """Positions of ``nsamples`` (at most ``n``) regular samples of a sorted run of ``n``."""
+    k = min(n, nsamples)
+    if not k:
+        return np.zeros(0, np.intp)
+    return np.unique(np.linspace(0, n - 1, k).round().astype(np.intp))
+
+
 def sort_and_sample(block: np.ndarray, carry: bool, nsamples: int, kind: Any,
                     bounds: list) -> tuple:
     """A 1-D block's local order, as chunks ``[bounds[k], bounds[k + 1])`` (separate objects,
@@ -38,27 +46,44 @@ def sort_and_sample(block: np.ndarray, carry: bool, nsamples: int, kind: Any,
     with ``carry`` the block's stable argsort (the sorted values are then ``block[order]``,
     never materialised). Returns ``(samples, chunk_0, ...)``."""
     order = np.argsort(block, kind="stable") if carry else np.sort(block, kind=kind)
-    n = block.shape[0]
-    k = min(n, nsamples)
-    pos = np.unique(np.linspace(0, n - 1, k).round().astype(np.intp)) if k else np.zeros(
-        0, np.intp)
+    pos = _samples(block.shape[0], nsamples)
     values = block[order[pos]] if carry else order[pos]
     return ((values, pos),) + tuple(order[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:]))
 
 
-def cut_positions(block: np.ndarray | None, bid: int, split_values: np.ndarray,
-                  split_blocks: np.ndarray, split_pos: np.ndarray, *chunks: np.ndarray
-                  ) -> np.ndarray:
-    """Where splitters ``(value, block, position)`` cut a locally sorted 1-D block (given as
-    its consecutive chunks: sorted values, or with ``block`` chunks of its argsort).
-    Splitters are ordered by (value, block, position in that block's stable sort) =
-    NumPy's stable order: this block's entries equal to a splitter's value go left of it
-    when this block precedes the splitter's, right when it follows, and at the splitter's
-    position in its own block."""
+def sort_group(carry: bool, nsamples: int, kind: Any, bounds: list, offset: int,
+               payload: np.ndarray | None, *blocks: np.ndarray) -> tuple:
+    """Consecutive 1-D blocks sorted together, as :func:`sort_and_sample` sorts one: returns
+    ``(samples, chunk_0, ..., chunk_k-1)`` of the sorted values and, with ``carry``, then
+    ``k`` chunks of what they carry in that order: the entries of ``payload`` (aligned
+    with the blocks), or the global indices (``offset``: that of the first entry). With
+    ``carry`` the order is the stable one."""
+    values = np.concatenate(blocks)
+    if carry:
+        order = np.argsort(values, kind="stable")
+        values = values[order]
+        carried = payload[order] if payload is not None else order + np.intp(offset)
+    else:
+        values.sort(kind=kind)  # (a new array: sorted in place)
+    pos = _samples(values.shape[0], nsamples)
+    spans = list(zip(bounds[:-1], bounds[1:]))
+    out = ((values[pos], pos),) + tuple(values[lo:hi] for lo, hi in spans)
+    return out + tuple(carried[lo:hi] for lo, hi in spans) if carry else out
+
+
+def cut_positions(bid: int, split_values: np.ndarray, split_blocks: np.ndarray,
+                  split_pos: np.ndarray, *chunks: np.ndarray | None) -> np.ndarray:
+    """Where splitters ``(value, run, position)`` cut sorted run ``bid``, given as its
+    consecutive chunks, pairs ``(values, order)``: sorted values (order None), or a block
+    and a chunk of its argsort. Splitters are ordered by (value, run, position in that
+    run's stable sort) = NumPy's stable order: this run's entries equal to a splitter's
+    value go left of it when this run precedes the splitter's, right when it follows, and
+    at the splitter's position in its own run."""
     left = np.zeros(len(split_values), np.intp)
     right = np.zeros(len(split_values), np.intp)
-    for chunk in chunks:
-        values = chunk if block is None else block[chunk]
+    for k in range(0, len(chunks), 2):
+        block, order = chunks[k], chunks[k + 1]
+        values = block if order is None else block[order]
         left += np.searchsorted(values, split_values, side="left")
         right += np.searchsorted(values, split_values, side="right")
     return np.where(bid < split_blocks, right,
@@ -144,17 +169,24 @@ def _below(pivots: np.ndarray, v: np.ndarray, o: np.ndarray | None, lo: int, hi:
     return first - lo
 
 
-def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarray
-               ) -> np.ndarray:
-    """One output block from sorted runs (in block order; ties keep block order, so global
-    index order): their values merged, or (``carry``) what they carry in the merged order.
-    Written into a block of the store, in parts of about ``MERGE_PART`` entries split at
-    pivot values sampled from the runs (every entry below a pivot precedes it), so that
-    the temporaries of a merge stay small."""
-    out = new_block((size,), dtype)
+def merge_runs(sizes: list, dtype: Any, carry: bool, specs: list, *refs: np.ndarray,
+               values_dtype: Any = None) -> np.ndarray | tuple:
+    """Consecutive output blocks of ``sizes`` from sorted runs (in run order; ties keep run
+    order, so global index order): their values merged, or (``carry``) what they carry in
+    the merged order, and then (``values_dtype`` given) the merged values too. Merged in
+    parts of about ``MERGE_PART`` entries split at pivot values sampled from the runs
+    (every entry below a pivot precedes it), so that the temporaries of a merge stay
+    small; a part inside one output block is merged into the block (a block of the
+    store), one across blocks into a buffer copied to them. Returns the block (one) or a
+    tuple of them."""
+    outs = [[new_block((n,), dtype) for n in sizes]]
+    if values_dtype is not None:
+        outs.append([new_block((n,), values_dtype) for n in sizes])
+    starts = np.concatenate(([0], np.cumsum(sizes, dtype=np.int64)))
+    size = int(starts[-1])
     runs = [(refs[3 * k], refs[3 * k + 1], refs[3 * k + 2], lo, hi, off)
             for k, (lo, hi, off) in enumerate(specs)]
-    nparts = -(-size // MERGE_PART)
+    nparts = max(1, -(-size // MERGE_PART))
     if nparts > 1:
         per = 4 * nparts
         sample = np.sort(np.concatenate([
@@ -169,13 +201,36 @@ def merge_runs(size: int, dtype: Any, carry: bool, specs: list, *refs: np.ndarra
         pieces = [(v, o, p, lo + int(c[part]), lo + int(c[part + 1]), off)
                   for (v, o, p, lo, _, off), c in zip(runs, cuts) if c[part] < c[part + 1]]
         n = sum(b - a for _, _, _, a, b, _ in pieces)
-        _merge_part(out[at:at + n], carry, pieces)
+        k = int(np.searchsorted(starts, at, side="right")) - 1
+        if n and at + n <= starts[k + 1]:  # inside one output block
+            lo = at - int(starts[k])
+            _merge_part([o[k][lo:lo + n] for o in outs], carry, pieces)
+        elif n:
+            merged = [np.empty(n, o[0].dtype) for o in outs]
+            _merge_part(merged, carry, pieces)
+            for part_out, o in zip(merged, outs):
+                _scatter(part_out, at, o, starts)
         at += n
-    return out
+    flat = [b for o in outs for b in o]
+    return flat[0] if len(flat) == 1 else tuple(flat)
 
 
-def _merge_part(out: np.ndarray, carry: bool, pieces: list) -> None:
-    """Merge sorted runs ``(values, order, payload, lo, hi, offset)`` into ``out``."""
+def _scatter(part: np.ndarray, at: int, outs: list, starts: np.ndarray) -> None:
+    """Copy ``part``, entries ``at...`` of the concatenated ``outs``, into them."""
+    k = int(np.searchsorted(starts, at, side="right")) - 1
+    done = 0
+    while done < len(part):
+        lo = at + done - int(starts[k])
+        take = min(len(part) - done, len(outs[k]) - lo)
+        outs[k][lo:lo + take] = part[done:done + take]
+        done += take
+        k += 1
+
+
+def _merge_part(outs: list, carry: bool, pieces: list) -> None:
+    """Merge sorted runs ``(values, order, payload, lo, hi, offset)`` into ``outs[0]`` (the
+    values, or with ``carry`` what they carry) and ``outs[1]`` if given (the values)."""
+    out = outs[0]
     size = out.shape[0]
     values = out if not carry else np.empty(size, pieces[0][0].dtype if pieces else out.dtype)
     at = 0
@@ -189,6 +244,8 @@ def _merge_part(out: np.ndarray, carry: bool, pieces: list) -> None:
         out.sort(kind="stable")
         return
     perm = np.argsort(values, kind="stable")
+    if len(outs) > 1:
+        np.take(values, perm, out=outs[1], mode="clip")
     del values
     carried = np.empty(size, out.dtype)
     at = 0
@@ -238,6 +295,11 @@ def adjacent(block: np.ndarray, prev: np.ndarray | None, nxt: np.ndarray | None,
     if mode == "same_next":
         return ~after if nxt is not None else np.concatenate([~after[:-1], [False]])
     return new & after  # alone
+
+
+def ends(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first and the last entry of a block, as one-entry arrays."""
+    return block[:1].copy(), block[-1:].copy()
 
 
 def strided_sample(block: np.ndarray, k: int) -> np.ndarray:
