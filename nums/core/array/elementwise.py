@@ -1,8 +1,10 @@
 """Elementwise operations over broadcast operands with any block shapes.
 
-The output takes its block layout from an operand of the output's shape (else the session
-default); every other operand is realigned per output block with
-:func:`nums.core.array.regions.broadcast_region`, which is free when blocks already match.
+The output takes its block layout from an operand of the output's shape, else, axis by axis,
+from the operands spanning an axis (cut so that a broadcast does not make blocks larger
+than the session's ``block_bytes`` allows) or the session default; every other operand is
+realigned per output block with :func:`nums.core.array.regions.broadcast_region`, which is
+free when blocks already match.
 Each output block is one task, placed by the session's optimizer
 (:mod:`nums.core.array.planning`).
 """
@@ -10,13 +12,14 @@ Each output block is one task, placed by the session's optimizer
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from nums.core.array import kernels, resident
-from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.blockarray import BlockArray, block_limit, make_grid, submit
 from nums.core.array.planning import OpGraph
 from nums.core.array.regions import broadcast_region
 from nums.core.graph.grid import ArrayGrid
@@ -43,31 +46,85 @@ def broadcasts_to(shape: Sequence[int], target: tuple[int, ...]) -> bool:
         return False
 
 
+# a block of a broadcast result may hold this many times ``block_bytes`` before its borrowed
+# axes are cut: the reductions that usually consume such products (k-means distances) run
+# them in chunks inside each block and gain from fewer, larger tasks (8x more tasks made a
+# k-means iteration 10% slower here, and the labels' blocks no longer matched the data's),
+# while a stored result of 4 GB blocks (``x[:, None] * y[None]`` of a 1e7-vector and
+# 100 values) is cut to blocks of about half the bound
+BROADCAST_BLOCKS = 8
+
+
 def output_grid(
     operands: Sequence[Any], shape: tuple[int, ...], dtype: Any, block_shape: Any = None
 ) -> ArrayGrid:
     """Grid of an elementwise result: explicit, else borrowed from the distributed operands.
-    Along the axes that only driver-resident operands span, the default block size (their
-    one block is no layout: ``x[:, None] - x[None, :]`` of a small ``x`` is split as any
-    large array, and so is ``0 + g`` of a driver-resident boolean ``g`` whose integer
-    result is too large for the driver)."""
+
+    When every distributed operand has the result's shape, the first lends its grid as it
+    is (aligned blocks, whatever the result's dtype). Otherwise each axis takes the block
+    size of a distributed operand spanning it (of the result's shape, the first whose blocks
+    fit, see below, if any), and the other axes (broadcast from length 1, or spanned by
+    driver-resident operands only, whose one block is no layout: ``x[:, None] - x[None, :]``
+    of a small ``x`` is split as any large array, and so is ``0 + g`` of a driver-resident
+    boolean ``g`` whose integer result is too large for the driver) the default block size.
+    Borrowed sizes are then cut so that a block holds at most ``BROADCAST_BLOCKS`` times
+    the session's ``block_bytes`` (or the largest operand block, if more), see
+    :func:`_fitted`: a broadcast ``x[:, None] * y[None]`` would otherwise get blocks
+    ``len(y)`` times ``x``'s, and ``where(x[:, None] > y, x[:, None], y)`` the boolean
+    mask's blocks of float64.
+    """
     if block_shape is not None:
         return make_grid(shape, dtype, block_shape)
     arrays = [x for x in operands if isinstance(x, BlockArray)
               and resident.local_value(x) is None]
-    for x in arrays:
-        if x.shape == shape:
-            return ArrayGrid(shape, x.block_shape, dtype)
-    default = make_grid(shape, dtype).block_shape
-    bs = list(default)
-    ndim = len(shape)
-    for axis in range(ndim):
-        for x in arrays:
-            a = axis - (ndim - x.ndim)
-            if a >= 0 and x.shape[a] == shape[axis] and shape[axis] > 1:
-                bs[axis] = x.block_shape[a]
-                break
-    return ArrayGrid(shape, tuple(bs), dtype)
+    same = [x for x in arrays if x.shape == shape]
+    if same and len(same) == len(arrays):
+        return ArrayGrid(shape, same[0].block_shape, dtype)
+    itemsize = max(1, np.dtype(dtype).itemsize)
+    limit = max([BROADCAST_BLOCKS * block_limit()] + [
+        math.prod(x.block_shape) * x.dtype.itemsize for x in arrays]) // itemsize
+    if same:
+        lender = next((x for x in same if math.prod(x.block_shape) <= limit), same[0])
+        bs = list(lender.block_shape)
+        borrowed = list(range(len(shape)))
+    else:
+        bs = list(make_grid(shape, dtype).block_shape)
+        borrowed = []
+        ndim = len(shape)
+        for axis in range(ndim):
+            for x in arrays:
+                a = axis - (ndim - x.ndim)
+                if a >= 0 and x.shape[a] == shape[axis] and shape[axis] > 1:
+                    bs[axis] = x.block_shape[a]
+                    borrowed.append(axis)
+                    break
+    return ArrayGrid(shape, tuple(_fitted(bs, borrowed, limit)), dtype)
+
+
+def _fitted(bs: list[int], borrowed: list[int], limit: int) -> list[int]:
+    """``bs`` with its ``borrowed`` axes shrunk until a block has at most ``limit`` elements
+    (unchanged when it has). The axis of the longest extent shrinks first, to the divisor of
+    its borrowed size nearest to a block of half the limit, so each result block reads a
+    part of one operand block along it (a region inside a block costs no task); when no
+    divisor lies within a factor of two of that, to that extent itself."""
+    bs = list(bs)
+    while math.prod(bs) > limit:
+        axes = [a for a in borrowed if bs[a] > 1]
+        if not axes:
+            break
+        axis = max(axes, key=lambda a: (bs[a], -a))
+        rest = math.prod(bs) // bs[axis]
+        cap, want = max(1, limit // rest), max(1, limit // 2 // rest)
+        near = min((d for d in _divisors(bs[axis]) if d <= cap),
+                   key=lambda d: max(d / want, want / d))
+        bs[axis] = near if 2 * near >= want else min(want, cap)
+    return bs
+
+
+def _divisors(n: int) -> list[int]:
+    """The divisors of ``n`` (a positive int)."""
+    small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
+    return small + [n // d for d in small if d * d != n]
 
 
 def operand_pieces(
