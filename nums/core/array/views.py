@@ -243,9 +243,17 @@ def _resident_view(x: BlockArray, key: Any) -> BlockArray | None:
         element = resident.resident(np.array(value))
         element._element = True
         return element
-    view = resident.resident(value)  # shares the root's immutable values
-    made = link_view(view, x, IndexOp(None, x.shape, key))
-    view._stand_in = x._geometry()[key]
+    return _linked_value(x, value, IndexOp(None, x.shape, key), x._geometry()[key])
+
+
+def _linked_value(x: BlockArray, value: np.ndarray, op: ViewOp, stand_in: np.ndarray
+                  ) -> BlockArray:
+    """The view of driver-resident ``x`` (a root, or a synced view) through ``op``, made at
+    once from ``value`` (NumPy's view of ``x``'s value; the root's values are immutable, so
+    it shares them) and synced as any view when its root changes."""
+    view = resident.resident(value)
+    made = link_view(view, x, op)
+    view._stand_in = stand_in
     view._seen = made.root._version
     return view
 
@@ -506,13 +514,9 @@ def transpose_view(x: BlockArray, axes: Sequence[int]) -> BlockArray:
     if link is not None and link.root._local is not None:
         x._sync()  # a view of a driver-resident root: its current value
     if x._local is not None and (link is None or link.root._local is not None):
-        # driver-resident: the value transposed at once (as _resident_view does for keys),
-        # synced as any view later
-        view = resident.resident(x._local.transpose(op.axes))
-        made = link_view(view, x, op)
-        view._stand_in = x._geometry().transpose(op.axes)
-        view._seen = made.root._version
-        return view
+        # driver-resident: the value transposed at once (as _resident_view does for keys)
+        return _linked_value(x, x._local.transpose(op.axes), op,
+                             x._geometry().transpose(op.axes))
     return make_view(x, op)
 
 
@@ -542,12 +546,8 @@ def resident_reshape(x: BlockArray, shape: Any) -> BlockArray | None:
         key = _unit_axes_key(v.shape, r.shape)
         if key is not None:  # axes of length 1 added or removed: an index view
             return _resident_view(x, key)
-    g = x._geometry().reshape(r.shape)  # a root's stand-in is C-contiguous: never a copy
-    view = resident.resident(r)
-    link_view(view, x, ReshapeOp(r.shape))
-    view._stand_in = g
-    view._seen = x._version
-    return view
+    # (a root's stand-in is C-contiguous: reshaped without a copy)
+    return _linked_value(x, r, ReshapeOp(r.shape), x._geometry().reshape(r.shape))
 
 
 def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None) -> BlockArray:
@@ -562,12 +562,8 @@ def reshape_view(x: BlockArray, shape: tuple[int, ...], copy: bool | None = None
     if key is not None and shape:  # (to 0-d: integer keys would give numpy's read-only scalar)
         return make_view(x, IndexOp(basic_spec(x.shape, key)))
     if x._local is not None and x._link is None:  # a driver-resident root: its value
-        # reshaped at once (as _resident_view does for keys), synced as any view later
-        view = resident.resident(x._local.reshape(shape))
-        link_view(view, x, ReshapeOp(shape))
-        view._stand_in = g
-        view._seen = x._version
-        return view
+        # reshaped at once (as _resident_view does for keys)
+        return _linked_value(x, x._local.reshape(shape), ReshapeOp(shape), g)
     return make_view(x, ReshapeOp(shape))
 
 
