@@ -2,7 +2,8 @@
 power,cg,filter`` (program names from ``benchmarks/programs.py``; ``all`` for every one)
 prints NumPy's time and nums's for each, medians of ``REPS`` runs (environment, default 5)
 after one warm run, at ``NUMS_BENCH_PROGRAM_MB`` megabytes of input (default 256), as asv
-does. Dask is left to asv (``-b bench_programs``)."""
+does. ``DASK=1`` adds Dask's threaded scheduler (as ``bench_programs`` runs it) in the same
+process and run; asv runs all three with ``-b bench_programs``."""
 
 from __future__ import annotations
 
@@ -18,11 +19,12 @@ import nums
 
 def main(names: list[str]) -> None:
     reps = int(os.environ.get("REPS", "5"))
+    engines = ["numpy", "nums"] + (["dask"] if os.environ.get("DASK") == "1" else [])
     nums.init()
     for name in names:
         inputs = programs.make_inputs(name, programs.sizes(bench_programs.MB)[name])
         times = {}
-        for engine in ("numpy", "nums"):
+        for engine in engines:
             xp, keep, scalar, convert = bench_programs.engine_hooks(engine)
             args = [convert(a) for a in inputs]
             fn = programs.PROGRAMS[name]
@@ -34,8 +36,12 @@ def main(names: list[str]) -> None:
                 samples.append(time.perf_counter() - t)
             times[engine] = statistics.median(samples)
             del args
-        print(f"{name}: numpy {times['numpy'] * 1e3:.1f} ms, nums {times['nums'] * 1e3:.1f} ms, "
-              f"numpy/nums {times['numpy'] / times['nums']:.2f}", flush=True)
+        line = (f"{name}: numpy {times['numpy'] * 1e3:.1f} ms, nums {times['nums'] * 1e3:.1f} ms, "
+                f"numpy/nums {times['numpy'] / times['nums']:.2f}")
+        if "dask" in times:
+            line += (f", dask {times['dask'] * 1e3:.1f} ms, "
+                     f"dask/nums {times['dask'] / times['nums']:.2f}")
+        print(line, flush=True)
     nums.shutdown()
 
 
