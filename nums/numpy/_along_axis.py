@@ -1,6 +1,8 @@
-"""Functions that work line by line along one axis: the array is laid out with that axis
-whole in every block (:func:`nums.core.array.relayout.whole_axis`) and NumPy's own function
-runs on each block in a task, so results are NumPy's. ``trapezoid`` is composed of slicing,
+"""Functions that work line by line along one axis: NumPy's own function runs on whole
+lines in a task per block of the result, reading the input's rows where they lie
+(:func:`nums.core.array.lines.along_axis`), so results are NumPy's. ``take_along_axis``
+lays the array out with the axis whole in every block first
+(:func:`nums.core.array.relayout.whole_axis`); ``trapezoid`` is composed of slicing,
 ``diff`` and ``sum``.
 """
 
@@ -23,6 +25,7 @@ from nums.core.array.blockarray import (
     scalar_values,
     submit,
 )
+from nums.core.array.lines import along_axis
 from nums.core.array.relayout import whole_axis
 from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray, numpy_results
@@ -30,33 +33,13 @@ from nums.numpy._convert import asarray, numpy_results
 
 def _per_line(x: BlockArray, axis: int, out_len: int | None, dtype: np.dtype, fn: Callable,
               *args: Any, name: str, **kwargs: Any) -> BlockArray:
-    """``fn(block, *args, **kwargs)`` on every block of ``x`` laid out with ``axis`` whole;
-    the result's ``axis`` has length ``out_len`` (None: the axis is dropped)."""
-    source = whole_axis(x, axis, dtype)
-    shape, block_shape = list(x.shape), list(source.block_shape)
-    if out_len is None:
-        del shape[axis], block_shape[axis]
-    else:
-        shape[axis], block_shape[axis] = out_len, max(1, out_len)
-    grid = ArrayGrid(tuple(shape), tuple(block_shape), dtype)
-    # (blocks read inside the task: a driver-resident source gives its value there, and the
-    # result is computed in the driver)
-    return BlockArray.build(
-        grid, lambda idx, node: submit(_line_kernel, fn,
-                                       source.blocks[_source_index(idx, axis, out_len)],
-                                       dtype, args, kwargs, node=node),
-        reads=lambda idx: [(source, source.grid.block_slices(_source_index(idx, axis,
-                                                                            out_len)))],
-        name=name)
+    """``fn(lines, *args, **kwargs)`` on the lines of ``x`` along ``axis``; the result's
+    ``axis`` has length ``out_len`` (None: the axis is dropped)."""
+    return along_axis(x, axis, out_len, dtype, _line_kernel, (fn, *args), kwargs, name=name)
 
 
-def _source_index(idx: tuple, axis: int, out_len: int | None) -> tuple:
-    return idx if out_len is not None else idx[:axis] + (0,) + idx[axis:]
-
-
-def _line_kernel(fn: Callable, block: np.ndarray, dtype: np.dtype, args: tuple,
-                 kwargs: dict) -> np.ndarray:
-    return np.asarray(call_user(fn, block, *args, **kwargs)).astype(dtype, copy=False)
+def _line_kernel(lines: np.ndarray, fn: Callable, *args: Any, **kwargs: Any) -> Any:
+    return call_user(fn, lines, *args, **kwargs)
 
 
 def apply_along_axis(func1d: Callable, axis: int, arr: Any, *args: Any, **kwargs: Any

@@ -1,8 +1,9 @@
 """nums.numpy.fft: numpy.fft on BlockArrays, without gathering.
 
-A transform along one axis first lays the array out so that the axis lies whole inside every
-block (a rechunk: each block keeps its rows along the other axes), then transforms each
-block with NumPy's own routine, in a task; the result keeps that layout. N-dimensional
+A transform along one axis runs NumPy's own routine on whole lines, in tasks: each block of
+the result holds whole lines, and its task reads the input's rows where they lie, computing
+a pending expression (``rfft(frames * window)``) there a chunk of rows at a time
+(:func:`nums.core.array.lines.along_axis`). N-dimensional
 transforms are the one-dimensional ones over their axes, in the order NumPy applies them, so
 results equal NumPy's. ``fftfreq``/``rfftfreq`` and ``fftshift``/``ifftshift`` are built from
 nums' ``arange``, slicing and ``concatenate``.
@@ -17,10 +18,9 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from nums.core.array.blockarray import BlockArray, scalar_of, scalar_values, submit
-from nums.core.array.relayout import whole_axis
+from nums.core.array.blockarray import BlockArray, scalar_of, scalar_values
+from nums.core.array.lines import along_axis
 from nums.core.array.writes import to_out
-from nums.core.graph.grid import ArrayGrid
 from nums.numpy._convert import asarray
 from nums.numpy._device import check_device
 from runtime.errors import warn
@@ -78,26 +78,9 @@ def _one_axis(kind: str, a: Any, n: int | None, axis: int, norm: str | None,
     stand_in[ax] = 2
     dtype = fn(np.zeros(stand_in, x.dtype), n=2, axis=ax, norm=norm).dtype
     _check_out(kind, x, n, ax, norm, out)
-    source = whole_axis(x, ax, dtype)
-    shape = list(x.shape)
-    shape[ax] = length
-    block_shape = list(source.block_shape)
-    block_shape[ax] = max(1, length)
-    grid = ArrayGrid(tuple(shape), tuple(block_shape), dtype)
-    # (blocks read inside the task: a driver-resident source gives its value there)
-    result = BlockArray.build(
-        grid,
-        lambda idx, node: submit(_transform, kind, source.blocks[idx], n, ax, norm, dtype,
-                                 node=node),
-        reads=lambda idx: [(source, source.grid.block_slices(idx))],
-        name=kind)
+    result = along_axis(x, ax, length, dtype, getattr(np.fft, kind),
+                        kwargs={"n": n, "axis": ax, "norm": norm}, name=kind)
     return to_out(out, result)
-
-
-def _transform(kind: str, block: np.ndarray, n: int | None, axis: int, norm: str | None,
-               dtype: np.dtype) -> np.ndarray:
-    """One block's transform along ``axis`` (whole in the block), by NumPy."""
-    return np.asarray(getattr(np.fft, kind)(block, n=n, axis=axis, norm=norm), dtype=dtype)
 
 
 def fft(a: Any, n: int | None = None, axis: int = -1, norm: str | None = None,

@@ -267,6 +267,31 @@ def operand_value(spec: tuple, leaves: Sequence[Any]) -> np.ndarray:
     return fused_eval(spec, *leaves)
 
 
+def row_chunks(spec: tuple, leaves: Sequence[Any], step: int
+               ) -> Iterator[tuple[int, int, np.ndarray]]:
+    """``(r0, r1, rows)``: rows ``r0:r1`` of the block that ``spec`` computes over ``leaves``
+    (see :func:`operand_value`), ``step`` rows at a time, each computed only when it is
+    reached, into one buffer: a chunk is valid until the next is asked for, so an expression
+    (``frames * window`` of ``rfft(frames * window)``) never exists whole and its chunks
+    stay in the cache. One chunk of every row when the rows cannot be computed apart."""
+    expr, shape = spec[0], tuple(spec[1])
+    nrows = shape[0] if shape else 0
+    if (expr[0] == "ufunc" and expr[2] is not None and nrows > step
+            and not has_row_product(expr)):
+        expr, views = _leaf_views(expr, leaves)
+        if _splittable(expr, views, shape):
+            expr = shared(expr)
+            buf = np.empty((step, *shape[1:]), expr[2])
+            direct = _direct_nodes(buf, expr, views)
+            for r0 in range(0, nrows, step):
+                r1 = min(r0 + step, nrows)
+                dst = buf[:r1 - r0]
+                _assign(dst, expr, _rows_of(views, len(shape), nrows, r0, r1), direct)
+                yield r0, r1, dst
+            return
+    yield 0, nrows, operand_value(spec, leaves)
+
+
 def on_operand(fn: Any, pos: int, spec: tuple, n_leaves: int, *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` with the value of the operand ``(spec, args[:n_leaves])`` (see
     :func:`operand_value`) inserted at position ``pos`` of the other arguments; ``pos``

@@ -16,12 +16,15 @@ from typing import Any
 import numpy as np
 
 from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expressions)
+    CHUNK_BYTES,
     fused_eval,
     fused_eval_into,
     matmul_expr,
     on_lazy_operand,
     on_operand,
+    operand_value,
     reduce_partial_expr,
+    row_chunks,
     widened,
 )
 from nums.core.backend.buffers import donated, new_block, numpy_input
@@ -295,6 +298,46 @@ def join_parts(axis: int, shape: tuple, dtype: Any, parts: Sequence[tuple],
             out[lead + (slice(at, at + width),)] = piece
         at += width
     return out
+
+
+def lines(fn: Callable, axis: int, shape: tuple, dtype: Any, args: tuple, kwargs: dict,
+          part: tuple, *refs: Any) -> np.ndarray:
+    """A block of ``shape`` and ``dtype``: ``fn(value, *args, **kwargs)`` of a function of
+    whole lines along ``axis`` (an FFT, ``np.unwrap``), where ``value`` is the part
+    ``(kind, arg, n)`` over ``refs`` (as :func:`join_parts` reads one). Lines are computed
+    apart, so when ``axis`` is not 0 ``fn`` runs on a chunk of rows at a time: each chunk's
+    input and result stay in the cache, and a pending expression is computed a chunk at a
+    time (:func:`row_chunks`)."""
+    kind, arg, _ = part
+    out = new_block(tuple(shape), dtype)
+    if kind == "expr":
+        in_shape = tuple(arg[1])
+        value = None
+    else:
+        value = refs[0] if arg is None else refs[0][tuple(arg)]
+        in_shape = value.shape
+    row_bytes = max(np.dtype(dtype).itemsize * math.prod(shape[1:]),
+                    8 * math.prod(in_shape[1:]), 1)
+    step = max(1, CHUNK_BYTES // row_bytes) if axis != 0 and len(in_shape) > 1 else 0
+    if not step or not in_shape[0]:  # one call (and NumPy's error, for no rows)
+        whole = operand_value(arg, refs) if value is None else value
+        _put(out, fn(whole, *args, **kwargs))
+    elif value is None:
+        for r0, r1, rows in row_chunks(arg, refs, step):
+            _put(out[r0:r1], fn(rows, *args, **kwargs))
+    else:
+        for r0 in range(0, in_shape[0], step):
+            _put(out[r0:r0 + step], fn(value[r0:r0 + step], *args, **kwargs))
+    return out
+
+
+def _put(dst: np.ndarray, result: Any) -> None:
+    """``dst[...] = result`` of exactly ``dst``'s shape (never broadcast into it)."""
+    result = np.asarray(result)
+    if result.shape != dst.shape:
+        raise ValueError(f"a function of lines gave shape {result.shape} for "
+                         f"{dst.shape}")
+    dst[...] = result
 
 
 # ---------------------------------------------------------------------------- elementwise

@@ -9,7 +9,14 @@ from typing import Any
 import numpy as np
 
 from nums.core.array import fusion, kernels, resident
-from nums.core.array.blockarray import BlockArray, Pending, local_value, make_grid, submit
+from nums.core.array.blockarray import (
+    BlockArray,
+    Pending,
+    block_limit,
+    local_value,
+    make_grid,
+    submit,
+)
 from nums.core.array.regions import region
 from nums.core.graph.grid import ArrayGrid
 
@@ -27,19 +34,30 @@ def rechunk(x: BlockArray, block_shape: Any) -> BlockArray:
 
 def whole_axis(x: BlockArray, axis: int, dtype: Any = None) -> BlockArray:
     """``x`` laid out so that ``axis`` lies whole inside every block (for work along an
-    axis: transforms, per-line functions). The other axes keep their blocks, split further
-    (largest first) while a block would hold more than twice the session's block size of
-    ``dtype`` (the result's; default ``x``'s)."""
+    axis: per-line functions, folds; see :func:`whole_axis_blocks`)."""
+    return rechunk(x, whole_axis_blocks(x, axis, dtype))
+
+
+def whole_axis_blocks(x: BlockArray, axis: int, dtype: Any = None,
+                      length: int | None = None) -> tuple[int, ...]:
+    """The block shape of ``x`` with ``axis`` whole: the other axes keep their blocks, split
+    further (largest first) while a block of the result would hold more than twice the
+    session's block size of ``dtype`` (the result's; default ``x``'s), with ``length``
+    along ``axis`` (the result's; default ``x``'s: ``rfft`` halves it)."""
     bs = list(x.block_shape)
     bs[axis] = max(1, x.shape[axis])
-    target = math.prod(make_grid(x.shape, x.dtype if dtype is None else dtype).block_shape) or 1
-    while math.prod(bs) > 2 * target:
+    itemsize = np.dtype(x.dtype if dtype is None else dtype).itemsize
+    target = max(1, block_limit() // max(1, itemsize))  # (elements in a block of the session's)
+    size = list(bs)
+    if length is not None:
+        size[axis] = max(1, length)
+    while math.prod(size) > 2 * target:
         others = [a for a in range(x.ndim) if a != axis and bs[a] > 1]
         if not others:
             break
         a = max(others, key=lambda k: bs[k])
-        bs[a] = -(-bs[a] // 2)
-    return rechunk(x, tuple(bs))
+        bs[a] = size[a] = -(-bs[a] // 2)
+    return tuple(bs)
 
 
 def align_axis(x: BlockArray, axis: int, block: int) -> BlockArray:
