@@ -973,3 +973,40 @@ def test_products_with_a_small_driver_operand(backend_name, dtype, monkeypatch):
             A @ nps.ones(39)
     finally:
         _restore(backend_name)
+
+
+def test_rolled_temporaries_are_handed_over_and_reused(backend_name, monkeypatch):
+    """``np.roll``'s value is a view of an array it made: a temporary of it is handed over
+    by ``get()`` and written into by ``x - np.roll(x, 1)`` as a plain temporary is, while a
+    roll that a name or a view still reaches keeps its values."""
+    from nums.core.array import resident
+
+    monkeypatch.setattr(resident, "ELIDE_BYTES", 0)
+    reused = []
+    into = resident.ufunc_into_temporary
+
+    def counted(*args):
+        out = into(*args)
+        reused.append(out is not None)
+        return out
+
+    monkeypatch.setattr(resident, "ufunc_into_temporary", counted)
+    a = RNG.random((4, 6))
+    x = nps.asarray(a)
+    elides = _resident(x) and TEMPORARY_REFCOUNTS
+    h = nps.roll(x, 1).get()
+    assert (h.base is not None) == elides  # handed over (a copy has no base)
+    h[0, 0] = -1.0
+    assert h.flags.writeable
+    assert_same(x, a)
+    r = nps.roll(x, 2)
+    got = r.get()
+    got[0, 0] = -2.0
+    view = r.reshape(6, 4)
+    assert_same(x - nps.roll(x, 1), a - np.roll(a, 1))
+    assert any(reused) == elides
+    assert_same(nps.roll(x, 1, axis=1) * 2.0 + 1.0, np.roll(a, 1, axis=1) * 2.0 + 1.0)
+    assert_same(r - x, np.roll(a, 2) - a)
+    assert_same(r, np.roll(a, 2))
+    assert_same(view, np.roll(a, 2).reshape(6, 4))
+    assert_same(x, a)

@@ -430,6 +430,18 @@ def copy_blocks(out: np.ndarray, grid: ArrayGrid, pairs: list) -> None:
         out[grid.block_slices(idx)] = value
 
 
+def owns_all(value: np.ndarray) -> bool:
+    """Whether ``value`` owns its memory, or is the only view of an array that does and no
+    larger than it (``np.roll``'s result is a reshape of the array it made): then nothing
+    else can see the memory. (The caller checked who holds ``value`` itself.)"""
+    base = value.base
+    if base is None:
+        return True
+    # held by ``value.base``, this name and getrefcount's argument alone
+    return (type(base) is np.ndarray and base.base is None and base.nbytes == value.nbytes
+            and sys.getrefcount(base) == 3)
+
+
 class _HandedOver(Pending):
     """The state of a temporary whose value ``get()`` handed to the caller (unreachable)."""
 
@@ -819,10 +831,13 @@ class BlockArray:
         if local is not None:
             # a temporary's value nobody else holds (``(x * y + 1).get()``) is handed over
             # rather than copied: a copy of a large array costs as much as the operation
-            if (TEMPORARY_REFCOUNTS and sys.getrefcount(self) == 2 and local.base is None
+            if (TEMPORARY_REFCOUNTS and sys.getrefcount(self) == 2
                     and sys.getrefcount(local) == 3 + (self._pending is not None
-                                                       and self._pending.kind == "resident")):
+                                                       and self._pending.kind == "resident")
+                    and owns_all(local)):
                 self._local, self._blocks, self._pending = None, None, _HandedOver()
+                if local.base is not None:
+                    local.base.flags.writeable = True
                 local.flags.writeable = True
                 return local
             return np.array(local, copy=True)

@@ -55,6 +55,7 @@ from nums.core.array.blockarray import (
     local_limit,
     local_value,
     make_grid,
+    owns_all,
     resident,
     scalar_values,
     stands_for_scalar,
@@ -642,7 +643,7 @@ def ufunc_into_temporary(ufunc: np.ufunc, args: Sequence[Any], tmp: int) -> Bloc
     if sys.getrefcount(t._local) != held:
         return None
     v = t._local
-    if v.base is not None or v.nbytes < ELIDE_BYTES:
+    if v.nbytes < ELIDE_BYTES or not owns_all(v):
         return None
     o = args[1 - tmp]
     if type(o) is BlockArray:
@@ -657,13 +658,14 @@ def ufunc_into_temporary(ufunc: np.ufunc, args: Sequence[Any], tmp: int) -> Bloc
     loop = loop_out_dtype(ufunc, vals)
     if loop is None or loop != v.dtype:  # (None == float64 for a NumPy dtype)
         return None
-    v.flags.writeable = True
+    base = v if v.base is None else v.base  # (``np.roll``'s value is a view of its own)
+    base.flags.writeable = v.flags.writeable = True
     try:
         res = _in_parts(ufunc, vals, v) if v.nbytes >= PARTS_BYTES else None
         if res is None:
             res = fperrors.call(ufunc.__name__, ufunc, *vals, out=v)
     finally:
-        v.flags.writeable = False
+        v.flags.writeable = base.flags.writeable = False
     if res is NotImplemented:
         return None
     return resident(v)
