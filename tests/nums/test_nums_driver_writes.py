@@ -108,6 +108,48 @@ def test_augmented_assignment_of_a_slice_in_a_loop():
     np.testing.assert_array_equal(rec.get(), a)
 
 
+def test_numpy_operands_of_in_place_operators_write_in_place(monkeypatch):
+    """``rec[i:i + 64] += frame`` with ``frame`` a NumPy array (or a NumPy scalar) writes
+    into the value as NumPy does, on the short path (``resident.inplace_here``); a NumPy
+    array that sees the value itself (``np.asarray``) makes the write a copy's, and NumPy's
+    own errors are raised."""
+    from nums.core.array import resident
+
+    short = []
+    real = resident.inplace_here
+
+    def counted(*args):
+        done = real(*args)
+        short.append(done)
+        return done
+
+    monkeypatch.setattr(resident, "inplace_here", counted)
+    rec = nps.zeros(5000)
+    a = np.zeros(5000)
+    frame = np.hanning(64)
+    before = _value_id(rec)
+    for i in range(0, 4000, 16):
+        rec[i:i + 64] += frame
+        a[i:i + 64] += frame
+    rec[::3] *= np.float32(1.5)
+    a[::3] *= np.float32(1.5)
+    assert _value_id(rec) == before
+    assert len(short) == 251 and all(short)
+    np.testing.assert_array_equal(rec.get(), a)
+    seen = np.asarray(rec)  # a NumPy array holding the value: kept as it was
+    old = seen.copy()
+    rec[:10] += seen[10:20]
+    a[:10] += a[10:20]
+    np.testing.assert_array_equal(seen, old)
+    np.testing.assert_array_equal(rec.get(), a)
+    i = nps.arange(6)
+    with pytest.raises(TypeError):  # NumPy's casting error (float into int, in place)
+        i[1:3] += np.array([0.5, 1.5])
+    with pytest.raises(ValueError):  # and its broadcasting error
+        i[1:3] += np.ones(3, dtype=np.int64)
+    np.testing.assert_array_equal(i.get(), np.arange(6))
+
+
 def test_read_only_arrays_still_refuse_writes():
     x = nps.arange(6.0)
     b = nps.broadcast_to(x, (2, 6))

@@ -298,10 +298,10 @@ def matmul_here(a: Any, b: Any) -> BlockArray | None:
 def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
     """``x op= other`` (``x += 1``, ``v *= w``, ``rec[i:j] += s``) of a driver-resident root
     ``x``, or a view of one whose value is a numpy view of its root's, and a driver-resident
-    array or scalar ``other``: NumPy's ``ufunc(x, other, out=x)`` on the value (NumPy's
-    casting and broadcasting errors), in place when :func:`writable_value` allows it, else
-    on a copy that becomes the root's value (views see it, as any write). False: take the
-    general path."""
+    array, a NumPy array or a scalar ``other``: NumPy's ``ufunc(x, other, out=x)`` on the
+    value (NumPy's casting and broadcasting errors), in place when :func:`writable_value`
+    allows it, else on a copy that becomes the root's value (views see it, as any write).
+    False: take the general path."""
     if type(x) is not BlockArray:
         return False
     root = _written_root(x)
@@ -316,8 +316,8 @@ def inplace_here(ufunc: np.ufunc, x: BlockArray, other: Any) -> bool:
             return False
         if w is root._local or w.base is root._local:
             w = w.copy()  # (``x += x[::-1]``: read first, so that x's value is not held)
-    elif t in _SCALARS:
-        w = other
+    elif t in _SCALARS or t is np.ndarray or t in _NUMPY_NUMBERS:
+        w = other  # (a NumPy array holding the root's value makes the write a copy's)
     else:
         return False
     chosen = _write_target(x, root)
@@ -403,9 +403,13 @@ def _held_by_views(x: BlockArray, v: np.ndarray, extra: int, seen: list) -> bool
     if not views:
         return False
     parts: dict[int, list] = {}  # id(numpy view of v): [it, references from views of x]
-    for ref in list(views):
+    live = []
+    for ref in views:
         w = ref()
-        if w is None or w._link is None or w._link.root is not x or w._local is None:
+        if w is None:
+            continue
+        live.append(ref)
+        if w._link is None or w._link.root is not x or w._local is None:
             continue
         lw, p = w._local, w._pending
         state = type(p) is Resident and p.value is lw and not any(p is s for s in seen)
@@ -419,6 +423,7 @@ def _held_by_views(x: BlockArray, v: np.ndarray, extra: int, seen: list) -> bool
                 parts[id(lw)] = entry = [lw, 0]
             entry[1] += 1 + state
     w = lw = p = None
+    views[:] = live  # (the dead ones dropped: a loop of writes makes a view each time)
     for entry in parts.values():
         if sys.getrefcount(entry[0]) != entry[1] + 2:  # (the entry, the argument)
             return False  # someone else holds a numpy view of v
