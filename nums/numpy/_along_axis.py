@@ -65,8 +65,8 @@ def apply_along_axis(func1d: Callable, axis: int, arr: Any, *args: Any, **kwargs
         raise NotImplementedError("nums apply_along_axis: func1d returning arrays of more "
                                   "than one dimension is not supported")
     out_len = None if res.ndim == 0 else res.shape[0]
-    return _per_line(x, axis, out_len, res.dtype, _apply_lines, func1d, axis, args, kwargs,
-                     name="apply_along_axis")
+    return _per_line(x, axis, out_len, res.dtype, _apply_lines, func1d, axis, out_len,
+                     res.dtype, args, kwargs, name="apply_along_axis")
 
 
 class _Values:
@@ -81,9 +81,17 @@ class _Values:
         return r.get() if isinstance(r, BlockArray) else r
 
 
-def _apply_lines(block: np.ndarray, func1d: Callable, axis: int, args: tuple, kwargs: dict
-                 ) -> np.ndarray:
-    return np.apply_along_axis(func1d, axis, block, *args, **kwargs)
+def _apply_lines(block: np.ndarray, func1d: Callable, axis: int, out_len: int | None,
+                 dtype: np.dtype, args: tuple, kwargs: dict) -> np.ndarray:
+    """``func1d`` on each line of ``block``, each result written as NumPy's
+    ``apply_along_axis`` writes it: into a buffer shaped by the whole array's first line
+    (``out_len``, ``dtype``), with NumPy's broadcasting and casting, so that a block's own
+    first line does not set another shape."""
+    lines = np.moveaxis(block, axis, -1)
+    buff = np.empty(lines.shape[:-1] + (() if out_len is None else (out_len,)), dtype)
+    for ind in np.ndindex(lines.shape[:-1]):
+        buff[ind] = np.asanyarray(func1d(lines[ind], *args, **kwargs))
+    return buff if out_len is None else np.moveaxis(buff, -1, axis)
 
 
 def take_along_axis(arr: Any, indices: Any, axis: int | None = -1) -> BlockArray:

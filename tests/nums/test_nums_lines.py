@@ -85,6 +85,22 @@ def test_functions_of_lines_of_expressions(session, axis):
                 np.apply_along_axis(np.cumsum, axis, a * 2.0), rtol=0, atol=0)
 
 
+def test_apply_along_axis_shapes_every_line_by_the_first(session):
+    """Lines whose results differ in length are written as NumPy writes them: broadcast
+    into the length of the whole array's first line (whatever the first line of a block or
+    a chunk gives), and NumPy's error when they cannot be."""
+    a = np.sin(np.arange(60 * 90).reshape(60, 90) * 0.7 + 3.5)
+    short_later = lambda r: r[: 2 - int(r[1] > 0)]  # noqa: E731
+    assert a[0, 1] <= 0 and (a[1:, 1] > 0).any()
+    assert_same(nps.apply_along_axis(short_later, 1, nps.array(a, block_shape=(7, 9))),
+                np.apply_along_axis(short_later, 1, a))
+    longer_later = lambda r: r[: 1 + int(r[1] > 0)]  # noqa: E731
+    with pytest.raises(ValueError):
+        np.apply_along_axis(longer_later, 1, a)
+    with pytest.raises(ValueError):
+        nps.apply_along_axis(longer_later, 1, nps.array(a, block_shape=(7, 9))).get()
+
+
 def test_expression_is_computed_inside_the_transform(backend_name):
     """``rfft(X * w + 1)`` of a matrix whose blocks hold whole rows runs one task per block
     (seen in the embedded runtime's log of tasks): no task computes the expression into the
