@@ -16,7 +16,7 @@ import os
 import numpy as np
 import pytest
 from nums_helpers import BACKEND_CONFIGS as _CONFIGS
-from nums_helpers import BLOCK_BYTES
+from nums_helpers import BLOCK_BYTES, SMALL_BLOCK_BYTES
 
 import nums
 
@@ -64,6 +64,17 @@ def nums_session(backend_name, request):
         nums_session._current = backend_name
         layout._current = None
     yield backend_name
+
+
+@pytest.fixture
+def small_blocks(backend_name):
+    """A session of blocks of ``SMALL_BLOCK_BYTES``, every array distributed (none kept in
+    the driver); the suite's own session again afterwards."""
+    nums.init(**{**_CONFIGS[backend_name], "block_bytes": SMALL_BLOCK_BYTES, "local_bytes": 0})
+    try:
+        yield
+    finally:
+        nums.init(**{"block_bytes": BLOCK_BYTES, **_CONFIGS[backend_name]})
 
 
 def pytest_collection_modifyitems(config, items):

@@ -7,6 +7,7 @@ import numpy as np
 from nums.core.array.blockarray import BlockArray
 
 BLOCK_BYTES = 64  # 8 float64 per block: every operation crosses block boundaries
+SMALL_BLOCK_BYTES = 4096  # block_bytes of the ``small_blocks`` fixture's session
 
 BACKEND_CONFIGS = {
     "serial": {"backend": "serial", "num_nodes": 1},

@@ -13,25 +13,15 @@ import math
 
 import numpy as np
 import pytest
-from nums_helpers import BACKEND_CONFIGS, BLOCK_BYTES, assert_same
+from nums_helpers import BLOCK_BYTES, SMALL_BLOCK_BYTES, assert_same
 
 import nums
 import nums.numpy as nps
 from nums.core.array.elementwise import BROADCAST_BLOCKS as BOUND
 
-LIMIT = 4096  # the session's block_bytes in these tests
+LIMIT = SMALL_BLOCK_BYTES  # the session's block_bytes in these tests
 X = np.linspace(-2.0, 3.0, 2000)
 Y = np.linspace(0.5, 1.5, 50)
-
-
-@pytest.fixture
-def session(backend_name):
-    """Blocks of 4 KiB, every array distributed (none kept in the driver)."""
-    nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": LIMIT, "local_bytes": 0})
-    try:
-        yield
-    finally:
-        nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
 
 
 def _block_bytes(z) -> int:
@@ -53,7 +43,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_broadcast_result_blocks_are_bounded(session, case):
+def test_broadcast_result_blocks_are_bounded(small_blocks, case):
     """Each block holds at most ``BOUND`` times ``block_bytes`` (they were ``x``'s 500 rows
     by ``y``'s 25 columns: 100 kB), cut along axis 0 at a divisor of ``x``'s rows per block; the
     values and their reductions (chunked inside the blocks) are NumPy's."""
@@ -72,7 +62,7 @@ def test_broadcast_result_blocks_are_bounded(session, case):
                         atol=1e-9)
 
 
-def test_split_blocks_read_one_operand_block_each(session):
+def test_split_blocks_read_one_operand_block_each(small_blocks):
     """Cut at divisors of ``x``'s blocks, every result block reads a part of one block of
     ``x``: persisting the product runs one task per result block, no task joins parts."""
     x = nps.asarray(X, block_shape=(500,))[:, None].persist()  # (a task per block)
@@ -85,7 +75,7 @@ def test_split_blocks_read_one_operand_block_each(session):
     assert_same(z, X[:, None] * Y[None], rtol=1e-12)
 
 
-def test_blocks_without_a_fitting_divisor(session):
+def test_blocks_without_a_fitting_divisor(small_blocks):
     """``x`` in blocks of a prime number of rows: the result's rows are cut to about a block
     of ``block_bytes`` (not to one row each), its blocks then reading parts of two of
     ``x``'s blocks."""
@@ -99,7 +89,7 @@ def test_blocks_without_a_fitting_divisor(session):
     assert_same((x[:, None] * y).sum(axis=1), (a[:, None] * Y).sum(axis=1), rtol=1e-12)
 
 
-def test_results_that_fit_keep_their_operands_blocks(session):
+def test_results_that_fit_keep_their_operands_blocks(small_blocks):
     """No change where the borrowed blocks fit: an operand of the result's shape gives its
     grid however large its blocks (the planner relies on aligned blocks), and so does a
     broadcast whose blocks stay within ``BOUND`` times ``block_bytes``, or within the largest

@@ -14,23 +14,10 @@ from nums_helpers import BACKEND_CONFIGS, BLOCK_BYTES, assert_same
 import nums
 import nums.numpy as nps
 
-LIMIT = 4096  # the session's block_bytes in these tests
-
-
-@pytest.fixture
-def session(backend_name):
-    """Blocks of 4 KiB, every array distributed (none kept in the driver)."""
-    nums.init(**{**BACKEND_CONFIGS[backend_name], "block_bytes": LIMIT, "local_bytes": 0})
-    try:
-        yield
-    finally:
-        nums.init(**{"block_bytes": BLOCK_BYTES, **BACKEND_CONFIGS[backend_name]})
-
-
 SIGNAL = np.sin(np.arange(6000) * 0.37) + np.cos(np.arange(6000) * 0.011)
 
 
-def test_spectrogram_of_framed_signal_is_numpys(session):
+def test_spectrogram_of_framed_signal_is_numpys(small_blocks):
     window, hop = 64, 32
     frames = np.lib.stride_tricks.sliding_window_view(SIGNAL, window)[::hop]
     expected = np.abs(np.fft.rfft(frames * np.hanning(window), axis=-1)) ** 2
@@ -41,7 +28,7 @@ def test_spectrogram_of_framed_signal_is_numpys(session):
 
 
 @pytest.mark.parametrize("kind", ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"])
-def test_transforms_of_expressions_along_each_axis(session, kind):
+def test_transforms_of_expressions_along_each_axis(small_blocks, kind):
     a = np.linspace(-1.0, 2.0, 40 * 70).reshape(40, 70)
     b = np.linspace(0.5, 1.5, 70)
     fn, nfn = getattr(nps.fft, kind), getattr(np.fft, kind)
@@ -73,7 +60,7 @@ def test_chunks_of_rows_of_large_blocks_are_numpys(backend_name):
 
 
 @pytest.mark.parametrize("axis", [0, 1])
-def test_functions_of_lines_of_expressions(session, axis):
+def test_functions_of_lines_of_expressions(small_blocks, axis):
     a = np.linspace(-7.0, 9.0, 30 * 50).reshape(30, 50)
     x = nps.array(a, block_shape=(7, 9))
     assert_same(nps.unwrap(x * 3.0, axis=axis), np.unwrap(a * 3.0, axis=axis), rtol=0, atol=0)
@@ -85,7 +72,7 @@ def test_functions_of_lines_of_expressions(session, axis):
                 np.apply_along_axis(np.cumsum, axis, a * 2.0), rtol=0, atol=0)
 
 
-def test_apply_along_axis_shapes_every_line_by_the_first(session):
+def test_apply_along_axis_shapes_every_line_by_the_first(small_blocks):
     """Lines whose results differ in length are written as NumPy writes them: broadcast
     into the length of the whole array's first line (whatever the first line of a block or
     a chunk gives), and NumPy's error when they cannot be."""

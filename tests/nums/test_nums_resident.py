@@ -260,13 +260,11 @@ def test_fast_path_reports_numpys_floating_point_errors(backend_name):
         nps.max(nps.asarray([np.nan]))
 
 
-def test_operators_reuse_only_temporaries(backend_name, monkeypatch):
-    """``x * y + 1`` computes ``+ 1`` into the value of the temporary ``x * y``, as NumPy
-    does (resident.ufunc_into_temporary); never into an array a name, a view, a list or an
-    earlier ``get()`` still reaches."""
+def _count_reuse(monkeypatch) -> list[bool]:
+    """Whether each call of ``resident.ufunc_into_temporary`` from now on reused its
+    temporary (it returned an array)."""
     from nums.core.array import resident
 
-    monkeypatch.setattr(resident, "ELIDE_BYTES", 0)
     reused = []
     into = resident.ufunc_into_temporary
 
@@ -276,6 +274,17 @@ def test_operators_reuse_only_temporaries(backend_name, monkeypatch):
         return out
 
     monkeypatch.setattr(resident, "ufunc_into_temporary", counted)
+    return reused
+
+
+def test_operators_reuse_only_temporaries(backend_name, monkeypatch):
+    """``x * y + 1`` computes ``+ 1`` into the value of the temporary ``x * y``, as NumPy
+    does (resident.ufunc_into_temporary); never into an array a name, a view, a list or an
+    earlier ``get()`` still reaches."""
+    from nums.core.array import resident
+
+    monkeypatch.setattr(resident, "ELIDE_BYTES", 0)
+    reused = _count_reuse(monkeypatch)
     a, b = RNG.random(6), RNG.random(6)
     x, y = nps.asarray(a), nps.asarray(b)
     elides = _resident(x) and TEMPORARY_REFCOUNTS  # CPython versions whose counts we know
@@ -982,15 +991,7 @@ def test_rolled_temporaries_are_handed_over_and_reused(backend_name, monkeypatch
     from nums.core.array import resident
 
     monkeypatch.setattr(resident, "ELIDE_BYTES", 0)
-    reused = []
-    into = resident.ufunc_into_temporary
-
-    def counted(*args):
-        out = into(*args)
-        reused.append(out is not None)
-        return out
-
-    monkeypatch.setattr(resident, "ufunc_into_temporary", counted)
+    reused = _count_reuse(monkeypatch)
     a = RNG.random((4, 6))
     x = nps.asarray(a)
     elides = _resident(x) and TEMPORARY_REFCOUNTS
