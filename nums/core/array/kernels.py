@@ -27,7 +27,7 @@ from nums.core.array.expressions import (  # noqa: F401  (kernels of fused expre
     row_chunks,
     widened,
 )
-from nums.core.backend.buffers import donated, new_block, numpy_input
+from nums.core.backend.buffers import donated, in_store, new_block, numpy_input
 from runtime.errors import warn
 
 # ---------------------------------------------------------------------------- creation
@@ -309,7 +309,6 @@ def lines(fn: Callable, axis: int, shape: tuple, dtype: Any, args: tuple, kwargs
     input and result stay in the cache, and a pending expression is computed a chunk at a
     time (:func:`row_chunks`)."""
     kind, arg, _ = part
-    out = new_block(tuple(shape), dtype)
     if kind == "expr":
         in_shape = tuple(arg[1])
         value = None
@@ -319,10 +318,15 @@ def lines(fn: Callable, axis: int, shape: tuple, dtype: Any, args: tuple, kwargs
     row_bytes = max(np.dtype(dtype).itemsize * math.prod(shape[1:]),
                     8 * math.prod(in_shape[1:]), 1)
     step = max(1, CHUNK_BYTES // row_bytes) if axis != 0 and len(in_shape) > 1 else 0
-    if not step or not in_shape[0]:  # one call (and NumPy's error, for no rows)
+    if value is not None and not in_store() or not step or not in_shape[0]:
+        # one call (and NumPy's error, for no rows): a value that is there already costs no
+        # chunks' copies where the result is not written into the store
         whole = operand_value(arg, refs) if value is None else value
-        _put(out, fn(whole, *args, **kwargs))
-    elif value is None:
+        result = np.asarray(fn(whole, *args, **kwargs))
+        _check_lines(result, shape)
+        return result if result.dtype == dtype else result.astype(dtype)
+    out = new_block(tuple(shape), dtype)
+    if value is None:
         for r0, r1, rows in row_chunks(arg, refs, step):
             _put(out[r0:r1], fn(rows, *args, **kwargs))
     else:
@@ -334,10 +338,13 @@ def lines(fn: Callable, axis: int, shape: tuple, dtype: Any, args: tuple, kwargs
 def _put(dst: np.ndarray, result: Any) -> None:
     """``dst[...] = result`` of exactly ``dst``'s shape (never broadcast into it)."""
     result = np.asarray(result)
-    if result.shape != dst.shape:
-        raise ValueError(f"a function of lines gave shape {result.shape} for "
-                         f"{dst.shape}")
+    _check_lines(result, dst.shape)
     dst[...] = result
+
+
+def _check_lines(result: np.ndarray, shape: tuple) -> None:
+    if result.shape != tuple(shape):
+        raise ValueError(f"a function of lines gave shape {result.shape} for {tuple(shape)}")
 
 
 # ---------------------------------------------------------------------------- elementwise

@@ -31,6 +31,13 @@ def new_block(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
     return _output_buffer(shape, dtype)
 
 
+def in_store() -> bool:
+    """Whether :func:`new_block` gives memory of the store (a task of the embedded runtime),
+    where a result written there is not copied again; elsewhere (the driver, the serial and
+    Ray backends) a kernel's own result costs no copy either."""
+    return _output_buffer is not None
+
+
 def donated(block: np.ndarray, shared: bool = False) -> np.ndarray | None:
     """``block`` (a task's argument) as a writable array over its own memory when the task
     is the only holder of its object (``runtime.donated``: no array, view or other task
