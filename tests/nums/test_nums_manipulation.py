@@ -184,6 +184,29 @@ def test_rolls_of_distributed_arrays_are_read_where_used(monkeypatch):
     np.testing.assert_array_equal(y.get(), b)
 
 
+@pytest.mark.parametrize("block_shape", [None, (4, 5), (7, 13)])
+def test_expressions_of_reshapes_and_rolls_are_numpys(block_shape):
+    """A reshape and a roll read where they are used, in one expression (``u.ravel() +
+    np.roll(f, 1)``): each leaf is seen through its own window, also when the block is cut
+    into tiles where a rolled leaf crosses blocks."""
+    u = np.arange(7 * 13, dtype=np.float64).reshape(7, 13) * 0.5 - 3
+
+    def body(xp, u):
+        f = u.ravel() * 1.0 + 0.25
+        occ = u > 0
+        return ((u.ravel() + xp.roll(f, 1)),
+                f.reshape(7, 13) - xp.roll(u, 1, 0),
+                (f.reshape(7, 13) - xp.roll(u, 1, 0)).mean(axis=0),
+                xp.maximum(u.reshape(-1), xp.roll(f, 1)),
+                xp.cumsum(u.ravel() - xp.roll(f, 5)),
+                u.ravel()[1:] - xp.roll(f, 1)[:-1],
+                float((u.ravel() * xp.roll(f, 1)).sum()),
+                xp.cumsum(occ.ravel() & ~xp.roll(occ.ravel(), 1)),
+                u.astype(xp.float32) + xp.roll(u, 1, 0))
+
+    check_against_numpy(body, u, block_shape=block_shape)
+
+
 def test_joins_are_made_on_first_use(monkeypatch):
     """``concatenate`` and the joins built on it make their blocks on first use, of the
     arrays as they were when called; ``get()`` on a backend whose stores the driver maps

@@ -437,8 +437,8 @@ def _tile_leaves(e: tuple, leaves: Sequence[Any], tile: tuple, shape: tuple,
     else:
         piece = leaves[e[1]]
         if len(e) > 2:
-            if e[3] is not None:
-                piece = piece[e[3]]
+            if e[3] is not None:  # (slices, or a reshape read where it is used)
+                piece = _local_piece(piece, e[3], leaves)
             if e[2] is not None:
                 piece = piece.reshape(view_shape(piece.shape, e[2]))
         view = _tile_of(piece, tile, shape)
