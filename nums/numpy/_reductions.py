@@ -162,6 +162,19 @@ def _mean_dtypes(a: BlockArray, dtype: Any) -> tuple[np.dtype, np.dtype]:
     return res, acc
 
 
+def _wider_out(a: BlockArray, out: Any) -> np.dtype | None:
+    """The dtype NumPy's ``mean``, ``var`` and ``std`` without ``dtype`` sum in when ``out``
+    is a wider float or complex array than ``a`` (their last ``add.reduce`` writes into
+    ``out`` and computes in its dtype: ``np.mean(x32, out=z64)`` sums in float64; a mean of
+    halves sums in float32 whatever ``out``); None otherwise (a narrower ``out`` takes the
+    reduction cast once, see docs/numpy_api.md)."""
+    od = getattr(out, "dtype", None)
+    if (not isinstance(od, np.dtype) or a.dtype.kind not in "fc" or od.kind not in "fc"
+            or od == a.dtype or not np.can_cast(a.dtype, od, "safe")):
+        return None
+    return np.dtype(np.float32) if a.dtype == np.float16 else od
+
+
 def _scalar(a: BlockArray, axes: tuple[int, ...], keepdims: bool) -> bool:
     """Whether a reduction's result is 0-d (numpy divides scalars then)."""
     return not keepdims and len(axes) == a.ndim
@@ -225,6 +238,8 @@ def _mean(a, axis, dtype, out, keepdims, where, mode):
             kwargs["where"] = where
         return run_fallback(fn, (a,), kwargs, f"numpy.{fn.__name__}")
     dry_run(np.mean, a, axis=axis, dtype=dtype, keepdims=keepdims, where=stand_where(where))
+    if dtype is None and out is not None:
+        dtype = _wider_out(a, out)  # (NumPy's sum into ``out`` is its ``dtype=``)
     axes = axes_of(a, axis)
     if mode[0] and where is True and _count(a, axes) == 0:
         warn(mode[0], RuntimeWarning)
@@ -331,6 +346,10 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
     # NumPy's deviations and their squares of halves are halves (beyond 256: infinity); the
     # sums accumulate in float32 as its sums of halves do
     half = res == np.float16 and (a.dtype == np.float16 or dtype is not None)
+    # NumPy's mean and deviations in ``a``'s dtype, their last sum in a wider ``out``'s
+    wide = out.dtype if dtype is None and _wider_out(a, out) is not None else None
+    if wide is not None:
+        res = wide
     mask = True if where is True else broadcast_to(where_mask(where), a.shape)
     if (mean is None and dtype is not None and a.dtype.kind == "c"
             and np.dtype(dtype).kind != "c"):
@@ -361,8 +380,8 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
             sq, acc = multiply(d, conjugate(d)).real, dtype
         else:
             sq = multiply(d, d)
-        total = sum(sq, axis=axes, dtype=acc, keepdims=keepdims, where=mask)
-        if half:
+        total = sum(sq, axis=axes, dtype=wide or acc, keepdims=keepdims, where=mask)
+        if half and wide is None:
             total = map_broadcast(kernels.sum_as, [total], np.float16,
                                   kwargs={"dtype": np.float16})
         n = (_count(a, axes) if mask is True
@@ -385,12 +404,14 @@ def _var_std(a, axis, dtype, out, ddof, keepdims, where, correction, npfunc, fin
         axes,
         keepdims,
         kernels.sqdev_sum,
-        {"dtype": np.dtype(np.float16), "sum_dtype": acc} if half else {"dtype": acc},
+        ({"dtype": np.dtype(np.float16), "sum_dtype": wide or acc} if half
+         else {"dtype": acc, "sum_dtype": wide}),
         np.add,
         res,
         finalize,
         {"count": denom if denom > 0 else 0, "dtype": res,
-         "scalar": _scalar(a, axes, keepdims), **({"total_dtype": res} if half else {})},
+         "scalar": _scalar(a, axes, keepdims),
+         **({"total_dtype": res} if half and wide is None else {})},
         extras=[m],
     )
     return finish(result, out)

@@ -829,3 +829,24 @@ def test_sums_that_overflow_on_the_way_give_numpys_values(layout, fn, shape):
         expected = fn(np, y)
         got = np.asarray(nps.asarray(fn(nps, nps.asarray(y))).get())
     np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("name", ["mean", "var", "std", "nanmean", "nanvar", "nanstd"])
+@pytest.mark.parametrize("axis", [None, 0, (0, 2)])
+def test_wider_out_is_the_precision_of_the_sum(name, axis):
+    """Without ``dtype``, NumPy's mean, var and std add into ``out`` in its dtype:
+    ``np.mean(x32, out=z64)`` sums in float64 (a mean of halves: in float32)."""
+    x32 = (np.arange(6 * 37 * 3, dtype=np.float32).reshape(6, 37, 3) * 0.37) % 5
+    for a, out_dtype in ((x32, np.float64), (x32.astype(np.float16), np.float32),
+                         (x32, np.complex128)):
+        if name not in ("mean", "nanmean") and (out_dtype == np.complex128
+                                                 or a.dtype == np.float16):
+            continue  # (a variance of halves: their mean in a tree, see docs/numpy_api.md)
+        shape = np.mean(a, axis=axis).shape
+        expected = getattr(np, name)(a, axis=axis, out=np.zeros(shape, out_dtype))
+        out = nps.zeros(shape, out_dtype)
+        got = getattr(nps, name)(nps.array(a, block_shape=(4, 5, 2)), axis=axis, out=out)
+        assert got is out
+        # (the mean and deviations of float32 in a tree: float32's last place at most)
+        tol = 1e-12 if name in ("mean", "nanmean") else 1e-6
+        assert_same(out, expected, rtol=tol, atol=0)
