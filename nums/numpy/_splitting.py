@@ -21,8 +21,8 @@ def _along(x: BlockArray, axis: int, start: int, stop: int) -> BlockArray:
 def array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[BlockArray]:
     """nums implementation of ``numpy.array_split``: views of ``ary``."""
     x = asarray(ary)
-    axis = normalize_axis_index(axis, x.ndim) if x.ndim else axis
-    total = x.shape[axis]
+    total = x.shape[axis]  # (NumPy's errors: IndexError out of range, TypeError not an int)
+    axis = operator.index(axis) % x.ndim
     try:
         cuts = [operator.index(i) for i in indices_or_sections]
     except TypeError:

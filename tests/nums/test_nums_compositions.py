@@ -30,6 +30,18 @@ def test_array_split_and_views(sections, axis):
     check_against_numpy(write_through, A, block_shape=(4, 3, 3))
 
 
+@pytest.mark.parametrize("axis", [2, -3, 1.0])
+def test_array_split_axis_errors_are_numpys(axis):
+    """NumPy reads ``ary.shape[axis]``: IndexError (not its subclass AxisError) for an axis
+    out of range, TypeError for one that is not an integer."""
+    for xp in (np, nps):
+        with pytest.raises(Exception) as err:
+            xp.array_split(xp.asarray(M), 3, axis=axis)
+        if xp is np:
+            expected = type(err.value)
+    assert type(err.value) is expected
+
+
 @pytest.mark.parametrize("fn,arg", [("split", 2), ("split", 4), ("hsplit", 7), ("vsplit", 3),
                                     ("dsplit", 2), ("dsplit", [1, 3]), ("hsplit", [3])])
 def test_split_family(fn, arg):
