@@ -377,6 +377,10 @@ class Pending:
         blocks are computed, then gathered)."""
         return None
 
+    def computes_here(self, x: BlockArray) -> bool:
+        """Whether :meth:`value_here` gives ``x``'s value (it runs no task of its own)."""
+        return False
+
 
 def call_user(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)``, a user's function called by a kernel: nums's operations in it
@@ -786,7 +790,7 @@ class BlockArray:
 
     @property
     def itemsize(self) -> int:
-        return self.grid.dtype.itemsize
+        return self._grid.dtype.itemsize  # (no sync: a view's dtype never changes)
 
     @property
     def nbytes(self) -> int:

@@ -786,14 +786,17 @@ class Fused(Pending):
         where tasks would write blocks into the store for ``get()`` to copy out
         (``(x * y + 1).get()`` reads ``x`` and ``y`` and writes the result, nothing more).
         ``x`` stays pending. None for row products, object arrays and other backends."""
-        if (has_row_product(self.expr) or x.dtype.hasobject
-                or not backend().blocks_in_driver_memory):
+        if not self.computes_here(x):
             return None
         out = np.empty(x.shape, x.dtype)
         parts = value_parts(x, out, x.grid.num_blocks)
         with warnings_at_caller():
             fperrors.in_threads(parts)
         return out
+
+    def computes_here(self, x: BlockArray) -> bool:
+        return not (has_row_product(self.expr) or x.dtype.hasobject
+                    or not backend().blocks_in_driver_memory)
 
 
 def value_parts(x: BlockArray, dst: np.ndarray, blocks: int) -> list[Callable[[], None]]:

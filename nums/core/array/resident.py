@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import fperrors, kernels, threads
+from nums.core.array import fperrors, kernels, mapped, threads
 from nums.core.array.blockarray import (
     TEMPORARY_REFCOUNTS,
     BlockArray,
@@ -71,12 +71,20 @@ FETCH_BYTES = 2**20
 
 def values(operands: Sequence[Any]) -> list[Any] | None:
     """The operands with driver-resident BlockArrays replaced by their values; None when a
-    BlockArray among them is distributed, unless it is small (:func:`fetched`)."""
+    BlockArray among them is distributed, unless it is small: a view within one block of
+    its root read there (:func:`nums.core.array.mapped.in_place`), else fetched
+    (:func:`fetched`)."""
     out = []
     small = []
     for x in operands:
         if isinstance(x, BlockArray):
-            v = local_value(x)
+            v = None
+            if x._link is not None and x._link.root._local is None:
+                # a small view read in its root's block (rather than fetched: no copy, no
+                # task to cut it out); larger ones are read where used, by the consumers
+                v = mapped.in_place(x, min(FETCH_BYTES, local_limit(), block_limit() // 16))
+            if v is None:
+                v = local_value(x)
             if v is None:
                 if not fetchable(x):
                     return None
@@ -147,7 +155,9 @@ def _result(value: Any, sources: Sequence[Any]) -> BlockArray | None:
     arrays = [s for s in sources if isinstance(s, np.ndarray)]
     # driver-resident values are read-only; a writable operand is the caller's numpy array,
     # which the result must not share (it would be frozen, or change under it)
-    if any(s.flags.writeable and np.may_share_memory(value, s) for s in arrays):
+    # (nor memory of a store block read in place, which must not stay pinned)
+    if any((s.flags.writeable or mapped.is_in_place(s)) and np.may_share_memory(value, s)
+           for s in arrays):
         value = value.copy()
     return resident(kept(value, *[s for s in arrays if not s.flags.writeable]))
 
@@ -752,12 +762,19 @@ _GENERAL = (False, None)
 
 
 def _number_value(x: BlockArray, limit: int = 0) -> np.ndarray | None:
-    """The value of driver-resident ``x`` (or of small distributed ``x`` of numbers,
-    fetched: see :func:`fetchable`) when it holds values (:data:`_VALUE_KINDS`) and is not
-    empty, else None."""
-    v = _value_here(x)
-    if v is None and x.dtype.kind in _NUMBER_KINDS and x.size and fetchable(x, limit):
-        v = fetched(x)
+    """The value of driver-resident ``x`` (or of distributed ``x`` of numbers: a view read
+    in place in its root's block, a pending expression the driver computes, both up to
+    ``mapped.in_place_limit()``, or a small array fetched, see :func:`fetchable`) when it
+    holds values (:data:`_VALUE_KINDS`) and is not empty, else None."""
+    v = None
+    if x._link is not None and x.dtype.kind in _NUMBER_KINDS and x.size:
+        # a view read in its root's block, before any sync would cut it out by tasks
+        v = mapped.in_place(x, max(limit, mapped.in_place_limit()))
+    if v is None:
+        v = _value_here(x)
+        if v is None and x.dtype.kind in _NUMBER_KINDS and x.size and (
+                fetchable(x, limit) or mapped.computed_here(x, mapped.in_place_limit())):
+            v = fetched(x)
     if v is None or not v.size or v.dtype.kind not in _VALUE_KINDS:
         return None
     return v
@@ -770,7 +787,13 @@ def _all_fetchable(args: Sequence[Any], kwargs: dict, limit: int = 0) -> bool:
     for a in (*args, *kwargs.values()):
         items = a if type(a) is list or type(a) is tuple else (a,)
         for e in items:
-            if type(e) is BlockArray and _value_here(e) is None and not fetchable(e, limit):
+            if type(e) is not BlockArray:
+                continue
+            here = max(limit, mapped.in_place_limit())
+            if mapped.readable(e, here):  # (a view: read in place, not synced by tasks)
+                continue
+            if (_value_here(e) is None and not fetchable(e, limit)
+                    and not mapped.computed_here(e, here)):
                 return False
     return True
 
@@ -895,9 +918,11 @@ def numpy_call(fn: Callable, args: Sequence[Any], kwargs: dict,
     """
     if len(args) > 1 and "out" not in kwargs and any(type(a) is BlockArray for a in args[1:]):
         args, kwargs = _out_by_name(fn, args, kwargs)  # (an ``out`` can only be an array)
-    if not kwargs and len(args) == 1 and not aliases and type(args[0]) is BlockArray:
+    if (not kwargs and len(args) == 1 and not aliases and type(args[0]) is BlockArray
+            and (args[0]._link is None or args[0]._link.root._local is not None)):
         # one driver-resident array and nothing else (``np.mean(x)``, ``x.mean()``): the
-        # checks below, for the most frequent call
+        # checks below, for the most frequent call (a view of a distributed array is read
+        # in place below, not synced here)
         v = _value_here(args[0])
         if v is not None and v.size and v.dtype.kind in _VALUE_KINDS:
             return _finish_call(fn, [v], {}, [v], {id(v): (args[0], v)}, None, fits, numbers,

@@ -79,6 +79,9 @@ class ViewOp:
     """One way of deriving a view (see the module docstring)."""
 
     readonly = False  # numpy's result refuses writes
+    # the stand-in is numpy's own geometry of the view over its root's memory (offsets and
+    # strides that locate its values: see :mod:`nums.core.array.mapped`)
+    exact_geometry = True
 
     def values(self, parent: BlockArray) -> BlockArray:
         raise NotImplementedError
@@ -429,6 +432,8 @@ class StridedOp(ViewOp):
     """A strided view of the parent's values in C order (offset, shape and strides in
     elements): what a numpy function reached through the fallback returned as a view of its
     argument. Computed and written on one node from the whole parent."""
+
+    exact_geometry = False  # (a parent not C-contiguous gets a fresh stand-in)
 
     def __init__(self, offset: int, shape: Sequence[int], strides: Sequence[int],
                  writeable: bool):

@@ -1,0 +1,110 @@
+"""Views of distributed arrays read where their root's block lies, for NumPy's calls in the
+driver.
+
+A view of a distributed array (``x[:10**6]`` of a 1e7-element ``x``, ``X[:1000].T``,
+``sliding_window_view(x[:n], 256)[::128]``) often lies within one block of its root. On a
+backend whose stores the driver maps (the embedded runtime), its value is then a NumPy view
+of that block: a NumPy function that nums runs in the driver (``np.concatenate``,
+``np.convolve``, ``np.interp``) reads it with no copy and no task, as NumPy reads a slice.
+The view's stand-in (NumPy's own geometry of the view over its root's memory, see
+:mod:`~nums.core.array.geometry`) gives its offset and strides; the root must be split
+along its first axis only, so that each block is a contiguous range of the root's memory.
+
+The value pins the block in the store while it lives (it is neither spilled nor handed to a
+task to write in place): callers hold it for one call, and never keep it nor a result that
+shares its memory (:func:`is_in_place` tells such values apart).
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from typing import Any
+
+import numpy as np
+
+from nums.core import progress
+from nums.core.array.blockarray import BlockArray, backend, block_limit, local_limit
+from nums.core.array.geometry import offset_of
+
+# the values made here, by id (a NumPy array cannot be hashed; a weak value dictionary
+# forgets each when it goes)
+_MADE: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def in_place_limit() -> int:
+    """Bytes up to which a view is read in place for NumPy's call in the driver: a quarter of
+    the smaller of ``local_bytes`` and ``block_bytes`` (16 MiB by default). Larger views
+    take the distributed path, where both cores compute."""
+    return min(local_limit(), block_limit()) // 4
+
+
+def _located(x: BlockArray, limit: int) -> tuple[Any, int, np.ndarray] | None:
+    """``(block ref, byte offset of x's first element in the block, x's stand-in)`` when view
+    ``x`` of a distributed root lies within one block of it (see the module docstring) and
+    is at most ``limit`` bytes; else None."""
+    link = x._link
+    if (link is None or not x.size or x.nbytes > limit or x.dtype.hasobject
+            or not backend().blocks_in_driver_memory):
+        return None
+    root = link.root
+    if root._local is not None or root._blocks is None or not root.ndim or not root.size:
+        return None
+    grid = root.grid
+    if any(n != 1 for n in grid.grid_shape[1:]):
+        return None
+    at = link
+    while at is not None:
+        if not at.op.exact_geometry:
+            return None
+        at = at.parent._link
+    g = x._geometry()
+    start = offset_of(g, root._geometry())
+    lo = start + sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s < 0)
+    hi = start + sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s > 0) + g.itemsize
+    row = math.prod(root.shape[1:]) * root.dtype.itemsize
+    if lo < 0 or hi > root.nbytes or not row:
+        return None
+    i = (lo // row) // grid.block_shape[0]
+    first = grid.axis_start(0, i) * row
+    if hi > grid.axis_stop(0, i) * row:
+        return None  # (it spans blocks)
+    return root._blocks[(i,) + (0,) * (root.ndim - 1)], start - first, g
+
+
+def readable(x: BlockArray, limit: int) -> bool:
+    """Whether :func:`in_place` gives the value of ``x`` (without loading it)."""
+    return _located(x, limit) is not None
+
+
+def in_place(x: BlockArray, limit: int) -> np.ndarray | None:
+    """The value of view ``x`` as a read-only NumPy view of its root's block, when it lies
+    within one (see the module docstring) and is at most ``limit`` bytes; else None."""
+    found = _located(x, limit)
+    if found is None:
+        return None
+    ref, offset, g = found
+    block = progress.get([ref], "get")[0]
+    if type(block) is not np.ndarray or not block.flags.c_contiguous:
+        return None
+    try:
+        out = np.ndarray(g.shape, g.dtype, buffer=block, offset=offset, strides=g.strides)
+    except (TypeError, ValueError):  # (a block that is not what the grid says)
+        return None
+    out.flags.writeable = False
+    _MADE[id(out)] = out
+    return out
+
+
+def computed_here(x: BlockArray, limit: int) -> bool:
+    """Whether ``x`` is a pending result of at most ``limit`` bytes (an expression of views,
+    ``x[:n] ** 2``) whose value the driver computes from blocks read in place, as its
+    ``get()`` does, running no task (see ``Pending.computes_here``)."""
+    pending = x._pending
+    return (pending is not None and x._link is None and x._blocks is None and x.size > 0
+            and x.nbytes <= limit and pending.computes_here(x))
+
+
+def is_in_place(v: Any) -> bool:
+    """Whether ``v`` is a value made by :func:`in_place` (memory of a store block)."""
+    return _MADE.get(id(v)) is v
