@@ -137,3 +137,26 @@ def test_operators_on_small_views_read_them_in_place(mapped_session, monkeypatch
     a[10:60] = 5.0
     assert_same(x[5:50] * 3, a[5:50] * 3)
     assert any(v is not None for v in made) == backend().blocks_in_driver_memory
+
+
+def test_advanced_indexing_of_views_reads_them_in_place(mapped_session, monkeypatch):
+    """``view[index]`` with an index held in the driver is NumPy's indexing of the view read
+    in place; a distributed index takes the distributed path."""
+    a, b = _inputs()
+    x, m = nps.asarray(a), nps.asarray(b)
+    made = _spy(monkeypatch)
+    idx = np.arange(0, 190, 7)
+    assert_same(x[10:200][idx], a[10:200][idx])
+    assert_same(x[10:200][[3, -1, 0]], a[10:200][[3, -1, 0]])
+    assert_same(x[10:200][x[10:200] > 50], a[10:200][a[10:200] > 50])
+    assert_same(m[40:60][[0, 3], 2], b[40:60][[0, 3], 2])
+    assert_same(m[40:60].T[:, [5, 1]], b[40:60].T[:, [5, 1]])
+    with pytest.raises(IndexError):
+        x[10:200][[190]]
+    far = nps.asarray(np.arange(3000) % 190)  # (distributed)
+    assert far._local is None
+    assert_same(x[10:200][far], a[10:200][np.arange(3000) % 190])
+    got = x[10:200][idx]
+    x[10:200] = 0.0  # a gathered result is a copy
+    assert_same(got, a[10:200][idx])
+    assert any(v is not None for v in made) == backend().blocks_in_driver_memory

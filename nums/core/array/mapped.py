@@ -24,7 +24,13 @@ from typing import Any
 import numpy as np
 
 from nums.core import progress
-from nums.core.array.blockarray import BlockArray, backend, block_limit, local_limit
+from nums.core.array.blockarray import (
+    BlockArray,
+    backend,
+    block_limit,
+    local_limit,
+    local_value,
+)
 from nums.core.array.geometry import offset_of
 
 # the values made here, by id (a NumPy array cannot be hashed; a weak value dictionary
@@ -94,6 +100,18 @@ def in_place(x: BlockArray, limit: int) -> np.ndarray | None:
     out.flags.writeable = False
     _MADE[id(out)] = out
     return out
+
+
+def local_or_in_place(x: BlockArray, limit: int) -> np.ndarray | None:
+    """The driver-resident value of ``x``; for a view of a distributed array, its value read
+    in place (:func:`in_place`, up to ``limit`` bytes) before anything syncs the view
+    (which would cut it out by tasks); else None."""
+    link = x._link
+    if link is not None and link.root._local is None:
+        v = in_place(x, limit)
+        if v is not None:
+            return v
+    return local_value(x)
 
 
 def computed_here(x: BlockArray, limit: int) -> bool:

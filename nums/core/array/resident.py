@@ -78,13 +78,10 @@ def values(operands: Sequence[Any]) -> list[Any] | None:
     small = []
     for x in operands:
         if isinstance(x, BlockArray):
-            v = None
-            if x._link is not None and x._link.root._local is None:
-                # a small view read in its root's block (rather than fetched: no copy, no
-                # task to cut it out); larger ones are read where used, by the consumers
-                v = mapped.in_place(x, min(FETCH_BYTES, local_limit(), block_limit() // 16))
-            if v is None:
-                v = local_value(x)
+            # a small view is read in its root's block (rather than fetched: no copy, no
+            # task to cut it out); larger ones are read where used, by the consumers
+            v = mapped.local_or_in_place(x, min(FETCH_BYTES, local_limit(),
+                                                block_limit() // 16))
             if v is None:
                 if not fetchable(x):
                     return None
@@ -1221,12 +1218,25 @@ def index(x: BlockArray, key: Any) -> BlockArray | None:
 
 
 def take(x: BlockArray, key: Any) -> BlockArray | None:
-    """``x[key]`` of a driver-resident ``x`` for an advanced key (index arrays fetched),
+    """``x[key]`` of a driver-resident ``x`` (or of a view read in its root's block, see
+    :func:`nums.core.array.mapped.in_place`) for an advanced key (index arrays fetched),
     with numpy's rules and errors."""
-    v = local_value(x)
+    # (a view read in place with an index that is here too: a distributed index array
+    # could be far larger than the view)
+    here = _key_here(key)
+    v = mapped.local_or_in_place(x, mapped.in_place_limit() if here else 0)
     if v is None:
         return None
     return _result(v[_gathered(key)], [v])
+
+
+def _key_here(key: Any) -> bool:
+    """Whether every BlockArray of an indexing ``key`` is driver-resident."""
+    if isinstance(key, BlockArray):
+        return local_value(key) is not None
+    if isinstance(key, tuple | list):
+        return all(_key_here(k) for k in key if isinstance(k, BlockArray | tuple | list))
+    return True
 
 
 def _gathered(key: Any) -> Any:
