@@ -133,6 +133,14 @@ def test_operators_on_small_views_read_them_in_place(mapped_session, monkeypatch
     assert_same(np.float64(3.0) - m[40:46].T, 3.0 - b[40:46].T)
     assert_same(nps.exp(x[::-1][:40] / 100), np.exp(a[::-1][:40] / 100))
     assert_same(x[1020:1030] + 1, a[1020:1030] + 1)  # (spans two blocks: fetched)
+    # reductions read views in place up to a quarter of the block (here 2 KiB)
+    assert_same(x[::-1][3000:3200].sum(), a[::-1][3000:3200].sum(), rtol=1e-12)
+    assert_same(m[40:60].max(axis=0), b[40:60].max(axis=0))
+    assert_same(x[2000:2200].reshape(20, 10).sum(axis=1, keepdims=True),
+                a[2000:2200].reshape(20, 10).sum(axis=1, keepdims=True), rtol=1e-12)
+    assert_same(nps.prod(m[45:70, 3] / 1000, dtype=np.float32),
+                np.prod(b[45:70, 3] / 1000, dtype=np.float32), rtol=1e-6)
+    assert_same(nps.sum(x[100:300], axis=()), np.sum(a[100:300], axis=()))
     x[10:60] = 5.0  # the root's current values
     a[10:60] = 5.0
     assert_same(x[5:50] * 3, a[5:50] * 3)

@@ -1074,8 +1074,14 @@ def reduce_here(fn: Callable, x: BlockArray, kwargs: dict, *args: Any) -> BlockA
     """The fast path of reductions: NumPy's ``fn(value, *args, **kwargs)`` (``numpy.sum``
     and the like; ``x.sum()`` passes ``ufunc.reduce`` and ``axis=None`` by position, the
     quickest call) on the value of a driver-resident ``x``, without ``out`` or ``where``;
-    None when ``x`` is distributed (take the general path)."""
-    v = _value_here(x)
+    None when ``x`` is distributed (take the general path), unless it is a view read in
+    its root's block (:func:`nums.core.array.mapped.in_place`: one pass of NumPy here beats
+    the driver's threads over the view's part of the block, measured up to 2e6 float64)."""
+    link = x._link if type(x) is BlockArray else None
+    if link is not None and link.root._local is None:
+        v = mapped.local_or_in_place(x, mapped.in_place_limit())
+    else:
+        v = _value_here(x)
     if v is None:
         if type(x) is not np.ndarray or x.nbytes > local_limit():
             return None
@@ -1084,6 +1090,8 @@ def reduce_here(fn: Callable, x: BlockArray, kwargs: dict, *args: Any) -> BlockA
     if res is NotImplemented:
         return None
     if type(res) is np.ndarray:
+        if link is not None and mapped.is_in_place(v) and np.may_share_memory(res, v):
+            res = res.copy()  # (never a view of the store's memory)
         return resident(res)
     # a numpy scalar, or a Python object (the sum of lists is a list: not an array of it)
     return resident(np.array(res) if isinstance(res, np.generic) else kernels.object_0d(res))
@@ -1094,7 +1102,12 @@ def reduce(x: BlockArray, axes: tuple[int, ...], keepdims: bool, partial: Callab
            finalize_kwargs: dict | None, extras: Sequence[BlockArray],
            out_shape: tuple[int, ...]) -> BlockArray | None:
     """A tree reduction (:func:`nums.core.array.reduction.tree_reduce`) of a driver-resident
-    array: its one partial and the finalisation, in the driver."""
+    array (or of a view read in its root's block, as :func:`reduce_here` reads it): its one
+    partial and the finalisation, in the driver."""
+    if x._link is not None and x._link.root._local is None:
+        v = mapped.in_place(x, mapped.in_place_limit())
+        if v is not None:
+            x = v
     vals = values([x, *extras])
     if vals is None:
         return None
