@@ -168,3 +168,18 @@ def test_advanced_indexing_of_views_reads_them_in_place(mapped_session, monkeypa
     x[10:200] = 0.0  # a gathered result is a copy
     assert_same(got, a[10:200][idx])
     assert any(v is not None for v in made) == backend().blocks_in_driver_memory
+
+
+def test_views_of_a_replaced_stand_in_are_not_located(mapped_session):
+    """``x.flags.writeable = True`` gives the root a fresh stand-in: a view made before it
+    has no offset in it, so it is not read in place (its values are still right)."""
+    a, _ = _inputs()
+    x = nps.asarray(a)
+    before = x[10:20]
+    x.flags.writeable = False
+    x.flags.writeable = True
+    after = x[30:40]
+    assert mapped.in_place(before, 1 << 20) is None
+    if backend().blocks_in_driver_memory:
+        assert mapped.in_place(after, 1 << 20) is not None
+    assert_same(nps.concatenate([before, after]), np.concatenate([a[10:20], a[30:40]]))

@@ -56,16 +56,32 @@ def _located(x: BlockArray, limit: int) -> tuple[Any, int, np.ndarray] | None:
     root = link.root
     if root._local is not None or root._blocks is None or not root.ndim or not root.size:
         return None
-    grid = root.grid
+    grid = root._grid
+    hit = x.__dict__.get("_mapped_at")  # (per grid of the root: a write may give it another)
+    if hit is None or hit[0] is not grid:
+        hit = x._mapped_at = (grid, _where(x, root))
+    if hit[1] is None:
+        return None
+    i, offset = hit[1]
+    return root._blocks[(i,) + (0,) * (root.ndim - 1)], offset, x._geometry()
+
+
+def _where(x: BlockArray, root: BlockArray) -> tuple[int, int] | None:
+    """The block of ``root`` (its index along the first axis) that view ``x`` lies in, and
+    the byte offset of x's first element in it; None if it spans blocks or its geometry is
+    not NumPy's own (see ``ViewOp.exact_geometry``)."""
+    grid = root._grid
     if any(n != 1 for n in grid.grid_shape[1:]):
         return None
-    at = link
+    at = x._link
     while at is not None:
         if not at.op.exact_geometry:
             return None
         at = at.parent._link
-    g = x._geometry()
-    start = offset_of(g, root._geometry())
+    g, rg = x._geometry(), root._geometry()
+    if _buffer(g) is not _buffer(rg):
+        return None  # (a stand-in the root replaced since: flags.writeable set again)
+    start = offset_of(g, rg)
     lo = start + sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s < 0)
     hi = start + sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s > 0) + g.itemsize
     row = math.prod(root.shape[1:]) * root.dtype.itemsize
@@ -75,7 +91,17 @@ def _located(x: BlockArray, limit: int) -> tuple[Any, int, np.ndarray] | None:
     first = grid.axis_start(0, i) * row
     if hi > grid.axis_stop(0, i) * row:
         return None  # (it spans blocks)
-    return root._blocks[(i,) + (0,) * (root.ndim - 1)], start - first, g
+    return i, start - first
+
+
+def _buffer(g: Any) -> Any:
+    """The one-element buffer a stand-in's pointers are made from (through NumPy's views and
+    the ``as_strided`` wrappers of ``sliding_window_view`` and the like)."""
+    while True:
+        base = getattr(g, "base", None)
+        if base is None:
+            return g
+        g = base
 
 
 def readable(x: BlockArray, limit: int) -> bool:
