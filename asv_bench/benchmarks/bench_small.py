@@ -226,8 +226,10 @@ class SmallOfLarge:
     """Small work on a large array, as scripts do between the big steps: a batch of 256
     random rows ``X[batch]`` and ``X[batch, 2]`` of a (4e6, 8) float64 matrix (256 MB), ten
     element writes ``X[i, 2] = 0.5`` (materialised: ``persist()``), and ``np.sort(X[::256],
-    axis=1)`` of every 256th row (a view of 125 kB), beside NumPy and Dask's threaded
-    scheduler (which has no sort) (inputs made on first use, as in :class:`SizeSweep`)."""
+    axis=1)`` of every 256th row (a view of 125 kB), functions of the first 1e5 rows
+    (``stack`` of two columns, row sums, a percentile of a column), beside NumPy and
+    Dask's threaded scheduler (which has no sort) (inputs made on first use, as in
+    :class:`SizeSweep`)."""
 
     params = [["numpy", "nums", "dask"]]
     param_names = ["engine"]
@@ -285,6 +287,29 @@ class SmallOfLarge:
             X.persist()
         elif engine == "dask":
             X.persist()
+
+    def time_join_slices(self, engine):
+        """``stack(axis=1)`` of a column of the first 1e5 rows and an expression of another
+        (views within one block, read in place by the driver: ``nums.core.array.mapped``)."""
+        try:
+            X = self.X
+        except AttributeError:
+            X = self._inputs(engine)
+        self.out(self.xp.stack([X[:10**5, 0], X[:10**5, 1] ** 2], axis=1))
+
+    def time_row_sums_of_slice(self, engine):
+        try:
+            X = self.X
+        except AttributeError:
+            X = self._inputs(engine)
+        self.out(X[:10**5].sum(axis=1))
+
+    def time_percentile_of_slice(self, engine):
+        try:
+            X = self.X
+        except AttributeError:
+            X = self._inputs(engine)
+        self.out(self.xp.percentile(X[:10**5, 3], 90))
 
     def time_sort_strided_view(self, engine):
         try:
