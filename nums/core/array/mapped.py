@@ -45,8 +45,9 @@ def in_place_limit() -> int:
     return min(local_limit(), block_limit()) // 4
 
 
-def _located(x: BlockArray, limit: int) -> tuple[Any, int, np.ndarray] | None:
-    """``(block ref, byte offset of x's first element in the block, x's stand-in)`` when view
+def _located(x: BlockArray, limit: int) -> tuple | None:
+    """``(block ref, byte offset of x's first element in the block, x's stand-in, the
+    block's shape and dtype)`` when view
     ``x`` of a distributed root lies within one block of it (see the module docstring) and
     is at most ``limit`` bytes; else None."""
     link = x._link
@@ -63,7 +64,8 @@ def _located(x: BlockArray, limit: int) -> tuple[Any, int, np.ndarray] | None:
     if hit[1] is None:
         return None
     i, offset = hit[1]
-    return root._blocks[(i,) + (0,) * (root.ndim - 1)], offset, x._geometry()
+    idx = (i,) + (0,) * (root.ndim - 1)
+    return root._blocks[idx], offset, x._geometry(), grid.block_shape_at(idx), root.dtype
 
 
 def _where(x: BlockArray, root: BlockArray) -> tuple[int, int] | None:
@@ -115,10 +117,11 @@ def in_place(x: BlockArray, limit: int) -> np.ndarray | None:
     found = _located(x, limit)
     if found is None:
         return None
-    ref, offset, g = found
+    ref, offset, g, shape, dtype = found
     block = progress.get([ref], "get")[0]
-    if type(block) is not np.ndarray or not block.flags.c_contiguous:
-        return None
+    if (type(block) is not np.ndarray or not block.flags.c_contiguous
+            or block.shape != shape or block.dtype != dtype):
+        return None  # (a block not laid out as the grid says: the general path)
     try:
         out = np.ndarray(g.shape, g.dtype, buffer=block, offset=offset, strides=g.strides)
     except (TypeError, ValueError):  # (a block that is not what the grid says)

@@ -1234,10 +1234,13 @@ def take(x: BlockArray, key: Any) -> BlockArray | None:
     """``x[key]`` of a driver-resident ``x`` (or of a view read in its root's block, see
     :func:`nums.core.array.mapped.in_place`) for an advanced key (index arrays fetched),
     with numpy's rules and errors."""
-    # (a view read in place with an index that is here too: a distributed index array
-    # could be far larger than the view)
-    here = _key_here(key)
-    v = mapped.local_or_in_place(x, mapped.in_place_limit() if here else 0)
+    link = x._link
+    if link is not None and link.root._local is None:
+        # (a view read in place with an index that is here too: a distributed index array
+        # could be far larger than the view)
+        v = mapped.local_or_in_place(x, mapped.in_place_limit() if _key_here(key) else 0)
+    else:
+        v = local_value(x)
     if v is None:
         return None
     return _result(v[_gathered(key)], [v])
