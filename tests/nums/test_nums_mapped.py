@@ -183,3 +183,26 @@ def test_views_of_a_replaced_stand_in_are_not_located(mapped_session):
     if backend().blocks_in_driver_memory:
         assert mapped.in_place(after, 1 << 20) is not None
     assert_same(nps.concatenate([before, after]), np.concatenate([a[10:20], a[30:40]]))
+
+
+def test_get_of_a_view_copies_it_out_of_its_block(mapped_session, monkeypatch):
+    """``get()`` of a view within one block is one copy out of the block (C order,
+    writable, the root's current values), with no task to cut the view out first."""
+    a, b = _inputs()
+    x, m = nps.asarray(a), nps.asarray(b)
+    made = _spy(monkeypatch)
+    for got, expected in ((x[2050:2150][:, None], a[2050:2150][:, None]),
+                          (m[40:60].T, b[40:60].T), (x[::-1][3000:3200], a[::-1][3000:3200]),
+                          (nps.lib.stride_tricks.sliding_window_view(x[100:340], 16)[::8],
+                           np.lib.stride_tricks.sliding_window_view(a[100:340], 16)[::8]),
+                          (x[7], a[7]), (x[1000:1050], a[1000:1050])):
+        value = got.get()
+        np.testing.assert_array_equal(value, expected)
+        assert value.flags.c_contiguous and value.flags.writeable
+        value[...] = 0  # the caller's copy: the root does not change
+    assert_same(x, a)
+    assert_same(m, b)
+    x[2050:2150] = -1.0
+    a[2050:2150] = -1.0
+    np.testing.assert_array_equal(x[2050:2150][:, None].get(), a[2050:2150][:, None])
+    assert any(v is not None for v in made) == backend().blocks_in_driver_memory

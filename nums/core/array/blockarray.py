@@ -347,6 +347,10 @@ CAST: Callable | None = None
 # BlockArray``. Set by nums.core.array.planning (the layer above) when it is imported.
 PLANNER: Callable | None = None
 
+# The value of a view read in place in its root's block, or None: ``(view) -> ndarray |
+# None``. Set by nums.core.array.mapped (the layer above) when it is imported.
+VIEW_IN_PLACE: Callable | None = None
+
 
 class Pending:
     """How the blocks of a result not computed yet will be computed (on first use).
@@ -831,6 +835,13 @@ class BlockArray:
         This is where nums differs from numpy: the result is fetched from the backend. A small
         array of one block keeps the fetched value in the driver (it becomes driver-resident).
         """
+        link = self._link
+        if link is not None and link.root._local is None and VIEW_IN_PLACE is not None:
+            # a view within one block of a distributed root: one copy out of the block,
+            # not a sync that cuts it out by tasks first
+            v = VIEW_IN_PLACE(self)
+            if v is not None:
+                return np.array(v, copy=True, order="C")
         local = local_value(self)
         if local is not None:
             # a temporary's value nobody else holds (``(x * y + 1).get()``) is handed over

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from nums.core import progress
+from nums.core.array import blockarray
 from nums.core.array.blockarray import (
     BlockArray,
     backend,
@@ -155,3 +156,11 @@ def computed_here(x: BlockArray, limit: int) -> bool:
 def is_in_place(v: Any) -> bool:
     """Whether ``v`` is a value made by :func:`in_place` (memory of a store block)."""
     return _MADE.get(id(v)) is v
+
+
+def _view_value(x: BlockArray) -> np.ndarray | None:
+    """``x.get()``'s source for a view read in place (up to :func:`in_place_limit`)."""
+    return in_place(x, in_place_limit())
+
+
+blockarray.VIEW_IN_PLACE = _view_value
