@@ -80,8 +80,7 @@ def values(operands: Sequence[Any]) -> list[Any] | None:
         if isinstance(x, BlockArray):
             # a small view is read in its root's block (rather than fetched: no copy, no
             # task to cut it out); larger ones are read where used, by the consumers
-            v = mapped.local_or_in_place(x, min(FETCH_BYTES, local_limit(),
-                                                block_limit() // 16))
+            v = mapped.local_or_in_place(x, fetch_limit())
             if v is None:
                 if not fetchable(x):
                     return None
@@ -114,10 +113,15 @@ def fetchable(x: BlockArray, limit: int = 0) -> bool:
     return fetchable_size(x.nbytes, blocks)
 
 
+def fetch_limit() -> int:
+    """Bytes up to which a distributed array is fetched (or a view read in place) for an
+    operation in the driver: ``FETCH_BYTES``, ``local_bytes`` and a sixteenth of a block."""
+    return min(FETCH_BYTES, local_limit(), block_limit() // 16)
+
+
 def fetchable_size(nbytes: int, num_blocks: int) -> bool:
     """:func:`fetchable` of an array of ``nbytes`` in ``num_blocks`` blocks."""
-    return (nbytes <= min(FETCH_BYTES, local_limit(), block_limit() // 16)
-            and num_blocks <= worker_count())
+    return nbytes <= fetch_limit() and num_blocks <= worker_count()
 
 
 def fetched(x: BlockArray) -> np.ndarray:
