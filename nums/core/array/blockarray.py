@@ -237,7 +237,7 @@ def resident(value: np.ndarray, like: BlockArray | None = None) -> BlockArray:
     looking the grid up; small operations make one array each)."""
     if type(value) is not np.ndarray and not isinstance(value, np.ndarray):
         value = np.array(value)  # a numpy scalar (an element taken by indexing)
-    value.setflags(write=False)
+    value.setflags(False)  # (write=False; positional: half the cost)
     shape = value.shape
     if like is None or (grid := like._grid).shape != shape or grid.dtype is not value.dtype:
         grid = _ONE_BLOCK.get((shape, id(value.dtype))) or ArrayGrid.one_block(

@@ -52,11 +52,13 @@ def _located(x: BlockArray, limit: int) -> tuple | None:
     ``x`` of a distributed root lies within one block of it (see the module docstring) and
     is at most ``limit`` bytes; else None."""
     link = x._link
-    if (link is None or not x.size or x.nbytes > limit or x.dtype.hasobject
-            or not backend().blocks_in_driver_memory):
+    if link is None:
         return None
-    root = link.root
+    root = link.root  # (a driver-resident root first: the common case, and the cheapest)
     if root._local is not None or root._blocks is None or not root.ndim or not root.size:
+        return None
+    if (not x.size or x.nbytes > limit or x.dtype.hasobject
+            or not backend().blocks_in_driver_memory):
         return None
     grid = root._grid
     hit = x.__dict__.get("_mapped_at")  # (per grid of the root: a write may give it another)

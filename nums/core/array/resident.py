@@ -80,7 +80,9 @@ def values(operands: Sequence[Any]) -> list[Any] | None:
         if isinstance(x, BlockArray):
             # a small view is read in its root's block (rather than fetched: no copy, no
             # task to cut it out); larger ones are read where used, by the consumers
-            v = mapped.local_or_in_place(x, fetch_limit())
+            link = x._link
+            v = (mapped.local_or_in_place(x, fetch_limit())
+                 if link is not None and link.root._local is None else local_value(x))
             if v is None:
                 if not fetchable(x):
                     return None
@@ -768,7 +770,9 @@ def _number_value(x: BlockArray, limit: int = 0) -> np.ndarray | None:
     ``mapped.in_place_limit()``, or a small array fetched, see :func:`fetchable`) when it
     holds values (:data:`_VALUE_KINDS`) and is not empty, else None."""
     v = None
-    if x._link is not None and x.dtype.kind in _NUMBER_KINDS and x.size:
+    link = x._link
+    if (link is not None and link.root._local is None and x.dtype.kind in _NUMBER_KINDS
+            and x.size):
         # a view read in its root's block, before any sync would cut it out by tasks
         v = mapped.in_place(x, max(limit, mapped.in_place_limit()))
     if v is None:
@@ -790,11 +794,14 @@ def _all_fetchable(args: Sequence[Any], kwargs: dict, limit: int = 0) -> bool:
         for e in items:
             if type(e) is not BlockArray:
                 continue
-            here = max(limit, mapped.in_place_limit())
-            if mapped.readable(e, here):  # (a view: read in place, not synced by tasks)
-                continue
+            link = e._link
+            if link is None or link.root._local is not None:
+                if e._local is not None or link is not None and _value_here(e) is not None:
+                    continue  # (driver-resident: the common case, checked first)
+            elif mapped.readable(e, max(limit, mapped.in_place_limit())):
+                continue  # (a view read in place, not synced by tasks)
             if (_value_here(e) is None and not fetchable(e, limit)
-                    and not mapped.computed_here(e, here)):
+                    and not mapped.computed_here(e, max(limit, mapped.in_place_limit()))):
                 return False
     return True
 
