@@ -83,7 +83,9 @@ def read_hdf5(path: str | os.PathLike, dataset: str, *, block_shape: Any = None)
     def task(idx: tuple, node: int) -> Any:
         return submit(k.read_hdf5_block, where, dataset, grid.block_slices(idx), node=node)
 
-    return BlockArray.build(grid, task)
+    # read now, as NumPy reads a file at the call: a later write to it must not reach the
+    # array
+    return BlockArray.build(grid, task).persist()
 
 
 def write_hdf5(path: str | os.PathLike, dataset: str, x: Any, *, mode: str = "a",

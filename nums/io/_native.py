@@ -161,7 +161,9 @@ def read(url: str | os.PathLike, *, storage_options: dict | None = None) -> Bloc
         return submit(k.read_block, store, f"{meta['data']}/{entry['file']}", entry["crc32"],
                       tuple(entry["shape"]), dtype, name, node=node)
 
-    return BlockArray.build(grid, task)
+    # read now: a later write to the same place (``nums.write`` of new values) must not
+    # reach the array
+    return BlockArray.build(grid, task).persist()
 
 
 def _descr(value: Any) -> Any:

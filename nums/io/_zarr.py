@@ -69,9 +69,10 @@ def read_zarr(url: str | os.PathLike, *, block_shape: Any = None,
     if block_shape is None:
         block_shape = chunk_aligned(make_grid(shape, dtype).block_shape, chunks, shape)
     grid = make_grid(shape, dtype, block_shape)
+    # read now: a later write to the same place must not reach the array
     return BlockArray.build(
         grid, lambda idx, node: submit(k.read_zarr_block, store, grid.block_slices(idx),
-                                       node=node))
+                                       node=node)).persist()
 
 
 def write_zarr(url: str | os.PathLike, x: Any, *, overwrite: bool = False,

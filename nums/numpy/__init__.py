@@ -98,6 +98,11 @@ _registry.install_methods(_registry.REGISTRY)
 _ndarray.install()
 _array_api.install()
 
+# NumPy's generalized ufuncs are ufuncs (``isinstance(np.matmul, np.ufunc)``, ``signature``;
+# the ``@`` operator, installed above, calls the function itself)
+for _name in ("matmul", "vecdot", "matvec", "vecmat"):
+    _entry = _registry.REGISTRY[_name]
+    _entry.impl = _elementwise.gufunc(getattr(_np, _name), _name, _entry.impl)
 globals().update({_name: _entry.impl for _name, _entry in _registry.REGISTRY.items()})
 ndarray = BlockArray
 UFUNC_TABLE = _elementwise.UFUNC_TABLE
@@ -122,7 +127,7 @@ __all__ = sorted(_registry.REGISTRY) + [
     "support_table",
     "GatherWarning", "UFUNC_TABLE",
 ]
-del _family
+del _family, _name, _entry
 
 
 def __getattr__(name: str):

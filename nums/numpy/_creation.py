@@ -407,13 +407,20 @@ def identity(n: int, dtype: Any = None, *, like: Any = None,
 def _range_length(start: Any, stop: Any, step: Any = 1) -> int:
     """How many values ``arange(start, stop, step)`` has, counted as NumPy counts them: the
     ceiling of ``(stop - start) / step`` (Python arithmetic on the numbers given), and no
-    fewer than 0; NumPy's ValueErrors for a NaN or endless range."""
-    length = float((stop - start) / step)  # (a complex length: TypeError)
-    if math.isnan(length):
-        raise ValueError("arange: cannot compute length")
-    if math.isinf(length):
-        raise ValueError("Maximum allowed size exceeded")
-    return max(math.ceil(length), 0)
+    fewer than 0; NumPy's ValueErrors for a NaN or endless range. A complex range has as
+    many values as the smaller ceiling of the real and imaginary parts, as NumPy's."""
+    ratio = (stop - start) / step
+    parts = (ratio.real, ratio.imag) if isinstance(ratio, complex | np.complexfloating) else (
+        ratio,)
+    lengths = []
+    for part in parts:
+        length = float(part)
+        if math.isnan(length):
+            raise ValueError("arange: cannot compute length")
+        if math.isinf(length):
+            raise ValueError("Maximum allowed size exceeded")
+        lengths.append(math.ceil(length))
+    return max(min(lengths), 0)
 
 
 def tri_layout(N: Any, M: Any, k: Any) -> tuple[int, int, int]:

@@ -9,6 +9,7 @@ numpy; ``out`` must be a BlockArray, which is rebound to the new blocks.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import cloudpickle
@@ -21,7 +22,7 @@ from nums.core.array.elementwise import broadcast_shapes, output_grid, ufunc_app
 from nums.core.array.fusion import fuse_ufunc
 from nums.core.array.geometry import memory_order
 from nums.core.array.views import reshape_view
-from nums.core.array.writes import ufunc_at, write_out
+from nums.core.array.writes import check_writeable, ufunc_at, write_out
 from nums.core.backend.base import float_error_settings
 from nums.numpy._convert import _unmasked, asarray
 from nums.numpy._fallback import gathered
@@ -211,7 +212,7 @@ class ufunc:
             where = bool(where)
         local = resident.ufunc_call(uf, inputs, outs, where, kwargs, write_out)  # (small)
         if local is not None:
-            final = [r if o is None else write_out(o, r) for o, r in zip(outs, local)]
+            final = _written_outs(outs, local)
             return final[0] if uf.nout == 1 else tuple(final)
         dtypes = ufunc_result_dtypes(
             uf, inputs, out=outs if out is not None else None, where=where, **kwargs
@@ -232,6 +233,8 @@ class ufunc:
                     )
                 shape = o.shape
         if where is False and all(o is not None for o in outs):
+            for o in outs:  # (nothing is written, but NumPy refuses a read-only output)
+                check_writeable(o, "output array is read-only")
             return outs[0] if uf.nout == 1 else outs
         if where is False:
             where = BlockArray.full((), False, bool)
@@ -244,9 +247,7 @@ class ufunc:
             result = fuse_ufunc(uf, inputs, dtypes[0], kwargs, grid)
             return write_out(out, result) if out is not None else result
         results = ufunc_apply(uf, inputs, dtypes, shape, kwargs, where=where, outs=outs)
-        final = []
-        for o, r in zip(outs, results):
-            final.append(write_out(o, r) if o is not None else r)
+        final = _written_outs(outs, results)
         return final[0] if uf.nout == 1 else tuple(final)
 
     def reduce(
@@ -289,6 +290,43 @@ class ufunc:
         return self(a2, b, **kwargs)
 
 
+class gufunc(ufunc):
+    """A NumPy generalized ufunc (``matmul``, ``vecdot``, ``matvec``, ``vecmat``): nums's
+    function of it, called as NumPy's, with the ufunc's attributes (``nin``,
+    ``signature``...). Its methods raise NumPy's errors: none applies to a core
+    signature."""
+
+    def __init__(self, np_ufunc: np.ufunc, name: str, fn: Any):
+        super().__init__(np_ufunc, name)
+        self._fn = fn
+        self.__doc__ = fn.__doc__
+        self.__wrapped__ = fn  # (``inspect.signature``: the function's)
+        if hasattr(fn, "_nums_general"):  # (a shortcut's general path, as the function's)
+            self._nums_general = fn._nums_general
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._fn(*args, **kwargs)
+
+    def _refused(self, method: str, *stand_ins: Any) -> Any:
+        getattr(self._ufunc, method)(*stand_ins)  # NumPy's error
+        raise NotImplementedError(f"nums has no {self.__name__}.{method}")
+
+    def reduce(self, array: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._refused("reduce", np.ones((1, 1)))
+
+    def accumulate(self, array: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._refused("accumulate", np.ones((1, 1)))
+
+    def reduceat(self, array: Any, indices: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._refused("reduceat", np.ones((1, 1)), [0])
+
+    def at(self, a: Any, indices: Any, b: Any = None, /) -> None:
+        return self._refused("at", np.ones((1, 1)), [0], np.ones((1, 1)))
+
+    def outer(self, a: Any, b: Any, **kwargs: Any) -> Any:
+        return self._refused("outer", np.ones((1, 1)), np.ones((1, 1)))
+
+
 _PLAIN = (int, float, complex, bool, str, bytes, range)
 
 
@@ -321,6 +359,17 @@ def _settle(result: Any, errs: dict) -> None:
             for ref in r.blocks.flat]
     if refs and "raise" in errs.values():
         backend().get(refs)  # raises a task's FloatingPointError here
+
+
+def _written_outs(outs: tuple, results: Sequence[Any]) -> list:
+    """Each result written into its ``out=`` array (or itself, without one), the last output
+    first: where outputs overlap (``divmod(q, 4, out=(q, q))``), the first one's values
+    stay, as in NumPy."""
+    final = list(results)
+    for i in reversed(range(len(outs))):
+        if outs[i] is not None:
+            final[i] = write_out(outs[i], results[i])
+    return final
 
 
 def _bcastable(*shapes: tuple) -> bool:

@@ -32,6 +32,7 @@ import numpy as np
 
 from nums.core.array.blockarray import BlockArray, local_limit, local_value, stands_for_scalar
 from nums.core.array.dtypes import result_type
+from nums.core.array.geometry import in_layout
 from nums.numpy._convert import array, numpy_results
 from nums.numpy._creation import arange, linspace
 from nums.numpy._flatiter import block_rows
@@ -477,7 +478,14 @@ class nditer(metaclass=_NumpyInstances):  # noqa: N801 - NumPy's name
                 order: str = "K", casting: str = "safe", op_axes: Any = None,
                 itershape: Any = None, buffersize: int = 0) -> np.nditer:
         refuse_writes("nditer", op, op_flags)
+        given = op
         (op,) = _gathered_once("nditer", op)
+        # each copy laid out in memory as NumPy's array would be (``order="K"`` reads it so)
+        if isinstance(given, BlockArray):
+            op = in_layout(op, given._geometry())
+        elif isinstance(given, list | tuple):
+            op = type(op)(in_layout(v, g._geometry()) if isinstance(g, BlockArray) else v
+                          for v, g in zip(op, given))
         return np.nditer(op, flags=flags, op_flags=op_flags, op_dtypes=op_dtypes, order=order,
                          casting=casting, op_axes=op_axes, itershape=itershape,
                          buffersize=buffersize)

@@ -147,7 +147,8 @@ def place(arr: Any, mask: Any, vals: Any) -> None:
     if not isinstance(arr, BlockArray):
         np.place(arr, _numpy(mask), _numpy(vals))
         return
-    if resident.mutate_here(np.place, arr, (mask, vals)):
+    # (NumPy reads ``vals`` as it writes: values of ``arr`` itself are those written by then)
+    if resident.mutate_here(np.place, arr, (mask, vals), live=True):
         return
     writes.check_writeable(arr)
     mask = np.asarray(_numpy(mask), dtype=bool)
@@ -156,12 +157,53 @@ def place(arr: Any, mask: Any, vals: Any) -> None:
     mask = mask.reshape(arr.shape)
     count = int(mask.sum())
     _cast_safely(vals, arr.dtype)
+    source = vals
     vals = writes.converted(_numpy(vals), arr.dtype).reshape(-1)
     if count == 0:
         return
     if vals.size == 0:
         raise ValueError("Cannot insert from an empty array!")
-    writes.assign(arr, mask, np.resize(vals, count))
+    values = np.resize(vals, count)
+    if (isinstance(source, BlockArray) and source.dtype == arr.dtype
+            and arr.flags.c_contiguous and source.flags.c_contiguous
+            and views.shares_memory(arr, source, exact=False)):
+        # NumPy reads contiguous values of arr's dtype where they are, as it writes into
+        # contiguous arr (others it copies first: what they held before the call)
+        values = _read_as_written(arr, mask, source, values)
+    writes.assign(arr, mask, values)
+
+
+def _read_as_written(arr: BlockArray, mask: np.ndarray, source: BlockArray,
+                     values: np.ndarray) -> np.ndarray:
+    """The values NumPy's ``place`` writes when it reads ``source`` (whose values before any
+    write, repeated, are ``values``) where it lies, in ``arr``'s memory: NumPy writes the
+    true positions of ``mask`` in order, reading the next value of ``source`` each time, so
+    a value read from a position written before is the value written there."""
+    written, read = views.root_offsets(arr), views.root_offsets(source)
+    if written is None or read is None:
+        raise NotImplementedError(
+            "np.place with values that share memory with the array written, through a view "
+            "nums cannot locate in its root: pass a copy of the values")
+    written = written[mask]  # the position each step writes, in order
+    count = written.size
+    step = np.arange(count)
+    reads = read.reshape(-1)[step % read.size]  # the position each step reads
+    order = np.argsort(written, kind="stable")
+    ordered = written[order]
+    if count > 1 and not np.all(ordered[1:] != ordered[:-1]):
+        raise NotImplementedError(
+            "np.place into an array whose elements share memory, with values that share "
+            "memory with it: pass a copy of the values")
+    at = np.minimum(np.searchsorted(ordered, reads), count - 1)
+    # the step that wrote the position a step reads, if it came before; else -1 (the value
+    # from before the call)
+    before = np.where((ordered[at] == reads) & (order[at] < step), order[at], -1)
+    source_step = np.where(before < 0, step, before)
+    while True:  # follow each chain of reads of written values back to its first read
+        earlier = before[source_step]
+        if not (earlier >= 0).any():
+            return values[source_step]
+        source_step = np.where(earlier >= 0, earlier, source_step)
 
 
 def fill_diagonal(a: Any, val: Any, wrap: bool = False) -> None:

@@ -107,7 +107,9 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
         return submit(kernels.read_raw_region, path, offset, shape, dtype, fortran,
                       grid.block_slices(idx), node=node)
 
-    out = BlockArray.build(grid, task)
+    # read now, as NumPy reads the file at the call (a later write to it, ``np.save`` to the
+    # same path, must not reach the array)
+    out = BlockArray.build(grid, task).persist()
     if mmap_mode == "r":
         out.setflags(write=False)  # (NumPy's memory map in mode 'r' refuses writes)
     return out

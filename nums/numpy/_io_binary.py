@@ -7,6 +7,7 @@ Python objects run NumPy on the driver (a ``GatherWarning``, as every fallback).
 
 from __future__ import annotations
 
+import operator
 import os
 from typing import Any
 
@@ -26,6 +27,7 @@ def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offs
     objects: NumPy on the driver. ``like`` is accepted and ignored (the result is a
     BlockArray); ``block_shape`` is nums' own."""
     dtype = np.dtype(dtype)
+    count = operator.index(count)  # (NumPy's TypeError for a float)
     if sep != "" or not isinstance(file, str | os.PathLike) or dtype.hasobject or (
             dtype.itemsize == 0):
         return run_on_driver(np.fromfile, (file, dtype, count, sep, offset), {},
@@ -37,16 +39,19 @@ def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offs
                             "numpy.fromfile")
     n = (size - offset) // dtype.itemsize
     if count >= 0:
-        n = min(n, int(count))
-    grid = make_grid((n,), dtype, block_shape)
+        n = min(n, count)
+    # a subarray dtype (("f4", (3,))): its values as more axes, as NumPy gives them
+    base, extra = dtype.subdtype if dtype.subdtype is not None else (dtype, ())
+    shape = (n, *extra)
+    if n == 0 or 0 in extra:
+        return BlockArray.from_numpy(np.empty(shape, base), block_shape)
+    grid = make_grid(shape, base, block_shape)
 
     def task(idx: tuple, node: int) -> Any:
-        return submit(kernels.read_raw_region, path, offset, (n,), dtype, False,
+        return submit(kernels.read_raw_region, path, offset, shape, base, False,
                       grid.block_slices(idx), node=node)
 
-    if n == 0:
-        return BlockArray.from_numpy(np.empty(0, dtype), block_shape)
-    return BlockArray.build(grid, task)
+    return BlockArray.build(grid, task).persist()  # (read now, as NumPy: see load)
 
 
 def frombuffer(buffer: Any, dtype: Any = float, count: int = -1, offset: int = 0, *,

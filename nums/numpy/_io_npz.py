@@ -289,7 +289,7 @@ def _read_raw(path: str, offset: int, shape: tuple, dtype: np.dtype, fortran: bo
         return submit(kernels.read_raw_region, path, offset, shape, dtype, fortran,
                       grid.block_slices(idx), node=node)
 
-    return BlockArray.build(grid, task)
+    return BlockArray.build(grid, task).persist()  # (read now, as NumPy: see load)
 
 
 class _Attributes:

@@ -382,7 +382,11 @@ def _byteswap(self: BlockArray, inplace: bool = False) -> BlockArray:
 
 
 def _tobytes(self: BlockArray, order: str = "C") -> bytes:
-    """As ``ndarray.tobytes``: the values' bytes, fetched to the driver (as ``get()``)."""
+    """As ``ndarray.tobytes``: the values' bytes, fetched to the driver (as ``get()``);
+    ``order="A"`` is Fortran's where NumPy's array would be only F-contiguous (``x.T``: its
+    flags say so), as NumPy's bytes of its memory."""
+    if order == "A":  # (the copy get() gives has a layout of its own)
+        order = "F" if self.flags.f_contiguous and not self.flags.c_contiguous else "C"
     return self.get().tobytes(order=order)
 
 
@@ -430,6 +434,8 @@ def install() -> None:
     BlockArray.__ceil__ = _math(math.ceil)
     BlockArray.as_integer_ratio = _scalar_method("as_integer_ratio")
     BlockArray.bit_count = _scalar_method("bit_count")
+    BlockArray.hex = _scalar_method("hex")  # (float64's, from Python's float)
+    BlockArray.fromhex = _scalar_method("fromhex")
     BlockArray.byteswap = _byteswap
     BlockArray.tobytes = _tobytes
     BlockArray.__str__ = printing.to_str

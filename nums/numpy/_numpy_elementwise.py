@@ -19,8 +19,7 @@ def _blockwise(fn: Any, operands: list, kwargs: dict, checked: bool = False) -> 
     raises on values (a NaT, a date off the calendar) are raised at the call."""
     # NumPy refuses some Nones; arrays of options (``holidays``, a ``weekmask``) go to every
     # task as their values
-    kwargs = {k: v.get() if isinstance(v, BlockArray) else v for k, v in kwargs.items()
-              if v is not None}
+    kwargs = {k: _option(v) for k, v in kwargs.items() if v is not None}
     arrays = [asarray(x) for x in operands]
     stand_ins = [np.zeros(1, x.dtype) if x.dtype.kind != "M" else
                  np.array(["2001-01-01"], x.dtype) for x in arrays]
@@ -31,6 +30,27 @@ def _blockwise(fn: Any, operands: list, kwargs: dict, checked: bool = False) -> 
     shape = broadcast_shapes(*[x.shape for x in arrays])
     result = map_broadcast(fn, arrays, dtype, shape=shape, kwargs=kwargs)
     return result._errors_now() if checked else result
+
+
+def _option(v: Any) -> Any:
+    """An option for NumPy's own call (``holidays``, a ``weekmask``): its values, also of
+    arrays within a list (``holidays=list(dates)``, ``[d[0], d[3]]``)."""
+    if isinstance(v, BlockArray):
+        return v.get()
+    if type(v) is list or type(v) is tuple:
+        return [e.get() if isinstance(e, BlockArray) else e for e in v]
+    return v
+
+
+def _scalars(*operands: Any) -> bool:
+    """Whether every operand is a scalar NumPy takes as one (a date's text, a number,
+    ``np.datetime64``): NumPy's call then gives a scalar, as nums gives it."""
+    return not any(isinstance(x, BlockArray | np.ndarray | list | tuple) for x in operands)
+
+
+def _numpy_call(fn: Any, operands: tuple, kwargs: dict) -> Any:
+    """NumPy's ``fn`` on scalar operands (see :func:`_scalars`), its options' values."""
+    return fn(*operands, **{k: _option(v) for k, v in kwargs.items() if v is not None})
 
 
 def _dates(x: Any, operand: int = 0) -> Any:
@@ -72,7 +92,10 @@ def _calendar(weekmask: Any, holidays: Any, busdaycal: Any) -> dict:
 
 def is_busday(dates: Any, weekmask: Any = None, holidays: Any = None,
               busdaycal: Any = None, out: Any = None) -> BlockArray:
-    """nums implementation of ``numpy.is_busday`` (NumPy's per block)."""
+    """nums implementation of ``numpy.is_busday`` (NumPy's per block; a scalar's, NumPy's
+    scalar)."""
+    if out is None and _scalars(dates):
+        return _numpy_call(np.is_busday, (dates,), _calendar(weekmask, holidays, busdaycal))
     result = _blockwise(np.is_busday, [_dates(dates)], _calendar(weekmask, holidays, busdaycal),
                         checked=True)
     return _to_safe_out(out, result, 1)
@@ -80,7 +103,11 @@ def is_busday(dates: Any, weekmask: Any = None, holidays: Any = None,
 
 def busday_count(begindates: Any, enddates: Any, weekmask: Any = None,
                  holidays: Any = None, busdaycal: Any = None, out: Any = None) -> BlockArray:
-    """nums implementation of ``numpy.busday_count`` (NumPy's per block)."""
+    """nums implementation of ``numpy.busday_count`` (NumPy's per block; of scalars,
+    NumPy's scalar)."""
+    if out is None and _scalars(begindates, enddates):
+        return _numpy_call(np.busday_count, (begindates, enddates),
+                           _calendar(weekmask, holidays, busdaycal))
     result = _blockwise(np.busday_count, [_dates(begindates), _dates(enddates, 1)],
                         _calendar(weekmask, holidays, busdaycal), checked=True)
     return _to_safe_out(out, result, 2)
@@ -89,9 +116,13 @@ def busday_count(begindates: Any, enddates: Any, weekmask: Any = None,
 def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any = None,
                   holidays: Any = None, busdaycal: Any = None, out: Any = None
                   ) -> BlockArray:
-    """nums implementation of ``numpy.busday_offset`` (NumPy's per block)."""
-    given = {k: v.get() if isinstance(v, BlockArray) else v
-             for k, v in _calendar(weekmask, holidays, busdaycal).items() if v is not None}
+    """nums implementation of ``numpy.busday_offset`` (NumPy's per block; of scalars,
+    NumPy's scalar)."""
+    if out is None and _scalars(dates, offsets):
+        return _numpy_call(np.busday_offset, (dates, offsets),
+                           {"roll": roll, **_calendar(weekmask, holidays, busdaycal)})
+    given = {k: _option(v) for k, v in _calendar(weekmask, holidays, busdaycal).items()
+             if v is not None}
     np.busday_offset(np.array(["2001-01-01"], "datetime64[D]"), 0, roll=roll,
                      **given)  # NumPy's checks of the arguments
     if not isinstance(offsets, BlockArray | np.ndarray) and np.ndim(offsets) == 0:
@@ -104,7 +135,10 @@ def busday_offset(dates: Any, offsets: Any, roll: str = "raise", weekmask: Any =
 
 def datetime_as_string(arr: Any, unit: Any = None, timezone: str = "naive",
                        casting: str = "same_kind") -> BlockArray:
-    """nums implementation of ``numpy.datetime_as_string`` (NumPy's per block)."""
+    """nums implementation of ``numpy.datetime_as_string`` (NumPy's per block; of a scalar
+    date, NumPy's string)."""
+    if _scalars(arr):
+        return np.datetime_as_string(arr, unit=unit, timezone=timezone, casting=casting)
     x = asarray(arr)
     if x.dtype.kind != "M":
         np.datetime_as_string(np.zeros(1, x.dtype))  # NumPy's TypeError

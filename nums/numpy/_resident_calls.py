@@ -321,6 +321,8 @@ _CHECKED = {
 _GENERAL_KEYWORDS = {"unique": {"axis"}, "sort": {"kind", "stable"},
                      "argsort": {"kind", "stable"}, "meshgrid": {"copy", "sparse"},
                      "nan_to_num": {"copy"}}
+# keywords that both take through ``**kwargs`` (the signature does not name them)
+_VARIADIC_KEYWORDS = {"pad": {"constant_values", "end_values", "stat_length", "reflect_type"}}
 # functions that take the general path when given more positional arguments than this:
 # ``nan_to_num(x, False)`` writes into ``x`` (NumPy would write into the immutable value)
 _MAX_POSITIONAL = {"nan_to_num": 1}
@@ -351,7 +353,8 @@ def _keywords(fn: Any) -> frozenset:
 def _shortcut(impl: Any, np_fn: Any, fits: Any, numbers: bool, name: str) -> Any:
     # keywords that both take (nums's may take others, as the Array API's ``descending``, or
     # refuse one of NumPy's, as ``nansum``'s ``initial``: those calls take the general path)
-    keywords = (_keywords(np_fn) & _keywords(impl)) - _GENERAL_KEYWORDS.get(name, set()) - _NEVER
+    keywords = ((_keywords(np_fn) & _keywords(impl)) | _VARIADIC_KEYWORDS.get(name, set())
+                ) - _GENERAL_KEYWORDS.get(name, set()) - _NEVER
 
     warns, warns_with = name in _OWN_WARNINGS, _OWN_WARNINGS_WITH.get(name, frozenset())
     aliases = name in _ALIASED

@@ -733,6 +733,9 @@ class BlockArray:
         if block_shape is not None and given.subdtype is not None:
             block_shape = normalize_shape(block_shape) + given.shape
         grid = make_grid(shape, dtype, block_shape)
+        if grid.dtype.kind in "mM" and not isinstance(value, np.generic | np.ndarray):
+            # NumPy's unsafe cast of the value (a number into a date without a unit)
+            value = np.asarray(value).astype(grid.dtype)[()]
         if grid.num_blocks == 1 and fits_local(grid.shape, grid.dtype):
             if grid.size * grid.dtype.itemsize >= CALLOC_BYTES and grid.dtype.kind != "O":
                 probe = np.zeros((), grid.dtype)
@@ -1022,7 +1025,14 @@ class BlockArray:
             # int64, U32 for float64), not the one character of each block's guess
             dtype = np.empty(0, self.dtype).astype(dtype).dtype
         elif dtype.kind in "SU" and dtype.itemsize == 0 and local_value(self) is None:
-            dtype = self._widest_text(dtype)
+            dtype = self._found_dtype(dtype)
+        elif dtype.kind in "mM" and np.datetime_data(dtype)[0] == "generic":
+            # a date or duration without a unit: NumPy's unit, the source's (from its dtype
+            # alone: dates, durations, numbers) or the finest that text or objects hold
+            if self.dtype.kind not in "SUO":
+                dtype = np.empty(0, self.dtype).astype(dtype).dtype
+            elif local_value(self) is None:
+                dtype = self._found_dtype(dtype)
         if casting == "same_value":  # NumPy 2.4+: a cast that must keep every value
             # each block casts with NumPy's check (a driver-resident array at once; blocks
             # raise its ValueError when the result is read, as other errors of tasks)
@@ -1052,15 +1062,19 @@ class BlockArray:
             return self._same_kind(lazy)
         return self._same_kind(self.map_blocks(kernels.astype, dtype, dtype=dtype))
 
-    def _widest_text(self, dtype: np.dtype) -> np.dtype:
-        """The string dtype (``U`` or ``S`` without a length) that objects in blocks cast to:
-        NumPy's, of the longest text among all blocks (each block alone would guess its
+    def _found_dtype(self, dtype: np.dtype) -> np.dtype:
+        """The dtype that NumPy's cast of all the values to ``dtype`` (found from the values:
+        ``U`` or ``S`` without a length, a date or duration without a unit) gives: of the
+        longest text among all blocks, or the finest unit (each block alone would guess its
         own)."""
         refs = [submit(kernels.cast_dtype, self.blocks[idx], dtype, node=int(self.nodes[idx]))
                 for idx in self.grid.indices()]
         found = progress.get(refs, "astype") if refs else []
-        return builtins.max(found, key=lambda d: d.itemsize,
-                            default=np.empty(0, self.dtype).astype(dtype).dtype)
+        if not found:
+            return np.empty(0, self.dtype).astype(dtype).dtype
+        if dtype.kind in "mM":
+            return np.result_type(*found)  # (NumPy's promotion of units: the finest)
+        return builtins.max(found, key=lambda d: d.itemsize)
 
     def copy(self, order: str = "C") -> BlockArray:
         """An independent array with the same values (blocks are immutable: refs are shared,

@@ -63,6 +63,7 @@ from nums.core.array.blockarray import (
     written_as_scalar,
 )
 from nums.core.array.expressions import loop_out_dtype
+from nums.core.array.geometry import offset_of
 from nums.core.graph.grid import ArrayGrid
 from runtime.errors import warnings_at_caller
 
@@ -501,22 +502,28 @@ def assign_here(x: BlockArray, key: Any, value: Any) -> bool:
     return True
 
 
-def mutate_here(fn: Callable, x: Any, args: Sequence[Any], kwargs: dict | None = None
-                ) -> bool:
+def mutate_here(fn: Callable, x: Any, args: Sequence[Any], kwargs: dict | None = None,
+                live: bool = False) -> bool:
     """NumPy's ``fn(value, *args, **kwargs)``, a function that writes into its first
     argument (``np.putmask``, ``np.place``, ``np.put``, ``np.fill_diagonal``), on the value
     of a driver-resident writeable root ``x``, whose other array arguments are held in the
     driver too (or are NumPy's arrays, or scalars): in place when :func:`writable_value`
     allows it, else into a copy that becomes ``x``'s value; NumPy's errors, and what it
     wrote before one. False: the general path (``x`` distributed, a view, read-only, or an
-    argument in blocks)."""
+    argument in blocks). ``live``: an argument that is a view of ``x`` is read as ``fn``
+    writes (``np.place``, which reads its values one at a time), not copied first."""
     if type(x) is not BlockArray or x._link is not None or _written_root(x) is not x:
         return False
     kwargs = kwargs or {}
-    vals = [_mutator_operand(a, x._local) for a in (*args, *kwargs.values())]
+    old = x._local
+    vals = [_mutator_operand(a, old, copy=not live) for a in (*args, *kwargs.values())]
     if any(v is _REFUSED for v in vals):
         return False
     new, in_place = writable_value(x)
+    if live and new is not old:  # (written into a copy: its views of x read the copy)
+        vals = [np.ndarray(v.shape, v.dtype, buffer=new, offset=offset_of(v, old),
+                           strides=v.strides)
+                if type(v) is np.ndarray and _overlaps(v, old) else v for v in vals]
     try:
         with warnings_at_caller():
             fn(new, *vals[:len(args)], **dict(zip(kwargs, vals[len(args):])))
@@ -525,7 +532,7 @@ def mutate_here(fn: Callable, x: Any, args: Sequence[Any], kwargs: dict | None =
     return True
 
 
-def _mutator_operand(a: Any, written: np.ndarray) -> Any:
+def _mutator_operand(a: Any, written: np.ndarray, copy: bool = True) -> Any:
     """An argument of :func:`mutate_here` for NumPy: a driver-resident array's value (a
     copy where it overlaps the array ``written``; NumPy's scalar for a 0-d result that
     stands for one), numbers within lists and tuples, anything else as it is; ``_REFUSED``
@@ -536,7 +543,8 @@ def _mutator_operand(a: Any, written: np.ndarray) -> Any:
             return _REFUSED
         if not v.ndim and stands_for_scalar(a):
             return v[()]
-        return v.copy() if _overlaps(v, written) else v  # (read first: x's value not held)
+        # (read first: x's value not held)
+        return v.copy() if copy and _overlaps(v, written) else v
     if type(a) is list or type(a) is tuple:
         return scalar_values(a)
     return a
@@ -1297,8 +1305,11 @@ def write(x: BlockArray, key: tuple, value: Any, whole: bool = False) -> bool:
         return False
     if isinstance(value, BlockArray):
         w = local_value(value)
-        if whole and w is not None and w.shape == v.shape and w.dtype == v.dtype:
-            x._assume(resident(w))  # values are immutable: x shares it (``out=`` results)
+        if (whole and w is not None and w.shape == v.shape and w.dtype == v.dtype
+                and w.flags.c_contiguous == v.flags.c_contiguous):
+            # values are immutable: x shares it (``out=`` results), when its memory order
+            # is x's (a write through ``x.T`` keeps x's order, as NumPy's does)
+            x._assume(resident(w))
             return True
         value = _gathered(value)  # at most the selection: small (only read)
         if type(value) is np.ndarray and _overlaps(value, v):

@@ -33,7 +33,7 @@ from nums.core.array.blockarray import (
     submit,
 )
 from nums.core.array.elementwise import map_broadcast
-from nums.core.array.geometry import reshaped, strided
+from nums.core.array.geometry import offset_of, reshaped, strided
 from nums.core.array.indexing import (
     basic_spec,
     basic_values,
@@ -639,6 +639,24 @@ def strided_op(offset: int, shape: Sequence[int], strides: Sequence[int],
 def strided_view(x: BlockArray, offset: int, shape: Sequence[int], strides: Sequence[int],
                  writeable: bool = True) -> BlockArray:
     return make_view(x, StridedOp(offset, shape, strides, writeable))
+
+
+def root_offsets(x: BlockArray) -> np.ndarray | None:
+    """The byte offset in its root of each element of ``x`` (C order), from its stand-in;
+    None when a view on the way to the root has no exact geometry (``as_strided`` of a
+    parent that is not C-contiguous)."""
+    at = x._link
+    while at is not None:
+        if not at.op.exact_geometry:
+            return None
+        at = at.parent._link
+    root = x if x._link is None else x._link.root
+    g = x._geometry()
+    out = np.full(g.shape, offset_of(g, root._geometry()), dtype=np.int64)
+    for axis, (n, stride) in enumerate(zip(g.shape, g.strides)):
+        out += (np.arange(n, dtype=np.int64) * stride).reshape(
+            (1,) * axis + (n,) + (1,) * (g.ndim - axis - 1))
+    return out
 
 
 def shares_memory(a: Any, b: Any, exact: bool = True, max_work: Any = None) -> bool:

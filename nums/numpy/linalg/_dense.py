@@ -160,6 +160,11 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> B
         real = np.empty(0, x.dtype).real.dtype
         return sqrt(tree_reduce(x, tuple(range(x.ndim)), keepdims, kernels.sqnorm_partial,
                                 {}, np.add, real))
+    if (ord is None or ord == "fro" or (ord == 2 and x.ndim == 1)) and (
+            axis is None or x.ndim == 1) and x.dtype.kind == "O":
+        # NumPy's for objects: the square root of their dot, a Python number (NumPy's
+        # ``sqrt`` of it is a float64; of a 0-d object array, each object's ``sqrt``)
+        return asarray(np.sqrt(_red.sum(x * x).get()[()]))
     if ord is None or ord == "fro" or (ord == 2 and vector):
         a = absolute(x) if x.dtype.kind == "c" else x
         return sqrt(_red.sum(a * a, axis=axis, keepdims=keepdims))
