@@ -272,3 +272,28 @@ def test_hex_of_float_elements_is_numpys(layout):
             bad(x_np)
         with pytest.raises(AttributeError):
             bad(x)
+
+
+# ------------------------------------------------------------- casts of written values
+
+
+def test_a_cast_that_raises_under_errstate_raises_at_the_write(layout):
+    for xp in (np, nps):
+        t = xp.arange(70)
+        with np.errstate(invalid="raise"):
+            with pytest.raises(FloatingPointError):
+                t[0:2] = xp.array([np.nan, 1.0])
+        t[3:5] = xp.array([2.7, -3.9])  # the array is still usable, its values NumPy's
+        assert [int(v) for v in t[2:6]] == [2, 2, -3, 5]
+
+
+def test_a_numpy_array_written_warns_of_its_cast_at_the_write(layout):
+    import warnings
+
+    t = nps.arange(70)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        t[0:2] = np.array([np.nan, 1.0])
+    assert [str(w.message) for w in seen] == ["invalid value encountered in cast"]
+    assert seen[0].filename == __file__
+    assert int(t[1]) == 1

@@ -36,6 +36,8 @@ from nums.core.array.indexing import (
     spec_key,
     spec_shape,
 )
+from nums.core.backend.base import float_error_settings
+from runtime.errors import warnings_at_caller
 
 
 def check_writeable(x: BlockArray, message: str = "assignment destination is read-only") -> None:
@@ -85,7 +87,24 @@ def converted(values: Any, dtype: Any) -> np.ndarray:
 
 
 def assign(x: BlockArray, key: Any, value: Any) -> None:
-    """``x[key] = value`` with numpy's semantics, for every kind of key."""
+    """``x[key] = value`` with numpy's semantics, for every kind of key; under an
+    ``np.errstate`` that raises, a cast's FloatingPointError comes from this line, as
+    NumPy's (the written blocks are computed now, and the array keeps its values)."""
+    settings = float_error_settings() if x._local is None else None
+    if settings is None or "raise" not in settings.values():
+        _assign(x, key, value)
+        return
+    root = x if x._link is None else x._link.root
+    before = root.copy()  # (its blocks, shared: a new state for the root if the write fails)
+    _assign(x, key, value)
+    try:
+        root._errors_now()
+    except FloatingPointError:
+        root._assume(before)
+        raise
+
+
+def _assign(x: BlockArray, key: Any, value: Any) -> None:
     if (type(key) is BlockArray or type(key) is tuple) and not plain_key(key):
         key = scalar_indices(key)  # (``A[i] = v`` of an integer NumPy gives as a scalar)
     if type(value) is BlockArray and _itself(x, key, value):
@@ -307,6 +326,13 @@ def _prepare(value: Any, dtype: np.dtype, sel: tuple[int, ...], kind: str) -> An
             value = np.array(value, dtype=dtype)
         if value.ndim == 0:
             return _scalar(value, dtype)
+        if (value.dtype != dtype and value.dtype.kind in "biufc" and dtype.kind in "biufc"
+                and not np.can_cast(value.dtype, dtype, "safe")):
+            # NumPy's cast of the values here, at the write (its warnings, "invalid value
+            # encountered in cast", and its np.errstate at the user's line, not at a later
+            # read of the blocks)
+            with warnings_at_caller():
+                value = value.astype(dtype)
     shape = list(value.shape)
     while len(shape) > len(sel) and shape[0] == 1:
         shape.pop(0)
