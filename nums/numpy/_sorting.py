@@ -86,6 +86,8 @@ def _kth(a: BlockArray, kth: Any, axis: Any) -> int | None:
     k = np.asarray(kth)
     if k.dtype.kind not in "iub":
         raise TypeError("Partition index must be integer")
+    if k.dtype.kind == "b":  # (NumPy's, in any layout: not an index 0 or 1)
+        raise ValueError("Booleans unacceptable as partition index")
     if k.ndim > 1:
         raise ValueError("object too deep for desired array")
     if axis is None:

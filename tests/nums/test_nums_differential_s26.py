@@ -297,3 +297,28 @@ def test_a_numpy_array_written_warns_of_its_cast_at_the_write(layout):
     assert [str(w.message) for w in seen] == ["invalid value encountered in cast"]
     assert seen[0].filename == __file__
     assert int(t[1]) == 1
+
+
+# ---------------------------------------------------------------- sorting and counting
+
+
+@pytest.mark.parametrize("call", [
+    lambda xp, x: xp.partition(x, True), lambda xp, x: xp.argpartition(x, np.True_),
+    lambda xp, x: xp.partition(x, xp.array([True, False])), lambda xp, x: x.partition(False),
+])
+def test_a_boolean_kth_is_refused_in_every_layout(layout, call):
+    for xp in (np, nps):
+        with pytest.raises(ValueError, match="Booleans"):
+            call(xp, xp.arange(20.0)[::-1])
+
+
+def test_bincount_weights_of_both_infinities_make_nan_quietly(layout):
+    import warnings
+
+    w = np.zeros(100)
+    w[3], w[90] = np.inf, -np.inf
+    c = np.zeros(100, dtype=int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = nps.bincount(nps.array(c), weights=nps.array(w))
+    assert_same(got, np.bincount(c, weights=w))

@@ -372,9 +372,13 @@ def extremes(block: np.ndarray, _: Any = None, axis: int | None = None) -> np.nd
 
 
 def add_parts(*parts: np.ndarray) -> np.ndarray:
+    """The sum of partial counts or weight sums (bincount's, histogram's): quiet, as
+    NumPy's own loops that add the weights (``inf`` and ``-inf`` in different blocks make
+    ``nan`` without a warning, as in NumPy's one pass)."""
     total = parts[0].copy()
-    for p in parts[1:]:
-        total += p
+    with np.errstate(all="ignore"):
+        for p in parts[1:]:
+            total += p
     return total
 
 
