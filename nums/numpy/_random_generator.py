@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import weakref
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,6 @@ from nums.core.array import kernels
 from nums.core.array.blockarray import (
     BlockArray,
     make_grid,
-    normalize_shape,
     scalar_of,
     submit,
 )
@@ -34,9 +34,7 @@ from nums.numpy import _random_multivariate as _mv
 from nums.numpy._convert import asarray
 from nums.numpy._manipulation import ravel, reshape, take
 
-
-def _shape(size: Any) -> tuple[int, ...] | None:
-    return None if size is None else normalize_shape(size)
+_shape = _mv.size_shape
 
 
 def _out_size(out: Any, size: Any, dtype: Any) -> tuple[int, ...]:
@@ -50,7 +48,7 @@ def _out_size(out: Any, size: Any, dtype: Any) -> tuple[int, ...]:
     if not ((out.flags.c_contiguous or out.flags.f_contiguous) and out.flags.writeable):
         raise ValueError("Supplied output array must be contiguous, writable, aligned, and in "
                          "machine byte-order.")
-    if size is not None and normalize_shape(size) != out.shape:
+    if size is not None and _shape(size) != out.shape:
         raise ValueError("size must match out.shape when used together")
     return out.shape
 
@@ -59,6 +57,45 @@ def seed_value(seed: Any) -> Any:
     """A seed as NumPy takes it: an array of ints in nums (or a 0-d result) as its value."""
     return seed.get()[()] if type(seed) is BlockArray and not seed.ndim else (
         seed.get() if type(seed) is BlockArray else seed)
+
+
+class _DriverStream(np.random.PCG64):
+    """NumPy's PCG64 of a Generator's driver stream (draws with ``size=None``), whose
+    ``state`` also holds the Generator's count of array draws and spawns (under the key
+    ``"nums"``): a saved state set again repeats array draws too, as NumPy's does. NumPy's
+    own PCG64 takes the state as it is."""
+
+    def __init__(self, seed: np.random.SeedSequence | None = None,
+                 owner: Generator | None = None):
+        super().__init__(seed)
+        self.own(owner)
+
+    def own(self, owner: Generator | None) -> None:
+        """Count ``owner``'s draws in the state (none: a copy being unpickled)."""
+        self._owner = (lambda: None) if owner is None else weakref.ref(owner)
+
+    @property
+    def state(self) -> dict:
+        state = np.random.PCG64.state.__get__(self)
+        owner = self._owner()
+        if owner is not None:
+            state["nums"] = {"calls": owner._calls, "spawned": owner._spawned}
+        return state
+
+    @state.setter
+    def state(self, value: dict) -> None:
+        if isinstance(value, dict) and "nums" in value:
+            counts = value["nums"]
+            value = {k: v for k, v in value.items() if k != "nums"}
+        else:
+            counts = None
+        np.random.PCG64.state.__set__(self, value)  # (NumPy's checks and errors)
+        owner = self._owner()
+        if counts is not None and owner is not None:
+            owner._calls, owner._spawned = int(counts["calls"]), int(counts["spawned"])
+
+
+_DriverStream.__name__ = "PCG64"  # (NumPy's name in its state, which NumPy checks)
 
 
 class Generator:
@@ -88,9 +125,15 @@ class Generator:
         self._key = tuple(seed.spawn_key)  # the prefix of every block's spawn key
         self._calls = 0
         self._spawned = 0
-        self._driver = np.random.default_rng(
-            np.random.SeedSequence(self._entropy, spawn_key=(*self._key, 2**32 - 1))
-        )
+        self._driver = np.random.Generator(_DriverStream(
+            np.random.SeedSequence(self._entropy, spawn_key=(*self._key, 2**32 - 1)), self))
+
+    def __setstate__(self, state: dict) -> None:
+        """A copy (``copy.deepcopy``, pickle): its driver stream counts its own draws."""
+        self.__dict__.update(state)
+        stream = self._driver.bit_generator
+        if isinstance(stream, _DriverStream):
+            stream.own(self)
 
     def _next_key(self) -> tuple:
         """The spawn-key prefix of a new draw: its blocks add their index to it."""
@@ -101,7 +144,8 @@ class Generator:
     @property
     def bit_generator(self) -> np.random.BitGenerator:
         """The bit generator of the driver's stream (draws with ``size=None``); the blocks
-        of array draws have streams of their own."""
+        of array draws have streams of their own, which its ``state`` counts (setting a
+        saved state repeats the draws made since, as NumPy's)."""
         return self._driver.bit_generator
 
     def spawn(self, n_children: int) -> list[Generator]:
@@ -350,7 +394,7 @@ class Generator:
                 raise ValueError("a must be a sequence or an integer, not 0-d")
             axis = normalize_axis_index(axis, pool.ndim)
             n = pool.shape[axis]
-        if n == 0 and (size is None or np.prod(normalize_shape(size)) > 0):
+        if n == 0 and (size is None or np.prod(_shape(size)) > 0):
             raise ValueError("a cannot be empty unless no samples are taken")
         if p is not None:  # (its dtype kept: NumPy's tolerance of its sum is float32's for
             p = np.asarray(p.get() if isinstance(p, BlockArray) else p)  # float32 p)
@@ -360,7 +404,7 @@ class Generator:
                 return i
             item = take(pool, int(i), axis=axis)
             return item.get()[()] if pool.ndim == 1 else item
-        shape = normalize_shape(size)
+        shape = _shape(size)
         if n == 0:  # no samples of nothing: an empty result
             idx = BlockArray.full(shape, 0, np.int64)
             return idx if pool is None else take(pool, idx, axis=axis)

@@ -35,8 +35,18 @@ def _values(x: Any) -> Any:
     return x.get() if isinstance(x, BlockArray) else x
 
 
-def _batch(size: Any) -> tuple[int, ...] | None:
-    return None if size is None else normalize_shape(size)
+def size_shape(size: Any) -> tuple[int, ...] | None:
+    """The shape a draw's ``size`` asks for (None: none), with NumPy's TypeError for a
+    boolean (``size=True`` is not one value)."""
+    if size is None:
+        return None
+    if type(size) is bool or type(size) in (tuple, list) and any(
+            type(n) is bool for n in size):
+        raise TypeError(f"expected a sequence of integers or a single integer, got '{size}'")
+    return normalize_shape(size)
+
+
+_batch = size_shape
 
 
 def event_grid(batch: tuple[int, ...], event: tuple[int, ...], dtype: Any,
@@ -149,6 +159,8 @@ def multinomial(entropy: int, key: tuple, n: Any, pvals: Any, size: Any, block_s
         sample = np.empty(batch_shape + probe.shape[-1:], probe.dtype)
     else:
         sample = _numpy_draw("multinomial", legacy, n, pvals)
+        if np.ndim(n) == 0 and np.asarray(n).dtype.kind == "f":
+            n = int(n)  # (NumPy takes one count as an integer: 7.9 trials are 7)
     n, pvals = np.asarray(n), np.asarray(pvals)
     batch = _batch(size)
     if batch is not None:

@@ -49,6 +49,8 @@ class RandomState:
 
     def set_state(self, state: dict[str, Any]) -> None:
         """Restore a state returned by :meth:`get_state`."""
+        if not isinstance(state, dict | tuple):
+            raise TypeError("state must be a dict or a tuple.")  # (NumPy's)
         if not isinstance(state, dict) or state.get("bit_generator") != STATE_NAME:
             raise ValueError("nums' RandomState takes the states its get_state returns "
                              "(MT19937 key tuples do not describe nums' block streams)")

@@ -322,3 +322,48 @@ def test_bincount_weights_of_both_infinities_make_nan_quietly(layout):
         warnings.simplefilter("error")
         got = nps.bincount(nps.array(c), weights=nps.array(w))
     assert_same(got, np.bincount(c, weights=w))
+
+
+# ------------------------------------------------------------------------- random
+
+
+def test_a_saved_generator_state_set_again_repeats_array_draws(layout):
+    import copy
+    import pickle
+
+    g = nps.random.default_rng(3)
+    saved = g.bit_generator.state
+    first = [g.random(50).get(), g.random(), g.normal(size=(7, 3)).get(), g.spawn(1)[0].random(4)]
+    g.bit_generator.state = saved
+    again = [g.random(50).get(), g.random(), g.normal(size=(7, 3)).get(), g.spawn(1)[0].random(4)]
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    numpys = np.random.PCG64()
+    numpys.state = saved  # (NumPy's own bit generator takes it)
+    twins = (copy.deepcopy(g), pickle.loads(pickle.dumps(g)))
+    expected = g.random(5).get()
+    for twin in twins:
+        np.testing.assert_array_equal(twin.random(5).get(), expected)
+        kept = twin.bit_generator.state
+        drawn = twin.random(6).get()
+        twin.bit_generator.state = kept
+        np.testing.assert_array_equal(twin.random(6).get(), drawn)
+
+
+@pytest.mark.parametrize("call", [
+    lambda r: r.random(True), lambda r: r.random((True, 2)), lambda r: r.normal(size=True),
+    lambda r: r.integers(5, size=True), lambda r: r.choice(5, size=True),
+])
+def test_a_boolean_size_is_numpys_type_error(layout, call):
+    for xp in (np, nps):
+        with pytest.raises(TypeError):
+            call(xp.random.default_rng(1))
+
+
+def test_multinomial_takes_one_float_count_as_numpy(layout):
+    for xp in (np, nps):
+        rng = xp.random.default_rng(1)
+        assert int(rng.multinomial(10.0, [0.5, 0.5]).sum()) == 10
+        assert [int(v) for v in rng.multinomial(7.9, [0.5, 0.5], size=3).sum(axis=1)] == [7] * 3
+        with pytest.raises(TypeError):
+            xp.random.set_state("x")
