@@ -20,10 +20,10 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, submit
+from nums.core.array.blockarray import BlockArray, submit
 from nums.numpy._convert import asarray
 from nums.numpy._fallback import run_on_driver
-from nums.numpy._io_binary import frombuffer, fromfile
+from nums.numpy._io_binary import frombuffer, fromfile, read_raw
 from nums.numpy._io_npz import open_npz, savez, savez_compressed
 from nums.numpy._io_paths import task_path
 from nums.numpy._io_text import genfromtxt, loadtxt, savetxt
@@ -101,15 +101,7 @@ def load(file: Any, mmap_mode: Any = None, allow_pickle: bool = False,
         raise ValueError(f"Failed to read all data for array. Expected {shape} = {count} "
                          f"elements, could only read {have} elements. (file seems not fully "
                          "written?)")
-    grid = make_grid(shape, dtype)
-
-    def task(idx, node):
-        return submit(kernels.read_raw_region, path, offset, shape, dtype, fortran,
-                      grid.block_slices(idx), node=node)
-
-    # read now, as NumPy reads the file at the call (a later write to it, ``np.save`` to the
-    # same path, must not reach the array)
-    out = BlockArray.build(grid, task).persist()
+    out = read_raw(path, offset, shape, dtype, fortran)  # (read now, as NumPy reads)
     if mmap_mode == "r":
         out.setflags(write=False)  # (NumPy's memory map in mode 'r' refuses writes)
     return out

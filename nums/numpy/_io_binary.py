@@ -45,13 +45,23 @@ def fromfile(file: Any, dtype: Any = float, count: int = -1, sep: str = "", offs
     shape = (n, *extra)
     if n == 0 or 0 in extra:
         return BlockArray.from_numpy(np.empty(shape, base), block_shape)
-    grid = make_grid(shape, base, block_shape)
+    return read_raw(path, offset, shape, base, False, block_shape)
+
+
+def read_raw(path: str, offset: int, shape: tuple, dtype: np.dtype, fortran: bool,
+             block_shape: Any = None) -> BlockArray:
+    """The array of ``shape`` and ``dtype`` stored raw (C or ``fortran`` order) at byte
+    ``offset`` of ``path`` (``.npy`` files, ``.npz`` members, ``fromfile``): one task per
+    block reads its region, and all have read before this returns, as NumPy reads a file at
+    the call (a later write to the file, ``np.save`` to the same path, must not reach the
+    array)."""
+    grid = make_grid(shape, dtype, block_shape)
 
     def task(idx: tuple, node: int) -> Any:
-        return submit(kernels.read_raw_region, path, offset, shape, base, False,
+        return submit(kernels.read_raw_region, path, offset, shape, dtype, fortran,
                       grid.block_slices(idx), node=node)
 
-    return BlockArray.build(grid, task).persist()  # (read now, as NumPy: see load)
+    return BlockArray.build(grid, task).persist()
 
 
 def frombuffer(buffer: Any, dtype: Any = float, count: int = -1, offset: int = 0, *,

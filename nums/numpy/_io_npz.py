@@ -26,7 +26,8 @@ import numpy as np
 
 from nums.core import progress
 from nums.core.array import kernels
-from nums.core.array.blockarray import BlockArray, make_grid, node_of, one_local_block, submit
+from nums.core.array.blockarray import BlockArray, node_of, one_local_block, submit
+from nums.numpy._io_binary import read_raw
 from nums.numpy._io_paths import task_path
 
 ZIP_PREFIXES = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header, an empty archive
@@ -210,7 +211,7 @@ class NpzFile(Mapping):
             data_in_member = f.tell()
         start = self._data_offset(info)
         _check_crc(self._path, start, info)
-        return _read_raw(self._path, start + data_in_member, shape, dtype, fortran)
+        return read_raw(self._path, start + data_in_member, shape, dtype, fortran)
 
     def _data_offset(self, info: zipfile.ZipInfo) -> int:
         """Where a stored member's bytes begin in the file: after its local header."""
@@ -277,19 +278,6 @@ def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
         if not length2:
             break
     return crc1 ^ crc2
-
-
-def _read_raw(path: str, offset: int, shape: tuple, dtype: np.dtype, fortran: bool
-              ) -> BlockArray:
-    """The array of ``shape`` and ``dtype`` stored raw at byte ``offset`` of ``path``, one
-    task per block (a memory map of its region)."""
-    grid = make_grid(shape, dtype)
-
-    def task(idx: tuple, node: int) -> Any:
-        return submit(kernels.read_raw_region, path, offset, shape, dtype, fortran,
-                      grid.block_slices(idx), node=node)
-
-    return BlockArray.build(grid, task).persist()  # (read now, as NumPy: see load)
 
 
 class _Attributes:

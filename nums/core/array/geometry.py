@@ -43,6 +43,15 @@ def c_strides(shape: Sequence[int], itemsize: int) -> tuple[int, ...]:
     return tuple(reversed(strides))
 
 
+def extent(shape: Sequence[int], strides: Sequence[int], itemsize: int) -> tuple[int, int]:
+    """The bytes an array of ``shape`` and ``strides`` spans, from its first element: the
+    offsets of its lowest byte (0 or below, for negative strides) and one past its
+    highest."""
+    low = sum((n - 1) * s for n, s in zip(shape, strides) if s < 0)
+    high = sum((n - 1) * s for n, s in zip(shape, strides) if s > 0) + itemsize
+    return low, high
+
+
 def in_layout(values: np.ndarray, g: np.ndarray, spread: int = 4) -> np.ndarray:
     """A copy of ``values`` (C order) laid out in memory as stand-in ``g`` says NumPy's array
     is (``x.T``, ``x[::-1]``: what iteration in memory order, ``nditer``'s ``order="K"``,
@@ -51,17 +60,15 @@ def in_layout(values: np.ndarray, g: np.ndarray, spread: int = 4) -> np.ndarray:
     if g.flags.c_contiguous or not values.size or values.shape != g.shape:
         return values
     item = g.itemsize
-    low = sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s < 0)
-    high = sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s > 0) + item
     strides = g.strides
+    low, high = extent(g.shape, strides, item)
     if high - low > spread * values.nbytes or any(s % item for s in strides):
         compact, step = [0] * g.ndim, item  # (the same order of axes, and directions)
         for axis in sorted(range(g.ndim), key=lambda a: (abs(strides[a]), -a)):
             compact[axis] = -step if strides[axis] < 0 else step
             step *= max(g.shape[axis], 1)
         strides = tuple(compact)
-        low = sum((n - 1) * s for n, s in zip(g.shape, strides) if s < 0)
-        high = sum((n - 1) * s for n, s in zip(g.shape, strides) if s > 0) + item
+        low, high = extent(g.shape, strides, item)
     buffer = np.empty(-(-(high - low) // item), values.dtype)
     out = np.ndarray(g.shape, values.dtype, buffer=buffer, offset=-low, strides=strides)
     out[...] = values

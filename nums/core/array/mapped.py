@@ -32,7 +32,7 @@ from nums.core.array.blockarray import (
     local_limit,
     local_value,
 )
-from nums.core.array.geometry import offset_of
+from nums.core.array.geometry import extent, offset_of
 
 # the values made here, by id (a NumPy array cannot be hashed; a weak value dictionary
 # forgets each when it goes)
@@ -78,17 +78,13 @@ def _where(x: BlockArray, root: BlockArray) -> tuple[int, int] | None:
     grid = root._grid
     if any(n != 1 for n in grid.grid_shape[1:]):
         return None
-    at = x._link
-    while at is not None:
-        if not at.op.exact_geometry:
-            return None
-        at = at.parent._link
+    if not exact_geometry(x):
+        return None
     g, rg = x._geometry(), root._geometry()
     if _buffer(g) is not _buffer(rg):
         return None  # (a stand-in the root replaced since: flags.writeable set again)
     start = offset_of(g, rg)
-    lo = start + sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s < 0)
-    hi = start + sum((n - 1) * s for n, s in zip(g.shape, g.strides) if s > 0) + g.itemsize
+    lo, hi = (start + e for e in extent(g.shape, g.strides, g.itemsize))
     row = math.prod(root.shape[1:]) * root.dtype.itemsize
     if lo < 0 or hi > root.nbytes or not row:
         return None
@@ -97,6 +93,17 @@ def _where(x: BlockArray, root: BlockArray) -> tuple[int, int] | None:
     if hi > grid.axis_stop(0, i) * row:
         return None  # (it spans blocks)
     return i, start - first
+
+
+def exact_geometry(x: BlockArray) -> bool:
+    """Whether the stand-in of ``x`` is NumPy's own geometry of it over its root's memory
+    (every view on the way to the root has ``ViewOp.exact_geometry``)."""
+    at = x._link
+    while at is not None:
+        if not at.op.exact_geometry:
+            return False
+        at = at.parent._link
+    return True
 
 
 def _buffer(g: Any) -> Any:

@@ -803,10 +803,8 @@ def _all_fetchable(args: Sequence[Any], kwargs: dict, limit: int = 0) -> bool:
             if type(e) is not BlockArray:
                 continue
             link = e._link
-            if link is None or link.root._local is not None:
-                if e._local is not None or link is not None and _value_here(e) is not None:
-                    continue  # (driver-resident: the common case, checked first)
-            elif mapped.readable(e, max(limit, mapped.in_place_limit())):
+            if (link is not None and link.root._local is None
+                    and mapped.readable(e, max(limit, mapped.in_place_limit()))):
                 continue  # (a view read in place, not synced by tasks)
             if (_value_here(e) is None and not fetchable(e, limit)
                     and not mapped.computed_here(e, max(limit, mapped.in_place_limit()))):

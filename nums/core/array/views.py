@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from nums.core.array import advanced, kernels, regions, relayout, resident
+from nums.core.array import advanced, kernels, mapped, regions, relayout, resident
 from nums.core.array.blockarray import (
     ZERO_NODES,
     BlockArray,
@@ -645,11 +645,8 @@ def root_offsets(x: BlockArray) -> np.ndarray | None:
     """The byte offset in its root of each element of ``x`` (C order), from its stand-in;
     None when a view on the way to the root has no exact geometry (``as_strided`` of a
     parent that is not C-contiguous)."""
-    at = x._link
-    while at is not None:
-        if not at.op.exact_geometry:
-            return None
-        at = at.parent._link
+    if not mapped.exact_geometry(x):
+        return None
     root = x if x._link is None else x._link.root
     g = x._geometry()
     out = np.full(g.shape, offset_of(g, root._geometry()), dtype=np.int64)
